@@ -1,0 +1,216 @@
+package goose.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The effective configuration, layered as in goose: environment variable &gt; {@code config.yaml} &gt;
+ * default. A key {@code k} in the YAML is overridden by the environment variable {@code K} (upper
+ * case). Secrets come from the environment or {@code secrets.yaml} (mode 0600) and are never logged.
+ *
+ * <p>Thread-safe: writes ({@link #set}, {@link #setNode}, {@link #setSecret}) persist at once and are
+ * seen by later reads.
+ */
+public final class Config {
+  private final Map<String, String> env;
+  private final GoosePaths paths;
+  private final YamlFile configFile;
+  private final YamlFile secretsFile;
+  private ObjectNode fileValues;
+  private ObjectNode secretValues;
+
+  private Config(Map<String, String> env, GoosePaths paths) {
+    this.env = Map.copyOf(env);
+    this.paths = paths;
+    this.configFile = new YamlFile(paths.configFile(), false);
+    this.secretsFile = new YamlFile(paths.secretsFile(), true);
+    this.fileValues = configFile.read();
+    this.secretValues = secretsFile.read();
+  }
+
+  /** Loads the configuration for this environment; a broken file throws {@link ConfigException}. */
+  public static Config load(Map<String, String> env, Path home) {
+    return new Config(env, GoosePaths.resolve(env, home));
+  }
+
+  public static Config fromEnvironment() {
+    return load(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  public GoosePaths paths() {
+    return paths;
+  }
+
+  /** The effective value of {@code key} with its provenance, or empty when unset and without default. */
+  public synchronized Optional<ConfigValue> lookup(String key) {
+    boolean secret = isSecret(key);
+    String envName = key.toUpperCase(Locale.ROOT);
+    String fromEnv = env.get(envName);
+    if (fromEnv != null) {
+      return Optional.of(new ConfigValue(key, fromEnv, ConfigSource.ENV, "environment variable " + envName, secret));
+    }
+    Optional<String> fromFile = scalar(fileValues, key);
+    if (fromFile.isPresent()) {
+      return Optional.of(new ConfigValue(key, fromFile.get(), ConfigSource.FILE, configFile.path().toString(), secret));
+    }
+    Optional<String> fromSecrets = scalar(secretValues, key);
+    if (fromSecrets.isPresent()) {
+      return Optional.of(new ConfigValue(key, fromSecrets.get(), ConfigSource.SECRETS, secretsFile.path().toString(), true));
+    }
+    return known(key).flatMap(ConfigKey::defaultValue)
+        .map(d -> new ConfigValue(key, d, ConfigSource.DEFAULT, "default", secret));
+  }
+
+  public Optional<String> get(String key) {
+    return lookup(key).map(ConfigValue::value);
+  }
+
+  public String get(String key, String fallback) {
+    return get(key).orElse(fallback);
+  }
+
+  /** A secret: environment, then secrets.yaml (then config.yaml, where some people keep keys). */
+  public Optional<String> secret(String key) {
+    return get(key).filter(v -> !v.isBlank());
+  }
+
+  public int getInt(String key, int fallback, int min, int max) {
+    Optional<ConfigValue> value = lookup(key);
+    if (value.isEmpty()) return fallback;
+    try {
+      int parsed = Integer.parseInt(value.get().value().trim());
+      if (parsed < min || parsed > max) {
+        throw ConfigException.badValue(value.get(), "must be between " + min + " and " + max + ", got " + parsed);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(value.get(), "must be a whole number, got \"" + value.get().value() + "\"");
+    }
+  }
+
+  public long getLong(String key, long fallback, long min, long max) {
+    Optional<ConfigValue> value = lookup(key);
+    if (value.isEmpty()) return fallback;
+    try {
+      long parsed = Long.parseLong(value.get().value().trim());
+      if (parsed < min || parsed > max) {
+        throw ConfigException.badValue(value.get(), "must be between " + min + " and " + max + ", got " + parsed);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(value.get(), "must be a whole number, got \"" + value.get().value() + "\"");
+    }
+  }
+
+  public double getDouble(String key, double fallback, double min, double max) {
+    Optional<ConfigValue> value = lookup(key);
+    if (value.isEmpty()) return fallback;
+    try {
+      double parsed = Double.parseDouble(value.get().value().trim());
+      if (!(parsed >= min && parsed <= max)) {
+        throw ConfigException.badValue(value.get(), "must be between " + min + " and " + max + ", got " + parsed);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(value.get(), "must be a number, got \"" + value.get().value() + "\"");
+    }
+  }
+
+  /** A duration given in (possibly fractional) seconds. */
+  public Duration getSeconds(String key, Duration fallback) {
+    if (lookup(key).isEmpty()) return fallback;
+    double seconds = getDouble(key, 0, 0.001, 86_400 * 365);
+    return Duration.ofNanos((long) (seconds * 1_000_000_000L));
+  }
+
+  /** Booleans as goose reads them (YAML style): true/false, yes/no, on/off, 1/0. */
+  public boolean getBoolean(String key, boolean fallback) {
+    Optional<ConfigValue> value = lookup(key);
+    if (value.isEmpty()) return fallback;
+    return switch (value.get().value().trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0", "" -> false;
+      default -> throw ConfigException.badValue(value.get(), "must be true or false, got \"" + value.get().value() + "\"");
+    };
+  }
+
+  /** A structured value of config.yaml (for example {@code extensions}); environment does not apply. */
+  public synchronized Optional<JsonNode> node(String key) {
+    JsonNode node = fileValues.get(key);
+    return node == null || node.isNull() ? Optional.empty() : Optional.of(node.deepCopy());
+  }
+
+  public synchronized void set(String key, String value) {
+    ObjectNode next = configFile.read();
+    next.put(key, value);
+    configFile.write(next);
+    fileValues = next;
+  }
+
+  public synchronized void setNode(String key, JsonNode value) {
+    ObjectNode next = configFile.read();
+    next.set(key, value);
+    configFile.write(next);
+    fileValues = next;
+  }
+
+  public synchronized void setSecret(String key, String value) {
+    ObjectNode next = secretsFile.read();
+    next.put(key, value);
+    secretsFile.write(next);
+    secretValues = next;
+  }
+
+  /**
+   * Every effective setting: the known keys (with defaults), every key of config.yaml and secrets.yaml,
+   * and every {@code GOOSE_*} variable of the environment. Sorted by key.
+   */
+  public synchronized List<ConfigValue> effective() {
+    Map<String, ConfigValue> all = new LinkedHashMap<>();
+    for (ConfigKey key : ConfigKey.KNOWN) lookup(key.name()).ifPresent(v -> all.put(v.key(), v));
+    for (ObjectNode values : List.of(fileValues, secretValues)) {
+      for (Iterator<String> it = values.fieldNames(); it.hasNext(); ) {
+        String key = it.next();
+        if (values.get(key).isValueNode()) lookup(key).ifPresent(v -> all.putIfAbsent(v.key().toUpperCase(Locale.ROOT), v));
+      }
+    }
+    env.keySet().stream().filter(k -> k.startsWith("GOOSE_")).forEach(k -> lookup(k).ifPresent(v -> all.putIfAbsent(k, v)));
+    List<ConfigValue> sorted = new ArrayList<>(all.values());
+    sorted.sort((a, b) -> a.key().compareToIgnoreCase(b.key()));
+    return sorted;
+  }
+
+  public boolean isSecret(String key) {
+    return known(key).map(ConfigKey::secret).orElse(false) || ConfigKey.looksSecret(key)
+        || secretValues.has(key);
+  }
+
+  private static Optional<ConfigKey> known(String key) {
+    return ConfigKey.KNOWN.stream().filter(k -> k.name().equalsIgnoreCase(key)).findFirst();
+  }
+
+  /** A scalar under {@code key}, matched exactly, else case-insensitively (GOOSE_MODEL vs goose_model). */
+  private static Optional<String> scalar(ObjectNode values, String key) {
+    JsonNode node = values.get(key);
+    if (node == null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equalsIgnoreCase(key)) {
+          node = e.getValue();
+          break;
+        }
+      }
+    }
+    if (node == null || node.isNull() || !node.isValueNode()) return Optional.empty();
+    return Optional.of(node.asText());
+  }
+}

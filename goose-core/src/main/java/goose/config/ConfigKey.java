@@ -1,0 +1,46 @@
+package goose.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A setting the server knows about, with its default and whether it is a secret. Settings not listed
+ * here still work (any key can be read); this list is what {@code goose configure list} always shows.
+ */
+public record ConfigKey(String name, Optional<String> defaultValue, boolean secret, String description) {
+
+  public static final ConfigKey HOST = of("GOOSE_HOST", "127.0.0.1", "Bind address");
+  public static final ConfigKey PORT = of("GOOSE_PORT", "3000", "Listen port");
+  public static final ConfigKey PROVIDER = none("GOOSE_PROVIDER", "LLM provider (anthropic, openai, ollama, google, ...)");
+  public static final ConfigKey MODEL = none("GOOSE_MODEL", "Model name (provider default when unset)");
+  public static final ConfigKey API_TIMEOUT = of("api_timeout", "60", "Seconds without a byte from the provider before giving up");
+  public static final ConfigKey MAX_RETRIES = of("max_retries", "3", "Retries of a failed provider request");
+  public static final ConfigKey MAX_BODY_BYTES = of("GOOSE_MAX_BODY_BYTES", "10485760", "Largest accepted request body, in bytes");
+  public static final ConfigKey LOG = none("GOOSE_LOG", "Log filter, goose syntax: info,goose=debug (RUST_LOG also read)");
+  public static final ConfigKey LOG_FORMAT = of("GOOSE_LOG_FORMAT", "text", "text or json");
+  public static final ConfigKey ANTHROPIC_API_KEY = secret("ANTHROPIC_API_KEY", "Anthropic API key");
+  public static final ConfigKey OPENAI_API_KEY = secret("OPENAI_API_KEY", "OpenAI API key");
+  public static final ConfigKey GOOGLE_API_KEY = secret("GOOGLE_API_KEY", "Google Gemini API key");
+
+  public static final List<ConfigKey> KNOWN =
+      List.of(HOST, PORT, PROVIDER, MODEL, API_TIMEOUT, MAX_RETRIES, MAX_BODY_BYTES, LOG, LOG_FORMAT,
+          ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_API_KEY);
+
+  static ConfigKey of(String name, String defaultValue, String description) {
+    return new ConfigKey(name, Optional.of(defaultValue), false, description);
+  }
+
+  static ConfigKey none(String name, String description) {
+    return new ConfigKey(name, Optional.empty(), false, description);
+  }
+
+  static ConfigKey secret(String name, String description) {
+    return new ConfigKey(name, Optional.empty(), true, description);
+  }
+
+  /** Keys whose name says they hold a secret, known or not. */
+  public static boolean looksSecret(String key) {
+    String k = key.toUpperCase(java.util.Locale.ROOT);
+    return k.endsWith("_KEY") || k.contains("SECRET") || k.contains("TOKEN") || k.contains("PASSWORD");
+  }
+}

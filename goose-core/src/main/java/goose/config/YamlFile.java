@@ -1,0 +1,86 @@
+package goose.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import goose.json.Json;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * A YAML mapping file (config.yaml, secrets.yaml): read into a tree, written back atomically
+ * (temp file + rename) so a crash never leaves half a file. Secrets files are created 0600.
+ */
+public final class YamlFile {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+  private final Path path;
+  private final boolean ownerOnly;
+
+  public YamlFile(Path path, boolean ownerOnly) {
+    this.path = path;
+    this.ownerOnly = ownerOnly;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** The file's mapping; an empty mapping when the file does not exist or is empty. */
+  public ObjectNode read() {
+    if (!Files.exists(path)) return Json.object();
+    try {
+      String text = Files.readString(path);
+      if (text.isBlank()) return Json.object();
+      JsonNode node = YAML.readTree(text);
+      if (node == null || node.isMissingNode() || node.isNull()) return Json.object();
+      if (!node.isObject()) {
+        throw new ConfigException(path + ": expected a mapping of keys to values at the top level, found " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      return (ObjectNode) node;
+    } catch (JacksonException e) {
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw new ConfigException(path + ": invalid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  public synchronized void write(ObjectNode content) {
+    try {
+      Files.createDirectories(path.getParent());
+      Path tmp = Files.createTempFile(path.getParent(), "." + path.getFileName(), ".tmp");
+      try {
+        if (ownerOnly) Files.setPosixFilePermissions(tmp, OWNER_ONLY);
+        Files.writeString(tmp, content.isEmpty() ? "{}\n" : YAML.writeValueAsString(content));
+        try {
+          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new ConfigException(path + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "unreadable";
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,58 @@
+package goose.session;
+
+import goose.conversation.Message;
+import goose.conversation.TokenUsage;
+import goose.event.StoredEvent;
+import goose.event.TurnEvent;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sessions, their conversations and their event logs live. One interface, several databases
+ * (SQLite by default, PostgreSQL for many instances); {@code SessionStoreContract} in the test jar is
+ * the behaviour every implementation must pass. Thread-safe; every call is its own transaction.
+ *
+ * <p>Calls that take an {@code owner} answer as if a session of another user did not exist. Calls that
+ * take only a {@code sessionId} are for code that has already checked ownership.
+ */
+public interface SessionStore extends AutoCloseable {
+
+  Session create(NewSession session);
+
+  Optional<Session> get(String owner, String id);
+
+  Page<Session> list(String owner, SessionQuery query);
+
+  /** Renames; empty when there is no such session for this owner. */
+  Optional<Session> rename(String owner, String id, String name);
+
+  /** Deletes the session with its messages and events; false when there was none. */
+  boolean delete(String owner, String id);
+
+  /** Appends a message; bumps {@code message_count} and {@code updated_at}. */
+  void appendMessage(String sessionId, Message message);
+
+  /** Replaces a stored message by id (visibility after compaction, interrupted marks). */
+  void updateMessage(String sessionId, Message message);
+
+  /** Messages in conversation order after the message {@code afterId} (all when empty), at most {@code limit}. */
+  List<Message> messages(String sessionId, Optional<String> afterId, int limit);
+
+  /** The whole conversation in order. */
+  List<Message> conversation(String sessionId);
+
+  /** Records the usage of one provider call: sets {@code last_usage}, adds to {@code total_usage}. */
+  void addUsage(String sessionId, TokenUsage usage);
+
+  /** Appends an event; the store assigns the next sequence number of that session (1, 2, ...). */
+  StoredEvent appendEvent(String sessionId, String turnId, TurnEvent event);
+
+  /** Stored events with {@code seq > afterSeq}, in order, at most {@code limit}. */
+  List<StoredEvent> eventsAfter(String sessionId, long afterSeq, int limit);
+
+  /** The sequence number of the session's last event, 0 when none. */
+  long lastEventSeq(String sessionId);
+
+  @Override
+  void close();
+}
