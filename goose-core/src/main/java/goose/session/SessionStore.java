@@ -53,6 +53,24 @@ public interface SessionStore extends AutoCloseable {
   /** The sequence number of the session's last event, 0 when none. */
   long lastEventSeq(String sessionId);
 
+  /**
+   * Records the start of a turn. Throws {@link TurnConflictException} when a turn of this session is
+   * already {@code RUNNING} (enforced by the database, so it holds across instances), and
+   * {@link IllegalStateException} when {@code requestId} was already used in this session (look it up
+   * with {@link #turnByRequestId} first).
+   */
+  Turn startTurn(String sessionId, String turnId, Optional<String> requestId);
+
+  Optional<Turn> turnByRequestId(String sessionId, String requestId);
+
+  Optional<Turn> runningTurn(String sessionId);
+
+  /** Ends a running turn with its final status. */
+  void finishTurn(String sessionId, String turnId, TurnStatus status);
+
+  /** Every turn still marked running (at start-up: turns a crash left behind). */
+  List<Turn> runningTurns();
+
   @Override
   void close();
 }
