@@ -65,6 +65,11 @@ public final class EventLog {
     appendLocks.remove(sessionId);
   }
 
+  /** Ends every subscription (server shutdown): followers see the end of their stream. */
+  public void closeAll() {
+    subscribers.values().forEach(subs -> subs.forEach(Subscription::close));
+  }
+
   /** One reader of a session's log. Not thread-safe for several readers; {@link #close} from anywhere. */
   public final class Subscription implements AutoCloseable {
     private final String sessionId;
