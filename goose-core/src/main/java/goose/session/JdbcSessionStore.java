@@ -29,8 +29,8 @@ import java.util.Optional;
  * insert they count ({@code UPDATE ... RETURNING}), which also hands out gap-free message ordinals and
  * event sequence numbers: the row lock serialises concurrent appenders of one session.
  *
- * <p>Calls taking only a session id throw {@link NoSuchElementException} for a write to a session that
- * does not exist, and answer empty for a read. Open one with {@link SessionStores}.
+ * <p>Calls taking only a session id throw {@link SessionNotFoundException} for a write to a session that
+ * does not exist, and answer empty for a read; a missing message or turn is a {@link NoSuchElementException}. Open one with {@link SessionStores}.
  */
 final class JdbcSessionStore implements SessionStore {
   private static final int START_TURN_ATTEMPTS = 3;
@@ -191,12 +191,13 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Turn startTurn(String sessionId, String turnId, Optional<String> requestId) {
-    Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now());
+  public Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq) {
+    Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
     for (int attempt = 1; ; attempt++) {
       try {
-        write(c -> update(c, "INSERT INTO turns (" + TURN_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
-            turnId, sessionId, requestId.orElse(null), StoreRows.status(TurnStatus.RUNNING), nanos(turn.startedAt())));
+        write(c -> update(c, "INSERT INTO turns (" + TURN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+            turnId, sessionId, requestId.orElse(null), StoreRows.status(TurnStatus.RUNNING), nanos(turn.startedAt()),
+            firstSeq));
         return turn;
       } catch (StoreException e) {
         SQLException cause = (SQLException) e.getCause();
@@ -296,8 +297,8 @@ final class JdbcSessionStore implements SessionStore {
     return first(c, sql, rs -> rs.getLong(1), args).orElseThrow(() -> noSession(sessionId));
   }
 
-  private static NoSuchElementException noSession(String sessionId) {
-    return new NoSuchElementException("session " + sessionId + " not found");
+  private static SessionNotFoundException noSession(String sessionId) {
+    return new SessionNotFoundException(sessionId);
   }
 
   private static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {

@@ -25,7 +25,7 @@ final class StoreRows {
   static final String MESSAGE_COLUMNS =
       "id, role, created_at, content, user_visible, agent_visible, interrupted, input_tokens, output_tokens";
   static final String EVENT_COLUMNS = "seq, turn_id, created_at, name, data";
-  static final String TURN_COLUMNS = "id, session_id, request_id, status, started_at";
+  static final String TURN_COLUMNS = "id, session_id, request_id, status, started_at, first_seq";
 
   private static final TypeReference<List<Content>> CONTENT_LIST = new TypeReference<>() {};
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -105,7 +105,8 @@ final class StoreRows {
         rs.getString("session_id"),
         Optional.ofNullable(rs.getString("request_id")),
         status(rs.getString("status")),
-        instant(rs.getLong("started_at")));
+        instant(rs.getLong("started_at")),
+        rs.getLong("first_seq"));
   }
 
   static String status(TurnStatus status) {

@@ -224,7 +224,7 @@ public abstract class SessionStoreContract {
     Session kept = create(ALICE, "kept");
     store.appendMessage(s.id(), Message.user("hi"));
     store.appendEvent(s.id(), "t1", new TurnEvent.Error("x", "y"));
-    store.startTurn(s.id(), "t1", Optional.of("req-1"));
+    store.startTurn(s.id(), "t1", Optional.of("req-1"), 1);
     store.appendMessage(kept.id(), Message.user("stay"));
 
     assertThat(store.delete(ALICE, s.id())).isTrue();
@@ -310,12 +310,12 @@ public abstract class SessionStoreContract {
   @Test
   void writesToAMissingSessionFailAndReadsAreEmpty() {
     String missing = Ids.newId();
-    assertThatThrownBy(() -> store.appendMessage(missing, Message.user("x"))).isInstanceOf(NoSuchElementException.class);
+    assertThatThrownBy(() -> store.appendMessage(missing, Message.user("x"))).isInstanceOf(SessionNotFoundException.class);
     assertThatThrownBy(() -> store.appendEvent(missing, "t", new TurnEvent.Error("a", "b")))
-        .isInstanceOf(NoSuchElementException.class);
-    assertThatThrownBy(() -> store.addUsage(missing, new TokenUsage(1, 1))).isInstanceOf(NoSuchElementException.class);
-    assertThatThrownBy(() -> store.startTurn(missing, Ids.newId(), Optional.empty()))
-        .isInstanceOf(NoSuchElementException.class);
+        .isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store.addUsage(missing, new TokenUsage(1, 1))).isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store.startTurn(missing, Ids.newId(), Optional.empty(), 1))
+        .isInstanceOf(SessionNotFoundException.class);
     assertThat(store.conversation(missing)).isEmpty();
     assertThat(store.messages(missing, Optional.empty(), 10)).isEmpty();
     assertThat(store.eventsAfter(missing, 0, 10)).isEmpty();
@@ -380,42 +380,43 @@ public abstract class SessionStoreContract {
   void oneRunningTurnPerSession() {
     Session s = create(ALICE, "turns");
     Session other = create(ALICE, "parallel");
-    Turn t1 = store.startTurn(s.id(), "t1", Optional.empty());
+    Turn t1 = store.startTurn(s.id(), "t1", Optional.empty(), 7);
     assertThat(t1.status()).isEqualTo(TurnStatus.RUNNING);
+    assertThat(t1.firstSeq()).isEqualTo(7);
     assertThat(store.runningTurn(s.id())).contains(t1);
 
-    assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.empty()))
+    assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.empty(), 7))
         .isInstanceOfSatisfying(TurnConflictException.class, e -> assertThat(e.runningTurnId()).isEqualTo("t1"));
-    Turn elsewhere = store.startTurn(other.id(), "t3", Optional.empty());
+    Turn elsewhere = store.startTurn(other.id(), "t3", Optional.empty(), 1);
     assertThat(store.runningTurns()).containsExactlyInAnyOrder(t1, elsewhere);
 
     store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED);
     assertThat(store.runningTurn(s.id())).isEmpty();
     assertThat(store.runningTurns()).containsExactly(elsewhere);
-    Turn t2 = store.startTurn(s.id(), "t2", Optional.empty());
+    Turn t2 = store.startTurn(s.id(), "t2", Optional.empty(), 9);
     assertThat(store.runningTurn(s.id())).contains(t2);
   }
 
   @Test
   void requestIdsFindTheirTurnAndAreUsedOnce() {
     Session s = create(ALICE, "idempotent");
-    Turn t1 = store.startTurn(s.id(), "t1", Optional.of("req-A"));
+    Turn t1 = store.startTurn(s.id(), "t1", Optional.of("req-A"), 1);
     assertThat(store.turnByRequestId(s.id(), "req-A")).contains(t1);
     assertThat(store.turnByRequestId(s.id(), "req-B")).isEmpty();
     store.finishTurn(s.id(), "t1", TurnStatus.CANCELLED);
     assertThat(store.turnByRequestId(s.id(), "req-A")).get().extracting(Turn::status).isEqualTo(TurnStatus.CANCELLED);
 
-    assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.of("req-A")))
+    assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.of("req-A"), 1))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("req-A");
     Session other = create(ALICE, "same request id elsewhere");
-    assertThat(store.startTurn(other.id(), "t3", Optional.of("req-A")).requestId()).contains("req-A");
+    assertThat(store.startTurn(other.id(), "t3", Optional.of("req-A"), 1).requestId()).contains("req-A");
   }
 
   @Test
   void finishingKeepsTheFirstFinalStatus() {
     Session s = create(ALICE, "finish");
-    store.startTurn(s.id(), "t1", Optional.of("r"));
+    store.startTurn(s.id(), "t1", Optional.of("r"), 1);
     store.finishTurn(s.id(), "t1", TurnStatus.INTERRUPTED);
     store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED);
     assertThat(store.turnByRequestId(s.id(), "r")).get().extracting(Turn::status).isEqualTo(TurnStatus.INTERRUPTED);
@@ -474,7 +475,7 @@ public abstract class SessionStoreContract {
     Session s = create(ALICE, "race");
     List<Boolean> started = concurrently(20, () -> {
       try {
-        store.startTurn(s.id(), Ids.newId(), Optional.empty());
+        store.startTurn(s.id(), Ids.newId(), Optional.empty(), 1);
         return true;
       } catch (TurnConflictException e) {
         return false;
@@ -493,7 +494,7 @@ public abstract class SessionStoreContract {
     store.appendMessage(s.id(), m);
     store.addUsage(s.id(), new TokenUsage(7, 8));
     StoredEvent e = store.appendEvent(s.id(), "t1", new TurnEvent.MessageChunk("text", "hi", m.id()));
-    Turn t = store.startTurn(s.id(), "t1", Optional.of("req"));
+    Turn t = store.startTurn(s.id(), "t1", Optional.of("req"), 1);
     Session before = store.get(ALICE, s.id()).orElseThrow();
     store.close();
 

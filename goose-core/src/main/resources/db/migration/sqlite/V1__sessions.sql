@@ -60,7 +60,9 @@ CREATE TABLE turns (
     request_id  TEXT,
     status      TEXT   NOT NULL,
     started_at  BIGINT NOT NULL,
-    finished_at BIGINT
+    finished_at BIGINT,
+    -- sequence number of the turn's first event: where a client re-attaching to the turn starts
+    first_seq   BIGINT NOT NULL
 );
 
 -- At most one running turn per session, enforced by the database so that it holds across instances.
