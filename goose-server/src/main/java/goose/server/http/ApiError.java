@@ -1,0 +1,11 @@
+package goose.server.http;
+
+/** The one error shape of the API: {@code {"error": {"code": "not_found", "message": "..."}}}. */
+public record ApiError(Detail error) {
+
+  public record Detail(ErrorCode code, String message) {}
+
+  public static ApiError of(ErrorCode code, String message) {
+    return new ApiError(new Detail(code, message));
+  }
+}

@@ -1,0 +1,7 @@
+package goose.server.session;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A page of a conversation; pass {@code next_after} as {@code after} for the next page (absent on the last). */
+public record MessagePage(List<MessageView> messages, Optional<String> nextAfter) {}

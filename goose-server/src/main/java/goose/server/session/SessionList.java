@@ -1,0 +1,7 @@
+package goose.server.session;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A page of sessions, newest first; pass {@code next_cursor} as {@code cursor} for the next page (absent on the last). */
+public record SessionList(List<SessionView> sessions, Optional<String> nextCursor) {}
