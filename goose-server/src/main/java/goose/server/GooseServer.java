@@ -71,6 +71,14 @@ public final class GooseServer implements AutoCloseable {
     return URI.create("http://" + shown + ":" + port);
   }
 
+  /** Every route Javalin serves, as "METHOD /path" (for the test that each one is documented). */
+  java.util.List<String> javalinRoutes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(p -> p.endpoint.method.isHttpMethod())
+        .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
+        .toList();
+  }
+
   /** Blocks until the server has stopped (SIGTERM, {@link #close()}). */
   public void awaitTermination() throws InterruptedException {
     stopped.await();

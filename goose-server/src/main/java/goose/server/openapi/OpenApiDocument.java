@@ -3,6 +3,7 @@ package goose.server.openapi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
@@ -43,7 +44,8 @@ public final class OpenApiDocument {
 
   /** Pretty-printed, two-space indented, with a final newline: the form committed as openapi.json. */
   public static String toJson(ObjectNode doc) {
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
         .withObjectIndenter(new DefaultIndenter("  ", "\n"))
         .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     try {

@@ -109,7 +109,12 @@ public final class SessionRoutes implements RouteGroup {
       throw ApiException.badParameter("after", "is not a message id");
     }
     int limit = MESSAGE_LIMIT.read(ctx);
-    List<Message> fetched = server.sessions().messages(session.id(), after, limit + 1);
+    List<Message> fetched;
+    try {
+      fetched = server.sessions().messages(session.id(), after, limit + 1);
+    } catch (IllegalArgumentException unknownAfter) {
+      throw ApiException.badParameter("after", "is not the id of a message in this session");
+    }
     boolean more = fetched.size() > limit;
     List<Message> page = more ? fetched.subList(0, limit) : fetched;
     Optional<String> next = more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty();
