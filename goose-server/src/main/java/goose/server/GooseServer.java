@@ -71,6 +71,11 @@ public final class GooseServer implements AutoCloseable {
     return URI.create("http://" + shown + ":" + port);
   }
 
+  /** The services of this server (tests use it to break the store on purpose). */
+  ServerContext context() {
+    return context;
+  }
+
   /** Every route Javalin serves, as "METHOD /path" (for the test that each one is documented). */
   java.util.List<String> javalinRoutes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()

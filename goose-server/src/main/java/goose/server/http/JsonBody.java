@@ -59,7 +59,8 @@ public final class JsonBody {
       if (bytes.length > maxBytes) throw tooLarge(maxBytes);
       return bytes;
     } catch (IOException e) {
-      throw new UncheckedIOException("reading the request body failed", e);
+      // The client stalled past the idle timeout (also shortened while the server shuts down) or hung up.
+      throw new ApiException(ErrorCode.INVALID_JSON, "the request body could not be read completely (the client stalled or disconnected)");
     }
   }
 
