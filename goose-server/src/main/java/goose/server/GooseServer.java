@@ -1,11 +1,11 @@
 package goose.server;
 
 import goose.config.Config;
+import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.logging.LogSetup;
 import goose.server.openapi.OpenApiDocument;
-import goose.server.api.BuildInfo;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import io.javalin.Javalin;

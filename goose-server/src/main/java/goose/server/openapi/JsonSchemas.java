@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
+import goose.server.http.Doc;
 import java.lang.reflect.Type;
 import java.net.URI;
 import java.nio.file.Path;
@@ -92,6 +93,8 @@ public final class JsonSchemas {
     JavaType type = Json.MAPPER.getTypeFactory().constructType(raw);
     List<BeanPropertyDefinition> props = Json.MAPPER.getSerializationConfig().introspect(type).findProperties();
     ObjectNode schema = typed("object");
+    Doc typeDoc = raw.getAnnotation(Doc.class);
+    if (typeDoc != null) schema.put("description", typeDoc.value());
     ObjectNode properties = schema.putObject("properties");
     ArrayNode required = Json.MAPPER.createArrayNode();
     if (typeId != null) {
@@ -100,7 +103,10 @@ public final class JsonSchemas {
     }
     for (BeanPropertyDefinition prop : props) {
       JavaType propType = prop.getPrimaryType();
-      properties.set(prop.getName(), schema(propType));
+      ObjectNode propSchema = schema(propType);
+      // A description beside a $ref is valid in JSON Schema 2020-12: it documents this use of the type.
+      componentDoc(raw, prop.getInternalName()).ifPresent(d -> propSchema.put("description", d));
+      properties.set(prop.getName(), propSchema);
       if (!propType.isReferenceType()) required.add(prop.getName());
     }
     if (!required.isEmpty()) schema.set("required", required);
@@ -124,6 +130,16 @@ public final class JsonSchemas {
       for (Class<?> sub : sealed.getPermittedSubclasses()) oneOf.add(ref(sub));
     }
     return schema;
+  }
+
+  private static java.util.Optional<String> componentDoc(Class<?> raw, String componentName) {
+    if (!raw.isRecord()) return java.util.Optional.empty();
+    for (java.lang.reflect.RecordComponent c : raw.getRecordComponents()) {
+      if (c.getName().equals(componentName) && c.getAnnotation(Doc.class) != null) {
+        return java.util.Optional.of(c.getAnnotation(Doc.class).value());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** The {@code type} value of a variant of a {@code @JsonTypeInfo} union, or null when it is none. */

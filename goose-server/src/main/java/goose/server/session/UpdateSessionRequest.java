@@ -1,9 +1,10 @@
 package goose.server.session;
 
+import goose.server.http.Doc;
 import java.util.Optional;
 
 /** {@code PATCH /sessions/{id}}: the fields to change; absent fields stay as they are. */
-public record UpdateSessionRequest(Optional<String> name) {
+public record UpdateSessionRequest(@Doc("New display name, 1-200 characters") Optional<String> name) {
   public UpdateSessionRequest {
     name = name == null ? Optional.empty() : name;
   }
