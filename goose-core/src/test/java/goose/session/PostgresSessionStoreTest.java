@@ -73,7 +73,7 @@ class PostgresSessionStoreTest extends SessionStoreContract {
   }
 
   @Test
-  void migrationsRunOnceWhenTwoInstancesShareTheDatabase() {
+  void twoStoresOnOneDatabaseShareSessionsAndTurns() {
     try (SessionStore second = database.open()) {
       Session s = store.create(new NewSession(ALICE, "shared", Path.of("/tmp")));
       assertThat(second.get(ALICE, s.id())).contains(s);
