@@ -39,13 +39,20 @@ public final class Providers {
   private Providers() {}
 
   public static Provider fromConfig(Config config) {
+    return fromConfig(config, ProviderHttp.create(config.getSeconds("api_timeout", Duration.ofSeconds(60)),
+        RetryPolicy.of(config.getInt("max_retries", 3, 0, 100))));
+  }
+
+  /**
+   * The configured provider using {@code http} instead of one built from {@code api_timeout} and
+   * {@code max_retries} (to share one client, or for tests with short back-offs).
+   */
+  public static Provider fromConfig(Config config, ProviderHttp http) {
     String name = config.get("GOOSE_PROVIDER").map(String::strip).filter(s -> !s.isEmpty())
         .orElseThrow(() -> new ProviderNotConfiguredException(
             "No LLM provider is configured: set GOOSE_PROVIDER (one of " + String.join(", ", known(config))
                 + ") and that provider's API key, for example GOOSE_PROVIDER=anthropic with ANTHROPIC_API_KEY",
             List.of("GOOSE_PROVIDER")));
-    ProviderHttp http = ProviderHttp.create(config.getSeconds("api_timeout", Duration.ofSeconds(60)),
-        RetryPolicy.of(config.getInt("max_retries", 3, 0, 100)));
     Settings s = new Settings(config, name.toLowerCase(Locale.ROOT), http);
     return switch (s.name) {
       case "anthropic" -> anthropic(s);

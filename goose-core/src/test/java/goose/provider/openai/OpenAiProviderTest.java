@@ -25,48 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class OpenAiProviderTest extends ProviderContractTest {
-
-  @Override
-  protected FakeHttpServer newFake() {
-    return new FakeOpenAiServer();
-  }
+class OpenAiProviderTest extends OpenAiCompatibleContractTest {
 
   @Override
   protected Provider provider(FakeHttpServer fake, ProviderHttp http) {
     OpenAiEndpoint endpoint = OpenAiEndpoint.bearer(fake.baseUri().resolve("/v1/chat/completions"), Optional.of(API_KEY),
         Map.of("openai-organization", "org-1", "openai-project", "proj-1"), "max_completion_tokens");
     return new OpenAiProvider(new ProviderSettings("openai", "gpt-test", 128_000, http), endpoint);
-  }
-
-  @Override
-  protected FakeReply.Stream text(String... chunks) {
-    return FakeOpenAiServer.text(chunks);
-  }
-
-  @Override
-  protected FakeReply.Stream toolCall(String id, String name, String... argumentFragments) {
-    return FakeOpenAiServer.script().text("Let me look.").toolCall(0, id, name, argumentFragments).build();
-  }
-
-  @Override
-  protected FakeReply.Status rateLimited(int retryAfterSeconds) {
-    return FakeOpenAiServer.rateLimited(retryAfterSeconds);
-  }
-
-  @Override
-  protected FakeReply.Status serverError() {
-    return FakeOpenAiServer.serverError();
-  }
-
-  @Override
-  protected FakeReply.Status contextTooLong() {
-    return FakeOpenAiServer.contextTooLong();
-  }
-
-  @Override
-  protected JsonNode sentToolSchema(JsonNode body, int index) {
-    return body.path("tools").path(index).path("function").path("parameters");
   }
 
   @Test
