@@ -93,6 +93,10 @@ final class HttpProviderStream implements ProviderStream {
       }
     } catch (IOException e) {
       if (stoppedByAbort()) return;
+      if (Thread.currentThread().isInterrupted()) {
+        close();
+        return;
+      }
       retryOrThrow(new ProviderException(Kind.NETWORK, 0, provider + ": connection failed: " + describe(e), e));
     } catch (SseDecoder.SseFormatException e) {
       throw ProviderErrors.protocol(provider, e.getMessage());
