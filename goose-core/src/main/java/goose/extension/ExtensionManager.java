@@ -302,16 +302,22 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
    */
   private Map<String, String> launchEnv(ExtensionConfig c) {
     if (!(c.launch() instanceof Launch.Stdio s)) return Map.of();
-    Map<String, String> env = new HashMap<>();
-    System.getenv().forEach((k, v) -> {
-      if (!ConfigKey.looksSecret(k) && !config.isSecret(k)) env.put(k, v);
-    });
+    Map<String, String> env = inherited(System.getenv(), config);
     env.putAll(s.envs());
     for (String key : s.envKeys()) {
       String value = config.secret(key).orElseThrow(() -> new ExtensionStartException(
           "env_keys: the secret " + key + " is not set (set it in the environment or with goose configure)", null));
       env.put(key, value);
     }
+    return env;
+  }
+
+  /** The part of the server's environment a stdio server inherits: everything but secrets. */
+  static Map<String, String> inherited(Map<String, String> parent, Config config) {
+    Map<String, String> env = new HashMap<>();
+    parent.forEach((k, v) -> {
+      if (!ConfigKey.looksSecret(k) && !config.isSecret(k)) env.put(k, v);
+    });
     return env;
   }
 

@@ -73,10 +73,13 @@ final class McpConnection implements AutoCloseable {
    */
   static McpConnection open(ExtensionConfig config, Map<String, String> stdioEnv, Consumer<String> onFailure) {
     McpConnection[] self = new McpConnection[1];
+    // Record the failure and tell the owner before closing the client: closing releases the callers
+    // blocked in a call, and they must find the extension already marked failed.
     Consumer<String> broken = reason -> {
       McpConnection c = self[0];
-      if (c != null) c.broke(reason);
+      if (c != null) c.failure = reason;
       onFailure.accept(reason);
+      if (c != null) c.broke();
     };
     McpConnection connection = switch (config.launch()) {
       case Launch.Stdio s -> {
@@ -176,8 +179,7 @@ final class McpConnection implements AutoCloseable {
     return stdio == null ? OptionalLong.empty() : stdio.pid();
   }
 
-  private void broke(String reason) {
-    failure = reason;
+  private void broke() {
     try {
       client.close();
     } catch (RuntimeException e) {
