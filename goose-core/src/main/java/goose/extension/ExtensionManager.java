@@ -3,7 +3,6 @@ package goose.extension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.config.Config;
-import goose.config.ConfigKey;
 import goose.conversation.Content;
 import goose.extension.ExtensionConfig.Launch;
 import goose.json.Json;
@@ -14,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -296,28 +294,18 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   }
 
   /**
-   * The environment of a stdio server: the server's own, less anything that looks like a secret (the
-   * provider keys must not leak into every MCP server), plus {@code envs} and the secrets named by
-   * {@code env_keys}.
+   * The environment of a stdio server: {@link ChildEnvironment}, plus {@code envs} and the secrets
+   * named by {@code env_keys}.
    */
   private Map<String, String> launchEnv(ExtensionConfig c) {
     if (!(c.launch() instanceof Launch.Stdio s)) return Map.of();
-    Map<String, String> env = inherited(System.getenv(), config);
+    Map<String, String> env = ChildEnvironment.withoutSecrets(System.getenv(), config);
     env.putAll(s.envs());
     for (String key : s.envKeys()) {
       String value = config.secret(key).orElseThrow(() -> new ExtensionStartException(
           "env_keys: the secret " + key + " is not set (set it in the environment or with goose configure)", null));
       env.put(key, value);
     }
-    return env;
-  }
-
-  /** The part of the server's environment a stdio server inherits: everything but secrets. */
-  static Map<String, String> inherited(Map<String, String> parent, Config config) {
-    Map<String, String> env = new HashMap<>();
-    parent.forEach((k, v) -> {
-      if (!ConfigKey.looksSecret(k) && !config.isSecret(k)) env.put(k, v);
-    });
     return env;
   }
 

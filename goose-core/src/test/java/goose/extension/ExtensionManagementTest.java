@@ -153,7 +153,7 @@ class ExtensionManagementTest {
 
   @Test
   void theServersOwnSecretsAreNotInherited() {
-    Map<String, String> env = ExtensionManager.inherited(
+    Map<String, String> env = ChildEnvironment.withoutSecrets(
         Map.of("HOME", "/home/u", "ANTHROPIC_API_KEY", "sk-1", "GITHUB_TOKEN", "t", "DB_PASSWORD", "p", "GOOSE_SERVER__SECRET_KEY", "k"), config);
     assertThat(env).containsOnlyKeys("HOME");
   }
