@@ -37,7 +37,44 @@ class ExtensionFailureTest {
   void readsEveryPageOfTheToolList() {
     manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
     assertThat(manager.tools("bad")).extracting(t -> t.name())
-        .containsExactly("bad__ok", "bad__die", "bad__hang", "bad__spawn", "bad__garbage");
+        .containsExactly("bad__ok", "bad__die", "bad__hang", "bad__spawn", "bad__garbage", "bad__grow");
+  }
+
+  @Test
+  void aToolListChangeIsSeenByTheNextTurn() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    assertThat(manager.tools("bad")).extracting(t -> t.name()).doesNotContain("bad__extra");
+    assertThat(call("bad__grow").text()).isEqualTo("grown");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (manager.tools("bad").stream().noneMatch(t -> t.name().equals("bad__extra")) && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(manager.tools("bad")).extracting(t -> t.name()).contains("bad__extra");
+    assertThat(manager.get("bad").toolCount()).isEqualTo(7);
+  }
+
+  @Test
+  void aServerThatNeverAnswersInitializeFailsWithinItsTimeout() {
+    var node = TestServers.stdio("mute", TestServers.misbehavingJs(), "mute");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 1);
+    manager.addOrUpdate(node);
+    Content.ToolResponse r = call("mute__ok");
+    assertThat(r.isError()).isTrue();
+    assertThat(manager.get("mute").status()).isEqualTo(ExtensionStatus.FAILED);
+    assertThat(manager.pid("mute")).isEmpty();
+  }
+
+  @Test
+  void interruptingTheCallerCancelsTheCall() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    call("bad__ok");
+    Content.ToolResponse[] result = new Content.ToolResponse[1];
+    Thread caller = Thread.ofVirtual().start(() -> result[0] = call("bad__hang"));
+    Thread.sleep(300);
+    caller.interrupt();
+    caller.join(Duration.ofSeconds(10));
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(result[0].isError()).isTrue();
+    assertThat(result[0].text()).contains("cancelled");
+    assertThat(call("bad__ok").text()).isEqualTo("ok");
   }
 
   @Test

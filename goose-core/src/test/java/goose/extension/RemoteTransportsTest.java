@@ -93,6 +93,27 @@ class RemoteTransportsTest {
   }
 
   @Test
+  void configuredHeadersAreSentAndAnHttpErrorFailsTheExtension() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext("/mcp", ex -> {
+      seen.add(ex.getRequestHeaders().getFirst("X-Test-Header"));
+      ex.sendResponseHeaders(500, -1);
+      ex.close();
+    });
+    http.start();
+    try {
+      manager.addOrUpdate(remote("broken", "streamable_http", "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp"));
+      assertThat(manager.tools("broken")).isEmpty();
+      assertThat(seen).contains("yes");
+      assertThat(manager.get("broken").status()).isEqualTo(ExtensionStatus.FAILED);
+      assertThat(manager.get("broken").lastError()).isPresent();
+    } finally {
+      http.stop(0);
+    }
+  }
+
+  @Test
   void anUnreachableServerIsAFailedExtensionNotAnException() {
     manager.addOrUpdate(remote("gone", "streamable_http", "http://127.0.0.1:" + TestServers.freePort() + "/mcp"));
     assertThat(manager.tools("gone")).isEmpty();

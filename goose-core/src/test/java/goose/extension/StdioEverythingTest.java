@@ -85,6 +85,26 @@ class StdioEverythingTest {
   }
 
   @Test
+  void concurrentCallsFromManySessionsShareOneServer() throws Exception {
+    manager.tools("everything");
+    long pid = manager.pid("everything").orElseThrow();
+    List<Thread> threads = new java.util.ArrayList<>();
+    List<String> answers = new CopyOnWriteArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int session = t;
+      threads.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < 10; i++) {
+          var ctx = new goose.tool.ToolContext("u" + session, "s" + session, home, null);
+          answers.add(manager.call(ctx, TestServers.request("everything__echo", "{\"message\":\"" + session + "-" + i + "\"}")).text());
+        }
+      }));
+    }
+    for (Thread t : threads) t.join();
+    assertThat(answers).hasSize(80).contains("Echo: 0-0", "Echo: 7-9").allMatch(a -> a.startsWith("Echo: "));
+    assertThat(manager.pid("everything").orElseThrow()).isEqualTo(pid);
+  }
+
+  @Test
   void invalidArgumentsComeBackAsAToolError() {
     Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("everything__get-sum", "{\"a\":\"two\"}"));
     assertThat(r.isError()).isTrue();
