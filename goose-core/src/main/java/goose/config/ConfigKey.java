@@ -41,9 +41,12 @@ public record ConfigKey(String name, Optional<String> defaultValue, boolean secr
     return new ConfigKey(name, Optional.empty(), true, description);
   }
 
-  /** Keys whose name says they hold a secret, known or not. */
+  /**
+   * Keys whose name says they hold a secret, known or not: {@code *_KEY}, {@code *_TOKEN},
+   * {@code *SECRET*}, {@code *PASSWORD*}. Counters such as {@code GOOSE_MAX_TOKENS} are not secrets.
+   */
   public static boolean looksSecret(String key) {
     String k = key.toUpperCase(java.util.Locale.ROOT);
-    return k.endsWith("_KEY") || k.contains("SECRET") || k.contains("TOKEN") || k.contains("PASSWORD");
+    return k.endsWith("_KEY") || k.endsWith("_TOKEN") || k.contains("SECRET") || k.contains("PASSWORD");
   }
 }
