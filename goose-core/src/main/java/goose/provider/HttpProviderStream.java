@@ -99,7 +99,7 @@ final class HttpProviderStream implements ProviderStream {
       }
       retryOrThrow(new ProviderException(Kind.NETWORK, 0, provider + ": connection failed: " + describe(e), e));
     } catch (SseDecoder.SseFormatException e) {
-      throw ProviderErrors.protocol(provider, e.getMessage());
+      fail(ProviderErrors.protocol(provider, e.getMessage()));
     } catch (ProviderException e) {
       if (stoppedByAbort()) return;
       retryOrThrow(e);

@@ -139,6 +139,7 @@ public abstract class ProviderContractTest {
     assertThat(out.error()).isEmpty();
     assertThat(out.text()).isEqualTo("recovered");
     assertThat(fake.requests()).hasSize(2);
+    assertThat(fake.pendingReplies()).isZero();
   }
 
   @Test
@@ -175,7 +176,7 @@ public abstract class ProviderContractTest {
   @Test
   void malformedLineIsAProtocolError() {
     FakeReply.Stream reply = text("fine", "MIDDLE");
-    fake.enqueue(reply.insert(indexOfWrite(reply, "MIDDLE"), "data: {not json\n\n"));
+    fake.enqueue(reply.withMalformedLineAt(indexOfWrite(reply, "MIDDLE")));
     Drained out = Drained.drain(provider().stream(ask("hi")));
     assertThat(out.failure().kind()).isEqualTo(ProviderException.Kind.PROTOCOL);
     assertThat(out.text()).isEqualTo("fine");
