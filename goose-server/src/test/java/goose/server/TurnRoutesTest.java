@@ -155,7 +155,10 @@ class TurnRoutesTest {
       assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
       assertThat(texts(List.of(first)) + texts(rest)).isEqualTo("abcdefghij");
     }
-    assertThat(slow.clientClosedEarly()).isFalse();
+    assertThat(slow.request().json().toString()).contains("keep going");
+    JsonNode reply = goosed.client.get("/sessions/" + sessionId).json().get("messages").get(1);
+    assertThat(reply.get("interrupted").asBoolean()).isFalse();
+    assertThat(reply.get("content").get(0).get("text").asText()).isEqualTo("abcdefghij");
   }
 
   @Test
