@@ -84,63 +84,33 @@ public final class Config {
   }
 
   public int getInt(String key, int fallback, int min, int max) {
-    Optional<ConfigValue> value = lookup(key);
-    if (value.isEmpty()) return fallback;
-    try {
-      int parsed = Integer.parseInt(value.get().value().trim());
-      if (parsed < min || parsed > max) {
-        throw ConfigException.badValue(value.get(), "must be between " + min + " and " + max + ", got " + parsed);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw ConfigException.badValue(value.get(), "must be a whole number, got \"" + value.get().value() + "\"");
-    }
+    return lookup(key).map(v -> SettingValues.parseInt(v, min, max)).orElse(fallback);
   }
 
   public long getLong(String key, long fallback, long min, long max) {
-    Optional<ConfigValue> value = lookup(key);
-    if (value.isEmpty()) return fallback;
-    try {
-      long parsed = Long.parseLong(value.get().value().trim());
-      if (parsed < min || parsed > max) {
-        throw ConfigException.badValue(value.get(), "must be between " + min + " and " + max + ", got " + parsed);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw ConfigException.badValue(value.get(), "must be a whole number, got \"" + value.get().value() + "\"");
-    }
+    return lookup(key).map(v -> SettingValues.parseLong(v, min, max)).orElse(fallback);
   }
 
   public double getDouble(String key, double fallback, double min, double max) {
-    Optional<ConfigValue> value = lookup(key);
-    if (value.isEmpty()) return fallback;
-    try {
-      double parsed = Double.parseDouble(value.get().value().trim());
-      if (!(parsed >= min && parsed <= max)) {
-        throw ConfigException.badValue(value.get(), "must be between " + min + " and " + max + ", got " + parsed);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw ConfigException.badValue(value.get(), "must be a number, got \"" + value.get().value() + "\"");
-    }
+    return lookup(key).map(v -> SettingValues.parseDouble(v, min, max)).orElse(fallback);
   }
 
   /** A duration given in (possibly fractional) seconds. */
   public Duration getSeconds(String key, Duration fallback) {
-    if (lookup(key).isEmpty()) return fallback;
-    double seconds = getDouble(key, 0, 0.001, 86_400 * 365);
-    return Duration.ofNanos((long) (seconds * 1_000_000_000L));
+    return lookup(key).map(SettingValues::parseSeconds).orElse(fallback);
   }
 
   /** Booleans as goose reads them (YAML style): true/false, yes/no, on/off, 1/0. */
   public boolean getBoolean(String key, boolean fallback) {
-    Optional<ConfigValue> value = lookup(key);
-    if (value.isEmpty()) return fallback;
-    return switch (value.get().value().trim().toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on", "1" -> true;
-      case "false", "no", "off", "0", "" -> false;
-      default -> throw ConfigException.badValue(value.get(), "must be true or false, got \"" + value.get().value() + "\"");
-    };
+    return lookup(key).map(SettingValues::parseBoolean).orElse(fallback);
+  }
+
+  /**
+   * Checks every known typed setting (port, timeouts, limits, formats) wherever it comes from, so a
+   * bad value stops a start before anything binds. Throws {@link ConfigException} naming the first.
+   */
+  public void validate() {
+    for (String key : SettingRules.checkedKeys()) lookup(key).ifPresent(SettingRules::check);
   }
 
   /** A structured value of config.yaml (for example {@code extensions}); environment does not apply. */
@@ -149,11 +119,14 @@ public final class Config {
     return node == null || node.isNull() ? Optional.empty() : Optional.of(node.deepCopy());
   }
 
+  /**
+   * Writes {@code key: value} to config.yaml after checking it against the key's type rule. A spelling
+   * of the same key in another case ({@code goose_model} for {@code GOOSE_MODEL}) is replaced, so the
+   * file never holds two competing values.
+   */
   public synchronized void set(String key, String value) {
-    ObjectNode next = configFile.read();
-    next.put(key, value);
-    configFile.write(next);
-    fileValues = next;
+    SettingRules.check(new ConfigValue(key, value, ConfigSource.FILE, "", false));
+    fileValues = writeReplacing(configFile, key, value);
   }
 
   public synchronized void setNode(String key, JsonNode value) {
@@ -163,11 +136,41 @@ public final class Config {
     fileValues = next;
   }
 
+  /** Writes {@code key: value} to secrets.yaml (created owner-only, mode 0600). */
   public synchronized void setSecret(String key, String value) {
-    ObjectNode next = secretsFile.read();
+    secretValues = writeReplacing(secretsFile, key, value);
+  }
+
+  /** Removes {@code key} (in any case) from config.yaml and secrets.yaml; true when it was there. */
+  public synchronized boolean unset(String key) {
+    boolean removed = false;
+    for (YamlFile file : List.of(configFile, secretsFile)) {
+      ObjectNode next = file.read();
+      if (removeAnyCase(next, key)) {
+        file.write(next);
+        removed = true;
+      }
+    }
+    fileValues = configFile.read();
+    secretValues = secretsFile.read();
+    return removed;
+  }
+
+  private static ObjectNode writeReplacing(YamlFile file, String key, String value) {
+    ObjectNode next = file.read();
+    removeAnyCase(next, key);
     next.put(key, value);
-    secretsFile.write(next);
-    secretValues = next;
+    file.write(next);
+    return next;
+  }
+
+  private static boolean removeAnyCase(ObjectNode values, String key) {
+    List<String> spellings = new ArrayList<>();
+    values.fieldNames().forEachRemaining(name -> {
+      if (name.equalsIgnoreCase(key)) spellings.add(name);
+    });
+    values.remove(spellings);
+    return !spellings.isEmpty();
   }
 
   /**
@@ -176,7 +179,8 @@ public final class Config {
    */
   public synchronized List<ConfigValue> effective() {
     Map<String, ConfigValue> all = new LinkedHashMap<>();
-    for (ConfigKey key : ConfigKey.KNOWN) lookup(key.name()).ifPresent(v -> all.put(v.key(), v));
+    // Keyed by upper-case name: goose_model in the YAML and GOOSE_MODEL are one setting.
+    for (ConfigKey key : ConfigKey.KNOWN) lookup(key.name()).ifPresent(v -> all.put(v.key().toUpperCase(Locale.ROOT), v));
     for (ObjectNode values : List.of(fileValues, secretValues)) {
       for (Iterator<String> it = values.fieldNames(); it.hasNext(); ) {
         String key = it.next();

@@ -13,7 +13,13 @@ public final class ConfigException extends RuntimeException {
     super(message, cause);
   }
 
+  /**
+   * "config.yaml path: GOOSE_PORT: must be ...", "environment variable GOOSE_PORT: must be ..." (the
+   * variable already names the key), or "GOOSE_PORT: must be ..." for a value not read from anywhere yet.
+   */
   static ConfigException badValue(ConfigValue value, String problem) {
+    if (value.origin().isBlank()) return new ConfigException(value.key() + ": " + problem);
+    if (value.source() == ConfigSource.ENV) return new ConfigException(value.origin() + ": " + problem);
     return new ConfigException(value.origin() + ": " + value.key() + ": " + problem);
   }
 }

@@ -15,6 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML mapping file (config.yaml, secrets.yaml): read into a tree, written back atomically
@@ -23,7 +25,9 @@ import java.util.Set;
 public final class YamlFile {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          // A key written twice is a mistake to report, not a silent "last one wins".
+          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature()));
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final Path path;
@@ -51,8 +55,7 @@ public final class YamlFile {
       }
       return (ObjectNode) node;
     } catch (JacksonException e) {
-      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      throw new ConfigException(path + ": invalid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+      throw new ConfigException(path + ": invalid YAML " + describe(e));
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
     }
@@ -76,6 +79,16 @@ public final class YamlFile {
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot write: " + e.getMessage(), e);
     }
+  }
+
+  /** "(line 2, column 4): mapping values are not allowed here": the parser's own words, on one line. */
+  private static String describe(JacksonException e) {
+    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+      Mark mark = yaml.getProblemMark();
+      return "(line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + "): " + firstLine(yaml.getProblem());
+    }
+    String where = e.getLocation() == null ? "" : "(line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "): ";
+    return where + firstLine(e.getOriginalMessage());
   }
 
   private static String firstLine(String s) {

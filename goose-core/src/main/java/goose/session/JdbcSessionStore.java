@@ -14,8 +14,6 @@ import goose.event.TurnEvent;
 import goose.ids.Ids;
 import goose.json.Json;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,10 +28,13 @@ import java.util.Optional;
  * event sequence numbers: the row lock serialises concurrent appenders of one session.
  *
  * <p>Calls taking only a session id throw {@link SessionNotFoundException} for a write to a session that
- * does not exist, and answer empty for a read; a missing message or turn is a {@link NoSuchElementException}. Open one with {@link SessionStores}.
+ * does not exist, and answer empty for a read; a missing message or turn is a
+ * {@link NoSuchElementException}. Open one with {@link SessionStores}.
  */
 final class JdbcSessionStore implements SessionStore {
   private static final int START_TURN_ATTEMPTS = 3;
+  /** A literal, not a parameter, so that both planners can use the partial index turns_one_running. */
+  private static final String IS_RUNNING = "status = 'running'";
 
   private final SqlDatabase db;
 
@@ -45,21 +46,16 @@ final class JdbcSessionStore implements SessionStore {
   public Session create(NewSession s) {
     Instant now = Instant.now();
     Session session = new Session(Ids.newId(), s.owner(), s.name(), s.workingDir(), now, now, 0, TokenUsage.ZERO, TokenUsage.ZERO);
-    write(c -> {
-      try (PreparedStatement st = c.prepareStatement(
-          "INSERT INTO sessions (id, owner, name, name_folded, working_dir, created_at, updated_at)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        bind(st, session.id(), session.owner(), session.name(), StoreRows.fold(session.name()),
-            session.workingDir().toString(), nanos(now), nanos(now));
-        return st.executeUpdate();
-      }
-    });
+    write(c -> Sql.update(c,
+        "INSERT INTO sessions (id, owner, name, name_folded, working_dir, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        session.id(), session.owner(), session.name(), StoreRows.fold(session.name()), session.workingDir().toString(),
+        nanos(now), nanos(now)));
     return session;
   }
 
   @Override
   public Optional<Session> get(String owner, String id) {
-    return read(c -> first(c, "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ? AND owner = ?",
+    return read(c -> Sql.first(c, "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ? AND owner = ?",
         StoreRows::session, id, owner));
   }
 
@@ -79,7 +75,7 @@ final class JdbcSessionStore implements SessionStore {
     }
     sql.append(" ORDER BY updated_at DESC, id DESC LIMIT ?");
     args.add(query.limit() + 1); // one more than asked tells whether another page follows
-    List<Session> rows = read(c -> all(c, sql.toString(), StoreRows::session, args.toArray()));
+    List<Session> rows = read(c -> Sql.all(c, sql.toString(), StoreRows::session, args.toArray()));
     if (rows.size() <= query.limit()) return new Page<>(rows, Optional.empty());
     List<Session> page = rows.subList(0, query.limit());
     return new Page<>(page, Optional.of(ListCursor.after(page.getLast()).encode()));
@@ -87,7 +83,7 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> rename(String owner, String id, String name) {
-    return write(c -> first(c,
+    return write(c -> Sql.first(c,
         "UPDATE sessions SET name = ?, name_folded = ?, updated_at = ? WHERE id = ? AND owner = ?"
             + " RETURNING " + SESSION_COLUMNS,
         StoreRows::session, name, StoreRows.fold(name), nanos(Instant.now()), id, owner));
@@ -96,7 +92,7 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public boolean delete(String owner, String id) {
     // messages, events and turns go with it: ON DELETE CASCADE
-    return write(c -> update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner)) > 0;
+    return write(c -> Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner)) > 0;
   }
 
   @Override
@@ -108,7 +104,7 @@ final class JdbcSessionStore implements SessionStore {
           "UPDATE sessions SET message_count = message_count + 1, updated_at = ? WHERE id = ? RETURNING message_count",
           sessionId, nanos(Instant.now()), sessionId);
       try {
-        return update(c,
+        return Sql.update(c,
             "INSERT INTO messages (session_id, ordinal, " + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             sessionId, ordinal, message.id(), message.role().wire(), createdAt, content,
             message.userVisible(), message.agentVisible(), message.interrupted(),
@@ -123,7 +119,7 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public void updateMessage(String sessionId, Message message) {
     String content = StoreRows.contentJson(message);
-    int changed = write(c -> update(c,
+    int changed = write(c -> Sql.update(c,
         "UPDATE messages SET role = ?, created_at = ?, content = ?, user_visible = ?, agent_visible = ?,"
             + " interrupted = ?, input_tokens = ?, output_tokens = ? WHERE session_id = ? AND id = ?",
         message.role().wire(), nanos(message.createdAt()), content, message.userVisible(), message.agentVisible(),
@@ -137,24 +133,24 @@ final class JdbcSessionStore implements SessionStore {
     return read(c -> {
       long afterOrdinal = 0;
       if (afterId.isPresent()) {
-        afterOrdinal = first(c, "SELECT ordinal FROM messages WHERE session_id = ? AND id = ?",
+        afterOrdinal = Sql.first(c, "SELECT ordinal FROM messages WHERE session_id = ? AND id = ?",
                 rs -> rs.getLong(1), sessionId, afterId.get())
             .orElseThrow(() -> new IllegalArgumentException("no message " + afterId.get() + " in session " + sessionId));
       }
-      return all(c, "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = ? AND ordinal > ?"
+      return Sql.all(c, "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = ? AND ordinal > ?"
           + " ORDER BY ordinal LIMIT ?", StoreRows::message, sessionId, afterOrdinal, limit);
     });
   }
 
   @Override
   public List<Message> conversation(String sessionId) {
-    return read(c -> all(c, "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = ? ORDER BY ordinal",
+    return read(c -> Sql.all(c, "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = ? ORDER BY ordinal",
         StoreRows::message, sessionId));
   }
 
   @Override
   public void addUsage(String sessionId, TokenUsage usage) {
-    int changed = write(c -> update(c,
+    int changed = write(c -> Sql.update(c,
         "UPDATE sessions SET last_input_tokens = ?, last_output_tokens = ?,"
             + " total_input_tokens = total_input_tokens + ?, total_output_tokens = total_output_tokens + ? WHERE id = ?",
         usage.inputTokens(), usage.outputTokens(), usage.inputTokens(), usage.outputTokens(), sessionId));
@@ -170,7 +166,7 @@ final class JdbcSessionStore implements SessionStore {
       long next = bumpCounter(c,
           "UPDATE sessions SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq",
           sessionId, sessionId);
-      update(c, "INSERT INTO events (session_id, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+      Sql.update(c, "INSERT INTO events (session_id, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
           sessionId, next, turnId, nanos(now), name, data);
       return next;
     });
@@ -180,13 +176,13 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public List<StoredEvent> eventsAfter(String sessionId, long afterSeq, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-    return read(c -> all(c, "SELECT " + EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    return read(c -> Sql.all(c, "SELECT " + EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
         rs -> StoreRows.event(sessionId, rs), sessionId, afterSeq, limit));
   }
 
   @Override
   public long lastEventSeq(String sessionId) {
-    return read(c -> first(c, "SELECT last_event_seq FROM sessions WHERE id = ?", rs -> rs.getLong(1), sessionId))
+    return read(c -> Sql.first(c, "SELECT last_event_seq FROM sessions WHERE id = ?", rs -> rs.getLong(1), sessionId))
         .orElse(0L);
   }
 
@@ -195,7 +191,7 @@ final class JdbcSessionStore implements SessionStore {
     Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
     for (int attempt = 1; ; attempt++) {
       try {
-        write(c -> update(c, "INSERT INTO turns (" + TURN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+        write(c -> Sql.update(c, "INSERT INTO turns (" + TURN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
             turnId, sessionId, requestId.orElse(null), StoreRows.status(TurnStatus.RUNNING), nanos(turn.startedAt()),
             firstSeq));
         return turn;
@@ -223,41 +219,37 @@ final class JdbcSessionStore implements SessionStore {
     }
     Optional<Turn> running = runningTurn(turn.sessionId());
     if (running.isPresent()) throw new TurnConflictException(turn.sessionId(), running.get().id());
-    boolean idTaken = read(c -> first(c, "SELECT 1 FROM turns WHERE id = ?", rs -> true, turn.id())).isPresent();
+    boolean idTaken = read(c -> Sql.first(c, "SELECT 1 FROM turns WHERE id = ?", rs -> true, turn.id())).isPresent();
     if (idTaken) throw new IllegalStateException("turn id " + turn.id() + " is already used", cause);
   }
 
   @Override
   public Optional<Turn> turnByRequestId(String sessionId, String requestId) {
-    return read(c -> first(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND request_id = ?",
+    return read(c -> Sql.first(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND request_id = ?",
         StoreRows::turn, sessionId, requestId));
   }
 
   @Override
   public Optional<Turn> runningTurn(String sessionId) {
-    return read(c -> first(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND status = ?",
-        StoreRows::turn, sessionId, StoreRows.status(TurnStatus.RUNNING)));
+    return read(c -> Sql.first(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND " + IS_RUNNING,
+        StoreRows::turn, sessionId));
   }
 
-  /**
-   * Ends the turn if it is still running. A turn that has already ended keeps its status (for example one
-   * marked interrupted after its instance was presumed dead); an unknown turn throws {@link NoSuchElementException}.
-   */
   @Override
   public void finishTurn(String sessionId, String turnId, TurnStatus status) {
     if (status == TurnStatus.RUNNING) throw new IllegalArgumentException("a turn cannot finish as running");
     boolean known = write(c -> {
-      int changed = update(c, "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND status = ?",
-          StoreRows.status(status), nanos(Instant.now()), sessionId, turnId, StoreRows.status(TurnStatus.RUNNING));
-      return changed > 0 || first(c, "SELECT 1 FROM turns WHERE session_id = ? AND id = ?", rs -> true, sessionId, turnId).isPresent();
+      int changed = Sql.update(c, "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND " + IS_RUNNING,
+          StoreRows.status(status), nanos(Instant.now()), sessionId, turnId);
+      return changed > 0 || Sql.first(c, "SELECT 1 FROM turns WHERE session_id = ? AND id = ?", rs -> true, sessionId, turnId).isPresent();
     });
     if (!known) throw new NoSuchElementException("no turn " + turnId + " in session " + sessionId);
   }
 
   @Override
   public List<Turn> runningTurns() {
-    return read(c -> all(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE status = ? ORDER BY started_at",
-        StoreRows::turn, StoreRows.status(TurnStatus.RUNNING)));
+    return read(c -> Sql.all(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE " + IS_RUNNING + " ORDER BY started_at",
+        StoreRows::turn));
   }
 
   @Override
@@ -266,11 +258,6 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   // --- plumbing -------------------------------------------------------------------------------------
-
-  @FunctionalInterface
-  private interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
 
   private <T> T read(SqlDatabase.Work<T> work) {
     try {
@@ -294,51 +281,11 @@ final class JdbcSessionStore implements SessionStore {
 
   /** Runs an {@code UPDATE ... RETURNING counter} on one session row; no row means no such session. */
   private static long bumpCounter(Connection c, String sql, String sessionId, Object... args) throws SQLException {
-    return first(c, sql, rs -> rs.getLong(1), args).orElseThrow(() -> noSession(sessionId));
+    return Sql.first(c, sql, rs -> rs.getLong(1), args).orElseThrow(() -> noSession(sessionId));
   }
 
   private static SessionNotFoundException noSession(String sessionId) {
     return new SessionNotFoundException(sessionId);
-  }
-
-  private static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql)) {
-      bind(st, args);
-      try (ResultSet rs = st.executeQuery()) {
-        return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  private static <T> List<T> all(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql)) {
-      bind(st, args);
-      try (ResultSet rs = st.executeQuery()) {
-        List<T> rows = new ArrayList<>();
-        while (rs.next()) rows.add(mapper.map(rs));
-        return rows;
-      }
-    }
-  }
-
-  private static int update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql)) {
-      bind(st, args);
-      return st.executeUpdate();
-    }
-  }
-
-  private static void bind(PreparedStatement st, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case null -> st.setNull(i + 1, java.sql.Types.VARCHAR);
-        case String s -> st.setString(i + 1, s);
-        case Long l -> st.setLong(i + 1, l);
-        case Integer n -> st.setInt(i + 1, n);
-        case Boolean b -> st.setBoolean(i + 1, b);
-        default -> throw new IllegalArgumentException("cannot bind " + args[i].getClass());
-      }
-    }
   }
 
   /** {@code %}, {@code _} and the escape character itself match literally. */

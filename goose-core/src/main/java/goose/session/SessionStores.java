@@ -99,10 +99,24 @@ public final class SessionStores {
     }
   }
 
+  /** The database driver's own words (first line), and the underlying cause when it adds something. */
   private static String rootMessage(Throwable e) {
-    Throwable root = e;
+    Throwable driver = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException) {
+        driver = t;
+        break;
+      }
+    }
+    Throwable root = driver;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String message = firstLine(driver);
+    String underlying = root instanceof java.net.UnknownHostException ? "unknown host " + firstLine(root) : firstLine(root);
+    return root == driver || message.contains(underlying) ? message : message + " (" + underlying + ")";
+  }
+
+  private static String firstLine(Throwable t) {
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     int newline = message.indexOf('\n');
     return (newline < 0 ? message : message.substring(0, newline)).strip();
   }

@@ -7,8 +7,6 @@ import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.logging.LogSetup;
 import goose.server.openapi.OpenApiDocument;
-import goose.session.SessionStore;
-import goose.session.SessionStores;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
 import java.net.URI;
@@ -47,13 +45,13 @@ public final class GooseServer implements AutoCloseable {
   public static GooseServer start(Config config) {
     ServerSettings settings = ServerSettings.from(config);
     Path logFile = LogSetup.configure(config);
-    SessionStore store = SessionStores.open(config);
+    ServerContext context = Services.open(config, settings);
     try {
-      GooseServer server = start(new ServerContext(config, settings, store));
+      GooseServer server = start(context);
       log.info("goosed {} listening on {} (log file {})", BuildInfo.version(), server.uri(), logFile);
       return server;
     } catch (RuntimeException e) {
-      store.close();
+      Services.close(context);
       throw e;
     }
   }
@@ -117,10 +115,11 @@ public final class GooseServer implements AutoCloseable {
     }
     log.info("stopping: letting in-flight requests finish (up to {} ms)", HttpApp.STOP_TIMEOUT_MS);
     try {
+      Services.beginShutdown(context);
       app.stop();
     } finally {
       try {
-        context.sessions().close();
+        Services.close(context);
       } finally {
         log.info("stopped");
         stopped.countDown();

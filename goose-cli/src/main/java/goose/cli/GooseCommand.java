@@ -1,0 +1,57 @@
+package goose.cli;
+
+import goose.cli.configure.ConfigureCommand;
+import goose.config.Config;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root command. A new command is one class added to {@code subcommands}; it reaches the injected
+ * environment and the configuration through {@link #of(CommandSpec)}.
+ */
+@Command(
+    name = "goose",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
+    subcommands = {ServerCommand.class, ConfigureCommand.class, OpenApiCommand.class},
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  success",
+      "  1  run-time failure (server could not start, file not writable, key not set)",
+      "  2  wrong usage or invalid configuration",
+      "",
+      "Configuration: environment variable > config.yaml > default; see 'goose configure --help'."
+    })
+public final class GooseCommand implements Runnable {
+  private final CliEnvironment environment;
+  private Config config;
+
+  @Spec CommandSpec spec;
+
+  GooseCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
+  /** The root command of the tree {@code spec} belongs to. */
+  public static GooseCommand of(CommandSpec spec) {
+    return (GooseCommand) spec.root().userObject();
+  }
+
+  public CliEnvironment environment() {
+    return environment;
+  }
+
+  /** The configuration, loaded once per command line; throws {@link goose.config.ConfigException}. */
+  public synchronized Config config() {
+    if (config == null) config = environment.loadConfig();
+    return config;
+  }
+
+  /** {@code goose} alone: show what it can do. */
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+}

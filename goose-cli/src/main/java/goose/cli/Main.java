@@ -1,0 +1,86 @@
+package goose.cli;
+
+import goose.config.ConfigException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Entry point of {@code goose} (and {@code goosed}, which is {@code goose server}). Failures become one
+ * line on stderr and an exit code from {@link ExitCodes}: a person sees what to fix, not a stack trace.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(CliEnvironment.system(), args));
+  }
+
+  /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
+  public static int run(CliEnvironment environment, String... args) {
+    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(environment.out(), StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(environment.err(), StandardCharsets.UTF_8), true);
+    CommandLine commandLine = commandLine(environment);
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setParameterExceptionHandler(Main::usageError);
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, cmd, environment));
+    try {
+      return commandLine.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** The command tree; {@link GooseCommand} lists the subcommands. */
+  static CommandLine commandLine(CliEnvironment environment) {
+    return new CommandLine(new GooseCommand(environment))
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setUsageHelpAutoWidth(true);
+  }
+
+  private static int usageError(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("error: " + oneLine(e.getMessage()));
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+    return ExitCodes.USAGE;
+  }
+
+  private static int failure(Exception e, CommandLine cmd, CliEnvironment environment) {
+    PrintWriter err = cmd.getErr();
+    Optional<ConfigException> config = configProblem(e);
+    if (config.isPresent()) {
+      err.println("error: " + oneLine(config.get().getMessage()));
+      return ExitCodes.USAGE;
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    err.println("error: " + oneLine(message));
+    if (isTrue(environment.env().get("GOOSE_CLI_TRACE"))) e.printStackTrace(err);
+    return ExitCodes.FAILURE;
+  }
+
+  private static Optional<ConfigException> configProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigException c) return Optional.of(c);
+    }
+    return Optional.empty();
+  }
+
+  private static String oneLine(String message) {
+    return message.replaceAll("\\s*\\R\\s*", " ").strip();
+  }
+
+  private static boolean isTrue(String value) {
+    return value != null && switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "1", "true", "yes", "on" -> true;
+      default -> false;
+    };
+  }
+}

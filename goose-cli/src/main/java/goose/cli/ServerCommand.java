@@ -1,0 +1,32 @@
+package goose.cli;
+
+import goose.config.Config;
+import goose.server.GooseServer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code goose server} (what {@code bin/goosed} runs): serve until SIGTERM or Ctrl-C, then exit 0. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the goosed HTTP server and serve until SIGTERM or Ctrl-C (graceful stop, exit code 0).",
+      "Listens on GOOSE_HOST:GOOSE_PORT (default 127.0.0.1:3000); see 'goose configure list'."
+    })
+public final class ServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Config config = GooseCommand.of(spec).config();
+    config.validate();
+    GooseServer server = GooseServer.start(config);
+    try (server) {
+      TerminationSignals.onTerminate(server::close);
+      server.awaitTermination();
+    }
+    return ExitCodes.OK;
+  }
+}

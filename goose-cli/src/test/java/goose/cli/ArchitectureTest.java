@@ -1,0 +1,70 @@
+package goose.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module dependency direction, checked on the compiled main code of every module:
+ * goose-cli -> goose-server -> goose-core, goose-builtins -> goose-core. Maven already refuses an
+ * import of a module that is not a dependency; this catches what Maven cannot see, such as the core
+ * reaching for Javalin through a transitive jar or the builtins reaching into the server.
+ */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  /** Main code only: test classes and test jars may wire modules together freely. */
+  private static final ImportOption MAIN_CODE_ONLY =
+      (Location location) -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(MAIN_CODE_ONLY).importPackages("goose");
+  }
+
+  /** Classes compiled from a module, recognised by the directory or jar they were loaded from. */
+  private static DescribedPredicate<JavaClass> inModule(String module) {
+    return DescribedPredicate.describe("in module " + module, c -> c.getSource()
+        .map(s -> s.getUri().toString())
+        .filter(uri -> uri.contains("/" + module + "/") || uri.contains("/" + module + "-"))
+        .isPresent());
+  }
+
+  @Test
+  void everyModuleIsOnTheClasspathBeingChecked() {
+    assertThat(classes.contain(goose.config.Config.class)).isTrue();
+    assertThat(classes.stream().filter(inModule("goose-core")::test)).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-server")::test)).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-cli")::test)).isNotEmpty();
+  }
+
+  @Test
+  void coreDependsOnNoServerCliBuiltinsOrHttpFramework() {
+    noClasses().that(inModule("goose-core"))
+        .should().dependOnClassesThat().resideInAnyPackage("goose.server..", "goose.cli..", "goose.builtins..", "io.javalin..", "org.eclipse.jetty..")
+        .check(classes);
+  }
+
+  @Test
+  void builtinsDependOnNeitherServerNorCli() {
+    noClasses().that(inModule("goose-builtins"))
+        .should().dependOnClassesThat().resideInAnyPackage("goose.server..", "goose.cli..", "io.javalin..")
+        .allowEmptyShould(true) // the builtins are being written; the rule holds as soon as they exist
+        .check(classes);
+  }
+
+  @Test
+  void serverDoesNotDependOnTheCli() {
+    noClasses().that(inModule("goose-server"))
+        .should().dependOnClassesThat().resideInAPackage("goose.cli..")
+        .check(classes);
+  }
+}

@@ -1,0 +1,107 @@
+package goose.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandLineTest {
+  @TempDir Path home;
+
+  private CliRun cli() {
+    return new CliRun(home);
+  }
+
+  /** Every command path of the tree, e.g. [], [server], [configure, set]. */
+  private List<List<String>> allCommandPaths() {
+    List<List<String>> paths = new ArrayList<>();
+    collect(Main.commandLine(CliEnvironment.system()), new ArrayList<>(), paths);
+    return paths;
+  }
+
+  private static void collect(CommandLine command, List<String> prefix, List<List<String>> into) {
+    into.add(List.copyOf(prefix));
+    command.getSubcommands().forEach((name, sub) -> {
+      if (!sub.getCommandSpec().name().equals(name)) return; // aliases
+      List<String> next = new ArrayList<>(prefix);
+      next.add(name);
+      collect(sub, next, into);
+    });
+  }
+
+  @Test
+  void rootHelpListsTheCommandsAndExitCodes() {
+    CliRun.Result result = cli().run("--help");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).contains("Usage: goose").contains("server").contains("configure").contains("openapi")
+        .contains("Exit codes:");
+  }
+
+  @Test
+  void everyCommandAnswersHelpWithItsUsageAndExitZero() {
+    List<List<String>> paths = allCommandPaths();
+    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("configure", "list"),
+        List.of("configure", "get"), List.of("configure", "set"));
+
+    for (List<String> path : paths) {
+      List<String> args = new ArrayList<>(path);
+      args.add("--help");
+      CliRun.Result result = cli().run(args.toArray(String[]::new));
+
+      assertThat(result.exitCode()).as("exit code of %s", args).isZero();
+      assertThat(result.out()).as("help of %s", args).startsWith("Usage: " + String.join(" ", prepend("goose", path)));
+      assertThat(result.err()).as("stderr of %s", args).isEmpty();
+    }
+  }
+
+  private static List<String> prepend(String first, List<String> rest) {
+    List<String> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(rest);
+    return all;
+  }
+
+  @Test
+  void versionPrintsTheProjectVersion() {
+    CliRun.Result result = cli().run("--version");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("goose ").doesNotContain("unknown").doesNotContain("${");
+  }
+
+  @Test
+  void unknownCommandIsAUsageErrorWithASuggestion() {
+    CliRun.Result result = cli().run("serve");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).contains("'serve'").contains("goose server").contains("goose --help");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    CliRun.Result result = cli().run("configure", "list", "--colour");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--colour").contains("goose configure list --help");
+  }
+
+  @Test
+  void noCommandAtAllIsAUsageError() {
+    assertThat(cli().run().exitCode()).isEqualTo(2);
+    assertThat(cli().run("configure").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void missingArgumentIsAUsageError() {
+    CliRun.Result result = cli().run("configure", "get");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("KEY");
+  }
+}

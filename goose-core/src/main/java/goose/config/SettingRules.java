@@ -1,0 +1,34 @@
+package goose.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The type rules of the known settings. {@link Config#validate()} applies them at start-up so a bad
+ * value stops the server before anything binds, and {@link Config#set} applies them before writing so
+ * {@code goose configure set GOOSE_PORT abc} never leaves a broken file behind.
+ */
+final class SettingRules {
+  private static final Map<String, Consumer<ConfigValue>> RULES =
+      Map.of(
+          "GOOSE_PORT", v -> SettingValues.parseInt(v, 0, 65_535),
+          "API_TIMEOUT", SettingValues::parseSeconds,
+          "MAX_RETRIES", v -> SettingValues.parseInt(v, 0, 100),
+          "GOOSE_MAX_BODY_BYTES", v -> SettingValues.parseLong(v, 1, Long.MAX_VALUE),
+          "GOOSE_LOG_FORMAT", v -> SettingValues.parseChoice(v, List.of("text", "json")));
+
+  private SettingRules() {}
+
+  /** Names (upper case) of the settings that have a rule. */
+  static Iterable<String> checkedKeys() {
+    return RULES.keySet();
+  }
+
+  /** Throws {@link ConfigException} when {@code value} breaks its key's rule; keys without a rule pass. */
+  static void check(ConfigValue value) {
+    Consumer<ConfigValue> rule = RULES.get(value.key().toUpperCase(Locale.ROOT));
+    if (rule != null) rule.accept(value);
+  }
+}

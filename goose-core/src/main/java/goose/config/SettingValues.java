@@ -1,0 +1,67 @@
+package goose.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parses setting values. Every failure is a {@link ConfigException} that names where the value came
+ * from, the key and the problem, so a person can fix it from the one line the CLI prints.
+ */
+final class SettingValues {
+  private SettingValues() {}
+
+  static int parseInt(ConfigValue value, int min, int max) {
+    return (int) parseLong(value, min, max);
+  }
+
+  static long parseLong(ConfigValue value, long min, long max) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.value().trim());
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(value, "must be a whole number, got \"" + value.value() + "\"");
+    }
+    if (parsed < min || parsed > max) {
+      throw ConfigException.badValue(value, "must be between " + min + " and " + max + ", got " + parsed);
+    }
+    return parsed;
+  }
+
+  static double parseDouble(ConfigValue value, double min, double max) {
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value.value().trim());
+    } catch (NumberFormatException e) {
+      throw ConfigException.badValue(value, "must be a number, got \"" + value.value() + "\"");
+    }
+    if (!(parsed >= min && parsed <= max)) {
+      throw ConfigException.badValue(value, "must be between " + min + " and " + max + ", got " + parsed);
+    }
+    return parsed;
+  }
+
+  /** A duration given in (possibly fractional) seconds, at least a millisecond, at most a year. */
+  static Duration parseSeconds(ConfigValue value) {
+    double seconds = parseDouble(value, 0.001, 86_400 * 365);
+    return Duration.ofNanos((long) (seconds * 1_000_000_000L));
+  }
+
+  /** Booleans as goose reads them (YAML style): true/false, yes/no, on/off, 1/0. */
+  static boolean parseBoolean(ConfigValue value) {
+    return switch (value.value().trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0", "" -> false;
+      default -> throw ConfigException.badValue(value, "must be true or false, got \"" + value.value() + "\"");
+    };
+  }
+
+  /** One of a fixed set of words, compared case-insensitively; returns the word in lower case. */
+  static String parseChoice(ConfigValue value, List<String> choices) {
+    String word = value.value().trim().toLowerCase(Locale.ROOT);
+    if (!choices.contains(word)) {
+      throw ConfigException.badValue(value, "must be one of " + String.join(", ", choices) + ", got \"" + value.value() + "\"");
+    }
+    return word;
+  }
+}
