@@ -25,6 +25,7 @@ public final class DocsRoutes implements RouteGroup {
       "index.css", "text/css",
       "favicon-32x32.png", "image/png",
       "favicon-16x16.png", "image/png");
+  private static final String WEBJAR_DIR = webjarDir();
   private static final Param<String> ASSET = Param.path("asset", "A file of the swagger-ui bundle");
   private static final String PAGE = """
       <!DOCTYPE html>
@@ -78,7 +79,7 @@ public final class DocsRoutes implements RouteGroup {
         .handle((ctx, server) -> {
           String name = ASSET.read(ctx);
           String type = ASSETS.get(name);
-          InputStream in = type == null ? null : DocsRoutes.class.getResourceAsStream(webjarDir() + name);
+          InputStream in = type == null ? null : DocsRoutes.class.getResourceAsStream(WEBJAR_DIR + name);
           if (in == null) throw ApiException.notFound("no documentation file " + goose.server.http.Sanitize.shortText(name, 100));
           ctx.header("Cache-Control", "public, max-age=86400").contentType(type).result(in);
         });
