@@ -21,7 +21,6 @@ public final class DocsRoutes implements RouteGroup {
   private static final Map<String, String> ASSETS = Map.of(
       "swagger-ui.css", "text/css",
       "swagger-ui-bundle.js", "text/javascript",
-      "swagger-ui-standalone-preset.js", "text/javascript",
       "index.css", "text/css",
       "favicon-32x32.png", "image/png",
       "favicon-16x16.png", "image/png");
@@ -40,15 +39,14 @@ public final class DocsRoutes implements RouteGroup {
       <body>
         <div id="swagger-ui"></div>
         <script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
-        <script src="/docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
         <script>
           window.onload = () => {
             window.ui = SwaggerUIBundle({
               url: "/openapi.json",
               dom_id: "#swagger-ui",
               deepLinking: true,
-              presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-              layout: "StandaloneLayout"
+              presets: [SwaggerUIBundle.presets.apis],
+              layout: "BaseLayout"
             });
           };
         </script>
