@@ -12,8 +12,10 @@ public interface Provider {
   int contextLimit();
 
   /**
-   * Starts one streamed call. Failures before any event is produced (connection errors, 429, 5xx) are
-   * retried here per {@code max_retries}; what remains is thrown as {@link ProviderException}.
+   * Starts one streamed call. The request is sent on the stream's first {@code hasNext()}, so a
+   * {@link ProviderStream#close()} from another thread can abort it at any point. Failures before any
+   * event is handed out (connection errors, 429, 5xx) are retried per {@code max_retries}; what remains
+   * is thrown as {@link ProviderException} from {@code hasNext()}/{@code next()}.
    */
   ProviderStream stream(ProviderRequest request);
 }

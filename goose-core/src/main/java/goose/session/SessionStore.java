@@ -59,7 +59,7 @@ public interface SessionStore extends AutoCloseable {
    * {@link IllegalStateException} when {@code requestId} was already used in this session (look it up
    * with {@link #turnByRequestId} first).
    */
-  Turn startTurn(String sessionId, String turnId, Optional<String> requestId);
+  Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq);
 
   Optional<Turn> turnByRequestId(String sessionId, String requestId);
 

@@ -1,26 +1,65 @@
 package goose.server;
 
 import goose.config.Config;
+import goose.server.api.BuildInfo;
+import goose.server.api.ServerContext;
+import goose.server.api.ServerSettings;
+import goose.server.logging.LogSetup;
+import goose.server.openapi.OpenApiDocument;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
+import io.javalin.Javalin;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running HTTP server. {@code goose server} and {@code bin/goosed} call {@link #start}; tests start
- * one on port 0 (random) and read {@link #port()}.
- *
- * <p>STUB: the signatures are the contract between goose-cli and goose-server; the body is being built.
+ * one on port 0 (random) and read {@link #port()}. A JVM shutdown hook (SIGTERM, Ctrl-C) closes it
+ * gracefully: in-flight requests get a few seconds to finish, then connections are cut.
  */
 public final class GooseServer implements AutoCloseable {
-  private final int port;
-  private final String host;
+  private static final Logger log = LoggerFactory.getLogger(GooseServer.class);
 
-  private GooseServer(String host, int port) {
-    this.host = host;
-    this.port = port;
+  private final Javalin app;
+  private final ServerContext context;
+  private final String host;
+  private final int port;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final Thread shutdownHook;
+
+  private GooseServer(Javalin app, ServerContext context) {
+    this.app = app;
+    this.context = context;
+    this.host = context.settings().host();
+    this.port = app.port();
+    this.shutdownHook = Thread.ofPlatform().name("goose-shutdown").unstarted(this::close);
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts serving with this configuration; throws {@link goose.config.ConfigException} on bad settings. */
   public static GooseServer start(Config config) {
-    throw new UnsupportedOperationException("not built yet");
+    ServerSettings settings = ServerSettings.from(config);
+    Path logFile = LogSetup.configure(config);
+    SessionStore store = SessionStores.open(config);
+    try {
+      GooseServer server = start(new ServerContext(config, settings, store));
+      log.info("goosed {} listening on {} (log file {})", BuildInfo.version(), server.uri(), logFile);
+      return server;
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static GooseServer start(ServerContext context) {
+    Javalin app = HttpApp.create(context, ServerRoutes.router());
+    app.start();
+    return new GooseServer(app, context);
   }
 
   public int port() {
@@ -28,20 +67,63 @@ public final class GooseServer implements AutoCloseable {
   }
 
   public URI uri() {
-    return URI.create("http://" + host + ":" + port);
+    String shown = host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + shown + ":" + port);
+  }
+
+  /** The services of this server (tests use it to break the store on purpose). */
+  ServerContext context() {
+    return context;
+  }
+
+  /** Every route Javalin serves, as "METHOD /path" (for the test that each one is documented). */
+  java.util.List<String> javalinRoutes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(p -> p.endpoint.method.isHttpMethod())
+        .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
+        .toList();
   }
 
   /** Blocks until the server has stopped (SIGTERM, {@link #close()}). */
   public void awaitTermination() throws InterruptedException {
-    throw new UnsupportedOperationException("not built yet");
+    stopped.await();
   }
 
-  /** Graceful stop: in-flight requests finish or are cut cleanly within a few seconds. */
+  /** Graceful stop: in-flight requests finish or are cut cleanly within a few seconds. Idempotent. */
   @Override
-  public void close() {}
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      awaitQuietly();
+      return;
+    }
+    try {
+      if (Thread.currentThread() != shutdownHook) Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The JVM is exiting; the hook is what called us or will find us closed.
+    }
+    log.info("stopping: letting in-flight requests finish (up to {} ms)", HttpApp.STOP_TIMEOUT_MS);
+    try {
+      app.stop();
+    } finally {
+      try {
+        context.sessions().close();
+      } finally {
+        log.info("stopped");
+        stopped.countDown();
+      }
+    }
+  }
+
+  private void awaitQuietly() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
   /** The OpenAPI 3.1 document this server serves at /openapi.json, pretty-printed. */
   public static String openApiJson() {
-    throw new UnsupportedOperationException("not built yet");
+    return OpenApiDocument.toJson(OpenApiDocument.build(ServerRoutes.router().operations(), BuildInfo.version()));
   }
 }

@@ -1,0 +1,59 @@
+package goose.builtins.developer;
+
+import goose.builtins.ToolSetExtension;
+import java.util.Map;
+
+/** goose's {@code developer} extension: {@code shell} and {@code text_editor}. On by default, as in goose. */
+public final class DeveloperExtension extends ToolSetExtension {
+
+  /** @param environment the environment shell commands run with (the server's, less its secrets) */
+  public DeveloperExtension(Map<String, String> environment) {
+    Shell shell = new Shell(environment);
+    TextEditor editor = new TextEditor();
+    tool("shell",
+        "Run a bash command line in the session's working directory and return its output (stdout and stderr "
+            + "together). Long output is truncated in the middle. The command and everything it starts are killed "
+            + "after timeout_secs (default " + Shell.DEFAULT_TIMEOUT_SECS + "). Nothing can be typed into it: avoid "
+            + "interactive programs.",
+        false,
+        """
+        {"type": "object", "required": ["command"], "properties": {
+          "command": {"type": "string", "description": "The command line, run with bash -c"},
+          "timeout_secs": {"type": "integer", "minimum": 1, "maximum": 3600, "description": "Seconds before the command is killed"}}}
+        """,
+        shell::run);
+    tool("text_editor",
+        "View and edit text files. Commands: view (a file with line numbers, optionally view_range [start, end]; "
+            + "or a directory's entries), write (file_text replaces the whole file), str_replace (old_str must occur "
+            + "exactly once; replaced by new_str), insert (new_str after line insert_line, 0 for the top), undo_edit "
+            + "(reverts the last edit of path). Relative paths are relative to the working directory.",
+        false,
+        """
+        {"type": "object", "required": ["command", "path"], "properties": {
+          "command": {"type": "string", "enum": ["view", "write", "str_replace", "insert", "undo_edit"]},
+          "path": {"type": "string", "description": "File or directory path"},
+          "view_range": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2,
+                         "description": "1-based [start, end] lines for view; end -1 means the last line"},
+          "file_text": {"type": "string", "description": "The new content, for write"},
+          "old_str": {"type": "string", "description": "The exact text to replace, for str_replace"},
+          "new_str": {"type": "string", "description": "The replacement (str_replace) or the text to insert (insert)"},
+          "insert_line": {"type": "integer", "minimum": 0, "description": "Insert after this line, for insert"}}}
+        """,
+        editor::run);
+  }
+
+  @Override
+  public String name() {
+    return "developer";
+  }
+
+  @Override
+  public String description() {
+    return "Run shell commands and view and edit files in the session's working directory";
+  }
+
+  @Override
+  public boolean enabledByDefault() {
+    return true;
+  }
+}

@@ -1,0 +1,90 @@
+package goose.builtins.developer;
+
+import goose.builtins.Args;
+import goose.builtins.ToolInputException;
+import goose.builtins.ToolSetExtension.ToolFailure;
+import goose.extension.ProcessTree;
+import goose.tool.ToolContext;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code shell} tool: runs a command line with bash in the session's working directory, stdout
+ * and stderr captured together in order. The command runs in its own process group, so a timeout or
+ * a cancelled turn ends everything it started. Output beyond {@link OutputBuffer#LIMIT} keeps its head
+ * and tail with a notice of what was cut.
+ */
+final class Shell {
+  static final long DEFAULT_TIMEOUT_SECS = 300;
+  static final long MAX_TIMEOUT_SECS = 3600;
+
+  private final Map<String, String> environment;
+
+  /** @param environment the complete environment commands run with */
+  Shell(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  String run(ToolContext context, Args args) throws ToolInputException, IOException, InterruptedException {
+    String command = args.text("command");
+    if (command.isBlank()) throw new ToolInputException("argument 'command' must not be empty");
+    long timeout = args.optLong("timeout_secs").orElse(DEFAULT_TIMEOUT_SECS);
+    if (timeout < 1 || timeout > MAX_TIMEOUT_SECS) {
+      throw new ToolInputException("argument 'timeout_secs' must be between 1 and " + MAX_TIMEOUT_SECS);
+    }
+    if (!Files.isDirectory(context.workingDir())) {
+      throw new ToolInputException("the working directory " + context.workingDir() + " does not exist");
+    }
+    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(List.of("bash", "-c", command)))
+        .directory(context.workingDir().toFile())
+        .redirectErrorStream(true)
+        .redirectInput(new File("/dev/null"));
+    pb.environment().clear();
+    pb.environment().putAll(environment);
+    // Nothing may wait for a person at a terminal.
+    pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+    pb.environment().put("PAGER", "cat");
+    pb.environment().put("GIT_PAGER", "cat");
+    Process process = pb.start();
+    OutputBuffer output = new OutputBuffer();
+    Thread reader = Thread.ofVirtual().name("shell-output").start(() -> drain(process.getInputStream(), output));
+    boolean finished;
+    try {
+      finished = process.waitFor(timeout, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      ProcessTree.terminate(process, Duration.ofSeconds(1));
+      throw e;
+    }
+    if (!finished) {
+      ProcessTree.terminate(process, Duration.ofSeconds(1));
+      reader.join(2000);
+      throw new ToolFailure(output.text() + "\n[command timed out after " + timeout + " s; it and every process it started were killed]");
+    }
+    // Background children may keep the pipe open: wait briefly, then end the group.
+    reader.join(2000);
+    if (reader.isAlive()) {
+      ProcessTree.terminate(process, Duration.ofMillis(200));
+      reader.join(2000);
+    }
+    int code = process.exitValue();
+    String text = output.text();
+    if (code != 0) throw new ToolFailure(text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "[exit code " + code + "]");
+    return text.isEmpty() ? "[no output]" : text;
+  }
+
+  private static void drain(InputStream in, OutputBuffer output) {
+    byte[] buf = new byte[8192];
+    try (in) {
+      int n;
+      while ((n = in.read(buf)) != -1) output.append(buf, n);
+    } catch (IOException e) {
+      // process gone
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package goose.builtins.todo;
+
+import goose.builtins.Args;
+import goose.builtins.StoragePaths;
+import goose.builtins.ToolInputException;
+import goose.builtins.ToolSetExtension;
+import goose.tool.ToolContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * goose's {@code todo} extension: one task list per session that the agent rewrites as it works
+ * ({@code todo_write} replaces it whole, {@code todo_read} returns it). Kept in the data dir under
+ * {@code todo/SESSION_ID.md}, so it survives restarts and compaction. On by default, as in goose.
+ */
+public final class TodoExtension extends ToolSetExtension {
+  static final int MAX_CHARS = 50_000;
+
+  private final Path dir;
+
+  public TodoExtension(Path dataDir) {
+    this.dir = dataDir.resolve("todo");
+    tool("todo_write",
+        "Replace this session's todo list with content (markdown, e.g. '- [ ] step'). Keep it current: mark "
+            + "items done as you finish them. At most " + MAX_CHARS + " characters.",
+        false,
+        "{\"type\": \"object\", \"required\": [\"content\"], \"properties\": {\"content\": {\"type\": \"string\"}}}",
+        this::write);
+    tool("todo_read", "Read this session's todo list.", true, "{\"type\": \"object\", \"properties\": {}}", this::read);
+  }
+
+  @Override
+  public String name() {
+    return "todo";
+  }
+
+  @Override
+  public String description() {
+    return "A task list per session that the agent keeps up to date";
+  }
+
+  @Override
+  public boolean enabledByDefault() {
+    return true;
+  }
+
+  private Path file(ToolContext ctx) {
+    return dir.resolve(StoragePaths.segment(ctx.sessionId()) + ".md");
+  }
+
+  private String write(ToolContext ctx, Args args) throws ToolInputException, IOException {
+    String content = args.text("content");
+    if (content.length() > MAX_CHARS) {
+      throw new ToolInputException("the todo list is " + content.length() + " characters; the limit is " + MAX_CHARS);
+    }
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".todo", ".tmp");
+    Files.writeString(tmp, content);
+    Files.move(tmp, file(ctx), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    long open = content.lines().filter(l -> l.strip().startsWith("- [ ]")).count();
+    return "todo list saved (" + content.lines().count() + " lines, " + open + " open items)";
+  }
+
+  private String read(ToolContext ctx, Args args) throws IOException {
+    Path f = file(ctx);
+    if (!Files.exists(f)) return "the todo list is empty";
+    String content = Files.readString(f);
+    return content.isBlank() ? "the todo list is empty" : content;
+  }
+}

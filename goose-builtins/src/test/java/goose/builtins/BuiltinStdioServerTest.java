@@ -1,0 +1,71 @@
+package goose.builtins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** {@code goose mcp developer}: a built-in served over stdio, driven by the SDK's own client. */
+@Timeout(120)
+class BuiltinStdioServerTest {
+  static {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.WARN);
+  }
+
+  @TempDir Path home;
+
+  private McpSyncClient client(String name) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ServerParameters params = ServerParameters.builder(java)
+        .args("-cp", System.getProperty("java.class.path"), "goose.builtins.BuiltinServers", name)
+        .env(Map.of("GOOSE_PATH_ROOT", home.toString()))
+        .build();
+    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+        .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build();
+    client.initialize();
+    return client;
+  }
+
+  @Test
+  void developerServesShellAndTextEditorOverStdio() {
+    McpSyncClient client = client("developer");
+    try {
+      assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("shell", "text_editor");
+      McpSchema.Tool shell = client.listTools().tools().stream().filter(t -> t.name().equals("shell")).findFirst().orElseThrow();
+      assertThat(shell.inputSchema()).containsKey("properties");
+      McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("shell", Map.of("command", "echo hello from stdio")));
+      assertThat(r.isError()).isFalse();
+      assertThat(((McpSchema.TextContent) r.content().get(0)).text()).contains("hello from stdio");
+      McpSchema.CallToolResult bad = client.callTool(new McpSchema.CallToolRequest("shell", Map.of("command", "exit 3")));
+      assertThat(bad.isError()).isTrue();
+    } finally {
+      client.closeGracefully();
+    }
+  }
+
+  @Test
+  void todoKeepsItsListInTheDataDir() {
+    McpSyncClient client = client("todo");
+    try {
+      client.callTool(new McpSchema.CallToolRequest("todo_write", Map.of("content", "- [ ] ship it")));
+      McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("todo_read", Map.of()));
+      assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("- [ ] ship it");
+    } finally {
+      client.closeGracefully();
+    }
+    assertThat(home.resolve("data/todo")).isDirectoryContaining(p -> p.toString().endsWith(".md"));
+  }
+}

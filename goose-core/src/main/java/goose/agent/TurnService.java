@@ -1,0 +1,148 @@
+package goose.agent;
+
+import goose.conversation.Content;
+import goose.conversation.Message;
+import goose.event.EventLog;
+import goose.event.TurnEvent;
+import goose.ids.Ids;
+import goose.provider.Provider;
+import goose.session.Session;
+import goose.session.SessionNotFoundException;
+import goose.session.SessionStore;
+import goose.session.Turn;
+import goose.session.TurnConflictException;
+import goose.session.TurnStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts, tracks and cancels the turns of all sessions. The path of a turn: check the session, take its
+ * turn slot (one running turn per session, enforced by the store), persist the user message, then run
+ * the {@link Agent} on its own virtual thread; every event goes through the {@link EventLog}, which a
+ * streaming response merely follows from the turn's first sequence number.
+ */
+public final class TurnService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TurnService.class);
+
+  private final SessionStore store;
+  private final EventLog events;
+  private final Agent agent;
+  private final Supplier<Provider> providers;
+  private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
+
+  /** @param providers gives the configured provider, or throws when none is configured */
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
+    this.store = store;
+    this.events = events;
+    this.agent = agent;
+    this.providers = providers;
+  }
+
+  /** A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was seen. */
+  public record StartedTurn(String sessionId, String turnId, long firstSeq, boolean reattached) {}
+
+  /**
+   * Starts a turn, or re-attaches to the turn of the same {@code requestId}. Throws
+   * {@link SessionNotFoundException}, {@link TurnConflictException}, or whatever the provider supplier
+   * throws when no provider is configured — all before anything is stored.
+   */
+  public StartedTurn start(String owner, String sessionId, List<Content> content, Optional<String> requestId, ToolGate gate) {
+    Session session = store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    if (requestId.isPresent()) {
+      Optional<Turn> seen = store.turnByRequestId(sessionId, requestId.get());
+      if (seen.isPresent()) return new StartedTurn(sessionId, seen.get().id(), seen.get().firstSeq(), true);
+    }
+    Provider provider = providers.get();
+    String turnId = Ids.newId();
+    long firstSeq = events.lastSeq(sessionId) + 1;
+    try {
+      store.startTurn(sessionId, turnId, requestId, firstSeq);
+    } catch (IllegalStateException duplicateRequest) {
+      Turn seen = store.turnByRequestId(sessionId, requestId.orElseThrow()).orElseThrow(() -> duplicateRequest);
+      return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
+    }
+    RunningTurn turn = new RunningTurn(turnId, new TurnControl());
+    running.put(sessionId, turn);
+    try {
+      store.appendMessage(sessionId, Message.user(content));
+    } catch (RuntimeException e) {
+      running.remove(sessionId, turn);
+      store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
+      throw e;
+    }
+    Thread.ofVirtual().name("turn-" + turnId).start(() -> run(session, owner, provider, turn, gate));
+    return new StartedTurn(sessionId, turnId, firstSeq, false);
+  }
+
+  private void run(Session session, String owner, Provider provider, RunningTurn turn, ToolGate gate) {
+    TurnEmitter emitter = event -> events.append(session.id(), turn.id(), event);
+    Agent.Outcome outcome;
+    try {
+      outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
+    } catch (RuntimeException e) {
+      log.error("turn {} of session {} failed", turn.id(), session.id(), e);
+      outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+    }
+    try {
+      store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
+        case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
+        case CANCELLED -> TurnStatus.CANCELLED;
+        case ERROR -> TurnStatus.FAILED;
+      });
+    } finally {
+      running.remove(session.id(), turn);
+      // Last, so that a client that sees message_complete can start its next turn at once.
+      emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+    }
+  }
+
+  /** Cancels the running turn of this session; false when none runs (here). */
+  public boolean cancel(String owner, String sessionId) {
+    store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    RunningTurn turn = running.get(sessionId);
+    if (turn == null) return false;
+    turn.control().cancel();
+    return true;
+  }
+
+  /** Cancels one specific turn (a streaming client hung up); no effect when it already ended. */
+  public void cancelTurn(String sessionId, String turnId) {
+    RunningTurn turn = running.get(sessionId);
+    if (turn != null && turn.id().equals(turnId)) turn.control().cancel();
+  }
+
+  public boolean isRunning(String sessionId) {
+    return running.containsKey(sessionId);
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  /** Cancels every running turn and waits up to {@code grace} for them to record their end. */
+  public void shutdown(Duration grace) {
+    running.values().forEach(t -> t.control().cancel());
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!running.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown(Duration.ofSeconds(5));
+  }
+
+  private record RunningTurn(String id, TurnControl control) {}
+}

@@ -1,0 +1,178 @@
+package goose.event;
+
+import goose.session.SessionStore;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The per-session event log: every event is stored first (with its sequence number), then handed to
+ * live subscribers. A subscriber reads what is stored after its starting point, then follows live
+ * events, so replay, reconnect and late joiners all use one mechanism and see every event once, in
+ * order.
+ *
+ * <p>Appends to one session are serialised so that live subscribers receive events in sequence order
+ * even when concurrent tool calls emit at the same time.
+ */
+public final class EventLog {
+  private static final int REPLAY_BATCH = 500;
+
+  private final SessionStore store;
+  private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
+  private final Map<String, Object> appendLocks = new ConcurrentHashMap<>();
+
+  public EventLog(SessionStore store) {
+    this.store = store;
+  }
+
+  public StoredEvent append(String sessionId, String turnId, TurnEvent event) {
+    Object lock = appendLocks.computeIfAbsent(sessionId, k -> new Object());
+    synchronized (lock) {
+      StoredEvent stored = store.appendEvent(sessionId, turnId, event);
+      Set<Subscription> subs = subscribers.get(sessionId);
+      if (subs != null) {
+        for (Subscription s : subs) s.offer(stored);
+      }
+      return stored;
+    }
+  }
+
+  public long lastSeq(String sessionId) {
+    return store.lastEventSeq(sessionId);
+  }
+
+  /**
+   * Follows the session's events with {@code seq > afterSeq}: stored ones first, then live ones. Close
+   * the subscription when done.
+   */
+  public Subscription subscribe(String sessionId, long afterSeq) {
+    Subscription sub = new Subscription(sessionId, afterSeq);
+    subscribers.computeIfAbsent(sessionId, k -> new CopyOnWriteArraySet<>()).add(sub);
+    return sub;
+  }
+
+  /** Forgets a deleted session's subscribers (they see the end of the stream) and lock. */
+  public void forget(String sessionId) {
+    Set<Subscription> subs = subscribers.remove(sessionId);
+    if (subs != null) subs.forEach(Subscription::close);
+    appendLocks.remove(sessionId);
+  }
+
+  /** Ends every subscription (server shutdown): followers see the end of their stream. */
+  public void closeAll() {
+    subscribers.values().forEach(subs -> subs.forEach(Subscription::close));
+  }
+
+  /** One reader of a session's log. Not thread-safe for several readers; {@link #close} from anywhere. */
+  public final class Subscription implements AutoCloseable {
+    private final String sessionId;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<StoredEvent> live = new ArrayDeque<>();
+    private final ArrayDeque<StoredEvent> replay = new ArrayDeque<>();
+    private long delivered;
+    private boolean replayDone;
+    private volatile boolean closed;
+
+    private Subscription(String sessionId, long afterSeq) {
+      this.sessionId = sessionId;
+      this.delivered = afterSeq;
+    }
+
+    void offer(StoredEvent event) {
+      lock.lock();
+      try {
+        live.add(event);
+        arrived.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /**
+     * The next event, waiting up to {@code timeout} for one; empty on timeout or when closed. Stored
+     * events come before live ones and none is delivered twice.
+     */
+    public Optional<StoredEvent> next(Duration timeout) throws InterruptedException {
+      if (closed) return Optional.empty();
+      Optional<StoredEvent> fromStore = nextStored();
+      if (fromStore.isPresent()) return fromStore;
+      long deadline = System.nanoTime() + timeout.toNanos();
+      lock.lock();
+      try {
+        while (!closed) {
+          StoredEvent e;
+          while ((e = live.poll()) != null) {
+            if (e.seq() <= delivered) continue;
+            if (e.seq() > delivered + 1) {
+              // A gap (events appended before we subscribed, or by another instance): read them from the store.
+              live.addFirst(e);
+              replayDone = false;
+              lock.unlock();
+              try {
+                Optional<StoredEvent> gap = nextStored();
+                if (gap.isPresent()) return gap;
+              } finally {
+                lock.lock();
+              }
+              e = live.poll();
+              if (e == null || e.seq() <= delivered) continue;
+            }
+            delivered = e.seq();
+            return Optional.of(e);
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) return Optional.empty();
+          arrived.awaitNanos(left);
+        }
+        return Optional.empty();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private Optional<StoredEvent> nextStored() {
+      while (true) {
+        StoredEvent e = replay.poll();
+        if (e != null) {
+          if (e.seq() <= delivered) continue;
+          delivered = e.seq();
+          return Optional.of(e);
+        }
+        if (replayDone) return Optional.empty();
+        List<StoredEvent> batch = store.eventsAfter(sessionId, delivered, REPLAY_BATCH);
+        replay.addAll(batch);
+        if (batch.size() < REPLAY_BATCH) replayDone = true;
+        if (batch.isEmpty()) return Optional.empty();
+      }
+    }
+
+    public long lastDelivered() {
+      return delivered;
+    }
+
+    public boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      Set<Subscription> subs = subscribers.get(sessionId);
+      if (subs != null) subs.remove(this);
+      lock.lock();
+      try {
+        arrived.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}

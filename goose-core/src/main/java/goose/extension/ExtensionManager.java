@@ -1,0 +1,319 @@
+package goose.extension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.config.Config;
+import goose.conversation.Content;
+import goose.extension.ExtensionConfig.Launch;
+import goose.json.Json;
+import goose.tool.ToolContext;
+import goose.tool.ToolSpec;
+import goose.tool.Toolbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The extensions of one server: their configuration (persisted under {@code extensions:} in
+ * config.yaml), their running MCP servers (one per extension, shared by every session, started on
+ * first use or when enabled) and the built-ins. As a {@link Toolbox} it offers the tools of every
+ * enabled extension as {@code extension__tool}; a change made here is seen by the next
+ * {@link #tools(ToolContext)} of every session, without a restart. Thread-safe.
+ *
+ * <p>The HTTP routes are a thin layer over {@link #list}, {@link #get}, {@link #addOrUpdate},
+ * {@link #delete}, {@link #enable}, {@link #disable} and {@link #tools(String)}; they throw the
+ * {@link ExtensionException} kinds (not found, invalid, not allowed).
+ */
+public final class ExtensionManager implements Toolbox, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ExtensionManager.class);
+  private static final String KEY = "extensions";
+
+  private final Config config;
+  private final Allowlist allowlist;
+  private final Map<String, BuiltinExtension> builtins = new LinkedHashMap<>();
+  private final Map<String, ExtensionSlot> slots = new ConcurrentHashMap<>();
+  private final Duration backoffBase;
+  private final Clock clock;
+  private final Object writes = new Object();
+  private volatile boolean closed;
+
+  /** With the allowlist from the configuration and a 1 s restart back-off. */
+  public ExtensionManager(Config config, List<BuiltinExtension> builtins) {
+    this(config, builtins, Allowlist.fromConfig(config), Duration.ofSeconds(1));
+  }
+
+  public ExtensionManager(Config config, List<BuiltinExtension> builtins, Allowlist allowlist, Duration backoffBase) {
+    this.config = config;
+    this.allowlist = allowlist;
+    this.backoffBase = backoffBase;
+    this.clock = Clock.systemUTC();
+    builtins.forEach(b -> this.builtins.put(b.name(), b));
+    load();
+  }
+
+  private void load() {
+    Optional<JsonNode> node = config.node(KEY);
+    if (node.isPresent() && node.get().isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.get().fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        try {
+          ExtensionConfig c = ExtensionConfigs.parse(e.getValue(), e.getKey());
+          slots.put(c.name(), newSlot(c));
+        } catch (ExtensionException.Invalid bad) {
+          log.warn("config.yaml: extensions.{}: {} (ignored)", e.getKey(), bad.getMessage());
+        }
+      }
+    }
+    for (BuiltinExtension b : builtins.values()) {
+      slots.computeIfAbsent(b.name(), n -> newSlot(new ExtensionConfig(
+          n, b.description(), b.enabledByDefault(), ExtensionConfig.DEFAULT_TIMEOUT, List.of(), new Launch.Builtin())));
+    }
+  }
+
+  private ExtensionSlot newSlot(ExtensionConfig c) {
+    Optional<BuiltinExtension> builtin = c.launch() instanceof Launch.Builtin ? Optional.ofNullable(builtins.get(c.name())) : Optional.empty();
+    return new ExtensionSlot(c, builtin, backoffBase);
+  }
+
+  // ---- management API ----
+
+  /** Every configured extension, by name. */
+  public List<ExtensionInfo> list() {
+    return slots.values().stream().map(ExtensionSlot::info).sorted(Comparator.comparing(ExtensionInfo::name)).toList();
+  }
+
+  public ExtensionInfo get(String name) {
+    return slot(name).info();
+  }
+
+  /** Validates {@code body} (one config object, goose's field names), then {@link #put}s it. */
+  public ExtensionInfo addOrUpdate(JsonNode body) {
+    return put(ExtensionConfigs.parse(body, null));
+  }
+
+  /**
+   * Adds or replaces an extension. Refused by the allowlist when enabled and not allowed. A running
+   * server of the old configuration is stopped; an enabled one starts in the background.
+   */
+  public ExtensionInfo put(ExtensionConfig next) {
+    if (next.launch() instanceof Launch.Builtin && !builtins.containsKey(next.name())) {
+      throw new ExtensionException.Invalid("name", "no built-in extension named '" + next.name() + "' (built-ins: " + String.join(", ", builtins.keySet()) + ")");
+    }
+    if (next.enabled()) allowlist.check(next);
+    ExtensionSlot slot;
+    synchronized (writes) {
+      persist(next.name(), Optional.of(next));
+      slot = slots.get(next.name());
+      if (slot == null || slot.builtin().isPresent() != (next.launch() instanceof Launch.Builtin)) {
+        if (slot != null) slot.stop();
+        slot = newSlot(next);
+        slots.put(next.name(), slot);
+      } else {
+        slot.replace(next);
+      }
+    }
+    startInBackground(slot);
+    return slot.info();
+  }
+
+  /** Stops and removes an extension. Built-ins cannot be deleted, only disabled. */
+  public void delete(String name) {
+    ExtensionSlot slot = slot(name);
+    if (slot.builtin().isPresent()) {
+      throw new ExtensionException.Invalid("name", "'" + name + "' is a built-in extension: disable it instead of deleting it");
+    }
+    synchronized (writes) {
+      persist(name, Optional.empty());
+      slots.remove(name);
+    }
+    slot.stop();
+  }
+
+  public ExtensionInfo enable(String name) {
+    ExtensionSlot slot = slot(name);
+    ExtensionConfig next = slot.config().withEnabled(true);
+    allowlist.check(next);
+    synchronized (writes) {
+      persist(name, Optional.of(next));
+      slot.replace(next);
+    }
+    startInBackground(slot);
+    return slot.info();
+  }
+
+  public ExtensionInfo disable(String name) {
+    ExtensionSlot slot = slot(name);
+    ExtensionConfig next = slot.config().withEnabled(false);
+    synchronized (writes) {
+      persist(name, Optional.of(next));
+      slot.replace(next);
+    }
+    return slot.info();
+  }
+
+  /**
+   * The tools one extension offers the model (prefixed, filtered), starting it if it is enabled and
+   * not running. Empty when it is disabled or cannot start ({@link #get} then says why).
+   */
+  public List<ToolSpec> tools(String name) {
+    ExtensionSlot slot = slot(name);
+    if (!slot.config().enabled()) return List.of();
+    try {
+      return toolsOf(slot);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /** The pid of an extension's stdio server, while one runs (for diagnostics and tests). */
+  public java.util.OptionalLong pid(String name) {
+    return slot(name).connection().map(McpConnection::pid).orElse(java.util.OptionalLong.empty());
+  }
+
+  // ---- Toolbox ----
+
+  @Override
+  public List<ToolSpec> tools(ToolContext context) {
+    List<ExtensionSlot> enabled = slots.values().stream().filter(s -> s.config().enabled()).sorted(Comparator.comparing(s -> s.config().name())).toList();
+    List<ToolSpec> out = new ArrayList<>();
+    try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
+      Map<ExtensionSlot, Future<List<ToolSpec>>> pending = new LinkedHashMap<>();
+      for (ExtensionSlot s : enabled) pending.put(s, starts.submit(() -> toolsOf(s)));
+      for (Map.Entry<ExtensionSlot, Future<List<ToolSpec>>> e : pending.entrySet()) {
+        try {
+          out.addAll(e.getValue().get());
+        } catch (java.util.concurrent.ExecutionException ex) {
+          log.debug("extension {} offers no tools now: {}", e.getKey().config().name(), ex.getCause().getMessage());
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Content.ToolResponse call(ToolContext context, Content.ToolRequest request) {
+    String full = request.name();
+    int sep = full.indexOf("__");
+    if (sep <= 0) return Content.ToolResponse.error(request.id(), "no tool named '" + full + "' (tools are named extension__tool)");
+    String extension = full.substring(0, sep);
+    String tool = full.substring(sep + 2);
+    ExtensionSlot slot = slots.get(extension);
+    if (slot == null) return Content.ToolResponse.error(request.id(), "no extension named '" + extension + "'");
+    ExtensionConfig c = slot.config();
+    if (!c.enabled()) return Content.ToolResponse.error(request.id(), "extension '" + extension + "' is disabled");
+    if (!c.offers(tool)) return Content.ToolResponse.error(request.id(), "extension '" + extension + "' offers no tool '" + tool + "'");
+    if (closed) return Content.ToolResponse.error(request.id(), "the server is shutting down");
+    if (slot.builtin().isPresent()) {
+      BuiltinExtension b = slot.builtin().get();
+      try {
+        return b.call(context, new Content.ToolRequest(request.id(), tool, request.arguments()));
+      } catch (RuntimeException e) {
+        log.warn("built-in {} tool {} threw", extension, tool, e);
+        return Content.ToolResponse.error(request.id(), "tool '" + full + "' failed: " + McpErrors.describe(e));
+      }
+    }
+    McpConnection connection;
+    try {
+      connection = running(slot);
+    } catch (RuntimeException e) {
+      return Content.ToolResponse.error(request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
+    }
+    return connection.call(request.id(), tool, request.arguments(), context.notifications());
+  }
+
+  /** Stops every extension server (and their process trees). Later calls answer with an error. */
+  @Override
+  public void close() {
+    closed = true;
+    List<ExtensionSlot> all = new ArrayList<>(slots.values());
+    try (ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor()) {
+      all.forEach(s -> stops.submit(s::stop));
+    }
+  }
+
+  // ---- internals ----
+
+  private ExtensionSlot slot(String name) {
+    ExtensionSlot slot = name == null ? null : slots.get(name);
+    if (slot == null) throw new ExtensionException.NotFound(name == null ? "" : name);
+    return slot;
+  }
+
+  private List<ToolSpec> toolsOf(ExtensionSlot slot) {
+    ExtensionConfig c = slot.config();
+    if (slot.builtin().isPresent()) {
+      String prefix = c.name() + "__";
+      return slot.builtin().get().tools().stream().filter(t -> c.offers(t.name()))
+          .map(t -> new ToolSpec(prefix + t.name(), t.description(), t.inputSchema(), t.readOnly())).toList();
+    }
+    if (c.launch() instanceof Launch.Builtin) return List.of();
+    List<ToolSpec> tools = running(slot).tools();
+    slot.toolsSeen(tools);
+    return tools;
+  }
+
+  private McpConnection running(ExtensionSlot slot) {
+    if (closed) throw new IllegalStateException("the server is shutting down");
+    return slot.running(clock::instant, c -> {
+      allowlist.check(c);
+      McpConnection[] opened = new McpConnection[1];
+      McpConnection conn = McpConnection.open(c, launchEnv(c), why -> {
+        if (opened[0] != null) slot.connectionBroke(opened[0], why, clock.instant());
+      });
+      opened[0] = conn;
+      conn.failure().ifPresent(why -> slot.connectionBroke(conn, why, clock.instant()));
+      return conn;
+    });
+  }
+
+  private void startInBackground(ExtensionSlot slot) {
+    ExtensionConfig c = slot.config();
+    if (!c.enabled() || c.launch() instanceof Launch.Builtin || closed) return;
+    Thread.ofVirtual().name("start-" + c.name()).start(() -> {
+      try {
+        running(slot);
+      } catch (RuntimeException e) {
+        log.warn("extension {} did not start: {}", c.name(), e.getMessage());
+      }
+    });
+  }
+
+  /**
+   * The environment of a stdio server: {@link ChildEnvironment}, plus {@code envs} and the secrets
+   * named by {@code env_keys}.
+   */
+  private Map<String, String> launchEnv(ExtensionConfig c) {
+    if (!(c.launch() instanceof Launch.Stdio s)) return Map.of();
+    Map<String, String> env = ChildEnvironment.withoutSecrets(System.getenv(), config);
+    env.putAll(s.envs());
+    for (String key : s.envKeys()) {
+      String value = config.secret(key).orElseThrow(() -> new ExtensionStartException(
+          "env_keys: the secret " + key + " is not set (set it in the environment or with goose configure)", null));
+      env.put(key, value);
+    }
+    return env;
+  }
+
+  private void persist(String name, Optional<ExtensionConfig> value) {
+    JsonNode current = config.node(KEY).orElse(null);
+    ObjectNode all = current instanceof ObjectNode o ? o : Json.object();
+    if (value.isPresent()) all.set(name, ExtensionConfigs.toNode(value.get()));
+    else all.remove(name);
+    config.setNode(KEY, all);
+  }
+}

@@ -1,0 +1,231 @@
+package goose.extension;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.conversation.Content;
+import goose.extension.ExtensionConfig.Launch;
+import goose.json.Json;
+import goose.tool.ToolNotifications;
+import goose.tool.ToolSpec;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live MCP client session with one extension's server (any transport), shared by every session of
+ * the server. Holds the server's tool list (refreshed when the server says it changed) and routes the
+ * progress and log notifications of each call to that call's {@link ToolNotifications}.
+ */
+final class McpConnection implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(McpConnection.class);
+  /** The SDK's own mapper: the MCP records carry their JSON names; ours is snake_case. */
+  static final McpJsonMapper MCP_JSON = new JacksonMcpJsonMapper(new ObjectMapper());
+  private static final int MAX_TOOL_PAGES = 100;
+  private static final Duration MAX_INIT = Duration.ofSeconds(60);
+
+  private final ExtensionConfig config;
+  private final McpSyncClient client;
+  private final StdioProcessTransport stdio;
+  private final Map<String, ToolNotifications> progressRoutes = new ConcurrentHashMap<>();
+  private final AtomicLong tokens = new AtomicLong();
+  private volatile List<ToolSpec> tools = List.of();
+  private volatile boolean toolsStale = true;
+  private volatile String failure;
+
+  private McpConnection(ExtensionConfig config, McpClientTransport transport, StdioProcessTransport stdio) {
+    this.config = config;
+    this.stdio = stdio;
+    Duration init = config.timeout().compareTo(MAX_INIT) < 0 ? config.timeout() : MAX_INIT;
+    this.client =
+        McpClient.sync(transport)
+            .requestTimeout(config.timeout())
+            .initializationTimeout(init)
+            .clientInfo(new McpSchema.Implementation("goosed", "0.1.0"))
+            .toolsChangeConsumer(changed -> toolsStale = true)
+            .progressConsumer(this::onProgress)
+            .loggingConsumer(this::onLog)
+            .build();
+  }
+
+  /**
+   * Connects and initialises; throws with a readable message when the server cannot be reached, dies
+   * or misbehaves. {@code onFailure} is told when a running connection breaks later.
+   */
+  static McpConnection open(ExtensionConfig config, Map<String, String> stdioEnv, Consumer<String> onFailure) {
+    McpConnection[] self = new McpConnection[1];
+    // Record the failure and tell the owner before closing the client: closing releases the callers
+    // blocked in a call, and they must find the extension already marked failed.
+    Consumer<String> broken = reason -> {
+      McpConnection c = self[0];
+      if (c != null) c.failure = reason;
+      onFailure.accept(reason);
+      if (c != null) c.broke();
+    };
+    McpConnection connection = switch (config.launch()) {
+      case Launch.Stdio s -> {
+        List<String> command = new ArrayList<>();
+        command.add(s.cmd());
+        command.addAll(s.args());
+        StdioProcessTransport t = new StdioProcessTransport(config.name(), command, stdioEnv, MCP_JSON, broken);
+        yield new McpConnection(config, t, t);
+      }
+      case Launch.StreamableHttp h -> {
+        HttpClientStreamableHttpTransport t = HttpClientStreamableHttpTransport.builder(origin(h.uri()))
+            .endpoint(pathAndQuery(h.uri()))
+            .jsonMapper(MCP_JSON)
+            .connectTimeout(Duration.ofSeconds(10))
+            .httpRequestCustomizer(headers(h.headers()))
+            .build();
+        yield new McpConnection(config, t, null);
+      }
+      case Launch.Sse h -> {
+        HttpClientSseClientTransport t = HttpClientSseClientTransport.builder(origin(h.uri()))
+            .sseEndpoint(pathAndQuery(h.uri()))
+            .jsonMapper(MCP_JSON)
+            .connectTimeout(Duration.ofSeconds(10))
+            .httpRequestCustomizer(headers(h.headers()))
+            .build();
+        yield new McpConnection(config, t, null);
+      }
+      case Launch.Builtin b -> throw new IllegalArgumentException("built-ins run in-process");
+    };
+    self[0] = connection;
+    try {
+      connection.client.initialize();
+      connection.refreshTools();
+      return connection;
+    } catch (RuntimeException e) {
+      String reason = connection.failure != null ? connection.failure : McpErrors.describe(e);
+      connection.close();
+      throw new ExtensionStartException(reason, e);
+    }
+  }
+
+  /** The server's tools, as the model sees them: prefixed, filtered, schema verbatim. */
+  List<ToolSpec> tools() {
+    if (toolsStale) refreshTools();
+    return tools;
+  }
+
+  private synchronized void refreshTools() {
+    if (!toolsStale) return;
+    toolsStale = false;
+    List<ToolSpec> out = new ArrayList<>();
+    Set<String> seenCursors = new HashSet<>();
+    String cursor = null;
+    for (int page = 0; page < MAX_TOOL_PAGES; page++) {
+      McpSchema.ListToolsResult result = client.listTools(cursor);
+      for (McpSchema.Tool tool : result.tools()) {
+        if (!config.offers(tool.name())) continue;
+        ObjectNode schema = tool.inputSchema() == null ? Json.object() : Json.MAPPER.valueToTree(tool.inputSchema());
+        boolean readOnly = tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
+        out.add(new ToolSpec(config.name() + "__" + tool.name(), tool.description(), schema, readOnly));
+      }
+      cursor = result.nextCursor();
+      if (cursor == null || cursor.isEmpty() || !seenCursors.add(cursor)) break;
+    }
+    tools = List.copyOf(out);
+  }
+
+  /** Calls one tool by its own name; failures of the call become error responses. */
+  Content.ToolResponse call(String requestId, String tool, ObjectNode arguments, ToolNotifications notifications) {
+    String token = config.name() + "-" + tokens.incrementAndGet();
+    progressRoutes.put(token, notifications);
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> args = Json.MAPPER.convertValue(arguments, Map.class);
+      McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(tool, args, Map.of("progressToken", token));
+      McpSchema.CallToolResult result = client.callTool(request);
+      return McpResults.toResponse(requestId, result);
+    } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted() || McpErrors.interrupted(e)) {
+        Thread.currentThread().interrupt();
+        return Content.ToolResponse.error(requestId, "tool call cancelled");
+      }
+      String why = failure != null ? "the extension stopped during the call: " + failure : McpErrors.describe(e);
+      if (McpErrors.timedOut(e)) why = "no answer within the extension's timeout of " + config.timeout().toSeconds() + " s";
+      return Content.ToolResponse.error(requestId, "extension '" + config.name() + "' tool '" + tool + "' failed: " + why);
+    } finally {
+      progressRoutes.remove(token);
+    }
+  }
+
+  /** Why the connection broke, if it did. */
+  Optional<String> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  OptionalLong pid() {
+    return stdio == null ? OptionalLong.empty() : stdio.pid();
+  }
+
+  private void broke() {
+    try {
+      client.close();
+    } catch (RuntimeException e) {
+      log.debug("closing a broken client", e);
+    }
+  }
+
+  private void onProgress(McpSchema.ProgressNotification n) {
+    ToolNotifications target = n.progressToken() == null ? null : progressRoutes.get(n.progressToken().toString());
+    if (target == null) return;
+    ObjectNode payload = Json.object();
+    payload.put("progress", n.progress());
+    if (n.total() != null) payload.put("total", n.total());
+    if (n.message() != null) payload.put("message", n.message());
+    target.notify(config.name(), "progress", payload);
+  }
+
+  /** Log messages carry no request id, so every call in flight on this server sees them. */
+  private void onLog(McpSchema.LoggingMessageNotification n) {
+    ObjectNode payload = Json.object();
+    payload.put("level", n.level() == null ? "info" : n.level().name().toLowerCase(java.util.Locale.ROOT));
+    if (n.logger() != null) payload.put("logger", n.logger());
+    payload.put("data", n.data());
+    progressRoutes.values().stream().distinct().forEach(t -> t.notify(config.name(), "log", payload));
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (RuntimeException e) {
+      log.debug("closing MCP client of {}", config.name(), e);
+    }
+    if (stdio != null) stdio.close();
+  }
+
+  private static McpSyncHttpClientRequestCustomizer headers(Map<String, String> headers) {
+    return (builder, method, uri, body, context) -> headers.forEach(builder::header);
+  }
+
+  private static String origin(URI uri) {
+    return uri.getScheme() + "://" + uri.getRawAuthority();
+  }
+
+  private static String pathAndQuery(URI uri) {
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+  }
+}

@@ -1,0 +1,222 @@
+package goose.extension;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP over a child process's stdin/stdout, written here rather than taking the SDK's
+ * {@code StdioClientTransport} because that one (a) starts the child in our process group, so its own
+ * children outlive a shutdown, (b) keeps pending requests waiting until their timeout when the child
+ * dies or writes garbage, and (c) hides the process. Here the child leads its own process group
+ * ({@link ProcessTree}); a dead child or a line on stdout that is not JSON-RPC ends the transport at
+ * once and reports why through {@code onFailure}, which closes the client so callers get an error
+ * instead of a hang. Single use: a restart builds a new transport.
+ *
+ * <p>The reactive types are only the SDK interface's; all work is plain blocking code on virtual threads.
+ */
+final class StdioProcessTransport implements McpClientTransport {
+  private static final Logger log = LoggerFactory.getLogger(StdioProcessTransport.class);
+  private static final int MAX_LINE = 16 * 1024 * 1024;
+  private static final int STDERR_LINES = 20;
+
+  private final String name;
+  private final List<String> command;
+  private final Map<String, String> env;
+  private final McpJsonMapper mapper;
+  private final Consumer<String> onFailure;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Deque<String> stderrTail = new ArrayDeque<>();
+  private volatile Process process;
+  private volatile String failure;
+
+  /**
+   * @param env the complete environment of the child
+   * @param onFailure called once, with a one-line reason, when the child dies or breaks the protocol
+   *     while the transport is open
+   */
+  StdioProcessTransport(String name, List<String> command, Map<String, String> env, McpJsonMapper mapper, Consumer<String> onFailure) {
+    this.name = name;
+    this.command = List.copyOf(command);
+    this.env = Map.copyOf(env);
+    this.mapper = mapper;
+    this.onFailure = onFailure;
+  }
+
+  @Override
+  public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    return Mono.fromRunnable(() -> start(handler));
+  }
+
+  private void start(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    if (!started.compareAndSet(false, true)) throw new IllegalStateException("transport already used; restart builds a new one");
+    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(command));
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start '" + command.get(0) + "': " + e.getMessage(), e);
+    }
+    Thread.ofVirtual().name("mcp-" + name + "-stdout").start(() -> readStdout(handler));
+    Thread.ofVirtual().name("mcp-" + name + "-stderr").start(this::readStderr);
+  }
+
+  private void readStdout(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = readLine(in)) != null) {
+        if (line.isBlank()) continue;
+        McpSchema.JSONRPCMessage message;
+        try {
+          message = McpSchema.deserializeJsonRpcMessage(mapper, line);
+        } catch (Exception e) {
+          fail("the server wrote a line to stdout that is not a JSON-RPC message: \"" + excerpt(line) + "\"");
+          return;
+        }
+        handler.apply(Mono.just(message)).subscribe(m -> {}, e -> log.debug("{}: handling a message failed", name, e));
+      }
+      fail(exitDescription());
+    } catch (IOException e) {
+      fail(closed.get() ? "closed" : "reading the server's stdout failed: " + e.getMessage());
+    }
+  }
+
+  private String readLine(BufferedReader in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1) {
+      if (c == '\n') return sb.toString();
+      if (c != '\r') sb.append((char) c);
+      if (sb.length() > MAX_LINE) {
+        fail("the server wrote a message longer than " + MAX_LINE + " characters");
+        throw new IOException("message too long");
+      }
+    }
+    return sb.isEmpty() ? null : sb.toString();
+  }
+
+  private void readStderr() {
+    try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = err.readLine()) != null) {
+        log.debug("{} stderr: {}", name, line);
+        synchronized (stderrTail) {
+          if (stderrTail.size() == STDERR_LINES) stderrTail.removeFirst();
+          stderrTail.addLast(excerpt(line));
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone; stdout's reader reports it
+    }
+  }
+
+  private String exitDescription() {
+    Process p = process;
+    String code = "";
+    try {
+      if (p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) code = " with exit code " + p.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    String tail = stderrTail();
+    return "the server process exited" + code + (tail.isEmpty() ? "" : "; its last stderr output: " + tail);
+  }
+
+  /** The last lines the server wrote to stderr, joined; for error messages. */
+  String stderrTail() {
+    synchronized (stderrTail) {
+      return String.join(" | ", stderrTail);
+    }
+  }
+
+  private void fail(String reason) {
+    if (closed.getAndSet(true)) return;
+    failure = reason;
+    log.warn("extension {}: {}", name, reason);
+    Thread.ofVirtual().name("mcp-" + name + "-stop").start(() -> {
+      stopProcess();
+      onFailure.accept(reason);
+    });
+  }
+
+  @Override
+  public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+    return Mono.fromRunnable(() -> write(message));
+  }
+
+  private void write(McpSchema.JSONRPCMessage message) {
+    Process p = process;
+    if (closed.get() || p == null) {
+      throw new IllegalStateException(failure != null ? failure : "the connection to extension '" + name + "' is closed");
+    }
+    try {
+      String json = mapper.writeValueAsString(message);
+      OutputStream out = p.getOutputStream();
+      synchronized (out) {
+        out.write(json.getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to extension '" + name + "' failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Mono<Void> closeGracefully() {
+    return Mono.fromRunnable(this::close);
+  }
+
+  /** Stops the child and everything it started; idempotent. */
+  @Override
+  public void close() {
+    closed.set(true);
+    stopProcess();
+  }
+
+  private void stopProcess() {
+    Process p = process;
+    if (p == null) return;
+    try {
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // already gone
+    }
+    ProcessTree.terminate(p, Duration.ofSeconds(2));
+  }
+
+  /** The child's pid, once started. */
+  java.util.OptionalLong pid() {
+    Process p = process;
+    return p == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(p.pid());
+  }
+
+  @Override
+  public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+    return mapper.convertValue(data, typeRef);
+  }
+
+  private static String excerpt(String s) {
+    String oneLine = s.replaceAll("\\p{Cntrl}", " ").strip();
+    return oneLine.length() <= 200 ? oneLine : oneLine.substring(0, 200) + "…";
+  }
+}

@@ -1,0 +1,40 @@
+package goose.provider.openai;
+
+import goose.provider.HttpProvider;
+import goose.provider.ProviderRequest;
+import goose.provider.ProviderSettings;
+import goose.provider.WireDecoder;
+import java.net.http.HttpRequest;
+import java.util.List;
+
+/**
+ * The Chat Completions API, streamed. One class serves OpenAI, Azure OpenAI, Ollama, OpenRouter and
+ * every declarative OpenAI-compatible provider: they differ only in their {@link OpenAiEndpoint}.
+ */
+public final class OpenAiProvider extends HttpProvider {
+  private final OpenAiEndpoint endpoint;
+
+  public OpenAiProvider(ProviderSettings settings, OpenAiEndpoint endpoint) {
+    super(settings);
+    this.endpoint = endpoint;
+  }
+
+  public OpenAiEndpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  protected HttpRequest httpRequest(ProviderRequest request) {
+    return postJson(endpoint.url(), OpenAiRequests.body(model(), request, endpoint), endpoint.headers());
+  }
+
+  @Override
+  protected WireDecoder newDecoder() {
+    return new OpenAiDecoder(name(), endpoint.secrets());
+  }
+
+  @Override
+  protected List<String> secrets() {
+    return endpoint.secrets();
+  }
+}

@@ -1,0 +1,123 @@
+package goose.session;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import goose.config.Config;
+import goose.config.ConfigException;
+import goose.config.ConfigValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Opens the configured {@link SessionStore}: PostgreSQL when {@code GOOSE_DATABASE_URL} is set, else the
+ * SQLite file {@code <data dir>/sessions/sessions.db}. Either way the schema is migrated to the newest
+ * version before the store is returned.
+ */
+public final class SessionStores {
+  /** Connections per instance to PostgreSQL; {@code GOOSE_DATABASE_POOL_SIZE} overrides it. */
+  static final int DEFAULT_POSTGRES_POOL = 10;
+  /** SQLite has one writer at a time; a few connections serve concurrent readers (WAL). */
+  private static final int SQLITE_POOL = 8;
+
+  private SessionStores() {}
+
+  /** The store this configuration names; a problem a person must fix throws a one-line {@link ConfigException}. */
+  public static SessionStore open(Config config) {
+    Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+    if (url.isPresent()) {
+      PostgresUrl target;
+      try {
+        target = PostgresUrl.parse(url.get().value());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(url.get().origin() + ": " + PostgresUrl.KEY + ": " + e.getMessage());
+      }
+      int poolSize = config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000);
+      return openOrExplain("the PostgreSQL database " + target, target::redact, () -> openPostgres(target, poolSize));
+    }
+    Path dir = config.paths().sessionsDir();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new ConfigException("cannot create the sessions directory " + dir + ": " + e.getMessage(), e);
+    }
+    Path file = dir.resolve("sessions.db");
+    return openOrExplain("the SQLite database " + file, UnaryOperator.identity(), () -> openSqlite(file));
+  }
+
+  /**
+   * SQLite in WAL mode: readers never wait for the writer. {@code synchronous=NORMAL} (the usual WAL
+   * setting) keeps every commit across a crash of the process; only a power loss may lose the last
+   * moments. {@code transaction_mode=IMMEDIATE} takes the write lock at BEGIN, so a transaction never
+   * fails halfway on a lock upgrade; {@code busy_timeout} covers other processes on the same file.
+   */
+  public static SessionStore openSqlite(Path file) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("goose-sqlite");
+    hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath()
+        + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE");
+    hikari.setMaximumPoolSize(SQLITE_POOL);
+    return start(new HikariDataSource(hikari), SqlDialect.SQLITE);
+  }
+
+  static SessionStore openPostgres(PostgresUrl url, int poolSize) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("goose-postgresql");
+    hikari.setJdbcUrl(url.jdbcUrl());
+    url.user().ifPresent(hikari::setUsername);
+    url.password().ifPresent(hikari::setPassword);
+    hikari.setMaximumPoolSize(poolSize);
+    hikari.setConnectionTimeout(10_000);
+    return start(new HikariDataSource(hikari), SqlDialect.POSTGRESQL);
+  }
+
+  /** Opens a PostgreSQL store from a URL in either accepted form (for tools and tests). */
+  public static SessionStore openPostgres(String url) {
+    return openPostgres(PostgresUrl.parse(url), DEFAULT_POSTGRES_POOL);
+  }
+
+  private static SessionStore start(HikariDataSource pool, SqlDialect dialect) {
+    SqlDatabase db = new SqlDatabase(pool, dialect);
+    try {
+      db.migrate();
+      return new JdbcSessionStore(db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Turns a failure to connect or migrate into one line a person can act on, password removed. */
+  private static SessionStore openOrExplain(String what, UnaryOperator<String> redactor, Supplier<SessionStore> opener) {
+    try {
+      return opener.get();
+    } catch (RuntimeException e) {
+      throw new ConfigException("cannot open " + what + ": " + redactor.apply(rootMessage(e)), e);
+    }
+  }
+
+  /** The database driver's own words (first line), and the underlying cause when it adds something. */
+  private static String rootMessage(Throwable e) {
+    Throwable driver = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException) {
+        driver = t;
+        break;
+      }
+    }
+    Throwable root = driver;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String message = firstLine(driver);
+    String underlying = root instanceof java.net.UnknownHostException ? "unknown host " + firstLine(root) : firstLine(root);
+    return root == driver || message.contains(underlying) ? message : message + " (" + underlying + ")";
+  }
+
+  private static String firstLine(Throwable t) {
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    int newline = message.indexOf('\n');
+    return (newline < 0 ? message : message.substring(0, newline)).strip();
+  }
+}

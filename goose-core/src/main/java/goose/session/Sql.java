@@ -1,0 +1,61 @@
+package goose.session;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Prepared statements in one line each: bind the arguments, run, map the rows. */
+final class Sql {
+  private Sql() {}
+
+  @FunctionalInterface
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      bind(st, args);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  static <T> List<T> all(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      bind(st, args);
+      try (ResultSet rs = st.executeQuery()) {
+        List<T> rows = new ArrayList<>();
+        while (rs.next()) rows.add(mapper.map(rs));
+        return rows;
+      }
+    }
+  }
+
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      bind(st, args);
+      return st.executeUpdate();
+    }
+  }
+
+  static void bind(PreparedStatement st, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case null -> st.setNull(i + 1, Types.VARCHAR);
+        case String s -> st.setString(i + 1, s);
+        case Long l -> st.setLong(i + 1, l);
+        case Integer n -> st.setInt(i + 1, n);
+        case Boolean b -> st.setBoolean(i + 1, b);
+        default -> throw new IllegalArgumentException("cannot bind " + args[i].getClass());
+      }
+    }
+  }
+
+}

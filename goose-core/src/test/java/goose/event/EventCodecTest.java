@@ -1,0 +1,90 @@
+package goose.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.conversation.TokenUsage;
+import goose.json.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+
+  /** One sample of every event kind; {@link #samplesCoverEveryKind} fails when a new kind is added without one. */
+  static List<TurnEvent> samples() {
+    return List.of(
+        new TurnEvent.MessageChunk("text", "Hello, wörld ✓", "m-1"),
+        new TurnEvent.MessageChunk("thinking", "let me think", "m-1"),
+        new TurnEvent.ToolCall("call-1", "developer__shell", (ObjectNode)
+            Json.parse("{\"command\":\"ls -la\",\"env\":{\"A\":[1,2.5,null,true]}}"), "running"),
+        new TurnEvent.ToolResult("call-1", "developer__shell", "success",
+            Json.parse("[{\"type\":\"text\",\"text\":\"total 0\"}]")),
+        new TurnEvent.ToolResult("call-2", "developer__shell", "error", Json.parse("\"exit 1\"")),
+        new TurnEvent.Notification("developer", "progress", Json.parse("{\"progress\":3,\"total\":10}")),
+        new TurnEvent.ToolApprovalRequired("call-3", "developer__shell",
+            (ObjectNode) Json.parse("{\"command\":\"rm -rf build\"}")),
+        new TurnEvent.Error("provider_error", "429 Too Many Requests"),
+        new TurnEvent.MessageComplete("end_turn", new TokenUsage(1200, 345)));
+  }
+
+  @Test
+  void samplesCoverEveryKind() {
+    List<Class<?>> sampled = samples().stream().<Class<?>>map(Object::getClass).distinct().toList();
+    assertThat(sampled).containsExactlyInAnyOrder(TurnEvent.class.getPermittedSubclasses());
+  }
+
+  @Test
+  void everyKindRoundTripsThroughItsNameAndJsonText() {
+    for (TurnEvent event : samples()) {
+      String name = EventCodec.eventName(event);
+      assertThat(name).isEqualTo(event.eventName());
+      // Through text, as the store and an SSE client see it.
+      JsonNode data = Json.parse(Json.write(EventCodec.toJson(event)));
+      assertThat(EventCodec.fromJson(name, data)).as(name).isEqualTo(event);
+    }
+  }
+
+  @Test
+  void messageChunkJsonIsTheDocumentedWireShape() {
+    JsonNode json = EventCodec.toJson(new TurnEvent.MessageChunk("text", "Hi", "m-7"));
+    assertThat(Json.write(json)).isEqualTo("{\"type\":\"text\",\"text\":\"Hi\",\"message_id\":\"m-7\"}");
+  }
+
+  @Test
+  void toolCallAndCompleteUseSnakeCaseFields() {
+    JsonNode call = EventCodec.toJson(samples().get(2));
+    assertThat(call.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "tool", "arguments", "status");
+    JsonNode complete = EventCodec.toJson(new TurnEvent.MessageComplete("cancelled", new TokenUsage(1, 2)));
+    assertThat(Json.write(complete))
+        .isEqualTo("{\"stop_reason\":\"cancelled\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}");
+  }
+
+  @Test
+  void eventNamesAreDistinct() {
+    List<String> names = samples().stream().map(EventCodec::eventName).distinct().toList();
+    assertThat(names).hasSize(TurnEvent.class.getPermittedSubclasses().length);
+  }
+
+  @Test
+  void unknownNameIsRejected() {
+    assertThatThrownBy(() -> EventCodec.fromJson("message_chunkz", Json.object()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown event name: message_chunkz");
+  }
+
+  @Test
+  void dataThatDoesNotFitTheEventIsRejectedWithItsName() {
+    assertThatThrownBy(() -> EventCodec.fromJson("message_chunk", Json.parse("{\"type\":\"text\"}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("bad data for event message_chunk");
+    assertThatThrownBy(() -> EventCodec.fromJson("message_complete",
+            Json.parse("{\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":\"many\"}}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("bad data for event message_complete");
+    assertThatThrownBy(() -> EventCodec.fromJson("error", Json.parse("[1]")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must be a JSON object");
+  }
+}

@@ -1,0 +1,193 @@
+package goose.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import goose.conversation.Content;
+import goose.json.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Servers that crash, hang, write garbage or leave children behind: the caller always stays usable. */
+@Timeout(60)
+class ExtensionFailureTest {
+  @TempDir Path home;
+  ExtensionManager manager;
+
+  @BeforeEach
+  void start() {
+    manager = new ExtensionManager(TestServers.config(home), List.of(), Allowlist.none(), Duration.ofMillis(200));
+  }
+
+  @AfterEach
+  void stop() {
+    manager.close();
+  }
+
+  private Content.ToolResponse call(String tool) {
+    return manager.call(TestServers.context(home, null), TestServers.request(tool, "{}"));
+  }
+
+  @Test
+  void readsEveryPageOfTheToolList() {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    assertThat(manager.tools("bad")).extracting(t -> t.name())
+        .containsExactly("bad__ok", "bad__die", "bad__hang", "bad__spawn", "bad__garbage", "bad__grow");
+  }
+
+  @Test
+  void aToolListChangeIsSeenByTheNextTurn() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    assertThat(manager.tools("bad")).extracting(t -> t.name()).doesNotContain("bad__extra");
+    assertThat(call("bad__grow").text()).isEqualTo("grown");
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (manager.tools("bad").stream().noneMatch(t -> t.name().equals("bad__extra")) && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(manager.tools("bad")).extracting(t -> t.name()).contains("bad__extra");
+    assertThat(manager.get("bad").toolCount()).isEqualTo(7);
+  }
+
+  @Test
+  void aServerThatNeverAnswersInitializeFailsWithinItsTimeout() {
+    var node = TestServers.stdio("mute", TestServers.misbehavingJs(), "mute");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 1);
+    manager.addOrUpdate(node);
+    Content.ToolResponse r = call("mute__ok");
+    assertThat(r.isError()).isTrue();
+    assertThat(manager.get("mute").status()).isEqualTo(ExtensionStatus.FAILED);
+    assertThat(manager.pid("mute")).isEmpty();
+  }
+
+  @Test
+  void interruptingTheCallerCancelsTheCall() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    call("bad__ok");
+    Content.ToolResponse[] result = new Content.ToolResponse[1];
+    Thread caller = Thread.ofVirtual().start(() -> result[0] = call("bad__hang"));
+    Thread.sleep(300);
+    caller.interrupt();
+    caller.join(Duration.ofSeconds(10));
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(result[0].isError()).isTrue();
+    assertThat(result[0].text()).contains("cancelled");
+    assertThat(call("bad__ok").text()).isEqualTo("ok");
+  }
+
+  @Test
+  void crashMidCallIsAToolErrorThenTheServerIsRestartedAfterBackoff() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    assertThat(call("bad__ok").text()).isEqualTo("ok");
+    long firstPid = manager.pid("bad").orElseThrow();
+
+    Content.ToolResponse crashed = call("bad__die");
+    assertThat(crashed.isError()).isTrue();
+    assertThat(crashed.text()).contains("exited with exit code 3").contains("about to crash");
+    ExtensionInfo info = manager.get("bad");
+    assertThat(info.status()).isEqualTo(ExtensionStatus.FAILED);
+    assertThat(info.lastError()).get().asString().contains("exit code 3");
+
+    Thread.sleep(400); // past the back-off
+    assertThat(call("bad__ok").text()).isEqualTo("ok");
+    assertThat(manager.get("bad").status()).isEqualTo(ExtensionStatus.RUNNING);
+    assertThat(manager.pid("bad").orElseThrow()).isNotEqualTo(firstPid);
+  }
+
+  @Test
+  void aCallDuringTheBackoffIsRefusedWithTheReason() {
+    manager.put(ExtensionConfigs.parse(TestServers.stdio("bad", TestServers.misbehavingJs()), null));
+    call("bad__die");
+    Content.ToolResponse r = call("bad__ok");
+    assertThat(r.isError()).isTrue();
+    assertThat(r.text()).contains("not available").contains("exit code 3").contains("next attempt in");
+  }
+
+  @Test
+  void hungCallTimesOutAndTheExtensionStaysUsable() {
+    var node = TestServers.stdio("slow", TestServers.misbehavingJs());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 1);
+    manager.addOrUpdate(node);
+    Content.ToolResponse r = call("slow__hang");
+    assertThat(r.isError()).isTrue();
+    assertThat(r.text()).contains("timeout of 1 s");
+    assertThat(call("slow__ok").text()).isEqualTo("ok");
+  }
+
+  @Test
+  void garbageOnStdoutAtStartIsAnErrorNotAHang() {
+    var node = TestServers.stdio("noisy", TestServers.misbehavingJs(), "garbage");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 120);
+    manager.addOrUpdate(node);
+    long started = System.nanoTime();
+    Content.ToolResponse r = call("noisy__ok");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+    assertThat(r.isError()).isTrue();
+    assertThat(r.text()).contains("not a JSON-RPC message").contains("Server ready!");
+    assertThat(manager.get("noisy").status()).isEqualTo(ExtensionStatus.FAILED);
+  }
+
+  @Test
+  void garbageOnStdoutMidCallFailsTheCall() {
+    var node = TestServers.stdio("noisy", TestServers.misbehavingJs());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 120);
+    manager.addOrUpdate(node);
+    Content.ToolResponse r = call("noisy__garbage");
+    assertThat(r.isError()).isTrue();
+    assertThat(r.text()).contains("oops <html>");
+  }
+
+  @Test
+  void aCommandThatDoesNotExistFailsWithTheReason() {
+    manager.addOrUpdate(Json.object().put("name", "ghost").put("type", "stdio").put("cmd", "/nonexistent/server"));
+    Content.ToolResponse r = call("ghost__x");
+    assertThat(r.isError()).isTrue();
+    assertThat(r.text()).contains("/nonexistent/server");
+    assertThat(manager.get("ghost").status()).isEqualTo(ExtensionStatus.FAILED);
+    assertThat(manager.tools(TestServers.context(home, null))).isEmpty();
+  }
+
+  @Test
+  void disableKillsTheServerAndItsChildren() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    long child = Long.parseLong(call("bad__spawn").text());
+    long server = manager.pid("bad").orElseThrow();
+    assertThat(TestServers.alive(child)).isTrue();
+    assertThat(TestServers.alive(server)).isTrue();
+
+    manager.disable("bad");
+    TestServers.awaitDead(server);
+    TestServers.awaitDead(child);
+    assertThat(TestServers.alive(server)).isFalse();
+    assertThat(TestServers.alive(child)).isFalse();
+    assertThat(manager.get("bad").status()).isEqualTo(ExtensionStatus.STOPPED);
+  }
+
+  @Test
+  void shutdownKillsEveryServerAndTheirChildren() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("one", TestServers.misbehavingJs()));
+    manager.addOrUpdate(TestServers.stdio("two", TestServers.misbehavingJs()));
+    long child1 = Long.parseLong(call("one__spawn").text());
+    long child2 = Long.parseLong(call("two__spawn").text());
+    long server1 = manager.pid("one").orElseThrow();
+    long server2 = manager.pid("two").orElseThrow();
+
+    manager.close();
+    for (long pid : new long[] {child1, child2, server1, server2}) {
+      TestServers.awaitDead(pid);
+      assertThat(TestServers.alive(pid)).as("pid %d", pid).isFalse();
+    }
+    assertThat(call("one__ok").isError()).isTrue();
+  }
+
+  @Test
+  void childrenOfACrashedServerDoNotOutliveIt() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
+    long child = Long.parseLong(call("bad__spawn").text());
+    call("bad__die");
+    TestServers.awaitDead(child);
+    assertThat(TestServers.alive(child)).isFalse();
+  }
+}

@@ -1,0 +1,119 @@
+package goose.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.conversation.Content;
+import goose.tool.ToolSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reference "everything" server over stdio, through the ExtensionManager. */
+class StdioEverythingTest {
+  @TempDir static Path home;
+  static ExtensionManager manager;
+
+  @BeforeAll
+  static void start() {
+    manager = new ExtensionManager(TestServers.config(home), List.of());
+    manager.addOrUpdate(TestServers.stdio("everything", TestServers.everythingJs(), "stdio"));
+  }
+
+  @AfterAll
+  static void stop() {
+    manager.close();
+  }
+
+  @Test
+  void listsToolsPrefixedWithTheirSchemaVerbatimAndReadOnlyHint() {
+    List<ToolSpec> tools = manager.tools(TestServers.context(home, null));
+    ToolSpec echo = tools.stream().filter(t -> t.name().equals("everything__echo")).findFirst().orElseThrow();
+    assertThat(echo.readOnly()).isTrue();
+    assertThat(echo.inputSchema().at("/properties/message/type").asText()).isEqualTo("string");
+    assertThat(echo.inputSchema().at("/properties/message/description").asText()).isEqualTo("Message to echo");
+    assertThat(echo.inputSchema().has("$schema")).isTrue();
+    assertThat(tools).extracting(ToolSpec::name).contains("everything__get-sum", "everything__get-tiny-image", "everything__trigger-long-running-operation");
+    assertThat(manager.get("everything").status()).isEqualTo(ExtensionStatus.RUNNING);
+    assertThat(manager.get("everything").toolCount()).isEqualTo(manager.tools("everything").size());
+  }
+
+  @Test
+  void callsEchoAndSum() {
+    Content.ToolResponse echo = manager.call(TestServers.context(home, null), TestServers.request("everything__echo", "{\"message\":\"hi there\"}"));
+    assertThat(echo.isError()).isFalse();
+    assertThat(echo.text()).isEqualTo("Echo: hi there");
+    Content.ToolResponse sum = manager.call(TestServers.context(home, null), TestServers.request("everything__get-sum", "{\"a\":2,\"b\":40}"));
+    assertThat(sum.text()).contains("42");
+  }
+
+  @Test
+  void returnsImages() {
+    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("everything__get-tiny-image", "{}"));
+    assertThat(r.isError()).isFalse();
+    assertThat(r.content()).anySatisfy(c -> {
+      assertThat(c).isInstanceOf(Content.Image.class);
+      assertThat(((Content.Image) c).mimeType()).isEqualTo("image/png");
+      assertThat(((Content.Image) c).data()).startsWith("iVBORw0KGgo");
+    });
+  }
+
+  @Test
+  void returnsStructuredContent() {
+    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("everything__get-structured-content", "{\"location\":\"New York\"}"));
+    assertThat(r.isError()).isFalse();
+    assertThat(r.text()).contains("temperature");
+  }
+
+  @Test
+  void forwardsProgressNotificationsOfTheCall() {
+    List<JsonNode> progress = new CopyOnWriteArrayList<>();
+    Content.ToolResponse r = manager.call(
+        TestServers.context(home, (source, kind, payload) -> {
+          if (source.equals("everything") && kind.equals("progress")) progress.add(payload);
+        }),
+        TestServers.request("everything__trigger-long-running-operation", "{\"duration\":1,\"steps\":4}"));
+    assertThat(r.isError()).isFalse();
+    assertThat(r.text()).contains("Long running operation completed");
+    assertThat(progress).hasSize(4);
+    assertThat(progress.get(3).get("progress").asDouble()).isEqualTo(4.0);
+    assertThat(progress.get(3).get("total").asDouble()).isEqualTo(4.0);
+  }
+
+  @Test
+  void concurrentCallsFromManySessionsShareOneServer() throws Exception {
+    manager.tools("everything");
+    long pid = manager.pid("everything").orElseThrow();
+    List<Thread> threads = new java.util.ArrayList<>();
+    List<String> answers = new CopyOnWriteArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int session = t;
+      threads.add(Thread.ofVirtual().start(() -> {
+        for (int i = 0; i < 10; i++) {
+          var ctx = new goose.tool.ToolContext("u" + session, "s" + session, home, null);
+          answers.add(manager.call(ctx, TestServers.request("everything__echo", "{\"message\":\"" + session + "-" + i + "\"}")).text());
+        }
+      }));
+    }
+    for (Thread t : threads) t.join();
+    assertThat(answers).hasSize(80).contains("Echo: 0-0", "Echo: 7-9").allMatch(a -> a.startsWith("Echo: "));
+    assertThat(manager.pid("everything").orElseThrow()).isEqualTo(pid);
+  }
+
+  @Test
+  void invalidArgumentsComeBackAsAToolError() {
+    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("everything__get-sum", "{\"a\":\"two\"}"));
+    assertThat(r.isError()).isTrue();
+  }
+
+  @Test
+  void unknownToolIsAnErrorNotAnException() {
+    assertThat(manager.call(TestServers.context(home, null), TestServers.request("everything__nope", "{}")).isError()).isTrue();
+    assertThat(manager.call(TestServers.context(home, null), TestServers.request("nobody__echo", "{}")).isError()).isTrue();
+    assertThat(manager.call(TestServers.context(home, null), TestServers.request("echo", "{}")).isError()).isTrue();
+  }
+}

@@ -1,0 +1,118 @@
+package goose.extension;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.config.Config;
+import goose.conversation.Content;
+import goose.json.Json;
+import goose.tool.ToolContext;
+import goose.tool.ToolNotifications;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real MCP servers the tests run: the npm reference servers pinned in testing/mcp-servers (installed
+ * with {@code npm ci} on first use when node_modules is missing) and a small misbehaving server.
+ */
+final class TestServers {
+  static {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.WARN);
+  }
+
+  private TestServers() {}
+
+  static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve("testing/mcp-servers/package.json"))) return p;
+    }
+    throw new IllegalStateException("cannot find testing/mcp-servers/package.json above " + Path.of("").toAbsolutePath());
+  }
+
+  /** node_modules of the fixture, running {@code npm ci} once if it is missing. */
+  static synchronized Path nodeModules() {
+    Path dir = repoRoot().resolve("testing/mcp-servers");
+    Path marker = dir.resolve("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
+    if (!Files.exists(marker) || !Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))) {
+      try {
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefix", dir.toString())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
+          throw new IllegalStateException("`npm ci --prefix " + dir + "` failed; install the test MCP servers by hand");
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("the extension tests need node and npm on PATH: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    return dir.resolve("node_modules");
+  }
+
+  static String everythingJs() {
+    return nodeModules().resolve("@modelcontextprotocol/server-everything/dist/index.js").toString();
+  }
+
+  static String filesystemJs() {
+    return nodeModules().resolve("@modelcontextprotocol/server-filesystem/dist/index.js").toString();
+  }
+
+  static String misbehavingJs() {
+    try {
+      return Path.of(TestServers.class.getResource("/mcp/misbehaving-server.cjs").toURI()).toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonNode stdio(String name, String... args) {
+    var node = Json.object().put("name", name).put("type", "stdio").put("cmd", "node");
+    var a = node.putArray("args");
+    for (String s : args) a.add(s);
+    return node;
+  }
+
+  static Config config(Path home) {
+    return Config.load(Map.of("GOOSE_PATH_ROOT", home.toString()), home);
+  }
+
+  static ToolContext context(Path workingDir, ToolNotifications notifications) {
+    return new ToolContext("alice", "s1", workingDir, notifications);
+  }
+
+  static Content.ToolRequest request(String tool, String argsJson) {
+    return new Content.ToolRequest("call-1", tool, (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(argsJson));
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether a pid is a live process (a zombie awaiting its reaper counts as gone). */
+  static boolean alive(long pid) {
+    Path stat = Path.of("/proc/" + pid + "/stat");
+    try {
+      String s = Files.readString(stat);
+      char state = s.charAt(s.lastIndexOf(')') + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static void awaitDead(long pid) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (alive(pid) && System.nanoTime() < deadline) Thread.sleep(50);
+  }
+}

@@ -1,0 +1,508 @@
+package goose.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.conversation.Content;
+import goose.conversation.Message;
+import goose.conversation.Role;
+import goose.conversation.TokenUsage;
+import goose.event.StoredEvent;
+import goose.event.TurnEvent;
+import goose.ids.Ids;
+import goose.json.Json;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The behaviour every {@link SessionStore} must have. A store for a new database extends this class and
+ * says how to open a store on a fresh, empty database; it ships in goose-core's test jar.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class SessionStoreContract {
+
+  /** One empty database for one test. {@link #open()} may be called again after the store is closed. */
+  @FunctionalInterface
+  protected interface Database {
+    SessionStore open();
+  }
+
+  /** A new, empty database. */
+  protected abstract Database newDatabase() throws Exception;
+
+  protected static final String ALICE = "alice";
+  protected static final String BOB = "bob";
+  private static final Path DIR = Path.of("/tmp/project");
+
+  protected Database database;
+  protected SessionStore store;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    database = newDatabase();
+    store = database.open();
+  }
+
+  @AfterEach
+  void closeStore() {
+    if (store != null) store.close();
+  }
+
+  protected Session create(String owner, String name) {
+    return store.create(new NewSession(owner, name, DIR));
+  }
+
+  // --- create / get ------------------------------------------------------------------------------
+
+  @Test
+  void createdSessionHasAnIdTimesAndZeroCounters() {
+    Instant before = Instant.now();
+    Session s = store.create(new NewSession(ALICE, "My Session", Path.of("/work/repo")));
+    assertThat(Ids.isWellFormed(s.id())).isTrue();
+    assertThat(s.owner()).isEqualTo(ALICE);
+    assertThat(s.name()).isEqualTo("My Session");
+    assertThat(s.workingDir()).isEqualTo(Path.of("/work/repo"));
+    assertThat(s.createdAt()).isEqualTo(s.updatedAt()).isAfterOrEqualTo(before);
+    assertThat(s.messageCount()).isZero();
+    assertThat(s.lastUsage()).isEqualTo(TokenUsage.ZERO);
+    assertThat(s.totalUsage()).isEqualTo(TokenUsage.ZERO);
+    assertThat(store.get(ALICE, s.id())).contains(s);
+  }
+
+  @Test
+  void unknownOrMalformedIdsAreMissing() {
+    assertThat(store.get(ALICE, Ids.newId())).isEmpty();
+    assertThat(store.get(ALICE, "not-an-id' OR 1=1 --")).isEmpty();
+  }
+
+  // --- list ----------------------------------------------------------------------------------------
+
+  @Test
+  void listIsNewestFirstAndCountsPages() {
+    Session a = create(ALICE, "a");
+    Session b = create(ALICE, "b");
+    Session c = create(ALICE, "c");
+    store.appendMessage(a.id(), Message.user("bump a to the top"));
+    Page<Session> page = store.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty()));
+    assertThat(page.items()).extracting(Session::id).containsExactly(a.id(), c.id(), b.id());
+    assertThat(page.items().getFirst().messageCount()).isEqualTo(1);
+    assertThat(page.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void cursorPagingVisitsEverySessionOnceInOrder() {
+    Set<String> created = new HashSet<>();
+    for (int i = 0; i < 23; i++) created.add(create(ALICE, "s" + i).id());
+    create(BOB, "not alice's");
+    List<Session> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    int pages = 0;
+    do {
+      Page<Session> page = store.list(ALICE, new SessionQuery(5, cursor, Optional.empty()));
+      assertThat(page.items()).hasSizeLessThanOrEqualTo(5);
+      seen.addAll(page.items());
+      cursor = page.nextCursor();
+      pages++;
+    } while (cursor.isPresent() && pages < 10);
+    assertThat(pages).isEqualTo(5);
+    assertThat(seen).extracting(Session::id).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
+    for (int i = 1; i < seen.size(); i++) {
+      Session newer = seen.get(i - 1);
+      Session older = seen.get(i);
+      boolean ordered = newer.updatedAt().isAfter(older.updatedAt())
+          || (newer.updatedAt().equals(older.updatedAt()) && newer.id().compareTo(older.id()) > 0);
+      assertThat(ordered).as("page order at %d", i).isTrue();
+    }
+  }
+
+  @Test
+  void exactlyFullLastPageHasNoNextCursor() {
+    for (int i = 0; i < 4; i++) create(ALICE, "s" + i);
+    Page<Session> first = store.list(ALICE, new SessionQuery(2, Optional.empty(), Optional.empty()));
+    Page<Session> second = store.list(ALICE, new SessionQuery(2, first.nextCursor(), Optional.empty()));
+    assertThat(second.items()).hasSize(2);
+    assertThat(second.nextCursor()).isEmpty();
+  }
+
+  @Test
+  void nameFilterIsCaseInsensitiveSubstringWithLiteralWildcards() {
+    Session deploy = create(ALICE, "Deploy the API");
+    Session redeploy = create(ALICE, "REDEPLOY later");
+    create(ALICE, "Write docs");
+    Session percent = create(ALICE, "100% done_now");
+    Session unicode = create(ALICE, "Über Änderungen");
+    create(BOB, "deploy for bob");
+    assertThat(names("deploy")).containsExactlyInAnyOrder(deploy.name(), redeploy.name());
+    assertThat(names("%")).containsExactly(percent.name());
+    assertThat(names("_")).containsExactly(percent.name());
+    assertThat(names("über")).containsExactly(unicode.name());
+    assertThat(names("nothing like it")).isEmpty();
+    assertThat(names("")).hasSize(5);
+  }
+
+  private List<String> names(String filter) {
+    return store.list(ALICE, new SessionQuery(50, Optional.empty(), Optional.of(filter))).items().stream()
+        .map(Session::name).toList();
+  }
+
+  @Test
+  void filterAndCursorCombine() {
+    for (int i = 0; i < 7; i++) create(ALICE, "match " + i);
+    for (int i = 0; i < 7; i++) create(ALICE, "other " + i);
+    Page<Session> first = store.list(ALICE, new SessionQuery(4, Optional.empty(), Optional.of("MATCH")));
+    Page<Session> second = store.list(ALICE, new SessionQuery(4, first.nextCursor(), Optional.of("MATCH")));
+    assertThat(first.items()).hasSize(4);
+    assertThat(second.items()).hasSize(3);
+    assertThat(second.nextCursor()).isEmpty();
+    assertThat(second.items()).extracting(Session::name).allMatch(n -> n.startsWith("match"));
+  }
+
+  @Test
+  void limitIsBoundedAndTheMaximumWorks() {
+    assertThatThrownBy(() -> new SessionQuery(0, Optional.empty(), Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SessionQuery(SessionQuery.MAX_LIMIT + 1, Optional.empty(), Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    create(ALICE, "one");
+    assertThat(store.list(ALICE, new SessionQuery(SessionQuery.MAX_LIMIT, Optional.empty(), Optional.empty())).items())
+        .hasSize(1);
+  }
+
+  @Test
+  void aCursorWeDidNotMakeIsRejected() {
+    for (String bad : List.of("garbage!", "djE6MTp4", "", "bm90IGEgY3Vyc29y")) {
+      assertThatThrownBy(() -> store.list(ALICE, new SessionQuery(5, Optional.of(bad), Optional.empty())))
+          .as(bad)
+          .isInstanceOf(InvalidCursorException.class);
+    }
+  }
+
+  // --- owners, rename, delete --------------------------------------------------------------------------
+
+  @Test
+  void anotherOwnersSessionBehavesAsMissing() {
+    Session mine = create(ALICE, "private");
+    assertThat(store.get(BOB, mine.id())).isEmpty();
+    assertThat(store.list(BOB, new SessionQuery(50, Optional.empty(), Optional.empty())).items()).isEmpty();
+    assertThat(store.rename(BOB, mine.id(), "stolen")).isEmpty();
+    assertThat(store.delete(BOB, mine.id())).isFalse();
+    assertThat(store.get(ALICE, mine.id())).get().extracting(Session::name).isEqualTo("private");
+  }
+
+  @Test
+  void renameChangesTheNameAndTouchesTheSession() {
+    Session s = create(ALICE, "old");
+    Session renamed = store.rename(ALICE, s.id(), "new name").orElseThrow();
+    assertThat(renamed.name()).isEqualTo("new name");
+    assertThat(renamed.updatedAt()).isAfterOrEqualTo(s.updatedAt());
+    assertThat(renamed.createdAt()).isEqualTo(s.createdAt());
+    assertThat(store.get(ALICE, s.id())).contains(renamed);
+    assertThat(names("NEW")).containsExactly("new name");
+    assertThat(store.rename(ALICE, Ids.newId(), "x")).isEmpty();
+  }
+
+  @Test
+  void deleteRemovesMessagesEventsAndTurns() {
+    Session s = create(ALICE, "doomed");
+    Session kept = create(ALICE, "kept");
+    store.appendMessage(s.id(), Message.user("hi"));
+    store.appendEvent(s.id(), "t1", new TurnEvent.Error("x", "y"));
+    store.startTurn(s.id(), "t1", Optional.of("req-1"), 1);
+    store.appendMessage(kept.id(), Message.user("stay"));
+
+    assertThat(store.delete(ALICE, s.id())).isTrue();
+    assertThat(store.get(ALICE, s.id())).isEmpty();
+    assertThat(store.conversation(s.id())).isEmpty();
+    assertThat(store.eventsAfter(s.id(), 0, 100)).isEmpty();
+    assertThat(store.lastEventSeq(s.id())).isZero();
+    assertThat(store.turnByRequestId(s.id(), "req-1")).isEmpty();
+    assertThat(store.runningTurns()).isEmpty();
+    assertThat(store.delete(ALICE, s.id())).isFalse();
+    assertThat(store.conversation(kept.id())).hasSize(1);
+  }
+
+  // --- messages ------------------------------------------------------------------------------------
+
+  /** A message with every kind of content part and every field set. */
+  protected static Message richMessage() {
+    ObjectNode args = (ObjectNode) Json.parse("{\"path\":\"/tmp/a b\",\"opts\":{\"depth\":2,\"flags\":[true,null,1.5]}}");
+    List<Content> parts = List.of(
+        new Content.Text("Here — ünïcode ✓ and \"quotes\""),
+        new Content.Image("iVBORw0KGgo=", "image/png"),
+        new Content.ToolRequest("call_1", "developer__shell", args),
+        new Content.ToolResponse("call_1", List.of(new Content.Text("ok"), new Content.Image("R0lG", "image/gif")), true),
+        new Content.Thinking("hmm", "sig-abc"),
+        new Content.RedactedThinking("opaque"));
+    return new Message(Ids.newId(), Role.ASSISTANT, Instant.parse("2026-01-02T03:04:05.123456789Z"), parts,
+        false, true, true, new TokenUsage(321, 54));
+  }
+
+  @Test
+  void messagesKeepEveryFieldAndTheirOrder() {
+    Session s = create(ALICE, "chat");
+    Message first = Message.user("first");
+    Message rich = richMessage();
+    Message third = Message.assistant(List.of(new Content.Text("third")), new TokenUsage(1, 2));
+    store.appendMessage(s.id(), first);
+    store.appendMessage(s.id(), rich);
+    store.appendMessage(s.id(), third);
+
+    assertThat(store.conversation(s.id())).containsExactly(first, rich, third);
+    Session after = store.get(ALICE, s.id()).orElseThrow();
+    assertThat(after.messageCount()).isEqualTo(3);
+    assertThat(after.updatedAt()).isAfterOrEqualTo(s.updatedAt());
+  }
+
+  @Test
+  void messagesPageAfterAnId() {
+    Session s = create(ALICE, "long");
+    List<Message> all = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Message m = Message.user("m" + i);
+      all.add(m);
+      store.appendMessage(s.id(), m);
+    }
+    assertThat(store.messages(s.id(), Optional.empty(), 4)).containsExactlyElementsOf(all.subList(0, 4));
+    assertThat(store.messages(s.id(), Optional.of(all.get(3).id()), 4)).containsExactlyElementsOf(all.subList(4, 8));
+    assertThat(store.messages(s.id(), Optional.of(all.get(7).id()), 4)).containsExactlyElementsOf(all.subList(8, 10));
+    assertThat(store.messages(s.id(), Optional.of(all.get(9).id()), 4)).isEmpty();
+    assertThatThrownBy(() -> store.messages(s.id(), Optional.of(Ids.newId()), 4))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.messages(s.id(), Optional.empty(), 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void updateMessageReplacesItInPlace() {
+    Session s = create(ALICE, "compacted");
+    Message a = Message.user("a");
+    Message b = Message.assistant(List.of(new Content.Text("partial")), TokenUsage.ZERO);
+    Message c = Message.user("c");
+    store.appendMessage(s.id(), a);
+    store.appendMessage(s.id(), b);
+    store.appendMessage(s.id(), c);
+    Message hidden = a.withVisibility(true, false);
+    Message interrupted = b.asInterrupted();
+    store.updateMessage(s.id(), hidden);
+    store.updateMessage(s.id(), interrupted);
+    assertThat(store.conversation(s.id())).containsExactly(hidden, interrupted, c);
+    assertThat(store.get(ALICE, s.id()).orElseThrow().messageCount()).isEqualTo(3);
+    assertThatThrownBy(() -> store.updateMessage(s.id(), Message.user("never stored")))
+        .isInstanceOf(NoSuchElementException.class);
+  }
+
+  @Test
+  void writesToAMissingSessionFailAndReadsAreEmpty() {
+    String missing = Ids.newId();
+    assertThatThrownBy(() -> store.appendMessage(missing, Message.user("x"))).isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store.appendEvent(missing, "t", new TurnEvent.Error("a", "b")))
+        .isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store.addUsage(missing, new TokenUsage(1, 1))).isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store.startTurn(missing, Ids.newId(), Optional.empty(), 1))
+        .isInstanceOf(SessionNotFoundException.class);
+    assertThat(store.conversation(missing)).isEmpty();
+    assertThat(store.messages(missing, Optional.empty(), 10)).isEmpty();
+    assertThat(store.eventsAfter(missing, 0, 10)).isEmpty();
+    assertThat(store.lastEventSeq(missing)).isZero();
+    assertThat(store.runningTurn(missing)).isEmpty();
+  }
+
+  @Test
+  void aMessageIdIsStoredOncePerSession() {
+    Session s = create(ALICE, "dup");
+    Message m = Message.user("once");
+    store.appendMessage(s.id(), m);
+    assertThatThrownBy(() -> store.appendMessage(s.id(), m)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.conversation(s.id())).containsExactly(m);
+    assertThat(store.get(ALICE, s.id()).orElseThrow().messageCount()).isEqualTo(1);
+  }
+
+  // --- usage ---------------------------------------------------------------------------------------
+
+  @Test
+  void usageKeepsTheLastCallAndTheTotal() {
+    Session s = create(ALICE, "tokens");
+    store.addUsage(s.id(), new TokenUsage(100, 20));
+    store.addUsage(s.id(), new TokenUsage(150, 30));
+    Session after = store.get(ALICE, s.id()).orElseThrow();
+    assertThat(after.lastUsage()).isEqualTo(new TokenUsage(150, 30));
+    assertThat(after.totalUsage()).isEqualTo(new TokenUsage(250, 50));
+  }
+
+  // --- events --------------------------------------------------------------------------------------
+
+  @Test
+  void eventsGetConsecutiveNumbersPerSessionAndReadBackEqual() {
+    Session s = create(ALICE, "events");
+    Session other = create(ALICE, "other");
+    List<TurnEvent> sent = List.of(
+        new TurnEvent.MessageChunk("text", "Hel", "m1"),
+        new TurnEvent.MessageChunk("thinking", "hmm", "m1"),
+        new TurnEvent.ToolCall("c1", "shell", (ObjectNode) Json.parse("{\"cmd\":\"ls\"}"), "running"),
+        new TurnEvent.ToolResult("c1", "shell", "success", Json.parse("[{\"type\":\"text\",\"text\":\"a\"}]")),
+        new TurnEvent.Notification("developer", "log", Json.parse("{\"level\":\"info\"}")),
+        new TurnEvent.ToolApprovalRequired("c2", "shell", (ObjectNode) Json.parse("{\"cmd\":\"rm\"}")),
+        new TurnEvent.Error("provider_error", "boom"),
+        new TurnEvent.MessageComplete("error", new TokenUsage(5, 6)));
+    List<StoredEvent> stored = new ArrayList<>();
+    for (TurnEvent e : sent) stored.add(store.appendEvent(s.id(), "turn-1", e));
+    assertThat(stored).extracting(StoredEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    assertThat(store.appendEvent(other.id(), "turn-9", sent.getFirst()).seq()).isEqualTo(1);
+
+    assertThat(store.eventsAfter(s.id(), 0, 100)).containsExactlyElementsOf(stored);
+    assertThat(store.eventsAfter(s.id(), 5, 100)).containsExactlyElementsOf(stored.subList(5, 8));
+    assertThat(store.eventsAfter(s.id(), 2, 3)).containsExactlyElementsOf(stored.subList(2, 5));
+    assertThat(store.eventsAfter(s.id(), 8, 100)).isEmpty();
+    assertThat(store.lastEventSeq(s.id())).isEqualTo(8);
+    assertThat(store.lastEventSeq(other.id())).isEqualTo(1);
+    assertThat(store.eventsAfter(s.id(), 0, 100)).extracting(StoredEvent::event).containsExactlyElementsOf(sent);
+  }
+
+  // --- turns ---------------------------------------------------------------------------------------
+
+  @Test
+  void oneRunningTurnPerSession() {
+    Session s = create(ALICE, "turns");
+    Session other = create(ALICE, "parallel");
+    Turn t1 = store.startTurn(s.id(), "t1", Optional.empty(), 7);
+    assertThat(t1.status()).isEqualTo(TurnStatus.RUNNING);
+    assertThat(t1.firstSeq()).isEqualTo(7);
+    assertThat(store.runningTurn(s.id())).contains(t1);
+
+    assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.empty(), 7))
+        .isInstanceOfSatisfying(TurnConflictException.class, e -> assertThat(e.runningTurnId()).isEqualTo("t1"));
+    Turn elsewhere = store.startTurn(other.id(), "t3", Optional.empty(), 1);
+    assertThat(store.runningTurns()).containsExactlyInAnyOrder(t1, elsewhere);
+
+    store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED);
+    assertThat(store.runningTurn(s.id())).isEmpty();
+    assertThat(store.runningTurns()).containsExactly(elsewhere);
+    Turn t2 = store.startTurn(s.id(), "t2", Optional.empty(), 9);
+    assertThat(store.runningTurn(s.id())).contains(t2);
+  }
+
+  @Test
+  void requestIdsFindTheirTurnAndAreUsedOnce() {
+    Session s = create(ALICE, "idempotent");
+    Turn t1 = store.startTurn(s.id(), "t1", Optional.of("req-A"), 1);
+    assertThat(store.turnByRequestId(s.id(), "req-A")).contains(t1);
+    assertThat(store.turnByRequestId(s.id(), "req-B")).isEmpty();
+    store.finishTurn(s.id(), "t1", TurnStatus.CANCELLED);
+    assertThat(store.turnByRequestId(s.id(), "req-A")).get().extracting(Turn::status).isEqualTo(TurnStatus.CANCELLED);
+
+    assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.of("req-A"), 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("req-A");
+    Session other = create(ALICE, "same request id elsewhere");
+    assertThat(store.startTurn(other.id(), "t3", Optional.of("req-A"), 1).requestId()).contains("req-A");
+  }
+
+  @Test
+  void finishingKeepsTheFirstFinalStatus() {
+    Session s = create(ALICE, "finish");
+    store.startTurn(s.id(), "t1", Optional.of("r"), 1);
+    store.finishTurn(s.id(), "t1", TurnStatus.INTERRUPTED);
+    store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED);
+    assertThat(store.turnByRequestId(s.id(), "r")).get().extracting(Turn::status).isEqualTo(TurnStatus.INTERRUPTED);
+    assertThatThrownBy(() -> store.finishTurn(s.id(), "nope", TurnStatus.COMPLETED))
+        .isInstanceOf(NoSuchElementException.class);
+    assertThatThrownBy(() -> store.finishTurn(s.id(), "t1", TurnStatus.RUNNING))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  // --- concurrency -----------------------------------------------------------------------------------
+
+  private static <T> List<T> concurrently(int n, Callable<T> task) throws Exception {
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) futures.add(pool.submit(task));
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) results.add(f.get(60, TimeUnit.SECONDS));
+      return results;
+    }
+  }
+
+  @Test
+  void hundredConcurrentCreatesAreAllKept() throws Exception {
+    List<Session> created = concurrently(100, () -> create(ALICE, "concurrent"));
+    List<Session> listed = store.list(ALICE, new SessionQuery(200, Optional.empty(), Optional.empty())).items();
+    assertThat(listed).hasSize(100);
+    assertThat(listed).extracting(Session::id)
+        .containsExactlyInAnyOrderElementsOf(created.stream().map(Session::id).toList());
+  }
+
+  @Test
+  void hundredConcurrentEventAppendsGetSequenceNumbersOneToHundred() throws Exception {
+    Session s = create(ALICE, "busy");
+    List<StoredEvent> stored = concurrently(100, () ->
+        store.appendEvent(s.id(), "t", new TurnEvent.MessageChunk("text", "x", "m")));
+    assertThat(stored).extracting(StoredEvent::seq)
+        .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+    assertThat(store.eventsAfter(s.id(), 0, 1000)).hasSize(100);
+    assertThat(store.lastEventSeq(s.id())).isEqualTo(100);
+  }
+
+  @Test
+  void concurrentMessageAppendsAreAllKeptAndCounted() throws Exception {
+    Session s = create(ALICE, "chatty");
+    List<Message> sent = concurrently(50, () -> {
+      Message m = Message.user("hello");
+      store.appendMessage(s.id(), m);
+      return m;
+    });
+    assertThat(store.conversation(s.id())).containsExactlyInAnyOrderElementsOf(sent);
+    assertThat(store.get(ALICE, s.id()).orElseThrow().messageCount()).isEqualTo(50);
+  }
+
+  @Test
+  void racingTurnStartsLetExactlyOneRun() throws Exception {
+    Session s = create(ALICE, "race");
+    List<Boolean> started = concurrently(20, () -> {
+      try {
+        store.startTurn(s.id(), Ids.newId(), Optional.empty(), 1);
+        return true;
+      } catch (TurnConflictException e) {
+        return false;
+      }
+    });
+    assertThat(started).filteredOn(b -> b).hasSize(1);
+    assertThat(store.runningTurns()).hasSize(1);
+  }
+
+  // --- durability ----------------------------------------------------------------------------------
+
+  @Test
+  void everythingSurvivesClosingAndReopening() {
+    Session s = create(ALICE, "durable");
+    Message m = richMessage();
+    store.appendMessage(s.id(), m);
+    store.addUsage(s.id(), new TokenUsage(7, 8));
+    StoredEvent e = store.appendEvent(s.id(), "t1", new TurnEvent.MessageChunk("text", "hi", m.id()));
+    Turn t = store.startTurn(s.id(), "t1", Optional.of("req"), 1);
+    Session before = store.get(ALICE, s.id()).orElseThrow();
+    store.close();
+
+    store = database.open();
+    assertThat(store.get(ALICE, s.id())).contains(before);
+    assertThat(store.conversation(s.id())).containsExactly(m);
+    assertThat(store.eventsAfter(s.id(), 0, 10)).containsExactly(e);
+    assertThat(store.runningTurns()).containsExactly(t);
+    assertThat(store.appendEvent(s.id(), "t1", new TurnEvent.Error("a", "b")).seq()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,102 @@
+package goose.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import goose.config.Config;
+import goose.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How {@link SessionStores#open} picks and opens a database from the configuration. */
+class SessionStoresTest {
+  private static final String PASSWORD = "hunter2-Secret";
+
+  @TempDir Path home;
+
+  private Config config(String databaseUrl) {
+    Map<String, String> env = new HashMap<>(Map.of("GOOSE_PATH_ROOT", home.toString()));
+    if (databaseUrl != null) env.put("GOOSE_DATABASE_URL", databaseUrl);
+    return Config.load(env, home);
+  }
+
+  @Test
+  void withoutADatabaseUrlItIsSqliteInTheSessionsDirectoryAndSurvivesReopening() {
+    Session s;
+    try (SessionStore store = SessionStores.open(config(null))) {
+      s = store.create(new NewSession("alice", "first", Path.of("/tmp")));
+    }
+    assertThat(home.resolve("data/sessions/sessions.db")).isRegularFile();
+    try (SessionStore store = SessionStores.open(config("  "))) {
+      assertThat(store.get("alice", s.id())).contains(s);
+    }
+  }
+
+  @Test
+  void anUncreatableSessionsDirectoryIsAConfigError() throws Exception {
+    Files.createDirectories(home.resolve("data"));
+    Files.writeString(home.resolve("data/sessions"), "a file where the directory should be");
+    assertThatThrownBy(() -> SessionStores.open(config(null)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sessions directory");
+  }
+
+  @Test
+  void badUrlsAreOneLineConfigErrorsWithoutThePassword() {
+    Map<String, String> cases = Map.of(
+        "mysql://root:" + PASSWORD + "@db/goose", "must look like postgresql://",
+        "postgresql://user:" + PASSWORD + "@/goose", "names no host",
+        "postgresql://user:" + PASSWORD + "@db.example:5432/", "names no database",
+        "postgresql://user:" + PASSWORD + "@db.example:5432", "names no database",
+        "postgresql://us er:" + PASSWORD + " x@db/goose", "not a valid URL",
+        "postgresql://user:" + PASSWORD + "%zz@db/goose", "not a valid URL",
+        "jdbc:postgresql:", "names no database",
+        "sqlite:/tmp/x.db", "must look like postgresql://");
+    cases.forEach((url, problem) -> assertThatThrownBy(() -> SessionStores.open(config(url)))
+        .as(url)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("environment variable GOOSE_DATABASE_URL: GOOSE_DATABASE_URL: ")
+        .hasMessageContaining(problem)
+        .hasMessageNotContaining(PASSWORD)
+        .hasMessageNotContaining("\n"));
+  }
+
+  @Test
+  void anUnreachableServerIsAConfigErrorNamingItWithoutThePassword() {
+    assertThatThrownBy(() -> SessionStores.open(config("postgresql://goose:" + PASSWORD + "@127.0.0.1:1/goose")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cannot open the PostgreSQL database postgresql://goose@127.0.0.1:1/goose: ")
+        .hasMessageNotContaining(PASSWORD)
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void libpqUrlsBecomeJdbcUrlsWithSeparateCredentials() {
+    PostgresUrl url = PostgresUrl.parse("postgresql://app%40corp:p%40ss%3Aw+rd@db.internal:6543/goose_prod?sslmode=require");
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/goose_prod?sslmode=require");
+    assertThat(url.user()).contains("app@corp");
+    assertThat(url.password()).contains("p@ss:w+rd");
+    assertThat(url.toString()).isEqualTo("postgresql://app@corp@db.internal:6543/goose_prod").doesNotContain("p@ss");
+
+    PostgresUrl noCredentials = PostgresUrl.parse("postgres://[::1]/goose");
+    assertThat(noCredentials.jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]/goose");
+    assertThat(noCredentials.user()).isEmpty();
+    assertThat(noCredentials.password()).isEmpty();
+  }
+
+  @Test
+  void jdbcUrlsKeepTheirOptionsAndLoseTheirCredentials() {
+    PostgresUrl url = PostgresUrl.parse("jdbc:postgresql://db:5432/goose?user=app&password=" + PASSWORD + "&ssl=true");
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/goose?ssl=true");
+    assertThat(url.user()).contains("app");
+    assertThat(url.password()).contains(PASSWORD);
+    assertThat(url.toString()).doesNotContain(PASSWORD);
+    assertThat(url.redact("FATAL: password " + PASSWORD + " rejected")).isEqualTo("FATAL: password **** rejected");
+    assertThat(PostgresUrl.parse("jdbc:postgresql://db/goose").password()).isEqualTo(Optional.empty());
+  }
+}

@@ -1,0 +1,60 @@
+package goose.server;
+
+import goose.json.Json;
+import goose.server.api.ApiRouter;
+import goose.server.api.ServerContext;
+import goose.server.http.ErrorMapping;
+import goose.server.http.JettyJsonErrors;
+import goose.server.http.RequestIds;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles the Javalin application: virtual threads, our JSON mapper, request ids, access log, the
+ * error mapping, and the declared routes. Graceful stop: Jetty's {@link GracefulHandler} lets in-flight
+ * requests finish (new ones get 503) for up to {@link #STOP_TIMEOUT_MS}, then connections are closed.
+ */
+final class HttpApp {
+  static final long STOP_TIMEOUT_MS = 5_000;
+  private static final Logger access = LoggerFactory.getLogger("goose.server.access");
+  private static final String STARTED_AT = "goose.started";
+
+  private HttpApp() {}
+
+  static Javalin create(ServerContext server, ApiRouter router) {
+    return Javalin.create(cfg -> {
+      cfg.concurrency.useVirtualThreads = true;
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+      cfg.http.maxRequestSize = server.settings().maxBodyBytes();
+      cfg.http.prefer405over404 = true;
+      cfg.jetty.host = server.settings().host();
+      cfg.jetty.port = server.settings().port();
+      cfg.jetty.modifyServer(jetty -> {
+        jetty.setStopTimeout(STOP_TIMEOUT_MS);
+        jetty.setErrorHandler(new JettyJsonErrors());
+        jetty.setHandler(new GracefulHandler());
+      });
+      cfg.routes.before(ctx -> {
+        ctx.attribute(STARTED_AT, System.nanoTime());
+        RequestIds.begin(ctx);
+      });
+      cfg.routes.after(ctx -> {
+        Long started = ctx.attribute(STARTED_AT);
+        long ms = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+        if (ctx.path().equals("/status")) {
+          access.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), ms);
+        } else {
+          access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), ms);
+        }
+        RequestIds.end();
+      });
+      ErrorMapping.install(cfg);
+      router.install(cfg.routes, server);
+    });
+  }
+}

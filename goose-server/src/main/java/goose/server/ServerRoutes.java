@@ -1,0 +1,24 @@
+package goose.server;
+
+import goose.server.api.ApiRouter;
+import goose.server.api.RouteGroup;
+import goose.server.openapi.DocsRoutes;
+import goose.server.session.SessionRoutes;
+import goose.server.status.StatusRoutes;
+import java.util.List;
+
+/**
+ * Every route group of the server, in the order the OpenAPI document lists them. A new resource is one
+ * new {@link RouteGroup} class added here.
+ */
+final class ServerRoutes {
+  private ServerRoutes() {}
+
+  static List<RouteGroup> groups() {
+    return List.of(new StatusRoutes(), new SessionRoutes(), new DocsRoutes());
+  }
+
+  static ApiRouter router() {
+    return ApiRouter.of(groups());
+  }
+}

@@ -1,0 +1,107 @@
+package goose.server.api;
+
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One route, declared once: its HTTP method and path, its OpenAPI metadata, and its handler. Built
+ * with {@link ApiRouter#get} and friends; {@link Builder#handle} registers it.
+ */
+public record Operation(
+    String method,
+    String path,
+    String operationId,
+    String tag,
+    String summary,
+    Optional<String> description,
+    List<Param<?>> params,
+    Optional<Class<?>> requestBody,
+    List<Response> responses,
+    ApiHandler handler) {
+
+  public static final String JSON = "application/json";
+
+  /** One documented response: status, what it means, and its body (media type and Java type), if any. */
+  public record Response(int status, String description, Optional<String> mediaType, Optional<Type> body) {}
+
+  public Operation {
+    params = List.copyOf(params);
+    responses = List.copyOf(responses);
+  }
+
+  public static final class Builder {
+    private final ApiRouter router;
+    private final String method;
+    private final String path;
+    private final String operationId;
+    private String tag = "default";
+    private String summary = "";
+    private Optional<String> description = Optional.empty();
+    private final List<Param<?>> params = new ArrayList<>();
+    private Optional<Class<?>> requestBody = Optional.empty();
+    private final List<Response> responses = new ArrayList<>();
+
+    Builder(ApiRouter router, String method, String path, String operationId) {
+      this.router = router;
+      this.method = method;
+      this.path = path;
+      this.operationId = operationId;
+    }
+
+    public Builder tag(String tag) {
+      this.tag = Objects.requireNonNull(tag);
+      return this;
+    }
+
+    public Builder summary(String summary) {
+      this.summary = Objects.requireNonNull(summary);
+      return this;
+    }
+
+    public Builder description(String description) {
+      this.description = Optional.of(description);
+      return this;
+    }
+
+    public Builder param(Param<?> param) {
+      params.add(param);
+      return this;
+    }
+
+    /** A JSON request body, parsed and checked before the handler runs; read it with {@link RequestBody#of}. */
+    public Builder body(Class<?> type) {
+      this.requestBody = Optional.of(type);
+      return this;
+    }
+
+    /** A JSON response. */
+    public Builder response(int status, String description, Type body) {
+      responses.add(new Response(status, description, Optional.of(JSON), Optional.of(body)));
+      return this;
+    }
+
+    /** A response of another media type (text/html, text/event-stream, ...); {@code body} describes its content. */
+    public Builder response(int status, String description, String mediaType, Type body) {
+      responses.add(new Response(status, description, Optional.of(mediaType), Optional.of(body)));
+      return this;
+    }
+
+    public Builder noContent(int status, String description) {
+      responses.add(new Response(status, description, Optional.empty(), Optional.empty()));
+      return this;
+    }
+
+    /** An error response this route produces on purpose (404 unknown session, 409 ...). */
+    public Builder error(int status, String description) {
+      responses.add(new Response(status, description, Optional.of(JSON), Optional.of(goose.server.http.ApiError.class)));
+      return this;
+    }
+
+    public void handle(ApiHandler handler) {
+      router.add(new Operation(method, path, operationId, tag, summary, description, params, requestBody, responses, handler));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package goose.server.http;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * The machine-readable {@code error.code} of every error response, with the HTTP status it goes with.
+ * Clients switch on the code, not on the message; new failure kinds add a constant here.
+ */
+public enum ErrorCode {
+  INVALID_JSON(400),
+  INVALID_FIELD(400),
+  INVALID_PARAMETER(400),
+  UNAUTHORIZED(401),
+  NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
+  CONFLICT(409),
+  PAYLOAD_TOO_LARGE(413),
+  UNSUPPORTED_MEDIA_TYPE(415),
+  TOO_MANY_REQUESTS(429),
+  INTERNAL(500),
+  SERVICE_UNAVAILABLE(503);
+
+  private final int status;
+
+  ErrorCode(int status) {
+    this.status = status;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  @JsonValue
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The code a bare HTTP status maps to (Javalin's and Jetty's own errors arrive as statuses). */
+  public static ErrorCode forStatus(int status) {
+    return switch (status) {
+      case 400 -> INVALID_PARAMETER;
+      case 401 -> UNAUTHORIZED;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 409 -> CONFLICT;
+      case 413 -> PAYLOAD_TOO_LARGE;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> TOO_MANY_REQUESTS;
+      case 503 -> SERVICE_UNAVAILABLE;
+      default -> status >= 500 ? INTERNAL : INVALID_PARAMETER;
+    };
+  }
+}

@@ -1,0 +1,87 @@
+package goose.server.http;
+
+import goose.json.Json;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.io.UncheckedIOException;
+import org.eclipse.jetty.io.EofException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP error responses. Every exception a handler throws, and
+ * Javalin's own 404 (no route) and 405 (known path, other method), end here and leave as
+ * {@link ApiError} JSON. Anything unexpected is logged with its stack trace and answered as a 500 with
+ * code {@code internal} and no details.
+ */
+public final class ErrorMapping {
+  private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+
+  private ErrorMapping() {}
+
+  public static void install(JavalinConfig cfg) {
+    cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
+    // Javalin answers some statuses without an exception (for example a handler that only sets 404).
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      cfg.routes.error(status, ErrorMapping::ensureJsonBody);
+    }
+    cfg.router.javaLangErrorHandler((res, error) -> {
+      log.error("fatal error while handling a request", error);
+      JettyJsonErrors.writeTo(res, 500, ApiError.of(ErrorCode.INTERNAL, "internal server error"));
+    });
+  }
+
+  static void handle(Exception e, Context ctx) {
+    if (e instanceof ApiException api) {
+      respond(ctx, api.status(), api.code(), api.getMessage());
+    } else if (e instanceof HttpResponseException http) {
+      respond(ctx, http.getStatus(), ErrorCode.forStatus(http.getStatus()), javalinMessage(http, ctx));
+    } else if (isClientGone(e)) {
+      log.debug("client went away: {}", e.toString());
+    } else {
+      log.error("unexpected error in {} {}", ctx.method(), ctx.path(), e);
+      respond(ctx, 500, ErrorCode.INTERNAL, "internal server error");
+    }
+  }
+
+  private static void respond(Context ctx, int status, ErrorCode code, String message) {
+    ctx.status(status).contentType("application/json").result(Json.write(ApiError.of(code, message)));
+  }
+
+  /** Javalin's messages are terse ("Not Found"); say what was not found or not allowed. */
+  private static String javalinMessage(HttpResponseException e, Context ctx) {
+    String target = ctx.method() + " " + Sanitize.shortText(ctx.path(), 200);
+    return switch (e.getStatus()) {
+      case 404 -> "no route for " + target;
+      case 405 -> "method " + ctx.method() + " is not allowed on " + Sanitize.shortText(ctx.path(), 200);
+      case 413 -> "request body is too large";
+      default -> {
+        HttpStatus status = HttpStatus.forStatus(e.getStatus());
+        yield e.getMessage() == null || e.getMessage().isBlank() ? status.getMessage() : Sanitize.shortText(e.getMessage(), 200);
+      }
+    };
+  }
+
+  private static void ensureJsonBody(Context ctx) {
+    String body = ctx.result();
+    if (body != null && body.startsWith("{\"error\"")) return;
+    int status = ctx.statusCode();
+    ErrorCode code = ErrorCode.forStatus(status);
+    String message = switch (status) {
+      case 404 -> "no route for " + ctx.method() + " " + Sanitize.shortText(ctx.path(), 200);
+      case 405 -> "method " + ctx.method() + " is not allowed on " + Sanitize.shortText(ctx.path(), 200);
+      default -> HttpStatus.forStatus(status).getMessage();
+    };
+    respond(ctx, status, code, message);
+  }
+
+  private static boolean isClientGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof EofException) return true;
+      if (t instanceof UncheckedIOException && t.getCause() instanceof EofException) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,53 @@
+package goose.server.http;
+
+import goose.json.Json;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's error handler, for requests rejected before they reach Javalin (a malformed request line,
+ * an undecodable path, a shutting-down server): the same {@link ApiError} JSON as everywhere else
+ * instead of Jetty's HTML page, and never a stack trace.
+ */
+public final class JettyJsonErrors extends ErrorHandler {
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    int status = response.getStatus() <= 0 ? 500 : response.getStatus();
+    Object attribute = request.getAttribute(ERROR_MESSAGE);
+    String message = status >= 500 || attribute == null ? defaultMessage(status) : Sanitize.shortText(attribute.toString(), 200);
+    byte[] body = Json.write(ApiError.of(ErrorCode.forStatus(status), message)).getBytes(StandardCharsets.UTF_8);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    response.write(true, ByteBuffer.wrap(body), callback);
+    return true;
+  }
+
+  private static String defaultMessage(int status) {
+    return switch (status) {
+      case 503 -> "server is shutting down";
+      case 500 -> "internal server error";
+      default -> org.eclipse.jetty.http.HttpStatus.getMessage(status);
+    };
+  }
+
+  /** Writes an error straight to a servlet response (used where Javalin has no context left). */
+  static void writeTo(HttpServletResponse res, int status, ApiError error) {
+    try {
+      if (res.isCommitted()) return;
+      res.resetBuffer();
+      res.setStatus(status);
+      res.setContentType("application/json");
+      res.getOutputStream().write(Json.write(error).getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | IllegalStateException ignored) {
+      // The client is gone or the response is already underway: nothing more can be said.
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package goose.server.logging;
+
+import ch.qos.logback.classic.Level;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A level filter in goose's ({@code RUST_LOG}) syntax: comma-separated directives, each a level
+ * ({@code info}: the root level), {@code target=level}, or a bare target (all of its output). Rust module
+ * paths map onto Java packages: {@code goose} is our {@code goose.*}, {@code goose_server} is
+ * {@code goose.server}, {@code a::b} is {@code a.b}. Example: {@code info,goose=debug}.
+ */
+public record LogFilter(Level root, Map<String, Level> loggers) {
+
+  public static final LogFilter DEFAULT = new LogFilter(Level.INFO, Map.of());
+
+  public LogFilter {
+    loggers = Map.copyOf(loggers);
+  }
+
+  /** Parses a filter; throws {@link IllegalArgumentException} naming the bad directive. */
+  public static LogFilter parse(String spec) {
+    Level root = Level.INFO;
+    Map<String, Level> loggers = new LinkedHashMap<>();
+    for (String raw : spec.split(",")) {
+      String directive = raw.trim();
+      if (directive.isEmpty()) continue;
+      if (directive.contains("/")) throw new IllegalArgumentException("regex filters (\"/...\") are not supported: " + directive);
+      int eq = directive.indexOf('=');
+      if (eq < 0) {
+        Optional<Level> level = level(directive);
+        if (level.isPresent()) root = level.get();
+        else loggers.put(target(directive), Level.TRACE);
+        continue;
+      }
+      String target = directive.substring(0, eq).trim();
+      String levelText = directive.substring(eq + 1).trim();
+      if (target.isEmpty()) throw new IllegalArgumentException("missing target before '=' in \"" + directive + "\"");
+      Level level = level(levelText).orElseThrow(() -> new IllegalArgumentException(
+          "unknown level \"" + levelText + "\" in \"" + directive + "\" (use trace, debug, info, warn, error or off)"));
+      loggers.put(target(target), level);
+    }
+    return new LogFilter(root, loggers);
+  }
+
+  static String target(String rust) {
+    String name = rust.replace("::", ".");
+    if (name.startsWith("goose_")) name = "goose." + name.substring("goose_".length());
+    if (!name.matches("[A-Za-z0-9_.$-]+")) throw new IllegalArgumentException("not a module or logger name: \"" + rust + "\"");
+    return name;
+  }
+
+  private static Optional<Level> level(String text) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "trace" -> Optional.of(Level.TRACE);
+      case "debug" -> Optional.of(Level.DEBUG);
+      case "info" -> Optional.of(Level.INFO);
+      case "warn", "warning" -> Optional.of(Level.WARN);
+      case "error" -> Optional.of(Level.ERROR);
+      case "off" -> Optional.of(Level.OFF);
+      default -> Optional.empty();
+    };
+  }
+}

@@ -1,0 +1,140 @@
+package goose.server.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import goose.config.Config;
+import goose.config.ConfigException;
+import goose.config.ConfigKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures logback in code at server start (no XML to ship or lose): a level filter from
+ * {@code GOOSE_LOG} or {@code RUST_LOG} ({@link LogFilter}), text or JSON lines
+ * ({@code GOOSE_LOG_FORMAT=json}) on stderr, and the same lines in a new file per start under
+ * {@code <state dir>/logs/}. Libraries that are chatty at INFO (MCP SDK, Jetty, Javalin, Hikari) are set
+ * to WARN unless the filter names them.
+ */
+public final class LogSetup {
+  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{36}%replace( [%X{request_id}]){' \\[\\]', ''} - %msg%n";
+  private static final int KEEP_FILES = 30;
+  private static final Map<String, Level> QUIET = Map.of(
+      "io.modelcontextprotocol", Level.WARN,
+      "org.eclipse.jetty", Level.WARN,
+      "io.javalin", Level.WARN,
+      "com.zaxxer.hikari", Level.WARN,
+      "org.flywaydb", Level.WARN);
+
+  private LogSetup() {}
+
+  /** Applies the configuration; returns the log file of this start. Bad settings throw {@link ConfigException}. */
+  public static Path configure(Config config) {
+    LogFilter filter = filter(config);
+    boolean json = format(config);
+    Path file = newLogFile(config.paths().logsDir());
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(context);
+    console.setName("console");
+    console.setTarget("System.err");
+    console.setEncoder(encoder(context, json));
+    console.start();
+
+    FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
+    fileAppender.setContext(context);
+    fileAppender.setName("file");
+    fileAppender.setFile(file.toString());
+    fileAppender.setAppend(true);
+    fileAppender.setEncoder(encoder(context, json));
+    fileAppender.start();
+
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(filter.root());
+    root.addAppender(console);
+    root.addAppender(fileAppender);
+    QUIET.forEach((name, level) -> {
+      if (filter.loggers().keySet().stream().noneMatch(name::startsWith)) context.getLogger(name).setLevel(level);
+    });
+    filter.loggers().forEach((name, level) -> context.getLogger(name).setLevel(level));
+    return file;
+  }
+
+  static LogFilter filter(Config config) {
+    Optional<String> key = config.get(ConfigKey.LOG.name()).filter(s -> !s.isBlank()).map(s -> ConfigKey.LOG.name())
+        .or(() -> config.get("RUST_LOG").filter(s -> !s.isBlank()).map(s -> "RUST_LOG"));
+    if (key.isEmpty()) return LogFilter.DEFAULT;
+    try {
+      return LogFilter.parse(config.get(key.get()).orElseThrow());
+    } catch (IllegalArgumentException e) {
+      String origin = config.lookup(key.get()).map(v -> v.origin()).orElse(key.get());
+      throw new ConfigException(origin + ": " + key.get() + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean format(Config config) {
+    String value = config.get(ConfigKey.LOG_FORMAT.name(), "text").trim().toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "json" -> true;
+      case "text", "" -> false;
+      default -> throw new ConfigException(config.lookup(ConfigKey.LOG_FORMAT.name()).map(v -> v.origin()).orElse("")
+          + ": GOOSE_LOG_FORMAT: must be text or json, got \"" + value + "\"");
+    };
+  }
+
+  private static Encoder<ILoggingEvent> encoder(LoggerContext context, boolean json) {
+    if (json) {
+      LogstashEncoder encoder = new LogstashEncoder();
+      encoder.setContext(context);
+      encoder.start();
+      return encoder;
+    }
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern(TEXT_PATTERN);
+    encoder.start();
+    return encoder;
+  }
+
+  /** {@code server-20261129T005705Z-<pid>.log}; older files beyond the newest 30 are removed. */
+  private static Path newLogFile(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      pruneOldFiles(dir);
+    } catch (IOException e) {
+      throw new ConfigException(dir + ": cannot create the log directory: " + e.getMessage());
+    }
+    String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+    return dir.resolve("server-" + stamp + "-" + ProcessHandle.current().pid() + ".log");
+  }
+
+  private static void pruneOldFiles(Path dir) throws IOException {
+    List<Path> old;
+    try (Stream<Path> files = Files.list(dir)) {
+      old = files.filter(p -> p.getFileName().toString().matches("server-\\d{8}T\\d{6}Z-\\d+\\.log"))
+          .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+          .skip(KEEP_FILES - 1)
+          .toList();
+    }
+    for (Path p : old) Files.deleteIfExists(p);
+  }
+}

@@ -1,0 +1,106 @@
+package goose.server.openapi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.server.api.ApiRouter;
+import goose.server.api.BuildInfo;
+import goose.server.api.Param;
+import goose.server.api.RouteGroup;
+import goose.server.http.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * {@code GET /openapi.json} (the document generated from the declared routes) and a browsable UI at
+ * {@code GET /docs}, served from the swagger-ui webjar on the classpath (no CDN, works offline). Only
+ * the listed asset files are served, so no path reaches the classpath unchecked.
+ */
+public final class DocsRoutes implements RouteGroup {
+  private static final Map<String, String> ASSETS = Map.of(
+      "swagger-ui.css", "text/css",
+      "swagger-ui-bundle.js", "text/javascript",
+      "swagger-ui-standalone-preset.js", "text/javascript",
+      "index.css", "text/css",
+      "favicon-32x32.png", "image/png",
+      "favicon-16x16.png", "image/png");
+  private static final Param<String> ASSET = Param.path("asset", "A file of the swagger-ui bundle");
+  private static final String PAGE = """
+      <!DOCTYPE html>
+      <html lang="en">
+      <head>
+        <meta charset="UTF-8">
+        <title>goosed API</title>
+        <link rel="stylesheet" href="/docs/swagger-ui.css">
+        <link rel="stylesheet" href="/docs/index.css">
+        <link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
+      </head>
+      <body>
+        <div id="swagger-ui"></div>
+        <script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
+        <script src="/docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+        <script>
+          window.onload = () => {
+            window.ui = SwaggerUIBundle({
+              url: "/openapi.json",
+              dom_id: "#swagger-ui",
+              deepLinking: true,
+              presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+              layout: "StandaloneLayout"
+            });
+          };
+        </script>
+      </body>
+      </html>
+      """;
+
+  private volatile String document;
+
+  @Override
+  public void declare(ApiRouter api) {
+    api.get("/openapi.json", "getOpenApi")
+        .tag("docs")
+        .summary("This API's OpenAPI 3.1 document")
+        .response(200, "The OpenAPI document", ObjectNode.class)
+        .handle((ctx, server) -> ctx.contentType("application/json").result(document(api)));
+    api.get("/docs", "getDocs")
+        .tag("docs")
+        .summary("Browsable API documentation (Swagger UI)")
+        .response(200, "An HTML page", "text/html", String.class)
+        .handle((ctx, server) -> ctx.html(PAGE));
+    api.get("/docs/{asset}", "getDocsAsset")
+        .tag("docs")
+        .summary("A static file of the documentation page")
+        .param(ASSET)
+        .response(200, "The file", "application/octet-stream", String.class)
+        .error(404, "No such file")
+        .handle((ctx, server) -> {
+          String name = ASSET.read(ctx);
+          String type = ASSETS.get(name);
+          InputStream in = type == null ? null : DocsRoutes.class.getResourceAsStream(webjarDir() + name);
+          if (in == null) throw ApiException.notFound("no documentation file " + goose.server.http.Sanitize.shortText(name, 100));
+          ctx.header("Cache-Control", "public, max-age=86400").contentType(type).result(in);
+        });
+  }
+
+  private String document(ApiRouter api) {
+    String doc = document;
+    if (doc == null) {
+      doc = OpenApiDocument.toJson(OpenApiDocument.build(api.operations(), BuildInfo.version()));
+      document = doc;
+    }
+    return doc;
+  }
+
+  private static String webjarDir() {
+    try (InputStream in = DocsRoutes.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+      if (in == null) throw new IllegalStateException("the swagger-ui webjar is not on the classpath");
+      Properties p = new Properties();
+      p.load(in);
+      return "/META-INF/resources/webjars/swagger-ui/" + p.getProperty("version") + "/";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

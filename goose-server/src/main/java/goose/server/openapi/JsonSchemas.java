@@ -1,0 +1,177 @@
+package goose.server.openapi;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.json.Json;
+import goose.server.http.Doc;
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) generated from the wire records. It asks Jackson,
+ * configured as {@link Json#MAPPER}, for each record's properties, so the schema names and types are
+ * exactly what goes over the wire (snake_case, {@code Optional} = not required, enums by their wire
+ * value). Sealed interfaces become {@code oneOf}; with {@code @JsonTypeInfo} also a discriminator and a
+ * {@code const} {@code type} property per variant.
+ *
+ * <p>Hand-written on purpose: the usual generators (victools, swagger-core) either emit their own
+ * dialect or need annotations everywhere; this is ~200 lines and follows Jackson exactly.
+ */
+public final class JsonSchemas {
+  private static final String REF_PREFIX = "#/components/schemas/";
+
+  private final Map<String, ObjectNode> components = new TreeMap<>();
+  private final Map<String, Class<?>> owners = new HashMap<>();
+
+  /** The schema for a type: inline for scalars and containers, a {@code $ref} for records and unions. */
+  public ObjectNode schemaFor(Type type) {
+    return schema(Json.MAPPER.getTypeFactory().constructType(type));
+  }
+
+  /** Every named schema produced so far, sorted by name. */
+  public ObjectNode components() {
+    ObjectNode node = Json.object();
+    components.forEach(node::set);
+    return node;
+  }
+
+  private ObjectNode schema(JavaType type) {
+    Class<?> raw = type.getRawClass();
+    if (type.isReferenceType()) return schema(type.getContentType());
+    if (raw == String.class || raw == Path.class || CharSequence.class.isAssignableFrom(raw)) return typed("string");
+    if (raw == URI.class) return typed("string").put("format", "uri");
+    if (raw == UUID.class) return typed("string").put("format", "uuid");
+    if (raw == Instant.class || raw == OffsetDateTime.class) return typed("string").put("format", "date-time");
+    if (raw == boolean.class || raw == Boolean.class) return typed("boolean");
+    if (raw == int.class || raw == Integer.class || raw == short.class || raw == Short.class) return typed("integer").put("format", "int32");
+    if (raw == long.class || raw == Long.class) return typed("integer").put("format", "int64");
+    if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class || Number.class.isAssignableFrom(raw)) return typed("number");
+    if (raw == com.fasterxml.jackson.databind.node.ObjectNode.class) return typed("object");
+    if (raw == com.fasterxml.jackson.databind.node.ArrayNode.class) return typed("array");
+    if (JsonNode.class.isAssignableFrom(raw) || raw == Object.class) return Json.object();
+    if (raw.isEnum()) return enumSchema(raw);
+    if (type.isArrayType() || type.isCollectionLikeType()) {
+      ObjectNode array = typed("array");
+      array.set("items", schema(type.getContentType()));
+      return array;
+    }
+    if (type.isMapLikeType()) {
+      ObjectNode map = typed("object");
+      map.set("additionalProperties", schema(type.getContentType()));
+      return map;
+    }
+    return ref(raw);
+  }
+
+  private ObjectNode ref(Class<?> raw) {
+    String name = nameOf(raw);
+    Class<?> owner = owners.putIfAbsent(name, raw);
+    if (owner != null && owner != raw) {
+      throw new IllegalStateException("two wire types would share the schema name " + name + ": " + owner + ", " + raw);
+    }
+    if (owner == null) {
+      components.put(name, Json.object()); // placeholder: breaks cycles
+      components.put(name, raw.isSealed() ? union(raw) : record(raw, typeIdOf(raw)));
+    }
+    return Json.object().put("$ref", REF_PREFIX + name);
+  }
+
+  private ObjectNode record(Class<?> raw, String typeId) {
+    JavaType type = Json.MAPPER.getTypeFactory().constructType(raw);
+    List<BeanPropertyDefinition> props = Json.MAPPER.getSerializationConfig().introspect(type).findProperties();
+    ObjectNode schema = typed("object");
+    Doc typeDoc = raw.getAnnotation(Doc.class);
+    if (typeDoc != null) schema.put("description", typeDoc.value());
+    ObjectNode properties = schema.putObject("properties");
+    ArrayNode required = Json.MAPPER.createArrayNode();
+    if (typeId != null) {
+      properties.set("type", Json.object().put("const", typeId));
+      required.add("type");
+    }
+    for (BeanPropertyDefinition prop : props) {
+      JavaType propType = prop.getPrimaryType();
+      ObjectNode propSchema = schema(propType);
+      // A description beside a $ref is valid in JSON Schema 2020-12: it documents this use of the type.
+      componentDoc(raw, prop.getInternalName()).ifPresent(d -> propSchema.put("description", d));
+      properties.set(prop.getName(), propSchema);
+      if (!propType.isReferenceType()) required.add(prop.getName());
+    }
+    if (!required.isEmpty()) schema.set("required", required);
+    return schema;
+  }
+
+  private ObjectNode union(Class<?> sealed) {
+    ObjectNode schema = Json.object();
+    ArrayNode oneOf = schema.putArray("oneOf");
+    JsonTypeInfo info = sealed.getAnnotation(JsonTypeInfo.class);
+    JsonSubTypes subTypes = sealed.getAnnotation(JsonSubTypes.class);
+    if (info != null && subTypes != null && info.use() == JsonTypeInfo.Id.NAME) {
+      ObjectNode discriminator = schema.putObject("discriminator").put("propertyName", info.property());
+      ObjectNode mapping = discriminator.putObject("mapping");
+      for (JsonSubTypes.Type sub : subTypes.value()) {
+        ObjectNode ref = ref(sub.value());
+        oneOf.add(ref);
+        mapping.put(sub.name(), ref.get("$ref").asText());
+      }
+    } else {
+      for (Class<?> sub : sealed.getPermittedSubclasses()) oneOf.add(ref(sub));
+    }
+    return schema;
+  }
+
+  private static java.util.Optional<String> componentDoc(Class<?> raw, String componentName) {
+    if (!raw.isRecord()) return java.util.Optional.empty();
+    for (java.lang.reflect.RecordComponent c : raw.getRecordComponents()) {
+      if (c.getName().equals(componentName) && c.getAnnotation(Doc.class) != null) {
+        return java.util.Optional.of(c.getAnnotation(Doc.class).value());
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** The {@code type} value of a variant of a {@code @JsonTypeInfo} union, or null when it is none. */
+  private static String typeIdOf(Class<?> raw) {
+    for (Class<?> parent : raw.getInterfaces()) {
+      JsonSubTypes subTypes = parent.getAnnotation(JsonSubTypes.class);
+      JsonTypeInfo info = parent.getAnnotation(JsonTypeInfo.class);
+      if (subTypes == null || info == null || info.use() != JsonTypeInfo.Id.NAME) continue;
+      for (JsonSubTypes.Type sub : subTypes.value()) {
+        if (sub.value() == raw) return sub.name();
+      }
+    }
+    return null;
+  }
+
+  private static ObjectNode enumSchema(Class<?> raw) {
+    ObjectNode schema = typed("string");
+    ArrayNode values = schema.putArray("enum");
+    for (Object constant : raw.getEnumConstants()) values.add(Json.MAPPER.valueToTree(constant).asText());
+    return schema;
+  }
+
+  /** {@code Content.Text} becomes {@code ContentText}: nested wire types keep their family in the name. */
+  static String nameOf(Class<?> raw) {
+    StringBuilder sb = new StringBuilder(raw.getSimpleName());
+    for (Class<?> outer = raw.getEnclosingClass(); outer != null; outer = outer.getEnclosingClass()) {
+      sb.insert(0, outer.getSimpleName());
+    }
+    return sb.toString();
+  }
+
+  private static ObjectNode typed(String type) {
+    return Json.object().put("type", type);
+  }
+}

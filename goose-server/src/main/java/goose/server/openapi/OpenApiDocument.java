@@ -1,0 +1,102 @@
+package goose.server.openapi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.json.Json;
+import goose.server.api.Operation;
+import goose.server.api.Param;
+import goose.server.http.ApiError;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The OpenAPI 3.1 document of the declared operations: one source of truth with the routes themselves.
+ * Errors every route can produce are added here once: 400/413/415 for routes with a JSON body, 400 for
+ * routes with query parameters, and a {@code default} response for the unexpected 500.
+ */
+public final class OpenApiDocument {
+  private OpenApiDocument() {}
+
+  public static ObjectNode build(List<Operation> operations, String version) {
+    JsonSchemas schemas = new JsonSchemas();
+    ObjectNode doc = Json.object().put("openapi", "3.1.0");
+    doc.putObject("info")
+        .put("title", "goosed")
+        .put("version", version)
+        .put("description", "REST API of goosed, the goose agent server for the JVM. JSON is snake_case; "
+            + "every error is {\"error\": {\"code\", \"message\"}}.");
+    doc.put("jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema");
+    ObjectNode paths = doc.putObject("paths");
+    for (Operation op : operations) {
+      ObjectNode item = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
+      item.set(op.method().toLowerCase(Locale.ROOT), operation(op, schemas));
+    }
+    doc.putObject("components").set("schemas", schemas.components());
+    return doc;
+  }
+
+  /** Pretty-printed, two-space indented, with a final newline: the form committed as openapi.json. */
+  public static String toJson(ObjectNode doc) {
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    try {
+      return Json.MAPPER.writer(printer).writeValueAsString(doc) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ObjectNode operation(Operation op, JsonSchemas schemas) {
+    ObjectNode node = Json.object().put("operationId", op.operationId());
+    node.putArray("tags").add(op.tag());
+    node.put("summary", op.summary());
+    op.description().ifPresent(d -> node.put("description", d));
+    if (!op.params().isEmpty()) {
+      ArrayNode params = node.putArray("parameters");
+      for (Param<?> p : op.params()) {
+        ObjectNode param = params.addObject().put("name", p.name()).put("in", p.in().wire())
+            .put("description", p.description()).put("required", p.required());
+        param.set("schema", p.schema());
+      }
+    }
+    op.requestBody().ifPresent(type -> {
+      ObjectNode body = node.putObject("requestBody").put("required", true);
+      body.putObject("content").putObject(Operation.JSON).set("schema", schemas.schemaFor(type));
+    });
+    Map<String, ObjectNode> responses = new TreeMap<>();
+    for (Operation.Response r : op.responses()) {
+      ObjectNode response = Json.object().put("description", r.description());
+      if (r.mediaType().isPresent() && r.body().isPresent()) {
+        response.putObject("content").putObject(r.mediaType().get()).set("schema", schemas.schemaFor(r.body().get()));
+      }
+      responses.put(String.valueOf(r.status()), response);
+    }
+    boolean hasQuery = op.params().stream().anyMatch(p -> p.in() == Param.In.QUERY);
+    if (op.requestBody().isPresent()) {
+      responses.putIfAbsent("400", error("Malformed JSON, a missing field or a field of the wrong type (the message names it)", schemas));
+      responses.putIfAbsent("413", error("Request body larger than GOOSE_MAX_BODY_BYTES", schemas));
+      responses.putIfAbsent("415", error("Content-Type is not application/json", schemas));
+    } else if (hasQuery) {
+      responses.putIfAbsent("400", error("A query parameter is out of range or malformed (the message names it)", schemas));
+    }
+    ObjectNode out = node.putObject("responses");
+    responses.forEach(out::set);
+    out.set("default", error("Unexpected server error (code internal); details are in the server log", schemas));
+    return node;
+  }
+
+  private static ObjectNode error(String description, JsonSchemas schemas) {
+    ObjectNode response = Json.object().put("description", description);
+    response.putObject("content").putObject(Operation.JSON).set("schema", schemas.schemaFor(ApiError.class));
+    return response;
+  }
+}

@@ -1,0 +1,25 @@
+package goose.server.session;
+
+import goose.conversation.TokenUsage;
+import goose.server.http.Doc;
+import goose.session.Session;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code GET /sessions/{id}}: the session with its whole conversation. */
+public record SessionDetail(
+    @Doc("Opaque id (UUIDv7)") String id,
+    @Doc("Display name") String name,
+    @Doc("Absolute path of the directory the agent works in (symlinks resolved)") String workingDir,
+    Instant createdAt,
+    Instant updatedAt,
+    @Doc("Messages in the conversation") long messageCount,
+    @Doc("Tokens of the last provider call") TokenUsage lastUsage,
+    @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage,
+    @Doc("The whole conversation, oldest first") List<MessageView> messages) {
+
+  static SessionDetail of(Session s, List<MessageView> messages) {
+    return new SessionDetail(s.id(), s.name(), s.workingDir().toString(), s.createdAt(), s.updatedAt(),
+        s.messageCount(), s.lastUsage(), s.totalUsage(), messages);
+  }
+}

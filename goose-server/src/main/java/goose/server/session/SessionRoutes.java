@@ -1,0 +1,150 @@
+package goose.server.session;
+
+import goose.conversation.Message;
+import goose.ids.Ids;
+import goose.server.api.ApiRouter;
+import goose.server.api.Param;
+import goose.server.api.RequestBody;
+import goose.server.api.RouteGroup;
+import goose.server.api.ServerContext;
+import goose.server.http.ApiException;
+import goose.server.http.RequestUser;
+import goose.server.http.Sanitize;
+import goose.session.InvalidCursorException;
+import goose.session.NewSession;
+import goose.session.Page;
+import goose.session.Session;
+import goose.session.SessionQuery;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Optional;
+
+/** The sessions resource: create, list, read (with the conversation), page through messages, rename, delete. */
+public final class SessionRoutes implements RouteGroup {
+  static final Param<String> ID = Param.path("id", "The session id");
+  private static final Param<Integer> LIST_LIMIT =
+      Param.queryInt("limit", "Sessions per page", 1, SessionQuery.MAX_LIMIT, 50);
+  private static final Param<Optional<String>> CURSOR =
+      Param.queryText("cursor", "The next_cursor of the previous page", 512);
+  private static final Param<Optional<String>> NAME_FILTER =
+      Param.queryText("q", "Only sessions whose name contains this text (case-insensitive)", SessionNames.MAX_LENGTH);
+  private static final Param<Optional<String>> AFTER =
+      Param.queryText("after", "Only messages after the message with this id (the next_after of the previous page)", 64);
+  private static final Param<Integer> MESSAGE_LIMIT = Param.queryInt("limit", "Messages per page", 1, 1000, 100);
+
+  @Override
+  public void declare(ApiRouter api) {
+    api.post("/sessions", "createSession")
+        .tag("sessions")
+        .summary("Create a session")
+        .description("cwd must be the absolute path of an existing directory; name defaults to \"" + SessionNames.DEFAULT + "\".")
+        .body(CreateSessionRequest.class)
+        .response(201, "The new session", SessionView.class)
+        .handle(this::create);
+    api.get("/sessions", "listSessions")
+        .tag("sessions")
+        .summary("List sessions, most recently updated first")
+        .param(LIST_LIMIT).param(CURSOR).param(NAME_FILTER)
+        .response(200, "A page of sessions", SessionList.class)
+        .handle(this::list);
+    api.get("/sessions/{id}", "getSession")
+        .tag("sessions")
+        .summary("A session with its conversation")
+        .param(ID)
+        .response(200, "The session and its messages", SessionDetail.class)
+        .error(404, "No such session")
+        .handle(this::get);
+    api.get("/sessions/{id}/messages", "listSessionMessages")
+        .tag("sessions")
+        .summary("Page through a session's conversation, oldest first")
+        .param(ID).param(AFTER).param(MESSAGE_LIMIT)
+        .response(200, "A page of messages", MessagePage.class)
+        .error(404, "No such session")
+        .handle(this::messages);
+    api.patch("/sessions/{id}", "updateSession")
+        .tag("sessions")
+        .summary("Rename a session")
+        .param(ID)
+        .body(UpdateSessionRequest.class)
+        .response(200, "The updated session", SessionView.class)
+        .error(404, "No such session")
+        .handle(this::update);
+    api.delete("/sessions/{id}", "deleteSession")
+        .tag("sessions")
+        .summary("Delete a session with its messages and events")
+        .param(ID)
+        .noContent(204, "Deleted")
+        .error(404, "No such session")
+        .handle(this::delete);
+  }
+
+  private void create(Context ctx, ServerContext server) {
+    CreateSessionRequest body = RequestBody.of(ctx, CreateSessionRequest.class);
+    String name = body.name().map(n -> SessionNames.check(n, "name")).orElse(SessionNames.DEFAULT);
+    NewSession draft = new NewSession(RequestUser.of(ctx).name(), name, WorkingDirs.check(body.cwd(), "cwd"));
+    Session session = server.sessions().create(draft);
+    ctx.status(201).header("Location", "/sessions/" + session.id()).json(SessionView.of(session));
+  }
+
+  private void list(Context ctx, ServerContext server) {
+    SessionQuery query = new SessionQuery(LIST_LIMIT.read(ctx), CURSOR.read(ctx), NAME_FILTER.read(ctx));
+    Page<Session> page;
+    try {
+      page = server.sessions().list(RequestUser.of(ctx).name(), query);
+    } catch (InvalidCursorException e) {
+      throw ApiException.badParameter("cursor", "is not a cursor this server produced");
+    }
+    ctx.json(new SessionList(page.items().stream().map(SessionView::of).toList(), page.nextCursor()));
+  }
+
+  private void get(Context ctx, ServerContext server) {
+    Session session = find(ctx, server);
+    ctx.json(SessionDetail.of(session, MessageView.of(server.sessions().conversation(session.id()))));
+  }
+
+  private void messages(Context ctx, ServerContext server) {
+    Session session = find(ctx, server);
+    Optional<String> after = AFTER.read(ctx);
+    if (after.isPresent() && !Ids.isWellFormed(after.get())) {
+      throw ApiException.badParameter("after", "is not a message id");
+    }
+    int limit = MESSAGE_LIMIT.read(ctx);
+    List<Message> fetched;
+    try {
+      fetched = server.sessions().messages(session.id(), after, limit + 1);
+    } catch (IllegalArgumentException unknownAfter) {
+      throw ApiException.badParameter("after", "is not the id of a message in this session");
+    }
+    boolean more = fetched.size() > limit;
+    List<Message> page = more ? fetched.subList(0, limit) : fetched;
+    Optional<String> next = more ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty();
+    ctx.json(new MessagePage(MessageView.of(page), next));
+  }
+
+  private void update(Context ctx, ServerContext server) {
+    UpdateSessionRequest body = RequestBody.of(ctx, UpdateSessionRequest.class);
+    Session found = find(ctx, server);
+    Session updated = body.name()
+        .map(n -> server.sessions().rename(found.owner(), found.id(), SessionNames.check(n, "name"))
+            .orElseThrow(() -> notFound(found.id())))
+        .orElse(found);
+    ctx.json(SessionView.of(updated));
+  }
+
+  private void delete(Context ctx, ServerContext server) {
+    String id = ID.read(ctx);
+    if (!Ids.isWellFormed(id) || !server.sessions().delete(RequestUser.of(ctx).name(), id)) throw notFound(id);
+    ctx.status(204);
+  }
+
+  /** The session named by the path, for this user; a malformed id is a 404 like a missing one and never reaches the store. */
+  static Session find(Context ctx, ServerContext server) {
+    String id = ID.read(ctx);
+    if (!Ids.isWellFormed(id)) throw notFound(id);
+    return server.sessions().get(RequestUser.of(ctx).name(), id).orElseThrow(() -> notFound(id));
+  }
+
+  static ApiException notFound(String id) {
+    return ApiException.notFound("session " + Sanitize.shortText(id, 64) + " not found");
+  }
+}

@@ -1,0 +1,23 @@
+package goose.server.session;
+
+import goose.conversation.TokenUsage;
+import goose.server.http.Doc;
+import goose.session.Session;
+import java.time.Instant;
+
+/** A session as the API shows it (its owner is implied by the credentials, never shown). */
+public record SessionView(
+    @Doc("Opaque id (UUIDv7)") String id,
+    @Doc("Display name") String name,
+    @Doc("Absolute path of the directory the agent works in (symlinks resolved)") String workingDir,
+    Instant createdAt,
+    Instant updatedAt,
+    @Doc("Messages in the conversation") long messageCount,
+    @Doc("Tokens of the last provider call") TokenUsage lastUsage,
+    @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage) {
+
+  static SessionView of(Session s) {
+    return new SessionView(s.id(), s.name(), s.workingDir().toString(), s.createdAt(), s.updatedAt(),
+        s.messageCount(), s.lastUsage(), s.totalUsage());
+  }
+}

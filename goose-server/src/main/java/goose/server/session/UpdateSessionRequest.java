@@ -1,0 +1,11 @@
+package goose.server.session;
+
+import goose.server.http.Doc;
+import java.util.Optional;
+
+/** {@code PATCH /sessions/{id}}: the fields to change; absent fields stay as they are. */
+public record UpdateSessionRequest(@Doc("New display name, 1-200 characters") Optional<String> name) {
+  public UpdateSessionRequest {
+    name = name == null ? Optional.empty() : name;
+  }
+}

@@ -1,0 +1,159 @@
+package goose.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.conversation.Message;
+import goose.json.Json;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restart, concurrency and graceful shutdown, each against a real server and SQLite file. */
+class ServerLifecycleTest {
+  @TempDir Path root;
+  @TempDir Path workDir;
+
+  @Test
+  void sessionsAndMessagesSurviveARestart() {
+    String id;
+    Message message = Message.user("remember me");
+    try (TestServer first = TestServer.start(root)) {
+      id = first.client.post("/sessions", createBody("survivor")).json().path("id").asText();
+      try (SessionStore store = SessionStores.open(first.config)) {
+        store.appendMessage(id, message);
+      }
+    }
+    try (TestServer second = TestServer.start(root)) {
+      JsonNode session = second.client.get("/sessions/" + id).json();
+      assertThat(session.path("name").asText()).isEqualTo("survivor");
+      assertThat(session.path("message_count").asLong()).isEqualTo(1);
+      assertThat(session.path("messages").get(0).path("id").asText()).isEqualTo(message.id());
+      assertThat(session.path("messages").get(0).path("content").get(0).path("text").asText()).isEqualTo("remember me");
+      assertThat(second.client.get("/sessions?q=survivor").json().path("sessions")).hasSize(1);
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void hundredConcurrentCreatesAreAllKept() throws Exception {
+    try (TestServer server = TestServer.start(root); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<ApiClient.Response>> futures = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        String name = "concurrent " + i;
+        futures.add(pool.submit(() -> server.client.post("/sessions", createBody(name))));
+      }
+      Set<String> ids = new HashSet<>();
+      for (Future<ApiClient.Response> f : futures) {
+        ApiClient.Response r = f.get(60, TimeUnit.SECONDS);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        ids.add(r.json().path("id").asText());
+      }
+      assertThat(ids).hasSize(100);
+      Set<String> listed = new HashSet<>();
+      server.client.get("/sessions?limit=500&q=concurrent").json().path("sessions").forEach(s -> listed.add(s.path("id").asText()));
+      assertThat(listed).isEqualTo(ids);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void closeLetsAnInFlightRequestFinish() throws Exception {
+    TestServer server = TestServer.start(root);
+    byte[] body = createBody("in flight").getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.write(body, 0, 10); // the request is now being handled, waiting for the rest of its body
+      out.flush();
+      Thread.sleep(300);
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      Thread.sleep(500);
+      assertThat(closing).as("close() waits for the in-flight request").isNotDone();
+      out.write(body, 10, body.length - 10);
+      out.flush();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(response).startsWith("HTTP/1.1 201").contains("\"name\":\"in flight\"");
+      closing.get(20, TimeUnit.SECONDS);
+    }
+    try (TestServer again = TestServer.start(root)) {
+      assertThat(again.client.get("/sessions?q=in%20flight").json().path("sessions")).hasSize(1);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void closeCutsAStalledRequestWithinAFewSeconds() throws Exception {
+    TestServer server = TestServer.start(root);
+    try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 1000\r\n\r\n{\"cwd\":").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      Thread.sleep(300);
+      long started = System.nanoTime();
+      server.close();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(took).isLessThan(Duration.ofSeconds(15));
+      InputStream in = socket.getInputStream();
+      byte[] rest = in.readAllBytes(); // the connection is closed: no hang
+      assertThat(new String(rest, StandardCharsets.UTF_8)).doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  @Timeout(90)
+  void sigtermStopsTheServerProcessGracefully() throws Exception {
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        ServerMainForTests.class.getName());
+    pb.environment().put("GOOSE_PATH_ROOT", root.toString());
+    pb.environment().put("GOOSE_PORT", "0");
+    pb.environment().remove("GOOSE_LOG");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(root.resolve("out.txt").toFile());
+    Process process = pb.start();
+    try {
+      Path portFile = root.resolve("port");
+      while (!Files.exists(portFile) && process.isAlive()) Thread.sleep(50);
+      int port = Integer.parseInt(Files.readString(portFile).trim());
+      assertThat(new ApiClient(java.net.URI.create("http://127.0.0.1:" + port)).get("/status").status()).isEqualTo(200);
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+      String output = Files.readString(root.resolve("out.txt"));
+      assertThat(output).contains("listening on http://127.0.0.1:" + port).contains("stopped").doesNotContain("Exception");
+      try (var logs = Files.list(root.resolve("state/logs"))) {
+        Path log = logs.findFirst().orElseThrow();
+        assertThat(Files.readString(log)).contains("listening on").contains("stopped");
+      }
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private String createBody(String name) {
+    return "{\"cwd\": " + Json.write(workDir.toString()) + ", \"name\": " + Json.write(name) + "}";
+  }
+}

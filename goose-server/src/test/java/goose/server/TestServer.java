@@ -1,0 +1,56 @@
+package goose.server;
+
+import goose.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real goosed on 127.0.0.1 and a random port, with its own config/data/state directories (a real
+ * SQLite file) under {@code root}. Start another on the same root to test a restart.
+ */
+final class TestServer implements AutoCloseable {
+  final Path root;
+  final Config config;
+  final GooseServer server;
+  final ApiClient client;
+
+  private TestServer(Path root, Config config, GooseServer server) {
+    this.root = root;
+    this.config = config;
+    this.server = server;
+    this.client = new ApiClient(server.uri());
+  }
+
+  static TestServer start(Path root) {
+    return start(root, Map.of());
+  }
+
+  static TestServer start(Path root, Map<String, String> extraEnv) {
+    Config config = config(root, extraEnv);
+    return new TestServer(root, config, GooseServer.start(config));
+  }
+
+  static Config config(Path root, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GOOSE_PATH_ROOT", root.toString());
+    env.put("GOOSE_PORT", "0");
+    env.put("GOOSE_HOST", "127.0.0.1");
+    env.putAll(extraEnv);
+    Path home = root.resolve("home");
+    try {
+      Files.createDirectories(home);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Config.load(env, home);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
