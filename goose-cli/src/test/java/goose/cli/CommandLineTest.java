@@ -92,9 +92,14 @@ class CommandLineTest {
   }
 
   @Test
-  void noCommandAtAllIsAUsageError() {
-    assertThat(cli().run().exitCode()).isEqualTo(2);
-    assertThat(cli().run("configure").exitCode()).isEqualTo(2);
+  void noCommandAtAllShowsTheUsageAndIsAUsageError() {
+    CliRun.Result bare = cli().run();
+    assertThat(bare.exitCode()).isEqualTo(2);
+    assertThat(bare.err()).startsWith("Usage: goose").contains("configure");
+
+    CliRun.Result configure = cli().run("configure");
+    assertThat(configure.exitCode()).isEqualTo(2);
+    assertThat(configure.err()).startsWith("Usage: goose configure").contains("list").contains("set");
   }
 
   @Test
