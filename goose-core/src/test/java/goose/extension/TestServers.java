@@ -72,7 +72,7 @@ final class TestServers {
     }
   }
 
-  static JsonNode stdio(String name, String... args) {
+  static com.fasterxml.jackson.databind.node.ObjectNode stdio(String name, String... args) {
     var node = Json.object().put("name", name).put("type", "stdio").put("cmd", "node");
     var a = node.putArray("args");
     for (String s : args) a.add(s);
