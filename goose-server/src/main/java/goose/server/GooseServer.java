@@ -9,6 +9,7 @@ import goose.server.logging.LogSetup;
 import goose.server.openapi.OpenApiDocument;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -48,7 +49,8 @@ public final class GooseServer implements AutoCloseable {
     ServerContext context = Services.open(config, settings);
     try {
       GooseServer server = start(context);
-      log.info("goosed {} listening on {} (log file {})", BuildInfo.version(), server.uri(), logFile);
+      log.info("goosed {} listening on {} ({} ms after JVM start; log file {})", BuildInfo.version(), server.uri(),
+          ManagementFactory.getRuntimeMXBean().getUptime(), logFile);
       return server;
     } catch (RuntimeException e) {
       Services.close(context);
