@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,12 @@ public final class GooseServer implements AutoCloseable {
         .filter(p -> p.endpoint.method.isHttpMethod())
         .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
         .toList();
+  }
+
+  /** Requests being handled right now (the graceful-stop test waits for its request to be in flight). */
+  long requestsInFlight() {
+    GracefulHandler graceful = app.jettyServer().server().getDescendant(GracefulHandler.class);
+    return graceful == null ? 0 : graceful.getCurrentRequestCount();
   }
 
   /** Blocks until the server has stopped (SIGTERM, {@link #close()}). */
