@@ -57,12 +57,25 @@ class LoggingTest {
     try (TestServer first = TestServer.start(root)) {
       first.client.get("/status");
     }
-    Thread.sleep(1100); // file names carry the start second
     try (TestServer second = TestServer.start(root)) {
       second.client.get("/status");
     }
     try (Stream<Path> files = Files.list(root.resolve("state/logs"))) {
       assertThat(files.filter(p -> p.getFileName().toString().endsWith(".log"))).hasSize(2);
+    }
+  }
+
+  @Test
+  void onlyTheNewestThirtyLogFilesAreKept() throws IOException {
+    Path logs = Files.createDirectories(root.resolve("state/logs"));
+    for (int i = 0; i < 35; i++) Files.writeString(logs.resolve(String.format("server-20200101T0000%02dZ-1.log", i)), "old");
+    Files.writeString(logs.resolve("notes.txt"), "not ours");
+    try (TestServer server = TestServer.start(root)) {
+      server.client.get("/status");
+    }
+    try (Stream<Path> files = Files.list(logs)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertThat(names).hasSize(31).contains("notes.txt", "server-20200101T000034Z-1.log").doesNotContain("server-20200101T000005Z-1.log");
     }
   }
 
