@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.config.ConfigException;
 import goose.json.Json;
+import goose.server.logging.LogSetup;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Logging as an operator sees it: the level filter, JSON lines, a file per start, request ids, no secrets. */
 class LoggingTest {
@@ -63,6 +65,15 @@ class LoggingTest {
     try (Stream<Path> files = Files.list(root.resolve("state/logs"))) {
       assertThat(files.filter(p -> p.getFileName().toString().endsWith(".log"))).hasSize(2);
     }
+  }
+
+  @Test
+  void theMcpSdkIsAtWarnUnlessTheFilterNamesIt() {
+    LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "debug")));
+    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isInfoEnabled()).isFalse();
+    assertThat(LoggerFactory.getLogger("goose.agent.Agent").isDebugEnabled()).isTrue();
+    LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "info,io::modelcontextprotocol=debug")));
+    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isDebugEnabled()).isTrue();
   }
 
   @Test
