@@ -54,7 +54,7 @@ class CommandLineTest {
       CliRun.Result result = cli().run(args.toArray(String[]::new));
 
       assertThat(result.exitCode()).as("exit code of %s", args).isZero();
-      assertThat(result.out()).as("help of %s", args).startsWith("Usage: " + String.join(" ", prepend("goose", path)));
+      assertThat(result.out()).as("help of %s", args).contains("Usage: " + String.join(" ", prepend("goose", path)) + " [");
       assertThat(result.err()).as("stderr of %s", args).isEmpty();
     }
   }
@@ -64,6 +64,14 @@ class CommandLineTest {
     all.add(first);
     all.addAll(rest);
     return all;
+  }
+
+  @Test
+  void helpCommandShowsTheHelpOfAnotherCommand() {
+    CliRun.Result result = cli().run("help", "configure");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("Usage: goose configure");
   }
 
   @Test
