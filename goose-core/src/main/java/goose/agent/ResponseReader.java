@@ -39,6 +39,8 @@ final class ResponseReader {
       if (control.isCancelled()) throw new TurnCancelledException();
       accept(stream.next());
     }
+    // A closed stream may look like a clean end: what decides is whether the turn was cancelled.
+    if (control.isCancelled()) throw new TurnCancelledException();
   }
 
   private void accept(ProviderEvent event) {

@@ -21,10 +21,13 @@ public record ConfigKey(String name, Optional<String> defaultValue, boolean secr
   public static final ConfigKey ANTHROPIC_API_KEY = secret("ANTHROPIC_API_KEY", "Anthropic API key");
   public static final ConfigKey OPENAI_API_KEY = secret("OPENAI_API_KEY", "OpenAI API key");
   public static final ConfigKey GOOGLE_API_KEY = secret("GOOGLE_API_KEY", "Google Gemini API key");
+  /** A secret because the URL may carry the database password. */
+  public static final ConfigKey DATABASE_URL =
+      secret("GOOSE_DATABASE_URL", "PostgreSQL URL postgresql://user:pass@host:5432/db (unset: SQLite in the data dir)");
 
   public static final List<ConfigKey> KNOWN =
       List.of(HOST, PORT, PROVIDER, MODEL, API_TIMEOUT, MAX_RETRIES, MAX_BODY_BYTES, LOG, LOG_FORMAT,
-          ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_API_KEY);
+          ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_API_KEY, DATABASE_URL);
 
   static ConfigKey of(String name, String defaultValue, String description) {
     return new ConfigKey(name, Optional.of(defaultValue), false, description);

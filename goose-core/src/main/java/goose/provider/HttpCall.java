@@ -31,8 +31,8 @@ final class HttpCall implements AutoCloseable {
   private volatile InputStream body;
 
   HttpCall(HttpClient client, HttpRequest request, Duration apiTimeout) {
-    this.watch = IdleWatchdog.start(apiTimeout, () -> abort(Abort.TIMEOUT));
     this.future = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+    this.watch = IdleWatchdog.start(apiTimeout, () -> abort(Abort.TIMEOUT));
   }
 
   /** Waits for the response headers; the body is read through a stream that feeds the idle watch. */

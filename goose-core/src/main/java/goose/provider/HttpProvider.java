@@ -37,7 +37,16 @@ public abstract class HttpProvider implements Provider {
 
   @Override
   public final ProviderStream stream(ProviderRequest request) {
-    return new HttpProviderStream(name(), settings.http(), httpRequest(request), this::newDecoder, secrets());
+    HttpRequest httpRequest;
+    try {
+      httpRequest = httpRequest(request);
+    } catch (IllegalArgumentException e) {
+      // A header value or URL the HTTP client refuses, typically a key pasted with a stray character.
+      // The JDK's message quotes the value, so it is not passed on.
+      throw new ProviderException(ProviderException.Kind.BAD_REQUEST, 0, name()
+          + ": cannot build the request: check the configured key, headers and host for characters HTTP does not allow");
+    }
+    return new HttpProviderStream(name(), settings.http(), httpRequest, this::newDecoder, secrets());
   }
 
   /** The HTTP request for one call. */

@@ -99,7 +99,7 @@ final class HttpProviderStream implements ProviderStream {
       }
       retryOrThrow(new ProviderException(Kind.NETWORK, 0, provider + ": connection failed: " + describe(e), e));
     } catch (SseDecoder.SseFormatException e) {
-      throw ProviderErrors.protocol(provider, e.getMessage());
+      fail(ProviderErrors.protocol(provider, e.getMessage()));
     } catch (ProviderException e) {
       if (stoppedByAbort()) return;
       retryOrThrow(e);
@@ -144,7 +144,10 @@ final class HttpProviderStream implements ProviderStream {
     boolean retryable = e.kind() == Kind.RATE_LIMITED || e.kind() == Kind.SERVER || e.kind() == Kind.NETWORK;
     if (!retryable || yielded) fail(e);
     Duration delay = http.retry().delay(retries + 1, asked);
-    if (retries >= http.retry().maxRetries() || !http.retry().allows(delay)) {
+    if (!http.retry().allows(delay)) {
+      fail(new ProviderException(e.kind(), e.status(), e.getMessage() + " (the provider asks to wait " + seconds(delay) + " s)", e));
+    }
+    if (retries >= http.retry().maxRetries()) {
       fail(retries == 0 ? e : new ProviderException(e.kind(), e.status(), e.getMessage() + " (after " + retries + " retries)", e));
     }
     retries++;

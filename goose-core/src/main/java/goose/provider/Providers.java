@@ -163,7 +163,7 @@ public final class Providers {
 
     /** The value of a required setting (secrets included), or "" noted as missing. */
     String require(String key) {
-      Optional<String> v = config.secret(key);
+      Optional<String> v = config.secret(key).map(String::strip);
       if (v.isEmpty()) missing.add(key);
       return v.orElse("");
     }

@@ -28,7 +28,8 @@ import java.util.Optional;
  * event sequence numbers: the row lock serialises concurrent appenders of one session.
  *
  * <p>Calls taking only a session id throw {@link SessionNotFoundException} for a write to a session that
- * does not exist, and answer empty for a read; a missing message or turn is a {@link NoSuchElementException}. Open one with {@link SessionStores}.
+ * does not exist, and answer empty for a read; a missing message or turn is a
+ * {@link NoSuchElementException}. Open one with {@link SessionStores}.
  */
 final class JdbcSessionStore implements SessionStore {
   private static final int START_TURN_ATTEMPTS = 3;
@@ -234,10 +235,6 @@ final class JdbcSessionStore implements SessionStore {
         StoreRows::turn, sessionId));
   }
 
-  /**
-   * Ends the turn if it is still running. A turn that has already ended keeps its status (for example one
-   * marked interrupted after its instance was presumed dead); an unknown turn throws {@link NoSuchElementException}.
-   */
   @Override
   public void finishTurn(String sessionId, String turnId, TurnStatus status) {
     if (status == TurnStatus.RUNNING) throw new IllegalArgumentException("a turn cannot finish as running");

@@ -13,7 +13,9 @@ import java.util.Optional;
  * the behaviour every implementation must pass. Thread-safe; every call is its own transaction.
  *
  * <p>Calls that take an {@code owner} answer as if a session of another user did not exist. Calls that
- * take only a {@code sessionId} are for code that has already checked ownership.
+ * take only a {@code sessionId} are for code that has already checked ownership: a write to a missing
+ * session throws {@link SessionNotFoundException}, a read of one answers empty. A database failure is a
+ * {@link StoreException}.
  */
 public interface SessionStore extends AutoCloseable {
 
@@ -35,7 +37,10 @@ public interface SessionStore extends AutoCloseable {
   /** Replaces a stored message by id (visibility after compaction, interrupted marks). */
   void updateMessage(String sessionId, Message message);
 
-  /** Messages in conversation order after the message {@code afterId} (all when empty), at most {@code limit}. */
+  /**
+   * Messages in conversation order after the message {@code afterId} (from the start when empty), at most
+   * {@code limit}; an {@code afterId} that is not in the session throws {@link IllegalArgumentException}.
+   */
   List<Message> messages(String sessionId, Optional<String> afterId, int limit);
 
   /** The whole conversation in order. */
@@ -65,7 +70,11 @@ public interface SessionStore extends AutoCloseable {
 
   Optional<Turn> runningTurn(String sessionId);
 
-  /** Ends a running turn with its final status. */
+  /**
+   * Ends a running turn with its final status. A turn that has already ended keeps its status (for
+   * example one marked interrupted while its instance was presumed dead); an unknown turn throws
+   * {@link java.util.NoSuchElementException}.
+   */
   void finishTurn(String sessionId, String turnId, TurnStatus status);
 
   /** Every turn still marked running (at start-up: turns a crash left behind). */

@@ -139,6 +139,7 @@ public abstract class ProviderContractTest {
     assertThat(out.error()).isEmpty();
     assertThat(out.text()).isEqualTo("recovered");
     assertThat(fake.requests()).hasSize(2);
+    assertThat(fake.pendingReplies()).isZero();
   }
 
   @Test
@@ -175,7 +176,7 @@ public abstract class ProviderContractTest {
   @Test
   void malformedLineIsAProtocolError() {
     FakeReply.Stream reply = text("fine", "MIDDLE");
-    fake.enqueue(reply.insert(indexOfWrite(reply, "MIDDLE"), "data: {not json\n\n"));
+    fake.enqueue(reply.withMalformedLineAt(indexOfWrite(reply, "MIDDLE")));
     Drained out = Drained.drain(provider().stream(ask("hi")));
     assertThat(out.failure().kind()).isEqualTo(ProviderException.Kind.PROTOCOL);
     assertThat(out.text()).isEqualTo("fine");
@@ -226,7 +227,7 @@ public abstract class ProviderContractTest {
   @Test
   void slowChunksWithinApiTimeoutAreNotATimeout() {
     fake.enqueue(text("a", "b", "c", "d").withChunkDelay(Duration.ofMillis(150)));
-    Drained out = Drained.drain(provider(fake, http(Duration.ofMillis(500), 0)).stream(ask("hi")));
+    Drained out = Drained.drain(provider(fake, http(Duration.ofSeconds(1), 0)).stream(ask("hi")));
     assertThat(out.error()).isEmpty();
     assertThat(out.text()).isEqualTo("abcd");
   }
@@ -243,6 +244,26 @@ public abstract class ProviderContractTest {
     assertThat(blocked.get(5, TimeUnit.SECONDS)).isFalse();
     assertThat(exchange.clientClosedEarly()).isTrue();
     assertThat(seen).isEqualTo("first ");
+  }
+
+  @Test
+  void closeBeforeTheResponseHeadersAbortsTheRequest() throws Exception {
+    FakeExchange exchange = fake.enqueue(text("never").withFirstByteDelay(Duration.ofSeconds(20)));
+    ProviderStream stream = provider().stream(ask("hi"));
+    CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(stream::hasNext);
+    exchange.request();
+    stream.close();
+    assertThat(blocked.get(5, TimeUnit.SECONDS)).isFalse();
+    assertThat(exchange.clientClosedEarly()).isTrue();
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheCeilingIsNotWaitedFor() {
+    fake.enqueue(rateLimited(120));
+    ProviderException e = Drained.drain(provider().stream(ask("hi"))).failure();
+    assertThat(e.kind()).isEqualTo(ProviderException.Kind.RATE_LIMITED);
+    assertThat(e.getMessage()).contains("asks to wait 120 s");
+    assertThat(fake.requests()).hasSize(1);
   }
 
   @Test

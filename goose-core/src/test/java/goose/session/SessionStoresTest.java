@@ -76,6 +76,16 @@ class SessionStoresTest {
   }
 
   @Test
+  void theUrlIsMaskedWhereSettingsAreShown() {
+    String url = "postgresql://goose:" + PASSWORD + "@db/goose";
+    goose.config.ConfigValue value = config(url).lookup("GOOSE_DATABASE_URL").orElseThrow();
+    assertThat(value.value()).isEqualTo(url);
+    assertThat(value.display()).doesNotContain(PASSWORD);
+    assertThat(config(url).effective()).filteredOn(v -> v.key().equals("GOOSE_DATABASE_URL"))
+        .singleElement().satisfies(v -> assertThat(v.display()).doesNotContain(PASSWORD));
+  }
+
+  @Test
   void libpqUrlsBecomeJdbcUrlsWithSeparateCredentials() {
     PostgresUrl url = PostgresUrl.parse("postgresql://app%40corp:p%40ss%3Aw+rd@db.internal:6543/goose_prod?sslmode=require");
     assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/goose_prod?sslmode=require");

@@ -2,9 +2,23 @@ package goose.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import goose.conversation.Message;
+import goose.event.TurnEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +33,8 @@ class SqliteSessionStoreTest extends SessionStoreContract {
     return () -> {
       try {
         Files.createDirectories(file.getParent());
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return SessionStores.openSqlite(file);
     };
@@ -28,10 +42,10 @@ class SqliteSessionStoreTest extends SessionStoreContract {
 
   @Test
   void theDatabaseIsOneFileInWalMode() throws Exception {
-    Path file = dir.resolve("db" + databases).resolve("sessions.db");
+    Path file = currentFile();
     create(ALICE, "on disk");
     assertThat(file).isRegularFile();
-    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + file);
         var rs = c.createStatement().executeQuery("PRAGMA journal_mode")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
@@ -39,12 +53,50 @@ class SqliteSessionStoreTest extends SessionStoreContract {
   }
 
   @Test
+  void sessionsWithTheSameUpdateTimeArePagedByIdWithoutLossOrRepeat() throws Exception {
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < 10; i++) ids.add(create(ALICE, "tie " + i).id());
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + currentFile())) {
+      c.createStatement().executeUpdate("UPDATE sessions SET updated_at = 1700000000000000000");
+    }
+    List<String> seen = new ArrayList<>();
+    Optional<String> cursor = Optional.empty();
+    do {
+      Page<Session> page = store.list(ALICE, new SessionQuery(3, cursor, Optional.empty()));
+      page.items().forEach(s -> seen.add(s.id()));
+      cursor = page.nextCursor();
+    } while (cursor.isPresent() && seen.size() < 20);
+    assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(seen).isSortedAccordingTo(Comparator.reverseOrder());
+  }
+
+  @Test
+  void concurrentWritersInTwoStoresOnOneFileAllSucceed() throws Exception {
+    Session s = create(ALICE, "two writers");
+    try (SessionStore second = SessionStores.openSqlite(currentFile());
+        var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Long>> seqs = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        SessionStore target = i % 2 == 0 ? store : second;
+        seqs.add(pool.submit(() -> target.appendEvent(s.id(), "t", new TurnEvent.Error("n", "m")).seq()));
+      }
+      List<Long> got = new ArrayList<>();
+      for (var f : seqs) got.add(f.get(60, TimeUnit.SECONDS));
+      assertThat(got).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+    }
+  }
+
+  private Path currentFile() {
+    return dir.resolve("db" + databases).resolve("sessions.db");
+  }
+
+  @Test
   void twoStoresOnOneFileSeeEachOthersWrites() {
-    Path file = dir.resolve("db" + databases).resolve("sessions.db");
+    Path file = currentFile();
     try (SessionStore second = SessionStores.openSqlite(file)) {
       Session s = second.create(new NewSession(ALICE, "from the second", Path.of("/tmp")));
       assertThat(store.get(ALICE, s.id())).isPresent();
-      store.appendMessage(s.id(), goose.conversation.Message.user("from the first"));
+      store.appendMessage(s.id(), Message.user("from the first"));
       assertThat(second.conversation(s.id())).hasSize(1);
       assertThat(second.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty())).items()).hasSize(1);
     }

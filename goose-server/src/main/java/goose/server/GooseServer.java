@@ -1,14 +1,14 @@
 package goose.server;
 
 import goose.config.Config;
+import goose.config.ConfigException;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.logging.LogSetup;
 import goose.server.openapi.OpenApiDocument;
-import goose.session.SessionStore;
-import goose.session.SessionStores;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -45,21 +45,33 @@ public final class GooseServer implements AutoCloseable {
   public static GooseServer start(Config config) {
     ServerSettings settings = ServerSettings.from(config);
     Path logFile = LogSetup.configure(config);
-    SessionStore store = SessionStores.open(config);
+    ServerContext context = Services.open(config, settings);
     try {
-      GooseServer server = start(new ServerContext(config, settings, store));
+      GooseServer server = start(context);
       log.info("goosed {} listening on {} (log file {})", BuildInfo.version(), server.uri(), logFile);
       return server;
     } catch (RuntimeException e) {
-      store.close();
+      Services.close(context);
       throw e;
     }
   }
 
   private static GooseServer start(ServerContext context) {
     Javalin app = HttpApp.create(context, ServerRoutes.router());
-    app.start();
+    try {
+      app.start();
+    } catch (JavalinBindException e) {
+      ServerSettings s = context.settings();
+      throw new ConfigException("cannot listen on " + s.host() + ":" + s.port() + " (" + rootMessage(e)
+          + "); set GOOSE_HOST / GOOSE_PORT to a free address");
+    }
     return new GooseServer(app, context);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   public int port() {
@@ -103,10 +115,11 @@ public final class GooseServer implements AutoCloseable {
     }
     log.info("stopping: letting in-flight requests finish (up to {} ms)", HttpApp.STOP_TIMEOUT_MS);
     try {
+      Services.beginShutdown(context);
       app.stop();
     } finally {
       try {
-        context.sessions().close();
+        Services.close(context);
       } finally {
         log.info("stopped");
         stopped.countDown();

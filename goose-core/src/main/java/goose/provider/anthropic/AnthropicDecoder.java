@@ -113,7 +113,9 @@ final class AnthropicDecoder implements WireDecoder {
         ObjectNode arguments = WireJson.arguments(provider, block.name(), block.buffer().toString());
         out.accept(new ProviderEvent.ToolCall(block.id(), block.name(), arguments));
       }
-      case "thinking" -> out.accept(new ProviderEvent.ThinkingSignature(block.buffer().toString()));
+      case "thinking" -> {
+        if (!block.buffer().isEmpty()) out.accept(new ProviderEvent.ThinkingSignature(block.buffer().toString()));
+      }
       default -> { }
     }
   }

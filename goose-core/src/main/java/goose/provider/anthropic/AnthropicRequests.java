@@ -67,7 +67,7 @@ final class AnthropicRequests {
       }
       case Content.ToolResponse r -> {
         b.put("type", "tool_result").put("tool_use_id", r.id());
-        ArrayNode parts = b.putArray("content");
+        ArrayNode parts = Json.MAPPER.createArrayNode();
         for (Content part : r.content()) {
           switch (part) {
             case Content.Text t when !t.text().isEmpty() -> parts.addObject().put("type", "text").put("text", t.text());
@@ -75,6 +75,7 @@ final class AnthropicRequests {
             default -> { } // only text and images can be tool results
           }
         }
+        if (!parts.isEmpty()) b.set("content", parts);
         if (r.isError()) b.put("is_error", true);
       }
       case Content.Thinking t -> {

@@ -179,4 +179,35 @@ class AnthropicProviderTest extends ProviderContractTest {
     }
     assertThat(fake.requests()).hasSize(2);
   }
+
+  @Test
+  void connectionRefusedIsRetriedThenANetworkError() {
+    String closedPort = fake.baseUri().toString();
+    fake.close();
+    ProviderException e = Drained.drain(provider().stream(ask("hi"))).failure();
+    assertThat(e.kind()).isEqualTo(ProviderException.Kind.NETWORK);
+    assertThat(e.getMessage()).contains("after 3 retries").doesNotContain("\n");
+    assertThat(closedPort).startsWith("http://127.0.0.1:");
+  }
+
+  @Test
+  void aKeyTheHttpClientRefusesIsAClearErrorWithoutTheKey() {
+    Provider p = new AnthropicProvider(new ProviderSettings("anthropic", "claude-test", 200_000, http(Duration.ofSeconds(5), 0)),
+        fake.baseUri().toString(), "sk-bad\nkey", OptionalInt.empty());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.stream(ask("hi")))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.kind()).isEqualTo(ProviderException.Kind.BAD_REQUEST);
+          assertThat(e.getMessage()).contains("check the configured key").doesNotContain("sk-bad");
+        });
+  }
+
+  @Test
+  void emptyToolResultIsSentWithoutContent() {
+    fake.enqueue(text("ok"));
+    Message call = Message.assistant(List.of(new Content.ToolRequest("tu_2", "touch", Json.object())), TokenUsage.ZERO);
+    Message result = Message.user(List.of(new Content.ToolResponse("tu_2", List.of(), false)));
+    Drained.drain(provider().stream(new ProviderRequest("", List.of(Message.user("go"), call, result), List.of())));
+    assertThat(fake.lastRequest().json().path("messages").get(2).path("content").get(0))
+        .isEqualTo(Json.parse("{\"type\":\"tool_result\",\"tool_use_id\":\"tu_2\"}"));
+  }
 }

@@ -64,6 +64,28 @@ public class FakeHttpServer implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** Waits (up to {@code timeout}) until at least {@code count} requests arrived; returns them. */
+  public List<RecordedRequest> awaitRequests(int count, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (requests.size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the fake provider received " + requests.size() + " requests, expected " + count);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for requests", e);
+      }
+    }
+    return List.copyOf(requests);
+  }
+
+  /** Replies still queued (not yet taken by a request). */
+  public int pendingReplies() {
+    return script.size();
+  }
+
   public RecordedRequest lastRequest() {
     if (requests.isEmpty()) throw new AssertionError("the fake provider received no request");
     return requests.getLast();

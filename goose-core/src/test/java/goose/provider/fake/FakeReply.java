@@ -75,6 +75,11 @@ public sealed interface FakeReply {
       return new Stream(contentType, next, firstByteDelay, chunkDelay, ending, held);
     }
 
+    /** Inserts a line that is not valid JSON where an event is expected, before write {@code index}. */
+    public Stream withMalformedLineAt(int index) {
+      return insert(index, "data: {this is not json\n\n");
+    }
+
     /**
      * The same bytes re-cut into writes of {@code size} bytes, so events, lines and multi-byte UTF-8
      * characters are split across TCP writes.

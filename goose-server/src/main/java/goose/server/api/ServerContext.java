@@ -1,18 +1,30 @@
 package goose.server.api;
 
+import goose.agent.TurnService;
 import goose.config.Config;
+import goose.event.EventLog;
+import goose.extension.ExtensionManager;
 import goose.session.SessionStore;
 import java.util.Objects;
 
 /**
- * The services a request handler works with, built once per server start. New services (the turn
- * service, the extension manager, metrics) are added here as components, and handlers reach them
- * through the {@code ServerContext} every {@link ApiHandler} receives.
+ * The services a request handler works with, built once per server start. New services are added here
+ * as components, and handlers reach them through the {@code ServerContext} every {@link ApiHandler}
+ * receives.
  */
-public record ServerContext(Config config, ServerSettings settings, SessionStore sessions) {
+public record ServerContext(
+    Config config,
+    ServerSettings settings,
+    SessionStore sessions,
+    EventLog events,
+    TurnService turns,
+    ExtensionManager extensions) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
     Objects.requireNonNull(sessions);
+    Objects.requireNonNull(events);
+    Objects.requireNonNull(turns);
+    Objects.requireNonNull(extensions);
   }
 }

@@ -12,6 +12,7 @@ public enum ErrorCode {
   INVALID_FIELD(400),
   INVALID_PARAMETER(400),
   UNAUTHORIZED(401),
+  FORBIDDEN(403),
   NOT_FOUND(404),
   METHOD_NOT_ALLOWED(405),
   CONFLICT(409),
@@ -19,7 +20,8 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(415),
   TOO_MANY_REQUESTS(429),
   INTERNAL(500),
-  SERVICE_UNAVAILABLE(503);
+  SERVICE_UNAVAILABLE(503),
+  PROVIDER_NOT_CONFIGURED(503);
 
   private final int status;
 
@@ -41,6 +43,7 @@ public enum ErrorCode {
     return switch (status) {
       case 400 -> INVALID_PARAMETER;
       case 401 -> UNAUTHORIZED;
+      case 403 -> FORBIDDEN;
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 409 -> CONFLICT;

@@ -3,12 +3,14 @@ package goose.server.http;
 import io.javalin.http.Context;
 
 /**
- * The user a request acts for. Every session, list and stream is scoped by it. Until the auth modes
- * (none / secret / tokens / proxy) exist, every request belongs to {@link #LOCAL}; the auth filter will
- * set the attribute this reads, and nothing else has to change.
+ * The user a request acts for. Every session, list and stream is scoped by {@link #name()}. Without
+ * authentication (loopback only) every request belongs to {@link #LOCAL}, who administers the server;
+ * the authentication filter sets the user of each request, and nothing else has to change.
+ *
+ * @param admin may manage the server (extensions, audit, users)
  */
-public record RequestUser(String name) {
-  public static final RequestUser LOCAL = new RequestUser("local");
+public record RequestUser(String name, boolean admin) {
+  public static final RequestUser LOCAL = new RequestUser("local", true);
   private static final String ATTRIBUTE = "goose.user";
 
   public static RequestUser of(Context ctx) {

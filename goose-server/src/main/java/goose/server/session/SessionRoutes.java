@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /** The sessions resource: create, list, read (with the conversation), page through messages, rename, delete. */
 public final class SessionRoutes implements RouteGroup {
-  static final Param<String> ID = Param.path("id", "The session id");
+  public static final Param<String> ID = Param.path("id", "The session id");
   private static final Param<Integer> LIST_LIMIT =
       Param.queryInt("limit", "Sessions per page", 1, SessionQuery.MAX_LIMIT, 50);
   private static final Param<Optional<String>> CURSOR =
@@ -75,6 +75,7 @@ public final class SessionRoutes implements RouteGroup {
         .param(ID)
         .noContent(204, "Deleted")
         .error(404, "No such session")
+        .error(409, "A turn is running in this session")
         .handle(this::delete);
   }
 
@@ -132,13 +133,17 @@ public final class SessionRoutes implements RouteGroup {
   }
 
   private void delete(Context ctx, ServerContext server) {
-    String id = ID.read(ctx);
-    if (!Ids.isWellFormed(id) || !server.sessions().delete(RequestUser.of(ctx).name(), id)) throw notFound(id);
+    Session session = find(ctx, server);
+    if (server.turns().isRunning(session.id())) {
+      throw new ApiException(goose.server.http.ErrorCode.CONFLICT, "a turn is running in session " + session.id() + "; cancel it first");
+    }
+    if (!server.sessions().delete(session.owner(), session.id())) throw notFound(session.id());
+    server.events().forget(session.id());
     ctx.status(204);
   }
 
   /** The session named by the path, for this user; a malformed id is a 404 like a missing one and never reaches the store. */
-  static Session find(Context ctx, ServerContext server) {
+  public static Session find(Context ctx, ServerContext server) {
     String id = ID.read(ctx);
     if (!Ids.isWellFormed(id)) throw notFound(id);
     return server.sessions().get(RequestUser.of(ctx).name(), id).orElseThrow(() -> notFound(id));

@@ -1,4 +1,4 @@
-package goose.server;
+package goose.server.turn;
 
 import goose.event.EventLog;
 import goose.event.StoredEvent;

@@ -1,0 +1,87 @@
+package goose.server;
+
+import goose.agent.Agent;
+import goose.agent.AgentOptions;
+import goose.agent.SystemPrompt;
+import goose.agent.TurnRecovery;
+import goose.agent.TurnService;
+import goose.builtins.BuiltinServers;
+import goose.config.Config;
+import goose.event.EventLog;
+import goose.extension.ExtensionManager;
+import goose.provider.Provider;
+import goose.provider.Providers;
+import goose.server.api.ServerContext;
+import goose.server.api.ServerSettings;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the core services of one server: store -> event log -> extensions -> agent -> turn service, and
+ * takes them down in the reverse order. Turns a previous process left running are closed here, before
+ * the first request.
+ */
+final class Services {
+  private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+  private Services() {}
+
+  static ServerContext open(Config config, ServerSettings settings) {
+    SessionStore store = SessionStores.open(config);
+    try {
+      EventLog events = new EventLog(store);
+      int recovered = new TurnRecovery(store, events).recover(store.runningTurns());
+      if (recovered > 0) log.warn("closed {} turn(s) left running by a previous stop", recovered);
+      ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
+      Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config));
+      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config));
+      return new ServerContext(config, settings, store, events, turns, extensions);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Stops turns first (their streams end with message_complete), then followers, then extensions, then the store. */
+  static void beginShutdown(ServerContext context) {
+    context.turns().shutdown(Duration.ofSeconds(3));
+    context.events().closeAll();
+  }
+
+  static void close(ServerContext context) {
+    try {
+      context.extensions().close();
+    } finally {
+      context.sessions().close();
+    }
+  }
+
+  /**
+   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept. Not configured is not fatal at
+   * start: the server serves everything else and a turn answers 503 saying what to set, until it is.
+   */
+  private static final class ConfiguredProvider implements Supplier<Provider> {
+    private final Config config;
+    private volatile Provider provider;
+
+    ConfiguredProvider(Config config) {
+      this.config = config;
+    }
+
+    @Override
+    public Provider get() {
+      Provider p = provider;
+      if (p == null) {
+        synchronized (this) {
+          if (provider == null) provider = Providers.fromConfig(config);
+          p = provider;
+        }
+      }
+      return p;
+    }
+  }
+}

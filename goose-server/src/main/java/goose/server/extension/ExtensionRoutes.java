@@ -1,0 +1,85 @@
+package goose.server.extension;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.json.Json;
+import goose.server.api.ApiRouter;
+import goose.server.api.Param;
+import goose.server.api.RequestBody;
+import goose.server.api.RouteGroup;
+import goose.server.api.ServerContext;
+import goose.server.http.Doc;
+import goose.tool.ToolSpec;
+import io.javalin.http.Context;
+import java.util.List;
+
+/**
+ * Extensions at run time: list, add or update, delete, enable, disable, and their tools. A thin layer
+ * over {@link goose.extension.ExtensionManager}; changes persist to config.yaml and apply to the next
+ * provider call of every session.
+ */
+public final class ExtensionRoutes implements RouteGroup {
+  private static final Param<String> NAME = Param.path("name", "The extension's name");
+
+  @Doc("The configured extensions")
+  public record ExtensionList(List<ExtensionView> extensions) {}
+
+  @Doc("A tool as offered to the model")
+  public record ToolView(@Doc("extension__tool") String name, String description,
+      @Doc("The tool's JSON Schema, verbatim") ObjectNode inputSchema, @Doc("MCP readOnlyHint") boolean readOnly) {}
+
+  @Doc("The tools of one extension")
+  public record ToolList(List<ToolView> tools) {}
+
+  @Override
+  public void declare(ApiRouter api) {
+    api.get("/extensions", "listExtensions")
+        .tag("extensions").summary("List extensions with their status")
+        .response(200, "Every configured extension", ExtensionList.class)
+        .handle((ctx, server) -> ctx.json(new ExtensionList(server.extensions().list().stream().map(ExtensionView::of).toList())));
+    api.post("/extensions", "putExtension")
+        .tag("extensions").summary("Add an extension, or replace the one of the same name")
+        .body(ExtensionRequest.class)
+        .response(200, "The extension as now configured", ExtensionView.class)
+        .error(400, "Invalid configuration (the message names the field)")
+        .error(403, "Refused by the allowlist")
+        .handle(this::put);
+    api.delete("/extensions/{name}", "deleteExtension")
+        .tag("extensions").summary("Remove an extension (stopping its server)")
+        .param(NAME)
+        .noContent(204, "Removed")
+        .error(404, "No such extension")
+        .handle((ctx, server) -> {
+          server.extensions().delete(NAME.read(ctx));
+          ctx.status(204);
+        });
+    api.post("/extensions/{name}/enable", "enableExtension")
+        .tag("extensions").summary("Enable an extension")
+        .param(NAME)
+        .response(200, "The extension", ExtensionView.class)
+        .error(403, "Refused by the allowlist")
+        .error(404, "No such extension")
+        .handle((ctx, server) -> ctx.json(ExtensionView.of(server.extensions().enable(NAME.read(ctx)))));
+    api.post("/extensions/{name}/disable", "disableExtension")
+        .tag("extensions").summary("Disable an extension (stopping its server)")
+        .param(NAME)
+        .response(200, "The extension", ExtensionView.class)
+        .error(404, "No such extension")
+        .handle((ctx, server) -> ctx.json(ExtensionView.of(server.extensions().disable(NAME.read(ctx)))));
+    api.get("/extensions/{name}/tools", "listExtensionTools")
+        .tag("extensions").summary("The tools an extension offers (starts it if needed)")
+        .param(NAME)
+        .response(200, "Its tools", ToolList.class)
+        .error(404, "No such extension")
+        .handle(this::tools);
+  }
+
+  private void put(Context ctx, ServerContext server) {
+    ObjectNode config = Json.MAPPER.valueToTree(RequestBody.of(ctx, ExtensionRequest.class));
+    ctx.json(ExtensionView.of(server.extensions().addOrUpdate(config)));
+  }
+
+  private void tools(Context ctx, ServerContext server) {
+    List<ToolSpec> tools = server.extensions().tools(NAME.read(ctx));
+    ctx.json(new ToolList(tools.stream().map(t -> new ToolView(t.name(), t.description(), t.inputSchema(), t.readOnly())).toList()));
+  }
+}

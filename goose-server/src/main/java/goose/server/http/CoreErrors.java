@@ -1,0 +1,31 @@
+package goose.server.http;
+
+import goose.extension.ExtensionException;
+import goose.provider.ProviderNotConfiguredException;
+import goose.session.SessionNotFoundException;
+import goose.session.TurnConflictException;
+import java.util.Optional;
+
+/**
+ * How the core's own exceptions read over HTTP: the core knows nothing of status codes, so this is
+ * where its failure kinds meet them. Used only by {@link ErrorMapping}.
+ */
+final class CoreErrors {
+  private CoreErrors() {}
+
+  static Optional<ApiException> map(Exception e) {
+    return Optional.ofNullable(switch (e) {
+      case SessionNotFoundException notFound -> new ApiException(ErrorCode.NOT_FOUND, notFound.getMessage());
+      case TurnConflictException conflict -> new ApiException(ErrorCode.CONFLICT,
+          conflict.getMessage() + "; wait for its message_complete or POST /sessions/{id}/cancel");
+      case ProviderNotConfiguredException missing -> new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, missing.getMessage());
+      case ExtensionException ext -> switch (ext) {
+        case ExtensionException.NotFound nf -> new ApiException(ErrorCode.NOT_FOUND, nf.getMessage());
+        case ExtensionException.Invalid invalid -> new ApiException(ErrorCode.INVALID_FIELD, "field '" + invalid.field() + "' " + invalid.getMessage().substring(invalid.field().length() + 2));
+        case ExtensionException.NotAllowed refused -> new ApiException(ErrorCode.FORBIDDEN, refused.getMessage());
+        default -> null;
+      };
+      default -> null;
+    });
+  }
+}

@@ -1,0 +1,147 @@
+package goose.server.turn;
+
+import goose.agent.ToolGate;
+import goose.agent.TurnService;
+import goose.conversation.Content;
+import goose.event.EventLog;
+import goose.event.StoredEvent;
+import goose.event.TurnEvent;
+import goose.server.api.ApiRouter;
+import goose.server.api.Param;
+import goose.server.api.RequestBody;
+import goose.server.api.RouteGroup;
+import goose.server.api.ServerContext;
+import goose.server.http.ApiException;
+import goose.server.http.RequestUser;
+import goose.server.session.SessionRoutes;
+import goose.session.Session;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns: send a message and stream the reply, follow a session's event log, cancel. The reply stream of
+ * {@code POST /sessions/{id}/messages} is only a follower of the session's event log from the turn's
+ * first event, exactly like {@code GET /sessions/{id}/events}, so replay, reconnect and restart work
+ * the same way for both.
+ */
+public final class TurnRoutes implements RouteGroup {
+  /** While a turn streams, a silent second is answered with a comment: a gone client is noticed within about a second. */
+  static final Duration TURN_PROBE = Duration.ofSeconds(1);
+  /** Keep-alive comment interval of a long-lived event stream. */
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+  private static final String EVENT_STREAM = "text/event-stream";
+  private static final Param<Integer> AFTER =
+      Param.queryInt("after", "Send events with a sequence number above this (default: the Last-Event-ID header, else 0)", 0, Integer.MAX_VALUE, -1);
+
+  @Override
+  public void declare(ApiRouter api) {
+    api.post("/sessions/{id}/messages", "sendMessage")
+        .tag("turns")
+        .summary("Send a message and stream the agent's reply")
+        .description("""
+            Starts a turn and answers with its events as Server-Sent Events (event: name, id: sequence number, \
+            data: JSON): message_chunk, tool_call, tool_result, notification, tool_approval_required, error, \
+            and message_complete, always last. A client whose Accept header excludes text/event-stream gets \
+            202 with the turn's ids instead and follows it through GET /sessions/{id}/events. Problems found \
+            before the turn starts are JSON errors, not streams.""")
+        .param(SessionRoutes.ID)
+        .body(SendMessageRequest.class)
+        .response(200, "The turn's events", EVENT_STREAM, TurnEvent.class)
+        .response(202, "The turn started (client did not accept an event stream)", TurnAccepted.class)
+        .error(400, "Bad message")
+        .error(404, "No such session")
+        .error(409, "A turn is already running in this session")
+        .error(503, "No provider configured (the message names the settings to set)")
+        .handle(this::send);
+    api.get("/sessions/{id}/events", "followSessionEvents")
+        .tag("turns")
+        .summary("Replay and follow a session's event log")
+        .description("""
+            Sends the stored events after Last-Event-ID (or ?after=N), then follows live ones until the client \
+            disconnects; a keep-alive comment every 15 s. Use it to re-attach after a dropped connection or a \
+            server restart: nothing is missed.""")
+        .param(SessionRoutes.ID)
+        .param(AFTER)
+        .response(200, "The session's events", EVENT_STREAM, TurnEvent.class)
+        .error(400, "Bad Last-Event-ID or after")
+        .error(404, "No such session")
+        .handle(this::follow);
+    api.post("/sessions/{id}/cancel", "cancelTurn")
+        .tag("turns")
+        .summary("Cancel the running turn of a session")
+        .param(SessionRoutes.ID)
+        .response(200, "Whether a turn was running and is now cancelled", CancelResult.class)
+        .error(404, "No such session")
+        .handle(this::cancel);
+  }
+
+  private void send(Context ctx, ServerContext server) throws Exception {
+    Session session = SessionRoutes.find(ctx, server);
+    SendMessageRequest body = RequestBody.of(ctx, SendMessageRequest.class);
+    List<Content> content = UserContent.parse(body.content());
+    Optional<String> requestId = body.requestId().map(TurnRoutes::checkRequestId);
+    String user = RequestUser.of(ctx).name();
+    TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId, ToolGate.ALLOW_ALL);
+    if (!acceptsEventStream(ctx.header("Accept"))) {
+      String url = "/sessions/" + session.id() + "/events?after=" + (turn.firstSeq() - 1);
+      ctx.status(202).json(new TurnAccepted(session.id(), turn.turnId(), turn.firstSeq(), turn.reattached(), url));
+      return;
+    }
+    boolean keepRunning = body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL) == SendMessageRequest.OnDisconnect.CONTINUE;
+    try (EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1)) {
+      SseWriter out = new SseWriter(ctx.res());
+      EventFollower.End end = EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
+      if (end == EventFollower.End.CLIENT_GONE && !keepRunning) server.turns().cancelTurn(session.id(), turn.turnId());
+    }
+  }
+
+  private void follow(Context ctx, ServerContext server) throws Exception {
+    Session session = SessionRoutes.find(ctx, server);
+    long after = startAfter(ctx);
+    try (EventLog.Subscription sub = server.events().subscribe(session.id(), after)) {
+      EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
+    }
+  }
+
+  private void cancel(Context ctx, ServerContext server) {
+    Session session = SessionRoutes.find(ctx, server);
+    ctx.json(new CancelResult(server.turns().cancel(RequestUser.of(ctx).name(), session.id())));
+  }
+
+  private static boolean endsTurn(StoredEvent e, String turnId) {
+    return e.event() instanceof TurnEvent.MessageComplete && e.turnId().equals(turnId);
+  }
+
+  /** Streams unless the client's Accept header names types and none of them covers text/event-stream. */
+  static boolean acceptsEventStream(String accept) {
+    if (accept == null || accept.isBlank()) return true;
+    for (String part : accept.split(",")) {
+      String type = part.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+      if (type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) return true;
+    }
+    return false;
+  }
+
+  private static long startAfter(Context ctx) {
+    int after = AFTER.read(ctx);
+    if (after >= 0) return after;
+    String lastEventId = ctx.header("Last-Event-ID");
+    if (lastEventId == null || lastEventId.isBlank()) return 0;
+    try {
+      long seq = Long.parseLong(lastEventId.trim());
+      if (seq < 0) throw new NumberFormatException();
+      return seq;
+    } catch (NumberFormatException e) {
+      throw new ApiException(goose.server.http.ErrorCode.INVALID_PARAMETER, "header 'Last-Event-ID' must be an event sequence number");
+    }
+  }
+
+  private static String checkRequestId(String id) {
+    if (id.isEmpty() || id.length() > 128 || id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw ApiException.badField("request_id", "must be 1-128 printable characters");
+    }
+    return id;
+  }
+}
