@@ -75,6 +75,15 @@ class CommandLineTest {
   }
 
   @Test
+  void openapiPrintsTheDocumentTheServerServes() throws Exception {
+    CliRun.Result result = cli().run("openapi");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo(goose.server.GooseServer.openApiJson().stripTrailing() + "\n");
+    assertThat(goose.json.Json.MAPPER.readTree(result.out()).get("openapi").asText()).startsWith("3.1");
+  }
+
+  @Test
   void versionPrintsTheProjectVersion() {
     CliRun.Result result = cli().run("--version");
 
