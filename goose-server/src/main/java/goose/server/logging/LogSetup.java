@@ -86,8 +86,7 @@ public final class LogSetup {
     try {
       return LogFilter.parse(config.get(key.get()).orElseThrow());
     } catch (IllegalArgumentException e) {
-      String origin = config.lookup(key.get()).map(v -> v.origin()).orElse(key.get());
-      throw new ConfigException(origin + ": " + key.get() + ": " + e.getMessage());
+      throw ConfigException.badValue(config.lookup(key.get()).orElseThrow(), e.getMessage());
     }
   }
 
@@ -96,8 +95,8 @@ public final class LogSetup {
     return switch (value) {
       case "json" -> true;
       case "text", "" -> false;
-      default -> throw new ConfigException(config.lookup(ConfigKey.LOG_FORMAT.name()).map(v -> v.origin()).orElse("")
-          + ": GOOSE_LOG_FORMAT: must be text or json, got \"" + value + "\"");
+      default -> throw ConfigException.badValue(config.lookup(ConfigKey.LOG_FORMAT.name()).orElseThrow(),
+          "must be text or json, got \"" + value + "\"");
     };
   }
 
