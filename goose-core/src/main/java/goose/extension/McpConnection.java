@@ -78,9 +78,10 @@ final class McpConnection implements AutoCloseable {
 
   /**
    * Connects and initialises; throws with a readable message when the server cannot be reached, dies
-   * or misbehaves. {@code onFailure} is told when a running connection breaks later.
+   * or misbehaves. {@code created} receives the connection before it initialises (closing it aborts
+   * the start); {@code onFailure} is told when the connection breaks later.
    */
-  static McpConnection open(ExtensionConfig config, Map<String, String> stdioEnv, Consumer<String> onFailure) {
+  static McpConnection open(ExtensionConfig config, Map<String, String> stdioEnv, Consumer<String> onFailure, Consumer<McpConnection> created) {
     McpConnection[] self = new McpConnection[1];
     Consumer<String> broken = reason -> {
       McpConnection c = self[0];
@@ -117,6 +118,7 @@ final class McpConnection implements AutoCloseable {
     };
     connection.onFailure = onFailure;
     self[0] = connection;
+    created.accept(connection);
     try {
       connection.client.initialize();
       connection.refreshTools();

@@ -86,7 +86,12 @@ final class StdioProcessTransport implements McpClientTransport {
     pb.environment().clear();
     pb.environment().putAll(env);
     try {
-      process = pb.start();
+      // Under the monitor close() takes too: a close racing this start either prevents it or sees
+      // the process and stops it, never leaving it running unowned.
+      synchronized (this) {
+        if (closed.get()) throw new IllegalStateException("the connection to extension '" + name + "' was closed before its server started");
+        process = pb.start();
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot start '" + command.get(0) + "': " + e.getMessage(), e);
     }
@@ -223,7 +228,9 @@ final class StdioProcessTransport implements McpClientTransport {
   /** Stops the child and everything it started; idempotent. */
   @Override
   public void close() {
-    closed.set(true);
+    synchronized (this) {
+      closed.set(true);
+    }
     stopProcess();
   }
 

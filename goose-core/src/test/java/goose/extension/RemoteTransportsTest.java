@@ -46,19 +46,7 @@ class RemoteTransportsTest {
   }
 
   private static Process serve(String mode, int port) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(List.of("node", TestServers.everythingJs(), mode)));
-    pb.environment().put("PORT", Integer.toString(port));
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return p;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("everything server (" + mode + ") did not listen on " + port);
+    return TestServers.serveEverything(mode, port);
   }
 
   private static ObjectNode remote(String name, String type, String uri) {
