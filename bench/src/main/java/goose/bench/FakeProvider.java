@@ -58,6 +58,14 @@ public final class FakeProvider implements AutoCloseable {
     Thread.ofVirtual().name("fake-accept").start(this::accept);
   }
 
+  /** Runs the fake alone (to try a client by hand): prints its base URL and serves until killed. */
+  public static void main(String[] args) throws Exception {
+    try (FakeProvider fake = new FakeProvider()) {
+      System.out.println(fake.baseUrl());
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
   public int port() {
     return server.getLocalPort();
   }
