@@ -93,10 +93,26 @@ goose_build_if_needed() {
   ) || exit 1
 }
 
+# JVM flags for the server, before JAVA_OPTS (which can override any of them):
+# - an AppCDS archive of the classes the server loads, written when the first server run exits and
+#   rewritten by the JVM when the jars change (AutoCreateSharedArchive): halves the start-up CPU;
+# - a small initial heap: an idle server uses about 10 MB of heap, so start from 16 MB.
+# Set GOOSE_CDS=off to run without the archive. See docs/benchmarks.md for the figures.
+goose_server_jvm_opts() {
+  [[ "${1:-}" == "server" ]] || return 0
+  echo "-Xms16m"
+  if [[ "${GOOSE_CDS:-on}" != "off" && "$(goose_jdk_major "$JAVA_HOME")" -ge 19 ]]; then
+    echo "-XX:SharedArchiveFile=$GOOSE_ROOT/goose-cli/target/goose-server.jsa"
+    echo "-XX:+AutoCreateSharedArchive"
+    echo "-Xlog:cds=off,cds+dynamic=off"
+  fi
+}
+
 # Replaces this process with the JVM running goose.cli.Main "$@". JAVA_OPTS is passed through.
 goose_exec() {
-  local -a java_opts=()
+  local -a java_opts=() defaults=()
   read -r -a java_opts <<<"${JAVA_OPTS:-}"
-  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
+  mapfile -t defaults < <(goose_server_jvm_opts "$@")
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${defaults[@]}" "${java_opts[@]}" \
     -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
 }

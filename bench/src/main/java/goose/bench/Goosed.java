@@ -17,12 +17,15 @@ final class Goosed implements AutoCloseable {
   final Path root;
   /** Launch to the first 200 on /status, in seconds. */
   final double startSeconds;
+  /** CPU time (user + system) the server used until then, in seconds: start-up cost that does not depend on machine load. */
+  final double startCpuSeconds;
 
-  private Goosed(Process process, int port, Path root, double startSeconds) {
+  private Goosed(Process process, int port, Path root, double startSeconds, double startCpuSeconds) {
     this.process = process;
     this.port = port;
     this.root = root;
     this.startSeconds = startSeconds;
+    this.startCpuSeconds = startCpuSeconds;
   }
 
   /** Starts goosed; {@code configYaml} (may be empty) becomes its config.yaml. */
@@ -48,7 +51,7 @@ final class Goosed implements AutoCloseable {
       String out = Files.exists(root.resolve("goosed.out")) ? Files.readString(root.resolve("goosed.out")) : "";
       throw new IOException("goosed did not answer /status: " + tail(out));
     }
-    return new Goosed(p, port, root, (ok - t0) / 1e9);
+    return new Goosed(p, port, root, (ok - t0) / 1e9, Proc.cpuSeconds(p.pid()));
   }
 
   String url(String path) {
