@@ -96,11 +96,16 @@ goose_build_if_needed() {
 # JVM flags for the server, before JAVA_OPTS (which can override any of them):
 # - an AppCDS archive of the classes the server loads, written when the first server run exits and
 #   rewritten by the JVM when the jars change (AutoCreateSharedArchive): halves the start-up CPU;
-# - a small initial heap: an idle server uses about 10 MB of heap, so start from 16 MB.
+# - a small initial heap: an idle server uses about 10 MB of heap, so start from 16 MB;
+# - on 1-2 CPUs the serial collector: G1's own structures cost ~35 MB of RSS there and its concurrent
+#   threads compete with the requests for the two cores (the JVM picks serial itself below 2 CPUs).
 # Set GOOSE_CDS=off to run without the archive. See docs/benchmarks.md for the figures.
 goose_server_jvm_opts() {
   [[ "${1:-}" == "server" ]] || return 0
   echo "-Xms16m"
+  if [[ "$(nproc 2>/dev/null || echo 4)" -le 2 ]]; then
+    echo "-XX:+UseSerialGC"
+  fi
   if [[ "${GOOSE_CDS:-on}" != "off" && "$(goose_jdk_major "$JAVA_HOME")" -ge 19 ]]; then
     echo "-XX:SharedArchiveFile=$GOOSE_ROOT/goose-cli/target/goose-server.jsa"
     echo "-XX:+AutoCreateSharedArchive"
