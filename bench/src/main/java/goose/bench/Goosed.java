@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -33,16 +32,7 @@ final class Goosed implements AutoCloseable {
     Files.createDirectories(root.resolve("config"));
     if (!configYaml.isEmpty()) Files.writeString(root.resolve("config/config.yaml"), configYaml);
     int port = Net.freePort();
-    ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/goosed").toString())
-        .redirectErrorStream(true).redirectOutput(root.resolve("goosed.out").toFile());
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("GOOSE_") || k.endsWith("_API_KEY") || k.endsWith("_HOST"));
-    Map<String, String> ours = new HashMap<>(Map.of(
-        "GOOSE_PATH_ROOT", root.toString(), "GOOSE_PORT", Integer.toString(port), "GOOSE_HOST", "127.0.0.1",
-        "GOOSE_PROVIDER", "openai", "OPENAI_HOST", fake.baseUrl(), "OPENAI_API_KEY", "sk-bench", "GOOSE_MODEL", "bench-model",
-        "GOOSE_LOG", "warn"));
-    ours.putAll(extraEnv);
-    env.putAll(ours);
+    ProcessBuilder pb = command(repo, root, port, fake, extraEnv);
     long t0 = System.nanoTime();
     Process p = pb.start();
     long ok = Net.awaitOk("http://127.0.0.1:" + port + "/status", p, Duration.ofSeconds(120));
@@ -52,6 +42,20 @@ final class Goosed implements AutoCloseable {
       throw new IOException("goosed did not answer /status: " + tail(out));
     }
     return new Goosed(p, port, root, (ok - t0) / 1e9, Proc.cpuSeconds(p.pid()));
+  }
+
+  /** The bin/goosed command with its own environment: root, port, the fake provider over the OpenAI format. */
+  static ProcessBuilder command(Path repo, Path root, int port, FakeProvider fake, Map<String, String> extraEnv) {
+    ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/goosed").toString())
+        .redirectErrorStream(true).redirectOutput(root.resolve("goosed.out").toFile());
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("GOOSE_") || k.endsWith("_API_KEY") || k.endsWith("_HOST"));
+    env.putAll(Map.of(
+        "GOOSE_PATH_ROOT", root.toString(), "GOOSE_PORT", Integer.toString(port), "GOOSE_HOST", "127.0.0.1",
+        "GOOSE_PROVIDER", "openai", "OPENAI_HOST", fake.baseUrl(), "OPENAI_API_KEY", "sk-bench", "GOOSE_MODEL", "bench-model",
+        "GOOSE_LOG", "warn"));
+    env.putAll(extraEnv);
+    return pb;
   }
 
   String url(String path) {

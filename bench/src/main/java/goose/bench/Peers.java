@@ -63,12 +63,7 @@ final class Peers {
     public Process start(Path home, int port) throws Exception {
       this.port = port;
       Files.createDirectories(home);
-      ProcessBuilder pb = new ProcessBuilder(opt.repo().resolve("bin/goosed").toString()).redirectErrorStream(true)
-          .redirectOutput(home.resolve("out.log").toFile());
-      Map<String, String> env = pb.environment();
-      env.keySet().removeIf(k -> k.startsWith("GOOSE_") || k.endsWith("_API_KEY") || k.endsWith("_HOST"));
-      env.putAll(Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_PORT", Integer.toString(port), "GOOSE_PROVIDER", "openai",
-          "OPENAI_HOST", fake.baseUrl(), "OPENAI_API_KEY", "sk-bench", "GOOSE_MODEL", "bench-model", "GOOSE_LOG", "warn"));
+      ProcessBuilder pb = Goosed.command(opt.repo(), home, port, fake, Map.of());
       return pb.start();
     }
 
