@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /** What Linux's /proc says about a process, and jcmd for a JVM's heap. */
 final class Proc {
-  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+  /** G1 prints one "garbage-first heap total NK, used NK" line, the serial collector one per generation (DefNew, Tenured). */
+  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
   private Proc() {}
 
@@ -61,7 +62,9 @@ final class Proc {
       run(javaHome + "/bin/jcmd", Long.toString(pid), "GC.run");
       String info = run(javaHome + "/bin/jcmd", Long.toString(pid), "GC.heap_info");
       Matcher m = HEAP_USED.matcher(info);
-      return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+      long used = -1;
+      while (m.find()) used = Math.max(used, 0) + Long.parseLong(m.group(1)) * 1024;
+      return used;
     } catch (IOException | InterruptedException e) {
       return -1;
     }
