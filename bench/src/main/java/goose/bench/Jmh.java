@@ -5,6 +5,7 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /** Runs the JMH micro-benchmarks of the hot paths (short settings: one fork, 2 x 1 s warm-up, 3 x 1 s measured). */
 final class Jmh {
@@ -17,6 +18,7 @@ final class Jmh {
         .measurementIterations(3).measurementTime(TimeValue.seconds(1))
         .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
         .shouldFailOnError(true)
+        .verbosity(VerboseMode.SILENT) // the harness prints each result itself
         .build();
     for (RunResult r : new Runner(options).run()) {
       String name = r.getParams().getBenchmark().replaceFirst("^goose\\.", "");
