@@ -115,13 +115,26 @@ goose_cds_opts() {
   GOOSE_CDS_OPTS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$archive")
 }
 
+# Heap and collector for the server, before JAVA_OPTS (which can override them): an idle server uses
+# about 10 MB of heap, so start from 16 MB; on 1-2 CPUs the serial collector (G1's own structures cost
+# ~35 MB of RSS there and its concurrent threads compete with requests for the two cores).
+# See docs/benchmarks.md for the figures.
+goose_server_jvm_opts() {
+  [[ "${1:-}" == "server" ]] || return 0
+  echo "-Xms16m"
+  if [[ "$(nproc 2>/dev/null || echo 4)" -le 2 ]]; then
+    echo "-XX:+UseSerialGC"
+  fi
+}
+
 # Replaces this process with the JVM running goose.cli.Main "$@". JAVA_OPTS is passed through.
 # JVM log messages go to stderr: stdout belongs to the command (`goose openapi`, `goose mcp` speaks
 # MCP on it).
 goose_exec() {
-  local -a java_opts=()
+  local -a java_opts=() defaults=()
   read -r -a java_opts <<<"${JAVA_OPTS:-}"
   goose_cds_opts "${1:-}"
+  mapfile -t defaults < <(goose_server_jvm_opts "$@")
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning,cds*=off,aot*=off:stderr \
-    "${GOOSE_CDS_OPTS[@]}" "${java_opts[@]}" -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
+    "${GOOSE_CDS_OPTS[@]}" "${defaults[@]}" "${java_opts[@]}" -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
 }

@@ -35,6 +35,7 @@ final class HttpApp {
       cfg.http.prefer405over404 = true;
       cfg.jetty.host = server.settings().host();
       cfg.jetty.port = server.settings().port();
+      cfg.jetty.modifyServer(AcceptBacklog::apply);
       cfg.jetty.modifyServer(jetty -> {
         jetty.setStopTimeout(STOP_TIMEOUT_MS);
         jetty.setErrorHandler(new JettyJsonErrors());
