@@ -81,24 +81,26 @@ public final class TurnService implements AutoCloseable {
   }
 
   private void run(Session session, String owner, Provider provider, RunningTurn turn, ToolGate gate) {
-    TurnEmitter emitter = event -> events.append(session.id(), turn.id(), event);
     Agent.Outcome outcome;
-    try {
-      outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
-    } catch (RuntimeException e) {
-      log.error("turn {} of session {} failed", turn.id(), session.id(), e);
-      outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
-    }
-    try {
-      store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
-        case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
-        case CANCELLED -> TurnStatus.CANCELLED;
-        case ERROR -> TurnStatus.FAILED;
-      });
-    } finally {
-      running.remove(session.id(), turn);
-      // Last, so that a client that sees message_complete can start its next turn at once.
-      emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+    try (EventWriter emitter = new EventWriter(events, session.id(), turn.id())) {
+      try {
+        outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
+      } catch (RuntimeException e) {
+        log.error("turn {} of session {} failed", turn.id(), session.id(), e);
+        outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+      }
+      emitter.flush();
+      try {
+        store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
+          case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
+          case CANCELLED -> TurnStatus.CANCELLED;
+          case ERROR -> TurnStatus.FAILED;
+        });
+      } finally {
+        running.remove(session.id(), turn);
+        // Last, so that a client that sees message_complete can start its next turn at once.
+        emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+      }
     }
   }
 

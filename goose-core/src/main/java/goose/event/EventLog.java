@@ -154,6 +154,17 @@ public final class EventLog {
       }
     }
 
+    /** Whether {@link #next} would return an event at once (a follower can then delay its flush). */
+    public boolean hasBuffered() {
+      if (!replay.isEmpty()) return true;
+      lock.lock();
+      try {
+        return !live.isEmpty();
+      } finally {
+        lock.unlock();
+      }
+    }
+
     public long lastDelivered() {
       return delivered;
     }

@@ -96,8 +96,10 @@ class TurnServiceTest {
         new ProviderEvent.Usage(new TokenUsage(12, 3)), new ProviderEvent.Stop(StopReason.END_TURN));
     List<TurnEvent> seen = runTurn(service(Toolbox.NONE), "hi");
 
-    assertThat(seen).filteredOn(TurnEvent.MessageChunk.class::isInstance).extracting(e -> ((TurnEvent.MessageChunk) e).text())
-        .containsExactly("Hel", "lo, ", "wörld");
+    // Chunks arriving faster than they are stored may be merged: the text is what counts.
+    String streamed = seen.stream().filter(TurnEvent.MessageChunk.class::isInstance)
+        .map(e -> ((TurnEvent.MessageChunk) e).text()).reduce("", String::concat);
+    assertThat(streamed).isEqualTo("Hello, wörld");
     assertThat(seen.getLast()).isEqualTo(new TurnEvent.MessageComplete("end_turn", new TokenUsage(12, 3)));
     List<Message> conversation = store.conversation(session.id());
     assertThat(conversation).extracting(Message::role).containsExactly(Role.USER, Role.ASSISTANT);
