@@ -50,6 +50,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
         .param(NAME)
         .noContent(204, "Removed")
+        .error(400, "A built-in extension cannot be removed (disable it instead)")
         .error(404, "No such extension")
         .handle((ctx, server) -> {
           server.extensions().delete(NAME.read(ctx));
