@@ -34,7 +34,7 @@ public final class AuthFilter {
 
   private void beforeAll(Context ctx) {
     if (security.auth().mode() != AuthMode.NONE) RequestUser.set(ctx, NOBODY);
-    security.cors().ifPresent(cors -> cors.handle(ctx));
+    security.cors().handle(ctx);
   }
 
   private void beforeOperation(Context ctx) {

@@ -22,7 +22,7 @@ public record Security(
     Authenticator authenticator,
     Optional<UserStore> users,
     RateLimiter rateLimiter,
-    Optional<Cors> cors,
+    Cors cors,
     Workspaces workspaces) implements AutoCloseable {
 
   /** Turns a user may have running at once, when GOOSE_MAX_TURNS_PER_USER is not set. */
@@ -33,7 +33,7 @@ public record Security(
     AuthSettings auth = AuthSettings.from(config, host);
     double rate = config.getDouble(ConfigKey.RATE_LIMIT.name(), 50, 0, 1_000_000);
     double burst = config.getDouble(ConfigKey.RATE_BURST.name(), 200, 1, 1_000_000);
-    Optional<Cors> cors = corsOf(config);
+    Cors cors = corsOf(config);
     Workspaces workspaces = workspacesOf(config);
     Optional<UserStore> users = auth.mode() == AuthMode.TOKENS ? Optional.of(UserStores.open(config)) : Optional.empty();
     return new Security(auth, Authenticator.of(auth, users), users, new RateLimiter(rate, burst), cors, workspaces);
@@ -44,11 +44,10 @@ public record Security(
     return config.getInt(ConfigKey.MAX_TURNS_PER_USER.name(), DEFAULT_MAX_TURNS_PER_USER, 1, 10_000);
   }
 
-  private static Optional<Cors> corsOf(Config config) {
+  private static Cors corsOf(Config config) {
     String text = config.get(ConfigKey.CORS_ORIGINS.name(), "");
     try {
-      List<String> origins = Cors.parseOrigins(text);
-      return origins.isEmpty() ? Optional.empty() : Optional.of(new Cors(origins));
+      return new Cors(Cors.parseOrigins(text));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("GOOSE_CORS_ORIGINS: " + e.getMessage());
     }

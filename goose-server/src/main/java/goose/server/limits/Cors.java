@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Cross-origin access, off unless {@code GOOSE_CORS_ORIGINS} lists exact origins. An allowed origin is
+ * Cross-origin access, off unless {@code GOOSE_CORS_ORIGINS} lists exact origins (then no origin is allowed,
+ * and a state-changing request from a foreign page is still refused). An allowed origin is
  * echoed (never {@code *}, so credentials stay safe) with {@code Vary: Origin}; a preflight from it is
  * answered 204 before authentication (browsers send preflights without credentials). Written here rather
  * than with Javalin's CORS plugin because that plugin reflects whatever headers and methods a preflight
