@@ -45,7 +45,7 @@ class CommandLineTest {
   @Test
   void everyCommandAnswersHelpWithItsUsageAndExitZero() {
     List<List<String>> paths = allCommandPaths();
-    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("configure", "list"),
+    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("mcp"), List.of("configure", "list"),
         List.of("configure", "get"), List.of("configure", "set"));
 
     for (List<String> path : paths) {
@@ -54,7 +54,7 @@ class CommandLineTest {
       CliRun.Result result = cli().run(args.toArray(String[]::new));
 
       assertThat(result.exitCode()).as("exit code of %s", args).isZero();
-      assertThat(result.out()).as("help of %s", args).startsWith("Usage: " + String.join(" ", prepend("goose", path)));
+      assertThat(result.out()).as("help of %s", args).contains("Usage: " + String.join(" ", prepend("goose", path)) + " [");
       assertThat(result.err()).as("stderr of %s", args).isEmpty();
     }
   }
@@ -64,6 +64,23 @@ class CommandLineTest {
     all.add(first);
     all.addAll(rest);
     return all;
+  }
+
+  @Test
+  void helpCommandShowsTheHelpOfAnotherCommand() {
+    CliRun.Result result = cli().run("help", "configure");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("Usage: goose configure");
+  }
+
+  @Test
+  void openapiPrintsTheDocumentTheServerServes() throws Exception {
+    CliRun.Result result = cli().run("openapi");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo(goose.server.GooseServer.openApiJson().stripTrailing() + "\n");
+    assertThat(goose.json.Json.MAPPER.readTree(result.out()).get("openapi").asText()).startsWith("3.1");
   }
 
   @Test
@@ -92,9 +109,22 @@ class CommandLineTest {
   }
 
   @Test
-  void noCommandAtAllIsAUsageError() {
-    assertThat(cli().run().exitCode()).isEqualTo(2);
-    assertThat(cli().run("configure").exitCode()).isEqualTo(2);
+  void noCommandAtAllShowsTheUsageAndIsAUsageError() {
+    CliRun.Result bare = cli().run();
+    assertThat(bare.exitCode()).isEqualTo(2);
+    assertThat(bare.err()).startsWith("Usage: goose").contains("configure");
+
+    CliRun.Result configure = cli().run("configure");
+    assertThat(configure.exitCode()).isEqualTo(2);
+    assertThat(configure.err()).startsWith("Usage: goose configure").contains("list").contains("set");
+  }
+
+  @Test
+  void unknownBuiltinExtensionIsAUsageError() {
+    CliRun.Result result = cli().run("mcp", "browser");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("'browser'").contains("developer, memory, todo");
   }
 
   @Test

@@ -115,7 +115,7 @@ public final class LogSetup {
     return encoder;
   }
 
-  /** {@code server-20261129T005705Z-<pid>.log}; older files beyond the newest 30 are removed. */
+  /** {@code server-20261129T005705Z-<pid>.log} (then {@code -2}, ... within one second); older files beyond the newest 30 are removed. */
   private static Path newLogFile(Path dir) {
     try {
       Files.createDirectories(dir);
@@ -124,13 +124,16 @@ public final class LogSetup {
       throw new ConfigException(dir + ": cannot create the log directory: " + e.getMessage());
     }
     String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
-    return dir.resolve("server-" + stamp + "-" + ProcessHandle.current().pid() + ".log");
+    String base = "server-" + stamp + "-" + ProcessHandle.current().pid();
+    Path file = dir.resolve(base + ".log");
+    for (int n = 2; Files.exists(file); n++) file = dir.resolve(base + "-" + n + ".log"); // two starts in one second
+    return file;
   }
 
   private static void pruneOldFiles(Path dir) throws IOException {
     List<Path> old;
     try (Stream<Path> files = Files.list(dir)) {
-      old = files.filter(p -> p.getFileName().toString().matches("server-\\d{8}T\\d{6}Z-\\d+\\.log"))
+      old = files.filter(p -> p.getFileName().toString().matches("server-\\d{8}T\\d{6}Z-\\d+(-\\d+)?\\.log"))
           .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
           .skip(KEEP_FILES - 1)
           .toList();
