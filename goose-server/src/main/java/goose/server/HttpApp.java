@@ -3,7 +3,6 @@ package goose.server;
 import goose.json.Json;
 import goose.server.api.ApiRouter;
 import goose.server.api.ServerContext;
-import goose.server.auth.AuthFilter;
 import goose.server.http.ErrorMapping;
 import goose.server.http.JettyJsonErrors;
 import goose.server.http.RequestIds;
