@@ -70,13 +70,14 @@ class UsersCommandTest {
     try (GooseServer server = GooseServer.start(Config.load(env, home))) {
       assertThat(get(server.uri(), "Bearer goose_nobody")).isEqualTo(401);
 
-      ProcessBuilder child = new ProcessBuilder(javaCommand("users", "add", "carol")).redirectErrorStream(true);
+      ProcessBuilder child = new ProcessBuilder(javaCommand("users", "add", "carol")).redirectError(ProcessBuilder.Redirect.DISCARD);
       child.environment().put("GOOSE_PATH_ROOT", home.resolve("goose").toString()); // the server's database
       Process process = child.start();
       process.getOutputStream().close();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(process.exitValue()).as(out).isZero();
+      assertThat(out.lines().toList()).as("stdout is the message and the token, nothing else").hasSize(2);
       String token = lastLine(out);
 
       assertThat(get(server.uri(), "Bearer " + token)).as("added by another process, seen at once").isEqualTo(200);
