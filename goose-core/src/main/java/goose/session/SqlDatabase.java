@@ -21,11 +21,11 @@ import org.flywaydb.core.Flyway;
  * Every write still returns only once it is committed, and a write that fails is rolled back to its
  * savepoint alone: the others in its batch are not affected. A lone write runs exactly as before.
  */
-final class SqlDatabase implements AutoCloseable {
+public final class SqlDatabase implements AutoCloseable {
 
   /** A unit of work on one connection. */
   @FunctionalInterface
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
@@ -51,14 +51,14 @@ final class SqlDatabase implements AutoCloseable {
     Flyway.configure().dataSource(pool).locations(dialect.migrations()).load().migrate();
   }
 
-  <T> T read(Work<T> work) throws SQLException {
+  public <T> T read(Work<T> work) throws SQLException {
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     }
   }
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
-  <T> T write(Work<T> work) throws SQLException {
+  public <T> T write(Work<T> work) throws SQLException {
     if (!dialect.singleWriter()) return transaction(work);
     Pending<T> mine = new Pending<>(work);
     queued.add(mine);
@@ -170,6 +170,11 @@ final class SqlDatabase implements AutoCloseable {
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }
+  }
+
+  /** True when {@code e} is a unique-constraint violation on this database (a duplicate key). */
+  public boolean isUniqueViolation(SQLException e) {
+    return dialect.violation(e) == SqlDialect.Violation.UNIQUE;
   }
 
   @Override

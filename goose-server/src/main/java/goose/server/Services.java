@@ -13,6 +13,7 @@ import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
+import goose.server.auth.Security;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import java.time.Duration;
@@ -31,17 +32,29 @@ final class Services {
   private Services() {}
 
   static ServerContext open(Config config, ServerSettings settings) {
-    SessionStore store = SessionStores.open(config);
+    Security security = Security.open(config, settings.host());
+    if (security.auth().unauthenticatedOffLoopback()) {
+      log.warn("GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
+          settings.host());
+    }
+    SessionStore store;
+    try {
+      store = SessionStores.open(config);
+    } catch (RuntimeException e) {
+      security.close();
+      throw e;
+    }
     try {
       EventLog events = new EventLog(store);
       int recovered = new TurnRecovery(store, events).recover(store.runningTurns());
       if (recovered > 0) log.warn("closed {} turn(s) left running by a previous stop", recovered);
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
       Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config));
-      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config));
-      return new ServerContext(config, settings, store, events, turns, extensions);
+      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), Security.maxTurnsPerUser(config));
+      return new ServerContext(config, settings, store, events, turns, extensions, security);
     } catch (RuntimeException e) {
       store.close();
+      security.close();
       throw e;
     }
   }
@@ -56,7 +69,11 @@ final class Services {
     try {
       context.extensions().close();
     } finally {
-      context.sessions().close();
+      try {
+        context.sessions().close();
+      } finally {
+        context.security().close();
+      }
     }
   }
 
