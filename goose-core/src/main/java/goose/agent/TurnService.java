@@ -2,6 +2,7 @@ package goose.agent;
 
 import goose.conversation.Content;
 import goose.conversation.Message;
+import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.event.TurnEvent;
 import goose.ids.Ids;
@@ -34,14 +35,28 @@ public final class TurnService implements AutoCloseable {
   private final EventLog events;
   private final Agent agent;
   private final Supplier<Provider> providers;
+  private final TurnLeases leases;
+  private final ClusterSignals signals;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
 
-  /** @param providers gives the configured provider, or throws when none is configured */
+  /** A service alone on its store (SQLite): no leases, cancels act here only. */
   public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
+    this(store, events, agent, providers, TurnLeases.none(), ClusterSignals.IN_PROCESS);
+  }
+
+  /**
+   * @param providers gives the configured provider, or throws when none is configured
+   * @param leases the leases of this instance's turns on a shared store (give the agent {@code leases.fence(store)})
+   * @param signals how a cancel reaches the instance running a turn
+   */
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, TurnLeases leases,
+      ClusterSignals signals) {
     this.store = store;
     this.events = events;
     this.agent = agent;
     this.providers = providers;
+    this.leases = leases;
+    this.signals = signals;
   }
 
   /** A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was seen. */
@@ -61,18 +76,21 @@ public final class TurnService implements AutoCloseable {
     Provider provider = providers.get();
     String turnId = Ids.newId();
     long firstSeq = events.lastSeq(sessionId) + 1;
+    long leaseMade = System.nanoTime();
     try {
-      store.startTurn(sessionId, turnId, requestId, firstSeq);
+      store.startTurn(sessionId, turnId, requestId, firstSeq, leases.newLease());
     } catch (IllegalStateException duplicateRequest) {
       Turn seen = store.turnByRequestId(sessionId, requestId.orElseThrow()).orElseThrow(() -> duplicateRequest);
       return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
     }
     RunningTurn turn = new RunningTurn(turnId, new TurnControl());
     running.put(sessionId, turn);
+    leases.hold(sessionId, turnId, turn.control(), leaseMade);
     try {
       store.appendMessage(sessionId, Message.user(content));
     } catch (RuntimeException e) {
       running.remove(sessionId, turn);
+      leases.release(sessionId, turnId);
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
     }
@@ -81,13 +99,24 @@ public final class TurnService implements AutoCloseable {
   }
 
   private void run(Session session, String owner, Provider provider, RunningTurn turn, ToolGate gate) {
-    TurnEmitter emitter = event -> events.append(session.id(), turn.id(), event);
+    TurnEmitter emitter = event -> {
+      leases.checkHolds(session.id()); // fencing: a turn taken over elsewhere writes nothing more
+      events.append(session.id(), turn.id(), event);
+    };
     Agent.Outcome outcome;
     try {
       outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
+    } catch (LeaseLostException e) {
+      outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
     } catch (RuntimeException e) {
       log.error("turn {} of session {} failed", turn.id(), session.id(), e);
       outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+    }
+    if (!leases.holds(session.id())) {
+      log.warn("turn {} of session {} stopped without recording its end: it lost its lease", turn.id(), session.id());
+      running.remove(session.id(), turn);
+      leases.release(session.id(), turn.id());
+      return;
     }
     try {
       store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
@@ -97,14 +126,26 @@ public final class TurnService implements AutoCloseable {
       });
     } finally {
       running.remove(session.id(), turn);
+      leases.release(session.id(), turn.id());
       // Last, so that a client that sees message_complete can start its next turn at once.
       emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
     }
   }
 
-  /** Cancels the running turn of this session; false when none runs (here). */
+  /**
+   * Cancels the running turn of this session, wherever it runs: here at once; on another instance
+   * sharing the store through the store's cancel mark and a signal the owner acts on. False when none runs.
+   */
   public boolean cancel(String owner, String sessionId) {
     store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    if (cancelHere(sessionId)) return true;
+    if (!leases.enabled() || !store.requestCancel(sessionId)) return false;
+    signals.cancelRequested(sessionId);
+    return true;
+  }
+
+  /** Cancels the session's turn if it runs on this instance (a signal from another instance asks for it). */
+  public boolean cancelHere(String sessionId) {
     RunningTurn turn = running.get(sessionId);
     if (turn == null) return false;
     turn.control().cancel();
@@ -139,9 +180,11 @@ public final class TurnService implements AutoCloseable {
     }
   }
 
+  /** Cancels the turns, waits for them, then stops renewing leases. */
   @Override
   public void close() {
     shutdown(Duration.ofSeconds(5));
+    leases.close();
   }
 
   private record RunningTurn(String id, TurnControl control) {}
