@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,15 +43,16 @@ public final class SessionTransfer {
     while (true) {
       List<StoredEvent> batch = store.eventsAfter(session.id(), after, EVENT_BATCH);
       for (StoredEvent e : batch) {
-        events.add(new SessionDocument.EventEntry(e.seq(), e.turnId(), e.createdAt(),
+        events.add(new SessionDocument.EventEntry(e.seq(), e.turnId(), Optional.of(e.createdAt()),
             EventCodec.eventName(e.event()), EventCodec.toJson(e.event())));
         after = e.seq();
       }
       if (batch.size() < EVENT_BATCH) break;
     }
-    SessionDocument.SessionInfo info = new SessionDocument.SessionInfo(session.id(), session.name(),
-        session.workingDir().toString(), session.createdAt(), session.updatedAt(), session.lastUsage(), session.totalUsage());
-    return new SessionDocument(SessionDocument.FORMAT, SessionDocument.VERSION, Instant.now(), info, messages, events);
+    SessionDocument.SessionInfo info = new SessionDocument.SessionInfo(Optional.of(session.id()), session.name(),
+        session.workingDir().toString(), Optional.of(session.createdAt()), Optional.of(session.updatedAt()),
+        Optional.of(session.lastUsage()), Optional.of(session.totalUsage()));
+    return new SessionDocument(SessionDocument.FORMAT, SessionDocument.VERSION, Optional.of(Instant.now()), info, messages, events);
   }
 
   /** Reads and checks a document from JSON text; throws {@link InvalidDocumentException} naming the problem. */
@@ -133,8 +135,8 @@ public final class SessionTransfer {
    * The store keeps "last" and a running "total": adding (total - last) and then last leaves both as exported.
    */
   private static void restoreUsage(SessionStore store, String sessionId, SessionDocument.SessionInfo info) {
-    TokenUsage last = info.lastUsage() == null ? TokenUsage.ZERO : info.lastUsage();
-    TokenUsage total = info.totalUsage() == null ? TokenUsage.ZERO : info.totalUsage();
+    TokenUsage last = info.lastUsage().orElse(TokenUsage.ZERO);
+    TokenUsage total = info.totalUsage().orElse(last);
     if (total.equals(TokenUsage.ZERO) && last.equals(TokenUsage.ZERO)) return;
     TokenUsage before = new TokenUsage(Math.max(0, total.inputTokens() - last.inputTokens()),
         Math.max(0, total.outputTokens() - last.outputTokens()));
