@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiInstanceTest {
   private static TestPostgres postgres;
+  /** Short so the takeover test is quick; -Dgoose.test.lease=10 measures the default. */
+  private static final String LEASE_SECONDS = System.getProperty("goose.test.lease", "2");
 
   @TempDir Path root;
   FakeOpenAiServer openai;
@@ -57,11 +59,11 @@ class MultiInstanceTest {
     openai.close();
   }
 
-  /** The environment of one instance: the shared database, a 2 s turn lease, the fake provider. */
+  /** The environment of one instance: the shared database, a short turn lease, the fake provider. */
   Map<String, String> env(String instance) {
     Map<String, String> env = new HashMap<>();
     env.put("GOOSE_DATABASE_URL", databaseUrl);
-    env.put("GOOSE_TURN_LEASE", "2");
+    env.put("GOOSE_TURN_LEASE", LEASE_SECONDS);
     env.put("GOOSE_INSTANCE_ID", instance);
     env.put("GOOSE_PROVIDER", "openai");
     env.put("OPENAI_HOST", openai.baseUri().toString());
@@ -220,7 +222,7 @@ class MultiInstanceTest {
           after.add(e.name());
         } while (!e.name().equals("message_complete"));
         long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
-        System.out.printf("takeover: B closed the turn of killed instance A %d ms after the kill (lease 2 s)%n", takeoverMs);
+        System.out.printf("takeover: B closed the turn of killed instance A %d ms after the kill (lease %s s)%n", takeoverMs, LEASE_SECONDS);
         assertThat(after).containsSubsequence("error", "message_complete");
         assertThat(e.data().get("stop_reason").asText()).isEqualTo("error");
         assertThat(takeoverMs).as("well under a minute").isLessThan(30_000);
