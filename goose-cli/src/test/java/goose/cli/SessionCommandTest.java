@@ -17,12 +17,10 @@ import goose.session.Session;
 import goose.session.SessionQuery;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import goose.session.TestPostgres;
 import goose.session.TurnStatus;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionCommandTest {
   private static final int SESSIONS = 3000;
   private static final List<String> OWNERS = List.of("local", "alice");
-  private static EmbeddedPostgres postgres;
-  private static int databases;
+  private static TestPostgres postgres;
 
   @TempDir Path root;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+  static void startPostgres() {
+    postgres = TestPostgres.start();
   }
 
   @AfterAll
@@ -54,12 +51,8 @@ class SessionCommandTest {
     postgres.close();
   }
 
-  private static String newDatabaseUrl() throws Exception {
-    String name = "goose_cli_" + (++databases);
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
-    return "postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name;
+  private static String newDatabaseUrl() {
+    return postgres.newDatabaseUrl();
   }
 
   private CliRun cli(Path pathRoot) {

@@ -84,10 +84,22 @@ final class ToolExecutor {
     return response;
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectWriter CONTENT_LIST =
+      Json.MAPPER.writerFor(new com.fasterxml.jackson.core.type.TypeReference<List<Content>>() {});
+
+  /** The parts as JSON with their {@code type} (a plain valueToTree of the list would drop it). */
+  static ArrayNode contentTree(List<Content> parts) {
+    try {
+      return (ArrayNode) Json.MAPPER.readTree(CONTENT_LIST.writeValueAsString(parts));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Emits the result once per call, even when a cancelled call returns late. */
   private void report(Content.ToolRequest request, Content.ToolResponse response) {
     if (!reported.add(request.id())) return;
-    ArrayNode result = Json.MAPPER.valueToTree(response.content());
+    ArrayNode result = contentTree(response.content());
     emitter.emit(new TurnEvent.ToolResult(request.id(), request.name(), response.isError() ? "error" : "success", result));
   }
 }

@@ -127,7 +127,7 @@ public final class TurnLeases implements AutoCloseable {
     Set<String> renewedIds = renewed.stream().map(HeldTurn::turnId).collect(Collectors.toSet());
     for (HeldTurn t : renewed) {
       Held h = held.get(t.sessionId());
-      if (h == null || !h.turnId.equals(t.turnId())) continue;
+      if (h == null || !h.turnId.equals(t.turnId()) || h.lost) continue; // once lost, never valid again
       h.validUntilNanos = began + lease.toNanos();
       if (t.cancelRequested()) h.control.cancel();
     }
@@ -146,6 +146,12 @@ public final class TurnLeases implements AutoCloseable {
     TurnRecovery r = recovery;
     if (r == null) return;
     for (Turn turn : s.expiredTurns(Instant.now())) {
+      Held own = held.get(turn.sessionId());
+      if (own != null && own.turnId.equals(turn.id()) && !own.lost) {
+        // Our own turn outlived its lease (the heartbeat stalled): it is fenced, and closed like any other.
+        own.lost = true;
+        own.control.cancel();
+      }
       if (s.takeOver(turn.id(), new TurnLease(instanceId, Instant.now().plus(lease)), Instant.now())) {
         log.warn("turn {} of session {}: its instance stopped renewing the lease; closing it here", turn.id(), turn.sessionId());
         r.recover(List.of(turn));

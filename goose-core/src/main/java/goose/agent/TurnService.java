@@ -128,7 +128,11 @@ public final class TurnService implements AutoCloseable {
       running.remove(session.id(), turn);
       leases.release(session.id(), turn.id());
       // Last, so that a client that sees message_complete can start its next turn at once.
-      emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+      try {
+        emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+      } catch (LeaseLostException e) {
+        log.warn("{}; the instance that took it over ends its log", e.getMessage());
+      }
     }
   }
 

@@ -15,11 +15,9 @@ import goose.session.NewSession;
 import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import goose.session.TestPostgres;
 import goose.session.TurnLease;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,16 +32,15 @@ import org.junit.jupiter.api.Test;
 /** Turn leases on a real PostgreSQL shared by several (simulated) instances: renewal, takeover, fencing, remote cancel. */
 class TurnLeasesTest {
   private static final Duration LEASE = Duration.ofSeconds(1);
-  private static EmbeddedPostgres postgres;
-  private static int databases;
+  private static TestPostgres postgres;
 
   SessionStore store;
   EventLog events;
   Session session;
 
   @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+  static void startPostgres() {
+    postgres = TestPostgres.start();
   }
 
   @AfterAll
@@ -52,12 +49,8 @@ class TurnLeasesTest {
   }
 
   @BeforeEach
-  void open() throws Exception {
-    String name = "leases_" + (++databases);
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
-    store = SessionStores.openPostgres("postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name);
+  void open() {
+    store = SessionStores.openPostgres(postgres.newDatabaseUrl());
     events = new EventLog(store);
     session = store.create(new NewSession("alice", "leased", Path.of("/tmp")));
   }

@@ -120,7 +120,7 @@ class TurnServiceTest {
         .containsExactly("tool_call", "tool_result", "message_chunk", "message_complete");
     assertThat(seen.get(1)).isInstanceOfSatisfying(TurnEvent.ToolResult.class, r -> {
       assertThat(r.status()).isEqualTo("success");
-      assertThat(r.result().toString()).contains("\"5\"");
+      assertThat(r.result().toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"5\"}]");
     });
     assertThat(provider.requests).hasSize(2);
     assertThat(provider.requests.get(1).tools()).extracting(ToolSpec::name).containsExactly("calc__add");

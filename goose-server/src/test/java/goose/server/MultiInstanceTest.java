@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.provider.fake.FakeExchange;
+import goose.session.TestPostgres;
 import goose.provider.fake.FakeOpenAiServer;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package goose.server;
 
 import goose.json.Json;
+import goose.session.TestPostgres;
 import goose.provider.fake.FakeOpenAiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
+import goose.session.TestPostgres;
 import goose.provider.fake.FakeOpenAiServer;
 import java.nio.file.Path;
 import java.util.Map;

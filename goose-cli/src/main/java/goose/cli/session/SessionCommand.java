@@ -16,11 +16,12 @@ import picocli.CommandLine.Command;
       SessionImportCommand.class,
       SessionMigrateCommand.class
     })
-public final class SessionCommand implements Runnable {
+public final class SessionCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** {@code goose session} alone: its usage, exit 2. */
   @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command (list, export, import, migrate)");
+  public Integer call() {
+    return goose.cli.GooseCommand.usage(spec);
   }
 }

