@@ -26,10 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code goose session ...} against real stores: a SQLite file and a real (embedded) PostgreSQL. */
@@ -37,19 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SessionCommandTest {
   private static final int SESSIONS = 3000;
   private static final List<String> OWNERS = List.of("local", "alice");
-  private static TestPostgres postgres;
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
 
   @TempDir Path root;
 
-  @BeforeAll
-  static void startPostgres() {
-    postgres = TestPostgres.start();
-  }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    postgres.close();
-  }
 
   private static String newDatabaseUrl() {
     return postgres.newDatabaseUrl();

@@ -2,12 +2,11 @@ package goose.session;
 
 import goose.event.ClusterSignals;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -118,11 +117,7 @@ final class PostgresSignals implements ClusterSignals {
   }
 
   private Connection connect() throws SQLException {
-    Properties props = new Properties();
-    url.user().ifPresent(u -> props.setProperty("user", u));
-    url.password().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("ApplicationName", "goosed-signals");
-    return DriverManager.getConnection(url.jdbcUrl(), props);
+    return url.connect(Map.of("ApplicationName", "goosed-signals"));
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -60,7 +59,7 @@ public final class StoreMigration {
     SessionStores.openSqlite(sqliteFile).close(); // both schemas at the newest version
     SessionStores.openPostgres(target, 2).close();
     try (Connection from = DriverManager.getConnection("jdbc:sqlite:" + sqliteFile.toAbsolutePath());
-        Connection to = connect(target)) {
+        Connection to = target.connect(Map.of("reWriteBatchedInserts", "true", "ApplicationName", "goose-migrate"))) {
       List<String> tables = tablesInCopyOrder(from);
       Map<String, Long> sourceCounts = new LinkedHashMap<>();
       for (String table : tables) {
@@ -96,14 +95,6 @@ public final class StoreMigration {
     } catch (SQLException e) {
       throw new StoreException("migration failed: " + target.redact(e.getMessage()), e);
     }
-  }
-
-  private static Connection connect(PostgresUrl url) throws SQLException {
-    Properties props = new Properties();
-    url.user().ifPresent(u -> props.setProperty("user", u));
-    url.password().ifPresent(p -> props.setProperty("password", p));
-    props.setProperty("reWriteBatchedInserts", "true");
-    return DriverManager.getConnection(url.jdbcUrl(), props);
   }
 
   /** Every application table of the SQLite store, each after the tables its foreign keys point to. */

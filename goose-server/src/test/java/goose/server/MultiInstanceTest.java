@@ -15,12 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiInstanceTest {
-  private static TestPostgres postgres;
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
   /** Short so the takeover test is quick; -Dgoose.test.lease=10 measures the default. */
   private static final String LEASE_SECONDS = System.getProperty("goose.test.lease", "2");
 
@@ -38,15 +37,7 @@ class MultiInstanceTest {
   String databaseUrl;
   final List<TestServer> servers = new ArrayList<>();
 
-  @BeforeAll
-  static void startPostgres() {
-    postgres = TestPostgres.start();
-  }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    postgres.close();
-  }
 
   @BeforeEach
   void setUp() {

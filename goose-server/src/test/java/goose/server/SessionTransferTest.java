@@ -11,33 +11,24 @@ import goose.provider.fake.FakeOpenAiServer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Export from a goosed on PostgreSQL, import into a goosed on SQLite: the same conversation, a new session. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SessionTransferTest {
-  private static TestPostgres postgres;
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
 
   @TempDir Path root;
   FakeOpenAiServer openai;
   TestServer onPostgres;
   TestServer onSqlite;
 
-  @BeforeAll
-  static void startPostgres() {
-    postgres = TestPostgres.start();
-  }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    postgres.close();
-  }
 
   @BeforeEach
   void start() {
