@@ -94,20 +94,23 @@ goose_build_if_needed() {
 }
 
 # Sets GOOSE_CDS_OPTS: a dynamic AppCDS archive per kind of command (server, cli) under
-# goose-cli/target/cds/. The JVM writes it at the first exit and re-creates it by itself when the jars
-# or the JDK change; later starts map the classes instead of loading them (about half the start-up CPU).
-# A file whose header is not a dynamic archive's (a write cut short) is removed first, since the JVM
-# would otherwise keep complaining about it. GOOSE_CDS=off turns this off.
+# goose-cli/target/cds/. The JVM writes it at the first exit when it is missing; later starts map the
+# classes instead of loading them (about half the start-up CPU). An archive older than the jars, or
+# whose header is not a dynamic archive's (a write cut short), is removed first so the next exit writes
+# a fresh one. GOOSE_CDS=off turns this off.
 goose_cds_opts() {
   GOOSE_CDS_OPTS=()
   [[ "${GOOSE_CDS:-on}" != off ]] || return 0
   local dir="$GOOSE_ROOT/goose-cli/target/cds" kind=cli magic=""
   [[ "${1:-}" == server ]] && kind=server
   mkdir -p "$dir" 2>/dev/null && [[ -w "$dir" ]] || return 0
-  local archive="$dir/$kind.jsa"
+  local archive="$dir/$kind-${JAVA_HOME##*/}.jsa" # one per JDK: an archive only fits the JDK that wrote it
   if [[ -f "$archive" ]]; then
     IFS= LC_ALL=C read -r -d '' -n 4 magic <"$archive" || true
-    [[ "$magic" == $'\xa8\xab\x0b\xf0' ]] || rm -f "$archive"
+    # The JVM notices changed jars but does not always re-create the archive: drop a stale one here.
+    if [[ "$magic" != $'\xa8\xab\x0b\xf0' || -n "$(find "$GOOSE_JAR" "$GOOSE_LIB" -newer "$archive" -print -quit)" ]]; then
+      rm -f "$archive"
+    fi
   fi
   GOOSE_CDS_OPTS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$archive")
 }

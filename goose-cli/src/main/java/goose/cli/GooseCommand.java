@@ -4,6 +4,7 @@ import goose.cli.configure.ConfigureCommand;
 import goose.cli.session.SessionCommand;
 import goose.config.Config;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
-    subcommands = {ServerCommand.class, ConfigureCommand.class, SessionCommand.class, OpenApiCommand.class, McpCommand.class},
+    subcommands = {ServerCommand.class, ConfigureCommand.class, SessionCommand.class, OpenApiCommand.class, McpCommand.class, HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",

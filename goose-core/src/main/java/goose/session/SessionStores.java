@@ -34,7 +34,7 @@ public final class SessionStores {
       try {
         target = PostgresUrl.parse(url.get().value());
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(url.get().origin() + ": " + PostgresUrl.KEY + ": " + e.getMessage());
+        throw ConfigException.badValue(url.get(), e.getMessage());
       }
       int poolSize = config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000);
       return openOrExplain("the PostgreSQL database " + target, target::redact, () -> openPostgres(target, poolSize));

@@ -9,10 +9,12 @@ import goose.server.logging.LogSetup;
 import goose.server.openapi.OpenApiDocument;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +50,8 @@ public final class GooseServer implements AutoCloseable {
     ServerContext context = Services.open(config, settings);
     try {
       GooseServer server = start(context);
-      log.info("goosed {} listening on {} (log file {})", BuildInfo.version(), server.uri(), logFile);
+      log.info("goosed {} listening on {} ({} ms after JVM start; log file {})", BuildInfo.version(), server.uri(),
+          ManagementFactory.getRuntimeMXBean().getUptime(), logFile);
       return server;
     } catch (RuntimeException e) {
       Services.close(context);
@@ -94,6 +97,12 @@ public final class GooseServer implements AutoCloseable {
         .filter(p -> p.endpoint.method.isHttpMethod())
         .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
         .toList();
+  }
+
+  /** Requests being handled right now (the graceful-stop test waits for its request to be in flight). */
+  long requestsInFlight() {
+    GracefulHandler graceful = app.jettyServer().server().getDescendant(GracefulHandler.class);
+    return graceful == null ? 0 : graceful.getCurrentRequestCount();
   }
 
   /** Blocks until the server has stopped (SIGTERM, {@link #close()}). */

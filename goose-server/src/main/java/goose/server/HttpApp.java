@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpApp {
   static final long STOP_TIMEOUT_MS = 5_000;
+  static final long SHUTDOWN_IDLE_TIMEOUT_MS = 2_000;
   private static final Logger access = LoggerFactory.getLogger("goose.server.access");
   private static final String STARTED_AT = "goose.started";
 
@@ -37,7 +38,10 @@ final class HttpApp {
       cfg.jetty.modifyServer(jetty -> {
         jetty.setStopTimeout(STOP_TIMEOUT_MS);
         jetty.setErrorHandler(new JettyJsonErrors());
-        jetty.setHandler(new GracefulHandler());
+        GracefulHandler graceful = new GracefulHandler();
+        // While stopping, a connection silent this long is cut (a stalled upload must not hold the stop).
+        graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+        jetty.setHandler(graceful);
       });
       cfg.routes.before(ctx -> {
         ctx.attribute(STARTED_AT, System.nanoTime());
