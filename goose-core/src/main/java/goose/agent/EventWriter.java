@@ -1,6 +1,5 @@
 package goose.agent;
 
-import goose.event.EventLog;
 import goose.event.TurnEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,8 +22,7 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
   /** Merged chunks stop growing here, so one event never carries an unbounded text. */
   static final int MAX_MERGED_CHARS = 16 * 1024;
 
-  private final EventLog events;
-  private final String sessionId;
+  private final TurnEmitter sink;
   private final String turnId;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -33,9 +31,9 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
   private boolean closed;
   private final Thread writer;
 
-  EventWriter(EventLog events, String sessionId, String turnId) {
-    this.events = events;
-    this.sessionId = sessionId;
+  /** @param sink stores and relays one event (the event log, behind the turn's lease check) */
+  EventWriter(TurnEmitter sink, String turnId) {
+    this.sink = sink;
     this.turnId = turnId;
     this.writer = Thread.ofVirtual().name("events-" + turnId).start(this::writeLoop);
   }
@@ -98,9 +96,12 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
         lock.unlock();
       }
       try {
-        for (TurnEvent e : batch) events.append(sessionId, turnId, e);
+        for (TurnEvent e : batch) sink.emit(e);
+      } catch (LeaseLostException e) {
+        log.warn("turn {}: {}; its remaining events are dropped", turnId, e.getMessage());
+        dropAll();
       } catch (RuntimeException e) {
-        log.error("could not store events of turn {} in session {}", turnId, sessionId, e);
+        log.error("could not store events of turn {}", turnId, e);
       } finally {
         lock.lock();
         try {
@@ -110,6 +111,16 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
           lock.unlock();
         }
       }
+    }
+  }
+
+  private void dropAll() {
+    lock.lock();
+    try {
+      queue.clear();
+      closed = true;
+    } finally {
+      lock.unlock();
     }
   }
 

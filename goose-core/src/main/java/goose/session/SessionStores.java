@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigValue;
+import goose.event.ClusterSignals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,16 @@ public final class SessionStores {
     }
     Path file = dir.resolve("sessions.db");
     return openOrExplain("the SQLite database " + file, UnaryOperator.identity(), () -> sqliteDatabase(file, maxConnections.orElse(SQLITE_POOL)));
+  }
+
+  /**
+   * The signals between the instances sharing the configured store: LISTEN/NOTIFY on PostgreSQL, none
+   * for SQLite (one process). {@code instanceId} lets an instance ignore its own signals.
+   */
+  public static ClusterSignals openSignals(Config config, String instanceId) {
+    Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+    if (url.isEmpty()) return ClusterSignals.IN_PROCESS;
+    return new PostgresSignals(PostgresUrl.parse(url.get().value()), instanceId);
   }
 
   /**
