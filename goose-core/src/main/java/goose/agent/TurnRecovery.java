@@ -1,5 +1,7 @@
 package goose.agent;
 
+import goose.approval.ApprovalStore;
+import goose.approval.PendingApproval;
 import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.Role;
@@ -11,16 +13,18 @@ import goose.session.SessionStore;
 import goose.session.Turn;
 import goose.session.TurnStatus;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes the turns a crash left running so that their sessions are consistent and usable again: every
- * tool request without a response gets an "interrupted" error response, the event log gets an
- * {@code error} and a final {@code message_complete}, and the turn is marked interrupted.
+ * Deals with the turns a previous process left running. A turn that was waiting for a tool approval
+ * (its session has an open approval) is handed back to be resumed: the approval stays answerable and
+ * the turn continues once it is answered. Every other turn is closed so that its session is consistent
+ * and usable again: each tool request without a response gets an "interrupted" error response, the
+ * event log gets an {@code error} and a final {@code message_complete}, and the turn is marked interrupted.
  */
 public final class TurnRecovery {
   private static final Logger log = LoggerFactory.getLogger(TurnRecovery.class);
@@ -28,37 +32,60 @@ public final class TurnRecovery {
 
   private final SessionStore store;
   private final EventLog events;
+  private final Optional<ApprovalStore> approvals;
 
-  public TurnRecovery(SessionStore store, EventLog events) {
-    this.store = store;
-    this.events = events;
+  public TurnRecovery(SessionStore store, EventLog events, ApprovalStore approvals) {
+    this(store, events, Optional.of(approvals));
   }
 
-  /** Recovers the given turns (at start-up: all turns still marked running); returns how many. */
-  public int recover(List<Turn> turns) {
+  /** Recovery without tool approvals: every turn left running is closed as interrupted. */
+  public TurnRecovery(SessionStore store, EventLog events) {
+    this(store, events, Optional.empty());
+  }
+
+  private TurnRecovery(SessionStore store, EventLog events, Optional<ApprovalStore> approvals) {
+    this.store = store;
+    this.events = events;
+    this.approvals = approvals;
+  }
+
+  /** A turn that was waiting for an approval of {@code owner}, to resume with {@link TurnService#resume}. */
+  public record SuspendedTurn(Turn turn, String owner) {}
+
+  /**
+   * Recovers the given turns (at start-up: all turns still marked running): closes the ones that cannot
+   * resume, returns the ones that can.
+   */
+  public List<SuspendedTurn> recover(List<Turn> turns) {
+    List<SuspendedTurn> suspended = new ArrayList<>();
     for (Turn turn : turns) {
-      log.warn("turn {} of session {} was interrupted by a server stop; closing it", turn.id(), turn.sessionId());
-      answerDanglingToolRequests(turn.sessionId());
-      store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
-      events.append(turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
-      events.append(turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
+      Optional<String> waitingFor = approvals.flatMap(a -> a.openIn(turn.sessionId()).stream().findFirst()).map(PendingApproval::user);
+      if (waitingFor.isPresent()) {
+        log.info("turn {} of session {} waits for a tool approval; resuming it", turn.id(), turn.sessionId());
+        suspended.add(new SuspendedTurn(turn, waitingFor.get()));
+      } else {
+        interrupt(turn);
+      }
     }
-    return turns.size();
+    return suspended;
+  }
+
+  /** Closes one turn left running as interrupted. */
+  public void interrupt(Turn turn) {
+    log.warn("turn {} of session {} was interrupted by a server stop; closing it", turn.id(), turn.sessionId());
+    answerDanglingToolRequests(turn.sessionId());
+    store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
+    events.append(turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
+    events.append(turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
   }
 
   private void answerDanglingToolRequests(String sessionId) {
-    List<Message> conversation = store.conversation(sessionId);
-    Set<String> answered = new HashSet<>();
-    for (Message m : conversation) {
-      for (Content c : m.content()) if (c instanceof Content.ToolResponse r) answered.add(r.id());
-    }
-    List<Content> missing = conversation.stream()
-        .flatMap(m -> m.toolRequests().stream())
-        .filter(r -> !answered.contains(r.id()))
+    List<Content> missing = Conversations.danglingToolRequests(store.conversation(sessionId)).stream()
         .<Content>map(r -> Content.ToolResponse.error(r.id(), ToolExecutor.INTERRUPTED))
         .toList();
     if (!missing.isEmpty()) {
       store.appendMessage(sessionId, new Message(Ids.newId(), Role.USER, Instant.now(), missing, true, true, true, TokenUsage.ZERO));
     }
+    approvals.ifPresent(a -> a.openIn(sessionId).forEach(p -> a.decide(sessionId, p.callId(), goose.approval.ApprovalDecision.CANCELLED)));
   }
 }

@@ -34,14 +34,24 @@ public final class TurnService implements AutoCloseable {
   private final EventLog events;
   private final Agent agent;
   private final Supplier<Provider> providers;
+  private final ToolGates gates;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
 
-  /** @param providers gives the configured provider, or throws when none is configured */
-  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
+  /**
+   * @param providers gives the configured provider, or throws when none is configured
+   * @param gates builds each turn's tool policy (approval mode)
+   */
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, ToolGates gates) {
     this.store = store;
     this.events = events;
     this.agent = agent;
     this.providers = providers;
+    this.gates = gates;
+  }
+
+  /** A turn service whose turns run every tool call without asking. */
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
+    this(store, events, agent, providers, ToolGates.ALLOW_ALL);
   }
 
   /** A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was seen. */
@@ -52,7 +62,7 @@ public final class TurnService implements AutoCloseable {
    * {@link SessionNotFoundException}, {@link TurnConflictException}, or whatever the provider supplier
    * throws when no provider is configured — all before anything is stored.
    */
-  public StartedTurn start(String owner, String sessionId, List<Content> content, Optional<String> requestId, ToolGate gate) {
+  public StartedTurn start(String owner, String sessionId, List<Content> content, Optional<String> requestId) {
     Session session = store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
     if (requestId.isPresent()) {
       Optional<Turn> seen = store.turnByRequestId(sessionId, requestId.get());
@@ -76,24 +86,58 @@ public final class TurnService implements AutoCloseable {
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
     }
-    Thread.ofVirtual().name("turn-" + turnId).start(() -> run(session, owner, provider, turn, gate));
+    Thread.ofVirtual().name("turn-" + turnId).start(() -> run(session, owner, provider, turn, agent::run));
     return new StartedTurn(sessionId, turnId, firstSeq, false);
   }
 
-  private void run(Session session, String owner, Provider provider, RunningTurn turn, ToolGate gate) {
+  /**
+   * Resumes a turn a server stop suspended while it waited for a tool approval ({@link TurnRecovery});
+   * its events go on in the session's log. False when it cannot (session gone, no provider configured):
+   * the caller then closes it as interrupted.
+   */
+  public boolean resume(TurnRecovery.SuspendedTurn suspended) {
+    Turn stored = suspended.turn();
+    Optional<Session> session = store.get(suspended.owner(), stored.sessionId());
+    if (session.isEmpty()) return false;
+    Provider provider;
+    try {
+      provider = providers.get();
+    } catch (RuntimeException e) {
+      log.warn("cannot resume turn {} of session {}: {}", stored.id(), stored.sessionId(), e.getMessage());
+      return false;
+    }
+    RunningTurn turn = new RunningTurn(stored.id(), new TurnControl());
+    if (running.putIfAbsent(stored.sessionId(), turn) != null) return false;
+    Thread.ofVirtual().name("turn-" + stored.id()).start(() -> run(session.get(), suspended.owner(), provider, turn, agent::resume));
+    return true;
+  }
+
+  /** {@link Agent#run} or {@link Agent#resume}. */
+  @FunctionalInterface
+  private interface Loop {
+    Agent.Outcome run(Session session, String owner, Provider provider, TurnEmitter emitter, ToolGate gate, TurnControl control);
+  }
+
+  private void run(Session session, String owner, Provider provider, RunningTurn turn, Loop loop) {
     TurnEmitter emitter = event -> events.append(session.id(), turn.id(), event);
     Agent.Outcome outcome;
     try {
-      outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
+      ToolGate gate = gates.open(session, owner, emitter, turn.control());
+      outcome = loop.run(session, owner, provider, emitter, gate, turn.control());
     } catch (RuntimeException e) {
       log.error("turn {} of session {} failed", turn.id(), session.id(), e);
       outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+    }
+    if (outcome.cause() == Agent.StopCause.SUSPENDED) {
+      running.remove(session.id(), turn); // still running in the store: the next start resumes it
+      return;
     }
     try {
       store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
         case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
         case CANCELLED -> TurnStatus.CANCELLED;
         case ERROR -> TurnStatus.FAILED;
+        case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
       });
     } finally {
       running.remove(session.id(), turn);
@@ -125,9 +169,12 @@ public final class TurnService implements AutoCloseable {
     return running.size();
   }
 
-  /** Cancels every running turn and waits up to {@code grace} for them to record their end. */
+  /**
+   * Stops every running turn and waits up to {@code grace} for them to record their end: turns waiting
+   * for a tool approval are suspended (the next start resumes them), the others cancelled.
+   */
   public void shutdown(Duration grace) {
-    running.values().forEach(t -> t.control().cancel());
+    running.values().forEach(t -> t.control().stop());
     long deadline = System.nanoTime() + grace.toNanos();
     while (!running.isEmpty() && System.nanoTime() < deadline) {
       try {

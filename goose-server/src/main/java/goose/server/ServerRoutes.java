@@ -1,6 +1,8 @@
 package goose.server;
 
 import goose.server.api.ApiRouter;
+import goose.server.approval.ApprovalRoutes;
+import goose.server.audit.AuditRoutes;
 import goose.server.api.RouteGroup;
 import goose.server.openapi.DocsRoutes;
 import goose.server.session.SessionRoutes;
@@ -17,7 +19,7 @@ final class ServerRoutes {
   private ServerRoutes() {}
 
   static List<RouteGroup> groups() {
-    return List.of(new StatusRoutes(), new SessionRoutes(), new TurnRoutes(), new ExtensionRoutes(), new DocsRoutes());
+    return List.of(new StatusRoutes(), new SessionRoutes(), new TurnRoutes(), new ApprovalRoutes(), new ExtensionRoutes(), new AuditRoutes(), new DocsRoutes());
   }
 
   static ApiRouter router() {

@@ -2,6 +2,10 @@ package goose.server;
 
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
+import goose.agent.ApprovalGate;
+import goose.approval.ApprovalSettings;
+import goose.approval.Approvals;
+import goose.approval.AuditLog;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnRecovery;
 import goose.agent.TurnService;
@@ -16,6 +20,7 @@ import goose.server.api.ServerSettings;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the core services of one server: store -> event log -> extensions -> agent -> turn service, and
  * takes them down in the reverse order. Turns a previous process left running are closed here, before
- * the first request.
+ * the first request, except those that were waiting for a tool approval: those resume.
  */
 final class Services {
   private static final Logger log = LoggerFactory.getLogger(Services.class);
@@ -34,12 +39,17 @@ final class Services {
     SessionStore store = SessionStores.open(config);
     try {
       EventLog events = new EventLog(store);
-      int recovered = new TurnRecovery(store, events).recover(store.runningTurns());
-      if (recovered > 0) log.warn("closed {} turn(s) left running by a previous stop", recovered);
+      Approvals approvals = new Approvals(SessionStores.approvals(store), ApprovalSettings.from(config));
+      AuditLog audit = SessionStores.audit(store);
+      TurnRecovery recovery = new TurnRecovery(store, events, approvals.store());
+      List<TurnRecovery.SuspendedTurn> suspended = recovery.recover(store.runningTurns());
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
-      Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config));
-      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config));
-      return new ServerContext(config, settings, store, events, turns, extensions);
+      Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config), audit);
+      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), ApprovalGate.factory(approvals));
+      for (TurnRecovery.SuspendedTurn s : suspended) {
+        if (!turns.resume(s)) recovery.interrupt(s.turn());
+      }
+      return new ServerContext(config, settings, store, events, turns, extensions, approvals, audit);
     } catch (RuntimeException e) {
       store.close();
       throw e;

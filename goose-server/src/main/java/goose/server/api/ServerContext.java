@@ -1,6 +1,8 @@
 package goose.server.api;
 
 import goose.agent.TurnService;
+import goose.approval.Approvals;
+import goose.approval.AuditLog;
 import goose.config.Config;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
@@ -18,7 +20,9 @@ public record ServerContext(
     SessionStore sessions,
     EventLog events,
     TurnService turns,
-    ExtensionManager extensions) {
+    ExtensionManager extensions,
+    Approvals approvals,
+    AuditLog audit) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -26,5 +30,7 @@ public record ServerContext(
     Objects.requireNonNull(events);
     Objects.requireNonNull(turns);
     Objects.requireNonNull(extensions);
+    Objects.requireNonNull(approvals);
+    Objects.requireNonNull(audit);
   }
 }
