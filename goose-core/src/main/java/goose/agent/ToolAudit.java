@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ToolAudit {
   private static final Logger log = LoggerFactory.getLogger("goose.audit");
+  /** Longest string argument kept (redacted) in the audit and the log line. */
+  static final int MAX_TEXT = 2000;
 
   private final AuditLog store;
 
@@ -26,7 +28,7 @@ final class ToolAudit {
   }
 
   void record(ToolContext context, Content.ToolRequest request, ToolDecision decision, Content.ToolResponse response, long durationMs) {
-    JsonNode arguments = Redactor.redact(request.arguments());
+    JsonNode arguments = Redactor.redact(request.arguments(), MAX_TEXT);
     String outcome = response.isError() ? "error" : "success";
     log.info("tool call user={} session={} call={} tool={} decision={} outcome={} duration_ms={} arguments={}",
         context.userId(), context.sessionId(), request.id(), request.name(), decision.wire(), outcome, durationMs, arguments);

@@ -41,17 +41,30 @@ public final class Redactor {
 
   /** A redacted copy; the input is not changed. */
   public static JsonNode redact(JsonNode node) {
+    return redact(node, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A redacted copy whose strings are cut to {@code maxText} characters (a file written by a tool need
+   * not be copied whole into the audit and the log); the cut is marked with the original length.
+   */
+  public static JsonNode redact(JsonNode node, int maxText) {
     if (node == null) return Json.object();
     return switch (node) {
-      case ObjectNode object -> redactObject(object);
+      case ObjectNode object -> redactObject(object, maxText);
       case ArrayNode array -> {
         ArrayNode copy = Json.MAPPER.createArrayNode();
-        array.forEach(item -> copy.add(redact(item)));
+        array.forEach(item -> copy.add(redact(item, maxText)));
         yield copy;
       }
-      case TextNode text -> TextNode.valueOf(redactText(text.asText()));
+      case TextNode text -> TextNode.valueOf(cut(redactText(text.asText()), maxText));
       default -> node.deepCopy();
     };
+  }
+
+  private static String cut(String text, int maxText) {
+    if (text.length() <= maxText) return text;
+    return text.substring(0, maxText) + "... (" + text.length() + " characters)";
   }
 
   /** The text with every credential-looking part masked. */
@@ -72,13 +85,13 @@ public final class Redactor {
     return SECRET_KEY.matcher(key).matches();
   }
 
-  private static ObjectNode redactObject(ObjectNode object) {
+  private static ObjectNode redactObject(ObjectNode object, int maxText) {
     ObjectNode copy = Json.object();
     for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       JsonNode value = field.getValue();
       boolean hide = isSecretKey(field.getKey()) && !value.isNull() && !value.isBoolean() && !value.isContainerNode();
-      copy.set(field.getKey(), hide ? TextNode.valueOf(MASK) : redact(value));
+      copy.set(field.getKey(), hide ? TextNode.valueOf(MASK) : redact(value, maxText));
     }
     return copy;
   }

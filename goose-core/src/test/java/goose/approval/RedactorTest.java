@@ -50,4 +50,11 @@ class RedactorTest {
     Redactor.redact(secret);
     assertThat(secret.get("token").asText()).isEqualTo("x");
   }
+
+  @Test
+  void longStringsAreCutWithTheirLengthWhenALimitIsGiven() {
+    JsonNode out = Redactor.redact(Json.object().put("file_text", "x".repeat(5000)).put("short", "ok"), 100);
+    assertThat(out.get("file_text").asText()).hasSizeLessThan(200).startsWith("x".repeat(100)).endsWith("(5000 characters)");
+    assertThat(out.get("short").asText()).isEqualTo("ok");
+  }
 }
