@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
-    subcommands = {ServerCommand.class, ConfigureCommand.class, OpenApiCommand.class},
+    subcommands = {ServerCommand.class, ConfigureCommand.class, OpenApiCommand.class, McpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
       "",
       "Configuration: environment variable > config.yaml > default; see 'goose configure --help'."
     })
-public final class GooseCommand implements Runnable {
+public final class GooseCommand implements java.util.concurrent.Callable<Integer> {
   private final CliEnvironment environment;
   private Config config;
 
@@ -49,9 +49,15 @@ public final class GooseCommand implements Runnable {
     return config;
   }
 
-  /** {@code goose} alone: show what it can do. */
+  /** {@code goose} alone: show what it can do (on stderr, since no command ran). */
   @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command");
+  public Integer call() {
+    return usage(spec);
+  }
+
+  /** Prints the usage of a command that needs a subcommand and returns the usage exit code. */
+  public static int usage(CommandSpec spec) {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
   }
 }

@@ -45,7 +45,7 @@ class CommandLineTest {
   @Test
   void everyCommandAnswersHelpWithItsUsageAndExitZero() {
     List<List<String>> paths = allCommandPaths();
-    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("configure", "list"),
+    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("mcp"), List.of("configure", "list"),
         List.of("configure", "get"), List.of("configure", "set"));
 
     for (List<String> path : paths) {
@@ -92,9 +92,22 @@ class CommandLineTest {
   }
 
   @Test
-  void noCommandAtAllIsAUsageError() {
-    assertThat(cli().run().exitCode()).isEqualTo(2);
-    assertThat(cli().run("configure").exitCode()).isEqualTo(2);
+  void noCommandAtAllShowsTheUsageAndIsAUsageError() {
+    CliRun.Result bare = cli().run();
+    assertThat(bare.exitCode()).isEqualTo(2);
+    assertThat(bare.err()).startsWith("Usage: goose").contains("configure");
+
+    CliRun.Result configure = cli().run("configure");
+    assertThat(configure.exitCode()).isEqualTo(2);
+    assertThat(configure.err()).startsWith("Usage: goose configure").contains("list").contains("set");
+  }
+
+  @Test
+  void unknownBuiltinExtensionIsAUsageError() {
+    CliRun.Result result = cli().run("mcp", "browser");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("'browser'").contains("developer, memory, todo");
   }
 
   @Test

@@ -147,6 +147,16 @@ class ExtensionFailureTest {
     assertThat(r.text()).contains("/nonexistent/server");
     assertThat(manager.get("ghost").status()).isEqualTo(ExtensionStatus.FAILED);
     assertThat(manager.tools(TestServers.context(home, null))).isEmpty();
+    manager.addOrUpdate(Json.object().put("name", "ghost2").put("type", "stdio").put("cmd", "no-such-mcp-server-xyz"));
+    assertThat(call("ghost2__x").text()).contains("not found on PATH");
+  }
+
+  @Test
+  void aServerThatExitsAtOnceReportsItsExitCodeAndStderr() {
+    manager.addOrUpdate(Json.object().put("name", "quitter").put("type", "stdio").put("cmd", "node")
+        .set("args", Json.MAPPER.valueToTree(List.of("-e", "console.error('missing API token'); process.exit(2)"))));
+    Content.ToolResponse r = call("quitter__x");
+    assertThat(r.text()).contains("exit code 2").contains("missing API token");
   }
 
   @Test

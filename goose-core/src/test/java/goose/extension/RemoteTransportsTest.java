@@ -114,6 +114,44 @@ class RemoteTransportsTest {
   }
 
   @Test
+  void aRemoteServerDyingMidCallFailsTheCallWithoutWaitingForTheTimeoutAndIsReconnectedLater() throws Exception {
+    int port = TestServers.freePort();
+    Process server = serve("streamableHttp", port);
+    try {
+      ObjectNode node = remote("flaky", "streamable_http", "http://127.0.0.1:" + port + "/mcp").put("timeout", 600);
+      manager.addOrUpdate(node);
+      assertThat(manager.tools("flaky")).isNotEmpty();
+      Thread.ofVirtual().start(() -> {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        ProcessTree.terminate(server, Duration.ofSeconds(1));
+      });
+      long started = System.nanoTime();
+      Content.ToolResponse r = manager.call(TestServers.context(home, null),
+          TestServers.request("flaky__trigger-long-running-operation", "{\"duration\":300,\"steps\":300}"));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+      assertThat(r.isError()).isTrue();
+      assertThat(r.text()).contains("cannot be reached");
+      assertThat(manager.get("flaky").status()).isEqualTo(ExtensionStatus.FAILED);
+
+      Process again = serve("streamableHttp", port);
+      try {
+        Thread.sleep(300); // past the back-off
+        Content.ToolResponse echo = manager.call(TestServers.context(home, null), TestServers.request("flaky__echo", "{\"message\":\"back\"}"));
+        assertThat(echo.text()).isEqualTo("Echo: back");
+        assertThat(manager.get("flaky").status()).isEqualTo(ExtensionStatus.RUNNING);
+      } finally {
+        ProcessTree.terminate(again, Duration.ofSeconds(1));
+      }
+    } finally {
+      ProcessTree.terminate(server, Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
   void anUnreachableServerIsAFailedExtensionNotAnException() {
     manager.addOrUpdate(remote("gone", "streamable_http", "http://127.0.0.1:" + TestServers.freePort() + "/mcp"));
     assertThat(manager.tools("gone")).isEmpty();

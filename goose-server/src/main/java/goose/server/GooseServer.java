@@ -1,12 +1,14 @@
 package goose.server;
 
 import goose.config.Config;
+import goose.config.ConfigException;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.logging.LogSetup;
 import goose.server.openapi.OpenApiDocument;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -56,8 +58,20 @@ public final class GooseServer implements AutoCloseable {
 
   private static GooseServer start(ServerContext context) {
     Javalin app = HttpApp.create(context, ServerRoutes.router());
-    app.start();
+    try {
+      app.start();
+    } catch (JavalinBindException e) {
+      ServerSettings s = context.settings();
+      throw new ConfigException("cannot listen on " + s.host() + ":" + s.port() + " (" + rootMessage(e)
+          + "); set GOOSE_HOST / GOOSE_PORT to a free address");
+    }
     return new GooseServer(app, context);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   public int port() {

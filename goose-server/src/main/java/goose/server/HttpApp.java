@@ -42,6 +42,7 @@ final class HttpApp {
       cfg.routes.before(ctx -> {
         ctx.attribute(STARTED_AT, System.nanoTime());
         RequestIds.begin(ctx);
+        ctx.header("X-Content-Type-Options", "nosniff");
       });
       cfg.routes.after(ctx -> {
         Long started = ctx.attribute(STARTED_AT);

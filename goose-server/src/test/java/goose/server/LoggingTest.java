@@ -76,6 +76,19 @@ class LoggingTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_PORT");
   }
 
+  @Test
+  void aTakenPortStopsTheStartWithAOneLineError(@TempDir Path other) {
+    try (TestServer first = TestServer.start(root)) {
+      String port = String.valueOf(first.server.port());
+      assertThatThrownBy(() -> TestServer.start(other, Map.of("GOOSE_PORT", port)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("cannot listen on 127.0.0.1:" + port)
+          .hasMessageContaining("GOOSE_PORT")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+      assertThat(first.client.get("/status").status()).isEqualTo(200);
+    }
+  }
+
   private List<String> logLines() throws IOException {
     try (Stream<Path> files = Files.list(root.resolve("state/logs"))) {
       Path newest = files.sorted().reduce((a, b) -> b).orElseThrow();

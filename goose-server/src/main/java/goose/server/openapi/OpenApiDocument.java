@@ -32,7 +32,6 @@ public final class OpenApiDocument {
         .put("version", version)
         .put("description", "REST API of goosed, the goose agent server for the JVM. JSON is snake_case; "
             + "every error is {\"error\": {\"code\", \"message\"}}.");
-    doc.put("jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema");
     ObjectNode paths = doc.putObject("paths");
     for (Operation op : operations) {
       ObjectNode item = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
