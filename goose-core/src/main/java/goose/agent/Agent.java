@@ -19,6 +19,7 @@ import goose.tool.Toolbox;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +66,14 @@ public final class Agent {
 
   /**
    * Continues a turn that a server stop suspended while tool calls waited for their approval: the calls
-   * of the stored conversation that have no response are decided through {@link ToolGate#resume} (their
-   * stored approvals are awaited; any other is answered "interrupted", never run twice), their results
-   * go to the model, and the loop goes on as usual.
+   * of the stored conversation that have no response are decided, those in {@code awaitedCallIds} through
+   * {@link ToolGate#resume} (their stored approvals), any other answered "interrupted" (it may have run
+   * halfway: never twice); their results go to the model, and the loop goes on as usual.
    */
   public Outcome resume(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
-      TurnControl control) {
-    return loop(session, userId, provider, emitter, gate, control, Conversations.danglingToolRequests(store.conversation(session.id())));
+      TurnControl control, Set<String> awaitedCallIds) {
+    ToolGate resuming = new ResumingGate(gate, awaitedCallIds);
+    return loop(session, userId, provider, emitter, resuming, control, Conversations.danglingToolRequests(store.conversation(session.id())));
   }
 
   private Outcome loop(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,

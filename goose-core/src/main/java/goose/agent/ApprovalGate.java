@@ -60,19 +60,37 @@ public final class ApprovalGate implements ToolGate {
       case APPROVE -> {}
     }
     if (approvals.store().isAlwaysAllowed(user, request.name())) return ToolDecision.ALWAYS_ALLOWED;
-    PendingApproval pending = approvals.open(sessionId, request.id(), user, request.name(), request.arguments());
-    emitter.emit(new TurnEvent.ToolApprovalRequired(request.id(), request.name(), request.arguments()));
-    return await(pending);
+    return whileAwaiting(() -> {
+      PendingApproval pending = approvals.open(sessionId, request.id(), user, request.name(), request.arguments());
+      emitter.emit(new TurnEvent.ToolApprovalRequired(request.id(), request.name(), request.arguments()));
+      return await(pending);
+    });
   }
 
+  /** An answer may already have arrived between the restart and this call: then it is simply taken. */
   @Override
   public ToolDecision resume(Content.ToolRequest request) {
-    Optional<PendingApproval> stored = approvals.store().get(sessionId, request.id()).filter(PendingApproval::isOpen);
-    return stored.map(this::await).orElse(ToolDecision.CANCELLED);
+    return whileAwaiting(() -> {
+      Optional<PendingApproval> stored = approvals.store().get(sessionId, request.id());
+      if (stored.isEmpty()) return ToolDecision.CANCELLED;
+      return stored.get().decision().map(ApprovalDecision::toolDecision).orElseGet(() -> await(stored.get()));
+    });
+  }
+
+  /**
+   * Runs {@code asking} as a wait the turn's control knows of, so that a server stop suspends the turn
+   * instead of cancelling it; when the stop came first (and cancelled the turn), nothing is asked or stored.
+   */
+  private ToolDecision whileAwaiting(java.util.function.Supplier<ToolDecision> asking) {
+    if (!control.beginAwaiting()) throw new TurnSuspendedException();
+    try {
+      return asking.get();
+    } finally {
+      control.endAwaiting();
+    }
   }
 
   private ToolDecision await(PendingApproval pending) {
-    if (!control.beginAwaiting()) throw new TurnSuspendedException();
     try {
       Optional<ApprovalDecision> decision = approvals.await(pending, control::isStopping);
       return decision.map(ApprovalDecision::toolDecision).orElseThrow(TurnSuspendedException::new);
@@ -81,8 +99,6 @@ public final class ApprovalGate implements ToolGate {
       approvals.cancel(pending);
       Thread.currentThread().interrupt();
       return ToolDecision.CANCELLED;
-    } finally {
-      control.endAwaiting();
     }
   }
 }

@@ -26,9 +26,9 @@ public interface ToolGate {
   ToolDecision check(Content.ToolRequest request, Optional<ToolSpec> spec);
 
   /**
-   * Decides a call of a turn resumed after a restart, whose approval was asked before the stop: waits
-   * for that stored approval. A call that was not waiting for one (it may have run halfway) is never
-   * run again: {@link ToolDecision#CANCELLED}.
+   * Decides a call of a turn resumed after a restart, whose approval was asked before the stop: the
+   * stored approval's decision, waiting for it while it is open. Without a stored approval the call is
+   * never run: {@link ToolDecision#CANCELLED}.
    */
   default ToolDecision resume(Content.ToolRequest request) {
     return ToolDecision.CANCELLED;

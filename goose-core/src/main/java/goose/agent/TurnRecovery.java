@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +51,15 @@ public final class TurnRecovery {
     this.approvals = approvals;
   }
 
-  /** A turn that was waiting for an approval of {@code owner}, to resume with {@link TurnService#resume}. */
-  public record SuspendedTurn(Turn turn, String owner) {}
+  /**
+   * A turn that was waiting for approvals of {@code owner} (for the calls {@code awaitedCallIds}), to
+   * resume with {@link TurnService#resume}.
+   */
+  public record SuspendedTurn(Turn turn, String owner, Set<String> awaitedCallIds) {
+    public SuspendedTurn {
+      awaitedCallIds = Set.copyOf(awaitedCallIds);
+    }
+  }
 
   /**
    * Recovers the given turns (at start-up: all turns still marked running): closes the ones that cannot
@@ -59,10 +68,11 @@ public final class TurnRecovery {
   public List<SuspendedTurn> recover(List<Turn> turns) {
     List<SuspendedTurn> suspended = new ArrayList<>();
     for (Turn turn : turns) {
-      Optional<String> waitingFor = approvals.flatMap(a -> a.openIn(turn.sessionId()).stream().findFirst()).map(PendingApproval::user);
-      if (waitingFor.isPresent()) {
+      List<PendingApproval> open = approvals.map(a -> a.openIn(turn.sessionId())).orElse(List.of());
+      if (!open.isEmpty()) {
         log.info("turn {} of session {} waits for a tool approval; resuming it", turn.id(), turn.sessionId());
-        suspended.add(new SuspendedTurn(turn, waitingFor.get()));
+        Set<String> calls = open.stream().map(PendingApproval::callId).collect(Collectors.toSet());
+        suspended.add(new SuspendedTurn(turn, open.getFirst().user(), calls));
       } else {
         interrupt(turn);
       }

@@ -108,11 +108,12 @@ public final class TurnService implements AutoCloseable {
     }
     RunningTurn turn = new RunningTurn(stored.id(), new TurnControl());
     if (running.putIfAbsent(stored.sessionId(), turn) != null) return false;
-    Thread.ofVirtual().name("turn-" + stored.id()).start(() -> run(session.get(), suspended.owner(), provider, turn, agent::resume));
+    Thread.ofVirtual().name("turn-" + stored.id()).start(() -> run(session.get(), suspended.owner(), provider, turn,
+        (s, owner, p, emitter, gate, control) -> agent.resume(s, owner, p, emitter, gate, control, suspended.awaitedCallIds())));
     return true;
   }
 
-  /** {@link Agent#run} or {@link Agent#resume}. */
+  /** {@link Agent#run}, or {@link Agent#resume} of a suspended turn. */
   @FunctionalInterface
   private interface Loop {
     Agent.Outcome run(Session session, String owner, Provider provider, TurnEmitter emitter, ToolGate gate, TurnControl control);

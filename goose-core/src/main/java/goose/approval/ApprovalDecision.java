@@ -26,7 +26,7 @@ public enum ApprovalDecision {
     return Optional.empty();
   }
 
-  static ApprovalDecision fromWire(String stored) {
+  public static ApprovalDecision fromWire(String stored) {
     return valueOf(stored.toUpperCase(Locale.ROOT));
   }
 

@@ -84,6 +84,6 @@ final class JdbcApprovalStore implements ApprovalStore {
     return new PendingApproval(rs.getString("session_id"), rs.getString("call_id"), rs.getString("user_name"),
         rs.getString("tool"), (ObjectNode) Json.parse(rs.getString("arguments")), instant(rs.getLong("created_at")),
         instant(rs.getLong("expires_at")),
-        Optional.ofNullable(decision).map(d -> ApprovalDecision.valueOf(d.toUpperCase(java.util.Locale.ROOT))));
+        Optional.ofNullable(decision).map(ApprovalDecision::fromWire));
   }
 }

@@ -324,6 +324,65 @@ class ApprovalGateTest {
     assertThat(lastToolResponse(store.conversation(session.id())).text()).isEqualTo("ran calc__add");
   }
 
+  /** Stops {@code first} while its turn waits, recovers with a fresh Approvals, returns the suspended turn. */
+  TurnRecovery.SuspendedTurn stopAndRecover(TurnService first, Approvals after) {
+    first.shutdown(Duration.ofSeconds(5));
+    List<TurnRecovery.SuspendedTurn> suspended = new TurnRecovery(store, events, after.store()).recover(store.runningTurns());
+    assertThat(suspended).hasSize(1);
+    return suspended.getFirst();
+  }
+
+  @Test
+  void anAnswerThatArrivesBeforeTheResumedTurnWaitsIsTaken() throws Exception {
+    mode(ApprovalMode.APPROVE);
+    scriptToolThenText("calc__add", "call_1");
+    TurnService first = service(approvals(Duration.ofSeconds(60)));
+    long firstSeq;
+    try (Follower f = start(first, "add")) {
+      f.until(TurnEvent.ToolApprovalRequired.class);
+      firstSeq = f.sub.lastDelivered();
+    }
+    Approvals after = approvals(Duration.ofSeconds(60));
+    TurnRecovery.SuspendedTurn suspended = stopAndRecover(first, after);
+    assertThat(after.answer("alice", session.id(), "call_1", ApprovalDecision.DENY)).isEqualTo(Approvals.Answer.ANSWERED);
+    assertThat(service(after).resume(suspended)).isTrue();
+    try (Follower f = new Follower(firstSeq)) {
+      assertThat(f.until(TurnEvent.ToolResult.class).status()).isEqualTo("error");
+      f.until(TurnEvent.MessageComplete.class);
+    }
+    assertThat(ran).isEmpty();
+    assertThat(lastToolResponse(store.conversation(session.id())).text()).contains("denied by the user");
+  }
+
+  @Test
+  void aResumedTurnNeverRunsAgainACallThatWasNotWaitingForItsApproval() throws Exception {
+    mode(ApprovalMode.SMART_APPROVE);
+    provider.reply(new ProviderEvent.ToolCall("p1", "calc__peek", args("{}")), new ProviderEvent.ToolCall("a1", "calc__add", args("{}")),
+            new ProviderEvent.Stop(StopReason.TOOL_USE))
+        .reply(new ProviderEvent.TextDelta("ok"), new ProviderEvent.Stop(StopReason.END_TURN));
+    TurnService first = service(approvals(Duration.ofSeconds(60)));
+    long firstSeq;
+    try (Follower f = start(first, "go")) {
+      f.until(TurnEvent.ToolApprovalRequired.class);
+      while (f.seen.stream().noneMatch(TurnEvent.ToolResult.class::isInstance)) f.until(TurnEvent.ToolResult.class);
+      firstSeq = f.sub.lastDelivered();
+    }
+    Approvals after = approvals(Duration.ofSeconds(60));
+    TurnRecovery.SuspendedTurn suspended = stopAndRecover(first, after);
+    assertThat(suspended.awaitedCallIds()).containsExactly("a1");
+    assertThat(service(after).resume(suspended)).isTrue();
+    try (Follower f = new Follower(firstSeq)) {
+      after.answer("alice", session.id(), "a1", ApprovalDecision.ALLOW_ONCE);
+      f.until(TurnEvent.MessageComplete.class);
+    }
+    assertThat(ran).containsExactly("calc__peek", "calc__add");
+    List<Content.ToolResponse> sent = provider.requests.get(1).messages().getLast().content().stream()
+        .map(Content.ToolResponse.class::cast).toList();
+    assertThat(sent).extracting(Content.ToolResponse::id).containsExactly("p1", "a1");
+    assertThat(sent.get(0).text()).contains("interrupted");
+    assertThat(sent.get(1).text()).isEqualTo("ran calc__add");
+  }
+
   @Test
   void recoveryWithoutAnOpenApprovalClosesTheTurnAsBefore() throws Exception {
     store.startTurn(session.id(), "turn-crashed", Optional.empty(), 1);
