@@ -61,7 +61,9 @@ public final class ApprovalRoutes implements RouteGroup {
         .orElseThrow(() -> ApiException.badField("decision", "must be allow_once, always_allow or deny"));
     Session session = SessionRoutes.find(ctx, server);
     String callId = CALL_ID.read(ctx);
-    if (callId.isEmpty() || callId.length() > MAX_CALL_ID) throw notFound(callId);
+    if (callId.isEmpty() || callId.length() > MAX_CALL_ID || callId.chars().anyMatch(Character::isISOControl)) {
+      throw notFound(callId); // no stored call has such an id: answered like any unknown one, never reaching the store
+    }
     String user = RequestUser.of(ctx).name();
     switch (server.approvals().answer(user, session.id(), callId, decision)) {
       case ANSWERED -> {}
