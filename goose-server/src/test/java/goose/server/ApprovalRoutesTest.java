@@ -97,7 +97,7 @@ class ApprovalRoutesTest {
       assertThat(open).singleElement().satisfies(a -> assertThat(a.get("id").asText()).isEqualTo("call_1"));
       assertThat(answer("call_1", "maybe").error(400, "invalid_field")).contains("decision");
       assertThat(answer("call_9", "allow_once").error(404, "not_found")).contains("call_9");
-      answer("call%00x", "allow_once").error(404, "not_found");
+      answer("call%01x", "allow_once").error(404, "not_found");
       answer("x".repeat(300), "allow_once").error(404, "not_found");
       goosed.client.post("/sessions/01890000-0000-7000-8000-000000000000/tool-approvals/call_1", "{\"decision\":\"allow_once\"}")
           .error(404, "not_found");
