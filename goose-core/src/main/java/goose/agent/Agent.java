@@ -1,5 +1,6 @@
 package goose.agent;
 
+import goose.approval.AuditLog;
 import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.Role;
@@ -18,6 +19,7 @@ import goose.tool.Toolbox;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +40,20 @@ public final class Agent {
   private final SystemPrompt systemPrompt;
   private final AgentOptions options;
   private final Compactor compactor;
+  private final ToolAudit audit;
 
-  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options) {
+  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, AuditLog audit) {
     this.store = store;
     this.toolbox = toolbox;
     this.systemPrompt = systemPrompt;
     this.options = options;
     this.compactor = new Compactor(store);
+    this.audit = new ToolAudit(audit);
+  }
+
+  /** An agent whose tool calls are audited in the log only. */
+  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options) {
+    this(store, toolbox, systemPrompt, options, AuditLog.NONE);
   }
 
   /**
@@ -52,6 +61,23 @@ public final class Agent {
    */
   public Outcome run(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
       TurnControl control) {
+    return loop(session, userId, provider, emitter, gate, control, List.of());
+  }
+
+  /**
+   * Continues a turn that a server stop suspended while tool calls waited for their approval: the calls
+   * of the stored conversation that have no response are decided, those in {@code awaitedCallIds} through
+   * {@link ToolGate#resume} (their stored approvals), any other answered "interrupted" (it may have run
+   * halfway: never twice); their results go to the model, and the loop goes on as usual.
+   */
+  public Outcome resume(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
+      TurnControl control, Set<String> awaitedCallIds) {
+    ToolGate resuming = new ResumingGate(gate, awaitedCallIds);
+    return loop(session, userId, provider, emitter, resuming, control, Conversations.danglingToolRequests(store.conversation(session.id())));
+  }
+
+  private Outcome loop(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
+      TurnControl control, List<Content.ToolRequest> resumed) {
     control.bindCurrentThread();
     TokenUsage turnUsage = TokenUsage.ZERO;
     ToolContext toolContext = new ToolContext(userId, session.id(), session.workingDir(),
@@ -61,10 +87,14 @@ public final class Agent {
     boolean compactedForError = false;
     int calls = 0;
     try {
+      if (!resumed.isEmpty()) {
+        List<ToolSpec> offered = gate.offer(toolbox.tools(toolContext));
+        view = appendResults(session.id(), view, executor(emitter, control).resumeAll(toolContext, resumed, offered, gate));
+      }
       while (true) {
         if (calls >= options.maxTurns()) return complete(emitter, "max_turns", turnUsage);
         if (control.isCancelled()) throw new TurnCancelledException();
-        List<ToolSpec> tools = toolbox.tools(toolContext);
+        List<ToolSpec> tools = gate.offer(toolbox.tools(toolContext));
         view = maybeCompact(session.id(), provider, system, view);
         ResponseReader reader = new ResponseReader(Ids.newId(), emitter);
         calls++;
@@ -99,11 +129,11 @@ public final class Agent {
         List<Content.ToolRequest> requests = reply.toolRequests();
         if (requests.isEmpty()) return complete(emitter, "end_turn", turnUsage);
 
-        List<Content.ToolResponse> responses = new ToolExecutor(toolbox, emitter, control).runAll(toolContext, requests, gate);
-        Message results = toolResults(responses);
-        store.appendMessage(session.id(), results);
-        view = append(view, results);
+        view = appendResults(session.id(), view, executor(emitter, control).runAll(toolContext, requests, tools, gate));
       }
+    } catch (TurnSuspendedException e) {
+      log.info("turn of session {} suspended while a tool call waits for its approval; the next start resumes it", session.id());
+      return new Outcome(StopCause.SUSPENDED, turnUsage);
     } catch (TurnCancelledException e) {
       return complete(emitter, "cancelled", turnUsage);
     } catch (ProviderException e) {
@@ -129,12 +159,16 @@ public final class Agent {
     }
   }
 
-  /** Why a turn ended, as sent in {@code message_complete}. */
+  /**
+   * Why a turn ended, as sent in {@code message_complete}; {@code SUSPENDED} means it did not end: the
+   * server stopped while it waited for an approval, and the next start resumes it.
+   */
   public enum StopCause {
     END_TURN,
     MAX_TURNS,
     CANCELLED,
-    ERROR;
+    ERROR,
+    SUSPENDED;
 
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -160,6 +194,16 @@ public final class Agent {
     if (!reader.hasContent()) return;
     Message partial = reader.partial();
     if (!partial.content().isEmpty()) store.appendMessage(sessionId, partial);
+  }
+
+  private ToolExecutor executor(TurnEmitter emitter, TurnControl control) {
+    return new ToolExecutor(toolbox, emitter, control, audit);
+  }
+
+  private List<Message> appendResults(String sessionId, List<Message> view, List<Content.ToolResponse> responses) {
+    Message results = toolResults(responses);
+    store.appendMessage(sessionId, results);
+    return append(view, results);
   }
 
   private static Message toolResults(List<Content.ToolResponse> responses) {

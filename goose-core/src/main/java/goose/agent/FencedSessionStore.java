@@ -78,6 +78,11 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
+  public Optional<Session> setMode(String owner, String id, Optional<goose.approval.ApprovalMode> mode) {
+    return store.setMode(owner, id, mode);
+  }
+
+  @Override
   public boolean delete(String owner, String id) {
     return store.delete(owner, id);
   }

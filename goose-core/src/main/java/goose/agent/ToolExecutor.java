@@ -1,46 +1,79 @@
 package goose.agent;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import goose.approval.ToolDecision;
 import goose.conversation.Content;
 import goose.event.TurnEvent;
 import goose.json.Json;
 import goose.tool.ToolContext;
+import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Runs the tool calls of one model response concurrently, each on its own virtual thread, and returns
- * their responses in request order. Each call is announced ({@code tool_call}) before it starts and
- * reported ({@code tool_result}) as soon as it ends. A cancelled turn answers the calls that did not
- * finish with an "interrupted" error, so the conversation never holds a request without a response.
+ * their responses in request order. Each call is announced ({@code tool_call}) before it starts, passes
+ * the turn's {@link ToolGate} (which may wait for the user), runs or is refused, is reported
+ * ({@code tool_result}) as soon as it ends, and is audited. A cancelled turn answers the calls that did
+ * not finish with an "interrupted" error, so the conversation never holds a request without a response.
  */
 final class ToolExecutor {
-  static final String INTERRUPTED = "The tool call was interrupted before it finished.";
+  static final String INTERRUPTED = ToolDecision.CANCELLED.refusal();
 
   private final Toolbox toolbox;
   private final TurnEmitter emitter;
   private final TurnControl control;
-  private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ToolAudit audit;
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-  ToolExecutor(Toolbox toolbox, TurnEmitter emitter, TurnControl control) {
+  ToolExecutor(Toolbox toolbox, TurnEmitter emitter, TurnControl control, ToolAudit audit) {
     this.toolbox = toolbox;
     this.emitter = emitter;
     this.control = control;
+    this.audit = audit;
   }
 
-  /** Returns one response per request, in order; throws {@link TurnCancelledException} after answering all when interrupted. */
-  List<Content.ToolResponse> runAll(ToolContext context, List<Content.ToolRequest> requests, ToolGate gate) {
+  /** How the calls of one batch are decided. */
+  interface Decider {
+    ToolDecision decide(Content.ToolRequest request, Optional<ToolSpec> spec);
+  }
+
+  /** A fresh batch from the model: announced, then each call decided by {@code gate}. */
+  List<Content.ToolResponse> runAll(ToolContext context, List<Content.ToolRequest> requests, List<ToolSpec> offered, ToolGate gate) {
+    return runAll(context, requests, offered, gate::check, true);
+  }
+
+  /** The dangling calls of a resumed turn (already announced before the stop), decided by {@link ToolGate#resume}. */
+  List<Content.ToolResponse> resumeAll(ToolContext context, List<Content.ToolRequest> requests, List<ToolSpec> offered, ToolGate gate) {
+    return runAll(context, requests, offered, (request, spec) -> gate.resume(request), false);
+  }
+
+  /**
+   * Returns one response per request, in order; throws {@link TurnCancelledException} after answering
+   * all when interrupted, and {@link TurnSuspendedException} (answering none) when the server stops
+   * while a call waits for its approval.
+   */
+  private List<Content.ToolResponse> runAll(ToolContext context, List<Content.ToolRequest> requests, List<ToolSpec> offered,
+      Decider decider, boolean announce) {
+    Map<String, ToolSpec> specs = offered.stream().collect(Collectors.toMap(ToolSpec::name, Function.identity(), (a, b) -> a));
     List<Future<Content.ToolResponse>> futures = new ArrayList<>();
     boolean cancelled = false;
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Content.ToolRequest request : requests) {
-        emitter.emit(new TurnEvent.ToolCall(request.id(), request.name(), request.arguments(), "running"));
-        futures.add(executor.submit(() -> runOne(context, request, gate)));
+        if (announce) emitter.emit(new TurnEvent.ToolCall(request.id(), request.name(), request.arguments(), "running"));
+        Optional<ToolSpec> spec = Optional.ofNullable(specs.get(request.name()));
+        futures.add(executor.submit(() -> runOne(context, request, spec, decider)));
       }
       List<Content.ToolResponse> responses = new ArrayList<>();
       control.enterWait(); // a cancel interrupts the waits below
@@ -56,6 +89,10 @@ final class ToolExecutor {
             executor.shutdownNow();
             response = interrupted(request, futures.get(i));
           } catch (ExecutionException e) {
+            if (e.getCause() instanceof TurnSuspendedException suspended) {
+              executor.shutdownNow();
+              throw suspended;
+            }
             response = Content.ToolResponse.error(request.id(), "Tool failed: " + e.getCause().getMessage());
             report(request, response);
           }
@@ -69,10 +106,15 @@ final class ToolExecutor {
     }
   }
 
-  private Content.ToolResponse runOne(ToolContext context, Content.ToolRequest request, ToolGate gate) {
-    Content.ToolResponse response =
-        gate.check(request).orElseGet(() -> toolbox.call(context, request));
+  private Content.ToolResponse runOne(ToolContext context, Content.ToolRequest request, Optional<ToolSpec> spec, Decider decider) {
+    ToolDecision decision = decider.decide(request, spec);
+    long started = System.nanoTime();
+    Content.ToolResponse response = decision.runs()
+        ? toolbox.call(context, request)
+        : Content.ToolResponse.error(request.id(), decision.refusal());
+    long durationMs = decision.runs() ? (System.nanoTime() - started) / 1_000_000 : 0;
     report(request, response);
+    audit.record(context, request, decision, response, durationMs);
     return response;
   }
 

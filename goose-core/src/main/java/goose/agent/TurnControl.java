@@ -9,10 +9,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * may be interrupted (opening a provider stream, waiting for tool calls), interrupts it. The thread is
  * never interrupted outside such a wait, and a pending interrupt is cleared when the wait ends: an
  * interrupt that hit database I/O would close the connection's socket (PostgreSQL) and lose the write.
+ *
+ * <p>A server stop is different from a cancel: a turn that waits for a tool approval is not cancelled
+ * but suspended (left running in the store, its approval open) so that the next start resumes it; any
+ * other turn is cancelled.
  */
 public final class TurnControl {
   private final ReentrantLock lock = new ReentrantLock();
   private volatile boolean cancelled;
+  private volatile boolean stopping;
+  private int awaiting; // guarded by this
   private volatile Thread thread;
   private volatile ProviderStream stream;
   private boolean waiting; // guarded by lock
@@ -53,8 +59,34 @@ public final class TurnControl {
     }
   }
 
+  /** True once cancelled, or once the server stops (a suspended turn never gets here). */
   public boolean isCancelled() {
-    return cancelled;
+    return cancelled || stopping;
+  }
+
+  public boolean isStopping() {
+    return stopping;
+  }
+
+  /**
+   * The server stops: a turn waiting for an approval is left to suspend itself; any other is cancelled.
+   * A call that starts waiting afterwards suspends at once; a turn whose wait ended with an answer
+   * stops at its next step ({@link #isCancelled()} holds while stopping).
+   */
+  public synchronized void stop() {
+    stopping = true;
+    if (awaiting == 0) cancel();
+  }
+
+  /** A call of this turn starts waiting for its approval; false when the server is stopping (suspend instead). */
+  synchronized boolean beginAwaiting() {
+    if (stopping) return false;
+    awaiting++;
+    return true;
+  }
+
+  synchronized void endAwaiting() {
+    awaiting--;
   }
 
   public void cancel() {

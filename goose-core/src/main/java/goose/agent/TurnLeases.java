@@ -154,7 +154,7 @@ public final class TurnLeases implements AutoCloseable {
       }
       if (s.takeOver(turn.id(), new TurnLease(instanceId, Instant.now().plus(lease)), Instant.now())) {
         log.warn("turn {} of session {}: its instance stopped renewing the lease; closing it here", turn.id(), turn.sessionId());
-        r.recover(List.of(turn));
+        r.interrupt(turn); // a turn that waited for an approval is not resumed across instances (yet): closed like the rest
       }
     }
   }

@@ -1,5 +1,7 @@
 package goose.agent;
 
+import goose.approval.ApprovalStore;
+import goose.approval.PendingApproval;
 import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.Role;
@@ -11,16 +13,20 @@ import goose.session.SessionStore;
 import goose.session.Turn;
 import goose.session.TurnStatus;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes the turns a crash left running so that their sessions are consistent and usable again: every
- * tool request without a response gets an "interrupted" error response, the event log gets an
- * {@code error} and a final {@code message_complete}, and the turn is marked interrupted.
+ * Deals with the turns a previous process left running. A turn that was waiting for a tool approval
+ * (its session has an open approval) is handed back to be resumed: the approval stays answerable and
+ * the turn continues once it is answered. Every other turn is closed so that its session is consistent
+ * and usable again: each tool request without a response gets an "interrupted" error response, the
+ * event log gets an {@code error} and a final {@code message_complete}, and the turn is marked interrupted.
  */
 public final class TurnRecovery {
   private static final Logger log = LoggerFactory.getLogger(TurnRecovery.class);
@@ -28,42 +34,73 @@ public final class TurnRecovery {
 
   private final SessionStore store;
   private final EventLog events;
+  private final Optional<ApprovalStore> approvals;
 
+  public TurnRecovery(SessionStore store, EventLog events, ApprovalStore approvals) {
+    this(store, events, Optional.of(approvals));
+  }
+
+  /** Recovery without tool approvals: every turn left running is closed as interrupted. */
   public TurnRecovery(SessionStore store, EventLog events) {
+    this(store, events, Optional.empty());
+  }
+
+  private TurnRecovery(SessionStore store, EventLog events, Optional<ApprovalStore> approvals) {
     this.store = store;
     this.events = events;
+    this.approvals = approvals;
   }
 
   /**
-   * Recovers the given turns (at start-up: all turns still marked running; on a shared store: a turn
-   * this instance took over after its lease lapsed); returns how many. The turn is marked interrupted
-   * after the repair and before the final {@code message_complete}, as a turn that ends normally is, so
-   * a new turn cannot interleave with the repair and a client that sees the end can start the next one.
+   * A turn that was waiting for approvals of {@code owner} (for the calls {@code awaitedCallIds}), to
+   * resume with {@link TurnService#resume}.
    */
-  public int recover(List<Turn> turns) {
-    for (Turn turn : turns) {
-      log.warn("turn {} of session {} was interrupted by a server stop; closing it", turn.id(), turn.sessionId());
-      answerDanglingToolRequests(turn.sessionId());
-      events.append(turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
-      store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
-      events.append(turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
+  public record SuspendedTurn(Turn turn, String owner, Set<String> awaitedCallIds) {
+    public SuspendedTurn {
+      awaitedCallIds = Set.copyOf(awaitedCallIds);
     }
-    return turns.size();
+  }
+
+  /**
+   * Recovers the given turns (at start-up: all turns still marked running): closes the ones that cannot
+   * resume, returns the ones that can.
+   */
+  public List<SuspendedTurn> recover(List<Turn> turns) {
+    List<SuspendedTurn> suspended = new ArrayList<>();
+    for (Turn turn : turns) {
+      List<PendingApproval> open = approvals.map(a -> a.openIn(turn.sessionId())).orElse(List.of());
+      if (!open.isEmpty()) {
+        log.info("turn {} of session {} waits for a tool approval; resuming it", turn.id(), turn.sessionId());
+        Set<String> calls = open.stream().map(PendingApproval::callId).collect(Collectors.toSet());
+        suspended.add(new SuspendedTurn(turn, open.getFirst().user(), calls));
+      } else {
+        interrupt(turn);
+      }
+    }
+    return suspended;
+  }
+
+  /**
+   * Closes one turn left running (by a stop, or by an instance whose lease lapsed) as interrupted. The
+   * turn is marked interrupted after the repair and before the final {@code message_complete}, as a turn
+   * that ends normally is, so a new turn cannot interleave with the repair and a client that sees the end
+   * can start the next one.
+   */
+  public void interrupt(Turn turn) {
+    log.warn("turn {} of session {} was interrupted by a server stop; closing it", turn.id(), turn.sessionId());
+    answerDanglingToolRequests(turn.sessionId());
+    events.append(turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
+    store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
+    events.append(turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
   }
 
   private void answerDanglingToolRequests(String sessionId) {
-    List<Message> conversation = store.conversation(sessionId);
-    Set<String> answered = new HashSet<>();
-    for (Message m : conversation) {
-      for (Content c : m.content()) if (c instanceof Content.ToolResponse r) answered.add(r.id());
-    }
-    List<Content> missing = conversation.stream()
-        .flatMap(m -> m.toolRequests().stream())
-        .filter(r -> !answered.contains(r.id()))
+    List<Content> missing = Conversations.danglingToolRequests(store.conversation(sessionId)).stream()
         .<Content>map(r -> Content.ToolResponse.error(r.id(), ToolExecutor.INTERRUPTED))
         .toList();
     if (!missing.isEmpty()) {
       store.appendMessage(sessionId, new Message(Ids.newId(), Role.USER, Instant.now(), missing, true, true, true, TokenUsage.ZERO));
     }
+    approvals.ifPresent(a -> a.openIn(sessionId).forEach(p -> a.decide(sessionId, p.callId(), goose.approval.ApprovalDecision.CANCELLED)));
   }
 }

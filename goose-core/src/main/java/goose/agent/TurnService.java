@@ -35,6 +35,7 @@ public final class TurnService implements AutoCloseable {
   private final EventLog events;
   private final Agent agent;
   private final Supplier<Provider> providers;
+  private final ToolGates gates;
   private final TurnLeases leases;
   private final ClusterSignals signals;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
@@ -42,23 +43,30 @@ public final class TurnService implements AutoCloseable {
   /** Starts of one owner are serialized (check the limit, then take the slot); striped so the set stays bounded. */
   private final Object[] ownerLocks = new Object[64];
 
-  /** A service alone on its store (SQLite): no leases, no per-user limit, cancels act here only. */
+  /** A service alone on its store (SQLite): tools run without asking, no per-user limit, cancels act here only. */
   public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
-    this(store, events, agent, providers, Integer.MAX_VALUE, TurnLeases.none(), ClusterSignals.IN_PROCESS);
+    this(store, events, agent, providers, ToolGates.ALLOW_ALL, Integer.MAX_VALUE, TurnLeases.none(), ClusterSignals.IN_PROCESS);
+  }
+
+  /** A service alone on its store whose turns follow {@code gates} (approval modes). */
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, ToolGates gates) {
+    this(store, events, agent, providers, gates, Integer.MAX_VALUE, TurnLeases.none(), ClusterSignals.IN_PROCESS);
   }
 
   /**
    * @param providers gives the configured provider, or throws when none is configured
+   * @param gates builds each turn's tool policy (approval mode)
    * @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link TurnLimitException}
    * @param leases the leases of this instance's turns on a shared store (give the agent {@code leases.fence(store)})
    * @param signals how a cancel reaches the instance running a turn
    */
-  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, int maxRunningPerOwner,
-      TurnLeases leases, ClusterSignals signals) {
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, ToolGates gates,
+      int maxRunningPerOwner, TurnLeases leases, ClusterSignals signals) {
     this.store = store;
     this.events = events;
     this.agent = agent;
     this.providers = providers;
+    this.gates = gates;
     this.maxRunningPerOwner = maxRunningPerOwner;
     for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new Object();
     this.leases = leases;
@@ -73,7 +81,7 @@ public final class TurnService implements AutoCloseable {
    * {@link SessionNotFoundException}, {@link TurnConflictException}, or whatever the provider supplier
    * throws when no provider is configured — all before anything is stored.
    */
-  public StartedTurn start(String owner, String sessionId, List<Content> content, Optional<String> requestId, ToolGate gate) {
+  public StartedTurn start(String owner, String sessionId, List<Content> content, Optional<String> requestId) {
     Session session = store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
     if (requestId.isPresent()) {
       Optional<Turn> seen = store.turnByRequestId(sessionId, requestId.get());
@@ -103,11 +111,40 @@ public final class TurnService implements AutoCloseable {
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
     }
-    Thread.ofVirtual().name("turn-" + turnId).start(() -> run(session, owner, provider, turn, gate));
+    Thread.ofVirtual().name("turn-" + turnId).start(() -> run(session, owner, provider, turn, agent::run));
     return new StartedTurn(sessionId, turnId, firstSeq, false);
   }
 
-  private void run(Session session, String owner, Provider provider, RunningTurn turn, ToolGate gate) {
+  /**
+   * Resumes a turn a server stop suspended while it waited for a tool approval ({@link TurnRecovery});
+   * its events go on in the session's log. False when it cannot (session gone, no provider configured):
+   * the caller then closes it as interrupted.
+   */
+  public boolean resume(TurnRecovery.SuspendedTurn suspended) {
+    Turn stored = suspended.turn();
+    Optional<Session> session = store.get(suspended.owner(), stored.sessionId());
+    if (session.isEmpty()) return false;
+    Provider provider;
+    try {
+      provider = providers.get();
+    } catch (RuntimeException e) {
+      log.warn("cannot resume turn {} of session {}: {}", stored.id(), stored.sessionId(), e.getMessage());
+      return false;
+    }
+    RunningTurn turn = new RunningTurn(stored.id(), suspended.owner(), new TurnControl());
+    if (running.putIfAbsent(stored.sessionId(), turn) != null) return false;
+    Thread.ofVirtual().name("turn-" + stored.id()).start(() -> run(session.get(), suspended.owner(), provider, turn,
+        (s, owner, p, emitter, gate, control) -> agent.resume(s, owner, p, emitter, gate, control, suspended.awaitedCallIds())));
+    return true;
+  }
+
+  /** {@link Agent#run}, or {@link Agent#resume} of a suspended turn. */
+  @FunctionalInterface
+  private interface Loop {
+    Agent.Outcome run(Session session, String owner, Provider provider, TurnEmitter emitter, ToolGate gate, TurnControl control);
+  }
+
+  private void run(Session session, String owner, Provider provider, RunningTurn turn, Loop loop) {
     TurnEmitter toLog = event -> {
       leases.checkHolds(session.id()); // fencing: a turn taken over elsewhere writes nothing more
       events.append(session.id(), turn.id(), event);
@@ -115,7 +152,8 @@ public final class TurnService implements AutoCloseable {
     Agent.Outcome outcome;
     try (EventWriter emitter = new EventWriter(toLog, turn.id())) {
       try {
-        outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
+        ToolGate gate = gates.open(session, owner, emitter, turn.control());
+        outcome = loop.run(session, owner, provider, emitter, gate, turn.control());
       } catch (LeaseLostException e) {
         outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
       } catch (RuntimeException e) {
@@ -123,6 +161,10 @@ public final class TurnService implements AutoCloseable {
         outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
       }
       emitter.flush();
+      if (outcome.cause() == Agent.StopCause.SUSPENDED) {
+        running.remove(session.id(), turn); // still running in the store: the next start resumes it
+        return;
+      }
       if (!leases.holds(session.id())) {
         log.warn("turn {} of session {} stopped without recording its end: it lost its lease", turn.id(), session.id());
         running.remove(session.id(), turn);
@@ -134,6 +176,7 @@ public final class TurnService implements AutoCloseable {
           case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
           case CANCELLED -> TurnStatus.CANCELLED;
           case ERROR -> TurnStatus.FAILED;
+          case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
         });
       } finally {
         running.remove(session.id(), turn);
@@ -183,9 +226,12 @@ public final class TurnService implements AutoCloseable {
     return (int) running.values().stream().filter(t -> t.owner().equals(owner)).count();
   }
 
-  /** Cancels every running turn and waits up to {@code grace} for them to record their end. */
+  /**
+   * Stops every running turn and waits up to {@code grace} for them to record their end: turns waiting
+   * for a tool approval are suspended (the next start resumes them), the others cancelled.
+   */
   public void shutdown(Duration grace) {
-    running.values().forEach(t -> t.control().cancel());
+    running.values().forEach(t -> t.control().stop());
     long deadline = System.nanoTime() + grace.toNanos();
     while (!running.isEmpty() && System.nanoTime() < deadline) {
       try {

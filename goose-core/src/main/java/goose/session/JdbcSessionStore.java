@@ -6,6 +6,7 @@ import static goose.session.StoreRows.SESSION_COLUMNS;
 import static goose.session.StoreRows.TURN_COLUMNS;
 import static goose.session.StoreRows.nanos;
 
+import goose.approval.ApprovalMode;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
 import goose.event.EventCodec;
@@ -87,6 +88,13 @@ final class JdbcSessionStore implements SessionStore {
         "UPDATE sessions SET name = ?, name_folded = ?, updated_at = ? WHERE id = ? AND owner = ?"
             + " RETURNING " + SESSION_COLUMNS,
         StoreRows::session, name, StoreRows.fold(name), nanos(Instant.now()), id, owner));
+  }
+
+  @Override
+  public Optional<Session> setMode(String owner, String id, Optional<ApprovalMode> mode) {
+    return write(c -> Sql.first(c,
+        "UPDATE sessions SET mode = ?, updated_at = ? WHERE id = ? AND owner = ? RETURNING " + SESSION_COLUMNS,
+        StoreRows::session, mode.map(ApprovalMode::wire).orElse(null), nanos(Instant.now()), id, owner));
   }
 
   @Override
@@ -287,26 +295,19 @@ final class JdbcSessionStore implements SessionStore {
     db.close();
   }
 
+  /** The database under this store, for the stores that share it ({@link SessionStores#approvals}). */
+  SqlDatabase database() {
+    return db;
+  }
+
   // --- plumbing -------------------------------------------------------------------------------------
 
   private <T> T read(SqlDatabase.Work<T> work) {
-    try {
-      return db.read(work);
-    } catch (SQLException e) {
-      throw failed(e);
-    }
+    return Stores.read(db, work);
   }
 
   private <T> T write(SqlDatabase.Work<T> work) {
-    try {
-      return db.write(work);
-    } catch (SQLException e) {
-      throw failed(e);
-    }
-  }
-
-  private static StoreException failed(SQLException e) {
-    return new StoreException("session store: " + e.getMessage(), e);
+    return Stores.write(db, work);
   }
 
   /** Runs an {@code UPDATE ... RETURNING counter} on one session row; no row means no such session. */

@@ -1,13 +1,16 @@
 package goose.session;
 
+import goose.approval.ApprovalMode;
 import goose.conversation.TokenUsage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A session's metadata, as stored. Counters are kept on the row (not recomputed for a list).
- * {@code owner} is the user the session belongs to; every lookup is scoped by it.
+ * {@code owner} is the user the session belongs to; every lookup is scoped by it. {@code mode} is the
+ * session's own tool approval mode; empty follows the server's {@code GOOSE_MODE}.
  */
 public record Session(
     String id,
@@ -18,7 +21,8 @@ public record Session(
     Instant updatedAt,
     long messageCount,
     TokenUsage lastUsage,
-    TokenUsage totalUsage) {
+    TokenUsage totalUsage,
+    Optional<ApprovalMode> mode) {
   public Session {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(owner, "owner");
@@ -28,5 +32,12 @@ public record Session(
     Objects.requireNonNull(updatedAt, "updated_at");
     lastUsage = lastUsage == null ? TokenUsage.ZERO : lastUsage;
     totalUsage = totalUsage == null ? TokenUsage.ZERO : totalUsage;
+    mode = mode == null ? Optional.empty() : mode;
+  }
+
+  /** A session that follows the server's approval mode. */
+  public Session(String id, String owner, String name, Path workingDir, Instant createdAt, Instant updatedAt,
+      long messageCount, TokenUsage lastUsage, TokenUsage totalUsage) {
+    this(id, owner, name, workingDir, createdAt, updatedAt, messageCount, lastUsage, totalUsage, Optional.empty());
   }
 }

@@ -1,5 +1,6 @@
 package goose.session;
 
+import goose.approval.ApprovalMode;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
 import goose.event.StoredEvent;
@@ -28,6 +29,9 @@ public interface SessionStore extends AutoCloseable {
 
   /** Renames; empty when there is no such session for this owner. */
   Optional<Session> rename(String owner, String id, String name);
+
+  /** Sets the session's approval mode (empty: follow the server's); empty when there is no such session for this owner. */
+  Optional<Session> setMode(String owner, String id, Optional<ApprovalMode> mode);
 
   /** Deletes the session with its messages and events; false when there was none. */
   boolean delete(String owner, String id);

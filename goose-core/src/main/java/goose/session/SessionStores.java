@@ -102,6 +102,21 @@ public final class SessionStores {
     return start(new HikariDataSource(hikari), SqlDialect.POSTGRESQL);
   }
 
+  /** The tool approvals kept in the same database as {@code store} (which this class must have opened). */
+  public static goose.approval.ApprovalStore approvals(SessionStore store) {
+    return new JdbcApprovalStore(database(store));
+  }
+
+  /** The tool-call audit kept in the same database as {@code store} (which this class must have opened). */
+  public static goose.approval.AuditLog audit(SessionStore store) {
+    return new JdbcAuditLog(database(store));
+  }
+
+  private static SqlDatabase database(SessionStore store) {
+    if (store instanceof JdbcSessionStore jdbc) return jdbc.database();
+    throw new IllegalArgumentException("not a store opened by SessionStores: " + store.getClass().getName());
+  }
+
   /** Opens a PostgreSQL store from a URL in either accepted form (for tools and tests). */
   public static SessionStore openPostgres(String url) {
     return openPostgres(PostgresUrl.parse(url), DEFAULT_POSTGRES_POOL);

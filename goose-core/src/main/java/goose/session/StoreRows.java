@@ -2,6 +2,7 @@ package goose.session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import goose.approval.ApprovalMode;
 import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.Role;
@@ -21,7 +22,7 @@ import java.util.Optional;
 final class StoreRows {
   static final String SESSION_COLUMNS =
       "id, owner, name, working_dir, created_at, updated_at, message_count,"
-          + " last_input_tokens, last_output_tokens, total_input_tokens, total_output_tokens";
+          + " last_input_tokens, last_output_tokens, total_input_tokens, total_output_tokens, mode";
   static final String MESSAGE_COLUMNS =
       "id, role, created_at, content, user_visible, agent_visible, interrupted, input_tokens, output_tokens";
   static final String EVENT_COLUMNS = "seq, turn_id, created_at, name, data";
@@ -60,7 +61,8 @@ final class StoreRows {
         instant(rs.getLong("updated_at")),
         rs.getLong("message_count"),
         new TokenUsage(rs.getLong("last_input_tokens"), rs.getLong("last_output_tokens")),
-        new TokenUsage(rs.getLong("total_input_tokens"), rs.getLong("total_output_tokens")));
+        new TokenUsage(rs.getLong("total_input_tokens"), rs.getLong("total_output_tokens")),
+        Optional.ofNullable(rs.getString("mode")).flatMap(ApprovalMode::parse));
   }
 
   static Message message(ResultSet rs) throws SQLException {

@@ -1,6 +1,8 @@
 package goose.server;
 
 import goose.server.api.ApiRouter;
+import goose.server.approval.ApprovalRoutes;
+import goose.server.audit.AuditRoutes;
 import goose.server.api.RouteGroup;
 import goose.server.openapi.DocsRoutes;
 import goose.server.session.SessionRoutes;
@@ -18,7 +20,8 @@ final class ServerRoutes {
   private ServerRoutes() {}
 
   static List<RouteGroup> groups() {
-    return List.of(new StatusRoutes(), new SessionRoutes(), new SessionTransferRoutes(), new TurnRoutes(), new ExtensionRoutes(), new DocsRoutes());
+    return List.of(new StatusRoutes(), new SessionRoutes(), new SessionTransferRoutes(), new TurnRoutes(), new ApprovalRoutes(),
+        new ExtensionRoutes(), new AuditRoutes(), new DocsRoutes());
   }
 
   static ApiRouter router() {

@@ -2,6 +2,10 @@ package goose.server;
 
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
+import goose.agent.ApprovalGate;
+import goose.approval.ApprovalSettings;
+import goose.approval.Approvals;
+import goose.approval.AuditLog;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnRecovery;
@@ -22,6 +26,7 @@ import goose.session.SessionStores;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,9 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires the core services of one server: store -> event log -> extensions -> agent -> turn service, and
  * takes them down in the reverse order. On a single-process store (SQLite) turns a previous process left
- * running are closed here, before the first request; on a shared store (PostgreSQL) the turn leases'
- * heartbeat closes turns whose instance died, and LISTEN/NOTIFY signals carry events and cancels between
- * instances.
+ * running are closed here, before the first request, except those that were waiting for a tool approval:
+ * those resume. On a shared store (PostgreSQL) the turn leases' heartbeat closes turns whose instance
+ * died, and LISTEN/NOTIFY signals carry events and cancels between instances.
  */
 final class Services {
   private static final Logger log = LoggerFactory.getLogger(Services.class);
@@ -61,21 +66,27 @@ final class Services {
       String instanceId = instanceId(config);
       signals = SessionStores.openSignals(config, instanceId);
       EventLog events = new EventLog(store, signals);
-      TurnRecovery recovery = new TurnRecovery(store, events);
+      Approvals approvals = new Approvals(SessionStores.approvals(store), ApprovalSettings.from(config));
+      AuditLog audit = SessionStores.audit(store);
+      TurnRecovery recovery = new TurnRecovery(store, events, approvals.store());
       TurnLeases leases;
+      List<TurnRecovery.SuspendedTurn> suspended = List.of();
       if (store.shared()) {
         // Other instances may be running turns right now: only turns whose lease lapsed are closed, by the heartbeat.
         leases = TurnLeases.shared(store, instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
         log.info("instance {} on a shared store: turn leases of {}", instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
       } else {
         leases = TurnLeases.none();
-        int recovered = recovery.recover(store.runningTurns());
-        if (recovered > 0) log.warn("closed {} turn(s) left running by a previous stop", recovered);
+        suspended = recovery.recover(store.runningTurns());
       }
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
-      Agent agent = new Agent(leases.fence(store), extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config));
-      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), Security.maxTurnsPerUser(config),
-          leases, signals);
+      Agent agent = new Agent(leases.fence(store), extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config),
+          audit);
+      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), ApprovalGate.factory(approvals),
+          Security.maxTurnsPerUser(config), leases, signals);
+      for (TurnRecovery.SuspendedTurn s : suspended) {
+        if (!turns.resume(s)) recovery.interrupt(s.turn());
+      }
       signals.listen(new ClusterSignals.Listener() {
         @Override
         public void eventAppended(String sessionId, long seq) {
@@ -93,7 +104,7 @@ final class Services {
         }
       });
       leases.start(recovery);
-      return new ServerContext(config, settings, store, events, turns, extensions, security);
+      return new ServerContext(config, settings, store, events, turns, extensions, security, approvals, audit);
     } catch (RuntimeException e) {
       signals.close();
       store.close();

@@ -229,6 +229,7 @@ class AuthMatrixTest {
       case "updateSession" -> "{\"name\":\"renamed\"}";
       case "sendMessage" -> "{\"content\":\"hi\"}";
       case "putExtension" -> "{\"name\":\"todo\",\"type\":\"builtin\"}";
+      case "answerToolApproval" -> "{\"decision\":\"deny\"}";
       default -> "{}";
     };
     String[] headers = creds.get(who);

@@ -72,7 +72,7 @@ class OpenApiTest {
   void theResponseCheckRejectsWhatTheSpecDoesNotAllow() {
     String session = "{\"id\":\"x\",\"name\":\"n\",\"working_dir\":\"/\",\"created_at\":\"2026-01-01T00:00:00Z\","
         + "\"updated_at\":\"2026-01-01T00:00:00Z\",\"message_count\":0,"
-        + "\"last_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"total_usage\":{\"input_tokens\":0,\"output_tokens\":0}}";
+        + "\"last_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"total_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"mode\":\"auto\"}";
     Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json"));
     SpecCheck.check("POST", "/sessions", new ApiClient.Response(201, json, session));
     assertThatThrownBy(() -> SpecCheck.check("POST", "/sessions", new ApiClient.Response(201, json, session.replace("\"message_count\":0", "\"message_count\":\"0\""))))

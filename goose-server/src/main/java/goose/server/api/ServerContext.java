@@ -1,6 +1,8 @@
 package goose.server.api;
 
 import goose.agent.TurnService;
+import goose.approval.Approvals;
+import goose.approval.AuditLog;
 import goose.config.Config;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
@@ -20,7 +22,9 @@ public record ServerContext(
     EventLog events,
     TurnService turns,
     ExtensionManager extensions,
-    Security security) {
+    Security security,
+    Approvals approvals,
+    AuditLog audit) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -29,5 +33,7 @@ public record ServerContext(
     Objects.requireNonNull(turns);
     Objects.requireNonNull(extensions);
     Objects.requireNonNull(security);
+    Objects.requireNonNull(approvals);
+    Objects.requireNonNull(audit);
   }
 }

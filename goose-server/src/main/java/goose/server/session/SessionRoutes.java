@@ -1,5 +1,6 @@
 package goose.server.session;
 
+import goose.approval.ApprovalMode;
 import goose.conversation.Message;
 import goose.ids.Ids;
 import goose.server.api.ApiRouter;
@@ -64,7 +65,7 @@ public final class SessionRoutes implements RouteGroup {
         .handle(this::messages);
     api.patch("/sessions/{id}", "updateSession")
         .tag("sessions")
-        .summary("Rename a session")
+        .summary("Rename a session or set its tool approval mode")
         .param(ID)
         .body(UpdateSessionRequest.class)
         .response(200, "The updated session", SessionView.class)
@@ -89,7 +90,7 @@ public final class SessionRoutes implements RouteGroup {
     server.security().workspaces().check(user, cwd, "cwd");
     NewSession draft = new NewSession(user, name, cwd);
     Session session = server.sessions().create(draft);
-    ctx.status(201).header("Location", "/sessions/" + session.id()).json(SessionView.of(session));
+    ctx.status(201).header("Location", "/sessions/" + session.id()).json(SessionView.of(session, defaultMode(server)));
   }
 
   private void list(Context ctx, ServerContext server) {
@@ -100,12 +101,12 @@ public final class SessionRoutes implements RouteGroup {
     } catch (InvalidCursorException e) {
       throw ApiException.badParameter("cursor", "is not a cursor this server produced");
     }
-    ctx.json(new SessionList(page.items().stream().map(SessionView::of).toList(), page.nextCursor()));
+    ctx.json(new SessionList(page.items().stream().map(s -> SessionView.of(s, defaultMode(server))).toList(), page.nextCursor()));
   }
 
   private void get(Context ctx, ServerContext server) {
     Session session = find(ctx, server);
-    ctx.json(SessionDetail.of(session, MessageView.of(server.sessions().conversation(session.id()))));
+    ctx.json(SessionDetail.of(session, defaultMode(server), MessageView.of(server.sessions().conversation(session.id()))));
   }
 
   private void messages(Context ctx, ServerContext server) {
@@ -129,12 +130,25 @@ public final class SessionRoutes implements RouteGroup {
 
   private void update(Context ctx, ServerContext server) {
     UpdateSessionRequest body = RequestBody.of(ctx, UpdateSessionRequest.class);
+    Optional<ApprovalMode> mode = body.mode().map(SessionRoutes::checkMode);
+    Optional<String> name = body.name().map(n -> SessionNames.check(n, "name"));
     Session found = find(ctx, server);
-    Session updated = body.name()
-        .map(n -> server.sessions().rename(found.owner(), found.id(), SessionNames.check(n, "name"))
-            .orElseThrow(() -> notFound(found.id())))
-        .orElse(found);
-    ctx.json(SessionView.of(updated));
+    Session updated = found;
+    if (name.isPresent()) {
+      updated = server.sessions().rename(found.owner(), found.id(), name.get()).orElseThrow(() -> notFound(found.id()));
+    }
+    if (mode.isPresent()) {
+      updated = server.sessions().setMode(found.owner(), found.id(), mode).orElseThrow(() -> notFound(found.id()));
+    }
+    ctx.json(SessionView.of(updated, defaultMode(server)));
+  }
+
+  private static ApprovalMode checkMode(String mode) {
+    return ApprovalMode.parse(mode).orElseThrow(() -> ApiException.badField("mode", "must be " + ApprovalMode.choices()));
+  }
+
+  static ApprovalMode defaultMode(ServerContext server) {
+    return server.approvals().settings().defaultMode();
   }
 
   private void delete(Context ctx, ServerContext server) {

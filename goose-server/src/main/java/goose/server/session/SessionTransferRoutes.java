@@ -68,6 +68,6 @@ public final class SessionTransferRoutes implements RouteGroup {
         ? WorkingDirs.check(cwd.get(), "cwd")
         : WorkingDirs.check(doc.session().workingDir() == null ? "" : doc.session().workingDir(), "session.working_dir");
     Session created = SessionTransfer.importAs(server.sessions(), RequestUser.of(ctx).name(), dir, doc);
-    ctx.status(201).header("Location", "/sessions/" + created.id()).json(SessionView.of(created));
+    ctx.status(201).header("Location", "/sessions/" + created.id()).json(SessionView.of(created, SessionRoutes.defaultMode(server)));
   }
 }

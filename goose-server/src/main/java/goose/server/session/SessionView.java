@@ -1,5 +1,6 @@
 package goose.server.session;
 
+import goose.approval.ApprovalMode;
 import goose.conversation.TokenUsage;
 import goose.server.http.Doc;
 import goose.session.Session;
@@ -14,10 +15,11 @@ public record SessionView(
     Instant updatedAt,
     @Doc("Messages in the conversation") long messageCount,
     @Doc("Tokens of the last provider call") TokenUsage lastUsage,
-    @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage) {
+    @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage,
+    @Doc("Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE") String mode) {
 
-  static SessionView of(Session s) {
+  static SessionView of(Session s, ApprovalMode defaultMode) {
     return new SessionView(s.id(), s.name(), s.workingDir().toString(), s.createdAt(), s.updatedAt(),
-        s.messageCount(), s.lastUsage(), s.totalUsage());
+        s.messageCount(), s.lastUsage(), s.totalUsage(), s.mode().orElse(defaultMode).wire());
   }
 }

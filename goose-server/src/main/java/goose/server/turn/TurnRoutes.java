@@ -1,6 +1,5 @@
 package goose.server.turn;
 
-import goose.agent.ToolGate;
 import goose.agent.TurnService;
 import goose.conversation.Content;
 import goose.event.EventLog;
@@ -83,7 +82,7 @@ public final class TurnRoutes implements RouteGroup {
     List<Content> content = UserContent.parse(body.content());
     Optional<String> requestId = body.requestId().map(TurnRoutes::checkRequestId);
     String user = RequestUser.of(ctx).name();
-    TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId, ToolGate.ALLOW_ALL);
+    TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
     if (!acceptsEventStream(ctx.header("Accept"))) {
       String url = "/sessions/" + session.id() + "/events?after=" + (turn.firstSeq() - 1);
       ctx.status(202).json(new TurnAccepted(session.id(), turn.turnId(), turn.firstSeq(), turn.reattached(), url));

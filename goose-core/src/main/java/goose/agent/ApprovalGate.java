@@ -1,0 +1,104 @@
+package goose.agent;
+
+import goose.approval.ApprovalDecision;
+import goose.approval.ApprovalMode;
+import goose.approval.Approvals;
+import goose.approval.PendingApproval;
+import goose.approval.ToolDecision;
+import goose.conversation.Content;
+import goose.event.TurnEvent;
+import goose.tool.ToolSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The approval policy of one turn, from the session's mode (else {@code GOOSE_MODE}): {@code auto} runs
+ * everything, {@code chat} offers no tools, {@code smart_approve} runs read-only tools, and otherwise
+ * a tool this user always allows runs, and any other call is asked for: stored as a pending approval,
+ * announced with {@code tool_approval_required}, and waited for until answered, expired or cancelled.
+ */
+public final class ApprovalGate implements ToolGate {
+  private final ApprovalMode mode;
+  private final String sessionId;
+  private final String user;
+  private final Approvals approvals;
+  private final TurnEmitter emitter;
+  private final TurnControl control;
+
+  ApprovalGate(ApprovalMode mode, String sessionId, String user, Approvals approvals, TurnEmitter emitter, TurnControl control) {
+    this.mode = mode;
+    this.sessionId = sessionId;
+    this.user = user;
+    this.approvals = approvals;
+    this.emitter = emitter;
+    this.control = control;
+  }
+
+  /** Gates for every turn, each built from its session's mode. */
+  public static ToolGates factory(Approvals approvals) {
+    return (session, user, emitter, control) -> new ApprovalGate(
+        session.mode().orElse(approvals.settings().defaultMode()), session.id(), user, approvals, emitter, control);
+  }
+
+  @Override
+  public List<ToolSpec> offer(List<ToolSpec> tools) {
+    return mode == ApprovalMode.CHAT ? List.of() : tools;
+  }
+
+  @Override
+  public ToolDecision check(Content.ToolRequest request, Optional<ToolSpec> spec) {
+    switch (mode) {
+      case AUTO -> {
+        return ToolDecision.AUTO;
+      }
+      case CHAT -> {
+        return ToolDecision.DENIED; // no tool was offered; a model that calls one anyway is refused
+      }
+      case SMART_APPROVE -> {
+        if (spec.map(ToolSpec::readOnly).orElse(false)) return ToolDecision.AUTO;
+      }
+      case APPROVE -> {}
+    }
+    if (approvals.store().isAlwaysAllowed(user, request.name())) return ToolDecision.ALWAYS_ALLOWED;
+    return whileAwaiting(() -> {
+      PendingApproval pending = approvals.open(sessionId, request.id(), user, request.name(), request.arguments());
+      emitter.emit(new TurnEvent.ToolApprovalRequired(request.id(), request.name(), request.arguments()));
+      return await(pending);
+    });
+  }
+
+  /** An answer may already have arrived between the restart and this call: then it is simply taken. */
+  @Override
+  public ToolDecision resume(Content.ToolRequest request) {
+    return whileAwaiting(() -> {
+      Optional<PendingApproval> stored = approvals.store().get(sessionId, request.id());
+      if (stored.isEmpty()) return ToolDecision.CANCELLED;
+      return stored.get().decision().map(ApprovalDecision::toolDecision).orElseGet(() -> await(stored.get()));
+    });
+  }
+
+  /**
+   * Runs {@code asking} as a wait the turn's control knows of, so that a server stop suspends the turn
+   * instead of cancelling it; when the stop came first (and cancelled the turn), nothing is asked or stored.
+   */
+  private ToolDecision whileAwaiting(java.util.function.Supplier<ToolDecision> asking) {
+    if (!control.beginAwaiting()) throw new TurnSuspendedException();
+    try {
+      return asking.get();
+    } finally {
+      control.endAwaiting();
+    }
+  }
+
+  private ToolDecision await(PendingApproval pending) {
+    try {
+      Optional<ApprovalDecision> decision = approvals.await(pending, control::isStopping);
+      return decision.map(ApprovalDecision::toolDecision).orElseThrow(TurnSuspendedException::new);
+    } catch (InterruptedException e) {
+      if (control.isStopping()) throw new TurnSuspendedException();
+      approvals.cancel(pending);
+      Thread.currentThread().interrupt();
+      return ToolDecision.CANCELLED;
+    }
+  }
+}

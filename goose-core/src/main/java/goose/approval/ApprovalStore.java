@@ -1,0 +1,30 @@
+package goose.approval;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pending tool approvals and the tools each user always allows. Thread-safe; each call is its own
+ * transaction, so a decision is taken exactly once even when several instances share the database.
+ */
+public interface ApprovalStore {
+
+  /**
+   * Stores a new open approval, replacing a decided one of the same call id (some models reuse call ids);
+   * while one is open, a second for the same session and call id is an {@link IllegalStateException}.
+   */
+  void open(PendingApproval approval);
+
+  Optional<PendingApproval> get(String sessionId, String callId);
+
+  /** Open approvals of a session, oldest first. */
+  List<PendingApproval> openIn(String sessionId);
+
+  /** Records the decision if the approval is still open; false when it was already decided or is unknown. */
+  boolean decide(String sessionId, String callId, ApprovalDecision decision);
+
+  /** Remembers {@code always_allow} of this user for this tool (idempotent). */
+  void alwaysAllow(String user, String tool);
+
+  boolean isAlwaysAllowed(String user, String tool);
+}

@@ -1,0 +1,60 @@
+package goose.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.json.Json;
+import org.junit.jupiter.api.Test;
+
+class RedactorTest {
+
+  static JsonNode redact(String json) {
+    return Redactor.redact(Json.parse(json));
+  }
+
+  @Test
+  void valuesOfSecretLookingKeysAreMaskedAtAnyDepth() {
+    JsonNode out = redact("""
+        {"api_key":"abc","path":"/tmp/x","nested":{"Authorization":"Basic Zm9vOmJhcg==","GITHUB_TOKEN":"t",
+         "db_password":"p","client_secret":"s","count":3},"list":[{"refresh_token":"r","name":"n"}],"apiKey":7}""");
+    assertThat(out.get("api_key").asText()).isEqualTo(Redactor.MASK);
+    assertThat(out.get("apiKey").asText()).isEqualTo(Redactor.MASK);
+    assertThat(out.get("path").asText()).isEqualTo("/tmp/x");
+    assertThat(out.at("/nested/Authorization").asText()).isEqualTo(Redactor.MASK);
+    assertThat(out.at("/nested/GITHUB_TOKEN").asText()).isEqualTo(Redactor.MASK);
+    assertThat(out.at("/nested/db_password").asText()).isEqualTo(Redactor.MASK);
+    assertThat(out.at("/nested/client_secret").asText()).isEqualTo(Redactor.MASK);
+    assertThat(out.at("/nested/count").asInt()).isEqualTo(3);
+    assertThat(out.at("/list/0/refresh_token").asText()).isEqualTo(Redactor.MASK);
+    assertThat(out.at("/list/0/name").asText()).isEqualTo("n");
+  }
+
+  @Test
+  void credentialsInsideFreeTextAreMaskedAndTheRestKept() {
+    String command = "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl'"
+        + " https://api.example.com/v1 && OPENAI_API_KEY=sk-proj-AbCdEf1234567890 ./run --password=hunter22"
+        + " && git clone https://bob:s3cr3tpw@git.example.com/repo.git && echo ghp_abcdefghijklmnopqrstuvwx AKIAABCDEFGHIJKLMNOP";
+    String out = Redactor.redact(Json.object().put("command", command)).get("command").asText();
+    assertThat(out).doesNotContain("eyJhbGciOiJIUzI1NiJ9", "sk-proj-AbCdEf1234567890", "hunter22", "s3cr3tpw",
+        "ghp_abcdefghijklmnopqrstuvwx", "AKIAABCDEFGHIJKLMNOP");
+    assertThat(out).contains("curl -H", "https://api.example.com/v1", "OPENAI_API_KEY=" + Redactor.MASK, "./run",
+        "--password=" + Redactor.MASK, "git.example.com/repo.git", "echo");
+  }
+
+  @Test
+  void ordinaryArgumentsPassUnchangedAndTheInputIsNotModified() {
+    JsonNode in = Json.parse("{\"command\":\"ls -la /home/alice && cat notes.txt\",\"path\":\"src/Main.java\",\"line\":12,\"dry\":true}");
+    JsonNode before = in.deepCopy();
+    assertThat(Redactor.redact(in)).isEqualTo(before);
+    JsonNode secret = Json.parse("{\"token\":\"x\"}");
+    Redactor.redact(secret);
+    assertThat(secret.get("token").asText()).isEqualTo("x");
+  }
+
+  @Test
+  void longStringsAreCutWithTheirLengthWhenALimitIsGiven() {
+    JsonNode out = Redactor.redact(Json.object().put("file_text", "x".repeat(5000)).put("short", "ok"), 100);
+    assertThat(out.get("file_text").asText()).hasSizeLessThan(200).startsWith("x".repeat(100)).endsWith("(5000 characters)");
+    assertThat(out.get("short").asText()).isEqualTo("ok");
+  }
+}
