@@ -7,13 +7,6 @@ import goose.approval.AuditEntry;
 import goose.approval.ToolDecision;
 import goose.ids.Ids;
 import goose.json.Json;
-import goose.server.api.ApiRouter;
-import goose.server.audit.AuditRoutes;
-import goose.server.http.ErrorMapping;
-import goose.server.http.RequestUser;
-import io.javalin.Javalin;
-import io.javalin.json.JavalinJackson;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -68,23 +61,16 @@ class AuditRoutesTest {
 
   @Test
   void aUserWhoIsNotAnAdministratorGets403() throws Exception {
-    // The audit route of this server, behind a filter that makes every request a non-admin's (as an
-    // authenticating filter would for a token without the admin flag).
-    Javalin app = Javalin.create(cfg -> {
-      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-      cfg.routes.before(ctx -> RequestUser.set(ctx, new RequestUser(ctx.header("X-Test-User"), "admin".equals(ctx.header("X-Test-User")))));
-      ErrorMapping.install(cfg);
-      ApiRouter.of(List.of(new AuditRoutes())).install(cfg.routes, goosed.server.context());
-    }).start("127.0.0.1", 0);
-    try {
-      ApiClient client = new ApiClient(URI.create("http://127.0.0.1:" + app.port()));
-      ApiClient.Response denied = client.send("GET", "/audit", java.net.http.HttpRequest.BodyPublishers.noBody(), null, "X-Test-User", "alice");
-      assertThat(denied.error(403, "forbidden")).contains("administrators");
-      assertThat(denied.body()).doesNotContain("call_");
-      ApiClient.Response allowed = client.send("GET", "/audit", java.net.http.HttpRequest.BodyPublishers.noBody(), null, "X-Test-User", "admin");
-      assertThat(calls(allowed.json())).hasSize(5);
-    } finally {
-      app.stop();
-    }
+    // The same data dir behind proxy authentication: alice is a user, root an administrator.
+    goosed.close();
+    goosed = TestServer.start(root, java.util.Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1",
+        "GOOSE_ADMIN_USERS", "root"));
+    ApiClient.Response denied = goosed.client.send("GET", "/audit", java.net.http.HttpRequest.BodyPublishers.noBody(), null,
+        "X-Remote-User", "alice");
+    assertThat(denied.error(403, "forbidden")).isNotBlank();
+    assertThat(denied.body()).doesNotContain("call_");
+    ApiClient.Response allowed = goosed.client.send("GET", "/audit", java.net.http.HttpRequest.BodyPublishers.noBody(), null,
+        "X-Remote-User", "root");
+    assertThat(calls(allowed.json())).hasSize(5);
   }
 }
