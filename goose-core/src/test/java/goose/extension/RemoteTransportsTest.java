@@ -68,6 +68,8 @@ class RemoteTransportsTest {
         TestServers.context(home, (source, kind, payload) -> { if (kind.equals("progress")) progress.add(payload); }),
         TestServers.request("web__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"));
     assertThat(longRun.isError()).isFalse();
+    long deadline = System.nanoTime() + 2_000_000_000L; // notifications may land just after the result
+    while (progress.size() < 3 && System.nanoTime() < deadline) Thread.onSpinWait();
     assertThat(progress).hasSize(3);
     assertThat(manager.get("web").status()).isEqualTo(ExtensionStatus.RUNNING);
   }

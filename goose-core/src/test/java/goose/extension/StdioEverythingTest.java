@@ -80,6 +80,9 @@ class StdioEverythingTest {
         TestServers.request("everything__trigger-long-running-operation", "{\"duration\":1,\"steps\":4}"));
     assertThat(r.isError()).isFalse();
     assertThat(r.text()).contains("Long running operation completed");
+    // The SDK delivers notifications on its own thread: the last one may land just after the result.
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (progress.size() < 4 && System.nanoTime() < deadline) Thread.onSpinWait();
     assertThat(progress).hasSize(4);
     assertThat(progress.get(3).get("progress").asDouble()).isEqualTo(4.0);
     assertThat(progress.get(3).get("total").asDouble()).isEqualTo(4.0);
