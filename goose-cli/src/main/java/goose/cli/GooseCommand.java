@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
-    subcommands = {ServerCommand.class, ConfigureCommand.class, OpenApiCommand.class},
+    subcommands = {ServerCommand.class, ConfigureCommand.class, OpenApiCommand.class, McpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",

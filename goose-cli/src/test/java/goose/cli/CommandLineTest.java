@@ -45,7 +45,7 @@ class CommandLineTest {
   @Test
   void everyCommandAnswersHelpWithItsUsageAndExitZero() {
     List<List<String>> paths = allCommandPaths();
-    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("configure", "list"),
+    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("mcp"), List.of("configure", "list"),
         List.of("configure", "get"), List.of("configure", "set"));
 
     for (List<String> path : paths) {
@@ -95,6 +95,14 @@ class CommandLineTest {
   void noCommandAtAllIsAUsageError() {
     assertThat(cli().run().exitCode()).isEqualTo(2);
     assertThat(cli().run("configure").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void unknownBuiltinExtensionIsAUsageError() {
+    CliRun.Result result = cli().run("mcp", "browser");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("'browser'").contains("developer, memory, todo");
   }
 
   @Test

@@ -16,7 +16,7 @@ final class SettingRules {
           "GOOSE_PORT", v -> SettingValues.parseInt(v, 0, 65_535),
           "API_TIMEOUT", SettingValues::parseSeconds,
           "MAX_RETRIES", v -> SettingValues.parseInt(v, 0, 100),
-          "GOOSE_MAX_BODY_BYTES", v -> SettingValues.parseLong(v, 1, Long.MAX_VALUE),
+          "GOOSE_MAX_BODY_BYTES", v -> SettingValues.parseLong(v, 1, 1L << 31),
           "GOOSE_LOG_FORMAT", v -> SettingValues.parseChoice(v, List.of("text", "json")));
 
   private SettingRules() {}

@@ -1,0 +1,102 @@
+# Shared by bin/goose, bin/goosed and bin/test (sourced, not run): locate the repository, pick a
+# JDK >= 21, and build with Maven when the build output is missing or older than the sources.
+
+GOOSE_MIN_JAVA=21
+
+# The repository root, from this file's own location, so the scripts work from any directory
+# and through symlinks.
+GOOSE_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+GOOSE_JAR="$GOOSE_ROOT/goose-cli/target/goose.jar"
+GOOSE_LIB="$GOOSE_ROOT/goose-cli/target/lib"
+
+goose_die() {
+  echo "goose: $*" >&2
+  exit 1
+}
+
+# Major version of the JDK at $1 (a JAVA_HOME), or nothing if it is not a JDK.
+goose_jdk_major() {
+  local home="$1" version
+  [[ -x "$home/bin/java" && -x "$home/bin/javac" ]] || return 0
+  if [[ -f "$home/release" ]]; then
+    version="$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$home/release")"
+  else
+    version="$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n1)"
+  fi
+  version="${version#1.}" # 1.8 -> 8
+  echo "${version%%[.+-]*}"
+}
+
+# Sets JAVA_HOME to a JDK >= 21: $JAVA_HOME if it is one, else the newest under /usr/lib/jvm.
+goose_find_jdk() {
+  local major best="" best_major=0 dir
+  if [[ -n "${JAVA_HOME:-}" ]]; then
+    major="$(goose_jdk_major "$JAVA_HOME")"
+    if [[ -n "$major" && "$major" -ge "$GOOSE_MIN_JAVA" ]]; then
+      export JAVA_HOME
+      return
+    fi
+  fi
+  for dir in /usr/lib/jvm/*/; do
+    dir="${dir%/}"
+    [[ -L "$dir" ]] && continue # Debian's aliases point at the real directories
+    major="$(goose_jdk_major "$dir")"
+    if [[ -n "$major" && "$major" -gt "$best_major" ]]; then
+      best="$dir"
+      best_major="$major"
+    fi
+  done
+  if [[ -z "$best" || "$best_major" -lt "$GOOSE_MIN_JAVA" ]]; then
+    goose_die "no JDK $GOOSE_MIN_JAVA or newer found (JAVA_HOME='${JAVA_HOME:-}'; newest in /usr/lib/jvm: ${best:-none}).
+Install one, for example: sudo apt-get install openjdk-21-jdk-headless (or Temurin 25),
+or point JAVA_HOME at a JDK $GOOSE_MIN_JAVA+."
+  fi
+  export JAVA_HOME="$best"
+}
+
+# True when goose.jar or its lib/ is missing, or a pom.xml or a main source file is newer than it.
+goose_needs_build() {
+  [[ -f "$GOOSE_JAR" && -d "$GOOSE_LIB" ]] || return 0
+  local newer
+  newer="$(find "$GOOSE_ROOT/pom.xml" "$GOOSE_ROOT"/goose-*/pom.xml "$GOOSE_ROOT"/goose-*/src/main \
+    -newer "$GOOSE_JAR" -print -quit 2>/dev/null)"
+  [[ -n "$newer" ]]
+}
+
+# MAVEN_OPTS for the chosen JDK: Maven's own libraries trip JDK 24+'s sun.misc.Unsafe warnings.
+goose_maven_opts() {
+  local opts="${MAVEN_OPTS:-}"
+  if [[ "$(goose_jdk_major "$JAVA_HOME")" -ge 24 ]]; then
+    opts="$opts --sun-misc-unsafe-memory-access=allow"
+  fi
+  echo "$opts"
+}
+
+# Builds when needed. Maven's output goes to stderr so stdout stays the command's own.
+goose_build_if_needed() {
+  goose_needs_build || return 0
+  command -v mvn >/dev/null || goose_die "Maven is needed to build goose: sudo apt-get install maven"
+  mkdir -p "$GOOSE_ROOT/target"
+  (
+    # One build at a time when several launchers start together.
+    if command -v flock >/dev/null; then
+      exec 9>"$GOOSE_ROOT/target/.build.lock"
+      flock 9
+    fi
+    goose_needs_build || exit 0
+    echo "goose: building (output missing or older than the sources)..." >&2
+    PATH="$JAVA_HOME/bin:$PATH" MAVEN_OPTS="$(goose_maven_opts)" \
+      mvn -B -q -Dstyle.color=never -f "$GOOSE_ROOT/pom.xml" -DskipTests package 1>&2 ||
+      goose_die "build failed (see the Maven output above)"
+    # Maven leaves an up-to-date jar untouched; mark it fresh so the next start does not rebuild.
+    touch "$GOOSE_JAR"
+  ) || exit 1
+}
+
+# Replaces this process with the JVM running goose.cli.Main "$@". JAVA_OPTS is passed through.
+goose_exec() {
+  local -a java_opts=()
+  read -r -a java_opts <<<"${JAVA_OPTS:-}"
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
+    -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
+}
