@@ -38,13 +38,20 @@ public final class Agent {
   private final SystemPrompt systemPrompt;
   private final AgentOptions options;
   private final Compactor compactor;
+  private final TurnObserver observer;
 
   public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options) {
+    this(store, toolbox, systemPrompt, options, TurnObserver.NONE);
+  }
+
+  /** @param observer sees each turn, provider call and event (metrics, traces) */
+  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, TurnObserver observer) {
     this.store = store;
     this.toolbox = toolbox;
     this.systemPrompt = systemPrompt;
     this.options = options;
     this.compactor = new Compactor(store);
+    this.observer = observer;
   }
 
   /**
@@ -52,6 +59,18 @@ public final class Agent {
    */
   public Outcome run(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
       TurnControl control) {
+    ObservedTurn observed = ObservedTurn.start(observer, session.id(), provider.name());
+    Outcome outcome = new Outcome(StopCause.ERROR, TokenUsage.ZERO);
+    try {
+      outcome = loop(session, userId, provider, observed.watching(emitter), gate, control, observed);
+      return outcome;
+    } finally {
+      observed.ended(outcome.cause(), outcome.usage());
+    }
+  }
+
+  private Outcome loop(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
+      TurnControl control, ObservedTurn observed) {
     control.bindCurrentThread();
     TokenUsage turnUsage = TokenUsage.ZERO;
     ToolContext toolContext = new ToolContext(userId, session.id(), session.workingDir(),
@@ -68,10 +87,13 @@ public final class Agent {
         view = maybeCompact(session.id(), provider, system, view);
         ResponseReader reader = new ResponseReader(Ids.newId(), emitter);
         calls++;
+        TurnObserver.ProviderCall call = observed.providerCall();
         try (ProviderStream stream = provider.stream(new ProviderRequest(system, view, tools))) {
           control.streamOpened(stream);
           reader.readAll(stream, control);
+          call.completed(reader.usage());
         } catch (ProviderException e) {
+          call.failed(e);
           if (e.kind() == ProviderException.Kind.CONTEXT_LENGTH_EXCEEDED && !compactedForError && !reader.hasContent()) {
             compactedForError = true;
             List<Message> compacted = compactor.compact(session.id(), provider, view);
@@ -84,6 +106,7 @@ public final class Agent {
           keepPartial(session.id(), reader);
           throw e;
         } catch (RuntimeException e) {
+          call.failed(e);
           keepPartial(session.id(), reader);
           throw e;
         } finally {

@@ -38,7 +38,7 @@ final class ToolExecutor {
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Content.ToolRequest request : requests) {
         emitter.emit(new TurnEvent.ToolCall(request.id(), request.name(), request.arguments(), "running"));
-        futures.add(executor.submit(() -> runOne(context, request, gate)));
+        futures.add(executor.submit(LogContext.carry(() -> runOne(context, request, gate))));
       }
       List<Content.ToolResponse> responses = new ArrayList<>();
       for (int i = 0; i < requests.size(); i++) {

@@ -76,12 +76,13 @@ public final class TurnService implements AutoCloseable {
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
     }
-    Thread.ofVirtual().name("turn-" + turnId).start(() -> run(session, owner, provider, turn, gate));
+    Thread.ofVirtual().name("turn-" + turnId).start(LogContext.carry(() -> run(session, owner, provider, turn, gate)));
     return new StartedTurn(sessionId, turnId, firstSeq, false);
   }
 
   private void run(Session session, String owner, Provider provider, RunningTurn turn, ToolGate gate) {
     TurnEmitter emitter = event -> events.append(session.id(), turn.id(), event);
+    long started = System.nanoTime();
     Agent.Outcome outcome;
     try {
       outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
@@ -97,6 +98,8 @@ public final class TurnService implements AutoCloseable {
       });
     } finally {
       running.remove(session.id(), turn);
+      log.info("turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)", turn.id(), session.id(),
+          outcome.cause().wire(), (System.nanoTime() - started) / 1_000_000, outcome.usage().inputTokens(), outcome.usage().outputTokens());
       // Last, so that a client that sees message_complete can start its next turn at once.
       emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
     }

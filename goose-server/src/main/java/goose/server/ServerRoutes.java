@@ -5,6 +5,7 @@ import goose.server.api.RouteGroup;
 import goose.server.openapi.DocsRoutes;
 import goose.server.session.SessionRoutes;
 import goose.server.status.StatusRoutes;
+import goose.server.telemetry.MetricsRoutes;
 import goose.server.turn.TurnRoutes;
 import goose.server.extension.ExtensionRoutes;
 import java.util.List;
@@ -17,7 +18,7 @@ final class ServerRoutes {
   private ServerRoutes() {}
 
   static List<RouteGroup> groups() {
-    return List.of(new StatusRoutes(), new SessionRoutes(), new TurnRoutes(), new ExtensionRoutes(), new DocsRoutes());
+    return List.of(new StatusRoutes(), new SessionRoutes(), new TurnRoutes(), new ExtensionRoutes(), new MetricsRoutes(), new DocsRoutes());
   }
 
   static ApiRouter router() {

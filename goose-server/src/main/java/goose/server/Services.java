@@ -13,6 +13,8 @@ import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
+import goose.server.telemetry.Telemetry;
+import goose.server.telemetry.TelemetrySettings;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import java.time.Duration;
@@ -31,17 +33,31 @@ final class Services {
   private Services() {}
 
   static ServerContext open(Config config, ServerSettings settings) {
-    SessionStore store = SessionStores.open(config);
+    return open(config, settings, Telemetry.open(TelemetrySettings.from(config)));
+  }
+
+  /** With the given telemetry, which the context then owns (closes). */
+  static ServerContext open(Config config, ServerSettings settings, Telemetry telemetry) {
+    SessionStore store;
+    try {
+      store = SessionStores.open(config);
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
     try {
       EventLog events = new EventLog(store);
       int recovered = new TurnRecovery(store, events).recover(store.runningTurns());
       if (recovered > 0) log.warn("closed {} turn(s) left running by a previous stop", recovered);
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
-      Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config));
+      Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config),
+          telemetry.observer());
       TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config));
-      return new ServerContext(config, settings, store, events, turns, extensions);
+      telemetry.watch(store::countSessions, turns::runningCount);
+      return new ServerContext(config, settings, store, events, turns, extensions, telemetry);
     } catch (RuntimeException e) {
       store.close();
+      telemetry.close();
       throw e;
     }
   }
@@ -56,7 +72,11 @@ final class Services {
     try {
       context.extensions().close();
     } finally {
-      context.sessions().close();
+      try {
+        context.sessions().close();
+      } finally {
+        context.telemetry().close();
+      }
     }
   }
 

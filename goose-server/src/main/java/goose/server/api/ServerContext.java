@@ -4,6 +4,7 @@ import goose.agent.TurnService;
 import goose.config.Config;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
+import goose.server.telemetry.Telemetry;
 import goose.session.SessionStore;
 import java.util.Objects;
 
@@ -18,7 +19,8 @@ public record ServerContext(
     SessionStore sessions,
     EventLog events,
     TurnService turns,
-    ExtensionManager extensions) {
+    ExtensionManager extensions,
+    Telemetry telemetry) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -26,5 +28,6 @@ public record ServerContext(
     Objects.requireNonNull(events);
     Objects.requireNonNull(turns);
     Objects.requireNonNull(extensions);
+    Objects.requireNonNull(telemetry);
   }
 }
