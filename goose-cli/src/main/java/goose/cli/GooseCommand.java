@@ -1,6 +1,7 @@
 package goose.cli;
 
 import goose.cli.configure.ConfigureCommand;
+import goose.cli.users.UsersCommand;
 import goose.config.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
-    subcommands = {ServerCommand.class, ConfigureCommand.class, OpenApiCommand.class, McpCommand.class},
+    subcommands = {ServerCommand.class, ConfigureCommand.class, UsersCommand.class, OpenApiCommand.class, McpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",

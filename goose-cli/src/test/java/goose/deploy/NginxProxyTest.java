@@ -107,6 +107,32 @@ class NginxProxyTest {
     assertThat(stored.get("messages").toString()).contains("one two three");
   }
 
+  /**
+   * goosed in {@code GOOSE_AUTH=proxy} takes the user from the X-Remote-User nginx sets, trusting it only
+   * from 127.0.0.1 (nginx): alice and bob never see each other's sessions, whatever header they send.
+   */
+  @Test
+  void twoUsersBehindTheProxyAreIsolated() throws Exception {
+    Goosed goosed = startGoosed();
+    ProxyClient alice = client(goosed.nginx, goosed.tls, "alice", "alice-password");
+    ProxyClient bob = client(goosed.nginx, goosed.tls, "bob", "bob-password");
+    String aliceSession = createSession(alice);
+
+    assertThat(alice.get("/sessions/" + aliceSession).status()).isEqualTo(200);
+    assertThat(alice.get("/sessions").json().get("sessions").toString()).contains(aliceSession);
+
+    assertThat(bob.get("/sessions").json().get("sessions").toString()).doesNotContain(aliceSession);
+    assertThat(bob.get("/sessions/" + aliceSession).status()).isEqualTo(404);
+    assertThat(bob.get("/sessions/" + aliceSession, "X-Remote-User", "alice").status())
+        .as("a client-sent X-Remote-User is replaced by nginx").isEqualTo(404);
+    assertThat(bob.post("/sessions/" + aliceSession + "/messages", "{\"content\":\"hi\"}", "Accept", "application/json").status()).isEqualTo(404);
+    assertThat(bob.get("/sessions/" + aliceSession + "/events").status()).isEqualTo(404);
+
+    String bobSession = createSession(bob);
+    assertThat(alice.get("/sessions/" + bobSession).status()).isEqualTo(404);
+    assertThat(alice.get("/sessions").json().get("sessions").toString()).doesNotContain(bobSession);
+  }
+
   private record Goosed(FakeOpenAiServer provider, GooseServer server, NginxProxy nginx, SelfSignedTls tls) {}
 
   private Goosed startGoosed() throws Exception {

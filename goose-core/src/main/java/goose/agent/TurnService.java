@@ -35,13 +35,23 @@ public final class TurnService implements AutoCloseable {
   private final Agent agent;
   private final Supplier<Provider> providers;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
+  private final int maxRunningPerOwner;
+  /** Starts of one owner are serialized (check the limit, then take the slot); striped so the set stays bounded. */
+  private final Object[] ownerLocks = new Object[64];
 
   /** @param providers gives the configured provider, or throws when none is configured */
   public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
+    this(store, events, agent, providers, Integer.MAX_VALUE);
+  }
+
+  /** @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link TurnLimitException} */
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, int maxRunningPerOwner) {
     this.store = store;
     this.events = events;
     this.agent = agent;
     this.providers = providers;
+    this.maxRunningPerOwner = maxRunningPerOwner;
+    for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new Object();
   }
 
   /** A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was seen. */
@@ -61,14 +71,17 @@ public final class TurnService implements AutoCloseable {
     Provider provider = providers.get();
     String turnId = Ids.newId();
     long firstSeq = events.lastSeq(sessionId) + 1;
-    try {
-      store.startTurn(sessionId, turnId, requestId, firstSeq);
-    } catch (IllegalStateException duplicateRequest) {
-      Turn seen = store.turnByRequestId(sessionId, requestId.orElseThrow()).orElseThrow(() -> duplicateRequest);
-      return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
+    RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
+    synchronized (ownerLocks[Math.floorMod(owner.hashCode(), ownerLocks.length)]) {
+      if (runningCount(owner) >= maxRunningPerOwner) throw new TurnLimitException(owner, maxRunningPerOwner);
+      try {
+        store.startTurn(sessionId, turnId, requestId, firstSeq);
+      } catch (IllegalStateException duplicateRequest) {
+        Turn seen = store.turnByRequestId(sessionId, requestId.orElseThrow()).orElseThrow(() -> duplicateRequest);
+        return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
+      }
+      running.put(sessionId, turn);
     }
-    RunningTurn turn = new RunningTurn(turnId, new TurnControl());
-    running.put(sessionId, turn);
     try {
       store.appendMessage(sessionId, Message.user(content));
     } catch (RuntimeException e) {
@@ -128,6 +141,11 @@ public final class TurnService implements AutoCloseable {
     return running.size();
   }
 
+  /** Turns of this owner running here now. */
+  public int runningCount(String owner) {
+    return (int) running.values().stream().filter(t -> t.owner().equals(owner)).count();
+  }
+
   /** Cancels every running turn and waits up to {@code grace} for them to record their end. */
   public void shutdown(Duration grace) {
     running.values().forEach(t -> t.control().cancel());
@@ -147,5 +165,5 @@ public final class TurnService implements AutoCloseable {
     shutdown(Duration.ofSeconds(5));
   }
 
-  private record RunningTurn(String id, TurnControl control) {}
+  private record RunningTurn(String id, String owner, TurnControl control) {}
 }

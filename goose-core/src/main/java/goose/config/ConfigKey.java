@@ -24,10 +24,26 @@ public record ConfigKey(String name, Optional<String> defaultValue, boolean secr
   /** A secret because the URL may carry the database password. */
   public static final ConfigKey DATABASE_URL =
       secret("GOOSE_DATABASE_URL", "PostgreSQL URL postgresql://user:pass@host:5432/db (unset: SQLite in the data dir)");
+  // Authentication, isolation and limits (docs/auth.md).
+  public static final ConfigKey AUTH =
+      none("GOOSE_AUTH", "none, secret, tokens or proxy (unset: secret when GOOSE_SERVER__SECRET_KEY is set, else none)");
+  public static final ConfigKey SECRET_KEY = secret("GOOSE_SERVER__SECRET_KEY", "secret mode: the X-Secret-Key every request must send (16+ characters)");
+  public static final ConfigKey ALLOW_UNAUTHENTICATED =
+      of("GOOSE_ALLOW_UNAUTHENTICATED", "false", "Allow GOOSE_AUTH=none on a non-loopback address");
+  public static final ConfigKey PROXY_USER_HEADER = of("GOOSE_PROXY_USER_HEADER", "X-Remote-User", "proxy mode: header naming the user");
+  public static final ConfigKey TRUSTED_PROXIES = none("GOOSE_TRUSTED_PROXIES", "proxy mode: comma-separated IPs/CIDRs of the proxies");
+  public static final ConfigKey ADMIN_USERS = none("GOOSE_ADMIN_USERS", "proxy mode: comma-separated user names who administer");
+  public static final ConfigKey WORKSPACES_ROOT = none("GOOSE_WORKSPACES_ROOT", "A session's cwd must lie in <root>/<user>/");
+  public static final ConfigKey CORS_ORIGINS = none("GOOSE_CORS_ORIGINS", "Comma-separated exact origins allowed cross-origin (unset: CORS off)");
+  public static final ConfigKey RATE_LIMIT = of("GOOSE_RATE_LIMIT", "50", "Requests per second per user (0: no limit)");
+  public static final ConfigKey RATE_BURST = of("GOOSE_RATE_BURST", "200", "Requests a user may send at once above the rate");
+  public static final ConfigKey MAX_TURNS_PER_USER = of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
 
   public static final List<ConfigKey> KNOWN =
       List.of(HOST, PORT, PROVIDER, MODEL, API_TIMEOUT, MAX_RETRIES, MAX_BODY_BYTES, LOG, LOG_FORMAT,
-          ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_API_KEY, DATABASE_URL);
+          ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_API_KEY, DATABASE_URL,
+          AUTH, SECRET_KEY, ALLOW_UNAUTHENTICATED, PROXY_USER_HEADER, TRUSTED_PROXIES, ADMIN_USERS, WORKSPACES_ROOT,
+          CORS_ORIGINS, RATE_LIMIT, RATE_BURST, MAX_TURNS_PER_USER);
 
   static ConfigKey of(String name, String defaultValue, String description) {
     return new ConfigKey(name, Optional.of(defaultValue), false, description);

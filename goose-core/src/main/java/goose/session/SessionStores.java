@@ -27,6 +27,15 @@ public final class SessionStores {
 
   /** The store this configuration names; a problem a person must fix throws a one-line {@link ConfigException}. */
   public static SessionStore open(Config config) {
+    return new JdbcSessionStore(openDatabase(config, Optional.empty()));
+  }
+
+  /**
+   * The configured database, its schema migrated to the newest version: what {@link #open} stores sessions
+   * in, for other stores that keep their tables beside them (users). {@code maxConnections} caps the pool
+   * (empty: the session store's size). The caller owns and closes it.
+   */
+  public static SqlDatabase openDatabase(Config config, Optional<Integer> maxConnections) {
     Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
     if (url.isPresent()) {
       PostgresUrl target;
@@ -35,8 +44,8 @@ public final class SessionStores {
       } catch (IllegalArgumentException e) {
         throw new ConfigException(url.get().origin() + ": " + PostgresUrl.KEY + ": " + e.getMessage());
       }
-      int poolSize = config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000);
-      return openOrExplain("the PostgreSQL database " + target, target::redact, () -> openPostgres(target, poolSize));
+      int poolSize = maxConnections.orElseGet(() -> config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000));
+      return openOrExplain("the PostgreSQL database " + target, target::redact, () -> postgresDatabase(target, poolSize));
     }
     Path dir = config.paths().sessionsDir();
     try {
@@ -45,7 +54,7 @@ public final class SessionStores {
       throw new ConfigException("cannot create the sessions directory " + dir + ": " + e.getMessage(), e);
     }
     Path file = dir.resolve("sessions.db");
-    return openOrExplain("the SQLite database " + file, UnaryOperator.identity(), () -> openSqlite(file));
+    return openOrExplain("the SQLite database " + file, UnaryOperator.identity(), () -> sqliteDatabase(file, maxConnections.orElse(SQLITE_POOL)));
   }
 
   /**
@@ -55,15 +64,23 @@ public final class SessionStores {
    * fails halfway on a lock upgrade; {@code busy_timeout} covers other processes on the same file.
    */
   public static SessionStore openSqlite(Path file) {
+    return new JdbcSessionStore(sqliteDatabase(file, SQLITE_POOL));
+  }
+
+  private static SqlDatabase sqliteDatabase(Path file, int poolSize) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("goose-sqlite");
     hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath()
         + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE");
-    hikari.setMaximumPoolSize(SQLITE_POOL);
+    hikari.setMaximumPoolSize(poolSize);
     return start(new HikariDataSource(hikari), SqlDialect.SQLITE);
   }
 
   static SessionStore openPostgres(PostgresUrl url, int poolSize) {
+    return new JdbcSessionStore(postgresDatabase(url, poolSize));
+  }
+
+  private static SqlDatabase postgresDatabase(PostgresUrl url, int poolSize) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("goose-postgresql");
     hikari.setJdbcUrl(url.jdbcUrl());
@@ -79,11 +96,11 @@ public final class SessionStores {
     return openPostgres(PostgresUrl.parse(url), DEFAULT_POSTGRES_POOL);
   }
 
-  private static SessionStore start(HikariDataSource pool, SqlDialect dialect) {
+  private static SqlDatabase start(HikariDataSource pool, SqlDialect dialect) {
     SqlDatabase db = new SqlDatabase(pool, dialect);
     try {
       db.migrate();
-      return new JdbcSessionStore(db);
+      return db;
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -91,7 +108,7 @@ public final class SessionStores {
   }
 
   /** Turns a failure to connect or migrate into one line a person can act on, password removed. */
-  private static SessionStore openOrExplain(String what, UnaryOperator<String> redactor, Supplier<SessionStore> opener) {
+  private static SqlDatabase openOrExplain(String what, UnaryOperator<String> redactor, Supplier<SqlDatabase> opener) {
     try {
       return opener.get();
     } catch (RuntimeException e) {

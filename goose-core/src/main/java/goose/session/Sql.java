@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Optional;
 
 /** Prepared statements in one line each: bind the arguments, run, map the rows. */
-final class Sql {
+public final class Sql {
   private Sql() {}
 
   @FunctionalInterface
-  interface RowMapper<T> {
+  public interface RowMapper<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
-  static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+  public static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
@@ -27,7 +27,7 @@ final class Sql {
     }
   }
 
-  static <T> List<T> all(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+  public static <T> List<T> all(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
@@ -38,14 +38,14 @@ final class Sql {
     }
   }
 
-  static int update(Connection c, String sql, Object... args) throws SQLException {
+  public static int update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       return st.executeUpdate();
     }
   }
 
-  static void bind(PreparedStatement st, Object... args) throws SQLException {
+  public static void bind(PreparedStatement st, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case null -> st.setNull(i + 1, Types.VARCHAR);

@@ -11,11 +11,11 @@ import org.flywaydb.core.Flyway;
  * transaction. On a single-writer database (SQLite) writers queue on a fair in-process lock before they
  * take a connection, so concurrent writers neither fail with SQLITE_BUSY nor hold connections readers need.
  */
-final class SqlDatabase implements AutoCloseable {
+public final class SqlDatabase implements AutoCloseable {
 
   /** A unit of work on one connection. */
   @FunctionalInterface
-  interface Work<T> {
+  public interface Work<T> {
     T run(Connection connection) throws SQLException;
   }
 
@@ -37,14 +37,14 @@ final class SqlDatabase implements AutoCloseable {
     Flyway.configure().dataSource(pool).locations(dialect.migrations()).load().migrate();
   }
 
-  <T> T read(Work<T> work) throws SQLException {
+  public <T> T read(Work<T> work) throws SQLException {
     try (Connection c = pool.getConnection()) {
       return work.run(c);
     }
   }
 
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
-  <T> T write(Work<T> work) throws SQLException {
+  public <T> T write(Work<T> work) throws SQLException {
     if (!dialect.singleWriter()) return transaction(work);
     writeLock.lock();
     try {
@@ -74,6 +74,11 @@ final class SqlDatabase implements AutoCloseable {
     } catch (SQLException e) {
       cause.addSuppressed(e);
     }
+  }
+
+  /** True when {@code e} is a unique-constraint violation on this database (a duplicate key). */
+  public boolean isUniqueViolation(SQLException e) {
+    return dialect.violation(e) == SqlDialect.Violation.UNIQUE;
   }
 
   @Override

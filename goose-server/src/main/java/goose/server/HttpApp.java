@@ -3,6 +3,7 @@ package goose.server;
 import goose.json.Json;
 import goose.server.api.ApiRouter;
 import goose.server.api.ServerContext;
+import goose.server.auth.AuthFilter;
 import goose.server.http.ErrorMapping;
 import goose.server.http.JettyJsonErrors;
 import goose.server.http.RequestIds;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the Javalin application: virtual threads, our JSON mapper, request ids, access log, the
- * error mapping, and the declared routes. Graceful stop: Jetty's {@link GracefulHandler} lets in-flight
+ * error mapping, CORS and authentication ({@link AuthFilter}), and the declared routes. Graceful stop: Jetty's {@link GracefulHandler} lets in-flight
  * requests finish (new ones get 503) for up to {@link #STOP_TIMEOUT_MS}, then connections are closed.
  */
 final class HttpApp {
@@ -56,6 +57,7 @@ final class HttpApp {
         RequestIds.end();
       });
       ErrorMapping.install(cfg);
+      new AuthFilter(server.security()).install(cfg);
       router.install(cfg.routes, server);
     });
   }

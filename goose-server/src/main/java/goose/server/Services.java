@@ -13,6 +13,7 @@ import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
+import goose.server.auth.Security;
 import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
 import goose.session.SessionStore;
@@ -38,10 +39,22 @@ final class Services {
 
   /** With the given telemetry, which the context then owns (closes). */
   static ServerContext open(Config config, ServerSettings settings, Telemetry telemetry) {
+    Security security;
+    try {
+      security = Security.open(config, settings.host());
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
+    if (security.auth().unauthenticatedOffLoopback()) {
+      log.warn("GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
+          settings.host());
+    }
     SessionStore store;
     try {
       store = SessionStores.open(config);
     } catch (RuntimeException e) {
+      security.close();
       telemetry.close();
       throw e;
     }
@@ -52,11 +65,12 @@ final class Services {
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
       Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config),
           telemetry.observer());
-      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config));
+      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), Security.maxTurnsPerUser(config));
       telemetry.watch(store::countSessions, turns::runningCount);
-      return new ServerContext(config, settings, store, events, turns, extensions, telemetry);
+      return new ServerContext(config, settings, store, events, turns, extensions, security, telemetry);
     } catch (RuntimeException e) {
       store.close();
+      security.close();
       telemetry.close();
       throw e;
     }
@@ -75,7 +89,11 @@ final class Services {
       try {
         context.sessions().close();
       } finally {
-        context.telemetry().close();
+        try {
+          context.security().close();
+        } finally {
+          context.telemetry().close();
+        }
       }
     }
   }

@@ -3,6 +3,7 @@ package goose.server.api;
 import goose.server.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -53,16 +54,22 @@ public final class ApiRouter {
     return List.copyOf(operations);
   }
 
-  /** Registers every operation with Javalin; routes with a body get it parsed (415/413/400) before their handler. */
+  /**
+   * Registers every operation with Javalin, its {@link Operation} attached as {@link OperationMetadata}
+   * (the authentication filter reads its {@link Access}); routes with a body get it parsed (415/413/400)
+   * before their handler.
+   */
   public void install(RoutesConfig javalin, ServerContext server) {
     for (Operation op : operations()) {
       long maxBytes = server.settings().maxBodyBytes();
-      javalin.addHttpHandler(HandlerType.findOrCreate(op.method()), op.path(), ctx -> {
-        if (op.requestBody().isPresent()) {
-          ctx.attribute(RequestBody.ATTRIBUTE, JsonBody.read(ctx, op.requestBody().get(), maxBytes));
-        }
-        op.handler().handle(ctx, server);
-      });
+      javalin.addEndpoint(Endpoint.create(HandlerType.findOrCreate(op.method()), op.path())
+          .addMetadata(new OperationMetadata(op))
+          .handler(ctx -> {
+            if (op.requestBody().isPresent()) {
+              ctx.attribute(RequestBody.ATTRIBUTE, JsonBody.read(ctx, op.requestBody().get(), maxBytes));
+            }
+            op.handler().handle(ctx, server);
+          }));
     }
   }
 }

@@ -20,6 +20,7 @@ public record Operation(
     List<Param<?>> params,
     Optional<Class<?>> requestBody,
     List<Response> responses,
+    Access access,
     ApiHandler handler) {
 
   public static final String JSON = "application/json";
@@ -43,6 +44,7 @@ public record Operation(
     private final List<Param<?>> params = new ArrayList<>();
     private Optional<Class<?>> requestBody = Optional.empty();
     private final List<Response> responses = new ArrayList<>();
+    private Access access = Access.USER;
 
     Builder(ApiRouter router, String method, String path, String operationId) {
       this.router = router;
@@ -100,8 +102,14 @@ public record Operation(
       return this;
     }
 
+    /** Who may call it (default {@link Access#USER}: any authenticated user, on their own data). */
+    public Builder access(Access access) {
+      this.access = Objects.requireNonNull(access);
+      return this;
+    }
+
     public void handle(ApiHandler handler) {
-      router.add(new Operation(method, path, operationId, tag, summary, description, params, requestBody, responses, handler));
+      router.add(new Operation(method, path, operationId, tag, summary, description, params, requestBody, responses, access, handler));
     }
   }
 }

@@ -4,6 +4,7 @@ import goose.agent.TurnService;
 import goose.config.Config;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
+import goose.server.auth.Security;
 import goose.server.telemetry.Telemetry;
 import goose.session.SessionStore;
 import java.util.Objects;
@@ -20,6 +21,7 @@ public record ServerContext(
     EventLog events,
     TurnService turns,
     ExtensionManager extensions,
+    Security security,
     Telemetry telemetry) {
   public ServerContext {
     Objects.requireNonNull(config);
@@ -28,6 +30,7 @@ public record ServerContext(
     Objects.requireNonNull(events);
     Objects.requireNonNull(turns);
     Objects.requireNonNull(extensions);
+    Objects.requireNonNull(security);
     Objects.requireNonNull(telemetry);
   }
 }

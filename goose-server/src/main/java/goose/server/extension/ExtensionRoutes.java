@@ -2,6 +2,7 @@ package goose.server.extension;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
+import goose.server.api.Access;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
@@ -13,7 +14,8 @@ import io.javalin.http.Context;
 import java.util.List;
 
 /**
- * Extensions at run time: list, add or update, delete, enable, disable, and their tools. A thin layer
+ * Extensions at run time: list, add or update, delete, enable, disable, and their tools. Changing them
+ * is for admins ({@link Access#ADMIN}: every user's sessions share them); reading is for everyone. A thin layer
  * over {@link goose.extension.ExtensionManager}; changes persist to config.yaml and apply to the next
  * provider call of every session.
  */
@@ -38,15 +40,17 @@ public final class ExtensionRoutes implements RouteGroup {
         .handle((ctx, server) -> ctx.json(new ExtensionList(server.extensions().list().stream().map(ExtensionView::of).toList())));
     api.post("/extensions", "putExtension")
         .tag("extensions").summary("Add an extension, or replace the one of the same name")
+        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
         .body(ExtensionRequest.class)
         .response(200, "The extension as now configured", ExtensionView.class)
         .error(400, "Invalid configuration (the message names the field)")
-        .error(403, "Refused by the allowlist")
         .handle(this::put);
     api.delete("/extensions/{name}", "deleteExtension")
         .tag("extensions").summary("Remove an extension (stopping its server)")
+        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
         .param(NAME)
         .noContent(204, "Removed")
+        .error(400, "A built-in extension cannot be removed (disable it instead)")
         .error(404, "No such extension")
         .handle((ctx, server) -> {
           server.extensions().delete(NAME.read(ctx));
@@ -54,13 +58,14 @@ public final class ExtensionRoutes implements RouteGroup {
         });
     api.post("/extensions/{name}/enable", "enableExtension")
         .tag("extensions").summary("Enable an extension")
+        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
-        .error(403, "Refused by the allowlist")
         .error(404, "No such extension")
         .handle((ctx, server) -> ctx.json(ExtensionView.of(server.extensions().enable(NAME.read(ctx)))));
     api.post("/extensions/{name}/disable", "disableExtension")
         .tag("extensions").summary("Disable an extension (stopping its server)")
+        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
         .error(404, "No such extension")

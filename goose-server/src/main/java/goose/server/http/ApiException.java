@@ -1,5 +1,7 @@
 package goose.server.http;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,6 +12,7 @@ import java.util.Objects;
 public class ApiException extends RuntimeException {
   private final ErrorCode code;
   private final int status;
+  private final Map<String, String> headers = new LinkedHashMap<>();
 
   public ApiException(ErrorCode code, String message) {
     this(code, code.status(), message);
@@ -27,6 +30,22 @@ public class ApiException extends RuntimeException {
 
   public int status() {
     return status;
+  }
+
+  /** Response headers that belong to this error ({@code WWW-Authenticate}, {@code Retry-After}). */
+  public Map<String, String> headers() {
+    return Map.copyOf(headers);
+  }
+
+  /** Adds a header to the error response; returns this exception, for {@code throw e.withHeader(...)}. */
+  public ApiException withHeader(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+
+  /** 429 with {@code Retry-After} (whole seconds, at least 1). */
+  public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+    return new ApiException(ErrorCode.TOO_MANY_REQUESTS, message).withHeader("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds)));
   }
 
   public static ApiException notFound(String message) {

@@ -1,5 +1,6 @@
 package goose.server.http;
 
+import goose.agent.TurnLimitException;
 import goose.extension.ExtensionException;
 import goose.provider.ProviderNotConfiguredException;
 import goose.session.SessionNotFoundException;
@@ -11,6 +12,9 @@ import java.util.Optional;
  * where its failure kinds meet them. Used only by {@link ErrorMapping}.
  */
 final class CoreErrors {
+  /** A turn takes seconds to minutes; a client told to come back sooner would only spin. */
+  static final long TURN_RETRY_SECONDS = 5;
+
   private CoreErrors() {}
 
   static Optional<ApiException> map(Exception e) {
@@ -18,6 +22,7 @@ final class CoreErrors {
       case SessionNotFoundException notFound -> new ApiException(ErrorCode.NOT_FOUND, notFound.getMessage());
       case TurnConflictException conflict -> new ApiException(ErrorCode.CONFLICT,
           conflict.getMessage() + "; wait for its message_complete or POST /sessions/{id}/cancel");
+      case TurnLimitException limit -> ApiException.tooManyRequests(limit.getMessage() + " (GOOSE_MAX_TURNS_PER_USER)", TURN_RETRY_SECONDS);
       case ProviderNotConfiguredException missing -> new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, missing.getMessage());
       case ExtensionException ext -> switch (ext) {
         case ExtensionException.NotFound nf -> new ApiException(ErrorCode.NOT_FOUND, nf.getMessage());

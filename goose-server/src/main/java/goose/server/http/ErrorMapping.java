@@ -36,8 +36,10 @@ public final class ErrorMapping {
   static void handle(Exception e, Context ctx) {
     java.util.Optional<ApiException> core = CoreErrors.map(e);
     if (e instanceof ApiException api) {
+      api.headers().forEach(ctx::header);
       respond(ctx, api.status(), api.code(), api.getMessage());
     } else if (core.isPresent()) {
+      core.get().headers().forEach(ctx::header);
       respond(ctx, core.get().status(), core.get().code(), core.get().getMessage());
     } else if (e instanceof HttpResponseException http) {
       respond(ctx, http.getStatus(), ErrorCode.forStatus(http.getStatus()), javalinMessage(http, ctx));

@@ -1,6 +1,7 @@
 package goose.server.openapi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.server.api.Access;
 import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
 import goose.server.api.Param;
@@ -61,16 +62,19 @@ public final class DocsRoutes implements RouteGroup {
   public void declare(ApiRouter api) {
     api.get("/openapi.json", "getOpenApi")
         .tag("docs")
+        .access(Access.PUBLIC)
         .summary("This API's OpenAPI 3.1 document")
         .response(200, "The OpenAPI document", ObjectNode.class)
         .handle((ctx, server) -> ctx.contentType("application/json").result(document(api)));
     api.get("/docs", "getDocs")
         .tag("docs")
+        .access(Access.PUBLIC)
         .summary("Browsable API documentation (Swagger UI)")
         .response(200, "An HTML page", "text/html", String.class)
         .handle((ctx, server) -> ctx.html(PAGE));
     api.get("/docs/{asset}", "getDocsAsset")
         .tag("docs")
+        .access(Access.PUBLIC)
         .summary("A static file of the documentation page")
         .param(ASSET)
         .response(200, "The file", "application/octet-stream", String.class)

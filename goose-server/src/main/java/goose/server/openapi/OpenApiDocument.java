@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
+import goose.server.api.Access;
 import goose.server.api.Operation;
 import goose.server.api.Param;
 import goose.server.http.ApiError;
@@ -19,7 +20,8 @@ import java.util.TreeMap;
 /**
  * The OpenAPI 3.1 document of the declared operations: one source of truth with the routes themselves.
  * Errors every route can produce are added here once: 400/413/415 for routes with a JSON body, 400 for
- * routes with query parameters, and a {@code default} response for the unexpected 500.
+ * routes with query parameters, 401/429 for routes that need credentials (403 for admin routes), and a
+ * {@code default} response for the unexpected 500. Public routes declare {@code security: []}.
  */
 public final class OpenApiDocument {
   private OpenApiDocument() {}
@@ -33,13 +35,31 @@ public final class OpenApiDocument {
         .put("description", "REST API of goosed, the goose agent server for the JVM. JSON is snake_case; "
             + "every error is {\"error\": {\"code\", \"message\"}}.");
     doc.put("jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema");
+    // One of these, depending on GOOSE_AUTH (none on loopback needs nothing); public operations say security: [].
+    ArrayNode security = doc.putArray("security");
+    for (String scheme : List.of("secretKey", "bearerToken", "proxyUser")) security.addObject().putArray(scheme);
     ObjectNode paths = doc.putObject("paths");
     for (Operation op : operations) {
       ObjectNode item = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
       item.set(op.method().toLowerCase(Locale.ROOT), operation(op, schemas));
     }
-    doc.putObject("components").set("schemas", schemas.components());
+    ObjectNode components = doc.putObject("components");
+    components.set("securitySchemes", securitySchemes());
+    components.set("schemas", schemas.components());
     return doc;
+  }
+
+  /** The credentials of each auth mode (docs/auth.md); which one a server wants is its GOOSE_AUTH. */
+  private static ObjectNode securitySchemes() {
+    ObjectNode schemes = Json.object();
+    schemes.putObject("secretKey").put("type", "apiKey").put("in", "header").put("name", "X-Secret-Key")
+        .put("description", "GOOSE_AUTH=secret: the value of GOOSE_SERVER__SECRET_KEY (goose-compatible, one user)");
+    schemes.putObject("bearerToken").put("type", "http").put("scheme", "bearer")
+        .put("description", "GOOSE_AUTH=tokens: a per-user API token from 'goose users add NAME'");
+    schemes.putObject("proxyUser").put("type", "apiKey").put("in", "header").put("name", "X-Remote-User")
+        .put("description", "GOOSE_AUTH=proxy: set by the authenticating reverse proxy (header name: GOOSE_PROXY_USER_HEADER),"
+            + " trusted only from GOOSE_TRUSTED_PROXIES");
+    return schemes;
   }
 
   /** Pretty-printed, two-space indented, with a final newline: the form committed as openapi.json. */
@@ -88,6 +108,14 @@ public final class OpenApiDocument {
     } else if (hasQuery) {
       responses.putIfAbsent("400", error("A query parameter is out of range or malformed (the message names it)", schemas));
     }
+    if (op.access() == Access.PUBLIC) {
+      node.putArray("security");
+    } else {
+      responses.putIfAbsent("401", error("Missing or wrong credentials for the server's auth mode", schemas));
+      responses.putIfAbsent("429", error("Too many requests from this user (GOOSE_RATE_LIMIT); see Retry-After", schemas));
+      if (op.access() == Access.ADMIN) responses.putIfAbsent("403", error("Only an admin may do this", schemas));
+    }
+    if (!op.method().equals("GET")) responses.putIfAbsent("403", error("Cross-origin write from an origin not in GOOSE_CORS_ORIGINS", schemas));
     ObjectNode out = node.putObject("responses");
     responses.forEach(out::set);
     out.set("default", error("Unexpected server error (code internal); details are in the server log", schemas));

@@ -37,7 +37,8 @@ public final class SessionRoutes implements RouteGroup {
     api.post("/sessions", "createSession")
         .tag("sessions")
         .summary("Create a session")
-        .description("cwd must be the absolute path of an existing directory; name defaults to \"" + SessionNames.DEFAULT + "\".")
+        .description("cwd must be the absolute path of an existing directory (inside GOOSE_WORKSPACES_ROOT/<user>/ when that is set);"
+            + " name defaults to \"" + SessionNames.DEFAULT + "\".")
         .body(CreateSessionRequest.class)
         .response(201, "The new session", SessionView.class)
         .handle(this::create);
@@ -82,7 +83,11 @@ public final class SessionRoutes implements RouteGroup {
   private void create(Context ctx, ServerContext server) {
     CreateSessionRequest body = RequestBody.of(ctx, CreateSessionRequest.class);
     String name = body.name().map(n -> SessionNames.check(n, "name")).orElse(SessionNames.DEFAULT);
-    NewSession draft = new NewSession(RequestUser.of(ctx).name(), name, WorkingDirs.check(body.cwd(), "cwd"));
+    String user = RequestUser.of(ctx).name();
+    server.security().workspaces().workspaceOf(user);
+    java.nio.file.Path cwd = WorkingDirs.check(body.cwd(), "cwd");
+    server.security().workspaces().check(user, cwd, "cwd");
+    NewSession draft = new NewSession(user, name, cwd);
     Session session = server.sessions().create(draft);
     ctx.status(201).header("Location", "/sessions/" + session.id()).json(SessionView.of(session));
   }

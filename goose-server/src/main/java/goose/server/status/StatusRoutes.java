@@ -1,5 +1,6 @@
 package goose.server.status;
 
+import goose.server.api.Access;
 import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
 import goose.server.api.RouteGroup;
@@ -12,6 +13,7 @@ public final class StatusRoutes implements RouteGroup {
   public void declare(ApiRouter api) {
     api.get("/status", "getStatus")
         .tag("status")
+        .access(Access.PUBLIC)
         .summary("Is the server up?")
         .description("Always answers 200 while the server runs; needs no credentials in any auth mode.")
         .response(200, "The server is up", StatusResponse.class)

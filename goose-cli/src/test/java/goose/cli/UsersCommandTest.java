@@ -1,0 +1,106 @@
+package goose.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import goose.config.Config;
+import goose.server.GooseServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code goose users ...}, and that a running server in tokens mode sees its changes at once. */
+@Timeout(120)
+class UsersCommandTest {
+  @TempDir Path home;
+
+  private CliRun cli() {
+    return new CliRun(home).env("GOOSE_PATH_ROOT", home.resolve("goose").toString());
+  }
+
+  private static String lastLine(String out) {
+    List<String> lines = out.lines().toList();
+    return lines.get(lines.size() - 1);
+  }
+
+  @Test
+  void addListRotateRemove() {
+    CliRun.Result added = cli().run("users", "add", "alice", "--admin");
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    String token = lastLine(added.out());
+    assertThat(token).startsWith("goose_").hasSize(49);
+    assertThat(added.out()).contains("shown only now");
+    assertThat(cli().run("users", "add", "bob").exitCode()).isZero();
+
+    CliRun.Result list = cli().run("users", "list");
+    assertThat(list.out()).contains("alice  admin").contains("bob  user").doesNotContain(token);
+
+    CliRun.Result again = cli().run("users", "add", "alice");
+    assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(again.err()).startsWith("error: user alice already exists").hasLineCount(1);
+
+    CliRun.Result rotated = cli().run("users", "rotate", "alice");
+    assertThat(rotated.exitCode()).isZero();
+    assertThat(lastLine(rotated.out())).startsWith("goose_").isNotEqualTo(token);
+
+    assertThat(cli().run("users", "remove", "bob").exitCode()).isZero();
+    assertThat(cli().run("users", "remove", "bob").exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(cli().run("users", "rotate", "nobody").err()).contains("no user nobody");
+    assertThat(cli().run("users", "list").out()).doesNotContain("bob");
+
+    CliRun.Result badName = cli().run("users", "add", "../etc");
+    assertThat(badName.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badName.err()).contains("invalid NAME");
+  }
+
+  @Test
+  void aRunningServerSeesUsersAddedAndRemovedByAnotherProcessAtOnce() throws Exception {
+    Map<String, String> env = Map.of("GOOSE_PATH_ROOT", home.resolve("goose").toString(), "GOOSE_PORT", "0", "GOOSE_AUTH", "tokens");
+    try (GooseServer server = GooseServer.start(Config.load(env, home))) {
+      assertThat(get(server.uri(), "Bearer goose_nobody")).isEqualTo(401);
+
+      ProcessBuilder child = new ProcessBuilder(javaCommand("users", "add", "carol")).redirectErrorStream(true);
+      child.environment().put("GOOSE_PATH_ROOT", home.resolve("goose").toString()); // the server's database
+      Process process = child.start();
+      process.getOutputStream().close();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(out).isZero();
+      String token = lastLine(out);
+
+      assertThat(get(server.uri(), "Bearer " + token)).as("added by another process, seen at once").isEqualTo(200);
+      assertThat(cli().run("users", "remove", "carol").exitCode()).isZero();
+      assertThat(get(server.uri(), "Bearer " + token)).as("removed, refused at once").isEqualTo(401);
+    }
+  }
+
+  @Test
+  void theServerRefusesToStartOffLoopbackWithoutAuth() {
+    CliRun.Result result = cli().env("GOOSE_HOST", "0.0.0.0").env("GOOSE_PORT", "0").run("server");
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).hasLineCount(1).startsWith("error: GOOSE_HOST is 0.0.0.0, not a loopback address")
+        .contains("GOOSE_ALLOW_UNAUTHENTICATED=true");
+  }
+
+  private List<String> javaCommand(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+        "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), "goose.cli.Main"));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static int get(URI base, String authorization) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(base.resolve("/sessions")).header("Authorization", authorization).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+}

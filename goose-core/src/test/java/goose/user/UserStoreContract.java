@@ -1,0 +1,92 @@
+package goose.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import goose.config.Config;
+import goose.session.NewSession;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link UserStore} must do, run on SQLite and on a real PostgreSQL server. */
+abstract class UserStoreContract {
+
+  /** A configuration naming a fresh, empty database. */
+  protected abstract Config newConfig() throws Exception;
+
+  @Test
+  void anAddedUsersTokenAuthenticatesItAndNothingElseDoes() throws Exception {
+    try (UserStore users = UserStores.open(newConfig())) {
+      IssuedToken alice = users.add("alice", false);
+      IssuedToken root = users.add("root@example.com", true);
+
+      assertThat(alice.token()).startsWith("goose_").hasSize(49).isNotEqualTo(root.token());
+      assertThat(users.authenticate(alice.token())).map(User::name).contains("alice");
+      assertThat(users.authenticate(root.token())).map(User::admin).contains(true);
+      assertThat(users.authenticate(alice.token() + "x")).isEmpty();
+      assertThat(users.authenticate("")).isEmpty();
+      assertThat(users.authenticate("goose_\u0000" + alice.token())).isEmpty();
+      assertThat(users.authenticate("x".repeat(10_000))).isEmpty();
+      assertThat(users.authenticate(ApiTokens.hash(alice.token()))).as("the stored hash is not a token").isEmpty();
+      assertThat(users.list()).extracting(User::name).containsExactly("alice", "root@example.com");
+      assertThat(alice.toString()).doesNotContain(alice.token());
+    }
+  }
+
+  @Test
+  void rotateReplacesTheTokenAndRemoveRevokesIt() throws Exception {
+    try (UserStore users = UserStores.open(newConfig())) {
+      IssuedToken first = users.add("bob", false);
+      IssuedToken second = users.rotate("bob").orElseThrow();
+
+      assertThat(users.authenticate(first.token())).isEmpty();
+      assertThat(users.authenticate(second.token())).map(User::name).contains("bob");
+      assertThat(second.user().tokenCreatedAt()).isAfterOrEqualTo(first.user().tokenCreatedAt());
+      assertThat(users.rotate("nobody")).isEmpty();
+
+      assertThat(users.remove("bob")).isTrue();
+      assertThat(users.remove("bob")).isFalse();
+      assertThat(users.authenticate(second.token())).isEmpty();
+      assertThat(users.list()).isEmpty();
+    }
+  }
+
+  @Test
+  void namesAreUniqueAndSafeForPaths() throws Exception {
+    try (UserStore users = UserStores.open(newConfig())) {
+      users.add("carol", false);
+      assertThatThrownBy(() -> users.add("carol", true)).isInstanceOf(UserExistsException.class).hasMessageContaining("rotate");
+      for (String bad : List.of("", "..", ".hidden", "a/b", "a\\b", "a b", "x".repeat(65), "nul\u0000", "é")) {
+        assertThatThrownBy(() -> users.add(bad, false)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThat(users.list()).extracting(User::name).containsExactly("carol");
+    }
+  }
+
+  @Test
+  void twoStoresOnOneDatabaseSeeEachOthersChangesAtOnce() throws Exception {
+    Config config = newConfig();
+    try (UserStore server = UserStores.open(config); UserStore cli = UserStores.open(config)) {
+      IssuedToken dave = cli.add("dave", false);
+      assertThat(server.authenticate(dave.token())).isPresent();
+      cli.remove("dave");
+      assertThat(server.authenticate(dave.token())).isEmpty();
+    }
+  }
+
+  @Test
+  void usersLiveBesideTheSessionsInOneDatabase() throws Exception {
+    Config config = newConfig();
+    try (SessionStore sessions = SessionStores.open(config); UserStore users = UserStores.open(config)) {
+      users.add("erin", false);
+      sessions.create(new NewSession("erin", "s", Path.of("/tmp")));
+      assertThat(users.get("erin")).isPresent();
+      assertThat(users.remove("erin")).isTrue();
+      assertThat(sessions.list("erin", new goose.session.SessionQuery(10, java.util.Optional.empty(), java.util.Optional.empty())).items())
+          .as("removing a user keeps its sessions").hasSize(1);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package goose.server.auth;
+
+import goose.server.api.Access;
+import goose.server.api.Operation;
+import goose.server.api.OperationMetadata;
+import goose.server.http.ApiException;
+import goose.server.http.ErrorCode;
+import goose.server.http.RequestUser;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.Optional;
+
+/**
+ * The one place that decides a request's user. Installed as Javalin filters: CORS first (a preflight is
+ * answered before any credentials are asked for), then, once the request has matched an
+ * {@link Operation}, its {@link Access}: public operations pass; every other needs credentials (401),
+ * admin operations an admin in the multi-user modes (403), and each user's requests are rate limited
+ * (429). The handler then reads the user with {@link RequestUser#of}.
+ */
+public final class AuthFilter {
+  /** Not a valid user name, so it owns nothing: the user of a request no filter has vouched for (multi-user modes). */
+  static final RequestUser NOBODY = new RequestUser("-", false);
+
+  private final Security security;
+
+  public AuthFilter(Security security) {
+    this.security = security;
+  }
+
+  public void install(JavalinConfig cfg) {
+    cfg.routes.before(this::beforeAll);
+    cfg.routes.beforeMatched(this::beforeOperation);
+  }
+
+  private void beforeAll(Context ctx) {
+    if (security.auth().mode() != AuthMode.NONE) RequestUser.set(ctx, NOBODY);
+    security.cors().handle(ctx);
+  }
+
+  private void beforeOperation(Context ctx) {
+    Optional<Operation> op = OperationMetadata.of(ctx);
+    Access access = op.map(Operation::access).orElse(Access.USER);
+    if (access == Access.PUBLIC) return;
+    RequestUser user = security.authenticator().authenticate(ctx);
+    RequestUser.set(ctx, user);
+    if (access == Access.ADMIN && !user.admin()) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "only an admin may do this (" + adminHint() + ")");
+    }
+    security.rateLimiter().acquire(user.name());
+  }
+
+  private String adminHint() {
+    return switch (security.auth().mode()) {
+      case TOKENS -> "goose users add NAME --admin";
+      case PROXY -> "GOOSE_ADMIN_USERS";
+      case NONE, SECRET -> "the local user administers";
+    };
+  }
+}

@@ -1,0 +1,119 @@
+package goose.server.auth;
+
+import goose.server.http.ApiException;
+import goose.server.http.ErrorCode;
+import goose.server.http.RequestUser;
+import goose.user.UserNames;
+import goose.user.UserStore;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides who a request is, one implementation per {@link AuthMode}; a request that cannot prove it gets
+ * a 401 {@link ApiException}. Messages say what to send, never echo what was sent.
+ */
+public sealed interface Authenticator {
+  String SECRET_HEADER = "X-Secret-Key";
+
+  RequestUser authenticate(Context ctx);
+
+  static Authenticator of(AuthSettings settings, Optional<UserStore> users) {
+    return switch (settings.mode()) {
+      case NONE -> new Anyone();
+      case SECRET -> new SharedSecret(settings.secret().orElseThrow());
+      case TOKENS -> new BearerTokens(users.orElseThrow());
+      case PROXY -> new TrustedProxy(settings);
+    };
+  }
+
+  private static ApiException unauthorized(String message) {
+    return new ApiException(ErrorCode.UNAUTHORIZED, message);
+  }
+
+  /** {@code none}: everyone is the local user. */
+  record Anyone() implements Authenticator {
+    @Override
+    public RequestUser authenticate(Context ctx) {
+      return RequestUser.LOCAL;
+    }
+  }
+
+  /**
+   * {@code secret}: the single local user, proven by {@code X-Secret-Key}. Both sides are hashed before
+   * the constant-time comparison, so neither the content nor the length of the secret leaks through timing.
+   */
+  final class SharedSecret implements Authenticator {
+    private final byte[] expected;
+
+    SharedSecret(String secret) {
+      this.expected = sha256(secret);
+    }
+
+    @Override
+    public RequestUser authenticate(Context ctx) {
+      String sent = ctx.header(SECRET_HEADER);
+      if (sent == null || sent.isEmpty()) throw unauthorized("missing credentials: send the header " + SECRET_HEADER);
+      if (!MessageDigest.isEqual(expected, sha256(sent))) throw unauthorized("wrong " + SECRET_HEADER);
+      return RequestUser.LOCAL;
+    }
+
+    private static byte[] sha256(String s) {
+      try {
+        return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** {@code tokens}: {@code Authorization: Bearer <token>}, looked up in the store on every request (so CLI changes apply at once). */
+  record BearerTokens(UserStore users) implements Authenticator {
+    static final String CHALLENGE = "Bearer realm=\"goosed\"";
+
+    @Override
+    public RequestUser authenticate(Context ctx) {
+      String header = ctx.header("Authorization");
+      if (header == null || header.isBlank()) {
+        throw unauthorized("missing credentials: send Authorization: Bearer <token> (goose users add NAME prints one)")
+            .withHeader("WWW-Authenticate", CHALLENGE);
+      }
+      String[] parts = header.strip().split("\\s+", 2);
+      if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer")) {
+        throw unauthorized("the Authorization header must be: Bearer <token>")
+            .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_request\"");
+      }
+      return users.authenticate(parts[1].strip())
+          .map(u -> new RequestUser(u.name(), u.admin()))
+          .orElseThrow(() -> unauthorized("invalid or revoked token")
+              .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\""));
+    }
+  }
+
+  /**
+   * {@code proxy}: the user named by the proxy's header, believed only when the TCP peer is a trusted
+   * proxy (a client cannot forge its peer address the way it can forge a header). Admins are listed in
+   * {@code GOOSE_ADMIN_USERS}.
+   */
+  record TrustedProxy(String header, java.util.List<IpRange> trusted, Set<String> admins) implements Authenticator {
+    TrustedProxy(AuthSettings settings) {
+      this(settings.proxyUserHeader(), settings.trustedProxies(), settings.adminUsers());
+    }
+
+    @Override
+    public RequestUser authenticate(Context ctx) {
+      String peer = ctx.req().getRemoteAddr();
+      if (peer == null || trusted.stream().noneMatch(r -> r.contains(peer))) {
+        throw unauthorized("requests must come through the authenticating proxy (this peer address is not in GOOSE_TRUSTED_PROXIES)");
+      }
+      String name = ctx.header(header);
+      if (name == null || name.isBlank()) throw unauthorized("the proxy sent no " + header + " header");
+      if (!UserNames.isValid(name.strip())) throw unauthorized("the proxy's " + header + " header is not a valid user name");
+      String user = name.strip();
+      return new RequestUser(user, admins.contains(user));
+    }
+  }
+}
