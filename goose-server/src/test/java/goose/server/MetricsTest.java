@@ -106,6 +106,17 @@ class MetricsTest {
   }
 
   @Test
+  void onlyAdminsReadMetricsWhenAuthIsOn() {
+    start(Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1", "GOOSE_ADMIN_USERS", "ops"));
+    assertThat(goosed.client.get("/metrics").status()).isEqualTo(401);
+    ApiClient.Response bob = goosed.client.send("GET", "/metrics", java.net.http.HttpRequest.BodyPublishers.noBody(), null, "X-Remote-User", "bob");
+    assertThat(bob.status()).isEqualTo(403);
+    ApiClient.Response ops = goosed.client.send("GET", "/metrics", java.net.http.HttpRequest.BodyPublishers.noBody(), null, "X-Remote-User", "ops");
+    assertThat(ops.status()).isEqualTo(200);
+    assertThat(ops.body()).contains("goose_sessions");
+  }
+
+  @Test
   void disableTelemetryTurnsMetricsOff() {
     start(Map.of("GOOSE_DISABLE_TELEMETRY", "true"));
     ApiClient.Response r = goosed.client.get("/metrics");
