@@ -1,10 +1,13 @@
 package goose.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.config.Config;
+import goose.config.ConfigException;
 import goose.config.GoosePaths;
+import goose.server.auth.AuthSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +98,16 @@ class KubernetesManifestsTest {
       }
     }
     assertThat(secret.path("stringData").has("anthropic-api-key")).isTrue();
+  }
+
+  @Test
+  void thePlaceholderServerKeyIsRefusedSoAForgottenSecretCannotGoLive(@TempDir Path dir) {
+    JsonNode container = container(base("deployment.yaml"));
+    String placeholder = base("secret.yaml").path("stringData").path("server-secret-key").asText();
+    Map<String, String> env = Map.of("GOOSE_AUTH", env(container).path("GOOSE_AUTH").path("value").asText(),
+        "GOOSE_SERVER__SECRET_KEY", placeholder, "GOOSE_PATH_ROOT", dir.toString());
+    assertThatThrownBy(() -> AuthSettings.from(Config.load(env, dir), "0.0.0.0"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_SERVER__SECRET_KEY");
   }
 
   @Test
