@@ -93,10 +93,48 @@ goose_build_if_needed() {
   ) || exit 1
 }
 
+# Sets GOOSE_CDS_OPTS: a dynamic AppCDS archive per kind of command (server, cli) under
+# goose-cli/target/cds/. The JVM writes it at the first exit when it is missing; later starts map the
+# classes instead of loading them (about half the start-up CPU). An archive older than the jars, or
+# whose header is not a dynamic archive's (a write cut short), is removed first so the next exit writes
+# a fresh one. GOOSE_CDS=off turns this off.
+goose_cds_opts() {
+  GOOSE_CDS_OPTS=()
+  [[ "${GOOSE_CDS:-on}" != off ]] || return 0
+  local dir="$GOOSE_ROOT/goose-cli/target/cds" kind=cli magic=""
+  [[ "${1:-}" == server ]] && kind=server
+  mkdir -p "$dir" 2>/dev/null && [[ -w "$dir" ]] || return 0
+  local archive="$dir/$kind-${JAVA_HOME##*/}.jsa" # one per JDK: an archive only fits the JDK that wrote it
+  if [[ -f "$archive" ]]; then
+    IFS= LC_ALL=C read -r -d '' -n 4 magic <"$archive" || true
+    # The JVM notices changed jars but does not always re-create the archive: drop a stale one here.
+    if [[ "$magic" != $'\xa8\xab\x0b\xf0' || -n "$(find "$GOOSE_JAR" "$GOOSE_LIB" -newer "$archive" -print -quit)" ]]; then
+      rm -f "$archive"
+    fi
+  fi
+  GOOSE_CDS_OPTS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$archive")
+}
+
+# Heap and collector for the server, before JAVA_OPTS (which can override them): an idle server uses
+# about 10 MB of heap, so start from 16 MB; on 1-2 CPUs the serial collector (G1's own structures cost
+# ~35 MB of RSS there and its concurrent threads compete with requests for the two cores).
+# See docs/benchmarks.md for the figures.
+goose_server_jvm_opts() {
+  [[ "${1:-}" == "server" ]] || return 0
+  echo "-Xms16m"
+  if [[ "$(nproc 2>/dev/null || echo 4)" -le 2 ]]; then
+    echo "-XX:+UseSerialGC"
+  fi
+}
+
 # Replaces this process with the JVM running goose.cli.Main "$@". JAVA_OPTS is passed through.
+# JVM log messages go to stderr: stdout belongs to the command (`goose openapi`, `goose mcp` speaks
+# MCP on it).
 goose_exec() {
-  local -a java_opts=()
+  local -a java_opts=() defaults=()
   read -r -a java_opts <<<"${JAVA_OPTS:-}"
-  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
-    -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
+  goose_cds_opts "${1:-}"
+  mapfile -t defaults < <(goose_server_jvm_opts "$@")
+  exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning,cds*=off,aot*=off:stderr \
+    "${GOOSE_CDS_OPTS[@]}" "${defaults[@]}" "${java_opts[@]}" -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
 }

@@ -1,9 +1,11 @@
 package goose.cli;
 
 import goose.cli.configure.ConfigureCommand;
+import goose.cli.session.SessionCommand;
 import goose.cli.users.UsersCommand;
 import goose.config.Config;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -16,7 +18,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
-    subcommands = {ServerCommand.class, ConfigureCommand.class, UsersCommand.class, OpenApiCommand.class, McpCommand.class},
+    subcommands = {ServerCommand.class, ConfigureCommand.class, SessionCommand.class, UsersCommand.class, OpenApiCommand.class,
+        McpCommand.class, HelpCommand.class},
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -25,7 +28,7 @@ import picocli.CommandLine.Spec;
       "",
       "Configuration: environment variable > config.yaml > default; see 'goose configure --help'."
     })
-public final class GooseCommand implements Runnable {
+public final class GooseCommand implements java.util.concurrent.Callable<Integer> {
   private final CliEnvironment environment;
   private Config config;
 
@@ -50,9 +53,15 @@ public final class GooseCommand implements Runnable {
     return config;
   }
 
-  /** {@code goose} alone: show what it can do. */
+  /** {@code goose} alone: show what it can do (on stderr, since no command ran). */
   @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command");
+  public Integer call() {
+    return usage(spec);
+  }
+
+  /** Prints the usage of a command that needs a subcommand and returns the usage exit code. */
+  public static int usage(CommandSpec spec) {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
   }
 }

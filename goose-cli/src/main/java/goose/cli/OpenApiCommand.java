@@ -16,7 +16,9 @@ public final class OpenApiCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getOut().println(GooseServer.openApiJson());
+    String document = GooseServer.openApiJson();
+    // Byte for byte what the server serves and the repository commits, ending in one newline.
+    spec.commandLine().getOut().print(document.endsWith("\n") ? document : document + "\n");
     return ExitCodes.OK;
   }
 }

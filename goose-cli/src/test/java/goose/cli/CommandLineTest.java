@@ -54,7 +54,7 @@ class CommandLineTest {
       CliRun.Result result = cli().run(args.toArray(String[]::new));
 
       assertThat(result.exitCode()).as("exit code of %s", args).isZero();
-      assertThat(result.out()).as("help of %s", args).startsWith("Usage: " + String.join(" ", prepend("goose", path)));
+      assertThat(result.out()).as("help of %s", args).contains("Usage: " + String.join(" ", prepend("goose", path)) + " [");
       assertThat(result.err()).as("stderr of %s", args).isEmpty();
     }
   }
@@ -64,6 +64,23 @@ class CommandLineTest {
     all.add(first);
     all.addAll(rest);
     return all;
+  }
+
+  @Test
+  void helpCommandShowsTheHelpOfAnotherCommand() {
+    CliRun.Result result = cli().run("help", "configure");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).startsWith("Usage: goose configure");
+  }
+
+  @Test
+  void openapiPrintsTheDocumentTheServerServes() throws Exception {
+    CliRun.Result result = cli().run("openapi");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).isEqualTo(goose.server.GooseServer.openApiJson().stripTrailing() + "\n");
+    assertThat(goose.json.Json.MAPPER.readTree(result.out()).get("openapi").asText()).startsWith("3.1");
   }
 
   @Test
@@ -92,9 +109,14 @@ class CommandLineTest {
   }
 
   @Test
-  void noCommandAtAllIsAUsageError() {
-    assertThat(cli().run().exitCode()).isEqualTo(2);
-    assertThat(cli().run("configure").exitCode()).isEqualTo(2);
+  void noCommandAtAllShowsTheUsageAndIsAUsageError() {
+    CliRun.Result bare = cli().run();
+    assertThat(bare.exitCode()).isEqualTo(2);
+    assertThat(bare.err()).startsWith("Usage: goose").contains("configure");
+
+    CliRun.Result configure = cli().run("configure");
+    assertThat(configure.exitCode()).isEqualTo(2);
+    assertThat(configure.err()).startsWith("Usage: goose configure").contains("list").contains("set");
   }
 
   @Test

@@ -128,6 +128,12 @@ class NginxProxyTest {
     assertThat(bob.post("/sessions/" + aliceSession + "/messages", "{\"content\":\"hi\"}", "Accept", "application/json").status()).isEqualTo(404);
     assertThat(bob.get("/sessions/" + aliceSession + "/events").status()).isEqualTo(404);
 
+    // A browser page of this site may write; one from another site may not (goosed sees the Host nginx passes on).
+    String origin = "https://127.0.0.1:" + goosed.nginx.httpsPort;
+    String body = "{\"cwd\":\"" + dir + "\",\"name\":\"from a page\"}";
+    assertThat(alice.post("/sessions", body, "Origin", origin).status()).isEqualTo(201);
+    assertThat(alice.post("/sessions", body, "Origin", "https://evil.example").status()).isEqualTo(403);
+
     String bobSession = createSession(bob);
     assertThat(alice.get("/sessions/" + bobSession).status()).isEqualTo(404);
     assertThat(alice.get("/sessions").json().get("sessions").toString()).doesNotContain(bobSession);

@@ -88,7 +88,7 @@ public final class Agent {
         ResponseReader reader = new ResponseReader(Ids.newId(), emitter);
         calls++;
         TurnObserver.ProviderCall call = observed.providerCall();
-        try (ProviderStream stream = provider.stream(new ProviderRequest(system, view, tools))) {
+        try (ProviderStream stream = openStream(provider, new ProviderRequest(system, view, tools), control)) {
           control.streamOpened(stream);
           reader.readAll(stream, control);
           call.completed(reader.usage());
@@ -122,7 +122,7 @@ public final class Agent {
         List<Content.ToolRequest> requests = reply.toolRequests();
         if (requests.isEmpty()) return complete(emitter, "end_turn", turnUsage);
 
-        List<Content.ToolResponse> responses = new ToolExecutor(toolbox, emitter).runAll(toolContext, requests, gate);
+        List<Content.ToolResponse> responses = new ToolExecutor(toolbox, emitter, control).runAll(toolContext, requests, gate);
         Message results = toolResults(responses);
         store.appendMessage(session.id(), results);
         view = append(view, results);
@@ -139,6 +139,16 @@ public final class Agent {
       log.error("turn failed in session {}", session.id(), e);
       emitter.emit(new TurnEvent.Error("internal", "the turn failed unexpectedly; see the server log"));
       return complete(emitter, "error", turnUsage);
+    }
+  }
+
+  /** Opens the provider stream; a cancel meanwhile interrupts the connect or the back-off between retries. */
+  private static ProviderStream openStream(Provider provider, ProviderRequest request, TurnControl control) {
+    control.enterWait();
+    try {
+      return provider.stream(request);
+    } finally {
+      control.exitWait();
     }
   }
 

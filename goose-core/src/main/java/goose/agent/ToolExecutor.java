@@ -24,11 +24,13 @@ final class ToolExecutor {
 
   private final Toolbox toolbox;
   private final TurnEmitter emitter;
+  private final TurnControl control;
   private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  ToolExecutor(Toolbox toolbox, TurnEmitter emitter) {
+  ToolExecutor(Toolbox toolbox, TurnEmitter emitter, TurnControl control) {
     this.toolbox = toolbox;
     this.emitter = emitter;
+    this.control = control;
   }
 
   /** Returns one response per request, in order; throws {@link TurnCancelledException} after answering all when interrupted. */
@@ -41,25 +43,28 @@ final class ToolExecutor {
         futures.add(executor.submit(LogContext.carry(() -> runOne(context, request, gate))));
       }
       List<Content.ToolResponse> responses = new ArrayList<>();
-      for (int i = 0; i < requests.size(); i++) {
-        Content.ToolRequest request = requests.get(i);
-        Content.ToolResponse response;
-        try {
-          response = cancelled ? interrupted(request, futures.get(i)) : futures.get(i).get();
-        } catch (InterruptedException e) {
-          cancelled = true;
-          executor.shutdownNow();
-          response = interrupted(request, futures.get(i));
-        } catch (ExecutionException e) {
-          response = Content.ToolResponse.error(request.id(), "Tool failed: " + e.getCause().getMessage());
-          report(request, response);
+      control.enterWait(); // a cancel interrupts the waits below
+      try {
+        for (int i = 0; i < requests.size(); i++) {
+          Content.ToolRequest request = requests.get(i);
+          Content.ToolResponse response;
+          try {
+            response = cancelled ? interrupted(request, futures.get(i)) : futures.get(i).get();
+          } catch (InterruptedException e) {
+            cancelled = true;
+            control.exitWait(); // the answers below write to the store: no second interrupt may hit them
+            executor.shutdownNow();
+            response = interrupted(request, futures.get(i));
+          } catch (ExecutionException e) {
+            response = Content.ToolResponse.error(request.id(), "Tool failed: " + e.getCause().getMessage());
+            report(request, response);
+          }
+          responses.add(response);
         }
-        responses.add(response);
+      } finally {
+        control.exitWait();
       }
-      if (cancelled) {
-        Thread.currentThread().interrupt();
-        throw new TurnCancelledException();
-      }
+      if (cancelled) throw new TurnCancelledException();
       return responses;
     }
   }
@@ -79,10 +84,22 @@ final class ToolExecutor {
     return response;
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectWriter CONTENT_LIST =
+      Json.MAPPER.writerFor(new com.fasterxml.jackson.core.type.TypeReference<List<Content>>() {});
+
+  /** The parts as JSON with their {@code type} (a plain valueToTree of the list would drop it). */
+  static ArrayNode contentTree(List<Content> parts) {
+    try {
+      return (ArrayNode) Json.MAPPER.readTree(CONTENT_LIST.writeValueAsString(parts));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Emits the result once per call, even when a cancelled call returns late. */
   private void report(Content.ToolRequest request, Content.ToolResponse response) {
     if (!reported.add(request.id())) return;
-    ArrayNode result = Json.MAPPER.valueToTree(response.content());
+    ArrayNode result = contentTree(response.content());
     emitter.emit(new TurnEvent.ToolResult(request.id(), request.name(), response.isError() ? "error" : "success", result));
   }
 }

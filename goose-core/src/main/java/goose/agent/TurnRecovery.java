@@ -34,13 +34,18 @@ public final class TurnRecovery {
     this.events = events;
   }
 
-  /** Recovers the given turns (at start-up: all turns still marked running); returns how many. */
+  /**
+   * Recovers the given turns (at start-up: all turns still marked running; on a shared store: a turn
+   * this instance took over after its lease lapsed); returns how many. The turn is marked interrupted
+   * after the repair and before the final {@code message_complete}, as a turn that ends normally is, so
+   * a new turn cannot interleave with the repair and a client that sees the end can start the next one.
+   */
   public int recover(List<Turn> turns) {
     for (Turn turn : turns) {
       log.warn("turn {} of session {} was interrupted by a server stop; closing it", turn.id(), turn.sessionId());
       answerDanglingToolRequests(turn.sessionId());
-      store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
       events.append(turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
+      store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
       events.append(turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
     }
     return turns.size();

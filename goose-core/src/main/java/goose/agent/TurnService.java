@@ -2,6 +2,7 @@ package goose.agent;
 
 import goose.conversation.Content;
 import goose.conversation.Message;
+import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.event.TurnEvent;
 import goose.ids.Ids;
@@ -34,24 +35,34 @@ public final class TurnService implements AutoCloseable {
   private final EventLog events;
   private final Agent agent;
   private final Supplier<Provider> providers;
+  private final TurnLeases leases;
+  private final ClusterSignals signals;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
   private final int maxRunningPerOwner;
   /** Starts of one owner are serialized (check the limit, then take the slot); striped so the set stays bounded. */
   private final Object[] ownerLocks = new Object[64];
 
-  /** @param providers gives the configured provider, or throws when none is configured */
+  /** A service alone on its store (SQLite): no leases, no per-user limit, cancels act here only. */
   public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
-    this(store, events, agent, providers, Integer.MAX_VALUE);
+    this(store, events, agent, providers, Integer.MAX_VALUE, TurnLeases.none(), ClusterSignals.IN_PROCESS);
   }
 
-  /** @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link TurnLimitException} */
-  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, int maxRunningPerOwner) {
+  /**
+   * @param providers gives the configured provider, or throws when none is configured
+   * @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link TurnLimitException}
+   * @param leases the leases of this instance's turns on a shared store (give the agent {@code leases.fence(store)})
+   * @param signals how a cancel reaches the instance running a turn
+   */
+  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, int maxRunningPerOwner,
+      TurnLeases leases, ClusterSignals signals) {
     this.store = store;
     this.events = events;
     this.agent = agent;
     this.providers = providers;
     this.maxRunningPerOwner = maxRunningPerOwner;
     for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new Object();
+    this.leases = leases;
+    this.signals = signals;
   }
 
   /** A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was seen. */
@@ -72,20 +83,23 @@ public final class TurnService implements AutoCloseable {
     String turnId = Ids.newId();
     long firstSeq = events.lastSeq(sessionId) + 1;
     RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
+    long leaseMade = System.nanoTime();
     synchronized (ownerLocks[Math.floorMod(owner.hashCode(), ownerLocks.length)]) {
       if (runningCount(owner) >= maxRunningPerOwner) throw new TurnLimitException(owner, maxRunningPerOwner);
       try {
-        store.startTurn(sessionId, turnId, requestId, firstSeq);
+        store.startTurn(sessionId, turnId, requestId, firstSeq, leases.newLease());
       } catch (IllegalStateException duplicateRequest) {
         Turn seen = store.turnByRequestId(sessionId, requestId.orElseThrow()).orElseThrow(() -> duplicateRequest);
         return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
       }
       running.put(sessionId, turn);
     }
+    leases.hold(sessionId, turnId, turn.control(), leaseMade);
     try {
       store.appendMessage(sessionId, Message.user(content));
     } catch (RuntimeException e) {
       running.remove(sessionId, turn);
+      leases.release(sessionId, turnId);
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
     }
@@ -94,33 +108,59 @@ public final class TurnService implements AutoCloseable {
   }
 
   private void run(Session session, String owner, Provider provider, RunningTurn turn, ToolGate gate) {
-    TurnEmitter emitter = event -> events.append(session.id(), turn.id(), event);
+    TurnEmitter toLog = event -> {
+      leases.checkHolds(session.id()); // fencing: a turn taken over elsewhere writes nothing more
+      events.append(session.id(), turn.id(), event);
+    };
     long started = System.nanoTime();
     Agent.Outcome outcome;
-    try {
-      outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
-    } catch (RuntimeException e) {
-      log.error("turn {} of session {} failed", turn.id(), session.id(), e);
-      outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
-    }
-    try {
-      store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
-        case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
-        case CANCELLED -> TurnStatus.CANCELLED;
-        case ERROR -> TurnStatus.FAILED;
-      });
-    } finally {
-      running.remove(session.id(), turn);
-      log.info("turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)", turn.id(), session.id(),
-          outcome.cause().wire(), (System.nanoTime() - started) / 1_000_000, outcome.usage().inputTokens(), outcome.usage().outputTokens());
-      // Last, so that a client that sees message_complete can start its next turn at once.
-      emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+    try (EventWriter emitter = new EventWriter(toLog, turn.id())) {
+      try {
+        outcome = agent.run(session, owner, provider, emitter, gate, turn.control());
+      } catch (LeaseLostException e) {
+        outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+      } catch (RuntimeException e) {
+        log.error("turn {} of session {} failed", turn.id(), session.id(), e);
+        outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+      }
+      emitter.flush();
+      if (!leases.holds(session.id())) {
+        log.warn("turn {} of session {} stopped without recording its end: it lost its lease", turn.id(), session.id());
+        running.remove(session.id(), turn);
+        leases.release(session.id(), turn.id());
+        return;
+      }
+      try {
+        store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
+          case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
+          case CANCELLED -> TurnStatus.CANCELLED;
+          case ERROR -> TurnStatus.FAILED;
+        });
+      } finally {
+        running.remove(session.id(), turn);
+        leases.release(session.id(), turn.id());
+        log.info("turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)", turn.id(), session.id(),
+            outcome.cause().wire(), (System.nanoTime() - started) / 1_000_000, outcome.usage().inputTokens(), outcome.usage().outputTokens());
+        // Last, so that a client that sees message_complete can start its next turn at once.
+        emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+      }
     }
   }
 
-  /** Cancels the running turn of this session; false when none runs (here). */
+  /**
+   * Cancels the running turn of this session, wherever it runs: here at once; on another instance
+   * sharing the store through the store's cancel mark and a signal the owner acts on. False when none runs.
+   */
   public boolean cancel(String owner, String sessionId) {
     store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    if (cancelHere(sessionId)) return true;
+    if (!leases.enabled() || !store.requestCancel(sessionId)) return false;
+    signals.cancelRequested(sessionId);
+    return true;
+  }
+
+  /** Cancels the session's turn if it runs on this instance (a signal from another instance asks for it). */
+  public boolean cancelHere(String sessionId) {
     RunningTurn turn = running.get(sessionId);
     if (turn == null) return false;
     turn.control().cancel();
@@ -160,9 +200,11 @@ public final class TurnService implements AutoCloseable {
     }
   }
 
+  /** Cancels the turns, waits for them, then stops renewing leases. */
   @Override
   public void close() {
     shutdown(Duration.ofSeconds(5));
+    leases.close();
   }
 
   private record RunningTurn(String id, String owner, TurnControl control) {}

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 final class SettingRules {
   private static final Map<String, Consumer<ConfigValue>> RULES =
       Map.of(
+          "GOOSE_HOST", SettingValues::parseHost,
           "GOOSE_PORT", v -> SettingValues.parseInt(v, 0, 65_535),
           "API_TIMEOUT", SettingValues::parseSeconds,
           "MAX_RETRIES", v -> SettingValues.parseInt(v, 0, 100),

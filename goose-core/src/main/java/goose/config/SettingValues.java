@@ -1,5 +1,7 @@
 package goose.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +56,20 @@ final class SettingValues {
       case "false", "no", "off", "0", "" -> false;
       default -> throw ConfigException.badValue(value, "must be true or false, got \"" + value.value() + "\"");
     };
+  }
+
+  /**
+   * An address to bind to: an IP literal or a name this machine resolves. Checked here because a bind
+   * to an unresolvable address otherwise surfaces as a misleading "port already in use".
+   */
+  static InetAddress parseHost(ConfigValue value) {
+    String host = value.value().trim();
+    if (host.isEmpty()) throw ConfigException.badValue(value, "must not be empty");
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw ConfigException.badValue(value, "\"" + host + "\" is not an IP address or a host name this machine can resolve");
+    }
   }
 
   /** One of a fixed set of words, compared case-insensitively; returns the word in lower case. */

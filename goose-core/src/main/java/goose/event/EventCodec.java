@@ -36,6 +36,15 @@ public final class EventCodec {
     return Json.MAPPER.valueToTree(event);
   }
 
+  /** {@link #toJson} as text, written in one pass (the SSE hot path). */
+  public static String toJsonText(TurnEvent event) {
+    try {
+      return Json.MAPPER.writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /**
    * The event named {@code eventName} read from {@code data}. Throws {@link IllegalArgumentException}
    * for an unknown name or data that does not fit that event (missing or mistyped fields).

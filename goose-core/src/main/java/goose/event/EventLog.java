@@ -19,29 +19,50 @@ import java.util.concurrent.locks.ReentrantLock;
  * order.
  *
  * <p>Appends to one session are serialised so that live subscribers receive events in sequence order
- * even when concurrent tool calls emit at the same time.
+ * even when concurrent tool calls emit at the same time. With a store shared by several instances, the
+ * {@link ClusterSignals} tell the others about each append; their subscribers then read the new events
+ * from the store ({@link #wake}), so a client on any instance follows a turn running on any other.
  */
 public final class EventLog {
   private static final int REPLAY_BATCH = 500;
 
   private final SessionStore store;
+  private final ClusterSignals signals;
   private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
   private final Map<String, Object> appendLocks = new ConcurrentHashMap<>();
 
   public EventLog(SessionStore store) {
+    this(store, ClusterSignals.IN_PROCESS);
+  }
+
+  public EventLog(SessionStore store, ClusterSignals signals) {
     this.store = store;
+    this.signals = signals;
   }
 
   public StoredEvent append(String sessionId, String turnId, TurnEvent event) {
     Object lock = appendLocks.computeIfAbsent(sessionId, k -> new Object());
+    StoredEvent stored;
     synchronized (lock) {
-      StoredEvent stored = store.appendEvent(sessionId, turnId, event);
+      stored = store.appendEvent(sessionId, turnId, event);
       Set<Subscription> subs = subscribers.get(sessionId);
       if (subs != null) {
         for (Subscription s : subs) s.offer(stored);
       }
-      return stored;
     }
+    signals.eventAppended(sessionId, stored.seq());
+    return stored;
+  }
+
+  /** Another instance appended to this session: its subscribers here read the store for new events. */
+  public void wake(String sessionId) {
+    Set<Subscription> subs = subscribers.get(sessionId);
+    if (subs != null) subs.forEach(Subscription::wake);
+  }
+
+  /** Signals may have been missed: every subscriber looks at the store again. */
+  public void wakeAll() {
+    subscribers.values().forEach(subs -> subs.forEach(Subscription::wake));
   }
 
   public long lastSeq(String sessionId) {
@@ -65,9 +86,10 @@ public final class EventLog {
     appendLocks.remove(sessionId);
   }
 
-  /** Ends every subscription (server shutdown): followers see the end of their stream. */
+  /** Ends every subscription and stops the signals (server shutdown): followers see the end of their stream. */
   public void closeAll() {
     subscribers.values().forEach(subs -> subs.forEach(Subscription::close));
+    signals.close();
   }
 
   /** One reader of a session's log. Not thread-safe for several readers; {@link #close} from anywhere. */
@@ -79,11 +101,23 @@ public final class EventLog {
     private final ArrayDeque<StoredEvent> replay = new ArrayDeque<>();
     private long delivered;
     private boolean replayDone;
+    /** Set by {@link #wake}: the store may hold events no live offer brought. Guarded by {@code lock}. */
+    private boolean stale;
     private volatile boolean closed;
 
     private Subscription(String sessionId, long afterSeq) {
       this.sessionId = sessionId;
       this.delivered = afterSeq;
+    }
+
+    void wake() {
+      lock.lock();
+      try {
+        stale = true;
+        arrived.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
 
     void offer(StoredEvent event) {
@@ -128,6 +162,18 @@ public final class EventLog {
             delivered = e.seq();
             return Optional.of(e);
           }
+          if (stale) {
+            stale = false;
+            replayDone = false;
+            lock.unlock();
+            try {
+              Optional<StoredEvent> fromOthers = nextStored();
+              if (fromOthers.isPresent()) return fromOthers;
+            } finally {
+              lock.lock();
+            }
+            continue;
+          }
           long left = deadline - System.nanoTime();
           if (left <= 0) return Optional.empty();
           arrived.awaitNanos(left);
@@ -151,6 +197,17 @@ public final class EventLog {
         replay.addAll(batch);
         if (batch.size() < REPLAY_BATCH) replayDone = true;
         if (batch.isEmpty()) return Optional.empty();
+      }
+    }
+
+    /** Whether {@link #next} would return an event at once (a follower can then delay its flush). */
+    public boolean hasBuffered() {
+      if (!replay.isEmpty()) return true;
+      lock.lock();
+      try {
+        return !live.isEmpty();
+      } finally {
+        lock.unlock();
       }
     }
 

@@ -26,6 +26,8 @@ public final class ExtensionConfigs {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,47}");
 
   private static final long MAX_TIMEOUT_SECONDS = 86_400;
+  private static final java.util.Set<String> RESTRICTED_HEADERS =
+      java.util.Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
 
   private ExtensionConfigs() {}
 
@@ -90,6 +92,20 @@ public final class ExtensionConfigs {
     return n;
   }
 
+  /**
+   * The entry as an API response may show it: like {@link #toNode} but with header values masked,
+   * since they often carry credentials ({@code Authorization}). Environment values are shown: secrets
+   * belong in {@code env_keys}, whose values never appear.
+   */
+  public static ObjectNode toPublicNode(ExtensionConfig c) {
+    ObjectNode n = toNode(c);
+    JsonNode headers = n.get("headers");
+    if (headers instanceof ObjectNode h) {
+      h.fieldNames().forEachRemaining(k -> h.put(k, goose.config.ConfigValue.mask(h.get(k).asText())));
+    }
+    return n;
+  }
+
   private static Launch.Stdio stdio(JsonNode node) {
     String cmd = optText(node, "cmd").orElseThrow(() -> new ExtensionException.Invalid("cmd", "is required for a stdio extension"));
     if (cmd.isBlank()) throw new ExtensionException.Invalid("cmd", "must not be blank");
@@ -124,6 +140,7 @@ public final class ExtensionConfigs {
     Map<String, String> headers = stringMap(node, "headers");
     headers.forEach((k, v) -> {
       if (!k.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new ExtensionException.Invalid("headers." + k, "is not a valid header name");
+      if (RESTRICTED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) throw new ExtensionException.Invalid("headers." + k, "is set by the HTTP client and cannot be configured");
       if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) throw new ExtensionException.Invalid("headers." + k, "must not contain line breaks");
     });
     return headers;

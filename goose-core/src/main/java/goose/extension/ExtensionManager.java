@@ -269,15 +269,16 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   private McpConnection running(ExtensionSlot slot) {
     if (closed) throw new IllegalStateException("the server is shutting down");
-    return slot.running(clock::instant, c -> {
+    return slot.running(clock::instant, (c, created) -> {
       allowlist.check(c);
       McpConnection[] opened = new McpConnection[1];
-      McpConnection conn = McpConnection.open(c, launchEnv(c), why -> {
-        if (opened[0] != null) slot.connectionBroke(opened[0], why, clock.instant());
+      return McpConnection.open(c, launchEnv(c), why -> {
+        McpConnection broken = opened[0];
+        if (broken != null) slot.connectionBroke(broken, why, clock.instant());
+      }, conn -> {
+        opened[0] = conn;
+        created.accept(conn);
       });
-      opened[0] = conn;
-      conn.failure().ifPresent(why -> slot.connectionBroke(conn, why, clock.instant()));
-      return conn;
     });
   }
 

@@ -25,7 +25,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -42,6 +46,9 @@ final class McpConnection implements AutoCloseable {
   static final McpJsonMapper MCP_JSON = new JacksonMcpJsonMapper(new ObjectMapper());
   private static final int MAX_TOOL_PAGES = 100;
   private static final Duration MAX_INIT = Duration.ofSeconds(60);
+  /** How often a call to a remote server checks that the server is still there. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(3);
+  private static final Duration PING_WAIT = Duration.ofSeconds(5);
 
   private final ExtensionConfig config;
   private final McpSyncClient client;
@@ -51,6 +58,8 @@ final class McpConnection implements AutoCloseable {
   private volatile List<ToolSpec> tools = List.of();
   private volatile boolean toolsStale = true;
   private volatile String failure;
+  private final Object failureLock = new Object();
+  private volatile Consumer<String> onFailure = reason -> {};
 
   private McpConnection(ExtensionConfig config, McpClientTransport transport, StdioProcessTransport stdio) {
     this.config = config;
@@ -69,17 +78,15 @@ final class McpConnection implements AutoCloseable {
 
   /**
    * Connects and initialises; throws with a readable message when the server cannot be reached, dies
-   * or misbehaves. {@code onFailure} is told when a running connection breaks later.
+   * or misbehaves. {@code created} receives the connection before it initialises (closing it aborts
+   * the start); {@code onFailure} is told when the connection breaks later.
    */
-  static McpConnection open(ExtensionConfig config, Map<String, String> stdioEnv, Consumer<String> onFailure) {
+  static McpConnection open(ExtensionConfig config, Map<String, String> stdioEnv, Consumer<String> onFailure, Consumer<McpConnection> created) {
     McpConnection[] self = new McpConnection[1];
-    // Record the failure and tell the owner before closing the client: closing releases the callers
-    // blocked in a call, and they must find the extension already marked failed.
     Consumer<String> broken = reason -> {
       McpConnection c = self[0];
-      if (c != null) c.failure = reason;
-      onFailure.accept(reason);
-      if (c != null) c.broke();
+      if (c != null) c.breakWith(reason);
+      else onFailure.accept(reason);
     };
     McpConnection connection = switch (config.launch()) {
       case Launch.Stdio s -> {
@@ -109,7 +116,9 @@ final class McpConnection implements AutoCloseable {
       }
       case Launch.Builtin b -> throw new IllegalArgumentException("built-ins run in-process");
     };
+    connection.onFailure = onFailure;
     self[0] = connection;
+    created.accept(connection);
     try {
       connection.client.initialize();
       connection.refreshTools();
@@ -155,9 +164,13 @@ final class McpConnection implements AutoCloseable {
       @SuppressWarnings("unchecked")
       Map<String, Object> args = Json.MAPPER.convertValue(arguments, Map.class);
       McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(tool, args, Map.of("progressToken", token));
-      McpSchema.CallToolResult result = client.callTool(request);
+      McpSchema.CallToolResult result = stdio != null ? client.callTool(request) : callWatched(request);
       return McpResults.toResponse(requestId, result);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Content.ToolResponse.error(requestId, "tool call cancelled");
     } catch (RuntimeException e) {
+      if (stdio == null && McpErrors.unreachable(e)) breakWith("the server cannot be reached: " + McpErrors.describe(e));
       if (Thread.currentThread().isInterrupted() || McpErrors.interrupted(e)) {
         Thread.currentThread().interrupt();
         return Content.ToolResponse.error(requestId, "tool call cancelled");
@@ -170,6 +183,57 @@ final class McpConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * A remote server's death is not always seen by the SDK's HTTP transports: the call would wait for
+   * its whole timeout. So while a remote call runs, the server is pinged every {@link #HEARTBEAT}; a
+   * ping that cannot reach it ends the connection, which fails the call at once.
+   */
+  private McpSchema.CallToolResult callWatched(McpSchema.CallToolRequest request) throws InterruptedException {
+    CompletableFuture<McpSchema.CallToolResult> result = new CompletableFuture<>();
+    Thread worker = Thread.ofVirtual().name("mcp-" + config.name() + "-call").start(() -> {
+      try {
+        result.complete(client.callTool(request));
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    });
+    try {
+      while (true) {
+        try {
+          return result.get(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          Optional<String> dead = unreachable();
+          if (dead.isPresent()) breakWith("the server cannot be reached: " + dead.get());
+        }
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      worker.interrupt();
+      throw e;
+    }
+  }
+
+  /** Why a ping could not reach the server; empty when it answered or is merely slow. */
+  private Optional<String> unreachable() throws InterruptedException {
+    CompletableFuture<Object> ping = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        ping.complete(client.ping());
+      } catch (Throwable t) {
+        ping.completeExceptionally(t);
+      }
+    });
+    try {
+      ping.get(PING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return Optional.empty();
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      return McpErrors.unreachable(e.getCause()) ? Optional.of(McpErrors.describe(e.getCause())) : Optional.empty();
+    }
+  }
+
   /** Why the connection broke, if it did. */
   Optional<String> failure() {
     return Optional.ofNullable(failure);
@@ -179,12 +243,22 @@ final class McpConnection implements AutoCloseable {
     return stdio == null ? OptionalLong.empty() : stdio.pid();
   }
 
-  private void broke() {
+  /**
+   * Marks the connection dead, tells the owner, then closes the client: closing releases the callers
+   * blocked in a call, and they must find the extension already marked failed. Idempotent.
+   */
+  private void breakWith(String reason) {
+    synchronized (failureLock) {
+      if (failure != null) return;
+      failure = reason;
+    }
+    onFailure.accept(reason);
     try {
       client.close();
     } catch (RuntimeException e) {
       log.debug("closing a broken client", e);
     }
+    if (stdio != null) stdio.close();
   }
 
   private void onProgress(McpSchema.ProgressNotification n) {

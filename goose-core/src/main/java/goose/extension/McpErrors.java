@@ -32,6 +32,22 @@ final class McpErrors {
     return false;
   }
 
+  /** Whether the failure says the server could not be reached at all (refused, reset, closed). */
+  static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.io.EOFException) {
+        return true;
+      }
+      if (t instanceof java.io.IOException && t.getMessage() != null
+          && (t.getMessage().contains("Connection reset") || t.getMessage().contains("connection closed"))) {
+        return true;
+      }
+      if (t.getCause() == t) break;
+    }
+    return false;
+  }
+
   static boolean interrupted(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof InterruptedException) return true;

@@ -30,7 +30,9 @@ import reactor.core.publisher.Mono;
  * once and reports why through {@code onFailure}, which closes the client so callers get an error
  * instead of a hang. Single use: a restart builds a new transport.
  *
- * <p>The reactive types are only the SDK interface's; all work is plain blocking code on virtual threads.
+ * <p>The reactive types are only the SDK interface's; all work is plain blocking code. The two readers
+ * are platform daemon threads: they block on a pipe for the extension's whole life, which a virtual
+ * thread would do while pinning its carrier.
  */
 final class StdioProcessTransport implements McpClientTransport {
   private static final Logger log = LoggerFactory.getLogger(StdioProcessTransport.class);
@@ -46,6 +48,7 @@ final class StdioProcessTransport implements McpClientTransport {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private volatile Process process;
+  private volatile Thread stderrReader;
   private volatile String failure;
 
   /**
@@ -68,16 +71,50 @@ final class StdioProcessTransport implements McpClientTransport {
 
   private void start(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
     if (!started.compareAndSet(false, true)) throw new IllegalStateException("transport already used; restart builds a new one");
+    try {
+      launch(handler);
+    } catch (RuntimeException e) {
+      failure = e.getMessage(); // what the pending initialize request reports
+      closed.set(true);
+      throw e;
+    }
+  }
+
+  private void launch(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    requireExecutable(command.get(0));
     ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(command));
     pb.environment().clear();
     pb.environment().putAll(env);
     try {
-      process = pb.start();
+      // Under the monitor close() takes too: a close racing this start either prevents it or sees
+      // the process and stops it, never leaving it running unowned.
+      synchronized (this) {
+        if (closed.get()) throw new IllegalStateException("the connection to extension '" + name + "' was closed before its server started");
+        process = pb.start();
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot start '" + command.get(0) + "': " + e.getMessage(), e);
     }
-    Thread.ofVirtual().name("mcp-" + name + "-stdout").start(() -> readStdout(handler));
-    Thread.ofVirtual().name("mcp-" + name + "-stderr").start(this::readStderr);
+    Thread.ofPlatform().daemon().name("mcp-" + name + "-stdout").start(() -> readStdout(handler));
+    stderrReader = Thread.ofPlatform().daemon().name("mcp-" + name + "-stderr").start(this::readStderr);
+  }
+
+  /**
+   * Fails early, with a clear message, for a program that is not there: behind {@code setsid} a missing
+   * program would otherwise only show as exit code 127.
+   */
+  private void requireExecutable(String program) {
+    if (program.contains("/")) {
+      if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(program))) {
+        throw new IllegalStateException("cannot start '" + program + "': no such executable file");
+      }
+      return;
+    }
+    String path = env.getOrDefault("PATH", "");
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) return;
+    }
+    throw new IllegalStateException("cannot start '" + program + "': not found on PATH");
   }
 
   private void readStdout(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
@@ -134,6 +171,8 @@ final class StdioProcessTransport implements McpClientTransport {
     String code = "";
     try {
       if (p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) code = " with exit code " + p.exitValue();
+      Thread err = stderrReader;
+      if (err != null) err.join(1000); // its last words are usually the reason
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -189,7 +228,9 @@ final class StdioProcessTransport implements McpClientTransport {
   /** Stops the child and everything it started; idempotent. */
   @Override
   public void close() {
-    closed.set(true);
+    synchronized (this) {
+      closed.set(true);
+    }
     stopProcess();
   }
 

@@ -188,13 +188,13 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq) {
+  public Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq, Optional<TurnLease> lease) {
     Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
     for (int attempt = 1; ; attempt++) {
       try {
-        write(c -> Sql.update(c, "INSERT INTO turns (" + TURN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+        write(c -> Sql.update(c, "INSERT INTO turns (" + TURN_COLUMNS + ", instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             turnId, sessionId, requestId.orElse(null), StoreRows.status(TurnStatus.RUNNING), nanos(turn.startedAt()),
-            firstSeq));
+            firstSeq, lease.map(TurnLease::instanceId).orElse(null), lease.map(l -> nanos(l.until())).orElse(null)));
         return turn;
       } catch (StoreException e) {
         SQLException cause = (SQLException) e.getCause();
@@ -245,6 +245,36 @@ final class JdbcSessionStore implements SessionStore {
       return changed > 0 || Sql.first(c, "SELECT 1 FROM turns WHERE session_id = ? AND id = ?", rs -> true, sessionId, turnId).isPresent();
     });
     if (!known) throw new NoSuchElementException("no turn " + turnId + " in session " + sessionId);
+  }
+
+  @Override
+  public List<HeldTurn> renewLeases(String instanceId, Instant until) {
+    return write(c -> Sql.all(c, "UPDATE turns SET lease_until = ? WHERE instance_id = ? AND " + IS_RUNNING
+            + " RETURNING session_id, id, cancel_requested",
+        rs -> new HeldTurn(rs.getString(1), rs.getString(2), rs.getBoolean(3)), nanos(until), instanceId));
+  }
+
+  @Override
+  public List<Turn> expiredTurns(Instant now) {
+    return read(c -> Sql.all(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE " + IS_RUNNING
+        + " AND lease_until < ? ORDER BY started_at", StoreRows::turn, nanos(now)));
+  }
+
+  @Override
+  public boolean takeOver(String turnId, TurnLease lease, Instant now) {
+    return write(c -> Sql.update(c, "UPDATE turns SET instance_id = ?, lease_until = ? WHERE id = ? AND " + IS_RUNNING
+        + " AND lease_until < ?", lease.instanceId(), nanos(lease.until()), turnId, nanos(now))) > 0;
+  }
+
+  @Override
+  public boolean requestCancel(String sessionId) {
+    return write(c -> Sql.update(c, "UPDATE turns SET cancel_requested = ? WHERE session_id = ? AND " + IS_RUNNING,
+        true, sessionId)) > 0;
+  }
+
+  @Override
+  public boolean shared() {
+    return !db.dialect().singleWriter();
   }
 
   @Override

@@ -83,6 +83,18 @@ record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> passw
     return password.filter(p -> !p.isEmpty()).map(p -> text.replace(p, "****")).orElse(text);
   }
 
+  /**
+   * A plain connection outside any pool (LISTEN/NOTIFY, bulk copies), with extra driver properties
+   * such as {@code ApplicationName}.
+   */
+  java.sql.Connection connect(java.util.Map<String, String> properties) throws java.sql.SQLException {
+    java.util.Properties props = new java.util.Properties();
+    user.ifPresent(u -> props.setProperty("user", u));
+    password.ifPresent(p -> props.setProperty("password", p));
+    props.putAll(properties);
+    return java.sql.DriverManager.getConnection(jdbcUrl, props);
+  }
+
   @Override
   public String toString() {
     return display;

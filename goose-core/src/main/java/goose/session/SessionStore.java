@@ -4,6 +4,7 @@ import goose.conversation.Message;
 import goose.conversation.TokenUsage;
 import goose.event.StoredEvent;
 import goose.event.TurnEvent;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,7 +66,36 @@ public interface SessionStore extends AutoCloseable {
    * {@link IllegalStateException} when {@code requestId} was already used in this session (look it up
    * with {@link #turnByRequestId} first).
    */
-  Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq);
+  Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq, Optional<TurnLease> lease);
+
+  /** {@link #startTurn(String, String, Optional, long, Optional)} without a lease: only start-up recovery closes it. */
+  default Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq) {
+    return startTurn(sessionId, turnId, requestId, firstSeq, Optional.empty());
+  }
+
+  /**
+   * Extends to {@code until} the lease of every running turn of {@code instanceId} and answers those
+   * turns: a turn of this instance that is missing has been taken over by another instance, and must
+   * stop writing.
+   */
+  List<HeldTurn> renewLeases(String instanceId, Instant until);
+
+  /** Running turns whose lease ended before {@code now}: their instance stopped renewing (it died). */
+  List<Turn> expiredTurns(Instant now);
+
+  /**
+   * Takes over a running turn whose lease ended before {@code now}, giving it {@code lease}; false when
+   * it is no longer running or another instance renewed or took it first (exactly one taker wins).
+   */
+  boolean takeOver(String turnId, TurnLease lease, Instant now);
+
+  /** Marks the session's running turn as to be cancelled by whichever instance runs it; false when none runs. */
+  boolean requestCancel(String sessionId);
+
+  /** True when several processes may share this store (PostgreSQL), false for a single-process file (SQLite). */
+  default boolean shared() {
+    return false;
+  }
 
   Optional<Turn> turnByRequestId(String sessionId, String requestId);
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigValue;
+import goose.event.ClusterSignals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class SessionStores {
       try {
         target = PostgresUrl.parse(url.get().value());
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(url.get().origin() + ": " + PostgresUrl.KEY + ": " + e.getMessage());
+        throw ConfigException.badValue(url.get(), e.getMessage());
       }
       int poolSize = maxConnections.orElseGet(() -> config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000));
       return openOrExplain("the PostgreSQL database " + target, target::redact, () -> postgresDatabase(target, poolSize));
@@ -55,6 +56,16 @@ public final class SessionStores {
     }
     Path file = dir.resolve("sessions.db");
     return openOrExplain("the SQLite database " + file, UnaryOperator.identity(), () -> sqliteDatabase(file, maxConnections.orElse(SQLITE_POOL)));
+  }
+
+  /**
+   * The signals between the instances sharing the configured store: LISTEN/NOTIFY on PostgreSQL, none
+   * for SQLite (one process). {@code instanceId} lets an instance ignore its own signals.
+   */
+  public static ClusterSignals openSignals(Config config, String instanceId) {
+    Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+    if (url.isEmpty()) return ClusterSignals.IN_PROCESS;
+    return new PostgresSignals(PostgresUrl.parse(url.get().value()), instanceId);
   }
 
   /**

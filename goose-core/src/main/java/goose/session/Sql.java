@@ -48,7 +48,7 @@ public final class Sql {
   public static void bind(PreparedStatement st, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case null -> st.setNull(i + 1, Types.VARCHAR);
+        case null -> st.setNull(i + 1, Types.NULL); // untyped: PostgreSQL infers the column type
         case String s -> st.setString(i + 1, s);
         case Long l -> st.setLong(i + 1, l);
         case Integer n -> st.setInt(i + 1, n);

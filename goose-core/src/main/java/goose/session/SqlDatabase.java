@@ -3,6 +3,10 @@ package goose.session;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 
@@ -10,6 +14,12 @@ import org.flywaydb.core.Flyway;
  * A pooled database with its dialect: runs a unit of work as a read (auto-commit) or as one write
  * transaction. On a single-writer database (SQLite) writers queue on a fair in-process lock before they
  * take a connection, so concurrent writers neither fail with SQLITE_BUSY nor hold connections readers need.
+ *
+ * <p>Group commit on SQLite: the writer that gets the lock also runs the writes queued behind it, each
+ * in its own savepoint, and commits them together. A commit is the expensive part of a small write, so
+ * under concurrent load (thousands of streaming turns appending events) one commit serves many writes.
+ * Every write still returns only once it is committed, and a write that fails is rolled back to its
+ * savepoint alone: the others in its batch are not affected. A lone write runs exactly as before.
  */
 public final class SqlDatabase implements AutoCloseable {
 
@@ -21,7 +31,11 @@ public final class SqlDatabase implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final SqlDialect dialect;
+  /** Most writes one commit takes: bounds how long the first writer of a batch waits. */
+  static final int MAX_BATCH = 256;
+
   private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final ConcurrentLinkedQueue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
 
   SqlDatabase(HikariDataSource pool, SqlDialect dialect) {
     this.pool = pool;
@@ -46,11 +60,93 @@ public final class SqlDatabase implements AutoCloseable {
   /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
   public <T> T write(Work<T> work) throws SQLException {
     if (!dialect.singleWriter()) return transaction(work);
+    Pending<T> mine = new Pending<>(work);
+    queued.add(mine);
     writeLock.lock();
     try {
-      return transaction(work);
+      while (!mine.done) runBatch(); // usually one batch: ours was queued before we took the lock
     } finally {
       writeLock.unlock();
+    }
+    return mine.result();
+  }
+
+  /** Writes waiting for the write lock (for tests). */
+  int queuedWrites() {
+    return queued.size();
+  }
+
+  /** Runs the queued writes (at most {@link #MAX_BATCH}) in one transaction. Called with the write lock held. */
+  private void runBatch() {
+    List<Pending<?>> batch = new ArrayList<>();
+    Pending<?> next;
+    while (batch.size() < MAX_BATCH && (next = queued.poll()) != null) batch.add(next);
+    if (batch.isEmpty()) return;
+    if (batch.size() == 1) {
+      batch.getFirst().runAlone(this);
+      return;
+    }
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (Pending<?> p : batch) p.runInSavepoint(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        for (Pending<?> p : batch) p.failUnlessFailed(e);
+      }
+    } catch (SQLException | RuntimeException e) {
+      for (Pending<?> p : batch) p.failUnlessFailed(e);
+    } finally {
+      for (Pending<?> p : batch) p.done = true;
+    }
+  }
+
+  /** One queued write and, once {@code done}, its outcome. Fields are written and read under the write lock. */
+  private static final class Pending<T> {
+    private final Work<T> work;
+    private T value;
+    private Exception error;
+    private boolean done;
+
+    Pending(Work<T> work) {
+      this.work = work;
+    }
+
+    void runAlone(SqlDatabase db) {
+      try {
+        value = db.transaction(work);
+      } catch (SQLException | RuntimeException e) {
+        error = e;
+      } finally {
+        done = true;
+      }
+    }
+
+    void runInSavepoint(Connection c) throws SQLException {
+      Savepoint savepoint = c.setSavepoint();
+      try {
+        value = work.run(c);
+        c.releaseSavepoint(savepoint);
+      } catch (SQLException | RuntimeException e) {
+        error = e;
+        c.rollback(savepoint); // only this write's changes; a failure here fails the whole batch
+        c.releaseSavepoint(savepoint);
+      }
+    }
+
+    /** The batch failed as a whole (commit, connection): every write in it failed, even one that had run. */
+    void failUnlessFailed(Exception e) {
+      if (error == null) {
+        error = e;
+        value = null;
+      }
+    }
+
+    T result() throws SQLException {
+      if (error instanceof SQLException e) throw e;
+      if (error instanceof RuntimeException e) throw e;
+      return value;
     }
   }
 

@@ -96,8 +96,10 @@ class TurnServiceTest {
         new ProviderEvent.Usage(new TokenUsage(12, 3)), new ProviderEvent.Stop(StopReason.END_TURN));
     List<TurnEvent> seen = runTurn(service(Toolbox.NONE), "hi");
 
-    assertThat(seen).filteredOn(TurnEvent.MessageChunk.class::isInstance).extracting(e -> ((TurnEvent.MessageChunk) e).text())
-        .containsExactly("Hel", "lo, ", "wörld");
+    // Chunks arriving faster than they are stored may be merged: the text is what counts.
+    String streamed = seen.stream().filter(TurnEvent.MessageChunk.class::isInstance)
+        .map(e -> ((TurnEvent.MessageChunk) e).text()).reduce("", String::concat);
+    assertThat(streamed).isEqualTo("Hello, wörld");
     assertThat(seen.getLast()).isEqualTo(new TurnEvent.MessageComplete("end_turn", new TokenUsage(12, 3)));
     List<Message> conversation = store.conversation(session.id());
     assertThat(conversation).extracting(Message::role).containsExactly(Role.USER, Role.ASSISTANT);
@@ -120,7 +122,7 @@ class TurnServiceTest {
         .containsExactly("tool_call", "tool_result", "message_chunk", "message_complete");
     assertThat(seen.get(1)).isInstanceOfSatisfying(TurnEvent.ToolResult.class, r -> {
       assertThat(r.status()).isEqualTo("success");
-      assertThat(r.result().toString()).contains("\"5\"");
+      assertThat(r.result().toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"5\"}]");
     });
     assertThat(provider.requests).hasSize(2);
     assertThat(provider.requests.get(1).tools()).extracting(ToolSpec::name).containsExactly("calc__add");

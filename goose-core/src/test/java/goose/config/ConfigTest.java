@@ -188,7 +188,10 @@ class ConfigTest {
     assertThatThrownBy(load(Map.of("API_TIMEOUT", "soon"))::validate).hasMessageContaining("API_TIMEOUT").hasMessageContaining("must be a number");
     assertThatThrownBy(load(Map.of("MAX_RETRIES", "-1"))::validate).hasMessageContaining("MAX_RETRIES").hasMessageContaining("between 0 and 100");
     assertThatThrownBy(load(Map.of("GOOSE_LOG_FORMAT", "xml"))::validate).hasMessageContaining("must be one of text, json");
-    load(Map.of("GOOSE_PORT", "0", "API_TIMEOUT", "2.5", "GOOSE_LOG_FORMAT", "JSON")).validate();
+    assertThatThrownBy(load(Map.of("GOOSE_HOST", "999.1.1.1"))::validate)
+        .hasMessage("environment variable GOOSE_HOST: \"999.1.1.1\" is not an IP address or a host name this machine can resolve");
+    load(Map.of("GOOSE_PORT", "0", "API_TIMEOUT", "2.5", "GOOSE_LOG_FORMAT", "JSON", "GOOSE_HOST", "::1")).validate();
+    load(Map.of("GOOSE_HOST", "localhost")).validate();
   }
 
   @Test

@@ -41,7 +41,8 @@ class EventCodecTest {
       String name = EventCodec.eventName(event);
       assertThat(name).isEqualTo(event.eventName());
       // Through text, as the store and an SSE client see it.
-      JsonNode data = Json.parse(Json.write(EventCodec.toJson(event)));
+      assertThat(EventCodec.toJsonText(event)).isEqualTo(Json.write(EventCodec.toJson(event)));
+      JsonNode data = Json.parse(EventCodec.toJsonText(event));
       assertThat(EventCodec.fromJson(name, data)).as(name).isEqualTo(event);
     }
   }

@@ -63,6 +63,48 @@ class ExtensionFailureTest {
   }
 
   @Test
+  void disablingDuringASlowStartReturnsAtOnceAndKillsTheStartingServer() throws Exception {
+    var node = TestServers.stdio("mute", TestServers.misbehavingJs(), "mute");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 120);
+    manager.addOrUpdate(node);
+    Content.ToolResponse[] result = new Content.ToolResponse[1];
+    Thread caller = Thread.ofVirtual().start(() -> result[0] = call("mute__ok"));
+    ProcessHandle server = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (server == null && System.nanoTime() < deadline) {
+      server = ProcessHandle.current().descendants()
+          .filter(h -> h.info().arguments().map(a -> List.of(a).contains("mute")).orElse(false))
+          .findFirst().orElse(null);
+      Thread.sleep(50);
+    }
+    assertThat(server).as("the starting server process").isNotNull();
+
+    long started = System.nanoTime();
+    manager.disable("mute");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+    TestServers.awaitDead(server.pid());
+    assertThat(TestServers.alive(server.pid())).isFalse();
+    caller.join(Duration.ofSeconds(20));
+    assertThat(result[0].isError()).isTrue();
+    assertThat(manager.get("mute").status()).isEqualTo(ExtensionStatus.STOPPED);
+  }
+
+  @Test
+  void manySessionsAskingAtOnceShareOneStart() throws Exception {
+    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()).put("enabled", false));
+    manager.enable("bad");
+    List<Thread> callers = new java.util.ArrayList<>();
+    List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int i = 0; i < 8; i++) callers.add(Thread.ofVirtual().start(() -> answers.add(call("bad__ok").text())));
+    for (Thread t : callers) t.join(Duration.ofSeconds(30));
+    assertThat(answers).hasSize(8).containsOnly("ok");
+    long pid = manager.pid("bad").orElseThrow();
+    assertThat(ProcessHandle.current().descendants()
+        .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("misbehaving-server")).orElse(false)))
+        .extracting(ProcessHandle::pid).containsExactly(pid);
+  }
+
+  @Test
   void interruptingTheCallerCancelsTheCall() throws Exception {
     manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
     call("bad__ok");
@@ -147,6 +189,16 @@ class ExtensionFailureTest {
     assertThat(r.text()).contains("/nonexistent/server");
     assertThat(manager.get("ghost").status()).isEqualTo(ExtensionStatus.FAILED);
     assertThat(manager.tools(TestServers.context(home, null))).isEmpty();
+    manager.addOrUpdate(Json.object().put("name", "ghost2").put("type", "stdio").put("cmd", "no-such-mcp-server-xyz"));
+    assertThat(call("ghost2__x").text()).contains("not found on PATH");
+  }
+
+  @Test
+  void aServerThatExitsAtOnceReportsItsExitCodeAndStderr() {
+    manager.addOrUpdate(Json.object().put("name", "quitter").put("type", "stdio").put("cmd", "node")
+        .set("args", Json.MAPPER.valueToTree(List.of("-e", "console.error('missing API token'); process.exit(2)"))));
+    Content.ToolResponse r = call("quitter__x");
+    assertThat(r.text()).contains("exit code 2").contains("missing API token");
   }
 
   @Test

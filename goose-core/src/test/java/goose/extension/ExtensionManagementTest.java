@@ -134,6 +134,9 @@ class ExtensionManagementTest {
     assertInvalid(Json.object().put("name", "x").put("type", "streamable_http"), "uri");
     assertInvalid(Json.object().put("name", "x").put("type", "streamable_http").put("uri", "ftp://h/x"), "uri");
     assertInvalid(Json.object().put("name", "x").put("type", "builtin"), "name");
+    ObjectNode host = Json.object().put("name", "x").put("type", "streamable_http").put("uri", "http://127.0.0.1:1/mcp");
+    host.putObject("headers").put("Host", "evil");
+    assertInvalid(host, "headers.Host");
     assertThat(config.node("extensions")).isEmpty();
   }
 
@@ -176,6 +179,15 @@ class ExtensionManagementTest {
     manager.addOrUpdate(node);
     assertThat(manager.tools("ev")).isEmpty();
     assertThat(manager.get("ev").lastError()).get().asString().contains("NOT_SET_ANYWHERE_KEY");
+  }
+
+  @Test
+  void thePublicViewMasksHeaderValues() {
+    ObjectNode node = Json.object().put("name", "r").put("type", "streamable_http").put("uri", "http://127.0.0.1:1/mcp").put("enabled", false);
+    node.putObject("headers").put("Authorization", "Bearer very-secret-token-123");
+    ExtensionInfo info = manager.addOrUpdate(node);
+    assertThat(ExtensionConfigs.toPublicNode(info.config()).at("/headers/Authorization").asText()).doesNotContain("very-secret-token");
+    assertThat(ExtensionConfigs.toNode(info.config()).at("/headers/Authorization").asText()).isEqualTo("Bearer very-secret-token-123");
   }
 
   @Test

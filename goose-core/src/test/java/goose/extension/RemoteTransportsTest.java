@@ -46,19 +46,7 @@ class RemoteTransportsTest {
   }
 
   private static Process serve(String mode, int port) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(List.of("node", TestServers.everythingJs(), mode)));
-    pb.environment().put("PORT", Integer.toString(port));
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return p;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException("everything server (" + mode + ") did not listen on " + port);
+    return TestServers.serveEverything(mode, port);
   }
 
   private static ObjectNode remote(String name, String type, String uri) {
@@ -110,6 +98,44 @@ class RemoteTransportsTest {
       assertThat(manager.get("broken").lastError()).isPresent();
     } finally {
       http.stop(0);
+    }
+  }
+
+  @Test
+  void aRemoteServerDyingMidCallFailsTheCallWithoutWaitingForTheTimeoutAndIsReconnectedLater() throws Exception {
+    int port = TestServers.freePort();
+    Process server = serve("streamableHttp", port);
+    try {
+      ObjectNode node = remote("flaky", "streamable_http", "http://127.0.0.1:" + port + "/mcp").put("timeout", 600);
+      manager.addOrUpdate(node);
+      assertThat(manager.tools("flaky")).isNotEmpty();
+      Thread.ofVirtual().start(() -> {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        ProcessTree.terminate(server, Duration.ofSeconds(1));
+      });
+      long started = System.nanoTime();
+      Content.ToolResponse r = manager.call(TestServers.context(home, null),
+          TestServers.request("flaky__trigger-long-running-operation", "{\"duration\":300,\"steps\":300}"));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+      assertThat(r.isError()).isTrue();
+      assertThat(r.text()).contains("cannot be reached");
+      assertThat(manager.get("flaky").status()).isEqualTo(ExtensionStatus.FAILED);
+
+      Process again = serve("streamableHttp", port);
+      try {
+        Thread.sleep(300); // past the back-off
+        Content.ToolResponse echo = manager.call(TestServers.context(home, null), TestServers.request("flaky__echo", "{\"message\":\"back\"}"));
+        assertThat(echo.text()).isEqualTo("Echo: back");
+        assertThat(manager.get("flaky").status()).isEqualTo(ExtensionStatus.RUNNING);
+      } finally {
+        ProcessTree.terminate(again, Duration.ofSeconds(1));
+      }
+    } finally {
+      ProcessTree.terminate(server, Duration.ofSeconds(1));
     }
   }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The reference "everything" server over stdio, through the ExtensionManager. */
+@org.junit.jupiter.api.Timeout(120)
 class StdioEverythingTest {
   @TempDir static Path home;
   static ExtensionManager manager;

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * The real MCP servers the tests run: the npm reference servers pinned in testing/mcp-servers (installed
  * with {@code npm ci} on first use when node_modules is missing) and a small misbehaving server.
  */
-final class TestServers {
+public final class TestServers {
   static {
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
     ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.WARN);
@@ -28,7 +28,7 @@ final class TestServers {
 
   private TestServers() {}
 
-  static Path repoRoot() {
+  public static Path repoRoot() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.exists(p.resolve("testing/mcp-servers/package.json"))) return p;
     }
@@ -36,7 +36,7 @@ final class TestServers {
   }
 
   /** node_modules of the fixture, running {@code npm ci} once if it is missing. */
-  static synchronized Path nodeModules() {
+  public static synchronized Path nodeModules() {
     Path dir = repoRoot().resolve("testing/mcp-servers");
     Path marker = dir.resolve("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
     if (!Files.exists(marker) || !Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))) {
@@ -56,11 +56,11 @@ final class TestServers {
     return dir.resolve("node_modules");
   }
 
-  static String everythingJs() {
+  public static String everythingJs() {
     return nodeModules().resolve("@modelcontextprotocol/server-everything/dist/index.js").toString();
   }
 
-  static String filesystemJs() {
+  public static String filesystemJs() {
     return nodeModules().resolve("@modelcontextprotocol/server-filesystem/dist/index.js").toString();
   }
 
@@ -72,7 +72,7 @@ final class TestServers {
     }
   }
 
-  static JsonNode stdio(String name, String... args) {
+  static com.fasterxml.jackson.databind.node.ObjectNode stdio(String name, String... args) {
     var node = Json.object().put("name", name).put("type", "stdio").put("cmd", "node");
     var a = node.putArray("args");
     for (String s : args) a.add(s);
@@ -91,7 +91,25 @@ final class TestServers {
     return new Content.ToolRequest("call-1", tool, (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(argsJson));
   }
 
-  static int freePort() {
+  /** Starts the everything server over HTTP ({@code streamableHttp} or {@code sse}) on 127.0.0.1:port; waits until it listens. */
+  public static Process serveEverything(String mode, int port) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(java.util.List.of("node", everythingJs(), mode)));
+    pb.environment().put("PORT", Integer.toString(port));
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        return p;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    ProcessTree.terminate(p, java.time.Duration.ofSeconds(2));
+    throw new IllegalStateException("everything server (" + mode + ") did not listen on " + port);
+  }
+
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
@@ -100,7 +118,7 @@ final class TestServers {
   }
 
   /** Whether a pid is a live process (a zombie awaiting its reaper counts as gone). */
-  static boolean alive(long pid) {
+  public static boolean alive(long pid) {
     Path stat = Path.of("/proc/" + pid + "/stat");
     try {
       String s = Files.readString(stat);

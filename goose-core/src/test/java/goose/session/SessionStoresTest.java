@@ -60,7 +60,8 @@ class SessionStoresTest {
     cases.forEach((url, problem) -> assertThatThrownBy(() -> SessionStores.open(config(url)))
         .as(url)
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("environment variable GOOSE_DATABASE_URL: GOOSE_DATABASE_URL: ")
+        .hasMessageStartingWith("environment variable GOOSE_DATABASE_URL: ")
+        .hasMessageNotContaining("GOOSE_DATABASE_URL: GOOSE_DATABASE_URL")
         .hasMessageContaining(problem)
         .hasMessageNotContaining(PASSWORD)
         .hasMessageNotContaining("\n"));

@@ -1,6 +1,7 @@
 package goose.server;
 
 import goose.config.Config;
+import goose.config.ConfigException;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
@@ -9,11 +10,14 @@ import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
 import goose.server.openapi.OpenApiDocument;
 import io.javalin.Javalin;
+import io.javalin.util.JavalinBindException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +59,8 @@ public final class GooseServer implements AutoCloseable {
     ServerContext context = Services.open(config, settings, telemetry.get());
     try {
       GooseServer server = start(context);
-      log.info("goosed {} listening on {} (log file {})", BuildInfo.version(), server.uri(), logFile);
+      log.info("goosed {} listening on {} ({} ms after JVM start; log file {})", BuildInfo.version(), server.uri(),
+          ManagementFactory.getRuntimeMXBean().getUptime(), logFile);
       return server;
     } catch (RuntimeException e) {
       Services.close(context);
@@ -65,8 +70,20 @@ public final class GooseServer implements AutoCloseable {
 
   private static GooseServer start(ServerContext context) {
     Javalin app = HttpApp.create(context, ServerRoutes.router());
-    app.start();
+    try {
+      app.start();
+    } catch (JavalinBindException e) {
+      ServerSettings s = context.settings();
+      throw new ConfigException("cannot listen on " + s.host() + ":" + s.port() + " (" + rootMessage(e)
+          + "); set GOOSE_HOST / GOOSE_PORT to a free address");
+    }
     return new GooseServer(app, context);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   public int port() {
@@ -89,6 +106,12 @@ public final class GooseServer implements AutoCloseable {
         .filter(p -> p.endpoint.method.isHttpMethod())
         .map(p -> p.endpoint.method.name() + " " + p.endpoint.path)
         .toList();
+  }
+
+  /** Requests being handled right now (the graceful-stop test waits for its request to be in flight). */
+  long requestsInFlight() {
+    GracefulHandler graceful = app.jettyServer().server().getDescendant(GracefulHandler.class);
+    return graceful == null ? 0 : graceful.getCurrentRequestCount();
   }
 
   /** Blocks until the server has stopped (SIGTERM, {@link #close()}). */

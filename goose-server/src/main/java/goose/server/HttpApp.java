@@ -3,7 +3,6 @@ package goose.server;
 import goose.json.Json;
 import goose.server.api.ApiRouter;
 import goose.server.api.ServerContext;
-import goose.server.auth.AuthFilter;
 import goose.server.http.ErrorMapping;
 import goose.server.http.JettyJsonErrors;
 import goose.server.http.RequestIds;
@@ -20,6 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpApp {
   static final long STOP_TIMEOUT_MS = 5_000;
+  static final long SHUTDOWN_IDLE_TIMEOUT_MS = 2_000;
   private static final Logger access = LoggerFactory.getLogger("goose.server.access");
   private static final String STARTED_AT = "goose.started";
 
@@ -35,14 +35,19 @@ final class HttpApp {
       cfg.http.prefer405over404 = true;
       cfg.jetty.host = server.settings().host();
       cfg.jetty.port = server.settings().port();
+      cfg.jetty.modifyServer(AcceptBacklog::apply);
       cfg.jetty.modifyServer(jetty -> {
         jetty.setStopTimeout(STOP_TIMEOUT_MS);
         jetty.setErrorHandler(new JettyJsonErrors());
-        jetty.setHandler(new GracefulHandler());
+        GracefulHandler graceful = new GracefulHandler();
+        // While stopping, a connection silent this long is cut (a stalled upload must not hold the stop).
+        graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+        jetty.setHandler(graceful);
       });
       cfg.routes.before(ctx -> {
         ctx.attribute(STARTED_AT, System.nanoTime());
         RequestIds.begin(ctx);
+        ctx.header("X-Content-Type-Options", "nosniff");
       });
       cfg.routes.after(ctx -> {
         Long started = ctx.attribute(STARTED_AT);

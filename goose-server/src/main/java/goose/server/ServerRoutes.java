@@ -4,6 +4,7 @@ import goose.server.api.ApiRouter;
 import goose.server.api.RouteGroup;
 import goose.server.openapi.DocsRoutes;
 import goose.server.session.SessionRoutes;
+import goose.server.session.SessionTransferRoutes;
 import goose.server.status.StatusRoutes;
 import goose.server.telemetry.MetricsRoutes;
 import goose.server.turn.TurnRoutes;
@@ -18,7 +19,8 @@ final class ServerRoutes {
   private ServerRoutes() {}
 
   static List<RouteGroup> groups() {
-    return List.of(new StatusRoutes(), new SessionRoutes(), new TurnRoutes(), new ExtensionRoutes(), new MetricsRoutes(), new DocsRoutes());
+    return List.of(new StatusRoutes(), new SessionRoutes(), new SessionTransferRoutes(), new TurnRoutes(), new ExtensionRoutes(),
+        new MetricsRoutes(), new DocsRoutes());
   }
 
   static ApiRouter router() {

@@ -3,11 +3,14 @@ package goose.server;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.SystemPrompt;
+import goose.agent.TurnLeases;
 import goose.agent.TurnRecovery;
 import goose.agent.TurnService;
 import goose.builtins.BuiltinServers;
 import goose.config.Config;
+import goose.event.ClusterSignals;
 import goose.event.EventLog;
+import goose.ids.Ids;
 import goose.extension.ExtensionManager;
 import goose.provider.Provider;
 import goose.provider.Providers;
@@ -18,18 +21,27 @@ import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires the core services of one server: store -> event log -> extensions -> agent -> turn service, and
- * takes them down in the reverse order. Turns a previous process left running are closed here, before
- * the first request.
+ * takes them down in the reverse order. On a single-process store (SQLite) turns a previous process left
+ * running are closed here, before the first request; on a shared store (PostgreSQL) the turn leases'
+ * heartbeat closes turns whose instance died, and LISTEN/NOTIFY signals carry events and cancels between
+ * instances.
  */
 final class Services {
   private static final Logger log = LoggerFactory.getLogger(Services.class);
+  /** How long a turn's lease lasts without renewal on a shared store: the time to take over after a crash. */
+  static final String LEASE_KEY = "GOOSE_TURN_LEASE";
+  static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+  static final String INSTANCE_KEY = "GOOSE_INSTANCE_ID";
 
   private Services() {}
 
@@ -58,22 +70,66 @@ final class Services {
       telemetry.close();
       throw e;
     }
+    ClusterSignals signals = ClusterSignals.IN_PROCESS;
     try {
-      EventLog events = new EventLog(store);
-      int recovered = new TurnRecovery(store, events).recover(store.runningTurns());
-      if (recovered > 0) log.warn("closed {} turn(s) left running by a previous stop", recovered);
+      String instanceId = instanceId(config);
+      signals = SessionStores.openSignals(config, instanceId);
+      EventLog events = new EventLog(store, signals);
+      TurnRecovery recovery = new TurnRecovery(store, events);
+      TurnLeases leases;
+      if (store.shared()) {
+        // Other instances may be running turns right now: only turns whose lease lapsed are closed, by the heartbeat.
+        leases = TurnLeases.shared(store, instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
+        log.info("instance {} on a shared store: turn leases of {}", instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
+      } else {
+        leases = TurnLeases.none();
+        int recovered = recovery.recover(store.runningTurns());
+        if (recovered > 0) log.warn("closed {} turn(s) left running by a previous stop", recovered);
+      }
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
-      Agent agent = new Agent(store, extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config),
+      Agent agent = new Agent(leases.fence(store), extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config),
           telemetry.observer());
-      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), Security.maxTurnsPerUser(config));
+      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), Security.maxTurnsPerUser(config),
+          leases, signals);
+      signals.listen(new ClusterSignals.Listener() {
+        @Override
+        public void eventAppended(String sessionId, long seq) {
+          events.wake(sessionId);
+        }
+
+        @Override
+        public void cancelRequested(String sessionId) {
+          turns.cancelHere(sessionId);
+        }
+
+        @Override
+        public void resync() {
+          events.wakeAll();
+        }
+      });
+      leases.start(recovery);
       telemetry.watch(store::countSessions, turns::runningCount);
       return new ServerContext(config, settings, store, events, turns, extensions, security, telemetry);
     } catch (RuntimeException e) {
+      signals.close();
       store.close();
       security.close();
       telemetry.close();
       throw e;
     }
+  }
+
+  /** {@code GOOSE_INSTANCE_ID}, else the host name with a random suffix (unique per process, readable in logs). */
+  static String instanceId(Config config) {
+    Optional<String> configured = config.get(INSTANCE_KEY).filter(v -> !v.isBlank());
+    if (configured.isPresent()) return configured.get().strip();
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "goosed";
+    }
+    return host + "-" + Ids.newId().substring(0, 8);
   }
 
   /** Stops turns first (their streams end with message_complete), then followers, then extensions, then the store. */
@@ -84,6 +140,7 @@ final class Services {
 
   static void close(ServerContext context) {
     try {
+      context.turns().close(); // stops renewing leases once its turns have ended
       context.extensions().close();
     } finally {
       try {

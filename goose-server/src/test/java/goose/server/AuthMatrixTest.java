@@ -56,6 +56,8 @@ class AuthMatrixTest {
       checkOperation(mode, op, seeded, problems);
     }
     assertThat(problems).as("matrix failures in mode " + mode).isEmpty();
+    assertThat(logs()).as("no credential is ever logged").isNotBlank()
+        .doesNotContain(SECRET).doesNotContain(credential("alice")).doesNotContain(credential("root")).doesNotContain(credential("wrong"));
 
     if (mode == Mode.TOKENS || mode == Mode.PROXY) {
       Exchange bobsList = call("GET", "/sessions?limit=200", null, creds.get("bob"));
@@ -104,6 +106,21 @@ class AuthMatrixTest {
         creds.put("none", new String[0]);
       }
     }
+  }
+
+  /** The secret part of a user's credentials (token or secret; a proxy user's name is not secret). */
+  private String credential(String who) {
+    String[] h = creds.get(who);
+    if (h.length == 0 || h[0].equals("X-Remote-User")) return "\u0000never";
+    return h[1].replace("Bearer ", "");
+  }
+
+  private String logs() throws java.io.IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(server.config.paths().logsDir())) {
+      for (Path f : files.toList()) all.append(Files.readString(f));
+    }
+    return all.toString();
   }
 
   private static String[] bearer(String token) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.config.ConfigException;
 import goose.json.Json;
+import goose.server.logging.LogSetup;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Logging as an operator sees it: the level filter, JSON lines, a file per start, request ids, no secrets. */
 class LoggingTest {
@@ -82,12 +84,34 @@ class LoggingTest {
     try (TestServer first = TestServer.start(root)) {
       first.client.get("/status");
     }
-    Thread.sleep(1100); // file names carry the start second
     try (TestServer second = TestServer.start(root)) {
       second.client.get("/status");
     }
     try (Stream<Path> files = Files.list(root.resolve("state/logs"))) {
       assertThat(files.filter(p -> p.getFileName().toString().endsWith(".log"))).hasSize(2);
+    }
+  }
+
+  @Test
+  void theMcpSdkIsAtWarnUnlessTheFilterNamesIt() {
+    LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "debug")));
+    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isInfoEnabled()).isFalse();
+    assertThat(LoggerFactory.getLogger("goose.agent.Agent").isDebugEnabled()).isTrue();
+    LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "info,io::modelcontextprotocol=debug")));
+    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isDebugEnabled()).isTrue();
+  }
+
+  @Test
+  void onlyTheNewestThirtyLogFilesAreKept() throws IOException {
+    Path logs = Files.createDirectories(root.resolve("state/logs"));
+    for (int i = 0; i < 35; i++) Files.writeString(logs.resolve(String.format("server-20200101T0000%02dZ-1.log", i)), "old");
+    Files.writeString(logs.resolve("notes.txt"), "not ours");
+    try (TestServer server = TestServer.start(root)) {
+      server.client.get("/status");
+    }
+    try (Stream<Path> files = Files.list(logs)) {
+      List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertThat(names).hasSize(31).contains("notes.txt", "server-20200101T000034Z-1.log").doesNotContain("server-20200101T000005Z-1.log");
     }
   }
 
@@ -99,6 +123,19 @@ class LoggingTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_LOG_FORMAT");
     assertThatThrownBy(() -> TestServer.start(root, Map.of("GOOSE_PORT", "abc")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_PORT");
+  }
+
+  @Test
+  void aTakenPortStopsTheStartWithAOneLineError(@TempDir Path other) {
+    try (TestServer first = TestServer.start(root)) {
+      String port = String.valueOf(first.server.port());
+      assertThatThrownBy(() -> TestServer.start(other, Map.of("GOOSE_PORT", port)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("cannot listen on 127.0.0.1:" + port)
+          .hasMessageContaining("GOOSE_PORT")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+      assertThat(first.client.get("/status").status()).isEqualTo(200);
+    }
   }
 
   private List<String> logLines() throws IOException {

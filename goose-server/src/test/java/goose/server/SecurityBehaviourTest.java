@@ -54,7 +54,7 @@ class SecurityBehaviourTest {
   }
 
   @Test
-  void theSecretIsTheOnlyCredentialOfSecretMode() {
+  void theSecretIsTheOnlyCredentialOfSecretMode() throws Exception {
     String secret = "a-long-enough-secret-value";
     start("GOOSE_AUTH", "secret", "GOOSE_SERVER__SECRET_KEY", secret);
     assertThat(call("GET", "/sessions", null, "x-secret-key", secret).status()).isEqualTo(200);
@@ -62,6 +62,17 @@ class SecurityBehaviourTest {
     Exchange wrong = call("GET", "/sessions", null, "X-Secret-Key", secret.substring(1));
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.body()).doesNotContain(secret.substring(1));
+    server.close();
+    assertThat(logs()).as("the secret is never logged").isNotBlank().doesNotContain(secret).doesNotContain(secret.substring(1));
+  }
+
+  /** Everything the server logged to its log files. */
+  private String logs() throws java.io.IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.list(server.config.paths().logsDir())) {
+      for (Path f : files.toList()) all.append(Files.readString(f));
+    }
+    return all.toString();
   }
 
   @Test

@@ -87,9 +87,9 @@ class ServerLifecycleTest {
           + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
       out.write(body, 0, 10); // the request is now being handled, waiting for the rest of its body
       out.flush();
-      Thread.sleep(300);
+      awaitInFlight(server);
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-      Thread.sleep(500);
+      Thread.sleep(200); // well below the 2 s a silent connection is given while stopping
       assertThat(closing).as("close() waits for the in-flight request").isNotDone();
       out.write(body, 10, body.length - 10);
       out.flush();
@@ -112,7 +112,7 @@ class ServerLifecycleTest {
       out.write(("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
           + "Content-Length: 1000\r\n\r\n{\"cwd\":").getBytes(StandardCharsets.UTF_8));
       out.flush();
-      Thread.sleep(300);
+      awaitInFlight(server);
       long started = System.nanoTime();
       server.close();
       Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -151,6 +151,10 @@ class ServerLifecycleTest {
     } finally {
       process.destroyForcibly();
     }
+  }
+
+  private static void awaitInFlight(TestServer server) throws InterruptedException {
+    while (server.server.requestsInFlight() < 1) Thread.sleep(10);
   }
 
   private String createBody(String name) {

@@ -50,7 +50,10 @@ class StatusAndErrorsTest {
 
   @Test
   void unknownRouteIsAJson404() {
-    assertThat(api.get("/nope").error(404, "not_found")).contains("/nope");
+    ApiClient.Response nope = api.get("/nope");
+    assertThat(nope.error(404, "not_found")).isEqualTo("no route for GET /nope");
+    assertThat(nope.header("X-Request-Id")).hasSize(36);
+    assertThat(nope.header("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(api.get("/sessions/a/b/c").error(404, "not_found")).isNotBlank();
   }
 

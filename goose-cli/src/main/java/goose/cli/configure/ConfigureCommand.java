@@ -19,11 +19,11 @@ import picocli.CommandLine.Command;
       ConfigureUnsetCommand.class,
       ConfigurePathsCommand.class
     })
-public final class ConfigureCommand implements Runnable {
+public final class ConfigureCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command (list, get, set, unset, paths)");
+  public Integer call() {
+    return goose.cli.GooseCommand.usage(spec);
   }
 }

@@ -91,7 +91,13 @@ public final class UsersCommand implements Runnable {
   }
 
   private UserStore open() {
-    return UserStores.open(GooseCommand.of(spec).config());
+    goose.config.Config config = GooseCommand.of(spec).config();
+    String mode = config.get(goose.config.ConfigKey.AUTH.name(), "").strip();
+    if (!mode.equalsIgnoreCase("tokens")) {
+      spec.commandLine().getErr().println("note: GOOSE_AUTH is " + (mode.isEmpty() ? "not set" : mode)
+          + "; a server uses these users only with GOOSE_AUTH=tokens");
+    }
+    return UserStores.open(config);
   }
 
   private void checkName(String name) {

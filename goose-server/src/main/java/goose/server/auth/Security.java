@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Everything that decides who may do what, read and checked once at start: the auth mode and its
  * {@link Authenticator}, the user store (tokens mode), the per-user rate limit, CORS, and the workspaces
- * root. {@link AuthFilter} applies it to every request.
+ * root. {@code goose.server.AuthFilter} applies it to every request.
  */
 public record Security(
     AuthSettings auth,

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorMapping {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+  /** Set once an error body is written, so Javalin's status-based error handlers leave it alone. */
+  private static final String WRITTEN = "goose.error-written";
 
   private ErrorMapping() {}
 
@@ -52,34 +54,31 @@ public final class ErrorMapping {
   }
 
   private static void respond(Context ctx, int status, ErrorCode code, String message) {
+    ctx.attribute(WRITTEN, Boolean.TRUE);
     ctx.status(status).contentType("application/json").result(Json.write(ApiError.of(code, message)));
   }
 
   /** Javalin's messages are terse ("Not Found"); say what was not found or not allowed. */
   private static String javalinMessage(HttpResponseException e, Context ctx) {
-    String target = ctx.method() + " " + Sanitize.shortText(ctx.path(), 200);
-    return switch (e.getStatus()) {
-      case 404 -> "no route for " + target;
-      case 405 -> "method " + ctx.method() + " is not allowed on " + Sanitize.shortText(ctx.path(), 200);
+    boolean generic = e.getMessage() == null || e.getMessage().isBlank()
+        || e.getMessage().equals(HttpStatus.forStatus(e.getStatus()).getMessage());
+    return generic ? statusMessage(ctx, e.getStatus()) : Sanitize.shortText(e.getMessage(), 200);
+  }
+
+  private static String statusMessage(Context ctx, int status) {
+    String path = Sanitize.shortText(ctx.path(), 200);
+    return switch (status) {
+      case 404 -> "no route for " + ctx.method() + " " + path;
+      case 405 -> "method " + ctx.method() + " is not allowed on " + path;
       case 413 -> "request body is too large";
-      default -> {
-        HttpStatus status = HttpStatus.forStatus(e.getStatus());
-        yield e.getMessage() == null || e.getMessage().isBlank() ? status.getMessage() : Sanitize.shortText(e.getMessage(), 200);
-      }
+      default -> HttpStatus.forStatus(status).getMessage();
     };
   }
 
   private static void ensureJsonBody(Context ctx) {
-    String body = ctx.result();
-    if (body != null && body.startsWith("{\"error\"")) return;
+    if (Boolean.TRUE.equals(ctx.attribute(WRITTEN))) return;
     int status = ctx.statusCode();
-    ErrorCode code = ErrorCode.forStatus(status);
-    String message = switch (status) {
-      case 404 -> "no route for " + ctx.method() + " " + Sanitize.shortText(ctx.path(), 200);
-      case 405 -> "method " + ctx.method() + " is not allowed on " + Sanitize.shortText(ctx.path(), 200);
-      default -> HttpStatus.forStatus(status).getMessage();
-    };
-    respond(ctx, status, code, message);
+    respond(ctx, status, ErrorCode.forStatus(status), statusMessage(ctx, status));
   }
 
   private static boolean isClientGone(Throwable e) {

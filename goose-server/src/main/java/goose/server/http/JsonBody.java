@@ -28,7 +28,11 @@ public final class JsonBody {
 
   public static <T> T read(Context ctx, Class<T> type, long maxBytes) {
     requireJsonContentType(ctx.contentType());
-    byte[] bytes = readLimited(ctx, maxBytes);
+    return decode(readLimited(ctx, maxBytes), type);
+  }
+
+  /** Parses and checks a body already read; every problem is a 400 {@link ApiException}. */
+  static <T> T decode(byte[] bytes, Class<T> type) {
     if (bytes.length == 0) {
       throw new ApiException(ErrorCode.INVALID_JSON, "request body is empty; expected a JSON object");
     }
@@ -89,7 +93,9 @@ public final class JsonBody {
       String id = t.getTypeId() == null ? "missing" : "'" + Sanitize.shortText(t.getTypeId(), 60) + "'";
       return ApiException.badField(path.isEmpty() ? "type" : path + ".type", "names an unknown or missing type: " + id);
     }
-    if (e instanceof ValueInstantiationException v && v.getCause() instanceof NullPointerException npe && npe.getMessage() != null) {
+    if (e instanceof ValueInstantiationException v && v.getCause() instanceof NullPointerException npe
+        && npe.getMessage() != null && npe.getMessage().matches("[a-z][a-z0-9_]*")) {
+      // Records check their fields with Objects.requireNonNull(value, "json_name").
       String field = npe.getMessage();
       return ApiException.badField(path.isEmpty() ? field : path + "." + field, "is required");
     }

@@ -86,8 +86,7 @@ public final class LogSetup {
     try {
       return LogFilter.parse(config.get(key.get()).orElseThrow());
     } catch (IllegalArgumentException e) {
-      String origin = config.lookup(key.get()).map(v -> v.origin()).orElse(key.get());
-      throw new ConfigException(origin + ": " + key.get() + ": " + e.getMessage());
+      throw ConfigException.badValue(config.lookup(key.get()).orElseThrow(), e.getMessage());
     }
   }
 
@@ -96,8 +95,8 @@ public final class LogSetup {
     return switch (value) {
       case "json" -> true;
       case "text", "" -> false;
-      default -> throw new ConfigException(config.lookup(ConfigKey.LOG_FORMAT.name()).map(v -> v.origin()).orElse("")
-          + ": GOOSE_LOG_FORMAT: must be text or json, got \"" + value + "\"");
+      default -> throw ConfigException.badValue(config.lookup(ConfigKey.LOG_FORMAT.name()).orElseThrow(),
+          "must be text or json, got \"" + value + "\"");
     };
   }
 
@@ -115,7 +114,7 @@ public final class LogSetup {
     return encoder;
   }
 
-  /** {@code server-20261129T005705Z-<pid>.log}; older files beyond the newest 30 are removed. */
+  /** {@code server-20261129T005705Z-<pid>.log} (then {@code -2}, ... within one second); older files beyond the newest 30 are removed. */
   private static Path newLogFile(Path dir) {
     try {
       Files.createDirectories(dir);
@@ -124,13 +123,16 @@ public final class LogSetup {
       throw new ConfigException(dir + ": cannot create the log directory: " + e.getMessage());
     }
     String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
-    return dir.resolve("server-" + stamp + "-" + ProcessHandle.current().pid() + ".log");
+    String base = "server-" + stamp + "-" + ProcessHandle.current().pid();
+    Path file = dir.resolve(base + ".log");
+    for (int n = 2; Files.exists(file); n++) file = dir.resolve(base + "-" + n + ".log"); // two starts in one second
+    return file;
   }
 
   private static void pruneOldFiles(Path dir) throws IOException {
     List<Path> old;
     try (Stream<Path> files = Files.list(dir)) {
-      old = files.filter(p -> p.getFileName().toString().matches("server-\\d{8}T\\d{6}Z-\\d+\\.log"))
+      old = files.filter(p -> p.getFileName().toString().matches("server-\\d{8}T\\d{6}Z-\\d+(-\\d+)?\\.log"))
           .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
           .skip(KEEP_FILES - 1)
           .toList();

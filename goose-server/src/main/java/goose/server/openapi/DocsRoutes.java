@@ -22,10 +22,10 @@ public final class DocsRoutes implements RouteGroup {
   private static final Map<String, String> ASSETS = Map.of(
       "swagger-ui.css", "text/css",
       "swagger-ui-bundle.js", "text/javascript",
-      "swagger-ui-standalone-preset.js", "text/javascript",
       "index.css", "text/css",
       "favicon-32x32.png", "image/png",
       "favicon-16x16.png", "image/png");
+  private static final String WEBJAR_DIR = webjarDir();
   private static final Param<String> ASSET = Param.path("asset", "A file of the swagger-ui bundle");
   private static final String PAGE = """
       <!DOCTYPE html>
@@ -40,15 +40,14 @@ public final class DocsRoutes implements RouteGroup {
       <body>
         <div id="swagger-ui"></div>
         <script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
-        <script src="/docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
         <script>
           window.onload = () => {
             window.ui = SwaggerUIBundle({
               url: "/openapi.json",
               dom_id: "#swagger-ui",
               deepLinking: true,
-              presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-              layout: "StandaloneLayout"
+              presets: [SwaggerUIBundle.presets.apis],
+              layout: "BaseLayout"
             });
           };
         </script>
@@ -82,7 +81,7 @@ public final class DocsRoutes implements RouteGroup {
         .handle((ctx, server) -> {
           String name = ASSET.read(ctx);
           String type = ASSETS.get(name);
-          InputStream in = type == null ? null : DocsRoutes.class.getResourceAsStream(webjarDir() + name);
+          InputStream in = type == null ? null : DocsRoutes.class.getResourceAsStream(WEBJAR_DIR + name);
           if (in == null) throw ApiException.notFound("no documentation file " + goose.server.http.Sanitize.shortText(name, 100));
           ctx.header("Cache-Control", "public, max-age=86400").contentType(type).result(in);
         });

@@ -34,7 +34,6 @@ public final class OpenApiDocument {
         .put("version", version)
         .put("description", "REST API of goosed, the goose agent server for the JVM. JSON is snake_case; "
             + "every error is {\"error\": {\"code\", \"message\"}}.");
-    doc.put("jsonSchemaDialect", "https://json-schema.org/draft/2020-12/schema");
     // One of these, depending on GOOSE_AUTH (none on loopback needs nothing); public operations say security: [].
     ArrayNode security = doc.putArray("security");
     for (String scheme : List.of("secretKey", "bearerToken", "proxyUser")) security.addObject().putArray(scheme);

@@ -139,7 +139,7 @@ public final class SessionRoutes implements RouteGroup {
 
   private void delete(Context ctx, ServerContext server) {
     Session session = find(ctx, server);
-    if (server.turns().isRunning(session.id())) {
+    if (server.sessions().runningTurn(session.id()).isPresent()) { // on any instance sharing the store
       throw new ApiException(goose.server.http.ErrorCode.CONFLICT, "a turn is running in session " + session.id() + "; cancel it first");
     }
     if (!server.sessions().delete(session.owner(), session.id())) throw notFound(session.id());

@@ -32,8 +32,9 @@ final class EventFollower {
       while (true) {
         Optional<StoredEvent> next = subscription.next(probeInterval);
         if (next.isPresent()) {
-          out.send(next.get());
-          if (isLast.test(next.get())) return End.DONE;
+          boolean last = isLast.test(next.get());
+          out.send(next.get(), last || !subscription.hasBuffered());
+          if (last) return End.DONE;
         } else if (subscription.isClosed()) {
           return End.CLOSED;
         } else if (out.nanosSinceLastWrite() >= probeInterval.toNanos()) {

@@ -2,7 +2,6 @@ package goose.server.turn;
 
 import goose.event.EventCodec;
 import goose.event.StoredEvent;
-import goose.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,27 +27,28 @@ final class SseWriter {
     out.flush(); // commit the headers now: the client sees the stream open before the first event
   }
 
-  void send(StoredEvent stored) throws IOException {
-    write(format(stored));
+  /** Writes one event; {@code flush} false lets a burst of events leave in one write. */
+  void send(StoredEvent stored, boolean flush) throws IOException {
+    write(format(stored), flush);
   }
 
   static String format(StoredEvent stored) {
-    String data = Json.write(EventCodec.toJson(stored.event()));
+    String data = EventCodec.toJsonText(stored.event());
     return "id: " + stored.seq() + "\nevent: " + EventCodec.eventName(stored.event()) + "\ndata: " + data + "\n\n";
   }
 
   /** An SSE comment line: ignored by clients, keeps proxies from timing out and reveals a gone client. */
   void comment(String text) throws IOException {
-    write(": " + text + "\n\n");
+    write(": " + text + "\n\n", true);
   }
 
   long nanosSinceLastWrite() {
     return System.nanoTime() - lastWriteNanos;
   }
 
-  private void write(String frame) throws IOException {
+  private void write(String frame, boolean flush) throws IOException {
     out.write(frame.getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    if (flush) out.flush();
     lastWriteNanos = System.nanoTime();
   }
 }

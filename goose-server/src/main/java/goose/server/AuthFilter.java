@@ -1,8 +1,10 @@
-package goose.server.auth;
+package goose.server;
 
 import goose.server.api.Access;
 import goose.server.api.Operation;
 import goose.server.api.OperationMetadata;
+import goose.server.auth.AuthMode;
+import goose.server.auth.Security;
 import goose.server.http.ApiException;
 import goose.server.http.ErrorCode;
 import goose.server.http.RequestUser;
@@ -11,23 +13,25 @@ import io.javalin.http.Context;
 import java.util.Optional;
 
 /**
- * The one place that decides a request's user. Installed as Javalin filters: CORS first (a preflight is
+ * The one place that decides a request's user (beside {@link HttpApp}, which installs it: it joins the
+ * operations of {@code api} with the credentials of {@code auth}, so neither package depends on the other's
+ * side). Installed as Javalin filters: CORS first (a preflight is
  * answered before any credentials are asked for), then, once the request has matched an
  * {@link Operation}, its {@link Access}: public operations pass; every other needs credentials (401),
  * admin operations an admin in the multi-user modes (403), and each user's requests are rate limited
  * (429). The handler then reads the user with {@link RequestUser#of}.
  */
-public final class AuthFilter {
+final class AuthFilter {
   /** Not a valid user name, so it owns nothing: the user of a request no filter has vouched for (multi-user modes). */
   static final RequestUser NOBODY = new RequestUser("-", false);
 
   private final Security security;
 
-  public AuthFilter(Security security) {
+  AuthFilter(Security security) {
     this.security = security;
   }
 
-  public void install(JavalinConfig cfg) {
+  void install(JavalinConfig cfg) {
     cfg.routes.before(this::beforeAll);
     cfg.routes.beforeMatched(this::beforeOperation);
   }

@@ -1,0 +1,71 @@
+package goose.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One MCP stdio tool call (server-everything's echo) through goosed — the fake provider asks for it, the
+ * time is tool_call event to tool_result event — against the same call made directly with the MCP SDK.
+ */
+final class ToolBench {
+  private final BenchOptions opt;
+  private final FakeProvider fake;
+  private final Results results;
+
+  ToolBench(BenchOptions opt, FakeProvider fake, Results results) {
+    this.opt = opt;
+    this.fake = fake;
+    this.results = results;
+  }
+
+  void run() throws Exception {
+    String s = "tools";
+    Path server = opt.repo().resolve("testing/mcp-servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    if (!Files.exists(server)) {
+      results.problem(s, "server-everything is not installed (bin/bench runs npm ci in testing/mcp-servers)");
+      return;
+    }
+    int calls = opt.smoke() ? 5 : 30;
+    String yaml = "extensions:\n  everything:\n    type: stdio\n    enabled: true\n    cmd: node\n    args: [\"" + server + "\", \"stdio\"]\n";
+    long[] through = new long[calls];
+    try (Goosed g = Goosed.start(opt.repo(), opt.scratch().resolve("tools"), fake, yaml, Map.of())) {
+      String session = g.createSession("tools");
+      for (int i = -3; i < calls; i++) {
+        TurnDriver.Result r = TurnDriver.run(g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
+        if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
+          throw new IOException("tool turn failed: status " + r.status() + ", stop " + r.stopReason() + ", tool events "
+              + (r.toolCallNanos() > 0) + "/" + (r.toolResultNanos() > 0));
+        }
+        if (i >= 0) through[i] = r.toolResultNanos() - r.toolCallNanos();
+      }
+    }
+    long[] direct = new long[calls];
+    ServerParameters params = ServerParameters.builder("node").args(server.toString(), "stdio").build();
+    try (McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+        .requestTimeout(Duration.ofSeconds(30)).build()) {
+      client.initialize();
+      McpSchema.CallToolRequest req = new McpSchema.CallToolRequest("echo", Map.of("message", "bench echo"));
+      for (int i = -3; i < calls; i++) {
+        long t0 = System.nanoTime();
+        client.callTool(req);
+        if (i >= 0) direct[i] = System.nanoTime() - t0;
+      }
+    }
+    Stats t = Stats.of(through, 1e6);
+    Stats d = Stats.of(direct, 1e6);
+    results.add(s, "echo through goosed (tool_call -> tool_result event), p50", t.p50(), "ms");
+    results.add(s, "echo through goosed, p99", t.p99(), "ms");
+    results.add(s, "echo directly with the MCP Java SDK, p50", d.p50(), "ms");
+    results.add(s, "echo through goosed / direct (p50)", t.p50() / d.p50(), "x");
+  }
+}

@@ -1,0 +1,27 @@
+package goose.cli.session;
+
+import picocli.CommandLine.Command;
+
+/** {@code goose session ...}: list, export and import sessions, and move a SQLite store to PostgreSQL. */
+@Command(
+    name = "session",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Work on the configured session store directly (SQLite in the data directory, or GOOSE_DATABASE_URL).",
+      "Sessions belong to a user; without authentication that is 'local' (--user picks another)."
+    },
+    subcommands = {
+      SessionListCommand.class,
+      SessionExportCommand.class,
+      SessionImportCommand.class,
+      SessionMigrateCommand.class
+    })
+public final class SessionCommand implements java.util.concurrent.Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** {@code goose session} alone: its usage, exit 2. */
+  @Override
+  public Integer call() {
+    return goose.cli.GooseCommand.usage(spec);
+  }
+}

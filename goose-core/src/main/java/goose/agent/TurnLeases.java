@@ -1,0 +1,191 @@
+package goose.agent;
+
+import goose.session.HeldTurn;
+import goose.session.SessionStore;
+import goose.session.Turn;
+import goose.session.TurnLease;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leases of the turns this instance runs on a store shared with other instances. A heartbeat
+ * renews them every {@code lease / 4}; it also cancels turns a cancel was asked for elsewhere, and takes
+ * over and closes (with {@link TurnRecovery}) running turns whose lease lapsed because their instance
+ * died. Fencing: a turn may write only while this instance is sure it still holds the lease — until the
+ * start of the last successful renewal plus the lease, by this process's monotonic clock, which is never
+ * later than the lease the others see (clocks between hosts kept in step, as NTP does). After that every
+ * write of the turn throws {@link LeaseLostException}.
+ *
+ * <p>{@link #none()} is for a store only one process uses (SQLite): no leases, every write allowed, and
+ * turns a crash left running are closed at start instead.
+ */
+public final class TurnLeases implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TurnLeases.class);
+
+  private final Optional<SessionStore> store;
+  private final String instanceId;
+  private final Duration lease;
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private volatile TurnRecovery recovery;
+  private volatile Thread heartbeat;
+  private volatile boolean closed;
+
+  private TurnLeases(Optional<SessionStore> store, String instanceId, Duration lease) {
+    this.store = store;
+    this.instanceId = instanceId;
+    this.lease = lease;
+  }
+
+  /** No leases: a single process owns the store. */
+  public static TurnLeases none() {
+    return new TurnLeases(Optional.empty(), "local", Duration.ZERO);
+  }
+
+  /** Leases of {@code lease} on a shared store; call {@link #start} to run the heartbeat. */
+  public static TurnLeases shared(SessionStore store, String instanceId, Duration lease) {
+    if (lease.toMillis() < 1000) throw new IllegalArgumentException("a turn lease must be at least 1 s");
+    return new TurnLeases(Optional.of(store), instanceId, lease);
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  public boolean enabled() {
+    return store.isPresent();
+  }
+
+  /** Starts the heartbeat; expired turns of dead instances are closed with {@code recovery}. */
+  public void start(TurnRecovery recovery) {
+    if (store.isEmpty()) return;
+    this.recovery = recovery;
+    Duration every = lease.dividedBy(4);
+    heartbeat = Thread.ofPlatform().daemon().name("goose-turn-leases").start(() -> {
+      while (!closed) {
+        try {
+          beat();
+        } catch (RuntimeException e) {
+          log.warn("turn lease heartbeat failed: {}", e.getMessage());
+        }
+        try {
+          Thread.sleep(every);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+  }
+
+  /** The lease a turn starting now records; empty without leases. */
+  Optional<TurnLease> newLease() {
+    return store.map(s -> new TurnLease(instanceId, Instant.now().plus(lease)));
+  }
+
+  /**
+   * This instance runs the turn, whose lease from {@link #newLease} is recorded; {@code leaseMadeNanos}
+   * is {@link System#nanoTime()} read before that lease was made, so the local view never outlasts it.
+   */
+  void hold(String sessionId, String turnId, TurnControl control, long leaseMadeNanos) {
+    if (store.isEmpty()) return;
+    held.put(sessionId, new Held(turnId, control, System.nanoTime(), leaseMadeNanos + lease.toNanos()));
+  }
+
+  void release(String sessionId, String turnId) {
+    held.computeIfPresent(sessionId, (k, h) -> h.turnId.equals(turnId) ? null : h);
+  }
+
+  /** True while the turn may still write: it is not a turn of this instance, or its lease surely holds. */
+  boolean holds(String sessionId) {
+    Held h = held.get(sessionId);
+    return h == null || (!h.lost && System.nanoTime() < h.validUntilNanos);
+  }
+
+  /** Throws {@link LeaseLostException} when the session's turn here may no longer write. */
+  void checkHolds(String sessionId) {
+    Held h = held.get(sessionId);
+    if (h != null && !holds(sessionId)) throw new LeaseLostException(sessionId, h.turnId);
+  }
+
+  /** The store as a turn of this instance may use it: its writes are fenced by the lease. */
+  public SessionStore fence(SessionStore sessions) {
+    return store.isEmpty() ? sessions : new FencedSessionStore(sessions, this);
+  }
+
+  /** One heartbeat: renew, notice lost and cancel-requested turns, close turns of dead instances. */
+  void beat() {
+    SessionStore s = store.orElseThrow();
+    long began = System.nanoTime();
+    List<HeldTurn> renewed = s.renewLeases(instanceId, Instant.now().plus(lease));
+    Set<String> renewedIds = renewed.stream().map(HeldTurn::turnId).collect(Collectors.toSet());
+    for (HeldTurn t : renewed) {
+      Held h = held.get(t.sessionId());
+      if (h == null || !h.turnId.equals(t.turnId()) || h.lost) continue; // once lost, never valid again
+      h.validUntilNanos = began + lease.toNanos();
+      if (t.cancelRequested()) h.control.cancel();
+    }
+    for (Map.Entry<String, Held> e : held.entrySet()) {
+      Held h = e.getValue();
+      if (h.heldSinceNanos < began && !renewedIds.contains(h.turnId) && !h.lost) {
+        log.warn("turn {} of session {} lost its lease (taken over by another instance); stopping it", h.turnId, e.getKey());
+        h.lost = true;
+        h.control.cancel();
+      }
+    }
+    recoverExpired(s);
+  }
+
+  private void recoverExpired(SessionStore s) {
+    TurnRecovery r = recovery;
+    if (r == null) return;
+    for (Turn turn : s.expiredTurns(Instant.now())) {
+      Held own = held.get(turn.sessionId());
+      if (own != null && own.turnId.equals(turn.id()) && !own.lost) {
+        // Our own turn outlived its lease (the heartbeat stalled): it is fenced, and closed like any other.
+        own.lost = true;
+        own.control.cancel();
+      }
+      if (s.takeOver(turn.id(), new TurnLease(instanceId, Instant.now().plus(lease)), Instant.now())) {
+        log.warn("turn {} of session {}: its instance stopped renewing the lease; closing it here", turn.id(), turn.sessionId());
+        r.recover(List.of(turn));
+      }
+    }
+  }
+
+  /** Stops the heartbeat; leases of turns still running lapse and another instance closes them. */
+  @Override
+  public void close() {
+    closed = true;
+    Thread t = heartbeat;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static final class Held {
+    final String turnId;
+    final TurnControl control;
+    final long heldSinceNanos;
+    volatile long validUntilNanos;
+    volatile boolean lost;
+
+    Held(String turnId, TurnControl control, long heldSinceNanos, long validUntilNanos) {
+      this.turnId = turnId;
+      this.control = control;
+      this.heldSinceNanos = heldSinceNanos;
+      this.validUntilNanos = validUntilNanos;
+    }
+  }
+}

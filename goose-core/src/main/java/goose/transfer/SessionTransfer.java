@@ -1,0 +1,171 @@
+package goose.transfer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.conversation.Content;
+import goose.conversation.Message;
+import goose.conversation.TokenUsage;
+import goose.event.EventCodec;
+import goose.event.StoredEvent;
+import goose.event.TurnEvent;
+import goose.json.Json;
+import goose.session.NewSession;
+import goose.session.Session;
+import goose.session.SessionStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Exports a session to a {@link SessionDocument} and imports one as a new session. Import keeps every
+ * message as it was (ids, times, visibility, usage) so the conversation reads back identical; the
+ * events are appended in order and get fresh sequence numbers and times from the importing store (a
+ * fresh session's log starts at 1, so the numbers match when the export was complete). Turns are not
+ * carried: an imported session has no running turn.
+ */
+public final class SessionTransfer {
+  /** Upper bounds that keep one import from swamping the store; a document past them is refused. */
+  public static final int MAX_MESSAGES = 100_000;
+  public static final int MAX_EVENTS = 1_000_000;
+  private static final int EVENT_BATCH = 1000;
+  private static final int MAX_NAME = 200;
+
+  private SessionTransfer() {}
+
+  /** The whole session as a document. */
+  public static SessionDocument export(SessionStore store, Session session) {
+    List<Message> messages = store.conversation(session.id());
+    List<SessionDocument.EventEntry> events = new ArrayList<>();
+    long after = 0;
+    while (true) {
+      List<StoredEvent> batch = store.eventsAfter(session.id(), after, EVENT_BATCH);
+      for (StoredEvent e : batch) {
+        events.add(new SessionDocument.EventEntry(e.seq(), e.turnId(), Optional.of(e.createdAt()),
+            EventCodec.eventName(e.event()), EventCodec.toJson(e.event())));
+        after = e.seq();
+      }
+      if (batch.size() < EVENT_BATCH) break;
+    }
+    SessionDocument.SessionInfo info = new SessionDocument.SessionInfo(Optional.of(session.id()), session.name(),
+        session.workingDir().toString(), Optional.of(session.createdAt()), Optional.of(session.updatedAt()),
+        Optional.of(session.lastUsage()), Optional.of(session.totalUsage()));
+    return new SessionDocument(SessionDocument.FORMAT, SessionDocument.VERSION, Optional.of(Instant.now()), info, messages, events);
+  }
+
+  /** Reads and checks a document from JSON text; throws {@link InvalidDocumentException} naming the problem. */
+  public static SessionDocument parse(String json) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(json);
+    } catch (Exception e) {
+      throw new InvalidDocumentException("not JSON: " + firstLine(e.getMessage()));
+    }
+    if (node == null || !node.isObject()) throw new InvalidDocumentException("a session document is a JSON object");
+    checkHeader(node.path("format").asText(""), node.path("version").isInt() ? node.get("version").asInt() : -1);
+    SessionDocument doc;
+    try {
+      doc = Json.MAPPER.treeToValue(node, SessionDocument.class);
+    } catch (Exception e) {
+      throw new InvalidDocumentException("not a session document: " + firstLine(e.getMessage()));
+    }
+    validate(doc);
+    return doc;
+  }
+
+  /** Checks what import relies on; throws {@link InvalidDocumentException} naming the first problem found. */
+  public static void validate(SessionDocument doc) {
+    checkHeader(doc.format() == null ? "" : doc.format(), doc.version());
+    if (doc.session() == null) throw new InvalidDocumentException("session is required");
+    String name = doc.session().name();
+    if (name == null || name.isBlank() || name.length() > MAX_NAME) {
+      throw new InvalidDocumentException("session.name must be 1-" + MAX_NAME + " characters");
+    }
+    if (doc.messages().size() > MAX_MESSAGES) {
+      throw new InvalidDocumentException("too many messages: " + doc.messages().size() + " (at most " + MAX_MESSAGES + ")");
+    }
+    if (doc.events().size() > MAX_EVENTS) {
+      throw new InvalidDocumentException("too many events: " + doc.events().size() + " (at most " + MAX_EVENTS + ")");
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < doc.messages().size(); i++) {
+      Message m = doc.messages().get(i);
+      if (m == null) throw new InvalidDocumentException("messages[" + i + "] is null");
+      if (!ids.add(m.id())) throw new InvalidDocumentException("messages[" + i + "].id " + m.id() + " appears twice");
+      for (Content c : m.content()) {
+        if (c == null) throw new InvalidDocumentException("messages[" + i + "].content has a null part");
+      }
+    }
+    long lastSeq = 0;
+    for (int i = 0; i < doc.events().size(); i++) {
+      SessionDocument.EventEntry e = doc.events().get(i);
+      String where = "events[" + i + "]";
+      if (e == null) throw new InvalidDocumentException(where + " is null");
+      if (e.seq() <= lastSeq) throw new InvalidDocumentException(where + ".seq must be above " + lastSeq);
+      lastSeq = e.seq();
+      if (e.turnId() == null || e.turnId().isBlank()) throw new InvalidDocumentException(where + ".turn_id is required");
+      decode(e, where);
+    }
+  }
+
+  /**
+   * Creates a new session of {@code owner} in {@code workingDir} from a checked document and returns it.
+   * The session gets a new id; a failure part way deletes what was created.
+   */
+  public static Session importAs(SessionStore store, String owner, Path workingDir, SessionDocument doc) {
+    validate(doc);
+    Session created = store.create(new NewSession(owner, doc.session().name(), workingDir));
+    try {
+      for (Message m : doc.messages()) store.appendMessage(created.id(), m);
+      for (int i = 0; i < doc.events().size(); i++) {
+        SessionDocument.EventEntry e = doc.events().get(i);
+        store.appendEvent(created.id(), e.turnId(), decode(e, "events[" + i + "]"));
+      }
+      restoreUsage(store, created.id(), doc.session());
+    } catch (RuntimeException e) {
+      store.delete(owner, created.id());
+      throw e;
+    }
+    return store.get(owner, created.id()).orElseThrow();
+  }
+
+  /**
+   * The store keeps "last" and a running "total": adding (total - last) and then last leaves both as exported.
+   */
+  private static void restoreUsage(SessionStore store, String sessionId, SessionDocument.SessionInfo info) {
+    TokenUsage last = info.lastUsage().orElse(TokenUsage.ZERO);
+    TokenUsage total = info.totalUsage().orElse(last);
+    if (total.equals(TokenUsage.ZERO) && last.equals(TokenUsage.ZERO)) return;
+    TokenUsage before = new TokenUsage(Math.max(0, total.inputTokens() - last.inputTokens()),
+        Math.max(0, total.outputTokens() - last.outputTokens()));
+    store.addUsage(sessionId, before);
+    store.addUsage(sessionId, last);
+  }
+
+  private static TurnEvent decode(SessionDocument.EventEntry e, String where) {
+    if (e.name() == null || e.data() == null) throw new InvalidDocumentException(where + " needs name and data");
+    try {
+      return EventCodec.fromJson(e.name(), e.data());
+    } catch (RuntimeException bad) {
+      throw new InvalidDocumentException(where + " is not a valid '" + e.name() + "' event: " + firstLine(bad.getMessage()));
+    }
+  }
+
+  private static void checkHeader(String format, int version) {
+    if (!SessionDocument.FORMAT.equals(format)) {
+      throw new InvalidDocumentException("format must be \"" + SessionDocument.FORMAT + "\"");
+    }
+    if (version != SessionDocument.VERSION) {
+      throw new InvalidDocumentException("unsupported version " + version + " (this goosed reads version "
+          + SessionDocument.VERSION + ")");
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "unknown problem";
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
+  }
+}

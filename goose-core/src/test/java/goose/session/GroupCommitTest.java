@@ -1,0 +1,121 @@
+package goose.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group commit of SQLite writes: writes queued while another holds the write lock run together in one
+ * transaction, each in its own savepoint, so a failing write neither takes the others down nor leaves
+ * partial changes behind.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GroupCommitTest {
+  @TempDir Path dir;
+  private SqlDatabase db;
+
+  @BeforeEach
+  void open() throws SQLException {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl("jdbc:sqlite:" + dir.resolve("t.db") + "?journal_mode=WAL&busy_timeout=5000&transaction_mode=IMMEDIATE");
+    hikari.setMaximumPoolSize(4);
+    db = new SqlDatabase(new HikariDataSource(hikari), SqlDialect.SQLITE);
+    db.write(c -> Sql.update(c, "CREATE TABLE t (k TEXT PRIMARY KEY)"));
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void writesQueuedBehindTheLockCommitTogetherAndFailAlone() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Map<String, Connection> connectionOf = new ConcurrentHashMap<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Integer> first = pool.submit(() -> db.write(c -> {
+        insert(c, "a");
+        inside.countDown();
+        await(release);
+        return 1;
+      }));
+      inside.await();
+      List<Future<Integer>> queued = new ArrayList<>();
+      queued.add(pool.submit(() -> db.write(c -> {
+        connectionOf.put("b", c);
+        return insert(c, "b");
+      })));
+      queued.add(pool.submit(() -> db.write(c -> insert(c, "a")))); // duplicate key: fails alone
+      queued.add(pool.submit(() -> db.write(c -> {
+        insert(c, "e");
+        throw new IllegalStateException("the work gave up half-way");
+      })));
+      queued.add(pool.submit(() -> db.write(c -> {
+        connectionOf.put("d", c);
+        return insert(c, "d");
+      })));
+      while (db.queuedWrites() < queued.size()) Thread.sleep(5);
+      release.countDown();
+
+      assertThat(first.get()).isEqualTo(1);
+      assertThat(queued.get(0).get()).isEqualTo(1);
+      assertThatThrownBy(() -> queued.get(1).get()).hasCauseInstanceOf(SQLException.class);
+      assertThatThrownBy(() -> queued.get(2).get()).hasRootCauseMessage("the work gave up half-way");
+      assertThat(queued.get(3).get()).isEqualTo(1);
+    }
+    // b and d ran in the same transaction; e's insert was undone with its savepoint
+    assertThat(connectionOf.get("b")).isSameAs(connectionOf.get("d"));
+    assertThat(keys()).containsExactly("a", "b", "d");
+  }
+
+  @Test
+  void manyConcurrentWritersAllLandExactlyOnce() throws Exception {
+    int writers = 200;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Integer>> all = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String key = "k" + i;
+        all.add(pool.submit(() -> db.write(c -> insert(c, key))));
+      }
+      for (Future<Integer> f : all) assertThat(f.get()).isEqualTo(1);
+    }
+    assertThat(keys()).hasSize(writers);
+  }
+
+  private static int insert(Connection c, String key) throws SQLException {
+    return Sql.update(c, "INSERT INTO t (k) VALUES (?)", key);
+  }
+
+  private List<String> keys() throws SQLException {
+    return db.read(c -> Sql.all(c, "SELECT k FROM t ORDER BY k", rs -> rs.getString(1)));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package goose.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.provider.fake.FakeExchange;
+import goose.session.TestPostgres;
+import goose.provider.fake.FakeOpenAiServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real goosed instances on one real PostgreSQL (embedded), each with its own directories, no
+ * sticky sessions: whatever one instance does, the other sees and can act on.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MultiInstanceTest {
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
+  /** Short so the takeover test is quick; -Dgoose.test.lease=10 measures the default. */
+  private static final String LEASE_SECONDS = System.getProperty("goose.test.lease", "2");
+
+  @TempDir Path root;
+  FakeOpenAiServer openai;
+  String databaseUrl;
+  final List<TestServer> servers = new ArrayList<>();
+
+
+
+  @BeforeEach
+  void setUp() {
+    openai = new FakeOpenAiServer();
+    databaseUrl = postgres.newDatabaseUrl();
+  }
+
+  @AfterEach
+  void tearDown() {
+    servers.forEach(TestServer::close);
+    openai.close();
+  }
+
+  /** The environment of one instance: the shared database, a short turn lease, the fake provider. */
+  Map<String, String> env(String instance) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GOOSE_DATABASE_URL", databaseUrl);
+    env.put("GOOSE_TURN_LEASE", LEASE_SECONDS);
+    env.put("GOOSE_INSTANCE_ID", instance);
+    env.put("GOOSE_PROVIDER", "openai");
+    env.put("OPENAI_HOST", openai.baseUri().toString());
+    env.put("OPENAI_API_KEY", "sk-test");
+    return env;
+  }
+
+  TestServer instance(String name) {
+    TestServer server = TestServer.start(root.resolve(name), env(name));
+    servers.add(server);
+    return server;
+  }
+
+  String createSession(TestServer server, String name) {
+    return server.client.post("/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + ",\"name\":\"" + name + "\"}")
+        .json().get("id").asText();
+  }
+
+  static SseClient sendOn(TestServer server, String sessionId, String text) {
+    return SseClient.post(server.server.uri(), "/sessions/" + sessionId + "/messages", "{\"content\":\"" + text + "\"}");
+  }
+
+  static SseClient followOn(URI base, String sessionId) {
+    return SseClient.get(base, "/sessions/" + sessionId + "/events");
+  }
+
+  static SseClient.Event nextEvent(SseClient sse) throws Exception {
+    return sse.next().orElseThrow(() -> new AssertionError("the event stream ended"));
+  }
+
+  @Test
+  void aSessionCreatedOnOneInstanceIsReadListedRenamedAndDeletedOnTheOther() {
+    TestServer a = instance("a");
+    TestServer b = instance("b");
+    String id = createSession(a, "made on a");
+
+    JsonNode onB = b.client.get("/sessions/" + id).json();
+    assertThat(onB.get("name").asText()).isEqualTo("made on a");
+    assertThat(b.client.get("/sessions").json().get("sessions").findValuesAsText("id")).contains(id);
+
+    b.client.patch("/sessions/" + id, "{\"name\":\"renamed on b\"}").json();
+    assertThat(a.client.get("/sessions/" + id).json().get("name").asText()).isEqualTo("renamed on b");
+
+    assertThat(b.client.delete("/sessions/" + id).status()).isEqualTo(204);
+    assertThat(a.client.get("/sessions/" + id).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aClientOnTheOtherInstanceReceivesTheEventsOfATurnLiveAndA409ForASecondTurn() throws Exception {
+    TestServer a = instance("a");
+    TestServer b = instance("b");
+    String id = createSession(a, "live");
+    // The reply streams slowly and cannot end until released: whatever B sees before the release is live.
+    FakeExchange reply = openai.enqueue(FakeOpenAiServer.text("one ", "two ", "three ", "four")
+        .withChunkDelay(Duration.ofMillis(150)).heldBeforeEnding());
+
+    try (SseClient onB = followOn(b.server.uri(), id); SseClient onA = sendOn(a, id, "count")) {
+      assertThat(onA.status).isEqualTo(200);
+      StringBuilder seenOnB = new StringBuilder();
+      long started = System.nanoTime();
+      while (!seenOnB.toString().equals("one two three four")) {
+        SseClient.Event e = nextEvent(onB);
+        assertThat(e.name()).isEqualTo("message_chunk");
+        seenOnB.append(e.data().get("text").asText());
+        assertThat("one two three four").startsWith(seenOnB.toString());
+      }
+      System.out.printf("cross-instance: B saw the whole reply %d ms after the turn started on A, before it ended%n",
+          (System.nanoTime() - started) / 1_000_000);
+      // The turn on A is still running (its reply is held): a turn started on B is refused.
+      b.client.post("/sessions/" + id + "/messages", "{\"content\":\"me too\"}").error(409, "conflict");
+      assertThat(b.client.delete("/sessions/" + id).status()).isEqualTo(409);
+
+      reply.release();
+      SseClient.Event complete = nextEvent(onB);
+      assertThat(complete.name()).isEqualTo("message_complete");
+      assertThat(complete.data().get("stop_reason").asText()).isEqualTo("end_turn");
+      assertThat(onA.untilComplete().getLast().id()).isEqualTo(complete.id());
+    }
+    // Now B can run the next turn of the same session.
+    openai.enqueue(FakeOpenAiServer.text("from b"));
+    try (SseClient second = sendOn(b, id, "again")) {
+      assertThat(second.untilComplete().getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
+    }
+    assertThat(a.client.get("/sessions/" + id).json().get("message_count").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void cancelOnTheOtherInstanceStopsTheTurnWhereItRuns() throws Exception {
+    TestServer a = instance("a");
+    TestServer b = instance("b");
+    String id = createSession(a, "cancel me");
+    FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("thinking", " hard").stallAfter(2));
+
+    try (SseClient onA = sendOn(a, id, "slow")) {
+      assertThat(nextEvent(onA).name()).isEqualTo("message_chunk");
+      long asked = System.nanoTime();
+      JsonNode cancel = b.client.post("/sessions/" + id + "/cancel", "{}").json();
+      assertThat(cancel.get("cancelled").asBoolean()).isTrue();
+      List<SseClient.Event> rest = onA.untilComplete();
+      System.out.printf("cross-instance cancel: the turn on A ended %d ms after the cancel on B%n",
+          (System.nanoTime() - asked) / 1_000_000);
+      assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
+    }
+    assertThat(stalled.clientClosedEarly()).isTrue();
+    assertThat(b.client.post("/sessions/" + id + "/cancel", "{}").json().get("cancelled").asBoolean()).isFalse();
+  }
+
+  /**
+   * kill -9 for real: instance A runs in its own JVM and is killed with SIGKILL (destroyForcibly) while
+   * its turn waits on a tool call. B, the survivor, must close the turn (the tool call answered as
+   * interrupted, error + message_complete in the log) once A's lease lapses, and then take new turns.
+   */
+  @Test
+  void whenAnInstanceIsKilledMidTurnTheSurvivorClosesItsTurnAndTakesNewTurns() throws Exception {
+    TestServer b = instance("b");
+    String id = createSession(b, "survivor");
+    openai.enqueue(FakeOpenAiServer.script().text("Let me wait.")
+        .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"sleep 120\"}").build());
+
+    Path aRoot = root.resolve("a");
+    Files.createDirectories(aRoot);
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ServerMainForTests.class.getName());
+    pb.environment().putAll(env("a"));
+    pb.environment().put("GOOSE_PATH_ROOT", aRoot.toString());
+    pb.environment().put("GOOSE_PORT", "0");
+    pb.environment().put("GOOSE_HOST", "127.0.0.1");
+    pb.redirectErrorStream(true).redirectOutput(aRoot.resolve("out.txt").toFile());
+    Process a = pb.start();
+    List<ProcessHandle> children = new ArrayList<>();
+    try {
+      Path portFile = aRoot.resolve("port");
+      while (!Files.exists(portFile) && a.isAlive()) Thread.sleep(50);
+      assertThat(a.isAlive()).as("instance A started; its output: %s", aRoot.resolve("out.txt")).isTrue();
+      URI aUri = URI.create("http://127.0.0.1:" + Files.readString(portFile).trim());
+      ApiClient aClient = new ApiClient(aUri);
+      assertThat(aClient.send("POST", "/sessions/" + id + "/messages",
+          java.net.http.HttpRequest.BodyPublishers.ofString("{\"content\":\"wait a while\"}"), "application/json",
+          "Accept", "application/json").status()).isEqualTo(202);
+
+      try (SseClient onB = followOn(b.server.uri(), id)) {
+        SseClient.Event e;
+        do {
+          e = nextEvent(onB);
+        } while (!e.name().equals("tool_call"));
+        b.client.post("/sessions/" + id + "/messages", "{\"content\":\"not now\"}").error(409, "conflict");
+
+        children.addAll(a.descendants().toList());
+        long killed = System.nanoTime();
+        a.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up, the lease simply stops being renewed
+        assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        List<String> after = new ArrayList<>();
+        do {
+          e = nextEvent(onB);
+          after.add(e.name());
+        } while (!e.name().equals("message_complete"));
+        long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
+        System.out.printf("takeover: B closed the turn of killed instance A %d ms after the kill (lease %s s)%n", takeoverMs, LEASE_SECONDS);
+        assertThat(after).containsSubsequence("error", "message_complete");
+        assertThat(e.data().get("stop_reason").asText()).isEqualTo("error");
+        assertThat(takeoverMs).as("well under a minute").isLessThan(30_000);
+      }
+
+      JsonNode messages = b.client.get("/sessions/" + id).json().get("messages");
+      JsonNode answer = messages.get(messages.size() - 1).get("content").get(0);
+      assertThat(answer.get("type").asText()).isEqualTo("tool_response");
+      assertThat(answer.get("id").asText()).isEqualTo("call_1");
+      assertThat(answer.toString()).contains("interrupted");
+
+      openai.enqueue(FakeOpenAiServer.text("back on b"));
+      try (SseClient next = sendOn(b, id, "and now?")) {
+        List<SseClient.Event> events = next.untilComplete();
+        assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
+      }
+    } finally {
+      a.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+}
