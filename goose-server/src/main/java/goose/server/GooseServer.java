@@ -49,7 +49,7 @@ public final class GooseServer implements AutoCloseable {
   /** Starts serving with this configuration; throws {@link goose.config.ConfigException} on bad settings. */
   public static GooseServer start(Config config) {
     TelemetrySettings telemetry = TelemetrySettings.from(config);
-    return start(config, () -> Telemetry.open(telemetry));
+    return start(config, () -> Telemetry.open(telemetry, BuildInfo.version()));
   }
 
   /** With telemetry made by the caller (tests: spans to an in-memory exporter). */

@@ -6,7 +6,7 @@ import goose.server.openapi.DocsRoutes;
 import goose.server.session.SessionRoutes;
 import goose.server.session.SessionTransferRoutes;
 import goose.server.status.StatusRoutes;
-import goose.server.telemetry.MetricsRoutes;
+import goose.server.metrics.MetricsRoutes;
 import goose.server.turn.TurnRoutes;
 import goose.server.extension.ExtensionRoutes;
 import java.util.List;

@@ -14,6 +14,7 @@ import goose.ids.Ids;
 import goose.extension.ExtensionManager;
 import goose.provider.Provider;
 import goose.provider.Providers;
+import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.auth.Security;
@@ -46,7 +47,7 @@ final class Services {
   private Services() {}
 
   static ServerContext open(Config config, ServerSettings settings) {
-    return open(config, settings, Telemetry.open(TelemetrySettings.from(config)));
+    return open(config, settings, Telemetry.open(TelemetrySettings.from(config), BuildInfo.version()));
   }
 
   /** With the given telemetry, which the context then owns (closes). */

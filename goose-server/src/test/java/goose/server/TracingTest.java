@@ -34,7 +34,7 @@ class TracingTest {
     SdkTracerProvider tracing = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
     Map<String, String> env = Map.of("GOOSE_PROVIDER", "openai", "OPENAI_HOST", openai.baseUri().toString(),
         "OPENAI_API_KEY", "sk-test", "max_retries", "0");
-    server = GooseServer.start(TestServer.config(root, env), () -> Telemetry.withTracing(tracing));
+    server = GooseServer.start(TestServer.config(root, env), () -> Telemetry.withTracing(tracing, "test"));
     client = new ApiClient(server.uri());
   }
 

@@ -1,6 +1,5 @@
 package goose.server.telemetry;
 
-import goose.server.api.BuildInfo;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -18,14 +17,14 @@ import java.time.Duration;
 final class OtlpTracing {
   private OtlpTracing() {}
 
-  static SdkTracerProvider provider(TelemetrySettings.OtlpTraces settings) {
+  static SdkTracerProvider provider(TelemetrySettings.OtlpTraces settings, String version) {
     OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder()
         .setEndpoint(settings.endpoint().toString())
         .setTimeout(Duration.ofSeconds(10));
     settings.headers().forEach(exporter::addHeader);
     Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
         AttributeKey.stringKey("service.name"), settings.serviceName(),
-        AttributeKey.stringKey("service.version"), BuildInfo.version())));
+        AttributeKey.stringKey("service.version"), version)));
     return SdkTracerProvider.builder()
         .setResource(resource)
         .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build())

@@ -1,7 +1,6 @@
 package goose.server.telemetry;
 
 import goose.agent.TurnObserver;
-import goose.server.api.BuildInfo;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -41,7 +40,8 @@ public final class Telemetry implements AutoCloseable {
   private final AtomicInteger followStreams = new AtomicInteger();
   private final List<JvmGcMetrics> closeables = new ArrayList<>();
 
-  private Telemetry(TelemetrySettings settings, Optional<SdkTracerProvider> tracing) {
+  /** @param version the build's version, for {@code goose_build_info} and the tracer */
+  private Telemetry(TelemetrySettings settings, Optional<SdkTracerProvider> tracing, String version) {
     this.settings = settings;
     this.tracing = tracing;
     List<TurnObserver> observers = new ArrayList<>();
@@ -55,25 +55,25 @@ public final class Telemetry implements AutoCloseable {
           .tag("kind", "turn").register(r);
       Gauge.builder("goose.sse.streams.active", followStreams, AtomicInteger::get).description("Open event streams")
           .tag("kind", "follow").register(r);
-      Gauge.builder("goose.build.info", () -> 1).description("The running build").tag("version", BuildInfo.version()).register(r);
+      Gauge.builder("goose.build.info", () -> 1).description("The running build").tag("version", version).register(r);
       registry = Optional.of(r);
       observers.add(new TurnMetrics(r));
     }
-    tracing.ifPresent(t -> observers.add(new TurnTracing(t.get("goose", BuildInfo.version()))));
+    tracing.ifPresent(t -> observers.add(new TurnTracing(t.get("goose", version))));
     this.observer = TurnObserver.all(observers);
   }
 
   /** Telemetry as configured; with an OTLP endpoint set, spans are exported there. */
-  public static Telemetry open(TelemetrySettings settings) {
-    Optional<SdkTracerProvider> tracing = settings.traces().map(OtlpTracing::provider);
+  public static Telemetry open(TelemetrySettings settings, String version) {
+    Optional<SdkTracerProvider> tracing = settings.traces().map(t -> OtlpTracing.provider(t, version));
     settings.traces().ifPresent(t -> log.info("exporting traces over OTLP to {}", t.endpoint()));
     if (settings.disabled()) log.info("telemetry is off ({}): no metrics, no traces", TelemetrySettings.DISABLE);
-    return new Telemetry(settings, tracing);
+    return new Telemetry(settings, tracing, version);
   }
 
   /** For tests: metrics, and spans handed to the given tracer provider (an in-memory exporter). */
-  public static Telemetry withTracing(SdkTracerProvider provider) {
-    return new Telemetry(TelemetrySettings.METRICS_ONLY, Optional.of(provider));
+  public static Telemetry withTracing(SdkTracerProvider provider, String version) {
+    return new Telemetry(TelemetrySettings.METRICS_ONLY, Optional.of(provider), version);
   }
 
   public TurnObserver observer() {

@@ -1,10 +1,12 @@
-package goose.server.telemetry;
+package goose.server.metrics;
 
 import goose.server.api.Access;
 import goose.server.api.ApiRouter;
 import goose.server.api.RouteGroup;
 import goose.server.http.ApiException;
 import goose.server.http.ErrorCode;
+import goose.server.telemetry.Telemetry;
+import goose.server.telemetry.TelemetrySettings;
 
 /**
  * {@code GET /metrics}: Prometheus text format. Served on the API port behind the same authentication as
