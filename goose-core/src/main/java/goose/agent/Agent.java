@@ -41,19 +41,34 @@ public final class Agent {
   private final AgentOptions options;
   private final Compactor compactor;
   private final ToolAudit audit;
+  private final TurnObserver observer;
 
-  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, AuditLog audit) {
+  /**
+   * @param audit where every tool call is recorded
+   * @param observer sees each turn, provider call and event (metrics, traces)
+   */
+  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, AuditLog audit,
+      TurnObserver observer) {
     this.store = store;
     this.toolbox = toolbox;
     this.systemPrompt = systemPrompt;
     this.options = options;
     this.compactor = new Compactor(store);
     this.audit = new ToolAudit(audit);
+    this.observer = observer;
   }
 
-  /** An agent whose tool calls are audited in the log only. */
+  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, AuditLog audit) {
+    this(store, toolbox, systemPrompt, options, audit, TurnObserver.NONE);
+  }
+
+  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, TurnObserver observer) {
+    this(store, toolbox, systemPrompt, options, AuditLog.NONE, observer);
+  }
+
+  /** An agent whose tool calls are audited in the log only, and not observed. */
   public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options) {
-    this(store, toolbox, systemPrompt, options, AuditLog.NONE);
+    this(store, toolbox, systemPrompt, options, AuditLog.NONE, TurnObserver.NONE);
   }
 
   /**
@@ -61,7 +76,8 @@ public final class Agent {
    */
   public Outcome run(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
       TurnControl control) {
-    return loop(session, userId, provider, emitter, gate, control, List.of());
+    return observed(session, provider, observed -> loop(session, userId, provider, observed.watching(emitter), gate, control,
+        List.of(), observed));
   }
 
   /**
@@ -73,11 +89,25 @@ public final class Agent {
   public Outcome resume(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
       TurnControl control, Set<String> awaitedCallIds) {
     ToolGate resuming = new ResumingGate(gate, awaitedCallIds);
-    return loop(session, userId, provider, emitter, resuming, control, Conversations.danglingToolRequests(store.conversation(session.id())));
+    List<Content.ToolRequest> dangling = Conversations.danglingToolRequests(store.conversation(session.id()));
+    return observed(session, provider, observed -> loop(session, userId, provider, observed.watching(emitter), resuming,
+        control, dangling, observed));
+  }
+
+  /** Runs {@code body} as one observed turn: its end is reported however it ends. */
+  private Outcome observed(Session session, Provider provider, java.util.function.Function<ObservedTurn, Outcome> body) {
+    ObservedTurn observed = ObservedTurn.start(observer, session.id(), provider.name());
+    Outcome outcome = new Outcome(StopCause.ERROR, TokenUsage.ZERO);
+    try {
+      outcome = body.apply(observed);
+      return outcome;
+    } finally {
+      observed.ended(outcome.cause(), outcome.usage());
+    }
   }
 
   private Outcome loop(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
-      TurnControl control, List<Content.ToolRequest> resumed) {
+      TurnControl control, List<Content.ToolRequest> resumed, ObservedTurn observed) {
     control.bindCurrentThread();
     TokenUsage turnUsage = TokenUsage.ZERO;
     ToolContext toolContext = new ToolContext(userId, session.id(), session.workingDir(),
@@ -98,10 +128,13 @@ public final class Agent {
         view = maybeCompact(session.id(), provider, system, view);
         ResponseReader reader = new ResponseReader(Ids.newId(), emitter);
         calls++;
+        TurnObserver.ProviderCall call = observed.providerCall();
         try (ProviderStream stream = openStream(provider, new ProviderRequest(system, view, tools), control)) {
           control.streamOpened(stream);
           reader.readAll(stream, control);
+          call.completed(reader.usage());
         } catch (ProviderException e) {
+          call.failed(e);
           if (e.kind() == ProviderException.Kind.CONTEXT_LENGTH_EXCEEDED && !compactedForError && !reader.hasContent()) {
             compactedForError = true;
             List<Message> compacted = compactor.compact(session.id(), provider, view);
@@ -114,6 +147,7 @@ public final class Agent {
           keepPartial(session.id(), reader);
           throw e;
         } catch (RuntimeException e) {
+          call.failed(e);
           keepPartial(session.id(), reader);
           throw e;
         } finally {

@@ -157,6 +157,11 @@ final class FencedSessionStore implements SessionStore {
     return store.shared();
   }
 
+  @Override
+  public java.util.OptionalLong countSessions() {
+    return store.countSessions();
+  }
+
   /** The agent does not own the store: closing is the server's job. */
   @Override
   public void close() {}

@@ -73,7 +73,7 @@ final class ToolExecutor {
       for (Content.ToolRequest request : requests) {
         if (announce) emitter.emit(new TurnEvent.ToolCall(request.id(), request.name(), request.arguments(), "running"));
         Optional<ToolSpec> spec = Optional.ofNullable(specs.get(request.name()));
-        futures.add(executor.submit(() -> runOne(context, request, spec, decider)));
+        futures.add(executor.submit(LogContext.carry(() -> runOne(context, request, spec, decider))));
       }
       List<Content.ToolResponse> responses = new ArrayList<>();
       control.enterWait(); // a cancel interrupts the waits below

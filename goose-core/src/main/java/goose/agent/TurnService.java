@@ -111,7 +111,7 @@ public final class TurnService implements AutoCloseable {
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
     }
-    Thread.ofVirtual().name("turn-" + turnId).start(() -> run(session, owner, provider, turn, agent::run));
+    Thread.ofVirtual().name("turn-" + turnId).start(LogContext.carry(() -> run(session, owner, provider, turn, agent::run)));
     return new StartedTurn(sessionId, turnId, firstSeq, false);
   }
 
@@ -133,8 +133,8 @@ public final class TurnService implements AutoCloseable {
     }
     RunningTurn turn = new RunningTurn(stored.id(), suspended.owner(), new TurnControl());
     if (running.putIfAbsent(stored.sessionId(), turn) != null) return false;
-    Thread.ofVirtual().name("turn-" + stored.id()).start(() -> run(session.get(), suspended.owner(), provider, turn,
-        (s, owner, p, emitter, gate, control) -> agent.resume(s, owner, p, emitter, gate, control, suspended.awaitedCallIds())));
+    Thread.ofVirtual().name("turn-" + stored.id()).start(LogContext.carry(() -> run(session.get(), suspended.owner(), provider, turn,
+        (s, owner, p, emitter, gate, control) -> agent.resume(s, owner, p, emitter, gate, control, suspended.awaitedCallIds()))));
     return true;
   }
 
@@ -145,6 +145,7 @@ public final class TurnService implements AutoCloseable {
   }
 
   private void run(Session session, String owner, Provider provider, RunningTurn turn, Loop loop) {
+    long started = System.nanoTime();
     TurnEmitter toLog = event -> {
       leases.checkHolds(session.id()); // fencing: a turn taken over elsewhere writes nothing more
       events.append(session.id(), turn.id(), event);
@@ -181,6 +182,8 @@ public final class TurnService implements AutoCloseable {
       } finally {
         running.remove(session.id(), turn);
         leases.release(session.id(), turn.id());
+        log.info("turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)", turn.id(), session.id(),
+            outcome.cause().wire(), (System.nanoTime() - started) / 1_000_000, outcome.usage().inputTokens(), outcome.usage().outputTokens());
         // Last, so that a client that sees message_complete can start its next turn at once.
         emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
       }

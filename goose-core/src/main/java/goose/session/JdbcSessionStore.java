@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The {@link SessionStore} on SQLite and PostgreSQL: one set of SQL for both, the differences kept in
@@ -288,6 +289,11 @@ final class JdbcSessionStore implements SessionStore {
   public List<Turn> runningTurns() {
     return read(c -> Sql.all(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE " + IS_RUNNING + " ORDER BY started_at",
         StoreRows::turn));
+  }
+
+  @Override
+  public OptionalLong countSessions() {
+    return OptionalLong.of(read(c -> Sql.first(c, "SELECT COUNT(*) FROM sessions", rs -> rs.getLong(1)).orElse(0L)));
   }
 
   @Override

@@ -8,6 +8,7 @@ import goose.event.TurnEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Where sessions, their conversations and their event logs live. One interface, several databases
@@ -113,6 +114,14 @@ public interface SessionStore extends AutoCloseable {
 
   /** Every turn still marked running (at start-up: turns a crash left behind). */
   List<Turn> runningTurns();
+
+  /**
+   * How many sessions are stored, of all users (the sessions gauge of {@code /metrics}). Empty when this
+   * store cannot tell; a store that wraps another should delegate.
+   */
+  default OptionalLong countSessions() {
+    return OptionalLong.empty();
+  }
 
   @Override
   void close();

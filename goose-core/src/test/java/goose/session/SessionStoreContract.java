@@ -72,6 +72,17 @@ public abstract class SessionStoreContract {
   // --- create / get ------------------------------------------------------------------------------
 
   @Test
+  void countsTheSessionsOfAllUsers() {
+    assertThat(store.countSessions()).hasValue(0);
+    create(ALICE, "one");
+    Session two = create(ALICE, "two");
+    create(BOB, "three");
+    assertThat(store.countSessions()).hasValue(3);
+    store.delete(ALICE, two.id());
+    assertThat(store.countSessions()).hasValue(2);
+  }
+
+  @Test
   void createdSessionHasAnIdTimesAndZeroCounters() {
     Instant before = Instant.now();
     Session s = store.create(new NewSession(ALICE, "My Session", Path.of("/work/repo")));

@@ -6,6 +6,8 @@ import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.logging.LogSetup;
+import goose.server.telemetry.Telemetry;
+import goose.server.telemetry.TelemetrySettings;
 import goose.server.openapi.OpenApiDocument;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +48,15 @@ public final class GooseServer implements AutoCloseable {
 
   /** Starts serving with this configuration; throws {@link goose.config.ConfigException} on bad settings. */
   public static GooseServer start(Config config) {
+    TelemetrySettings telemetry = TelemetrySettings.from(config);
+    return start(config, () -> Telemetry.open(telemetry, BuildInfo.version()));
+  }
+
+  /** With telemetry made by the caller (tests: spans to an in-memory exporter). */
+  static GooseServer start(Config config, Supplier<Telemetry> telemetry) {
     ServerSettings settings = ServerSettings.from(config);
     Path logFile = LogSetup.configure(config);
-    ServerContext context = Services.open(config, settings);
+    ServerContext context = Services.open(config, settings, telemetry.get());
     try {
       GooseServer server = start(context);
       log.info("goosed {} listening on {} ({} ms after JVM start; log file {})", BuildInfo.version(), server.uri(),

@@ -51,7 +51,9 @@ final class HttpApp {
       });
       cfg.routes.after(ctx -> {
         Long started = ctx.attribute(STARTED_AT);
-        long ms = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+        long nanos = started == null ? 0 : System.nanoTime() - started;
+        long ms = nanos / 1_000_000;
+        server.telemetry().request(ctx.method().name(), route(ctx), ctx.statusCode(), nanos);
         if (ctx.path().equals("/status")) {
           access.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), ms);
         } else {
@@ -63,5 +65,11 @@ final class HttpApp {
       new AuthFilter(server.security()).install(cfg);
       router.install(cfg.routes, server);
     });
+  }
+
+  /** The route template that served the request ({@code /sessions/{id}}), or "unmatched" for a 404 or 405. */
+  private static String route(io.javalin.http.Context ctx) {
+    io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+    return endpoint == null ? "unmatched" : endpoint.path;
   }
 }

@@ -8,6 +8,7 @@ import goose.server.openapi.DocsRoutes;
 import goose.server.session.SessionRoutes;
 import goose.server.session.SessionTransferRoutes;
 import goose.server.status.StatusRoutes;
+import goose.server.metrics.MetricsRoutes;
 import goose.server.turn.TurnRoutes;
 import goose.server.extension.ExtensionRoutes;
 import java.util.List;
@@ -21,7 +22,7 @@ final class ServerRoutes {
 
   static List<RouteGroup> groups() {
     return List.of(new StatusRoutes(), new SessionRoutes(), new SessionTransferRoutes(), new TurnRoutes(), new ApprovalRoutes(),
-        new ExtensionRoutes(), new AuditRoutes(), new DocsRoutes());
+        new ExtensionRoutes(), new AuditRoutes(), new MetricsRoutes(), new DocsRoutes());
   }
 
   static ApiRouter router() {

@@ -18,9 +18,12 @@ import goose.ids.Ids;
 import goose.extension.ExtensionManager;
 import goose.provider.Provider;
 import goose.provider.Providers;
+import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.auth.Security;
+import goose.server.telemetry.Telemetry;
+import goose.server.telemetry.TelemetrySettings;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import java.net.InetAddress;
@@ -49,7 +52,18 @@ final class Services {
   private Services() {}
 
   static ServerContext open(Config config, ServerSettings settings) {
-    Security security = Security.open(config, settings.host());
+    return open(config, settings, Telemetry.open(TelemetrySettings.from(config), BuildInfo.version()));
+  }
+
+  /** With the given telemetry, which the context then owns (closes). */
+  static ServerContext open(Config config, ServerSettings settings, Telemetry telemetry) {
+    Security security;
+    try {
+      security = Security.open(config, settings.host());
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
     if (security.auth().unauthenticatedOffLoopback()) {
       log.warn("GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
           settings.host());
@@ -59,6 +73,7 @@ final class Services {
       store = SessionStores.open(config);
     } catch (RuntimeException e) {
       security.close();
+      telemetry.close();
       throw e;
     }
     ClusterSignals signals = ClusterSignals.IN_PROCESS;
@@ -81,7 +96,7 @@ final class Services {
       }
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
       Agent agent = new Agent(leases.fence(store), extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config),
-          audit);
+          audit, telemetry.observer());
       TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), ApprovalGate.factory(approvals),
           Security.maxTurnsPerUser(config), leases, signals);
       for (TurnRecovery.SuspendedTurn s : suspended) {
@@ -104,11 +119,13 @@ final class Services {
         }
       });
       leases.start(recovery);
-      return new ServerContext(config, settings, store, events, turns, extensions, security, approvals, audit);
+      telemetry.watch(store::countSessions, turns::runningCount);
+      return new ServerContext(config, settings, store, events, turns, extensions, security, approvals, audit, telemetry);
     } catch (RuntimeException e) {
       signals.close();
       store.close();
       security.close();
+      telemetry.close();
       throw e;
     }
   }
@@ -140,7 +157,11 @@ final class Services {
       try {
         context.sessions().close();
       } finally {
-        context.security().close();
+        try {
+          context.security().close();
+        } finally {
+          context.telemetry().close();
+        }
       }
     }
   }

@@ -39,6 +39,31 @@ class LoggingTest {
   }
 
   @Test
+  void theTurnsLogLinesCarryTheRequestIdOfTheMessageThatStartedIt() throws Exception {
+    try (goose.provider.fake.FakeOpenAiServer openai = new goose.provider.fake.FakeOpenAiServer();
+        TestServer server = TestServer.start(root, Map.of("GOOSE_LOG_FORMAT", "json", "GOOSE_PROVIDER", "openai",
+            "OPENAI_HOST", openai.baseUri().toString(), "OPENAI_API_KEY", "sk-test", "max_retries", "0"))) {
+      String id = server.client.post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}").json().get("id").asText();
+      openai.enqueue(goose.provider.fake.FakeOpenAiServer.serverError());
+      try (SseClient sse = SseClient.post(server.server.uri(), "/sessions/" + id + "/messages", "{\"content\":\"hi\"}",
+          "X-Request-Id", "req-turn-7")) {
+        sse.untilComplete();
+      }
+    }
+    List<JsonNode> lines = logLines().stream().map(Json::parse).toList();
+    // Both lines are written on the turn's own thread, not the request's.
+    assertThat(lines).anySatisfy(l -> {
+      assertThat(l.path("message").asText()).contains("provider openai failed");
+      assertThat(l.path("thread_name").asText()).startsWith("turn-");
+      assertThat(l.path("request_id").asText()).isEqualTo("req-turn-7");
+    });
+    assertThat(lines).anySatisfy(l -> {
+      assertThat(l.path("message").asText()).contains("ended: error");
+      assertThat(l.path("request_id").asText()).isEqualTo("req-turn-7");
+    });
+  }
+
+  @Test
   void theFilterHidesLevelsBelowIt() throws IOException {
     try (TestServer server = TestServer.start(root, Map.of("RUST_LOG", "warn"))) {
       server.client.get("/status");

@@ -7,6 +7,7 @@ import goose.config.Config;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
 import goose.server.auth.Security;
+import goose.server.telemetry.Telemetry;
 import goose.session.SessionStore;
 import java.util.Objects;
 
@@ -24,7 +25,8 @@ public record ServerContext(
     ExtensionManager extensions,
     Security security,
     Approvals approvals,
-    AuditLog audit) {
+    AuditLog audit,
+    Telemetry telemetry) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -35,5 +37,6 @@ public record ServerContext(
     Objects.requireNonNull(security);
     Objects.requireNonNull(approvals);
     Objects.requireNonNull(audit);
+    Objects.requireNonNull(telemetry);
   }
 }

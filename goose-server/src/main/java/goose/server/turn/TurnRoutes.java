@@ -13,6 +13,7 @@ import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import goose.server.http.RequestUser;
 import goose.server.session.SessionRoutes;
+import goose.server.telemetry.Telemetry;
 import goose.session.Session;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -89,7 +90,8 @@ public final class TurnRoutes implements RouteGroup {
       return;
     }
     boolean keepRunning = body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL) == SendMessageRequest.OnDisconnect.CONTINUE;
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1)) {
+    try (EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1);
+        Telemetry.Stream open = server.telemetry().streamOpened(true)) {
       SseWriter out = new SseWriter(ctx.res());
       EventFollower.End end = EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
       if (end == EventFollower.End.CLIENT_GONE && !keepRunning) server.turns().cancelTurn(session.id(), turn.turnId());
@@ -99,7 +101,8 @@ public final class TurnRoutes implements RouteGroup {
   private void follow(Context ctx, ServerContext server) throws Exception {
     Session session = SessionRoutes.find(ctx, server);
     long after = startAfter(ctx);
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), after)) {
+    try (EventLog.Subscription sub = server.events().subscribe(session.id(), after);
+        Telemetry.Stream open = server.telemetry().streamOpened(false)) {
       EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
     }
   }

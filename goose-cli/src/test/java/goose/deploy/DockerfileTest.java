@@ -1,0 +1,150 @@
+package goose.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import goose.config.GoosePaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Dockerfile stays consistent with the repository: no Docker engine runs where the tests run, so the
+ * image is not built here, but every path it copies, the build command and the jar layout it relies on
+ * are checked against the checkout and the poms, and the launcher it installs is checked against the
+ * main class and flags bin/goose uses.
+ */
+class DockerfileTest {
+  private static final Dockerfile FILE = Dockerfile.parse(Repo.read("Dockerfile"));
+  private static final Dockerfile BUILD = FILE.stage("build");
+  private static final Dockerfile RUNTIME = FILE.stage("");
+  private static final String LAUNCHER = "deploy/docker/goose";
+
+  @Test
+  void buildsWithMavenOnJdk25AndRunsOnASlimJre25() {
+    assertThat(FILE.all("FROM")).hasSize(2);
+    assertThat(BUILD.last("FROM").words().getFirst()).startsWith("maven:").contains("temurin-25");
+    assertThat(RUNTIME.last("FROM").words().getFirst()).isEqualTo("eclipse-temurin:25-jre");
+  }
+
+  @Test
+  void everyCopiedSourceExistsAndIsNotExcludedByDockerignore() {
+    List<String> ignored = Repo.read(".dockerignore").lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    assertThat(ignored).as("negated patterns are not understood by this check").noneMatch(p -> p.startsWith("!"));
+    List<String> sources = new ArrayList<>();
+    for (Dockerfile.Instruction copy : FILE.all("COPY")) {
+      if (copy.flag("from").isPresent()) continue;
+      List<String> words = copy.words();
+      sources.addAll(words.subList(0, words.size() - 1));
+    }
+    assertThat(sources).isNotEmpty();
+    for (String source : sources) {
+      assertThat(Repo.path(source)).as("COPY source %s", source).exists();
+      assertThat(ignored).as("%s is excluded from the build context by .dockerignore", source)
+          .noneMatch(pattern -> excludes(pattern, source));
+    }
+  }
+
+  @Test
+  void copiesThePomAndSourcesOfEveryModule() {
+    List<String> copied = FILE.all("COPY").stream().map(c -> c.words().getFirst()).toList();
+    assertThat(copied).contains("pom.xml");
+    assertThat(modules()).contains("goose-core", "goose-cli").doesNotContain("bench");
+    for (String module : modules()) {
+      assertThat(copied).as("module %s", module).contains(module + "/pom.xml", module + "/src");
+    }
+  }
+
+  @Test
+  void buildsTheArtefactsTheRuntimeStageCopies() {
+    Dockerfile.Instruction run = BUILD.all("RUN").stream().filter(r -> r.arguments().contains("mvn")).findFirst().orElseThrow();
+    assertThat(run.arguments()).contains(" package").contains("-DskipTests")
+        .as("maven.test.skip would not build the test jars the reactor needs").doesNotContain("maven.test.skip");
+    String workdir = BUILD.last("WORKDIR").arguments();
+
+    // The runtime copies goose-cli/target/goose.jar and goose-cli/target/lib/: what the goose-cli pom builds ...
+    Map<String, String> copies = new java.util.HashMap<>();
+    for (Dockerfile.Instruction copy : RUNTIME.all("COPY")) {
+      if (copy.flag("from").filter("build"::equals).isPresent()) copies.put(copy.words().get(0), copy.words().get(1));
+    }
+    assertThat(copies).containsOnlyKeys(workdir + "/goose-cli/target/goose.jar", workdir + "/goose-cli/target/lib/");
+    String cliPom = Repo.read("goose-cli/pom.xml");
+    assertThat(cliPom).contains("<finalName>goose</finalName>")
+        .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
+    // ... and what bin/goose runs from a checkout.
+    assertThat(Repo.read("bin/lib.sh")).contains("GOOSE_JAR=\"$GOOSE_ROOT/goose-cli/target/goose.jar\"")
+        .contains("GOOSE_LIB=\"$GOOSE_ROOT/goose-cli/target/lib\"");
+
+    // The launcher's class path is where those were copied to.
+    String launcher = Repo.read(LAUNCHER);
+    String jar = copies.get(workdir + "/goose-cli/target/goose.jar");
+    String lib = copies.get(workdir + "/goose-cli/target/lib/");
+    assertThat(launcher).contains("-cp \"" + jar + ":" + lib + "*\"");
+  }
+
+  @Test
+  void launcherRunsTheCliMainClassWithTheFlagsBinGooseUses() throws Exception {
+    String launcher = Repo.read(LAUNCHER);
+    assertThat(launcher).startsWith("#!/bin/sh\n").contains("exec java ").contains("\"$@\"");
+    Matcher main = Pattern.compile("\\s(goose\\.cli\\.[A-Za-z]+)\\s").matcher(launcher);
+    assertThat(main.find()).isTrue();
+    Class<?> mainClass = Class.forName(main.group(1));
+    assertThat(mainClass.getMethod("main", String[].class)).isNotNull();
+    assertThat(Repo.read("bin/lib.sh")).contains(main.group(1));
+    assertThat(launcher).contains("--enable-native-access=ALL-UNNAMED").contains("$JAVA_OPTS");
+    assertThat(Files.isExecutable(Repo.path(LAUNCHER))).as("the launcher is committed executable").isTrue();
+
+    Dockerfile.Instruction install = RUNTIME.all("COPY").stream().filter(c -> c.words().getFirst().equals(LAUNCHER)).findFirst().orElseThrow();
+    assertThat(install.words().get(1)).isEqualTo("/usr/local/bin/goose");
+    assertThat(install.flag("chmod")).contains("0755");
+  }
+
+  @Test
+  void runsServerAsANonRootUserWithAHealthCheckOnStatus() {
+    assertThat(RUNTIME.last("ENTRYPOINT").arguments()).isEqualTo("[\"goose\"]");
+    assertThat(RUNTIME.last("CMD").arguments()).isEqualTo("[\"server\"]");
+    String user = RUNTIME.last("USER").arguments();
+    assertThat(user).isNotIn("root", "0");
+    assertThat(RUNTIME.last("RUN").arguments()).contains("useradd").contains(" " + user);
+    assertThat(RUNTIME.last("HEALTHCHECK").arguments()).contains("CMD curl").contains("/status").contains("${GOOSE_PORT}");
+    assertThat(RUNTIME.last("RUN").arguments()).contains("curl");
+    String env = RUNTIME.last("ENV").arguments();
+    assertThat(env).contains("GOOSE_HOST=0.0.0.0").contains("GOOSE_PORT=3000");
+    assertThat(RUNTIME.last("EXPOSE").arguments()).isEqualTo("3000");
+  }
+
+  @Test
+  void volumesAreTheConfigAndDataDirectoriesGooseResolvesForTheUser() {
+    GoosePaths paths = GoosePaths.resolve(Map.of(), Path.of("/home/goose"));
+    assertThat(RUNTIME.last("VOLUME").arguments())
+        .contains("\"" + paths.configDir() + "\"").contains("\"" + paths.dataDir() + "\"");
+    assertThat(RUNTIME.last("RUN").arguments()).contains(paths.configDir().toString()).contains(paths.dataDir().toString())
+        .contains("chown -R goose:goose /home/goose");
+  }
+
+  /** The modules of the default build: the first {@code <modules>} block, not those of opt-in profiles (bench). */
+  static List<String> modules() {
+    String pom = Repo.read("pom.xml");
+    String defaults = pom.substring(pom.indexOf("<modules>"), pom.indexOf("</modules>"));
+    Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(defaults);
+    List<String> modules = new ArrayList<>();
+    while (m.find()) modules.add(m.group(1));
+    return modules;
+  }
+
+  /** .dockerignore semantics for the patterns used here: a path or a directory prefix, {@code **}/name anywhere. */
+  static boolean excludes(String pattern, String source) {
+    String p = pattern.replaceAll("/+$", "");
+    String s = source.replaceAll("/+$", "");
+    if (p.startsWith("**/")) {
+      String name = p.substring(3);
+      return List.of(s.split("/")).contains(name);
+    }
+    return s.equals(p) || s.startsWith(p + "/");
+  }
+}

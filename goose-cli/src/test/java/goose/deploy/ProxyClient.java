@@ -1,0 +1,117 @@
+package goose.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.json.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/** HTTPS requests through nginx as one basic-auth user (or none), and a line-by-line SSE reader. */
+final class ProxyClient {
+  private final HttpClient http;
+  private final URI base;
+  private final Optional<String> authorization;
+
+  ProxyClient(SSLContext tls, URI base, Optional<String> user, String password) {
+    this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.base = base;
+    this.authorization = user.map(u -> "Basic " + Base64.getEncoder().encodeToString((u + ":" + password).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  record Reply(int status, String body, HttpResponse<String> response) {
+    JsonNode json() {
+      return Json.parse(body);
+    }
+  }
+
+  Reply get(String path, String... headers) throws Exception {
+    return send(request(path, headers).GET().build());
+  }
+
+  Reply post(String path, String json, String... headers) throws Exception {
+    return send(request(path, headers).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  /** Opens an event stream (POST with a JSON body, or GET when {@code json} is empty). */
+  EventStream stream(String path, Optional<String> json) throws Exception {
+    HttpRequest.Builder b = request(path).header("Accept", "text/event-stream");
+    json.ifPresentOrElse(j -> b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(j)), b::GET);
+    HttpResponse<InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    return new EventStream(response);
+  }
+
+  private HttpRequest.Builder request(String path, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    authorization.ifPresent(a -> b.header("Authorization", a));
+    if (headers.length > 0) b.headers(headers);
+    return b;
+  }
+
+  private Reply send(HttpRequest request) throws Exception {
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body(), r);
+  }
+
+  /** Server-Sent Events as they arrive: {@link #next()} blocks until one whole event has been read. */
+  static final class EventStream implements AutoCloseable {
+    record Event(String name, JsonNode data) {}
+
+    final int status;
+    private final BufferedReader reader;
+    private final HttpResponse<InputStream> response;
+
+    EventStream(HttpResponse<InputStream> response) {
+      this.status = response.statusCode();
+      this.response = response;
+      this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    }
+
+    Optional<String> header(String name) {
+      return response.headers().firstValue(name);
+    }
+
+    /** The next event (comments skipped); empty at the end of the stream. */
+    Optional<Event> next() throws IOException {
+      String name = "message";
+      StringBuilder data = new StringBuilder();
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isEmpty()) {
+          if (data.isEmpty()) continue;
+          return Optional.of(new Event(name, Json.parse(data.toString())));
+        }
+        if (line.startsWith("event: ")) name = line.substring(7);
+        else if (line.startsWith("data: ")) data.append(line.substring(6));
+      }
+      return Optional.empty();
+    }
+
+    List<Event> untilComplete() throws IOException {
+      List<Event> events = new ArrayList<>();
+      Optional<Event> e;
+      while ((e = next()).isPresent()) {
+        events.add(e.get());
+        if (e.get().name().equals("message_complete")) break;
+      }
+      return events;
+    }
+
+    @Override
+    public void close() throws IOException {
+      reader.close();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package goose.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The repository checkout the tests run in, and YAML reading for its deployment files. */
+final class Repo {
+  static final Path ROOT = findRoot();
+  private static final ObjectMapper YAML = new YAMLMapper();
+
+  private Repo() {}
+
+  static Path path(String relative) {
+    return ROOT.resolve(relative);
+  }
+
+  static String read(String relative) {
+    try {
+      return Files.readString(path(relative));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every document of a YAML file; a parse error fails with the file and line. */
+  static List<JsonNode> yamlDocuments(String relative) {
+    try (var parser = new YAMLFactory().createParser(path(relative).toFile())) {
+      return YAML.readValues(parser, JsonNode.class).readAll().stream().filter(n -> !n.isNull() && !n.isMissingNode()).toList();
+    } catch (IOException e) {
+      throw new AssertionError(relative + ": not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  static JsonNode yaml(String relative) {
+    List<JsonNode> docs = yamlDocuments(relative);
+    if (docs.size() != 1) throw new AssertionError(relative + ": expected one YAML document, found " + docs.size());
+    return docs.getFirst();
+  }
+
+  static JsonNode yamlText(String text) {
+    try {
+      return YAML.readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private static Path findRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("goose-cli"))) return dir;
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException("tests must run inside the repository (no pom.xml with goose-cli/ above " + Path.of("").toAbsolutePath() + ")");
+  }
+}

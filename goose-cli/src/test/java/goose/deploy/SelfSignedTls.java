@@ -1,0 +1,57 @@
+package goose.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A self-signed certificate for 127.0.0.1, made with the JDK's keytool, written as the PEM files nginx
+ * reads, plus an {@link SSLContext} that trusts exactly that certificate.
+ */
+record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext) {
+
+  static SelfSignedTls create(Path dir) throws Exception {
+    Path store = dir.resolve("tls.p12");
+    char[] password = "changeit".toCharArray();
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "goosed", "-keyalg", "RSA", "-keysize", "2048",
+        "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", new String(password), "-keypass", new String(password))
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("keytool failed: " + output);
+
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      keys.load(in, password);
+    }
+    Certificate cert = keys.getCertificate("goosed");
+    PrivateKey key = (PrivateKey) keys.getKey("goosed", password);
+    Path certFile = dir.resolve("goosed.crt");
+    Path keyFile = dir.resolve("goosed.key");
+    Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
+    Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded())); // PKCS#8
+
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("goosed", cert);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return new SelfSignedTls(certFile, keyFile, context);
+  }
+
+  private static String pem(String type, byte[] der) throws IOException {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+}
