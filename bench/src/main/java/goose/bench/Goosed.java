@@ -55,7 +55,7 @@ final class Goosed implements AutoCloseable {
         "GOOSE_PROVIDER", "openai", "OPENAI_HOST", fake.baseUrl(), "OPENAI_API_KEY", "sk-bench", "GOOSE_MODEL", "bench-model",
         "GOOSE_LOG", "warn"));
     // One local user drives thousands of turns and requests: lift the per-user limits for the measurements.
-    env.putAll(Map.of("GOOSE_RATE_LIMIT", "0", "GOOSE_MAX_TURNS_PER_USER", "1000000"));
+    env.putAll(Map.of("GOOSE_RATE_LIMIT", "0", "GOOSE_MAX_TURNS_PER_USER", "10000"));
     env.putAll(extraEnv);
     return pb;
   }
