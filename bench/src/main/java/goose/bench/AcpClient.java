@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The small ACP (Agent Client Protocol, JSON-RPC) client the harness needs to drive {@code goose serve}
- * over HTTP: {@code initialize} answers inline and names the connection; later requests are answered
- * 202 and their results arrive on the connection's event stream ({@code GET /acp}), or on a session's
- * stream for {@code session/prompt}.
+ * The small ACP (Agent Client Protocol, JSON-RPC) client the harness needs to drive {@code goose
+ * serve} over HTTP: {@code initialize} answers inline and names the connection; later requests are
+ * answered 202 and their results arrive on the connection's event stream ({@code GET /acp}), or on
+ * a session's stream for {@code session/prompt}.
  */
 final class AcpClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,13 +33,18 @@ final class AcpClient {
   }
 
   void initialize() throws IOException, InterruptedException {
-    HttpResponse<String> r = post("initialize", "{\"protocolVersion\":1,\"clientCapabilities\":{}}", Map.of());
-    connection = r.headers().firstValue("acp-connection-id").orElseThrow(() -> new IOException("initialize: no acp-connection-id: " + r.body()));
+    HttpResponse<String> r =
+        post("initialize", "{\"protocolVersion\":1,\"clientCapabilities\":{}}", Map.of());
+    connection =
+        r.headers()
+            .firstValue("acp-connection-id")
+            .orElseThrow(() -> new IOException("initialize: no acp-connection-id: " + r.body()));
     listen(Map.of("acp-connection-id", connection));
   }
 
   String newSession(String cwd) throws Exception {
-    JsonNode result = call("session/new", "{\"cwd\":" + WireFormat.quote(cwd) + ",\"mcpServers\":[]}", Map.of());
+    JsonNode result =
+        call("session/new", "{\"cwd\":" + WireFormat.quote(cwd) + ",\"mcpServers\":[]}", Map.of());
     String session = result.path("sessionId").asText();
     if (session.isEmpty()) throw new IOException("session/new: no sessionId: " + result);
     listen(Map.of("acp-connection-id", connection, "acp-session-id", session));
@@ -48,31 +53,55 @@ final class AcpClient {
 
   /** Sends a prompt and waits for its result; answers the stop reason. */
   String prompt(String session, String text) throws Exception {
-    JsonNode result = call("session/prompt", "{\"sessionId\":" + WireFormat.quote(session) + ",\"prompt\":[{\"type\":\"text\",\"text\":"
-        + WireFormat.quote(text) + "}]}", Map.of("acp-session-id", session));
+    JsonNode result =
+        call(
+            "session/prompt",
+            "{\"sessionId\":"
+                + WireFormat.quote(session)
+                + ",\"prompt\":[{\"type\":\"text\",\"text\":"
+                + WireFormat.quote(text)
+                + "}]}",
+            Map.of("acp-session-id", session));
     return result.path("stopReason").asText();
   }
 
-  private JsonNode call(String method, String params, Map<String, String> headers) throws Exception {
+  private JsonNode call(String method, String params, Map<String, String> headers)
+      throws Exception {
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> answer = new CompletableFuture<>();
     pending.put(id, answer);
     HttpResponse<String> r = post(method, params, headers, id);
     if (r.statusCode() == 200 && !r.body().isBlank()) dispatch(r.body());
-    else if (r.statusCode() != 202) throw new IOException(method + ": HTTP " + r.statusCode() + " " + r.body());
+    else if (r.statusCode() != 202)
+      throw new IOException(method + ": HTTP " + r.statusCode() + " " + r.body());
     JsonNode msg = answer.get(120, TimeUnit.SECONDS);
     if (msg.has("error")) throw new IOException(method + ": " + msg.get("error"));
     return msg.path("result");
   }
 
-  private HttpResponse<String> post(String method, String params, Map<String, String> headers) throws IOException, InterruptedException {
+  private HttpResponse<String> post(String method, String params, Map<String, String> headers)
+      throws IOException, InterruptedException {
     return post(method, params, headers, ids.incrementAndGet());
   }
 
-  private HttpResponse<String> post(String method, String params, Map<String, String> headers, long id) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/acp")).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream").header("X-Secret-Key", secret)
-        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}"));
+  private HttpResponse<String> post(
+      String method, String params, Map<String, String> headers, long id)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/acp"))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json, text/event-stream")
+            .header("X-Secret-Key", secret)
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"jsonrpc\":\"2.0\",\"id\":"
+                        + id
+                        + ",\"method\":\""
+                        + method
+                        + "\",\"params\":"
+                        + params
+                        + "}"));
     if (connection != null) b.header("acp-connection-id", connection);
     headers.forEach(b::header);
     return Net.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -82,16 +111,25 @@ final class AcpClient {
   private void listen(Map<String, String> headers) throws InterruptedException {
     Map<String, String> all = new java.util.HashMap<>(headers);
     all.put("X-Secret-Key", secret);
-    Thread.ofVirtual().start(() -> {
-      try {
-        SseCall.run(port, "GET", "/acp", all, null, 0, e -> {
-          dispatch(e.data());
-          return true;
-        });
-      } catch (IOException e) {
-        // the peer stopped
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                SseCall.run(
+                    port,
+                    "GET",
+                    "/acp",
+                    all,
+                    null,
+                    0,
+                    e -> {
+                      dispatch(e.data());
+                      return true;
+                    });
+              } catch (IOException e) {
+                // the peer stopped
+              }
+            });
     Thread.sleep(100); // the stream must be registered before the answer it carries is sent
   }
 

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code bin/bench}: starts the fake provider, drives goosed (a real process, through bin/goosed) and,
- * in a full run, the peers and the JMH micro-benchmarks; prints the figures, writes bench/results/*.json
- * and regenerates BENCHMARKS.md. A section that fails is recorded as not measured, never aborts the run.
+ * {@code bin/bench}: starts the fake provider, drives goosed (a real process, through bin/goosed)
+ * and, in a full run, the peers and the JMH micro-benchmarks; prints the figures, writes
+ * bench/results/*.json and regenerates BENCHMARKS.md. A section that fails is recorded as not
+ * measured, never aborts the run.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -44,12 +45,16 @@ public final class BenchMain {
       if (opt.runs("store")) {
         Path[] filled = new Path[1];
         failures += section(results, "store SQLite", () -> filled[0] = store.sqlite());
-        if (filled[0] != null) failures += section(results, "api", () -> store.overHttp(filled[0], fake));
+        if (filled[0] != null)
+          failures += section(results, "api", () -> store.overHttp(filled[0], fake));
         failures += section(results, "store PostgreSQL", store::postgres);
       }
-      if (opt.runs("tools")) failures += section(results, "tools", new ToolBench(opt, fake, results)::run);
-      if (opt.peers() && opt.runs("peers")) failures += section(results, "peers", new PeerBench(opt, fake, server, results)::run);
-      if (opt.jmh() && opt.runs("jmh")) failures += section(results, "jmh", () -> Jmh.run(opt, results));
+      if (opt.runs("tools"))
+        failures += section(results, "tools", new ToolBench(opt, fake, results)::run);
+      if (opt.peers() && opt.runs("peers"))
+        failures += section(results, "peers", new PeerBench(opt, fake, server, results)::run);
+      if (opt.jmh() && opt.runs("jmh"))
+        failures += section(results, "jmh", () -> Jmh.run(opt, results));
     } finally {
       if (!Boolean.getBoolean("bench.keep")) deleteQuietly(scratch);
     }

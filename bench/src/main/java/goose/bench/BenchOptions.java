@@ -3,7 +3,16 @@ package goose.bench;
 import java.nio.file.Path;
 
 /** What one run does and where: {@code --smoke} is small and skips the peers and JMH. */
-record BenchOptions(Path repo, Path scratch, Path resultsDir, String javaHome, boolean smoke, boolean peers, boolean jmh, boolean writeMarkdown, java.util.Set<String> only) {
+record BenchOptions(
+    Path repo,
+    Path scratch,
+    Path resultsDir,
+    String javaHome,
+    boolean smoke,
+    boolean peers,
+    boolean jmh,
+    boolean writeMarkdown,
+    java.util.Set<String> only) {
   static BenchOptions parse(String[] args, Path repo, Path scratch) {
     boolean smoke = false;
     boolean peers = true;
@@ -19,7 +28,8 @@ record BenchOptions(Path repo, Path scratch, Path resultsDir, String javaHome, b
         case "--no-peers" -> peers = false;
         case "--no-jmh" -> jmh = false;
         case "-h", "--help" -> {
-          System.out.println("""
+          System.out.println(
+              """
               usage: bin/bench [--smoke] [--no-peers] [--no-jmh]
                 --smoke     small counts, no peers, no JMH (CI); does not rewrite BENCHMARKS.md
                 --no-peers  skip goose and opencode
@@ -35,7 +45,16 @@ record BenchOptions(Path repo, Path scratch, Path resultsDir, String javaHome, b
       jmh = false;
     }
     String javaHome = System.getProperty("java.home");
-    return new BenchOptions(repo, scratch, repo.resolve("bench/results"), javaHome, smoke, peers, jmh, !smoke && only.isEmpty(), only);
+    return new BenchOptions(
+        repo,
+        scratch,
+        repo.resolve("bench/results"),
+        javaHome,
+        smoke,
+        peers,
+        jmh,
+        !smoke && only.isEmpty(),
+        only);
   }
 
   boolean runs(String section) {

@@ -17,15 +17,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A fake LLM provider for benchmarks, on 127.0.0.1: OpenAI Chat Completions ({@code /chat/completions})
- * and Anthropic Messages ({@code /v1/messages}), both streamed. Unlike the test fakes it needs no script:
- * every request is answered from a directive in its last user message,
- * {@code [bench id=K chunks=N delay_ms=D first_ms=F stamp=1 tool=NAME]}, so any client (goosed, goose,
- * opencode) can drive it through its own prompt. With {@code stamp=1} each chunk's text is the
- * {@link System#nanoTime()} at which it was written, so the harness (same JVM, same clock) measures the
- * latency every relay adds per event. The time of each reply's first body byte is kept by {@code id}.
- * Written on raw sockets to keep the fake's own cost out of the figures: one virtual thread per
- * connection, keep-alive, each chunk its own write.
+ * A fake LLM provider for benchmarks, on 127.0.0.1: OpenAI Chat Completions ({@code
+ * /chat/completions}) and Anthropic Messages ({@code /v1/messages}), both streamed. Unlike the test
+ * fakes it needs no script: every request is answered from a directive in its last user message,
+ * {@code [bench id=K chunks=N delay_ms=D first_ms=F stamp=1 tool=NAME]}, so any client (goosed,
+ * goose, opencode) can drive it through its own prompt. With {@code stamp=1} each chunk's text is
+ * the {@link System#nanoTime()} at which it was written, so the harness (same JVM, same clock)
+ * measures the latency every relay adds per event. The time of each reply's first body byte is kept
+ * by {@code id}. Written on raw sockets to keep the fake's own cost out of the figures: one virtual
+ * thread per connection, keep-alive, each chunk its own write.
  */
 public final class FakeProvider implements AutoCloseable {
   private static final Pattern DIRECTIVE = Pattern.compile("\\[bench([^\\]]*)\\]");
@@ -42,9 +42,13 @@ public final class FakeProvider implements AutoCloseable {
         Matcher pm = PARAM.matcher(last);
         while (pm.find()) p.put(pm.group(1), pm.group(2));
       }
-      return new Plan(p.getOrDefault("id", ""), Integer.parseInt(p.getOrDefault("chunks", "5")),
-          Long.parseLong(p.getOrDefault("delay_ms", "0")), Long.parseLong(p.getOrDefault("first_ms", "0")),
-          "1".equals(p.get("stamp")), p.getOrDefault("tool", ""));
+      return new Plan(
+          p.getOrDefault("id", ""),
+          Integer.parseInt(p.getOrDefault("chunks", "5")),
+          Long.parseLong(p.getOrDefault("delay_ms", "0")),
+          Long.parseLong(p.getOrDefault("first_ms", "0")),
+          "1".equals(p.get("stamp")),
+          p.getOrDefault("tool", ""));
     }
   }
 
@@ -110,11 +114,22 @@ public final class FakeProvider implements AutoCloseable {
         if (r == null) return;
         requests.incrementAndGet();
         if (r.method.equals("POST") && r.path.endsWith("/chat/completions")) {
-          stream(out, Plan.parse(r.body), WireFormat.OPENAI, toolResultPresent(r.body, WireFormat.OPENAI));
+          stream(
+              out,
+              Plan.parse(r.body),
+              WireFormat.OPENAI,
+              toolResultPresent(r.body, WireFormat.OPENAI));
         } else if (r.method.equals("POST") && r.path.endsWith("/messages")) {
-          stream(out, Plan.parse(r.body), WireFormat.ANTHROPIC, toolResultPresent(r.body, WireFormat.ANTHROPIC));
+          stream(
+              out,
+              Plan.parse(r.body),
+              WireFormat.ANTHROPIC,
+              toolResultPresent(r.body, WireFormat.ANTHROPIC));
         } else if (r.method.equals("GET") && r.path.endsWith("/models")) {
-          plain(out, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"bench-model\",\"object\":\"model\"}]}");
+          plain(
+              out,
+              200,
+              "{\"object\":\"list\",\"data\":[{\"id\":\"bench-model\",\"object\":\"model\"}]}");
         } else {
           plain(out, 404, "{\"error\":{\"message\":\"fake provider: no route " + r.path + "\"}}");
         }
@@ -125,7 +140,10 @@ public final class FakeProvider implements AutoCloseable {
     }
   }
 
-  /** Whether the conversation ends with a tool result (after the last directive): then the tool was called. */
+  /**
+   * Whether the conversation ends with a tool result (after the last directive): then the tool was
+   * called.
+   */
   private static boolean toolResultPresent(String body, WireFormat format) {
     String marker = format == WireFormat.OPENAI ? "\"role\":\"tool\"" : "\"tool_result\"";
     return body.lastIndexOf(marker) > body.lastIndexOf("[bench");
@@ -133,15 +151,22 @@ public final class FakeProvider implements AutoCloseable {
 
   private static void plain(OutputStream out, int status, String json) throws IOException {
     byte[] b = json.getBytes(StandardCharsets.UTF_8);
-    out.write(("HTTP/1.1 " + status + " X\r\ncontent-type: application/json\r\ncontent-length: " + b.length + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("HTTP/1.1 "
+                + status
+                + " X\r\ncontent-type: application/json\r\ncontent-length: "
+                + b.length
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(b);
     out.flush();
   }
 
-  private void stream(OutputStream out, Plan plan, WireFormat format, boolean afterTool) throws IOException, InterruptedException {
-    out.write("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n"
-        .getBytes(StandardCharsets.US_ASCII));
+  private void stream(OutputStream out, Plan plan, WireFormat format, boolean afterTool)
+      throws IOException, InterruptedException {
+    out.write(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     if (plan.firstMs > 0) Thread.sleep(plan.firstMs);
     boolean first = true;
@@ -151,7 +176,8 @@ public final class FakeProvider implements AutoCloseable {
       first = false;
     }
     if (!plan.tool.isEmpty() && !afterTool) {
-      for (String frame : format.toolCall(plan.tool, "{\"message\":\"bench echo\"}")) chunk(out, frame);
+      for (String frame : format.toolCall(plan.tool, "{\"message\":\"bench echo\"}"))
+        chunk(out, frame);
       for (String frame : format.tail(true)) chunk(out, frame);
     } else {
       int n = afterTool ? 1 : plan.chunks;
@@ -188,14 +214,20 @@ public final class FakeProvider implements AutoCloseable {
       String h;
       while ((h = HttpLines.readLine(in)) != null && !h.isEmpty()) {
         String lower = h.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("content-length:")) length = Long.parseLong(lower.substring(15).trim());
-        else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+        if (lower.startsWith("content-length:"))
+          length = Long.parseLong(lower.substring(15).trim());
+        else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked"))
+          chunked = true;
         else if (lower.startsWith("connection:") && lower.contains("close")) close = true;
       }
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       if (chunked) HttpLines.readChunked(in, body);
       else body.write(in.readNBytes((int) length));
-      return new Request(parts[0], parts.length > 1 ? parts[1] : "/", body.toString(StandardCharsets.UTF_8), close);
+      return new Request(
+          parts[0],
+          parts.length > 1 ? parts[1] : "/",
+          body.toString(StandardCharsets.UTF_8),
+          close);
     }
   }
 }

@@ -7,19 +7,25 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * goosed as a real process started through its launcher {@code bin/goosed}, on its own root directory
- * (config, SQLite file, logs), pointed at the fake provider over the OpenAI wire format.
+ * goosed as a real process started through its launcher {@code bin/goosed}, on its own root
+ * directory (config, SQLite file, logs), pointed at the fake provider over the OpenAI wire format.
  */
 final class Goosed implements AutoCloseable {
   final Process process;
   final int port;
   final Path root;
+
   /** Launch to the first 200 on /status, in seconds. */
   final double startSeconds;
-  /** CPU time (user + system) the server used until then, in seconds: start-up cost that does not depend on machine load. */
+
+  /**
+   * CPU time (user + system) the server used until then, in seconds: start-up cost that does not
+   * depend on machine load.
+   */
   final double startCpuSeconds;
 
-  private Goosed(Process process, int port, Path root, double startSeconds, double startCpuSeconds) {
+  private Goosed(
+      Process process, int port, Path root, double startSeconds, double startCpuSeconds) {
     this.process = process;
     this.port = port;
     this.root = root;
@@ -28,7 +34,9 @@ final class Goosed implements AutoCloseable {
   }
 
   /** Starts goosed; {@code configYaml} (may be empty) becomes its config.yaml. */
-  static Goosed start(Path repo, Path root, FakeProvider fake, String configYaml, Map<String, String> extraEnv) throws IOException {
+  static Goosed start(
+      Path repo, Path root, FakeProvider fake, String configYaml, Map<String, String> extraEnv)
+      throws IOException {
     Files.createDirectories(root.resolve("config"));
     if (!configYaml.isEmpty()) Files.writeString(root.resolve("config/config.yaml"), configYaml);
     int port = Net.freePort();
@@ -38,23 +46,48 @@ final class Goosed implements AutoCloseable {
     long ok = Net.awaitOk("http://127.0.0.1:" + port + "/status", p, Duration.ofSeconds(120));
     if (ok < 0) {
       Proc.stop(p, 2000);
-      String out = Files.exists(root.resolve("goosed.out")) ? Files.readString(root.resolve("goosed.out")) : "";
+      String out =
+          Files.exists(root.resolve("goosed.out"))
+              ? Files.readString(root.resolve("goosed.out"))
+              : "";
       throw new IOException("goosed did not answer /status: " + tail(out));
     }
     return new Goosed(p, port, root, (ok - t0) / 1e9, Proc.cpuSeconds(p.pid()));
   }
 
-  /** The bin/goosed command with its own environment: root, port, the fake provider over the OpenAI format. */
-  static ProcessBuilder command(Path repo, Path root, int port, FakeProvider fake, Map<String, String> extraEnv) {
-    ProcessBuilder pb = new ProcessBuilder(repo.resolve("bin/goosed").toString())
-        .redirectErrorStream(true).redirectOutput(root.resolve("goosed.out").toFile());
+  /**
+   * The bin/goosed command with its own environment: root, port, the fake provider over the OpenAI
+   * format.
+   */
+  static ProcessBuilder command(
+      Path repo, Path root, int port, FakeProvider fake, Map<String, String> extraEnv) {
+    ProcessBuilder pb =
+        new ProcessBuilder(repo.resolve("bin/goosed").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(root.resolve("goosed.out").toFile());
     Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("GOOSE_") || k.endsWith("_API_KEY") || k.endsWith("_HOST"));
-    env.putAll(Map.of(
-        "GOOSE_PATH_ROOT", root.toString(), "GOOSE_PORT", Integer.toString(port), "GOOSE_HOST", "127.0.0.1",
-        "GOOSE_PROVIDER", "openai", "OPENAI_HOST", fake.baseUrl(), "OPENAI_API_KEY", "sk-bench", "GOOSE_MODEL", "bench-model",
-        "GOOSE_LOG", "warn"));
-    // One local user drives thousands of turns and requests: lift the per-user limits for the measurements.
+    env.keySet()
+        .removeIf(k -> k.startsWith("GOOSE_") || k.endsWith("_API_KEY") || k.endsWith("_HOST"));
+    env.putAll(
+        Map.of(
+            "GOOSE_PATH_ROOT",
+            root.toString(),
+            "GOOSE_PORT",
+            Integer.toString(port),
+            "GOOSE_HOST",
+            "127.0.0.1",
+            "GOOSE_PROVIDER",
+            "openai",
+            "OPENAI_HOST",
+            fake.baseUrl(),
+            "OPENAI_API_KEY",
+            "sk-bench",
+            "GOOSE_MODEL",
+            "bench-model",
+            "GOOSE_LOG",
+            "warn"));
+    // One local user drives thousands of turns and requests: lift the per-user limits for the
+    // measurements.
     env.putAll(Map.of("GOOSE_RATE_LIMIT", "0", "GOOSE_MAX_TURNS_PER_USER", "10000"));
     env.putAll(extraEnv);
     return pb;
@@ -74,8 +107,10 @@ final class Goosed implements AutoCloseable {
 
   /** Creates a session and answers its id. */
   String createSession(String name) throws IOException, InterruptedException {
-    Net.Reply r = Net.post(url("/sessions"), "{\"name\":\"" + name + "\",\"cwd\":\"" + root + "\"}");
-    if (r.status() != 201 && r.status() != 200) throw new IOException("POST /sessions: " + r.status() + " " + r.body());
+    Net.Reply r =
+        Net.post(url("/sessions"), "{\"name\":\"" + name + "\",\"cwd\":\"" + root + "\"}");
+    if (r.status() != 201 && r.status() != 200)
+      throw new IOException("POST /sessions: " + r.status() + " " + r.body());
     int i = r.body().indexOf("\"id\":\"");
     return r.body().substring(i + 6, r.body().indexOf('"', i + 6));
   }

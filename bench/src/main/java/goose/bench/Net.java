@@ -10,10 +10,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** Small JSON-over-HTTP helpers on loopback (java.net.http; the streaming paths use {@link SseCall}). */
+/**
+ * Small JSON-over-HTTP helpers on loopback (java.net.http; the streaming paths use {@link
+ * SseCall}).
+ */
 final class Net {
-  static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
+          .build();
 
   private Net() {}
 
@@ -27,9 +34,16 @@ final class Net {
     }
   }
 
-  static Reply send(String method, String url, String json, Map<String, String> headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  static Reply send(String method, String url, String json, Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(120))
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) b.header("Content-Type", "application/json");
     headers.forEach(b::header);
     HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -44,14 +58,19 @@ final class Net {
     return send("POST", url, json, Map.of());
   }
 
-  /** Polls {@code url} until it answers 200; the nanoTime of that answer, or -1 when {@code process} died or time ran out. */
+  /**
+   * Polls {@code url} until it answers 200; the nanoTime of that answer, or -1 when {@code process}
+   * died or time ran out.
+   */
   static long awaitOk(String url, Process process, Duration limit) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) return -1;
       try {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
-        if (CLIENT.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return System.nanoTime();
+        HttpRequest r =
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+        if (CLIENT.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200)
+          return System.nanoTime();
       } catch (IOException e) {
         // not listening yet
       } catch (InterruptedException e) {

@@ -3,7 +3,9 @@ package goose.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** One agent server the harness compares: started as a process, sessions created, a reply streamed. */
+/**
+ * One agent server the harness compares: started as a process, sessions created, a reply streamed.
+ */
 interface Peer {
   String name();
 

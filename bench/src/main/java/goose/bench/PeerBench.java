@@ -8,13 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * goosed, goose and opencode side by side against the same fake provider: start-up, idle memory, memory
- * after 100 sessions, session creation, and a 3,000-chunk reply cold and warm. A peer that cannot be
- * installed or driven gets n/a in the table and the reason in the report.
+ * goosed, goose and opencode side by side against the same fake provider: start-up, idle memory,
+ * memory after 100 sessions, session creation, and a 3,000-chunk reply cold and warm. A peer that
+ * cannot be installed or driven gets n/a in the table and the reason in the report.
  */
 final class PeerBench {
-  private static final String[] METRICS = {"start-up to first 200, median of 3", "RSS idle", "RSS after 100 sessions",
-      "session creation p50", "3,000-chunk reply, cold (first reply)", "3,000-chunk reply, warm (median of 5)"};
+  private static final String[] METRICS = {
+    "start-up to first 200, median of 3",
+    "RSS idle",
+    "RSS after 100 sessions",
+    "session creation p50",
+    "3,000-chunk reply, cold (first reply)",
+    "3,000-chunk reply, warm (median of 5)"
+  };
   private static final String[] UNITS = {"s", "MB", "MB", "ms", "s", "s"};
   private static final int CHUNKS = 3000;
 
@@ -34,26 +40,48 @@ final class PeerBench {
     figures.put("goosed", measure(new Peers.Ours(opt, fake), dir));
     Peers.Goose goose = null;
     try {
-      goose = new Peers.Goose(Peers.install(dir.resolve("npm-goose"), Peers.GOOSE_PACKAGE, "@aaif/goose-binary-linux-x64/bin/goose"), fake);
+      goose =
+          new Peers.Goose(
+              Peers.install(
+                  dir.resolve("npm-goose"),
+                  Peers.GOOSE_PACKAGE,
+                  "@aaif/goose-binary-linux-x64/bin/goose"),
+              fake);
       figures.put("goose", measure(goose, dir));
     } catch (Exception e) {
       results.peerStatus.put("goose", "not measured: " + e.getMessage());
       figures.put("goose", nan());
     }
     try {
-      Path bin = Peers.install(dir.resolve("npm-opencode"), Peers.OPENCODE_PACKAGE, "opencode-linux-x64/bin/opencode");
+      Path bin =
+          Peers.install(
+              dir.resolve("npm-opencode"),
+              Peers.OPENCODE_PACKAGE,
+              "opencode-linux-x64/bin/opencode");
       figures.put("opencode", measure(new Peers.Opencode(bin, fake), dir));
     } catch (Exception e) {
       results.peerStatus.put("opencode", "not measured: " + e.getMessage());
       figures.put("opencode", nan());
     }
     for (int i = 0; i < METRICS.length; i++) {
-      results.peerRows.add(new Results.PeerRow(METRICS[i], UNITS[i], figures.get("goosed")[i], figures.get("goose")[i], figures.get("opencode")[i]));
+      results.peerRows.add(
+          new Results.PeerRow(
+              METRICS[i],
+              UNITS[i],
+              figures.get("goosed")[i],
+              figures.get("goose")[i],
+              figures.get("opencode")[i]));
     }
     if (goose != null) {
       try {
-        double t = goose.run(dir.resolve("goose-run-home"), TurnDriver.directive("", CHUNKS, 0, false, ""));
-        results.add("peers", "goose run -t (one headless " + CHUNKS + "-chunk turn, launch to exit)", t, "s");
+        double t =
+            goose.run(
+                dir.resolve("goose-run-home"), TurnDriver.directive("", CHUNKS, 0, false, ""));
+        results.add(
+            "peers",
+            "goose run -t (one headless " + CHUNKS + "-chunk turn, launch to exit)",
+            t,
+            "s");
       } catch (Exception e) {
         results.note("peers", "goose run -t", "not measured: " + e.getMessage());
       }
@@ -75,11 +103,14 @@ final class PeerBench {
     try {
       List<Long> starts = new ArrayList<>();
       int port = 0;
-      for (int i = 0; i < 4; i++) { // the first start creates the peer's files; the next three are timed
+      for (int i = 0;
+          i < 4;
+          i++) { // the first start creates the peer's files; the next three are timed
         port = Net.freePort();
         long t0 = System.nanoTime();
         p = peer.start(home, port);
-        long ok = Net.awaitOk("http://127.0.0.1:" + port + peer.readyPath(), p, Duration.ofSeconds(120));
+        long ok =
+            Net.awaitOk("http://127.0.0.1:" + port + peer.readyPath(), p, Duration.ofSeconds(120));
         if (ok < 0) throw Peer.failed("no 200 on " + peer.readyPath() + " within 120 s", p);
         if (i > 0) starts.add(ok - t0);
         if (i < 3) {
@@ -115,7 +146,8 @@ final class PeerBench {
       v[step] = Stats.of(warm, 1e9).p50();
       results.peerStatus.put(peer.name(), "ok");
     } catch (Exception e) {
-      results.peerStatus.put(peer.name(), "stopped at '" + METRICS[Math.min(step, METRICS.length - 1)] + "': " + e);
+      results.peerStatus.put(
+          peer.name(), "stopped at '" + METRICS[Math.min(step, METRICS.length - 1)] + "': " + e);
     } finally {
       if (p != null) Proc.stop(p, 10_000);
     }

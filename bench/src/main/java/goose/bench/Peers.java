@@ -7,21 +7,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The three servers side by side: goosed, goose ({@code goose serve}, ACP) and opencode ({@code opencode serve}). */
+/**
+ * The three servers side by side: goosed, goose ({@code goose serve}, ACP) and opencode ({@code
+ * opencode serve}).
+ */
 final class Peers {
   static final String GOOSE_PACKAGE = "@aaif/goose-binary-linux-x64@1.52.0";
   static final String OPENCODE_PACKAGE = "opencode-ai@1.18.33";
 
   private Peers() {}
 
-  /** npm-installs {@code pkg} into {@code dir}; answers the installed file {@code binary} (relative to node_modules). */
-  static Path install(Path dir, String pkg, String binary) throws IOException, InterruptedException {
+  /**
+   * npm-installs {@code pkg} into {@code dir}; answers the installed file {@code binary} (relative
+   * to node_modules).
+   */
+  static Path install(Path dir, String pkg, String binary)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    Process p = new ProcessBuilder("npm", "install", "--prefix", dir.toString(), "--no-audit", "--no-fund", "--loglevel=error", pkg)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "npm",
+                "install",
+                "--prefix",
+                dir.toString(),
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                pkg)
+            .redirectErrorStream(true)
+            .start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IOException("npm install " + pkg + " failed: " + Goosed.tail(new String(out)).strip());
+      throw new IOException(
+          "npm install " + pkg + " failed: " + Goosed.tail(new String(out)).strip());
     }
     Path bin = dir.resolve("node_modules").resolve(binary);
     if (!Files.isExecutable(bin)) throw new IOException("npm install " + pkg + " gave no " + bin);
@@ -31,10 +49,20 @@ final class Peers {
   /** A clean environment whose HOME and XDG directories are under {@code home}. */
   static ProcessBuilder isolated(List<String> command, Path home, Path log) throws IOException {
     Files.createDirectories(home);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("GOOSE_") || k.endsWith("_API_KEY") || k.endsWith("_HOST") || k.startsWith("XDG_")
-        || k.startsWith("OPENCODE"));
+    env.keySet()
+        .removeIf(
+            k ->
+                k.startsWith("GOOSE_")
+                    || k.endsWith("_API_KEY")
+                    || k.endsWith("_HOST")
+                    || k.startsWith("XDG_")
+                    || k.startsWith("OPENCODE"));
     env.put("HOME", home.toString());
     env.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
     env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
@@ -74,14 +102,18 @@ final class Peers {
 
     @Override
     public String createSession(Path cwd) throws Exception {
-      Net.Reply r = Net.post("http://127.0.0.1:" + port + "/sessions", "{\"cwd\":" + WireFormat.quote(cwd.toString()) + "}");
+      Net.Reply r =
+          Net.post(
+              "http://127.0.0.1:" + port + "/sessions",
+              "{\"cwd\":" + WireFormat.quote(cwd.toString()) + "}");
       return TurnDriver.field(r.body(), "id");
     }
 
     @Override
     public void reply(String session, String prompt) throws Exception {
       TurnDriver.Result r = TurnDriver.run(port, session, prompt, 120_000);
-      if (!r.ok(1)) throw new IOException("goosed turn failed: " + r.status() + " " + r.stopReason());
+      if (!r.ok(1))
+        throw new IOException("goosed turn failed: " + r.status() + " " + r.stopReason());
     }
   }
 
@@ -104,11 +136,35 @@ final class Peers {
 
     @Override
     public Process start(Path home, int port) throws Exception {
-      ProcessBuilder pb = isolated(List.of(binary.toString(), "serve", "--host", "127.0.0.1", "--port", Integer.toString(port)),
-          home, home.resolve("../goose-" + port + ".log").normalize());
+      ProcessBuilder pb =
+          isolated(
+              List.of(
+                  binary.toString(),
+                  "serve",
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  Integer.toString(port)),
+              home,
+              home.resolve("../goose-" + port + ".log").normalize());
       // goose reads environment values as YAML
-      pb.environment().putAll(Map.of("GOOSE_PROVIDER", "anthropic", "ANTHROPIC_HOST", fake.baseUrl(), "ANTHROPIC_API_KEY", "sk-bench",
-          "GOOSE_MODEL", "bench-model", "GOOSE_SERVER__SECRET_KEY", SECRET, "GOOSE_DISABLE_KEYRING", "true", "GOOSE_TELEMETRY_ENABLED", "false"));
+      pb.environment()
+          .putAll(
+              Map.of(
+                  "GOOSE_PROVIDER",
+                  "anthropic",
+                  "ANTHROPIC_HOST",
+                  fake.baseUrl(),
+                  "ANTHROPIC_API_KEY",
+                  "sk-bench",
+                  "GOOSE_MODEL",
+                  "bench-model",
+                  "GOOSE_SERVER__SECRET_KEY",
+                  SECRET,
+                  "GOOSE_DISABLE_KEYRING",
+                  "true",
+                  "GOOSE_TELEMETRY_ENABLED",
+                  "false"));
       return pb.start();
     }
 
@@ -134,11 +190,31 @@ final class Peers {
       if (!stop.equals("end_turn")) throw new IOException("goose prompt ended with " + stop);
     }
 
-    /** {@code goose run -t TEXT}: one headless turn as a process; answers the seconds from launch to exit. */
+    /**
+     * {@code goose run -t TEXT}: one headless turn as a process; answers the seconds from launch to
+     * exit.
+     */
     double run(Path home, String text) throws Exception {
-      ProcessBuilder pb = isolated(List.of(binary.toString(), "run", "--no-session", "-t", text), home, home.resolve("../goose-run.log").normalize());
-      pb.environment().putAll(Map.of("GOOSE_PROVIDER", "anthropic", "ANTHROPIC_HOST", fake.baseUrl(), "ANTHROPIC_API_KEY", "sk-bench",
-          "GOOSE_MODEL", "bench-model", "GOOSE_DISABLE_KEYRING", "true", "GOOSE_TELEMETRY_ENABLED", "false"));
+      ProcessBuilder pb =
+          isolated(
+              List.of(binary.toString(), "run", "--no-session", "-t", text),
+              home,
+              home.resolve("../goose-run.log").normalize());
+      pb.environment()
+          .putAll(
+              Map.of(
+                  "GOOSE_PROVIDER",
+                  "anthropic",
+                  "ANTHROPIC_HOST",
+                  fake.baseUrl(),
+                  "ANTHROPIC_API_KEY",
+                  "sk-bench",
+                  "GOOSE_MODEL",
+                  "bench-model",
+                  "GOOSE_DISABLE_KEYRING",
+                  "true",
+                  "GOOSE_TELEMETRY_ENABLED",
+                  "false"));
       long t0 = System.nanoTime();
       Process p = pb.start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -171,16 +247,35 @@ final class Peers {
       this.port = port;
       Path config = home.resolve(".config/opencode/opencode.json");
       Files.createDirectories(config.getParent());
-      Files.writeString(config, """
+      Files.writeString(
+          config,
+          """
           {"$schema": "https://opencode.ai/config.json",
            "provider": {"bench": {"npm": "@ai-sdk/openai-compatible", "name": "Bench",
              "options": {"baseURL": "%s/v1", "apiKey": "sk-bench"}, "models": {"bench-model": {"name": "Bench model"}}}},
            "model": "bench/bench-model", "small_model": "bench/bench-model", "autoupdate": false, "share": "disabled"}
-          """.formatted(fake.baseUrl()));
-      ProcessBuilder pb = isolated(List.of(binary.toString(), "serve", "--port", Integer.toString(port), "--hostname", "127.0.0.1"),
-          home, home.resolve("../opencode-" + port + ".log").normalize());
-      pb.environment().putAll(Map.of("OPENCODE_DISABLE_AUTOUPDATE", "true", "OPENCODE_DISABLE_MODELS_FETCH", "true",
-          "OPENCODE_DISABLE_LSP_DOWNLOAD", "true"));
+          """
+              .formatted(fake.baseUrl()));
+      ProcessBuilder pb =
+          isolated(
+              List.of(
+                  binary.toString(),
+                  "serve",
+                  "--port",
+                  Integer.toString(port),
+                  "--hostname",
+                  "127.0.0.1"),
+              home,
+              home.resolve("../opencode-" + port + ".log").normalize());
+      pb.environment()
+          .putAll(
+              Map.of(
+                  "OPENCODE_DISABLE_AUTOUPDATE",
+                  "true",
+                  "OPENCODE_DISABLE_MODELS_FETCH",
+                  "true",
+                  "OPENCODE_DISABLE_LSP_DOWNLOAD",
+                  "true"));
       return pb.start();
     }
 
@@ -198,8 +293,12 @@ final class Peers {
 
     @Override
     public void reply(String session, String prompt) throws Exception {
-      Net.Reply r = Net.post("http://127.0.0.1:" + port + "/session/" + session + "/message",
-          "{\"model\":{\"providerID\":\"bench\",\"modelID\":\"bench-model\"},\"parts\":[{\"type\":\"text\",\"text\":" + WireFormat.quote(prompt) + "}]}");
+      Net.Reply r =
+          Net.post(
+              "http://127.0.0.1:" + port + "/session/" + session + "/message",
+              "{\"model\":{\"providerID\":\"bench\",\"modelID\":\"bench-model\"},\"parts\":[{\"type\":\"text\",\"text\":"
+                  + WireFormat.quote(prompt)
+                  + "}]}");
       if (r.status() != 200 || !r.body().contains("\"finish\":\"stop\"")) {
         throw new IOException("opencode message: " + r.status() + " " + Goosed.tail(r.body()));
       }

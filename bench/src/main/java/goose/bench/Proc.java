@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 
 /** What Linux's /proc says about a process, and jcmd for a JVM's heap. */
 final class Proc {
-  /** G1 prints one "garbage-first heap total NK, used NK" line, the serial collector one per generation (DefNew, Tenured). */
+  /**
+   * G1 prints one "garbage-first heap total NK, used NK" line, the serial collector one per
+   * generation (DefNew, Tenured).
+   */
   private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
   private Proc() {}
@@ -56,7 +59,10 @@ final class Proc {
     return all;
   }
 
-  /** Runs a full GC in the JVM {@code pid}, then answers its used heap in bytes (-1 when jcmd fails). */
+  /**
+   * Runs a full GC in the JVM {@code pid}, then answers its used heap in bytes (-1 when jcmd
+   * fails).
+   */
   static long heapUsedAfterGc(String javaHome, long pid) {
     try {
       run(javaHome + "/bin/jcmd", Long.toString(pid), "GC.run");
@@ -82,12 +88,14 @@ final class Proc {
     List<ProcessHandle> kids = p.descendants().toList();
     p.destroy();
     try {
-      if (!p.waitFor(graceMs, TimeUnit.MILLISECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      if (!p.waitFor(graceMs, TimeUnit.MILLISECONDS))
+        p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    kids.forEach(k -> {
-      if (k.isAlive()) k.destroyForcibly();
-    });
+    kids.forEach(
+        k -> {
+          if (k.isAlive()) k.destroyForcibly();
+        });
   }
 }

@@ -37,11 +37,20 @@ final class Report {
     m.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
     m.put("cpu", grep("/proc/cpuinfo", "model name"));
     String mem = grep("/proc/meminfo", "MemTotal");
-    m.put("memory", mem.isEmpty() ? "unknown" : String.format(Locale.ROOT, "%.1f GB", Long.parseLong(mem.replaceAll("\\D", "")) / 1024.0 / 1024));
-    m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
+    m.put(
+        "memory",
+        mem.isEmpty()
+            ? "unknown"
+            : String.format(
+                Locale.ROOT, "%.1f GB", Long.parseLong(mem.replaceAll("\\D", "")) / 1024.0 / 1024));
+    m.put(
+        "jdk",
+        System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     try {
-      m.put("load average at start", Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0]);
+      m.put(
+          "load average at start",
+          Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0]);
     } catch (IOException e) {
       m.put("load average at start", "unknown");
     }
@@ -50,8 +59,11 @@ final class Report {
 
   private static String grep(String file, String key) {
     try {
-      return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(key)).findFirst()
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
+      return Files.readAllLines(Path.of(file)).stream()
+          .filter(l -> l.startsWith(key))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .orElse("");
     } catch (IOException e) {
       return "";
     }
@@ -60,22 +72,35 @@ final class Report {
   static void printPeers(Results r) {
     if (r.peerRows.isEmpty()) return;
     System.out.println();
-    System.out.printf("%-44s %10s %10s %10s %9s %9s%n", "side by side", "goosed", "goose", "opencode", "goose/us", "oc/us");
+    System.out.printf(
+        "%-44s %10s %10s %10s %9s %9s%n",
+        "side by side", "goosed", "goose", "opencode", "goose/us", "oc/us");
     for (Results.PeerRow p : r.peerRows) {
-      System.out.printf("%-44s %10s %10s %10s %9s %9s%n", p.metric() + " (" + p.unit() + ")", number(p.goosed()), number(p.goose()),
-          number(p.opencode()), ratio(p.goosed(), p.goose()), ratio(p.goosed(), p.opencode()));
+      System.out.printf(
+          "%-44s %10s %10s %10s %9s %9s%n",
+          p.metric() + " (" + p.unit() + ")",
+          number(p.goosed()),
+          number(p.goose()),
+          number(p.opencode()),
+          ratio(p.goosed(), p.goose()),
+          ratio(p.goosed(), p.opencode()));
     }
     r.peerStatus.forEach((k, v) -> System.out.println("  " + k + ": " + v));
   }
 
-  static Path writeJson(Results r, BenchOptions opt, Instant at, Map<String, String> machine) throws IOException {
+  static Path writeJson(Results r, BenchOptions opt, Instant at, Map<String, String> machine)
+      throws IOException {
     ObjectNode root = Json.object();
     root.put("date", at.truncatedTo(ChronoUnit.SECONDS).toString());
     root.put("mode", opt.smoke() ? "smoke" : "full");
     root.set("machine", Json.MAPPER.valueToTree(machine));
     ArrayNode rows = root.putArray("results");
     for (Results.Row row : r.rows) {
-      ObjectNode n = rows.addObject().put("section", row.section()).put("metric", row.metric()).put("unit", row.unit());
+      ObjectNode n =
+          rows.addObject()
+              .put("section", row.section())
+              .put("metric", row.metric())
+              .put("unit", row.unit());
       if (Double.isNaN(row.value())) n.putNull("value");
       else n.put("value", row.value());
       if (!row.target().isEmpty()) n.put("target", row.target());
@@ -93,7 +118,12 @@ final class Report {
     root.set("problems", Json.MAPPER.valueToTree(r.problems));
     root.set("jmh", Json.MAPPER.valueToTree(r.jmh));
     Files.createDirectories(opt.resultsDir());
-    Path file = opt.resultsDir().resolve("bench-" + at.truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "") + ".json");
+    Path file =
+        opt.resultsDir()
+            .resolve(
+                "bench-"
+                    + at.truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "")
+                    + ".json");
     Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     Files.writeString(opt.resultsDir().resolve("latest.json"), Files.readString(file));
     return file;
@@ -104,20 +134,36 @@ final class Report {
     else n.put(key, v);
   }
 
-  static void writeMarkdown(Results r, Path file, Instant at, Map<String, String> machine) throws IOException {
+  static void writeMarkdown(Results r, Path file, Instant at, Map<String, String> machine)
+      throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n");
-    md.append("Generated by `bin/bench` on ").append(at.truncatedTo(ChronoUnit.SECONDS)).append(" — do not edit by hand; ")
+    md.append("Generated by `bin/bench` on ")
+        .append(at.truncatedTo(ChronoUnit.SECONDS))
+        .append(" — do not edit by hand; ")
         .append("[docs/benchmarks.md](docs/benchmarks.md) explains each figure.\n\n");
     md.append("## Machine\n\n| | |\n|---|---|\n");
     machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     if (!r.peerRows.isEmpty()) {
       md.append("\n## Side by side (same fake provider, same run)\n\n");
-      md.append("| figure | goosed | goose | opencode | goose / goosed | opencode / goosed |\n|---|---:|---:|---:|---:|---:|\n");
+      md.append(
+          "| figure | goosed | goose | opencode | goose / goosed | opencode / goosed |\n|---|---:|---:|---:|---:|---:|\n");
       for (Results.PeerRow p : r.peerRows) {
-        md.append("| ").append(p.metric()).append(" (").append(p.unit()).append(") | ").append(number(p.goosed())).append(" | ")
-            .append(number(p.goose())).append(" | ").append(number(p.opencode())).append(" | ").append(ratio(p.goosed(), p.goose()))
-            .append(" | ").append(ratio(p.goosed(), p.opencode())).append(" |\n");
+        md.append("| ")
+            .append(p.metric())
+            .append(" (")
+            .append(p.unit())
+            .append(") | ")
+            .append(number(p.goosed()))
+            .append(" | ")
+            .append(number(p.goose()))
+            .append(" | ")
+            .append(number(p.opencode()))
+            .append(" | ")
+            .append(ratio(p.goosed(), p.goose()))
+            .append(" | ")
+            .append(ratio(p.goosed(), p.opencode()))
+            .append(" |\n");
       }
       md.append("\nA ratio above 1 means the peer takes more time or memory than goosed.\n\n");
       r.peerStatus.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append("\n"));
@@ -126,18 +172,37 @@ final class Report {
     for (Results.Row row : r.rows) {
       if (!row.section().equals(section)) {
         section = row.section();
-        md.append("\n## ").append(section).append("\n\n| figure | value | target | |\n|---|---:|---|---|\n");
+        md.append("\n## ")
+            .append(section)
+            .append("\n\n| figure | value | target | |\n|---|---:|---|---|\n");
       }
       String met = row.met().map(m -> m ? "met" : "**missed**").orElse("");
-      String value = Double.isNaN(row.value()) ? row.note() : number(row.value()) + " " + row.unit();
-      md.append("| ").append(row.metric()).append(" | ").append(value).append(" | ").append(row.target()).append(" | ")
-          .append(met).append(row.met().isPresent() && !row.note().isEmpty() ? " (" + row.note() + ")" : "").append(" |\n");
+      String value =
+          Double.isNaN(row.value()) ? row.note() : number(row.value()) + " " + row.unit();
+      md.append("| ")
+          .append(row.metric())
+          .append(" | ")
+          .append(value)
+          .append(" | ")
+          .append(row.target())
+          .append(" | ")
+          .append(met)
+          .append(row.met().isPresent() && !row.note().isEmpty() ? " (" + row.note() + ")" : "")
+          .append(" |\n");
     }
     if (!r.jmh.isEmpty()) {
-      md.append("\n## JMH micro-benchmarks (hot paths)\n\n| benchmark | score | error | unit |\n|---|---:|---:|---|\n");
+      md.append(
+          "\n## JMH micro-benchmarks (hot paths)\n\n| benchmark | score | error | unit |\n|---|---:|---:|---|\n");
       for (Results.JmhRow j : r.jmh) {
-        md.append("| ").append(j.benchmark()).append(" | ").append(number(j.score())).append(" | ± ").append(number(j.error()))
-            .append(" | ").append(j.unit()).append(" |\n");
+        md.append("| ")
+            .append(j.benchmark())
+            .append(" | ")
+            .append(number(j.score()))
+            .append(" | ± ")
+            .append(number(j.error()))
+            .append(" | ")
+            .append(j.unit())
+            .append(" |\n");
       }
     }
     if (!r.problems.isEmpty()) {

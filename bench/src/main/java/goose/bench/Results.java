@@ -6,20 +6,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Every figure of one run, in the order measured: our own rows, and the side-by-side rows with the peers. */
+/**
+ * Every figure of one run, in the order measured: our own rows, and the side-by-side rows with the
+ * peers.
+ */
 final class Results {
   /** One figure; {@code target} is empty when the issue sets none, {@code met} then too. */
-  record Row(String section, String metric, double value, String unit, String target, Optional<Boolean> met, String note) {}
+  record Row(
+      String section,
+      String metric,
+      double value,
+      String unit,
+      String target,
+      Optional<Boolean> met,
+      String note) {}
 
   /** One figure measured on each server; NaN where a server could not be measured. */
   record PeerRow(String metric, String unit, double goosed, double goose, double opencode) {}
 
   final List<Row> rows = new ArrayList<>();
   final List<PeerRow> peerRows = new ArrayList<>();
+
   /** Peer name -> how it went ("ok" or why it could not be measured). */
   final Map<String, String> peerStatus = new LinkedHashMap<>();
+
   /** Section -> why it failed or was skipped. */
   final Map<String, String> problems = new LinkedHashMap<>();
+
   final List<JmhRow> jmh = new ArrayList<>();
 
   record JmhRow(String benchmark, double score, double error, String unit) {}
@@ -30,10 +43,15 @@ final class Results {
   }
 
   /** A figure with a target: {@code atMost} true means lower is better. */
-  void target(String section, String metric, double value, String unit, double target, String note) {
+  void target(
+      String section, String metric, double value, String unit, double target, String note) {
     boolean met = !Double.isNaN(value) && value <= target;
-    rows.add(new Row(section, metric, value, unit, "<= " + Report.number(target), Optional.of(met), note));
-    System.out.printf("  %-58s %12s %-8s target <= %s %s%n", metric, Report.number(value), unit, Report.number(target), met ? "met" : "MISSED");
+    rows.add(
+        new Row(
+            section, metric, value, unit, "<= " + Report.number(target), Optional.of(met), note));
+    System.out.printf(
+        "  %-58s %12s %-8s target <= %s %s%n",
+        metric, Report.number(value), unit, Report.number(target), met ? "met" : "MISSED");
   }
 
   void note(String section, String metric, String note) {

@@ -33,14 +33,21 @@ final class ServerBench {
     long[] ms = new long[runs];
     long[] cpu = new long[runs];
     for (int i = 0; i < runs; i++) {
-      try (Goosed g = Goosed.start(opt.repo(), opt.scratch().resolve("startup-" + i), fake, "", Map.of())) {
+      try (Goosed g =
+          Goosed.start(opt.repo(), opt.scratch().resolve("startup-" + i), fake, "", Map.of())) {
         ms[i] = Math.round(g.startSeconds * 1e6);
         cpu[i] = Math.round(g.startCpuSeconds * 1e6);
       }
     }
     Stats st = Stats.of(ms, 1e6);
     results.add(s, "CPU time used until the first 200, median", Stats.of(cpu, 1e6).p50(), "s");
-    results.target(s, "launch to first 200 on /status, median of " + runs, st.p50(), "s", 0.5, "bin/goosed, warm page cache");
+    results.target(
+        s,
+        "launch to first 200 on /status, median of " + runs,
+        st.p50(),
+        "s",
+        0.5,
+        "bin/goosed, warm page cache");
     results.add(s, "launch to first 200 on /status, worst of " + runs, st.max(), "s");
   }
 
@@ -55,7 +62,8 @@ final class ServerBench {
       results.add(s, "heap used after full GC, idle", heapIdle / MB, "MB");
       relay(g);
       storedSessions(g, heapIdle);
-      for (int n : opt.smoke() ? new int[] {20, 100} : new int[] {100, 1000, 5000}) concurrent(g, n);
+      for (int n : opt.smoke() ? new int[] {20, 100} : new int[] {100, 1000, 5000})
+        concurrent(g, n);
     }
   }
 
@@ -68,7 +76,8 @@ final class ServerBench {
     List<Long> perEvent = new ArrayList<>();
     for (int i = 0; i < turns + 5; i++) {
       String id = "r" + i;
-      TurnDriver.Result r = TurnDriver.run(g.port, session, TurnDriver.directive(id, 20, 5, true, ""), 60_000);
+      TurnDriver.Result r =
+          TurnDriver.run(g.port, session, TurnDriver.directive(id, 20, 5, true, ""), 60_000);
       if (!r.ok(20)) throw new IOException("relay turn failed: " + r);
       if (i < 5) continue; // warm-up
       Long fb = fake.firstByteNanos(id);
@@ -77,9 +86,14 @@ final class ServerBench {
     }
     Stats first = Stats.of(firstAdded, 1e6);
     Stats ev = Stats.of(perEvent, 1e6);
-    results.add(s, "provider first byte -> client first event, p50 (" + first.count() + " turns)", first.p50(), "ms");
+    results.add(
+        s,
+        "provider first byte -> client first event, p50 (" + first.count() + " turns)",
+        first.p50(),
+        "ms");
     results.add(s, "provider first byte -> client first event, p99", first.p99(), "ms");
-    results.add(s, "added latency per event, p50 (" + ev.count() + " events, 5 ms apart)", ev.p50(), "ms");
+    results.add(
+        s, "added latency per event, p50 (" + ev.count() + " events, 5 ms apart)", ev.p50(), "ms");
     results.target(s, "added latency per event, p99", ev.p99(), "ms", 2, "");
 
     // a 3,000-chunk reply through the server vs straight from the fake
@@ -103,23 +117,36 @@ final class ServerBench {
     results.target(s, chunks + "-chunk reply: through goosed / direct", t / d, "x", 1.2, "");
   }
 
-  /** Seconds from the request to the end of a reply of {@code chunks} chunks, read from the fake directly. */
+  /**
+   * Seconds from the request to the end of a reply of {@code chunks} chunks, read from the fake
+   * directly.
+   */
   double directRead(int chunks) throws IOException {
-    String body = "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
-        + TurnDriver.directive("", chunks, 0, false, "") + "\"}]}";
+    String body =
+        "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+            + TurnDriver.directive("", chunks, 0, false, "")
+            + "\"}]}";
     int[] n = {0};
     long t0 = System.nanoTime();
-    SseCall.run(fake.port(), "POST", "/v1/chat/completions", Map.of(), body, 60_000, e -> {
-      if (e.data().equals("[DONE]")) return false;
-      n[0]++;
-      return true;
-    });
+    SseCall.run(
+        fake.port(),
+        "POST",
+        "/v1/chat/completions",
+        Map.of(),
+        body,
+        60_000,
+        e -> {
+          if (e.data().equals("[DONE]")) return false;
+          n[0]++;
+          return true;
+        });
     if (n[0] < chunks) throw new IOException("direct read got " + n[0] + " events");
     return (System.nanoTime() - t0) / 1e9;
   }
 
   double throughServer(Goosed g, String session, int chunks) throws IOException {
-    TurnDriver.Result r = TurnDriver.run(g.port, session, TurnDriver.directive("", chunks, 0, false, ""), 120_000);
+    TurnDriver.Result r =
+        TurnDriver.run(g.port, session, TurnDriver.directive("", chunks, 0, false, ""), 120_000);
     if (!r.ok(1)) throw new IOException("big turn failed: " + r.status() + " " + r.stopReason());
     return (r.endNanos() - r.sentNanos()) / 1e9;
   }
@@ -132,14 +159,16 @@ final class ServerBench {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> fs = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
-        fs.add(pool.submit(() -> {
-          for (int i; (i = next.getAndIncrement()) < n; ) {
-            long t0 = System.nanoTime();
-            g.createSession("stored " + i);
-            create[i] = System.nanoTime() - t0;
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i; (i = next.getAndIncrement()) < n; ) {
+                    long t0 = System.nanoTime();
+                    g.createSession("stored " + i);
+                    create[i] = System.nanoTime() - t0;
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : fs) f.get();
     }
@@ -149,7 +178,13 @@ final class ServerBench {
     Thread.sleep(500);
     long heap = Proc.heapUsedAfterGc(opt.javaHome(), g.pid());
     results.add(s, "RSS with " + n + " more stored sessions", g.rss() / MB, "MB");
-    results.target(s, "heap per stored idle session", (heap - heapIdle) / 1024.0 / n, "KB", 20, "heap after full GC, difference / sessions");
+    results.target(
+        s,
+        "heap per stored idle session",
+        (heap - heapIdle) / 1024.0 / n,
+        "KB",
+        20,
+        "heap after full GC, difference / sessions");
   }
 
   private void concurrent(Goosed g, int n) throws Exception {
@@ -162,14 +197,16 @@ final class ServerBench {
       List<Future<String>> fs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         int k = i;
-        fs.add(pool.submit(() -> {
-          gate.acquire();
-          try {
-            return g.createSession("c" + n + "-" + k);
-          } finally {
-            gate.release();
-          }
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  gate.acquire();
+                  try {
+                    return g.createSession("c" + n + "-" + k);
+                  } finally {
+                    gate.release();
+                  }
+                }));
       }
       for (Future<String> f : fs) sessions.add(f.get());
     }
@@ -183,32 +220,42 @@ final class ServerBench {
     ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
     AtomicInteger ok = new AtomicInteger();
     long t0 = System.nanoTime();
-    Thread sampler = Thread.ofVirtual().start(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        peak.accumulateAndGet(g.rss(), Math::max);
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    Thread sampler =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    peak.accumulateAndGet(g.rss(), Math::max);
+                    try {
+                      Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < n; i++) {
         String session = sessions.get(i);
         String id = "c" + n + "-" + i;
-        pool.submit(() -> {
-          try {
-            TurnDriver.Result r = TurnDriver.run(g.port, session, TurnDriver.directive(id, chunks, delay, true, ""), 120_000);
-            if (r.ok(chunks)) ok.incrementAndGet();
-            else errors.add(r.status() + " " + r.stopReason() + " chunks=" + r.chunks());
-            added.addAll(r.addedNanos());
-            Long fb = fake.firstByteNanos(id);
-            if (fb != null && r.firstChunkNanos() > 0) firstLatency.add(r.firstChunkNanos() - fb);
-          } catch (IOException | RuntimeException e) {
-            errors.add(e.toString());
-          }
-        });
+        pool.submit(
+            () -> {
+              try {
+                TurnDriver.Result r =
+                    TurnDriver.run(
+                        g.port,
+                        session,
+                        TurnDriver.directive(id, chunks, delay, true, ""),
+                        120_000);
+                if (r.ok(chunks)) ok.incrementAndGet();
+                else errors.add(r.status() + " " + r.stopReason() + " chunks=" + r.chunks());
+                added.addAll(r.addedNanos());
+                Long fb = fake.firstByteNanos(id);
+                if (fb != null && r.firstChunkNanos() > 0)
+                  firstLatency.add(r.firstChunkNanos() - fb);
+              } catch (IOException | RuntimeException e) {
+                errors.add(e.toString());
+              }
+            });
       }
       pool.shutdown();
       if (!pool.awaitTermination(5, TimeUnit.MINUTES)) errors.add("timed out after 5 minutes");
@@ -221,14 +268,31 @@ final class ServerBench {
     String label = n + " concurrent turns";
     double rate = 100.0 * ok.get() / n;
     results.add(s, label + ": completed", rate, "%");
-    if (!errors.isEmpty()) results.note(s, label + ": first error", errors.peek() + " (" + errors.size() + " errors)");
-    results.add(s, label + ": wall time (each turn streams " + chunks + " chunks over " + (chunks - 1) * delay / 1000.0 + " s)", wall, "s");
+    if (!errors.isEmpty())
+      results.note(s, label + ": first error", errors.peek() + " (" + errors.size() + " errors)");
+    results.add(
+        s,
+        label
+            + ": wall time (each turn streams "
+            + chunks
+            + " chunks over "
+            + (chunks - 1) * delay / 1000.0
+            + " s)",
+        wall,
+        "s");
     results.add(s, label + ": added latency per event p50", ev.p50(), "ms");
     results.add(s, label + ": added latency per event p99", ev.p99(), "ms");
     results.add(s, label + ": provider first byte -> first event p99", first.p99(), "ms");
     results.add(s, label + ": goosed CPU (of one core) while streaming", 100 * cpu / wall, "%");
     double perTurn = (peak.get() - rssBefore) / 1024.0 / n;
-    if (n >= 1000) results.target(s, label + ": RSS increment per active turn", perTurn, "KB", 512, "peak RSS while streaming minus RSS before");
+    if (n >= 1000)
+      results.target(
+          s,
+          label + ": RSS increment per active turn",
+          perTurn,
+          "KB",
+          512,
+          "peak RSS while streaming minus RSS before");
     else results.add(s, label + ": RSS increment per active turn", perTurn, "KB");
     if (n == 5000) results.target(s, label + ": errors", n - ok.get(), "", 0, "");
   }

@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 request on its own loopback connection whose response is read as Server-Sent Events, each
- * handed to a listener with the {@link System#nanoTime()} it was complete at. A raw socket rather than
- * java.net.http: thousands of these run at once in the harness and the client's own cost must stay small
- * and predictable.
+ * One HTTP/1.1 request on its own loopback connection whose response is read as Server-Sent Events,
+ * each handed to a listener with the {@link System#nanoTime()} it was complete at. A raw socket
+ * rather than java.net.http: thousands of these run at once in the harness and the client's own
+ * cost must stay small and predictable.
  */
 final class SseCall {
   /** One received event. */
@@ -27,17 +27,36 @@ final class SseCall {
 
   private SseCall() {}
 
-  /** Sends the request and reads events until the listener stops or the stream ends; returns the status. */
-  static int run(int port, String method, String path, Map<String, String> headers, String body, int timeoutMs, Listener listener)
+  /**
+   * Sends the request and reads events until the listener stops or the stream ends; returns the
+   * status.
+   */
+  static int run(
+      int port,
+      String method,
+      String path,
+      Map<String, String> headers,
+      String body,
+      int timeoutMs,
+      Listener listener)
       throws IOException {
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress("127.0.0.1", port), timeoutMs);
       s.setSoTimeout(timeoutMs);
       byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-      StringBuilder req = new StringBuilder().append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:")
-          .append(port).append("\r\nAccept: text/event-stream\r\nConnection: close\r\n");
-      if (body != null) req.append("Content-Type: application/json\r\nContent-Length: ").append(b.length).append("\r\n");
+      StringBuilder req =
+          new StringBuilder()
+              .append(method)
+              .append(' ')
+              .append(path)
+              .append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+              .append(port)
+              .append("\r\nAccept: text/event-stream\r\nConnection: close\r\n");
+      if (body != null)
+        req.append("Content-Type: application/json\r\nContent-Length: ")
+            .append(b.length)
+            .append("\r\n");
       headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
       req.append("\r\n");
       OutputStream out = s.getOutputStream();
@@ -75,7 +94,8 @@ final class SseCall {
         name = line.substring(6).trim();
       } else if (line.startsWith("data:")) {
         if (!data.isEmpty()) data.append('\n');
-        data.append(line.length() > 5 && line.charAt(5) == ' ' ? line.substring(6) : line.substring(5));
+        data.append(
+            line.length() > 5 && line.charAt(5) == ' ' ? line.substring(6) : line.substring(5));
       }
     }
   }

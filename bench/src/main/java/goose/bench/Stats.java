@@ -9,7 +9,11 @@ record Stats(int count, double p50, double p99, double max) {
     if (values.length == 0) return new Stats(0, Double.NaN, Double.NaN, Double.NaN);
     long[] v = values.clone();
     Arrays.sort(v);
-    return new Stats(v.length, v[rank(v.length, 0.50)] / scale, v[rank(v.length, 0.99)] / scale, v[v.length - 1] / scale);
+    return new Stats(
+        v.length,
+        v[rank(v.length, 0.50)] / scale,
+        v[rank(v.length, 0.99)] / scale,
+        v[v.length - 1] / scale);
   }
 
   static Stats of(Collection<Long> values, double scale) {

@@ -21,8 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The session store at size: sessions with 20 messages each, on SQLite and on PostgreSQL (embedded, with
- * synchronous_commit on as in production), called in-process; then goosed over HTTP on the filled SQLite file.
+ * The session store at size: sessions with 20 messages each, on SQLite and on PostgreSQL (embedded,
+ * with synchronous_commit on as in production), called in-process; then goosed over HTTP on the
+ * filled SQLite file.
  */
 final class StoreBench {
   static final String OWNER = "local"; // the server's local user owns what it lists
@@ -37,7 +38,10 @@ final class StoreBench {
     this.sessions = opt.smoke() ? 500 : 10_000;
   }
 
-  /** Fills and measures SQLite; returns the root directory holding the filled file for {@link #overHttp}. */
+  /**
+   * Fills and measures SQLite; returns the root directory holding the filled file for {@link
+   * #overHttp}.
+   */
   Path sqlite() throws Exception {
     Path root = opt.scratch().resolve("store-sqlite");
     Path file = ServerBench.dataFile(root);
@@ -49,8 +53,11 @@ final class StoreBench {
   }
 
   void postgres() throws Exception {
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
-        SessionStore store = SessionStores.openPostgres("postgresql://postgres:postgres@localhost:" + pg.getPort() + "/postgres")) {
+    try (EmbeddedPostgres pg =
+            EmbeddedPostgres.builder().setServerConfig("synchronous_commit", "on").start();
+        SessionStore store =
+            SessionStores.openPostgres(
+                "postgresql://postgres:postgres@localhost:" + pg.getPort() + "/postgres")) {
       fillAndMeasure("store PostgreSQL", store);
     }
   }
@@ -70,16 +77,18 @@ final class StoreBench {
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       List<Future<?>> fs = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
-        fs.add(pool.submit(() -> {
-          for (int i; (i = next.getAndIncrement()) < sessions; ) {
-            for (int m = 0; m < PER_SESSION; m++) {
-              long t0 = System.nanoTime();
-              store.appendMessage(ids.get(i), message(m));
-              append[i * PER_SESSION + m] = System.nanoTime() - t0;
-            }
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i; (i = next.getAndIncrement()) < sessions; ) {
+                    for (int m = 0; m < PER_SESSION; m++) {
+                      long t0 = System.nanoTime();
+                      store.appendMessage(ids.get(i), message(m));
+                      append[i * PER_SESSION + m] = System.nanoTime() - t0;
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : fs) f.get();
     }
@@ -95,9 +104,11 @@ final class StoreBench {
     Stats list = measure(() -> store.list(OWNER, first));
     results.add(s, "list(limit 50) p50", list.p50(), "ms");
     results.add(s, "list(limit 50) p99", list.p99(), "ms");
-    Stats get = measure(() -> store.get(OWNER, ids.get(ThreadLocalRandom.current().nextInt(ids.size()))));
+    Stats get =
+        measure(() -> store.get(OWNER, ids.get(ThreadLocalRandom.current().nextInt(ids.size()))));
     results.add(s, "get p99", get.p99(), "ms");
-    Stats conv = measure(() -> store.conversation(ids.get(ThreadLocalRandom.current().nextInt(ids.size()))));
+    Stats conv =
+        measure(() -> store.conversation(ids.get(ThreadLocalRandom.current().nextInt(ids.size()))));
     results.add(s, "conversation (20 messages) p99", conv.p99(), "ms");
   }
 
@@ -105,11 +116,21 @@ final class StoreBench {
   void overHttp(Path root, FakeProvider fake) throws Exception {
     String s = "api";
     try (Goosed g = Goosed.start(opt.repo(), root, fake, "", Map.of())) {
-      results.add(s, "RSS with " + sessions + " sessions / " + sessions * PER_SESSION + " messages stored", g.rss() / 1024.0 / 1024, "MB");
+      results.add(
+          s,
+          "RSS with " + sessions + " sessions / " + sessions * PER_SESSION + " messages stored",
+          g.rss() / 1024.0 / 1024,
+          "MB");
       String url = g.url("/sessions?limit=50");
       Stats list = measure(() -> call(url));
       results.add(s, "GET /sessions?limit=50 p50", list.p50(), "ms");
-      results.target(s, "GET /sessions?limit=50 p99", list.p99(), "ms", 20, sessions + " sessions, " + sessions * PER_SESSION + " messages");
+      results.target(
+          s,
+          "GET /sessions?limit=50 p99",
+          list.p99(),
+          "ms",
+          20,
+          sessions + " sessions, " + sessions * PER_SESSION + " messages");
       String body = Net.get(url).body();
       int i = body.indexOf("\"id\":\"");
       String id = body.substring(i + 6, body.indexOf('"', i + 6));
@@ -145,6 +166,8 @@ final class StoreBench {
 
   private static Message message(int m) {
     String text = "message " + m + ": " + "lorem ipsum dolor sit amet ".repeat(8);
-    return m % 2 == 0 ? Message.user(text) : Message.assistant(List.of(new Content.Text(text)), new TokenUsage(1000, 200));
+    return m % 2 == 0
+        ? Message.user(text)
+        : Message.assistant(List.of(new Content.Text(text)), new TokenUsage(1000, 200));
   }
 }

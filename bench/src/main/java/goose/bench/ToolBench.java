@@ -14,8 +14,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One MCP stdio tool call (server-everything's echo) through goosed — the fake provider asks for it, the
- * time is tool_call event to tool_result event — against the same call made directly with the MCP SDK.
+ * One MCP stdio tool call (server-everything's echo) through goosed — the fake provider asks for
+ * it, the time is tool_call event to tool_result event — against the same call made directly with
+ * the MCP SDK.
  */
 final class ToolBench {
   private final BenchOptions opt;
@@ -30,31 +31,53 @@ final class ToolBench {
 
   void run() throws Exception {
     String s = "tools";
-    Path server = opt.repo().resolve("testing/mcp-servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    Path server =
+        opt.repo()
+            .resolve(
+                "testing/mcp-servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
     if (!Files.exists(server)) {
-      results.problem(s, "server-everything is not installed (bin/bench runs npm ci in testing/mcp-servers)");
+      results.problem(
+          s, "server-everything is not installed (bin/bench runs npm ci in testing/mcp-servers)");
       return;
     }
     int calls = opt.smoke() ? 5 : 30;
-    String yaml = "extensions:\n  everything:\n    type: stdio\n    enabled: true\n    cmd: node\n    args: [\"" + server + "\", \"stdio\"]\n";
+    String yaml =
+        "extensions:\n  everything:\n    type: stdio\n    enabled: true\n    cmd: node\n    args: [\""
+            + server
+            + "\", \"stdio\"]\n";
     long[] through = new long[calls];
-    try (Goosed g = Goosed.start(opt.repo(), opt.scratch().resolve("tools"), fake, yaml, Map.of())) {
+    try (Goosed g =
+        Goosed.start(opt.repo(), opt.scratch().resolve("tools"), fake, yaml, Map.of())) {
       String session = g.createSession("tools");
       for (int i = -3; i < calls; i++) {
-        TurnDriver.Result r = TurnDriver.run(g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
+        TurnDriver.Result r =
+            TurnDriver.run(
+                g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
         if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
-          throw new IOException("tool turn failed: status " + r.status() + ", stop " + r.stopReason() + ", tool events "
-              + (r.toolCallNanos() > 0) + "/" + (r.toolResultNanos() > 0));
+          throw new IOException(
+              "tool turn failed: status "
+                  + r.status()
+                  + ", stop "
+                  + r.stopReason()
+                  + ", tool events "
+                  + (r.toolCallNanos() > 0)
+                  + "/"
+                  + (r.toolResultNanos() > 0));
         }
         if (i >= 0) through[i] = r.toolResultNanos() - r.toolCallNanos();
       }
     }
     long[] direct = new long[calls];
-    ServerParameters params = ServerParameters.builder("node").args(server.toString(), "stdio").build();
-    try (McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
-        .requestTimeout(Duration.ofSeconds(30)).build()) {
+    ServerParameters params =
+        ServerParameters.builder("node").args(server.toString(), "stdio").build();
+    try (McpSyncClient client =
+        McpClient.sync(
+                new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+            .requestTimeout(Duration.ofSeconds(30))
+            .build()) {
       client.initialize();
-      McpSchema.CallToolRequest req = new McpSchema.CallToolRequest("echo", Map.of("message", "bench echo"));
+      McpSchema.CallToolRequest req =
+          new McpSchema.CallToolRequest("echo", Map.of("message", "bench echo"));
       for (int i = -3; i < calls; i++) {
         long t0 = System.nanoTime();
         client.callTool(req);

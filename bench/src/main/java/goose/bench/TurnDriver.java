@@ -8,21 +8,41 @@ import java.util.Map;
 /** Runs one turn on goosed over real HTTP/SSE and keeps the timings the figures need. */
 final class TurnDriver {
   /** What one turn gave: its status, chunk count, stop reason and the times of its events. */
-  record Result(int status, int chunks, boolean complete, String stopReason, long sentNanos, long firstChunkNanos,
-      long endNanos, long toolCallNanos, long toolResultNanos, List<Long> addedNanos) {
+  record Result(
+      int status,
+      int chunks,
+      boolean complete,
+      String stopReason,
+      long sentNanos,
+      long firstChunkNanos,
+      long endNanos,
+      long toolCallNanos,
+      long toolResultNanos,
+      List<Long> addedNanos) {
     boolean ok(int expectedChunks) {
-      // goosed may merge chunks that arrive faster than it stores them; when the fake stamped each chunk,
+      // goosed may merge chunks that arrive faster than it stores them; when the fake stamped each
+      // chunk,
       // count the stamps (the text is complete) rather than the events.
       int received = addedNanos.isEmpty() ? chunks : addedNanos.size();
-      return status == 200 && complete && "end_turn".equals(stopReason) && received >= expectedChunks;
+      return status == 200
+          && complete
+          && "end_turn".equals(stopReason)
+          && received >= expectedChunks;
     }
   }
 
   private TurnDriver() {}
 
   static String directive(String id, int chunks, long delayMs, boolean stamp, String tool) {
-    return "[bench id=" + id + " chunks=" + chunks + " delay_ms=" + delayMs + (stamp ? " stamp=1" : "")
-        + (tool.isEmpty() ? "" : " tool=" + tool) + "]";
+    return "[bench id="
+        + id
+        + " chunks="
+        + chunks
+        + " delay_ms="
+        + delayMs
+        + (stamp ? " stamp=1" : "")
+        + (tool.isEmpty() ? "" : " tool=" + tool)
+        + "]";
   }
 
   static Result run(int port, String sessionId, String prompt, int timeoutMs) throws IOException {
@@ -33,24 +53,32 @@ final class TurnDriver {
     String[] stop = {""};
     List<Long> added = new ArrayList<>();
     long sent = System.nanoTime();
-    int status = SseCall.run(port, "POST", "/sessions/" + sessionId + "/messages", Map.of(), body, timeoutMs, e -> {
-      switch (e.name()) {
-        case "message_chunk" -> {
-          if (chunks[0]++ == 0) t[0] = e.atNanos();
-          stamps(e.data(), e.atNanos(), added);
-        }
-        case "tool_call" -> t[2] = e.atNanos();
-        case "tool_result" -> t[3] = e.atNanos();
-        case "message_complete" -> {
-          complete[0] = true;
-          t[1] = e.atNanos();
-          stop[0] = field(e.data(), "stop_reason");
-          return false;
-        }
-        default -> { }
-      }
-      return true;
-    });
+    int status =
+        SseCall.run(
+            port,
+            "POST",
+            "/sessions/" + sessionId + "/messages",
+            Map.of(),
+            body,
+            timeoutMs,
+            e -> {
+              switch (e.name()) {
+                case "message_chunk" -> {
+                  if (chunks[0]++ == 0) t[0] = e.atNanos();
+                  stamps(e.data(), e.atNanos(), added);
+                }
+                case "tool_call" -> t[2] = e.atNanos();
+                case "tool_result" -> t[3] = e.atNanos();
+                case "message_complete" -> {
+                  complete[0] = true;
+                  t[1] = e.atNanos();
+                  stop[0] = field(e.data(), "stop_reason");
+                  return false;
+                }
+                default -> {}
+              }
+              return true;
+            });
     if (t[1] == 0) t[1] = System.nanoTime();
     return new Result(status, chunks[0], complete[0], stop[0], sent, t[0], t[1], t[2], t[3], added);
   }
@@ -71,7 +99,10 @@ final class TurnDriver {
     }
   }
 
-  /** A string field of a flat JSON object, enough for our own events' {@code text} and {@code stop_reason}. */
+  /**
+   * A string field of a flat JSON object, enough for our own events' {@code text} and {@code
+   * stop_reason}.
+   */
   static String field(String json, String name) {
     String key = "\"" + name + "\":\"";
     int i = json.indexOf(key);

@@ -17,13 +17,20 @@ enum WireFormat {
 
     @Override
     List<String> toolCall(String name, String arguments) {
-      return List.of(openAi("{\"tool_calls\":[{\"index\":0,\"id\":\"call_bench1\",\"type\":\"function\",\"function\":{\"name\":\""
-          + name + "\",\"arguments\":" + quote(arguments) + "}}]}", null));
+      return List.of(
+          openAi(
+              "{\"tool_calls\":[{\"index\":0,\"id\":\"call_bench1\",\"type\":\"function\",\"function\":{\"name\":\""
+                  + name
+                  + "\",\"arguments\":"
+                  + quote(arguments)
+                  + "}}]}",
+              null));
     }
 
     @Override
     List<String> tail(boolean tool) {
-      return List.of(openAi("{}", tool ? "tool_calls" : "stop"),
+      return List.of(
+          openAi("{}", tool ? "tool_calls" : "stop"),
           "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"bench-model\","
               + "\"choices\":[],\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":9,\"total_tokens\":39}}\n\n",
           "data: [DONE]\n\n");
@@ -31,8 +38,11 @@ enum WireFormat {
 
     private static String openAi(String delta, String finish) {
       return "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"bench-model\","
-          + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":"
-          + (finish == null ? "null" : "\"" + finish + "\"") + "}]}\n\n";
+          + "\"choices\":[{\"index\":0,\"delta\":"
+          + delta
+          + ",\"logprobs\":null,\"finish_reason\":"
+          + (finish == null ? "null" : "\"" + finish + "\"")
+          + "}]}\n\n";
     }
   },
 
@@ -40,15 +50,23 @@ enum WireFormat {
     @Override
     List<String> head() {
       return List.of(
-          event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\","
-              + "\"model\":\"bench-model\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
-              + "\"usage\":{\"input_tokens\":30,\"output_tokens\":1}}}"),
-          event("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+          event(
+              "message_start",
+              "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_bench\",\"type\":\"message\",\"role\":\"assistant\","
+                  + "\"model\":\"bench-model\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+                  + "\"usage\":{\"input_tokens\":30,\"output_tokens\":1}}}"),
+          event(
+              "content_block_start",
+              "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
     }
 
     @Override
     String text(String text) {
-      return event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"" + text + "\"}}");
+      return event(
+          "content_block_delta",
+          "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
+              + text
+              + "\"}}");
     }
 
     @Override
@@ -56,18 +74,31 @@ enum WireFormat {
       return List.of(
           text("Calling the tool."),
           event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"),
-          event("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
-              + "\"id\":\"toolu_bench1\",\"name\":\"" + name + "\",\"input\":{}}}"),
-          event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
-              + "\"partial_json\":" + quote(arguments) + "}}"));
+          event(
+              "content_block_start",
+              "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"tool_use\","
+                  + "\"id\":\"toolu_bench1\",\"name\":\""
+                  + name
+                  + "\",\"input\":{}}}"),
+          event(
+              "content_block_delta",
+              "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\","
+                  + "\"partial_json\":"
+                  + quote(arguments)
+                  + "}}"));
     }
 
     @Override
     List<String> tail(boolean tool) {
       return List.of(
-          event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + (tool ? 1 : 0) + "}"),
-          event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + (tool ? "tool_use" : "end_turn")
-              + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}"),
+          event(
+              "content_block_stop",
+              "{\"type\":\"content_block_stop\",\"index\":" + (tool ? 1 : 0) + "}"),
+          event(
+              "message_delta",
+              "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\""
+                  + (tool ? "tool_use" : "end_turn")
+                  + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":9}}"),
           event("message_stop", "{\"type\":\"message_stop\"}"));
     }
 

@@ -29,8 +29,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The built-in extensions, for the {@code ExtensionManager} (in-process) and as stand-alone stdio MCP
- * servers ({@code goose mcp NAME}), both from the same {@link BuiltinExtension} instances.
+ * The built-in extensions, for the {@code ExtensionManager} (in-process) and as stand-alone stdio
+ * MCP servers ({@code goose mcp NAME}), both from the same {@link BuiltinExtension} instances.
  */
 public final class BuiltinServers {
   private BuiltinServers() {}
@@ -49,40 +49,56 @@ public final class BuiltinServers {
   }
 
   /**
-   * Serves one built-in over MCP on this process's stdin/stdout until stdin closes. Anything else the
-   * process prints to stdout (logging) is moved to stderr, since stdout carries only protocol messages.
-   * Throws {@link IllegalArgumentException} for an unknown name.
+   * Serves one built-in over MCP on this process's stdin/stdout until stdin closes. Anything else
+   * the process prints to stdout (logging) is moved to stderr, since stdout carries only protocol
+   * messages. Throws {@link IllegalArgumentException} for an unknown name.
    */
   public static void runStdio(String name) throws InterruptedException {
     Config config = Config.fromEnvironment();
-    BuiltinExtension builtin = all(config).stream().filter(b -> b.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no built-in extension named '" + name + "' (choose from " + String.join(", ", names()) + ")"));
+    BuiltinExtension builtin =
+        all(config).stream()
+            .filter(b -> b.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no built-in extension named '"
+                            + name
+                            + "' (choose from "
+                            + String.join(", ", names())
+                            + ")"));
     PrintStream protocolOut = System.out;
     System.setOut(System.err);
     CountDownLatch stdinClosed = new CountDownLatch(1);
-    InputStream in = new FilterInputStream(System.in) {
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n < 0) stdinClosed.countDown();
-        return n;
-      }
+    InputStream in =
+        new FilterInputStream(System.in) {
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n < 0) stdinClosed.countDown();
+            return n;
+          }
 
-      @Override
-      public int read() throws IOException {
-        int c = super.read();
-        if (c < 0) stdinClosed.countDown();
-        return c;
-      }
-    };
+          @Override
+          public int read() throws IOException {
+            int c = super.read();
+            if (c < 0) stdinClosed.countDown();
+            return c;
+          }
+        };
     McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
-    ToolContext context = new ToolContext(
-        System.getProperty("user.name", "local"), "mcp-" + ProcessHandle.current().pid(), Path.of("").toAbsolutePath(), null);
-    McpSyncServer server = McpServer.sync(new StdioServerTransportProvider(mapper, in, protocolOut))
-        .serverInfo("goose-" + name, "0.1.0")
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .tools(specifications(builtin, context, mapper))
-        .build();
+    ToolContext context =
+        new ToolContext(
+            System.getProperty("user.name", "local"),
+            "mcp-" + ProcessHandle.current().pid(),
+            Path.of("").toAbsolutePath(),
+            null);
+    McpSyncServer server =
+        McpServer.sync(new StdioServerTransportProvider(mapper, in, protocolOut))
+            .serverInfo("goose-" + name, "0.1.0")
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+            .tools(specifications(builtin, context, mapper))
+            .build();
     try {
       stdinClosed.await();
     } finally {
@@ -91,20 +107,32 @@ public final class BuiltinServers {
   }
 
   /** The built-in's tools as MCP tool specifications calling it in-process. */
-  static List<McpServerFeatures.SyncToolSpecification> specifications(BuiltinExtension builtin, ToolContext context, McpJsonMapper mapper) {
+  static List<McpServerFeatures.SyncToolSpecification> specifications(
+      BuiltinExtension builtin, ToolContext context, McpJsonMapper mapper) {
     List<McpServerFeatures.SyncToolSpecification> specs = new ArrayList<>();
     for (ToolSpec spec : builtin.tools()) {
       @SuppressWarnings("unchecked")
       Map<String, Object> schema = Json.MAPPER.convertValue(spec.inputSchema(), Map.class);
-      McpSchema.Tool tool = McpSchema.Tool.builder(spec.name(), schema)
-          .description(spec.description())
-          .annotations(new McpSchema.ToolAnnotations(null, spec.readOnly(), !spec.readOnly(), null, false, null))
-          .build();
-      specs.add(new McpServerFeatures.SyncToolSpecification(tool, (exchange, request) -> {
-        var args = request.arguments() == null ? Json.object() : (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.valueToTree(request.arguments());
-        Content.ToolResponse response = builtin.call(context, new Content.ToolRequest("mcp", request.name(), args));
-        return toResult(response);
-      }));
+      McpSchema.Tool tool =
+          McpSchema.Tool.builder(spec.name(), schema)
+              .description(spec.description())
+              .annotations(
+                  new McpSchema.ToolAnnotations(
+                      null, spec.readOnly(), !spec.readOnly(), null, false, null))
+              .build();
+      specs.add(
+          new McpServerFeatures.SyncToolSpecification(
+              tool,
+              (exchange, request) -> {
+                var args =
+                    request.arguments() == null
+                        ? Json.object()
+                        : (com.fasterxml.jackson.databind.node.ObjectNode)
+                            Json.MAPPER.valueToTree(request.arguments());
+                Content.ToolResponse response =
+                    builtin.call(context, new Content.ToolRequest("mcp", request.name(), args));
+                return toResult(response);
+              }));
     }
     return specs;
   }
@@ -124,7 +152,8 @@ public final class BuiltinServers {
   /** {@code java goose.builtins.BuiltinServers NAME}: the same as {@code goose mcp NAME}. */
   public static void main(String[] args) throws InterruptedException {
     if (args.length != 1) {
-      System.err.println("usage: BuiltinServers NAME   (one of " + String.join(", ", names()) + ")");
+      System.err.println(
+          "usage: BuiltinServers NAME   (one of " + String.join(", ", names()) + ")");
       System.exit(2);
     }
     runStdio(args[0]);

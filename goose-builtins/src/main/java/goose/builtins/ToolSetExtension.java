@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A built-in made of named tools, each a handler returning text. Turns bad input
- * ({@link ToolInputException}) and I/O failures into error responses, so a built-in never throws at
- * the agent.
+ * A built-in made of named tools, each a handler returning text. Turns bad input ({@link
+ * ToolInputException}) and I/O failures into error responses, so a built-in never throws at the
+ * agent.
  */
 public abstract class ToolSetExtension implements BuiltinExtension {
   private static final Logger log = LoggerFactory.getLogger(ToolSetExtension.class);
@@ -24,14 +24,16 @@ public abstract class ToolSetExtension implements BuiltinExtension {
   /** One tool's work: the text the model gets back. */
   @FunctionalInterface
   protected interface Handler {
-    String run(ToolContext context, Args args) throws ToolInputException, IOException, InterruptedException;
+    String run(ToolContext context, Args args)
+        throws ToolInputException, IOException, InterruptedException;
   }
 
   private final Map<String, ToolSpec> specs = new LinkedHashMap<>();
   private final Map<String, Handler> handlers = new LinkedHashMap<>();
 
   /** Registers a tool; {@code schemaJson} is its JSON Schema. */
-  protected final void tool(String name, String description, boolean readOnly, String schemaJson, Handler handler) {
+  protected final void tool(
+      String name, String description, boolean readOnly, String schemaJson, Handler handler) {
     specs.put(name, new ToolSpec(name, description, (ObjectNode) Json.parse(schemaJson), readOnly));
     handlers.put(name, handler);
   }
@@ -44,16 +46,20 @@ public abstract class ToolSetExtension implements BuiltinExtension {
   @Override
   public Content.ToolResponse call(ToolContext context, Content.ToolRequest request) {
     Handler handler = handlers.get(request.name());
-    if (handler == null) return Content.ToolResponse.error(request.id(), name() + " has no tool '" + request.name() + "'");
+    if (handler == null)
+      return Content.ToolResponse.error(
+          request.id(), name() + " has no tool '" + request.name() + "'");
     try {
       String text = handler.run(context, new Args(request.arguments()));
       return new Content.ToolResponse(request.id(), List.of(new Content.Text(text)), false);
     } catch (ToolFailure f) {
-      return new Content.ToolResponse(request.id(), List.of(new Content.Text(f.getMessage())), true);
+      return new Content.ToolResponse(
+          request.id(), List.of(new Content.Text(f.getMessage())), true);
     } catch (ToolInputException e) {
       return Content.ToolResponse.error(request.id(), e.getMessage());
     } catch (IOException e) {
-      return Content.ToolResponse.error(request.id(), request.name() + " failed: " + e.getMessage());
+      return Content.ToolResponse.error(
+          request.id(), request.name() + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Content.ToolResponse.error(request.id(), request.name() + " was cancelled");

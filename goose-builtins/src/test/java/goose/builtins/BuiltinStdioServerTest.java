@@ -22,19 +22,26 @@ import org.slf4j.LoggerFactory;
 @Timeout(120)
 class BuiltinStdioServerTest {
   static {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.WARN);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol"))
+        .setLevel(Level.WARN);
   }
 
   @TempDir Path home;
 
   private McpSyncClient client(String name) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ServerParameters params = ServerParameters.builder(java)
-        .args("-cp", System.getProperty("java.class.path"), "goose.builtins.BuiltinServers", name)
-        .env(Map.of("GOOSE_PATH_ROOT", home.toString()))
-        .build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
-        .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build();
+    ServerParameters params =
+        ServerParameters.builder(java)
+            .args(
+                "-cp", System.getProperty("java.class.path"), "goose.builtins.BuiltinServers", name)
+            .env(Map.of("GOOSE_PATH_ROOT", home.toString()))
+            .build();
+    McpSyncClient client =
+        McpClient.sync(
+                new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+            .requestTimeout(Duration.ofSeconds(60))
+            .initializationTimeout(Duration.ofSeconds(60))
+            .build();
     client.initialize();
     return client;
   }
@@ -43,13 +50,22 @@ class BuiltinStdioServerTest {
   void developerServesShellAndTextEditorOverStdio() {
     McpSyncClient client = client("developer");
     try {
-      assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("shell", "text_editor");
-      McpSchema.Tool shell = client.listTools().tools().stream().filter(t -> t.name().equals("shell")).findFirst().orElseThrow();
+      assertThat(client.listTools().tools())
+          .extracting(McpSchema.Tool::name)
+          .containsExactlyInAnyOrder("shell", "text_editor");
+      McpSchema.Tool shell =
+          client.listTools().tools().stream()
+              .filter(t -> t.name().equals("shell"))
+              .findFirst()
+              .orElseThrow();
       assertThat(shell.inputSchema()).containsKey("properties");
-      McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("shell", Map.of("command", "echo hello from stdio")));
+      McpSchema.CallToolResult r =
+          client.callTool(
+              new McpSchema.CallToolRequest("shell", Map.of("command", "echo hello from stdio")));
       assertThat(r.isError()).isFalse();
       assertThat(((McpSchema.TextContent) r.content().get(0)).text()).contains("hello from stdio");
-      McpSchema.CallToolResult bad = client.callTool(new McpSchema.CallToolRequest("shell", Map.of("command", "exit 3")));
+      McpSchema.CallToolResult bad =
+          client.callTool(new McpSchema.CallToolRequest("shell", Map.of("command", "exit 3")));
       assertThat(bad.isError()).isTrue();
     } finally {
       client.closeGracefully();
@@ -60,8 +76,10 @@ class BuiltinStdioServerTest {
   void todoKeepsItsListInTheDataDir() {
     McpSyncClient client = client("todo");
     try {
-      client.callTool(new McpSchema.CallToolRequest("todo_write", Map.of("content", "- [ ] ship it")));
-      McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("todo_read", Map.of()));
+      client.callTool(
+          new McpSchema.CallToolRequest("todo_write", Map.of("content", "- [ ] ship it")));
+      McpSchema.CallToolResult r =
+          client.callTool(new McpSchema.CallToolRequest("todo_read", Map.of()));
       assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("- [ ] ship it");
     } finally {
       client.closeGracefully();

@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The built-ins as the server runs them: in-process, through the ExtensionManager, with goose's defaults. */
+/**
+ * The built-ins as the server runs them: in-process, through the ExtensionManager, with goose's
+ * defaults.
+ */
 class BuiltinsInManagerTest {
   @TempDir Path home;
   @TempDir Path work;
@@ -25,24 +28,41 @@ class BuiltinsInManagerTest {
   void developerAndTodoAreOnByDefaultAndMemoryIsOff() {
     Config config = Config.load(Map.of("GOOSE_PATH_ROOT", home.toString()), home);
     try (ExtensionManager manager = new ExtensionManager(config, BuiltinServers.all(config))) {
-      assertThat(manager.list()).extracting(ExtensionInfo::name, ExtensionInfo::enabled, ExtensionInfo::status)
+      assertThat(manager.list())
+          .extracting(ExtensionInfo::name, ExtensionInfo::enabled, ExtensionInfo::status)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple("developer", true, ExtensionStatus.RUNNING),
               org.assertj.core.groups.Tuple.tuple("memory", false, ExtensionStatus.STOPPED),
               org.assertj.core.groups.Tuple.tuple("todo", true, ExtensionStatus.RUNNING));
       ToolContext ctx = new ToolContext("alice", "s1", work, null);
-      assertThat(manager.tools(ctx)).extracting(ToolSpec::name)
-          .containsExactly("developer__shell", "developer__text_editor", "todo__todo_write", "todo__todo_read");
+      assertThat(manager.tools(ctx))
+          .extracting(ToolSpec::name)
+          .containsExactly(
+              "developer__shell", "developer__text_editor", "todo__todo_write", "todo__todo_read");
 
-      Content.ToolResponse pwd = manager.call(ctx, new Content.ToolRequest("1", "developer__shell", (ObjectNode) Json.parse("{\"command\":\"pwd\"}")));
+      Content.ToolResponse pwd =
+          manager.call(
+              ctx,
+              new Content.ToolRequest(
+                  "1", "developer__shell", (ObjectNode) Json.parse("{\"command\":\"pwd\"}")));
       assertThat(pwd.text().strip()).isEqualTo(work.toString());
 
       manager.enable("memory");
-      assertThat(manager.tools(ctx)).extracting(ToolSpec::name).contains("memory__remember_memory", "memory__retrieve_memories");
-      manager.call(ctx, new Content.ToolRequest("2", "memory__remember_memory", (ObjectNode) Json.parse("{\"category\":\"c\",\"data\":\"fact\",\"is_global\":true}")));
+      assertThat(manager.tools(ctx))
+          .extracting(ToolSpec::name)
+          .contains("memory__remember_memory", "memory__retrieve_memories");
+      manager.call(
+          ctx,
+          new Content.ToolRequest(
+              "2",
+              "memory__remember_memory",
+              (ObjectNode)
+                  Json.parse("{\"category\":\"c\",\"data\":\"fact\",\"is_global\":true}")));
       assertThat(home.resolve("data/memory/users/alice/c.txt")).exists();
-      assertThat(config.node("extensions").orElseThrow().at("/memory/enabled").asBoolean()).isTrue();
-      assertThat(config.node("extensions").orElseThrow().at("/memory/type").asText()).isEqualTo("builtin");
+      assertThat(config.node("extensions").orElseThrow().at("/memory/enabled").asBoolean())
+          .isTrue();
+      assertThat(config.node("extensions").orElseThrow().at("/memory/type").asText())
+          .isEqualTo("builtin");
     }
   }
 
@@ -50,12 +70,24 @@ class BuiltinsInManagerTest {
   void gooseStylePlatformEntriesInConfigMapToTheBuiltins() {
     Config config = Config.load(Map.of("GOOSE_PATH_ROOT", home.toString()), home);
     ObjectNode extensions = Json.object();
-    extensions.putObject("todo").put("type", "platform").put("name", "todo").put("enabled", false).put("bundled", true);
-    extensions.putObject("developer").put("type", "builtin").put("name", "developer").put("enabled", true).put("timeout", 300).put("display_name", "Developer");
+    extensions
+        .putObject("todo")
+        .put("type", "platform")
+        .put("name", "todo")
+        .put("enabled", false)
+        .put("bundled", true);
+    extensions
+        .putObject("developer")
+        .put("type", "builtin")
+        .put("name", "developer")
+        .put("enabled", true)
+        .put("timeout", 300)
+        .put("display_name", "Developer");
     config.setNode("extensions", extensions);
     try (ExtensionManager manager = new ExtensionManager(config, BuiltinServers.all(config))) {
       assertThat(manager.get("todo").enabled()).isFalse();
-      assertThat(manager.tools(new ToolContext("a", "s", work, null))).extracting(ToolSpec::name)
+      assertThat(manager.tools(new ToolContext("a", "s", work, null)))
+          .extracting(ToolSpec::name)
           .containsExactly("developer__shell", "developer__text_editor");
     }
   }

@@ -15,13 +15,15 @@ final class Calls {
     return new ToolContext(user, session, workingDir, null);
   }
 
-  static Content.ToolResponse call(BuiltinExtension b, ToolContext ctx, String tool, String argsJson) {
+  static Content.ToolResponse call(
+      BuiltinExtension b, ToolContext ctx, String tool, String argsJson) {
     return b.call(ctx, new Content.ToolRequest("t1", tool, (ObjectNode) Json.parse(argsJson)));
   }
 
   static String json(Object... keyValues) {
     ObjectNode n = Json.object();
-    for (int i = 0; i < keyValues.length; i += 2) n.set((String) keyValues[i], Json.MAPPER.valueToTree(keyValues[i + 1]));
+    for (int i = 0; i < keyValues.length; i += 2)
+      n.set((String) keyValues[i], Json.MAPPER.valueToTree(keyValues[i + 1]));
     return n.toString();
   }
 }

@@ -40,7 +40,8 @@ class ShellToolTest {
 
   @Test
   void timeoutKillsTheWholeProcessGroup() throws Exception {
-    Content.ToolResponse r = shell(json("command", "sleep 300 & echo $! > child.pid; sleep 300", "timeout_secs", 1));
+    Content.ToolResponse r =
+        shell(json("command", "sleep 300 & echo $! > child.pid; sleep 300", "timeout_secs", 1));
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("timed out after 1 s");
     long child = Long.parseLong(Files.readString(work.resolve("child.pid")).trim());
@@ -51,9 +52,15 @@ class ShellToolTest {
 
   @Test
   void longOutputIsTruncatedWithANotice() {
-    Content.ToolResponse r = shell(json("command", "echo FIRST; head -c 500000 /dev/zero | tr '\\0' a; echo; echo LAST"));
+    Content.ToolResponse r =
+        shell(
+            json("command", "echo FIRST; head -c 500000 /dev/zero | tr '\\0' a; echo; echo LAST"));
     assertThat(r.isError()).isFalse();
-    assertThat(r.text()).startsWith("FIRST").contains("output truncated").contains("bytes omitted").endsWith("LAST\n");
+    assertThat(r.text())
+        .startsWith("FIRST")
+        .contains("output truncated")
+        .contains("bytes omitted")
+        .endsWith("LAST\n");
     assertThat(r.text().length()).isLessThan(70_000);
   }
 

@@ -24,12 +24,27 @@ class TextEditorToolTest {
 
   @Test
   void writeThenViewWithAndWithoutARange() throws Exception {
-    assertThat(edit("command", "write", "path", "notes/a.txt", "file_text", "one\ntwo\nthree\nfour\n").isError()).isFalse();
+    assertThat(
+            edit("command", "write", "path", "notes/a.txt", "file_text", "one\ntwo\nthree\nfour\n")
+                .isError())
+        .isFalse();
     assertThat(Files.readString(work.resolve("notes/a.txt"))).isEqualTo("one\ntwo\nthree\nfour\n");
-    assertThat(edit("command", "view", "path", "notes/a.txt").text()).isEqualTo("1: one\n2: two\n3: three\n4: four\n");
-    assertThat(edit("command", "view", "path", "notes/a.txt", "view_range", List.of(2, 3)).text()).isEqualTo("2: two\n3: three\n");
-    assertThat(edit("command", "view", "path", work.resolve("notes/a.txt").toString(), "view_range", List.of(3, -1)).text()).isEqualTo("3: three\n4: four\n");
-    Content.ToolResponse outside = edit("command", "view", "path", "notes/a.txt", "view_range", List.of(3, 9));
+    assertThat(edit("command", "view", "path", "notes/a.txt").text())
+        .isEqualTo("1: one\n2: two\n3: three\n4: four\n");
+    assertThat(edit("command", "view", "path", "notes/a.txt", "view_range", List.of(2, 3)).text())
+        .isEqualTo("2: two\n3: three\n");
+    assertThat(
+            edit(
+                    "command",
+                    "view",
+                    "path",
+                    work.resolve("notes/a.txt").toString(),
+                    "view_range",
+                    List.of(3, -1))
+                .text())
+        .isEqualTo("3: three\n4: four\n");
+    Content.ToolResponse outside =
+        edit("command", "view", "path", "notes/a.txt", "view_range", List.of(3, 9));
     assertThat(outside.isError()).isTrue();
     assertThat(outside.text()).contains("outside the file's 4 lines");
     assertThat(edit("command", "view", "path", "notes").text()).contains("a.txt");
@@ -38,25 +53,41 @@ class TextEditorToolTest {
   @Test
   void strReplaceNeedsExactlyOneMatch() throws Exception {
     Files.writeString(work.resolve("f.txt"), "alpha beta\nbeta gamma\n");
-    Content.ToolResponse twice = edit("command", "str_replace", "path", "f.txt", "old_str", "beta", "new_str", "B");
+    Content.ToolResponse twice =
+        edit("command", "str_replace", "path", "f.txt", "old_str", "beta", "new_str", "B");
     assertThat(twice.isError()).isTrue();
     assertThat(twice.text()).contains("occurs 2 times");
-    Content.ToolResponse none = edit("command", "str_replace", "path", "f.txt", "old_str", "delta", "new_str", "D");
+    Content.ToolResponse none =
+        edit("command", "str_replace", "path", "f.txt", "old_str", "delta", "new_str", "D");
     assertThat(none.isError()).isTrue();
     assertThat(none.text()).contains("not found");
     assertThat(Files.readString(work.resolve("f.txt"))).isEqualTo("alpha beta\nbeta gamma\n");
-    assertThat(edit("command", "str_replace", "path", "f.txt", "old_str", "beta gamma", "new_str", "BG").isError()).isFalse();
+    assertThat(
+            edit(
+                    "command",
+                    "str_replace",
+                    "path",
+                    "f.txt",
+                    "old_str",
+                    "beta gamma",
+                    "new_str",
+                    "BG")
+                .isError())
+        .isFalse();
     assertThat(Files.readString(work.resolve("f.txt"))).isEqualTo("alpha beta\nBG\n");
   }
 
   @Test
   void insertAfterALineAndAtTheTop() throws Exception {
     Files.writeString(work.resolve("f.txt"), "a\nc\n");
-    assertThat(edit("command", "insert", "path", "f.txt", "insert_line", 1, "new_str", "b").isError()).isFalse();
+    assertThat(
+            edit("command", "insert", "path", "f.txt", "insert_line", 1, "new_str", "b").isError())
+        .isFalse();
     assertThat(Files.readString(work.resolve("f.txt"))).isEqualTo("a\nb\nc\n");
     edit("command", "insert", "path", "f.txt", "insert_line", 0, "new_str", "top");
     assertThat(Files.readString(work.resolve("f.txt"))).isEqualTo("top\na\nb\nc\n");
-    assertThat(edit("command", "insert", "path", "f.txt", "insert_line", 99, "new_str", "x").text()).contains("between 0 and 4");
+    assertThat(edit("command", "insert", "path", "f.txt", "insert_line", 99, "new_str", "x").text())
+        .contains("between 0 and 4");
   }
 
   @Test

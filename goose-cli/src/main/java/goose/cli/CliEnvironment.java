@@ -7,17 +7,23 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Everything the CLI reads from the outside world, passed in rather than reached for, so tests run the
- * real command line in-process with their own environment, home directory and captured streams.
+ * Everything the CLI reads from the outside world, passed in rather than reached for, so tests run
+ * the real command line in-process with their own environment, home directory and captured streams.
  */
-public record CliEnvironment(Map<String, String> env, Path home, InputStream in, PrintStream out, PrintStream err) {
+public record CliEnvironment(
+    Map<String, String> env, Path home, InputStream in, PrintStream out, PrintStream err) {
 
   public CliEnvironment {
     env = Map.copyOf(env);
   }
 
   public static CliEnvironment system() {
-    return new CliEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.out, System.err);
+    return new CliEnvironment(
+        System.getenv(),
+        Path.of(System.getProperty("user.home")),
+        System.in,
+        System.out,
+        System.err);
   }
 
   /** Loads the configuration; a broken file throws {@link goose.config.ConfigException}. */

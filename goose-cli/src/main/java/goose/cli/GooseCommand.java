@@ -10,16 +10,24 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The root command. A new command is one class added to {@code subcommands}; it reaches the injected
- * environment and the configuration through {@link #of(CommandSpec)}.
+ * The root command. A new command is one class added to {@code subcommands}; it reaches the
+ * injected environment and the configuration through {@link #of(CommandSpec)}.
  */
 @Command(
     name = "goose",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
-    subcommands = {ServerCommand.class, ConfigureCommand.class, SessionCommand.class, UsersCommand.class, OpenApiCommand.class,
-        McpCommand.class, HelpCommand.class},
+    description =
+        "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
+    subcommands = {
+      ServerCommand.class,
+      ConfigureCommand.class,
+      SessionCommand.class,
+      UsersCommand.class,
+      OpenApiCommand.class,
+      McpCommand.class,
+      HelpCommand.class
+    },
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
@@ -47,7 +55,9 @@ public final class GooseCommand implements java.util.concurrent.Callable<Integer
     return environment;
   }
 
-  /** The configuration, loaded once per command line; throws {@link goose.config.ConfigException}. */
+  /**
+   * The configuration, loaded once per command line; throws {@link goose.config.ConfigException}.
+   */
   public synchronized Config config() {
     if (config == null) config = environment.loadConfig();
     return config;

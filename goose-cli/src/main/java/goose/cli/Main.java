@@ -10,8 +10,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Entry point of {@code goose} (and {@code goosed}, which is {@code goose server}). Failures become one
- * line on stderr and an exit code from {@link ExitCodes}: a person sees what to fix, not a stack trace.
+ * Entry point of {@code goose} (and {@code goosed}, which is {@code goose server}). Failures become
+ * one line on stderr and an exit code from {@link ExitCodes}: a person sees what to fix, not a
+ * stack trace.
  */
 public final class Main {
   private Main() {}
@@ -22,8 +23,12 @@ public final class Main {
 
   /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
   public static int run(CliEnvironment environment, String... args) {
-    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(environment.out(), StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(environment.err(), StandardCharsets.UTF_8), true);
+    PrintWriter out =
+        new PrintWriter(
+            new java.io.OutputStreamWriter(environment.out(), StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(
+            new java.io.OutputStreamWriter(environment.err(), StandardCharsets.UTF_8), true);
     CommandLine commandLine = commandLine(environment);
     commandLine.setOut(out);
     commandLine.setErr(err);
@@ -78,9 +83,10 @@ public final class Main {
   }
 
   private static boolean isTrue(String value) {
-    return value != null && switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "1", "true", "yes", "on" -> true;
-      default -> false;
-    };
+    return value != null
+        && switch (value.trim().toLowerCase(Locale.ROOT)) {
+          case "1", "true", "yes", "on" -> true;
+          default -> false;
+        };
   }
 }

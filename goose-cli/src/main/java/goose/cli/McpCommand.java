@@ -25,8 +25,13 @@ public final class McpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (!BuiltinServers.names().contains(name)) {
-      throw new ParameterException(spec.commandLine(),
-          "no built-in extension named '" + name + "' (choose from " + String.join(", ", BuiltinServers.names()) + ")");
+      throw new ParameterException(
+          spec.commandLine(),
+          "no built-in extension named '"
+              + name
+              + "' (choose from "
+              + String.join(", ", BuiltinServers.names())
+              + ")");
     }
     BuiltinServers.runStdio(name);
     return ExitCodes.OK;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "openapi",
     mixinStandardHelpOptions = true,
-    description = "Print the OpenAPI 3.1 document of the HTTP API (the same one the server serves at /openapi.json).")
+    description =
+        "Print the OpenAPI 3.1 document of the HTTP API (the same one the server serves at /openapi.json).")
 public final class OpenApiCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

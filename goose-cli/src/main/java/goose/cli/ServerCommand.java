@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code goose server} (what {@code bin/goosed} runs): serve until SIGTERM or Ctrl-C, then exit 0. */
+/**
+ * {@code goose server} (what {@code bin/goosed} runs): serve until SIGTERM or Ctrl-C, then exit 0.
+ */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,

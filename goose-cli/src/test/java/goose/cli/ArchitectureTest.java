@@ -13,17 +13,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module dependency direction, checked on the compiled main code of every module:
- * goose-cli -> goose-server -> goose-core, goose-builtins -> goose-core. Maven already refuses an
- * import of a module that is not a dependency; this catches what Maven cannot see, such as the core
- * reaching for Javalin through a transitive jar or the builtins reaching into the server.
+ * The module dependency direction, checked on the compiled main code of every module: goose-cli ->
+ * goose-server -> goose-core, goose-builtins -> goose-core. Maven already refuses an import of a
+ * module that is not a dependency; this catches what Maven cannot see, such as the core reaching
+ * for Javalin through a transitive jar or the builtins reaching into the server.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
 
   /** Main code only: test classes and test jars may wire modules together freely. */
   private static final ImportOption MAIN_CODE_ONLY =
-      (Location location) -> !location.contains("/test-classes/") && !location.contains("-tests.jar");
+      (Location location) ->
+          !location.contains("/test-classes/") && !location.contains("-tests.jar");
 
   @BeforeAll
   static void importClasses() {
@@ -32,10 +33,13 @@ class ArchitectureTest {
 
   /** Classes compiled from a module, recognised by the directory or jar they were loaded from. */
   private static DescribedPredicate<JavaClass> inModule(String module) {
-    return DescribedPredicate.describe("in module " + module, c -> c.getSource()
-        .map(s -> s.getUri().toString())
-        .filter(uri -> uri.contains("/" + module + "/") || uri.contains("/" + module + "-"))
-        .isPresent());
+    return DescribedPredicate.describe(
+        "in module " + module,
+        c ->
+            c.getSource()
+                .map(s -> s.getUri().toString())
+                .filter(uri -> uri.contains("/" + module + "/") || uri.contains("/" + module + "-"))
+                .isPresent());
   }
 
   @Test
@@ -49,22 +53,36 @@ class ArchitectureTest {
 
   @Test
   void coreDependsOnNoServerCliBuiltinsOrHttpFramework() {
-    noClasses().that(inModule("goose-core"))
-        .should().dependOnClassesThat().resideInAnyPackage("goose.server..", "goose.cli..", "goose.builtins..", "io.javalin..", "org.eclipse.jetty..")
+    noClasses()
+        .that(inModule("goose-core"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "goose.server..",
+            "goose.cli..",
+            "goose.builtins..",
+            "io.javalin..",
+            "org.eclipse.jetty..")
         .check(classes);
   }
 
   @Test
   void builtinsDependOnNeitherServerNorCli() {
-    noClasses().that(inModule("goose-builtins"))
-        .should().dependOnClassesThat().resideInAnyPackage("goose.server..", "goose.cli..", "io.javalin..")
+    noClasses()
+        .that(inModule("goose-builtins"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("goose.server..", "goose.cli..", "io.javalin..")
         .check(classes);
   }
 
   @Test
   void serverDoesNotDependOnTheCli() {
-    noClasses().that(inModule("goose-server"))
-        .should().dependOnClassesThat().resideInAPackage("goose.cli..")
+    noClasses()
+        .that(inModule("goose-server"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("goose.cli..")
         .check(classes);
   }
 }

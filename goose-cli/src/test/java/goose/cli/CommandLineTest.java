@@ -25,12 +25,15 @@ class CommandLineTest {
 
   private static void collect(CommandLine command, List<String> prefix, List<List<String>> into) {
     into.add(List.copyOf(prefix));
-    command.getSubcommands().forEach((name, sub) -> {
-      if (!sub.getCommandSpec().name().equals(name)) return; // aliases
-      List<String> next = new ArrayList<>(prefix);
-      next.add(name);
-      collect(sub, next, into);
-    });
+    command
+        .getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (!sub.getCommandSpec().name().equals(name)) return; // aliases
+              List<String> next = new ArrayList<>(prefix);
+              next.add(name);
+              collect(sub, next, into);
+            });
   }
 
   @Test
@@ -38,15 +41,25 @@ class CommandLineTest {
     CliRun.Result result = cli().run("--help");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).contains("Usage: goose").contains("server").contains("configure").contains("openapi")
+    assertThat(result.out())
+        .contains("Usage: goose")
+        .contains("server")
+        .contains("configure")
+        .contains("openapi")
         .contains("Exit codes:");
   }
 
   @Test
   void everyCommandAnswersHelpWithItsUsageAndExitZero() {
     List<List<String>> paths = allCommandPaths();
-    assertThat(paths).contains(List.of("server"), List.of("openapi"), List.of("mcp"), List.of("configure", "list"),
-        List.of("configure", "get"), List.of("configure", "set"));
+    assertThat(paths)
+        .contains(
+            List.of("server"),
+            List.of("openapi"),
+            List.of("mcp"),
+            List.of("configure", "list"),
+            List.of("configure", "get"),
+            List.of("configure", "set"));
 
     for (List<String> path : paths) {
       List<String> args = new ArrayList<>(path);
@@ -54,7 +67,9 @@ class CommandLineTest {
       CliRun.Result result = cli().run(args.toArray(String[]::new));
 
       assertThat(result.exitCode()).as("exit code of %s", args).isZero();
-      assertThat(result.out()).as("help of %s", args).contains("Usage: " + String.join(" ", prepend("goose", path)) + " [");
+      assertThat(result.out())
+          .as("help of %s", args)
+          .contains("Usage: " + String.join(" ", prepend("goose", path)) + " [");
       assertThat(result.err()).as("stderr of %s", args).isEmpty();
     }
   }
@@ -79,8 +94,10 @@ class CommandLineTest {
     CliRun.Result result = cli().run("openapi");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).isEqualTo(goose.server.GooseServer.openApiJson().stripTrailing() + "\n");
-    assertThat(goose.json.Json.MAPPER.readTree(result.out()).get("openapi").asText()).startsWith("3.1");
+    assertThat(result.out())
+        .isEqualTo(goose.server.GooseServer.openApiJson().stripTrailing() + "\n");
+    assertThat(goose.json.Json.MAPPER.readTree(result.out()).get("openapi").asText())
+        .startsWith("3.1");
   }
 
   @Test
@@ -116,7 +133,10 @@ class CommandLineTest {
 
     CliRun.Result configure = cli().run("configure");
     assertThat(configure.exitCode()).isEqualTo(2);
-    assertThat(configure.err()).startsWith("Usage: goose configure").contains("list").contains("set");
+    assertThat(configure.err())
+        .startsWith("Usage: goose configure")
+        .contains("list")
+        .contains("set");
   }
 
   @Test

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A broken configuration stops every command with one line naming file, key and problem, and exit 2. */
+/**
+ * A broken configuration stops every command with one line naming file, key and problem, and exit
+ * 2.
+ */
 class ConfigErrorTest {
   @TempDir Path home;
 
@@ -25,7 +28,10 @@ class ConfigErrorTest {
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
     assertThat(result.err().lines()).hasSize(1);
-    assertThat(result.err()).startsWith("error: ").doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(result.err())
+        .startsWith("error: ")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
   }
 
   @Test
@@ -35,7 +41,9 @@ class ConfigErrorTest {
     CliRun.Result result = cli().run("server");
 
     assertOneLineError(result);
-    assertThat(result.err()).contains(cli().configFile().toString()).contains("invalid YAML (line ");
+    assertThat(result.err())
+        .contains(cli().configFile().toString())
+        .contains("invalid YAML (line ");
   }
 
   @Test
@@ -45,7 +53,11 @@ class ConfigErrorTest {
     CliRun.Result result = cli().run("configure", "list");
 
     assertOneLineError(result);
-    assertThat(result.err()).isEqualTo("error: " + cli().configFile() + ": invalid YAML (line 2, column 4): mapping values are not allowed here\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "error: "
+                + cli().configFile()
+                + ": invalid YAML (line 2, column 4): mapping values are not allowed here\n");
   }
 
   @Test
@@ -53,7 +65,8 @@ class ConfigErrorTest {
     CliRun.Result result = cli().env("GOOSE_PORT", "abc").run("server");
 
     assertOneLineError(result);
-    assertThat(result.err()).isEqualTo("error: environment variable GOOSE_PORT: must be a whole number, got \"abc\"\n");
+    assertThat(result.err())
+        .isEqualTo("error: environment variable GOOSE_PORT: must be a whole number, got \"abc\"\n");
   }
 
   @Test
@@ -63,7 +76,9 @@ class ConfigErrorTest {
     CliRun.Result result = cli().run("server");
 
     assertOneLineError(result);
-    assertThat(result.err()).isEqualTo("error: " + cli().configFile() + ": GOOSE_PORT: must be a whole number, got \"abc\"\n");
+    assertThat(result.err())
+        .isEqualTo(
+            "error: " + cli().configFile() + ": GOOSE_PORT: must be a whole number, got \"abc\"\n");
   }
 
   @Test

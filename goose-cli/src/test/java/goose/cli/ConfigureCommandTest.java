@@ -31,7 +31,8 @@ class ConfigureCommandTest {
 
   @Test
   void getShowsTheSourceWhenAsked() {
-    CliRun.Result result = cli().env("GOOSE_PORT", "8123").run("configure", "get", "GOOSE_PORT", "--source");
+    CliRun.Result result =
+        cli().env("GOOSE_PORT", "8123").run("configure", "get", "GOOSE_PORT", "--source");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).isEqualTo("8123\tenv\tenvironment variable GOOSE_PORT\n");
@@ -53,8 +54,14 @@ class ConfigureCommandTest {
     CliRun.Result result = cli().env("GOOSE_PORT", "9999").run("configure", "list");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out().lines()).first().asString().startsWith("KEY").contains("VALUE").contains("SOURCE");
-    assertThat(result.out()).containsPattern("(?m)^GOOSE_PORT +9999 +env$")
+    assertThat(result.out().lines())
+        .first()
+        .asString()
+        .startsWith("KEY")
+        .contains("VALUE")
+        .contains("SOURCE");
+    assertThat(result.out())
+        .containsPattern("(?m)^GOOSE_PORT +9999 +env$")
         .containsPattern("(?m)^GOOSE_MODEL +claude-sonnet +file$")
         .containsPattern("(?m)^GOOSE_HOST +127\\.0\\.0\\.1 +default$")
         .containsPattern("(?m)^api_timeout +60 +default$")
@@ -69,15 +76,20 @@ class ConfigureCommandTest {
 
     assertThat(set.exitCode()).isZero();
     assertThat(set.out()).doesNotContain(key);
-    assertThat(Files.getPosixFilePermissions(cli().secretsFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(Files.exists(cli().configFile()) ? Files.readString(cli().configFile()) : "").doesNotContain(key);
+    assertThat(Files.getPosixFilePermissions(cli().secretsFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.exists(cli().configFile()) ? Files.readString(cli().configFile()) : "")
+        .doesNotContain(key);
 
     CliRun.Result list = cli().run("configure", "list");
-    assertThat(list.out()).doesNotContain(key).containsPattern("(?m)^ANTHROPIC_API_KEY +\\S+ +secrets$");
+    assertThat(list.out())
+        .doesNotContain(key)
+        .containsPattern("(?m)^ANTHROPIC_API_KEY +\\S+ +secrets$");
     CliRun.Result json = cli().run("configure", "list", "--json");
     assertThat(json.out()).doesNotContain(key);
     assertThat(cli().run("configure", "get", "ANTHROPIC_API_KEY").out()).doesNotContain(key);
-    assertThat(cli().run("configure", "get", "ANTHROPIC_API_KEY", "--reveal").out()).isEqualTo(key + "\n");
+    assertThat(cli().run("configure", "get", "ANTHROPIC_API_KEY", "--reveal").out())
+        .isEqualTo(key + "\n");
   }
 
   @Test
@@ -91,10 +103,18 @@ class ConfigureCommandTest {
 
   @Test
   void secretValueCanComeFromStdinToStayOutOfShellHistory() throws Exception {
-    CliRun.Result set = cli().runWithInput("tok-from-stdin-123456\n", "configure", "set", "GOOSE_SERVER__SECRET_KEY", "--secret");
+    CliRun.Result set =
+        cli()
+            .runWithInput(
+                "tok-from-stdin-123456\n",
+                "configure",
+                "set",
+                "GOOSE_SERVER__SECRET_KEY",
+                "--secret");
 
     assertThat(set.exitCode()).isZero();
-    assertThat(cli().run("configure", "get", "GOOSE_SERVER__SECRET_KEY", "--reveal").out()).isEqualTo("tok-from-stdin-123456\n");
+    assertThat(cli().run("configure", "get", "GOOSE_SERVER__SECRET_KEY", "--reveal").out())
+        .isEqualTo("tok-from-stdin-123456\n");
   }
 
   @Test
@@ -131,7 +151,8 @@ class ConfigureCommandTest {
 
   @Test
   void setWarnsWhenTheEnvironmentOverridesTheNewValue() {
-    CliRun.Result result = cli().env("GOOSE_PORT", "4000").run("configure", "set", "GOOSE_PORT", "5000");
+    CliRun.Result result =
+        cli().env("GOOSE_PORT", "4000").run("configure", "set", "GOOSE_PORT", "5000");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.err()).contains("GOOSE_PORT is set and overrides this value");
@@ -159,7 +180,8 @@ class ConfigureCommandTest {
 
   @Test
   void pathsFollowTheEnvironment() {
-    CliRun.Result result = cli().env("GOOSE_PATH_ROOT", home.resolve("root").toString()).run("configure", "paths");
+    CliRun.Result result =
+        cli().env("GOOSE_PATH_ROOT", home.resolve("root").toString()).run("configure", "paths");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out())

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code goose mcp memory} through the real entry point, in a child process, driven by the MCP SDK client. */
+/**
+ * {@code goose mcp memory} through the real entry point, in a child process, driven by the MCP SDK
+ * client.
+ */
 @Timeout(120)
 class McpCommandTest {
   @TempDir Path root;
@@ -24,17 +27,33 @@ class McpCommandTest {
   @Test
   void servesABuiltinOverStdioUntilTheClientCloses() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ServerParameters params = ServerParameters.builder(java)
-        .args("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "mcp", "memory")
-        .env(Map.of("GOOSE_PATH_ROOT", root.toString()))
-        .build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
-        .requestTimeout(Duration.ofSeconds(60)).initializationTimeout(Duration.ofSeconds(60)).build();
+    ServerParameters params =
+        ServerParameters.builder(java)
+            .args(
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "mcp",
+                "memory")
+            .env(Map.of("GOOSE_PATH_ROOT", root.toString()))
+            .build();
+    McpSyncClient client =
+        McpClient.sync(
+                new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+            .requestTimeout(Duration.ofSeconds(60))
+            .initializationTimeout(Duration.ofSeconds(60))
+            .build();
     try {
       client.initialize();
-      assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("remember_memory", "retrieve_memories");
-      McpSchema.CallToolResult stored = client.callTool(new McpSchema.CallToolRequest(
-          "remember_memory", Map.of("category", "cli", "data", "goose mcp works", "is_global", true)));
+      assertThat(client.listTools().tools())
+          .extracting(McpSchema.Tool::name)
+          .contains("remember_memory", "retrieve_memories");
+      McpSchema.CallToolResult stored =
+          client.callTool(
+              new McpSchema.CallToolRequest(
+                  "remember_memory",
+                  Map.of("category", "cli", "data", "goose mcp works", "is_global", true)));
       assertThat(stored.isError()).as("%s", stored.content()).isFalse();
     } finally {
       client.closeGracefully();

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code goose session ...} against real stores: a SQLite file and a real (embedded) PostgreSQL. */
+/**
+ * {@code goose session ...} against real stores: a SQLite file and a real (embedded) PostgreSQL.
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SessionCommandTest {
   private static final int SESSIONS = 3000;
@@ -39,8 +41,6 @@ class SessionCommandTest {
   @RegisterExtension static final TestPostgres postgres = new TestPostgres();
 
   @TempDir Path root;
-
-
 
   private static String newDatabaseUrl() {
     return postgres.newDatabaseUrl();
@@ -67,9 +67,13 @@ class SessionCommandTest {
 
     assertThat(migrated.exitCode()).as(migrated.err()).isZero();
     assertThat(migrated.err()).contains("100%").contains("[##############################]");
-    assertThat(migrated.out()).contains("row counts verified").containsPattern("sessions\\s+" + SESSIONS + " rows")
-        .containsPattern("messages\\s+" + 3 * SESSIONS + " rows").containsPattern("turns\\s+" + SESSIONS + " rows");
-    try (SessionStore sqlite = SessionStores.openSqlite(sqliteFile(source)); SessionStore pg = SessionStores.openPostgres(url)) {
+    assertThat(migrated.out())
+        .contains("row counts verified")
+        .containsPattern("sessions\\s+" + SESSIONS + " rows")
+        .containsPattern("messages\\s+" + 3 * SESSIONS + " rows")
+        .containsPattern("turns\\s+" + SESSIONS + " rows");
+    try (SessionStore sqlite = SessionStores.openSqlite(sqliteFile(source));
+        SessionStore pg = SessionStores.openPostgres(url)) {
       int compared = 0;
       for (String owner : OWNERS) {
         List<Session> before = all(sqlite, owner);
@@ -83,7 +87,8 @@ class SessionCommandTest {
       }
       assertThat(compared).isEqualTo(SESSIONS);
       assertThat(pg.runningTurns()).isEqualTo(sqlite.runningTurns()).hasSize(1);
-      // The moved store works: a new message gets the next ordinal, a new event the next sequence number.
+      // The moved store works: a new message gets the next ordinal, a new event the next sequence
+      // number.
       Session one = all(pg, "local").getFirst();
       pg.appendMessage(one.id(), Message.user("after the move"));
       assertThat(pg.conversation(one.id())).hasSize(4);
@@ -97,7 +102,8 @@ class SessionCommandTest {
 
   @Test
   void migrateExplainsAMissingSourceAndABadUrl() throws Exception {
-    CliRun.Result missing = cli(root.resolve("nothing")).run("session", "migrate", "--to", newDatabaseUrl());
+    CliRun.Result missing =
+        cli(root.resolve("nothing")).run("session", "migrate", "--to", newDatabaseUrl());
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(missing.err()).contains("no SQLite store at");
     CliRun.Result noTo = cli(root).run("session", "migrate");
@@ -113,10 +119,12 @@ class SessionCommandTest {
     try (SessionStore store = SessionStores.openSqlite(sqliteFile(from))) {
       Session s = store.create(new NewSession("local", "to be moved", root));
       store.appendMessage(s.id(), Message.user("hello"));
-      store.appendMessage(s.id(), Message.assistant(List.of(new Content.Text("hi!")), new TokenUsage(10, 2)));
+      store.appendMessage(
+          s.id(), Message.assistant(List.of(new Content.Text("hi!")), new TokenUsage(10, 2)));
       store.addUsage(s.id(), new TokenUsage(10, 2));
       store.appendEvent(s.id(), "turn-1", new TurnEvent.MessageChunk("text", "hi!", "m"));
-      store.appendEvent(s.id(), "turn-1", new TurnEvent.MessageComplete("end_turn", new TokenUsage(10, 2)));
+      store.appendEvent(
+          s.id(), "turn-1", new TurnEvent.MessageComplete("end_turn", new TokenUsage(10, 2)));
       id = s.id();
     }
 
@@ -134,10 +142,13 @@ class SessionCommandTest {
     assertThat(imported.exitCode()).as(imported.err()).isZero();
     String copy = imported.out().strip();
     assertThat(copy).isNotEqualTo(id);
-    try (SessionStore a = SessionStores.openSqlite(sqliteFile(from)); SessionStore b = SessionStores.openSqlite(sqliteFile(to))) {
+    try (SessionStore a = SessionStores.openSqlite(sqliteFile(from));
+        SessionStore b = SessionStores.openSqlite(sqliteFile(to))) {
       assertThat(b.conversation(copy)).isEqualTo(a.conversation(id));
       assertThat(b.get("local", copy).orElseThrow().totalUsage()).isEqualTo(new TokenUsage(10, 2));
-      assertThat(events(b, copy)).extracting(StoredEvent::event).isEqualTo(events(a, id).stream().map(StoredEvent::event).toList());
+      assertThat(events(b, copy))
+          .extracting(StoredEvent::event)
+          .isEqualTo(events(a, id).stream().map(StoredEvent::event).toList());
     }
 
     Files.writeString(file, Files.readString(file).replace("\"version\" : 1", "\"version\" : 7"));
@@ -147,7 +158,10 @@ class SessionCommandTest {
     assertThat(cli(from).run("session", "export", Ids.newId()).err()).contains("no session");
   }
 
-  /** Sessions with messages (text, tool request, tool response), events, finished turns, and one turn left running. */
+  /**
+   * Sessions with messages (text, tool request, tool response), events, finished turns, and one
+   * turn left running.
+   */
   private static void fill(SessionStore store) {
     for (int i = 0; i < SESSIONS; i++) {
       String owner = OWNERS.get(i % OWNERS.size());
@@ -155,15 +169,38 @@ class SessionCommandTest {
       String turn = Ids.newId();
       store.startTurn(s.id(), turn, Optional.of("req-" + i), 1);
       store.appendMessage(s.id(), Message.user("question " + i));
-      store.appendMessage(s.id(), new Message(Ids.newId(), Role.ASSISTANT, Instant.now(),
-          List.of(new Content.Text("answer " + i), new Content.ToolRequest("call-" + i, "developer__shell",
-              Json.MAPPER.createObjectNode().put("command", "echo " + i))), true, true, false, new TokenUsage(i, 7)));
-      store.appendMessage(s.id(), new Message(Ids.newId(), Role.USER, Instant.now(),
-          List.of(Content.ToolResponse.error("call-" + i, "no")), true, i % 3 != 0, false, TokenUsage.ZERO));
+      store.appendMessage(
+          s.id(),
+          new Message(
+              Ids.newId(),
+              Role.ASSISTANT,
+              Instant.now(),
+              List.of(
+                  new Content.Text("answer " + i),
+                  new Content.ToolRequest(
+                      "call-" + i,
+                      "developer__shell",
+                      Json.MAPPER.createObjectNode().put("command", "echo " + i))),
+              true,
+              true,
+              false,
+              new TokenUsage(i, 7)));
+      store.appendMessage(
+          s.id(),
+          new Message(
+              Ids.newId(),
+              Role.USER,
+              Instant.now(),
+              List.of(Content.ToolResponse.error("call-" + i, "no")),
+              true,
+              i % 3 != 0,
+              false,
+              TokenUsage.ZERO));
       store.addUsage(s.id(), new TokenUsage(i, 7));
       store.appendEvent(s.id(), turn, new TurnEvent.MessageChunk("text", "answer " + i, "m" + i));
       store.appendEvent(s.id(), turn, new TurnEvent.Error("e", "é ü \" quotes"));
-      store.appendEvent(s.id(), turn, new TurnEvent.MessageComplete("end_turn", new TokenUsage(i, 7)));
+      store.appendEvent(
+          s.id(), turn, new TurnEvent.MessageComplete("end_turn", new TokenUsage(i, 7)));
       if (i != 17) store.finishTurn(s.id(), turn, TurnStatus.COMPLETED);
     }
   }
@@ -172,7 +209,8 @@ class SessionCommandTest {
     List<Session> sessions = new ArrayList<>();
     Optional<String> cursor = Optional.empty();
     do {
-      Page<Session> page = store.list(owner, new SessionQuery(SessionQuery.MAX_LIMIT, cursor, Optional.empty()));
+      Page<Session> page =
+          store.list(owner, new SessionQuery(SessionQuery.MAX_LIMIT, cursor, Optional.empty()));
       sessions.addAll(page.items());
       cursor = page.nextCursor();
     } while (cursor.isPresent());

@@ -66,23 +66,40 @@ class UsersCommandTest {
 
   @Test
   void aRunningServerSeesUsersAddedAndRemovedByAnotherProcessAtOnce() throws Exception {
-    Map<String, String> env = Map.of("GOOSE_PATH_ROOT", home.resolve("goose").toString(), "GOOSE_PORT", "0", "GOOSE_AUTH", "tokens");
+    Map<String, String> env =
+        Map.of(
+            "GOOSE_PATH_ROOT",
+            home.resolve("goose").toString(),
+            "GOOSE_PORT",
+            "0",
+            "GOOSE_AUTH",
+            "tokens");
     try (GooseServer server = GooseServer.start(Config.load(env, home))) {
       assertThat(get(server.uri(), "Bearer goose_nobody")).isEqualTo(401);
 
-      ProcessBuilder child = new ProcessBuilder(javaCommand("users", "add", "carol")).redirectError(ProcessBuilder.Redirect.DISCARD);
-      child.environment().put("GOOSE_PATH_ROOT", home.resolve("goose").toString()); // the server's database
+      ProcessBuilder child =
+          new ProcessBuilder(javaCommand("users", "add", "carol"))
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
+      child
+          .environment()
+          .put("GOOSE_PATH_ROOT", home.resolve("goose").toString()); // the server's database
       Process process = child.start();
       process.getOutputStream().close();
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(process.exitValue()).as(out).isZero();
-      assertThat(out.lines().toList()).as("stdout is the message and the token, nothing else").hasSize(2);
+      assertThat(out.lines().toList())
+          .as("stdout is the message and the token, nothing else")
+          .hasSize(2);
       String token = lastLine(out);
 
-      assertThat(get(server.uri(), "Bearer " + token)).as("added by another process, seen at once").isEqualTo(200);
+      assertThat(get(server.uri(), "Bearer " + token))
+          .as("added by another process, seen at once")
+          .isEqualTo(200);
       assertThat(cli().run("users", "remove", "carol").exitCode()).isZero();
-      assertThat(get(server.uri(), "Bearer " + token)).as("removed, refused at once").isEqualTo(401);
+      assertThat(get(server.uri(), "Bearer " + token))
+          .as("removed, refused at once")
+          .isEqualTo(401);
     }
   }
 
@@ -90,20 +107,33 @@ class UsersCommandTest {
   void theServerRefusesToStartOffLoopbackWithoutAuth() {
     CliRun.Result result = cli().env("GOOSE_HOST", "0.0.0.0").env("GOOSE_PORT", "0").run("server");
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(result.err()).hasLineCount(1).startsWith("error: GOOSE_HOST is 0.0.0.0, not a loopback address")
+    assertThat(result.err())
+        .hasLineCount(1)
+        .startsWith("error: GOOSE_HOST is 0.0.0.0, not a loopback address")
         .contains("GOOSE_ALLOW_UNAUTHENTICATED=true");
   }
 
   private List<String> javaCommand(String... args) {
-    List<String> command = new java.util.ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Duser.home=" + home, "-cp", System.getProperty("java.class.path"), "goose.cli.Main"));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Duser.home=" + home,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "goose.cli.Main"));
     command.addAll(List.of(args));
     return command;
   }
 
   private static int get(URI base, String authorization) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve("/sessions")).header("Authorization", authorization).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/sessions"))
+            .header("Authorization", authorization)
+            .build();
+    return HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 }

@@ -19,11 +19,14 @@ class ComposeFileTest {
 
   @Test
   void hasGoosedAndPostgres() {
-    assertThat(COMPOSE.path("services").properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("goosed", "postgres");
+    assertThat(COMPOSE.path("services").properties())
+        .extracting(Map.Entry::getKey)
+        .containsExactlyInAnyOrder("goosed", "postgres");
     assertThat(GOOSED.path("build").asText()).isEqualTo(".");
     assertThat(GOOSED.path("command").toString()).isEqualTo("[\"server\"]");
     assertThat(POSTGRES.path("image").asText()).startsWith("postgres:");
-    assertThat(GOOSED.path("depends_on").path("postgres").path("condition").asText()).isEqualTo("service_healthy");
+    assertThat(GOOSED.path("depends_on").path("postgres").path("condition").asText())
+        .isEqualTo("service_healthy");
     assertThat(POSTGRES.path("healthcheck").path("test").toString()).contains("pg_isready");
   }
 
@@ -33,8 +36,15 @@ class ComposeFileTest {
     assertThat(env.path("GOOSE_HOST").asText()).isEqualTo("0.0.0.0");
     assertThat(env.path("GOOSE_PORT").asText()).isEqualTo("3000");
     assertThat(env.path("GOOSE_AUTH").asText()).isEqualTo("secret");
-    assertThat(env.path("GOOSE_SERVER__SECRET_KEY").asText()).startsWith("${GOOSE_SERVER__SECRET_KEY:?");
-    for (String seed : List.of("GOOSE_PROVIDER", "GOOSE_MODEL", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GOOSE_DISABLE_TELEMETRY")) {
+    assertThat(env.path("GOOSE_SERVER__SECRET_KEY").asText())
+        .startsWith("${GOOSE_SERVER__SECRET_KEY:?");
+    for (String seed :
+        List.of(
+            "GOOSE_PROVIDER",
+            "GOOSE_MODEL",
+            "ANTHROPIC_API_KEY",
+            "OPENAI_API_KEY",
+            "GOOSE_DISABLE_TELEMETRY")) {
       assertThat(env.has(seed)).as(seed).isTrue();
     }
     assertThat(GOOSED.path("ports").get(0).asText()).endsWith(":3000");
@@ -58,7 +68,9 @@ class ComposeFileTest {
     GoosePaths paths = GoosePaths.resolve(Map.of(), Path.of("/home/goose"));
     List<String> mounts = new ArrayList<>();
     GOOSED.path("volumes").forEach(v -> mounts.add(v.asText()));
-    assertThat(mounts).containsExactlyInAnyOrder("goose-config:" + paths.configDir(), "goose-data:" + paths.dataDir());
+    assertThat(mounts)
+        .containsExactlyInAnyOrder(
+            "goose-config:" + paths.configDir(), "goose-data:" + paths.dataDir());
     List<String> declared = new ArrayList<>();
     COMPOSE.path("volumes").fieldNames().forEachRemaining(declared::add);
     List<String> used = new ArrayList<>();

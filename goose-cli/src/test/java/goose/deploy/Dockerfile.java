@@ -7,14 +7,17 @@ import java.util.Optional;
 
 /**
  * A Dockerfile read into its instructions: continuation lines joined, comments and the parser
- * directive dropped, {@code --flag=value} options split from the arguments. Enough to check what the
- * file refers to; the real build needs a Docker engine.
+ * directive dropped, {@code --flag=value} options split from the arguments. Enough to check what
+ * the file refers to; the real build needs a Docker engine.
  */
 record Dockerfile(List<Instruction> instructions) {
 
   record Instruction(String keyword, List<String> flags, String arguments) {
     Optional<String> flag(String name) {
-      return flags.stream().filter(f -> f.startsWith("--" + name + "=")).map(f -> f.substring(name.length() + 3)).findFirst();
+      return flags.stream()
+          .filter(f -> f.startsWith("--" + name + "="))
+          .map(f -> f.substring(name.length() + 3))
+          .findFirst();
     }
 
     List<String> words() {
@@ -28,7 +31,8 @@ record Dockerfile(List<Instruction> instructions) {
     for (String line : text.split("\n", -1)) {
       String trimmed = line.strip();
       if (current.isEmpty() && (trimmed.isEmpty() || trimmed.startsWith("#"))) continue;
-      if (!current.isEmpty() && trimmed.startsWith("#")) continue; // comment inside a continued instruction
+      if (!current.isEmpty() && trimmed.startsWith("#"))
+        continue; // comment inside a continued instruction
       if (trimmed.endsWith("\\")) {
         current.append(trimmed, 0, trimmed.length() - 1).append(' ');
         continue;
@@ -37,7 +41,8 @@ record Dockerfile(List<Instruction> instructions) {
       out.add(instruction(current.toString()));
       current.setLength(0);
     }
-    if (!current.isEmpty()) throw new IllegalArgumentException("the Dockerfile ends inside a continued line");
+    if (!current.isEmpty())
+      throw new IllegalArgumentException("the Dockerfile ends inside a continued line");
     return new Dockerfile(List.copyOf(out));
   }
 
@@ -64,7 +69,10 @@ record Dockerfile(List<Instruction> instructions) {
     return found.getLast();
   }
 
-  /** The instructions of the stage named {@code name} ({@code FROM image AS name}), or of the last stage for an empty name. */
+  /**
+   * The instructions of the stage named {@code name} ({@code FROM image AS name}), or of the last
+   * stage for an empty name.
+   */
   Dockerfile stage(String name) {
     List<List<Instruction>> stages = new ArrayList<>();
     for (Instruction i : instructions) {
@@ -74,7 +82,8 @@ record Dockerfile(List<Instruction> instructions) {
     if (name.isEmpty()) return new Dockerfile(List.copyOf(stages.getLast()));
     return stages.stream()
         .filter(s -> s.getFirst().words().size() == 3 && s.getFirst().words().get(2).equals(name))
-        .findFirst().map(s -> new Dockerfile(List.copyOf(s)))
+        .findFirst()
+        .map(s -> new Dockerfile(List.copyOf(s)))
         .orElseThrow(() -> new AssertionError("no stage named " + name));
   }
 }

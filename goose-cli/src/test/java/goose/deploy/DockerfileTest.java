@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Dockerfile stays consistent with the repository: no Docker engine runs where the tests run, so the
- * image is not built here, but every path it copies, the build command and the jar layout it relies on
- * are checked against the checkout and the poms, and the launcher it installs is checked against the
- * main class and flags bin/goose uses.
+ * The Dockerfile stays consistent with the repository: no Docker engine runs where the tests run,
+ * so the image is not built here, but every path it copies, the build command and the jar layout it
+ * relies on are checked against the checkout and the poms, and the launcher it installs is checked
+ * against the main class and flags bin/goose uses.
  */
 class DockerfileTest {
   private static final Dockerfile FILE = Dockerfile.parse(Repo.read("Dockerfile"));
@@ -33,9 +33,15 @@ class DockerfileTest {
 
   @Test
   void everyCopiedSourceExistsAndIsNotExcludedByDockerignore() {
-    List<String> ignored = Repo.read(".dockerignore").lines().map(String::strip)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-    assertThat(ignored).as("negated patterns are not understood by this check").noneMatch(p -> p.startsWith("!"));
+    List<String> ignored =
+        Repo.read(".dockerignore")
+            .lines()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .toList();
+    assertThat(ignored)
+        .as("negated patterns are not understood by this check")
+        .noneMatch(p -> p.startsWith("!"));
     List<String> sources = new ArrayList<>();
     for (Dockerfile.Instruction copy : FILE.all("COPY")) {
       if (copy.flag("from").isPresent()) continue;
@@ -45,7 +51,8 @@ class DockerfileTest {
     assertThat(sources).isNotEmpty();
     for (String source : sources) {
       assertThat(Repo.path(source)).as("COPY source %s", source).exists();
-      assertThat(ignored).as("%s is excluded from the build context by .dockerignore", source)
+      assertThat(ignored)
+          .as("%s is excluded from the build context by .dockerignore", source)
           .noneMatch(pattern -> excludes(pattern, source));
     }
   }
@@ -62,22 +69,35 @@ class DockerfileTest {
 
   @Test
   void buildsTheArtefactsTheRuntimeStageCopies() {
-    Dockerfile.Instruction run = BUILD.all("RUN").stream().filter(r -> r.arguments().contains("mvn")).findFirst().orElseThrow();
-    assertThat(run.arguments()).contains(" package").contains("-DskipTests")
-        .as("maven.test.skip would not build the test jars the reactor needs").doesNotContain("maven.test.skip");
+    Dockerfile.Instruction run =
+        BUILD.all("RUN").stream()
+            .filter(r -> r.arguments().contains("mvn"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(run.arguments())
+        .contains(" package")
+        .contains("-DskipTests")
+        .as("maven.test.skip would not build the test jars the reactor needs")
+        .doesNotContain("maven.test.skip");
     String workdir = BUILD.last("WORKDIR").arguments();
 
-    // The runtime copies goose-cli/target/goose.jar and goose-cli/target/lib/: what the goose-cli pom builds ...
+    // The runtime copies goose-cli/target/goose.jar and goose-cli/target/lib/: what the goose-cli
+    // pom builds ...
     Map<String, String> copies = new java.util.HashMap<>();
     for (Dockerfile.Instruction copy : RUNTIME.all("COPY")) {
-      if (copy.flag("from").filter("build"::equals).isPresent()) copies.put(copy.words().get(0), copy.words().get(1));
+      if (copy.flag("from").filter("build"::equals).isPresent())
+        copies.put(copy.words().get(0), copy.words().get(1));
     }
-    assertThat(copies).containsOnlyKeys(workdir + "/goose-cli/target/goose.jar", workdir + "/goose-cli/target/lib/");
+    assertThat(copies)
+        .containsOnlyKeys(
+            workdir + "/goose-cli/target/goose.jar", workdir + "/goose-cli/target/lib/");
     String cliPom = Repo.read("goose-cli/pom.xml");
-    assertThat(cliPom).contains("<finalName>goose</finalName>")
+    assertThat(cliPom)
+        .contains("<finalName>goose</finalName>")
         .contains("<outputDirectory>${project.build.directory}/lib</outputDirectory>");
     // ... and what bin/goose runs from a checkout.
-    assertThat(Repo.read("bin/lib.sh")).contains("GOOSE_JAR=\"$GOOSE_ROOT/goose-cli/target/goose.jar\"")
+    assertThat(Repo.read("bin/lib.sh"))
+        .contains("GOOSE_JAR=\"$GOOSE_ROOT/goose-cli/target/goose.jar\"")
         .contains("GOOSE_LIB=\"$GOOSE_ROOT/goose-cli/target/lib\"");
 
     // The launcher's class path is where those were copied to.
@@ -97,9 +117,15 @@ class DockerfileTest {
     assertThat(mainClass.getMethod("main", String[].class)).isNotNull();
     assertThat(Repo.read("bin/lib.sh")).contains(main.group(1));
     assertThat(launcher).contains("--enable-native-access=ALL-UNNAMED").contains("$JAVA_OPTS");
-    assertThat(Files.isExecutable(Repo.path(LAUNCHER))).as("the launcher is committed executable").isTrue();
+    assertThat(Files.isExecutable(Repo.path(LAUNCHER)))
+        .as("the launcher is committed executable")
+        .isTrue();
 
-    Dockerfile.Instruction install = RUNTIME.all("COPY").stream().filter(c -> c.words().getFirst().equals(LAUNCHER)).findFirst().orElseThrow();
+    Dockerfile.Instruction install =
+        RUNTIME.all("COPY").stream()
+            .filter(c -> c.words().getFirst().equals(LAUNCHER))
+            .findFirst()
+            .orElseThrow();
     assertThat(install.words().get(1)).isEqualTo("/usr/local/bin/goose");
     assertThat(install.flag("chmod")).contains("0755");
   }
@@ -111,7 +137,10 @@ class DockerfileTest {
     String user = RUNTIME.last("USER").arguments();
     assertThat(user).isNotIn("root", "0");
     assertThat(RUNTIME.last("RUN").arguments()).contains("useradd").contains(" " + user);
-    assertThat(RUNTIME.last("HEALTHCHECK").arguments()).contains("CMD curl").contains("/status").contains("${GOOSE_PORT}");
+    assertThat(RUNTIME.last("HEALTHCHECK").arguments())
+        .contains("CMD curl")
+        .contains("/status")
+        .contains("${GOOSE_PORT}");
     assertThat(RUNTIME.last("RUN").arguments()).contains("curl");
     String env = RUNTIME.last("ENV").arguments();
     assertThat(env).contains("GOOSE_HOST=0.0.0.0").contains("GOOSE_PORT=3000");
@@ -122,12 +151,18 @@ class DockerfileTest {
   void volumesAreTheConfigAndDataDirectoriesGooseResolvesForTheUser() {
     GoosePaths paths = GoosePaths.resolve(Map.of(), Path.of("/home/goose"));
     assertThat(RUNTIME.last("VOLUME").arguments())
-        .contains("\"" + paths.configDir() + "\"").contains("\"" + paths.dataDir() + "\"");
-    assertThat(RUNTIME.last("RUN").arguments()).contains(paths.configDir().toString()).contains(paths.dataDir().toString())
+        .contains("\"" + paths.configDir() + "\"")
+        .contains("\"" + paths.dataDir() + "\"");
+    assertThat(RUNTIME.last("RUN").arguments())
+        .contains(paths.configDir().toString())
+        .contains(paths.dataDir().toString())
         .contains("chown -R goose:goose /home/goose");
   }
 
-  /** The modules of the default build: the first {@code <modules>} block, not those of opt-in profiles (bench). */
+  /**
+   * The modules of the default build: the first {@code <modules>} block, not those of opt-in
+   * profiles (bench).
+   */
   static List<String> modules() {
     String pom = Repo.read("pom.xml");
     String defaults = pom.substring(pom.indexOf("<modules>"), pom.indexOf("</modules>"));
@@ -137,7 +172,10 @@ class DockerfileTest {
     return modules;
   }
 
-  /** .dockerignore semantics for the patterns used here: a path or a directory prefix, {@code **}/name anywhere. */
+  /**
+   * .dockerignore semantics for the patterns used here: a path or a directory prefix, {@code
+   * **}/name anywhere.
+   */
   static boolean excludes(String pattern, String source) {
     String p = pattern.replaceAll("/+$", "");
     String s = source.replaceAll("/+$", "");

@@ -14,10 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in for goosed behind nginx, written on a raw socket so every byte is sent when the test says:
- * {@code /stream} answers an event stream with one event, then holds the rest until {@link #release()}
- * (and sets no {@code X-Accel-Buffering}, so only the proxy configuration decides about buffering);
- * any other path answers with the request headers it received, one {@code name: value} per line.
+ * A stand-in for goosed behind nginx, written on a raw socket so every byte is sent when the test
+ * says: {@code /stream} answers an event stream with one event, then holds the rest until {@link
+ * #release()} (and sets no {@code X-Accel-Buffering}, so only the proxy configuration decides about
+ * buffering); any other path answers with the request headers it received, one {@code name: value}
+ * per line.
  */
 final class EchoUpstream implements AutoCloseable {
   private final ServerSocket server;
@@ -50,7 +51,9 @@ final class EchoUpstream implements AutoCloseable {
 
   private void serve(Socket socket) {
     try (socket) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       String requestLine = in.readLine();
       if (requestLine == null) return;
       requests.incrementAndGet();
@@ -58,18 +61,28 @@ final class EchoUpstream implements AutoCloseable {
       String line;
       while ((line = in.readLine()) != null && !line.isEmpty()) {
         int colon = line.indexOf(':');
-        headers.append(line.substring(0, colon).toLowerCase(Locale.ROOT)).append(": ").append(line.substring(colon + 1).strip()).append('\n');
+        headers
+            .append(line.substring(0, colon).toLowerCase(Locale.ROOT))
+            .append(": ")
+            .append(line.substring(colon + 1).strip())
+            .append('\n');
       }
       OutputStream out = socket.getOutputStream();
       if (requestLine.split(" ")[1].equals("/stream")) {
-        write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        write(
+            out,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
         chunk(out, "event: first\ndata: {\"n\":1}\n\n");
         release.await(30, TimeUnit.SECONDS);
         chunk(out, "event: last\ndata: {\"n\":2}\n\n");
         write(out, "0\r\n\r\n");
       } else {
         byte[] body = headers.toString().getBytes(StandardCharsets.UTF_8);
-        write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n");
+        write(
+            out,
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n");
         out.write(body);
         out.flush();
       }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An nginx {@code auth_basic_user_file} in the salted SHA-1 scheme ({@code {SSHA}}) nginx understands
- * natively, so the test needs neither apache2-utils nor openssl.
+ * An nginx {@code auth_basic_user_file} in the salted SHA-1 scheme ({@code {SSHA}}) nginx
+ * understands natively, so the test needs neither apache2-utils nor openssl.
  */
 final class Htpasswd {
   private Htpasswd() {}
@@ -26,7 +26,10 @@ final class Htpasswd {
       byte[] both = new byte[digest.length + salt.length];
       System.arraycopy(digest, 0, both, 0, digest.length);
       System.arraycopy(salt, 0, both, digest.length, salt.length);
-      file.append(e.getKey()).append(":{SSHA}").append(Base64.getEncoder().encodeToString(both)).append('\n');
+      file.append(e.getKey())
+          .append(":{SSHA}")
+          .append(Base64.getEncoder().encodeToString(both))
+          .append('\n');
     }
     return file.toString();
   }

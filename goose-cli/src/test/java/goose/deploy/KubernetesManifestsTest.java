@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The manifests under deploy/k8s parse, and what they refer to exists: kustomize resources and patches,
- * the Secret keys and ConfigMap the Deployment reads, the probe port, the claim of the SQLite variant.
- * The config.yaml in the ConfigMap is loaded by goose's own configuration code.
+ * The manifests under deploy/k8s parse, and what they refer to exists: kustomize resources and
+ * patches, the Secret keys and ConfigMap the Deployment reads, the probe port, the claim of the
+ * SQLite variant. The config.yaml in the ConfigMap is loaded by goose's own configuration code.
  */
 class KubernetesManifestsTest {
   private static final String K8S = "deploy/k8s";
@@ -37,7 +37,8 @@ class KubernetesManifestsTest {
     for (Path file : files) {
       List<JsonNode> docs = Repo.yamlDocuments(Repo.ROOT.relativize(file).toString());
       assertThat(docs).as(file.toString()).isNotEmpty();
-      docs.forEach(d -> assertThat(d.path("apiVersion").asText()).as(file + " apiVersion").isNotEmpty());
+      docs.forEach(
+          d -> assertThat(d.path("apiVersion").asText()).as(file + " apiVersion").isNotEmpty());
       docs.forEach(d -> assertThat(d.path("kind").asText()).as(file + " kind").isNotEmpty());
     }
   }
@@ -51,10 +52,13 @@ class KubernetesManifestsTest {
       k.path("resources").forEach(r -> refs.add(r.asText()));
       k.path("patches").forEach(p -> refs.add(p.path("path").asText()));
       assertThat(refs).as(dir).isNotEmpty();
-      for (String ref : refs) assertThat(Repo.path(K8S + "/" + dir + "/" + ref)).as(dir + ": " + ref).exists();
+      for (String ref : refs)
+        assertThat(Repo.path(K8S + "/" + dir + "/" + ref)).as(dir + ": " + ref).exists();
     }
-    assertThat(Repo.yaml(K8S + "/postgres/kustomization.yaml").path("resources").toString()).contains("../base");
-    assertThat(Repo.yaml(K8S + "/sqlite/kustomization.yaml").path("resources").toString()).contains("../base");
+    assertThat(Repo.yaml(K8S + "/postgres/kustomization.yaml").path("resources").toString())
+        .contains("../base");
+    assertThat(Repo.yaml(K8S + "/sqlite/kustomization.yaml").path("resources").toString())
+        .contains("../base");
   }
 
   @Test
@@ -64,12 +68,18 @@ class KubernetesManifestsTest {
     String port = container.path("ports").get(0).path("name").asText();
     assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(3000);
     for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
-      assertThat(container.path(probe).path("httpGet").path("path").asText()).as(probe).isEqualTo("/status");
-      assertThat(container.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo(port);
+      assertThat(container.path(probe).path("httpGet").path("path").asText())
+          .as(probe)
+          .isEqualTo("/status");
+      assertThat(container.path(probe).path("httpGet").path("port").asText())
+          .as(probe)
+          .isEqualTo(port);
     }
     for (String kind : List.of("requests", "limits")) {
       assertThat(container.path("resources").path(kind).path("cpu").asText()).as(kind).isNotEmpty();
-      assertThat(container.path("resources").path(kind).path("memory").asText()).as(kind).isNotEmpty();
+      assertThat(container.path("resources").path(kind).path("memory").asText())
+          .as(kind)
+          .isNotEmpty();
     }
     JsonNode env = env(container);
     assertThat(env.path("GOOSE_HOST").path("value").asText()).isEqualTo("0.0.0.0");
@@ -80,21 +90,28 @@ class KubernetesManifestsTest {
 
     JsonNode service = base("service.yaml");
     assertThat(service.path("kind").asText()).isEqualTo("Service");
-    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo(port);
-    assertThat(service.path("spec").path("selector")).isEqualTo(base("deployment.yaml").path("spec").path("template").path("metadata").path("labels"));
+    assertThat(service.path("spec").path("ports").get(0).path("targetPort").asText())
+        .isEqualTo(port);
+    assertThat(service.path("spec").path("selector"))
+        .isEqualTo(
+            base("deployment.yaml").path("spec").path("template").path("metadata").path("labels"));
   }
 
   @Test
   void everySecretKeyTheDeploymentsReadIsInTheSecret() {
     JsonNode secret = base("secret.yaml");
     assertThat(secret.path("kind").asText()).isEqualTo("Secret");
-    List<JsonNode> containers = List.of(container(base("deployment.yaml")), container(overlay("postgres")));
+    List<JsonNode> containers =
+        List.of(container(base("deployment.yaml")), container(overlay("postgres")));
     for (JsonNode c : containers) {
       for (JsonNode e : c.path("env")) {
         JsonNode ref = e.path("valueFrom").path("secretKeyRef");
         if (ref.isMissingNode()) continue;
-        assertThat(ref.path("name").asText()).isEqualTo(secret.path("metadata").path("name").asText());
-        assertThat(secret.path("stringData").has(ref.path("key").asText())).as(ref.path("key").asText()).isTrue();
+        assertThat(ref.path("name").asText())
+            .isEqualTo(secret.path("metadata").path("name").asText());
+        assertThat(secret.path("stringData").has(ref.path("key").asText()))
+            .as(ref.path("key").asText())
+            .isTrue();
       }
     }
     assertThat(secret.path("stringData").has("anthropic-api-key")).isTrue();
@@ -104,10 +121,17 @@ class KubernetesManifestsTest {
   void thePlaceholderServerKeyIsRefusedSoAForgottenSecretCannotGoLive(@TempDir Path dir) {
     JsonNode container = container(base("deployment.yaml"));
     String placeholder = base("secret.yaml").path("stringData").path("server-secret-key").asText();
-    Map<String, String> env = Map.of("GOOSE_AUTH", env(container).path("GOOSE_AUTH").path("value").asText(),
-        "GOOSE_SERVER__SECRET_KEY", placeholder, "GOOSE_PATH_ROOT", dir.toString());
+    Map<String, String> env =
+        Map.of(
+            "GOOSE_AUTH",
+            env(container).path("GOOSE_AUTH").path("value").asText(),
+            "GOOSE_SERVER__SECRET_KEY",
+            placeholder,
+            "GOOSE_PATH_ROOT",
+            dir.toString());
     assertThatThrownBy(() -> AuthSettings.from(Config.load(env, dir), "0.0.0.0"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_SERVER__SECRET_KEY");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("GOOSE_SERVER__SECRET_KEY");
   }
 
   @Test
@@ -115,7 +139,8 @@ class KubernetesManifestsTest {
     JsonNode configMap = base("configmap.yaml");
     JsonNode deployment = base("deployment.yaml");
     JsonNode volume = deployment.path("spec").path("template").path("spec").path("volumes").get(0);
-    assertThat(volume.path("configMap").path("name").asText()).isEqualTo(configMap.path("metadata").path("name").asText());
+    assertThat(volume.path("configMap").path("name").asText())
+        .isEqualTo(configMap.path("metadata").path("name").asText());
     JsonNode container = container(deployment);
     String mountPath = container.path("volumeMounts").get(0).path("mountPath").asText();
     assertThat(env(container).path("GOOSE_CONFIG_DIR").path("value").asText()).isEqualTo(mountPath);
@@ -130,11 +155,19 @@ class KubernetesManifestsTest {
   @Test
   void postgresVariantRunsSeveralReplicasOnTheDatabaseUrlFromTheSecret() {
     JsonNode patch = overlay("postgres");
-    assertThat(patch.path("metadata").path("name").asText()).isEqualTo(base("deployment.yaml").path("metadata").path("name").asText());
+    assertThat(patch.path("metadata").path("name").asText())
+        .isEqualTo(base("deployment.yaml").path("metadata").path("name").asText());
     assertThat(patch.path("spec").path("replicas").asInt()).isGreaterThan(1);
     JsonNode env = env(container(patch));
-    assertThat(env.path("GOOSE_DATABASE_URL").path("valueFrom").path("secretKeyRef").path("key").asText()).isEqualTo("database-url");
-    assertThat(container(patch).path("name").asText()).isEqualTo(container(base("deployment.yaml")).path("name").asText());
+    assertThat(
+            env.path("GOOSE_DATABASE_URL")
+                .path("valueFrom")
+                .path("secretKeyRef")
+                .path("key")
+                .asText())
+        .isEqualTo("database-url");
+    assertThat(container(patch).path("name").asText())
+        .isEqualTo(container(base("deployment.yaml")).path("name").asText());
   }
 
   @Test
@@ -145,7 +178,8 @@ class KubernetesManifestsTest {
     JsonNode pvc = Repo.yaml(K8S + "/sqlite/pvc.yaml");
     assertThat(pvc.path("kind").asText()).isEqualTo("PersistentVolumeClaim");
     JsonNode volume = patch.path("spec").path("template").path("spec").path("volumes").get(0);
-    assertThat(volume.path("persistentVolumeClaim").path("claimName").asText()).isEqualTo(pvc.path("metadata").path("name").asText());
+    assertThat(volume.path("persistentVolumeClaim").path("claimName").asText())
+        .isEqualTo(pvc.path("metadata").path("name").asText());
     JsonNode mount = container(patch).path("volumeMounts").get(0);
     assertThat(mount.path("name").asText()).isEqualTo(volume.path("name").asText());
     GoosePaths paths = GoosePaths.resolve(Map.of(), Path.of("/home/goose"));

@@ -13,14 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The real nginx binary running deploy/nginx/goosed.conf on loopback: the documented file, unchanged but
- * for its addresses and paths (ports, certificate, password file, upstream), inside a minimal main
- * configuration that keeps every file nginx writes in a temporary directory.
+ * The real nginx binary running deploy/nginx/goosed.conf on loopback: the documented file,
+ * unchanged but for its addresses and paths (ports, certificate, password file, upstream), inside a
+ * minimal main configuration that keeps every file nginx writes in a temporary directory.
  */
 final class NginxProxy implements AutoCloseable {
   static final String CONFIG = "deploy/nginx/goosed.conf";
-  static final String MISSING = "nginx is not installed, and this test runs the real nginx in front of goosed. "
-      + "Install it with: sudo apt-get update && sudo apt-get install -y nginx (bash .ci/run does this)";
+  static final String MISSING =
+      "nginx is not installed, and this test runs the real nginx in front of goosed. "
+          + "Install it with: sudo apt-get update && sudo apt-get install -y nginx (bash .ci/run does this)";
 
   final int httpsPort;
   final int httpPort;
@@ -34,9 +35,14 @@ final class NginxProxy implements AutoCloseable {
     this.process = process;
   }
 
-  /** The nginx binary on PATH or in /usr/sbin; fails the test saying how to install it when there is none. */
+  /**
+   * The nginx binary on PATH or in /usr/sbin; fails the test saying how to install it when there is
+   * none.
+   */
   static Path binary() {
-    for (String dir : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin").split(File.pathSeparator)) {
+    for (String dir :
+        (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin")
+            .split(File.pathSeparator)) {
       if (dir.isEmpty()) continue;
       Path candidate = Path.of(dir, "nginx");
       if (Files.isExecutable(candidate)) return candidate;
@@ -44,7 +50,8 @@ final class NginxProxy implements AutoCloseable {
     throw new AssertionError(MISSING);
   }
 
-  static NginxProxy start(Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users) throws Exception {
+  static NginxProxy start(Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users)
+      throws Exception {
     Path nginx = binary();
     Files.createDirectories(dir.resolve("tmp"));
     Path htpasswd = dir.resolve("goosed.htpasswd");
@@ -56,8 +63,18 @@ final class NginxProxy implements AutoCloseable {
     Files.writeString(conf, main(dir, site));
 
     run(nginx, dir, conf, "-t"); // a config error fails here with nginx's own message
-    Process process = new ProcessBuilder(nginx.toString(), "-p", dir + "/", "-e", dir.resolve("error.log").toString(), "-c", conf.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    Process process =
+        new ProcessBuilder(
+                nginx.toString(),
+                "-p",
+                dir + "/",
+                "-e",
+                dir.resolve("error.log").toString(),
+                "-c",
+                conf.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile())
+            .start();
     NginxProxy proxy = new NginxProxy(dir, httpsPort, httpPort, process);
     try {
       proxy.awaitListening();
@@ -68,26 +85,47 @@ final class NginxProxy implements AutoCloseable {
     return proxy;
   }
 
-  /** The documented server blocks with loopback ports and this test's files in place of the examples. */
-  static String site(String documented, int upstreamPort, int httpsPort, int httpPort, SelfSignedTls tls, Path htpasswd) {
-    String site = replaceOnce(documented, "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;", "$1127.0.0.1:" + upstreamPort + ";");
+  /**
+   * The documented server blocks with loopback ports and this test's files in place of the
+   * examples.
+   */
+  static String site(
+      String documented,
+      int upstreamPort,
+      int httpsPort,
+      int httpPort,
+      SelfSignedTls tls,
+      Path htpasswd) {
+    String site =
+        replaceOnce(
+            documented,
+            "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;",
+            "$1127.0.0.1:" + upstreamPort + ";");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)443 ssl;", "$1127.0.0.1:" + httpsPort + " ssl;");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)80;", "$1127.0.0.1:" + httpPort + ";");
     site = replaceOnce(site, "(?m)^(\\s*ssl_certificate\\s+)\\S+;", "$1" + tls.certificate() + ";");
-    site = replaceOnce(site, "(?m)^(\\s*ssl_certificate_key\\s+)\\S+;", "$1" + tls.privateKey() + ";");
+    site =
+        replaceOnce(site, "(?m)^(\\s*ssl_certificate_key\\s+)\\S+;", "$1" + tls.privateKey() + ";");
     return replaceOnce(site, "(?m)^(\\s*auth_basic_user_file\\s+)\\S+;", "$1" + htpasswd + ";");
   }
 
   private static String replaceOnce(String text, String regex, String replacement) {
     long count = Pattern.compile(regex).matcher(text).results().count();
-    if (count != 1) throw new AssertionError(CONFIG + ": expected one line matching " + regex + " for the test to adapt, found " + count);
+    if (count != 1)
+      throw new AssertionError(
+          CONFIG
+              + ": expected one line matching "
+              + regex
+              + " for the test to adapt, found "
+              + count);
     return Pattern.compile(regex).matcher(text).replaceFirst(replacement);
   }
 
   private static String main(Path dir, String site) {
     String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
     String tmp = dir.resolve("tmp").toString();
-    return user + """
+    return user
+        + """
         daemon off;
         worker_processes 1;
         pid %1$s/nginx.pid;
@@ -102,15 +140,32 @@ final class NginxProxy implements AutoCloseable {
             scgi_temp_path %2$s/scgi;
         %3$s
         }
-        """.formatted(dir, tmp, site);
+        """
+            .formatted(dir, tmp, site);
   }
 
   private static void run(Path nginx, Path dir, Path conf, String flag) throws Exception {
-    Process p = new ProcessBuilder(nginx.toString(), "-p", dir + "/", "-e", dir.resolve("error.log").toString(), "-c", conf.toString(), flag)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                nginx.toString(),
+                "-p",
+                dir + "/",
+                "-e",
+                dir.resolve("error.log").toString(),
+                "-c",
+                conf.toString(),
+                flag)
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new AssertionError("nginx " + flag + " refused the generated configuration:\n" + output + "\n" + Files.readString(conf));
+      throw new AssertionError(
+          "nginx "
+              + flag
+              + " refused the generated configuration:\n"
+              + output
+              + "\n"
+              + Files.readString(conf));
     }
   }
 

@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The documented nginx configuration (deploy/nginx/goosed.conf) run by the real nginx binary, with TLS
- * and basic auth, in front of a real goosed on loopback with a fake provider. Needs nginx installed:
- * without it every test fails saying how to install it ({@code bash .ci/run} does).
+ * The documented nginx configuration (deploy/nginx/goosed.conf) run by the real nginx binary, with
+ * TLS and basic auth, in front of a real goosed on loopback with a fake provider. Needs nginx
+ * installed: without it every test fails saying how to install it ({@code bash .ci/run} does).
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class NginxProxyTest {
-  private static final Map<String, String> USERS = Map.of("alice", "alice-password", "bob", "bob-password");
+  private static final Map<String, String> USERS =
+      Map.of("alice", "alice-password", "bob", "bob-password");
 
   @TempDir Path dir;
   private final AutoCloser closer = new AutoCloser();
@@ -45,13 +46,19 @@ class NginxProxyTest {
 
     ProxyClient alice = client(nginx, tls, "alice", "alice-password");
     String seen = alice.get("/sessions", "X-Remote-User", "bob").body();
-    assertThat(seen).contains("x-remote-user: alice\n").doesNotContain("bob").doesNotContain("authorization:");
+    assertThat(seen)
+        .contains("x-remote-user: alice\n")
+        .doesNotContain("bob")
+        .doesNotContain("authorization:");
     assertThat(seen).contains("x-forwarded-proto: https\n").contains("x-real-ip: 127.0.0.1\n");
 
     int before = echo.requests.get();
     assertThat(client(nginx, tls, "bob", "wrong").get("/sessions").status()).isEqualTo(401);
-    assertThat(anonymous(nginx, tls).get("/sessions", "X-Remote-User", "alice").status()).isEqualTo(401);
-    assertThat(echo.requests.get()).as("unauthenticated requests never reach goosed").isEqualTo(before);
+    assertThat(anonymous(nginx, tls).get("/sessions", "X-Remote-User", "alice").status())
+        .isEqualTo(401);
+    assertThat(echo.requests.get())
+        .as("unauthenticated requests never reach goosed")
+        .isEqualTo(before);
 
     // /status is open for monitors, and carries no user even when a client sends one.
     ProxyClient.Reply status = anonymous(nginx, tls).get("/status", "X-Remote-User", "alice");
@@ -65,10 +72,16 @@ class NginxProxyTest {
     }
 
     // Plain HTTP only redirects to HTTPS.
-    ProxyClient plain = new ProxyClient(tls.clientContext(), URI.create("http://127.0.0.1:" + nginx.httpPort), Optional.empty(), "");
+    ProxyClient plain =
+        new ProxyClient(
+            tls.clientContext(),
+            URI.create("http://127.0.0.1:" + nginx.httpPort),
+            Optional.empty(),
+            "");
     ProxyClient.Reply redirect = plain.get("/sessions");
     assertThat(redirect.status()).isEqualTo(301);
-    assertThat(redirect.response().headers().firstValue("location")).hasValueSatisfying(l -> assertThat(l).startsWith("https://"));
+    assertThat(redirect.response().headers().firstValue("location"))
+        .hasValueSatisfying(l -> assertThat(l).startsWith("https://"));
   }
 
   @Test
@@ -78,22 +91,35 @@ class NginxProxyTest {
     String session = createSession(alice);
     String messages = "/sessions/" + session + "/messages";
 
-    // The provider sends its first words and then nothing more, with the connection open: the client must
-    // get them through nginx now, not when the response ends (a buffering proxy would hold them back).
+    // The provider sends its first words and then nothing more, with the connection open: the
+    // client must
+    // get them through nginx now, not when the response ends (a buffering proxy would hold them
+    // back).
     goosed.provider.enqueue(FakeOpenAiServer.text("first", " second").stallAfter(2));
-    try (ProxyClient.EventStream sse = alice.stream(messages, Optional.of("{\"content\":\"start counting\"}"))) {
+    try (ProxyClient.EventStream sse =
+        alice.stream(messages, Optional.of("{\"content\":\"start counting\"}"))) {
       assertThat(sse.status).isEqualTo(200);
-      assertThat(sse.header("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+      assertThat(sse.header("content-type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
       ProxyClient.EventStream.Event first = sse.next().orElseThrow();
       assertThat(first.name()).isEqualTo("message_chunk");
       assertThat(first.data().get("text").asText()).isEqualTo("first");
-      assertThat(alice.post("/sessions/" + session + "/cancel", "{}").json().get("cancelled").asBoolean()).isTrue();
-      assertThat(sse.untilComplete().getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
+      assertThat(
+              alice
+                  .post("/sessions/" + session + "/cancel", "{}")
+                  .json()
+                  .get("cancelled")
+                  .asBoolean())
+          .isTrue();
+      assertThat(sse.untilComplete().getLast().data().get("stop_reason").asText())
+          .isEqualTo("cancelled");
     }
 
     // A whole reply, 200 ms between chunks, arrives chunk by chunk and complete.
-    goosed.provider.enqueue(FakeOpenAiServer.text("one", " two", " three").withChunkDelay(Duration.ofMillis(200)));
-    try (ProxyClient.EventStream sse = alice.stream(messages, Optional.of("{\"content\":\"count to three\"}"))) {
+    goosed.provider.enqueue(
+        FakeOpenAiServer.text("one", " two", " three").withChunkDelay(Duration.ofMillis(200)));
+    try (ProxyClient.EventStream sse =
+        alice.stream(messages, Optional.of("{\"content\":\"count to three\"}"))) {
       StringBuilder text = new StringBuilder();
       List<ProxyClient.EventStream.Event> events = sse.untilComplete();
       for (ProxyClient.EventStream.Event e : events) {
@@ -101,15 +127,19 @@ class NginxProxyTest {
       }
       assertThat(text.toString()).isEqualTo("one two three");
       assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
-      assertThat(events).extracting(ProxyClient.EventStream.Event::name).filteredOn("message_chunk"::equals).hasSize(3);
+      assertThat(events)
+          .extracting(ProxyClient.EventStream.Event::name)
+          .filteredOn("message_chunk"::equals)
+          .hasSize(3);
     }
     JsonNode stored = alice.get("/sessions/" + session).json();
     assertThat(stored.get("messages").toString()).contains("one two three");
   }
 
   /**
-   * goosed in {@code GOOSE_AUTH=proxy} takes the user from the X-Remote-User nginx sets, trusting it only
-   * from 127.0.0.1 (nginx): alice and bob never see each other's sessions, whatever header they send.
+   * goosed in {@code GOOSE_AUTH=proxy} takes the user from the X-Remote-User nginx sets, trusting
+   * it only from 127.0.0.1 (nginx): alice and bob never see each other's sessions, whatever header
+   * they send.
    */
   @Test
   void twoUsersBehindTheProxyAreIsolated() throws Exception {
@@ -124,22 +154,33 @@ class NginxProxyTest {
     assertThat(bob.get("/sessions").json().get("sessions").toString()).doesNotContain(aliceSession);
     assertThat(bob.get("/sessions/" + aliceSession).status()).isEqualTo(404);
     assertThat(bob.get("/sessions/" + aliceSession, "X-Remote-User", "alice").status())
-        .as("a client-sent X-Remote-User is replaced by nginx").isEqualTo(404);
-    assertThat(bob.post("/sessions/" + aliceSession + "/messages", "{\"content\":\"hi\"}", "Accept", "application/json").status()).isEqualTo(404);
+        .as("a client-sent X-Remote-User is replaced by nginx")
+        .isEqualTo(404);
+    assertThat(
+            bob.post(
+                    "/sessions/" + aliceSession + "/messages",
+                    "{\"content\":\"hi\"}",
+                    "Accept",
+                    "application/json")
+                .status())
+        .isEqualTo(404);
     assertThat(bob.get("/sessions/" + aliceSession + "/events").status()).isEqualTo(404);
 
-    // A browser page of this site may write; one from another site may not (goosed sees the Host nginx passes on).
+    // A browser page of this site may write; one from another site may not (goosed sees the Host
+    // nginx passes on).
     String origin = "https://127.0.0.1:" + goosed.nginx.httpsPort;
     String body = "{\"cwd\":\"" + dir + "\",\"name\":\"from a page\"}";
     assertThat(alice.post("/sessions", body, "Origin", origin).status()).isEqualTo(201);
-    assertThat(alice.post("/sessions", body, "Origin", "https://evil.example").status()).isEqualTo(403);
+    assertThat(alice.post("/sessions", body, "Origin", "https://evil.example").status())
+        .isEqualTo(403);
 
     String bobSession = createSession(bob);
     assertThat(alice.get("/sessions/" + bobSession).status()).isEqualTo(404);
     assertThat(alice.get("/sessions").json().get("sessions").toString()).doesNotContain(bobSession);
   }
 
-  private record Goosed(FakeOpenAiServer provider, GooseServer server, NginxProxy nginx, SelfSignedTls tls) {}
+  private record Goosed(
+      FakeOpenAiServer provider, GooseServer server, NginxProxy nginx, SelfSignedTls tls) {}
 
   private Goosed startGoosed() throws Exception {
     FakeOpenAiServer provider = closer.add(new FakeOpenAiServer());
@@ -155,22 +196,33 @@ class NginxProxyTest {
     Files.createDirectories(dir.resolve("home"));
     GooseServer server = closer.add(GooseServer.start(Config.load(env, dir.resolve("home"))));
     SelfSignedTls tls = SelfSignedTls.create(dir);
-    NginxProxy nginx = closer.add(NginxProxy.start(dir.resolve("nginx"), server.port(), tls, USERS));
+    NginxProxy nginx =
+        closer.add(NginxProxy.start(dir.resolve("nginx"), server.port(), tls, USERS));
     return new Goosed(provider, server, nginx, tls);
   }
 
   private String createSession(ProxyClient client) throws Exception {
-    ProxyClient.Reply created = client.post("/sessions", "{\"cwd\":\"" + dir + "\",\"name\":\"via nginx\"}");
+    ProxyClient.Reply created =
+        client.post("/sessions", "{\"cwd\":\"" + dir + "\",\"name\":\"via nginx\"}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return created.json().get("id").asText();
   }
 
-  private static ProxyClient client(NginxProxy nginx, SelfSignedTls tls, String user, String password) {
-    return new ProxyClient(tls.clientContext(), URI.create("https://127.0.0.1:" + nginx.httpsPort), Optional.of(user), password);
+  private static ProxyClient client(
+      NginxProxy nginx, SelfSignedTls tls, String user, String password) {
+    return new ProxyClient(
+        tls.clientContext(),
+        URI.create("https://127.0.0.1:" + nginx.httpsPort),
+        Optional.of(user),
+        password);
   }
 
   private static ProxyClient anonymous(NginxProxy nginx, SelfSignedTls tls) {
-    return new ProxyClient(tls.clientContext(), URI.create("https://127.0.0.1:" + nginx.httpsPort), Optional.empty(), "");
+    return new ProxyClient(
+        tls.clientContext(),
+        URI.create("https://127.0.0.1:" + nginx.httpsPort),
+        Optional.empty(),
+        "");
   }
 
   /** Closes what a test started, last first. */

@@ -25,10 +25,20 @@ final class ProxyClient {
   private final Optional<String> authorization;
 
   ProxyClient(SSLContext tls, URI base, Optional<String> user, String password) {
-    this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(tls)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
     this.base = base;
-    this.authorization = user.map(u -> "Basic " + Base64.getEncoder().encodeToString((u + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    this.authorization =
+        user.map(
+            u ->
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString((u + ":" + password).getBytes(StandardCharsets.UTF_8)));
   }
 
   record Reply(int status, String body, HttpResponse<String> response) {
@@ -42,19 +52,29 @@ final class ProxyClient {
   }
 
   Reply post(String path, String json, String... headers) throws Exception {
-    return send(request(path, headers).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        request(path, headers)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   /** Opens an event stream (POST with a JSON body, or GET when {@code json} is empty). */
   EventStream stream(String path, Optional<String> json) throws Exception {
     HttpRequest.Builder b = request(path).header("Accept", "text/event-stream");
-    json.ifPresentOrElse(j -> b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(j)), b::GET);
-    HttpResponse<InputStream> response = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    json.ifPresentOrElse(
+        j ->
+            b.header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(j)),
+        b::GET);
+    HttpResponse<InputStream> response =
+        http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     return new EventStream(response);
   }
 
   private HttpRequest.Builder request(String path, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
     authorization.ifPresent(a -> b.header("Authorization", a));
     if (headers.length > 0) b.headers(headers);
     return b;
@@ -65,7 +85,9 @@ final class ProxyClient {
     return new Reply(r.statusCode(), r.body(), r);
   }
 
-  /** Server-Sent Events as they arrive: {@link #next()} blocks until one whole event has been read. */
+  /**
+   * Server-Sent Events as they arrive: {@link #next()} blocks until one whole event has been read.
+   */
   static final class EventStream implements AutoCloseable {
     record Event(String name, JsonNode data) {}
 
@@ -76,7 +98,8 @@ final class ProxyClient {
     EventStream(HttpResponse<InputStream> response) {
       this.status = response.statusCode();
       this.response = response;
-      this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+      this.reader =
+          new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
     }
 
     Optional<String> header(String name) {

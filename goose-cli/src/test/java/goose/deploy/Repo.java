@@ -32,7 +32,9 @@ final class Repo {
   /** Every document of a YAML file; a parse error fails with the file and line. */
   static List<JsonNode> yamlDocuments(String relative) {
     try (var parser = new YAMLFactory().createParser(path(relative).toFile())) {
-      return YAML.readValues(parser, JsonNode.class).readAll().stream().filter(n -> !n.isNull() && !n.isMissingNode()).toList();
+      return YAML.readValues(parser, JsonNode.class).readAll().stream()
+          .filter(n -> !n.isNull() && !n.isMissingNode())
+          .toList();
     } catch (IOException e) {
       throw new AssertionError(relative + ": not valid YAML: " + e.getMessage(), e);
     }
@@ -40,7 +42,8 @@ final class Repo {
 
   static JsonNode yaml(String relative) {
     List<JsonNode> docs = yamlDocuments(relative);
-    if (docs.size() != 1) throw new AssertionError(relative + ": expected one YAML document, found " + docs.size());
+    if (docs.size() != 1)
+      throw new AssertionError(relative + ": expected one YAML document, found " + docs.size());
     return docs.getFirst();
   }
 
@@ -55,9 +58,13 @@ final class Repo {
   private static Path findRoot() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null) {
-      if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("goose-cli"))) return dir;
+      if (Files.isRegularFile(dir.resolve("pom.xml"))
+          && Files.isDirectory(dir.resolve("goose-cli"))) return dir;
       dir = dir.getParent();
     }
-    throw new IllegalStateException("tests must run inside the repository (no pom.xml with goose-cli/ above " + Path.of("").toAbsolutePath() + ")");
+    throw new IllegalStateException(
+        "tests must run inside the repository (no pom.xml with goose-cli/ above "
+            + Path.of("").toAbsolutePath()
+            + ")");
   }
 }

@@ -13,8 +13,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A self-signed certificate for 127.0.0.1, made with the JDK's keytool, written as the PEM files nginx
- * reads, plus an {@link SSLContext} that trusts exactly that certificate.
+ * A self-signed certificate for 127.0.0.1, made with the JDK's keytool, written as the PEM files
+ * nginx reads, plus an {@link SSLContext} that trusts exactly that certificate.
  */
 record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext) {
 
@@ -22,12 +22,35 @@ record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext
     Path store = dir.resolve("tls.p12");
     char[] password = "changeit".toCharArray();
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "goosed", "-keyalg", "RSA", "-keysize", "2048",
-        "-validity", "2", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", new String(password), "-keypass", new String(password))
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "goosed",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                new String(password),
+                "-keypass",
+                new String(password))
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("keytool failed: " + output);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0)
+      throw new IllegalStateException("keytool failed: " + output);
 
     KeyStore keys = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
@@ -43,7 +66,8 @@ record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry("goosed", cert);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
@@ -51,7 +75,12 @@ record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext
   }
 
   private static String pem(String type, byte[] der) throws IOException {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

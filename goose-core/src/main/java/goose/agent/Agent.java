@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent loop of one turn: send the agent's view of the conversation to the provider, relay the
- * streamed reply, run the tool calls it asks for (concurrently), send the results back, until the model
- * ends its turn or {@code max_turns} provider calls were made. Every message is persisted as soon as
- * it is complete; the partial text of a cancelled or failed call is kept, marked interrupted.
+ * streamed reply, run the tool calls it asks for (concurrently), send the results back, until the
+ * model ends its turn or {@code max_turns} provider calls were made. Every message is persisted as
+ * soon as it is complete; the partial text of a cancelled or failed call is kept, marked
+ * interrupted.
  *
  * <p>A failure ends the loop with an {@code error} event; the caller closes the turn with the
  * {@code message_complete} event built from the returned {@link Outcome}.
@@ -47,7 +48,12 @@ public final class Agent {
    * @param audit where every tool call is recorded
    * @param observer sees each turn, provider call and event (metrics, traces)
    */
-  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, AuditLog audit,
+  public Agent(
+      SessionStore store,
+      Toolbox toolbox,
+      SystemPrompt systemPrompt,
+      AgentOptions options,
+      AuditLog audit,
       TurnObserver observer) {
     this.store = store;
     this.toolbox = toolbox;
@@ -58,44 +64,89 @@ public final class Agent {
     this.observer = observer;
   }
 
-  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, AuditLog audit) {
+  public Agent(
+      SessionStore store,
+      Toolbox toolbox,
+      SystemPrompt systemPrompt,
+      AgentOptions options,
+      AuditLog audit) {
     this(store, toolbox, systemPrompt, options, audit, TurnObserver.NONE);
   }
 
-  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options, TurnObserver observer) {
+  public Agent(
+      SessionStore store,
+      Toolbox toolbox,
+      SystemPrompt systemPrompt,
+      AgentOptions options,
+      TurnObserver observer) {
     this(store, toolbox, systemPrompt, options, AuditLog.NONE, observer);
   }
 
   /** An agent whose tool calls are audited in the log only, and not observed. */
-  public Agent(SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options) {
+  public Agent(
+      SessionStore store, Toolbox toolbox, SystemPrompt systemPrompt, AgentOptions options) {
     this(store, toolbox, systemPrompt, options, AuditLog.NONE, TurnObserver.NONE);
   }
 
-  /**
-   * Runs the turn on the calling thread; {@link TurnControl#cancel()} from any thread stops it.
-   */
-  public Outcome run(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
+  /** Runs the turn on the calling thread; {@link TurnControl#cancel()} from any thread stops it. */
+  public Outcome run(
+      Session session,
+      String userId,
+      Provider provider,
+      TurnEmitter emitter,
+      ToolGate gate,
       TurnControl control) {
-    return observed(session, provider, observed -> loop(session, userId, provider, observed.watching(emitter), gate, control,
-        List.of(), observed));
+    return observed(
+        session,
+        provider,
+        observed ->
+            loop(
+                session,
+                userId,
+                provider,
+                observed.watching(emitter),
+                gate,
+                control,
+                List.of(),
+                observed));
   }
 
   /**
-   * Continues a turn that a server stop suspended while tool calls waited for their approval: the calls
-   * of the stored conversation that have no response are decided, those in {@code awaitedCallIds} through
-   * {@link ToolGate#resume} (their stored approvals), any other answered "interrupted" (it may have run
-   * halfway: never twice); their results go to the model, and the loop goes on as usual.
+   * Continues a turn that a server stop suspended while tool calls waited for their approval: the
+   * calls of the stored conversation that have no response are decided, those in {@code
+   * awaitedCallIds} through {@link ToolGate#resume} (their stored approvals), any other answered
+   * "interrupted" (it may have run halfway: never twice); their results go to the model, and the
+   * loop goes on as usual.
    */
-  public Outcome resume(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
-      TurnControl control, Set<String> awaitedCallIds) {
+  public Outcome resume(
+      Session session,
+      String userId,
+      Provider provider,
+      TurnEmitter emitter,
+      ToolGate gate,
+      TurnControl control,
+      Set<String> awaitedCallIds) {
     ToolGate resuming = new ResumingGate(gate, awaitedCallIds);
-    List<Content.ToolRequest> dangling = Conversations.danglingToolRequests(store.conversation(session.id()));
-    return observed(session, provider, observed -> loop(session, userId, provider, observed.watching(emitter), resuming,
-        control, dangling, observed));
+    List<Content.ToolRequest> dangling =
+        Conversations.danglingToolRequests(store.conversation(session.id()));
+    return observed(
+        session,
+        provider,
+        observed ->
+            loop(
+                session,
+                userId,
+                provider,
+                observed.watching(emitter),
+                resuming,
+                control,
+                dangling,
+                observed));
   }
 
   /** Runs {@code body} as one observed turn: its end is reported however it ends. */
-  private Outcome observed(Session session, Provider provider, java.util.function.Function<ObservedTurn, Outcome> body) {
+  private Outcome observed(
+      Session session, Provider provider, java.util.function.Function<ObservedTurn, Outcome> body) {
     ObservedTurn observed = ObservedTurn.start(observer, session.id(), provider.name());
     Outcome outcome = new Outcome(StopCause.ERROR, TokenUsage.ZERO);
     try {
@@ -106,12 +157,24 @@ public final class Agent {
     }
   }
 
-  private Outcome loop(Session session, String userId, Provider provider, TurnEmitter emitter, ToolGate gate,
-      TurnControl control, List<Content.ToolRequest> resumed, ObservedTurn observed) {
+  private Outcome loop(
+      Session session,
+      String userId,
+      Provider provider,
+      TurnEmitter emitter,
+      ToolGate gate,
+      TurnControl control,
+      List<Content.ToolRequest> resumed,
+      ObservedTurn observed) {
     control.bindCurrentThread();
     TokenUsage turnUsage = TokenUsage.ZERO;
-    ToolContext toolContext = new ToolContext(userId, session.id(), session.workingDir(),
-        (source, kind, payload) -> emitter.emit(new TurnEvent.Notification(source, kind, payload)));
+    ToolContext toolContext =
+        new ToolContext(
+            userId,
+            session.id(),
+            session.workingDir(),
+            (source, kind, payload) ->
+                emitter.emit(new TurnEvent.Notification(source, kind, payload)));
     String system = systemPrompt.build(session.workingDir());
     List<Message> view = agentView(session.id());
     boolean compactedForError = false;
@@ -119,7 +182,11 @@ public final class Agent {
     try {
       if (!resumed.isEmpty()) {
         List<ToolSpec> offered = gate.offer(toolbox.tools(toolContext));
-        view = appendResults(session.id(), view, executor(emitter, control).resumeAll(toolContext, resumed, offered, gate));
+        view =
+            appendResults(
+                session.id(),
+                view,
+                executor(emitter, control).resumeAll(toolContext, resumed, offered, gate));
       }
       while (true) {
         if (calls >= options.maxTurns()) return complete(emitter, "max_turns", turnUsage);
@@ -129,13 +196,16 @@ public final class Agent {
         ResponseReader reader = new ResponseReader(Ids.newId(), emitter);
         calls++;
         TurnObserver.ProviderCall call = observed.providerCall();
-        try (ProviderStream stream = openStream(provider, new ProviderRequest(system, view, tools), control)) {
+        try (ProviderStream stream =
+            openStream(provider, new ProviderRequest(system, view, tools), control)) {
           control.streamOpened(stream);
           reader.readAll(stream, control);
           call.completed(reader.usage());
         } catch (ProviderException e) {
           call.failed(e);
-          if (e.kind() == ProviderException.Kind.CONTEXT_LENGTH_EXCEEDED && !compactedForError && !reader.hasContent()) {
+          if (e.kind() == ProviderException.Kind.CONTEXT_LENGTH_EXCEEDED
+              && !compactedForError
+              && !reader.hasContent()) {
             compactedForError = true;
             List<Message> compacted = compactor.compact(session.id(), provider, view);
             if (compacted != view) {
@@ -163,28 +233,44 @@ public final class Agent {
         List<Content.ToolRequest> requests = reply.toolRequests();
         if (requests.isEmpty()) return complete(emitter, "end_turn", turnUsage);
 
-        view = appendResults(session.id(), view, executor(emitter, control).runAll(toolContext, requests, tools, gate));
+        view =
+            appendResults(
+                session.id(),
+                view,
+                executor(emitter, control).runAll(toolContext, requests, tools, gate));
       }
     } catch (TurnSuspendedException e) {
-      log.info("turn of session {} suspended while a tool call waits for its approval; the next start resumes it", session.id());
+      log.info(
+          "turn of session {} suspended while a tool call waits for its approval; the next start resumes it",
+          session.id());
       return new Outcome(StopCause.SUSPENDED, turnUsage);
     } catch (TurnCancelledException e) {
       return complete(emitter, "cancelled", turnUsage);
     } catch (ProviderException e) {
       if (control.isCancelled()) return complete(emitter, "cancelled", turnUsage);
-      log.warn("provider {} failed in session {}: {} ({})", provider.name(), session.id(), e.getMessage(), e.kind());
+      log.warn(
+          "provider {} failed in session {}: {} ({})",
+          provider.name(),
+          session.id(),
+          e.getMessage(),
+          e.kind());
       emitter.emit(new TurnEvent.Error(e.code(), e.getMessage()));
       return complete(emitter, "error", turnUsage);
     } catch (RuntimeException e) {
       if (control.isCancelled()) return complete(emitter, "cancelled", turnUsage);
       log.error("turn failed in session {}", session.id(), e);
-      emitter.emit(new TurnEvent.Error("internal", "the turn failed unexpectedly; see the server log"));
+      emitter.emit(
+          new TurnEvent.Error("internal", "the turn failed unexpectedly; see the server log"));
       return complete(emitter, "error", turnUsage);
     }
   }
 
-  /** Opens the provider stream; a cancel meanwhile interrupts the connect or the back-off between retries. */
-  private static ProviderStream openStream(Provider provider, ProviderRequest request, TurnControl control) {
+  /**
+   * Opens the provider stream; a cancel meanwhile interrupts the connect or the back-off between
+   * retries.
+   */
+  private static ProviderStream openStream(
+      Provider provider, ProviderRequest request, TurnControl control) {
     control.enterWait();
     try {
       return provider.stream(request);
@@ -194,8 +280,8 @@ public final class Agent {
   }
 
   /**
-   * Why a turn ended, as sent in {@code message_complete}; {@code SUSPENDED} means it did not end: the
-   * server stopped while it waited for an approval, and the next start resumes it.
+   * Why a turn ended, as sent in {@code message_complete}; {@code SUSPENDED} means it did not end:
+   * the server stopped while it waited for an approval, and the next start resumes it.
    */
   public enum StopCause {
     END_TURN,
@@ -216,11 +302,16 @@ public final class Agent {
     return store.conversation(sessionId).stream().filter(Message::agentVisible).toList();
   }
 
-  private List<Message> maybeCompact(String sessionId, Provider provider, String system, List<Message> view) {
+  private List<Message> maybeCompact(
+      String sessionId, Provider provider, String system, List<Message> view) {
     if (options.autoCompactThreshold() <= 0) return view;
     long limit = provider.contextLimit();
-    if (Compactor.estimateTokens(system, view) < options.autoCompactThreshold() * limit) return view;
-    log.info("compacting session {}: conversation nears the context limit of {} tokens", sessionId, limit);
+    if (Compactor.estimateTokens(system, view) < options.autoCompactThreshold() * limit)
+      return view;
+    log.info(
+        "compacting session {}: conversation nears the context limit of {} tokens",
+        sessionId,
+        limit);
     return compactor.compact(sessionId, provider, view);
   }
 
@@ -234,14 +325,23 @@ public final class Agent {
     return new ToolExecutor(toolbox, emitter, control, audit);
   }
 
-  private List<Message> appendResults(String sessionId, List<Message> view, List<Content.ToolResponse> responses) {
+  private List<Message> appendResults(
+      String sessionId, List<Message> view, List<Content.ToolResponse> responses) {
     Message results = toolResults(responses);
     store.appendMessage(sessionId, results);
     return append(view, results);
   }
 
   private static Message toolResults(List<Content.ToolResponse> responses) {
-    return new Message(Ids.newId(), Role.USER, Instant.now(), List.copyOf(responses), true, true, false, TokenUsage.ZERO);
+    return new Message(
+        Ids.newId(),
+        Role.USER,
+        Instant.now(),
+        List.copyOf(responses),
+        true,
+        true,
+        false,
+        TokenUsage.ZERO);
   }
 
   private static List<Message> append(List<Message> view, Message message) {

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The approval policy of one turn, from the session's mode (else {@code GOOSE_MODE}): {@code auto} runs
- * everything, {@code chat} offers no tools, {@code smart_approve} runs read-only tools, and otherwise
- * a tool this user always allows runs, and any other call is asked for: stored as a pending approval,
- * announced with {@code tool_approval_required}, and waited for until answered, expired or cancelled.
+ * The approval policy of one turn, from the session's mode (else {@code GOOSE_MODE}): {@code auto}
+ * runs everything, {@code chat} offers no tools, {@code smart_approve} runs read-only tools, and
+ * otherwise a tool this user always allows runs, and any other call is asked for: stored as a
+ * pending approval, announced with {@code tool_approval_required}, and waited for until answered,
+ * expired or cancelled.
  */
 public final class ApprovalGate implements ToolGate {
   private final ApprovalMode mode;
@@ -25,7 +26,13 @@ public final class ApprovalGate implements ToolGate {
   private final TurnEmitter emitter;
   private final TurnControl control;
 
-  ApprovalGate(ApprovalMode mode, String sessionId, String user, Approvals approvals, TurnEmitter emitter, TurnControl control) {
+  ApprovalGate(
+      ApprovalMode mode,
+      String sessionId,
+      String user,
+      Approvals approvals,
+      TurnEmitter emitter,
+      TurnControl control) {
     this.mode = mode;
     this.sessionId = sessionId;
     this.user = user;
@@ -36,8 +43,14 @@ public final class ApprovalGate implements ToolGate {
 
   /** Gates for every turn, each built from its session's mode. */
   public static ToolGates factory(Approvals approvals) {
-    return (session, user, emitter, control) -> new ApprovalGate(
-        session.mode().orElse(approvals.settings().defaultMode()), session.id(), user, approvals, emitter, control);
+    return (session, user, emitter, control) ->
+        new ApprovalGate(
+            session.mode().orElse(approvals.settings().defaultMode()),
+            session.id(),
+            user,
+            approvals,
+            emitter,
+            control);
   }
 
   @Override
@@ -60,26 +73,38 @@ public final class ApprovalGate implements ToolGate {
       case APPROVE -> {}
     }
     if (approvals.store().isAlwaysAllowed(user, request.name())) return ToolDecision.ALWAYS_ALLOWED;
-    return whileAwaiting(() -> {
-      PendingApproval pending = approvals.open(sessionId, request.id(), user, request.name(), request.arguments());
-      emitter.emit(new TurnEvent.ToolApprovalRequired(request.id(), request.name(), request.arguments()));
-      return await(pending);
-    });
-  }
-
-  /** An answer may already have arrived between the restart and this call: then it is simply taken. */
-  @Override
-  public ToolDecision resume(Content.ToolRequest request) {
-    return whileAwaiting(() -> {
-      Optional<PendingApproval> stored = approvals.store().get(sessionId, request.id());
-      if (stored.isEmpty()) return ToolDecision.CANCELLED;
-      return stored.get().decision().map(ApprovalDecision::toolDecision).orElseGet(() -> await(stored.get()));
-    });
+    return whileAwaiting(
+        () -> {
+          PendingApproval pending =
+              approvals.open(sessionId, request.id(), user, request.name(), request.arguments());
+          emitter.emit(
+              new TurnEvent.ToolApprovalRequired(
+                  request.id(), request.name(), request.arguments()));
+          return await(pending);
+        });
   }
 
   /**
-   * Runs {@code asking} as a wait the turn's control knows of, so that a server stop suspends the turn
-   * instead of cancelling it; when the stop came first (and cancelled the turn), nothing is asked or stored.
+   * An answer may already have arrived between the restart and this call: then it is simply taken.
+   */
+  @Override
+  public ToolDecision resume(Content.ToolRequest request) {
+    return whileAwaiting(
+        () -> {
+          Optional<PendingApproval> stored = approvals.store().get(sessionId, request.id());
+          if (stored.isEmpty()) return ToolDecision.CANCELLED;
+          return stored
+              .get()
+              .decision()
+              .map(ApprovalDecision::toolDecision)
+              .orElseGet(() -> await(stored.get()));
+        });
+  }
+
+  /**
+   * Runs {@code asking} as a wait the turn's control knows of, so that a server stop suspends the
+   * turn instead of cancelling it; when the stop came first (and cancelled the turn), nothing is
+   * asked or stored.
    */
   private ToolDecision whileAwaiting(java.util.function.Supplier<ToolDecision> asking) {
     if (!control.beginAwaiting()) throw new TurnSuspendedException();

@@ -16,12 +16,13 @@ import java.util.List;
 
 /**
  * Summarises the older part of a conversation with the provider when it nears the context window.
- * The summarised messages stay visible to the user but are hidden from the agent; the agent then sees
- * the summary followed by copies of the recent tail (from the latest user text onwards), so the order
- * the model sees stays right without rewriting stored history.
+ * The summarised messages stay visible to the user but are hidden from the agent; the agent then
+ * sees the summary followed by copies of the recent tail (from the latest user text onwards), so
+ * the order the model sees stays right without rewriting stored history.
  */
 final class Compactor {
-  static final String SUMMARY_PREFIX = "Summary of the earlier conversation (older messages were compacted):\n\n";
+  static final String SUMMARY_PREFIX =
+      "Summary of the earlier conversation (older messages were compacted):\n\n";
   private static final String INSTRUCTIONS =
       """
       You summarise a conversation between a user and an AI agent so that the agent can continue the work \
@@ -36,7 +37,9 @@ final class Compactor {
     this.store = store;
   }
 
-  /** Rough token estimate (4 characters a token), used before the provider tells us the real count. */
+  /**
+   * Rough token estimate (4 characters a token), used before the provider tells us the real count.
+   */
   static long estimateTokens(String systemPrompt, List<Message> messages) {
     long chars = systemPrompt.length();
     for (Message m : messages) chars += render(m).length();
@@ -55,25 +58,46 @@ final class Compactor {
     String summary = summarise(provider, old);
 
     List<Message> next = new ArrayList<>();
-    for (Message m : agentView) store.updateMessage(sessionId, m.withVisibility(m.userVisible(), false));
+    for (Message m : agentView)
+      store.updateMessage(sessionId, m.withVisibility(m.userVisible(), false));
     Message summaryMessage =
-        new Message(Ids.newId(), Role.USER, Instant.now(), List.of(new Content.Text(SUMMARY_PREFIX + summary)),
-            false, true, false, TokenUsage.ZERO);
+        new Message(
+            Ids.newId(),
+            Role.USER,
+            Instant.now(),
+            List.of(new Content.Text(SUMMARY_PREFIX + summary)),
+            false,
+            true,
+            false,
+            TokenUsage.ZERO);
     store.appendMessage(sessionId, summaryMessage);
     next.add(summaryMessage);
     for (Message m : tail) {
-      Message copy = new Message(Ids.newId(), m.role(), m.createdAt(), m.content(), false, true, m.interrupted(), m.usage());
+      Message copy =
+          new Message(
+              Ids.newId(),
+              m.role(),
+              m.createdAt(),
+              m.content(),
+              false,
+              true,
+              m.interrupted(),
+              m.usage());
       store.appendMessage(sessionId, copy);
       next.add(copy);
     }
     return next;
   }
 
-  /** Index of the latest user message that carries text (not just tool responses): the tail kept whole. */
+  /**
+   * Index of the latest user message that carries text (not just tool responses): the tail kept
+   * whole.
+   */
   static int tailStart(List<Message> view) {
     for (int i = view.size() - 1; i >= 0; i--) {
       Message m = view.get(i);
-      if (m.role() == Role.USER && m.content().stream().anyMatch(c -> c instanceof Content.Text)) return i;
+      if (m.role() == Role.USER && m.content().stream().anyMatch(c -> c instanceof Content.Text))
+        return i;
     }
     return -1;
   }
@@ -98,11 +122,16 @@ final class Compactor {
       switch (c) {
         case Content.Text t -> sb.append(t.text());
         case Content.Image i -> sb.append("[image ").append(i.mimeType()).append(']');
-        case Content.ToolRequest r -> sb.append("[tool call ").append(r.name()).append(' ').append(r.arguments()).append(']');
-        case Content.ToolResponse r -> sb.append("[tool result").append(r.isError() ? " (error)" : "").append(": ")
-            .append(truncate(r.text())).append(']');
-        case Content.Thinking t -> { }
-        case Content.RedactedThinking t -> { }
+        case Content.ToolRequest r ->
+            sb.append("[tool call ").append(r.name()).append(' ').append(r.arguments()).append(']');
+        case Content.ToolResponse r ->
+            sb.append("[tool result")
+                .append(r.isError() ? " (error)" : "")
+                .append(": ")
+                .append(truncate(r.text()))
+                .append(']');
+        case Content.Thinking t -> {}
+        case Content.RedactedThinking t -> {}
       }
       sb.append(' ');
     }

@@ -10,12 +10,17 @@ import java.util.Set;
 final class Conversations {
   private Conversations() {}
 
-  /** The tool requests that have no response yet, in conversation order (left by a stop mid-batch). */
+  /**
+   * The tool requests that have no response yet, in conversation order (left by a stop mid-batch).
+   */
   static List<Content.ToolRequest> danglingToolRequests(List<Message> conversation) {
     Set<String> answered = new HashSet<>();
     for (Message m : conversation) {
       for (Content c : m.content()) if (c instanceof Content.ToolResponse r) answered.add(r.id());
     }
-    return conversation.stream().flatMap(m -> m.toolRequests().stream()).filter(r -> !answered.contains(r.id())).toList();
+    return conversation.stream()
+        .flatMap(m -> m.toolRequests().stream())
+        .filter(r -> !answered.contains(r.id()))
+        .toList();
   }
 }

@@ -11,14 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The emitter of one turn: events go into a queue that a writer thread appends to the event log, so
- * the agent never waits for the database while it reads the provider's stream. When text arrives faster
- * than it can be stored, adjacent chunks of the same message are merged into one event: a burst of
- * 3,000 tiny deltas becomes a handful of stored, relayed events with the same text, while a lone chunk
- * is written at once (no timer, no added delay). Every event is still stored before anyone sees it,
- * in order.
+ * the agent never waits for the database while it reads the provider's stream. When text arrives
+ * faster than it can be stored, adjacent chunks of the same message are merged into one event: a
+ * burst of 3,000 tiny deltas becomes a handful of stored, relayed events with the same text, while
+ * a lone chunk is written at once (no timer, no added delay). Every event is still stored before
+ * anyone sees it, in order.
  */
 final class EventWriter implements TurnEmitter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
+
   /** Merged chunks stop growing here, so one event never carries an unbounded text. */
   static final int MAX_MERGED_CHARS = 16 * 1024;
 
@@ -31,7 +32,9 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
   private boolean closed;
   private final Thread writer;
 
-  /** @param sink stores and relays one event (the event log, behind the turn's lease check) */
+  /**
+   * @param sink stores and relays one event (the event log, behind the turn's lease check)
+   */
   EventWriter(TurnEmitter sink, String turnId) {
     this.sink = sink;
     this.turnId = turnId;
@@ -43,7 +46,8 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
     lock.lock();
     try {
       if (closed) {
-        // A late notification from an extension after the turn ended: nobody follows this turn any more.
+        // A late notification from an extension after the turn ended: nobody follows this turn any
+        // more.
         log.debug("dropping {} emitted after turn {} ended", event.eventName(), turnId);
         return;
       }
@@ -128,10 +132,15 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
   static List<TurnEvent> merge(Iterable<TurnEvent> queued) {
     List<TurnEvent> out = new ArrayList<>();
     for (TurnEvent e : queued) {
-      if (e instanceof TurnEvent.MessageChunk next && !out.isEmpty() && out.getLast() instanceof TurnEvent.MessageChunk last
-          && last.type().equals(next.type()) && last.messageId().equals(next.messageId())
+      if (e instanceof TurnEvent.MessageChunk next
+          && !out.isEmpty()
+          && out.getLast() instanceof TurnEvent.MessageChunk last
+          && last.type().equals(next.type())
+          && last.messageId().equals(next.messageId())
           && last.text().length() + next.text().length() <= MAX_MERGED_CHARS) {
-        out.set(out.size() - 1, new TurnEvent.MessageChunk(last.type(), last.text() + next.text(), last.messageId()));
+        out.set(
+            out.size() - 1,
+            new TurnEvent.MessageChunk(last.type(), last.text() + next.text(), last.messageId()));
       } else {
         out.add(e);
       }

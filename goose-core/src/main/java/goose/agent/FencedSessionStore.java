@@ -78,7 +78,8 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
-  public Optional<Session> setMode(String owner, String id, Optional<goose.approval.ApprovalMode> mode) {
+  public Optional<Session> setMode(
+      String owner, String id, Optional<goose.approval.ApprovalMode> mode) {
     return store.setMode(owner, id, mode);
   }
 
@@ -108,7 +109,12 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
-  public Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq, Optional<TurnLease> lease) {
+  public Turn startTurn(
+      String sessionId,
+      String turnId,
+      Optional<String> requestId,
+      long firstSeq,
+      Optional<TurnLease> lease) {
     return store.startTurn(sessionId, turnId, requestId, firstSeq, lease);
   }
 

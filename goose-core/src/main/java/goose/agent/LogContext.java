@@ -6,8 +6,8 @@ import org.slf4j.MDC;
 
 /**
  * Carries the logging context (the request id the server put in the MDC) to the threads a request
- * starts: the turn's own virtual thread and its tool-call threads. Without it, the log lines of a turn
- * would lose the request id of the message that started it.
+ * starts: the turn's own virtual thread and its tool-call threads. Without it, the log lines of a
+ * turn would lose the request id of the message that started it.
  */
 final class LogContext {
   private LogContext() {}

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Reads one streamed provider response into an assistant message, relaying text and thinking to the
- * client as they arrive. What was received stays readable after a failure or cancel ({@link #partial()}),
- * so no streamed word is lost.
+ * client as they arrive. What was received stays readable after a failure or cancel ({@link
+ * #partial()}), so no streamed word is lost.
  */
 final class ResponseReader {
   private final String messageId;
@@ -48,12 +48,14 @@ final class ResponseReader {
       case ProviderEvent.TextDelta d -> {
         flushThinking();
         text.append(d.text());
-        if (!d.text().isEmpty()) emitter.emit(new TurnEvent.MessageChunk("text", d.text(), messageId));
+        if (!d.text().isEmpty())
+          emitter.emit(new TurnEvent.MessageChunk("text", d.text(), messageId));
       }
       case ProviderEvent.ThinkingDelta d -> {
         flushText();
         thinking.append(d.text());
-        if (!d.text().isEmpty()) emitter.emit(new TurnEvent.MessageChunk("thinking", d.text(), messageId));
+        if (!d.text().isEmpty())
+          emitter.emit(new TurnEvent.MessageChunk("thinking", d.text(), messageId));
       }
       case ProviderEvent.ThinkingSignature s -> {
         signature = s.signature();
@@ -97,8 +99,8 @@ final class ResponseReader {
   }
 
   /**
-   * What arrived before a failure, marked interrupted. Tool requests are dropped: a call the model did
-   * not finish asking for is not to be run, nor answered.
+   * What arrived before a failure, marked interrupted. Tool requests are dropped: a call the model
+   * did not finish asking for is not to be run, nor answered.
    */
   Message partial() {
     flushText();

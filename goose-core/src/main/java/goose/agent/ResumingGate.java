@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The gate of a resumed turn: only the calls that were waiting for an approval at the stop are decided
- * by their stored approval; any other dangling call may have run halfway and is never run again.
+ * The gate of a resumed turn: only the calls that were waiting for an approval at the stop are
+ * decided by their stored approval; any other dangling call may have run halfway and is never run
+ * again.
  */
 record ResumingGate(ToolGate gate, Set<String> awaitedCallIds) implements ToolGate {
   @Override

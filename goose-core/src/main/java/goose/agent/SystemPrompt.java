@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The system prompt of a turn: goose's built-in instructions, then hints. Hints come from
- * {@code .goosehints} and {@code AGENTS.md} files found from the session's working dir up to its git
- * root (outermost first, so the nearest file has the last word), and global hints from
- * {@code .goosehints} in the config dir.
+ * The system prompt of a turn: goose's built-in instructions, then hints. Hints come from {@code
+ * .goosehints} and {@code AGENTS.md} files found from the session's working dir up to its git root
+ * (outermost first, so the nearest file has the last word), and global hints from {@code
+ * .goosehints} in the config dir.
  */
 public final class SystemPrompt {
   static final List<String> HINT_FILES = List.of(".goosehints", "AGENTS.md");
@@ -55,7 +55,12 @@ public final class SystemPrompt {
     try {
       if (!Files.isRegularFile(file)) return java.util.Optional.empty();
       byte[] bytes = Files.readAllBytes(file);
-      String text = new String(bytes, 0, Math.min(bytes.length, MAX_HINT_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+      String text =
+          new String(
+              bytes,
+              0,
+              Math.min(bytes.length, MAX_HINT_BYTES),
+              java.nio.charset.StandardCharsets.UTF_8);
       return text.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(text);
     } catch (IOException e) {
       return java.util.Optional.empty();

@@ -22,11 +22,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Runs the tool calls of one model response concurrently, each on its own virtual thread, and returns
- * their responses in request order. Each call is announced ({@code tool_call}) before it starts, passes
- * the turn's {@link ToolGate} (which may wait for the user), runs or is refused, is reported
- * ({@code tool_result}) as soon as it ends, and is audited. A cancelled turn answers the calls that did
- * not finish with an "interrupted" error, so the conversation never holds a request without a response.
+ * Runs the tool calls of one model response concurrently, each on its own virtual thread, and
+ * returns their responses in request order. Each call is announced ({@code tool_call}) before it
+ * starts, passes the turn's {@link ToolGate} (which may wait for the user), runs or is refused, is
+ * reported ({@code tool_result}) as soon as it ends, and is audited. A cancelled turn answers the
+ * calls that did not finish with an "interrupted" error, so the conversation never holds a request
+ * without a response.
  */
 final class ToolExecutor {
   static final String INTERRUPTED = ToolDecision.CANCELLED.refusal();
@@ -50,30 +51,50 @@ final class ToolExecutor {
   }
 
   /** A fresh batch from the model: announced, then each call decided by {@code gate}. */
-  List<Content.ToolResponse> runAll(ToolContext context, List<Content.ToolRequest> requests, List<ToolSpec> offered, ToolGate gate) {
+  List<Content.ToolResponse> runAll(
+      ToolContext context,
+      List<Content.ToolRequest> requests,
+      List<ToolSpec> offered,
+      ToolGate gate) {
     return runAll(context, requests, offered, gate::check, true);
   }
 
-  /** The dangling calls of a resumed turn (already announced before the stop), decided by {@link ToolGate#resume}. */
-  List<Content.ToolResponse> resumeAll(ToolContext context, List<Content.ToolRequest> requests, List<ToolSpec> offered, ToolGate gate) {
+  /**
+   * The dangling calls of a resumed turn (already announced before the stop), decided by {@link
+   * ToolGate#resume}.
+   */
+  List<Content.ToolResponse> resumeAll(
+      ToolContext context,
+      List<Content.ToolRequest> requests,
+      List<ToolSpec> offered,
+      ToolGate gate) {
     return runAll(context, requests, offered, (request, spec) -> gate.resume(request), false);
   }
 
   /**
-   * Returns one response per request, in order; throws {@link TurnCancelledException} after answering
-   * all when interrupted, and {@link TurnSuspendedException} (answering none) when the server stops
-   * while a call waits for its approval.
+   * Returns one response per request, in order; throws {@link TurnCancelledException} after
+   * answering all when interrupted, and {@link TurnSuspendedException} (answering none) when the
+   * server stops while a call waits for its approval.
    */
-  private List<Content.ToolResponse> runAll(ToolContext context, List<Content.ToolRequest> requests, List<ToolSpec> offered,
-      Decider decider, boolean announce) {
-    Map<String, ToolSpec> specs = offered.stream().collect(Collectors.toMap(ToolSpec::name, Function.identity(), (a, b) -> a));
+  private List<Content.ToolResponse> runAll(
+      ToolContext context,
+      List<Content.ToolRequest> requests,
+      List<ToolSpec> offered,
+      Decider decider,
+      boolean announce) {
+    Map<String, ToolSpec> specs =
+        offered.stream()
+            .collect(Collectors.toMap(ToolSpec::name, Function.identity(), (a, b) -> a));
     List<Future<Content.ToolResponse>> futures = new ArrayList<>();
     boolean cancelled = false;
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Content.ToolRequest request : requests) {
-        if (announce) emitter.emit(new TurnEvent.ToolCall(request.id(), request.name(), request.arguments(), "running"));
+        if (announce)
+          emitter.emit(
+              new TurnEvent.ToolCall(request.id(), request.name(), request.arguments(), "running"));
         Optional<ToolSpec> spec = Optional.ofNullable(specs.get(request.name()));
-        futures.add(executor.submit(LogContext.carry(() -> runOne(context, request, spec, decider))));
+        futures.add(
+            executor.submit(LogContext.carry(() -> runOne(context, request, spec, decider))));
       }
       List<Content.ToolResponse> responses = new ArrayList<>();
       control.enterWait(); // a cancel interrupts the waits below
@@ -85,7 +106,8 @@ final class ToolExecutor {
             response = cancelled ? interrupted(request, futures.get(i)) : futures.get(i).get();
           } catch (InterruptedException e) {
             cancelled = true;
-            control.exitWait(); // the answers below write to the store: no second interrupt may hit them
+            control.exitWait(); // the answers below write to the store: no second interrupt may hit
+            // them
             executor.shutdownNow();
             response = interrupted(request, futures.get(i));
           } catch (ExecutionException e) {
@@ -93,7 +115,9 @@ final class ToolExecutor {
               executor.shutdownNow();
               throw suspended;
             }
-            response = Content.ToolResponse.error(request.id(), "Tool failed: " + e.getCause().getMessage());
+            response =
+                Content.ToolResponse.error(
+                    request.id(), "Tool failed: " + e.getCause().getMessage());
             report(request, response);
           }
           responses.add(response);
@@ -106,19 +130,22 @@ final class ToolExecutor {
     }
   }
 
-  private Content.ToolResponse runOne(ToolContext context, Content.ToolRequest request, Optional<ToolSpec> spec, Decider decider) {
+  private Content.ToolResponse runOne(
+      ToolContext context, Content.ToolRequest request, Optional<ToolSpec> spec, Decider decider) {
     ToolDecision decision = decider.decide(request, spec);
     long started = System.nanoTime();
-    Content.ToolResponse response = decision.runs()
-        ? toolbox.call(context, request)
-        : Content.ToolResponse.error(request.id(), decision.refusal());
+    Content.ToolResponse response =
+        decision.runs()
+            ? toolbox.call(context, request)
+            : Content.ToolResponse.error(request.id(), decision.refusal());
     long durationMs = decision.runs() ? (System.nanoTime() - started) / 1_000_000 : 0;
     report(request, response);
     audit.record(context, request, decision, response, durationMs);
     return response;
   }
 
-  private Content.ToolResponse interrupted(Content.ToolRequest request, Future<Content.ToolResponse> future) {
+  private Content.ToolResponse interrupted(
+      Content.ToolRequest request, Future<Content.ToolResponse> future) {
     if (future.state() == Future.State.SUCCESS) return future.resultNow();
     future.cancel(true);
     Content.ToolResponse response = Content.ToolResponse.error(request.id(), INTERRUPTED);
@@ -142,6 +169,8 @@ final class ToolExecutor {
   private void report(Content.ToolRequest request, Content.ToolResponse response) {
     if (!reported.add(request.id())) return;
     ArrayNode result = contentTree(response.content());
-    emitter.emit(new TurnEvent.ToolResult(request.id(), request.name(), response.isError() ? "error" : "success", result));
+    emitter.emit(
+        new TurnEvent.ToolResult(
+            request.id(), request.name(), response.isError() ? "error" : "success", result));
   }
 }

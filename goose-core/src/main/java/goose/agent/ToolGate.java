@@ -14,21 +14,24 @@ import java.util.Optional;
 public interface ToolGate {
   ToolGate ALLOW_ALL = (request, spec) -> ToolDecision.AUTO;
 
-  /** The tools to offer the model from those available (all of them unless the policy hides some). */
+  /**
+   * The tools to offer the model from those available (all of them unless the policy hides some).
+   */
   default List<ToolSpec> offer(List<ToolSpec> tools) {
     return tools;
   }
 
   /**
-   * Decides one call; {@code spec} is the offered tool of that name, empty when the model named a tool it
-   * was not offered. May block; throws {@link TurnSuspendedException} when the server stops meanwhile.
+   * Decides one call; {@code spec} is the offered tool of that name, empty when the model named a
+   * tool it was not offered. May block; throws {@link TurnSuspendedException} when the server stops
+   * meanwhile.
    */
   ToolDecision check(Content.ToolRequest request, Optional<ToolSpec> spec);
 
   /**
    * Decides a call of a turn resumed after a restart, whose approval was asked before the stop: the
-   * stored approval's decision, waiting for it while it is open. Without a stored approval the call is
-   * never run: {@link ToolDecision#CANCELLED}.
+   * stored approval's decision, waiting for it while it is open. Without a stored approval the call
+   * is never run: {@link ToolDecision#CANCELLED}.
    */
   default ToolDecision resume(Content.ToolRequest request) {
     return ToolDecision.CANCELLED;

@@ -4,15 +4,16 @@ import goose.provider.ProviderStream;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Cancels a running turn from another thread: marks it cancelled, closes the open provider stream (the
- * provider sees its connection closed at once) and, when the turn's thread is in a blocking wait that
- * may be interrupted (opening a provider stream, waiting for tool calls), interrupts it. The thread is
- * never interrupted outside such a wait, and a pending interrupt is cleared when the wait ends: an
- * interrupt that hit database I/O would close the connection's socket (PostgreSQL) and lose the write.
+ * Cancels a running turn from another thread: marks it cancelled, closes the open provider stream
+ * (the provider sees its connection closed at once) and, when the turn's thread is in a blocking
+ * wait that may be interrupted (opening a provider stream, waiting for tool calls), interrupts it.
+ * The thread is never interrupted outside such a wait, and a pending interrupt is cleared when the
+ * wait ends: an interrupt that hit database I/O would close the connection's socket (PostgreSQL)
+ * and lose the write.
  *
- * <p>A server stop is different from a cancel: a turn that waits for a tool approval is not cancelled
- * but suspended (left running in the store, its approval open) so that the next start resumes it; any
- * other turn is cancelled.
+ * <p>A server stop is different from a cancel: a turn that waits for a tool approval is not
+ * cancelled but suspended (left running in the store, its approval open) so that the next start
+ * resumes it; any other turn is cancelled.
  */
 public final class TurnControl {
   private final ReentrantLock lock = new ReentrantLock();
@@ -37,7 +38,10 @@ public final class TurnControl {
     stream = null;
   }
 
-  /** The turn's thread starts a wait that {@link #cancel} may interrupt; interrupts it at once when already cancelled. */
+  /**
+   * The turn's thread starts a wait that {@link #cancel} may interrupt; interrupts it at once when
+   * already cancelled.
+   */
   void enterWait() {
     lock.lock();
     try {
@@ -48,7 +52,9 @@ public final class TurnControl {
     }
   }
 
-  /** The wait is over: no interrupt reaches the thread from now on, and a pending one is cleared. */
+  /**
+   * The wait is over: no interrupt reaches the thread from now on, and a pending one is cleared.
+   */
   void exitWait() {
     lock.lock();
     try {
@@ -69,16 +75,19 @@ public final class TurnControl {
   }
 
   /**
-   * The server stops: a turn waiting for an approval is left to suspend itself; any other is cancelled.
-   * A call that starts waiting afterwards suspends at once; a turn whose wait ended with an answer
-   * stops at its next step ({@link #isCancelled()} holds while stopping).
+   * The server stops: a turn waiting for an approval is left to suspend itself; any other is
+   * cancelled. A call that starts waiting afterwards suspends at once; a turn whose wait ended with
+   * an answer stops at its next step ({@link #isCancelled()} holds while stopping).
    */
   public synchronized void stop() {
     stopping = true;
     if (awaiting == 0) cancel();
   }
 
-  /** A call of this turn starts waiting for its approval; false when the server is stopping (suspend instead). */
+  /**
+   * A call of this turn starts waiting for its approval; false when the server is stopping (suspend
+   * instead).
+   */
   synchronized boolean beginAwaiting() {
     if (stopping) return false;
     awaiting++;

@@ -17,15 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The leases of the turns this instance runs on a store shared with other instances. A heartbeat
- * renews them every {@code lease / 4}; it also cancels turns a cancel was asked for elsewhere, and takes
- * over and closes (with {@link TurnRecovery}) running turns whose lease lapsed because their instance
- * died. Fencing: a turn may write only while this instance is sure it still holds the lease — until the
- * start of the last successful renewal plus the lease, by this process's monotonic clock, which is never
- * later than the lease the others see (clocks between hosts kept in step, as NTP does). After that every
- * write of the turn throws {@link LeaseLostException}.
+ * renews them every {@code lease / 4}; it also cancels turns a cancel was asked for elsewhere, and
+ * takes over and closes (with {@link TurnRecovery}) running turns whose lease lapsed because their
+ * instance died. Fencing: a turn may write only while this instance is sure it still holds the
+ * lease — until the start of the last successful renewal plus the lease, by this process's
+ * monotonic clock, which is never later than the lease the others see (clocks between hosts kept in
+ * step, as NTP does). After that every write of the turn throws {@link LeaseLostException}.
  *
- * <p>{@link #none()} is for a store only one process uses (SQLite): no leases, every write allowed, and
- * turns a crash left running are closed at start instead.
+ * <p>{@link #none()} is for a store only one process uses (SQLite): no leases, every write allowed,
+ * and turns a crash left running are closed at start instead.
  */
 public final class TurnLeases implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TurnLeases.class);
@@ -51,7 +51,8 @@ public final class TurnLeases implements AutoCloseable {
 
   /** Leases of {@code lease} on a shared store; call {@link #start} to run the heartbeat. */
   public static TurnLeases shared(SessionStore store, String instanceId, Duration lease) {
-    if (lease.toMillis() < 1000) throw new IllegalArgumentException("a turn lease must be at least 1 s");
+    if (lease.toMillis() < 1000)
+      throw new IllegalArgumentException("a turn lease must be at least 1 s");
     return new TurnLeases(Optional.of(store), instanceId, lease);
   }
 
@@ -68,20 +69,25 @@ public final class TurnLeases implements AutoCloseable {
     if (store.isEmpty()) return;
     this.recovery = recovery;
     Duration every = lease.dividedBy(4);
-    heartbeat = Thread.ofPlatform().daemon().name("goose-turn-leases").start(() -> {
-      while (!closed) {
-        try {
-          beat();
-        } catch (RuntimeException e) {
-          log.warn("turn lease heartbeat failed: {}", e.getMessage());
-        }
-        try {
-          Thread.sleep(every);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
+    heartbeat =
+        Thread.ofPlatform()
+            .daemon()
+            .name("goose-turn-leases")
+            .start(
+                () -> {
+                  while (!closed) {
+                    try {
+                      beat();
+                    } catch (RuntimeException e) {
+                      log.warn("turn lease heartbeat failed: {}", e.getMessage());
+                    }
+                    try {
+                      Thread.sleep(every);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
   }
 
   /** The lease a turn starting now records; empty without leases. */
@@ -90,19 +96,24 @@ public final class TurnLeases implements AutoCloseable {
   }
 
   /**
-   * This instance runs the turn, whose lease from {@link #newLease} is recorded; {@code leaseMadeNanos}
-   * is {@link System#nanoTime()} read before that lease was made, so the local view never outlasts it.
+   * This instance runs the turn, whose lease from {@link #newLease} is recorded; {@code
+   * leaseMadeNanos} is {@link System#nanoTime()} read before that lease was made, so the local view
+   * never outlasts it.
    */
   void hold(String sessionId, String turnId, TurnControl control, long leaseMadeNanos) {
     if (store.isEmpty()) return;
-    held.put(sessionId, new Held(turnId, control, System.nanoTime(), leaseMadeNanos + lease.toNanos()));
+    held.put(
+        sessionId, new Held(turnId, control, System.nanoTime(), leaseMadeNanos + lease.toNanos()));
   }
 
   void release(String sessionId, String turnId) {
     held.computeIfPresent(sessionId, (k, h) -> h.turnId.equals(turnId) ? null : h);
   }
 
-  /** True while the turn may still write: it is not a turn of this instance, or its lease surely holds. */
+  /**
+   * True while the turn may still write: it is not a turn of this instance, or its lease surely
+   * holds.
+   */
   boolean holds(String sessionId) {
     Held h = held.get(sessionId);
     return h == null || (!h.lost && System.nanoTime() < h.validUntilNanos);
@@ -119,7 +130,9 @@ public final class TurnLeases implements AutoCloseable {
     return store.isEmpty() ? sessions : new FencedSessionStore(sessions, this);
   }
 
-  /** One heartbeat: renew, notice lost and cancel-requested turns, close turns of dead instances. */
+  /**
+   * One heartbeat: renew, notice lost and cancel-requested turns, close turns of dead instances.
+   */
   void beat() {
     SessionStore s = store.orElseThrow();
     long began = System.nanoTime();
@@ -127,14 +140,18 @@ public final class TurnLeases implements AutoCloseable {
     Set<String> renewedIds = renewed.stream().map(HeldTurn::turnId).collect(Collectors.toSet());
     for (HeldTurn t : renewed) {
       Held h = held.get(t.sessionId());
-      if (h == null || !h.turnId.equals(t.turnId()) || h.lost) continue; // once lost, never valid again
+      if (h == null || !h.turnId.equals(t.turnId()) || h.lost)
+        continue; // once lost, never valid again
       h.validUntilNanos = began + lease.toNanos();
       if (t.cancelRequested()) h.control.cancel();
     }
     for (Map.Entry<String, Held> e : held.entrySet()) {
       Held h = e.getValue();
       if (h.heldSinceNanos < began && !renewedIds.contains(h.turnId) && !h.lost) {
-        log.warn("turn {} of session {} lost its lease (taken over by another instance); stopping it", h.turnId, e.getKey());
+        log.warn(
+            "turn {} of session {} lost its lease (taken over by another instance); stopping it",
+            h.turnId,
+            e.getKey());
         h.lost = true;
         h.control.cancel();
       }
@@ -148,13 +165,20 @@ public final class TurnLeases implements AutoCloseable {
     for (Turn turn : s.expiredTurns(Instant.now())) {
       Held own = held.get(turn.sessionId());
       if (own != null && own.turnId.equals(turn.id()) && !own.lost) {
-        // Our own turn outlived its lease (the heartbeat stalled): it is fenced, and closed like any other.
+        // Our own turn outlived its lease (the heartbeat stalled): it is fenced, and closed like
+        // any other.
         own.lost = true;
         own.control.cancel();
       }
-      if (s.takeOver(turn.id(), new TurnLease(instanceId, Instant.now().plus(lease)), Instant.now())) {
-        log.warn("turn {} of session {}: its instance stopped renewing the lease; closing it here", turn.id(), turn.sessionId());
-        r.interrupt(turn); // a turn that waited for an approval is not resumed across instances (yet): closed like the rest
+      if (s.takeOver(
+          turn.id(), new TurnLease(instanceId, Instant.now().plus(lease)), Instant.now())) {
+        log.warn(
+            "turn {} of session {}: its instance stopped renewing the lease; closing it here",
+            turn.id(),
+            turn.sessionId());
+        r.interrupt(
+            turn); // a turn that waited for an approval is not resumed across instances (yet):
+        // closed like the rest
       }
     }
   }

@@ -5,7 +5,15 @@ public final class TurnLimitException extends RuntimeException {
   private final int limit;
 
   public TurnLimitException(String owner, int limit) {
-    super("user " + owner + " already has " + limit + " turn(s) running, the most allowed at once; wait for one to end", null, false, false);
+    super(
+        "user "
+            + owner
+            + " already has "
+            + limit
+            + " turn(s) running, the most allowed at once; wait for one to end",
+        null,
+        false,
+        false);
     this.limit = limit;
   }
 

@@ -5,10 +5,10 @@ import goose.event.TurnEvent;
 import java.util.List;
 
 /**
- * Watches turns from outside the agent loop, for metrics and traces: the loop reports where a turn, a
- * provider call and an event happen, and knows nothing of what is measured. Callbacks come from the
- * turn's thread and from its tool-call threads, so implementations must be thread-safe, quick, and never
- * throw (a failing observer must not fail a turn). {@link #NONE} observes nothing.
+ * Watches turns from outside the agent loop, for metrics and traces: the loop reports where a turn,
+ * a provider call and an event happen, and knows nothing of what is measured. Callbacks come from
+ * the turn's thread and from its tool-call threads, so implementations must be thread-safe, quick,
+ * and never throw (a failing observer must not fail a turn). {@link #NONE} observes nothing.
  */
 public interface TurnObserver {
   TurnObserver NONE = (sessionId, provider) -> Turn.NONE;
@@ -57,7 +57,9 @@ public interface TurnObserver {
   interface Turn {
     Turn NONE = new Turn() {};
 
-    /** A call to the provider begins (a turn makes one per model response, more with tool calls). */
+    /**
+     * A call to the provider begins (a turn makes one per model response, more with tool calls).
+     */
     default ProviderCall providerCall() {
       return ProviderCall.NONE;
     }
@@ -76,7 +78,10 @@ public interface TurnObserver {
   interface ProviderCall {
     ProviderCall NONE = new ProviderCall() {};
 
-    /** The whole response was read; {@code usage} is what the provider reported (zero when it did not). */
+    /**
+     * The whole response was read; {@code usage} is what the provider reported (zero when it did
+     * not).
+     */
     default void completed(TokenUsage usage) {}
 
     /** The call failed: a {@link goose.provider.ProviderException}, a cancel, or another error. */

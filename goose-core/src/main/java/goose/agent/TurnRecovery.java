@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deals with the turns a previous process left running. A turn that was waiting for a tool approval
- * (its session has an open approval) is handed back to be resumed: the approval stays answerable and
- * the turn continues once it is answered. Every other turn is closed so that its session is consistent
- * and usable again: each tool request without a response gets an "interrupted" error response, the
- * event log gets an {@code error} and a final {@code message_complete}, and the turn is marked interrupted.
+ * (its session has an open approval) is handed back to be resumed: the approval stays answerable
+ * and the turn continues once it is answered. Every other turn is closed so that its session is
+ * consistent and usable again: each tool request without a response gets an "interrupted" error
+ * response, the event log gets an {@code error} and a final {@code message_complete}, and the turn
+ * is marked interrupted.
  */
 public final class TurnRecovery {
   private static final Logger log = LoggerFactory.getLogger(TurnRecovery.class);
@@ -52,8 +53,8 @@ public final class TurnRecovery {
   }
 
   /**
-   * A turn that was waiting for approvals of {@code owner} (for the calls {@code awaitedCallIds}), to
-   * resume with {@link TurnService#resume}.
+   * A turn that was waiting for approvals of {@code owner} (for the calls {@code awaitedCallIds}),
+   * to resume with {@link TurnService#resume}.
    */
   public record SuspendedTurn(Turn turn, String owner, Set<String> awaitedCallIds) {
     public SuspendedTurn {
@@ -62,15 +63,18 @@ public final class TurnRecovery {
   }
 
   /**
-   * Recovers the given turns (at start-up: all turns still marked running): closes the ones that cannot
-   * resume, returns the ones that can.
+   * Recovers the given turns (at start-up: all turns still marked running): closes the ones that
+   * cannot resume, returns the ones that can.
    */
   public List<SuspendedTurn> recover(List<Turn> turns) {
     List<SuspendedTurn> suspended = new ArrayList<>();
     for (Turn turn : turns) {
       List<PendingApproval> open = approvals.map(a -> a.openIn(turn.sessionId())).orElse(List.of());
       if (!open.isEmpty()) {
-        log.info("turn {} of session {} waits for a tool approval; resuming it", turn.id(), turn.sessionId());
+        log.info(
+            "turn {} of session {} waits for a tool approval; resuming it",
+            turn.id(),
+            turn.sessionId());
         Set<String> calls = open.stream().map(PendingApproval::callId).collect(Collectors.toSet());
         suspended.add(new SuspendedTurn(turn, open.getFirst().user(), calls));
       } else {
@@ -81,26 +85,41 @@ public final class TurnRecovery {
   }
 
   /**
-   * Closes one turn left running (by a stop, or by an instance whose lease lapsed) as interrupted. The
-   * turn is marked interrupted after the repair and before the final {@code message_complete}, as a turn
-   * that ends normally is, so a new turn cannot interleave with the repair and a client that sees the end
-   * can start the next one.
+   * Closes one turn left running (by a stop, or by an instance whose lease lapsed) as interrupted.
+   * The turn is marked interrupted after the repair and before the final {@code message_complete},
+   * as a turn that ends normally is, so a new turn cannot interleave with the repair and a client
+   * that sees the end can start the next one.
    */
   public void interrupt(Turn turn) {
-    log.warn("turn {} of session {} was interrupted by a server stop; closing it", turn.id(), turn.sessionId());
+    log.warn(
+        "turn {} of session {} was interrupted by a server stop; closing it",
+        turn.id(),
+        turn.sessionId());
     answerDanglingToolRequests(turn.sessionId());
-    events.append(turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
+    events.append(
+        turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
     store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
-    events.append(turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
+    events.append(
+        turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
   }
 
   private void answerDanglingToolRequests(String sessionId) {
-    List<Content> missing = Conversations.danglingToolRequests(store.conversation(sessionId)).stream()
-        .<Content>map(r -> Content.ToolResponse.error(r.id(), ToolExecutor.INTERRUPTED))
-        .toList();
+    List<Content> missing =
+        Conversations.danglingToolRequests(store.conversation(sessionId)).stream()
+            .<Content>map(r -> Content.ToolResponse.error(r.id(), ToolExecutor.INTERRUPTED))
+            .toList();
     if (!missing.isEmpty()) {
-      store.appendMessage(sessionId, new Message(Ids.newId(), Role.USER, Instant.now(), missing, true, true, true, TokenUsage.ZERO));
+      store.appendMessage(
+          sessionId,
+          new Message(
+              Ids.newId(), Role.USER, Instant.now(), missing, true, true, true, TokenUsage.ZERO));
     }
-    approvals.ifPresent(a -> a.openIn(sessionId).forEach(p -> a.decide(sessionId, p.callId(), goose.approval.ApprovalDecision.CANCELLED)));
+    approvals.ifPresent(
+        a ->
+            a.openIn(sessionId)
+                .forEach(
+                    p ->
+                        a.decide(
+                            sessionId, p.callId(), goose.approval.ApprovalDecision.CANCELLED)));
   }
 }

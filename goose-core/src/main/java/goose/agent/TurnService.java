@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts, tracks and cancels the turns of all sessions. The path of a turn: check the session, take its
- * turn slot (one running turn per session, enforced by the store), persist the user message, then run
- * the {@link Agent} on its own virtual thread; every event goes through the {@link EventLog}, which a
- * streaming response merely follows from the turn's first sequence number.
+ * Starts, tracks and cancels the turns of all sessions. The path of a turn: check the session, take
+ * its turn slot (one running turn per session, enforced by the store), persist the user message,
+ * then run the {@link Agent} on its own virtual thread; every event goes through the {@link
+ * EventLog}, which a streaming response merely follows from the turn's first sequence number.
  */
 public final class TurnService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TurnService.class);
@@ -40,28 +40,66 @@ public final class TurnService implements AutoCloseable {
   private final ClusterSignals signals;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
   private final int maxRunningPerOwner;
-  /** Starts of one owner are serialized (check the limit, then take the slot); striped so the set stays bounded. */
+
+  /**
+   * Starts of one owner are serialized (check the limit, then take the slot); striped so the set
+   * stays bounded.
+   */
   private final Object[] ownerLocks = new Object[64];
 
-  /** A service alone on its store (SQLite): tools run without asking, no per-user limit, cancels act here only. */
-  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
-    this(store, events, agent, providers, ToolGates.ALLOW_ALL, Integer.MAX_VALUE, TurnLeases.none(), ClusterSignals.IN_PROCESS);
+  /**
+   * A service alone on its store (SQLite): tools run without asking, no per-user limit, cancels act
+   * here only.
+   */
+  public TurnService(
+      SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers) {
+    this(
+        store,
+        events,
+        agent,
+        providers,
+        ToolGates.ALLOW_ALL,
+        Integer.MAX_VALUE,
+        TurnLeases.none(),
+        ClusterSignals.IN_PROCESS);
   }
 
   /** A service alone on its store whose turns follow {@code gates} (approval modes). */
-  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, ToolGates gates) {
-    this(store, events, agent, providers, gates, Integer.MAX_VALUE, TurnLeases.none(), ClusterSignals.IN_PROCESS);
+  public TurnService(
+      SessionStore store,
+      EventLog events,
+      Agent agent,
+      Supplier<Provider> providers,
+      ToolGates gates) {
+    this(
+        store,
+        events,
+        agent,
+        providers,
+        gates,
+        Integer.MAX_VALUE,
+        TurnLeases.none(),
+        ClusterSignals.IN_PROCESS);
   }
 
   /**
    * @param providers gives the configured provider, or throws when none is configured
    * @param gates builds each turn's tool policy (approval mode)
-   * @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link TurnLimitException}
-   * @param leases the leases of this instance's turns on a shared store (give the agent {@code leases.fence(store)})
+   * @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link
+   *     TurnLimitException}
+   * @param leases the leases of this instance's turns on a shared store (give the agent {@code
+   *     leases.fence(store)})
    * @param signals how a cancel reaches the instance running a turn
    */
-  public TurnService(SessionStore store, EventLog events, Agent agent, Supplier<Provider> providers, ToolGates gates,
-      int maxRunningPerOwner, TurnLeases leases, ClusterSignals signals) {
+  public TurnService(
+      SessionStore store,
+      EventLog events,
+      Agent agent,
+      Supplier<Provider> providers,
+      ToolGates gates,
+      int maxRunningPerOwner,
+      TurnLeases leases,
+      ClusterSignals signals) {
     this.store = store;
     this.events = events;
     this.agent = agent;
@@ -73,19 +111,25 @@ public final class TurnService implements AutoCloseable {
     this.signals = signals;
   }
 
-  /** A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was seen. */
+  /**
+   * A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was
+   * seen.
+   */
   public record StartedTurn(String sessionId, String turnId, long firstSeq, boolean reattached) {}
 
   /**
-   * Starts a turn, or re-attaches to the turn of the same {@code requestId}. Throws
-   * {@link SessionNotFoundException}, {@link TurnConflictException}, or whatever the provider supplier
+   * Starts a turn, or re-attaches to the turn of the same {@code requestId}. Throws {@link
+   * SessionNotFoundException}, {@link TurnConflictException}, or whatever the provider supplier
    * throws when no provider is configured — all before anything is stored.
    */
-  public StartedTurn start(String owner, String sessionId, List<Content> content, Optional<String> requestId) {
-    Session session = store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+  public StartedTurn start(
+      String owner, String sessionId, List<Content> content, Optional<String> requestId) {
+    Session session =
+        store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
     if (requestId.isPresent()) {
       Optional<Turn> seen = store.turnByRequestId(sessionId, requestId.get());
-      if (seen.isPresent()) return new StartedTurn(sessionId, seen.get().id(), seen.get().firstSeq(), true);
+      if (seen.isPresent())
+        return new StartedTurn(sessionId, seen.get().id(), seen.get().firstSeq(), true);
     }
     Provider provider = providers.get();
     String turnId = Ids.newId();
@@ -93,11 +137,15 @@ public final class TurnService implements AutoCloseable {
     RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
     long leaseMade = System.nanoTime();
     synchronized (ownerLocks[Math.floorMod(owner.hashCode(), ownerLocks.length)]) {
-      if (runningCount(owner) >= maxRunningPerOwner) throw new TurnLimitException(owner, maxRunningPerOwner);
+      if (runningCount(owner) >= maxRunningPerOwner)
+        throw new TurnLimitException(owner, maxRunningPerOwner);
       try {
         store.startTurn(sessionId, turnId, requestId, firstSeq, leases.newLease());
       } catch (IllegalStateException duplicateRequest) {
-        Turn seen = store.turnByRequestId(sessionId, requestId.orElseThrow()).orElseThrow(() -> duplicateRequest);
+        Turn seen =
+            store
+                .turnByRequestId(sessionId, requestId.orElseThrow())
+                .orElseThrow(() -> duplicateRequest);
         return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
       }
       running.put(sessionId, turn);
@@ -111,14 +159,16 @@ public final class TurnService implements AutoCloseable {
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
     }
-    Thread.ofVirtual().name("turn-" + turnId).start(LogContext.carry(() -> run(session, owner, provider, turn, agent::run)));
+    Thread.ofVirtual()
+        .name("turn-" + turnId)
+        .start(LogContext.carry(() -> run(session, owner, provider, turn, agent::run)));
     return new StartedTurn(sessionId, turnId, firstSeq, false);
   }
 
   /**
-   * Resumes a turn a server stop suspended while it waited for a tool approval ({@link TurnRecovery});
-   * its events go on in the session's log. False when it cannot (session gone, no provider configured):
-   * the caller then closes it as interrupted.
+   * Resumes a turn a server stop suspended while it waited for a tool approval ({@link
+   * TurnRecovery}); its events go on in the session's log. False when it cannot (session gone, no
+   * provider configured): the caller then closes it as interrupted.
    */
   public boolean resume(TurnRecovery.SuspendedTurn suspended) {
     Turn stored = suspended.turn();
@@ -128,28 +178,51 @@ public final class TurnService implements AutoCloseable {
     try {
       provider = providers.get();
     } catch (RuntimeException e) {
-      log.warn("cannot resume turn {} of session {}: {}", stored.id(), stored.sessionId(), e.getMessage());
+      log.warn(
+          "cannot resume turn {} of session {}: {}",
+          stored.id(),
+          stored.sessionId(),
+          e.getMessage());
       return false;
     }
     RunningTurn turn = new RunningTurn(stored.id(), suspended.owner(), new TurnControl());
     if (running.putIfAbsent(stored.sessionId(), turn) != null) return false;
-    Thread.ofVirtual().name("turn-" + stored.id()).start(LogContext.carry(() -> run(session.get(), suspended.owner(), provider, turn,
-        (s, owner, p, emitter, gate, control) -> agent.resume(s, owner, p, emitter, gate, control, suspended.awaitedCallIds()))));
+    Thread.ofVirtual()
+        .name("turn-" + stored.id())
+        .start(
+            LogContext.carry(
+                () ->
+                    run(
+                        session.get(),
+                        suspended.owner(),
+                        provider,
+                        turn,
+                        (s, owner, p, emitter, gate, control) ->
+                            agent.resume(
+                                s, owner, p, emitter, gate, control, suspended.awaitedCallIds()))));
     return true;
   }
 
   /** {@link Agent#run}, or {@link Agent#resume} of a suspended turn. */
   @FunctionalInterface
   private interface Loop {
-    Agent.Outcome run(Session session, String owner, Provider provider, TurnEmitter emitter, ToolGate gate, TurnControl control);
+    Agent.Outcome run(
+        Session session,
+        String owner,
+        Provider provider,
+        TurnEmitter emitter,
+        ToolGate gate,
+        TurnControl control);
   }
 
   private void run(Session session, String owner, Provider provider, RunningTurn turn, Loop loop) {
     long started = System.nanoTime();
-    TurnEmitter toLog = event -> {
-      leases.checkHolds(session.id()); // fencing: a turn taken over elsewhere writes nothing more
-      events.append(session.id(), turn.id(), event);
-    };
+    TurnEmitter toLog =
+        event -> {
+          leases.checkHolds(
+              session.id()); // fencing: a turn taken over elsewhere writes nothing more
+          events.append(session.id(), turn.id(), event);
+        };
     Agent.Outcome outcome;
     try (EventWriter emitter = new EventWriter(toLog, turn.id())) {
       try {
@@ -167,23 +240,35 @@ public final class TurnService implements AutoCloseable {
         return;
       }
       if (!leases.holds(session.id())) {
-        log.warn("turn {} of session {} stopped without recording its end: it lost its lease", turn.id(), session.id());
+        log.warn(
+            "turn {} of session {} stopped without recording its end: it lost its lease",
+            turn.id(),
+            session.id());
         running.remove(session.id(), turn);
         leases.release(session.id(), turn.id());
         return;
       }
       try {
-        store.finishTurn(session.id(), turn.id(), switch (outcome.cause()) {
-          case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
-          case CANCELLED -> TurnStatus.CANCELLED;
-          case ERROR -> TurnStatus.FAILED;
-          case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
-        });
+        store.finishTurn(
+            session.id(),
+            turn.id(),
+            switch (outcome.cause()) {
+              case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
+              case CANCELLED -> TurnStatus.CANCELLED;
+              case ERROR -> TurnStatus.FAILED;
+              case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
+            });
       } finally {
         running.remove(session.id(), turn);
         leases.release(session.id(), turn.id());
-        log.info("turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)", turn.id(), session.id(),
-            outcome.cause().wire(), (System.nanoTime() - started) / 1_000_000, outcome.usage().inputTokens(), outcome.usage().outputTokens());
+        log.info(
+            "turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)",
+            turn.id(),
+            session.id(),
+            outcome.cause().wire(),
+            (System.nanoTime() - started) / 1_000_000,
+            outcome.usage().inputTokens(),
+            outcome.usage().outputTokens());
         // Last, so that a client that sees message_complete can start its next turn at once.
         emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
       }
@@ -192,7 +277,8 @@ public final class TurnService implements AutoCloseable {
 
   /**
    * Cancels the running turn of this session, wherever it runs: here at once; on another instance
-   * sharing the store through the store's cancel mark and a signal the owner acts on. False when none runs.
+   * sharing the store through the store's cancel mark and a signal the owner acts on. False when
+   * none runs.
    */
   public boolean cancel(String owner, String sessionId) {
     store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
@@ -202,7 +288,10 @@ public final class TurnService implements AutoCloseable {
     return true;
   }
 
-  /** Cancels the session's turn if it runs on this instance (a signal from another instance asks for it). */
+  /**
+   * Cancels the session's turn if it runs on this instance (a signal from another instance asks for
+   * it).
+   */
   public boolean cancelHere(String sessionId) {
     RunningTurn turn = running.get(sessionId);
     if (turn == null) return false;
@@ -230,8 +319,8 @@ public final class TurnService implements AutoCloseable {
   }
 
   /**
-   * Stops every running turn and waits up to {@code grace} for them to record their end: turns waiting
-   * for a tool approval are suspended (the next start resumes them), the others cancelled.
+   * Stops every running turn and waits up to {@code grace} for them to record their end: turns
+   * waiting for a tool approval are suspended (the next start resumes them), the others cancelled.
    */
   public void shutdown(Duration grace) {
     running.values().forEach(t -> t.control().stop());

@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * How tool calls are approved ({@code GOOSE_MODE}, overridable per session): {@code auto} runs every
- * call, {@code approve} asks the user for every call, {@code smart_approve} runs tools that declare
- * themselves read-only and asks for the rest, {@code chat} offers the model no tools at all.
+ * How tool calls are approved ({@code GOOSE_MODE}, overridable per session): {@code auto} runs
+ * every call, {@code approve} asks the user for every call, {@code smart_approve} runs tools that
+ * declare themselves read-only and asks for the rest, {@code chat} offers the model no tools at
+ * all.
  */
 public enum ApprovalMode {
   AUTO,

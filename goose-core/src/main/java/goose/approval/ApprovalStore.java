@@ -10,8 +10,9 @@ import java.util.Optional;
 public interface ApprovalStore {
 
   /**
-   * Stores a new open approval, replacing a decided one of the same call id (some models reuse call ids);
-   * while one is open, a second for the same session and call id is an {@link IllegalStateException}.
+   * Stores a new open approval, replacing a decided one of the same call id (some models reuse call
+   * ids); while one is open, a second for the same session and call id is an {@link
+   * IllegalStateException}.
    */
   void open(PendingApproval approval);
 
@@ -20,7 +21,10 @@ public interface ApprovalStore {
   /** Open approvals of a session, oldest first. */
   List<PendingApproval> openIn(String sessionId);
 
-  /** Records the decision if the approval is still open; false when it was already decided or is unknown. */
+  /**
+   * Records the decision if the approval is still open; false when it was already decided or is
+   * unknown.
+   */
   boolean decide(String sessionId, String callId, ApprovalDecision decision);
 
   /** Remembers {@code always_allow} of this user for this tool (idempotent). */

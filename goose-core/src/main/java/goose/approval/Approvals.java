@@ -22,13 +22,15 @@ import java.util.function.BooleanSupplier;
 public final class Approvals {
   /** How often a waiter looks at its stop condition. */
   private static final Duration SLICE = Duration.ofMillis(200);
+
   /** How often a waiter re-reads its approval from the store. */
   private static final Duration STORE_RECHECK = Duration.ofSeconds(2);
 
   private final ApprovalStore store;
   private final ApprovalSettings settings;
   private final Clock clock;
-  private final Map<String, CompletableFuture<ApprovalDecision>> waiters = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<ApprovalDecision>> waiters =
+      new ConcurrentHashMap<>();
 
   public Approvals(ApprovalStore store, ApprovalSettings settings, Clock clock) {
     this.store = store;
@@ -49,10 +51,19 @@ public final class Approvals {
   }
 
   /** Stores a new open approval that expires after the configured timeout. */
-  public PendingApproval open(String sessionId, String callId, String user, String tool, ObjectNode arguments) {
+  public PendingApproval open(
+      String sessionId, String callId, String user, String tool, ObjectNode arguments) {
     Instant now = clock.instant();
-    PendingApproval approval = new PendingApproval(sessionId, callId, user, tool, arguments, now,
-        now.plus(settings.timeout()), Optional.empty());
+    PendingApproval approval =
+        new PendingApproval(
+            sessionId,
+            callId,
+            user,
+            tool,
+            arguments,
+            now,
+            now.plus(settings.timeout()),
+            Optional.empty());
     store.open(approval);
     return approval;
   }
@@ -67,7 +78,8 @@ public final class Approvals {
 
   /** The user's answer; {@code always_allow} is also remembered for the tool. */
   public Answer answer(String user, String sessionId, String callId, ApprovalDecision decision) {
-    Optional<PendingApproval> found = store.get(sessionId, callId).filter(a -> a.user().equals(user));
+    Optional<PendingApproval> found =
+        store.get(sessionId, callId).filter(a -> a.user().equals(user));
     if (found.isEmpty()) return Answer.UNKNOWN;
     if (!store.decide(sessionId, callId, decision)) return Answer.ALREADY_DECIDED;
     if (decision == ApprovalDecision.ALWAYS_ALLOW) store.alwaysAllow(user, found.get().tool());
@@ -77,18 +89,21 @@ public final class Approvals {
   }
 
   /**
-   * Blocks until the approval is decided, or expires (then it is closed as {@code expired}). Empty when
-   * {@code stop} turned true first: the approval stays open for whoever resumes the turn.
+   * Blocks until the approval is decided, or expires (then it is closed as {@code expired}). Empty
+   * when {@code stop} turned true first: the approval stays open for whoever resumes the turn.
    */
-  public Optional<ApprovalDecision> await(PendingApproval approval, BooleanSupplier stop) throws InterruptedException {
+  public Optional<ApprovalDecision> await(PendingApproval approval, BooleanSupplier stop)
+      throws InterruptedException {
     String key = key(approval.sessionId(), approval.callId());
-    CompletableFuture<ApprovalDecision> waiter = waiters.computeIfAbsent(key, k -> new CompletableFuture<>());
+    CompletableFuture<ApprovalDecision> waiter =
+        waiters.computeIfAbsent(key, k -> new CompletableFuture<>());
     try {
       Instant nextCheck = Instant.MIN;
       while (true) {
         Instant now = clock.instant();
         if (!now.isBefore(nextCheck)) {
-          Optional<ApprovalDecision> stored = store.get(approval.sessionId(), approval.callId()).flatMap(PendingApproval::decision);
+          Optional<ApprovalDecision> stored =
+              store.get(approval.sessionId(), approval.callId()).flatMap(PendingApproval::decision);
           if (stored.isPresent()) return stored;
           nextCheck = now.plus(STORE_RECHECK);
         }

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A tool call waiting for (or answered by) its user. Stored, so that it can still be answered after a
- * reconnect or a server restart; {@code decision} is empty while it waits.
+ * A tool call waiting for (or answered by) its user. Stored, so that it can still be answered after
+ * a reconnect or a server restart; {@code decision} is empty while it waits.
  */
 public record PendingApproval(
     String sessionId,

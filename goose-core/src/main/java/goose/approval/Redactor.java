@@ -11,31 +11,47 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes secrets from tool arguments before they are logged or audited: the value of every key that
- * names a secret (api_key, token, password, authorization, ...) and, inside any string, what looks like
- * a credential (bearer tokens, well-known API key shapes, JWTs, {@code NAME_TOKEN=value} assignments).
- * It errs on the side of hiding: an audit that shows a little less beats a log that leaks a key.
+ * Removes secrets from tool arguments before they are logged or audited: the value of every key
+ * that names a secret (api_key, token, password, authorization, ...) and, inside any string, what
+ * looks like a credential (bearer tokens, well-known API key shapes, JWTs, {@code NAME_TOKEN=value}
+ * assignments). It errs on the side of hiding: an audit that shows a little less beats a log that
+ * leaks a key.
  */
 public final class Redactor {
   public static final String MASK = "[REDACTED]";
 
-  private static final Pattern SECRET_KEY = Pattern.compile(
-      "(?i).*(key|token|secret|passw(or)?d|pwd|authorization|auth(?!or)|credential|cookie|session[-_]?id|private).*");
-  /** Well-known credential shapes: bearer/basic values, OpenAI/Anthropic/GitHub/Slack/AWS/Google keys, JWTs. */
-  private static final Pattern SECRET_VALUE = Pattern.compile(String.join("|",
-      "(?i)(?<=\\b(bearer|basic|token)\\s)[A-Za-z0-9._~+/=-]{8,}",
-      "\\bsk-[A-Za-z0-9_-]{8,}",
-      "\\bgh[pousr]_[A-Za-z0-9]{16,}",
-      "\\bgithub_pat_[A-Za-z0-9_]{16,}",
-      "\\bxox[abposr]-[A-Za-z0-9-]{8,}",
-      "\\bAKIA[0-9A-Z]{16}\\b",
-      "\\bAIza[0-9A-Za-z_-]{30,}",
-      "\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"));
-  /** {@code API_KEY=...}, {@code --password=...}, {@code "token": "..."} inside a command line or text. */
-  private static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
-      "(?i)\\b([A-Za-z0-9_.-]*(key|token|secret|passw(or)?d|pwd|credential)[A-Za-z0-9_.-]*)(\\s*[=:]\\s*\"?)([^\\s\"'&;]+)");
+  private static final Pattern SECRET_KEY =
+      Pattern.compile(
+          "(?i).*(key|token|secret|passw(or)?d|pwd|authorization|auth(?!or)|credential|cookie|session[-_]?id|private).*");
+
+  /**
+   * Well-known credential shapes: bearer/basic values, OpenAI/Anthropic/GitHub/Slack/AWS/Google
+   * keys, JWTs.
+   */
+  private static final Pattern SECRET_VALUE =
+      Pattern.compile(
+          String.join(
+              "|",
+              "(?i)(?<=\\b(bearer|basic|token)\\s)[A-Za-z0-9._~+/=-]{8,}",
+              "\\bsk-[A-Za-z0-9_-]{8,}",
+              "\\bgh[pousr]_[A-Za-z0-9]{16,}",
+              "\\bgithub_pat_[A-Za-z0-9_]{16,}",
+              "\\bxox[abposr]-[A-Za-z0-9-]{8,}",
+              "\\bAKIA[0-9A-Z]{16}\\b",
+              "\\bAIza[0-9A-Za-z_-]{30,}",
+              "\\beyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"));
+
+  /**
+   * {@code API_KEY=...}, {@code --password=...}, {@code "token": "..."} inside a command line or
+   * text.
+   */
+  private static final Pattern SECRET_ASSIGNMENT =
+      Pattern.compile(
+          "(?i)\\b([A-Za-z0-9_.-]*(key|token|secret|passw(or)?d|pwd|credential)[A-Za-z0-9_.-]*)(\\s*[=:]\\s*\"?)([^\\s\"'&;]+)");
+
   /** {@code https://user:password@host}. */
-  private static final Pattern URL_PASSWORD = Pattern.compile("(?<=://[^/\\s:@]{1,256}:)[^/\\s@]+(?=@)");
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("(?<=://[^/\\s:@]{1,256}:)[^/\\s@]+(?=@)");
 
   private Redactor() {}
 
@@ -45,8 +61,9 @@ public final class Redactor {
   }
 
   /**
-   * A redacted copy whose strings are cut to {@code maxText} characters (a file written by a tool need
-   * not be copied whole into the audit and the log); the cut is marked with the original length.
+   * A redacted copy whose strings are cut to {@code maxText} characters (a file written by a tool
+   * need not be copied whole into the audit and the log); the cut is marked with the original
+   * length.
    */
   public static JsonNode redact(JsonNode node, int maxText) {
     if (node == null) return Json.object();
@@ -90,7 +107,11 @@ public final class Redactor {
     for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       JsonNode value = field.getValue();
-      boolean hide = isSecretKey(field.getKey()) && !value.isNull() && !value.isBoolean() && !value.isContainerNode();
+      boolean hide =
+          isSecretKey(field.getKey())
+              && !value.isNull()
+              && !value.isBoolean()
+              && !value.isContainerNode();
       copy.set(field.getKey(), hide ? TextNode.valueOf(MASK) : redact(value, maxText));
     }
     return copy;

@@ -7,7 +7,9 @@ public enum ToolDecision {
   /** No approval needed (mode auto, or a read-only tool in smart_approve). */
   AUTO,
   ALLOWED_ONCE,
-  /** Allowed by an earlier {@code always_allow} of this user for this tool, or by that answer now. */
+  /**
+   * Allowed by an earlier {@code always_allow} of this user for this tool, or by that answer now.
+   */
   ALWAYS_ALLOWED,
   DENIED,
   /** No answer within {@code GOOSE_APPROVAL_TIMEOUT}: counts as a deny. */
@@ -33,7 +35,8 @@ public enum ToolDecision {
       case DENIED -> "The tool call was denied by the user.";
       case TIMEOUT -> "The tool call was denied: no approval arrived in time.";
       case CANCELLED -> "The tool call was interrupted before it finished.";
-      case AUTO, ALLOWED_ONCE, ALWAYS_ALLOWED -> throw new IllegalStateException(this + " runs the call");
+      case AUTO, ALLOWED_ONCE, ALWAYS_ALLOWED ->
+          throw new IllegalStateException(this + " runs the call");
     };
   }
 }

@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The effective configuration, layered as in goose: environment variable &gt; {@code config.yaml} &gt;
- * default. A key {@code k} in the YAML is overridden by the environment variable {@code K} (upper
- * case). Secrets come from the environment or {@code secrets.yaml} (mode 0600) and are never logged.
+ * The effective configuration, layered as in goose: environment variable &gt; {@code config.yaml}
+ * &gt; default. A key {@code k} in the YAML is overridden by the environment variable {@code K}
+ * (upper case). Secrets come from the environment or {@code secrets.yaml} (mode 0600) and are never
+ * logged.
  *
- * <p>Thread-safe: writes ({@link #set}, {@link #setNode}, {@link #setSecret}) persist at once and are
- * seen by later reads.
+ * <p>Thread-safe: writes ({@link #set}, {@link #setNode}, {@link #setSecret}) persist at once and
+ * are seen by later reads.
  */
 public final class Config {
   private final Map<String, String> env;
@@ -50,23 +51,33 @@ public final class Config {
     return paths;
   }
 
-  /** The effective value of {@code key} with its provenance, or empty when unset and without default. */
+  /**
+   * The effective value of {@code key} with its provenance, or empty when unset and without
+   * default.
+   */
   public synchronized Optional<ConfigValue> lookup(String key) {
     boolean secret = isSecret(key);
     String envName = key.toUpperCase(Locale.ROOT);
     String fromEnv = env.get(envName);
     if (fromEnv != null) {
-      return Optional.of(new ConfigValue(key, fromEnv, ConfigSource.ENV, "environment variable " + envName, secret));
+      return Optional.of(
+          new ConfigValue(
+              key, fromEnv, ConfigSource.ENV, "environment variable " + envName, secret));
     }
     Optional<String> fromFile = scalar(fileValues, key);
     if (fromFile.isPresent()) {
-      return Optional.of(new ConfigValue(key, fromFile.get(), ConfigSource.FILE, configFile.path().toString(), secret));
+      return Optional.of(
+          new ConfigValue(
+              key, fromFile.get(), ConfigSource.FILE, configFile.path().toString(), secret));
     }
     Optional<String> fromSecrets = scalar(secretValues, key);
     if (fromSecrets.isPresent()) {
-      return Optional.of(new ConfigValue(key, fromSecrets.get(), ConfigSource.SECRETS, secretsFile.path().toString(), true));
+      return Optional.of(
+          new ConfigValue(
+              key, fromSecrets.get(), ConfigSource.SECRETS, secretsFile.path().toString(), true));
     }
-    return known(key).flatMap(ConfigKey::defaultValue)
+    return known(key)
+        .flatMap(ConfigKey::defaultValue)
         .map(d -> new ConfigValue(key, d, ConfigSource.DEFAULT, "default", secret));
   }
 
@@ -113,16 +124,18 @@ public final class Config {
     for (String key : SettingRules.checkedKeys()) lookup(key).ifPresent(SettingRules::check);
   }
 
-  /** A structured value of config.yaml (for example {@code extensions}); environment does not apply. */
+  /**
+   * A structured value of config.yaml (for example {@code extensions}); environment does not apply.
+   */
   public synchronized Optional<JsonNode> node(String key) {
     JsonNode node = fileValues.get(key);
     return node == null || node.isNull() ? Optional.empty() : Optional.of(node.deepCopy());
   }
 
   /**
-   * Writes {@code key: value} to config.yaml after checking it against the key's type rule. A spelling
-   * of the same key in another case ({@code goose_model} for {@code GOOSE_MODEL}) is replaced, so the
-   * file never holds two competing values.
+   * Writes {@code key: value} to config.yaml after checking it against the key's type rule. A
+   * spelling of the same key in another case ({@code goose_model} for {@code GOOSE_MODEL}) is
+   * replaced, so the file never holds two competing values.
    */
   public synchronized void set(String key, String value) {
     SettingRules.check(new ConfigValue(key, value, ConfigSource.FILE, "", false));
@@ -141,7 +154,9 @@ public final class Config {
     secretValues = writeReplacing(secretsFile, key, value);
   }
 
-  /** Removes {@code key} (in any case) from config.yaml and secrets.yaml; true when it was there. */
+  /**
+   * Removes {@code key} (in any case) from config.yaml and secrets.yaml; true when it was there.
+   */
   public synchronized boolean unset(String key) {
     boolean removed = false;
     for (YamlFile file : List.of(configFile, secretsFile)) {
@@ -166,35 +181,43 @@ public final class Config {
 
   private static boolean removeAnyCase(ObjectNode values, String key) {
     List<String> spellings = new ArrayList<>();
-    values.fieldNames().forEachRemaining(name -> {
-      if (name.equalsIgnoreCase(key)) spellings.add(name);
-    });
+    values
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (name.equalsIgnoreCase(key)) spellings.add(name);
+            });
     values.remove(spellings);
     return !spellings.isEmpty();
   }
 
   /**
-   * Every effective setting: the known keys (with defaults), every key of config.yaml and secrets.yaml,
-   * and every {@code GOOSE_*} variable of the environment. Sorted by key.
+   * Every effective setting: the known keys (with defaults), every key of config.yaml and
+   * secrets.yaml, and every {@code GOOSE_*} variable of the environment. Sorted by key.
    */
   public synchronized List<ConfigValue> effective() {
     Map<String, ConfigValue> all = new LinkedHashMap<>();
     // Keyed by upper-case name: goose_model in the YAML and GOOSE_MODEL are one setting.
-    for (ConfigKey key : ConfigKey.KNOWN) lookup(key.name()).ifPresent(v -> all.put(v.key().toUpperCase(Locale.ROOT), v));
+    for (ConfigKey key : ConfigKey.KNOWN)
+      lookup(key.name()).ifPresent(v -> all.put(v.key().toUpperCase(Locale.ROOT), v));
     for (ObjectNode values : List.of(fileValues, secretValues)) {
       for (Iterator<String> it = values.fieldNames(); it.hasNext(); ) {
         String key = it.next();
-        if (values.get(key).isValueNode()) lookup(key).ifPresent(v -> all.putIfAbsent(v.key().toUpperCase(Locale.ROOT), v));
+        if (values.get(key).isValueNode())
+          lookup(key).ifPresent(v -> all.putIfAbsent(v.key().toUpperCase(Locale.ROOT), v));
       }
     }
-    env.keySet().stream().filter(k -> k.startsWith("GOOSE_")).forEach(k -> lookup(k).ifPresent(v -> all.putIfAbsent(k, v)));
+    env.keySet().stream()
+        .filter(k -> k.startsWith("GOOSE_"))
+        .forEach(k -> lookup(k).ifPresent(v -> all.putIfAbsent(k, v)));
     List<ConfigValue> sorted = new ArrayList<>(all.values());
     sorted.sort((a, b) -> a.key().compareToIgnoreCase(b.key()));
     return sorted;
   }
 
   public boolean isSecret(String key) {
-    return known(key).map(ConfigKey::secret).orElse(false) || ConfigKey.looksSecret(key)
+    return known(key).map(ConfigKey::secret).orElse(false)
+        || ConfigKey.looksSecret(key)
         || secretValues.has(key);
   }
 
@@ -202,7 +225,10 @@ public final class Config {
     return ConfigKey.KNOWN.stream().filter(k -> k.name().equalsIgnoreCase(key)).findFirst();
   }
 
-  /** A scalar under {@code key}, matched exactly, else case-insensitively (GOOSE_MODEL vs goose_model). */
+  /**
+   * A scalar under {@code key}, matched exactly, else case-insensitively (GOOSE_MODEL vs
+   * goose_model).
+   */
   private static Optional<String> scalar(ObjectNode values, String key) {
     JsonNode node = values.get(key);
     if (node == null) {

@@ -4,46 +4,95 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A setting the server knows about, with its default and whether it is a secret. Settings not listed
- * here still work (any key can be read); this list is what {@code goose configure list} always shows.
+ * A setting the server knows about, with its default and whether it is a secret. Settings not
+ * listed here still work (any key can be read); this list is what {@code goose configure list}
+ * always shows.
  */
-public record ConfigKey(String name, Optional<String> defaultValue, boolean secret, String description) {
+public record ConfigKey(
+    String name, Optional<String> defaultValue, boolean secret, String description) {
 
   public static final ConfigKey HOST = of("GOOSE_HOST", "127.0.0.1", "Bind address");
   public static final ConfigKey PORT = of("GOOSE_PORT", "3000", "Listen port");
-  public static final ConfigKey PROVIDER = none("GOOSE_PROVIDER", "LLM provider (anthropic, openai, ollama, google, ...)");
-  public static final ConfigKey MODEL = none("GOOSE_MODEL", "Model name (provider default when unset)");
-  public static final ConfigKey API_TIMEOUT = of("api_timeout", "60", "Seconds without a byte from the provider before giving up");
-  public static final ConfigKey MAX_RETRIES = of("max_retries", "3", "Retries of a failed provider request");
-  public static final ConfigKey MAX_BODY_BYTES = of("GOOSE_MAX_BODY_BYTES", "10485760", "Largest accepted request body, in bytes");
-  public static final ConfigKey LOG = none("GOOSE_LOG", "Log filter, goose syntax: info,goose=debug (RUST_LOG also read)");
+  public static final ConfigKey PROVIDER =
+      none("GOOSE_PROVIDER", "LLM provider (anthropic, openai, ollama, google, ...)");
+  public static final ConfigKey MODEL =
+      none("GOOSE_MODEL", "Model name (provider default when unset)");
+  public static final ConfigKey API_TIMEOUT =
+      of("api_timeout", "60", "Seconds without a byte from the provider before giving up");
+  public static final ConfigKey MAX_RETRIES =
+      of("max_retries", "3", "Retries of a failed provider request");
+  public static final ConfigKey MAX_BODY_BYTES =
+      of("GOOSE_MAX_BODY_BYTES", "10485760", "Largest accepted request body, in bytes");
+  public static final ConfigKey LOG =
+      none("GOOSE_LOG", "Log filter, goose syntax: info,goose=debug (RUST_LOG also read)");
   public static final ConfigKey LOG_FORMAT = of("GOOSE_LOG_FORMAT", "text", "text or json");
-  public static final ConfigKey ANTHROPIC_API_KEY = secret("ANTHROPIC_API_KEY", "Anthropic API key");
+  public static final ConfigKey ANTHROPIC_API_KEY =
+      secret("ANTHROPIC_API_KEY", "Anthropic API key");
   public static final ConfigKey OPENAI_API_KEY = secret("OPENAI_API_KEY", "OpenAI API key");
   public static final ConfigKey GOOGLE_API_KEY = secret("GOOGLE_API_KEY", "Google Gemini API key");
+
   /** A secret because the URL may carry the database password. */
   public static final ConfigKey DATABASE_URL =
-      secret("GOOSE_DATABASE_URL", "PostgreSQL URL postgresql://user:pass@host:5432/db (unset: SQLite in the data dir)");
+      secret(
+          "GOOSE_DATABASE_URL",
+          "PostgreSQL URL postgresql://user:pass@host:5432/db (unset: SQLite in the data dir)");
+
   // Authentication, isolation and limits (docs/auth.md).
   public static final ConfigKey AUTH =
-      none("GOOSE_AUTH", "none, secret, tokens or proxy (unset: secret when GOOSE_SERVER__SECRET_KEY is set, else none)");
-  public static final ConfigKey SECRET_KEY = secret("GOOSE_SERVER__SECRET_KEY", "secret mode: the X-Secret-Key every request must send (16+ characters)");
+      none(
+          "GOOSE_AUTH",
+          "none, secret, tokens or proxy (unset: secret when GOOSE_SERVER__SECRET_KEY is set, else none)");
+  public static final ConfigKey SECRET_KEY =
+      secret(
+          "GOOSE_SERVER__SECRET_KEY",
+          "secret mode: the X-Secret-Key every request must send (16+ characters)");
   public static final ConfigKey ALLOW_UNAUTHENTICATED =
       of("GOOSE_ALLOW_UNAUTHENTICATED", "false", "Allow GOOSE_AUTH=none on a non-loopback address");
-  public static final ConfigKey PROXY_USER_HEADER = of("GOOSE_PROXY_USER_HEADER", "X-Remote-User", "proxy mode: header naming the user");
-  public static final ConfigKey TRUSTED_PROXIES = none("GOOSE_TRUSTED_PROXIES", "proxy mode: comma-separated IPs/CIDRs of the proxies");
-  public static final ConfigKey ADMIN_USERS = none("GOOSE_ADMIN_USERS", "proxy mode: comma-separated user names who administer");
-  public static final ConfigKey WORKSPACES_ROOT = none("GOOSE_WORKSPACES_ROOT", "A session's cwd must lie in <root>/<user>/");
-  public static final ConfigKey CORS_ORIGINS = none("GOOSE_CORS_ORIGINS", "Comma-separated exact origins allowed cross-origin (unset: CORS off)");
-  public static final ConfigKey RATE_LIMIT = of("GOOSE_RATE_LIMIT", "50", "Requests per second per user (0: no limit)");
-  public static final ConfigKey RATE_BURST = of("GOOSE_RATE_BURST", "200", "Requests a user may send at once above the rate");
-  public static final ConfigKey MAX_TURNS_PER_USER = of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
+  public static final ConfigKey PROXY_USER_HEADER =
+      of("GOOSE_PROXY_USER_HEADER", "X-Remote-User", "proxy mode: header naming the user");
+  public static final ConfigKey TRUSTED_PROXIES =
+      none("GOOSE_TRUSTED_PROXIES", "proxy mode: comma-separated IPs/CIDRs of the proxies");
+  public static final ConfigKey ADMIN_USERS =
+      none("GOOSE_ADMIN_USERS", "proxy mode: comma-separated user names who administer");
+  public static final ConfigKey WORKSPACES_ROOT =
+      none("GOOSE_WORKSPACES_ROOT", "A session's cwd must lie in <root>/<user>/");
+  public static final ConfigKey CORS_ORIGINS =
+      none(
+          "GOOSE_CORS_ORIGINS",
+          "Comma-separated exact origins allowed cross-origin (unset: CORS off)");
+  public static final ConfigKey RATE_LIMIT =
+      of("GOOSE_RATE_LIMIT", "50", "Requests per second per user (0: no limit)");
+  public static final ConfigKey RATE_BURST =
+      of("GOOSE_RATE_BURST", "200", "Requests a user may send at once above the rate");
+  public static final ConfigKey MAX_TURNS_PER_USER =
+      of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
 
   public static final List<ConfigKey> KNOWN =
-      List.of(HOST, PORT, PROVIDER, MODEL, API_TIMEOUT, MAX_RETRIES, MAX_BODY_BYTES, LOG, LOG_FORMAT,
-          ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_API_KEY, DATABASE_URL,
-          AUTH, SECRET_KEY, ALLOW_UNAUTHENTICATED, PROXY_USER_HEADER, TRUSTED_PROXIES, ADMIN_USERS, WORKSPACES_ROOT,
-          CORS_ORIGINS, RATE_LIMIT, RATE_BURST, MAX_TURNS_PER_USER);
+      List.of(
+          HOST,
+          PORT,
+          PROVIDER,
+          MODEL,
+          API_TIMEOUT,
+          MAX_RETRIES,
+          MAX_BODY_BYTES,
+          LOG,
+          LOG_FORMAT,
+          ANTHROPIC_API_KEY,
+          OPENAI_API_KEY,
+          GOOGLE_API_KEY,
+          DATABASE_URL,
+          AUTH,
+          SECRET_KEY,
+          ALLOW_UNAUTHENTICATED,
+          PROXY_USER_HEADER,
+          TRUSTED_PROXIES,
+          ADMIN_USERS,
+          WORKSPACES_ROOT,
+          CORS_ORIGINS,
+          RATE_LIMIT,
+          RATE_BURST,
+          MAX_TURNS_PER_USER);
 
   static ConfigKey of(String name, String defaultValue, String description) {
     return new ConfigKey(name, Optional.of(defaultValue), false, description);
@@ -58,11 +107,14 @@ public record ConfigKey(String name, Optional<String> defaultValue, boolean secr
   }
 
   /**
-   * Keys whose name says they hold a secret, known or not: {@code *_KEY}, {@code *_TOKEN},
-   * {@code *SECRET*}, {@code *PASSWORD*}. Counters such as {@code GOOSE_MAX_TOKENS} are not secrets.
+   * Keys whose name says they hold a secret, known or not: {@code *_KEY}, {@code *_TOKEN}, {@code
+   * *SECRET*}, {@code *PASSWORD*}. Counters such as {@code GOOSE_MAX_TOKENS} are not secrets.
    */
   public static boolean looksSecret(String key) {
     String k = key.toUpperCase(java.util.Locale.ROOT);
-    return k.endsWith("_KEY") || k.endsWith("_TOKEN") || k.contains("SECRET") || k.contains("PASSWORD");
+    return k.endsWith("_KEY")
+        || k.endsWith("_TOKEN")
+        || k.contains("SECRET")
+        || k.contains("PASSWORD");
   }
 }

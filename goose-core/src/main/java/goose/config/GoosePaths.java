@@ -7,10 +7,10 @@ import java.util.Map;
  * Where goose keeps its files, resolved as goose does:
  *
  * <ul>
- *   <li>config: {@code GOOSE_CONFIG_DIR}, else {@code $GOOSE_PATH_ROOT/config}, else
- *       {@code $XDG_CONFIG_HOME/goose}, else {@code ~/.config/goose}
- *   <li>data: {@code $GOOSE_PATH_ROOT/data}, else {@code $XDG_DATA_HOME/goose}, else
- *       {@code ~/.local/share/goose}
+ *   <li>config: {@code GOOSE_CONFIG_DIR}, else {@code $GOOSE_PATH_ROOT/config}, else {@code
+ *       $XDG_CONFIG_HOME/goose}, else {@code ~/.config/goose}
+ *   <li>data: {@code $GOOSE_PATH_ROOT/data}, else {@code $XDG_DATA_HOME/goose}, else {@code
+ *       ~/.local/share/goose}
  *   <li>state (logs): {@code $GOOSE_PATH_ROOT/state}, else {@code $XDG_STATE_HOME/goose}, else
  *       {@code ~/.local/state/goose}
  * </ul>

@@ -7,8 +7,8 @@ import java.util.function.Consumer;
 
 /**
  * The type rules of the known settings. {@link Config#validate()} applies them at start-up so a bad
- * value stops the server before anything binds, and {@link Config#set} applies them before writing so
- * {@code goose configure set GOOSE_PORT abc} never leaves a broken file behind.
+ * value stops the server before anything binds, and {@link Config#set} applies them before writing
+ * so {@code goose configure set GOOSE_PORT abc} never leaves a broken file behind.
  */
 final class SettingRules {
   private static final Map<String, Consumer<ConfigValue>> RULES =
@@ -27,7 +27,10 @@ final class SettingRules {
     return RULES.keySet();
   }
 
-  /** Throws {@link ConfigException} when {@code value} breaks its key's rule; keys without a rule pass. */
+  /**
+   * Throws {@link ConfigException} when {@code value} breaks its key's rule; keys without a rule
+   * pass.
+   */
   static void check(ConfigValue value) {
     Consumer<ConfigValue> rule = RULES.get(value.key().toUpperCase(Locale.ROOT));
     if (rule != null) rule.accept(value);

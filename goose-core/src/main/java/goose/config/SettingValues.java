@@ -22,10 +22,12 @@ final class SettingValues {
     try {
       parsed = Long.parseLong(value.value().trim());
     } catch (NumberFormatException e) {
-      throw ConfigException.badValue(value, "must be a whole number, got \"" + value.value() + "\"");
+      throw ConfigException.badValue(
+          value, "must be a whole number, got \"" + value.value() + "\"");
     }
     if (parsed < min || parsed > max) {
-      throw ConfigException.badValue(value, "must be between " + min + " and " + max + ", got " + parsed);
+      throw ConfigException.badValue(
+          value, "must be between " + min + " and " + max + ", got " + parsed);
     }
     return parsed;
   }
@@ -38,7 +40,8 @@ final class SettingValues {
       throw ConfigException.badValue(value, "must be a number, got \"" + value.value() + "\"");
     }
     if (!(parsed >= min && parsed <= max)) {
-      throw ConfigException.badValue(value, "must be between " + min + " and " + max + ", got " + parsed);
+      throw ConfigException.badValue(
+          value, "must be between " + min + " and " + max + ", got " + parsed);
     }
     return parsed;
   }
@@ -54,13 +57,15 @@ final class SettingValues {
     return switch (value.value().trim().toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on", "1" -> true;
       case "false", "no", "off", "0", "" -> false;
-      default -> throw ConfigException.badValue(value, "must be true or false, got \"" + value.value() + "\"");
+      default ->
+          throw ConfigException.badValue(
+              value, "must be true or false, got \"" + value.value() + "\"");
     };
   }
 
   /**
-   * An address to bind to: an IP literal or a name this machine resolves. Checked here because a bind
-   * to an unresolvable address otherwise surfaces as a misleading "port already in use".
+   * An address to bind to: an IP literal or a name this machine resolves. Checked here because a
+   * bind to an unresolvable address otherwise surfaces as a misleading "port already in use".
    */
   static InetAddress parseHost(ConfigValue value) {
     String host = value.value().trim();
@@ -68,7 +73,8 @@ final class SettingValues {
     try {
       return InetAddress.getByName(host);
     } catch (UnknownHostException e) {
-      throw ConfigException.badValue(value, "\"" + host + "\" is not an IP address or a host name this machine can resolve");
+      throw ConfigException.badValue(
+          value, "\"" + host + "\" is not an IP address or a host name this machine can resolve");
     }
   }
 
@@ -76,7 +82,9 @@ final class SettingValues {
   static String parseChoice(ConfigValue value, List<String> choices) {
     String word = value.value().trim().toLowerCase(Locale.ROOT);
     if (!choices.contains(word)) {
-      throw ConfigException.badValue(value, "must be one of " + String.join(", ", choices) + ", got \"" + value.value() + "\"");
+      throw ConfigException.badValue(
+          value,
+          "must be one of " + String.join(", ", choices) + ", got \"" + value.value() + "\"");
     }
     return word;
   }

@@ -19,16 +19,21 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * A YAML mapping file (config.yaml, secrets.yaml): read into a tree, written back atomically
- * (temp file + rename) so a crash never leaves half a file. Secrets files are created 0600.
+ * A YAML mapping file (config.yaml, secrets.yaml): read into a tree, written back atomically (temp
+ * file + rename) so a crash never leaves half a file. Secrets files are created 0600.
  */
 public final class YamlFile {
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          // A key written twice is a mistake to report, not a silent "last one wins".
-          .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature()));
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              // A key written twice is a mistake to report, not a silent "last one wins".
+              .enable(
+                  com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION
+                      .mappedFeature()));
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   private final Path path;
   private final boolean ownerOnly;
@@ -51,7 +56,10 @@ public final class YamlFile {
       JsonNode node = YAML.readTree(text);
       if (node == null || node.isMissingNode() || node.isNull()) return Json.object();
       if (!node.isObject()) {
-        throw new ConfigException(path + ": expected a mapping of keys to values at the top level, found " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        throw new ConfigException(
+            path
+                + ": expected a mapping of keys to values at the top level, found "
+                + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
       }
       return (ObjectNode) node;
     } catch (JacksonException e) {
@@ -69,7 +77,8 @@ public final class YamlFile {
         if (ownerOnly) Files.setPosixFilePermissions(tmp, OWNER_ONLY);
         Files.writeString(tmp, content.isEmpty() ? "{}\n" : YAML.writeValueAsString(content));
         try {
-          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -81,13 +90,27 @@ public final class YamlFile {
     }
   }
 
-  /** "(line 2, column 4): mapping values are not allowed here": the parser's own words, on one line. */
+  /**
+   * "(line 2, column 4): mapping values are not allowed here": the parser's own words, on one line.
+   */
   private static String describe(JacksonException e) {
     if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
       Mark mark = yaml.getProblemMark();
-      return "(line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + "): " + firstLine(yaml.getProblem());
+      return "(line "
+          + (mark.getLine() + 1)
+          + ", column "
+          + (mark.getColumn() + 1)
+          + "): "
+          + firstLine(yaml.getProblem());
     }
-    String where = e.getLocation() == null ? "" : "(line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + "): ";
+    String where =
+        e.getLocation() == null
+            ? ""
+            : "(line "
+                + e.getLocation().getLineNr()
+                + ", column "
+                + e.getLocation().getColumnNr()
+                + "): ";
     return where + firstLine(e.getOriginalMessage());
   }
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One part of a message. A sealed family, so every {@code switch} over it is exhaustive. On the wire
- * each part carries its {@code type}: text, image, tool_request, tool_response, thinking,
+ * One part of a message. A sealed family, so every {@code switch} over it is exhaustive. On the
+ * wire each part carries its {@code type}: text, image, tool_request, tool_response, thinking,
  * redacted_thinking.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -69,7 +69,9 @@ public sealed interface Content {
     }
   }
 
-  /** Model reasoning; {@code signature} (possibly empty) must be sent back verbatim to Anthropic. */
+  /**
+   * Model reasoning; {@code signature} (possibly empty) must be sent back verbatim to Anthropic.
+   */
   record Thinking(String text, String signature) implements Content {
     public Thinking {
       Objects.requireNonNull(text, "text");

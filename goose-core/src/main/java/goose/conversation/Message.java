@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * One message of a conversation. {@code userVisible}/{@code agentVisible} let compaction hide old
- * messages from the model while the user still sees them; {@code interrupted} marks the partial text of
- * a cancelled or failed turn, kept rather than lost.
+ * messages from the model while the user still sees them; {@code interrupted} marks the partial
+ * text of a cancelled or failed turn, kept rather than lost.
  */
 public record Message(
     String id,
@@ -29,7 +29,8 @@ public record Message(
   }
 
   public static Message user(List<Content> content) {
-    return new Message(Ids.newId(), Role.USER, Instant.now(), content, true, true, false, TokenUsage.ZERO);
+    return new Message(
+        Ids.newId(), Role.USER, Instant.now(), content, true, true, false, TokenUsage.ZERO);
   }
 
   public static Message user(String text) {
@@ -37,7 +38,8 @@ public record Message(
   }
 
   public static Message assistant(List<Content> content, TokenUsage usage) {
-    return new Message(Ids.newId(), Role.ASSISTANT, Instant.now(), content, true, true, false, usage);
+    return new Message(
+        Ids.newId(), Role.ASSISTANT, Instant.now(), content, true, true, false, usage);
   }
 
   public Message withVisibility(boolean user, boolean agent) {
@@ -58,6 +60,9 @@ public record Message(
   }
 
   public List<Content.ToolRequest> toolRequests() {
-    return content.stream().filter(Content.ToolRequest.class::isInstance).map(Content.ToolRequest.class::cast).toList();
+    return content.stream()
+        .filter(Content.ToolRequest.class::isInstance)
+        .map(Content.ToolRequest.class::cast)
+        .toList();
   }
 }

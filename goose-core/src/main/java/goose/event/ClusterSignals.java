@@ -1,11 +1,12 @@
 package goose.event;
 
 /**
- * How the instances sharing one store tell each other, at once, that something happened to a session:
- * an event was appended (followers elsewhere read it from the store) or a cancel was asked for (the
- * instance running the turn stops it). A signal carries ids only; the store stays the one source of
- * truth, so a lost signal delays a follower but never loses an event. With a single-process store
- * {@link #IN_PROCESS} does nothing: every subscriber lives in this process and is fed directly.
+ * How the instances sharing one store tell each other, at once, that something happened to a
+ * session: an event was appended (followers elsewhere read it from the store) or a cancel was asked
+ * for (the instance running the turn stops it). A signal carries ids only; the store stays the one
+ * source of truth, so a lost signal delays a follower but never loses an event. With a
+ * single-process store {@link #IN_PROCESS} does nothing: every subscriber lives in this process and
+ * is fed directly.
  */
 public interface ClusterSignals extends AutoCloseable {
 
@@ -19,19 +20,20 @@ public interface ClusterSignals extends AutoCloseable {
     void resync();
   }
 
-  ClusterSignals IN_PROCESS = new ClusterSignals() {
-    @Override
-    public void eventAppended(String sessionId, long seq) {}
+  ClusterSignals IN_PROCESS =
+      new ClusterSignals() {
+        @Override
+        public void eventAppended(String sessionId, long seq) {}
 
-    @Override
-    public void cancelRequested(String sessionId) {}
+        @Override
+        public void cancelRequested(String sessionId) {}
 
-    @Override
-    public void listen(Listener listener) {}
+        @Override
+        public void listen(Listener listener) {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   void eventAppended(String sessionId, long seq);
 

@@ -12,9 +12,10 @@ import goose.event.TurnEvent.ToolResult;
 import goose.json.Json;
 
 /**
- * The one JSON form of a {@link TurnEvent}: an event name plus the record as snake_case JSON. The store
- * keeps exactly this pair and the server sends it unchanged as an SSE {@code event:} and {@code data:},
- * so an event replayed from the log after a restart is byte-for-byte the event sent live.
+ * The one JSON form of a {@link TurnEvent}: an event name plus the record as snake_case JSON. The
+ * store keeps exactly this pair and the server sends it unchanged as an SSE {@code event:} and
+ * {@code data:}, so an event replayed from the log after a restart is byte-for-byte the event sent
+ * live.
  */
 public final class EventCodec {
   private EventCodec() {}
@@ -31,7 +32,10 @@ public final class EventCodec {
     };
   }
 
-  /** The record's components as a JSON object (a MessageChunk's {@code type} is its text/thinking kind). */
+  /**
+   * The record's components as a JSON object (a MessageChunk's {@code type} is its text/thinking
+   * kind).
+   */
   public static JsonNode toJson(TurnEvent event) {
     return Json.MAPPER.valueToTree(event);
   }
@@ -46,8 +50,9 @@ public final class EventCodec {
   }
 
   /**
-   * The event named {@code eventName} read from {@code data}. Throws {@link IllegalArgumentException}
-   * for an unknown name or data that does not fit that event (missing or mistyped fields).
+   * The event named {@code eventName} read from {@code data}. Throws {@link
+   * IllegalArgumentException} for an unknown name or data that does not fit that event (missing or
+   * mistyped fields).
    */
   public static TurnEvent fromJson(String eventName, JsonNode data) {
     Class<? extends TurnEvent> type =
@@ -67,12 +72,14 @@ public final class EventCodec {
     try {
       return Json.MAPPER.treeToValue(data, type);
     } catch (JsonProcessingException | RuntimeException e) {
-      throw new IllegalArgumentException("bad data for event " + eventName + ": " + firstLine(e), e);
+      throw new IllegalArgumentException(
+          "bad data for event " + eventName + ": " + firstLine(e), e);
     }
   }
 
   private static String firstLine(Exception e) {
-    String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    String message =
+        e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     if (message == null) return e.getClass().getSimpleName();
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);

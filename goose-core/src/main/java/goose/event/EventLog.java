@@ -18,10 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * events, so replay, reconnect and late joiners all use one mechanism and see every event once, in
  * order.
  *
- * <p>Appends to one session are serialised so that live subscribers receive events in sequence order
- * even when concurrent tool calls emit at the same time. With a store shared by several instances, the
- * {@link ClusterSignals} tell the others about each append; their subscribers then read the new events
- * from the store ({@link #wake}), so a client on any instance follows a turn running on any other.
+ * <p>Appends to one session are serialised so that live subscribers receive events in sequence
+ * order even when concurrent tool calls emit at the same time. With a store shared by several
+ * instances, the {@link ClusterSignals} tell the others about each append; their subscribers then
+ * read the new events from the store ({@link #wake}), so a client on any instance follows a turn
+ * running on any other.
  */
 public final class EventLog {
   private static final int REPLAY_BATCH = 500;
@@ -54,7 +55,9 @@ public final class EventLog {
     return stored;
   }
 
-  /** Another instance appended to this session: its subscribers here read the store for new events. */
+  /**
+   * Another instance appended to this session: its subscribers here read the store for new events.
+   */
   public void wake(String sessionId) {
     Set<Subscription> subs = subscribers.get(sessionId);
     if (subs != null) subs.forEach(Subscription::wake);
@@ -70,8 +73,8 @@ public final class EventLog {
   }
 
   /**
-   * Follows the session's events with {@code seq > afterSeq}: stored ones first, then live ones. Close
-   * the subscription when done.
+   * Follows the session's events with {@code seq > afterSeq}: stored ones first, then live ones.
+   * Close the subscription when done.
    */
   public Subscription subscribe(String sessionId, long afterSeq) {
     Subscription sub = new Subscription(sessionId, afterSeq);
@@ -86,13 +89,19 @@ public final class EventLog {
     appendLocks.remove(sessionId);
   }
 
-  /** Ends every subscription and stops the signals (server shutdown): followers see the end of their stream. */
+  /**
+   * Ends every subscription and stops the signals (server shutdown): followers see the end of their
+   * stream.
+   */
   public void closeAll() {
     subscribers.values().forEach(subs -> subs.forEach(Subscription::close));
     signals.close();
   }
 
-  /** One reader of a session's log. Not thread-safe for several readers; {@link #close} from anywhere. */
+  /**
+   * One reader of a session's log. Not thread-safe for several readers; {@link #close} from
+   * anywhere.
+   */
   public final class Subscription implements AutoCloseable {
     private final String sessionId;
     private final ReentrantLock lock = new ReentrantLock();
@@ -101,8 +110,13 @@ public final class EventLog {
     private final ArrayDeque<StoredEvent> replay = new ArrayDeque<>();
     private long delivered;
     private boolean replayDone;
-    /** Set by {@link #wake}: the store may hold events no live offer brought. Guarded by {@code lock}. */
+
+    /**
+     * Set by {@link #wake}: the store may hold events no live offer brought. Guarded by {@code
+     * lock}.
+     */
     private boolean stale;
+
     private volatile boolean closed;
 
     private Subscription(String sessionId, long afterSeq) {
@@ -131,8 +145,8 @@ public final class EventLog {
     }
 
     /**
-     * The next event, waiting up to {@code timeout} for one; empty on timeout or when closed. Stored
-     * events come before live ones and none is delivered twice.
+     * The next event, waiting up to {@code timeout} for one; empty on timeout or when closed.
+     * Stored events come before live ones and none is delivered twice.
      */
     public Optional<StoredEvent> next(Duration timeout) throws InterruptedException {
       if (closed) return Optional.empty();
@@ -146,7 +160,8 @@ public final class EventLog {
           while ((e = live.poll()) != null) {
             if (e.seq() <= delivered) continue;
             if (e.seq() > delivered + 1) {
-              // A gap (events appended before we subscribed, or by another instance): read them from the store.
+              // A gap (events appended before we subscribed, or by another instance): read them
+              // from the store.
               live.addFirst(e);
               replayDone = false;
               lock.unlock();
@@ -200,7 +215,9 @@ public final class EventLog {
       }
     }
 
-    /** Whether {@link #next} would return an event at once (a follower can then delay its flush). */
+    /**
+     * Whether {@link #next} would return an event at once (a follower can then delay its flush).
+     */
     public boolean hasBuffered() {
       if (!replay.isEmpty()) return true;
       lock.lock();

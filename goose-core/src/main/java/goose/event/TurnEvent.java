@@ -7,8 +7,8 @@ import java.util.Objects;
 
 /**
  * What a client sees of a turn, event by event. Each is stored in the session's event log with a
- * sequence number and sent as one SSE event whose name is {@link #eventName()} and whose data is the record
- * as JSON.
+ * sequence number and sent as one SSE event whose name is {@link #eventName()} and whose data is
+ * the record as JSON.
  */
 public sealed interface TurnEvent {
 
@@ -29,7 +29,8 @@ public sealed interface TurnEvent {
     }
   }
 
-  record ToolCall(String id, String tool, ObjectNode arguments, String status) implements TurnEvent {
+  record ToolCall(String id, String tool, ObjectNode arguments, String status)
+      implements TurnEvent {
     @Override
     public String eventName() {
       return "tool_call";

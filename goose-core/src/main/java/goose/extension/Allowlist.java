@@ -22,16 +22,17 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The operator's list of extensions that may be launched ({@code GOOSE_ALLOWLIST}: an http(s) URL or a
- * file path to YAML {@code extensions: [{id, command}]}).
+ * The operator's list of extensions that may be launched ({@code GOOSE_ALLOWLIST}: an http(s) URL
+ * or a file path to YAML {@code extensions: [{id, command}]}).
  *
  * <ul>
- *   <li>A stdio extension passes only if {@code cmd} and {@code args} joined by single spaces equal an
- *       entry's {@code command} exactly. The command is then started directly, never through a shell.
+ *   <li>A stdio extension passes only if {@code cmd} and {@code args} joined by single spaces equal
+ *       an entry's {@code command} exactly. The command is then started directly, never through a
+ *       shell.
  *   <li>A remote (Streamable HTTP / SSE) extension starts no local program, so, as in goose, the
- *       command list does not restrict it. An operator who wants to restrict remote servers too adds
- *       entries with {@code uri}: as soon as one exists, a remote extension passes only if its URL
- *       equals an entry's {@code uri} exactly.
+ *       command list does not restrict it. An operator who wants to restrict remote servers too
+ *       adds entries with {@code uri}: as soon as one exists, a remote extension passes only if its
+ *       URL equals an entry's {@code uri} exactly.
  *   <li>If the list cannot be fetched or parsed, every stdio and remote extension is refused (fail
  *       closed) with the reason. Built-ins are the server's own code and always pass.
  *   <li>{@code GOOSE_ALLOWLIST_BYPASS=true} turns the check off.
@@ -56,7 +57,10 @@ public final class Allowlist {
   private Allowlist(Optional<String> source, Clock clock) {
     this.source = source;
     this.clock = clock;
-    this.http = source.isPresent() ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build() : null;
+    this.http =
+        source.isPresent()
+            ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
+            : null;
   }
 
   /** No restriction. */
@@ -69,17 +73,27 @@ public final class Allowlist {
     return new Allowlist(Optional.of(source), Clock.systemUTC());
   }
 
-  /** From {@code GOOSE_ALLOWLIST} and {@code GOOSE_ALLOWLIST_BYPASS} (environment, then config.yaml). */
+  /**
+   * From {@code GOOSE_ALLOWLIST} and {@code GOOSE_ALLOWLIST_BYPASS} (environment, then
+   * config.yaml).
+   */
   public static Allowlist fromConfig(Config config) {
     if (config.getBoolean("GOOSE_ALLOWLIST_BYPASS", false)) return none();
-    return config.get("GOOSE_ALLOWLIST").filter(s -> !s.isBlank()).map(String::trim).map(Allowlist::of).orElse(none());
+    return config
+        .get("GOOSE_ALLOWLIST")
+        .filter(s -> !s.isBlank())
+        .map(String::trim)
+        .map(Allowlist::of)
+        .orElse(none());
   }
 
   public boolean active() {
     return source.isPresent();
   }
 
-  /** Throws {@link ExtensionException.NotAllowed} with the reason when {@code config} may not run. */
+  /**
+   * Throws {@link ExtensionException.NotAllowed} with the reason when {@code config} may not run.
+   */
   public void check(ExtensionConfig config) {
     if (source.isEmpty()) return;
     switch (config.launch()) {
@@ -96,7 +110,10 @@ public final class Allowlist {
       if (e.command().filter(commandLine::equals).isPresent()) return;
     }
     throw new ExtensionException.NotAllowed(
-        "extension '" + name + "': the command '" + commandLine
+        "extension '"
+            + name
+            + "': the command '"
+            + commandLine
             + "' is not in the extension allowlist (it must equal an allowed command exactly, arguments included)");
   }
 
@@ -142,9 +159,20 @@ public final class Allowlist {
     for (int i = 0; i < list.size(); i++) {
       JsonNode e = list.get(i);
       String id = e.path("id").asText("");
-      Optional<String> command = e.hasNonNull("command") && e.get("command").isTextual() ? Optional.of(e.get("command").asText().trim()) : Optional.empty();
-      Optional<String> uri = e.hasNonNull("uri") && e.get("uri").isTextual() ? Optional.of(e.get("uri").asText().trim()) : Optional.empty();
-      if (command.isEmpty() && uri.isEmpty()) throw refuseAll("entry " + i + (id.isEmpty() ? "" : " (" + id + ")") + " has neither 'command' nor 'uri'");
+      Optional<String> command =
+          e.hasNonNull("command") && e.get("command").isTextual()
+              ? Optional.of(e.get("command").asText().trim())
+              : Optional.empty();
+      Optional<String> uri =
+          e.hasNonNull("uri") && e.get("uri").isTextual()
+              ? Optional.of(e.get("uri").asText().trim())
+              : Optional.empty();
+      if (command.isEmpty() && uri.isEmpty())
+        throw refuseAll(
+            "entry "
+                + i
+                + (id.isEmpty() ? "" : " (" + id + ")")
+                + " has neither 'command' nor 'uri'");
       entries.add(new Entry(id, command, uri));
     }
     return List.copyOf(entries);
@@ -153,10 +181,13 @@ public final class Allowlist {
   private String read(String where) throws IOException, InterruptedException {
     String lower = where.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(15)).GET().build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(15)).GET().build();
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() != 200) throw new IOException("HTTP status " + response.statusCode());
-      if (response.body().length > MAX_BYTES) throw new IOException("larger than " + MAX_BYTES + " bytes");
+      if (response.statusCode() != 200)
+        throw new IOException("HTTP status " + response.statusCode());
+      if (response.body().length > MAX_BYTES)
+        throw new IOException("larger than " + MAX_BYTES + " bytes");
       return new String(response.body(), StandardCharsets.UTF_8);
     }
     Path path = Path.of(where);
@@ -166,7 +197,10 @@ public final class Allowlist {
 
   private ExtensionException.NotAllowed refuseAll(String why) {
     return new ExtensionException.NotAllowed(
-        "the extension allowlist (GOOSE_ALLOWLIST=" + source.orElse("") + ") " + why
+        "the extension allowlist (GOOSE_ALLOWLIST="
+            + source.orElse("")
+            + ") "
+            + why
             + "; extensions other than built-ins are refused until it can be loaded");
   }
 

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * An extension that runs inside the server process (developer, memory, todo). goose-builtins
- * implements it; the {@link ExtensionManager} takes the instances in its constructor, so the core never
- * depends on the built-ins. The same instances are served over stdio MCP by {@code goose mcp NAME}.
+ * implements it; the {@link ExtensionManager} takes the instances in its constructor, so the core
+ * never depends on the built-ins. The same instances are served over stdio MCP by {@code goose mcp
+ * NAME}.
  */
 public interface BuiltinExtension {
 

@@ -55,10 +55,11 @@ public record ExtensionConfig(
   public sealed interface Launch {
 
     /**
-     * A local process speaking MCP on stdin/stdout. {@code envKeys} name secrets resolved at launch;
-     * their values never appear in the config.
+     * A local process speaking MCP on stdin/stdout. {@code envKeys} name secrets resolved at
+     * launch; their values never appear in the config.
      */
-    record Stdio(String cmd, List<String> args, Map<String, String> envs, List<String> envKeys) implements Launch {
+    record Stdio(String cmd, List<String> args, Map<String, String> envs, List<String> envKeys)
+        implements Launch {
       public Stdio {
         Objects.requireNonNull(cmd, "cmd");
         args = List.copyOf(args);

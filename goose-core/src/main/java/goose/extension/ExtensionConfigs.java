@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes {@link ExtensionConfig} in goose's config.yaml shape. Every problem is an
- * {@link ExtensionException.Invalid} naming the field, so an API client or a person editing the file
- * knows exactly what to fix.
+ * Reads and writes {@link ExtensionConfig} in goose's config.yaml shape. Every problem is an {@link
+ * ExtensionException.Invalid} naming the field, so an API client or a person editing the file knows
+ * exactly what to fix.
  */
 public final class ExtensionConfigs {
   /** Names become tool prefixes ({@code name__tool}); providers accept [A-Za-z0-9_-] only. */
@@ -27,23 +27,33 @@ public final class ExtensionConfigs {
 
   private static final long MAX_TIMEOUT_SECONDS = 86_400;
   private static final java.util.Set<String> RESTRICTED_HEADERS =
-      java.util.Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
+      java.util.Set.of(
+          "connection", "content-length", "expect", "host", "upgrade", "transfer-encoding");
 
   private ExtensionConfigs() {}
 
   /**
-   * Parses one entry. {@code key} is its key under {@code extensions:} when read from the file (goose
-   * keys entries by name); a body without {@code name} takes it.
+   * Parses one entry. {@code key} is its key under {@code extensions:} when read from the file
+   * (goose keys entries by name); a body without {@code name} takes it.
    */
   public static ExtensionConfig parse(JsonNode node, String key) {
-    if (node == null || !node.isObject()) throw new ExtensionException.Invalid("extension", "must be an object");
+    if (node == null || !node.isObject())
+      throw new ExtensionException.Invalid("extension", "must be an object");
     String name = optText(node, "name").orElse(key);
     if (name == null || name.isBlank()) throw new ExtensionException.Invalid("name", "is required");
     if (!NAME.matcher(name).matches() || name.contains("__")) {
       throw new ExtensionException.Invalid(
-          "name", "'" + name + "' must be 1-48 letters, digits, '-' or '_' (no '__'), starting with a letter or digit");
+          "name",
+          "'"
+              + name
+              + "' must be 1-48 letters, digits, '-' or '_' (no '__'), starting with a letter or digit");
     }
-    String type = optText(node, "type").orElseThrow(() -> new ExtensionException.Invalid("type", "is required (stdio, streamable_http, sse or builtin)"));
+    String type =
+        optText(node, "type")
+            .orElseThrow(
+                () ->
+                    new ExtensionException.Invalid(
+                        "type", "is required (stdio, streamable_http, sse or builtin)"));
     boolean enabled = optBoolean(node, "enabled", true);
     String description = optText(node, "description").orElse("");
     Duration timeout = timeout(node);
@@ -51,12 +61,15 @@ public final class ExtensionConfigs {
     Launch launch =
         switch (type.toLowerCase(Locale.ROOT)) {
           case "stdio" -> stdio(node);
-          case "streamable_http", "streamablehttp", "http" -> new Launch.StreamableHttp(uri(node), headers(node));
+          case "streamable_http", "streamablehttp", "http" ->
+              new Launch.StreamableHttp(uri(node), headers(node));
           case "sse" -> new Launch.Sse(uri(node), headers(node));
           // goose keeps its in-process extensions (todo, ...) as type "platform".
           case "builtin", "platform" -> new Launch.Builtin();
-          default -> throw new ExtensionException.Invalid(
-              "type", "'" + type + "' is not supported; use stdio, streamable_http, sse or builtin");
+          default ->
+              throw new ExtensionException.Invalid(
+                  "type",
+                  "'" + type + "' is not supported; use stdio, streamable_http, sse or builtin");
         };
     return new ExtensionConfig(name, description, enabled, timeout, tools, launch);
   }
@@ -73,46 +86,55 @@ public final class ExtensionConfigs {
         n.put("cmd", s.cmd());
         ArrayNode args = n.putArray("args");
         s.args().forEach(args::add);
-        if (!s.envs().isEmpty()) n.set("envs", Json.MAPPER.valueToTree(new LinkedHashMap<>(s.envs())));
+        if (!s.envs().isEmpty())
+          n.set("envs", Json.MAPPER.valueToTree(new LinkedHashMap<>(s.envs())));
         if (!s.envKeys().isEmpty()) s.envKeys().forEach(n.putArray("env_keys")::add);
       }
       case Launch.StreamableHttp h -> {
         n.put("uri", h.uri().toString());
-        if (!h.headers().isEmpty()) n.set("headers", Json.MAPPER.valueToTree(new LinkedHashMap<>(h.headers())));
+        if (!h.headers().isEmpty())
+          n.set("headers", Json.MAPPER.valueToTree(new LinkedHashMap<>(h.headers())));
       }
       case Launch.Sse h -> {
         n.put("uri", h.uri().toString());
-        if (!h.headers().isEmpty()) n.set("headers", Json.MAPPER.valueToTree(new LinkedHashMap<>(h.headers())));
+        if (!h.headers().isEmpty())
+          n.set("headers", Json.MAPPER.valueToTree(new LinkedHashMap<>(h.headers())));
       }
       case Launch.Builtin b -> {}
     }
     long seconds = c.timeout().toSeconds();
     n.put("timeout", seconds);
-    if (!c.availableTools().isEmpty()) c.availableTools().forEach(n.putArray("available_tools")::add);
+    if (!c.availableTools().isEmpty())
+      c.availableTools().forEach(n.putArray("available_tools")::add);
     return n;
   }
 
   /**
    * The entry as an API response may show it: like {@link #toNode} but with header values masked,
-   * since they often carry credentials ({@code Authorization}). Environment values are shown: secrets
-   * belong in {@code env_keys}, whose values never appear.
+   * since they often carry credentials ({@code Authorization}). Environment values are shown:
+   * secrets belong in {@code env_keys}, whose values never appear.
    */
   public static ObjectNode toPublicNode(ExtensionConfig c) {
     ObjectNode n = toNode(c);
     JsonNode headers = n.get("headers");
     if (headers instanceof ObjectNode h) {
-      h.fieldNames().forEachRemaining(k -> h.put(k, goose.config.ConfigValue.mask(h.get(k).asText())));
+      h.fieldNames()
+          .forEachRemaining(k -> h.put(k, goose.config.ConfigValue.mask(h.get(k).asText())));
     }
     return n;
   }
 
   private static Launch.Stdio stdio(JsonNode node) {
-    String cmd = optText(node, "cmd").orElseThrow(() -> new ExtensionException.Invalid("cmd", "is required for a stdio extension"));
+    String cmd =
+        optText(node, "cmd")
+            .orElseThrow(
+                () -> new ExtensionException.Invalid("cmd", "is required for a stdio extension"));
     if (cmd.isBlank()) throw new ExtensionException.Invalid("cmd", "must not be blank");
     if (cmd.indexOf('\0') >= 0) throw new ExtensionException.Invalid("cmd", "must not contain NUL");
     List<String> args = stringList(node, "args");
     for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).indexOf('\0') >= 0) throw new ExtensionException.Invalid("args[" + i + "]", "must not contain NUL");
+      if (args.get(i).indexOf('\0') >= 0)
+        throw new ExtensionException.Invalid("args[" + i + "]", "must not contain NUL");
     }
     Map<String, String> envs = stringMap(node, "envs");
     envs.keySet().forEach(k -> EnvNames.check("envs." + k, k));
@@ -122,14 +144,19 @@ public final class ExtensionConfigs {
   }
 
   private static URI uri(JsonNode node) {
-    String text = optText(node, "uri").orElseThrow(() -> new ExtensionException.Invalid("uri", "is required for a remote extension"));
+    String text =
+        optText(node, "uri")
+            .orElseThrow(
+                () -> new ExtensionException.Invalid("uri", "is required for a remote extension"));
     try {
       URI uri = new URI(text);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new ExtensionException.Invalid("uri", "must be an http or https URL, got '" + text + "'");
+        throw new ExtensionException.Invalid(
+            "uri", "must be an http or https URL, got '" + text + "'");
       }
-      if (uri.getHost() == null) throw new ExtensionException.Invalid("uri", "has no host: '" + text + "'");
+      if (uri.getHost() == null)
+        throw new ExtensionException.Invalid("uri", "has no host: '" + text + "'");
       return uri;
     } catch (URISyntaxException e) {
       throw new ExtensionException.Invalid("uri", "is not a valid URL: " + e.getReason());
@@ -138,11 +165,16 @@ public final class ExtensionConfigs {
 
   private static Map<String, String> headers(JsonNode node) {
     Map<String, String> headers = stringMap(node, "headers");
-    headers.forEach((k, v) -> {
-      if (!k.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) throw new ExtensionException.Invalid("headers." + k, "is not a valid header name");
-      if (RESTRICTED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) throw new ExtensionException.Invalid("headers." + k, "is set by the HTTP client and cannot be configured");
-      if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0) throw new ExtensionException.Invalid("headers." + k, "must not contain line breaks");
-    });
+    headers.forEach(
+        (k, v) -> {
+          if (!k.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+"))
+            throw new ExtensionException.Invalid("headers." + k, "is not a valid header name");
+          if (RESTRICTED_HEADERS.contains(k.toLowerCase(Locale.ROOT)))
+            throw new ExtensionException.Invalid(
+                "headers." + k, "is set by the HTTP client and cannot be configured");
+          if (v.indexOf('\r') >= 0 || v.indexOf('\n') >= 0)
+            throw new ExtensionException.Invalid("headers." + k, "must not contain line breaks");
+        });
     return headers;
   }
 
@@ -150,7 +182,8 @@ public final class ExtensionConfigs {
     JsonNode t = node.get("timeout");
     if (t == null || t.isNull()) return ExtensionConfig.DEFAULT_TIMEOUT;
     if (!t.isNumber() || t.asDouble() <= 0 || t.asDouble() > MAX_TIMEOUT_SECONDS) {
-      throw new ExtensionException.Invalid("timeout", "must be a number of seconds between 1 and " + MAX_TIMEOUT_SECONDS);
+      throw new ExtensionException.Invalid(
+          "timeout", "must be a number of seconds between 1 and " + MAX_TIMEOUT_SECONDS);
     }
     return Duration.ofMillis(Math.max(1, (long) (t.asDouble() * 1000)));
   }
@@ -175,7 +208,8 @@ public final class ExtensionConfigs {
     if (!v.isArray()) throw new ExtensionException.Invalid(field, "must be a list of strings");
     List<String> out = new ArrayList<>();
     for (int i = 0; i < v.size(); i++) {
-      if (!v.get(i).isTextual()) throw new ExtensionException.Invalid(field + "[" + i + "]", "must be a string");
+      if (!v.get(i).isTextual())
+        throw new ExtensionException.Invalid(field + "[" + i + "]", "must be a string");
       out.add(v.get(i).asText());
     }
     return out;
@@ -184,11 +218,13 @@ public final class ExtensionConfigs {
   private static Map<String, String> stringMap(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) return Map.of();
-    if (!v.isObject()) throw new ExtensionException.Invalid(field, "must be a mapping of names to strings");
+    if (!v.isObject())
+      throw new ExtensionException.Invalid(field, "must be a mapping of names to strings");
     Map<String, String> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getValue().isTextual()) throw new ExtensionException.Invalid(field + "." + e.getKey(), "must be a string");
+      if (!e.getValue().isTextual())
+        throw new ExtensionException.Invalid(field + "." + e.getKey(), "must be a string");
       out.put(e.getKey(), e.getValue().asText());
     }
     return out;

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * The extensions of one server: their configuration (persisted under {@code extensions:} in
  * config.yaml), their running MCP servers (one per extension, shared by every session, started on
  * first use or when enabled) and the built-ins. As a {@link Toolbox} it offers the tools of every
- * enabled extension as {@code extension__tool}; a change made here is seen by the next
- * {@link #tools(ToolContext)} of every session, without a restart. Thread-safe.
+ * enabled extension as {@code extension__tool}; a change made here is seen by the next {@link
+ * #tools(ToolContext)} of every session, without a restart. Thread-safe.
  *
  * <p>The HTTP routes are a thin layer over {@link #list}, {@link #get}, {@link #addOrUpdate},
  * {@link #delete}, {@link #enable}, {@link #disable} and {@link #tools(String)}; they throw the
@@ -54,7 +54,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     this(config, builtins, Allowlist.fromConfig(config), Duration.ofSeconds(1));
   }
 
-  public ExtensionManager(Config config, List<BuiltinExtension> builtins, Allowlist allowlist, Duration backoffBase) {
+  public ExtensionManager(
+      Config config, List<BuiltinExtension> builtins, Allowlist allowlist, Duration backoffBase) {
     this.config = config;
     this.allowlist = allowlist;
     this.backoffBase = backoffBase;
@@ -77,13 +78,25 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       }
     }
     for (BuiltinExtension b : builtins.values()) {
-      slots.computeIfAbsent(b.name(), n -> newSlot(new ExtensionConfig(
-          n, b.description(), b.enabledByDefault(), ExtensionConfig.DEFAULT_TIMEOUT, List.of(), new Launch.Builtin())));
+      slots.computeIfAbsent(
+          b.name(),
+          n ->
+              newSlot(
+                  new ExtensionConfig(
+                      n,
+                      b.description(),
+                      b.enabledByDefault(),
+                      ExtensionConfig.DEFAULT_TIMEOUT,
+                      List.of(),
+                      new Launch.Builtin())));
     }
   }
 
   private ExtensionSlot newSlot(ExtensionConfig c) {
-    Optional<BuiltinExtension> builtin = c.launch() instanceof Launch.Builtin ? Optional.ofNullable(builtins.get(c.name())) : Optional.empty();
+    Optional<BuiltinExtension> builtin =
+        c.launch() instanceof Launch.Builtin
+            ? Optional.ofNullable(builtins.get(c.name()))
+            : Optional.empty();
     return new ExtensionSlot(c, builtin, backoffBase);
   }
 
@@ -91,7 +104,10 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   /** Every configured extension, by name. */
   public List<ExtensionInfo> list() {
-    return slots.values().stream().map(ExtensionSlot::info).sorted(Comparator.comparing(ExtensionInfo::name)).toList();
+    return slots.values().stream()
+        .map(ExtensionSlot::info)
+        .sorted(Comparator.comparing(ExtensionInfo::name))
+        .toList();
   }
 
   public ExtensionInfo get(String name) {
@@ -109,7 +125,13 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
    */
   public ExtensionInfo put(ExtensionConfig next) {
     if (next.launch() instanceof Launch.Builtin && !builtins.containsKey(next.name())) {
-      throw new ExtensionException.Invalid("name", "no built-in extension named '" + next.name() + "' (built-ins: " + String.join(", ", builtins.keySet()) + ")");
+      throw new ExtensionException.Invalid(
+          "name",
+          "no built-in extension named '"
+              + next.name()
+              + "' (built-ins: "
+              + String.join(", ", builtins.keySet())
+              + ")");
     }
     if (next.enabled()) allowlist.check(next);
     ExtensionSlot slot;
@@ -132,7 +154,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   public void delete(String name) {
     ExtensionSlot slot = slot(name);
     if (slot.builtin().isPresent()) {
-      throw new ExtensionException.Invalid("name", "'" + name + "' is a built-in extension: disable it instead of deleting it");
+      throw new ExtensionException.Invalid(
+          "name", "'" + name + "' is a built-in extension: disable it instead of deleting it");
     }
     synchronized (writes) {
       persist(name, Optional.empty());
@@ -186,7 +209,11 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   @Override
   public List<ToolSpec> tools(ToolContext context) {
-    List<ExtensionSlot> enabled = slots.values().stream().filter(s -> s.config().enabled()).sorted(Comparator.comparing(s -> s.config().name())).toList();
+    List<ExtensionSlot> enabled =
+        slots.values().stream()
+            .filter(s -> s.config().enabled())
+            .sorted(Comparator.comparing(s -> s.config().name()))
+            .toList();
     List<ToolSpec> out = new ArrayList<>();
     try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       Map<ExtensionSlot, Future<List<ToolSpec>>> pending = new LinkedHashMap<>();
@@ -195,7 +222,10 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         try {
           out.addAll(e.getValue().get());
         } catch (java.util.concurrent.ExecutionException ex) {
-          log.debug("extension {} offers no tools now: {}", e.getKey().config().name(), ex.getCause().getMessage());
+          log.debug(
+              "extension {} offers no tools now: {}",
+              e.getKey().config().name(),
+              ex.getCause().getMessage());
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           break;
@@ -209,14 +239,20 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   public Content.ToolResponse call(ToolContext context, Content.ToolRequest request) {
     String full = request.name();
     int sep = full.indexOf("__");
-    if (sep <= 0) return Content.ToolResponse.error(request.id(), "no tool named '" + full + "' (tools are named extension__tool)");
+    if (sep <= 0)
+      return Content.ToolResponse.error(
+          request.id(), "no tool named '" + full + "' (tools are named extension__tool)");
     String extension = full.substring(0, sep);
     String tool = full.substring(sep + 2);
     ExtensionSlot slot = slots.get(extension);
-    if (slot == null) return Content.ToolResponse.error(request.id(), "no extension named '" + extension + "'");
+    if (slot == null)
+      return Content.ToolResponse.error(request.id(), "no extension named '" + extension + "'");
     ExtensionConfig c = slot.config();
-    if (!c.enabled()) return Content.ToolResponse.error(request.id(), "extension '" + extension + "' is disabled");
-    if (!c.offers(tool)) return Content.ToolResponse.error(request.id(), "extension '" + extension + "' offers no tool '" + tool + "'");
+    if (!c.enabled())
+      return Content.ToolResponse.error(request.id(), "extension '" + extension + "' is disabled");
+    if (!c.offers(tool))
+      return Content.ToolResponse.error(
+          request.id(), "extension '" + extension + "' offers no tool '" + tool + "'");
     if (closed) return Content.ToolResponse.error(request.id(), "the server is shutting down");
     if (slot.builtin().isPresent()) {
       BuiltinExtension b = slot.builtin().get();
@@ -224,14 +260,16 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         return b.call(context, new Content.ToolRequest(request.id(), tool, request.arguments()));
       } catch (RuntimeException e) {
         log.warn("built-in {} tool {} threw", extension, tool, e);
-        return Content.ToolResponse.error(request.id(), "tool '" + full + "' failed: " + McpErrors.describe(e));
+        return Content.ToolResponse.error(
+            request.id(), "tool '" + full + "' failed: " + McpErrors.describe(e));
       }
     }
     McpConnection connection;
     try {
       connection = running(slot);
     } catch (RuntimeException e) {
-      return Content.ToolResponse.error(request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
+      return Content.ToolResponse.error(
+          request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
     }
     return connection.call(request.id(), tool, request.arguments(), context.notifications());
   }
@@ -258,8 +296,10 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     ExtensionConfig c = slot.config();
     if (slot.builtin().isPresent()) {
       String prefix = c.name() + "__";
-      return slot.builtin().get().tools().stream().filter(t -> c.offers(t.name()))
-          .map(t -> new ToolSpec(prefix + t.name(), t.description(), t.inputSchema(), t.readOnly())).toList();
+      return slot.builtin().get().tools().stream()
+          .filter(t -> c.offers(t.name()))
+          .map(t -> new ToolSpec(prefix + t.name(), t.description(), t.inputSchema(), t.readOnly()))
+          .toList();
     }
     if (c.launch() instanceof Launch.Builtin) return List.of();
     List<ToolSpec> tools = running(slot).tools();
@@ -269,29 +309,38 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   private McpConnection running(ExtensionSlot slot) {
     if (closed) throw new IllegalStateException("the server is shutting down");
-    return slot.running(clock::instant, (c, created) -> {
-      allowlist.check(c);
-      McpConnection[] opened = new McpConnection[1];
-      return McpConnection.open(c, launchEnv(c), why -> {
-        McpConnection broken = opened[0];
-        if (broken != null) slot.connectionBroke(broken, why, clock.instant());
-      }, conn -> {
-        opened[0] = conn;
-        created.accept(conn);
-      });
-    });
+    return slot.running(
+        clock::instant,
+        (c, created) -> {
+          allowlist.check(c);
+          McpConnection[] opened = new McpConnection[1];
+          return McpConnection.open(
+              c,
+              launchEnv(c),
+              why -> {
+                McpConnection broken = opened[0];
+                if (broken != null) slot.connectionBroke(broken, why, clock.instant());
+              },
+              conn -> {
+                opened[0] = conn;
+                created.accept(conn);
+              });
+        });
   }
 
   private void startInBackground(ExtensionSlot slot) {
     ExtensionConfig c = slot.config();
     if (!c.enabled() || c.launch() instanceof Launch.Builtin || closed) return;
-    Thread.ofVirtual().name("start-" + c.name()).start(() -> {
-      try {
-        running(slot);
-      } catch (RuntimeException e) {
-        log.warn("extension {} did not start: {}", c.name(), e.getMessage());
-      }
-    });
+    Thread.ofVirtual()
+        .name("start-" + c.name())
+        .start(
+            () -> {
+              try {
+                running(slot);
+              } catch (RuntimeException e) {
+                log.warn("extension {} did not start: {}", c.name(), e.getMessage());
+              }
+            });
   }
 
   /**
@@ -303,8 +352,16 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     Map<String, String> env = ChildEnvironment.withoutSecrets(System.getenv(), config);
     env.putAll(s.envs());
     for (String key : s.envKeys()) {
-      String value = config.secret(key).orElseThrow(() -> new ExtensionStartException(
-          "env_keys: the secret " + key + " is not set (set it in the environment or with goose configure)", null));
+      String value =
+          config
+              .secret(key)
+              .orElseThrow(
+                  () ->
+                      new ExtensionStartException(
+                          "env_keys: the secret "
+                              + key
+                              + " is not set (set it in the environment or with goose configure)",
+                          null));
       env.put(key, value);
     }
     return env;

@@ -28,7 +28,8 @@ final class ExtensionSlot {
   private volatile int failures;
   private volatile Instant retryAt = Instant.MIN;
   private volatile int knownToolCount;
-  // guarded by lock: a start in progress, its connection once created, and a counter that every stop
+  // guarded by lock: a start in progress, its connection once created, and a counter that every
+  // stop
   // or replacement bumps, so a start that finishes after it knows it is stale
   private CompletableFuture<McpConnection> starting;
   private McpConnection opening;
@@ -55,16 +56,32 @@ final class ExtensionSlot {
   ExtensionInfo info() {
     ExtensionConfig c = config;
     boolean isBuiltin = c.launch() instanceof ExtensionConfig.Launch.Builtin;
-    String error = isBuiltin && builtin.isEmpty() ? "no built-in extension named '" + c.name() + "'" : lastError;
+    String error =
+        isBuiltin && builtin.isEmpty()
+            ? "no built-in extension named '" + c.name() + "'"
+            : lastError;
     ExtensionStatus status;
     if (error != null) status = ExtensionStatus.FAILED;
     else if (c.enabled() && (connection != null || isBuiltin)) status = ExtensionStatus.RUNNING;
     else status = ExtensionStatus.STOPPED;
-    int count = builtin.map(b -> (int) b.tools().stream().filter(t -> c.offers(t.name())).count()).orElse(knownToolCount);
-    return new ExtensionInfo(c.name(), c.type(), c.description(), c.enabled(), status, Optional.ofNullable(error), count, c);
+    int count =
+        builtin
+            .map(b -> (int) b.tools().stream().filter(t -> c.offers(t.name())).count())
+            .orElse(knownToolCount);
+    return new ExtensionInfo(
+        c.name(),
+        c.type(),
+        c.description(),
+        c.enabled(),
+        status,
+        Optional.ofNullable(error),
+        count,
+        c);
   }
 
-  /** Opens a connection; hands it to {@code created} before initialising it, so a stop can abort it. */
+  /**
+   * Opens a connection; hands it to {@code created} before initialising it, so a stop can abort it.
+   */
   @FunctionalInterface
   interface Opener {
     McpConnection open(ExtensionConfig config, Consumer<McpConnection> created);
@@ -72,9 +89,9 @@ final class ExtensionSlot {
 
   /**
    * Returns the running connection, starting one with {@code opener} when there is none; concurrent
-   * callers share one start. The lock is not held while the server starts, so a disable, an update or
-   * a shutdown meanwhile returns at once and aborts the start. Throws {@link ExtensionStartException}
-   * when the start fails or the last failure's back-off has not passed.
+   * callers share one start. The lock is not held while the server starts, so a disable, an update
+   * or a shutdown meanwhile returns at once and aborts the start. Throws {@link
+   * ExtensionStartException} when the start fails or the last failure's back-off has not passed.
    */
   McpConnection running(Supplier<Instant> now, Opener opener) {
     McpConnection current = connection;
@@ -95,7 +112,8 @@ final class ExtensionSlot {
         Instant t = now.get();
         if (lastError != null && t.isBefore(retryAt)) {
           long seconds = Math.max(1, Duration.between(t, retryAt).toSeconds());
-          throw new ExtensionStartException(lastError + " (next attempt in " + seconds + " s)", null);
+          throw new ExtensionStartException(
+              lastError + " (next attempt in " + seconds + " s)", null);
         }
         mine = new CompletableFuture<>();
         starting = mine;
@@ -107,7 +125,8 @@ final class ExtensionSlot {
     }
     if (other != null) return await(other); // someone else is starting it: share that start
     try {
-      McpConnection opened = opener.open(startConfig, created -> adoptOpening(created, generationAtStart));
+      McpConnection opened =
+          opener.open(startConfig, created -> adoptOpening(created, generationAtStart));
       int tools = opened.tools().size();
       boolean stale;
       lock.lock();
@@ -126,12 +145,16 @@ final class ExtensionSlot {
       }
       if (stale) {
         opened.close();
-        throw new ExtensionStartException(opened.failure().orElse("the extension was changed or stopped while it started"), null);
+        throw new ExtensionStartException(
+            opened.failure().orElse("the extension was changed or stopped while it started"), null);
       }
       mine.complete(opened);
       return opened;
     } catch (RuntimeException e) {
-      String why = e instanceof ExtensionStartException || e instanceof ExtensionException ? e.getMessage() : McpErrors.describe(e);
+      String why =
+          e instanceof ExtensionStartException || e instanceof ExtensionException
+              ? e.getMessage()
+              : McpErrors.describe(e);
       lock.lock();
       try {
         opening = null;
@@ -140,7 +163,10 @@ final class ExtensionSlot {
       } finally {
         lock.unlock();
       }
-      RuntimeException out = e instanceof ExtensionException ee ? ee : e instanceof ExtensionStartException se ? se : new ExtensionStartException(why, e);
+      RuntimeException out =
+          e instanceof ExtensionException ee
+              ? ee
+              : e instanceof ExtensionStartException se ? se : new ExtensionStartException(why, e);
       mine.completeExceptionally(out);
       throw out;
     }
@@ -162,7 +188,9 @@ final class ExtensionSlot {
     try {
       return start.get();
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new ExtensionStartException(McpErrors.describe(e.getCause()), e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new ExtensionStartException(McpErrors.describe(e.getCause()), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ExtensionStartException("interrupted while the extension started", e);

@@ -6,7 +6,9 @@ public enum ExtensionStatus {
   RUNNING,
   /** Not started: disabled, or enabled and waiting for its first use. */
   STOPPED,
-  /** The last start or call failed; {@link ExtensionInfo#lastError()} says why. Retried on next use. */
+  /**
+   * The last start or call failed; {@link ExtensionInfo#lastError()} says why. Retried on next use.
+   */
   FAILED;
 
   public String wireName() {

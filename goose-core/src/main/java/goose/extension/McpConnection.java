@@ -36,18 +36,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One live MCP client session with one extension's server (any transport), shared by every session of
- * the server. Holds the server's tool list (refreshed when the server says it changed) and routes the
- * progress and log notifications of each call to that call's {@link ToolNotifications}.
+ * One live MCP client session with one extension's server (any transport), shared by every session
+ * of the server. Holds the server's tool list (refreshed when the server says it changed) and
+ * routes the progress and log notifications of each call to that call's {@link ToolNotifications}.
  */
 final class McpConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(McpConnection.class);
+
   /** The SDK's own mapper: the MCP records carry their JSON names; ours is snake_case. */
   static final McpJsonMapper MCP_JSON = new JacksonMcpJsonMapper(new ObjectMapper());
+
   private static final int MAX_TOOL_PAGES = 100;
   private static final Duration MAX_INIT = Duration.ofSeconds(60);
+
   /** How often a call to a remote server checks that the server is still there. */
   static final Duration HEARTBEAT = Duration.ofSeconds(3);
+
   private static final Duration PING_WAIT = Duration.ofSeconds(5);
 
   private final ExtensionConfig config;
@@ -61,7 +65,8 @@ final class McpConnection implements AutoCloseable {
   private final Object failureLock = new Object();
   private volatile Consumer<String> onFailure = reason -> {};
 
-  private McpConnection(ExtensionConfig config, McpClientTransport transport, StdioProcessTransport stdio) {
+  private McpConnection(
+      ExtensionConfig config, McpClientTransport transport, StdioProcessTransport stdio) {
     this.config = config;
     this.stdio = stdio;
     Duration init = config.timeout().compareTo(MAX_INIT) < 0 ? config.timeout() : MAX_INIT;
@@ -77,45 +82,54 @@ final class McpConnection implements AutoCloseable {
   }
 
   /**
-   * Connects and initialises; throws with a readable message when the server cannot be reached, dies
-   * or misbehaves. {@code created} receives the connection before it initialises (closing it aborts
-   * the start); {@code onFailure} is told when the connection breaks later.
+   * Connects and initialises; throws with a readable message when the server cannot be reached,
+   * dies or misbehaves. {@code created} receives the connection before it initialises (closing it
+   * aborts the start); {@code onFailure} is told when the connection breaks later.
    */
-  static McpConnection open(ExtensionConfig config, Map<String, String> stdioEnv, Consumer<String> onFailure, Consumer<McpConnection> created) {
+  static McpConnection open(
+      ExtensionConfig config,
+      Map<String, String> stdioEnv,
+      Consumer<String> onFailure,
+      Consumer<McpConnection> created) {
     McpConnection[] self = new McpConnection[1];
-    Consumer<String> broken = reason -> {
-      McpConnection c = self[0];
-      if (c != null) c.breakWith(reason);
-      else onFailure.accept(reason);
-    };
-    McpConnection connection = switch (config.launch()) {
-      case Launch.Stdio s -> {
-        List<String> command = new ArrayList<>();
-        command.add(s.cmd());
-        command.addAll(s.args());
-        StdioProcessTransport t = new StdioProcessTransport(config.name(), command, stdioEnv, MCP_JSON, broken);
-        yield new McpConnection(config, t, t);
-      }
-      case Launch.StreamableHttp h -> {
-        HttpClientStreamableHttpTransport t = HttpClientStreamableHttpTransport.builder(origin(h.uri()))
-            .endpoint(pathAndQuery(h.uri()))
-            .jsonMapper(MCP_JSON)
-            .connectTimeout(Duration.ofSeconds(10))
-            .httpRequestCustomizer(headers(h.headers()))
-            .build();
-        yield new McpConnection(config, t, null);
-      }
-      case Launch.Sse h -> {
-        HttpClientSseClientTransport t = HttpClientSseClientTransport.builder(origin(h.uri()))
-            .sseEndpoint(pathAndQuery(h.uri()))
-            .jsonMapper(MCP_JSON)
-            .connectTimeout(Duration.ofSeconds(10))
-            .httpRequestCustomizer(headers(h.headers()))
-            .build();
-        yield new McpConnection(config, t, null);
-      }
-      case Launch.Builtin b -> throw new IllegalArgumentException("built-ins run in-process");
-    };
+    Consumer<String> broken =
+        reason -> {
+          McpConnection c = self[0];
+          if (c != null) c.breakWith(reason);
+          else onFailure.accept(reason);
+        };
+    McpConnection connection =
+        switch (config.launch()) {
+          case Launch.Stdio s -> {
+            List<String> command = new ArrayList<>();
+            command.add(s.cmd());
+            command.addAll(s.args());
+            StdioProcessTransport t =
+                new StdioProcessTransport(config.name(), command, stdioEnv, MCP_JSON, broken);
+            yield new McpConnection(config, t, t);
+          }
+          case Launch.StreamableHttp h -> {
+            HttpClientStreamableHttpTransport t =
+                HttpClientStreamableHttpTransport.builder(origin(h.uri()))
+                    .endpoint(pathAndQuery(h.uri()))
+                    .jsonMapper(MCP_JSON)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .httpRequestCustomizer(headers(h.headers()))
+                    .build();
+            yield new McpConnection(config, t, null);
+          }
+          case Launch.Sse h -> {
+            HttpClientSseClientTransport t =
+                HttpClientSseClientTransport.builder(origin(h.uri()))
+                    .sseEndpoint(pathAndQuery(h.uri()))
+                    .jsonMapper(MCP_JSON)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .httpRequestCustomizer(headers(h.headers()))
+                    .build();
+            yield new McpConnection(config, t, null);
+          }
+          case Launch.Builtin b -> throw new IllegalArgumentException("built-ins run in-process");
+        };
     connection.onFailure = onFailure;
     self[0] = connection;
     created.accept(connection);
@@ -146,9 +160,14 @@ final class McpConnection implements AutoCloseable {
       McpSchema.ListToolsResult result = client.listTools(cursor);
       for (McpSchema.Tool tool : result.tools()) {
         if (!config.offers(tool.name())) continue;
-        ObjectNode schema = tool.inputSchema() == null ? Json.object() : Json.MAPPER.valueToTree(tool.inputSchema());
-        boolean readOnly = tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
-        out.add(new ToolSpec(config.name() + "__" + tool.name(), tool.description(), schema, readOnly));
+        ObjectNode schema =
+            tool.inputSchema() == null
+                ? Json.object()
+                : Json.MAPPER.valueToTree(tool.inputSchema());
+        boolean readOnly =
+            tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().readOnlyHint());
+        out.add(
+            new ToolSpec(config.name() + "__" + tool.name(), tool.description(), schema, readOnly));
       }
       cursor = result.nextCursor();
       if (cursor == null || cursor.isEmpty() || !seenCursors.add(cursor)) break;
@@ -157,46 +176,60 @@ final class McpConnection implements AutoCloseable {
   }
 
   /** Calls one tool by its own name; failures of the call become error responses. */
-  Content.ToolResponse call(String requestId, String tool, ObjectNode arguments, ToolNotifications notifications) {
+  Content.ToolResponse call(
+      String requestId, String tool, ObjectNode arguments, ToolNotifications notifications) {
     String token = config.name() + "-" + tokens.incrementAndGet();
     progressRoutes.put(token, notifications);
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> args = Json.MAPPER.convertValue(arguments, Map.class);
-      McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(tool, args, Map.of("progressToken", token));
-      McpSchema.CallToolResult result = stdio != null ? client.callTool(request) : callWatched(request);
+      McpSchema.CallToolRequest request =
+          new McpSchema.CallToolRequest(tool, args, Map.of("progressToken", token));
+      McpSchema.CallToolResult result =
+          stdio != null ? client.callTool(request) : callWatched(request);
       return McpResults.toResponse(requestId, result);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Content.ToolResponse.error(requestId, "tool call cancelled");
     } catch (RuntimeException e) {
-      if (stdio == null && McpErrors.unreachable(e)) breakWith("the server cannot be reached: " + McpErrors.describe(e));
+      if (stdio == null && McpErrors.unreachable(e))
+        breakWith("the server cannot be reached: " + McpErrors.describe(e));
       if (Thread.currentThread().isInterrupted() || McpErrors.interrupted(e)) {
         Thread.currentThread().interrupt();
         return Content.ToolResponse.error(requestId, "tool call cancelled");
       }
-      String why = failure != null ? "the extension stopped during the call: " + failure : McpErrors.describe(e);
-      if (McpErrors.timedOut(e)) why = "no answer within the extension's timeout of " + config.timeout().toSeconds() + " s";
-      return Content.ToolResponse.error(requestId, "extension '" + config.name() + "' tool '" + tool + "' failed: " + why);
+      String why =
+          failure != null
+              ? "the extension stopped during the call: " + failure
+              : McpErrors.describe(e);
+      if (McpErrors.timedOut(e))
+        why = "no answer within the extension's timeout of " + config.timeout().toSeconds() + " s";
+      return Content.ToolResponse.error(
+          requestId, "extension '" + config.name() + "' tool '" + tool + "' failed: " + why);
     } finally {
       progressRoutes.remove(token);
     }
   }
 
   /**
-   * A remote server's death is not always seen by the SDK's HTTP transports: the call would wait for
-   * its whole timeout. So while a remote call runs, the server is pinged every {@link #HEARTBEAT}; a
-   * ping that cannot reach it ends the connection, which fails the call at once.
+   * A remote server's death is not always seen by the SDK's HTTP transports: the call would wait
+   * for its whole timeout. So while a remote call runs, the server is pinged every {@link
+   * #HEARTBEAT}; a ping that cannot reach it ends the connection, which fails the call at once.
    */
-  private McpSchema.CallToolResult callWatched(McpSchema.CallToolRequest request) throws InterruptedException {
+  private McpSchema.CallToolResult callWatched(McpSchema.CallToolRequest request)
+      throws InterruptedException {
     CompletableFuture<McpSchema.CallToolResult> result = new CompletableFuture<>();
-    Thread worker = Thread.ofVirtual().name("mcp-" + config.name() + "-call").start(() -> {
-      try {
-        result.complete(client.callTool(request));
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
+    Thread worker =
+        Thread.ofVirtual()
+            .name("mcp-" + config.name() + "-call")
+            .start(
+                () -> {
+                  try {
+                    result.complete(client.callTool(request));
+                  } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                  }
+                });
     try {
       while (true) {
         try {
@@ -207,7 +240,9 @@ final class McpConnection implements AutoCloseable {
         }
       }
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       worker.interrupt();
       throw e;
@@ -217,20 +252,24 @@ final class McpConnection implements AutoCloseable {
   /** Why a ping could not reach the server; empty when it answered or is merely slow. */
   private Optional<String> unreachable() throws InterruptedException {
     CompletableFuture<Object> ping = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try {
-        ping.complete(client.ping());
-      } catch (Throwable t) {
-        ping.completeExceptionally(t);
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                ping.complete(client.ping());
+              } catch (Throwable t) {
+                ping.completeExceptionally(t);
+              }
+            });
     try {
       ping.get(PING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       return Optional.empty();
     } catch (TimeoutException e) {
       return Optional.empty();
     } catch (ExecutionException e) {
-      return McpErrors.unreachable(e.getCause()) ? Optional.of(McpErrors.describe(e.getCause())) : Optional.empty();
+      return McpErrors.unreachable(e.getCause())
+          ? Optional.of(McpErrors.describe(e.getCause()))
+          : Optional.empty();
     }
   }
 
@@ -244,8 +283,8 @@ final class McpConnection implements AutoCloseable {
   }
 
   /**
-   * Marks the connection dead, tells the owner, then closes the client: closing releases the callers
-   * blocked in a call, and they must find the extension already marked failed. Idempotent.
+   * Marks the connection dead, tells the owner, then closes the client: closing releases the
+   * callers blocked in a call, and they must find the extension already marked failed. Idempotent.
    */
   private void breakWith(String reason) {
     synchronized (failureLock) {
@@ -262,7 +301,8 @@ final class McpConnection implements AutoCloseable {
   }
 
   private void onProgress(McpSchema.ProgressNotification n) {
-    ToolNotifications target = n.progressToken() == null ? null : progressRoutes.get(n.progressToken().toString());
+    ToolNotifications target =
+        n.progressToken() == null ? null : progressRoutes.get(n.progressToken().toString());
     if (target == null) return;
     ObjectNode payload = Json.object();
     payload.put("progress", n.progress());
@@ -274,10 +314,13 @@ final class McpConnection implements AutoCloseable {
   /** Log messages carry no request id, so every call in flight on this server sees them. */
   private void onLog(McpSchema.LoggingMessageNotification n) {
     ObjectNode payload = Json.object();
-    payload.put("level", n.level() == null ? "info" : n.level().name().toLowerCase(java.util.Locale.ROOT));
+    payload.put(
+        "level", n.level() == null ? "info" : n.level().name().toLowerCase(java.util.Locale.ROOT));
     if (n.logger() != null) payload.put("logger", n.logger());
     payload.put("data", n.data());
-    progressRoutes.values().stream().distinct().forEach(t -> t.notify(config.name(), "log", payload));
+    progressRoutes.values().stream()
+        .distinct()
+        .forEach(t -> t.notify(config.name(), "log", payload));
   }
 
   @Override

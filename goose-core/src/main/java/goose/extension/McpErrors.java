@@ -13,7 +13,10 @@ final class McpErrors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       root = t;
       if (t instanceof McpError mcp && mcp.getJsonRpcError() != null) {
-        return "server error " + mcp.getJsonRpcError().code() + ": " + mcp.getJsonRpcError().message();
+        return "server error "
+            + mcp.getJsonRpcError().code()
+            + ": "
+            + mcp.getJsonRpcError().message();
       }
       if (t instanceof TimeoutException) return "timed out";
       if (t.getMessage() != null && !t.getMessage().isBlank()) best = t.getMessage();
@@ -35,12 +38,16 @@ final class McpErrors {
   /** Whether the failure says the server could not be reached at all (refused, reset, closed). */
   static boolean unreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof java.nio.channels.ClosedChannelException
-          || t instanceof java.net.http.HttpConnectTimeoutException || t instanceof java.io.EOFException) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.net.http.HttpConnectTimeoutException
+          || t instanceof java.io.EOFException) {
         return true;
       }
-      if (t instanceof java.io.IOException && t.getMessage() != null
-          && (t.getMessage().contains("Connection reset") || t.getMessage().contains("connection closed"))) {
+      if (t instanceof java.io.IOException
+          && t.getMessage() != null
+          && (t.getMessage().contains("Connection reset")
+              || t.getMessage().contains("connection closed"))) {
         return true;
       }
       if (t.getCause() == t) break;

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a program in its own process group and ends it together with everything it started. The
- * group comes from {@code setsid} (util-linux, which execs the program in place, keeping its pid): a
- * signal to the group reaches grandchildren even after their parent has died and they were
- * re-parented, which {@link ProcessHandle#descendants()} alone would miss. Without {@code setsid} the
- * process's live descendants are signalled one by one.
+ * group comes from {@code setsid} (util-linux, which execs the program in place, keeping its pid):
+ * a signal to the group reaches grandchildren even after their parent has died and they were
+ * re-parented, which {@link ProcessHandle#descendants()} alone would miss. Without {@code setsid}
+ * the process's live descendants are signalled one by one.
  */
 public final class ProcessTree {
   private static final Path SETSID = findSetsid();
@@ -21,7 +21,9 @@ public final class ProcessTree {
 
   private ProcessTree() {}
 
-  /** The command to hand to {@link ProcessBuilder}: the program, in a new process group if possible. */
+  /**
+   * The command to hand to {@link ProcessBuilder}: the program, in a new process group if possible.
+   */
   public static List<String> inOwnGroup(List<String> command) {
     if (SETSID == null) return command;
     List<String> full = new ArrayList<>(command.size() + 1);
@@ -36,8 +38,8 @@ public final class ProcessTree {
   }
 
   /**
-   * SIGTERM to the group and every descendant, then after {@code grace} SIGKILL to whatever is left.
-   * Blocks until the leader is gone (or a further second has passed after SIGKILL).
+   * SIGTERM to the group and every descendant, then after {@code grace} SIGKILL to whatever is
+   * left. Blocks until the leader is gone (or a further second has passed after SIGKILL).
    */
   public static void terminate(Process process, Duration grace) {
     List<ProcessHandle> tree = new ArrayList<>();
@@ -69,8 +71,11 @@ public final class ProcessTree {
   private static void signalGroup(long pgid, String signal) {
     if (!groupsSupported()) return;
     try {
-      Process kill = new ProcessBuilder(KILL.toString(), "-" + signal, "--", "-" + pgid)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process kill =
+          new ProcessBuilder(KILL.toString(), "-" + signal, "--", "-" + pgid)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       kill.waitFor(2, TimeUnit.SECONDS);
     } catch (IOException e) {
       // nothing left to signal or no kill(1): the per-process signals still apply
@@ -80,7 +85,9 @@ public final class ProcessTree {
   }
 
   private static Path findSetsid() {
-    return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux") ? find("setsid") : null;
+    return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
+        ? find("setsid")
+        : null;
   }
 
   private static Path find(String program) {

@@ -22,17 +22,17 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * MCP over a child process's stdin/stdout, written here rather than taking the SDK's
- * {@code StdioClientTransport} because that one (a) starts the child in our process group, so its own
- * children outlive a shutdown, (b) keeps pending requests waiting until their timeout when the child
- * dies or writes garbage, and (c) hides the process. Here the child leads its own process group
- * ({@link ProcessTree}); a dead child or a line on stdout that is not JSON-RPC ends the transport at
- * once and reports why through {@code onFailure}, which closes the client so callers get an error
- * instead of a hang. Single use: a restart builds a new transport.
+ * MCP over a child process's stdin/stdout, written here rather than taking the SDK's {@code
+ * StdioClientTransport} because that one (a) starts the child in our process group, so its own
+ * children outlive a shutdown, (b) keeps pending requests waiting until their timeout when the
+ * child dies or writes garbage, and (c) hides the process. Here the child leads its own process
+ * group ({@link ProcessTree}); a dead child or a line on stdout that is not JSON-RPC ends the
+ * transport at once and reports why through {@code onFailure}, which closes the client so callers
+ * get an error instead of a hang. Single use: a restart builds a new transport.
  *
- * <p>The reactive types are only the SDK interface's; all work is plain blocking code. The two readers
- * are platform daemon threads: they block on a pipe for the extension's whole life, which a virtual
- * thread would do while pinning its carrier.
+ * <p>The reactive types are only the SDK interface's; all work is plain blocking code. The two
+ * readers are platform daemon threads: they block on a pipe for the extension's whole life, which a
+ * virtual thread would do while pinning its carrier.
  */
 final class StdioProcessTransport implements McpClientTransport {
   private static final Logger log = LoggerFactory.getLogger(StdioProcessTransport.class);
@@ -53,10 +53,15 @@ final class StdioProcessTransport implements McpClientTransport {
 
   /**
    * @param env the complete environment of the child
-   * @param onFailure called once, with a one-line reason, when the child dies or breaks the protocol
-   *     while the transport is open
+   * @param onFailure called once, with a one-line reason, when the child dies or breaks the
+   *     protocol while the transport is open
    */
-  StdioProcessTransport(String name, List<String> command, Map<String, String> env, McpJsonMapper mapper, Consumer<String> onFailure) {
+  StdioProcessTransport(
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      McpJsonMapper mapper,
+      Consumer<String> onFailure) {
     this.name = name;
     this.command = List.copyOf(command);
     this.env = Map.copyOf(env);
@@ -65,12 +70,15 @@ final class StdioProcessTransport implements McpClientTransport {
   }
 
   @Override
-  public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+  public Mono<Void> connect(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
     return Mono.fromRunnable(() -> start(handler));
   }
 
-  private void start(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    if (!started.compareAndSet(false, true)) throw new IllegalStateException("transport already used; restart builds a new one");
+  private void start(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    if (!started.compareAndSet(false, true))
+      throw new IllegalStateException("transport already used; restart builds a new one");
     try {
       launch(handler);
     } catch (RuntimeException e) {
@@ -80,7 +88,8 @@ final class StdioProcessTransport implements McpClientTransport {
     }
   }
 
-  private void launch(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+  private void launch(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
     requireExecutable(command.get(0));
     ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(command));
     pb.environment().clear();
@@ -89,19 +98,23 @@ final class StdioProcessTransport implements McpClientTransport {
       // Under the monitor close() takes too: a close racing this start either prevents it or sees
       // the process and stops it, never leaving it running unowned.
       synchronized (this) {
-        if (closed.get()) throw new IllegalStateException("the connection to extension '" + name + "' was closed before its server started");
+        if (closed.get())
+          throw new IllegalStateException(
+              "the connection to extension '" + name + "' was closed before its server started");
         process = pb.start();
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start '" + command.get(0) + "': " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start '" + command.get(0) + "': " + e.getMessage(), e);
     }
     Thread.ofPlatform().daemon().name("mcp-" + name + "-stdout").start(() -> readStdout(handler));
-    stderrReader = Thread.ofPlatform().daemon().name("mcp-" + name + "-stderr").start(this::readStderr);
+    stderrReader =
+        Thread.ofPlatform().daemon().name("mcp-" + name + "-stderr").start(this::readStderr);
   }
 
   /**
-   * Fails early, with a clear message, for a program that is not there: behind {@code setsid} a missing
-   * program would otherwise only show as exit code 127.
+   * Fails early, with a clear message, for a program that is not there: behind {@code setsid} a
+   * missing program would otherwise only show as exit code 127.
    */
   private void requireExecutable(String program) {
     if (program.contains("/")) {
@@ -112,13 +125,17 @@ final class StdioProcessTransport implements McpClientTransport {
     }
     String path = env.getOrDefault("PATH", "");
     for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program))) return;
+      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program)))
+        return;
     }
     throw new IllegalStateException("cannot start '" + program + "': not found on PATH");
   }
 
-  private void readStdout(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+  private void readStdout(
+      Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = readLine(in)) != null) {
         if (line.isBlank()) continue;
@@ -126,10 +143,15 @@ final class StdioProcessTransport implements McpClientTransport {
         try {
           message = McpSchema.deserializeJsonRpcMessage(mapper, line);
         } catch (Exception e) {
-          fail("the server wrote a line to stdout that is not a JSON-RPC message: \"" + excerpt(line) + "\"");
+          fail(
+              "the server wrote a line to stdout that is not a JSON-RPC message: \""
+                  + excerpt(line)
+                  + "\"");
           return;
         }
-        handler.apply(Mono.just(message)).subscribe(m -> {}, e -> log.debug("{}: handling a message failed", name, e));
+        handler
+            .apply(Mono.just(message))
+            .subscribe(m -> {}, e -> log.debug("{}: handling a message failed", name, e));
       }
       fail(exitDescription());
     } catch (IOException e) {
@@ -152,7 +174,9 @@ final class StdioProcessTransport implements McpClientTransport {
   }
 
   private void readStderr() {
-    try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader err =
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = err.readLine()) != null) {
         log.debug("{} stderr: {}", name, line);
@@ -170,14 +194,17 @@ final class StdioProcessTransport implements McpClientTransport {
     Process p = process;
     String code = "";
     try {
-      if (p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) code = " with exit code " + p.exitValue();
+      if (p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS))
+        code = " with exit code " + p.exitValue();
       Thread err = stderrReader;
       if (err != null) err.join(1000); // its last words are usually the reason
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     String tail = stderrTail();
-    return "the server process exited" + code + (tail.isEmpty() ? "" : "; its last stderr output: " + tail);
+    return "the server process exited"
+        + code
+        + (tail.isEmpty() ? "" : "; its last stderr output: " + tail);
   }
 
   /** The last lines the server wrote to stderr, joined; for error messages. */
@@ -191,10 +218,13 @@ final class StdioProcessTransport implements McpClientTransport {
     if (closed.getAndSet(true)) return;
     failure = reason;
     log.warn("extension {}: {}", name, reason);
-    Thread.ofVirtual().name("mcp-" + name + "-stop").start(() -> {
-      stopProcess();
-      onFailure.accept(reason);
-    });
+    Thread.ofVirtual()
+        .name("mcp-" + name + "-stop")
+        .start(
+            () -> {
+              stopProcess();
+              onFailure.accept(reason);
+            });
   }
 
   @Override
@@ -205,7 +235,8 @@ final class StdioProcessTransport implements McpClientTransport {
   private void write(McpSchema.JSONRPCMessage message) {
     Process p = process;
     if (closed.get() || p == null) {
-      throw new IllegalStateException(failure != null ? failure : "the connection to extension '" + name + "' is closed");
+      throw new IllegalStateException(
+          failure != null ? failure : "the connection to extension '" + name + "' is closed");
     }
     try {
       String json = mapper.writeValueAsString(message);
@@ -216,7 +247,8 @@ final class StdioProcessTransport implements McpClientTransport {
         out.flush();
       }
     } catch (IOException e) {
-      throw new IllegalStateException("writing to extension '" + name + "' failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "writing to extension '" + name + "' failed: " + e.getMessage(), e);
     }
   }
 

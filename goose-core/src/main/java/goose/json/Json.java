@@ -20,8 +20,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The one JSON configuration of the project: snake_case names, ISO-8601 instants, no coercion of
- * scalars (a string where a number is expected is an error, not a guess), unknown properties ignored.
- * Wire records and persisted records all go through {@link #MAPPER}.
+ * scalars (a string where a number is expected is an error, not a guess), unknown properties
+ * ignored. Wire records and persisted records all go through {@link #MAPPER}.
  */
 public final class Json {
   public static final ObjectMapper MAPPER = build();
@@ -42,9 +42,15 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_ABSENT)
             .build();
     // "42" is not an integer and 42 is not a string: wrong types are reported, never coerced.
-    mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-    mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-    mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     return mapper;
   }
 
@@ -60,7 +66,10 @@ public final class Json {
     }
   }
 
-  /** Parses trusted JSON (our own storage); callers parsing user input handle the exception themselves. */
+  /**
+   * Parses trusted JSON (our own storage); callers parsing user input handle the exception
+   * themselves.
+   */
   public static JsonNode parse(String text) {
     try {
       return MAPPER.readTree(text);

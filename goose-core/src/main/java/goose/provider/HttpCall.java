@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One HTTP exchange with a provider, abortable from any thread: before the response headers by
  * cancelling the exchange, after them by closing the body stream (the JDK then closes the HTTP/1.1
- * connection or resets the HTTP/2 stream, and wakes a reader blocked in {@code read}). An idle watch
- * aborts it with {@link Abort#TIMEOUT} after {@code apiTimeout} without a byte.
+ * connection or resets the HTTP/2 stream, and wakes a reader blocked in {@code read}). An idle
+ * watch aborts it with {@link Abort#TIMEOUT} after {@code apiTimeout} without a byte.
  */
 final class HttpCall implements AutoCloseable {
   enum Abort {
@@ -35,7 +35,9 @@ final class HttpCall implements AutoCloseable {
     this.watch = IdleWatchdog.start(apiTimeout, () -> abort(Abort.TIMEOUT));
   }
 
-  /** Waits for the response headers; the body is read through a stream that feeds the idle watch. */
+  /**
+   * Waits for the response headers; the body is read through a stream that feeds the idle watch.
+   */
   HttpResponse<InputStream> await() throws IOException, InterruptedException {
     HttpResponse<InputStream> response;
     try {

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the providers share: a call is one POST of a JSON body answered by an event stream. A subclass
- * says how to build the request and how to read its API's events; the retry, timeout, cancel and
- * error handling live once, in {@link HttpProviderStream}.
+ * What the providers share: a call is one POST of a JSON body answered by an event stream. A
+ * subclass says how to build the request and how to read its API's events; the retry, timeout,
+ * cancel and error handling live once, in {@link HttpProviderStream}.
  */
 public abstract class HttpProvider implements Provider {
   private final ProviderSettings settings;
@@ -41,12 +41,17 @@ public abstract class HttpProvider implements Provider {
     try {
       httpRequest = httpRequest(request);
     } catch (IllegalArgumentException e) {
-      // A header value or URL the HTTP client refuses, typically a key pasted with a stray character.
+      // A header value or URL the HTTP client refuses, typically a key pasted with a stray
+      // character.
       // The JDK's message quotes the value, so it is not passed on.
-      throw new ProviderException(ProviderException.Kind.BAD_REQUEST, 0, name()
-          + ": cannot build the request: check the configured key, headers and host for characters HTTP does not allow");
+      throw new ProviderException(
+          ProviderException.Kind.BAD_REQUEST,
+          0,
+          name()
+              + ": cannot build the request: check the configured key, headers and host for characters HTTP does not allow");
     }
-    return new HttpProviderStream(name(), settings.http(), httpRequest, this::newDecoder, secrets());
+    return new HttpProviderStream(
+        name(), settings.http(), httpRequest, this::newDecoder, secrets());
   }
 
   /** The HTTP request for one call. */
@@ -63,11 +68,14 @@ public abstract class HttpProvider implements Provider {
    * spoken to in HTTP/1.1, so the client does not try an h2c upgrade on every call.
    */
   protected static HttpRequest postJson(URI uri, ObjectNode body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-        .header("content-type", "application/json")
-        .header("accept", "text/event-stream")
-        .header("user-agent", "goosed")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .header("content-type", "application/json")
+            .header("accept", "text/event-stream")
+            .header("user-agent", "goosed")
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     headers.forEach(b::header);
     if ("http".equalsIgnoreCase(uri.getScheme())) b.version(HttpClient.Version.HTTP_1_1);
     return b.build();

@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A streamed provider call: sends the request on the first {@link #hasNext()}, decodes the SSE body with
- * the shared {@link SseDecoder} and the API's {@link WireDecoder}, and retries failures (429, 5xx,
- * connection lost) while nothing of the response has been handed to the caller — after that a retry
- * would repeat words the user has already seen. Idle timeouts are not retried: the user has already
- * waited {@code api_timeout}. {@link #close()} from any thread aborts the exchange.
+ * A streamed provider call: sends the request on the first {@link #hasNext()}, decodes the SSE body
+ * with the shared {@link SseDecoder} and the API's {@link WireDecoder}, and retries failures (429,
+ * 5xx, connection lost) while nothing of the response has been handed to the caller — after that a
+ * retry would repeat words the user has already seen. Idle timeouts are not retried: the user has
+ * already waited {@code api_timeout}. {@link #close()} from any thread aborts the exchange.
  */
 final class HttpProviderStream implements ProviderStream {
   private static final Logger LOG = LoggerFactory.getLogger(HttpProviderStream.class);
@@ -44,7 +44,12 @@ final class HttpProviderStream implements ProviderStream {
   private int retries;
   private Optional<Duration> retryAfter = Optional.empty();
 
-  HttpProviderStream(String provider, ProviderHttp http, HttpRequest request, Supplier<WireDecoder> decoders, List<String> secrets) {
+  HttpProviderStream(
+      String provider,
+      ProviderHttp http,
+      HttpRequest request,
+      Supplier<WireDecoder> decoders,
+      List<String> secrets) {
     this.provider = provider;
     this.http = http;
     this.request = request;
@@ -97,7 +102,9 @@ final class HttpProviderStream implements ProviderStream {
         close();
         return;
       }
-      retryOrThrow(new ProviderException(Kind.NETWORK, 0, provider + ": connection failed: " + describe(e), e));
+      retryOrThrow(
+          new ProviderException(
+              Kind.NETWORK, 0, provider + ": connection failed: " + describe(e), e));
     } catch (SseDecoder.SseFormatException e) {
       fail(ProviderErrors.protocol(provider, e.getMessage()));
     } catch (ProviderException e) {
@@ -126,14 +133,22 @@ final class HttpProviderStream implements ProviderStream {
     wire = decoders.get();
   }
 
-  /** Returns true when the exchange was aborted by close(); throws when it was aborted by the idle watch. */
+  /**
+   * Returns true when the exchange was aborted by close(); throws when it was aborted by the idle
+   * watch.
+   */
   private boolean stoppedByAbort() {
     if (closed) return true;
     HttpCall c = call;
     if (c != null && c.aborted() == HttpCall.Abort.TIMEOUT) {
       finished = true;
-      throw new ProviderException(Kind.TIMEOUT, 0,
-          provider + ": no data from the provider for " + seconds(http.apiTimeout()) + " s (api_timeout)");
+      throw new ProviderException(
+          Kind.TIMEOUT,
+          0,
+          provider
+              + ": no data from the provider for "
+              + seconds(http.apiTimeout())
+              + " s (api_timeout)");
     }
     return false;
   }
@@ -141,17 +156,32 @@ final class HttpProviderStream implements ProviderStream {
   private void retryOrThrow(ProviderException e) {
     Optional<Duration> asked = retryAfter;
     retryAfter = Optional.empty();
-    boolean retryable = e.kind() == Kind.RATE_LIMITED || e.kind() == Kind.SERVER || e.kind() == Kind.NETWORK;
+    boolean retryable =
+        e.kind() == Kind.RATE_LIMITED || e.kind() == Kind.SERVER || e.kind() == Kind.NETWORK;
     if (!retryable || yielded) fail(e);
     Duration delay = http.retry().delay(retries + 1, asked);
     if (!http.retry().allows(delay)) {
-      fail(new ProviderException(e.kind(), e.status(), e.getMessage() + " (the provider asks to wait " + seconds(delay) + " s)", e));
+      fail(
+          new ProviderException(
+              e.kind(),
+              e.status(),
+              e.getMessage() + " (the provider asks to wait " + seconds(delay) + " s)",
+              e));
     }
     if (retries >= http.retry().maxRetries()) {
-      fail(retries == 0 ? e : new ProviderException(e.kind(), e.status(), e.getMessage() + " (after " + retries + " retries)", e));
+      fail(
+          retries == 0
+              ? e
+              : new ProviderException(
+                  e.kind(), e.status(), e.getMessage() + " (after " + retries + " retries)", e));
     }
     retries++;
-    LOG.warn("{} (retry {}/{} in {} ms)", e.getMessage(), retries, http.retry().maxRetries(), delay.toMillis());
+    LOG.warn(
+        "{} (retry {}/{} in {} ms)",
+        e.getMessage(),
+        retries,
+        http.retry().maxRetries(),
+        delay.toMillis());
     discardAttempt();
     try {
       closedSignal.await(delay.toMillis(), TimeUnit.MILLISECONDS);

@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Aborts a provider exchange that went {@code timeout} without a byte. java.net.http has a connect
  * timeout and a time-to-headers timeout but no idle-read timeout, and a streamed reply can stall at
- * any point, so every exchange gets a watch that its reader {@link Watch#touch() touches} on each read.
- * One shared daemon thread serves all watches; each watch has at most one pending check, re-armed at
- * (last byte + timeout), so the cost per read is one volatile write.
+ * any point, so every exchange gets a watch that its reader {@link Watch#touch() touches} on each
+ * read. One shared daemon thread serves all watches; each watch has at most one pending check,
+ * re-armed at (last byte + timeout), so the cost per read is one volatile write.
  */
 final class IdleWatchdog {
   private static final ScheduledThreadPoolExecutor SCHEDULER = createScheduler();
@@ -18,11 +18,14 @@ final class IdleWatchdog {
   private IdleWatchdog() {}
 
   private static ScheduledThreadPoolExecutor createScheduler() {
-    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "provider-idle-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledThreadPoolExecutor s =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "provider-idle-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
     s.setRemoveOnCancelPolicy(true);
     return s;
   }

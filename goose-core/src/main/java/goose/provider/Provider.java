@@ -8,14 +8,16 @@ public interface Provider {
   /** The model used for calls. */
   String model();
 
-  /** The model's context window in tokens (from GOOSE_CONTEXT_LIMIT or the provider's model table). */
+  /**
+   * The model's context window in tokens (from GOOSE_CONTEXT_LIMIT or the provider's model table).
+   */
   int contextLimit();
 
   /**
    * Starts one streamed call. The request is sent on the stream's first {@code hasNext()}, so a
-   * {@link ProviderStream#close()} from another thread can abort it at any point. Failures before any
-   * event is handed out (connection errors, 429, 5xx) are retried per {@code max_retries}; what remains
-   * is thrown as {@link ProviderException} from {@code hasNext()}/{@code next()}.
+   * {@link ProviderStream#close()} from another thread can abort it at any point. Failures before
+   * any event is handed out (connection errors, 429, 5xx) are retried per {@code max_retries}; what
+   * remains is thrown as {@link ProviderException} from {@code hasNext()}/{@code next()}.
    */
   ProviderStream stream(ProviderRequest request);
 }

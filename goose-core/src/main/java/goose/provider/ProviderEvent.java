@@ -5,9 +5,9 @@ import goose.conversation.TokenUsage;
 import java.util.Objects;
 
 /**
- * What a provider's streamed response is made of, whatever its wire format. Text and thinking arrive as
- * deltas; a tool call arrives whole once its arguments are complete (providers accumulate the JSON
- * fragments); usage and the stop reason arrive once.
+ * What a provider's streamed response is made of, whatever its wire format. Text and thinking
+ * arrive as deltas; a tool call arrives whole once its arguments are complete (providers accumulate
+ * the JSON fragments); usage and the stop reason arrive once.
  */
 public sealed interface ProviderEvent {
 

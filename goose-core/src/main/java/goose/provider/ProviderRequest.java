@@ -9,7 +9,8 @@ import java.util.Objects;
  * One call to the model: the system prompt, the conversation as the agent sees it (agent-visible
  * messages only), and the tools on offer. {@code maxOutputTokens} 0 means the provider's default.
  */
-public record ProviderRequest(String systemPrompt, List<Message> messages, List<ToolSpec> tools, int maxOutputTokens) {
+public record ProviderRequest(
+    String systemPrompt, List<Message> messages, List<ToolSpec> tools, int maxOutputTokens) {
   public ProviderRequest {
     Objects.requireNonNull(systemPrompt, "system_prompt");
     messages = List.copyOf(messages);

@@ -2,7 +2,10 @@ package goose.provider;
 
 import java.util.Objects;
 
-/** What every provider instance knows about itself: its configured name, model, window and HTTP side. */
+/**
+ * What every provider instance knows about itself: its configured name, model, window and HTTP
+ * side.
+ */
 public record ProviderSettings(String name, String model, int contextLimit, ProviderHttp http) {
   public ProviderSettings {
     Objects.requireNonNull(name, "name");

@@ -20,27 +20,33 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Builds the configured {@link Provider}: {@code GOOSE_PROVIDER} picks it, {@code GOOSE_MODEL} its model
- * (each has a default), {@code GOOSE_CONTEXT_LIMIT} overrides the model table, {@code api_timeout} and
- * {@code max_retries} shape its HTTP calls. Keys come from {@link Config#secret}. When something is
- * missing, {@link ProviderNotConfiguredException} says exactly which settings to set.
+ * Builds the configured {@link Provider}: {@code GOOSE_PROVIDER} picks it, {@code GOOSE_MODEL} its
+ * model (each has a default), {@code GOOSE_CONTEXT_LIMIT} overrides the model table, {@code
+ * api_timeout} and {@code max_retries} shape its HTTP calls. Keys come from {@link Config#secret}.
+ * When something is missing, {@link ProviderNotConfiguredException} says exactly which settings to
+ * set.
  */
 public final class Providers {
   /** The providers with their own code, in the order shown to people. */
-  public static final List<String> BUILT_IN = List.of("anthropic", "openai", "google", "ollama", "azure_openai", "openrouter");
+  public static final List<String> BUILT_IN =
+      List.of("anthropic", "openai", "google", "ollama", "azure_openai", "openrouter");
 
-  private static final Map<String, String> DEFAULT_MODELS = Map.of(
-      "anthropic", AnthropicProvider.DEFAULT_MODEL,
-      "openai", "gpt-4o",
-      "google", GoogleProvider.DEFAULT_MODEL,
-      "ollama", "qwen3",
-      "openrouter", "anthropic/claude-sonnet-4.5");
+  private static final Map<String, String> DEFAULT_MODELS =
+      Map.of(
+          "anthropic", AnthropicProvider.DEFAULT_MODEL,
+          "openai", "gpt-4o",
+          "google", GoogleProvider.DEFAULT_MODEL,
+          "ollama", "qwen3",
+          "openrouter", "anthropic/claude-sonnet-4.5");
 
   private Providers() {}
 
   public static Provider fromConfig(Config config) {
-    return fromConfig(config, ProviderHttp.create(config.getSeconds("api_timeout", Duration.ofSeconds(60)),
-        RetryPolicy.of(config.getInt("max_retries", 3, 0, 100))));
+    return fromConfig(
+        config,
+        ProviderHttp.create(
+            config.getSeconds("api_timeout", Duration.ofSeconds(60)),
+            RetryPolicy.of(config.getInt("max_retries", 3, 0, 100))));
   }
 
   /**
@@ -48,11 +54,18 @@ public final class Providers {
    * {@code max_retries} (to share one client, or for tests with short back-offs).
    */
   public static Provider fromConfig(Config config, ProviderHttp http) {
-    String name = config.get("GOOSE_PROVIDER").map(String::strip).filter(s -> !s.isEmpty())
-        .orElseThrow(() -> new ProviderNotConfiguredException(
-            "No LLM provider is configured: set GOOSE_PROVIDER (one of " + String.join(", ", known(config))
-                + ") and that provider's API key, for example GOOSE_PROVIDER=anthropic with ANTHROPIC_API_KEY",
-            List.of("GOOSE_PROVIDER")));
+    String name =
+        config
+            .get("GOOSE_PROVIDER")
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .orElseThrow(
+                () ->
+                    new ProviderNotConfiguredException(
+                        "No LLM provider is configured: set GOOSE_PROVIDER (one of "
+                            + String.join(", ", known(config))
+                            + ") and that provider's API key, for example GOOSE_PROVIDER=anthropic with ANTHROPIC_API_KEY",
+                        List.of("GOOSE_PROVIDER")));
     Settings s = new Settings(config, name.toLowerCase(Locale.ROOT), http);
     return switch (s.name) {
       case "anthropic" -> anthropic(s);
@@ -68,18 +81,24 @@ public final class Providers {
   /** Built-in and declarative provider names. */
   public static List<String> known(Config config) {
     List<String> all = new ArrayList<>(BUILT_IN);
-    DeclarativeProviders.load(config.paths().configDir()).keySet().stream().filter(n -> !all.contains(n)).forEach(all::add);
+    DeclarativeProviders.load(config.paths().configDir()).keySet().stream()
+        .filter(n -> !all.contains(n))
+        .forEach(all::add);
     return all;
   }
 
   private static Provider anthropic(Settings s) {
     String key = s.require("ANTHROPIC_API_KEY");
     s.done();
-    OptionalInt budget = s.config.getBoolean("CLAUDE_THINKING_ENABLED", false)
-        ? OptionalInt.of(s.config.getInt("CLAUDE_THINKING_BUDGET", 16_000, 1_024, 1_000_000))
-        : OptionalInt.empty();
-    return new AnthropicProvider(s.settings(s.model(Optional.empty())), s.config.get("ANTHROPIC_HOST", AnthropicProvider.DEFAULT_HOST),
-        key, budget);
+    OptionalInt budget =
+        s.config.getBoolean("CLAUDE_THINKING_ENABLED", false)
+            ? OptionalInt.of(s.config.getInt("CLAUDE_THINKING_BUDGET", 16_000, 1_024, 1_000_000))
+            : OptionalInt.empty();
+    return new AnthropicProvider(
+        s.settings(s.model(Optional.empty())),
+        s.config.get("ANTHROPIC_HOST", AnthropicProvider.DEFAULT_HOST),
+        key,
+        budget);
   }
 
   private static Provider openai(Settings s) {
@@ -87,27 +106,40 @@ public final class Providers {
     s.done();
     String host = s.config.get("OPENAI_HOST", "https://api.openai.com");
     Map<String, String> headers = new LinkedHashMap<>();
-    s.config.get("OPENAI_ORGANIZATION").filter(v -> !v.isBlank()).ifPresent(v -> headers.put("OpenAI-Organization", v));
-    s.config.get("OPENAI_PROJECT").filter(v -> !v.isBlank()).ifPresent(v -> headers.put("OpenAI-Project", v));
+    s.config
+        .get("OPENAI_ORGANIZATION")
+        .filter(v -> !v.isBlank())
+        .ifPresent(v -> headers.put("OpenAI-Organization", v));
+    s.config
+        .get("OPENAI_PROJECT")
+        .filter(v -> !v.isBlank())
+        .ifPresent(v -> headers.put("OpenAI-Project", v));
     // OpenAI's own API wants max_completion_tokens (reasoning models refuse max_tokens); servers
     // reached through a custom OPENAI_HOST are usually compatible ones that only know max_tokens.
     boolean official = host.contains("api.openai.com");
     URI url = HttpProvider.join(host, s.config.get("OPENAI_BASE_PATH", "v1/chat/completions"));
-    return new OpenAiProvider(s.settings(s.model(Optional.empty())),
-        OpenAiEndpoint.bearer(url, Optional.of(key), headers, official ? "max_completion_tokens" : "max_tokens"));
+    return new OpenAiProvider(
+        s.settings(s.model(Optional.empty())),
+        OpenAiEndpoint.bearer(
+            url, Optional.of(key), headers, official ? "max_completion_tokens" : "max_tokens"));
   }
 
   private static Provider google(Settings s) {
     String key = s.require("GOOGLE_API_KEY");
     s.done();
-    return new GoogleProvider(s.settings(s.model(Optional.empty())), s.config.get("GOOGLE_HOST", GoogleProvider.DEFAULT_HOST), key);
+    return new GoogleProvider(
+        s.settings(s.model(Optional.empty())),
+        s.config.get("GOOGLE_HOST", GoogleProvider.DEFAULT_HOST),
+        key);
   }
 
   private static Provider ollama(Settings s) {
     String host = s.config.get("OLLAMA_HOST", "http://localhost:11434").strip();
     if (!host.contains("://")) host = "http://" + host;
     URI url = HttpProvider.join(host, "v1/chat/completions");
-    return new OpenAiProvider(s.settings(s.model(Optional.empty())), OpenAiEndpoint.bearer(url, Optional.empty(), Map.of(), "max_tokens"));
+    return new OpenAiProvider(
+        s.settings(s.model(Optional.empty())),
+        OpenAiEndpoint.bearer(url, Optional.empty(), Map.of(), "max_tokens"));
   }
 
   private static Provider azure(Settings s) {
@@ -116,35 +148,76 @@ public final class Providers {
     String key = s.require("AZURE_OPENAI_API_KEY");
     s.done();
     String version = s.config.get("AZURE_OPENAI_API_VERSION", "2024-10-21");
-    URI url = URI.create(HttpProvider.join(endpoint, "openai/deployments/" + URLEncoder.encode(deployment, StandardCharsets.UTF_8)
-        + "/chat/completions") + "?api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
-    OpenAiEndpoint e = new OpenAiEndpoint(url, Map.of("api-key", key), List.of(key), "max_completion_tokens", true);
+    URI url =
+        URI.create(
+            HttpProvider.join(
+                    endpoint,
+                    "openai/deployments/"
+                        + URLEncoder.encode(deployment, StandardCharsets.UTF_8)
+                        + "/chat/completions")
+                + "?api-version="
+                + URLEncoder.encode(version, StandardCharsets.UTF_8));
+    OpenAiEndpoint e =
+        new OpenAiEndpoint(
+            url, Map.of("api-key", key), List.of(key), "max_completion_tokens", true);
     return new OpenAiProvider(s.settings(s.model(Optional.of(deployment))), e);
   }
 
   private static Provider openrouter(Settings s) {
     String key = s.require("OPENROUTER_API_KEY");
     s.done();
-    URI url = HttpProvider.join(s.config.get("OPENROUTER_HOST", "https://openrouter.ai"), "api/v1/chat/completions");
-    Map<String, String> headers = Map.of("HTTP-Referer", "https://block.github.io/goose", "X-Title", "goose");
-    return new OpenAiProvider(s.settings(s.model(Optional.empty())), OpenAiEndpoint.bearer(url, Optional.of(key), headers, "max_tokens"));
+    URI url =
+        HttpProvider.join(
+            s.config.get("OPENROUTER_HOST", "https://openrouter.ai"), "api/v1/chat/completions");
+    Map<String, String> headers =
+        Map.of("HTTP-Referer", "https://block.github.io/goose", "X-Title", "goose");
+    return new OpenAiProvider(
+        s.settings(s.model(Optional.empty())),
+        OpenAiEndpoint.bearer(url, Optional.of(key), headers, "max_tokens"));
   }
 
   private static Provider declarative(Settings s) {
-    DeclarativeProvider d = DeclarativeProviders.find(s.config.paths().configDir(), s.name).orElseThrow(() ->
-        new ProviderNotConfiguredException("Unknown provider \"" + s.name + "\" in GOOSE_PROVIDER: set it to one of "
-            + String.join(", ", known(s.config)) + ", or describe it in a file in "
-            + s.config.paths().configDir().resolve(DeclarativeProviders.DIRECTORY), List.of("GOOSE_PROVIDER")));
+    DeclarativeProvider d =
+        DeclarativeProviders.find(s.config.paths().configDir(), s.name)
+            .orElseThrow(
+                () ->
+                    new ProviderNotConfiguredException(
+                        "Unknown provider \""
+                            + s.name
+                            + "\" in GOOSE_PROVIDER: set it to one of "
+                            + String.join(", ", known(s.config))
+                            + ", or describe it in a file in "
+                            + s.config.paths().configDir().resolve(DeclarativeProviders.DIRECTORY),
+                        List.of("GOOSE_PROVIDER")));
     Optional<String> key = d.apiKeyEnv().map(s::require);
-    Optional<String> model = s.config.get("GOOSE_MODEL").filter(m -> !m.isBlank())
-        .or(() -> d.models().stream().findFirst().map(DeclarativeProvider.Model::name));
+    Optional<String> model =
+        s.config
+            .get("GOOSE_MODEL")
+            .filter(m -> !m.isBlank())
+            .or(() -> d.models().stream().findFirst().map(DeclarativeProvider.Model::name));
     if (model.isEmpty()) s.missing.add("GOOSE_MODEL");
     s.done();
     String base = s.config.get(s.name.toUpperCase(Locale.ROOT) + "_BASE_URL", "");
-    DeclarativeProvider effective = base.isBlank() ? d
-        : new DeclarativeProvider(d.name(), d.displayName(), base, d.apiKeyEnv(), d.models(), d.headers(), d.streamUsage());
-    OpenAiEndpoint endpoint = OpenAiEndpoint.bearer(effective.completionsUrl(), key, d.headers(), "max_tokens").withStreamUsage(d.streamUsage());
-    int limit = s.config.getInt("GOOSE_CONTEXT_LIMIT", d.contextLimitOf(model.get()).orElse(ModelLimits.contextLimit(model.get())), 1, Integer.MAX_VALUE);
+    DeclarativeProvider effective =
+        base.isBlank()
+            ? d
+            : new DeclarativeProvider(
+                d.name(),
+                d.displayName(),
+                base,
+                d.apiKeyEnv(),
+                d.models(),
+                d.headers(),
+                d.streamUsage());
+    OpenAiEndpoint endpoint =
+        OpenAiEndpoint.bearer(effective.completionsUrl(), key, d.headers(), "max_tokens")
+            .withStreamUsage(d.streamUsage());
+    int limit =
+        s.config.getInt(
+            "GOOSE_CONTEXT_LIMIT",
+            d.contextLimitOf(model.get()).orElse(ModelLimits.contextLimit(model.get())),
+            1,
+            Integer.MAX_VALUE);
     return new OpenAiProvider(new ProviderSettings(s.name, model.get(), limit, s.http), endpoint);
   }
 
@@ -171,17 +244,32 @@ public final class Providers {
     /** Throws when any required setting was missing. */
     void done() {
       if (missing.isEmpty()) return;
-      throw new ProviderNotConfiguredException("Provider \"" + name + "\" is not configured: set " + String.join(", ", missing)
-          + " (environment variable, or config.yaml / secrets.yaml in " + config.paths().configDir() + ")", missing);
+      throw new ProviderNotConfiguredException(
+          "Provider \""
+              + name
+              + "\" is not configured: set "
+              + String.join(", ", missing)
+              + " (environment variable, or config.yaml / secrets.yaml in "
+              + config.paths().configDir()
+              + ")",
+          missing);
     }
 
     String model(Optional<String> fallback) {
-      return config.get("GOOSE_MODEL").filter(m -> !m.isBlank()).or(() -> fallback)
+      return config
+          .get("GOOSE_MODEL")
+          .filter(m -> !m.isBlank())
+          .or(() -> fallback)
           .orElseGet(() -> DEFAULT_MODELS.getOrDefault(name, "gpt-4o"));
     }
 
     ProviderSettings settings(String model) {
-      return new ProviderSettings(name, model, config.getInt("GOOSE_CONTEXT_LIMIT", ModelLimits.contextLimit(model), 1, Integer.MAX_VALUE), http);
+      return new ProviderSettings(
+          name,
+          model,
+          config.getInt(
+              "GOOSE_CONTEXT_LIMIT", ModelLimits.contextLimit(model), 1, Integer.MAX_VALUE),
+          http);
     }
   }
 }

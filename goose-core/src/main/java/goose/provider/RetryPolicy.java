@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How failed provider requests are retried: up to {@code maxRetries} times, waiting what the provider
- * asked ({@code retry-after}, {@code retry-after-ms}) or else an exponential back-off from
- * {@code baseDelay} with jitter, capped at {@code maxDelay}. A provider asking for a wait longer than
- * {@code maxDelay} is not retried: the caller learns at once instead of hanging.
+ * How failed provider requests are retried: up to {@code maxRetries} times, waiting what the
+ * provider asked ({@code retry-after}, {@code retry-after-ms}) or else an exponential back-off from
+ * {@code baseDelay} with jitter, capped at {@code maxDelay}. A provider asking for a wait longer
+ * than {@code maxDelay} is not retried: the caller learns at once instead of hanging.
  */
 public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay) {
   public RetryPolicy {
@@ -40,8 +40,8 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay)
   }
 
   /**
-   * The wait a response asks for: {@code retry-after-ms} (OpenAI), else {@code retry-after} as seconds
-   * or as an HTTP date.
+   * The wait a response asks for: {@code retry-after-ms} (OpenAI), else {@code retry-after} as
+   * seconds or as an HTTP date.
    */
   public static Optional<Duration> retryAfter(java.net.http.HttpHeaders headers) {
     Optional<String> ms = headers.firstValue("retry-after-ms");
@@ -59,10 +59,14 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay)
     String v = value.trim();
     try {
       double seconds = Double.parseDouble(v);
-      return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofMillis((long) (seconds * 1000)));
+      return seconds < 0
+          ? Optional.empty()
+          : Optional.of(Duration.ofMillis((long) (seconds * 1000)));
     } catch (NumberFormatException notSeconds) {
       try {
-        Duration d = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+        Duration d =
+            Duration.between(
+                ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
         return Optional.of(d.isNegative() ? Duration.ZERO : d);
       } catch (DateTimeParseException notDate) {
         return Optional.empty();

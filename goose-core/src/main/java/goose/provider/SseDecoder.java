@@ -7,14 +7,15 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The one SSE decoder of all providers, per the WHATWG event-stream grammar. It works on bytes and cuts
- * lines at CR, LF or CRLF before decoding each whole line as UTF-8, so a multi-byte character split
- * across network reads (or a CRLF split between two reads) is never corrupted. Handles {@code event:},
- * multi-line {@code data:}, {@code id:}, comments ({@code :keep-alive}) and a leading BOM; {@code retry:}
- * is ignored. Not thread-safe: one reader.
+ * The one SSE decoder of all providers, per the WHATWG event-stream grammar. It works on bytes and
+ * cuts lines at CR, LF or CRLF before decoding each whole line as UTF-8, so a multi-byte character
+ * split across network reads (or a CRLF split between two reads) is never corrupted. Handles {@code
+ * event:}, multi-line {@code data:}, {@code id:}, comments ({@code :keep-alive}) and a leading BOM;
+ * {@code retry:} is ignored. Not thread-safe: one reader.
  *
- * <p>Written here rather than taken from a library because the JDK has none and the grammar is small;
- * owning it lets every provider share the same byte-exact behaviour and one line-length limit.
+ * <p>Written here rather than taken from a library because the JDK has none and the grammar is
+ * small; owning it lets every provider share the same byte-exact behaviour and one line-length
+ * limit.
  */
 public final class SseDecoder {
   /** Default longest accepted line; a longer one is a broken or hostile stream, not a reply. */
@@ -66,7 +67,13 @@ public final class SseDecoder {
       if (text.charAt(0) == ':') continue;
       int colon = text.indexOf(':');
       String field = colon < 0 ? text : text.substring(0, colon);
-      String value = colon < 0 ? "" : text.substring(colon + 1 < text.length() && text.charAt(colon + 1) == ' ' ? colon + 2 : colon + 1);
+      String value =
+          colon < 0
+              ? ""
+              : text.substring(
+                  colon + 1 < text.length() && text.charAt(colon + 1) == ' '
+                      ? colon + 2
+                      : colon + 1);
       switch (field) {
         case "event" -> eventType = value;
         case "data" -> {
@@ -85,7 +92,8 @@ public final class SseDecoder {
   }
 
   private SseEvent dispatch() {
-    SseEvent event = new SseEvent(eventType.isEmpty() ? "message" : eventType, data.toString(), lastId);
+    SseEvent event =
+        new SseEvent(eventType.isEmpty() ? "message" : eventType, data.toString(), lastId);
     data.setLength(0);
     hasData = false;
     eventType = "";
@@ -133,9 +141,11 @@ public final class SseDecoder {
   private void append(int start, int count) {
     if (count == 0) return;
     if (lineLength + count > maxLineBytes) {
-      throw new SseFormatException("an event-stream line is longer than " + maxLineBytes + " bytes");
+      throw new SseFormatException(
+          "an event-stream line is longer than " + maxLineBytes + " bytes");
     }
-    if (lineLength + count > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
+    if (lineLength + count > line.length)
+      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
     System.arraycopy(buf, start, line, lineLength, count);
     lineLength += count;
   }
@@ -144,7 +154,10 @@ public final class SseDecoder {
     int offset = 0;
     if (firstLine) {
       firstLine = false;
-      if (lineLength >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB && (line[2] & 0xFF) == 0xBF) offset = 3;
+      if (lineLength >= 3
+          && (line[0] & 0xFF) == 0xEF
+          && (line[1] & 0xFF) == 0xBB
+          && (line[2] & 0xFF) == 0xBF) offset = 3;
     }
     return new String(line, offset, lineLength - offset, StandardCharsets.UTF_8);
   }

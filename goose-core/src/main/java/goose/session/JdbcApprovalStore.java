@@ -14,9 +14,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link ApprovalStore} in the sessions database (tables tool_approvals and tool_permissions, migration V3). */
+/**
+ * {@link ApprovalStore} in the sessions database (tables tool_approvals and tool_permissions,
+ * migration V3).
+ */
 final class JdbcApprovalStore implements ApprovalStore {
-  private static final String COLUMNS = "session_id, call_id, user_name, tool, arguments, created_at, expires_at, decision";
+  private static final String COLUMNS =
+      "session_id, call_id, user_name, tool, arguments, created_at, expires_at, decision";
 
   private final SqlDatabase db;
 
@@ -30,59 +34,118 @@ final class JdbcApprovalStore implements ApprovalStore {
    */
   @Override
   public void open(PendingApproval a) {
-    Stores.write(db, c -> {
-      Sql.update(c, "DELETE FROM tool_approvals WHERE session_id = ? AND call_id = ? AND decision IS NOT NULL", a.sessionId(), a.callId());
-      try {
-        return Sql.update(c, "INSERT INTO tool_approvals (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            a.sessionId(), a.callId(), a.user(), a.tool(), Json.write(a.arguments()), nanos(a.createdAt()),
-            nanos(a.expiresAt()));
-      } catch (SQLException e) {
-        switch (db.dialect().violation(e)) {
-          case UNIQUE -> throw new IllegalStateException("call " + a.callId() + " already has an approval in session " + a.sessionId(), e);
-          case FOREIGN_KEY -> throw new SessionNotFoundException(a.sessionId());
-          case OTHER -> throw e;
-        }
-        throw e;
-      }
-    });
+    Stores.write(
+        db,
+        c -> {
+          Sql.update(
+              c,
+              "DELETE FROM tool_approvals WHERE session_id = ? AND call_id = ? AND decision IS NOT NULL",
+              a.sessionId(),
+              a.callId());
+          try {
+            return Sql.update(
+                c,
+                "INSERT INTO tool_approvals (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                a.sessionId(),
+                a.callId(),
+                a.user(),
+                a.tool(),
+                Json.write(a.arguments()),
+                nanos(a.createdAt()),
+                nanos(a.expiresAt()));
+          } catch (SQLException e) {
+            switch (db.dialect().violation(e)) {
+              case UNIQUE ->
+                  throw new IllegalStateException(
+                      "call " + a.callId() + " already has an approval in session " + a.sessionId(),
+                      e);
+              case FOREIGN_KEY -> throw new SessionNotFoundException(a.sessionId());
+              case OTHER -> throw e;
+            }
+            throw e;
+          }
+        });
   }
 
   @Override
   public Optional<PendingApproval> get(String sessionId, String callId) {
-    return Stores.read(db, c -> Sql.first(c, "SELECT " + COLUMNS + " FROM tool_approvals WHERE session_id = ? AND call_id = ?",
-        JdbcApprovalStore::row, sessionId, callId));
+    return Stores.read(
+        db,
+        c ->
+            Sql.first(
+                c,
+                "SELECT " + COLUMNS + " FROM tool_approvals WHERE session_id = ? AND call_id = ?",
+                JdbcApprovalStore::row,
+                sessionId,
+                callId));
   }
 
   @Override
   public List<PendingApproval> openIn(String sessionId) {
-    return Stores.read(db, c -> Sql.all(c, "SELECT " + COLUMNS + " FROM tool_approvals WHERE session_id = ? AND decision IS NULL"
-        + " ORDER BY created_at", JdbcApprovalStore::row, sessionId));
+    return Stores.read(
+        db,
+        c ->
+            Sql.all(
+                c,
+                "SELECT "
+                    + COLUMNS
+                    + " FROM tool_approvals WHERE session_id = ? AND decision IS NULL"
+                    + " ORDER BY created_at",
+                JdbcApprovalStore::row,
+                sessionId));
   }
 
   @Override
   public boolean decide(String sessionId, String callId, ApprovalDecision decision) {
-    return Stores.write(db, c -> Sql.update(c,
-        "UPDATE tool_approvals SET decision = ?, decided_at = ? WHERE session_id = ? AND call_id = ? AND decision IS NULL",
-        decision.wire(), nanos(Instant.now()), sessionId, callId)) > 0;
+    return Stores.write(
+            db,
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE tool_approvals SET decision = ?, decided_at = ? WHERE session_id = ? AND call_id = ? AND decision IS NULL",
+                    decision.wire(),
+                    nanos(Instant.now()),
+                    sessionId,
+                    callId))
+        > 0;
   }
 
   @Override
   public void alwaysAllow(String user, String tool) {
-    Stores.write(db, c -> Sql.update(c,
-        "INSERT INTO tool_permissions (user_name, tool, created_at) VALUES (?, ?, ?) ON CONFLICT (user_name, tool) DO NOTHING",
-        user, tool, nanos(Instant.now())));
+    Stores.write(
+        db,
+        c ->
+            Sql.update(
+                c,
+                "INSERT INTO tool_permissions (user_name, tool, created_at) VALUES (?, ?, ?) ON CONFLICT (user_name, tool) DO NOTHING",
+                user,
+                tool,
+                nanos(Instant.now())));
   }
 
   @Override
   public boolean isAlwaysAllowed(String user, String tool) {
-    return Stores.read(db, c -> Sql.first(c, "SELECT 1 FROM tool_permissions WHERE user_name = ? AND tool = ?",
-        rs -> true, user, tool)).isPresent();
+    return Stores.read(
+            db,
+            c ->
+                Sql.first(
+                    c,
+                    "SELECT 1 FROM tool_permissions WHERE user_name = ? AND tool = ?",
+                    rs -> true,
+                    user,
+                    tool))
+        .isPresent();
   }
 
   private static PendingApproval row(ResultSet rs) throws SQLException {
     String decision = rs.getString("decision");
-    return new PendingApproval(rs.getString("session_id"), rs.getString("call_id"), rs.getString("user_name"),
-        rs.getString("tool"), (ObjectNode) Json.parse(rs.getString("arguments")), instant(rs.getLong("created_at")),
+    return new PendingApproval(
+        rs.getString("session_id"),
+        rs.getString("call_id"),
+        rs.getString("user_name"),
+        rs.getString("tool"),
+        (ObjectNode) Json.parse(rs.getString("arguments")),
+        instant(rs.getLong("created_at")),
         instant(rs.getLong("expires_at")),
         Optional.ofNullable(decision).map(ApprovalDecision::fromWire));
   }

@@ -18,10 +18,12 @@ import java.util.Optional;
 
 /**
  * {@link AuditLog} in the sessions database (table tool_audit, migration V3). Entries are keyed by
- * UUIDv7 ids, so newest-first is {@code ORDER BY id DESC} and the cursor is simply the last id seen.
+ * UUIDv7 ids, so newest-first is {@code ORDER BY id DESC} and the cursor is simply the last id
+ * seen.
  */
 final class JdbcAuditLog implements AuditLog {
-  private static final String COLUMNS = "id, at, user_name, session_id, call_id, tool, arguments, decision, outcome, duration_ms";
+  private static final String COLUMNS =
+      "id, at, user_name, session_id, call_id, tool, arguments, decision, outcome, duration_ms";
 
   private final SqlDatabase db;
 
@@ -31,9 +33,22 @@ final class JdbcAuditLog implements AuditLog {
 
   @Override
   public void record(AuditEntry e) {
-    Stores.write(db, c -> Sql.update(c, "INSERT INTO tool_audit (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        e.id(), nanos(e.at()), e.user(), e.sessionId(), e.callId(), e.tool(), Json.write(e.arguments()),
-        e.decision().wire(), e.outcome(), e.durationMs()));
+    Stores.write(
+        db,
+        c ->
+            Sql.update(
+                c,
+                "INSERT INTO tool_audit (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                e.id(),
+                nanos(e.at()),
+                e.user(),
+                e.sessionId(),
+                e.callId(),
+                e.tool(),
+                Json.write(e.arguments()),
+                e.decision().wire(),
+                e.outcome(),
+                e.durationMs()));
   }
 
   @Override
@@ -41,29 +56,45 @@ final class JdbcAuditLog implements AuditLog {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tool_audit WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
     if (query.cursor().isPresent()) {
-      if (!Ids.isWellFormed(query.cursor().get())) throw new IllegalArgumentException("not an audit cursor");
+      if (!Ids.isWellFormed(query.cursor().get()))
+        throw new IllegalArgumentException("not an audit cursor");
       sql.append(" AND id < ?");
       args.add(query.cursor().get());
     }
-    query.user().ifPresent(u -> {
-      sql.append(" AND user_name = ?");
-      args.add(u);
-    });
-    query.sessionId().ifPresent(s -> {
-      sql.append(" AND session_id = ?");
-      args.add(s);
-    });
+    query
+        .user()
+        .ifPresent(
+            u -> {
+              sql.append(" AND user_name = ?");
+              args.add(u);
+            });
+    query
+        .sessionId()
+        .ifPresent(
+            s -> {
+              sql.append(" AND session_id = ?");
+              args.add(s);
+            });
     sql.append(" ORDER BY id DESC LIMIT ?");
     args.add(query.limit() + 1); // one more tells whether another page follows
-    List<AuditEntry> rows = Stores.read(db, c -> Sql.all(c, sql.toString(), JdbcAuditLog::row, args.toArray()));
+    List<AuditEntry> rows =
+        Stores.read(db, c -> Sql.all(c, sql.toString(), JdbcAuditLog::row, args.toArray()));
     if (rows.size() <= query.limit()) return new AuditPage(rows, Optional.empty());
     List<AuditEntry> page = rows.subList(0, query.limit());
     return new AuditPage(page, Optional.of(page.getLast().id()));
   }
 
   private static AuditEntry row(ResultSet rs) throws SQLException {
-    return new AuditEntry(rs.getString("id"), instant(rs.getLong("at")), rs.getString("user_name"),
-        rs.getString("session_id"), rs.getString("call_id"), rs.getString("tool"), Json.parse(rs.getString("arguments")),
-        ToolDecision.fromWire(rs.getString("decision")), rs.getString("outcome"), rs.getLong("duration_ms"));
+    return new AuditEntry(
+        rs.getString("id"),
+        instant(rs.getLong("at")),
+        rs.getString("user_name"),
+        rs.getString("session_id"),
+        rs.getString("call_id"),
+        rs.getString("tool"),
+        Json.parse(rs.getString("arguments")),
+        ToolDecision.fromWire(rs.getString("decision")),
+        rs.getString("outcome"),
+        rs.getLong("duration_ms"));
   }
 }

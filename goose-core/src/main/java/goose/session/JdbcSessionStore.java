@@ -24,18 +24,21 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The {@link SessionStore} on SQLite and PostgreSQL: one set of SQL for both, the differences kept in
- * {@link SqlDialect}. Counters live on the session row and are bumped in the same transaction as the
- * insert they count ({@code UPDATE ... RETURNING}), which also hands out gap-free message ordinals and
- * event sequence numbers: the row lock serialises concurrent appenders of one session.
+ * The {@link SessionStore} on SQLite and PostgreSQL: one set of SQL for both, the differences kept
+ * in {@link SqlDialect}. Counters live on the session row and are bumped in the same transaction as
+ * the insert they count ({@code UPDATE ... RETURNING}), which also hands out gap-free message
+ * ordinals and event sequence numbers: the row lock serialises concurrent appenders of one session.
  *
- * <p>Calls taking only a session id throw {@link SessionNotFoundException} for a write to a session that
- * does not exist, and answer empty for a read; a missing message or turn is a
- * {@link NoSuchElementException}. Open one with {@link SessionStores}.
+ * <p>Calls taking only a session id throw {@link SessionNotFoundException} for a write to a session
+ * that does not exist, and answer empty for a read; a missing message or turn is a {@link
+ * NoSuchElementException}. Open one with {@link SessionStores}.
  */
 final class JdbcSessionStore implements SessionStore {
   private static final int START_TURN_ATTEMPTS = 3;
-  /** A literal, not a parameter, so that both planners can use the partial index turns_one_running. */
+
+  /**
+   * A literal, not a parameter, so that both planners can use the partial index turns_one_running.
+   */
   private static final String IS_RUNNING = "status = 'running'";
 
   private final SqlDatabase db;
@@ -47,23 +50,48 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public Session create(NewSession s) {
     Instant now = Instant.now();
-    Session session = new Session(Ids.newId(), s.owner(), s.name(), s.workingDir(), now, now, 0, TokenUsage.ZERO, TokenUsage.ZERO);
-    write(c -> Sql.update(c,
-        "INSERT INTO sessions (id, owner, name, name_folded, working_dir, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        session.id(), session.owner(), session.name(), StoreRows.fold(session.name()), session.workingDir().toString(),
-        nanos(now), nanos(now)));
+    Session session =
+        new Session(
+            Ids.newId(),
+            s.owner(),
+            s.name(),
+            s.workingDir(),
+            now,
+            now,
+            0,
+            TokenUsage.ZERO,
+            TokenUsage.ZERO);
+    write(
+        c ->
+            Sql.update(
+                c,
+                "INSERT INTO sessions (id, owner, name, name_folded, working_dir, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                session.id(),
+                session.owner(),
+                session.name(),
+                StoreRows.fold(session.name()),
+                session.workingDir().toString(),
+                nanos(now),
+                nanos(now)));
     return session;
   }
 
   @Override
   public Optional<Session> get(String owner, String id) {
-    return read(c -> Sql.first(c, "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ? AND owner = ?",
-        StoreRows::session, id, owner));
+    return read(
+        c ->
+            Sql.first(
+                c,
+                "SELECT " + SESSION_COLUMNS + " FROM sessions WHERE id = ? AND owner = ?",
+                StoreRows::session,
+                id,
+                owner));
   }
 
   @Override
   public Page<Session> list(String owner, SessionQuery query) {
-    StringBuilder sql = new StringBuilder("SELECT " + SESSION_COLUMNS + " FROM sessions WHERE owner = ?");
+    StringBuilder sql =
+        new StringBuilder("SELECT " + SESSION_COLUMNS + " FROM sessions WHERE owner = ?");
     List<Object> args = new ArrayList<>(List.of(owner));
     if (query.cursor().isPresent()) {
       ListCursor after = ListCursor.decode(query.cursor().get());
@@ -85,84 +113,164 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<Session> rename(String owner, String id, String name) {
-    return write(c -> Sql.first(c,
-        "UPDATE sessions SET name = ?, name_folded = ?, updated_at = ? WHERE id = ? AND owner = ?"
-            + " RETURNING " + SESSION_COLUMNS,
-        StoreRows::session, name, StoreRows.fold(name), nanos(Instant.now()), id, owner));
+    return write(
+        c ->
+            Sql.first(
+                c,
+                "UPDATE sessions SET name = ?, name_folded = ?, updated_at = ? WHERE id = ? AND owner = ?"
+                    + " RETURNING "
+                    + SESSION_COLUMNS,
+                StoreRows::session,
+                name,
+                StoreRows.fold(name),
+                nanos(Instant.now()),
+                id,
+                owner));
   }
 
   @Override
   public Optional<Session> setMode(String owner, String id, Optional<ApprovalMode> mode) {
-    return write(c -> Sql.first(c,
-        "UPDATE sessions SET mode = ?, updated_at = ? WHERE id = ? AND owner = ? RETURNING " + SESSION_COLUMNS,
-        StoreRows::session, mode.map(ApprovalMode::wire).orElse(null), nanos(Instant.now()), id, owner));
+    return write(
+        c ->
+            Sql.first(
+                c,
+                "UPDATE sessions SET mode = ?, updated_at = ? WHERE id = ? AND owner = ? RETURNING "
+                    + SESSION_COLUMNS,
+                StoreRows::session,
+                mode.map(ApprovalMode::wire).orElse(null),
+                nanos(Instant.now()),
+                id,
+                owner));
   }
 
   @Override
   public boolean delete(String owner, String id) {
     // messages, events and turns go with it: ON DELETE CASCADE
-    return write(c -> Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner)) > 0;
+    return write(c -> Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner))
+        > 0;
   }
 
   @Override
   public void appendMessage(String sessionId, Message message) {
     String content = StoreRows.contentJson(message);
     long createdAt = nanos(message.createdAt());
-    write(c -> {
-      long ordinal = bumpCounter(c,
-          "UPDATE sessions SET message_count = message_count + 1, updated_at = ? WHERE id = ? RETURNING message_count",
-          sessionId, nanos(Instant.now()), sessionId);
-      try {
-        return Sql.update(c,
-            "INSERT INTO messages (session_id, ordinal, " + MESSAGE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            sessionId, ordinal, message.id(), message.role().wire(), createdAt, content,
-            message.userVisible(), message.agentVisible(), message.interrupted(),
-            message.usage().inputTokens(), message.usage().outputTokens());
-      } catch (SQLException e) {
-        if (db.dialect().violation(e) != SqlDialect.Violation.UNIQUE) throw e;
-        throw new IllegalArgumentException("message " + message.id() + " is already in session " + sessionId, e);
-      }
-    });
+    write(
+        c -> {
+          long ordinal =
+              bumpCounter(
+                  c,
+                  "UPDATE sessions SET message_count = message_count + 1, updated_at = ? WHERE id = ? RETURNING message_count",
+                  sessionId,
+                  nanos(Instant.now()),
+                  sessionId);
+          try {
+            return Sql.update(
+                c,
+                "INSERT INTO messages (session_id, ordinal, "
+                    + MESSAGE_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sessionId,
+                ordinal,
+                message.id(),
+                message.role().wire(),
+                createdAt,
+                content,
+                message.userVisible(),
+                message.agentVisible(),
+                message.interrupted(),
+                message.usage().inputTokens(),
+                message.usage().outputTokens());
+          } catch (SQLException e) {
+            if (db.dialect().violation(e) != SqlDialect.Violation.UNIQUE) throw e;
+            throw new IllegalArgumentException(
+                "message " + message.id() + " is already in session " + sessionId, e);
+          }
+        });
   }
 
   @Override
   public void updateMessage(String sessionId, Message message) {
     String content = StoreRows.contentJson(message);
-    int changed = write(c -> Sql.update(c,
-        "UPDATE messages SET role = ?, created_at = ?, content = ?, user_visible = ?, agent_visible = ?,"
-            + " interrupted = ?, input_tokens = ?, output_tokens = ? WHERE session_id = ? AND id = ?",
-        message.role().wire(), nanos(message.createdAt()), content, message.userVisible(), message.agentVisible(),
-        message.interrupted(), message.usage().inputTokens(), message.usage().outputTokens(), sessionId, message.id()));
-    if (changed == 0) throw new NoSuchElementException("no message " + message.id() + " in session " + sessionId);
+    int changed =
+        write(
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE messages SET role = ?, created_at = ?, content = ?, user_visible = ?, agent_visible = ?,"
+                        + " interrupted = ?, input_tokens = ?, output_tokens = ? WHERE session_id = ? AND id = ?",
+                    message.role().wire(),
+                    nanos(message.createdAt()),
+                    content,
+                    message.userVisible(),
+                    message.agentVisible(),
+                    message.interrupted(),
+                    message.usage().inputTokens(),
+                    message.usage().outputTokens(),
+                    sessionId,
+                    message.id()));
+    if (changed == 0)
+      throw new NoSuchElementException("no message " + message.id() + " in session " + sessionId);
   }
 
   @Override
   public List<Message> messages(String sessionId, Optional<String> afterId, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-    return read(c -> {
-      long afterOrdinal = 0;
-      if (afterId.isPresent()) {
-        afterOrdinal = Sql.first(c, "SELECT ordinal FROM messages WHERE session_id = ? AND id = ?",
-                rs -> rs.getLong(1), sessionId, afterId.get())
-            .orElseThrow(() -> new IllegalArgumentException("no message " + afterId.get() + " in session " + sessionId));
-      }
-      return Sql.all(c, "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = ? AND ordinal > ?"
-          + " ORDER BY ordinal LIMIT ?", StoreRows::message, sessionId, afterOrdinal, limit);
-    });
+    return read(
+        c -> {
+          long afterOrdinal = 0;
+          if (afterId.isPresent()) {
+            afterOrdinal =
+                Sql.first(
+                        c,
+                        "SELECT ordinal FROM messages WHERE session_id = ? AND id = ?",
+                        rs -> rs.getLong(1),
+                        sessionId,
+                        afterId.get())
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "no message " + afterId.get() + " in session " + sessionId));
+          }
+          return Sql.all(
+              c,
+              "SELECT "
+                  + MESSAGE_COLUMNS
+                  + " FROM messages WHERE session_id = ? AND ordinal > ?"
+                  + " ORDER BY ordinal LIMIT ?",
+              StoreRows::message,
+              sessionId,
+              afterOrdinal,
+              limit);
+        });
   }
 
   @Override
   public List<Message> conversation(String sessionId) {
-    return read(c -> Sql.all(c, "SELECT " + MESSAGE_COLUMNS + " FROM messages WHERE session_id = ? ORDER BY ordinal",
-        StoreRows::message, sessionId));
+    return read(
+        c ->
+            Sql.all(
+                c,
+                "SELECT "
+                    + MESSAGE_COLUMNS
+                    + " FROM messages WHERE session_id = ? ORDER BY ordinal",
+                StoreRows::message,
+                sessionId));
   }
 
   @Override
   public void addUsage(String sessionId, TokenUsage usage) {
-    int changed = write(c -> Sql.update(c,
-        "UPDATE sessions SET last_input_tokens = ?, last_output_tokens = ?,"
-            + " total_input_tokens = total_input_tokens + ?, total_output_tokens = total_output_tokens + ? WHERE id = ?",
-        usage.inputTokens(), usage.outputTokens(), usage.inputTokens(), usage.outputTokens(), sessionId));
+    int changed =
+        write(
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE sessions SET last_input_tokens = ?, last_output_tokens = ?,"
+                        + " total_input_tokens = total_input_tokens + ?, total_output_tokens = total_output_tokens + ? WHERE id = ?",
+                    usage.inputTokens(),
+                    usage.outputTokens(),
+                    usage.inputTokens(),
+                    usage.outputTokens(),
+                    sessionId));
     if (changed == 0) throw noSession(sessionId);
   }
 
@@ -171,38 +279,83 @@ final class JdbcSessionStore implements SessionStore {
     String name = EventCodec.eventName(event);
     String data = Json.write(EventCodec.toJson(event));
     Instant now = Instant.now();
-    long seq = write(c -> {
-      long next = bumpCounter(c,
-          "UPDATE sessions SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq",
-          sessionId, sessionId);
-      Sql.update(c, "INSERT INTO events (session_id, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
-          sessionId, next, turnId, nanos(now), name, data);
-      return next;
-    });
+    long seq =
+        write(
+            c -> {
+              long next =
+                  bumpCounter(
+                      c,
+                      "UPDATE sessions SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq",
+                      sessionId,
+                      sessionId);
+              Sql.update(
+                  c,
+                  "INSERT INTO events (session_id, "
+                      + EVENT_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?)",
+                  sessionId,
+                  next,
+                  turnId,
+                  nanos(now),
+                  name,
+                  data);
+              return next;
+            });
     return new StoredEvent(sessionId, seq, turnId, now, event);
   }
 
   @Override
   public List<StoredEvent> eventsAfter(String sessionId, long afterSeq, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-    return read(c -> Sql.all(c, "SELECT " + EVENT_COLUMNS + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-        rs -> StoreRows.event(sessionId, rs), sessionId, afterSeq, limit));
+    return read(
+        c ->
+            Sql.all(
+                c,
+                "SELECT "
+                    + EVENT_COLUMNS
+                    + " FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                rs -> StoreRows.event(sessionId, rs),
+                sessionId,
+                afterSeq,
+                limit));
   }
 
   @Override
   public long lastEventSeq(String sessionId) {
-    return read(c -> Sql.first(c, "SELECT last_event_seq FROM sessions WHERE id = ?", rs -> rs.getLong(1), sessionId))
+    return read(c ->
+            Sql.first(
+                c,
+                "SELECT last_event_seq FROM sessions WHERE id = ?",
+                rs -> rs.getLong(1),
+                sessionId))
         .orElse(0L);
   }
 
   @Override
-  public Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq, Optional<TurnLease> lease) {
+  public Turn startTurn(
+      String sessionId,
+      String turnId,
+      Optional<String> requestId,
+      long firstSeq,
+      Optional<TurnLease> lease) {
     Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
     for (int attempt = 1; ; attempt++) {
       try {
-        write(c -> Sql.update(c, "INSERT INTO turns (" + TURN_COLUMNS + ", instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            turnId, sessionId, requestId.orElse(null), StoreRows.status(TurnStatus.RUNNING), nanos(turn.startedAt()),
-            firstSeq, lease.map(TurnLease::instanceId).orElse(null), lease.map(l -> nanos(l.until())).orElse(null)));
+        write(
+            c ->
+                Sql.update(
+                    c,
+                    "INSERT INTO turns ("
+                        + TURN_COLUMNS
+                        + ", instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    turnId,
+                    sessionId,
+                    requestId.orElse(null),
+                    StoreRows.status(TurnStatus.RUNNING),
+                    nanos(turn.startedAt()),
+                    firstSeq,
+                    lease.map(TurnLease::instanceId).orElse(null),
+                    lease.map(l -> nanos(l.until())).orElse(null)));
         return turn;
       } catch (StoreException e) {
         SQLException cause = (SQLException) e.getCause();
@@ -217,67 +370,138 @@ final class JdbcSessionStore implements SessionStore {
     }
   }
 
-  /** Throws the reason a turn insert broke a unique index; returns when the reason has gone away. */
+  /**
+   * Throws the reason a turn insert broke a unique index; returns when the reason has gone away.
+   */
   private void explainTurnConflict(Turn turn, SQLException cause) {
     if (turn.requestId().isPresent()) {
       Optional<Turn> earlier = turnByRequestId(turn.sessionId(), turn.requestId().get());
       if (earlier.isPresent()) {
-        throw new IllegalStateException("request id " + turn.requestId().get() + " was already used by turn "
-            + earlier.get().id() + " of session " + turn.sessionId(), cause);
+        throw new IllegalStateException(
+            "request id "
+                + turn.requestId().get()
+                + " was already used by turn "
+                + earlier.get().id()
+                + " of session "
+                + turn.sessionId(),
+            cause);
       }
     }
     Optional<Turn> running = runningTurn(turn.sessionId());
     if (running.isPresent()) throw new TurnConflictException(turn.sessionId(), running.get().id());
-    boolean idTaken = read(c -> Sql.first(c, "SELECT 1 FROM turns WHERE id = ?", rs -> true, turn.id())).isPresent();
-    if (idTaken) throw new IllegalStateException("turn id " + turn.id() + " is already used", cause);
+    boolean idTaken =
+        read(c -> Sql.first(c, "SELECT 1 FROM turns WHERE id = ?", rs -> true, turn.id()))
+            .isPresent();
+    if (idTaken)
+      throw new IllegalStateException("turn id " + turn.id() + " is already used", cause);
   }
 
   @Override
   public Optional<Turn> turnByRequestId(String sessionId, String requestId) {
-    return read(c -> Sql.first(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND request_id = ?",
-        StoreRows::turn, sessionId, requestId));
+    return read(
+        c ->
+            Sql.first(
+                c,
+                "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND request_id = ?",
+                StoreRows::turn,
+                sessionId,
+                requestId));
   }
 
   @Override
   public Optional<Turn> runningTurn(String sessionId) {
-    return read(c -> Sql.first(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND " + IS_RUNNING,
-        StoreRows::turn, sessionId));
+    return read(
+        c ->
+            Sql.first(
+                c,
+                "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND " + IS_RUNNING,
+                StoreRows::turn,
+                sessionId));
   }
 
   @Override
   public void finishTurn(String sessionId, String turnId, TurnStatus status) {
-    if (status == TurnStatus.RUNNING) throw new IllegalArgumentException("a turn cannot finish as running");
-    boolean known = write(c -> {
-      int changed = Sql.update(c, "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND " + IS_RUNNING,
-          StoreRows.status(status), nanos(Instant.now()), sessionId, turnId);
-      return changed > 0 || Sql.first(c, "SELECT 1 FROM turns WHERE session_id = ? AND id = ?", rs -> true, sessionId, turnId).isPresent();
-    });
+    if (status == TurnStatus.RUNNING)
+      throw new IllegalArgumentException("a turn cannot finish as running");
+    boolean known =
+        write(
+            c -> {
+              int changed =
+                  Sql.update(
+                      c,
+                      "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND "
+                          + IS_RUNNING,
+                      StoreRows.status(status),
+                      nanos(Instant.now()),
+                      sessionId,
+                      turnId);
+              return changed > 0
+                  || Sql.first(
+                          c,
+                          "SELECT 1 FROM turns WHERE session_id = ? AND id = ?",
+                          rs -> true,
+                          sessionId,
+                          turnId)
+                      .isPresent();
+            });
     if (!known) throw new NoSuchElementException("no turn " + turnId + " in session " + sessionId);
   }
 
   @Override
   public List<HeldTurn> renewLeases(String instanceId, Instant until) {
-    return write(c -> Sql.all(c, "UPDATE turns SET lease_until = ? WHERE instance_id = ? AND " + IS_RUNNING
-            + " RETURNING session_id, id, cancel_requested",
-        rs -> new HeldTurn(rs.getString(1), rs.getString(2), rs.getBoolean(3)), nanos(until), instanceId));
+    return write(
+        c ->
+            Sql.all(
+                c,
+                "UPDATE turns SET lease_until = ? WHERE instance_id = ? AND "
+                    + IS_RUNNING
+                    + " RETURNING session_id, id, cancel_requested",
+                rs -> new HeldTurn(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
+                nanos(until),
+                instanceId));
   }
 
   @Override
   public List<Turn> expiredTurns(Instant now) {
-    return read(c -> Sql.all(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE " + IS_RUNNING
-        + " AND lease_until < ? ORDER BY started_at", StoreRows::turn, nanos(now)));
+    return read(
+        c ->
+            Sql.all(
+                c,
+                "SELECT "
+                    + TURN_COLUMNS
+                    + " FROM turns WHERE "
+                    + IS_RUNNING
+                    + " AND lease_until < ? ORDER BY started_at",
+                StoreRows::turn,
+                nanos(now)));
   }
 
   @Override
   public boolean takeOver(String turnId, TurnLease lease, Instant now) {
-    return write(c -> Sql.update(c, "UPDATE turns SET instance_id = ?, lease_until = ? WHERE id = ? AND " + IS_RUNNING
-        + " AND lease_until < ?", lease.instanceId(), nanos(lease.until()), turnId, nanos(now))) > 0;
+    return write(
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE turns SET instance_id = ?, lease_until = ? WHERE id = ? AND "
+                        + IS_RUNNING
+                        + " AND lease_until < ?",
+                    lease.instanceId(),
+                    nanos(lease.until()),
+                    turnId,
+                    nanos(now)))
+        > 0;
   }
 
   @Override
   public boolean requestCancel(String sessionId) {
-    return write(c -> Sql.update(c, "UPDATE turns SET cancel_requested = ? WHERE session_id = ? AND " + IS_RUNNING,
-        true, sessionId)) > 0;
+    return write(
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE turns SET cancel_requested = ? WHERE session_id = ? AND " + IS_RUNNING,
+                    true,
+                    sessionId))
+        > 0;
   }
 
   @Override
@@ -287,13 +511,22 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public List<Turn> runningTurns() {
-    return read(c -> Sql.all(c, "SELECT " + TURN_COLUMNS + " FROM turns WHERE " + IS_RUNNING + " ORDER BY started_at",
-        StoreRows::turn));
+    return read(
+        c ->
+            Sql.all(
+                c,
+                "SELECT "
+                    + TURN_COLUMNS
+                    + " FROM turns WHERE "
+                    + IS_RUNNING
+                    + " ORDER BY started_at",
+                StoreRows::turn));
   }
 
   @Override
   public OptionalLong countSessions() {
-    return OptionalLong.of(read(c -> Sql.first(c, "SELECT COUNT(*) FROM sessions", rs -> rs.getLong(1)).orElse(0L)));
+    return OptionalLong.of(
+        read(c -> Sql.first(c, "SELECT COUNT(*) FROM sessions", rs -> rs.getLong(1)).orElse(0L)));
   }
 
   @Override
@@ -301,12 +534,15 @@ final class JdbcSessionStore implements SessionStore {
     db.close();
   }
 
-  /** The database under this store, for the stores that share it ({@link SessionStores#approvals}). */
+  /**
+   * The database under this store, for the stores that share it ({@link SessionStores#approvals}).
+   */
   SqlDatabase database() {
     return db;
   }
 
-  // --- plumbing -------------------------------------------------------------------------------------
+  // --- plumbing
+  // -------------------------------------------------------------------------------------
 
   private <T> T read(SqlDatabase.Work<T> work) {
     return Stores.read(db, work);
@@ -316,8 +552,11 @@ final class JdbcSessionStore implements SessionStore {
     return Stores.write(db, work);
   }
 
-  /** Runs an {@code UPDATE ... RETURNING counter} on one session row; no row means no such session. */
-  private static long bumpCounter(Connection c, String sql, String sessionId, Object... args) throws SQLException {
+  /**
+   * Runs an {@code UPDATE ... RETURNING counter} on one session row; no row means no such session.
+   */
+  private static long bumpCounter(Connection c, String sql, String sessionId, Object... args)
+      throws SQLException {
     return Sql.first(c, sql, rs -> rs.getLong(1), args).orElseThrow(() -> noSession(sessionId));
   }
 

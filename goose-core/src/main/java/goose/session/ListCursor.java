@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The position after the last session of a list page: its {@code updated_at} and id, the keyset of the
- * {@code (owner, updated_at, id)} index. Encoded as opaque base64url text so that clients do not build
- * cursors themselves; every list is still scoped by owner, so a forged cursor reveals nothing.
+ * The position after the last session of a list page: its {@code updated_at} and id, the keyset of
+ * the {@code (owner, updated_at, id)} index. Encoded as opaque base64url text so that clients do
+ * not build cursors themselves; every list is still scoped by owner, so a forged cursor reveals
+ * nothing.
  */
 record ListCursor(long updatedAtNanos, String id) {
   private static final String VERSION = "v1";
@@ -18,7 +19,9 @@ record ListCursor(long updatedAtNanos, String id) {
 
   String encode() {
     String plain = VERSION + ":" + updatedAtNanos + ":" + id;
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(plain.getBytes(StandardCharsets.UTF_8));
   }
 
   static ListCursor decode(String cursor) {
@@ -29,7 +32,8 @@ record ListCursor(long updatedAtNanos, String id) {
       throw invalid();
     }
     String[] parts = plain.split(":", -1);
-    if (parts.length != 3 || !parts[0].equals(VERSION) || !Ids.isWellFormed(parts[2])) throw invalid();
+    if (parts.length != 3 || !parts[0].equals(VERSION) || !Ids.isWellFormed(parts[2]))
+      throw invalid();
     try {
       return new ListCursor(Long.parseLong(parts[1]), parts[2]);
     } catch (NumberFormatException e) {
@@ -38,6 +42,7 @@ record ListCursor(long updatedAtNanos, String id) {
   }
 
   private static InvalidCursorException invalid() {
-    return new InvalidCursorException("invalid cursor: pass the next_cursor of a previous page unchanged");
+    return new InvalidCursorException(
+        "invalid cursor: pass the next_cursor of a previous page unchanged");
   }
 }

@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ClusterSignals} over PostgreSQL LISTEN/NOTIFY: no broker beyond the database every instance
- * already shares. Two dedicated connections outside the pool: one LISTENs (a thread waits on it), one
- * sends. A payload is {@code "<instance> <session> [<seq>]"}; an instance ignores its own. When the
- * listening connection breaks it reconnects with a back-off and asks the listener to {@code resync}.
+ * {@link ClusterSignals} over PostgreSQL LISTEN/NOTIFY: no broker beyond the database every
+ * instance already shares. Two dedicated connections outside the pool: one LISTENs (a thread waits
+ * on it), one sends. A payload is {@code "<instance> <session> [<seq>]"}; an instance ignores its
+ * own. When the listening connection breaks it reconnects with a back-off and asks the listener to
+ * {@code resync}.
  */
 final class PostgresSignals implements ClusterSignals {
   private static final Logger log = LoggerFactory.getLogger(PostgresSignals.class);
@@ -47,7 +48,10 @@ final class PostgresSignals implements ClusterSignals {
     send(CANCEL, instanceId + " " + sessionId);
   }
 
-  /** Best effort: the store has the truth, a missed signal only delays a follower (its next wake reads it). */
+  /**
+   * Best effort: the store has the truth, a missed signal only delays a follower (its next wake
+   * reads it).
+   */
   private void send(String channel, String payload) {
     if (closed) return;
     synchronized (sendLock) {
@@ -63,7 +67,8 @@ final class PostgresSignals implements ClusterSignals {
         } catch (SQLException e) {
           closeQuietly(sender);
           sender = null;
-          if (attempt == 2) log.warn("could not signal {} to other instances: {}", channel, e.getMessage());
+          if (attempt == 2)
+            log.warn("could not signal {} to other instances: {}", channel, e.getMessage());
         }
       }
     }
@@ -71,7 +76,8 @@ final class PostgresSignals implements ClusterSignals {
 
   @Override
   public void listen(Listener listener) {
-    listenerThread = Thread.ofPlatform().daemon().name("goose-signals").start(() -> listenLoop(listener));
+    listenerThread =
+        Thread.ofPlatform().daemon().name("goose-signals").start(() -> listenLoop(listener));
   }
 
   private void listenLoop(Listener listener) {
@@ -109,7 +115,8 @@ final class PostgresSignals implements ClusterSignals {
     String[] parts = payload.split(" ");
     if (parts.length < 2 || parts[0].equals(instanceId)) return;
     try {
-      if (channel.equals(EVENTS) && parts.length == 3) listener.eventAppended(parts[1], Long.parseLong(parts[2]));
+      if (channel.equals(EVENTS) && parts.length == 3)
+        listener.eventAppended(parts[1], Long.parseLong(parts[2]));
       else if (channel.equals(CANCEL)) listener.cancelRequested(parts[1]);
     } catch (RuntimeException e) {
       log.warn("ignored signal {} '{}': {}", channel, payload, e.toString());

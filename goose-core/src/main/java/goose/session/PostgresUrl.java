@@ -8,41 +8,54 @@ import java.util.Optional;
 
 /**
  * Where a PostgreSQL database is, read from {@code GOOSE_DATABASE_URL}: either the libpq form
- * {@code postgresql://user:pass@host:port/db?sslmode=require} (user and password percent-encoded) or a
- * JDBC URL {@code jdbc:postgresql://host/db?user=...}. {@link #toString()} and every error message
- * leave the password out.
+ * {@code postgresql://user:pass@host:port/db?sslmode=require} (user and password percent-encoded)
+ * or a JDBC URL {@code jdbc:postgresql://host/db?user=...}. {@link #toString()} and every error
+ * message leave the password out.
  */
-record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> password, String display) {
+record PostgresUrl(
+    String jdbcUrl, Optional<String> user, Optional<String> password, String display) {
 
   static final String KEY = "GOOSE_DATABASE_URL";
   private static final String JDBC_PREFIX = "jdbc:postgresql:";
 
-  /** Throws {@link IllegalArgumentException} with a one-line reason that never contains the password. */
+  /**
+   * Throws {@link IllegalArgumentException} with a one-line reason that never contains the
+   * password.
+   */
   static PostgresUrl parse(String url) {
     String text = url.strip();
     if (text.startsWith(JDBC_PREFIX)) return parseJdbc(text);
     int colon = text.indexOf("://");
     String scheme = colon < 0 ? "" : text.substring(0, colon);
     if (!scheme.equals("postgresql") && !scheme.equals("postgres")) {
-      throw new IllegalArgumentException("must look like postgresql://user:password@host:5432/database or"
-          + " jdbc:postgresql://host:5432/database" + (scheme.isEmpty() || scheme.length() > 20 ? "" : ", not " + scheme + "://..."));
+      throw new IllegalArgumentException(
+          "must look like postgresql://user:password@host:5432/database or"
+              + " jdbc:postgresql://host:5432/database"
+              + (scheme.isEmpty() || scheme.length() > 20 ? "" : ", not " + scheme + "://..."));
     }
     URI uri;
     try {
       uri = new URI(text);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("is not a valid URL (percent-encode special characters of the user name and password)");
+      throw new IllegalArgumentException(
+          "is not a valid URL (percent-encode special characters of the user name and password)");
     }
-    if (uri.getHost() == null) throw new IllegalArgumentException("names no host (postgresql://user:password@host:5432/database)");
+    if (uri.getHost() == null)
+      throw new IllegalArgumentException(
+          "names no host (postgresql://user:password@host:5432/database)");
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String database = decode(path.startsWith("/") ? path.substring(1) : path, "database name");
-    if (database.isEmpty()) throw new IllegalArgumentException("names no database (postgresql://user:password@host:5432/database)");
+    if (database.isEmpty())
+      throw new IllegalArgumentException(
+          "names no database (postgresql://user:password@host:5432/database)");
     Optional<String> user = Optional.empty();
     Optional<String> password = Optional.empty();
     if (uri.getRawUserInfo() != null) {
       String info = uri.getRawUserInfo();
       int split = info.indexOf(':');
-      user = Optional.of(decode(split < 0 ? info : info.substring(0, split), "user name")).filter(u -> !u.isEmpty());
+      user =
+          Optional.of(decode(split < 0 ? info : info.substring(0, split), "user name"))
+              .filter(u -> !u.isEmpty());
       if (split >= 0) password = Optional.of(decode(info.substring(split + 1), "password"));
     }
     String hostPort = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
@@ -52,17 +65,22 @@ record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> passw
     return new PostgresUrl("jdbc:postgresql://" + address + query, user, password, display);
   }
 
-  /** A JDBC URL as is, except that user and password move out of its query (so it can be shown and logged). */
+  /**
+   * A JDBC URL as is, except that user and password move out of its query (so it can be shown and
+   * logged).
+   */
   private static PostgresUrl parseJdbc(String text) {
     int q = text.indexOf('?');
     String base = q < 0 ? text : text.substring(0, q);
-    if (base.length() == JDBC_PREFIX.length()) throw new IllegalArgumentException("names no database");
+    if (base.length() == JDBC_PREFIX.length())
+      throw new IllegalArgumentException("names no database");
     Optional<String> user = Optional.empty();
     Optional<String> password = Optional.empty();
     StringBuilder rest = new StringBuilder();
     for (String param : q < 0 ? new String[0] : text.substring(q + 1).split("&")) {
       if (param.startsWith("user=")) user = Optional.of(decode(param.substring(5), "user name"));
-      else if (param.startsWith("password=")) password = Optional.of(decode(param.substring(9), "password"));
+      else if (param.startsWith("password="))
+        password = Optional.of(decode(param.substring(9), "password"));
       else if (!param.isEmpty()) rest.append(rest.isEmpty() ? "?" : "&").append(param);
     }
     String display = base + user.map(u -> " (user " + u + ")").orElse("");
@@ -77,7 +95,10 @@ record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> passw
     }
   }
 
-  /** Replaces the password wherever it appears (driver messages), for text that may be shown or logged. */
+  /**
+   * Replaces the password wherever it appears (driver messages), for text that may be shown or
+   * logged.
+   */
   String redact(String text) {
     if (text == null) return "";
     return password.filter(p -> !p.isEmpty()).map(p -> text.replace(p, "****")).orElse(text);
@@ -87,7 +108,8 @@ record PostgresUrl(String jdbcUrl, Optional<String> user, Optional<String> passw
    * A plain connection outside any pool (LISTEN/NOTIFY, bulk copies), with extra driver properties
    * such as {@code ApplicationName}.
    */
-  java.sql.Connection connect(java.util.Map<String, String> properties) throws java.sql.SQLException {
+  java.sql.Connection connect(java.util.Map<String, String> properties)
+      throws java.sql.SQLException {
     java.util.Properties props = new java.util.Properties();
     user.ifPresent(u -> props.setProperty("user", u));
     password.ifPresent(p -> props.setProperty("password", p));

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A session's metadata, as stored. Counters are kept on the row (not recomputed for a list).
- * {@code owner} is the user the session belongs to; every lookup is scoped by it. {@code mode} is the
+ * A session's metadata, as stored. Counters are kept on the row (not recomputed for a list). {@code
+ * owner} is the user the session belongs to; every lookup is scoped by it. {@code mode} is the
  * session's own tool approval mode; empty follows the server's {@code GOOSE_MODE}.
  */
 public record Session(
@@ -36,8 +36,26 @@ public record Session(
   }
 
   /** A session that follows the server's approval mode. */
-  public Session(String id, String owner, String name, Path workingDir, Instant createdAt, Instant updatedAt,
-      long messageCount, TokenUsage lastUsage, TokenUsage totalUsage) {
-    this(id, owner, name, workingDir, createdAt, updatedAt, messageCount, lastUsage, totalUsage, Optional.empty());
+  public Session(
+      String id,
+      String owner,
+      String name,
+      Path workingDir,
+      Instant createdAt,
+      Instant updatedAt,
+      long messageCount,
+      TokenUsage lastUsage,
+      TokenUsage totalUsage) {
+    this(
+        id,
+        owner,
+        name,
+        workingDir,
+        createdAt,
+        updatedAt,
+        messageCount,
+        lastUsage,
+        totalUsage,
+        Optional.empty());
   }
 }

@@ -10,7 +10,8 @@ public record SessionQuery(int limit, Optional<String> cursor, Optional<String> 
   public static final int MAX_LIMIT = 500;
 
   public SessionQuery {
-    if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
+    if (limit < 1 || limit > MAX_LIMIT)
+      throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
     cursor = cursor == null ? Optional.empty() : cursor;
     nameContains = nameContains == null ? Optional.empty() : nameContains;
   }

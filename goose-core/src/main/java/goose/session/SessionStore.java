@@ -12,13 +12,13 @@ import java.util.OptionalLong;
 
 /**
  * Where sessions, their conversations and their event logs live. One interface, several databases
- * (SQLite by default, PostgreSQL for many instances); {@code SessionStoreContract} in the test jar is
- * the behaviour every implementation must pass. Thread-safe; every call is its own transaction.
+ * (SQLite by default, PostgreSQL for many instances); {@code SessionStoreContract} in the test jar
+ * is the behaviour every implementation must pass. Thread-safe; every call is its own transaction.
  *
- * <p>Calls that take an {@code owner} answer as if a session of another user did not exist. Calls that
- * take only a {@code sessionId} are for code that has already checked ownership: a write to a missing
- * session throws {@link SessionNotFoundException}, a read of one answers empty. A database failure is a
- * {@link StoreException}.
+ * <p>Calls that take an {@code owner} answer as if a session of another user did not exist. Calls
+ * that take only a {@code sessionId} are for code that has already checked ownership: a write to a
+ * missing session throws {@link SessionNotFoundException}, a read of one answers empty. A database
+ * failure is a {@link StoreException}.
  */
 public interface SessionStore extends AutoCloseable {
 
@@ -31,7 +31,10 @@ public interface SessionStore extends AutoCloseable {
   /** Renames; empty when there is no such session for this owner. */
   Optional<Session> rename(String owner, String id, String name);
 
-  /** Sets the session's approval mode (empty: follow the server's); empty when there is no such session for this owner. */
+  /**
+   * Sets the session's approval mode (empty: follow the server's); empty when there is no such
+   * session for this owner.
+   */
   Optional<Session> setMode(String owner, String id, Optional<ApprovalMode> mode);
 
   /** Deletes the session with its messages and events; false when there was none. */
@@ -44,15 +47,18 @@ public interface SessionStore extends AutoCloseable {
   void updateMessage(String sessionId, Message message);
 
   /**
-   * Messages in conversation order after the message {@code afterId} (from the start when empty), at most
-   * {@code limit}; an {@code afterId} that is not in the session throws {@link IllegalArgumentException}.
+   * Messages in conversation order after the message {@code afterId} (from the start when empty),
+   * at most {@code limit}; an {@code afterId} that is not in the session throws {@link
+   * IllegalArgumentException}.
    */
   List<Message> messages(String sessionId, Optional<String> afterId, int limit);
 
   /** The whole conversation in order. */
   List<Message> conversation(String sessionId);
 
-  /** Records the usage of one provider call: sets {@code last_usage}, adds to {@code total_usage}. */
+  /**
+   * Records the usage of one provider call: sets {@code last_usage}, adds to {@code total_usage}.
+   */
   void addUsage(String sessionId, TokenUsage usage);
 
   /** Appends an event; the store assigns the next sequence number of that session (1, 2, ...). */
@@ -65,38 +71,56 @@ public interface SessionStore extends AutoCloseable {
   long lastEventSeq(String sessionId);
 
   /**
-   * Records the start of a turn. Throws {@link TurnConflictException} when a turn of this session is
-   * already {@code RUNNING} (enforced by the database, so it holds across instances), and
-   * {@link IllegalStateException} when {@code requestId} was already used in this session (look it up
-   * with {@link #turnByRequestId} first).
+   * Records the start of a turn. Throws {@link TurnConflictException} when a turn of this session
+   * is already {@code RUNNING} (enforced by the database, so it holds across instances), and {@link
+   * IllegalStateException} when {@code requestId} was already used in this session (look it up with
+   * {@link #turnByRequestId} first).
    */
-  Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq, Optional<TurnLease> lease);
+  Turn startTurn(
+      String sessionId,
+      String turnId,
+      Optional<String> requestId,
+      long firstSeq,
+      Optional<TurnLease> lease);
 
-  /** {@link #startTurn(String, String, Optional, long, Optional)} without a lease: only start-up recovery closes it. */
-  default Turn startTurn(String sessionId, String turnId, Optional<String> requestId, long firstSeq) {
+  /**
+   * {@link #startTurn(String, String, Optional, long, Optional)} without a lease: only start-up
+   * recovery closes it.
+   */
+  default Turn startTurn(
+      String sessionId, String turnId, Optional<String> requestId, long firstSeq) {
     return startTurn(sessionId, turnId, requestId, firstSeq, Optional.empty());
   }
 
   /**
-   * Extends to {@code until} the lease of every running turn of {@code instanceId} and answers those
-   * turns: a turn of this instance that is missing has been taken over by another instance, and must
-   * stop writing.
+   * Extends to {@code until} the lease of every running turn of {@code instanceId} and answers
+   * those turns: a turn of this instance that is missing has been taken over by another instance,
+   * and must stop writing.
    */
   List<HeldTurn> renewLeases(String instanceId, Instant until);
 
-  /** Running turns whose lease ended before {@code now}: their instance stopped renewing (it died). */
+  /**
+   * Running turns whose lease ended before {@code now}: their instance stopped renewing (it died).
+   */
   List<Turn> expiredTurns(Instant now);
 
   /**
-   * Takes over a running turn whose lease ended before {@code now}, giving it {@code lease}; false when
-   * it is no longer running or another instance renewed or took it first (exactly one taker wins).
+   * Takes over a running turn whose lease ended before {@code now}, giving it {@code lease}; false
+   * when it is no longer running or another instance renewed or took it first (exactly one taker
+   * wins).
    */
   boolean takeOver(String turnId, TurnLease lease, Instant now);
 
-  /** Marks the session's running turn as to be cancelled by whichever instance runs it; false when none runs. */
+  /**
+   * Marks the session's running turn as to be cancelled by whichever instance runs it; false when
+   * none runs.
+   */
   boolean requestCancel(String sessionId);
 
-  /** True when several processes may share this store (PostgreSQL), false for a single-process file (SQLite). */
+  /**
+   * True when several processes may share this store (PostgreSQL), false for a single-process file
+   * (SQLite).
+   */
   default boolean shared() {
     return false;
   }
@@ -116,8 +140,8 @@ public interface SessionStore extends AutoCloseable {
   List<Turn> runningTurns();
 
   /**
-   * How many sessions are stored, of all users (the sessions gauge of {@code /metrics}). Empty when this
-   * store cannot tell; a store that wraps another should delegate.
+   * How many sessions are stored, of all users (the sessions gauge of {@code /metrics}). Empty when
+   * this store cannot tell; a store that wraps another should delegate.
    */
   default OptionalLong countSessions() {
     return OptionalLong.empty();

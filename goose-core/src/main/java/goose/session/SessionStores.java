@@ -14,27 +14,31 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * Opens the configured {@link SessionStore}: PostgreSQL when {@code GOOSE_DATABASE_URL} is set, else the
- * SQLite file {@code <data dir>/sessions/sessions.db}. Either way the schema is migrated to the newest
- * version before the store is returned.
+ * Opens the configured {@link SessionStore}: PostgreSQL when {@code GOOSE_DATABASE_URL} is set,
+ * else the SQLite file {@code <data dir>/sessions/sessions.db}. Either way the schema is migrated
+ * to the newest version before the store is returned.
  */
 public final class SessionStores {
   /** Connections per instance to PostgreSQL; {@code GOOSE_DATABASE_POOL_SIZE} overrides it. */
   static final int DEFAULT_POSTGRES_POOL = 10;
+
   /** SQLite has one writer at a time; a few connections serve concurrent readers (WAL). */
   private static final int SQLITE_POOL = 8;
 
   private SessionStores() {}
 
-  /** The store this configuration names; a problem a person must fix throws a one-line {@link ConfigException}. */
+  /**
+   * The store this configuration names; a problem a person must fix throws a one-line {@link
+   * ConfigException}.
+   */
   public static SessionStore open(Config config) {
     return new JdbcSessionStore(openDatabase(config, Optional.empty()));
   }
 
   /**
-   * The configured database, its schema migrated to the newest version: what {@link #open} stores sessions
-   * in, for other stores that keep their tables beside them (users). {@code maxConnections} caps the pool
-   * (empty: the session store's size). The caller owns and closes it.
+   * The configured database, its schema migrated to the newest version: what {@link #open} stores
+   * sessions in, for other stores that keep their tables beside them (users). {@code
+   * maxConnections} caps the pool (empty: the session store's size). The caller owns and closes it.
    */
   public static SqlDatabase openDatabase(Config config, Optional<Integer> maxConnections) {
     Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
@@ -45,22 +49,31 @@ public final class SessionStores {
       } catch (IllegalArgumentException e) {
         throw ConfigException.badValue(url.get(), e.getMessage());
       }
-      int poolSize = maxConnections.orElseGet(() -> config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000));
-      return openOrExplain("the PostgreSQL database " + target, target::redact, () -> postgresDatabase(target, poolSize));
+      int poolSize =
+          maxConnections.orElseGet(
+              () -> config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000));
+      return openOrExplain(
+          "the PostgreSQL database " + target,
+          target::redact,
+          () -> postgresDatabase(target, poolSize));
     }
     Path dir = config.paths().sessionsDir();
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new ConfigException("cannot create the sessions directory " + dir + ": " + e.getMessage(), e);
+      throw new ConfigException(
+          "cannot create the sessions directory " + dir + ": " + e.getMessage(), e);
     }
     Path file = dir.resolve("sessions.db");
-    return openOrExplain("the SQLite database " + file, UnaryOperator.identity(), () -> sqliteDatabase(file, maxConnections.orElse(SQLITE_POOL)));
+    return openOrExplain(
+        "the SQLite database " + file,
+        UnaryOperator.identity(),
+        () -> sqliteDatabase(file, maxConnections.orElse(SQLITE_POOL)));
   }
 
   /**
-   * The signals between the instances sharing the configured store: LISTEN/NOTIFY on PostgreSQL, none
-   * for SQLite (one process). {@code instanceId} lets an instance ignore its own signals.
+   * The signals between the instances sharing the configured store: LISTEN/NOTIFY on PostgreSQL,
+   * none for SQLite (one process). {@code instanceId} lets an instance ignore its own signals.
    */
   public static ClusterSignals openSignals(Config config, String instanceId) {
     Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
@@ -69,10 +82,11 @@ public final class SessionStores {
   }
 
   /**
-   * SQLite in WAL mode: readers never wait for the writer. {@code synchronous=NORMAL} (the usual WAL
-   * setting) keeps every commit across a crash of the process; only a power loss may lose the last
-   * moments. {@code transaction_mode=IMMEDIATE} takes the write lock at BEGIN, so a transaction never
-   * fails halfway on a lock upgrade; {@code busy_timeout} covers other processes on the same file.
+   * SQLite in WAL mode: readers never wait for the writer. {@code synchronous=NORMAL} (the usual
+   * WAL setting) keeps every commit across a crash of the process; only a power loss may lose the
+   * last moments. {@code transaction_mode=IMMEDIATE} takes the write lock at BEGIN, so a
+   * transaction never fails halfway on a lock upgrade; {@code busy_timeout} covers other processes
+   * on the same file.
    */
   public static SessionStore openSqlite(Path file) {
     return new JdbcSessionStore(sqliteDatabase(file, SQLITE_POOL));
@@ -81,8 +95,10 @@ public final class SessionStores {
   private static SqlDatabase sqliteDatabase(Path file, int poolSize) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("goose-sqlite");
-    hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath()
-        + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE");
+    hikari.setJdbcUrl(
+        "jdbc:sqlite:"
+            + file.toAbsolutePath()
+            + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE");
     hikari.setMaximumPoolSize(poolSize);
     return start(new HikariDataSource(hikari), SqlDialect.SQLITE);
   }
@@ -102,19 +118,26 @@ public final class SessionStores {
     return start(new HikariDataSource(hikari), SqlDialect.POSTGRESQL);
   }
 
-  /** The tool approvals kept in the same database as {@code store} (which this class must have opened). */
+  /**
+   * The tool approvals kept in the same database as {@code store} (which this class must have
+   * opened).
+   */
   public static goose.approval.ApprovalStore approvals(SessionStore store) {
     return new JdbcApprovalStore(database(store));
   }
 
-  /** The tool-call audit kept in the same database as {@code store} (which this class must have opened). */
+  /**
+   * The tool-call audit kept in the same database as {@code store} (which this class must have
+   * opened).
+   */
   public static goose.approval.AuditLog audit(SessionStore store) {
     return new JdbcAuditLog(database(store));
   }
 
   private static SqlDatabase database(SessionStore store) {
     if (store instanceof JdbcSessionStore jdbc) return jdbc.database();
-    throw new IllegalArgumentException("not a store opened by SessionStores: " + store.getClass().getName());
+    throw new IllegalArgumentException(
+        "not a store opened by SessionStores: " + store.getClass().getName());
   }
 
   /** Opens a PostgreSQL store from a URL in either accepted form (for tools and tests). */
@@ -134,7 +157,8 @@ public final class SessionStores {
   }
 
   /** Turns a failure to connect or migrate into one line a person can act on, password removed. */
-  private static SqlDatabase openOrExplain(String what, UnaryOperator<String> redactor, Supplier<SqlDatabase> opener) {
+  private static SqlDatabase openOrExplain(
+      String what, UnaryOperator<String> redactor, Supplier<SqlDatabase> opener) {
     try {
       return opener.get();
     } catch (RuntimeException e) {
@@ -142,7 +166,9 @@ public final class SessionStores {
     }
   }
 
-  /** The database driver's own words (first line), and the underlying cause when it adds something. */
+  /**
+   * The database driver's own words (first line), and the underlying cause when it adds something.
+   */
   private static String rootMessage(Throwable e) {
     Throwable driver = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -154,8 +180,13 @@ public final class SessionStores {
     Throwable root = driver;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String message = firstLine(driver);
-    String underlying = root instanceof java.net.UnknownHostException ? "unknown host " + firstLine(root) : firstLine(root);
-    return root == driver || message.contains(underlying) ? message : message + " (" + underlying + ")";
+    String underlying =
+        root instanceof java.net.UnknownHostException
+            ? "unknown host " + firstLine(root)
+            : firstLine(root);
+    return root == driver || message.contains(underlying)
+        ? message
+        : message + " (" + underlying + ")";
   }
 
   private static String firstLine(Throwable t) {

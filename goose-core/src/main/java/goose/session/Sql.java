@@ -18,7 +18,8 @@ public final class Sql {
     T map(ResultSet rs) throws SQLException;
   }
 
-  public static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+  public static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
@@ -27,7 +28,8 @@ public final class Sql {
     }
   }
 
-  public static <T> List<T> all(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+  public static <T> List<T> all(Connection c, String sql, RowMapper<T> mapper, Object... args)
+      throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
@@ -57,5 +59,4 @@ public final class Sql {
       }
     }
   }
-
 }

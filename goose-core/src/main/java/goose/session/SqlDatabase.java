@@ -12,14 +12,16 @@ import org.flywaydb.core.Flyway;
 
 /**
  * A pooled database with its dialect: runs a unit of work as a read (auto-commit) or as one write
- * transaction. On a single-writer database (SQLite) writers queue on a fair in-process lock before they
- * take a connection, so concurrent writers neither fail with SQLITE_BUSY nor hold connections readers need.
+ * transaction. On a single-writer database (SQLite) writers queue on a fair in-process lock before
+ * they take a connection, so concurrent writers neither fail with SQLITE_BUSY nor hold connections
+ * readers need.
  *
- * <p>Group commit on SQLite: the writer that gets the lock also runs the writes queued behind it, each
- * in its own savepoint, and commits them together. A commit is the expensive part of a small write, so
- * under concurrent load (thousands of streaming turns appending events) one commit serves many writes.
- * Every write still returns only once it is committed, and a write that fails is rolled back to its
- * savepoint alone: the others in its batch are not affected. A lone write runs exactly as before.
+ * <p>Group commit on SQLite: the writer that gets the lock also runs the writes queued behind it,
+ * each in its own savepoint, and commits them together. A commit is the expensive part of a small
+ * write, so under concurrent load (thousands of streaming turns appending events) one commit serves
+ * many writes. Every write still returns only once it is committed, and a write that fails is
+ * rolled back to its savepoint alone: the others in its batch are not affected. A lone write runs
+ * exactly as before.
  */
 public final class SqlDatabase implements AutoCloseable {
 
@@ -31,6 +33,7 @@ public final class SqlDatabase implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final SqlDialect dialect;
+
   /** Most writes one commit takes: bounds how long the first writer of a batch waits. */
   static final int MAX_BATCH = 256;
 
@@ -46,7 +49,9 @@ public final class SqlDatabase implements AutoCloseable {
     return dialect;
   }
 
-  /** Brings the schema to the newest version (Flyway; safe when several instances start at once). */
+  /**
+   * Brings the schema to the newest version (Flyway; safe when several instances start at once).
+   */
   void migrate() {
     Flyway.configure().dataSource(pool).locations(dialect.migrations()).load().migrate();
   }
@@ -57,7 +62,9 @@ public final class SqlDatabase implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+   */
   public <T> T write(Work<T> work) throws SQLException {
     if (!dialect.singleWriter()) return transaction(work);
     Pending<T> mine = new Pending<>(work);
@@ -76,7 +83,10 @@ public final class SqlDatabase implements AutoCloseable {
     return queued.size();
   }
 
-  /** Runs the queued writes (at most {@link #MAX_BATCH}) in one transaction. Called with the write lock held. */
+  /**
+   * Runs the queued writes (at most {@link #MAX_BATCH}) in one transaction. Called with the write
+   * lock held.
+   */
   private void runBatch() {
     List<Pending<?>> batch = new ArrayList<>();
     Pending<?> next;
@@ -102,7 +112,10 @@ public final class SqlDatabase implements AutoCloseable {
     }
   }
 
-  /** One queued write and, once {@code done}, its outcome. Fields are written and read under the write lock. */
+  /**
+   * One queued write and, once {@code done}, its outcome. Fields are written and read under the
+   * write lock.
+   */
   private static final class Pending<T> {
     private final Work<T> work;
     private T value;
@@ -135,7 +148,10 @@ public final class SqlDatabase implements AutoCloseable {
       }
     }
 
-    /** The batch failed as a whole (commit, connection): every write in it failed, even one that had run. */
+    /**
+     * The batch failed as a whole (commit, connection): every write in it failed, even one that had
+     * run.
+     */
     void failUnlessFailed(Exception e) {
       if (error == null) {
         error = e;
@@ -152,7 +168,8 @@ public final class SqlDatabase implements AutoCloseable {
 
   private <T> T transaction(Work<T> work) throws SQLException {
     try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false); // SQLite: BEGIN IMMEDIATE (transaction_mode in the URL), the write lock up front
+      c.setAutoCommit(
+          false); // SQLite: BEGIN IMMEDIATE (transaction_mode in the URL), the write lock up front
       try {
         T result = work.run(c);
         c.commit();

@@ -5,10 +5,10 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * What differs between the databases the store runs on. The schema and every query are the same SQL on
- * both (plain types, {@code UPDATE ... RETURNING}, partial unique indexes, row-value comparisons); only
- * the migration scripts' folder, how a constraint violation is reported, and SQLite's single writer
- * differ.
+ * What differs between the databases the store runs on. The schema and every query are the same SQL
+ * on both (plain types, {@code UPDATE ... RETURNING}, partial unique indexes, row-value
+ * comparisons); only the migration scripts' folder, how a constraint violation is reported, and
+ * SQLite's single writer differ.
  */
 enum SqlDialect {
   SQLITE("classpath:db/migration/sqlite", true),
@@ -35,9 +35,9 @@ enum SqlDialect {
   }
 
   /**
-   * True when the database allows one writing transaction at a time (SQLite). The store then queues its
-   * writers in the JVM (fairly, without polling) instead of letting them spin on the busy timeout, which
-   * stays as the guard against other processes using the same file.
+   * True when the database allows one writing transaction at a time (SQLite). The store then queues
+   * its writers in the JVM (fairly, without polling) instead of letting them spin on the busy
+   * timeout, which stays as the guard against other processes using the same file.
    */
   boolean singleWriter() {
     return singleWriter;
@@ -48,16 +48,20 @@ enum SqlDialect {
       case SQLITE -> {
         if (!(e instanceof SQLiteException s)) yield Violation.OTHER;
         SQLiteErrorCode code = s.getResultCode();
-        if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+        if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+            || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
           yield Violation.UNIQUE;
         }
-        yield code == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY ? Violation.FOREIGN_KEY : Violation.OTHER;
+        yield code == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY
+            ? Violation.FOREIGN_KEY
+            : Violation.OTHER;
       }
-      case POSTGRESQL -> switch (String.valueOf(e.getSQLState())) {
-        case "23505" -> Violation.UNIQUE;
-        case "23503" -> Violation.FOREIGN_KEY;
-        default -> Violation.OTHER;
-      };
+      case POSTGRESQL ->
+          switch (String.valueOf(e.getSQLState())) {
+            case "23505" -> Violation.UNIQUE;
+            case "23503" -> Violation.FOREIGN_KEY;
+            default -> Violation.OTHER;
+          };
     };
   }
 }

@@ -1,6 +1,9 @@
 package goose.session;
 
-/** The database failed (unreachable, disk full, corrupt): not the caller's fault, nothing to fix in the request. */
+/**
+ * The database failed (unreachable, disk full, corrupt): not the caller's fault, nothing to fix in
+ * the request.
+ */
 public final class StoreException extends RuntimeException {
   public StoreException(String message, Throwable cause) {
     super(message, cause);

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Rows to records and back: the column lists, times as epoch nanoseconds, content and events as JSON. */
+/**
+ * Rows to records and back: the column lists, times as epoch nanoseconds, content and events as
+ * JSON.
+ */
 final class StoreRows {
   static final String SESSION_COLUMNS =
       "id, owner, name, working_dir, created_at, updated_at, message_count,"
@@ -33,7 +36,10 @@ final class StoreRows {
 
   private StoreRows() {}
 
-  /** Epoch nanoseconds: exact for every Instant the JVM produces, and a plain sortable integer in SQL. */
+  /**
+   * Epoch nanoseconds: exact for every Instant the JVM produces, and a plain sortable integer in
+   * SQL.
+   */
   static long nanos(Instant t) {
     try {
       return Math.addExact(Math.multiplyExact(t.getEpochSecond(), NANOS_PER_SECOND), t.getNano());
@@ -43,7 +49,8 @@ final class StoreRows {
   }
 
   static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
   }
 
   /** The name as the case-insensitive filter compares it, identical on every database. */
@@ -70,7 +77,8 @@ final class StoreRows {
     try {
       content = Json.MAPPER.readValue(rs.getString("content"), CONTENT_LIST);
     } catch (JsonProcessingException e) {
-      throw new StoreException("stored message " + rs.getString("id") + " has unreadable content", e);
+      throw new StoreException(
+          "stored message " + rs.getString("id") + " has unreadable content", e);
     }
     return new Message(
         rs.getString("id"),
@@ -83,12 +91,16 @@ final class StoreRows {
         new TokenUsage(rs.getLong("input_tokens"), rs.getLong("output_tokens")));
   }
 
-  /** The content parts as a JSON array, written as {@code List<Content>} so each part carries its type tag. */
+  /**
+   * The content parts as a JSON array, written as {@code List<Content>} so each part carries its
+   * type tag.
+   */
   static String contentJson(Message message) {
     try {
       return Json.MAPPER.writerFor(CONTENT_LIST).writeValueAsString(message.content());
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("message " + message.id() + " has content that is not JSON", e);
+      throw new IllegalArgumentException(
+          "message " + message.id() + " has content that is not JSON", e);
     }
   }
 

@@ -2,7 +2,10 @@ package goose.session;
 
 import java.sql.SQLException;
 
-/** Runs store work on a {@link SqlDatabase}, turning a database failure into a {@link StoreException}. */
+/**
+ * Runs store work on a {@link SqlDatabase}, turning a database failure into a {@link
+ * StoreException}.
+ */
 final class Stores {
   private Stores() {}
 

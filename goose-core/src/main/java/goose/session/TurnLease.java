@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Who runs a turn and until when that claim holds without renewal. An instance renews the leases of its
- * turns with a heartbeat; a turn whose lease has passed belongs to a dead instance and any other
- * instance may take it over ({@link SessionStore#takeOver}).
+ * Who runs a turn and until when that claim holds without renewal. An instance renews the leases of
+ * its turns with a heartbeat; a turn whose lease has passed belongs to a dead instance and any
+ * other instance may take it over ({@link SessionStore#takeOver}).
  */
 public record TurnLease(String instanceId, Instant until) {
   public TurnLease {

@@ -25,8 +25,9 @@ public interface Toolbox {
   List<ToolSpec> tools(ToolContext context);
 
   /**
-   * Runs one tool call, blocking; never throws for a tool's own failure: an unknown tool, a crash, a
-   * timeout all come back as a response with {@code isError}. Interrupting the calling thread cancels.
+   * Runs one tool call, blocking; never throws for a tool's own failure: an unknown tool, a crash,
+   * a timeout all come back as a response with {@code isError}. Interrupting the calling thread
+   * cancels.
    */
   Content.ToolResponse call(ToolContext context, Content.ToolRequest request);
 }

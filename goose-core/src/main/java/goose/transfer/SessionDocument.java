@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A session exported as one self-contained JSON document: its metadata, its whole conversation (every
- * message field), and its event log (what a client replays). {@code format} and {@code version} name the
- * layout; a reader refuses a version it does not know rather than guess. Built and checked by
- * {@link SessionTransfer}.
+ * A session exported as one self-contained JSON document: its metadata, its whole conversation
+ * (every message field), and its event log (what a client replays). {@code format} and {@code
+ * version} name the layout; a reader refuses a version it does not know rather than guess. Built
+ * and checked by {@link SessionTransfer}.
  *
  * @param format always {@link #FORMAT}
  * @param version the layout version, {@link #VERSION} for this one
@@ -33,7 +33,10 @@ public record SessionDocument(
     events = events == null ? List.of() : List.copyOf(events);
   }
 
-  /** The session's metadata as it was on the exporting server (its id is informational: import makes a new one). */
+  /**
+   * The session's metadata as it was on the exporting server (its id is informational: import makes
+   * a new one).
+   */
   public record SessionInfo(
       Optional<String> id,
       String name,
@@ -52,7 +55,8 @@ public record SessionDocument(
   }
 
   /** One event of the log: the SSE event name and data exactly as a client receives them. */
-  public record EventEntry(long seq, String turnId, Optional<Instant> createdAt, String name, JsonNode data) {
+  public record EventEntry(
+      long seq, String turnId, Optional<Instant> createdAt, String name, JsonNode data) {
     public EventEntry {
       createdAt = createdAt == null ? Optional.empty() : createdAt;
     }

@@ -20,15 +20,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Exports a session to a {@link SessionDocument} and imports one as a new session. Import keeps every
- * message as it was (ids, times, visibility, usage) so the conversation reads back identical; the
- * events are appended in order and get fresh sequence numbers and times from the importing store (a
- * fresh session's log starts at 1, so the numbers match when the export was complete). Turns are not
- * carried: an imported session has no running turn.
+ * Exports a session to a {@link SessionDocument} and imports one as a new session. Import keeps
+ * every message as it was (ids, times, visibility, usage) so the conversation reads back identical;
+ * the events are appended in order and get fresh sequence numbers and times from the importing
+ * store (a fresh session's log starts at 1, so the numbers match when the export was complete).
+ * Turns are not carried: an imported session has no running turn.
  */
 public final class SessionTransfer {
   /** Upper bounds that keep one import from swamping the store; a document past them is refused. */
   public static final int MAX_MESSAGES = 100_000;
+
   public static final int MAX_EVENTS = 1_000_000;
   private static final int EVENT_BATCH = 1000;
   private static final int MAX_NAME = 200;
@@ -43,19 +44,39 @@ public final class SessionTransfer {
     while (true) {
       List<StoredEvent> batch = store.eventsAfter(session.id(), after, EVENT_BATCH);
       for (StoredEvent e : batch) {
-        events.add(new SessionDocument.EventEntry(e.seq(), e.turnId(), Optional.of(e.createdAt()),
-            EventCodec.eventName(e.event()), EventCodec.toJson(e.event())));
+        events.add(
+            new SessionDocument.EventEntry(
+                e.seq(),
+                e.turnId(),
+                Optional.of(e.createdAt()),
+                EventCodec.eventName(e.event()),
+                EventCodec.toJson(e.event())));
         after = e.seq();
       }
       if (batch.size() < EVENT_BATCH) break;
     }
-    SessionDocument.SessionInfo info = new SessionDocument.SessionInfo(Optional.of(session.id()), session.name(),
-        session.workingDir().toString(), Optional.of(session.createdAt()), Optional.of(session.updatedAt()),
-        Optional.of(session.lastUsage()), Optional.of(session.totalUsage()));
-    return new SessionDocument(SessionDocument.FORMAT, SessionDocument.VERSION, Optional.of(Instant.now()), info, messages, events);
+    SessionDocument.SessionInfo info =
+        new SessionDocument.SessionInfo(
+            Optional.of(session.id()),
+            session.name(),
+            session.workingDir().toString(),
+            Optional.of(session.createdAt()),
+            Optional.of(session.updatedAt()),
+            Optional.of(session.lastUsage()),
+            Optional.of(session.totalUsage()));
+    return new SessionDocument(
+        SessionDocument.FORMAT,
+        SessionDocument.VERSION,
+        Optional.of(Instant.now()),
+        info,
+        messages,
+        events);
   }
 
-  /** Reads and checks a document from JSON text; throws {@link InvalidDocumentException} naming the problem. */
+  /**
+   * Reads and checks a document from JSON text; throws {@link InvalidDocumentException} naming the
+   * problem.
+   */
   public static SessionDocument parse(String json) {
     JsonNode node;
     try {
@@ -63,8 +84,11 @@ public final class SessionTransfer {
     } catch (Exception e) {
       throw new InvalidDocumentException("not JSON: " + firstLine(e.getMessage()));
     }
-    if (node == null || !node.isObject()) throw new InvalidDocumentException("a session document is a JSON object");
-    checkHeader(node.path("format").asText(""), node.path("version").isInt() ? node.get("version").asInt() : -1);
+    if (node == null || !node.isObject())
+      throw new InvalidDocumentException("a session document is a JSON object");
+    checkHeader(
+        node.path("format").asText(""),
+        node.path("version").isInt() ? node.get("version").asInt() : -1);
     SessionDocument doc;
     try {
       doc = Json.MAPPER.treeToValue(node, SessionDocument.class);
@@ -75,7 +99,10 @@ public final class SessionTransfer {
     return doc;
   }
 
-  /** Checks what import relies on; throws {@link InvalidDocumentException} naming the first problem found. */
+  /**
+   * Checks what import relies on; throws {@link InvalidDocumentException} naming the first problem
+   * found.
+   */
   public static void validate(SessionDocument doc) {
     checkHeader(doc.format() == null ? "" : doc.format(), doc.version());
     if (doc.session() == null) throw new InvalidDocumentException("session is required");
@@ -84,18 +111,22 @@ public final class SessionTransfer {
       throw new InvalidDocumentException("session.name must be 1-" + MAX_NAME + " characters");
     }
     if (doc.messages().size() > MAX_MESSAGES) {
-      throw new InvalidDocumentException("too many messages: " + doc.messages().size() + " (at most " + MAX_MESSAGES + ")");
+      throw new InvalidDocumentException(
+          "too many messages: " + doc.messages().size() + " (at most " + MAX_MESSAGES + ")");
     }
     if (doc.events().size() > MAX_EVENTS) {
-      throw new InvalidDocumentException("too many events: " + doc.events().size() + " (at most " + MAX_EVENTS + ")");
+      throw new InvalidDocumentException(
+          "too many events: " + doc.events().size() + " (at most " + MAX_EVENTS + ")");
     }
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < doc.messages().size(); i++) {
       Message m = doc.messages().get(i);
       if (m == null) throw new InvalidDocumentException("messages[" + i + "] is null");
-      if (!ids.add(m.id())) throw new InvalidDocumentException("messages[" + i + "].id " + m.id() + " appears twice");
+      if (!ids.add(m.id()))
+        throw new InvalidDocumentException("messages[" + i + "].id " + m.id() + " appears twice");
       for (Content c : m.content()) {
-        if (c == null) throw new InvalidDocumentException("messages[" + i + "].content has a null part");
+        if (c == null)
+          throw new InvalidDocumentException("messages[" + i + "].content has a null part");
       }
     }
     long lastSeq = 0;
@@ -103,18 +134,21 @@ public final class SessionTransfer {
       SessionDocument.EventEntry e = doc.events().get(i);
       String where = "events[" + i + "]";
       if (e == null) throw new InvalidDocumentException(where + " is null");
-      if (e.seq() <= lastSeq) throw new InvalidDocumentException(where + ".seq must be above " + lastSeq);
+      if (e.seq() <= lastSeq)
+        throw new InvalidDocumentException(where + ".seq must be above " + lastSeq);
       lastSeq = e.seq();
-      if (e.turnId() == null || e.turnId().isBlank()) throw new InvalidDocumentException(where + ".turn_id is required");
+      if (e.turnId() == null || e.turnId().isBlank())
+        throw new InvalidDocumentException(where + ".turn_id is required");
       decode(e, where);
     }
   }
 
   /**
-   * Creates a new session of {@code owner} in {@code workingDir} from a checked document and returns it.
-   * The session gets a new id; a failure part way deletes what was created.
+   * Creates a new session of {@code owner} in {@code workingDir} from a checked document and
+   * returns it. The session gets a new id; a failure part way deletes what was created.
    */
-  public static Session importAs(SessionStore store, String owner, Path workingDir, SessionDocument doc) {
+  public static Session importAs(
+      SessionStore store, String owner, Path workingDir, SessionDocument doc) {
     validate(doc);
     Session created = store.create(new NewSession(owner, doc.session().name(), workingDir));
     try {
@@ -132,24 +166,30 @@ public final class SessionTransfer {
   }
 
   /**
-   * The store keeps "last" and a running "total": adding (total - last) and then last leaves both as exported.
+   * The store keeps "last" and a running "total": adding (total - last) and then last leaves both
+   * as exported.
    */
-  private static void restoreUsage(SessionStore store, String sessionId, SessionDocument.SessionInfo info) {
+  private static void restoreUsage(
+      SessionStore store, String sessionId, SessionDocument.SessionInfo info) {
     TokenUsage last = info.lastUsage().orElse(TokenUsage.ZERO);
     TokenUsage total = info.totalUsage().orElse(last);
     if (total.equals(TokenUsage.ZERO) && last.equals(TokenUsage.ZERO)) return;
-    TokenUsage before = new TokenUsage(Math.max(0, total.inputTokens() - last.inputTokens()),
-        Math.max(0, total.outputTokens() - last.outputTokens()));
+    TokenUsage before =
+        new TokenUsage(
+            Math.max(0, total.inputTokens() - last.inputTokens()),
+            Math.max(0, total.outputTokens() - last.outputTokens()));
     store.addUsage(sessionId, before);
     store.addUsage(sessionId, last);
   }
 
   private static TurnEvent decode(SessionDocument.EventEntry e, String where) {
-    if (e.name() == null || e.data() == null) throw new InvalidDocumentException(where + " needs name and data");
+    if (e.name() == null || e.data() == null)
+      throw new InvalidDocumentException(where + " needs name and data");
     try {
       return EventCodec.fromJson(e.name(), e.data());
     } catch (RuntimeException bad) {
-      throw new InvalidDocumentException(where + " is not a valid '" + e.name() + "' event: " + firstLine(bad.getMessage()));
+      throw new InvalidDocumentException(
+          where + " is not a valid '" + e.name() + "' event: " + firstLine(bad.getMessage()));
     }
   }
 
@@ -158,8 +198,12 @@ public final class SessionTransfer {
       throw new InvalidDocumentException("format must be \"" + SessionDocument.FORMAT + "\"");
     }
     if (version != SessionDocument.VERSION) {
-      throw new InvalidDocumentException("unsupported version " + version + " (this goosed reads version "
-          + SessionDocument.VERSION + ")");
+      throw new InvalidDocumentException(
+          "unsupported version "
+              + version
+              + " (this goosed reads version "
+              + SessionDocument.VERSION
+              + ")");
     }
   }
 

@@ -9,16 +9,21 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * API tokens: {@code goose_} followed by 256 random bits (base64url), and their stored form, the SHA-256
- * of the token. Why a plain hash and not bcrypt/argon2: those slow hashes protect low-entropy passwords
- * against guessing; a 256-bit random token cannot be guessed at any speed, so a fast hash loses nothing,
- * and it lets each request find its user with one indexed lookup instead of trying every stored hash.
- * A leaked database therefore yields no usable token.
+ * API tokens: {@code goose_} followed by 256 random bits (base64url), and their stored form, the
+ * SHA-256 of the token. Why a plain hash and not bcrypt/argon2: those slow hashes protect
+ * low-entropy passwords against guessing; a 256-bit random token cannot be guessed at any speed, so
+ * a fast hash loses nothing, and it lets each request find its user with one indexed lookup instead
+ * of trying every stored hash. A leaked database therefore yields no usable token.
  */
 public final class ApiTokens {
   static final String PREFIX = "goose_";
-  /** Upper bound for anything presented as a token (ours are 49 characters); longer is never looked up. */
+
+  /**
+   * Upper bound for anything presented as a token (ours are 49 characters); longer is never looked
+   * up.
+   */
   public static final int MAX_LENGTH = 256;
+
   private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9._~+/=-]{1," + MAX_LENGTH + "}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -31,7 +36,10 @@ public final class ApiTokens {
     return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  /** Could this be a token at all (printable token characters, bounded length)? Checked before hashing. */
+  /**
+   * Could this be a token at all (printable token characters, bounded length)? Checked before
+   * hashing.
+   */
   public static boolean isPlausible(String token) {
     return token != null && SHAPE.matcher(token).matches();
   }

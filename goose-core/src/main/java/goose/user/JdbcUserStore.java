@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link UserStore} on the sessions' database (SQLite or PostgreSQL), table {@code users} (migration V2). */
+/**
+ * {@link UserStore} on the sessions' database (SQLite or PostgreSQL), table {@code users}
+ * (migration V2).
+ */
 final class JdbcUserStore implements UserStore {
   private static final String COLUMNS = "name, admin, created_at, token_created_at";
   private final SqlDatabase db;
@@ -24,8 +27,16 @@ final class JdbcUserStore implements UserStore {
     String token = ApiTokens.generate();
     long now = nanos(Instant.now());
     try {
-      db.write(c -> Sql.update(c, "INSERT INTO users (name, admin, token_hash, created_at, token_created_at) VALUES (?, ?, ?, ?, ?)",
-          name, admin, ApiTokens.hash(token), now, now));
+      db.write(
+          c ->
+              Sql.update(
+                  c,
+                  "INSERT INTO users (name, admin, token_hash, created_at, token_created_at) VALUES (?, ?, ?, ?, ?)",
+                  name,
+                  admin,
+                  ApiTokens.hash(token),
+                  now,
+                  now));
     } catch (SQLException e) {
       if (db.isUniqueViolation(e)) throw new UserExistsException(name);
       throw failed("add user " + name, e);
@@ -37,37 +48,77 @@ final class JdbcUserStore implements UserStore {
   public Optional<IssuedToken> rotate(String name) {
     String token = ApiTokens.generate();
     long now = nanos(Instant.now());
-    Optional<User> user = call("rotate the token of " + name, () -> db.write(c ->
-        Sql.first(c, "UPDATE users SET token_hash = ?, token_created_at = ? WHERE name = ? RETURNING " + COLUMNS,
-            JdbcUserStore::user, ApiTokens.hash(token), now, name)));
+    Optional<User> user =
+        call(
+            "rotate the token of " + name,
+            () ->
+                db.write(
+                    c ->
+                        Sql.first(
+                            c,
+                            "UPDATE users SET token_hash = ?, token_created_at = ? WHERE name = ? RETURNING "
+                                + COLUMNS,
+                            JdbcUserStore::user,
+                            ApiTokens.hash(token),
+                            now,
+                            name)));
     return user.map(u -> new IssuedToken(u, token));
   }
 
   @Override
   public boolean remove(String name) {
-    return call("remove user " + name, () -> db.write(c -> Sql.update(c, "DELETE FROM users WHERE name = ?", name))) > 0;
+    return call(
+            "remove user " + name,
+            () -> db.write(c -> Sql.update(c, "DELETE FROM users WHERE name = ?", name)))
+        > 0;
   }
 
   @Override
   public List<User> list() {
-    return call("list users", () -> db.read(c -> Sql.all(c, "SELECT " + COLUMNS + " FROM users ORDER BY name", JdbcUserStore::user)));
+    return call(
+        "list users",
+        () ->
+            db.read(
+                c ->
+                    Sql.all(
+                        c,
+                        "SELECT " + COLUMNS + " FROM users ORDER BY name",
+                        JdbcUserStore::user)));
   }
 
   @Override
   public Optional<User> get(String name) {
-    return call("read user " + name, () -> db.read(c -> Sql.first(c, "SELECT " + COLUMNS + " FROM users WHERE name = ?", JdbcUserStore::user, name)));
+    return call(
+        "read user " + name,
+        () ->
+            db.read(
+                c ->
+                    Sql.first(
+                        c,
+                        "SELECT " + COLUMNS + " FROM users WHERE name = ?",
+                        JdbcUserStore::user,
+                        name)));
   }
 
   /**
-   * One indexed lookup by hash. Comparing hashes in SQL is not a timing oracle: an attacker cannot choose
-   * the bytes of the hash they probe, so learning "how many leading bytes matched" tells them nothing.
+   * One indexed lookup by hash. Comparing hashes in SQL is not a timing oracle: an attacker cannot
+   * choose the bytes of the hash they probe, so learning "how many leading bytes matched" tells
+   * them nothing.
    */
   @Override
   public Optional<User> authenticate(String token) {
     if (!ApiTokens.isPlausible(token)) return Optional.empty();
     String hash = ApiTokens.hash(token);
-    return call("look up a token", () -> db.read(c ->
-        Sql.first(c, "SELECT " + COLUMNS + " FROM users WHERE token_hash = ?", JdbcUserStore::user, hash)));
+    return call(
+        "look up a token",
+        () ->
+            db.read(
+                c ->
+                    Sql.first(
+                        c,
+                        "SELECT " + COLUMNS + " FROM users WHERE token_hash = ?",
+                        JdbcUserStore::user,
+                        hash)));
   }
 
   @Override
@@ -76,7 +127,11 @@ final class JdbcUserStore implements UserStore {
   }
 
   private static User user(ResultSet rs) throws SQLException {
-    return new User(rs.getString("name"), rs.getBoolean("admin"), instant(rs.getLong("created_at")), instant(rs.getLong("token_created_at")));
+    return new User(
+        rs.getString("name"),
+        rs.getBoolean("admin"),
+        instant(rs.getLong("created_at")),
+        instant(rs.getLong("token_created_at")));
   }
 
   private static long nanos(Instant t) {
@@ -84,7 +139,8 @@ final class JdbcUserStore implements UserStore {
   }
 
   private static Instant instant(long nanos) {
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
   }
 
   @FunctionalInterface

@@ -8,7 +8,8 @@ import java.util.Objects;
  * other per-user thing are keyed by {@link #name()}.
  *
  * @param admin may manage the server (extensions, audit)
- * @param tokenCreatedAt when the current token was issued (by {@code add} or the last {@code rotate})
+ * @param tokenCreatedAt when the current token was issued (by {@code add} or the last {@code
+ *     rotate})
  */
 public record User(String name, boolean admin, Instant createdAt, Instant tokenCreatedAt) {
   public User {

@@ -57,19 +57,22 @@ class ApprovalGateTest {
   final List<String> ran = new CopyOnWriteArrayList<>();
 
   /** calc__add (writes nothing but does not say so) and calc__peek (declares readOnlyHint). */
-  final Toolbox calc = new Toolbox() {
-    @Override
-    public List<ToolSpec> tools(ToolContext context) {
-      return List.of(new ToolSpec("calc__add", "adds", args("{\"type\":\"object\"}"), false),
-          new ToolSpec("calc__peek", "reads", args("{\"type\":\"object\"}"), true));
-    }
+  final Toolbox calc =
+      new Toolbox() {
+        @Override
+        public List<ToolSpec> tools(ToolContext context) {
+          return List.of(
+              new ToolSpec("calc__add", "adds", args("{\"type\":\"object\"}"), false),
+              new ToolSpec("calc__peek", "reads", args("{\"type\":\"object\"}"), true));
+        }
 
-    @Override
-    public Content.ToolResponse call(ToolContext context, Content.ToolRequest request) {
-      ran.add(request.name());
-      return new Content.ToolResponse(request.id(), List.of(new Content.Text("ran " + request.name())), false);
-    }
-  };
+        @Override
+        public Content.ToolResponse call(ToolContext context, Content.ToolRequest request) {
+          ran.add(request.name());
+          return new Content.ToolResponse(
+              request.id(), List.of(new Content.Text("ran " + request.name())), false);
+        }
+      };
 
   @BeforeEach
   void open() {
@@ -90,11 +93,14 @@ class ApprovalGateTest {
   }
 
   Approvals approvals(Duration timeout) {
-    return new Approvals(SessionStores.approvals(store), new ApprovalSettings(ApprovalMode.AUTO, timeout));
+    return new Approvals(
+        SessionStores.approvals(store), new ApprovalSettings(ApprovalMode.AUTO, timeout));
   }
 
   TurnService service(Approvals approvals) {
-    Agent agent = new Agent(store, calc, new SystemPrompt(dir.resolve("config")), AgentOptions.DEFAULTS, audit);
+    Agent agent =
+        new Agent(
+            store, calc, new SystemPrompt(dir.resolve("config")), AgentOptions.DEFAULTS, audit);
     return new TurnService(store, events, agent, () -> provider, ApprovalGate.factory(approvals));
   }
 
@@ -103,7 +109,10 @@ class ApprovalGateTest {
   }
 
   void scriptToolThenText(String tool, String callId) {
-    provider.reply(new ProviderEvent.ToolCall(callId, tool, args("{\"a\":2,\"api_key\":\"sk-live-1234567890abcdef\"}")),
+    provider
+        .reply(
+            new ProviderEvent.ToolCall(
+                callId, tool, args("{\"a\":2,\"api_key\":\"sk-live-1234567890abcdef\"}")),
             new ProviderEvent.Stop(StopReason.TOOL_USE))
         .reply(new ProviderEvent.TextDelta("done"), new ProviderEvent.Stop(StopReason.END_TURN));
   }
@@ -119,7 +128,10 @@ class ApprovalGateTest {
 
     <T extends TurnEvent> T until(Class<T> type) throws InterruptedException {
       while (true) {
-        StoredEvent e = sub.next(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + "; seen " + seen));
+        StoredEvent e =
+            sub.next(Duration.ofSeconds(10))
+                .orElseThrow(
+                    () -> new AssertionError("no " + type.getSimpleName() + "; seen " + seen));
         seen.add(e.event());
         if (type.isInstance(e.event())) return type.cast(e.event());
       }
@@ -132,17 +144,24 @@ class ApprovalGateTest {
   }
 
   Follower start(TurnService turns, String text) {
-    TurnService.StartedTurn started = turns.start("alice", session.id(), List.of(new Content.Text(text)), Optional.empty());
+    TurnService.StartedTurn started =
+        turns.start("alice", session.id(), List.of(new Content.Text(text)), Optional.empty());
     return new Follower(started.firstSeq() - 1);
   }
 
   static Content.ToolResponse lastToolResponse(List<Message> conversation) {
-    return conversation.stream().flatMap(m -> m.content().stream()).filter(Content.ToolResponse.class::isInstance)
-        .map(Content.ToolResponse.class::cast).reduce((a, b) -> b).orElseThrow();
+    return conversation.stream()
+        .flatMap(m -> m.content().stream())
+        .filter(Content.ToolResponse.class::isInstance)
+        .map(Content.ToolResponse.class::cast)
+        .reduce((a, b) -> b)
+        .orElseThrow();
   }
 
   List<AuditEntry> auditEntries() {
-    return audit.list(new AuditQuery(100, Optional.empty(), Optional.empty(), Optional.empty())).entries();
+    return audit
+        .list(new AuditQuery(100, Optional.empty(), Optional.empty(), Optional.empty()))
+        .entries();
   }
 
   @Test
@@ -155,22 +174,30 @@ class ApprovalGateTest {
       assertThat(asked.id()).isEqualTo("call_1");
       assertThat(asked.tool()).isEqualTo("calc__add");
       assertThat(ran).isEmpty();
-      assertThat(approvals.store().openIn(session.id())).extracting(PendingApproval::callId).containsExactly("call_1");
+      assertThat(approvals.store().openIn(session.id()))
+          .extracting(PendingApproval::callId)
+          .containsExactly("call_1");
 
-      assertThat(approvals.answer("bob", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE)).isEqualTo(Approvals.Answer.UNKNOWN);
-      assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE)).isEqualTo(Approvals.Answer.ANSWERED);
-      assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.DENY)).isEqualTo(Approvals.Answer.ALREADY_DECIDED);
+      assertThat(approvals.answer("bob", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE))
+          .isEqualTo(Approvals.Answer.UNKNOWN);
+      assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE))
+          .isEqualTo(Approvals.Answer.ANSWERED);
+      assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.DENY))
+          .isEqualTo(Approvals.Answer.ALREADY_DECIDED);
       assertThat(f.until(TurnEvent.ToolResult.class).status()).isEqualTo("success");
       assertThat(f.until(TurnEvent.MessageComplete.class).stopReason()).isEqualTo("end_turn");
     }
     assertThat(ran).containsExactly("calc__add");
-    assertThat(auditEntries()).singleElement().satisfies(e -> {
-      assertThat(e.decision()).isEqualTo(ToolDecision.ALLOWED_ONCE);
-      assertThat(e.outcome()).isEqualTo("success");
-      assertThat(e.user()).isEqualTo("alice");
-      assertThat(e.arguments().get("api_key").asText()).isEqualTo("[REDACTED]");
-      assertThat(e.arguments().get("a").asInt()).isEqualTo(2);
-    });
+    assertThat(auditEntries())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.decision()).isEqualTo(ToolDecision.ALLOWED_ONCE);
+              assertThat(e.outcome()).isEqualTo("success");
+              assertThat(e.user()).isEqualTo("alice");
+              assertThat(e.arguments().get("api_key").asText()).isEqualTo("[REDACTED]");
+              assertThat(e.arguments().get("a").asInt()).isEqualTo(2);
+            });
   }
 
   @Test
@@ -185,10 +212,13 @@ class ApprovalGateTest {
       f.until(TurnEvent.MessageComplete.class);
     }
     assertThat(ran).isEmpty();
-    Content.ToolResponse sent = (Content.ToolResponse) provider.requests.get(1).messages().getLast().content().getFirst();
+    Content.ToolResponse sent =
+        (Content.ToolResponse) provider.requests.get(1).messages().getLast().content().getFirst();
     assertThat(sent.isError()).isTrue();
     assertThat(sent.text()).contains("denied by the user");
-    assertThat(auditEntries()).singleElement().extracting(AuditEntry::decision, AuditEntry::outcome)
+    assertThat(auditEntries())
+        .singleElement()
+        .extracting(AuditEntry::decision, AuditEntry::outcome)
         .containsExactly(ToolDecision.DENIED, "error");
   }
 
@@ -203,10 +233,16 @@ class ApprovalGateTest {
       f.until(TurnEvent.MessageComplete.class);
     }
     assertThat(ran).isEmpty();
-    assertThat(lastToolResponse(store.conversation(session.id())).text()).contains("no approval arrived in time");
-    assertThat(approvals.store().get(session.id(), "call_1").orElseThrow().decision()).contains(ApprovalDecision.EXPIRED);
-    assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE)).isEqualTo(Approvals.Answer.ALREADY_DECIDED);
-    assertThat(auditEntries()).singleElement().extracting(AuditEntry::decision).isEqualTo(ToolDecision.TIMEOUT);
+    assertThat(lastToolResponse(store.conversation(session.id())).text())
+        .contains("no approval arrived in time");
+    assertThat(approvals.store().get(session.id(), "call_1").orElseThrow().decision())
+        .contains(ApprovalDecision.EXPIRED);
+    assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE))
+        .isEqualTo(Approvals.Answer.ALREADY_DECIDED);
+    assertThat(auditEntries())
+        .singleElement()
+        .extracting(AuditEntry::decision)
+        .isEqualTo(ToolDecision.TIMEOUT);
   }
 
   @Test
@@ -226,14 +262,19 @@ class ApprovalGateTest {
       assertThat(f.seen).noneMatch(TurnEvent.ToolApprovalRequired.class::isInstance);
     }
     assertThat(ran).containsExactly("calc__add", "calc__add");
-    assertThat(auditEntries()).extracting(AuditEntry::decision).containsExactly(ToolDecision.ALWAYS_ALLOWED, ToolDecision.ALWAYS_ALLOWED);
+    assertThat(auditEntries())
+        .extracting(AuditEntry::decision)
+        .containsExactly(ToolDecision.ALWAYS_ALLOWED, ToolDecision.ALWAYS_ALLOWED);
   }
 
   @Test
   void smartApproveRunsReadOnlyToolsAndAsksForTheRest() throws Exception {
     Approvals approvals = approvals(Duration.ofSeconds(60));
     mode(ApprovalMode.SMART_APPROVE);
-    provider.reply(new ProviderEvent.ToolCall("p1", "calc__peek", args("{}")), new ProviderEvent.ToolCall("a1", "calc__add", args("{}")),
+    provider
+        .reply(
+            new ProviderEvent.ToolCall("p1", "calc__peek", args("{}")),
+            new ProviderEvent.ToolCall("a1", "calc__add", args("{}")),
             new ProviderEvent.Stop(StopReason.TOOL_USE))
         .reply(new ProviderEvent.TextDelta("ok"), new ProviderEvent.Stop(StopReason.END_TURN));
     try (Follower f = start(service(approvals), "go")) {
@@ -244,8 +285,10 @@ class ApprovalGateTest {
       assertThat(f.seen).filteredOn(TurnEvent.ToolApprovalRequired.class::isInstance).hasSize(1);
     }
     assertThat(ran).containsExactlyInAnyOrder("calc__peek", "calc__add");
-    assertThat(auditEntries()).extracting(AuditEntry::tool, AuditEntry::decision)
-        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("calc__peek", ToolDecision.AUTO),
+    assertThat(auditEntries())
+        .extracting(AuditEntry::tool, AuditEntry::decision)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("calc__peek", ToolDecision.AUTO),
             org.assertj.core.groups.Tuple.tuple("calc__add", ToolDecision.ALLOWED_ONCE));
   }
 
@@ -269,8 +312,13 @@ class ApprovalGateTest {
       assertThat(f.seen).noneMatch(TurnEvent.ToolApprovalRequired.class::isInstance);
     }
     assertThat(ran).containsExactly("calc__add");
-    assertThat(provider.requests.getFirst().tools()).extracting(ToolSpec::name).containsExactly("calc__add", "calc__peek");
-    assertThat(auditEntries()).singleElement().extracting(AuditEntry::decision).isEqualTo(ToolDecision.AUTO);
+    assertThat(provider.requests.getFirst().tools())
+        .extracting(ToolSpec::name)
+        .containsExactly("calc__add", "calc__peek");
+    assertThat(auditEntries())
+        .singleElement()
+        .extracting(AuditEntry::decision)
+        .isEqualTo(ToolDecision.AUTO);
   }
 
   @Test
@@ -285,8 +333,10 @@ class ApprovalGateTest {
       assertThat(f.until(TurnEvent.MessageComplete.class).stopReason()).isEqualTo("cancelled");
     }
     assertThat(ran).isEmpty();
-    assertThat(approvals.store().get(session.id(), "call_1").orElseThrow().decision()).contains(ApprovalDecision.CANCELLED);
-    assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE)).isEqualTo(Approvals.Answer.ALREADY_DECIDED);
+    assertThat(approvals.store().get(session.id(), "call_1").orElseThrow().decision())
+        .contains(ApprovalDecision.CANCELLED);
+    assertThat(approvals.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE))
+        .isEqualTo(Approvals.Answer.ALREADY_DECIDED);
   }
 
   @Test
@@ -303,31 +353,42 @@ class ApprovalGateTest {
     first.shutdown(Duration.ofSeconds(5));
     assertThat(first.runningCount()).isZero();
     assertThat(store.runningTurns()).hasSize(1);
-    assertThat(events.lastSeq(session.id())).isEqualTo(firstSeq); // no message_complete: the turn is not over
+    assertThat(events.lastSeq(session.id()))
+        .isEqualTo(firstSeq); // no message_complete: the turn is not over
 
     Approvals after = approvals(Duration.ofSeconds(60));
     TurnRecovery recovery = new TurnRecovery(store, events, after.store());
     List<TurnRecovery.SuspendedTurn> suspended = recovery.recover(store.runningTurns());
-    assertThat(suspended).singleElement().extracting(TurnRecovery.SuspendedTurn::owner).isEqualTo("alice");
+    assertThat(suspended)
+        .singleElement()
+        .extracting(TurnRecovery.SuspendedTurn::owner)
+        .isEqualTo("alice");
     TurnService second = service(after);
     assertThat(second.resume(suspended.getFirst())).isTrue();
 
     try (Follower f = new Follower(firstSeq)) {
-      assertThat(after.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE)).isEqualTo(Approvals.Answer.ANSWERED);
+      assertThat(after.answer("alice", session.id(), "call_1", ApprovalDecision.ALLOW_ONCE))
+          .isEqualTo(Approvals.Answer.ANSWERED);
       assertThat(f.until(TurnEvent.ToolResult.class).status()).isEqualTo("success");
       assertThat(f.until(TurnEvent.MessageComplete.class).stopReason()).isEqualTo("end_turn");
-      assertThat(f.seen).noneMatch(TurnEvent.ToolCall.class::isInstance); // announced once, before the stop
+      assertThat(f.seen)
+          .noneMatch(TurnEvent.ToolCall.class::isInstance); // announced once, before the stop
     }
     assertThat(ran).containsExactly("calc__add");
     assertThat(store.runningTurns()).isEmpty();
     assertThat(provider.requests).hasSize(2);
-    assertThat(lastToolResponse(store.conversation(session.id())).text()).isEqualTo("ran calc__add");
+    assertThat(lastToolResponse(store.conversation(session.id())).text())
+        .isEqualTo("ran calc__add");
   }
 
-  /** Stops {@code first} while its turn waits, recovers with a fresh Approvals, returns the suspended turn. */
+  /**
+   * Stops {@code first} while its turn waits, recovers with a fresh Approvals, returns the
+   * suspended turn.
+   */
   TurnRecovery.SuspendedTurn stopAndRecover(TurnService first, Approvals after) {
     first.shutdown(Duration.ofSeconds(5));
-    List<TurnRecovery.SuspendedTurn> suspended = new TurnRecovery(store, events, after.store()).recover(store.runningTurns());
+    List<TurnRecovery.SuspendedTurn> suspended =
+        new TurnRecovery(store, events, after.store()).recover(store.runningTurns());
     assertThat(suspended).hasSize(1);
     return suspended.getFirst();
   }
@@ -344,27 +405,33 @@ class ApprovalGateTest {
     }
     Approvals after = approvals(Duration.ofSeconds(60));
     TurnRecovery.SuspendedTurn suspended = stopAndRecover(first, after);
-    assertThat(after.answer("alice", session.id(), "call_1", ApprovalDecision.DENY)).isEqualTo(Approvals.Answer.ANSWERED);
+    assertThat(after.answer("alice", session.id(), "call_1", ApprovalDecision.DENY))
+        .isEqualTo(Approvals.Answer.ANSWERED);
     assertThat(service(after).resume(suspended)).isTrue();
     try (Follower f = new Follower(firstSeq)) {
       assertThat(f.until(TurnEvent.ToolResult.class).status()).isEqualTo("error");
       f.until(TurnEvent.MessageComplete.class);
     }
     assertThat(ran).isEmpty();
-    assertThat(lastToolResponse(store.conversation(session.id())).text()).contains("denied by the user");
+    assertThat(lastToolResponse(store.conversation(session.id())).text())
+        .contains("denied by the user");
   }
 
   @Test
   void aResumedTurnNeverRunsAgainACallThatWasNotWaitingForItsApproval() throws Exception {
     mode(ApprovalMode.SMART_APPROVE);
-    provider.reply(new ProviderEvent.ToolCall("p1", "calc__peek", args("{}")), new ProviderEvent.ToolCall("a1", "calc__add", args("{}")),
+    provider
+        .reply(
+            new ProviderEvent.ToolCall("p1", "calc__peek", args("{}")),
+            new ProviderEvent.ToolCall("a1", "calc__add", args("{}")),
             new ProviderEvent.Stop(StopReason.TOOL_USE))
         .reply(new ProviderEvent.TextDelta("ok"), new ProviderEvent.Stop(StopReason.END_TURN));
     TurnService first = service(approvals(Duration.ofSeconds(60)));
     long firstSeq;
     try (Follower f = start(first, "go")) {
       f.until(TurnEvent.ToolApprovalRequired.class);
-      while (f.seen.stream().noneMatch(TurnEvent.ToolResult.class::isInstance)) f.until(TurnEvent.ToolResult.class);
+      while (f.seen.stream().noneMatch(TurnEvent.ToolResult.class::isInstance))
+        f.until(TurnEvent.ToolResult.class);
       firstSeq = f.sub.lastDelivered();
     }
     Approvals after = approvals(Duration.ofSeconds(60));
@@ -376,8 +443,10 @@ class ApprovalGateTest {
       f.until(TurnEvent.MessageComplete.class);
     }
     assertThat(ran).containsExactly("calc__peek", "calc__add");
-    List<Content.ToolResponse> sent = provider.requests.get(1).messages().getLast().content().stream()
-        .map(Content.ToolResponse.class::cast).toList();
+    List<Content.ToolResponse> sent =
+        provider.requests.get(1).messages().getLast().content().stream()
+            .map(Content.ToolResponse.class::cast)
+            .toList();
     assertThat(sent).extracting(Content.ToolResponse::id).containsExactly("p1", "a1");
     assertThat(sent.get(0).text()).contains("interrupted");
     assertThat(sent.get(1).text()).isEqualTo("ran calc__add");
@@ -387,9 +456,12 @@ class ApprovalGateTest {
   void recoveryWithoutAnOpenApprovalClosesTheTurnAsBefore() throws Exception {
     store.startTurn(session.id(), "turn-crashed", Optional.empty(), 1);
     store.appendMessage(session.id(), Message.user("do it"));
-    TurnRecovery recovery = new TurnRecovery(store, events, approvals(Duration.ofSeconds(60)).store());
+    TurnRecovery recovery =
+        new TurnRecovery(store, events, approvals(Duration.ofSeconds(60)).store());
     assertThat(recovery.recover(store.runningTurns())).isEmpty();
     assertThat(store.runningTurns()).isEmpty();
-    assertThat(store.eventsAfter(session.id(), 0, 10)).extracting(e -> e.event().eventName()).containsExactly("error", "message_complete");
+    assertThat(store.eventsAfter(session.id(), 0, 10))
+        .extracting(e -> e.event().eventName())
+        .containsExactly("error", "message_complete");
   }
 }

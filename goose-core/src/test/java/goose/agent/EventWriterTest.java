@@ -15,18 +15,34 @@ class EventWriterTest {
   @Test
   void mergesOnlyAdjacentChunksOfTheSameMessageAndKind() {
     TurnEvent.ToolCall call = new TurnEvent.ToolCall("c", "t", goose.json.Json.object(), "running");
-    List<TurnEvent> merged = EventWriter.merge(List.of(
-        text("a", "m1"), text("b", "m1"), new TurnEvent.MessageChunk("thinking", "hm", "m1"), text("c", "m1"),
-        call, text("d", "m1"), text("e", "m2"), new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO)));
+    List<TurnEvent> merged =
+        EventWriter.merge(
+            List.of(
+                text("a", "m1"),
+                text("b", "m1"),
+                new TurnEvent.MessageChunk("thinking", "hm", "m1"),
+                text("c", "m1"),
+                call,
+                text("d", "m1"),
+                text("e", "m2"),
+                new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO)));
 
-    assertThat(merged).containsExactly(text("ab", "m1"), new TurnEvent.MessageChunk("thinking", "hm", "m1"), text("c", "m1"),
-        call, text("d", "m1"), text("e", "m2"), new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO));
+    assertThat(merged)
+        .containsExactly(
+            text("ab", "m1"),
+            new TurnEvent.MessageChunk("thinking", "hm", "m1"),
+            text("c", "m1"),
+            call,
+            text("d", "m1"),
+            text("e", "m2"),
+            new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO));
   }
 
   @Test
   void aMergedChunkStaysBounded() {
     String big = "x".repeat(EventWriter.MAX_MERGED_CHARS - 1);
-    List<TurnEvent> merged = EventWriter.merge(List.of(text(big, "m"), text("yy", "m"), text("z", "m")));
+    List<TurnEvent> merged =
+        EventWriter.merge(List.of(text(big, "m"), text("yy", "m"), text("z", "m")));
     assertThat(merged).containsExactly(text(big, "m"), text("yyz", "m"));
   }
 }

@@ -14,9 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 /**
- * A provider for agent-loop tests: each call takes the next scripted reply. The wire formats are tested
- * against fake HTTP servers in goose.provider; here only the loop's behaviour matters. A reply can
- * block until the stream is closed, to test cancellation.
+ * A provider for agent-loop tests: each call takes the next scripted reply. The wire formats are
+ * tested against fake HTTP servers in goose.provider; here only the loop's behaviour matters. A
+ * reply can block until the stream is closed, to test cancellation.
  */
 final class ScriptedProvider implements Provider {
   private final Deque<Supplier<ProviderStream>> replies = new ArrayDeque<>();
@@ -40,42 +40,45 @@ final class ScriptedProvider implements Provider {
   }
 
   ScriptedProvider fail(ProviderException e) {
-    replies.add(() -> {
-      throw e;
-    });
+    replies.add(
+        () -> {
+          throw e;
+        });
     return this;
   }
 
   /** A reply that sends {@code first} and then blocks until closed. */
   ScriptedProvider blockAfter(ProviderEvent first) {
-    replies.add(() -> new ProviderStream() {
-      private boolean sent;
-      private final CountDownLatch closed = new CountDownLatch(1);
+    replies.add(
+        () ->
+            new ProviderStream() {
+              private boolean sent;
+              private final CountDownLatch closed = new CountDownLatch(1);
 
-      @Override
-      public boolean hasNext() {
-        if (!sent) return true;
-        blockedStreamOpened.countDown();
-        try {
-          closed.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        throw new ProviderException(ProviderException.Kind.NETWORK, 0, "stream closed");
-      }
+              @Override
+              public boolean hasNext() {
+                if (!sent) return true;
+                blockedStreamOpened.countDown();
+                try {
+                  closed.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                throw new ProviderException(ProviderException.Kind.NETWORK, 0, "stream closed");
+              }
 
-      @Override
-      public ProviderEvent next() {
-        sent = true;
-        return first;
-      }
+              @Override
+              public ProviderEvent next() {
+                sent = true;
+                return first;
+              }
 
-      @Override
-      public void close() {
-        blockedStreamClosed = true;
-        closed.countDown();
-      }
-    });
+              @Override
+              public void close() {
+                blockedStreamClosed = true;
+                closed.countDown();
+              }
+            });
     return this;
   }
 
@@ -98,7 +101,8 @@ final class ScriptedProvider implements Provider {
   public synchronized ProviderStream stream(ProviderRequest request) {
     requests.add(request);
     Supplier<ProviderStream> next = replies.poll();
-    if (next == null) throw new AssertionError("no scripted reply left for call " + requests.size());
+    if (next == null)
+      throw new AssertionError("no scripted reply left for call " + requests.size());
     return next.get();
   }
 

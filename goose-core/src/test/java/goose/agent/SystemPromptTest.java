@@ -24,7 +24,9 @@ class SystemPromptTest {
     String prompt = new SystemPrompt(config).build(sub);
 
     assertThat(prompt).startsWith(SystemPrompt.BASE).contains("working directory is " + sub);
-    assertThat(prompt).contains("GLOBAL HINT", "ROOT AGENTS", "MODULE HINT").doesNotContain("ABOVE THE GIT ROOT");
+    assertThat(prompt)
+        .contains("GLOBAL HINT", "ROOT AGENTS", "MODULE HINT")
+        .doesNotContain("ABOVE THE GIT ROOT");
     assertThat(prompt.indexOf("GLOBAL HINT")).isLessThan(prompt.indexOf("ROOT AGENTS"));
     assertThat(prompt.indexOf("ROOT AGENTS")).isLessThan(prompt.indexOf("MODULE HINT"));
   }

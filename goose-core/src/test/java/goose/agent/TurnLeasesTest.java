@@ -28,7 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Turn leases on a real PostgreSQL shared by several (simulated) instances: renewal, takeover, fencing, remote cancel. */
+/**
+ * Turn leases on a real PostgreSQL shared by several (simulated) instances: renewal, takeover,
+ * fencing, remote cancel.
+ */
 class TurnLeasesTest {
   private static final Duration LEASE = Duration.ofSeconds(1);
   @RegisterExtension static final TestPostgres postgres = new TestPostgres();
@@ -36,8 +39,6 @@ class TurnLeasesTest {
   SessionStore store;
   EventLog events;
   Session session;
-
-
 
   @BeforeEach
   void open() {
@@ -59,7 +60,8 @@ class TurnLeasesTest {
   private String startTurn(TurnLeases owner, TurnControl control) {
     String turnId = Ids.newId();
     long made = System.nanoTime();
-    store.startTurn(session.id(), turnId, Optional.empty(), events.lastSeq(session.id()) + 1, owner.newLease());
+    store.startTurn(
+        session.id(), turnId, Optional.empty(), events.lastSeq(session.id()) + 1, owner.newLease());
     owner.hold(session.id(), turnId, control, made);
     return turnId;
   }
@@ -67,10 +69,22 @@ class TurnLeasesTest {
   @Test
   void aTurnOfADeadInstanceIsTakenOverByExactlyOneSurvivorAndClosed() throws Exception {
     String turnId = Ids.newId();
-    store.startTurn(session.id(), turnId, Optional.empty(), 1, Optional.of(new TurnLease("dead", Instant.now().minusMillis(1))));
+    store.startTurn(
+        session.id(),
+        turnId,
+        Optional.empty(),
+        1,
+        Optional.of(new TurnLease("dead", Instant.now().minusMillis(1))));
     store.appendMessage(session.id(), Message.user("run it"));
-    store.appendMessage(session.id(), Message.assistant(List.of(new Content.ToolRequest("call-1", "developer__shell",
-        Json.MAPPER.createObjectNode().put("command", "sleep 100"))), TokenUsage.ZERO));
+    store.appendMessage(
+        session.id(),
+        Message.assistant(
+            List.of(
+                new Content.ToolRequest(
+                    "call-1",
+                    "developer__shell",
+                    Json.MAPPER.createObjectNode().put("command", "sleep 100"))),
+            TokenUsage.ZERO));
     TurnLeases b = instance("b");
     TurnLeases c = instance("c");
     b.start(new TurnRecovery(store, events));
@@ -83,13 +97,19 @@ class TurnLeasesTest {
       } while (log.stream().noneMatch(e -> e.event() instanceof TurnEvent.MessageComplete));
       Thread.sleep(LEASE.toMillis()); // more heartbeats of both: nothing is closed twice
       log = store.eventsAfter(session.id(), 0, 100);
-      assertThat(log).extracting(e -> e.event().getClass().getSimpleName()).containsExactly("Error", "MessageComplete");
+      assertThat(log)
+          .extracting(e -> e.event().getClass().getSimpleName())
+          .containsExactly("Error", "MessageComplete");
       assertThat(store.runningTurn(session.id())).isEmpty();
       Message answer = store.conversation(session.id()).getLast();
-      assertThat(answer.content()).singleElement().isInstanceOfSatisfying(Content.ToolResponse.class, r -> {
-        assertThat(r.id()).isEqualTo("call-1");
-        assertThat(r.isError()).isTrue();
-      });
+      assertThat(answer.content())
+          .singleElement()
+          .isInstanceOfSatisfying(
+              Content.ToolResponse.class,
+              r -> {
+                assertThat(r.id()).isEqualTo("call-1");
+                assertThat(r.isError()).isTrue();
+              });
     } finally {
       b.close();
       c.close();
@@ -107,7 +127,8 @@ class TurnLeasesTest {
       String turnId = startTurn(a, control);
       Thread.sleep(LEASE.toMillis() * 3);
       assertThat(a.holds(session.id())).isTrue();
-      assertThat(store.runningTurn(session.id())).hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(turnId));
+      assertThat(store.runningTurn(session.id()))
+          .hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(turnId));
       assertThat(control.isCancelled()).isFalse();
     } finally {
       a.close();
@@ -117,7 +138,8 @@ class TurnLeasesTest {
 
   @Test
   void aTurnWhoseLeaseLapsedWritesNothingMore() throws Exception {
-    TurnLeases a = instance("a"); // its heartbeat never runs: a process frozen, or cut off from the database
+    TurnLeases a =
+        instance("a"); // its heartbeat never runs: a process frozen, or cut off from the database
     startTurn(a, new TurnControl());
     SessionStore fenced = a.fence(store);
     fenced.appendMessage(session.id(), Message.user("while the lease holds"));
@@ -126,9 +148,13 @@ class TurnLeasesTest {
 
     assertThat(a.holds(session.id())).isFalse();
     assertThatThrownBy(() -> fenced.appendMessage(session.id(), Message.user("too late")))
-        .isInstanceOf(LeaseLostException.class).hasMessageContaining("lost its lease");
-    assertThatThrownBy(() -> fenced.addUsage(session.id(), new TokenUsage(1, 1))).isInstanceOf(LeaseLostException.class);
-    assertThat(store.conversation(session.id())).extracting(Message::text).containsExactly("while the lease holds");
+        .isInstanceOf(LeaseLostException.class)
+        .hasMessageContaining("lost its lease");
+    assertThatThrownBy(() -> fenced.addUsage(session.id(), new TokenUsage(1, 1)))
+        .isInstanceOf(LeaseLostException.class);
+    assertThat(store.conversation(session.id()))
+        .extracting(Message::text)
+        .containsExactly("while the lease holds");
   }
 
   @Test
@@ -136,8 +162,14 @@ class TurnLeasesTest {
     TurnLeases a = instance("a");
     TurnControl control = new TurnControl();
     String turnId = startTurn(a, control);
-    // Another instance judged the lease lapsed (as it would after a long pause of A) and took the turn.
-    assertThat(store.takeOver(turnId, new TurnLease("b", Instant.now().plusSeconds(60)), Instant.now().plusSeconds(30))).isTrue();
+    // Another instance judged the lease lapsed (as it would after a long pause of A) and took the
+    // turn.
+    assertThat(
+            store.takeOver(
+                turnId,
+                new TurnLease("b", Instant.now().plusSeconds(60)),
+                Instant.now().plusSeconds(30)))
+        .isTrue();
 
     a.beat();
 
@@ -161,11 +193,25 @@ class TurnLeasesTest {
   @Test
   void concurrentTakeOversOfOneExpiredTurnHaveOneWinner() throws Exception {
     String turnId = Ids.newId();
-    store.startTurn(session.id(), turnId, Optional.empty(), 1, Optional.of(new TurnLease("dead", Instant.now().minusSeconds(1))));
-    List<CompletableFuture<Boolean>> takers = List.of("b", "c", "d", "e").stream()
-        .map(id -> CompletableFuture.supplyAsync(() -> store.takeOver(turnId, new TurnLease(id, Instant.now().plusSeconds(5)), Instant.now())))
-        .toList();
-    assertThat(takers.stream().map(CompletableFuture::join).filter(won -> won).count()).isEqualTo(1);
+    store.startTurn(
+        session.id(),
+        turnId,
+        Optional.empty(),
+        1,
+        Optional.of(new TurnLease("dead", Instant.now().minusSeconds(1))));
+    List<CompletableFuture<Boolean>> takers =
+        List.of("b", "c", "d", "e").stream()
+            .map(
+                id ->
+                    CompletableFuture.supplyAsync(
+                        () ->
+                            store.takeOver(
+                                turnId,
+                                new TurnLease(id, Instant.now().plusSeconds(5)),
+                                Instant.now())))
+            .toList();
+    assertThat(takers.stream().map(CompletableFuture::join).filter(won -> won).count())
+        .isEqualTo(1);
     assertThat(store.expiredTurns(Instant.now())).isEmpty();
   }
 }

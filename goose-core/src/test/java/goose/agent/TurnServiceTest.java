@@ -38,7 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The agent loop and turn service against a real SQLite store, with a scripted provider and toolbox. */
+/**
+ * The agent loop and turn service against a real SQLite store, with a scripted provider and
+ * toolbox.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TurnServiceTest {
   @TempDir Path dir;
@@ -70,15 +73,19 @@ class TurnServiceTest {
   }
 
   List<TurnEvent> runTurn(TurnService turns, String text) throws InterruptedException {
-    TurnService.StartedTurn started = turns.start("alice", session.id(), List.of(new Content.Text(text)), Optional.empty());
+    TurnService.StartedTurn started =
+        turns.start("alice", session.id(), List.of(new Content.Text(text)), Optional.empty());
     return follow(started);
   }
 
   List<TurnEvent> follow(TurnService.StartedTurn started) throws InterruptedException {
     List<TurnEvent> seen = new ArrayList<>();
-    try (EventLog.Subscription sub = events.subscribe(started.sessionId(), started.firstSeq() - 1)) {
+    try (EventLog.Subscription sub =
+        events.subscribe(started.sessionId(), started.firstSeq() - 1)) {
       while (true) {
-        StoredEvent e = sub.next(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("no event within 10 s; seen " + seen));
+        StoredEvent e =
+            sub.next(Duration.ofSeconds(10))
+                .orElseThrow(() -> new AssertionError("no event within 10 s; seen " + seen));
         assertThat(e.turnId()).isEqualTo(started.turnId());
         seen.add(e.event());
         if (e.event() instanceof TurnEvent.MessageComplete) return seen;
@@ -92,102 +99,159 @@ class TurnServiceTest {
 
   @Test
   void streamsTextAndStoresEveryWord() throws Exception {
-    provider.reply(new ProviderEvent.TextDelta("Hel"), new ProviderEvent.TextDelta("lo, "), new ProviderEvent.TextDelta("wörld"),
-        new ProviderEvent.Usage(new TokenUsage(12, 3)), new ProviderEvent.Stop(StopReason.END_TURN));
+    provider.reply(
+        new ProviderEvent.TextDelta("Hel"),
+        new ProviderEvent.TextDelta("lo, "),
+        new ProviderEvent.TextDelta("wörld"),
+        new ProviderEvent.Usage(new TokenUsage(12, 3)),
+        new ProviderEvent.Stop(StopReason.END_TURN));
     List<TurnEvent> seen = runTurn(service(Toolbox.NONE), "hi");
 
     // Chunks arriving faster than they are stored may be merged: the text is what counts.
-    String streamed = seen.stream().filter(TurnEvent.MessageChunk.class::isInstance)
-        .map(e -> ((TurnEvent.MessageChunk) e).text()).reduce("", String::concat);
+    String streamed =
+        seen.stream()
+            .filter(TurnEvent.MessageChunk.class::isInstance)
+            .map(e -> ((TurnEvent.MessageChunk) e).text())
+            .reduce("", String::concat);
     assertThat(streamed).isEqualTo("Hello, wörld");
-    assertThat(seen.getLast()).isEqualTo(new TurnEvent.MessageComplete("end_turn", new TokenUsage(12, 3)));
+    assertThat(seen.getLast())
+        .isEqualTo(new TurnEvent.MessageComplete("end_turn", new TokenUsage(12, 3)));
     List<Message> conversation = store.conversation(session.id());
     assertThat(conversation).extracting(Message::role).containsExactly(Role.USER, Role.ASSISTANT);
     assertThat(conversation.get(1).text()).isEqualTo("Hello, wörld");
-    assertThat(store.get("alice", session.id()).orElseThrow().totalUsage()).isEqualTo(new TokenUsage(12, 3));
-    assertThat(provider.requests.getFirst().messages()).extracting(Message::text).containsExactly("hi");
+    assertThat(store.get("alice", session.id()).orElseThrow().totalUsage())
+        .isEqualTo(new TokenUsage(12, 3));
+    assertThat(provider.requests.getFirst().messages())
+        .extracting(Message::text)
+        .containsExactly("hi");
   }
 
   @Test
   void runsToolCallsAndSendsResultsBack() throws Exception {
-    provider.reply(new ProviderEvent.ToolCall("call_1", "calc__add", args("{\"a\":2,\"b\":3}")), new ProviderEvent.Stop(StopReason.TOOL_USE))
-        .reply(new ProviderEvent.TextDelta("It is 5."), new ProviderEvent.Stop(StopReason.END_TURN));
-    Toolbox calc = toolbox((ctx, req) -> {
-      int sum = req.arguments().get("a").asInt() + req.arguments().get("b").asInt();
-      return new Content.ToolResponse(req.id(), List.of(new Content.Text(String.valueOf(sum))), false);
-    });
+    provider
+        .reply(
+            new ProviderEvent.ToolCall("call_1", "calc__add", args("{\"a\":2,\"b\":3}")),
+            new ProviderEvent.Stop(StopReason.TOOL_USE))
+        .reply(
+            new ProviderEvent.TextDelta("It is 5."), new ProviderEvent.Stop(StopReason.END_TURN));
+    Toolbox calc =
+        toolbox(
+            (ctx, req) -> {
+              int sum = req.arguments().get("a").asInt() + req.arguments().get("b").asInt();
+              return new Content.ToolResponse(
+                  req.id(), List.of(new Content.Text(String.valueOf(sum))), false);
+            });
     List<TurnEvent> seen = runTurn(service(calc), "add 2 and 3");
 
-    assertThat(seen).extracting(TurnEvent::eventName)
+    assertThat(seen)
+        .extracting(TurnEvent::eventName)
         .containsExactly("tool_call", "tool_result", "message_chunk", "message_complete");
-    assertThat(seen.get(1)).isInstanceOfSatisfying(TurnEvent.ToolResult.class, r -> {
-      assertThat(r.status()).isEqualTo("success");
-      assertThat(r.result().toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"5\"}]");
-    });
+    assertThat(seen.get(1))
+        .isInstanceOfSatisfying(
+            TurnEvent.ToolResult.class,
+            r -> {
+              assertThat(r.status()).isEqualTo("success");
+              assertThat(r.result().toString()).isEqualTo("[{\"type\":\"text\",\"text\":\"5\"}]");
+            });
     assertThat(provider.requests).hasSize(2);
-    assertThat(provider.requests.get(1).tools()).extracting(ToolSpec::name).containsExactly("calc__add");
+    assertThat(provider.requests.get(1).tools())
+        .extracting(ToolSpec::name)
+        .containsExactly("calc__add");
     Message last = provider.requests.get(1).messages().getLast();
-    assertThat(last.content()).singleElement().isInstanceOfSatisfying(Content.ToolResponse.class, r -> assertThat(r.text()).isEqualTo("5"));
-    assertThat(store.conversation(session.id())).extracting(Message::role)
+    assertThat(last.content())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Content.ToolResponse.class, r -> assertThat(r.text()).isEqualTo("5"));
+    assertThat(store.conversation(session.id()))
+        .extracting(Message::role)
         .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
   }
 
   @Test
   void runsToolCallsOfOneResponseConcurrently() throws Exception {
     CyclicBarrier bothRunning = new CyclicBarrier(2);
-    provider.reply(new ProviderEvent.ToolCall("c1", "calc__wait", args("{}")), new ProviderEvent.ToolCall("c2", "calc__wait", args("{}")),
+    provider
+        .reply(
+            new ProviderEvent.ToolCall("c1", "calc__wait", args("{}")),
+            new ProviderEvent.ToolCall("c2", "calc__wait", args("{}")),
             new ProviderEvent.Stop(StopReason.TOOL_USE))
         .reply(new ProviderEvent.TextDelta("done"), new ProviderEvent.Stop(StopReason.END_TURN));
-    Toolbox waiting = toolbox((ctx, req) -> {
-      try {
-        bothRunning.await(5, TimeUnit.SECONDS); // only passes if the two calls run at the same time
-        return new Content.ToolResponse(req.id(), List.of(new Content.Text("ok")), false);
-      } catch (Exception e) {
-        return Content.ToolResponse.error(req.id(), "not concurrent");
-      }
-    });
+    Toolbox waiting =
+        toolbox(
+            (ctx, req) -> {
+              try {
+                bothRunning.await(
+                    5, TimeUnit.SECONDS); // only passes if the two calls run at the same time
+                return new Content.ToolResponse(req.id(), List.of(new Content.Text("ok")), false);
+              } catch (Exception e) {
+                return Content.ToolResponse.error(req.id(), "not concurrent");
+              }
+            });
     List<TurnEvent> seen = runTurn(service(waiting), "go");
 
-    assertThat(seen).filteredOn(TurnEvent.ToolResult.class::isInstance)
-        .extracting(e -> ((TurnEvent.ToolResult) e).status()).containsExactly("success", "success");
+    assertThat(seen)
+        .filteredOn(TurnEvent.ToolResult.class::isInstance)
+        .extracting(e -> ((TurnEvent.ToolResult) e).status())
+        .containsExactly("success", "success");
   }
 
   @Test
   void stopsAtMaxTurns() throws Exception {
-    for (int i = 0; i < 3; i++) provider.reply(new ProviderEvent.ToolCall("c" + i, "calc__loop", args("{}")), new ProviderEvent.Stop(StopReason.TOOL_USE));
-    Toolbox loop = toolbox((ctx, req) -> new Content.ToolResponse(req.id(), List.of(new Content.Text("again")), false));
+    for (int i = 0; i < 3; i++)
+      provider.reply(
+          new ProviderEvent.ToolCall("c" + i, "calc__loop", args("{}")),
+          new ProviderEvent.Stop(StopReason.TOOL_USE));
+    Toolbox loop =
+        toolbox(
+            (ctx, req) ->
+                new Content.ToolResponse(req.id(), List.of(new Content.Text("again")), false));
     List<TurnEvent> seen = runTurn(service(loop, new AgentOptions(2, 0.8)), "loop");
 
     assertThat(provider.requests).hasSize(2);
-    assertThat(seen.getLast()).isInstanceOfSatisfying(TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("max_turns"));
+    assertThat(seen.getLast())
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class,
+            c -> assertThat(c.stopReason()).isEqualTo("max_turns"));
   }
 
   @Test
   void providerFailureEndsWithErrorAndSessionStaysUsable() throws Exception {
-    provider.fail(new ProviderException(ProviderException.Kind.SERVER, 500, "provider answered 500"))
+    provider
+        .fail(new ProviderException(ProviderException.Kind.SERVER, 500, "provider answered 500"))
         .reply(new ProviderEvent.TextDelta("back"), new ProviderEvent.Stop(StopReason.END_TURN));
     TurnService turns = service(Toolbox.NONE);
     List<TurnEvent> failed = runTurn(turns, "one");
-    assertThat(failed).containsExactly(new TurnEvent.Error("provider_server", "provider answered 500"),
-        new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
+    assertThat(failed)
+        .containsExactly(
+            new TurnEvent.Error("provider_server", "provider answered 500"),
+            new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
 
     List<TurnEvent> ok = runTurn(turns, "two");
-    assertThat(ok.getLast()).isInstanceOfSatisfying(TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("end_turn"));
+    assertThat(ok.getLast())
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("end_turn"));
   }
 
   @Test
   void cancelStopsTheTurnClosesTheProviderStreamAndKeepsPartialText() throws Exception {
     provider.blockAfter(new ProviderEvent.TextDelta("partial answer"));
     TurnService turns = service(Toolbox.NONE);
-    TurnService.StartedTurn started = turns.start("alice", session.id(), List.of(new Content.Text("long")), Optional.empty());
+    TurnService.StartedTurn started =
+        turns.start("alice", session.id(), List.of(new Content.Text("long")), Optional.empty());
     assertThat(provider.blockedStreamOpened.await(5, TimeUnit.SECONDS)).isTrue();
 
-    assertThatThrownBy(() -> turns.start("alice", session.id(), List.of(new Content.Text("again")), Optional.empty()))
+    assertThatThrownBy(
+            () ->
+                turns.start(
+                    "alice", session.id(), List.of(new Content.Text("again")), Optional.empty()))
         .isInstanceOf(TurnConflictException.class);
     assertThat(turns.cancel("alice", session.id())).isTrue();
     List<TurnEvent> seen = follow(started);
 
-    assertThat(seen.getLast()).isInstanceOfSatisfying(TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("cancelled"));
+    assertThat(seen.getLast())
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class,
+            c -> assertThat(c.stopReason()).isEqualTo("cancelled"));
     assertThat(provider.blockedStreamClosed).isTrue();
     Message partial = store.conversation(session.id()).getLast();
     assertThat(partial.text()).isEqualTo("partial answer");
@@ -197,15 +261,20 @@ class TurnServiceTest {
 
   @Test
   void sameRequestIdReattachesInsteadOfRunningAgain() throws Exception {
-    provider.reply(new ProviderEvent.TextDelta("once"), new ProviderEvent.Stop(StopReason.END_TURN));
+    provider.reply(
+        new ProviderEvent.TextDelta("once"), new ProviderEvent.Stop(StopReason.END_TURN));
     TurnService turns = service(Toolbox.NONE);
-    TurnService.StartedTurn first = turns.start("alice", session.id(), List.of(new Content.Text("q")), Optional.of("req-1"));
+    TurnService.StartedTurn first =
+        turns.start("alice", session.id(), List.of(new Content.Text("q")), Optional.of("req-1"));
     follow(first);
-    TurnService.StartedTurn again = turns.start("alice", session.id(), List.of(new Content.Text("q")), Optional.of("req-1"));
+    TurnService.StartedTurn again =
+        turns.start("alice", session.id(), List.of(new Content.Text("q")), Optional.of("req-1"));
 
     assertThat(again.reattached()).isTrue();
     assertThat(again.turnId()).isEqualTo(first.turnId());
-    assertThat(follow(again)).extracting(TurnEvent::eventName).containsExactly("message_chunk", "message_complete");
+    assertThat(follow(again))
+        .extracting(TurnEvent::eventName)
+        .containsExactly("message_chunk", "message_complete");
     assertThat(provider.requests).hasSize(1);
     assertThat(store.conversation(session.id())).hasSize(2);
   }
@@ -214,49 +283,74 @@ class TurnServiceTest {
   void compactsWhenTheConversationNearsTheContextLimit() throws Exception {
     provider = new ScriptedProvider(1_000);
     TurnService turns = service(Toolbox.NONE);
-    provider.reply(new ProviderEvent.TextDelta("x".repeat(3_000)), new ProviderEvent.Stop(StopReason.END_TURN));
+    provider.reply(
+        new ProviderEvent.TextDelta("x".repeat(3_000)),
+        new ProviderEvent.Stop(StopReason.END_TURN));
     runTurn(turns, "write a lot");
-    provider.reply(new ProviderEvent.TextDelta("the summary"), new ProviderEvent.Stop(StopReason.END_TURN))
-        .reply(new ProviderEvent.TextDelta("fresh answer"), new ProviderEvent.Stop(StopReason.END_TURN));
+    provider
+        .reply(
+            new ProviderEvent.TextDelta("the summary"), new ProviderEvent.Stop(StopReason.END_TURN))
+        .reply(
+            new ProviderEvent.TextDelta("fresh answer"),
+            new ProviderEvent.Stop(StopReason.END_TURN));
     runTurn(turns, "next question");
 
     assertThat(provider.requests).hasSize(3);
     List<Message> sentAfterCompaction = provider.requests.get(2).messages();
-    assertThat(sentAfterCompaction.getFirst().text()).startsWith(Compactor.SUMMARY_PREFIX).endsWith("the summary");
+    assertThat(sentAfterCompaction.getFirst().text())
+        .startsWith(Compactor.SUMMARY_PREFIX)
+        .endsWith("the summary");
     assertThat(sentAfterCompaction.getLast().text()).isEqualTo("next question");
-    assertThat(store.conversation(session.id())).filteredOn(Message::userVisible).extracting(Message::text)
+    assertThat(store.conversation(session.id()))
+        .filteredOn(Message::userVisible)
+        .extracting(Message::text)
         .containsExactly("write a lot", "x".repeat(3_000), "next question", "fresh answer");
   }
 
   @Test
   void contextLengthErrorCompactsAndRetriesOnce() throws Exception {
     TurnService turns = service(Toolbox.NONE, new AgentOptions(1000, 0)); // auto-compaction off
-    provider.reply(new ProviderEvent.TextDelta("first"), new ProviderEvent.Stop(StopReason.END_TURN));
+    provider.reply(
+        new ProviderEvent.TextDelta("first"), new ProviderEvent.Stop(StopReason.END_TURN));
     runTurn(turns, "one");
-    provider.fail(new ProviderException(ProviderException.Kind.CONTEXT_LENGTH_EXCEEDED, 400, "too long"))
+    provider
+        .fail(
+            new ProviderException(ProviderException.Kind.CONTEXT_LENGTH_EXCEEDED, 400, "too long"))
         .reply(new ProviderEvent.TextDelta("summary"), new ProviderEvent.Stop(StopReason.END_TURN))
         .reply(new ProviderEvent.TextDelta("answer"), new ProviderEvent.Stop(StopReason.END_TURN));
     List<TurnEvent> seen = runTurn(turns, "two");
 
-    assertThat(seen.getLast()).isInstanceOfSatisfying(TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("end_turn"));
-    assertThat(provider.requests.get(3).messages().getFirst().text()).startsWith(Compactor.SUMMARY_PREFIX);
+    assertThat(seen.getLast())
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("end_turn"));
+    assertThat(provider.requests.get(3).messages().getFirst().text())
+        .startsWith(Compactor.SUMMARY_PREFIX);
   }
 
   @Test
   void recoveryAnswersDanglingToolRequestsAfterACrash() throws Exception {
     store.startTurn(session.id(), "turn-crashed", Optional.empty(), 1);
     store.appendMessage(session.id(), Message.user("do it"));
-    store.appendMessage(session.id(), Message.assistant(List.of(new Content.ToolRequest("c9", "dev__shell", args("{}"))), TokenUsage.ZERO));
+    store.appendMessage(
+        session.id(),
+        Message.assistant(
+            List.of(new Content.ToolRequest("c9", "dev__shell", args("{}"))), TokenUsage.ZERO));
 
     assertThat(new TurnRecovery(store, events).recover(store.runningTurns())).isEmpty();
 
     Message repair = store.conversation(session.id()).getLast();
-    assertThat(repair.content()).singleElement().isInstanceOfSatisfying(Content.ToolResponse.class, r -> {
-      assertThat(r.id()).isEqualTo("c9");
-      assertThat(r.isError()).isTrue();
-    });
+    assertThat(repair.content())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Content.ToolResponse.class,
+            r -> {
+              assertThat(r.id()).isEqualTo("c9");
+              assertThat(r.isError()).isTrue();
+            });
     assertThat(store.runningTurns()).isEmpty();
-    assertThat(store.eventsAfter(session.id(), 0, 10)).extracting(e -> e.event().eventName()).containsExactly("error", "message_complete");
+    assertThat(store.eventsAfter(session.id(), 0, 10))
+        .extracting(e -> e.event().eventName())
+        .containsExactly("error", "message_complete");
   }
 
   interface ToolFn {

@@ -14,7 +14,9 @@ class RedactorTest {
 
   @Test
   void valuesOfSecretLookingKeysAreMaskedAtAnyDepth() {
-    JsonNode out = redact("""
+    JsonNode out =
+        redact(
+            """
         {"api_key":"abc","path":"/tmp/x","nested":{"Authorization":"Basic Zm9vOmJhcg==","GITHUB_TOKEN":"t",
          "db_password":"p","client_secret":"s","count":3},"list":[{"refresh_token":"r","name":"n"}],"apiKey":7}""");
     assertThat(out.get("api_key").asText()).isEqualTo(Redactor.MASK);
@@ -31,19 +33,35 @@ class RedactorTest {
 
   @Test
   void credentialsInsideFreeTextAreMaskedAndTheRestKept() {
-    String command = "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl'"
-        + " https://api.example.com/v1 && OPENAI_API_KEY=sk-proj-AbCdEf1234567890 ./run --password=hunter22"
-        + " && git clone https://bob:s3cr3tpw@git.example.com/repo.git && echo ghp_abcdefghijklmnopqrstuvwx AKIAABCDEFGHIJKLMNOP";
+    String command =
+        "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXZhbHVl'"
+            + " https://api.example.com/v1 && OPENAI_API_KEY=sk-proj-AbCdEf1234567890 ./run --password=hunter22"
+            + " && git clone https://bob:s3cr3tpw@git.example.com/repo.git && echo ghp_abcdefghijklmnopqrstuvwx AKIAABCDEFGHIJKLMNOP";
     String out = Redactor.redact(Json.object().put("command", command)).get("command").asText();
-    assertThat(out).doesNotContain("eyJhbGciOiJIUzI1NiJ9", "sk-proj-AbCdEf1234567890", "hunter22", "s3cr3tpw",
-        "ghp_abcdefghijklmnopqrstuvwx", "AKIAABCDEFGHIJKLMNOP");
-    assertThat(out).contains("curl -H", "https://api.example.com/v1", "OPENAI_API_KEY=" + Redactor.MASK, "./run",
-        "--password=" + Redactor.MASK, "git.example.com/repo.git", "echo");
+    assertThat(out)
+        .doesNotContain(
+            "eyJhbGciOiJIUzI1NiJ9",
+            "sk-proj-AbCdEf1234567890",
+            "hunter22",
+            "s3cr3tpw",
+            "ghp_abcdefghijklmnopqrstuvwx",
+            "AKIAABCDEFGHIJKLMNOP");
+    assertThat(out)
+        .contains(
+            "curl -H",
+            "https://api.example.com/v1",
+            "OPENAI_API_KEY=" + Redactor.MASK,
+            "./run",
+            "--password=" + Redactor.MASK,
+            "git.example.com/repo.git",
+            "echo");
   }
 
   @Test
   void ordinaryArgumentsPassUnchangedAndTheInputIsNotModified() {
-    JsonNode in = Json.parse("{\"command\":\"ls -la /home/alice && cat notes.txt\",\"path\":\"src/Main.java\",\"line\":12,\"dry\":true}");
+    JsonNode in =
+        Json.parse(
+            "{\"command\":\"ls -la /home/alice && cat notes.txt\",\"path\":\"src/Main.java\",\"line\":12,\"dry\":true}");
     JsonNode before = in.deepCopy();
     assertThat(Redactor.redact(in)).isEqualTo(before);
     JsonNode secret = Json.parse("{\"token\":\"x\"}");
@@ -53,8 +71,12 @@ class RedactorTest {
 
   @Test
   void longStringsAreCutWithTheirLengthWhenALimitIsGiven() {
-    JsonNode out = Redactor.redact(Json.object().put("file_text", "x".repeat(5000)).put("short", "ok"), 100);
-    assertThat(out.get("file_text").asText()).hasSizeLessThan(200).startsWith("x".repeat(100)).endsWith("(5000 characters)");
+    JsonNode out =
+        Redactor.redact(Json.object().put("file_text", "x".repeat(5000)).put("short", "ok"), 100);
+    assertThat(out.get("file_text").asText())
+        .hasSizeLessThan(200)
+        .startsWith("x".repeat(100))
+        .endsWith("(5000 characters)");
     assertThat(out.get("short").asText()).isEqualTo("ok");
   }
 }

@@ -36,10 +36,12 @@ class ConfigTest {
   void defaultsApplyWhenNothingIsSet() {
     Config config = load(Map.of());
 
-    assertThat(config.lookup("GOOSE_PORT")).hasValueSatisfying(v -> {
-      assertThat(v.value()).isEqualTo("3000");
-      assertThat(v.source()).isEqualTo(ConfigSource.DEFAULT);
-    });
+    assertThat(config.lookup("GOOSE_PORT"))
+        .hasValueSatisfying(
+            v -> {
+              assertThat(v.value()).isEqualTo("3000");
+              assertThat(v.source()).isEqualTo(ConfigSource.DEFAULT);
+            });
     assertThat(config.get("GOOSE_HOST")).contains("127.0.0.1");
     assertThat(config.getInt("max_retries", -1, 0, 100)).isEqualTo(3);
     assertThat(config.getSeconds("api_timeout", Duration.ZERO)).isEqualTo(Duration.ofSeconds(60));
@@ -71,17 +73,30 @@ class ConfigTest {
     assertThat(config.getSeconds("api_timeout", Duration.ZERO)).isEqualTo(Duration.ofSeconds(7));
     assertThat(config.lookup("api_timeout").orElseThrow().source()).isEqualTo(ConfigSource.ENV);
     assertThat(config.get("goose_model")).contains("from-env");
-    assertThat(load(Map.of()).get("GOOSE_MODEL")).as("a lower-case YAML key answers its upper-case name").contains("from-file");
+    assertThat(load(Map.of()).get("GOOSE_MODEL"))
+        .as("a lower-case YAML key answers its upper-case name")
+        .contains("from-file");
   }
 
   @Test
   void effectiveListsEachSettingOnceWhateverTheCaseOfItsSpelling() throws IOException {
     writeConfig("API_TIMEOUT: 30\ngoose_model: m\ncustom_thing: x\n");
 
-    var keys = load(Map.of("GOOSE_EXTRA", "1")).effective().stream().map(v -> v.key().toUpperCase()).toList();
+    var keys =
+        load(Map.of("GOOSE_EXTRA", "1")).effective().stream()
+            .map(v -> v.key().toUpperCase())
+            .toList();
 
-    assertThat(keys).doesNotHaveDuplicates()
-        .contains("API_TIMEOUT", "GOOSE_MODEL", "CUSTOM_THING", "GOOSE_EXTRA", "GOOSE_HOST", "GOOSE_PORT", "MAX_RETRIES");
+    assertThat(keys)
+        .doesNotHaveDuplicates()
+        .contains(
+            "API_TIMEOUT",
+            "GOOSE_MODEL",
+            "CUSTOM_THING",
+            "GOOSE_EXTRA",
+            "GOOSE_HOST",
+            "GOOSE_PORT",
+            "MAX_RETRIES");
   }
 
   @Test
@@ -90,14 +105,17 @@ class ConfigTest {
 
     config.setSecret("OPENAI_API_KEY", "sk-live-1234567890abcdef");
 
-    assertThat(Files.getPosixFilePermissions(secretsFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(secretsFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     ConfigValue value = load(Map.of()).lookup("OPENAI_API_KEY").orElseThrow();
     assertThat(value.source()).isEqualTo(ConfigSource.SECRETS);
     assertThat(value.secret()).isTrue();
     assertThat(value.value()).isEqualTo("sk-live-1234567890abcdef");
     assertThat(value.display()).doesNotContain("1234567890abcdef");
-    assertThat(load(Map.of()).effective()).filteredOn(v -> v.key().equals("OPENAI_API_KEY"))
-        .singleElement().satisfies(v -> assertThat(v.display()).isNotEqualTo(v.value()));
+    assertThat(load(Map.of()).effective())
+        .filteredOn(v -> v.key().equals("OPENAI_API_KEY"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.display()).isNotEqualTo(v.value()));
   }
 
   @Test
@@ -130,9 +148,18 @@ class ConfigTest {
 
   @Test
   void passwordInsideAUrlIsMasked() {
-    ConfigValue url = new ConfigValue("GOOSE_DATABASE_URL", "postgresql://goose:s3cr3t-pw@db:5432/goose", ConfigSource.ENV, "env", false);
+    ConfigValue url =
+        new ConfigValue(
+            "GOOSE_DATABASE_URL",
+            "postgresql://goose:s3cr3t-pw@db:5432/goose",
+            ConfigSource.ENV,
+            "env",
+            false);
 
-    assertThat(url.display()).doesNotContain("s3cr3t-pw").contains("goose:").contains("@db:5432/goose");
+    assertThat(url.display())
+        .doesNotContain("s3cr3t-pw")
+        .contains("goose:")
+        .contains("@db:5432/goose");
   }
 
   @Test
@@ -142,7 +169,9 @@ class ConfigTest {
     load(Map.of()).set("GOOSE_MODEL", "new");
 
     assertThat(load(Map.of()).get("GOOSE_MODEL")).contains("new");
-    assertThat(Files.readString(configFile())).doesNotContain("goose_model").contains("other: kept");
+    assertThat(Files.readString(configFile()))
+        .doesNotContain("goose_model")
+        .contains("other: kept");
   }
 
   @Test
@@ -150,7 +179,8 @@ class ConfigTest {
     writeConfig("GOOSE_PORT: 4000\n");
 
     assertThatThrownBy(() -> load(Map.of()).set("GOOSE_PORT", "abc"))
-        .isInstanceOf(ConfigException.class).hasMessage("GOOSE_PORT: must be a whole number, got \"abc\"");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("GOOSE_PORT: must be a whole number, got \"abc\"");
     assertThat(Files.readString(configFile())).isEqualTo("GOOSE_PORT: 4000\n");
   }
 
@@ -171,7 +201,8 @@ class ConfigTest {
   void badPortInEnvironmentNamesTheVariableAndTheProblem() {
     Config config = load(Map.of("GOOSE_PORT", "abc"));
 
-    assertThatThrownBy(config::validate).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(config::validate)
+        .isInstanceOf(ConfigException.class)
         .hasMessage("environment variable GOOSE_PORT: must be a whole number, got \"abc\"");
   }
 
@@ -179,18 +210,34 @@ class ConfigTest {
   void badValueInTheFileNamesTheFileTheKeyAndTheProblem() throws IOException {
     writeConfig("GOOSE_PORT: 70000\n");
 
-    assertThatThrownBy(load(Map.of())::validate).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(load(Map.of())::validate)
+        .isInstanceOf(ConfigException.class)
         .hasMessage(configFile() + ": GOOSE_PORT: must be between 0 and 65535, got 70000");
   }
 
   @Test
   void validateChecksEveryTypedSetting() throws IOException {
-    assertThatThrownBy(load(Map.of("API_TIMEOUT", "soon"))::validate).hasMessageContaining("API_TIMEOUT").hasMessageContaining("must be a number");
-    assertThatThrownBy(load(Map.of("MAX_RETRIES", "-1"))::validate).hasMessageContaining("MAX_RETRIES").hasMessageContaining("between 0 and 100");
-    assertThatThrownBy(load(Map.of("GOOSE_LOG_FORMAT", "xml"))::validate).hasMessageContaining("must be one of text, json");
+    assertThatThrownBy(load(Map.of("API_TIMEOUT", "soon"))::validate)
+        .hasMessageContaining("API_TIMEOUT")
+        .hasMessageContaining("must be a number");
+    assertThatThrownBy(load(Map.of("MAX_RETRIES", "-1"))::validate)
+        .hasMessageContaining("MAX_RETRIES")
+        .hasMessageContaining("between 0 and 100");
+    assertThatThrownBy(load(Map.of("GOOSE_LOG_FORMAT", "xml"))::validate)
+        .hasMessageContaining("must be one of text, json");
     assertThatThrownBy(load(Map.of("GOOSE_HOST", "999.1.1.1"))::validate)
-        .hasMessage("environment variable GOOSE_HOST: \"999.1.1.1\" is not an IP address or a host name this machine can resolve");
-    load(Map.of("GOOSE_PORT", "0", "API_TIMEOUT", "2.5", "GOOSE_LOG_FORMAT", "JSON", "GOOSE_HOST", "::1")).validate();
+        .hasMessage(
+            "environment variable GOOSE_HOST: \"999.1.1.1\" is not an IP address or a host name this machine can resolve");
+    load(Map.of(
+            "GOOSE_PORT",
+            "0",
+            "API_TIMEOUT",
+            "2.5",
+            "GOOSE_LOG_FORMAT",
+            "JSON",
+            "GOOSE_HOST",
+            "::1"))
+        .validate();
     load(Map.of("GOOSE_HOST", "localhost")).validate();
   }
 
@@ -201,14 +248,16 @@ class ConfigTest {
     assertThat(config.getBoolean("A", false)).isTrue();
     assertThat(config.getBoolean("B", true)).isFalse();
     assertThat(config.getBoolean("UNSET", true)).isTrue();
-    assertThatThrownBy(() -> config.getBoolean("C", false)).hasMessage("environment variable C: must be true or false, got \"maybe\"");
+    assertThatThrownBy(() -> config.getBoolean("C", false))
+        .hasMessage("environment variable C: must be true or false, got \"maybe\"");
   }
 
   @Test
   void brokenYamlNamesTheFileAndTheLine() throws IOException {
     writeConfig("GOOSE_PORT: 3000\nextensions:\n  dev: [unclosed\n");
 
-    assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> load(Map.of()))
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(configFile() + ": invalid YAML (line ")
         .hasMessageNotContaining("\n");
   }
@@ -217,22 +266,27 @@ class ConfigTest {
   void aKeyWrittenTwiceIsAnError() throws IOException {
     writeConfig("GOOSE_PORT: 1\nGOOSE_PORT: 2\n");
 
-    assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
-        .hasMessageContaining(configFile().toString()).hasMessageContaining("Duplicate field 'GOOSE_PORT'");
+    assertThatThrownBy(() -> load(Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(configFile().toString())
+        .hasMessageContaining("Duplicate field 'GOOSE_PORT'");
   }
 
   @Test
   void aTopLevelListIsAnError() throws IOException {
     writeConfig("- a\n- b\n");
 
-    assertThatThrownBy(() -> load(Map.of())).isInstanceOf(ConfigException.class)
-        .hasMessage(configFile() + ": expected a mapping of keys to values at the top level, found array");
+    assertThatThrownBy(() -> load(Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            configFile() + ": expected a mapping of keys to values at the top level, found array");
   }
 
   @Test
   void emptyFileMeansNoSettings() throws IOException {
     writeConfig("\n# nothing yet\n");
 
-    assertThat(load(Map.of()).lookup("GOOSE_PORT").orElseThrow().source()).isEqualTo(ConfigSource.DEFAULT);
+    assertThat(load(Map.of()).lookup("GOOSE_PORT").orElseThrow().source())
+        .isEqualTo(ConfigSource.DEFAULT);
   }
 }

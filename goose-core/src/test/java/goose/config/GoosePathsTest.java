@@ -21,7 +21,15 @@ class GoosePathsTest {
   @Test
   void xdgDirectoriesReplaceTheHomeDefaults() {
     GoosePaths paths =
-        GoosePaths.resolve(Map.of("XDG_CONFIG_HOME", "/xdg/config", "XDG_DATA_HOME", "/xdg/data", "XDG_STATE_HOME", "/xdg/state"), HOME);
+        GoosePaths.resolve(
+            Map.of(
+                "XDG_CONFIG_HOME",
+                "/xdg/config",
+                "XDG_DATA_HOME",
+                "/xdg/data",
+                "XDG_STATE_HOME",
+                "/xdg/state"),
+            HOME);
 
     assertThat(paths.configDir()).isEqualTo(Path.of("/xdg/config/goose"));
     assertThat(paths.dataDir()).isEqualTo(Path.of("/xdg/data/goose"));
@@ -32,7 +40,15 @@ class GoosePathsTest {
   void pathRootBeatsXdgForAllThreeDirectories() {
     GoosePaths paths =
         GoosePaths.resolve(
-            Map.of("GOOSE_PATH_ROOT", "/srv/goose", "XDG_CONFIG_HOME", "/xdg/config", "XDG_DATA_HOME", "/xdg/data", "XDG_STATE_HOME", "/xdg/state"),
+            Map.of(
+                "GOOSE_PATH_ROOT",
+                "/srv/goose",
+                "XDG_CONFIG_HOME",
+                "/xdg/config",
+                "XDG_DATA_HOME",
+                "/xdg/data",
+                "XDG_STATE_HOME",
+                "/xdg/state"),
             HOME);
 
     assertThat(paths.configDir()).isEqualTo(Path.of("/srv/goose/config"));
@@ -42,7 +58,9 @@ class GoosePathsTest {
 
   @Test
   void configDirBeatsPathRootForTheConfigDirectoryOnly() {
-    GoosePaths paths = GoosePaths.resolve(Map.of("GOOSE_CONFIG_DIR", "/etc/goose", "GOOSE_PATH_ROOT", "/srv/goose"), HOME);
+    GoosePaths paths =
+        GoosePaths.resolve(
+            Map.of("GOOSE_CONFIG_DIR", "/etc/goose", "GOOSE_PATH_ROOT", "/srv/goose"), HOME);
 
     assertThat(paths.configDir()).isEqualTo(Path.of("/etc/goose"));
     assertThat(paths.dataDir()).isEqualTo(Path.of("/srv/goose/data"));
@@ -51,7 +69,9 @@ class GoosePathsTest {
 
   @Test
   void blankVariablesAreTreatedAsUnset() {
-    GoosePaths paths = GoosePaths.resolve(Map.of("GOOSE_CONFIG_DIR", " ", "GOOSE_PATH_ROOT", "", "XDG_DATA_HOME", ""), HOME);
+    GoosePaths paths =
+        GoosePaths.resolve(
+            Map.of("GOOSE_CONFIG_DIR", " ", "GOOSE_PATH_ROOT", "", "XDG_DATA_HOME", ""), HOME);
 
     assertThat(paths).isEqualTo(GoosePaths.resolve(Map.of(), HOME));
   }

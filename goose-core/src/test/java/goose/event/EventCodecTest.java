@@ -12,18 +12,30 @@ import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
 
-  /** One sample of every event kind; {@link #samplesCoverEveryKind} fails when a new kind is added without one. */
+  /**
+   * One sample of every event kind; {@link #samplesCoverEveryKind} fails when a new kind is added
+   * without one.
+   */
   static List<TurnEvent> samples() {
     return List.of(
         new TurnEvent.MessageChunk("text", "Hello, wörld ✓", "m-1"),
         new TurnEvent.MessageChunk("thinking", "let me think", "m-1"),
-        new TurnEvent.ToolCall("call-1", "developer__shell", (ObjectNode)
-            Json.parse("{\"command\":\"ls -la\",\"env\":{\"A\":[1,2.5,null,true]}}"), "running"),
-        new TurnEvent.ToolResult("call-1", "developer__shell", "success",
+        new TurnEvent.ToolCall(
+            "call-1",
+            "developer__shell",
+            (ObjectNode) Json.parse("{\"command\":\"ls -la\",\"env\":{\"A\":[1,2.5,null,true]}}"),
+            "running"),
+        new TurnEvent.ToolResult(
+            "call-1",
+            "developer__shell",
+            "success",
             Json.parse("[{\"type\":\"text\",\"text\":\"total 0\"}]")),
         new TurnEvent.ToolResult("call-2", "developer__shell", "error", Json.parse("\"exit 1\"")),
-        new TurnEvent.Notification("developer", "progress", Json.parse("{\"progress\":3,\"total\":10}")),
-        new TurnEvent.ToolApprovalRequired("call-3", "developer__shell",
+        new TurnEvent.Notification(
+            "developer", "progress", Json.parse("{\"progress\":3,\"total\":10}")),
+        new TurnEvent.ToolApprovalRequired(
+            "call-3",
+            "developer__shell",
             (ObjectNode) Json.parse("{\"command\":\"rm -rf build\"}")),
         new TurnEvent.Error("provider_error", "429 Too Many Requests"),
         new TurnEvent.MessageComplete("end_turn", new TokenUsage(1200, 345)));
@@ -50,16 +62,21 @@ class EventCodecTest {
   @Test
   void messageChunkJsonIsTheDocumentedWireShape() {
     JsonNode json = EventCodec.toJson(new TurnEvent.MessageChunk("text", "Hi", "m-7"));
-    assertThat(Json.write(json)).isEqualTo("{\"type\":\"text\",\"text\":\"Hi\",\"message_id\":\"m-7\"}");
+    assertThat(Json.write(json))
+        .isEqualTo("{\"type\":\"text\",\"text\":\"Hi\",\"message_id\":\"m-7\"}");
   }
 
   @Test
   void toolCallAndCompleteUseSnakeCaseFields() {
     JsonNode call = EventCodec.toJson(samples().get(2));
-    assertThat(call.fieldNames()).toIterable().containsExactlyInAnyOrder("id", "tool", "arguments", "status");
-    JsonNode complete = EventCodec.toJson(new TurnEvent.MessageComplete("cancelled", new TokenUsage(1, 2)));
+    assertThat(call.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder("id", "tool", "arguments", "status");
+    JsonNode complete =
+        EventCodec.toJson(new TurnEvent.MessageComplete("cancelled", new TokenUsage(1, 2)));
     assertThat(Json.write(complete))
-        .isEqualTo("{\"stop_reason\":\"cancelled\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}");
+        .isEqualTo(
+            "{\"stop_reason\":\"cancelled\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}");
   }
 
   @Test
@@ -77,11 +94,16 @@ class EventCodecTest {
 
   @Test
   void dataThatDoesNotFitTheEventIsRejectedWithItsName() {
-    assertThatThrownBy(() -> EventCodec.fromJson("message_chunk", Json.parse("{\"type\":\"text\"}")))
+    assertThatThrownBy(
+            () -> EventCodec.fromJson("message_chunk", Json.parse("{\"type\":\"text\"}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("bad data for event message_chunk");
-    assertThatThrownBy(() -> EventCodec.fromJson("message_complete",
-            Json.parse("{\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":\"many\"}}")))
+    assertThatThrownBy(
+            () ->
+                EventCodec.fromJson(
+                    "message_complete",
+                    Json.parse(
+                        "{\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":\"many\"}}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("bad data for event message_complete");
     assertThatThrownBy(() -> EventCodec.fromJson("error", Json.parse("[1]")))

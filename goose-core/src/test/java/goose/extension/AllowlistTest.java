@@ -31,13 +31,16 @@ class AllowlistTest {
   @BeforeEach
   void writeList() throws Exception {
     list = home.resolve("allowlist.yaml");
-    Files.writeString(list, """
+    Files.writeString(
+        list,
+        """
         extensions:
           - id: everything
             command: node %s stdio
           - id: uvx-fetch
             command: uvx mcp-server-fetch
-        """.formatted(TestServers.everythingJs()));
+        """
+            .formatted(TestServers.everythingJs()));
   }
 
   @AfterEach
@@ -46,7 +49,11 @@ class AllowlistTest {
   }
 
   private ExtensionManager manager(Allowlist allowlist) {
-    return new ExtensionManager(TestServers.config(home), List.of(new ExtensionManagementTest.EchoBuiltin()), allowlist, Duration.ofMillis(100));
+    return new ExtensionManager(
+        TestServers.config(home),
+        List.of(new ExtensionManagementTest.EchoBuiltin()),
+        allowlist,
+        Duration.ofMillis(100));
   }
 
   private static ObjectNode stdio(String cmd, String... args) {
@@ -66,17 +73,19 @@ class AllowlistTest {
   @Test
   void anExtraOrChangedArgumentOrOtherCommandIsRejectedWithTheReason() {
     try (ExtensionManager m = manager(Allowlist.of(list.toString()))) {
-      for (ObjectNode body : List.of(
-          stdio("node", TestServers.everythingJs(), "stdio", "--inspect"),
-          stdio("node", TestServers.everythingJs(), "sse"),
-          stdio("node", TestServers.everythingJs()),
-          stdio("python3", "-m", "http.server"),
-          stdio("uvx", "mcp-server-fetch;", "rm", "-rf", "/"),
-          stdio("uvx", "mcp-server-fetch && curl http://example.invalid"),
-          stdio("uvx", "mcp-server-fetch", "|", "sh"),
-          stdio("uvx", "$(mcp-server-fetch)"),
-          stdio("uvx  mcp-server-fetch"))) {
-        assertThatThrownBy(() -> m.addOrUpdate(body)).as(body.toString())
+      for (ObjectNode body :
+          List.of(
+              stdio("node", TestServers.everythingJs(), "stdio", "--inspect"),
+              stdio("node", TestServers.everythingJs(), "sse"),
+              stdio("node", TestServers.everythingJs()),
+              stdio("python3", "-m", "http.server"),
+              stdio("uvx", "mcp-server-fetch;", "rm", "-rf", "/"),
+              stdio("uvx", "mcp-server-fetch && curl http://example.invalid"),
+              stdio("uvx", "mcp-server-fetch", "|", "sh"),
+              stdio("uvx", "$(mcp-server-fetch)"),
+              stdio("uvx  mcp-server-fetch"))) {
+        assertThatThrownBy(() -> m.addOrUpdate(body))
+            .as(body.toString())
             .isInstanceOf(ExtensionException.NotAllowed.class)
             .hasMessageContaining("not in the extension allowlist");
       }
@@ -96,11 +105,15 @@ class AllowlistTest {
   @Test
   void anExtensionAlreadyInConfigButNotAllowedNeverStarts() {
     Config config = TestServers.config(home);
-    config.setNode("extensions", Json.object().set("x", stdio("node", TestServers.everythingJs(), "sse")));
+    config.setNode(
+        "extensions", Json.object().set("x", stdio("node", TestServers.everythingJs(), "sse")));
     try (ExtensionManager m = manager(Allowlist.of(list.toString()))) {
       assertThat(m.tools("x")).isEmpty();
       assertThat(m.get("x").status()).isEqualTo(ExtensionStatus.FAILED);
-      assertThat(m.get("x").lastError()).get().asString().contains("not in the extension allowlist");
+      assertThat(m.get("x").lastError())
+          .get()
+          .asString()
+          .contains("not in the extension allowlist");
       assertThat(m.pid("x")).isEmpty();
     }
   }
@@ -109,18 +122,21 @@ class AllowlistTest {
   void servedOverHttpItWorksAndAnUnreachableUrlFailsClosed() throws Exception {
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     byte[] body = Files.readString(list).getBytes(StandardCharsets.UTF_8);
-    http.createContext("/allow.yaml", ex -> {
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    http.createContext(
+        "/allow.yaml",
+        ex -> {
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     http.start();
     String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/allow.yaml";
     try (ExtensionManager m = manager(Allowlist.of(url))) {
       m.addOrUpdate(stdio("node", TestServers.everythingJs(), "stdio"));
     }
     int closedPort = TestServers.freePort();
-    try (ExtensionManager m = manager(Allowlist.of("http://127.0.0.1:" + closedPort + "/allow.yaml"))) {
+    try (ExtensionManager m =
+        manager(Allowlist.of("http://127.0.0.1:" + closedPort + "/allow.yaml"))) {
       assertThatThrownBy(() -> m.addOrUpdate(stdio("node", TestServers.everythingJs(), "stdio")))
           .isInstanceOf(ExtensionException.NotAllowed.class)
           .hasMessageContaining("could not be read")
@@ -133,35 +149,71 @@ class AllowlistTest {
   @Test
   void aBrokenListFailsClosedSayingWhy() throws Exception {
     Files.writeString(list, "extensions: [ {id: a, command: ");
-    assertThatThrownBy(() -> Allowlist.of(list.toString()).check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
-        .isInstanceOf(ExtensionException.NotAllowed.class).hasMessageContaining("not valid YAML");
+    assertThatThrownBy(
+            () ->
+                Allowlist.of(list.toString())
+                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
+        .isInstanceOf(ExtensionException.NotAllowed.class)
+        .hasMessageContaining("not valid YAML");
     Files.writeString(list, "something_else: true\n");
-    assertThatThrownBy(() -> Allowlist.of(list.toString()).check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
-        .isInstanceOf(ExtensionException.NotAllowed.class).hasMessageContaining("no 'extensions:' list");
-    assertThatThrownBy(() -> Allowlist.of(home.resolve("missing.yaml").toString()).check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
-        .isInstanceOf(ExtensionException.NotAllowed.class).hasMessageContaining("could not be read");
+    assertThatThrownBy(
+            () ->
+                Allowlist.of(list.toString())
+                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
+        .isInstanceOf(ExtensionException.NotAllowed.class)
+        .hasMessageContaining("no 'extensions:' list");
+    assertThatThrownBy(
+            () ->
+                Allowlist.of(home.resolve("missing.yaml").toString())
+                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
+        .isInstanceOf(ExtensionException.NotAllowed.class)
+        .hasMessageContaining("could not be read");
   }
 
   @Test
   void bypassTurnsItOffAndUnsetMeansNoRestriction() {
-    Config bypassed = Config.load(Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_ALLOWLIST", "http://127.0.0.1:1/none", "GOOSE_ALLOWLIST_BYPASS", "true"), home);
+    Config bypassed =
+        Config.load(
+            Map.of(
+                "GOOSE_PATH_ROOT",
+                home.toString(),
+                "GOOSE_ALLOWLIST",
+                "http://127.0.0.1:1/none",
+                "GOOSE_ALLOWLIST_BYPASS",
+                "true"),
+            home);
     assertThat(Allowlist.fromConfig(bypassed).active()).isFalse();
-    Config active = Config.load(Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_ALLOWLIST", list.toString()), home);
+    Config active =
+        Config.load(
+            Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_ALLOWLIST", list.toString()), home);
     assertThat(Allowlist.fromConfig(active).active()).isTrue();
     assertThat(Allowlist.fromConfig(TestServers.config(home)).active()).isFalse();
-    assertThatCode(() -> Allowlist.fromConfig(bypassed).check(ExtensionConfigs.parse(stdio("python3", "-m", "anything"), null))).doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                Allowlist.fromConfig(bypassed)
+                    .check(ExtensionConfigs.parse(stdio("python3", "-m", "anything"), null)))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void remoteExtensionsAreRestrictedOnlyOnceTheListNamesUris() throws Exception {
-    var remote = ExtensionConfigs.parse(Json.object().put("name", "r").put("type", "streamable_http").put("uri", "https://mcp.example.com/mcp"), null);
+    var remote =
+        ExtensionConfigs.parse(
+            Json.object()
+                .put("name", "r")
+                .put("type", "streamable_http")
+                .put("uri", "https://mcp.example.com/mcp"),
+            null);
     assertThatCode(() -> Allowlist.of(list.toString()).check(remote)).doesNotThrowAnyException();
-    Files.writeString(list, """
+    Files.writeString(
+        list,
+        """
         extensions:
           - id: other
             uri: https://other.example.com/mcp
         """);
-    assertThatThrownBy(() -> Allowlist.of(list.toString()).check(remote)).isInstanceOf(ExtensionException.NotAllowed.class);
+    assertThatThrownBy(() -> Allowlist.of(list.toString()).check(remote))
+        .isInstanceOf(ExtensionException.NotAllowed.class);
     Files.writeString(list, "extensions:\n  - id: ok\n    uri: https://mcp.example.com/mcp\n");
     assertThatCode(() -> Allowlist.of(list.toString()).check(remote)).doesNotThrowAnyException();
   }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Servers that crash, hang, write garbage or leave children behind: the caller always stays usable. */
+/**
+ * Servers that crash, hang, write garbage or leave children behind: the caller always stays usable.
+ */
 @Timeout(60)
 class ExtensionFailureTest {
   @TempDir Path home;
@@ -21,7 +23,9 @@ class ExtensionFailureTest {
 
   @BeforeEach
   void start() {
-    manager = new ExtensionManager(TestServers.config(home), List.of(), Allowlist.none(), Duration.ofMillis(200));
+    manager =
+        new ExtensionManager(
+            TestServers.config(home), List.of(), Allowlist.none(), Duration.ofMillis(200));
   }
 
   @AfterEach
@@ -36,8 +40,10 @@ class ExtensionFailureTest {
   @Test
   void readsEveryPageOfTheToolList() {
     manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
-    assertThat(manager.tools("bad")).extracting(t -> t.name())
-        .containsExactly("bad__ok", "bad__die", "bad__hang", "bad__spawn", "bad__garbage", "bad__grow");
+    assertThat(manager.tools("bad"))
+        .extracting(t -> t.name())
+        .containsExactly(
+            "bad__ok", "bad__die", "bad__hang", "bad__spawn", "bad__garbage", "bad__grow");
   }
 
   @Test
@@ -46,7 +52,8 @@ class ExtensionFailureTest {
     assertThat(manager.tools("bad")).extracting(t -> t.name()).doesNotContain("bad__extra");
     assertThat(call("bad__grow").text()).isEqualTo("grown");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (manager.tools("bad").stream().noneMatch(t -> t.name().equals("bad__extra")) && System.nanoTime() < deadline) Thread.sleep(50);
+    while (manager.tools("bad").stream().noneMatch(t -> t.name().equals("bad__extra"))
+        && System.nanoTime() < deadline) Thread.sleep(50);
     assertThat(manager.tools("bad")).extracting(t -> t.name()).contains("bad__extra");
     assertThat(manager.get("bad").toolCount()).isEqualTo(7);
   }
@@ -72,9 +79,12 @@ class ExtensionFailureTest {
     ProcessHandle server = null;
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (server == null && System.nanoTime() < deadline) {
-      server = ProcessHandle.current().descendants()
-          .filter(h -> h.info().arguments().map(a -> List.of(a).contains("mute")).orElse(false))
-          .findFirst().orElse(null);
+      server =
+          ProcessHandle.current()
+              .descendants()
+              .filter(h -> h.info().arguments().map(a -> List.of(a).contains("mute")).orElse(false))
+              .findFirst()
+              .orElse(null);
       Thread.sleep(50);
     }
     assertThat(server).as("the starting server process").isNotNull();
@@ -91,17 +101,27 @@ class ExtensionFailureTest {
 
   @Test
   void manySessionsAskingAtOnceShareOneStart() throws Exception {
-    manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()).put("enabled", false));
+    manager.addOrUpdate(
+        TestServers.stdio("bad", TestServers.misbehavingJs()).put("enabled", false));
     manager.enable("bad");
     List<Thread> callers = new java.util.ArrayList<>();
     List<String> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    for (int i = 0; i < 8; i++) callers.add(Thread.ofVirtual().start(() -> answers.add(call("bad__ok").text())));
+    for (int i = 0; i < 8; i++)
+      callers.add(Thread.ofVirtual().start(() -> answers.add(call("bad__ok").text())));
     for (Thread t : callers) t.join(Duration.ofSeconds(30));
     assertThat(answers).hasSize(8).containsOnly("ok");
     long pid = manager.pid("bad").orElseThrow();
-    assertThat(ProcessHandle.current().descendants()
-        .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains("misbehaving-server")).orElse(false)))
-        .extracting(ProcessHandle::pid).containsExactly(pid);
+    assertThat(
+            ProcessHandle.current()
+                .descendants()
+                .filter(
+                    h ->
+                        h.info()
+                            .arguments()
+                            .map(a -> String.join(" ", a).contains("misbehaving-server"))
+                            .orElse(false)))
+        .extracting(ProcessHandle::pid)
+        .containsExactly(pid);
   }
 
   @Test
@@ -140,11 +160,15 @@ class ExtensionFailureTest {
 
   @Test
   void aCallDuringTheBackoffIsRefusedWithTheReason() {
-    manager.put(ExtensionConfigs.parse(TestServers.stdio("bad", TestServers.misbehavingJs()), null));
+    manager.put(
+        ExtensionConfigs.parse(TestServers.stdio("bad", TestServers.misbehavingJs()), null));
     call("bad__die");
     Content.ToolResponse r = call("bad__ok");
     assertThat(r.isError()).isTrue();
-    assertThat(r.text()).contains("not available").contains("exit code 3").contains("next attempt in");
+    assertThat(r.text())
+        .contains("not available")
+        .contains("exit code 3")
+        .contains("next attempt in");
   }
 
   @Test
@@ -183,20 +207,32 @@ class ExtensionFailureTest {
 
   @Test
   void aCommandThatDoesNotExistFailsWithTheReason() {
-    manager.addOrUpdate(Json.object().put("name", "ghost").put("type", "stdio").put("cmd", "/nonexistent/server"));
+    manager.addOrUpdate(
+        Json.object().put("name", "ghost").put("type", "stdio").put("cmd", "/nonexistent/server"));
     Content.ToolResponse r = call("ghost__x");
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("/nonexistent/server");
     assertThat(manager.get("ghost").status()).isEqualTo(ExtensionStatus.FAILED);
     assertThat(manager.tools(TestServers.context(home, null))).isEmpty();
-    manager.addOrUpdate(Json.object().put("name", "ghost2").put("type", "stdio").put("cmd", "no-such-mcp-server-xyz"));
+    manager.addOrUpdate(
+        Json.object()
+            .put("name", "ghost2")
+            .put("type", "stdio")
+            .put("cmd", "no-such-mcp-server-xyz"));
     assertThat(call("ghost2__x").text()).contains("not found on PATH");
   }
 
   @Test
   void aServerThatExitsAtOnceReportsItsExitCodeAndStderr() {
-    manager.addOrUpdate(Json.object().put("name", "quitter").put("type", "stdio").put("cmd", "node")
-        .set("args", Json.MAPPER.valueToTree(List.of("-e", "console.error('missing API token'); process.exit(2)"))));
+    manager.addOrUpdate(
+        Json.object()
+            .put("name", "quitter")
+            .put("type", "stdio")
+            .put("cmd", "node")
+            .set(
+                "args",
+                Json.MAPPER.valueToTree(
+                    List.of("-e", "console.error('missing API token'); process.exit(2)"))));
     Content.ToolResponse r = call("quitter__x");
     assertThat(r.text()).contains("exit code 2").contains("missing API token");
   }

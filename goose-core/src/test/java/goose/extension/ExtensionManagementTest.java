@@ -32,7 +32,9 @@ class ExtensionManagementTest {
   @BeforeEach
   void start() {
     config = TestServers.config(home);
-    manager = new ExtensionManager(config, List.of(new EchoBuiltin()), Allowlist.none(), Duration.ofMillis(100));
+    manager =
+        new ExtensionManager(
+            config, List.of(new EchoBuiltin()), Allowlist.none(), Duration.ofMillis(100));
   }
 
   @AfterEach
@@ -72,8 +74,15 @@ class ExtensionManagementTest {
     manager.addOrUpdate(TestServers.stdio("fs", TestServers.filesystemJs(), files.toString()));
     manager.disable("builtin-echo");
     manager.close();
-    try (ExtensionManager again = new ExtensionManager(TestServers.config(home), List.of(new EchoBuiltin()), Allowlist.none(), Duration.ofMillis(100))) {
-      assertThat(again.list()).extracting(ExtensionInfo::name).containsExactly("builtin-echo", "fs");
+    try (ExtensionManager again =
+        new ExtensionManager(
+            TestServers.config(home),
+            List.of(new EchoBuiltin()),
+            Allowlist.none(),
+            Duration.ofMillis(100))) {
+      assertThat(again.list())
+          .extracting(ExtensionInfo::name)
+          .containsExactly("builtin-echo", "fs");
       assertThat(again.get("builtin-echo").enabled()).isFalse();
       ExtensionInfo fs = again.get("fs");
       assertThat(fs.type()).isEqualTo("stdio");
@@ -86,24 +95,42 @@ class ExtensionManagementTest {
     Files.writeString(files.resolve("hello.txt"), "hello from a file\n");
     manager.addOrUpdate(TestServers.stdio("fs", TestServers.filesystemJs(), files.toString()));
     ToolContext ctx = TestServers.context(files, null);
-    Content.ToolResponse read = manager.call(ctx, TestServers.request("fs__read_text_file", Json.write(Map.of("path", files.resolve("hello.txt").toString()))));
+    Content.ToolResponse read =
+        manager.call(
+            ctx,
+            TestServers.request(
+                "fs__read_text_file",
+                Json.write(Map.of("path", files.resolve("hello.txt").toString()))));
     assertThat(read.isError()).isFalse();
     assertThat(read.text()).contains("hello from a file");
-    Content.ToolResponse write = manager.call(ctx, TestServers.request("fs__write_file", Json.write(Map.of("path", files.resolve("new.txt").toString(), "content", "written"))));
+    Content.ToolResponse write =
+        manager.call(
+            ctx,
+            TestServers.request(
+                "fs__write_file",
+                Json.write(
+                    Map.of("path", files.resolve("new.txt").toString(), "content", "written"))));
     assertThat(write.isError()).as(write.text()).isFalse();
     assertThat(Files.readString(files.resolve("new.txt"))).isEqualTo("written");
-    Content.ToolResponse outside = manager.call(ctx, TestServers.request("fs__read_text_file", "{\"path\":\"/etc/passwd\"}"));
+    Content.ToolResponse outside =
+        manager.call(ctx, TestServers.request("fs__read_text_file", "{\"path\":\"/etc/passwd\"}"));
     assertThat(outside.isError()).isTrue();
   }
 
   @Test
   void availableToolsFiltersWhatTheModelSeesAndWhatCanBeCalled() {
-    ObjectNode node = (ObjectNode) TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
+    ObjectNode node =
+        (ObjectNode) TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
     node.putArray("available_tools").add("list_directory");
     manager.addOrUpdate(node);
-    assertThat(manager.tools("fs")).extracting(ToolSpec::name).containsExactly("fs__list_directory");
+    assertThat(manager.tools("fs"))
+        .extracting(ToolSpec::name)
+        .containsExactly("fs__list_directory");
     assertThat(manager.get("fs").toolCount()).isEqualTo(1);
-    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("fs__read_text_file", "{\"path\":\"x\"}"));
+    Content.ToolResponse r =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request("fs__read_text_file", "{\"path\":\"x\"}"));
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("offers no tool");
   }
@@ -113,7 +140,8 @@ class ExtensionManagementTest {
     manager.addOrUpdate(TestServers.stdio("fs", TestServers.filesystemJs(), files.toString()));
     manager.tools("fs");
     long before = manager.pid("fs").orElseThrow();
-    ObjectNode node = (ObjectNode) TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
+    ObjectNode node =
+        (ObjectNode) TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
     node.putArray("available_tools").add("list_directory");
     manager.addOrUpdate(node);
     assertThat(manager.tools("fs")).hasSize(1);
@@ -122,19 +150,38 @@ class ExtensionManagementTest {
 
   @Test
   void validationNamesTheBadField() {
-    assertThatThrownBy(() -> manager.addOrUpdate(Json.object().put("type", "stdio").put("cmd", "x")))
-        .isInstanceOf(ExtensionException.Invalid.class).extracting(e -> ((ExtensionException.Invalid) e).field()).isEqualTo("name");
+    assertThatThrownBy(
+            () -> manager.addOrUpdate(Json.object().put("type", "stdio").put("cmd", "x")))
+        .isInstanceOf(ExtensionException.Invalid.class)
+        .extracting(e -> ((ExtensionException.Invalid) e).field())
+        .isEqualTo("name");
     assertInvalid(Json.object().put("name", "a b").put("type", "stdio").put("cmd", "x"), "name");
     assertInvalid(Json.object().put("name", "a__b").put("type", "stdio").put("cmd", "x"), "name");
     assertInvalid(Json.object().put("name", "x").put("type", "carrier_pigeon"), "type");
     assertInvalid(Json.object().put("name", "x").put("type", "stdio"), "cmd");
-    assertInvalid(Json.object().put("name", "x").put("type", "stdio").put("cmd", "x").put("args", "not-a-list"), "args");
-    assertInvalid(Json.object().put("name", "x").put("type", "stdio").put("cmd", "x").put("timeout", -1), "timeout");
-    assertInvalid(Json.object().put("name", "x").put("type", "stdio").put("cmd", "x").put("enabled", "yes"), "enabled");
+    assertInvalid(
+        Json.object()
+            .put("name", "x")
+            .put("type", "stdio")
+            .put("cmd", "x")
+            .put("args", "not-a-list"),
+        "args");
+    assertInvalid(
+        Json.object().put("name", "x").put("type", "stdio").put("cmd", "x").put("timeout", -1),
+        "timeout");
+    assertInvalid(
+        Json.object().put("name", "x").put("type", "stdio").put("cmd", "x").put("enabled", "yes"),
+        "enabled");
     assertInvalid(Json.object().put("name", "x").put("type", "streamable_http"), "uri");
-    assertInvalid(Json.object().put("name", "x").put("type", "streamable_http").put("uri", "ftp://h/x"), "uri");
+    assertInvalid(
+        Json.object().put("name", "x").put("type", "streamable_http").put("uri", "ftp://h/x"),
+        "uri");
     assertInvalid(Json.object().put("name", "x").put("type", "builtin"), "name");
-    ObjectNode host = Json.object().put("name", "x").put("type", "streamable_http").put("uri", "http://127.0.0.1:1/mcp");
+    ObjectNode host =
+        Json.object()
+            .put("name", "x")
+            .put("type", "streamable_http")
+            .put("uri", "http://127.0.0.1:1/mcp");
     host.putObject("headers").put("Host", "evil");
     assertInvalid(host, "headers.Host");
     assertThat(config.node("extensions")).isEmpty();
@@ -142,22 +189,51 @@ class ExtensionManagementTest {
 
   @Test
   void environmentNamesThatCanHijackAProcessAreRefused() {
-    for (String name : List.of("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "DYLD_INSERT_LIBRARIES", "NODE_OPTIONS", "PYTHONPATH", "PYTHONHOME", "PERL5LIB", "RUBYOPT", "JAVA_TOOL_OPTIONS", "BASH_ENV", "path")) {
+    for (String name :
+        List.of(
+            "PATH",
+            "LD_PRELOAD",
+            "LD_LIBRARY_PATH",
+            "DYLD_INSERT_LIBRARIES",
+            "NODE_OPTIONS",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "PERL5LIB",
+            "RUBYOPT",
+            "JAVA_TOOL_OPTIONS",
+            "BASH_ENV",
+            "path")) {
       ObjectNode node = Json.object().put("name", "x").put("type", "stdio").put("cmd", "node");
       node.putObject("envs").put(name, "/tmp/evil");
-      assertThatThrownBy(() -> manager.addOrUpdate(node)).as(name)
+      assertThatThrownBy(() -> manager.addOrUpdate(node))
+          .as(name)
           .isInstanceOf(ExtensionException.Invalid.class)
-          .hasMessageContaining("envs." + name).hasMessageContaining("not allowed");
+          .hasMessageContaining("envs." + name)
+          .hasMessageContaining("not allowed");
     }
     ObjectNode keys = Json.object().put("name", "x").put("type", "stdio").put("cmd", "node");
     keys.putArray("env_keys").add("LD_PRELOAD");
-    assertThatThrownBy(() -> manager.addOrUpdate(keys)).isInstanceOf(ExtensionException.Invalid.class).hasMessageContaining("env_keys");
+    assertThatThrownBy(() -> manager.addOrUpdate(keys))
+        .isInstanceOf(ExtensionException.Invalid.class)
+        .hasMessageContaining("env_keys");
   }
 
   @Test
   void theServersOwnSecretsAreNotInherited() {
-    Map<String, String> env = ChildEnvironment.withoutSecrets(
-        Map.of("HOME", "/home/u", "ANTHROPIC_API_KEY", "sk-1", "GITHUB_TOKEN", "t", "DB_PASSWORD", "p", "GOOSE_SERVER__SECRET_KEY", "k"), config);
+    Map<String, String> env =
+        ChildEnvironment.withoutSecrets(
+            Map.of(
+                "HOME",
+                "/home/u",
+                "ANTHROPIC_API_KEY",
+                "sk-1",
+                "GITHUB_TOKEN",
+                "t",
+                "DB_PASSWORD",
+                "p",
+                "GOOSE_SERVER__SECRET_KEY",
+                "k"),
+            config);
     assertThat(env).containsOnlyKeys("HOME");
   }
 
@@ -168,7 +244,8 @@ class ExtensionManagementTest {
     node.putObject("envs").put("PLAIN_SETTING", "visible");
     node.putArray("env_keys").add("MY_SERVICE_TOKEN");
     manager.addOrUpdate(node);
-    Content.ToolResponse env = manager.call(TestServers.context(home, null), TestServers.request("ev__get-env", "{}"));
+    Content.ToolResponse env =
+        manager.call(TestServers.context(home, null), TestServers.request("ev__get-env", "{}"));
     assertThat(env.text()).contains("PLAIN_SETTING").contains("visible").contains("s3cret-value");
   }
 
@@ -183,27 +260,40 @@ class ExtensionManagementTest {
 
   @Test
   void thePublicViewMasksHeaderValues() {
-    ObjectNode node = Json.object().put("name", "r").put("type", "streamable_http").put("uri", "http://127.0.0.1:1/mcp").put("enabled", false);
+    ObjectNode node =
+        Json.object()
+            .put("name", "r")
+            .put("type", "streamable_http")
+            .put("uri", "http://127.0.0.1:1/mcp")
+            .put("enabled", false);
     node.putObject("headers").put("Authorization", "Bearer very-secret-token-123");
     ExtensionInfo info = manager.addOrUpdate(node);
-    assertThat(ExtensionConfigs.toPublicNode(info.config()).at("/headers/Authorization").asText()).doesNotContain("very-secret-token");
-    assertThat(ExtensionConfigs.toNode(info.config()).at("/headers/Authorization").asText()).isEqualTo("Bearer very-secret-token-123");
+    assertThat(ExtensionConfigs.toPublicNode(info.config()).at("/headers/Authorization").asText())
+        .doesNotContain("very-secret-token");
+    assertThat(ExtensionConfigs.toNode(info.config()).at("/headers/Authorization").asText())
+        .isEqualTo("Bearer very-secret-token-123");
   }
 
   @Test
   void unknownNamesAreNotFound() {
-    assertThatThrownBy(() -> manager.enable("nope")).isInstanceOf(ExtensionException.NotFound.class);
-    assertThatThrownBy(() -> manager.disable("nope")).isInstanceOf(ExtensionException.NotFound.class);
-    assertThatThrownBy(() -> manager.delete("nope")).isInstanceOf(ExtensionException.NotFound.class);
+    assertThatThrownBy(() -> manager.enable("nope"))
+        .isInstanceOf(ExtensionException.NotFound.class);
+    assertThatThrownBy(() -> manager.disable("nope"))
+        .isInstanceOf(ExtensionException.NotFound.class);
+    assertThatThrownBy(() -> manager.delete("nope"))
+        .isInstanceOf(ExtensionException.NotFound.class);
     assertThatThrownBy(() -> manager.tools("nope")).isInstanceOf(ExtensionException.NotFound.class);
   }
 
   @Test
   void builtinsCanBeDisabledButNotDeleted() {
-    assertThatThrownBy(() -> manager.delete("builtin-echo")).isInstanceOf(ExtensionException.Invalid.class);
+    assertThatThrownBy(() -> manager.delete("builtin-echo"))
+        .isInstanceOf(ExtensionException.Invalid.class);
     manager.disable("builtin-echo");
     assertThat(toolNames()).isEmpty();
-    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("builtin-echo__say", "{}"));
+    Content.ToolResponse r =
+        manager.call(
+            TestServers.context(home, null), TestServers.request("builtin-echo__say", "{}"));
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("disabled");
   }
@@ -224,7 +314,8 @@ class ExtensionManagementTest {
   }
 
   private void assertInvalid(JsonNode body, String field) {
-    assertThatThrownBy(() -> manager.addOrUpdate(body)).as(body.toString())
+    assertThatThrownBy(() -> manager.addOrUpdate(body))
+        .as(body.toString())
         .isInstanceOf(ExtensionException.Invalid.class)
         .satisfies(e -> assertThat(((ExtensionException.Invalid) e).field()).isEqualTo(field));
   }

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Not a test (surefire does not pick up *Benchmark by default): measures one stdio tool call
  * ({@code echo} of the everything server) through the ExtensionManager against the same call made
- * directly with the SDK's sync client and stdio transport. Run with
- * {@code mvn -o -pl goose-core test -Dtest=McpCallOverheadBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * and read the numbers in target/surefire-reports/goose.extension.McpCallOverheadBenchmark-output.txt.
+ * directly with the SDK's sync client and stdio transport. Run with {@code mvn -o -pl goose-core
+ * test -Dtest=McpCallOverheadBenchmark -Dsurefire.failIfNoSpecifiedTests=false} and read the
+ * numbers in target/surefire-reports/goose.extension.McpCallOverheadBenchmark-output.txt.
  */
 class McpCallOverheadBenchmark {
   static final int WARMUP = 100;
@@ -35,14 +35,31 @@ class McpCallOverheadBenchmark {
   void echoThroughTheManagerVersusTheSdkDirectly() {
     String js = TestServers.everythingJs();
     ServerParameters params = ServerParameters.builder("node").args(js, "stdio").build();
-    McpSyncClient client = McpClient.sync(new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
-        .requestTimeout(Duration.ofSeconds(60)).build();
-    try (ExtensionManager manager = new ExtensionManager(TestServers.config(home), List.of(), Allowlist.none(), Duration.ofSeconds(1))) {
+    McpSyncClient client =
+        McpClient.sync(
+                new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+            .requestTimeout(Duration.ofSeconds(60))
+            .build();
+    try (ExtensionManager manager =
+        new ExtensionManager(
+            TestServers.config(home), List.of(), Allowlist.none(), Duration.ofSeconds(1))) {
       client.initialize();
       manager.addOrUpdate(TestServers.stdio("everything", js, "stdio"));
       ToolContext ctx = TestServers.context(home, null);
-      Supplier<String> viaManager = () -> manager.call(ctx, TestServers.request("everything__echo", "{\"message\":\"ping\"}")).text();
-      Supplier<String> direct = () -> ((McpSchema.TextContent) client.callTool(new McpSchema.CallToolRequest("echo", Map.of("message", "ping"))).content().get(0)).text();
+      Supplier<String> viaManager =
+          () ->
+              manager
+                  .call(ctx, TestServers.request("everything__echo", "{\"message\":\"ping\"}"))
+                  .text();
+      Supplier<String> direct =
+          () ->
+              ((McpSchema.TextContent)
+                      client
+                          .callTool(
+                              new McpSchema.CallToolRequest("echo", Map.of("message", "ping")))
+                          .content()
+                          .get(0))
+                  .text();
       for (int i = 0; i < WARMUP; i++) {
         assertThat(viaManager.get()).isEqualTo("Echo: ping");
         assertThat(direct.get()).isEqualTo("Echo: ping");
@@ -54,9 +71,10 @@ class McpCallOverheadBenchmark {
         m[i] = time(viaManager);
         d[i] = time(direct);
       }
-      String report = String.format(
-          "MCP stdio echo, %d interleaved calls each after %d warm-up: ExtensionManager median %.3f ms (p90 %.3f); SDK direct median %.3f ms (p90 %.3f); overhead of the median %.3f ms%n",
-          CALLS, WARMUP, median(m), p90(m), median(d), p90(d), median(m) - median(d));
+      String report =
+          String.format(
+              "MCP stdio echo, %d interleaved calls each after %d warm-up: ExtensionManager median %.3f ms (p90 %.3f); SDK direct median %.3f ms (p90 %.3f); overhead of the median %.3f ms%n",
+              CALLS, WARMUP, median(m), p90(m), median(d), p90(d), median(m) - median(d));
       System.out.print(report);
       System.err.print(report);
     } finally {

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.Content;
 import goose.json.Json;
-import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +32,9 @@ class RemoteTransportsTest {
     streamable = serve("streamableHttp", streamablePort);
     ssePort = TestServers.freePort();
     sse = serve("sse", ssePort);
-    manager = new ExtensionManager(TestServers.config(home), List.of(), Allowlist.none(), Duration.ofMillis(100));
+    manager =
+        new ExtensionManager(
+            TestServers.config(home), List.of(), Allowlist.none(), Duration.ofMillis(100));
   }
 
   @AfterAll
@@ -57,18 +57,33 @@ class RemoteTransportsTest {
 
   @Test
   void streamableHttpListsAndCallsToolsWithProgress() {
-    manager.addOrUpdate(remote("web", "streamable_http", "http://127.0.0.1:" + streamablePort + "/mcp"));
-    assertThat(manager.tools("web")).extracting(t -> t.name()).contains("web__echo", "web__get-sum");
-    Content.ToolResponse echo = manager.call(TestServers.context(home, null), TestServers.request("web__echo", "{\"message\":\"over http\"}"));
+    manager.addOrUpdate(
+        remote("web", "streamable_http", "http://127.0.0.1:" + streamablePort + "/mcp"));
+    assertThat(manager.tools("web"))
+        .extracting(t -> t.name())
+        .contains("web__echo", "web__get-sum");
+    Content.ToolResponse echo =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request("web__echo", "{\"message\":\"over http\"}"));
     assertThat(echo.text()).isEqualTo("Echo: over http");
-    Content.ToolResponse image = manager.call(TestServers.context(home, null), TestServers.request("web__get-tiny-image", "{}"));
+    Content.ToolResponse image =
+        manager.call(
+            TestServers.context(home, null), TestServers.request("web__get-tiny-image", "{}"));
     assertThat(image.content()).hasAtLeastOneElementOfType(Content.Image.class);
     List<JsonNode> progress = new CopyOnWriteArrayList<>();
-    Content.ToolResponse longRun = manager.call(
-        TestServers.context(home, (source, kind, payload) -> { if (kind.equals("progress")) progress.add(payload); }),
-        TestServers.request("web__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"));
+    Content.ToolResponse longRun =
+        manager.call(
+            TestServers.context(
+                home,
+                (source, kind, payload) -> {
+                  if (kind.equals("progress")) progress.add(payload);
+                }),
+            TestServers.request(
+                "web__trigger-long-running-operation", "{\"duration\":1,\"steps\":3}"));
     assertThat(longRun.isError()).isFalse();
-    long deadline = System.nanoTime() + 2_000_000_000L; // notifications may land just after the result
+    long deadline =
+        System.nanoTime() + 2_000_000_000L; // notifications may land just after the result
     while (progress.size() < 3 && System.nanoTime() < deadline) Thread.onSpinWait();
     assertThat(progress).hasSize(3);
     assertThat(manager.get("web").status()).isEqualTo(ExtensionStatus.RUNNING);
@@ -77,7 +92,10 @@ class RemoteTransportsTest {
   @Test
   void legacySseListsAndCallsTools() {
     manager.addOrUpdate(remote("old", "sse", "http://127.0.0.1:" + ssePort + "/sse"));
-    Content.ToolResponse sum = manager.call(TestServers.context(home, null), TestServers.request("old__get-sum", "{\"a\":1,\"b\":2}"));
+    Content.ToolResponse sum =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request("old__get-sum", "{\"a\":1,\"b\":2}"));
     assertThat(sum.isError()).as(sum.text()).isFalse();
     assertThat(sum.text()).contains("3");
   }
@@ -85,15 +103,22 @@ class RemoteTransportsTest {
   @Test
   void configuredHeadersAreSentAndAnHttpErrorFailsTheExtension() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    http.createContext("/mcp", ex -> {
-      seen.add(ex.getRequestHeaders().getFirst("X-Test-Header"));
-      ex.sendResponseHeaders(500, -1);
-      ex.close();
-    });
+    com.sun.net.httpserver.HttpServer http =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/mcp",
+        ex -> {
+          seen.add(ex.getRequestHeaders().getFirst("X-Test-Header"));
+          ex.sendResponseHeaders(500, -1);
+          ex.close();
+        });
     http.start();
     try {
-      manager.addOrUpdate(remote("broken", "streamable_http", "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp"));
+      manager.addOrUpdate(
+          remote(
+              "broken",
+              "streamable_http",
+              "http://127.0.0.1:" + http.getAddress().getPort() + "/mcp"));
       assertThat(manager.tools("broken")).isEmpty();
       assertThat(seen).contains("yes");
       assertThat(manager.get("broken").status()).isEqualTo(ExtensionStatus.FAILED);
@@ -104,24 +129,32 @@ class RemoteTransportsTest {
   }
 
   @Test
-  void aRemoteServerDyingMidCallFailsTheCallWithoutWaitingForTheTimeoutAndIsReconnectedLater() throws Exception {
+  void aRemoteServerDyingMidCallFailsTheCallWithoutWaitingForTheTimeoutAndIsReconnectedLater()
+      throws Exception {
     int port = TestServers.freePort();
     Process server = serve("streamableHttp", port);
     try {
-      ObjectNode node = remote("flaky", "streamable_http", "http://127.0.0.1:" + port + "/mcp").put("timeout", 600);
+      ObjectNode node =
+          remote("flaky", "streamable_http", "http://127.0.0.1:" + port + "/mcp")
+              .put("timeout", 600);
       manager.addOrUpdate(node);
       assertThat(manager.tools("flaky")).isNotEmpty();
-      Thread.ofVirtual().start(() -> {
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-        ProcessTree.terminate(server, Duration.ofSeconds(1));
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                ProcessTree.terminate(server, Duration.ofSeconds(1));
+              });
       long started = System.nanoTime();
-      Content.ToolResponse r = manager.call(TestServers.context(home, null),
-          TestServers.request("flaky__trigger-long-running-operation", "{\"duration\":300,\"steps\":300}"));
+      Content.ToolResponse r =
+          manager.call(
+              TestServers.context(home, null),
+              TestServers.request(
+                  "flaky__trigger-long-running-operation", "{\"duration\":300,\"steps\":300}"));
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
       assertThat(r.isError()).isTrue();
       assertThat(r.text()).contains("cannot be reached");
@@ -130,7 +163,10 @@ class RemoteTransportsTest {
       Process again = serve("streamableHttp", port);
       try {
         Thread.sleep(300); // past the back-off
-        Content.ToolResponse echo = manager.call(TestServers.context(home, null), TestServers.request("flaky__echo", "{\"message\":\"back\"}"));
+        Content.ToolResponse echo =
+            manager.call(
+                TestServers.context(home, null),
+                TestServers.request("flaky__echo", "{\"message\":\"back\"}"));
         assertThat(echo.text()).isEqualTo("Echo: back");
         assertThat(manager.get("flaky").status()).isEqualTo(ExtensionStatus.RUNNING);
       } finally {
@@ -143,10 +179,12 @@ class RemoteTransportsTest {
 
   @Test
   void anUnreachableServerIsAFailedExtensionNotAnException() {
-    manager.addOrUpdate(remote("gone", "streamable_http", "http://127.0.0.1:" + TestServers.freePort() + "/mcp"));
+    manager.addOrUpdate(
+        remote("gone", "streamable_http", "http://127.0.0.1:" + TestServers.freePort() + "/mcp"));
     assertThat(manager.tools("gone")).isEmpty();
     assertThat(manager.get("gone").status()).isEqualTo(ExtensionStatus.FAILED);
-    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("gone__echo", "{}"));
+    Content.ToolResponse r =
+        manager.call(TestServers.context(home, null), TestServers.request("gone__echo", "{}"));
     assertThat(r.isError()).isTrue();
   }
 }

@@ -33,39 +33,61 @@ class StdioEverythingTest {
   @Test
   void listsToolsPrefixedWithTheirSchemaVerbatimAndReadOnlyHint() {
     List<ToolSpec> tools = manager.tools(TestServers.context(home, null));
-    ToolSpec echo = tools.stream().filter(t -> t.name().equals("everything__echo")).findFirst().orElseThrow();
+    ToolSpec echo =
+        tools.stream().filter(t -> t.name().equals("everything__echo")).findFirst().orElseThrow();
     assertThat(echo.readOnly()).isTrue();
     assertThat(echo.inputSchema().at("/properties/message/type").asText()).isEqualTo("string");
-    assertThat(echo.inputSchema().at("/properties/message/description").asText()).isEqualTo("Message to echo");
+    assertThat(echo.inputSchema().at("/properties/message/description").asText())
+        .isEqualTo("Message to echo");
     assertThat(echo.inputSchema().has("$schema")).isTrue();
-    assertThat(tools).extracting(ToolSpec::name).contains("everything__get-sum", "everything__get-tiny-image", "everything__trigger-long-running-operation");
+    assertThat(tools)
+        .extracting(ToolSpec::name)
+        .contains(
+            "everything__get-sum",
+            "everything__get-tiny-image",
+            "everything__trigger-long-running-operation");
     assertThat(manager.get("everything").status()).isEqualTo(ExtensionStatus.RUNNING);
     assertThat(manager.get("everything").toolCount()).isEqualTo(manager.tools("everything").size());
   }
 
   @Test
   void callsEchoAndSum() {
-    Content.ToolResponse echo = manager.call(TestServers.context(home, null), TestServers.request("everything__echo", "{\"message\":\"hi there\"}"));
+    Content.ToolResponse echo =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request("everything__echo", "{\"message\":\"hi there\"}"));
     assertThat(echo.isError()).isFalse();
     assertThat(echo.text()).isEqualTo("Echo: hi there");
-    Content.ToolResponse sum = manager.call(TestServers.context(home, null), TestServers.request("everything__get-sum", "{\"a\":2,\"b\":40}"));
+    Content.ToolResponse sum =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request("everything__get-sum", "{\"a\":2,\"b\":40}"));
     assertThat(sum.text()).contains("42");
   }
 
   @Test
   void returnsImages() {
-    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("everything__get-tiny-image", "{}"));
+    Content.ToolResponse r =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request("everything__get-tiny-image", "{}"));
     assertThat(r.isError()).isFalse();
-    assertThat(r.content()).anySatisfy(c -> {
-      assertThat(c).isInstanceOf(Content.Image.class);
-      assertThat(((Content.Image) c).mimeType()).isEqualTo("image/png");
-      assertThat(((Content.Image) c).data()).startsWith("iVBORw0KGgo");
-    });
+    assertThat(r.content())
+        .anySatisfy(
+            c -> {
+              assertThat(c).isInstanceOf(Content.Image.class);
+              assertThat(((Content.Image) c).mimeType()).isEqualTo("image/png");
+              assertThat(((Content.Image) c).data()).startsWith("iVBORw0KGgo");
+            });
   }
 
   @Test
   void returnsStructuredContent() {
-    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("everything__get-structured-content", "{\"location\":\"New York\"}"));
+    Content.ToolResponse r =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request(
+                "everything__get-structured-content", "{\"location\":\"New York\"}"));
     assertThat(r.isError()).isFalse();
     assertThat(r.text()).contains("temperature");
   }
@@ -73,14 +95,19 @@ class StdioEverythingTest {
   @Test
   void forwardsProgressNotificationsOfTheCall() {
     List<JsonNode> progress = new CopyOnWriteArrayList<>();
-    Content.ToolResponse r = manager.call(
-        TestServers.context(home, (source, kind, payload) -> {
-          if (source.equals("everything") && kind.equals("progress")) progress.add(payload);
-        }),
-        TestServers.request("everything__trigger-long-running-operation", "{\"duration\":1,\"steps\":4}"));
+    Content.ToolResponse r =
+        manager.call(
+            TestServers.context(
+                home,
+                (source, kind, payload) -> {
+                  if (source.equals("everything") && kind.equals("progress")) progress.add(payload);
+                }),
+            TestServers.request(
+                "everything__trigger-long-running-operation", "{\"duration\":1,\"steps\":4}"));
     assertThat(r.isError()).isFalse();
     assertThat(r.text()).contains("Long running operation completed");
-    // The SDK delivers notifications on its own thread: the last one may land just after the result.
+    // The SDK delivers notifications on its own thread: the last one may land just after the
+    // result.
     long deadline = System.nanoTime() + 2_000_000_000L;
     while (progress.size() < 4 && System.nanoTime() < deadline) Thread.onSpinWait();
     assertThat(progress).hasSize(4);
@@ -96,28 +123,58 @@ class StdioEverythingTest {
     List<String> answers = new CopyOnWriteArrayList<>();
     for (int t = 0; t < 8; t++) {
       int session = t;
-      threads.add(Thread.ofVirtual().start(() -> {
-        for (int i = 0; i < 10; i++) {
-          var ctx = new goose.tool.ToolContext("u" + session, "s" + session, home, null);
-          answers.add(manager.call(ctx, TestServers.request("everything__echo", "{\"message\":\"" + session + "-" + i + "\"}")).text());
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 10; i++) {
+                      var ctx =
+                          new goose.tool.ToolContext("u" + session, "s" + session, home, null);
+                      answers.add(
+                          manager
+                              .call(
+                                  ctx,
+                                  TestServers.request(
+                                      "everything__echo",
+                                      "{\"message\":\"" + session + "-" + i + "\"}"))
+                              .text());
+                    }
+                  }));
     }
     for (Thread t : threads) t.join();
-    assertThat(answers).hasSize(80).contains("Echo: 0-0", "Echo: 7-9").allMatch(a -> a.startsWith("Echo: "));
+    assertThat(answers)
+        .hasSize(80)
+        .contains("Echo: 0-0", "Echo: 7-9")
+        .allMatch(a -> a.startsWith("Echo: "));
     assertThat(manager.pid("everything").orElseThrow()).isEqualTo(pid);
   }
 
   @Test
   void invalidArgumentsComeBackAsAToolError() {
-    Content.ToolResponse r = manager.call(TestServers.context(home, null), TestServers.request("everything__get-sum", "{\"a\":\"two\"}"));
+    Content.ToolResponse r =
+        manager.call(
+            TestServers.context(home, null),
+            TestServers.request("everything__get-sum", "{\"a\":\"two\"}"));
     assertThat(r.isError()).isTrue();
   }
 
   @Test
   void unknownToolIsAnErrorNotAnException() {
-    assertThat(manager.call(TestServers.context(home, null), TestServers.request("everything__nope", "{}")).isError()).isTrue();
-    assertThat(manager.call(TestServers.context(home, null), TestServers.request("nobody__echo", "{}")).isError()).isTrue();
-    assertThat(manager.call(TestServers.context(home, null), TestServers.request("echo", "{}")).isError()).isTrue();
+    assertThat(
+            manager
+                .call(
+                    TestServers.context(home, null), TestServers.request("everything__nope", "{}"))
+                .isError())
+        .isTrue();
+    assertThat(
+            manager
+                .call(TestServers.context(home, null), TestServers.request("nobody__echo", "{}"))
+                .isError())
+        .isTrue();
+    assertThat(
+            manager
+                .call(TestServers.context(home, null), TestServers.request("echo", "{}"))
+                .isError())
+        .isTrue();
   }
 }

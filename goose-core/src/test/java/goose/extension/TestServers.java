@@ -1,7 +1,6 @@
 package goose.extension;
 
 import ch.qos.logback.classic.Level;
-import com.fasterxml.jackson.databind.JsonNode;
 import goose.config.Config;
 import goose.conversation.Content;
 import goose.json.Json;
@@ -17,13 +16,16 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real MCP servers the tests run: the npm reference servers pinned in testing/mcp-servers (installed
- * with {@code npm ci} on first use when node_modules is missing) and a small misbehaving server.
+ * The real MCP servers the tests run: the npm reference servers pinned in testing/mcp-servers
+ * (installed with {@code npm ci} on first use when node_modules is missing) and a small misbehaving
+ * server.
  */
 public final class TestServers {
   static {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol")).setLevel(Level.WARN);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(Level.INFO);
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol"))
+        .setLevel(Level.WARN);
   }
 
   private TestServers() {}
@@ -32,22 +34,30 @@ public final class TestServers {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.exists(p.resolve("testing/mcp-servers/package.json"))) return p;
     }
-    throw new IllegalStateException("cannot find testing/mcp-servers/package.json above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "cannot find testing/mcp-servers/package.json above " + Path.of("").toAbsolutePath());
   }
 
   /** node_modules of the fixture, running {@code npm ci} once if it is missing. */
   public static synchronized Path nodeModules() {
     Path dir = repoRoot().resolve("testing/mcp-servers");
     Path marker = dir.resolve("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
-    if (!Files.exists(marker) || !Files.exists(dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))) {
+    if (!Files.exists(marker)
+        || !Files.exists(
+            dir.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js"))) {
       try {
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefix", dir.toString())
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process npm =
+            new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--prefix", dir.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-          throw new IllegalStateException("`npm ci --prefix " + dir + "` failed; install the test MCP servers by hand");
+          throw new IllegalStateException(
+              "`npm ci --prefix " + dir + "` failed; install the test MCP servers by hand");
         }
       } catch (IOException e) {
-        throw new IllegalStateException("the extension tests need node and npm on PATH: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "the extension tests need node and npm on PATH: " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
@@ -57,16 +67,21 @@ public final class TestServers {
   }
 
   public static String everythingJs() {
-    return nodeModules().resolve("@modelcontextprotocol/server-everything/dist/index.js").toString();
+    return nodeModules()
+        .resolve("@modelcontextprotocol/server-everything/dist/index.js")
+        .toString();
   }
 
   public static String filesystemJs() {
-    return nodeModules().resolve("@modelcontextprotocol/server-filesystem/dist/index.js").toString();
+    return nodeModules()
+        .resolve("@modelcontextprotocol/server-filesystem/dist/index.js")
+        .toString();
   }
 
   static String misbehavingJs() {
     try {
-      return Path.of(TestServers.class.getResource("/mcp/misbehaving-server.cjs").toURI()).toString();
+      return Path.of(TestServers.class.getResource("/mcp/misbehaving-server.cjs").toURI())
+          .toString();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -88,12 +103,18 @@ public final class TestServers {
   }
 
   static Content.ToolRequest request(String tool, String argsJson) {
-    return new Content.ToolRequest("call-1", tool, (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(argsJson));
+    return new Content.ToolRequest(
+        "call-1", tool, (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(argsJson));
   }
 
-  /** Starts the everything server over HTTP ({@code streamableHttp} or {@code sse}) on 127.0.0.1:port; waits until it listens. */
-  public static Process serveEverything(String mode, int port) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(java.util.List.of("node", everythingJs(), mode)));
+  /**
+   * Starts the everything server over HTTP ({@code streamableHttp} or {@code sse}) on
+   * 127.0.0.1:port; waits until it listens.
+   */
+  public static Process serveEverything(String mode, int port)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(ProcessTree.inOwnGroup(java.util.List.of("node", everythingJs(), mode)));
     pb.environment().put("PORT", Integer.toString(port));
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process p = pb.start();

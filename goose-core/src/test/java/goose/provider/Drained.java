@@ -27,23 +27,34 @@ public record Drained(List<ProviderEvent> events, Optional<ProviderException> er
 
   public String thinking() {
     StringBuilder sb = new StringBuilder();
-    for (ProviderEvent e : events) if (e instanceof ProviderEvent.ThinkingDelta t) sb.append(t.text());
+    for (ProviderEvent e : events)
+      if (e instanceof ProviderEvent.ThinkingDelta t) sb.append(t.text());
     return sb.toString();
   }
 
   public List<ProviderEvent.ToolCall> toolCalls() {
-    return events.stream().filter(ProviderEvent.ToolCall.class::isInstance).map(ProviderEvent.ToolCall.class::cast).toList();
+    return events.stream()
+        .filter(ProviderEvent.ToolCall.class::isInstance)
+        .map(ProviderEvent.ToolCall.class::cast)
+        .toList();
   }
 
   public Optional<StopReason> stop() {
-    return events.stream().filter(ProviderEvent.Stop.class::isInstance).map(e -> ((ProviderEvent.Stop) e).reason()).findFirst();
+    return events.stream()
+        .filter(ProviderEvent.Stop.class::isInstance)
+        .map(e -> ((ProviderEvent.Stop) e).reason())
+        .findFirst();
   }
 
   public Optional<TokenUsage> usage() {
-    return events.stream().filter(ProviderEvent.Usage.class::isInstance).map(e -> ((ProviderEvent.Usage) e).usage()).findFirst();
+    return events.stream()
+        .filter(ProviderEvent.Usage.class::isInstance)
+        .map(e -> ((ProviderEvent.Usage) e).usage())
+        .findFirst();
   }
 
   public ProviderException failure() {
-    return error.orElseThrow(() -> new AssertionError("expected the stream to fail, it produced " + events));
+    return error.orElseThrow(
+        () -> new AssertionError("expected the stream to fail, it produced " + events));
   }
 }

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What every provider must do against a fake server speaking its API's exact wire format: stream text
- * and tool calls whatever the chunking, retry what may be retried and nothing else, time out a silent
- * provider, abort on close, and send tool schemas untouched. Subclasses plug in their API.
+ * What every provider must do against a fake server speaking its API's exact wire format: stream
+ * text and tool calls whatever the chunking, retry what may be retried and nothing else, time out a
+ * silent provider, abort on close, and send tool schemas untouched. Subclasses plug in their API.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 public abstract class ProviderContractTest {
@@ -54,7 +54,10 @@ public abstract class ProviderContractTest {
     return true;
   }
 
-  /** Whether the provider is configured with {@link #API_KEY} (local servers such as Ollama have none). */
+  /**
+   * Whether the provider is configured with {@link #API_KEY} (local servers such as Ollama have
+   * none).
+   */
   protected boolean usesApiKey() {
     return true;
   }
@@ -70,7 +73,8 @@ public abstract class ProviderContractTest {
   }
 
   protected static ProviderHttp http(Duration timeout, int maxRetries) {
-    return ProviderHttp.create(timeout, new RetryPolicy(maxRetries, Duration.ofMillis(10), Duration.ofSeconds(5)));
+    return ProviderHttp.create(
+        timeout, new RetryPolicy(maxRetries, Duration.ofMillis(10), Duration.ofSeconds(5)));
   }
 
   protected Provider provider() {
@@ -95,7 +99,9 @@ public abstract class ProviderContractTest {
 
   @Test
   void toolCallArgumentsSplitAcrossChunksArriveWhole() {
-    fake.enqueue(toolCall("call_1", "read_file", "{\"pa", "th\": \"/tmp/a.", "txt\", \"lines\"", ": [1, 2]}"));
+    fake.enqueue(
+        toolCall(
+            "call_1", "read_file", "{\"pa", "th\": \"/tmp/a.", "txt\", \"lines\"", ": [1, 2]}"));
     Drained out = Drained.drain(provider().stream(ask("read it")));
     assertThat(out.error()).isEmpty();
     assertThat(out.toolCalls()).hasSize(1);
@@ -103,7 +109,8 @@ public abstract class ProviderContractTest {
     assertThat(call.name()).isEqualTo("read_file");
     if (toolCallIdsFromApi()) assertThat(call.id()).isEqualTo("call_1");
     else assertThat(call.id()).isNotBlank();
-    assertThat(call.arguments()).isEqualTo(Json.parse("{\"path\": \"/tmp/a.txt\", \"lines\": [1, 2]}"));
+    assertThat(call.arguments())
+        .isEqualTo(Json.parse("{\"path\": \"/tmp/a.txt\", \"lines\": [1, 2]}"));
     assertThat(out.stop()).contains(StopReason.TOOL_USE);
   }
 
@@ -127,7 +134,8 @@ public abstract class ProviderContractTest {
     assertThat(requests).hasSize(2);
     assertThat(requests.get(1).body()).isEqualTo(requests.get(0).body());
     // the back-off base is 10 ms: only retry-after explains a wait of a second or more
-    assertThat(Duration.ofNanos(requests.get(1).receivedAtNanos() - requests.get(0).receivedAtNanos()))
+    assertThat(
+            Duration.ofNanos(requests.get(1).receivedAtNanos() - requests.get(0).receivedAtNanos()))
         .isGreaterThanOrEqualTo(Duration.ofMillis(950));
   }
 
@@ -164,8 +172,13 @@ public abstract class ProviderContractTest {
 
   @Test
   void authFailureIsNotRetriedAndHidesTheKey() {
-    fake.enqueue(new FakeReply.Status(401, java.util.Map.of("content-type", "application/json"),
-        "{\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key " + API_KEY + "\"}}"));
+    fake.enqueue(
+        new FakeReply.Status(
+            401,
+            java.util.Map.of("content-type", "application/json"),
+            "{\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key "
+                + API_KEY
+                + "\"}}"));
     ProviderException e = Drained.drain(provider().stream(ask("hi"))).failure();
     assertThat(e.kind()).isEqualTo(ProviderException.Kind.AUTH);
     assertThat(e.getMessage()).contains("401").doesNotContain("\n");
@@ -185,7 +198,8 @@ public abstract class ProviderContractTest {
   @Test
   void connectionResetMidStreamFailsAfterTheWordsAlreadyStreamed() {
     FakeReply.Stream reply = text("first ", "MIDDLE", " last");
-    FakeExchange exchange = fake.enqueue(reply.resetAfter(indexOfWrite(reply, "MIDDLE")).heldBeforeEnding());
+    FakeExchange exchange =
+        fake.enqueue(reply.resetAfter(indexOfWrite(reply, "MIDDLE")).heldBeforeEnding());
     ProviderStream stream = provider().stream(ask("hi"));
     assertThat(readFirstText(stream)).isEqualTo("first ");
     exchange.release();
@@ -268,7 +282,10 @@ public abstract class ProviderContractTest {
 
   @Test
   void toolSchemasAreSentVerbatim() {
-    ObjectNode schema = (ObjectNode) Json.parse("""
+    ObjectNode schema =
+        (ObjectNode)
+            Json.parse(
+                """
         {"type":"object","$defs":{"pt":{"type":"object","properties":{"x":{"type":"number"},"y":{"type":"number"}},
         "required":["x","y"],"additionalProperties":false}},
         "properties":{"shape":{"oneOf":[{"$ref":"#/$defs/pt"},{"type":"array","items":{"$ref":"#/$defs/pt"},"minItems":2}]},
@@ -277,8 +294,13 @@ public abstract class ProviderContractTest {
         "required":["shape"],"additionalProperties":false}
         """);
     fake.enqueue(text("ok"));
-    ProviderRequest request = new ProviderRequest("sys", List.of(Message.user("draw")),
-        List.of(new ToolSpec("draw", "Draws a shape", schema, false), new ToolSpec("noop", "", Json.object().put("type", "object"), true)));
+    ProviderRequest request =
+        new ProviderRequest(
+            "sys",
+            List.of(Message.user("draw")),
+            List.of(
+                new ToolSpec("draw", "Draws a shape", schema, false),
+                new ToolSpec("noop", "", Json.object().put("type", "object"), true)));
     assertThat(Drained.drain(provider().stream(request)).error()).isEmpty();
     JsonNode body = fake.lastRequest().json();
     assertThat(sentToolSchema(body, 0)).isEqualTo(schema);
@@ -298,7 +320,8 @@ public abstract class ProviderContractTest {
     Drained out = Drained.drain(provider().stream(ask("long")));
     assertThat(out.error()).isEmpty();
     assertThat(out.text()).isEqualTo(expected.toString());
-    assertThat(out.events().stream().filter(ProviderEvent.TextDelta.class::isInstance)).hasSize(3000);
+    assertThat(out.events().stream().filter(ProviderEvent.TextDelta.class::isInstance))
+        .hasSize(3000);
   }
 
   /** Reads events up to and including the first text delta; returns its text. */
@@ -312,7 +335,8 @@ public abstract class ProviderContractTest {
   /** The index of the first write of {@code reply} containing {@code marker}. */
   protected static int indexOfWrite(FakeReply.Stream reply, String marker) {
     for (int i = 0; i < reply.writes().size(); i++) {
-      if (new String(reply.writes().get(i), java.nio.charset.StandardCharsets.UTF_8).contains(marker)) return i;
+      if (new String(reply.writes().get(i), java.nio.charset.StandardCharsets.UTF_8)
+          .contains(marker)) return i;
     }
     throw new AssertionError("no write contains " + marker);
   }

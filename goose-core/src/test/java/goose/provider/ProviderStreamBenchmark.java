@@ -23,9 +23,9 @@ import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
- * Measures a 3,000-chunk reply read straight from a fake provider over loopback HTTP (each chunk its
- * own HTTP chunk and TCP write), per wire format: time to the first text event and to the last event.
- * Also the SSE decoder alone on the same bytes in memory. Not a test: run its {@code main}.
+ * Measures a 3,000-chunk reply read straight from a fake provider over loopback HTTP (each chunk
+ * its own HTTP chunk and TCP write), per wire format: time to the first text event and to the last
+ * event. Also the SSE decoder alone on the same bytes in memory. Not a test: run its {@code main}.
  */
 public final class ProviderStreamBenchmark {
   private static final int CHUNKS = 3000;
@@ -36,12 +36,29 @@ public final class ProviderStreamBenchmark {
     String[] words = new String[CHUNKS];
     for (int i = 0; i < CHUNKS; i++) words[i] = "word" + i + " ";
     ProviderHttp http = ProviderHttp.create(Duration.ofSeconds(30), RetryPolicy.of(0));
-    run("anthropic", new FakeAnthropicServer(), FakeAnthropicServer.text(words),
-        f -> new AnthropicProvider(settings("anthropic", http), f.baseUri().toString(), "k", OptionalInt.empty()));
-    run("openai", new FakeOpenAiServer(), FakeOpenAiServer.text(words),
-        f -> new OpenAiProvider(settings("openai", http),
-            OpenAiEndpoint.bearer(f.baseUri().resolve("/v1/chat/completions"), Optional.of("k"), Map.of(), "max_tokens")));
-    run("google", new FakeGoogleServer(), FakeGoogleServer.text(words),
+    run(
+        "anthropic",
+        new FakeAnthropicServer(),
+        FakeAnthropicServer.text(words),
+        f ->
+            new AnthropicProvider(
+                settings("anthropic", http), f.baseUri().toString(), "k", OptionalInt.empty()));
+    run(
+        "openai",
+        new FakeOpenAiServer(),
+        FakeOpenAiServer.text(words),
+        f ->
+            new OpenAiProvider(
+                settings("openai", http),
+                OpenAiEndpoint.bearer(
+                    f.baseUri().resolve("/v1/chat/completions"),
+                    Optional.of("k"),
+                    Map.of(),
+                    "max_tokens")));
+    run(
+        "google",
+        new FakeGoogleServer(),
+        FakeGoogleServer.text(words),
         f -> new GoogleProvider(settings("google", http), f.baseUri().toString(), "k"));
     decoderOnly(FakeOpenAiServer.text(words));
   }
@@ -50,10 +67,15 @@ public final class ProviderStreamBenchmark {
     return new ProviderSettings(name, "bench", 128_000, http);
   }
 
-  private static void run(String name, FakeHttpServer fake, FakeReply.Stream reply, Function<FakeHttpServer, Provider> make) {
+  private static void run(
+      String name,
+      FakeHttpServer fake,
+      FakeReply.Stream reply,
+      Function<FakeHttpServer, Provider> make) {
     try (fake) {
       Provider provider = make.apply(fake);
-      ProviderRequest request = new ProviderRequest("bench", List.of(Message.user("go")), List.of());
+      ProviderRequest request =
+          new ProviderRequest("bench", List.of(Message.user("go")), List.of());
       List<Long> first = new ArrayList<>();
       List<Long> total = new ArrayList<>();
       List<Long> arrival = new ArrayList<>();
@@ -70,7 +92,8 @@ public final class ProviderStreamBenchmark {
           }
         }
         long end = System.nanoTime();
-        if (texts != CHUNKS) throw new IllegalStateException(name + ": got " + texts + " text events");
+        if (texts != CHUNKS)
+          throw new IllegalStateException(name + ": got " + texts + " text events");
         if (i >= WARMUP) {
           first.add(firstText - start);
           arrival.add(fake.lastRequest().receivedAtNanos() - start);
@@ -78,9 +101,15 @@ public final class ProviderStreamBenchmark {
         }
       }
       System.out.printf("%-10s request at fake p50 %.2f ms;%n", name, ms(pct(arrival, 50)));
-      System.out.printf("%-10s %d chunks, %d bytes: first text p50 %.2f ms; whole reply p50 %.1f ms, p90 %.1f ms (%.0f chunks/s)%n",
-          name, CHUNKS, reply.text().getBytes(StandardCharsets.UTF_8).length, ms(pct(first, 50)), ms(pct(total, 50)),
-          ms(pct(total, 90)), CHUNKS / (pct(total, 50) / 1e9));
+      System.out.printf(
+          "%-10s %d chunks, %d bytes: first text p50 %.2f ms; whole reply p50 %.1f ms, p90 %.1f ms (%.0f chunks/s)%n",
+          name,
+          CHUNKS,
+          reply.text().getBytes(StandardCharsets.UTF_8).length,
+          ms(pct(first, 50)),
+          ms(pct(total, 50)),
+          ms(pct(total, 90)),
+          CHUNKS / (pct(total, 50) / 1e9));
     }
   }
 
@@ -95,7 +124,9 @@ public final class ProviderStreamBenchmark {
       if (n < CHUNKS) throw new IllegalStateException("decoded " + n);
       times.add(System.nanoTime() - start);
     }
-    System.out.printf("sse-decoder alone (in memory, %d bytes): p50 %.3f ms%n", bytes.length, ms(pct(times.subList(100, 200), 50)));
+    System.out.printf(
+        "sse-decoder alone (in memory, %d bytes): p50 %.3f ms%n",
+        bytes.length, ms(pct(times.subList(100, 200), 50)));
   }
 
   private static long pct(List<Long> values, int p) {

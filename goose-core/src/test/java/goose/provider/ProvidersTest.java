@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The factory: each provider reached through its documented settings, and clear errors when unset. */
+/**
+ * The factory: each provider reached through its documented settings, and clear errors when unset.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ProvidersTest {
   @TempDir Path home;
@@ -51,39 +53,58 @@ class ProvidersTest {
   @Test
   void noProviderNamesGooseProvider() {
     assertThatThrownBy(() -> Providers.fromConfig(config()))
-        .isInstanceOfSatisfying(ProviderNotConfiguredException.class, e -> {
-          assertThat(e.missingSettings()).containsExactly("GOOSE_PROVIDER");
-          assertThat(e.getMessage()).contains("GOOSE_PROVIDER", "anthropic", "groq");
-        });
+        .isInstanceOfSatisfying(
+            ProviderNotConfiguredException.class,
+            e -> {
+              assertThat(e.missingSettings()).containsExactly("GOOSE_PROVIDER");
+              assertThat(e.getMessage()).contains("GOOSE_PROVIDER", "anthropic", "groq");
+            });
   }
 
   @Test
   void missingKeyNamesTheKey() {
     assertThatThrownBy(() -> Providers.fromConfig(config("GOOSE_PROVIDER", "anthropic")))
-        .isInstanceOfSatisfying(ProviderNotConfiguredException.class, e -> {
-          assertThat(e.missingSettings()).containsExactly("ANTHROPIC_API_KEY");
-          assertThat(e.getMessage()).contains("ANTHROPIC_API_KEY");
-        });
+        .isInstanceOfSatisfying(
+            ProviderNotConfiguredException.class,
+            e -> {
+              assertThat(e.missingSettings()).containsExactly("ANTHROPIC_API_KEY");
+              assertThat(e.getMessage()).contains("ANTHROPIC_API_KEY");
+            });
   }
 
   @Test
   void azureNamesEverySettingItLacks() {
-    assertThatThrownBy(() -> Providers.fromConfig(config("GOOSE_PROVIDER", "azure_openai", "AZURE_OPENAI_ENDPOINT", "https://x")))
-        .isInstanceOfSatisfying(ProviderNotConfiguredException.class, e ->
-            assertThat(e.missingSettings()).containsExactly("AZURE_OPENAI_DEPLOYMENT_NAME", "AZURE_OPENAI_API_KEY"));
+    assertThatThrownBy(
+            () ->
+                Providers.fromConfig(
+                    config("GOOSE_PROVIDER", "azure_openai", "AZURE_OPENAI_ENDPOINT", "https://x")))
+        .isInstanceOfSatisfying(
+            ProviderNotConfiguredException.class,
+            e ->
+                assertThat(e.missingSettings())
+                    .containsExactly("AZURE_OPENAI_DEPLOYMENT_NAME", "AZURE_OPENAI_API_KEY"));
   }
 
   @Test
   void unknownProviderIsNamed() {
     assertThatThrownBy(() -> Providers.fromConfig(config("GOOSE_PROVIDER", "nonesuch")))
-        .isInstanceOf(ProviderNotConfiguredException.class).hasMessageContaining("nonesuch").hasMessageContaining("openai");
+        .isInstanceOf(ProviderNotConfiguredException.class)
+        .hasMessageContaining("nonesuch")
+        .hasMessageContaining("openai");
   }
 
   @Test
   void anthropicFromConfigWithDefaultsAndLimitOverride() {
     fake = new FakeAnthropicServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "anthropic", "ANTHROPIC_API_KEY", "ak-1",
-        "ANTHROPIC_HOST", fake.baseUri().toString()));
+    Provider p =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "anthropic",
+                "ANTHROPIC_API_KEY",
+                "ak-1",
+                "ANTHROPIC_HOST",
+                fake.baseUri().toString()));
     assertThat(p.name()).isEqualTo("anthropic");
     assertThat(p.model()).isEqualTo("claude-sonnet-4-5");
     assertThat(p.contextLimit()).isEqualTo(200_000);
@@ -91,8 +112,17 @@ class ProvidersTest {
     assertThat(r.header("x-api-key")).contains("ak-1");
     assertThat(r.json().path("model").asText()).isEqualTo("claude-sonnet-4-5");
 
-    Provider limited = Providers.fromConfig(config("GOOSE_PROVIDER", "anthropic", "ANTHROPIC_API_KEY", "ak-1",
-        "GOOSE_MODEL", "claude-opus-4-1", "GOOSE_CONTEXT_LIMIT", "50000"));
+    Provider limited =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "anthropic",
+                "ANTHROPIC_API_KEY",
+                "ak-1",
+                "GOOSE_MODEL",
+                "claude-opus-4-1",
+                "GOOSE_CONTEXT_LIMIT",
+                "50000"));
     assertThat(limited.model()).isEqualTo("claude-opus-4-1");
     assertThat(limited.contextLimit()).isEqualTo(50_000);
   }
@@ -109,9 +139,21 @@ class ProvidersTest {
   @Test
   void openaiSendsOrganizationAndProjectAndHonoursBasePath() {
     fake = new FakeOpenAiServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "openai", "OPENAI_API_KEY", "sk-o", "OPENAI_HOST",
-        fake.baseUri().toString(), "OPENAI_BASE_PATH", "custom/v1/chat/completions", "OPENAI_ORGANIZATION", "org-7",
-        "OPENAI_PROJECT", "proj-7"));
+    Provider p =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_API_KEY",
+                "sk-o",
+                "OPENAI_HOST",
+                fake.baseUri().toString(),
+                "OPENAI_BASE_PATH",
+                "custom/v1/chat/completions",
+                "OPENAI_ORGANIZATION",
+                "org-7",
+                "OPENAI_PROJECT",
+                "proj-7"));
     assertThat(p.model()).isEqualTo("gpt-4o");
     RecordedRequest r = callOnce(p, FakeOpenAiServer.text("ok"));
     assertThat(r.path()).isEqualTo("/custom/v1/chat/completions");
@@ -123,8 +165,19 @@ class ProvidersTest {
   @Test
   void azureUsesDeploymentPathApiVersionAndApiKeyHeader() {
     fake = new FakeOpenAiServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "azure_openai", "AZURE_OPENAI_ENDPOINT", fake.baseUri() + "/",
-        "AZURE_OPENAI_DEPLOYMENT_NAME", "my-gpt", "AZURE_OPENAI_API_KEY", "az-key", "AZURE_OPENAI_API_VERSION", "2025-01-01-preview"));
+    Provider p =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "azure_openai",
+                "AZURE_OPENAI_ENDPOINT",
+                fake.baseUri() + "/",
+                "AZURE_OPENAI_DEPLOYMENT_NAME",
+                "my-gpt",
+                "AZURE_OPENAI_API_KEY",
+                "az-key",
+                "AZURE_OPENAI_API_VERSION",
+                "2025-01-01-preview"));
     assertThat(p.model()).isEqualTo("my-gpt");
     RecordedRequest r = callOnce(p, FakeOpenAiServer.text("ok"));
     assertThat(r.path()).isEqualTo("/openai/deployments/my-gpt/chat/completions");
@@ -136,7 +189,9 @@ class ProvidersTest {
   @Test
   void ollamaNeedsNoKeyAndAcceptsAHostWithoutScheme() {
     fake = new FakeOpenAiServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "ollama", "OLLAMA_HOST", "127.0.0.1:" + fake.port()));
+    Provider p =
+        Providers.fromConfig(
+            config("GOOSE_PROVIDER", "ollama", "OLLAMA_HOST", "127.0.0.1:" + fake.port()));
     assertThat(p.model()).isEqualTo("qwen3");
     RecordedRequest r = callOnce(p, FakeOpenAiServer.text("ok"));
     assertThat(r.path()).isEqualTo("/v1/chat/completions");
@@ -146,8 +201,15 @@ class ProvidersTest {
   @Test
   void openrouterUsesItsApiPath() {
     fake = new FakeOpenAiServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "openrouter", "OPENROUTER_API_KEY", "or-k",
-        "OPENROUTER_HOST", fake.baseUri().toString()));
+    Provider p =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "openrouter",
+                "OPENROUTER_API_KEY",
+                "or-k",
+                "OPENROUTER_HOST",
+                fake.baseUri().toString()));
     RecordedRequest r = callOnce(p, FakeOpenAiServer.text("ok"));
     assertThat(r.path()).isEqualTo("/api/v1/chat/completions");
     assertThat(r.header("authorization")).contains("Bearer or-k");
@@ -157,7 +219,15 @@ class ProvidersTest {
   @Test
   void googleFromConfig() {
     fake = new FakeGoogleServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "google", "GOOGLE_API_KEY", "g-k", "GOOGLE_HOST", fake.baseUri().toString()));
+    Provider p =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "google",
+                "GOOGLE_API_KEY",
+                "g-k",
+                "GOOGLE_HOST",
+                fake.baseUri().toString()));
     RecordedRequest r = callOnce(p, FakeGoogleServer.text("ok"));
     assertThat(r.path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
     assertThat(r.header("x-goog-api-key")).contains("g-k");
@@ -167,15 +237,21 @@ class ProvidersTest {
   void declarativeProviderFromAFileInTheConfigDir() throws IOException {
     fake = new FakeOpenAiServer();
     Path dir = Files.createDirectories(home.resolve("config/custom_providers"));
-    Files.writeString(dir.resolve("acme.json"), """
+    Files.writeString(
+        dir.resolve("acme.json"),
+        """
         {"name": "acme", "engine": "openai", "display_name": "Acme AI",
          "base_url": "%s/acme/v1", "api_key_env": "ACME_API_KEY",
          "models": [{"name": "acme-large", "context_limit": 64000}, {"name": "acme-small", "context_limit": 8000}],
          "headers": {"X-Acme-Tenant": "t-42"}}
-        """.formatted(fake.baseUri()));
+        """
+            .formatted(fake.baseUri()));
     assertThatThrownBy(() -> Providers.fromConfig(config("GOOSE_PROVIDER", "acme")))
-        .isInstanceOfSatisfying(ProviderNotConfiguredException.class, e -> assertThat(e.missingSettings()).containsExactly("ACME_API_KEY"));
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "acme", "ACME_API_KEY", "acme-secret"));
+        .isInstanceOfSatisfying(
+            ProviderNotConfiguredException.class,
+            e -> assertThat(e.missingSettings()).containsExactly("ACME_API_KEY"));
+    Provider p =
+        Providers.fromConfig(config("GOOSE_PROVIDER", "acme", "ACME_API_KEY", "acme-secret"));
     assertThat(p.model()).isEqualTo("acme-large");
     assertThat(p.contextLimit()).isEqualTo(64_000);
     RecordedRequest r = callOnce(p, FakeOpenAiServer.text("ok"));
@@ -190,18 +266,31 @@ class ProvidersTest {
     Path dir = Files.createDirectories(home.resolve("config/custom_providers"));
     Files.writeString(dir.resolve("bad.json"), "{\"name\": \"bad\", \"engine\": \"openai\"}");
     assertThatThrownBy(() -> Providers.fromConfig(config("GOOSE_PROVIDER", "bad")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("bad.json").hasMessageContaining("base_url");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bad.json")
+        .hasMessageContaining("base_url");
   }
 
   @Test
   void shippedProvidersNeedTheirKeyAndCanBeRedirected() {
     assertThatThrownBy(() -> Providers.fromConfig(config("GOOSE_PROVIDER", "groq")))
-        .isInstanceOfSatisfying(ProviderNotConfiguredException.class, e -> assertThat(e.missingSettings()).containsExactly("GROQ_API_KEY"));
+        .isInstanceOfSatisfying(
+            ProviderNotConfiguredException.class,
+            e -> assertThat(e.missingSettings()).containsExactly("GROQ_API_KEY"));
     assertThatThrownBy(() -> Providers.fromConfig(config("GOOSE_PROVIDER", "lmstudio")))
-        .isInstanceOfSatisfying(ProviderNotConfiguredException.class, e -> assertThat(e.missingSettings()).containsExactly("GOOSE_MODEL"));
+        .isInstanceOfSatisfying(
+            ProviderNotConfiguredException.class,
+            e -> assertThat(e.missingSettings()).containsExactly("GOOSE_MODEL"));
     fake = new FakeOpenAiServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "mistral", "MISTRAL_API_KEY", "m-k",
-        "MISTRAL_BASE_URL", fake.baseUri() + "/v1"));
+    Provider p =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "mistral",
+                "MISTRAL_API_KEY",
+                "m-k",
+                "MISTRAL_BASE_URL",
+                fake.baseUri() + "/v1"));
     RecordedRequest r = callOnce(p, FakeOpenAiServer.script().text("ok").withoutUsage().build());
     assertThat(r.path()).isEqualTo("/v1/chat/completions");
     assertThat(r.json().has("stream_options")).as("Mistral refuses stream_options").isFalse();
@@ -210,12 +299,25 @@ class ProvidersTest {
   @Test
   void apiTimeoutAndMaxRetriesComeFromConfig() {
     fake = new FakeAnthropicServer();
-    Provider p = Providers.fromConfig(config("GOOSE_PROVIDER", "anthropic", "ANTHROPIC_API_KEY", "k",
-        "ANTHROPIC_HOST", fake.baseUri().toString(), "API_TIMEOUT", "0.5", "MAX_RETRIES", "0"));
+    Provider p =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "anthropic",
+                "ANTHROPIC_API_KEY",
+                "k",
+                "ANTHROPIC_HOST",
+                fake.baseUri().toString(),
+                "API_TIMEOUT",
+                "0.5",
+                "MAX_RETRIES",
+                "0"));
     fake.enqueue(FakeAnthropicServer.serverError());
-    assertThat(Drained.drain(p.stream(ProviderContractTest.ask("hi"))).failure().kind()).isEqualTo(ProviderException.Kind.SERVER);
+    assertThat(Drained.drain(p.stream(ProviderContractTest.ask("hi"))).failure().kind())
+        .isEqualTo(ProviderException.Kind.SERVER);
     assertThat(fake.requests()).hasSize(1);
     fake.enqueue(FakeAnthropicServer.text("never").stallAfter(0));
-    assertThat(Drained.drain(p.stream(ProviderContractTest.ask("hi"))).failure().kind()).isEqualTo(ProviderException.Kind.TIMEOUT);
+    assertThat(Drained.drain(p.stream(ProviderContractTest.ask("hi"))).failure().kind())
+        .isEqualTo(ProviderException.Kind.TIMEOUT);
   }
 }

@@ -10,18 +10,23 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
-  private final RetryPolicy policy = new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(30));
+  private final RetryPolicy policy =
+      new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   @RepeatedTest(20)
   void backoffDoublesWithJitterWithinBounds() {
-    assertThat(policy.delay(1, Optional.empty())).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
-    assertThat(policy.delay(3, Optional.empty())).isBetween(Duration.ofMillis(2000), Duration.ofMillis(4000));
-    assertThat(policy.delay(10, Optional.empty())).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+    assertThat(policy.delay(1, Optional.empty()))
+        .isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
+    assertThat(policy.delay(3, Optional.empty()))
+        .isBetween(Duration.ofMillis(2000), Duration.ofMillis(4000));
+    assertThat(policy.delay(10, Optional.empty()))
+        .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
   }
 
   @Test
   void providerRequestedDelayWins() {
-    assertThat(policy.delay(1, Optional.of(Duration.ofSeconds(7)))).isEqualTo(Duration.ofSeconds(7));
+    assertThat(policy.delay(1, Optional.of(Duration.ofSeconds(7))))
+        .isEqualTo(Duration.ofSeconds(7));
     assertThat(policy.allows(Duration.ofSeconds(31))).isFalse();
   }
 
@@ -31,6 +36,8 @@ class RetryPolicyTest {
     assertThat(RetryPolicy.parseRetryAfter("0.25")).contains(Duration.ofMillis(250));
     assertThat(RetryPolicy.parseRetryAfter("soon")).isEmpty();
     String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now().plusSeconds(20));
-    assertThat(RetryPolicy.parseRetryAfter(date)).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(21)));
+    assertThat(RetryPolicy.parseRetryAfter(date))
+        .hasValueSatisfying(
+            d -> assertThat(d).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(21)));
   }
 }

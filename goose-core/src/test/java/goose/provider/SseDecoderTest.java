@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class SseDecoderTest {
 
@@ -29,40 +29,52 @@ class SseDecoderTest {
   private static List<SseEvent> decode(String text, int step) throws IOException {
     SseDecoder decoder = new SseDecoder(trickle(text.getBytes(StandardCharsets.UTF_8), step));
     List<SseEvent> events = new ArrayList<>();
-    for (Optional<SseEvent> e = decoder.next(); e.isPresent(); e = decoder.next()) events.add(e.get());
+    for (Optional<SseEvent> e = decoder.next(); e.isPresent(); e = decoder.next())
+      events.add(e.get());
     return events;
   }
 
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3, 7, 4096})
   void eventsAreTheSameWhateverTheReadSizes(int step) throws IOException {
-    String stream = "\uFEFF: a comment\r\nevent: first\r\ndata: héllo 🦆\r\nid: 7\r\n\r\n"
-        + "data: line one\ndata:line two\n\n"
-        + ":keep-alive\n\n"
-        + "event: cr\rdata: old mac\r\r"
-        + "data: 日本語 at the end without a blank line";
-    assertThat(decode(stream, step)).containsExactly(
-        new SseEvent("first", "héllo 🦆", "7"),
-        new SseEvent("message", "line one\nline two", "7"),
-        new SseEvent("cr", "old mac", "7"),
-        new SseEvent("message", "日本語 at the end without a blank line", "7"));
+    String stream =
+        "\uFEFF: a comment\r\nevent: first\r\ndata: héllo 🦆\r\nid: 7\r\n\r\n"
+            + "data: line one\ndata:line two\n\n"
+            + ":keep-alive\n\n"
+            + "event: cr\rdata: old mac\r\r"
+            + "data: 日本語 at the end without a blank line";
+    assertThat(decode(stream, step))
+        .containsExactly(
+            new SseEvent("first", "héllo 🦆", "7"),
+            new SseEvent("message", "line one\nline two", "7"),
+            new SseEvent("cr", "old mac", "7"),
+            new SseEvent("message", "日本語 at the end without a blank line", "7"));
   }
 
   @Test
   void eventTypeWithoutDataIsDroppedAndDoesNotLeak() throws IOException {
-    assertThat(decode("event: lonely\n\ndata: x\n\n", 5)).containsExactly(new SseEvent("message", "x", ""));
+    assertThat(decode("event: lonely\n\ndata: x\n\n", 5))
+        .containsExactly(new SseEvent("message", "x", ""));
   }
 
   @Test
   void emptyDataFieldsAndUnknownFieldsFollowTheGrammar() throws IOException {
-    assertThat(decode("data\ndata\nretry: 100\nfoo: bar\n\n", 3)).containsExactly(new SseEvent("message", "\n", ""));
-    assertThat(decode("data:  two spaces\n\n", 3)).containsExactly(new SseEvent("message", " two spaces", ""));
+    assertThat(decode("data\ndata\nretry: 100\nfoo: bar\n\n", 3))
+        .containsExactly(new SseEvent("message", "\n", ""));
+    assertThat(decode("data:  two spaces\n\n", 3))
+        .containsExactly(new SseEvent("message", " two spaces", ""));
   }
 
   @Test
   void aLineOverTheLimitIsRefused() {
-    SseDecoder decoder = new SseDecoder(new ByteArrayInputStream(("data: " + "x".repeat(100) + "\n\n").getBytes(StandardCharsets.UTF_8)), 64);
-    assertThatThrownBy(decoder::next).isInstanceOf(SseDecoder.SseFormatException.class).hasMessageContaining("64 bytes");
+    SseDecoder decoder =
+        new SseDecoder(
+            new ByteArrayInputStream(
+                ("data: " + "x".repeat(100) + "\n\n").getBytes(StandardCharsets.UTF_8)),
+            64);
+    assertThatThrownBy(decoder::next)
+        .isInstanceOf(SseDecoder.SseFormatException.class)
+        .hasMessageContaining("64 bytes");
   }
 
   @Test

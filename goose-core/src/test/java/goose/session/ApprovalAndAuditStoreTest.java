@@ -24,15 +24,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Tool approvals, always-allow permissions, session modes and the audit (migration V3) on SQLite and on a real PostgreSQL. */
+/**
+ * Tool approvals, always-allow permissions, session modes and the audit (migration V3) on SQLite
+ * and on a real PostgreSQL.
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ApprovalAndAuditStoreTest {
   private static EmbeddedPostgres postgres;
@@ -58,16 +60,25 @@ class ApprovalAndAuditStoreTest {
     }
     if (postgres == null) postgres = EmbeddedPostgres.builder().start();
     String name = "goose_approvals_" + (++databases);
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     }
-    return SessionStores.openPostgres("postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name);
+    return SessionStores.openPostgres(
+        "postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name);
   }
 
   static PendingApproval pending(Session s, String callId, String user) {
     Instant now = Instant.now();
-    return new PendingApproval(s.id(), callId, user, "developer__shell", Json.object().put("command", "ls"), now,
-        now.plusSeconds(60), Optional.empty());
+    return new PendingApproval(
+        s.id(),
+        callId,
+        user,
+        "developer__shell",
+        Json.object().put("command", "ls"),
+        now,
+        now.plusSeconds(60),
+        Optional.empty());
   }
 
   @ParameterizedTest
@@ -79,25 +90,49 @@ class ApprovalAndAuditStoreTest {
     approvals.open(pending(s, "call_1", "alice"));
     approvals.open(pending(s, "call_2", "alice"));
 
-    assertThat(approvals.openIn(s.id())).extracting(PendingApproval::callId).containsExactly("call_1", "call_2");
-    assertThat(approvals.get(s.id(), "call_1")).get().satisfies(a -> {
-      assertThat(a.isOpen()).isTrue();
-      assertThat(a.arguments().get("command").asText()).isEqualTo("ls");
-      assertThat(a.expiresAt()).isAfter(a.createdAt());
-    });
-    assertThatThrownBy(() -> approvals.open(pending(s, "call_1", "alice"))).isInstanceOf(IllegalStateException.class);
+    assertThat(approvals.openIn(s.id()))
+        .extracting(PendingApproval::callId)
+        .containsExactly("call_1", "call_2");
+    assertThat(approvals.get(s.id(), "call_1"))
+        .get()
+        .satisfies(
+            a -> {
+              assertThat(a.isOpen()).isTrue();
+              assertThat(a.arguments().get("command").asText()).isEqualTo("ls");
+              assertThat(a.expiresAt()).isAfter(a.createdAt());
+            });
+    assertThatThrownBy(() -> approvals.open(pending(s, "call_1", "alice")))
+        .isInstanceOf(IllegalStateException.class);
 
     assertThat(approvals.decide(s.id(), "call_1", ApprovalDecision.DENY)).isTrue();
     assertThat(approvals.decide(s.id(), "call_1", ApprovalDecision.ALLOW_ONCE)).isFalse();
     assertThat(approvals.decide(s.id(), "no-such-call", ApprovalDecision.ALLOW_ONCE)).isFalse();
-    assertThat(approvals.get(s.id(), "call_1").orElseThrow().decision()).contains(ApprovalDecision.DENY);
-    assertThat(approvals.openIn(s.id())).extracting(PendingApproval::callId).containsExactly("call_2");
+    assertThat(approvals.get(s.id(), "call_1").orElseThrow().decision())
+        .contains(ApprovalDecision.DENY);
+    assertThat(approvals.openIn(s.id()))
+        .extracting(PendingApproval::callId)
+        .containsExactly("call_2");
 
     // A model that reuses call ids: the decided approval makes room for the new one.
     approvals.open(pending(s, "call_1", "alice"));
     assertThat(approvals.get(s.id(), "call_1").orElseThrow().isOpen()).isTrue();
 
-    assertThatThrownBy(() -> approvals.open(pending(new Session(Ids.newId(), "alice", "x", dir, Instant.now(), Instant.now(), 0, null, null), "c", "alice")))
+    assertThatThrownBy(
+            () ->
+                approvals.open(
+                    pending(
+                        new Session(
+                            Ids.newId(),
+                            "alice",
+                            "x",
+                            dir,
+                            Instant.now(),
+                            Instant.now(),
+                            0,
+                            null,
+                            null),
+                        "c",
+                        "alice")))
         .isInstanceOf(SessionNotFoundException.class);
     store.delete("alice", s.id());
     assertThat(approvals.get(s.id(), "call_2")).isEmpty();
@@ -122,9 +157,20 @@ class ApprovalAndAuditStoreTest {
     Session s = store.create(new NewSession("alice", "s", dir));
     assertThat(s.mode()).isEmpty();
     assertThat(store.setMode("bob", s.id(), Optional.of(ApprovalMode.CHAT))).isEmpty();
-    assertThat(store.setMode("alice", s.id(), Optional.of(ApprovalMode.SMART_APPROVE)).orElseThrow().mode()).contains(ApprovalMode.SMART_APPROVE);
-    assertThat(store.get("alice", s.id()).orElseThrow().mode()).contains(ApprovalMode.SMART_APPROVE);
-    assertThat(store.list("alice", new SessionQuery(10, Optional.empty(), Optional.empty())).items().getFirst().mode())
+    assertThat(
+            store
+                .setMode("alice", s.id(), Optional.of(ApprovalMode.SMART_APPROVE))
+                .orElseThrow()
+                .mode())
+        .contains(ApprovalMode.SMART_APPROVE);
+    assertThat(store.get("alice", s.id()).orElseThrow().mode())
+        .contains(ApprovalMode.SMART_APPROVE);
+    assertThat(
+            store
+                .list("alice", new SessionQuery(10, Optional.empty(), Optional.empty()))
+                .items()
+                .getFirst()
+                .mode())
         .contains(ApprovalMode.SMART_APPROVE);
     assertThat(store.setMode("alice", s.id(), Optional.empty()).orElseThrow().mode()).isEmpty();
   }
@@ -136,26 +182,51 @@ class ApprovalAndAuditStoreTest {
     AuditLog audit = SessionStores.audit(store);
     List<AuditEntry> written = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      AuditEntry e = new AuditEntry(Ids.newId(), Instant.now(), i % 2 == 0 ? "alice" : "bob", i < 3 ? "s1" : "s2", "call_" + i,
-          "developer__shell", Json.object().put("i", i), ToolDecision.values()[i], i == 3 ? "error" : "success", 10L * i);
+      AuditEntry e =
+          new AuditEntry(
+              Ids.newId(),
+              Instant.now(),
+              i % 2 == 0 ? "alice" : "bob",
+              i < 3 ? "s1" : "s2",
+              "call_" + i,
+              "developer__shell",
+              Json.object().put("i", i),
+              ToolDecision.values()[i],
+              i == 3 ? "error" : "success",
+              10L * i);
       audit.record(e);
       written.add(e);
       Thread.sleep(2); // distinct milliseconds: ids in time order
     }
 
-    AuditPage first = audit.list(new AuditQuery(2, Optional.empty(), Optional.empty(), Optional.empty()));
+    AuditPage first =
+        audit.list(new AuditQuery(2, Optional.empty(), Optional.empty(), Optional.empty()));
     assertThat(first.entries()).extracting(AuditEntry::callId).containsExactly("call_4", "call_3");
-    AuditPage second = audit.list(new AuditQuery(2, first.nextCursor(), Optional.empty(), Optional.empty()));
+    AuditPage second =
+        audit.list(new AuditQuery(2, first.nextCursor(), Optional.empty(), Optional.empty()));
     assertThat(second.entries()).extracting(AuditEntry::callId).containsExactly("call_2", "call_1");
-    AuditPage last = audit.list(new AuditQuery(2, second.nextCursor(), Optional.empty(), Optional.empty()));
+    AuditPage last =
+        audit.list(new AuditQuery(2, second.nextCursor(), Optional.empty(), Optional.empty()));
     assertThat(last.entries()).extracting(AuditEntry::callId).containsExactly("call_0");
     assertThat(last.nextCursor()).isEmpty();
     assertThat(last.entries().getFirst()).isEqualTo(written.getFirst());
 
-    assertThat(audit.list(new AuditQuery(10, Optional.empty(), Optional.of("alice"), Optional.empty())).entries())
-        .extracting(AuditEntry::callId).containsExactly("call_4", "call_2", "call_0");
-    assertThat(audit.list(new AuditQuery(10, Optional.empty(), Optional.of("alice"), Optional.of("s1"))).entries())
-        .extracting(AuditEntry::callId).containsExactly("call_2", "call_0");
-    assertThat(audit.list(new AuditQuery(10, Optional.empty(), Optional.of("carol"), Optional.empty())).entries()).isEmpty();
+    assertThat(
+            audit
+                .list(new AuditQuery(10, Optional.empty(), Optional.of("alice"), Optional.empty()))
+                .entries())
+        .extracting(AuditEntry::callId)
+        .containsExactly("call_4", "call_2", "call_0");
+    assertThat(
+            audit
+                .list(new AuditQuery(10, Optional.empty(), Optional.of("alice"), Optional.of("s1")))
+                .entries())
+        .extracting(AuditEntry::callId)
+        .containsExactly("call_2", "call_0");
+    assertThat(
+            audit
+                .list(new AuditQuery(10, Optional.empty(), Optional.of("carol"), Optional.empty()))
+                .entries())
+        .isEmpty();
   }
 }

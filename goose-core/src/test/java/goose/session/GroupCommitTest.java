@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Group commit of SQLite writes: writes queued while another holds the write lock run together in one
- * transaction, each in its own savepoint, so a failing write neither takes the others down nor leaves
- * partial changes behind.
+ * Group commit of SQLite writes: writes queued while another holds the write lock run together in
+ * one transaction, each in its own savepoint, so a failing write neither takes the others down nor
+ * leaves partial changes behind.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GroupCommitTest {
@@ -36,7 +36,10 @@ class GroupCommitTest {
   @BeforeEach
   void open() throws SQLException {
     HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl("jdbc:sqlite:" + dir.resolve("t.db") + "?journal_mode=WAL&busy_timeout=5000&transaction_mode=IMMEDIATE");
+    hikari.setJdbcUrl(
+        "jdbc:sqlite:"
+            + dir.resolve("t.db")
+            + "?journal_mode=WAL&busy_timeout=5000&transaction_mode=IMMEDIATE");
     hikari.setMaximumPoolSize(4);
     db = new SqlDatabase(new HikariDataSource(hikari), SqlDialect.SQLITE);
     db.write(c -> Sql.update(c, "CREATE TABLE t (k TEXT PRIMARY KEY)"));
@@ -53,34 +56,51 @@ class GroupCommitTest {
     CountDownLatch release = new CountDownLatch(1);
     Map<String, Connection> connectionOf = new ConcurrentHashMap<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Integer> first = pool.submit(() -> db.write(c -> {
-        insert(c, "a");
-        inside.countDown();
-        await(release);
-        return 1;
-      }));
+      Future<Integer> first =
+          pool.submit(
+              () ->
+                  db.write(
+                      c -> {
+                        insert(c, "a");
+                        inside.countDown();
+                        await(release);
+                        return 1;
+                      }));
       inside.await();
       List<Future<Integer>> queued = new ArrayList<>();
-      queued.add(pool.submit(() -> db.write(c -> {
-        connectionOf.put("b", c);
-        return insert(c, "b");
-      })));
+      queued.add(
+          pool.submit(
+              () ->
+                  db.write(
+                      c -> {
+                        connectionOf.put("b", c);
+                        return insert(c, "b");
+                      })));
       queued.add(pool.submit(() -> db.write(c -> insert(c, "a")))); // duplicate key: fails alone
-      queued.add(pool.submit(() -> db.write(c -> {
-        insert(c, "e");
-        throw new IllegalStateException("the work gave up half-way");
-      })));
-      queued.add(pool.submit(() -> db.write(c -> {
-        connectionOf.put("d", c);
-        return insert(c, "d");
-      })));
+      queued.add(
+          pool.submit(
+              () ->
+                  db.write(
+                      c -> {
+                        insert(c, "e");
+                        throw new IllegalStateException("the work gave up half-way");
+                      })));
+      queued.add(
+          pool.submit(
+              () ->
+                  db.write(
+                      c -> {
+                        connectionOf.put("d", c);
+                        return insert(c, "d");
+                      })));
       while (db.queuedWrites() < queued.size()) Thread.sleep(5);
       release.countDown();
 
       assertThat(first.get()).isEqualTo(1);
       assertThat(queued.get(0).get()).isEqualTo(1);
       assertThatThrownBy(() -> queued.get(1).get()).hasCauseInstanceOf(SQLException.class);
-      assertThatThrownBy(() -> queued.get(2).get()).hasRootCauseMessage("the work gave up half-way");
+      assertThatThrownBy(() -> queued.get(2).get())
+          .hasRootCauseMessage("the work gave up half-way");
       assertThat(queued.get(3).get()).isEqualTo(1);
     }
     // b and d ran in the same transaction; e's insert was undone with its savepoint

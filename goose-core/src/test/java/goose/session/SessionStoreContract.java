@@ -32,13 +32,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The behaviour every {@link SessionStore} must have. A store for a new database extends this class and
- * says how to open a store on a fresh, empty database; it ships in goose-core's test jar.
+ * The behaviour every {@link SessionStore} must have. A store for a new database extends this class
+ * and says how to open a store on a fresh, empty database; it ships in goose-core's test jar.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class SessionStoreContract {
 
-  /** One empty database for one test. {@link #open()} may be called again after the store is closed. */
+  /**
+   * One empty database for one test. {@link #open()} may be called again after the store is closed.
+   */
   @FunctionalInterface
   protected interface Database {
     SessionStore open();
@@ -103,7 +105,8 @@ public abstract class SessionStoreContract {
     assertThat(store.get(ALICE, "not-an-id' OR 1=1 --")).isEmpty();
   }
 
-  // --- list ----------------------------------------------------------------------------------------
+  // --- list
+  // ----------------------------------------------------------------------------------------
 
   @Test
   void listIsNewestFirstAndCountsPages() {
@@ -111,7 +114,8 @@ public abstract class SessionStoreContract {
     Session b = create(ALICE, "b");
     Session c = create(ALICE, "c");
     store.appendMessage(a.id(), Message.user("bump a to the top"));
-    Page<Session> page = store.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty()));
+    Page<Session> page =
+        store.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty()));
     assertThat(page.items()).extracting(Session::id).containsExactly(a.id(), c.id(), b.id());
     assertThat(page.items().getFirst().messageCount()).isEqualTo(1);
     assertThat(page.nextCursor()).isEmpty();
@@ -133,12 +137,17 @@ public abstract class SessionStoreContract {
       pages++;
     } while (cursor.isPresent() && pages < 10);
     assertThat(pages).isEqualTo(5);
-    assertThat(seen).extracting(Session::id).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
+    assertThat(seen)
+        .extracting(Session::id)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(created);
     for (int i = 1; i < seen.size(); i++) {
       Session newer = seen.get(i - 1);
       Session older = seen.get(i);
-      boolean ordered = newer.updatedAt().isAfter(older.updatedAt())
-          || (newer.updatedAt().equals(older.updatedAt()) && newer.id().compareTo(older.id()) > 0);
+      boolean ordered =
+          newer.updatedAt().isAfter(older.updatedAt())
+              || (newer.updatedAt().equals(older.updatedAt())
+                  && newer.id().compareTo(older.id()) > 0);
       assertThat(ordered).as("page order at %d", i).isTrue();
     }
   }
@@ -146,8 +155,10 @@ public abstract class SessionStoreContract {
   @Test
   void exactlyFullLastPageHasNoNextCursor() {
     for (int i = 0; i < 4; i++) create(ALICE, "s" + i);
-    Page<Session> first = store.list(ALICE, new SessionQuery(2, Optional.empty(), Optional.empty()));
-    Page<Session> second = store.list(ALICE, new SessionQuery(2, first.nextCursor(), Optional.empty()));
+    Page<Session> first =
+        store.list(ALICE, new SessionQuery(2, Optional.empty(), Optional.empty()));
+    Page<Session> second =
+        store.list(ALICE, new SessionQuery(2, first.nextCursor(), Optional.empty()));
     assertThat(second.items()).hasSize(2);
     assertThat(second.nextCursor()).isEmpty();
   }
@@ -169,16 +180,22 @@ public abstract class SessionStoreContract {
   }
 
   private List<String> names(String filter) {
-    return store.list(ALICE, new SessionQuery(50, Optional.empty(), Optional.of(filter))).items().stream()
-        .map(Session::name).toList();
+    return store
+        .list(ALICE, new SessionQuery(50, Optional.empty(), Optional.of(filter)))
+        .items()
+        .stream()
+        .map(Session::name)
+        .toList();
   }
 
   @Test
   void filterAndCursorCombine() {
     for (int i = 0; i < 7; i++) create(ALICE, "match " + i);
     for (int i = 0; i < 7; i++) create(ALICE, "other " + i);
-    Page<Session> first = store.list(ALICE, new SessionQuery(4, Optional.empty(), Optional.of("MATCH")));
-    Page<Session> second = store.list(ALICE, new SessionQuery(4, first.nextCursor(), Optional.of("MATCH")));
+    Page<Session> first =
+        store.list(ALICE, new SessionQuery(4, Optional.empty(), Optional.of("MATCH")));
+    Page<Session> second =
+        store.list(ALICE, new SessionQuery(4, first.nextCursor(), Optional.of("MATCH")));
     assertThat(first.items()).hasSize(4);
     assertThat(second.items()).hasSize(3);
     assertThat(second.nextCursor()).isEmpty();
@@ -189,29 +206,38 @@ public abstract class SessionStoreContract {
   void limitIsBoundedAndTheMaximumWorks() {
     assertThatThrownBy(() -> new SessionQuery(0, Optional.empty(), Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new SessionQuery(SessionQuery.MAX_LIMIT + 1, Optional.empty(), Optional.empty()))
+    assertThatThrownBy(
+            () -> new SessionQuery(SessionQuery.MAX_LIMIT + 1, Optional.empty(), Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
     create(ALICE, "one");
-    assertThat(store.list(ALICE, new SessionQuery(SessionQuery.MAX_LIMIT, Optional.empty(), Optional.empty())).items())
+    assertThat(
+            store
+                .list(
+                    ALICE,
+                    new SessionQuery(SessionQuery.MAX_LIMIT, Optional.empty(), Optional.empty()))
+                .items())
         .hasSize(1);
   }
 
   @Test
   void aCursorWeDidNotMakeIsRejected() {
     for (String bad : List.of("garbage!", "djE6MTp4", "", "bm90IGEgY3Vyc29y")) {
-      assertThatThrownBy(() -> store.list(ALICE, new SessionQuery(5, Optional.of(bad), Optional.empty())))
+      assertThatThrownBy(
+              () -> store.list(ALICE, new SessionQuery(5, Optional.of(bad), Optional.empty())))
           .as(bad)
           .isInstanceOf(InvalidCursorException.class);
     }
   }
 
-  // --- owners, rename, delete --------------------------------------------------------------------------
+  // --- owners, rename, delete
+  // --------------------------------------------------------------------------
 
   @Test
   void anotherOwnersSessionBehavesAsMissing() {
     Session mine = create(ALICE, "private");
     assertThat(store.get(BOB, mine.id())).isEmpty();
-    assertThat(store.list(BOB, new SessionQuery(50, Optional.empty(), Optional.empty())).items()).isEmpty();
+    assertThat(store.list(BOB, new SessionQuery(50, Optional.empty(), Optional.empty())).items())
+        .isEmpty();
     assertThat(store.rename(BOB, mine.id(), "stolen")).isEmpty();
     assertThat(store.delete(BOB, mine.id())).isFalse();
     assertThat(store.get(ALICE, mine.id())).get().extracting(Session::name).isEqualTo("private");
@@ -249,20 +275,34 @@ public abstract class SessionStoreContract {
     assertThat(store.conversation(kept.id())).hasSize(1);
   }
 
-  // --- messages ------------------------------------------------------------------------------------
+  // --- messages
+  // ------------------------------------------------------------------------------------
 
   /** A message with every kind of content part and every field set. */
   protected static Message richMessage() {
-    ObjectNode args = (ObjectNode) Json.parse("{\"path\":\"/tmp/a b\",\"opts\":{\"depth\":2,\"flags\":[true,null,1.5]}}");
-    List<Content> parts = List.of(
-        new Content.Text("Here — ünïcode ✓ and \"quotes\""),
-        new Content.Image("iVBORw0KGgo=", "image/png"),
-        new Content.ToolRequest("call_1", "developer__shell", args),
-        new Content.ToolResponse("call_1", List.of(new Content.Text("ok"), new Content.Image("R0lG", "image/gif")), true),
-        new Content.Thinking("hmm", "sig-abc"),
-        new Content.RedactedThinking("opaque"));
-    return new Message(Ids.newId(), Role.ASSISTANT, Instant.parse("2026-01-02T03:04:05.123456789Z"), parts,
-        false, true, true, new TokenUsage(321, 54));
+    ObjectNode args =
+        (ObjectNode)
+            Json.parse("{\"path\":\"/tmp/a b\",\"opts\":{\"depth\":2,\"flags\":[true,null,1.5]}}");
+    List<Content> parts =
+        List.of(
+            new Content.Text("Here — ünïcode ✓ and \"quotes\""),
+            new Content.Image("iVBORw0KGgo=", "image/png"),
+            new Content.ToolRequest("call_1", "developer__shell", args),
+            new Content.ToolResponse(
+                "call_1",
+                List.of(new Content.Text("ok"), new Content.Image("R0lG", "image/gif")),
+                true),
+            new Content.Thinking("hmm", "sig-abc"),
+            new Content.RedactedThinking("opaque"));
+    return new Message(
+        Ids.newId(),
+        Role.ASSISTANT,
+        Instant.parse("2026-01-02T03:04:05.123456789Z"),
+        parts,
+        false,
+        true,
+        true,
+        new TokenUsage(321, 54));
   }
 
   @Test
@@ -290,13 +330,17 @@ public abstract class SessionStoreContract {
       all.add(m);
       store.appendMessage(s.id(), m);
     }
-    assertThat(store.messages(s.id(), Optional.empty(), 4)).containsExactlyElementsOf(all.subList(0, 4));
-    assertThat(store.messages(s.id(), Optional.of(all.get(3).id()), 4)).containsExactlyElementsOf(all.subList(4, 8));
-    assertThat(store.messages(s.id(), Optional.of(all.get(7).id()), 4)).containsExactlyElementsOf(all.subList(8, 10));
+    assertThat(store.messages(s.id(), Optional.empty(), 4))
+        .containsExactlyElementsOf(all.subList(0, 4));
+    assertThat(store.messages(s.id(), Optional.of(all.get(3).id()), 4))
+        .containsExactlyElementsOf(all.subList(4, 8));
+    assertThat(store.messages(s.id(), Optional.of(all.get(7).id()), 4))
+        .containsExactlyElementsOf(all.subList(8, 10));
     assertThat(store.messages(s.id(), Optional.of(all.get(9).id()), 4)).isEmpty();
     assertThatThrownBy(() -> store.messages(s.id(), Optional.of(Ids.newId()), 4))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.messages(s.id(), Optional.empty(), 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.messages(s.id(), Optional.empty(), 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -321,10 +365,12 @@ public abstract class SessionStoreContract {
   @Test
   void writesToAMissingSessionFailAndReadsAreEmpty() {
     String missing = Ids.newId();
-    assertThatThrownBy(() -> store.appendMessage(missing, Message.user("x"))).isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store.appendMessage(missing, Message.user("x")))
+        .isInstanceOf(SessionNotFoundException.class);
     assertThatThrownBy(() -> store.appendEvent(missing, "t", new TurnEvent.Error("a", "b")))
         .isInstanceOf(SessionNotFoundException.class);
-    assertThatThrownBy(() -> store.addUsage(missing, new TokenUsage(1, 1))).isInstanceOf(SessionNotFoundException.class);
+    assertThatThrownBy(() -> store.addUsage(missing, new TokenUsage(1, 1)))
+        .isInstanceOf(SessionNotFoundException.class);
     assertThatThrownBy(() -> store.startTurn(missing, Ids.newId(), Optional.empty(), 1))
         .isInstanceOf(SessionNotFoundException.class);
     assertThat(store.conversation(missing)).isEmpty();
@@ -339,12 +385,14 @@ public abstract class SessionStoreContract {
     Session s = create(ALICE, "dup");
     Message m = Message.user("once");
     store.appendMessage(s.id(), m);
-    assertThatThrownBy(() -> store.appendMessage(s.id(), m)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.appendMessage(s.id(), m))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(store.conversation(s.id())).containsExactly(m);
     assertThat(store.get(ALICE, s.id()).orElseThrow().messageCount()).isEqualTo(1);
   }
 
-  // --- usage ---------------------------------------------------------------------------------------
+  // --- usage
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void usageKeepsTheLastCallAndTheTotal() {
@@ -356,21 +404,26 @@ public abstract class SessionStoreContract {
     assertThat(after.totalUsage()).isEqualTo(new TokenUsage(250, 50));
   }
 
-  // --- events --------------------------------------------------------------------------------------
+  // --- events
+  // --------------------------------------------------------------------------------------
 
   @Test
   void eventsGetConsecutiveNumbersPerSessionAndReadBackEqual() {
     Session s = create(ALICE, "events");
     Session other = create(ALICE, "other");
-    List<TurnEvent> sent = List.of(
-        new TurnEvent.MessageChunk("text", "Hel", "m1"),
-        new TurnEvent.MessageChunk("thinking", "hmm", "m1"),
-        new TurnEvent.ToolCall("c1", "shell", (ObjectNode) Json.parse("{\"cmd\":\"ls\"}"), "running"),
-        new TurnEvent.ToolResult("c1", "shell", "success", Json.parse("[{\"type\":\"text\",\"text\":\"a\"}]")),
-        new TurnEvent.Notification("developer", "log", Json.parse("{\"level\":\"info\"}")),
-        new TurnEvent.ToolApprovalRequired("c2", "shell", (ObjectNode) Json.parse("{\"cmd\":\"rm\"}")),
-        new TurnEvent.Error("provider_error", "boom"),
-        new TurnEvent.MessageComplete("error", new TokenUsage(5, 6)));
+    List<TurnEvent> sent =
+        List.of(
+            new TurnEvent.MessageChunk("text", "Hel", "m1"),
+            new TurnEvent.MessageChunk("thinking", "hmm", "m1"),
+            new TurnEvent.ToolCall(
+                "c1", "shell", (ObjectNode) Json.parse("{\"cmd\":\"ls\"}"), "running"),
+            new TurnEvent.ToolResult(
+                "c1", "shell", "success", Json.parse("[{\"type\":\"text\",\"text\":\"a\"}]")),
+            new TurnEvent.Notification("developer", "log", Json.parse("{\"level\":\"info\"}")),
+            new TurnEvent.ToolApprovalRequired(
+                "c2", "shell", (ObjectNode) Json.parse("{\"cmd\":\"rm\"}")),
+            new TurnEvent.Error("provider_error", "boom"),
+            new TurnEvent.MessageComplete("error", new TokenUsage(5, 6)));
     List<StoredEvent> stored = new ArrayList<>();
     for (TurnEvent e : sent) stored.add(store.appendEvent(s.id(), "turn-1", e));
     assertThat(stored).extracting(StoredEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
@@ -382,10 +435,13 @@ public abstract class SessionStoreContract {
     assertThat(store.eventsAfter(s.id(), 8, 100)).isEmpty();
     assertThat(store.lastEventSeq(s.id())).isEqualTo(8);
     assertThat(store.lastEventSeq(other.id())).isEqualTo(1);
-    assertThat(store.eventsAfter(s.id(), 0, 100)).extracting(StoredEvent::event).containsExactlyElementsOf(sent);
+    assertThat(store.eventsAfter(s.id(), 0, 100))
+        .extracting(StoredEvent::event)
+        .containsExactlyElementsOf(sent);
   }
 
-  // --- turns ---------------------------------------------------------------------------------------
+  // --- turns
+  // ---------------------------------------------------------------------------------------
 
   @Test
   void oneRunningTurnPerSession() {
@@ -397,7 +453,8 @@ public abstract class SessionStoreContract {
     assertThat(store.runningTurn(s.id())).contains(t1);
 
     assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.empty(), 7))
-        .isInstanceOfSatisfying(TurnConflictException.class, e -> assertThat(e.runningTurnId()).isEqualTo("t1"));
+        .isInstanceOfSatisfying(
+            TurnConflictException.class, e -> assertThat(e.runningTurnId()).isEqualTo("t1"));
     Turn elsewhere = store.startTurn(other.id(), "t3", Optional.empty(), 1);
     assertThat(store.runningTurns()).containsExactlyInAnyOrder(t1, elsewhere);
 
@@ -415,13 +472,17 @@ public abstract class SessionStoreContract {
     assertThat(store.turnByRequestId(s.id(), "req-A")).contains(t1);
     assertThat(store.turnByRequestId(s.id(), "req-B")).isEmpty();
     store.finishTurn(s.id(), "t1", TurnStatus.CANCELLED);
-    assertThat(store.turnByRequestId(s.id(), "req-A")).get().extracting(Turn::status).isEqualTo(TurnStatus.CANCELLED);
+    assertThat(store.turnByRequestId(s.id(), "req-A"))
+        .get()
+        .extracting(Turn::status)
+        .isEqualTo(TurnStatus.CANCELLED);
 
     assertThatThrownBy(() -> store.startTurn(s.id(), "t2", Optional.of("req-A"), 1))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("req-A");
     Session other = create(ALICE, "same request id elsewhere");
-    assertThat(store.startTurn(other.id(), "t3", Optional.of("req-A"), 1).requestId()).contains("req-A");
+    assertThat(store.startTurn(other.id(), "t3", Optional.of("req-A"), 1).requestId())
+        .contains("req-A");
   }
 
   @Test
@@ -430,14 +491,18 @@ public abstract class SessionStoreContract {
     store.startTurn(s.id(), "t1", Optional.of("r"), 1);
     store.finishTurn(s.id(), "t1", TurnStatus.INTERRUPTED);
     store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED);
-    assertThat(store.turnByRequestId(s.id(), "r")).get().extracting(Turn::status).isEqualTo(TurnStatus.INTERRUPTED);
+    assertThat(store.turnByRequestId(s.id(), "r"))
+        .get()
+        .extracting(Turn::status)
+        .isEqualTo(TurnStatus.INTERRUPTED);
     assertThatThrownBy(() -> store.finishTurn(s.id(), "nope", TurnStatus.COMPLETED))
         .isInstanceOf(NoSuchElementException.class);
     assertThatThrownBy(() -> store.finishTurn(s.id(), "t1", TurnStatus.RUNNING))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  // --- concurrency -----------------------------------------------------------------------------------
+  // --- concurrency
+  // -----------------------------------------------------------------------------------
 
   private static <T> List<T> concurrently(int n, Callable<T> task) throws Exception {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -452,18 +517,23 @@ public abstract class SessionStoreContract {
   @Test
   void hundredConcurrentCreatesAreAllKept() throws Exception {
     List<Session> created = concurrently(100, () -> create(ALICE, "concurrent"));
-    List<Session> listed = store.list(ALICE, new SessionQuery(200, Optional.empty(), Optional.empty())).items();
+    List<Session> listed =
+        store.list(ALICE, new SessionQuery(200, Optional.empty(), Optional.empty())).items();
     assertThat(listed).hasSize(100);
-    assertThat(listed).extracting(Session::id)
+    assertThat(listed)
+        .extracting(Session::id)
         .containsExactlyInAnyOrderElementsOf(created.stream().map(Session::id).toList());
   }
 
   @Test
   void hundredConcurrentEventAppendsGetSequenceNumbersOneToHundred() throws Exception {
     Session s = create(ALICE, "busy");
-    List<StoredEvent> stored = concurrently(100, () ->
-        store.appendEvent(s.id(), "t", new TurnEvent.MessageChunk("text", "x", "m")));
-    assertThat(stored).extracting(StoredEvent::seq)
+    List<StoredEvent> stored =
+        concurrently(
+            100,
+            () -> store.appendEvent(s.id(), "t", new TurnEvent.MessageChunk("text", "x", "m")));
+    assertThat(stored)
+        .extracting(StoredEvent::seq)
         .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
     assertThat(store.eventsAfter(s.id(), 0, 1000)).hasSize(100);
     assertThat(store.lastEventSeq(s.id())).isEqualTo(100);
@@ -472,11 +542,14 @@ public abstract class SessionStoreContract {
   @Test
   void concurrentMessageAppendsAreAllKeptAndCounted() throws Exception {
     Session s = create(ALICE, "chatty");
-    List<Message> sent = concurrently(50, () -> {
-      Message m = Message.user("hello");
-      store.appendMessage(s.id(), m);
-      return m;
-    });
+    List<Message> sent =
+        concurrently(
+            50,
+            () -> {
+              Message m = Message.user("hello");
+              store.appendMessage(s.id(), m);
+              return m;
+            });
     assertThat(store.conversation(s.id())).containsExactlyInAnyOrderElementsOf(sent);
     assertThat(store.get(ALICE, s.id()).orElseThrow().messageCount()).isEqualTo(50);
   }
@@ -484,19 +557,23 @@ public abstract class SessionStoreContract {
   @Test
   void racingTurnStartsLetExactlyOneRun() throws Exception {
     Session s = create(ALICE, "race");
-    List<Boolean> started = concurrently(20, () -> {
-      try {
-        store.startTurn(s.id(), Ids.newId(), Optional.empty(), 1);
-        return true;
-      } catch (TurnConflictException e) {
-        return false;
-      }
-    });
+    List<Boolean> started =
+        concurrently(
+            20,
+            () -> {
+              try {
+                store.startTurn(s.id(), Ids.newId(), Optional.empty(), 1);
+                return true;
+              } catch (TurnConflictException e) {
+                return false;
+              }
+            });
     assertThat(started).filteredOn(b -> b).hasSize(1);
     assertThat(store.runningTurns()).hasSize(1);
   }
 
-  // --- durability ----------------------------------------------------------------------------------
+  // --- durability
+  // ----------------------------------------------------------------------------------
 
   @Test
   void everythingSurvivesClosingAndReopening() {
@@ -504,7 +581,8 @@ public abstract class SessionStoreContract {
     Message m = richMessage();
     store.appendMessage(s.id(), m);
     store.addUsage(s.id(), new TokenUsage(7, 8));
-    StoredEvent e = store.appendEvent(s.id(), "t1", new TurnEvent.MessageChunk("text", "hi", m.id()));
+    StoredEvent e =
+        store.appendEvent(s.id(), "t1", new TurnEvent.MessageChunk("text", "hi", m.id()));
     Turn t = store.startTurn(s.id(), "t1", Optional.of("req"), 1);
     Session before = store.get(ALICE, s.id()).orElseThrow();
     store.close();

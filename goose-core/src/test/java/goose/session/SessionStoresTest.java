@@ -48,30 +48,44 @@ class SessionStoresTest {
 
   @Test
   void badUrlsAreOneLineConfigErrorsWithoutThePassword() {
-    Map<String, String> cases = Map.of(
-        "mysql://root:" + PASSWORD + "@db/goose", "must look like postgresql://",
-        "postgresql://user:" + PASSWORD + "@/goose", "names no host",
-        "postgresql://user:" + PASSWORD + "@db.example:5432/", "names no database",
-        "postgresql://user:" + PASSWORD + "@db.example:5432", "names no database",
-        "postgresql://us er:" + PASSWORD + " x@db/goose", "not a valid URL",
-        "postgresql://user:" + PASSWORD + "%zz@db/goose", "not a valid URL",
-        "jdbc:postgresql:", "names no database",
-        "sqlite:/tmp/x.db", "must look like postgresql://");
-    cases.forEach((url, problem) -> assertThatThrownBy(() -> SessionStores.open(config(url)))
-        .as(url)
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("environment variable GOOSE_DATABASE_URL: ")
-        .hasMessageNotContaining("GOOSE_DATABASE_URL: GOOSE_DATABASE_URL")
-        .hasMessageContaining(problem)
-        .hasMessageNotContaining(PASSWORD)
-        .hasMessageNotContaining("\n"));
+    Map<String, String> cases =
+        Map.of(
+            "mysql://root:" + PASSWORD + "@db/goose",
+            "must look like postgresql://",
+            "postgresql://user:" + PASSWORD + "@/goose",
+            "names no host",
+            "postgresql://user:" + PASSWORD + "@db.example:5432/",
+            "names no database",
+            "postgresql://user:" + PASSWORD + "@db.example:5432",
+            "names no database",
+            "postgresql://us er:" + PASSWORD + " x@db/goose",
+            "not a valid URL",
+            "postgresql://user:" + PASSWORD + "%zz@db/goose",
+            "not a valid URL",
+            "jdbc:postgresql:",
+            "names no database",
+            "sqlite:/tmp/x.db",
+            "must look like postgresql://");
+    cases.forEach(
+        (url, problem) ->
+            assertThatThrownBy(() -> SessionStores.open(config(url)))
+                .as(url)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("environment variable GOOSE_DATABASE_URL: ")
+                .hasMessageNotContaining("GOOSE_DATABASE_URL: GOOSE_DATABASE_URL")
+                .hasMessageContaining(problem)
+                .hasMessageNotContaining(PASSWORD)
+                .hasMessageNotContaining("\n"));
   }
 
   @Test
   void anUnreachableServerIsAConfigErrorNamingItWithoutThePassword() {
-    assertThatThrownBy(() -> SessionStores.open(config("postgresql://goose:" + PASSWORD + "@127.0.0.1:1/goose")))
+    assertThatThrownBy(
+            () ->
+                SessionStores.open(config("postgresql://goose:" + PASSWORD + "@127.0.0.1:1/goose")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("cannot open the PostgreSQL database postgresql://goose@127.0.0.1:1/goose: ")
+        .hasMessageStartingWith(
+            "cannot open the PostgreSQL database postgresql://goose@127.0.0.1:1/goose: ")
         .hasMessageNotContaining(PASSWORD)
         .hasMessageNotContaining("\n");
   }
@@ -82,17 +96,24 @@ class SessionStoresTest {
     goose.config.ConfigValue value = config(url).lookup("GOOSE_DATABASE_URL").orElseThrow();
     assertThat(value.value()).isEqualTo(url);
     assertThat(value.display()).doesNotContain(PASSWORD);
-    assertThat(config(url).effective()).filteredOn(v -> v.key().equals("GOOSE_DATABASE_URL"))
-        .singleElement().satisfies(v -> assertThat(v.display()).doesNotContain(PASSWORD));
+    assertThat(config(url).effective())
+        .filteredOn(v -> v.key().equals("GOOSE_DATABASE_URL"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.display()).doesNotContain(PASSWORD));
   }
 
   @Test
   void libpqUrlsBecomeJdbcUrlsWithSeparateCredentials() {
-    PostgresUrl url = PostgresUrl.parse("postgresql://app%40corp:p%40ss%3Aw+rd@db.internal:6543/goose_prod?sslmode=require");
-    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/goose_prod?sslmode=require");
+    PostgresUrl url =
+        PostgresUrl.parse(
+            "postgresql://app%40corp:p%40ss%3Aw+rd@db.internal:6543/goose_prod?sslmode=require");
+    assertThat(url.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db.internal:6543/goose_prod?sslmode=require");
     assertThat(url.user()).contains("app@corp");
     assertThat(url.password()).contains("p@ss:w+rd");
-    assertThat(url.toString()).isEqualTo("postgresql://app@corp@db.internal:6543/goose_prod").doesNotContain("p@ss");
+    assertThat(url.toString())
+        .isEqualTo("postgresql://app@corp@db.internal:6543/goose_prod")
+        .doesNotContain("p@ss");
 
     PostgresUrl noCredentials = PostgresUrl.parse("postgres://[::1]/goose");
     assertThat(noCredentials.jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]/goose");
@@ -102,12 +123,16 @@ class SessionStoresTest {
 
   @Test
   void jdbcUrlsKeepTheirOptionsAndLoseTheirCredentials() {
-    PostgresUrl url = PostgresUrl.parse("jdbc:postgresql://db:5432/goose?user=app&password=" + PASSWORD + "&ssl=true");
+    PostgresUrl url =
+        PostgresUrl.parse(
+            "jdbc:postgresql://db:5432/goose?user=app&password=" + PASSWORD + "&ssl=true");
     assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/goose?ssl=true");
     assertThat(url.user()).contains("app");
     assertThat(url.password()).contains(PASSWORD);
     assertThat(url.toString()).doesNotContain(PASSWORD);
-    assertThat(url.redact("FATAL: password " + PASSWORD + " rejected")).isEqualTo("FATAL: password **** rejected");
-    assertThat(PostgresUrl.parse("jdbc:postgresql://db/goose").password()).isEqualTo(Optional.empty());
+    assertThat(url.redact("FATAL: password " + PASSWORD + " rejected"))
+        .isEqualTo("FATAL: password **** rejected");
+    assertThat(PostgresUrl.parse("jdbc:postgresql://db/goose").password())
+        .isEqualTo(Optional.empty());
   }
 }

@@ -22,7 +22,9 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store contract on a real SQLite file, plus what only SQLite has: the file and its WAL mode. */
+/**
+ * The store contract on a real SQLite file, plus what only SQLite has: the file and its WAL mode.
+ */
 class SqliteSessionStoreTest extends SessionStoreContract {
   @TempDir Path dir;
   private int databases;
@@ -78,11 +80,14 @@ class SqliteSessionStoreTest extends SessionStoreContract {
       List<Future<Long>> seqs = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         SessionStore target = i % 2 == 0 ? store : second;
-        seqs.add(pool.submit(() -> target.appendEvent(s.id(), "t", new TurnEvent.Error("n", "m")).seq()));
+        seqs.add(
+            pool.submit(
+                () -> target.appendEvent(s.id(), "t", new TurnEvent.Error("n", "m")).seq()));
       }
       List<Long> got = new ArrayList<>();
       for (var f : seqs) got.add(f.get(60, TimeUnit.SECONDS));
-      assertThat(got).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+      assertThat(got)
+          .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
     }
   }
 
@@ -98,7 +103,9 @@ class SqliteSessionStoreTest extends SessionStoreContract {
       assertThat(store.get(ALICE, s.id())).isPresent();
       store.appendMessage(s.id(), Message.user("from the first"));
       assertThat(second.conversation(s.id())).hasSize(1);
-      assertThat(second.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty())).items()).hasSize(1);
+      assertThat(
+              second.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty())).items())
+          .hasSize(1);
     }
   }
 }

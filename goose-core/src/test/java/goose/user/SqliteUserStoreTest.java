@@ -9,7 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The user store contract on a real SQLite file, and that the file never holds a token in clear. */
+/**
+ * The user store contract on a real SQLite file, and that the file never holds a token in clear.
+ */
 class SqliteUserStoreTest extends UserStoreContract {
   @TempDir Path dir;
   private int configs;
@@ -30,6 +32,9 @@ class SqliteUserStoreTest extends UserStoreContract {
     }
     byte[] file = Files.readAllBytes(config.paths().sessionsDir().resolve("sessions.db"));
     String text = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertThat(text).doesNotContain(token).doesNotContain(token.substring(6)).contains(ApiTokens.hash(token));
+    assertThat(text)
+        .doesNotContain(token)
+        .doesNotContain(token.substring(6))
+        .contains(ApiTokens.hash(token));
   }
 }

@@ -30,7 +30,9 @@ abstract class UserStoreContract {
       assertThat(users.authenticate("")).isEmpty();
       assertThat(users.authenticate("goose_\u0000" + alice.token())).isEmpty();
       assertThat(users.authenticate("x".repeat(10_000))).isEmpty();
-      assertThat(users.authenticate(ApiTokens.hash(alice.token()))).as("the stored hash is not a token").isEmpty();
+      assertThat(users.authenticate(ApiTokens.hash(alice.token())))
+          .as("the stored hash is not a token")
+          .isEmpty();
       assertThat(users.list()).extracting(User::name).containsExactly("alice", "root@example.com");
       assertThat(alice.toString()).doesNotContain(alice.token());
     }
@@ -58,9 +60,14 @@ abstract class UserStoreContract {
   void namesAreUniqueAndSafeForPaths() throws Exception {
     try (UserStore users = UserStores.open(newConfig())) {
       users.add("carol", false);
-      assertThatThrownBy(() -> users.add("carol", true)).isInstanceOf(UserExistsException.class).hasMessageContaining("rotate");
-      for (String bad : List.of("", "..", ".hidden", "a/b", "a\\b", "a b", "x".repeat(65), "nul\u0000", "é")) {
-        assertThatThrownBy(() -> users.add(bad, false)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> users.add("carol", true))
+          .isInstanceOf(UserExistsException.class)
+          .hasMessageContaining("rotate");
+      for (String bad :
+          List.of("", "..", ".hidden", "a/b", "a\\b", "a b", "x".repeat(65), "nul\u0000", "é")) {
+        assertThatThrownBy(() -> users.add(bad, false))
+            .as(bad)
+            .isInstanceOf(IllegalArgumentException.class);
       }
       assertThat(users.list()).extracting(User::name).containsExactly("carol");
     }
@@ -69,7 +76,8 @@ abstract class UserStoreContract {
   @Test
   void twoStoresOnOneDatabaseSeeEachOthersChangesAtOnce() throws Exception {
     Config config = newConfig();
-    try (UserStore server = UserStores.open(config); UserStore cli = UserStores.open(config)) {
+    try (UserStore server = UserStores.open(config);
+        UserStore cli = UserStores.open(config)) {
       IssuedToken dave = cli.add("dave", false);
       assertThat(server.authenticate(dave.token())).isPresent();
       cli.remove("dave");
@@ -80,13 +88,21 @@ abstract class UserStoreContract {
   @Test
   void usersLiveBesideTheSessionsInOneDatabase() throws Exception {
     Config config = newConfig();
-    try (SessionStore sessions = SessionStores.open(config); UserStore users = UserStores.open(config)) {
+    try (SessionStore sessions = SessionStores.open(config);
+        UserStore users = UserStores.open(config)) {
       users.add("erin", false);
       sessions.create(new NewSession("erin", "s", Path.of("/tmp")));
       assertThat(users.get("erin")).isPresent();
       assertThat(users.remove("erin")).isTrue();
-      assertThat(sessions.list("erin", new goose.session.SessionQuery(10, java.util.Optional.empty(), java.util.Optional.empty())).items())
-          .as("removing a user keeps its sessions").hasSize(1);
+      assertThat(
+              sessions
+                  .list(
+                      "erin",
+                      new goose.session.SessionQuery(
+                          10, java.util.Optional.empty(), java.util.Optional.empty()))
+                  .items())
+          .as("removing a user keeps its sessions")
+          .hasSize(1);
     }
   }
 }

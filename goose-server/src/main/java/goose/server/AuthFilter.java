@@ -13,16 +13,19 @@ import io.javalin.http.Context;
 import java.util.Optional;
 
 /**
- * The one place that decides a request's user (beside {@link HttpApp}, which installs it: it joins the
- * operations of {@code api} with the credentials of {@code auth}, so neither package depends on the other's
- * side). Installed as Javalin filters: CORS first (a preflight is
- * answered before any credentials are asked for), then, once the request has matched an
- * {@link Operation}, its {@link Access}: public operations pass; every other needs credentials (401),
- * admin operations an admin in the multi-user modes (403), and each user's requests are rate limited
- * (429). The handler then reads the user with {@link RequestUser#of}.
+ * The one place that decides a request's user (beside {@link HttpApp}, which installs it: it joins
+ * the operations of {@code api} with the credentials of {@code auth}, so neither package depends on
+ * the other's side). Installed as Javalin filters: CORS first (a preflight is answered before any
+ * credentials are asked for), then, once the request has matched an {@link Operation}, its {@link
+ * Access}: public operations pass; every other needs credentials (401), admin operations an admin
+ * in the multi-user modes (403), and each user's requests are rate limited (429). The handler then
+ * reads the user with {@link RequestUser#of}.
  */
 final class AuthFilter {
-  /** Not a valid user name, so it owns nothing: the user of a request no filter has vouched for (multi-user modes). */
+  /**
+   * Not a valid user name, so it owns nothing: the user of a request no filter has vouched for
+   * (multi-user modes).
+   */
   static final RequestUser NOBODY = new RequestUser("-", false);
 
   private final Security security;
@@ -48,7 +51,8 @@ final class AuthFilter {
     RequestUser user = security.authenticator().authenticate(ctx);
     RequestUser.set(ctx, user);
     if (access == Access.ADMIN && !user.admin()) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "only an admin may do this (" + adminHint() + ")");
+      throw new ApiException(
+          ErrorCode.FORBIDDEN, "only an admin may do this (" + adminHint() + ")");
     }
     security.rateLimiter().acquire(user.name());
   }

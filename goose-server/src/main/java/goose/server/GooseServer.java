@@ -6,9 +6,9 @@ import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.logging.LogSetup;
+import goose.server.openapi.OpenApiDocument;
 import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
-import goose.server.openapi.OpenApiDocument;
 import io.javalin.Javalin;
 import io.javalin.util.JavalinBindException;
 import java.lang.management.ManagementFactory;
@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running HTTP server. {@code goose server} and {@code bin/goosed} call {@link #start}; tests start
- * one on port 0 (random) and read {@link #port()}. A JVM shutdown hook (SIGTERM, Ctrl-C) closes it
- * gracefully: in-flight requests get a few seconds to finish, then connections are cut.
+ * The running HTTP server. {@code goose server} and {@code bin/goosed} call {@link #start}; tests
+ * start one on port 0 (random) and read {@link #port()}. A JVM shutdown hook (SIGTERM, Ctrl-C)
+ * closes it gracefully: in-flight requests get a few seconds to finish, then connections are cut.
  */
 public final class GooseServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GooseServer.class);
@@ -46,7 +46,10 @@ public final class GooseServer implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts serving with this configuration; throws {@link goose.config.ConfigException} on bad settings. */
+  /**
+   * Starts serving with this configuration; throws {@link goose.config.ConfigException} on bad
+   * settings.
+   */
   public static GooseServer start(Config config) {
     TelemetrySettings telemetry = TelemetrySettings.from(config);
     return start(config, () -> Telemetry.open(telemetry, BuildInfo.version()));
@@ -59,8 +62,12 @@ public final class GooseServer implements AutoCloseable {
     ServerContext context = Services.open(config, settings, telemetry.get());
     try {
       GooseServer server = start(context);
-      log.info("goosed {} listening on {} ({} ms after JVM start; log file {})", BuildInfo.version(), server.uri(),
-          ManagementFactory.getRuntimeMXBean().getUptime(), logFile);
+      log.info(
+          "goosed {} listening on {} ({} ms after JVM start; log file {})",
+          BuildInfo.version(),
+          server.uri(),
+          ManagementFactory.getRuntimeMXBean().getUptime(),
+          logFile);
       return server;
     } catch (RuntimeException e) {
       Services.close(context);
@@ -74,8 +81,14 @@ public final class GooseServer implements AutoCloseable {
       app.start();
     } catch (JavalinBindException e) {
       ServerSettings s = context.settings();
-      throw new ConfigException("cannot listen on " + s.host() + ":" + s.port() + " (" + rootMessage(e)
-          + "); set GOOSE_HOST / GOOSE_PORT to a free address");
+      throw new ConfigException(
+          "cannot listen on "
+              + s.host()
+              + ":"
+              + s.port()
+              + " ("
+              + rootMessage(e)
+              + "); set GOOSE_HOST / GOOSE_PORT to a free address");
     }
     return new GooseServer(app, context);
   }
@@ -108,7 +121,10 @@ public final class GooseServer implements AutoCloseable {
         .toList();
   }
 
-  /** Requests being handled right now (the graceful-stop test waits for its request to be in flight). */
+  /**
+   * Requests being handled right now (the graceful-stop test waits for its request to be in
+   * flight).
+   */
   long requestsInFlight() {
     GracefulHandler graceful = app.jettyServer().server().getDescendant(GracefulHandler.class);
     return graceful == null ? 0 : graceful.getCurrentRequestCount();
@@ -119,7 +135,9 @@ public final class GooseServer implements AutoCloseable {
     stopped.await();
   }
 
-  /** Graceful stop: in-flight requests finish or are cut cleanly within a few seconds. Idempotent. */
+  /**
+   * Graceful stop: in-flight requests finish or are cut cleanly within a few seconds. Idempotent.
+   */
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
@@ -127,7 +145,8 @@ public final class GooseServer implements AutoCloseable {
       return;
     }
     try {
-      if (Thread.currentThread() != shutdownHook) Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      if (Thread.currentThread() != shutdownHook)
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException alreadyShuttingDown) {
       // The JVM is exiting; the hook is what called us or will find us closed.
     }
@@ -155,6 +174,7 @@ public final class GooseServer implements AutoCloseable {
 
   /** The OpenAPI 3.1 document this server serves at /openapi.json, pretty-printed. */
   public static String openApiJson() {
-    return OpenApiDocument.toJson(OpenApiDocument.build(ServerRoutes.router().operations(), BuildInfo.version()));
+    return OpenApiDocument.toJson(
+        OpenApiDocument.build(ServerRoutes.router().operations(), BuildInfo.version()));
   }
 }

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the Javalin application: virtual threads, our JSON mapper, request ids, access log, the
- * error mapping, CORS and authentication ({@link AuthFilter}), and the declared routes. Graceful stop: Jetty's {@link GracefulHandler} lets in-flight
- * requests finish (new ones get 503) for up to {@link #STOP_TIMEOUT_MS}, then connections are closed.
+ * error mapping, CORS and authentication ({@link AuthFilter}), and the declared routes. Graceful
+ * stop: Jetty's {@link GracefulHandler} lets in-flight requests finish (new ones get 503) for up to
+ * {@link #STOP_TIMEOUT_MS}, then connections are closed.
  */
 final class HttpApp {
   static final long STOP_TIMEOUT_MS = 5_000;
@@ -26,48 +27,58 @@ final class HttpApp {
   private HttpApp() {}
 
   static Javalin create(ServerContext server, ApiRouter router) {
-    return Javalin.create(cfg -> {
-      cfg.concurrency.useVirtualThreads = true;
-      cfg.startup.showJavalinBanner = false;
-      cfg.startup.showOldJavalinVersionWarning = false;
-      cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-      cfg.http.maxRequestSize = server.settings().maxBodyBytes();
-      cfg.http.prefer405over404 = true;
-      cfg.jetty.host = server.settings().host();
-      cfg.jetty.port = server.settings().port();
-      cfg.jetty.modifyServer(AcceptBacklog::apply);
-      cfg.jetty.modifyServer(jetty -> {
-        jetty.setStopTimeout(STOP_TIMEOUT_MS);
-        jetty.setErrorHandler(new JettyJsonErrors());
-        GracefulHandler graceful = new GracefulHandler();
-        // While stopping, a connection silent this long is cut (a stalled upload must not hold the stop).
-        graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
-        jetty.setHandler(graceful);
-      });
-      cfg.routes.before(ctx -> {
-        ctx.attribute(STARTED_AT, System.nanoTime());
-        RequestIds.begin(ctx);
-        ctx.header("X-Content-Type-Options", "nosniff");
-      });
-      cfg.routes.after(ctx -> {
-        Long started = ctx.attribute(STARTED_AT);
-        long nanos = started == null ? 0 : System.nanoTime() - started;
-        long ms = nanos / 1_000_000;
-        server.telemetry().request(ctx.method().name(), route(ctx), ctx.statusCode(), nanos);
-        if (ctx.path().equals("/status")) {
-          access.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), ms);
-        } else {
-          access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), ms);
-        }
-        RequestIds.end();
-      });
-      ErrorMapping.install(cfg);
-      new AuthFilter(server.security()).install(cfg);
-      router.install(cfg.routes, server);
-    });
+    return Javalin.create(
+        cfg -> {
+          cfg.concurrency.useVirtualThreads = true;
+          cfg.startup.showJavalinBanner = false;
+          cfg.startup.showOldJavalinVersionWarning = false;
+          cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+          cfg.http.maxRequestSize = server.settings().maxBodyBytes();
+          cfg.http.prefer405over404 = true;
+          cfg.jetty.host = server.settings().host();
+          cfg.jetty.port = server.settings().port();
+          cfg.jetty.modifyServer(AcceptBacklog::apply);
+          cfg.jetty.modifyServer(
+              jetty -> {
+                jetty.setStopTimeout(STOP_TIMEOUT_MS);
+                jetty.setErrorHandler(new JettyJsonErrors());
+                GracefulHandler graceful = new GracefulHandler();
+                // While stopping, a connection silent this long is cut (a stalled upload must not
+                // hold the stop).
+                graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+                jetty.setHandler(graceful);
+              });
+          cfg.routes.before(
+              ctx -> {
+                ctx.attribute(STARTED_AT, System.nanoTime());
+                RequestIds.begin(ctx);
+                ctx.header("X-Content-Type-Options", "nosniff");
+              });
+          cfg.routes.after(
+              ctx -> {
+                Long started = ctx.attribute(STARTED_AT);
+                long nanos = started == null ? 0 : System.nanoTime() - started;
+                long ms = nanos / 1_000_000;
+                server
+                    .telemetry()
+                    .request(ctx.method().name(), route(ctx), ctx.statusCode(), nanos);
+                if (ctx.path().equals("/status")) {
+                  access.debug("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), ms);
+                } else {
+                  access.info("{} {} {} {}ms", ctx.method(), ctx.path(), ctx.statusCode(), ms);
+                }
+                RequestIds.end();
+              });
+          ErrorMapping.install(cfg);
+          new AuthFilter(server.security()).install(cfg);
+          router.install(cfg.routes, server);
+        });
   }
 
-  /** The route template that served the request ({@code /sessions/{id}}), or "unmatched" for a 404 or 405. */
+  /**
+   * The route template that served the request ({@code /sessions/{id}}), or "unmatched" for a 404
+   * or 405.
+   */
   private static String route(io.javalin.http.Context ctx) {
     io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
     return endpoint == null ? "unmatched" : endpoint.path;

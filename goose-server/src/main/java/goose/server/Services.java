@@ -3,19 +3,19 @@ package goose.server;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
-import goose.approval.ApprovalSettings;
-import goose.approval.Approvals;
-import goose.approval.AuditLog;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnRecovery;
 import goose.agent.TurnService;
+import goose.approval.ApprovalSettings;
+import goose.approval.Approvals;
+import goose.approval.AuditLog;
 import goose.builtins.BuiltinServers;
 import goose.config.Config;
 import goose.event.ClusterSignals;
 import goose.event.EventLog;
-import goose.ids.Ids;
 import goose.extension.ExtensionManager;
+import goose.ids.Ids;
 import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.server.api.BuildInfo;
@@ -36,23 +36,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the core services of one server: store -> event log -> extensions -> agent -> turn service, and
- * takes them down in the reverse order. On a single-process store (SQLite) turns a previous process left
- * running are closed here, before the first request, except those that were waiting for a tool approval:
- * those resume. On a shared store (PostgreSQL) the turn leases' heartbeat closes turns whose instance
- * died, and LISTEN/NOTIFY signals carry events and cancels between instances.
+ * Wires the core services of one server: store -> event log -> extensions -> agent -> turn service,
+ * and takes them down in the reverse order. On a single-process store (SQLite) turns a previous
+ * process left running are closed here, before the first request, except those that were waiting
+ * for a tool approval: those resume. On a shared store (PostgreSQL) the turn leases' heartbeat
+ * closes turns whose instance died, and LISTEN/NOTIFY signals carry events and cancels between
+ * instances.
  */
 final class Services {
   private static final Logger log = LoggerFactory.getLogger(Services.class);
-  /** How long a turn's lease lasts without renewal on a shared store: the time to take over after a crash. */
+
+  /**
+   * How long a turn's lease lasts without renewal on a shared store: the time to take over after a
+   * crash.
+   */
   static final String LEASE_KEY = "GOOSE_TURN_LEASE";
+
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
   static final String INSTANCE_KEY = "GOOSE_INSTANCE_ID";
 
   private Services() {}
 
   static ServerContext open(Config config, ServerSettings settings) {
-    return open(config, settings, Telemetry.open(TelemetrySettings.from(config), BuildInfo.version()));
+    return open(
+        config, settings, Telemetry.open(TelemetrySettings.from(config), BuildInfo.version()));
   }
 
   /** With the given telemetry, which the context then owns (closes). */
@@ -65,7 +72,8 @@ final class Services {
       throw e;
     }
     if (security.auth().unauthenticatedOffLoopback()) {
-      log.warn("GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
+      log.warn(
+          "GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
           settings.host());
     }
     SessionStore store;
@@ -81,46 +89,76 @@ final class Services {
       String instanceId = instanceId(config);
       signals = SessionStores.openSignals(config, instanceId);
       EventLog events = new EventLog(store, signals);
-      Approvals approvals = new Approvals(SessionStores.approvals(store), ApprovalSettings.from(config));
+      Approvals approvals =
+          new Approvals(SessionStores.approvals(store), ApprovalSettings.from(config));
       AuditLog audit = SessionStores.audit(store);
       TurnRecovery recovery = new TurnRecovery(store, events, approvals.store());
       TurnLeases leases;
       List<TurnRecovery.SuspendedTurn> suspended = List.of();
       if (store.shared()) {
-        // Other instances may be running turns right now: only turns whose lease lapsed are closed, by the heartbeat.
+        // Other instances may be running turns right now: only turns whose lease lapsed are closed,
+        // by the heartbeat.
         leases = TurnLeases.shared(store, instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
-        log.info("instance {} on a shared store: turn leases of {}", instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
+        log.info(
+            "instance {} on a shared store: turn leases of {}",
+            instanceId,
+            config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
       } else {
         leases = TurnLeases.none();
         suspended = recovery.recover(store.runningTurns());
       }
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
-      Agent agent = new Agent(leases.fence(store), extensions, new SystemPrompt(config.paths().configDir()), AgentOptions.from(config),
-          audit, telemetry.observer());
-      TurnService turns = new TurnService(store, events, agent, new ConfiguredProvider(config), ApprovalGate.factory(approvals),
-          Security.maxTurnsPerUser(config), leases, signals);
+      Agent agent =
+          new Agent(
+              leases.fence(store),
+              extensions,
+              new SystemPrompt(config.paths().configDir()),
+              AgentOptions.from(config),
+              audit,
+              telemetry.observer());
+      TurnService turns =
+          new TurnService(
+              store,
+              events,
+              agent,
+              new ConfiguredProvider(config),
+              ApprovalGate.factory(approvals),
+              Security.maxTurnsPerUser(config),
+              leases,
+              signals);
       for (TurnRecovery.SuspendedTurn s : suspended) {
         if (!turns.resume(s)) recovery.interrupt(s.turn());
       }
-      signals.listen(new ClusterSignals.Listener() {
-        @Override
-        public void eventAppended(String sessionId, long seq) {
-          events.wake(sessionId);
-        }
+      signals.listen(
+          new ClusterSignals.Listener() {
+            @Override
+            public void eventAppended(String sessionId, long seq) {
+              events.wake(sessionId);
+            }
 
-        @Override
-        public void cancelRequested(String sessionId) {
-          turns.cancelHere(sessionId);
-        }
+            @Override
+            public void cancelRequested(String sessionId) {
+              turns.cancelHere(sessionId);
+            }
 
-        @Override
-        public void resync() {
-          events.wakeAll();
-        }
-      });
+            @Override
+            public void resync() {
+              events.wakeAll();
+            }
+          });
       leases.start(recovery);
       telemetry.watch(store::countSessions, turns::runningCount);
-      return new ServerContext(config, settings, store, events, turns, extensions, security, approvals, audit, telemetry);
+      return new ServerContext(
+          config,
+          settings,
+          store,
+          events,
+          turns,
+          extensions,
+          security,
+          approvals,
+          audit,
+          telemetry);
     } catch (RuntimeException e) {
       signals.close();
       store.close();
@@ -130,7 +168,10 @@ final class Services {
     }
   }
 
-  /** {@code GOOSE_INSTANCE_ID}, else the host name with a random suffix (unique per process, readable in logs). */
+  /**
+   * {@code GOOSE_INSTANCE_ID}, else the host name with a random suffix (unique per process,
+   * readable in logs).
+   */
   static String instanceId(Config config) {
     Optional<String> configured = config.get(INSTANCE_KEY).filter(v -> !v.isBlank());
     if (configured.isPresent()) return configured.get().strip();
@@ -143,7 +184,10 @@ final class Services {
     return host + "-" + Ids.newId().substring(0, 8);
   }
 
-  /** Stops turns first (their streams end with message_complete), then followers, then extensions, then the store. */
+  /**
+   * Stops turns first (their streams end with message_complete), then followers, then extensions,
+   * then the store.
+   */
   static void beginShutdown(ServerContext context) {
     context.turns().shutdown(Duration.ofSeconds(3));
     context.events().closeAll();
@@ -167,8 +211,9 @@ final class Services {
   }
 
   /**
-   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept. Not configured is not fatal at
-   * start: the server serves everything else and a turn answers 503 saying what to set, until it is.
+   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept. Not configured is not
+   * fatal at start: the server serves everything else and a turn answers 503 saying what to set,
+   * until it is.
    */
   private static final class ConfiguredProvider implements Supplier<Provider> {
     private final Config config;

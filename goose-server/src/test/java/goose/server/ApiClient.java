@@ -15,11 +15,12 @@ import java.util.Map;
 
 /**
  * A plain JDK HTTP client for tests. Every JSON response it receives is checked against the OpenAPI
- * document's schema for that operation and status ({@link SpecCheck}), so every test doubles as a test
- * of the spec.
+ * document's schema for that operation and status ({@link SpecCheck}), so every test doubles as a
+ * test of the spec.
  */
 final class ApiClient {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
 
   ApiClient(URI base) {
@@ -32,8 +33,11 @@ final class ApiClient {
     }
 
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
 
     /** Asserts the status and the error code of an error response, and returns its message. */
@@ -62,8 +66,16 @@ final class ApiClient {
     return send("PATCH", path, HttpRequest.BodyPublishers.ofString(json), "application/json");
   }
 
-  Response send(String method, String path, HttpRequest.BodyPublisher body, String contentType, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).method(method, body);
+  Response send(
+      String method,
+      String path,
+      HttpRequest.BodyPublisher body,
+      String contentType,
+      String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body);
     if (contentType != null) request.header("Content-Type", contentType);
     if (headers.length > 0) request.headers(headers);
     try {

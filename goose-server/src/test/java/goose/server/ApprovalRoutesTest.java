@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tool approval end to end: a real server, a real SQLite store, the built-in developer and todo tools,
- * a fake provider speaking the OpenAI wire format, and the client's side through the real SSE stream.
+ * Tool approval end to end: a real server, a real SQLite store, the built-in developer and todo
+ * tools, a fake provider speaking the OpenAI wire format, and the client's side through the real
+ * SSE stream.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ApprovalRoutesTest {
@@ -31,7 +32,13 @@ class ApprovalRoutesTest {
   void start() {
     openai = new FakeOpenAiServer();
     goosed = startServer(Map.of());
-    sessionId = goosed.client.post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}").json().get("id").asText();
+    sessionId =
+        goosed
+            .client
+            .post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}")
+            .json()
+            .get("id")
+            .asText();
   }
 
   @AfterEach
@@ -41,14 +48,22 @@ class ApprovalRoutesTest {
   }
 
   TestServer startServer(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of("GOOSE_PROVIDER", "openai", "OPENAI_HOST", openai.baseUri().toString(),
-        "OPENAI_API_KEY", "sk-test-123"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_HOST",
+                openai.baseUri().toString(),
+                "OPENAI_API_KEY",
+                "sk-test-123"));
     env.putAll(extra);
     return TestServer.start(root, env);
   }
 
   void mode(String mode) {
-    JsonNode session = goosed.client.patch("/sessions/" + sessionId, "{\"mode\":\"" + mode + "\"}").json();
+    JsonNode session =
+        goosed.client.patch("/sessions/" + sessionId, "{\"mode\":\"" + mode + "\"}").json();
     assertThat(session.get("mode").asText()).isEqualTo(mode);
   }
 
@@ -63,19 +78,28 @@ class ApprovalRoutesTest {
   }
 
   ApiClient.Response answer(String callId, String decision) {
-    return goosed.client.post("/sessions/" + sessionId + "/tool-approvals/" + callId, "{\"decision\":\"" + decision + "\"}");
+    return goosed.client.post(
+        "/sessions/" + sessionId + "/tool-approvals/" + callId,
+        "{\"decision\":\"" + decision + "\"}");
   }
 
-  static SseClient.Event until(SseClient sse, String name, List<SseClient.Event> seen) throws Exception {
+  static SseClient.Event until(SseClient sse, String name, List<SseClient.Event> seen)
+      throws Exception {
     while (true) {
-      SseClient.Event e = sse.next().orElseThrow(() -> new AssertionError("stream ended before " + name + "; got " + seen));
+      SseClient.Event e =
+          sse.next()
+              .orElseThrow(
+                  () -> new AssertionError("stream ended before " + name + "; got " + seen));
       seen.add(e);
       if (e.name().equals(name)) return e;
     }
   }
 
   static SseClient.Event first(List<SseClient.Event> events, String name) {
-    return events.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError("no " + name + " in " + events));
+    return events.stream()
+        .filter(e -> e.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " in " + events));
   }
 
   String lastToolResultSentToTheModel() {
@@ -85,21 +109,32 @@ class ApprovalRoutesTest {
   @Test
   void approveAsksOnTheStreamAndAllowOnceRunsTheToolAndFinishesTheTurn() throws Exception {
     mode("approve");
-    scriptToolCall("call_1", "developer__shell", "{\"command\":\"echo approved-and-ran --token=abc123secretvalue\"}");
+    scriptToolCall(
+        "call_1",
+        "developer__shell",
+        "{\"command\":\"echo approved-and-ran --token=abc123secretvalue\"}");
     List<SseClient.Event> seen = new ArrayList<>();
     try (SseClient sse = send("{\"content\":\"run it\"}")) {
       SseClient.Event asked = until(sse, "tool_approval_required", seen);
       assertThat(asked.data().get("id").asText()).isEqualTo("call_1");
       assertThat(asked.data().get("tool").asText()).isEqualTo("developer__shell");
-      assertThat(asked.data().get("arguments").get("command").asText()).startsWith("echo approved-and-ran");
+      assertThat(asked.data().get("arguments").get("command").asText())
+          .startsWith("echo approved-and-ran");
 
-      JsonNode open = goosed.client.get("/sessions/" + sessionId + "/tool-approvals").json().get("approvals");
-      assertThat(open).singleElement().satisfies(a -> assertThat(a.get("id").asText()).isEqualTo("call_1"));
+      JsonNode open =
+          goosed.client.get("/sessions/" + sessionId + "/tool-approvals").json().get("approvals");
+      assertThat(open)
+          .singleElement()
+          .satisfies(a -> assertThat(a.get("id").asText()).isEqualTo("call_1"));
       assertThat(answer("call_1", "maybe").error(400, "invalid_field")).contains("decision");
       assertThat(answer("call_9", "allow_once").error(404, "not_found")).contains("call_9");
       answer("call%01x", "allow_once").error(404, "not_found");
       answer("x".repeat(300), "allow_once").error(404, "not_found");
-      goosed.client.post("/sessions/01890000-0000-7000-8000-000000000000/tool-approvals/call_1", "{\"decision\":\"allow_once\"}")
+      goosed
+          .client
+          .post(
+              "/sessions/01890000-0000-7000-8000-000000000000/tool-approvals/call_1",
+              "{\"decision\":\"allow_once\"}")
           .error(404, "not_found");
 
       JsonNode answered = answer("call_1", "allow_once").json();
@@ -110,21 +145,34 @@ class ApprovalRoutesTest {
       seen.addAll(sse.untilComplete());
     }
     assertThat(seen.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
-    assertThat(seen).extracting(SseClient.Event::name)
-        .containsSubsequence("tool_call", "tool_approval_required", "tool_result", "message_chunk", "message_complete");
+    assertThat(seen)
+        .extracting(SseClient.Event::name)
+        .containsSubsequence(
+            "tool_call",
+            "tool_approval_required",
+            "tool_result",
+            "message_chunk",
+            "message_complete");
     assertThat(answer("call_1", "deny").error(409, "conflict")).contains("already decided");
-    assertThat(goosed.client.get("/sessions/" + sessionId + "/tool-approvals").json().get("approvals")).isEmpty();
+    assertThat(
+            goosed.client.get("/sessions/" + sessionId + "/tool-approvals").json().get("approvals"))
+        .isEmpty();
     assertThat(lastToolResultSentToTheModel()).contains("approved-and-ran");
 
     JsonNode audit = goosed.client.get("/audit").json().get("entries");
-    assertThat(audit).singleElement().satisfies(e -> {
-      assertThat(e.get("tool").asText()).isEqualTo("developer__shell");
-      assertThat(e.get("user").asText()).isEqualTo("local");
-      assertThat(e.get("session_id").asText()).isEqualTo(sessionId);
-      assertThat(e.get("decision").asText()).isEqualTo("allowed_once");
-      assertThat(e.get("outcome").asText()).isEqualTo("success");
-      assertThat(e.get("arguments").get("command").asText()).contains("--token=[REDACTED]").doesNotContain("abc123secretvalue");
-    });
+    assertThat(audit)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.get("tool").asText()).isEqualTo("developer__shell");
+              assertThat(e.get("user").asText()).isEqualTo("local");
+              assertThat(e.get("session_id").asText()).isEqualTo(sessionId);
+              assertThat(e.get("decision").asText()).isEqualTo("allowed_once");
+              assertThat(e.get("outcome").asText()).isEqualTo("success");
+              assertThat(e.get("arguments").get("command").asText())
+                  .contains("--token=[REDACTED]")
+                  .doesNotContain("abc123secretvalue");
+            });
   }
 
   @Test
@@ -140,7 +188,8 @@ class ApprovalRoutesTest {
     assertThat(first(seen, "tool_result").data().get("status").asText()).isEqualTo("error");
     assertThat(root.resolve("should-not-exist")).doesNotExist();
     assertThat(lastToolResultSentToTheModel()).contains("denied by the user");
-    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText()).isEqualTo("denied");
+    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText())
+        .isEqualTo("denied");
   }
 
   @Test
@@ -159,7 +208,8 @@ class ApprovalRoutesTest {
       assertThat(second).extracting(SseClient.Event::name).doesNotContain("tool_approval_required");
       assertThat(first(second, "tool_result").data().get("result").toString()).contains("two");
     }
-    assertThat(goosed.client.get("/audit").json().get("entries")).extracting(e -> e.get("decision").asText())
+    assertThat(goosed.client.get("/audit").json().get("entries"))
+        .extracting(e -> e.get("decision").asText())
         .containsExactly("always_allowed", "always_allowed");
   }
 
@@ -172,7 +222,8 @@ class ApprovalRoutesTest {
       assertThat(events).extracting(SseClient.Event::name).doesNotContain("tool_approval_required");
       assertThat(first(events, "tool_result").data().get("status").asText()).isEqualTo("success");
     }
-    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText()).isEqualTo("auto");
+    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText())
+        .isEqualTo("auto");
   }
 
   @Test
@@ -196,19 +247,23 @@ class ApprovalRoutesTest {
   void anInvalidModeIsA400NamingModeAndTheServerDefaultIsShown() {
     String path = "/sessions/" + sessionId;
     assertThat(goosed.client.get(path).json().get("mode").asText()).isEqualTo("auto");
-    assertThat(goosed.client.patch(path, "{\"mode\":\"yolo\"}").error(400, "invalid_field")).contains("mode");
+    assertThat(goosed.client.patch(path, "{\"mode\":\"yolo\"}").error(400, "invalid_field"))
+        .contains("mode");
     assertThat(goosed.client.patch(path, "{\"mode\":3}").status()).isEqualTo(400);
     assertThat(goosed.client.get(path).json().get("mode").asText()).isEqualTo("auto");
-    JsonNode renamed = goosed.client.patch(path, "{\"name\":\"renamed\",\"mode\":\"approve\"}").json();
+    JsonNode renamed =
+        goosed.client.patch(path, "{\"name\":\"renamed\",\"mode\":\"approve\"}").json();
     assertThat(renamed.get("name").asText()).isEqualTo("renamed");
-    assertThat(goosed.client.get("/sessions").json().at("/sessions/0/mode").asText()).isEqualTo("approve");
+    assertThat(goosed.client.get("/sessions").json().at("/sessions/0/mode").asText())
+        .isEqualTo("approve");
   }
 
   @Test
   void noAnswerWithinTheTimeoutIsADeny() throws Exception {
     goosed.close();
     goosed = startServer(Map.of("GOOSE_MODE", "approve", "GOOSE_APPROVAL_TIMEOUT", "1"));
-    assertThat(goosed.client.get("/sessions/" + sessionId).json().get("mode").asText()).isEqualTo("approve");
+    assertThat(goosed.client.get("/sessions/" + sessionId).json().get("mode").asText())
+        .isEqualTo("approve");
     scriptToolCall("call_1", "developer__shell", "{\"command\":\"echo late\"}");
     List<SseClient.Event> seen = new ArrayList<>();
     try (SseClient sse = send("{\"content\":\"run it\"}")) {
@@ -218,7 +273,8 @@ class ApprovalRoutesTest {
     assertThat(first(seen, "tool_result").data().get("status").asText()).isEqualTo("error");
     assertThat(lastToolResultSentToTheModel()).contains("no approval arrived in time");
     assertThat(answer("call_1", "allow_once").error(409, "conflict")).contains("expired");
-    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText()).isEqualTo("timeout");
+    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText())
+        .isEqualTo("timeout");
   }
 
   @Test
@@ -231,14 +287,20 @@ class ApprovalRoutesTest {
     sse.close();
 
     long before = asked.id() - 1;
-    try (SseClient again = SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events", "Last-Event-ID", String.valueOf(before))) {
+    try (SseClient again =
+        SseClient.get(
+            goosed.server.uri(),
+            "/sessions/" + sessionId + "/events",
+            "Last-Event-ID",
+            String.valueOf(before))) {
       List<SseClient.Event> replay = new ArrayList<>();
       SseClient.Event replayed = until(again, "tool_approval_required", replay);
       assertThat(replayed.id()).isEqualTo(asked.id());
       assertThat(replayed.data().get("id").asText()).isEqualTo("call_1");
       answer("call_1", "allow_once").json();
       List<SseClient.Event> rest = again.untilComplete();
-      assertThat(first(rest, "tool_result").data().get("result").toString()).contains("after-reconnect");
+      assertThat(first(rest, "tool_result").data().get("result").toString())
+          .contains("after-reconnect");
       assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
     }
   }
@@ -255,13 +317,24 @@ class ApprovalRoutesTest {
     goosed.close();
     goosed = startServer(Map.of());
 
-    assertThat(goosed.client.get("/sessions/" + sessionId + "/tool-approvals").json().get("approvals")).hasSize(1);
-    goosed.client.post("/sessions/" + sessionId + "/messages", "{\"content\":\"meanwhile\"}").error(409, "conflict");
-    try (SseClient again = SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events", "Last-Event-ID", String.valueOf(asked.id()))) {
+    assertThat(
+            goosed.client.get("/sessions/" + sessionId + "/tool-approvals").json().get("approvals"))
+        .hasSize(1);
+    goosed
+        .client
+        .post("/sessions/" + sessionId + "/messages", "{\"content\":\"meanwhile\"}")
+        .error(409, "conflict");
+    try (SseClient again =
+        SseClient.get(
+            goosed.server.uri(),
+            "/sessions/" + sessionId + "/events",
+            "Last-Event-ID",
+            String.valueOf(asked.id()))) {
       answer("call_1", "allow_once").json();
       List<SseClient.Event> rest = again.untilComplete();
       assertThat(rest.getFirst().id()).isEqualTo(asked.id() + 1);
-      assertThat(first(rest, "tool_result").data().get("result").toString()).contains("after-restart");
+      assertThat(first(rest, "tool_result").data().get("result").toString())
+          .contains("after-restart");
       assertThat(rest).extracting(SseClient.Event::name).doesNotContain("error");
       assertThat(texts(rest)).isEqualTo("finished");
       assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");

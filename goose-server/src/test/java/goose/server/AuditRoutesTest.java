@@ -27,9 +27,22 @@ class AuditRoutesTest {
   void start() throws Exception {
     goosed = TestServer.start(root);
     for (int i = 0; i < 5; i++) {
-      goosed.server.context().audit().record(new AuditEntry(Ids.newId(), Instant.now(), i < 3 ? "alice" : "bob",
-          i % 2 == 0 ? "s-even" : "s-odd", "call_" + i, "developer__shell", Json.object().put("command", "echo " + i),
-          ToolDecision.AUTO, "success", i));
+      goosed
+          .server
+          .context()
+          .audit()
+          .record(
+              new AuditEntry(
+                  Ids.newId(),
+                  Instant.now(),
+                  i < 3 ? "alice" : "bob",
+                  i % 2 == 0 ? "s-even" : "s-odd",
+                  "call_" + i,
+                  "developer__shell",
+                  Json.object().put("command", "echo " + i),
+                  ToolDecision.AUTO,
+                  "success",
+                  i));
       Thread.sleep(2);
     }
   }
@@ -40,37 +53,65 @@ class AuditRoutesTest {
   }
 
   static List<String> calls(JsonNode page) {
-    return java.util.stream.StreamSupport.stream(page.get("entries").spliterator(), false).map(e -> e.get("call_id").asText()).toList();
+    return java.util.stream.StreamSupport.stream(page.get("entries").spliterator(), false)
+        .map(e -> e.get("call_id").asText())
+        .toList();
   }
 
   @Test
   void pagesNewestFirstWithACursorAndFiltersByUserAndSession() {
     JsonNode first = goosed.client.get("/audit?limit=2").json();
     assertThat(calls(first)).containsExactly("call_4", "call_3");
-    JsonNode second = goosed.client.get("/audit?limit=2&cursor=" + first.get("next_cursor").asText()).json();
+    JsonNode second =
+        goosed.client.get("/audit?limit=2&cursor=" + first.get("next_cursor").asText()).json();
     assertThat(calls(second)).containsExactly("call_2", "call_1");
-    JsonNode third = goosed.client.get("/audit?limit=2&cursor=" + second.get("next_cursor").asText()).json();
+    JsonNode third =
+        goosed.client.get("/audit?limit=2&cursor=" + second.get("next_cursor").asText()).json();
     assertThat(calls(third)).containsExactly("call_0");
     assertThat(third.has("next_cursor")).isFalse();
 
-    assertThat(calls(goosed.client.get("/audit?user=bob").json())).containsExactly("call_4", "call_3");
-    assertThat(calls(goosed.client.get("/audit?user=alice&session_id=s-even").json())).containsExactly("call_2", "call_0");
-    assertThat(goosed.client.get("/audit?cursor=not-a-cursor").error(400, "invalid_parameter")).contains("cursor");
-    assertThat(goosed.client.get("/audit?limit=0").error(400, "invalid_parameter")).contains("limit");
+    assertThat(calls(goosed.client.get("/audit?user=bob").json()))
+        .containsExactly("call_4", "call_3");
+    assertThat(calls(goosed.client.get("/audit?user=alice&session_id=s-even").json()))
+        .containsExactly("call_2", "call_0");
+    assertThat(goosed.client.get("/audit?cursor=not-a-cursor").error(400, "invalid_parameter"))
+        .contains("cursor");
+    assertThat(goosed.client.get("/audit?limit=0").error(400, "invalid_parameter"))
+        .contains("limit");
   }
 
   @Test
   void aUserWhoIsNotAnAdministratorGets403() throws Exception {
     // The same data dir behind proxy authentication: alice is a user, root an administrator.
     goosed.close();
-    goosed = TestServer.start(root, java.util.Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1",
-        "GOOSE_ADMIN_USERS", "root"));
-    ApiClient.Response denied = goosed.client.send("GET", "/audit", java.net.http.HttpRequest.BodyPublishers.noBody(), null,
-        "X-Remote-User", "alice");
+    goosed =
+        TestServer.start(
+            root,
+            java.util.Map.of(
+                "GOOSE_AUTH",
+                "proxy",
+                "GOOSE_TRUSTED_PROXIES",
+                "127.0.0.1",
+                "GOOSE_ADMIN_USERS",
+                "root"));
+    ApiClient.Response denied =
+        goosed.client.send(
+            "GET",
+            "/audit",
+            java.net.http.HttpRequest.BodyPublishers.noBody(),
+            null,
+            "X-Remote-User",
+            "alice");
     assertThat(denied.error(403, "forbidden")).isNotBlank();
     assertThat(denied.body()).doesNotContain("call_");
-    ApiClient.Response allowed = goosed.client.send("GET", "/audit", java.net.http.HttpRequest.BodyPublishers.noBody(), null,
-        "X-Remote-User", "root");
+    ApiClient.Response allowed =
+        goosed.client.send(
+            "GET",
+            "/audit",
+            java.net.http.HttpRequest.BodyPublishers.noBody(),
+            null,
+            "X-Remote-User",
+            "root");
     assertThat(calls(allowed.json())).hasSize(5);
   }
 }

@@ -2,7 +2,6 @@ package goose.server;
 
 import goose.user.UserStore;
 import goose.user.UserStores;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,8 +11,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * What authentication costs a request: median and p99 latency of {@code GET /sessions} (one user, a few
- * sessions) on loopback in none, secret, tokens (a database lookup per request) and proxy mode.
+ * What authentication costs a request: median and p99 latency of {@code GET /sessions} (one user, a
+ * few sessions) on loopback in none, secret, tokens (a database lookup per request) and proxy mode.
  * Not a test; run its main with the test classpath. Figures are recorded in docs/auth.md.
  */
 final class AuthOverheadProbe {
@@ -24,12 +23,19 @@ final class AuthOverheadProbe {
     Path dir = Files.createTempDirectory("auth-probe");
     String secret = "probe-secret-0123456789";
     measure(dir.resolve("none"), Map.of("GOOSE_AUTH", "none"), new String[0]);
-    measure(dir.resolve("secret"), Map.of("GOOSE_SERVER__SECRET_KEY", secret), new String[] {"X-Secret-Key", secret});
-    measure(dir.resolve("proxy"), Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1"), new String[] {"X-Remote-User", "alice"});
+    measure(
+        dir.resolve("secret"),
+        Map.of("GOOSE_SERVER__SECRET_KEY", secret),
+        new String[] {"X-Secret-Key", secret});
+    measure(
+        dir.resolve("proxy"),
+        Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1"),
+        new String[] {"X-Remote-User", "alice"});
     measure(dir.resolve("tokens"), Map.of("GOOSE_AUTH", "tokens"), null);
   }
 
-  private static void measure(Path root, Map<String, String> env, String[] headers) throws Exception {
+  private static void measure(Path root, Map<String, String> env, String[] headers)
+      throws Exception {
     Files.createDirectories(root);
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("GOOSE_RATE_LIMIT", "0");
@@ -55,8 +61,11 @@ final class AuthOverheadProbe {
         if (status != 200) throw new IllegalStateException("status " + status);
       }
       Arrays.sort(nanos);
-      System.out.printf("%-7s GET /sessions  median %6.0f us  p99 %6.0f us%n", env.getOrDefault("GOOSE_AUTH", "secret"),
-          nanos[MEASURED / 2] / 1e3, nanos[MEASURED * 99 / 100] / 1e3);
+      System.out.printf(
+          "%-7s GET /sessions  median %6.0f us  p99 %6.0f us%n",
+          env.getOrDefault("GOOSE_AUTH", "secret"),
+          nanos[MEASURED / 2] / 1e3,
+          nanos[MEASURED * 99 / 100] / 1e3);
     }
   }
 }

@@ -33,18 +33,22 @@ class ConnectionBurstTest {
       List<Future<String>> answers = new ArrayList<>();
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int i = 0; i < clients; i++) {
-          answers.add(pool.submit(() -> {
-            go.await();
-            try (Socket s = new Socket()) {
-              s.connect(new InetSocketAddress("127.0.0.1", port), 30_000);
-              s.setSoTimeout(60_000);
-              OutputStream out = s.getOutputStream();
-              out.write("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-              out.flush();
-              InputStream in = s.getInputStream();
-              return new String(in.readNBytes(12), StandardCharsets.US_ASCII);
-            }
-          }));
+          answers.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    try (Socket s = new Socket()) {
+                      s.connect(new InetSocketAddress("127.0.0.1", port), 30_000);
+                      s.setSoTimeout(60_000);
+                      OutputStream out = s.getOutputStream();
+                      out.write(
+                          "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                              .getBytes(StandardCharsets.US_ASCII));
+                      out.flush();
+                      InputStream in = s.getInputStream();
+                      return new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+                    }
+                  }));
         }
         go.countDown();
         for (Future<String> a : answers) assertThat(a.get()).isEqualTo("HTTP/1.1 200");

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Extensions managed over HTTP at run time, and their tools called by the model end to end: real MCP
- * reference servers (stdio and Streamable HTTP), the agent, and the SSE stream.
+ * Extensions managed over HTTP at run time, and their tools called by the model end to end: real
+ * MCP reference servers (stdio and Streamable HTTP), the agent, and the SSE stream.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ExtensionRoutesTest {
@@ -37,10 +37,19 @@ class ExtensionRoutesTest {
   }
 
   TestServer start(Map<String, String> extra) {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("GOOSE_PROVIDER", "openai", "OPENAI_HOST", openai.baseUri().toString(), "OPENAI_API_KEY", "k"));
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_HOST",
+                openai.baseUri().toString(),
+                "OPENAI_API_KEY",
+                "k"));
     env.putAll(extra);
     TestServer server = TestServer.start(root, env);
-    sessionId = server.client.post("/sessions", "{\"cwd\":\"" + root + "\"}").json().get("id").asText();
+    sessionId =
+        server.client.post("/sessions", "{\"cwd\":\"" + root + "\"}").json().get("id").asText();
     return server;
   }
 
@@ -58,26 +67,46 @@ class ExtensionRoutesTest {
   }
 
   List<SseClient.Event> turnCalling(String tool, String argumentsJson) throws Exception {
-    openai.enqueue(FakeOpenAiServer.script().toolCall(0, "call_1", tool, argumentsJson).finishReason("tool_calls").build());
+    openai.enqueue(
+        FakeOpenAiServer.script()
+            .toolCall(0, "call_1", tool, argumentsJson)
+            .finishReason("tool_calls")
+            .build());
     openai.enqueue(FakeOpenAiServer.text("done"));
-    try (SseClient sse = SseClient.post(goosed.server.uri(), "/sessions/" + sessionId + "/messages", "{\"content\":\"use the tool\"}")) {
+    try (SseClient sse =
+        SseClient.post(
+            goosed.server.uri(),
+            "/sessions/" + sessionId + "/messages",
+            "{\"content\":\"use the tool\"}")) {
       return sse.untilComplete();
     }
   }
 
   static JsonNode toolResult(List<SseClient.Event> events) {
-    return events.stream().filter(e -> e.name().equals("tool_result")).findFirst().orElseThrow().data();
+    return events.stream()
+        .filter(e -> e.name().equals("tool_result"))
+        .findFirst()
+        .orElseThrow()
+        .data();
   }
 
   List<String> toolsOfferedInLastRequest() {
     List<String> names = new java.util.ArrayList<>();
-    openai.lastRequest().json().path("tools").forEach(t -> names.add(t.path("function").path("name").asText()));
+    openai
+        .lastRequest()
+        .json()
+        .path("tools")
+        .forEach(t -> names.add(t.path("function").path("name").asText()));
     return names;
   }
 
   @Test
   void addAStdioServerAndCallItsToolThroughATurn() throws Exception {
-    JsonNode added = goosed.client.post("/extensions", stdio("everything", TestServers.everythingJs(), "stdio")).json();
+    JsonNode added =
+        goosed
+            .client
+            .post("/extensions", stdio("everything", TestServers.everythingJs(), "stdio"))
+            .json();
     assertThat(added.get("enabled").asBoolean()).isTrue();
     assertThat(Files.readString(goosed.config.paths().configFile())).contains("everything");
     JsonNode tools = goosed.client.get("/extensions/everything/tools").json().get("tools");
@@ -90,17 +119,24 @@ class ExtensionRoutesTest {
     assertThat(result.get("result").get(0).get("text").asText()).isEqualTo("Echo: hello mcp");
     assertThat(openai.lastRequest().json().get("messages").toString()).contains("Echo: hello mcp");
     JsonNode listed = goosed.client.get("/extensions").json().get("extensions");
-    JsonNode everything = java.util.stream.StreamSupport.stream(listed.spliterator(), false)
-        .filter(e -> e.get("name").asText().equals("everything")).findFirst().orElseThrow();
+    JsonNode everything =
+        java.util.stream.StreamSupport.stream(listed.spliterator(), false)
+            .filter(e -> e.get("name").asText().equals("everything"))
+            .findFirst()
+            .orElseThrow();
     assertThat(everything.get("status").asText()).isEqualTo("running");
     assertThat(everything.get("tool_count").asInt()).isGreaterThan(3);
   }
 
   @Test
   void disableEnableAndDeleteTakeEffectForTheNextTurnWithoutARestart() throws Exception {
-    goosed.client.post("/extensions", stdio("fs", TestServers.filesystemJs(), root.toString())).json();
+    goosed
+        .client
+        .post("/extensions", stdio("fs", TestServers.filesystemJs(), root.toString()))
+        .json();
     Files.writeString(root.resolve("note.txt"), "filesystem server content");
-    List<SseClient.Event> events = turnCalling("fs__read_text_file", "{\"path\":\"" + root.resolve("note.txt") + "\"}");
+    List<SseClient.Event> events =
+        turnCalling("fs__read_text_file", "{\"path\":\"" + root.resolve("note.txt") + "\"}");
     assertThat(toolResult(events).get("result").toString()).contains("filesystem server content");
 
     goosed.client.post("/extensions/fs/disable", "{}").json();
@@ -109,7 +145,11 @@ class ExtensionRoutesTest {
 
     goosed.client.post("/extensions/fs/enable", "{}").json();
     openai.enqueue(FakeOpenAiServer.text("ok"));
-    try (SseClient sse = SseClient.post(goosed.server.uri(), "/sessions/" + sessionId + "/messages", "{\"content\":\"again\"}")) {
+    try (SseClient sse =
+        SseClient.post(
+            goosed.server.uri(),
+            "/sessions/" + sessionId + "/messages",
+            "{\"content\":\"again\"}")) {
       sse.untilComplete();
     }
     assertThat(toolsOfferedInLastRequest()).contains("fs__read_text_file");
@@ -125,9 +165,17 @@ class ExtensionRoutesTest {
     int port = TestServers.freePort();
     Process server = TestServers.serveEverything("streamableHttp", port);
     try {
-      goosed.client.post("/extensions", "{\"name\":\"web\",\"type\":\"streamable_http\",\"uri\":\"http://127.0.0.1:" + port + "/mcp\"}").json();
+      goosed
+          .client
+          .post(
+              "/extensions",
+              "{\"name\":\"web\",\"type\":\"streamable_http\",\"uri\":\"http://127.0.0.1:"
+                  + port
+                  + "/mcp\"}")
+          .json();
       List<SseClient.Event> events = turnCalling("web__echo", "{\"message\":\"over http\"}");
-      assertThat(toolResult(events).get("result").get(0).get("text").asText()).isEqualTo("Echo: over http");
+      assertThat(toolResult(events).get("result").get(0).get("text").asText())
+          .isEqualTo("Echo: over http");
     } finally {
       ProcessTree.terminate(server, Duration.ofSeconds(2));
     }
@@ -135,11 +183,28 @@ class ExtensionRoutesTest {
 
   @Test
   void badConfigurationsAreRefusedNamingTheField() {
-    assertThat(goosed.client.post("/extensions", "{\"name\":\"x\",\"type\":\"telepathy\"}").error(400, "invalid_field")).contains("type");
-    assertThat(goosed.client.post("/extensions", "{\"name\":\"x\",\"type\":\"stdio\",\"cmd\":\"node\",\"envs\":{\"LD_PRELOAD\":\"/tmp/evil.so\"}}")
-        .error(400, "invalid_field")).contains("LD_PRELOAD");
-    assertThat(goosed.client.post("/extensions", "{\"name\":\"x\",\"type\":\"stdio\"}").error(400, "invalid_field")).contains("cmd");
-    assertThat(goosed.client.post("/extensions", "{\"type\":\"stdio\",\"cmd\":\"node\"}").status()).isEqualTo(400);
+    assertThat(
+            goosed
+                .client
+                .post("/extensions", "{\"name\":\"x\",\"type\":\"telepathy\"}")
+                .error(400, "invalid_field"))
+        .contains("type");
+    assertThat(
+            goosed
+                .client
+                .post(
+                    "/extensions",
+                    "{\"name\":\"x\",\"type\":\"stdio\",\"cmd\":\"node\",\"envs\":{\"LD_PRELOAD\":\"/tmp/evil.so\"}}")
+                .error(400, "invalid_field"))
+        .contains("LD_PRELOAD");
+    assertThat(
+            goosed
+                .client
+                .post("/extensions", "{\"name\":\"x\",\"type\":\"stdio\"}")
+                .error(400, "invalid_field"))
+        .contains("cmd");
+    assertThat(goosed.client.post("/extensions", "{\"type\":\"stdio\",\"cmd\":\"node\"}").status())
+        .isEqualTo(400);
     goosed.client.post("/extensions/nope/disable", "{}").error(404, "not_found");
     goosed.client.delete("/extensions/nope").error(404, "not_found");
   }
@@ -148,12 +213,28 @@ class ExtensionRoutesTest {
   void theAllowlistAcceptsTheExactCommandOnly() throws Exception {
     goosed.close();
     Path allowlist = root.resolve("allowlist.yaml");
-    Files.writeString(allowlist, "extensions:\n  - id: everything\n    command: node " + TestServers.everythingJs() + " stdio\n");
+    Files.writeString(
+        allowlist,
+        "extensions:\n  - id: everything\n    command: node "
+            + TestServers.everythingJs()
+            + " stdio\n");
     goosed = start(Map.of("GOOSE_ALLOWLIST", allowlist.toString()));
 
-    assertThat(goosed.client.post("/extensions", stdio("everything", TestServers.everythingJs(), "stdio")).status()).isEqualTo(200);
-    assertThat(goosed.client.post("/extensions", stdio("extra", TestServers.everythingJs(), "stdio", "--evil")).error(403, "forbidden"))
+    assertThat(
+            goosed
+                .client
+                .post("/extensions", stdio("everything", TestServers.everythingJs(), "stdio"))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            goosed
+                .client
+                .post("/extensions", stdio("extra", TestServers.everythingJs(), "stdio", "--evil"))
+                .error(403, "forbidden"))
         .contains("allowlist");
-    goosed.client.post("/extensions", stdio("sh", "-e", "require('child_process')")).error(403, "forbidden");
+    goosed
+        .client
+        .post("/extensions", stdio("sh", "-e", "require('child_process')"))
+        .error(403, "forbidden");
   }
 }

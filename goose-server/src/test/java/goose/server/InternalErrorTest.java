@@ -8,7 +8,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A failure nobody planned for (here: the database is gone) is a JSON 500 without details; the log has them. */
+/**
+ * A failure nobody planned for (here: the database is gone) is a JSON 500 without details; the log
+ * has them.
+ */
 class InternalErrorTest {
   @TempDir Path root;
 
@@ -19,7 +22,9 @@ class InternalErrorTest {
       ApiClient.Response r = server.client.get("/sessions");
       assertThat(r.error(500, "internal")).isEqualTo("internal server error");
       assertThat(r.body()).doesNotContain("at ").doesNotContain("Hikari").doesNotContain("sqlite");
-      assertThat(server.client.get("/status").status()).as("the server keeps serving").isEqualTo(200);
+      assertThat(server.client.get("/status").status())
+          .as("the server keeps serving")
+          .isEqualTo(200);
     }
     try (Stream<Path> files = Files.list(root.resolve("state/logs"))) {
       String log = Files.readString(files.findFirst().orElseThrow());

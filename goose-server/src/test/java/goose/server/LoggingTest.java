@@ -18,49 +18,92 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** Logging as an operator sees it: the level filter, JSON lines, a file per start, request ids, no secrets. */
+/**
+ * Logging as an operator sees it: the level filter, JSON lines, a file per start, request ids, no
+ * secrets.
+ */
 class LoggingTest {
   @TempDir Path root;
 
   @Test
   void jsonLinesCarryTheRequestIdAndNeverTheAuthorizationHeader() throws IOException {
-    try (TestServer server = TestServer.start(root, Map.of("GOOSE_LOG_FORMAT", "json", "GOOSE_LOG", "info,goose=debug"))) {
-      server.client.send("GET", "/sessions", HttpRequest.BodyPublishers.noBody(), null,
-          "X-Request-Id", "req-42", "Authorization", "Bearer super-secret-token");
+    try (TestServer server =
+        TestServer.start(
+            root, Map.of("GOOSE_LOG_FORMAT", "json", "GOOSE_LOG", "info,goose=debug"))) {
+      server.client.send(
+          "GET",
+          "/sessions",
+          HttpRequest.BodyPublishers.noBody(),
+          null,
+          "X-Request-Id",
+          "req-42",
+          "Authorization",
+          "Bearer super-secret-token");
     }
     List<JsonNode> lines = logLines().stream().map(Json::parse).toList();
-    assertThat(lines).anySatisfy(l -> {
-      assertThat(l.path("message").asText()).contains("GET /sessions 200");
-      assertThat(l.path("request_id").asText()).isEqualTo("req-42");
-      assertThat(l.path("level").asText()).isEqualTo("INFO");
-    });
-    assertThat(lines).anySatisfy(l -> assertThat(l.path("message").asText()).contains("listening on http://127.0.0.1:"));
+    assertThat(lines)
+        .anySatisfy(
+            l -> {
+              assertThat(l.path("message").asText()).contains("GET /sessions 200");
+              assertThat(l.path("request_id").asText()).isEqualTo("req-42");
+              assertThat(l.path("level").asText()).isEqualTo("INFO");
+            });
+    assertThat(lines)
+        .anySatisfy(
+            l -> assertThat(l.path("message").asText()).contains("listening on http://127.0.0.1:"));
     assertThat(String.join("\n", logLines())).doesNotContain("super-secret-token");
   }
 
   @Test
   void theTurnsLogLinesCarryTheRequestIdOfTheMessageThatStartedIt() throws Exception {
     try (goose.provider.fake.FakeOpenAiServer openai = new goose.provider.fake.FakeOpenAiServer();
-        TestServer server = TestServer.start(root, Map.of("GOOSE_LOG_FORMAT", "json", "GOOSE_PROVIDER", "openai",
-            "OPENAI_HOST", openai.baseUri().toString(), "OPENAI_API_KEY", "sk-test", "max_retries", "0"))) {
-      String id = server.client.post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}").json().get("id").asText();
+        TestServer server =
+            TestServer.start(
+                root,
+                Map.of(
+                    "GOOSE_LOG_FORMAT",
+                    "json",
+                    "GOOSE_PROVIDER",
+                    "openai",
+                    "OPENAI_HOST",
+                    openai.baseUri().toString(),
+                    "OPENAI_API_KEY",
+                    "sk-test",
+                    "max_retries",
+                    "0"))) {
+      String id =
+          server
+              .client
+              .post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}")
+              .json()
+              .get("id")
+              .asText();
       openai.enqueue(goose.provider.fake.FakeOpenAiServer.serverError());
-      try (SseClient sse = SseClient.post(server.server.uri(), "/sessions/" + id + "/messages", "{\"content\":\"hi\"}",
-          "X-Request-Id", "req-turn-7")) {
+      try (SseClient sse =
+          SseClient.post(
+              server.server.uri(),
+              "/sessions/" + id + "/messages",
+              "{\"content\":\"hi\"}",
+              "X-Request-Id",
+              "req-turn-7")) {
         sse.untilComplete();
       }
     }
     List<JsonNode> lines = logLines().stream().map(Json::parse).toList();
     // Both lines are written on the turn's own thread, not the request's.
-    assertThat(lines).anySatisfy(l -> {
-      assertThat(l.path("message").asText()).contains("provider openai failed");
-      assertThat(l.path("thread_name").asText()).startsWith("turn-");
-      assertThat(l.path("request_id").asText()).isEqualTo("req-turn-7");
-    });
-    assertThat(lines).anySatisfy(l -> {
-      assertThat(l.path("message").asText()).contains("ended: error");
-      assertThat(l.path("request_id").asText()).isEqualTo("req-turn-7");
-    });
+    assertThat(lines)
+        .anySatisfy(
+            l -> {
+              assertThat(l.path("message").asText()).contains("provider openai failed");
+              assertThat(l.path("thread_name").asText()).startsWith("turn-");
+              assertThat(l.path("request_id").asText()).isEqualTo("req-turn-7");
+            });
+    assertThat(lines)
+        .anySatisfy(
+            l -> {
+              assertThat(l.path("message").asText()).contains("ended: error");
+              assertThat(l.path("request_id").asText()).isEqualTo("req-turn-7");
+            });
   }
 
   @Test
@@ -76,7 +119,8 @@ class LoggingTest {
     try (TestServer server = TestServer.start(root, Map.of("GOOSE_LOG", "info,goose=debug"))) {
       server.client.get("/status");
     }
-    assertThat(logLines()).anyMatch(l -> l.contains("DEBUG goose.server.access") && l.contains("GET /status 200"));
+    assertThat(logLines())
+        .anyMatch(l -> l.contains("DEBUG goose.server.access") && l.contains("GET /status 200"));
   }
 
   @Test
@@ -95,34 +139,45 @@ class LoggingTest {
   @Test
   void theMcpSdkIsAtWarnUnlessTheFilterNamesIt() {
     LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "debug")));
-    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isInfoEnabled()).isFalse();
+    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isInfoEnabled())
+        .isFalse();
     assertThat(LoggerFactory.getLogger("goose.agent.Agent").isDebugEnabled()).isTrue();
-    LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "info,io::modelcontextprotocol=debug")));
-    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isDebugEnabled()).isTrue();
+    LogSetup.configure(
+        TestServer.config(root, Map.of("GOOSE_LOG", "info,io::modelcontextprotocol=debug")));
+    assertThat(LoggerFactory.getLogger("io.modelcontextprotocol.client.McpClient").isDebugEnabled())
+        .isTrue();
   }
 
   @Test
   void onlyTheNewestThirtyLogFilesAreKept() throws IOException {
     Path logs = Files.createDirectories(root.resolve("state/logs"));
-    for (int i = 0; i < 35; i++) Files.writeString(logs.resolve(String.format("server-20200101T0000%02dZ-1.log", i)), "old");
+    for (int i = 0; i < 35; i++)
+      Files.writeString(logs.resolve(String.format("server-20200101T0000%02dZ-1.log", i)), "old");
     Files.writeString(logs.resolve("notes.txt"), "not ours");
     try (TestServer server = TestServer.start(root)) {
       server.client.get("/status");
     }
     try (Stream<Path> files = Files.list(logs)) {
       List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-      assertThat(names).hasSize(31).contains("notes.txt", "server-20200101T000034Z-1.log").doesNotContain("server-20200101T000005Z-1.log");
+      assertThat(names)
+          .hasSize(31)
+          .contains("notes.txt", "server-20200101T000034Z-1.log")
+          .doesNotContain("server-20200101T000005Z-1.log");
     }
   }
 
   @Test
   void aBadFilterOrFormatStopsTheStartNamingTheKey() {
     assertThatThrownBy(() -> TestServer.start(root, Map.of("GOOSE_LOG", "goose=loud")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_LOG").hasMessageContaining("loud");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("GOOSE_LOG")
+        .hasMessageContaining("loud");
     assertThatThrownBy(() -> TestServer.start(root, Map.of("GOOSE_LOG_FORMAT", "xml")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_LOG_FORMAT");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("GOOSE_LOG_FORMAT");
     assertThatThrownBy(() -> TestServer.start(root, Map.of("GOOSE_PORT", "abc")))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("GOOSE_PORT");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("GOOSE_PORT");
   }
 
   @Test

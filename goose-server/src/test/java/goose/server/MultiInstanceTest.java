@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.provider.fake.FakeExchange;
-import goose.session.TestPostgres;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.session.TestPostgres;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiInstanceTest {
   @RegisterExtension static final TestPostgres postgres = new TestPostgres();
+
   /** Short so the takeover test is quick; -Dgoose.test.lease=10 measures the default. */
   private static final String LEASE_SECONDS = System.getProperty("goose.test.lease", "2");
 
@@ -36,8 +37,6 @@ class MultiInstanceTest {
   FakeOpenAiServer openai;
   String databaseUrl;
   final List<TestServer> servers = new ArrayList<>();
-
-
 
   @BeforeEach
   void setUp() {
@@ -51,7 +50,9 @@ class MultiInstanceTest {
     openai.close();
   }
 
-  /** The environment of one instance: the shared database, a short turn lease, the fake provider. */
+  /**
+   * The environment of one instance: the shared database, a short turn lease, the fake provider.
+   */
   Map<String, String> env(String instance) {
     Map<String, String> env = new HashMap<>();
     env.put("GOOSE_DATABASE_URL", databaseUrl);
@@ -70,12 +71,21 @@ class MultiInstanceTest {
   }
 
   String createSession(TestServer server, String name) {
-    return server.client.post("/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + ",\"name\":\"" + name + "\"}")
-        .json().get("id").asText();
+    return server
+        .client
+        .post(
+            "/sessions",
+            "{\"cwd\":" + goose.json.Json.write(root.toString()) + ",\"name\":\"" + name + "\"}")
+        .json()
+        .get("id")
+        .asText();
   }
 
   static SseClient sendOn(TestServer server, String sessionId, String text) {
-    return SseClient.post(server.server.uri(), "/sessions/" + sessionId + "/messages", "{\"content\":\"" + text + "\"}");
+    return SseClient.post(
+        server.server.uri(),
+        "/sessions/" + sessionId + "/messages",
+        "{\"content\":\"" + text + "\"}");
   }
 
   static SseClient followOn(URI base, String sessionId) {
@@ -94,25 +104,33 @@ class MultiInstanceTest {
 
     JsonNode onB = b.client.get("/sessions/" + id).json();
     assertThat(onB.get("name").asText()).isEqualTo("made on a");
-    assertThat(b.client.get("/sessions").json().get("sessions").findValuesAsText("id")).contains(id);
+    assertThat(b.client.get("/sessions").json().get("sessions").findValuesAsText("id"))
+        .contains(id);
 
     b.client.patch("/sessions/" + id, "{\"name\":\"renamed on b\"}").json();
-    assertThat(a.client.get("/sessions/" + id).json().get("name").asText()).isEqualTo("renamed on b");
+    assertThat(a.client.get("/sessions/" + id).json().get("name").asText())
+        .isEqualTo("renamed on b");
 
     assertThat(b.client.delete("/sessions/" + id).status()).isEqualTo(204);
     assertThat(a.client.get("/sessions/" + id).status()).isEqualTo(404);
   }
 
   @Test
-  void aClientOnTheOtherInstanceReceivesTheEventsOfATurnLiveAndA409ForASecondTurn() throws Exception {
+  void aClientOnTheOtherInstanceReceivesTheEventsOfATurnLiveAndA409ForASecondTurn()
+      throws Exception {
     TestServer a = instance("a");
     TestServer b = instance("b");
     String id = createSession(a, "live");
-    // The reply streams slowly and cannot end until released: whatever B sees before the release is live.
-    FakeExchange reply = openai.enqueue(FakeOpenAiServer.text("one ", "two ", "three ", "four")
-        .withChunkDelay(Duration.ofMillis(150)).heldBeforeEnding());
+    // The reply streams slowly and cannot end until released: whatever B sees before the release is
+    // live.
+    FakeExchange reply =
+        openai.enqueue(
+            FakeOpenAiServer.text("one ", "two ", "three ", "four")
+                .withChunkDelay(Duration.ofMillis(150))
+                .heldBeforeEnding());
 
-    try (SseClient onB = followOn(b.server.uri(), id); SseClient onA = sendOn(a, id, "count")) {
+    try (SseClient onB = followOn(b.server.uri(), id);
+        SseClient onA = sendOn(a, id, "count")) {
       assertThat(onA.status).isEqualTo(200);
       StringBuilder seenOnB = new StringBuilder();
       long started = System.nanoTime();
@@ -122,10 +140,13 @@ class MultiInstanceTest {
         seenOnB.append(e.data().get("text").asText());
         assertThat("one two three four").startsWith(seenOnB.toString());
       }
-      System.out.printf("cross-instance: B saw the whole reply %d ms after the turn started on A, before it ended%n",
+      System.out.printf(
+          "cross-instance: B saw the whole reply %d ms after the turn started on A, before it ended%n",
           (System.nanoTime() - started) / 1_000_000);
       // The turn on A is still running (its reply is held): a turn started on B is refused.
-      b.client.post("/sessions/" + id + "/messages", "{\"content\":\"me too\"}").error(409, "conflict");
+      b.client
+          .post("/sessions/" + id + "/messages", "{\"content\":\"me too\"}")
+          .error(409, "conflict");
       assertThat(b.client.delete("/sessions/" + id).status()).isEqualTo(409);
 
       reply.release();
@@ -137,7 +158,8 @@ class MultiInstanceTest {
     // Now B can run the next turn of the same session.
     openai.enqueue(FakeOpenAiServer.text("from b"));
     try (SseClient second = sendOn(b, id, "again")) {
-      assertThat(second.untilComplete().getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
+      assertThat(second.untilComplete().getLast().data().get("stop_reason").asText())
+          .isEqualTo("end_turn");
     }
     assertThat(a.client.get("/sessions/" + id).json().get("message_count").asInt()).isEqualTo(4);
   }
@@ -155,30 +177,42 @@ class MultiInstanceTest {
       JsonNode cancel = b.client.post("/sessions/" + id + "/cancel", "{}").json();
       assertThat(cancel.get("cancelled").asBoolean()).isTrue();
       List<SseClient.Event> rest = onA.untilComplete();
-      System.out.printf("cross-instance cancel: the turn on A ended %d ms after the cancel on B%n",
+      System.out.printf(
+          "cross-instance cancel: the turn on A ended %d ms after the cancel on B%n",
           (System.nanoTime() - asked) / 1_000_000);
       assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
     }
     assertThat(stalled.clientClosedEarly()).isTrue();
-    assertThat(b.client.post("/sessions/" + id + "/cancel", "{}").json().get("cancelled").asBoolean()).isFalse();
+    assertThat(
+            b.client.post("/sessions/" + id + "/cancel", "{}").json().get("cancelled").asBoolean())
+        .isFalse();
   }
 
   /**
-   * kill -9 for real: instance A runs in its own JVM and is killed with SIGKILL (destroyForcibly) while
-   * its turn waits on a tool call. B, the survivor, must close the turn (the tool call answered as
-   * interrupted, error + message_complete in the log) once A's lease lapses, and then take new turns.
+   * kill -9 for real: instance A runs in its own JVM and is killed with SIGKILL (destroyForcibly)
+   * while its turn waits on a tool call. B, the survivor, must close the turn (the tool call
+   * answered as interrupted, error + message_complete in the log) once A's lease lapses, and then
+   * take new turns.
    */
   @Test
   void whenAnInstanceIsKilledMidTurnTheSurvivorClosesItsTurnAndTakesNewTurns() throws Exception {
     TestServer b = instance("b");
     String id = createSession(b, "survivor");
-    openai.enqueue(FakeOpenAiServer.script().text("Let me wait.")
-        .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"sleep 120\"}").build());
+    openai.enqueue(
+        FakeOpenAiServer.script()
+            .text("Let me wait.")
+            .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"sleep 120\"}")
+            .build());
 
     Path aRoot = root.resolve("a");
     Files.createDirectories(aRoot);
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ServerMainForTests.class.getName());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ServerMainForTests.class.getName());
     pb.environment().putAll(env("a"));
     pb.environment().put("GOOSE_PATH_ROOT", aRoot.toString());
     pb.environment().put("GOOSE_PORT", "0");
@@ -189,23 +223,37 @@ class MultiInstanceTest {
     try {
       Path portFile = aRoot.resolve("port");
       while (!Files.exists(portFile) && a.isAlive()) Thread.sleep(50);
-      assertThat(a.isAlive()).as("instance A started; its output: %s", aRoot.resolve("out.txt")).isTrue();
+      assertThat(a.isAlive())
+          .as("instance A started; its output: %s", aRoot.resolve("out.txt"))
+          .isTrue();
       URI aUri = URI.create("http://127.0.0.1:" + Files.readString(portFile).trim());
       ApiClient aClient = new ApiClient(aUri);
-      assertThat(aClient.send("POST", "/sessions/" + id + "/messages",
-          java.net.http.HttpRequest.BodyPublishers.ofString("{\"content\":\"wait a while\"}"), "application/json",
-          "Accept", "application/json").status()).isEqualTo(202);
+      assertThat(
+              aClient
+                  .send(
+                      "POST",
+                      "/sessions/" + id + "/messages",
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "{\"content\":\"wait a while\"}"),
+                      "application/json",
+                      "Accept",
+                      "application/json")
+                  .status())
+          .isEqualTo(202);
 
       try (SseClient onB = followOn(b.server.uri(), id)) {
         SseClient.Event e;
         do {
           e = nextEvent(onB);
         } while (!e.name().equals("tool_call"));
-        b.client.post("/sessions/" + id + "/messages", "{\"content\":\"not now\"}").error(409, "conflict");
+        b.client
+            .post("/sessions/" + id + "/messages", "{\"content\":\"not now\"}")
+            .error(409, "conflict");
 
         children.addAll(a.descendants().toList());
         long killed = System.nanoTime();
-        a.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up, the lease simply stops being renewed
+        a.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up, the lease simply stops
+        // being renewed
         assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         List<String> after = new ArrayList<>();
@@ -214,7 +262,9 @@ class MultiInstanceTest {
           after.add(e.name());
         } while (!e.name().equals("message_complete"));
         long takeoverMs = (System.nanoTime() - killed) / 1_000_000;
-        System.out.printf("takeover: B closed the turn of killed instance A %d ms after the kill (lease %s s)%n", takeoverMs, LEASE_SECONDS);
+        System.out.printf(
+            "takeover: B closed the turn of killed instance A %d ms after the kill (lease %s s)%n",
+            takeoverMs, LEASE_SECONDS);
         assertThat(after).containsSubsequence("error", "message_complete");
         assertThat(e.data().get("stop_reason").asText()).isEqualTo("error");
         assertThat(takeoverMs).as("well under a minute").isLessThan(30_000);

@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The OpenAPI document: committed copy up to date, every route documented, and the checker itself honest. */
+/**
+ * The OpenAPI document: committed copy up to date, every route documented, and the checker itself
+ * honest.
+ */
 class OpenApiTest {
   static final Path COMMITTED = Path.of("..", "openapi.json");
   static final String REGENERATE =
@@ -24,7 +27,9 @@ class OpenApiTest {
   void committedDocumentEqualsWhatTheCodeProduces() throws IOException {
     String generated = GooseServer.openApiJson();
     if (Boolean.getBoolean("goose.openapi.write")) Files.writeString(COMMITTED, generated);
-    assertThat(Files.exists(COMMITTED)).as("openapi.json is missing at the repository root; create it with: " + REGENERATE).isTrue();
+    assertThat(Files.exists(COMMITTED))
+        .as("openapi.json is missing at the repository root; create it with: " + REGENERATE)
+        .isTrue();
     assertThat(Files.readString(COMMITTED))
         .as("openapi.json at the repository root is out of date; regenerate it with: " + REGENERATE)
         .isEqualTo(generated);
@@ -35,20 +40,43 @@ class OpenApiTest {
     try (TestServer server = TestServer.start(root)) {
       List<String> routes = server.server.javalinRoutes();
       List<String> documented = new ArrayList<>();
-      SpecCheck.SPEC.get("paths").fields().forEachRemaining(path ->
-          path.getValue().fieldNames().forEachRemaining(method -> documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+      SpecCheck.SPEC
+          .get("paths")
+          .fields()
+          .forEachRemaining(
+              path ->
+                  path.getValue()
+                      .fieldNames()
+                      .forEachRemaining(
+                          method ->
+                              documented.add(
+                                  method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
       assertThat(routes).isNotEmpty().containsExactlyInAnyOrderElementsOf(documented);
     }
   }
 
   @Test
   void everyOperationHasAnIdASummaryAndResponses() {
-    SpecCheck.SPEC.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-      JsonNode operation = op.getValue();
-      assertThat(operation.path("operationId").asText()).as(path.getKey()).isNotBlank();
-      assertThat(operation.path("summary").asText()).as(path.getKey()).isNotBlank();
-      assertThat(operation.path("responses").has("default")).as(path.getKey()).isTrue();
-    }));
+    SpecCheck.SPEC
+        .get("paths")
+        .fields()
+        .forEachRemaining(
+            path ->
+                path.getValue()
+                    .fields()
+                    .forEachRemaining(
+                        op -> {
+                          JsonNode operation = op.getValue();
+                          assertThat(operation.path("operationId").asText())
+                              .as(path.getKey())
+                              .isNotBlank();
+                          assertThat(operation.path("summary").asText())
+                              .as(path.getKey())
+                              .isNotBlank();
+                          assertThat(operation.path("responses").has("default"))
+                              .as(path.getKey())
+                              .isTrue();
+                        }));
   }
 
   @Test
@@ -56,34 +84,69 @@ class OpenApiTest {
     JsonNode schemas = SpecCheck.SPEC.path("components").path("schemas");
     JsonNode content = schemas.path("Content");
     assertThat(content.path("discriminator").path("propertyName").asText()).isEqualTo("type");
-    assertThat(content.path("discriminator").path("mapping").path("tool_request").asText()).isEqualTo("#/components/schemas/ContentToolRequest");
+    assertThat(content.path("discriminator").path("mapping").path("tool_request").asText())
+        .isEqualTo("#/components/schemas/ContentToolRequest");
     assertThat(content.path("oneOf")).hasSize(6);
-    assertThat(schemas.path("ContentText").path("properties").path("type").path("const").asText()).isEqualTo("text");
+    assertThat(schemas.path("ContentText").path("properties").path("type").path("const").asText())
+        .isEqualTo("text");
     assertThat(schemas.path("ContentToolResponse").path("properties").has("is_error")).isTrue();
     JsonNode create = schemas.path("CreateSessionRequest");
     assertThat(create.path("required")).extracting(JsonNode::asText).containsExactly("cwd");
-    assertThat(schemas.path("SessionList").path("required")).extracting(JsonNode::asText).containsExactly("sessions");
-    assertThat(schemas.path("MessageView").path("properties").path("role").path("enum")).extracting(JsonNode::asText).containsExactly("user", "assistant");
-    assertThat(schemas.path("ApiErrorDetail").path("properties").path("code").path("enum")).extracting(JsonNode::asText).contains("not_found", "internal");
-    assertThat(schemas.path("SessionView").path("properties").path("created_at").path("format").asText()).isEqualTo("date-time");
+    assertThat(schemas.path("SessionList").path("required"))
+        .extracting(JsonNode::asText)
+        .containsExactly("sessions");
+    assertThat(schemas.path("MessageView").path("properties").path("role").path("enum"))
+        .extracting(JsonNode::asText)
+        .containsExactly("user", "assistant");
+    assertThat(schemas.path("ApiErrorDetail").path("properties").path("code").path("enum"))
+        .extracting(JsonNode::asText)
+        .contains("not_found", "internal");
+    assertThat(
+            schemas
+                .path("SessionView")
+                .path("properties")
+                .path("created_at")
+                .path("format")
+                .asText())
+        .isEqualTo("date-time");
   }
 
   @Test
   void theResponseCheckRejectsWhatTheSpecDoesNotAllow() {
-    String session = "{\"id\":\"x\",\"name\":\"n\",\"working_dir\":\"/\",\"created_at\":\"2026-01-01T00:00:00Z\","
-        + "\"updated_at\":\"2026-01-01T00:00:00Z\",\"message_count\":0,"
-        + "\"last_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"total_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"mode\":\"auto\"}";
+    String session =
+        "{\"id\":\"x\",\"name\":\"n\",\"working_dir\":\"/\",\"created_at\":\"2026-01-01T00:00:00Z\","
+            + "\"updated_at\":\"2026-01-01T00:00:00Z\",\"message_count\":0,"
+            + "\"last_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"total_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"mode\":\"auto\"}";
     Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json"));
     SpecCheck.check("POST", "/sessions", new ApiClient.Response(201, json, session));
-    assertThatThrownBy(() -> SpecCheck.check("POST", "/sessions", new ApiClient.Response(201, json, session.replace("\"message_count\":0", "\"message_count\":\"0\""))))
+    assertThatThrownBy(
+            () ->
+                SpecCheck.check(
+                    "POST",
+                    "/sessions",
+                    new ApiClient.Response(
+                        201,
+                        json,
+                        session.replace("\"message_count\":0", "\"message_count\":\"0\""))))
         .hasMessageContaining("does not match the spec");
-    assertThatThrownBy(() -> SpecCheck.check("POST", "/sessions", new ApiClient.Response(201, json, "{\"name\":\"n\"}")))
+    assertThatThrownBy(
+            () ->
+                SpecCheck.check(
+                    "POST", "/sessions", new ApiClient.Response(201, json, "{\"name\":\"n\"}")))
         .hasMessageContaining("does not match the spec");
-    assertThatThrownBy(() -> SpecCheck.check("POST", "/sessions", new ApiClient.Response(409, json, "{}")))
+    assertThatThrownBy(
+            () -> SpecCheck.check("POST", "/sessions", new ApiClient.Response(409, json, "{}")))
         .hasMessageContaining("does not document");
-    assertThatThrownBy(() -> SpecCheck.check("GET", "/nope", new ApiClient.Response(200, json, "{}")))
+    assertThatThrownBy(
+            () -> SpecCheck.check("GET", "/nope", new ApiClient.Response(200, json, "{}")))
         .hasMessageContaining("not in the spec");
-    assertThatThrownBy(() -> SpecCheck.check("GET", "/sessions/abc", new ApiClient.Response(404, json, "{\"error\":{\"code\":\"nope\",\"message\":\"m\"}}")))
+    assertThatThrownBy(
+            () ->
+                SpecCheck.check(
+                    "GET",
+                    "/sessions/abc",
+                    new ApiClient.Response(
+                        404, json, "{\"error\":{\"code\":\"nope\",\"message\":\"m\"}}")))
         .hasMessageContaining("does not match the spec");
   }
 }

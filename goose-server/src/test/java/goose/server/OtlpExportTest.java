@@ -31,14 +31,23 @@ class OtlpExportTest {
   @BeforeEach
   void startCollector() throws Exception {
     collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    collector.createContext("/", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
-          + exchange.getRequestHeaders().getFirst("Content-Type") + " " + exchange.getRequestHeaders().getFirst("X-Collector-Key")
-          + "\n" + new String(body, StandardCharsets.ISO_8859_1));
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    collector.createContext(
+        "/",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          received.add(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestURI().getPath()
+                  + " "
+                  + exchange.getRequestHeaders().getFirst("Content-Type")
+                  + " "
+                  + exchange.getRequestHeaders().getFirst("X-Collector-Key")
+                  + "\n"
+                  + new String(body, StandardCharsets.ISO_8859_1));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     collector.start();
   }
 
@@ -49,15 +58,32 @@ class OtlpExportTest {
   }
 
   private void runOneTurn(Map<String, String> extra) throws Exception {
-    java.util.HashMap<String, String> env = new java.util.HashMap<>(Map.of("GOOSE_PROVIDER", "openai",
-        "OPENAI_HOST", openai.baseUri().toString(), "OPENAI_API_KEY", "sk-test",
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(),
-        "OTEL_EXPORTER_OTLP_HEADERS", "X-Collector-Key=k%20123"));
+    java.util.HashMap<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_HOST",
+                openai.baseUri().toString(),
+                "OPENAI_API_KEY",
+                "sk-test",
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "http://127.0.0.1:" + collector.getAddress().getPort(),
+                "OTEL_EXPORTER_OTLP_HEADERS",
+                "X-Collector-Key=k%20123"));
     env.putAll(extra);
     openai.enqueue(FakeOpenAiServer.text("hello"));
     try (TestServer goosed = TestServer.start(root, env)) {
-      String id = goosed.client.post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}").json().get("id").asText();
-      try (SseClient sse = SseClient.post(goosed.server.uri(), "/sessions/" + id + "/messages", "{\"content\":\"hi\"}")) {
+      String id =
+          goosed
+              .client
+              .post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}")
+              .json()
+              .get("id")
+              .asText();
+      try (SseClient sse =
+          SseClient.post(
+              goosed.server.uri(), "/sessions/" + id + "/messages", "{\"content\":\"hi\"}")) {
         sse.untilComplete();
       }
     } // closing the server flushes the batch of spans
@@ -69,8 +95,12 @@ class OtlpExportTest {
     assertThat(received).isNotEmpty();
     String export = String.join("\n", received);
     assertThat(received.getFirst()).startsWith("POST /v1/traces application/x-protobuf k 123\n");
-    // Protocol buffers keep strings as UTF-8 bytes: the span names and the service name are readable.
-    assertThat(export).contains("goose.turn").contains("goose.provider_call").contains("goosed-test");
+    // Protocol buffers keep strings as UTF-8 bytes: the span names and the service name are
+    // readable.
+    assertThat(export)
+        .contains("goose.turn")
+        .contains("goose.provider_call")
+        .contains("goosed-test");
   }
 
   @Test

@@ -8,11 +8,15 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The server's packages stay layered: no cycles, and the shared HTTP plumbing depends on no route package. */
+/**
+ * The server's packages stay layered: no cycles, and the shared HTTP plumbing depends on no route
+ * package.
+ */
 class PackageStructureTest {
-  static final JavaClasses SERVER = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("goose.server");
+  static final JavaClasses SERVER =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("goose.server");
 
   @Test
   void subPackagesAreFreeOfCycles() {
@@ -21,12 +25,24 @@ class PackageStructureTest {
 
   @Test
   void httpPlumbingAndRouteMachineryDoNotDependOnRoutes() {
-    noClasses().that().resideInAnyPackage("goose.server.http..", "goose.server.api..", "goose.server.logging..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "goose.server.session..", "goose.server.status..", "goose.server.turn..", "goose.server.extension..", "goose.server.openapi..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("goose.server.http..", "goose.server.api..", "goose.server.logging..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "goose.server.session..",
+            "goose.server.status..",
+            "goose.server.turn..",
+            "goose.server.extension..",
+            "goose.server.openapi..")
         .check(SERVER);
-    noClasses().that().resideInAPackage("goose.server.http..")
-        .should().dependOnClassesThat().resideInAPackage("goose.server.api..")
+    noClasses()
+        .that()
+        .resideInAPackage("goose.server.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("goose.server.api..")
         .check(SERVER);
   }
 }

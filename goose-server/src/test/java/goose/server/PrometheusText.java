@@ -7,12 +7,18 @@ import java.util.Optional;
 final class PrometheusText {
   private PrometheusText() {}
 
-  /** The value of the first sample named {@code name} carrying every {@code key="value"} label given. */
+  /**
+   * The value of the first sample named {@code name} carrying every {@code key="value"} label
+   * given.
+   */
   static Optional<Double> sample(String text, String name, String... labels) {
     return text.lines()
         .filter(l -> !l.startsWith("#"))
         .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
-        .filter(l -> Arrays.stream(labels).allMatch(label -> l.contains(label.replaceFirst("=(.*)", "=\"$1\""))))
+        .filter(
+            l ->
+                Arrays.stream(labels)
+                    .allMatch(label -> l.contains(label.replaceFirst("=(.*)", "=\"$1\""))))
         .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .findFirst();
   }

@@ -13,15 +13,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTP/1.1 over a plain socket, byte for byte as given: for requests no well-behaved client would send
- * (raw invalid UTF-8 in the target, NUL in headers, absurd sizes). The response is read to its end
- * ({@code Connection: close}); an event stream is only opened, then hung up on. A response that does not
- * arrive within the timeout is reported as a hang.
+ * HTTP/1.1 over a plain socket, byte for byte as given: for requests no well-behaved client would
+ * send (raw invalid UTF-8 in the target, NUL in headers, absurd sizes). The response is read to its
+ * end ({@code Connection: close}); an event stream is only opened, then hung up on. A response that
+ * does not arrive within the timeout is reported as a hang.
  */
 final class RawHttp {
   record Request(String method, byte[] target, List<String[]> headers, byte[] body) {}
 
-  record Response(int status, Map<String, String> headers, String body, boolean hung, boolean stream) {}
+  record Response(
+      int status, Map<String, String> headers, String body, boolean hung, boolean stream) {}
 
   private RawHttp() {}
 
@@ -32,9 +33,15 @@ final class RawHttp {
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       head.write((request.method() + " ").getBytes(StandardCharsets.ISO_8859_1));
       head.write(request.target());
-      head.write((" HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      for (String[] h : request.headers()) head.write((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
-      if (request.body() != null) head.write(("Content-Length: " + request.body().length + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      head.write(
+          (" HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      for (String[] h : request.headers())
+        head.write((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
+      if (request.body() != null)
+        head.write(
+            ("Content-Length: " + request.body().length + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
       head.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
       if (request.body() != null) head.write(request.body());
       try {
@@ -62,10 +69,13 @@ final class RawHttp {
       headers.clear();
       for (String l = line(in); l != null && !l.isEmpty(); l = line(in)) {
         int colon = l.indexOf(':');
-        if (colon > 0) headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+        if (colon > 0)
+          headers.put(
+              l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
       }
     } while (status == 100);
-    if (headers.getOrDefault("content-type", "").startsWith("text/event-stream")) return new Response(status, headers, "", false, true);
+    if (headers.getOrDefault("content-type", "").startsWith("text/event-stream"))
+      return new Response(status, headers, "", false, true);
     byte[] raw = in.readAllBytes();
     byte[] body = "chunked".equalsIgnoreCase(headers.get("transfer-encoding")) ? dechunk(raw) : raw;
     return new Response(status, headers, new String(body, StandardCharsets.UTF_8), false, false);
@@ -87,7 +97,8 @@ final class RawHttp {
     while (i < raw.length) {
       int eol = indexOf(raw, i);
       if (eol < 0) break;
-      String sizeText = new String(raw, i, eol - i, StandardCharsets.ISO_8859_1).split(";")[0].trim();
+      String sizeText =
+          new String(raw, i, eol - i, StandardCharsets.ISO_8859_1).split(";")[0].trim();
       int size = sizeText.isEmpty() ? 0 : Integer.parseInt(sizeText, 16);
       if (size == 0) break;
       out.write(raw, eol + 2, Math.min(size, raw.length - eol - 2));

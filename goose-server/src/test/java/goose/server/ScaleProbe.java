@@ -1,8 +1,8 @@
 package goose.server;
 
 import goose.json.Json;
-import goose.session.TestPostgres;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.session.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Measures goosed end to end over HTTP on SQLite and on PostgreSQL (embedded): the latency of a whole
- * turn (POST a message, read the SSE stream to message_complete; the fake provider answers at once, so
- * this is goosed's own overhead), of the first page of a session list with 2,000 sessions, and on
- * PostgreSQL how much later a client on a second instance sees the end of a turn run on the first.
- * Not a unit test: run it by hand (see docs/scaling.md).
+ * Measures goosed end to end over HTTP on SQLite and on PostgreSQL (embedded): the latency of a
+ * whole turn (POST a message, read the SSE stream to message_complete; the fake provider answers at
+ * once, so this is goosed's own overhead), of the first page of a session list with 2,000 sessions,
+ * and on PostgreSQL how much later a client on a second instance sees the end of a turn run on the
+ * first. Not a unit test: run it by hand (see docs/scaling.md).
  */
 public final class ScaleProbe {
   private static final int TURNS = 200;
@@ -27,9 +27,19 @@ public final class ScaleProbe {
 
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("goose-scale-probe");
-    try (FakeOpenAiServer openai = new FakeOpenAiServer(); TestPostgres postgres = TestPostgres.start()) {
-      Map<String, String> env = new HashMap<>(Map.of("GOOSE_PROVIDER", "openai", "OPENAI_HOST", openai.baseUri().toString(),
-          "OPENAI_API_KEY", "sk-probe", "GOOSE_LOG_LEVEL", "warn"));
+    try (FakeOpenAiServer openai = new FakeOpenAiServer();
+        TestPostgres postgres = TestPostgres.start()) {
+      Map<String, String> env =
+          new HashMap<>(
+              Map.of(
+                  "GOOSE_PROVIDER",
+                  "openai",
+                  "OPENAI_HOST",
+                  openai.baseUri().toString(),
+                  "OPENAI_API_KEY",
+                  "sk-probe",
+                  "GOOSE_LOG_LEVEL",
+                  "warn"));
       try (TestServer sqlite = TestServer.start(dir.resolve("sqlite"), env)) {
         probe("SQLite", sqlite, sqlite, openai, dir);
       }
@@ -44,7 +54,9 @@ public final class ScaleProbe {
     }
   }
 
-  private static void probe(String label, TestServer server, TestServer other, FakeOpenAiServer openai, Path dir) throws Exception {
+  private static void probe(
+      String label, TestServer server, TestServer other, FakeOpenAiServer openai, Path dir)
+      throws Exception {
     String create = "{\"cwd\":" + Json.write(dir.toString()) + ",\"name\":\"probe\"}";
     double[] turns = new double[TURNS];
     double[] crossEnd = new double[TURNS];
@@ -52,10 +64,23 @@ public final class ScaleProbe {
     for (int i = 0; i < TURN_WARMUP + TURNS; i++) {
       if (i % 10 == 0) session = server.client.post("/sessions", create).json().get("id").asText();
       openai.enqueue(FakeOpenAiServer.text("a short ", "reply"));
-      long afterSeq = server.client.get("/sessions/" + session).json().get("message_count").asLong(); // warms the path
-      try (SseClient follower = SseClient.get(other.server.uri(), "/sessions/" + session + "/events?after=" + lastSeq(server, session))) {
+      long afterSeq =
+          server
+              .client
+              .get("/sessions/" + session)
+              .json()
+              .get("message_count")
+              .asLong(); // warms the path
+      try (SseClient follower =
+          SseClient.get(
+              other.server.uri(),
+              "/sessions/" + session + "/events?after=" + lastSeq(server, session))) {
         long t0 = System.nanoTime();
-        try (SseClient sse = SseClient.post(server.server.uri(), "/sessions/" + session + "/messages", "{\"content\":\"hi " + afterSeq + "\"}")) {
+        try (SseClient sse =
+            SseClient.post(
+                server.server.uri(),
+                "/sessions/" + session + "/messages",
+                "{\"content\":\"hi " + afterSeq + "\"}")) {
           sse.untilComplete();
         }
         long ownEnd = System.nanoTime();
@@ -75,8 +100,11 @@ public final class ScaleProbe {
       if (i >= LIST_WARMUP) lists[i - LIST_WARMUP] = (System.nanoTime() - t0) / 1e6;
     }
     System.out.printf("%-10s turn (POST -> message_complete)      %s%n", label, stats(turns));
-    if (server != other) System.out.printf("%-10s same turn seen ended on instance B    %s%n", label, stats(crossEnd));
-    System.out.printf("%-10s GET /sessions?limit=50 (%d sessions) %s%n", label, SESSIONS + (TURN_WARMUP + TURNS) / 10, stats(lists));
+    if (server != other)
+      System.out.printf("%-10s same turn seen ended on instance B    %s%n", label, stats(crossEnd));
+    System.out.printf(
+        "%-10s GET /sessions?limit=50 (%d sessions) %s%n",
+        label, SESSIONS + (TURN_WARMUP + TURNS) / 10, stats(lists));
   }
 
   private static long lastSeq(TestServer server, String session) {

@@ -14,7 +14,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Unsafe or incomplete auth settings stop the start with one line saying what to set; the rest parse as documented. */
+/**
+ * Unsafe or incomplete auth settings stop the start with one line saying what to set; the rest
+ * parse as documented.
+ */
 class SecuritySettingsTest {
   @TempDir Path root;
 
@@ -25,7 +28,8 @@ class SecuritySettingsTest {
   }
 
   private String refusal(Config config) {
-    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> GooseServer.start(config).close());
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(() -> GooseServer.start(config).close());
     assertThat(thrown).isInstanceOf(ConfigException.class);
     assertThat(thrown.getMessage()).doesNotContain("\n");
     return thrown.getMessage();
@@ -34,9 +38,15 @@ class SecuritySettingsTest {
   @Test
   void noAuthOffLoopbackRefusesToStartNamingWhatToSet() {
     String message = refusal(config("GOOSE_HOST", "0.0.0.0"));
-    assertThat(message).contains("GOOSE_AUTH").contains("GOOSE_ALLOW_UNAUTHENTICATED=true").contains("0.0.0.0");
-    assertThat(refusal(config("GOOSE_HOST", "192.168.1.10", "GOOSE_AUTH", "none"))).contains("not a loopback address");
-    assertThat(refusal(config("GOOSE_HOST", "myhost.example.com"))).as("a name other than localhost counts as not loopback").contains("GOOSE_AUTH");
+    assertThat(message)
+        .contains("GOOSE_AUTH")
+        .contains("GOOSE_ALLOW_UNAUTHENTICATED=true")
+        .contains("0.0.0.0");
+    assertThat(refusal(config("GOOSE_HOST", "192.168.1.10", "GOOSE_AUTH", "none")))
+        .contains("not a loopback address");
+    assertThat(refusal(config("GOOSE_HOST", "myhost.example.com")))
+        .as("a name other than localhost counts as not loopback")
+        .contains("GOOSE_AUTH");
   }
 
   @Test
@@ -44,37 +54,67 @@ class SecuritySettingsTest {
     for (String host : new String[] {"127.0.0.1", "localhost", "::1", "127.0.0.2"}) {
       assertThat(AuthSettings.from(config(), host).mode()).as(host).isEqualTo(AuthMode.NONE);
     }
-    AuthSettings allowed = AuthSettings.from(config("GOOSE_ALLOW_UNAUTHENTICATED", "true"), "0.0.0.0");
+    AuthSettings allowed =
+        AuthSettings.from(config("GOOSE_ALLOW_UNAUTHENTICATED", "true"), "0.0.0.0");
     assertThat(allowed.mode()).isEqualTo(AuthMode.NONE);
     assertThat(allowed.unauthenticatedOffLoopback()).isTrue();
   }
 
   @Test
   void secretModeNeedsALongEnoughSecretAndNeverShowsIt() {
-    assertThat(refusal(config("GOOSE_AUTH", "secret"))).contains("GOOSE_SERVER__SECRET_KEY is not set");
+    assertThat(refusal(config("GOOSE_AUTH", "secret")))
+        .contains("GOOSE_SERVER__SECRET_KEY is not set");
     String message = refusal(config("GOOSE_SERVER__SECRET_KEY", "short-secret"));
     assertThat(message).contains("shorter than 16").doesNotContain("short-secret");
-    AuthSettings ok = AuthSettings.from(config("GOOSE_SERVER__SECRET_KEY", "0123456789abcdef"), "0.0.0.0");
-    assertThat(ok.mode()).as("a secret alone selects secret mode, as in goose").isEqualTo(AuthMode.SECRET);
+    AuthSettings ok =
+        AuthSettings.from(config("GOOSE_SERVER__SECRET_KEY", "0123456789abcdef"), "0.0.0.0");
+    assertThat(ok.mode())
+        .as("a secret alone selects secret mode, as in goose")
+        .isEqualTo(AuthMode.SECRET);
     assertThat(ok.toString()).doesNotContain("0123456789abcdef");
   }
 
   @Test
   void proxyModeNeedsTrustedProxiesGivenAsAddresses() {
     assertThat(refusal(config("GOOSE_AUTH", "proxy"))).contains("GOOSE_TRUSTED_PROXIES is not set");
-    assertThat(refusal(config("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "proxy.example.com"))).contains("not an IP address or CIDR");
-    assertThat(refusal(config("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "10.0.0.0/33"))).contains("prefix length");
-    assertThat(refusal(config("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1", "GOOSE_PROXY_USER_HEADER", "X User"))).contains("header name");
-    assertThat(refusal(config("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1", "GOOSE_ADMIN_USERS", "../root"))).contains("GOOSE_ADMIN_USERS");
+    assertThat(refusal(config("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "proxy.example.com")))
+        .contains("not an IP address or CIDR");
+    assertThat(refusal(config("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "10.0.0.0/33")))
+        .contains("prefix length");
+    assertThat(
+            refusal(
+                config(
+                    "GOOSE_AUTH",
+                    "proxy",
+                    "GOOSE_TRUSTED_PROXIES",
+                    "127.0.0.1",
+                    "GOOSE_PROXY_USER_HEADER",
+                    "X User")))
+        .contains("header name");
+    assertThat(
+            refusal(
+                config(
+                    "GOOSE_AUTH",
+                    "proxy",
+                    "GOOSE_TRUSTED_PROXIES",
+                    "127.0.0.1",
+                    "GOOSE_ADMIN_USERS",
+                    "../root")))
+        .contains("GOOSE_ADMIN_USERS");
   }
 
   @Test
   void otherBadSettingsNameTheKey() {
-    assertThat(refusal(config("GOOSE_AUTH", "kerberos"))).contains("GOOSE_AUTH must be none, secret, tokens or proxy");
-    assertThat(refusal(config("GOOSE_CORS_ORIGINS", "*"))).contains("GOOSE_CORS_ORIGINS").contains("exact origins");
-    assertThat(refusal(config("GOOSE_CORS_ORIGINS", "https://a.example.com/path"))).contains("no path");
+    assertThat(refusal(config("GOOSE_AUTH", "kerberos")))
+        .contains("GOOSE_AUTH must be none, secret, tokens or proxy");
+    assertThat(refusal(config("GOOSE_CORS_ORIGINS", "*")))
+        .contains("GOOSE_CORS_ORIGINS")
+        .contains("exact origins");
+    assertThat(refusal(config("GOOSE_CORS_ORIGINS", "https://a.example.com/path")))
+        .contains("no path");
     assertThat(refusal(config("GOOSE_WORKSPACES_ROOT", "relative/dir"))).contains("absolute");
-    assertThat(refusal(config("GOOSE_WORKSPACES_ROOT", root.resolve("missing").toString()))).contains("not an existing directory");
+    assertThat(refusal(config("GOOSE_WORKSPACES_ROOT", root.resolve("missing").toString())))
+        .contains("not an existing directory");
   }
 
   @Test

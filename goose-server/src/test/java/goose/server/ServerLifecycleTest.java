@@ -7,7 +7,6 @@ import goose.conversation.Message;
 import goose.json.Json;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -48,7 +47,8 @@ class ServerLifecycleTest {
       assertThat(session.path("name").asText()).isEqualTo("survivor");
       assertThat(session.path("message_count").asLong()).isEqualTo(1);
       assertThat(session.path("messages").get(0).path("id").asText()).isEqualTo(message.id());
-      assertThat(session.path("messages").get(0).path("content").get(0).path("text").asText()).isEqualTo("remember me");
+      assertThat(session.path("messages").get(0).path("content").get(0).path("text").asText())
+          .isEqualTo("remember me");
       assertThat(second.client.get("/sessions?q=survivor").json().path("sessions")).hasSize(1);
     }
   }
@@ -56,7 +56,8 @@ class ServerLifecycleTest {
   @Test
   @Timeout(120)
   void hundredConcurrentCreatesAreAllKept() throws Exception {
-    try (TestServer server = TestServer.start(root); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try (TestServer server = TestServer.start(root);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<ApiClient.Response>> futures = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         String name = "concurrent " + i;
@@ -70,7 +71,12 @@ class ServerLifecycleTest {
       }
       assertThat(ids).hasSize(100);
       Set<String> listed = new HashSet<>();
-      server.client.get("/sessions?limit=500&q=concurrent").json().path("sessions").forEach(s -> listed.add(s.path("id").asText()));
+      server
+          .client
+          .get("/sessions?limit=500&q=concurrent")
+          .json()
+          .path("sessions")
+          .forEach(s -> listed.add(s.path("id").asText()));
       assertThat(listed).isEqualTo(ids);
     }
   }
@@ -83,8 +89,12 @@ class ServerLifecycleTest {
     try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
       out.write(body, 0, 10); // the request is now being handled, waiting for the rest of its body
       out.flush();
       awaitInFlight(server);
@@ -109,8 +119,10 @@ class ServerLifecycleTest {
     try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 1000\r\n\r\n{\"cwd\":").getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n{\"cwd\":")
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       awaitInFlight(server);
       long started = System.nanoTime();
@@ -127,8 +139,13 @@ class ServerLifecycleTest {
   @Timeout(90)
   void sigtermStopsTheServerProcessGracefully() throws Exception {
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        ServerMainForTests.class.getName());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            javaBin.toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ServerMainForTests.class.getName());
     pb.environment().put("GOOSE_PATH_ROOT", root.toString());
     pb.environment().put("GOOSE_PORT", "0");
     pb.environment().remove("GOOSE_LOG");
@@ -139,11 +156,18 @@ class ServerLifecycleTest {
       Path portFile = root.resolve("port");
       while (!Files.exists(portFile) && process.isAlive()) Thread.sleep(50);
       int port = Integer.parseInt(Files.readString(portFile).trim());
-      assertThat(new ApiClient(java.net.URI.create("http://127.0.0.1:" + port)).get("/status").status()).isEqualTo(200);
+      assertThat(
+              new ApiClient(java.net.URI.create("http://127.0.0.1:" + port))
+                  .get("/status")
+                  .status())
+          .isEqualTo(200);
       process.destroy(); // SIGTERM
       assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
       String output = Files.readString(root.resolve("out.txt"));
-      assertThat(output).contains("listening on http://127.0.0.1:" + port).contains("stopped").doesNotContain("Exception");
+      assertThat(output)
+          .contains("listening on http://127.0.0.1:" + port)
+          .contains("stopped")
+          .doesNotContain("Exception");
       try (var logs = Files.list(root.resolve("state/logs"))) {
         Path log = logs.findFirst().orElseThrow();
         assertThat(Files.readString(log)).contains("listening on").contains("stopped");

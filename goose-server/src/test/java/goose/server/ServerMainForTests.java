@@ -4,7 +4,10 @@ import goose.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Runs goosed in its own JVM for the SIGTERM test, writing the chosen port to {@code $GOOSE_PATH_ROOT/port}. */
+/**
+ * Runs goosed in its own JVM for the SIGTERM test, writing the chosen port to {@code
+ * $GOOSE_PATH_ROOT/port}.
+ */
 public final class ServerMainForTests {
   private ServerMainForTests() {}
 

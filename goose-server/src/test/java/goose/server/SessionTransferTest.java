@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
-import goose.session.TestPostgres;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.session.TestPostgres;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Export from a goosed on PostgreSQL, import into a goosed on SQLite: the same conversation, a new session. */
+/**
+ * Export from a goosed on PostgreSQL, import into a goosed on SQLite: the same conversation, a new
+ * session.
+ */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SessionTransferTest {
   @RegisterExtension static final TestPostgres postgres = new TestPostgres();
@@ -28,12 +31,17 @@ class SessionTransferTest {
   TestServer onPostgres;
   TestServer onSqlite;
 
-
-
   @BeforeEach
   void start() {
     openai = new FakeOpenAiServer();
-    Map<String, String> provider = Map.of("GOOSE_PROVIDER", "openai", "OPENAI_HOST", openai.baseUri().toString(), "OPENAI_API_KEY", "sk-t");
+    Map<String, String> provider =
+        Map.of(
+            "GOOSE_PROVIDER",
+            "openai",
+            "OPENAI_HOST",
+            openai.baseUri().toString(),
+            "OPENAI_API_KEY",
+            "sk-t");
     Map<String, String> pg = new java.util.HashMap<>(provider);
     pg.put("GOOSE_DATABASE_URL", postgres.newDatabaseUrl());
     onPostgres = TestServer.start(root.resolve("pg"), pg);
@@ -51,13 +59,25 @@ class SessionTransferTest {
 
   @Test
   void exportFromPostgresImportsIntoSqliteWithAnIdenticalConversation() throws Exception {
-    String id = onPostgres.client.post("/sessions", "{\"cwd\":" + Json.write(root.toString()) + ",\"name\":\"travels\"}")
-        .json().get("id").asText();
-    openai.enqueue(FakeOpenAiServer.script().text("Let me check.")
-        .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"echo hi there\"}").usage(120, 30).build());
+    String id =
+        onPostgres
+            .client
+            .post("/sessions", "{\"cwd\":" + Json.write(root.toString()) + ",\"name\":\"travels\"}")
+            .json()
+            .get("id")
+            .asText();
+    openai.enqueue(
+        FakeOpenAiServer.script()
+            .text("Let me check.")
+            .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"echo hi there\"}")
+            .usage(120, 30)
+            .build());
     openai.enqueue(FakeOpenAiServer.script().text("It said hi ", "there.").usage(200, 12).build());
-    try (SseClient sse = SseClient.post(onPostgres.server.uri(), "/sessions/" + id + "/messages", "{\"content\":\"say hi\"}")) {
-      assertThat(sse.untilComplete().getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
+    try (SseClient sse =
+        SseClient.post(
+            onPostgres.server.uri(), "/sessions/" + id + "/messages", "{\"content\":\"say hi\"}")) {
+      assertThat(sse.untilComplete().getLast().data().get("stop_reason").asText())
+          .isEqualTo("end_turn");
     }
 
     ApiClient.Response exported = onPostgres.client.get("/sessions/" + id + "/export");
@@ -74,8 +94,10 @@ class SessionTransferTest {
     String copy = imported.json().get("id").asText();
     assertThat(copy).isNotEqualTo(id);
     assertThat(imported.json().get("name").asText()).isEqualTo("travels");
-    assertThat(imported.json().get("total_usage")).isEqualTo(onPostgres.client.get("/sessions/" + id).json().get("total_usage"));
-    assertThat(imported.json().get("last_usage")).isEqualTo(onPostgres.client.get("/sessions/" + id).json().get("last_usage"));
+    assertThat(imported.json().get("total_usage"))
+        .isEqualTo(onPostgres.client.get("/sessions/" + id).json().get("total_usage"));
+    assertThat(imported.json().get("last_usage"))
+        .isEqualTo(onPostgres.client.get("/sessions/" + id).json().get("last_usage"));
 
     JsonNode original = onPostgres.client.get("/sessions/" + id).json().get("messages");
     JsonNode copied = onSqlite.client.get("/sessions/" + copy).json().get("messages");
@@ -86,7 +108,8 @@ class SessionTransferTest {
     assertThat(withoutTimes(again.get("events"))).isEqualTo(withoutTimes(doc.get("events")));
 
     // The imported log replays like the original.
-    try (SseClient replay = SseClient.get(onSqlite.server.uri(), "/sessions/" + copy + "/events?after=0")) {
+    try (SseClient replay =
+        SseClient.get(onSqlite.server.uri(), "/sessions/" + copy + "/events?after=0")) {
       assertThat(replay.untilComplete()).hasSize(doc.get("events").size());
     }
   }
@@ -101,16 +124,29 @@ class SessionTransferTest {
     assertThat(onSqlite.client.post("/sessions/import", good.toString()).status()).isEqualTo(201);
 
     assertThat(importError(good.deepCopy().put("version", 2))).contains("unsupported version 2");
-    assertThat(importError(good.deepCopy().put("format", "something-else"))).contains("format must be \"goosed-session\"");
+    assertThat(importError(good.deepCopy().put("format", "something-else")))
+        .contains("format must be \"goosed-session\"");
     ObjectNode noSession = good.deepCopy();
     noSession.remove("session");
     assertThat(importError(noSession)).contains("'session' is required");
     ObjectNode badEvent = good.deepCopy();
-    ((ArrayNode) badEvent.get("events")).addObject().put("seq", 1).put("turn_id", "t").put("name", "no_such_event").putObject("data");
+    ((ArrayNode) badEvent.get("events"))
+        .addObject()
+        .put("seq", 1)
+        .put("turn_id", "t")
+        .put("name", "no_such_event")
+        .putObject("data");
     assertThat(importError(badEvent)).contains("events[0]").contains("no_such_event");
     ObjectNode twice = good.deepCopy();
-    ObjectNode message = Json.MAPPER.createObjectNode().put("id", "m1").put("role", "user").put("created_at", "2026-01-01T00:00:00Z")
-        .put("user_visible", true).put("agent_visible", true).put("interrupted", false);
+    ObjectNode message =
+        Json.MAPPER
+            .createObjectNode()
+            .put("id", "m1")
+            .put("role", "user")
+            .put("created_at", "2026-01-01T00:00:00Z")
+            .put("user_visible", true)
+            .put("agent_visible", true)
+            .put("interrupted", false);
     message.putArray("content").addObject().put("type", "text").put("text", "hi");
     ((ArrayNode) twice.get("messages")).add(message).add(message);
     assertThat(importError(twice)).contains("messages[1].id m1 appears twice");
@@ -121,7 +157,12 @@ class SessionTransferTest {
     onSqlite.client.post("/sessions/import", "{not json").error(400, "invalid_json");
     ObjectNode huge = good.deepCopy();
     ((ObjectNode) huge.get("session")).put("name", "x".repeat(300_000));
-    assertThat(onSqlite.client.post("/sessions/import", huge.toString()).error(413, "payload_too_large")).contains("GOOSE_MAX_BODY_BYTES");
+    assertThat(
+            onSqlite
+                .client
+                .post("/sessions/import", huge.toString())
+                .error(413, "payload_too_large"))
+        .contains("GOOSE_MAX_BODY_BYTES");
     assertThat(onSqlite.client.get("/sessions").json().get("sessions")).hasSize(1);
   }
 

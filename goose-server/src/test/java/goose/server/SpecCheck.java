@@ -16,13 +16,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Checks a real response against the OpenAPI document the code produces: the operation must exist (or
- * the response is the API's JSON error), its status must be documented, and a JSON body must validate
- * against the documented schema (JSON Schema 2020-12, with the document's components for $refs).
+ * Checks a real response against the OpenAPI document the code produces: the operation must exist
+ * (or the response is the API's JSON error), its status must be documented, and a JSON body must
+ * validate against the documented schema (JSON Schema 2020-12, with the document's components for
+ * $refs).
  */
 final class SpecCheck {
   static final ObjectNode SPEC = (ObjectNode) Json.parse(GooseServer.openApiJson());
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Map<String, Schema> CACHE = new ConcurrentHashMap<>();
 
   private SpecCheck() {}
@@ -32,30 +34,49 @@ final class SpecCheck {
     JsonNode schemaNode;
     String key;
     if (operation.isEmpty()) {
-      assertThat(response.status()).as("%s %s is not in the spec, so it must be a 404 or 405", method, path).isIn(404, 405);
+      assertThat(response.status())
+          .as("%s %s is not in the spec, so it must be a 404 or 405", method, path)
+          .isIn(404, 405);
       schemaNode = Json.object().put("$ref", "#/components/schemas/ApiError");
       key = "ApiError";
     } else {
       JsonNode responses = operation.get().path("responses");
       String status = String.valueOf(response.status());
       if (response.status() < 500) {
-        assertThat(responses.has(status)).as("%s %s answered %s, which its operation does not document", method, path, status).isTrue();
+        assertThat(responses.has(status))
+            .as("%s %s answered %s, which its operation does not document", method, path, status)
+            .isTrue();
       }
-      JsonNode documented = responses.has(status) ? responses.get(status) : responses.get("default");
+      JsonNode documented =
+          responses.has(status) ? responses.get(status) : responses.get("default");
       if (!documented.has("content")) {
-        assertThat(response.body()).as("%s %s %s documents no body", method, path, status).isEmpty();
+        assertThat(response.body())
+            .as("%s %s %s documents no body", method, path, status)
+            .isEmpty();
         return;
       }
-      String contentType = Optional.ofNullable(response.header("Content-Type")).orElse("").split(";")[0].trim().toLowerCase(Locale.ROOT);
-      assertThat(documented.path("content").has(contentType) || documented.path("content").has("application/octet-stream"))
-          .as("%s %s %s answered %s, not a documented media type", method, path, status, contentType).isTrue();
+      String contentType =
+          Optional.ofNullable(response.header("Content-Type"))
+              .orElse("")
+              .split(";")[0]
+              .trim()
+              .toLowerCase(Locale.ROOT);
+      assertThat(
+              documented.path("content").has(contentType)
+                  || documented.path("content").has("application/octet-stream"))
+          .as(
+              "%s %s %s answered %s, not a documented media type",
+              method, path, status, contentType)
+          .isTrue();
       if (!contentType.equals("application/json")) return;
       schemaNode = documented.path("content").path("application/json").path("schema");
       key = method + " " + path + " " + status;
     }
     Schema schema = CACHE.computeIfAbsent(schemaNode.toString(), k -> compile(schemaNode));
     List<com.networknt.schema.Error> errors = schema.validate(Json.parse(response.body()));
-    assertThat(errors).as("%s: response %s does not match the spec", key, response.body()).isEmpty();
+    assertThat(errors)
+        .as("%s: response %s does not match the spec", key, response.body())
+        .isEmpty();
   }
 
   private static Schema compile(JsonNode schemaNode) {

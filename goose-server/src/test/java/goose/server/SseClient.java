@@ -20,7 +20,10 @@ import java.util.Optional;
 /** A Server-Sent Events client for tests: opens a stream, reads it event by event, can hang up. */
 final class SseClient implements AutoCloseable {
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   record Event(long id, String name, JsonNode data) {}
 
@@ -31,18 +34,23 @@ final class SseClient implements AutoCloseable {
   private SseClient(HttpResponse<InputStream> response) {
     this.status = response.statusCode();
     this.response = response;
-    this.reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    this.reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
   }
 
   static SseClient post(URI base, String path, String json, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(json))
-        .header("Content-Type", "application/json").header("Accept", "text/event-stream");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream");
     if (headers.length > 0) b.headers(headers);
     return open(b.build());
   }
 
   static SseClient get(URI base, String path, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).GET().header("Accept", "text/event-stream");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path)).GET().header("Accept", "text/event-stream");
     if (headers.length > 0) b.headers(headers);
     return open(b.build());
   }
@@ -89,7 +97,10 @@ final class SseClient implements AutoCloseable {
   List<Event> untilComplete() throws IOException {
     List<Event> events = new ArrayList<>();
     while (true) {
-      Event e = next().orElseThrow(() -> new AssertionError("stream ended before message_complete; got " + events));
+      Event e =
+          next()
+              .orElseThrow(
+                  () -> new AssertionError("stream ended before message_complete; got " + events));
       events.add(e);
       if (e.name().equals("message_complete")) return events;
     }

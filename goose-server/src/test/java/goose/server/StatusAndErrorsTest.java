@@ -41,9 +41,18 @@ class StatusAndErrorsTest {
 
   @Test
   void aSaneRequestIdIsEchoedAndAnInsaneOneReplaced() {
-    ApiClient.Response echoed = api.send("GET", "/status", HttpRequest.BodyPublishers.noBody(), null, "X-Request-Id", "abc-123");
+    ApiClient.Response echoed =
+        api.send(
+            "GET", "/status", HttpRequest.BodyPublishers.noBody(), null, "X-Request-Id", "abc-123");
     assertThat(echoed.header("X-Request-Id")).isEqualTo("abc-123");
-    ApiClient.Response replaced = api.send("GET", "/status", HttpRequest.BodyPublishers.noBody(), null, "X-Request-Id", "x".repeat(300));
+    ApiClient.Response replaced =
+        api.send(
+            "GET",
+            "/status",
+            HttpRequest.BodyPublishers.noBody(),
+            null,
+            "X-Request-Id",
+            "x".repeat(300));
     assertThat(replaced.header("X-Request-Id")).hasSize(36).isNotEqualTo("x".repeat(300));
     assertThat(api.get("/status").header("X-Request-Id")).hasSize(36);
   }
@@ -59,7 +68,10 @@ class StatusAndErrorsTest {
 
   @Test
   void wrongMethodOnAKnownPathIsAJson405() {
-    assertThat(api.send("PUT", "/status", HttpRequest.BodyPublishers.noBody(), null).error(405, "method_not_allowed")).contains("PUT");
+    assertThat(
+            api.send("PUT", "/status", HttpRequest.BodyPublishers.noBody(), null)
+                .error(405, "method_not_allowed"))
+        .contains("PUT");
     api.delete("/sessions").error(405, "method_not_allowed");
   }
 
@@ -68,34 +80,54 @@ class StatusAndErrorsTest {
     assertThat(api.get("/sessions/0190f0e0-0000-7000-8000-000000000000").error(404, "not_found"))
         .isEqualTo("session 0190f0e0-0000-7000-8000-000000000000 not found");
     assertThat(api.get("/sessions/..%2F..%2Fetc").error(404, "not_found")).startsWith("session ");
-    assertThat(api.get("/sessions/1%20OR%201=1/messages").error(404, "not_found")).startsWith("session ");
+    assertThat(api.get("/sessions/1%20OR%201=1/messages").error(404, "not_found"))
+        .startsWith("session ");
     api.patch("/sessions/xyz", "{\"name\":\"n\"}").error(404, "not_found");
     api.delete("/sessions/xyz").error(404, "not_found");
   }
 
   @Test
   void malformedJsonIs400() {
-    assertThat(api.post("/sessions", "{\"cwd\": ").error(400, "invalid_json")).startsWith("malformed JSON");
+    assertThat(api.post("/sessions", "{\"cwd\": ").error(400, "invalid_json"))
+        .startsWith("malformed JSON");
     assertThat(api.post("/sessions", "").error(400, "invalid_json")).contains("empty");
     assertThat(api.post("/sessions", "[1,2]").error(400, "invalid_json")).contains("object");
     assertThat(api.post("/sessions", "null").error(400, "invalid_json")).contains("null");
-    assertThat(api.post("/sessions", "{\"cwd\": \"/tmp\"} trailing").error(400, "invalid_json")).isNotBlank();
+    assertThat(api.post("/sessions", "{\"cwd\": \"/tmp\"} trailing").error(400, "invalid_json"))
+        .isNotBlank();
   }
 
   @Test
   void wrongFieldTypesAndMissingFieldsNameTheField() {
-    assertThat(api.post("/sessions", "{\"cwd\": 42}").error(400, "invalid_field")).contains("'cwd'").contains("string");
-    assertThat(api.post("/sessions", "{\"cwd\": \"/tmp\", \"name\": {}}").error(400, "invalid_field")).contains("'name'");
-    assertThat(api.post("/sessions", "{\"name\": \"x\"}").error(400, "invalid_field")).isEqualTo("field 'cwd' is required");
-    assertThat(api.post("/sessions", "{\"cwd\": null}").error(400, "invalid_field")).isEqualTo("field 'cwd' is required");
+    assertThat(api.post("/sessions", "{\"cwd\": 42}").error(400, "invalid_field"))
+        .contains("'cwd'")
+        .contains("string");
+    assertThat(
+            api.post("/sessions", "{\"cwd\": \"/tmp\", \"name\": {}}").error(400, "invalid_field"))
+        .contains("'name'");
+    assertThat(api.post("/sessions", "{\"name\": \"x\"}").error(400, "invalid_field"))
+        .isEqualTo("field 'cwd' is required");
+    assertThat(api.post("/sessions", "{\"cwd\": null}").error(400, "invalid_field"))
+        .isEqualTo("field 'cwd' is required");
   }
 
   @Test
   void nonJsonContentTypeIs415() {
-    ApiClient.Response form = api.send("POST", "/sessions", HttpRequest.BodyPublishers.ofString("cwd=/tmp"), "application/x-www-form-urlencoded");
+    ApiClient.Response form =
+        api.send(
+            "POST",
+            "/sessions",
+            HttpRequest.BodyPublishers.ofString("cwd=/tmp"),
+            "application/x-www-form-urlencoded");
     assertThat(form.error(415, "unsupported_media_type")).contains("application/json");
-    api.send("POST", "/sessions", HttpRequest.BodyPublishers.ofString("{}"), null).error(415, "unsupported_media_type");
-    ApiClient.Response withCharset = api.send("POST", "/sessions", HttpRequest.BodyPublishers.ofString("{\"cwd\": 1}"), "application/json; charset=utf-8");
+    api.send("POST", "/sessions", HttpRequest.BodyPublishers.ofString("{}"), null)
+        .error(415, "unsupported_media_type");
+    ApiClient.Response withCharset =
+        api.send(
+            "POST",
+            "/sessions",
+            HttpRequest.BodyPublishers.ofString("{\"cwd\": 1}"),
+            "application/json; charset=utf-8");
     withCharset.error(400, "invalid_field");
   }
 
@@ -108,10 +140,17 @@ class StatusAndErrorsTest {
   @Test
   void chunkedBodyLargerThanTheLimitIs413() throws IOException {
     String chunk = "x".repeat(600);
-    String request = "POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-        + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n"
-        + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n0\r\n\r\n";
+    String request =
+        "POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + Integer.toHexString(chunk.length())
+            + "\r\n"
+            + chunk
+            + "\r\n"
+            + Integer.toHexString(chunk.length())
+            + "\r\n"
+            + chunk
+            + "\r\n0\r\n\r\n";
     String response = raw(request);
     assertThat(response).startsWith("HTTP/1.1 413").contains("\"payload_too_large\"");
   }
@@ -120,22 +159,32 @@ class StatusAndErrorsTest {
   void badQueryParametersAre400NamingTheParameter() {
     assertThat(api.get("/sessions?limit=abc").error(400, "invalid_parameter")).contains("'limit'");
     assertThat(api.get("/sessions?limit=0").error(400, "invalid_parameter")).contains("'limit'");
-    assertThat(api.get("/sessions?limit=100000").error(400, "invalid_parameter")).contains("'limit'");
-    assertThat(api.get("/sessions?cursor=garbage").error(400, "invalid_parameter")).contains("'cursor'");
-    assertThat(api.get("/sessions?q=" + "a".repeat(201)).error(400, "invalid_parameter")).contains("'q'");
+    assertThat(api.get("/sessions?limit=100000").error(400, "invalid_parameter"))
+        .contains("'limit'");
+    assertThat(api.get("/sessions?cursor=garbage").error(400, "invalid_parameter"))
+        .contains("'cursor'");
+    assertThat(api.get("/sessions?q=" + "a".repeat(201)).error(400, "invalid_parameter"))
+        .contains("'q'");
   }
 
   @Test
   void requestsJettyRejectsBeforeRoutingAreJsonToo() throws IOException {
-    String response = raw("GET /sessions/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    assertThat(response).startsWith("HTTP/1.1 400").contains("application/json").contains("{\"error\":{\"code\":");
+    String response =
+        raw("GET /sessions/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(response)
+        .startsWith("HTTP/1.1 400")
+        .contains("application/json")
+        .contains("{\"error\":{\"code\":");
   }
 
   @Test
   void docsPageAndAssetsAreServedFromTheClasspath() {
     ApiClient.Response page = api.get("/docs");
     assertThat(page.status()).isEqualTo(200);
-    assertThat(page.body()).contains("/openapi.json").contains("/docs/swagger-ui-bundle.js").doesNotContain("https://");
+    assertThat(page.body())
+        .contains("/openapi.json")
+        .contains("/docs/swagger-ui-bundle.js")
+        .doesNotContain("https://");
     ApiClient.Response bundle = api.get("/docs/swagger-ui-bundle.js");
     assertThat(bundle.status()).isEqualTo(200);
     assertThat(bundle.body().length()).isGreaterThan(100_000);

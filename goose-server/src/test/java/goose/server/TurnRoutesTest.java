@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Turns end to end: a real server, a real SQLite store, and a fake provider speaking the real wire format. */
+/**
+ * Turns end to end: a real server, a real SQLite store, and a fake provider speaking the real wire
+ * format.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TurnRoutesTest {
   @TempDir Path root;
@@ -28,7 +31,15 @@ class TurnRoutesTest {
   @BeforeEach
   void start() {
     openai = new FakeOpenAiServer();
-    goosed = startServer(Map.of("GOOSE_PROVIDER", "openai", "OPENAI_HOST", openai.baseUri().toString(), "OPENAI_API_KEY", "sk-test-123"));
+    goosed =
+        startServer(
+            Map.of(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_HOST",
+                openai.baseUri().toString(),
+                "OPENAI_API_KEY",
+                "sk-test-123"));
     sessionId = createSession(goosed);
   }
 
@@ -43,7 +54,12 @@ class TurnRoutesTest {
   }
 
   String createSession(TestServer server) {
-    return server.client.post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}").json().get("id").asText();
+    return server
+        .client
+        .post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}")
+        .json()
+        .get("id")
+        .asText();
   }
 
   SseClient send(String json) {
@@ -52,7 +68,9 @@ class TurnRoutesTest {
 
   static String texts(List<SseClient.Event> events) {
     StringBuilder sb = new StringBuilder();
-    events.stream().filter(e -> e.name().equals("message_chunk")).forEach(e -> sb.append(e.data().get("text").asText()));
+    events.stream()
+        .filter(e -> e.name().equals("message_chunk"))
+        .forEach(e -> sb.append(e.data().get("text").asText()));
     return sb.toString();
   }
 
@@ -78,43 +96,66 @@ class TurnRoutesTest {
 
     JsonNode session = goosed.client.get("/sessions/" + sessionId).json();
     assertThat(session.get("message_count").asInt()).isEqualTo(2);
-    assertThat(session.get("messages").get(1).get("content").get(0).get("text").asText()).isEqualTo("The answer is 42.");
+    assertThat(session.get("messages").get(1).get("content").get(0).get("text").asText())
+        .isEqualTo("The answer is 42.");
   }
 
   @Test
   void runsABuiltInToolThroughTheModelAndStreamsTheResult() throws Exception {
     goosed.close();
     try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
-      goosed = startServer(Map.of("GOOSE_PROVIDER", "anthropic", "ANTHROPIC_HOST", anthropic.baseUri().toString(), "ANTHROPIC_API_KEY", "sk-ant"));
+      goosed =
+          startServer(
+              Map.of(
+                  "GOOSE_PROVIDER",
+                  "anthropic",
+                  "ANTHROPIC_HOST",
+                  anthropic.baseUri().toString(),
+                  "ANTHROPIC_API_KEY",
+                  "sk-ant"));
       Files.writeString(root.resolve("hello.txt"), "hi from a file");
-      anthropic.enqueue(FakeAnthropicServer.script().text("Let me look.")
-          .toolUse("toolu_1", "developer__shell", "{\"command\":", "\"cat hello.txt\"}").build());
+      anthropic.enqueue(
+          FakeAnthropicServer.script()
+              .text("Let me look.")
+              .toolUse("toolu_1", "developer__shell", "{\"command\":", "\"cat hello.txt\"}")
+              .build());
       anthropic.enqueue(FakeAnthropicServer.text("The file says hi."));
 
       List<SseClient.Event> events;
       try (SseClient sse = send("{\"content\":\"read hello.txt\"}")) {
         events = sse.untilComplete();
       }
-      assertThat(events).extracting(SseClient.Event::name)
-          .containsSubsequence("message_chunk", "tool_call", "tool_result", "message_chunk", "message_complete");
-      SseClient.Event call = events.stream().filter(e -> e.name().equals("tool_call")).findFirst().orElseThrow();
+      assertThat(events)
+          .extracting(SseClient.Event::name)
+          .containsSubsequence(
+              "message_chunk", "tool_call", "tool_result", "message_chunk", "message_complete");
+      SseClient.Event call =
+          events.stream().filter(e -> e.name().equals("tool_call")).findFirst().orElseThrow();
       assertThat(call.data().get("tool").asText()).isEqualTo("developer__shell");
       assertThat(call.data().get("arguments").get("command").asText()).isEqualTo("cat hello.txt");
-      SseClient.Event result = events.stream().filter(e -> e.name().equals("tool_result")).findFirst().orElseThrow();
+      SseClient.Event result =
+          events.stream().filter(e -> e.name().equals("tool_result")).findFirst().orElseThrow();
       assertThat(result.data().get("status").asText()).isEqualTo("success");
       assertThat(result.data().get("result").toString()).contains("hi from a file");
       // The tool result went back to the model in Anthropic's format.
-      assertThat(anthropic.lastRequest().json().get("messages").toString()).contains("tool_result").contains("hi from a file");
-      assertThat(anthropic.requests().getFirst().json().get("tools").toString()).contains("developer__shell");
+      assertThat(anthropic.lastRequest().json().get("messages").toString())
+          .contains("tool_result")
+          .contains("hi from a file");
+      assertThat(anthropic.requests().getFirst().json().get("tools").toString())
+          .contains("developer__shell");
     }
   }
 
   @Test
   void secondTurnIs409AndCancelEndsTheFirstAndClosesTheProviderConnection() throws Exception {
-    FakeExchange held = openai.enqueue(FakeOpenAiServer.text("thinking about it", " and more").stallAfter(2));
+    FakeExchange held =
+        openai.enqueue(FakeOpenAiServer.text("thinking about it", " and more").stallAfter(2));
     try (SseClient sse = send("{\"content\":\"slow one\"}")) {
       assertThat(sse.next().orElseThrow().name()).isEqualTo("message_chunk");
-      goosed.client.post("/sessions/" + sessionId + "/messages", "{\"content\":\"again\"}").error(409, "conflict");
+      goosed
+          .client
+          .post("/sessions/" + sessionId + "/messages", "{\"content\":\"again\"}")
+          .error(409, "conflict");
 
       JsonNode cancel = goosed.client.post("/sessions/" + sessionId + "/cancel", "{}").json();
       assertThat(cancel.get("cancelled").asBoolean()).isTrue();
@@ -124,32 +165,43 @@ class TurnRoutesTest {
     assertThat(held.clientClosedEarly()).isTrue();
     JsonNode messages = goosed.client.get("/sessions/" + sessionId).json().get("messages");
     assertThat(messages.get(1).get("interrupted").asBoolean()).isTrue();
-    assertThat(messages.get(1).get("content").get(0).get("text").asText()).isEqualTo("thinking about it");
+    assertThat(messages.get(1).get("content").get(0).get("text").asText())
+        .isEqualTo("thinking about it");
   }
 
   @Test
   void clientDisconnectCancelsTheTurnAndAbortsTheProviderRequest() throws Exception {
-    FakeExchange held = openai.enqueue(FakeOpenAiServer.text("partial", " never sent").stallAfter(2));
+    FakeExchange held =
+        openai.enqueue(FakeOpenAiServer.text("partial", " never sent").stallAfter(2));
     SseClient sse = send("{\"content\":\"hang up on me\"}");
     assertThat(sse.next().orElseThrow().name()).isEqualTo("message_chunk");
     sse.close();
 
     assertThat(held.clientClosedEarly()).isTrue();
-    try (SseClient replay = SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events?after=0")) {
-      assertThat(replay.untilComplete().getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
+    try (SseClient replay =
+        SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events?after=0")) {
+      assertThat(replay.untilComplete().getLast().data().get("stop_reason").asText())
+          .isEqualTo("cancelled");
     }
   }
 
   @Test
   void onDisconnectContinueKeepsTheTurnRunningForAReattach() throws Exception {
     // Ten chunks 250 ms apart: the server writes to the gone client while the turn goes on.
-    FakeExchange slow = openai.enqueue(FakeOpenAiServer.text("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
-        .withChunkDelay(java.time.Duration.ofMillis(250)));
+    FakeExchange slow =
+        openai.enqueue(
+            FakeOpenAiServer.text("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+                .withChunkDelay(java.time.Duration.ofMillis(250)));
     SseClient sse = send("{\"content\":\"keep going\",\"on_disconnect\":\"continue\"}");
     SseClient.Event first = sse.next().orElseThrow();
     sse.close();
 
-    try (SseClient again = SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events", "Last-Event-ID", String.valueOf(first.id()))) {
+    try (SseClient again =
+        SseClient.get(
+            goosed.server.uri(),
+            "/sessions/" + sessionId + "/events",
+            "Last-Event-ID",
+            String.valueOf(first.id()))) {
       List<SseClient.Event> rest = again.untilComplete();
       assertThat(rest.getFirst().id()).isEqualTo(first.id() + 1);
       assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
@@ -169,9 +221,22 @@ class TurnRoutesTest {
       live = sse.untilComplete();
     }
     goosed.close();
-    goosed = startServer(Map.of("GOOSE_PROVIDER", "openai", "OPENAI_HOST", openai.baseUri().toString(), "OPENAI_API_KEY", "k"));
+    goosed =
+        startServer(
+            Map.of(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_HOST",
+                openai.baseUri().toString(),
+                "OPENAI_API_KEY",
+                "k"));
 
-    try (SseClient replay = SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events", "Last-Event-ID", String.valueOf(live.getFirst().id()))) {
+    try (SseClient replay =
+        SseClient.get(
+            goosed.server.uri(),
+            "/sessions/" + sessionId + "/events",
+            "Last-Event-ID",
+            String.valueOf(live.getFirst().id()))) {
       List<SseClient.Event> rest = replay.untilComplete();
       assertThat(rest).isEqualTo(live.subList(1, live.size()));
     }
@@ -189,14 +254,21 @@ class TurnRoutesTest {
       assertThat(sse.untilComplete()).isEqualTo(first);
     }
     assertThat(openai.requests()).hasSize(1);
-    assertThat(goosed.client.get("/sessions/" + sessionId).json().get("message_count").asInt()).isEqualTo(2);
+    assertThat(goosed.client.get("/sessions/" + sessionId).json().get("message_count").asInt())
+        .isEqualTo(2);
   }
 
   @Test
   void aClientThatDoesNotAcceptEventStreamsGets202AndFollowsTheLog() throws Exception {
     openai.enqueue(FakeOpenAiServer.text("async"));
-    ApiClient.Response accepted = goosed.client.send("POST", "/sessions/" + sessionId + "/messages",
-        java.net.http.HttpRequest.BodyPublishers.ofString("{\"content\":\"hi\"}"), "application/json", "Accept", "application/json");
+    ApiClient.Response accepted =
+        goosed.client.send(
+            "POST",
+            "/sessions/" + sessionId + "/messages",
+            java.net.http.HttpRequest.BodyPublishers.ofString("{\"content\":\"hi\"}"),
+            "application/json",
+            "Accept",
+            "application/json");
     assertThat(accepted.status()).isEqualTo(202);
     String url = accepted.json().get("events_url").asText();
     try (SseClient sse = SseClient.get(goosed.server.uri(), url)) {
@@ -206,10 +278,18 @@ class TurnRoutesTest {
 
   @Test
   void providerErrorsBecomeAnErrorEventAndTheSessionStaysUsable() throws Exception {
-    openai.enqueue(FakeOpenAiServer.error(401, Map.of(), "invalid_request_error", "invalid_api_key", "Incorrect API key provided"));
+    openai.enqueue(
+        FakeOpenAiServer.error(
+            401,
+            Map.of(),
+            "invalid_request_error",
+            "invalid_api_key",
+            "Incorrect API key provided"));
     try (SseClient sse = send("{\"content\":\"hi\"}")) {
       List<SseClient.Event> events = sse.untilComplete();
-      assertThat(events).extracting(SseClient.Event::name).containsExactly("error", "message_complete");
+      assertThat(events)
+          .extracting(SseClient.Event::name)
+          .containsExactly("error", "message_complete");
       assertThat(events.getFirst().data().get("code").asText()).isEqualTo("provider_auth");
       assertThat(events.getFirst().data().toString()).doesNotContain("sk-test-123");
       assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("error");
@@ -225,14 +305,25 @@ class TurnRoutesTest {
     ApiClient api = goosed.client;
     String path = "/sessions/" + sessionId + "/messages";
     assertThat(api.post(path, "{}").error(400, "invalid_field")).contains("content");
-    assertThat(api.post(path, "{\"content\":\"\"}").error(400, "invalid_field")).contains("content");
+    assertThat(api.post(path, "{\"content\":\"\"}").error(400, "invalid_field"))
+        .contains("content");
     assertThat(api.post(path, "{\"content\":42}").error(400, "invalid_field")).contains("content");
-    assertThat(api.post(path, "{\"content\":[{\"type\":\"tool_request\",\"id\":\"x\",\"name\":\"y\",\"arguments\":{}}]}")
-        .error(400, "invalid_field")).contains("content[0].type");
-    assertThat(api.post(path, "{\"content\":[{\"type\":\"image\",\"data\":\"%%%\",\"mime_type\":\"image/png\"}]}")
-        .error(400, "invalid_field")).contains("content[0].data");
-    assertThat(api.post(path, "{\"content\":\"x\",\"on_disconnect\":\"explode\"}").status()).isEqualTo(400);
-    api.post("/sessions/01890000-0000-7000-8000-000000000000/messages", "{\"content\":\"x\"}").error(404, "not_found");
+    assertThat(
+            api.post(
+                    path,
+                    "{\"content\":[{\"type\":\"tool_request\",\"id\":\"x\",\"name\":\"y\",\"arguments\":{}}]}")
+                .error(400, "invalid_field"))
+        .contains("content[0].type");
+    assertThat(
+            api.post(
+                    path,
+                    "{\"content\":[{\"type\":\"image\",\"data\":\"%%%\",\"mime_type\":\"image/png\"}]}")
+                .error(400, "invalid_field"))
+        .contains("content[0].data");
+    assertThat(api.post(path, "{\"content\":\"x\",\"on_disconnect\":\"explode\"}").status())
+        .isEqualTo(400);
+    api.post("/sessions/01890000-0000-7000-8000-000000000000/messages", "{\"content\":\"x\"}")
+        .error(404, "not_found");
     api.get("/sessions/" + sessionId + "/events?after=-4").error(400, "invalid_parameter");
     assertThat(openai.requests()).isEmpty();
     assertThat(api.get("/sessions/" + sessionId).json().get("message_count").asInt()).isZero();
@@ -243,7 +334,11 @@ class TurnRoutesTest {
     goosed.close();
     goosed = startServer(Map.of());
     String id = createSession(goosed);
-    String message = goosed.client.post("/sessions/" + id + "/messages", "{\"content\":\"hi\"}").error(503, "provider_not_configured");
+    String message =
+        goosed
+            .client
+            .post("/sessions/" + id + "/messages", "{\"content\":\"hi\"}")
+            .error(503, "provider_not_configured");
     assertThat(message).contains("GOOSE_PROVIDER");
   }
 }

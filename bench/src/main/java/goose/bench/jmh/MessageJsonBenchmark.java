@@ -24,7 +24,10 @@ public class MessageJsonBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    message = Message.assistant(List.of(new Content.Text("lorem ipsum dolor sit amet ".repeat(20))), new TokenUsage(1000, 200));
+    message =
+        Message.assistant(
+            List.of(new Content.Text("lorem ipsum dolor sit amet ".repeat(20))),
+            new TokenUsage(1000, 200));
     json = Json.MAPPER.writeValueAsString(message);
   }
 

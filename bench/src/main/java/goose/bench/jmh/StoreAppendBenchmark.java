@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Store appends on a real SQLite file (WAL, synchronous=NORMAL as the server opens it): one event (what
- * every relayed chunk costs) and one message.
+ * Store appends on a real SQLite file (WAL, synchronous=NORMAL as the server opens it): one event
+ * (what every relayed chunk costs) and one message.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

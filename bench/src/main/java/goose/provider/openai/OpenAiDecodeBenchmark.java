@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Decoding a provider's stream: the SSE framing and the OpenAI chunk JSON of a 3,000-chunk reply held in
- * memory, per chunk. In this package because the decoder's constructor is package-private.
+ * Decoding a provider's stream: the SSE framing and the OpenAI chunk JSON of a 3,000-chunk reply
+ * held in memory, per chunk. In this package because the decoder's constructor is package-private.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,11 +31,16 @@ public class OpenAiDecodeBenchmark {
   public void setUp() {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < CHUNKS; i++) {
-      sb.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"m\",")
-          .append("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word").append(i).append(" \"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+      sb.append(
+              "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"m\",")
+          .append("\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word")
+          .append(i)
+          .append(" \"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
     }
-    sb.append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"m\",")
-        .append("\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+    sb.append(
+            "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"m\",")
+        .append(
+            "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
     body = sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 

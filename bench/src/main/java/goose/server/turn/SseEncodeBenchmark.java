@@ -13,14 +13,20 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Encoding one stored event as an SSE frame, as the server does for every event it relays. In this
- * package because {@link SseWriter#format} is package-private (the bench module is on the same class path).
+ * package because {@link SseWriter#format} is package-private (the bench module is on the same
+ * class path).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
 public class SseEncodeBenchmark {
-  private final StoredEvent chunk = new StoredEvent("20261129_1", 1234, "turn_0123456789", Instant.parse("2026-11-29T01:00:00Z"),
-      new TurnEvent.MessageChunk("text", "Hello, this is one token chunk ", "msg_0123456789"));
+  private final StoredEvent chunk =
+      new StoredEvent(
+          "20261129_1",
+          1234,
+          "turn_0123456789",
+          Instant.parse("2026-11-29T01:00:00Z"),
+          new TurnEvent.MessageChunk("text", "Hello, this is one token chunk ", "msg_0123456789"));
 
   @Benchmark
   public byte[] messageChunkFrame() {

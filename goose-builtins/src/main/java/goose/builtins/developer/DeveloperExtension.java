@@ -3,17 +3,25 @@ package goose.builtins.developer;
 import goose.builtins.ToolSetExtension;
 import java.util.Map;
 
-/** goose's {@code developer} extension: {@code shell} and {@code text_editor}. On by default, as in goose. */
+/**
+ * goose's {@code developer} extension: {@code shell} and {@code text_editor}. On by default, as in
+ * goose.
+ */
 public final class DeveloperExtension extends ToolSetExtension {
 
-  /** @param environment the environment shell commands run with (the server's, less its secrets) */
+  /**
+   * @param environment the environment shell commands run with (the server's, less its secrets)
+   */
   public DeveloperExtension(Map<String, String> environment) {
     Shell shell = new Shell(environment);
     TextEditor editor = new TextEditor();
-    tool("shell",
+    tool(
+        "shell",
         "Run a bash command line in the session's working directory and return its output (stdout and stderr "
             + "together). Long output is truncated in the middle. The command and everything it starts are killed "
-            + "after timeout_secs (default " + Shell.DEFAULT_TIMEOUT_SECS + "). Nothing can be typed into it: avoid "
+            + "after timeout_secs (default "
+            + Shell.DEFAULT_TIMEOUT_SECS
+            + "). Nothing can be typed into it: avoid "
             + "interactive programs.",
         false,
         """
@@ -22,7 +30,8 @@ public final class DeveloperExtension extends ToolSetExtension {
           "timeout_secs": {"type": "integer", "minimum": 1, "maximum": 3600, "description": "Seconds before the command is killed"}}}
         """,
         shell::run);
-    tool("text_editor",
+    tool(
+        "text_editor",
         "View and edit text files. Commands: view (a file with line numbers, optionally view_range [start, end]; "
             + "or a directory's entries), write (file_text replaces the whole file), str_replace (old_str must occur "
             + "exactly once; replaced by new_str), insert (new_str after line insert_line, 0 for the top), undo_edit "

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Command output kept within bounds: the first and last {@link #LIMIT}/2 bytes, with the size of the
- * cut noted between them, so a runaway command cannot fill memory or the model's context.
+ * Command output kept within bounds: the first and last {@link #LIMIT}/2 bytes, with the size of
+ * the cut noted between them, so a runaway command cannot fill memory or the model's context.
  */
 final class OutputBuffer {
   static final int LIMIT = 64 * 1024;

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code shell} tool: runs a command line with bash in the session's working directory, stdout
  * and stderr captured together in order. The command runs in its own process group, so a timeout or
- * a cancelled turn ends everything it started. Output beyond {@link OutputBuffer#LIMIT} keeps its head
- * and tail with a notice of what was cut.
+ * a cancelled turn ends everything it started. Output beyond {@link OutputBuffer#LIMIT} keeps its
+ * head and tail with a notice of what was cut.
  */
 final class Shell {
   static final long DEFAULT_TIMEOUT_SECS = 300;
@@ -26,25 +26,31 @@ final class Shell {
 
   private final Map<String, String> environment;
 
-  /** @param environment the complete environment commands run with */
+  /**
+   * @param environment the complete environment commands run with
+   */
   Shell(Map<String, String> environment) {
     this.environment = Map.copyOf(environment);
   }
 
-  String run(ToolContext context, Args args) throws ToolInputException, IOException, InterruptedException {
+  String run(ToolContext context, Args args)
+      throws ToolInputException, IOException, InterruptedException {
     String command = args.text("command");
     if (command.isBlank()) throw new ToolInputException("argument 'command' must not be empty");
     long timeout = args.optLong("timeout_secs").orElse(DEFAULT_TIMEOUT_SECS);
     if (timeout < 1 || timeout > MAX_TIMEOUT_SECS) {
-      throw new ToolInputException("argument 'timeout_secs' must be between 1 and " + MAX_TIMEOUT_SECS);
+      throw new ToolInputException(
+          "argument 'timeout_secs' must be between 1 and " + MAX_TIMEOUT_SECS);
     }
     if (!Files.isDirectory(context.workingDir())) {
-      throw new ToolInputException("the working directory " + context.workingDir() + " does not exist");
+      throw new ToolInputException(
+          "the working directory " + context.workingDir() + " does not exist");
     }
-    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(List.of("bash", "-c", command)))
-        .directory(context.workingDir().toFile())
-        .redirectErrorStream(true)
-        .redirectInput(new File("/dev/null"));
+    ProcessBuilder pb =
+        new ProcessBuilder(ProcessTree.inOwnGroup(List.of("bash", "-c", command)))
+            .directory(context.workingDir().toFile())
+            .redirectErrorStream(true)
+            .redirectInput(new File("/dev/null"));
     pb.environment().clear();
     pb.environment().putAll(environment);
     // Nothing may wait for a person at a terminal.
@@ -53,7 +59,10 @@ final class Shell {
     pb.environment().put("GIT_PAGER", "cat");
     Process process = pb.start();
     OutputBuffer output = new OutputBuffer();
-    Thread reader = Thread.ofVirtual().name("shell-output").start(() -> drain(process.getInputStream(), output));
+    Thread reader =
+        Thread.ofVirtual()
+            .name("shell-output")
+            .start(() -> drain(process.getInputStream(), output));
     boolean finished;
     try {
       finished = process.waitFor(timeout, TimeUnit.SECONDS);
@@ -64,7 +73,11 @@ final class Shell {
     if (!finished) {
       ProcessTree.terminate(process, Duration.ofSeconds(1));
       reader.join(2000);
-      throw new ToolFailure(output.text() + "\n[command timed out after " + timeout + " s; it and every process it started were killed]");
+      throw new ToolFailure(
+          output.text()
+              + "\n[command timed out after "
+              + timeout
+              + " s; it and every process it started were killed]");
     }
     // Background children may keep the pipe open: wait briefly, then end the group.
     reader.join(2000);
@@ -74,7 +87,9 @@ final class Shell {
     }
     int code = process.exitValue();
     String text = output.text();
-    if (code != 0) throw new ToolFailure(text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "[exit code " + code + "]");
+    if (code != 0)
+      throw new ToolFailure(
+          text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "[exit code " + code + "]");
     return text.isEmpty() ? "[no output]" : text;
   }
 

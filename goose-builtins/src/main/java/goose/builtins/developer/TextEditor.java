@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The {@code text_editor} tool: view (with a line range), write, str_replace (the old text must occur
- * exactly once), insert and undo_edit. Relative paths resolve against the session's working directory.
- * Each edit keeps the file's previous content (per session and file, {@link #UNDO_DEPTH} deep) for
- * undo_edit.
+ * The {@code text_editor} tool: view (with a line range), write, str_replace (the old text must
+ * occur exactly once), insert and undo_edit. Relative paths resolve against the session's working
+ * directory. Each edit keeps the file's previous content (per session and file, {@link #UNDO_DEPTH}
+ * deep) for undo_edit.
  */
 final class TextEditor {
   static final int UNDO_DEPTH = 10;
@@ -39,16 +39,22 @@ final class TextEditor {
     return switch (command) {
       case "view" -> view(path, args);
       case "write" -> write(context, path, args.text("file_text"));
-      case "str_replace" -> strReplace(context, path, args.text("old_str"), args.optText("new_str").orElse(""));
+      case "str_replace" ->
+          strReplace(context, path, args.text("old_str"), args.optText("new_str").orElse(""));
       case "insert" -> insert(context, path, args);
       case "undo_edit" -> undo(context, path);
-      default -> throw new ToolInputException("unknown command '" + command + "': use view, write, str_replace, insert or undo_edit");
+      default ->
+          throw new ToolInputException(
+              "unknown command '"
+                  + command
+                  + "': use view, write, str_replace, insert or undo_edit");
     };
   }
 
   private static Path resolve(ToolContext context, String raw) throws ToolInputException {
     if (raw.isBlank()) throw new ToolInputException("argument 'path' must not be empty");
-    Path p = Path.of(raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw);
+    Path p =
+        Path.of(raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw);
     return (p.isAbsolute() ? p : context.workingDir().resolve(p)).normalize();
   }
 
@@ -60,18 +66,29 @@ final class TextEditor {
     int to = lines.size();
     if (range.isPresent()) {
       List<Long> r = range.get();
-      if (r.size() != 2) throw new ToolInputException("view_range must be [start, end] (1-based, end -1 for the last line)");
+      if (r.size() != 2)
+        throw new ToolInputException(
+            "view_range must be [start, end] (1-based, end -1 for the last line)");
       from = Math.toIntExact(r.get(0));
       to = r.get(1) == -1 ? lines.size() : Math.toIntExact(r.get(1));
       if (from < 1 || from > Math.max(lines.size(), 1) || to < from || to > lines.size()) {
-        throw new ToolInputException("view_range [" + r.get(0) + ", " + r.get(1) + "] is outside the file's " + lines.size() + " lines");
+        throw new ToolInputException(
+            "view_range ["
+                + r.get(0)
+                + ", "
+                + r.get(1)
+                + "] is outside the file's "
+                + lines.size()
+                + " lines");
       }
     }
     StringBuilder sb = new StringBuilder();
     int shown = 0;
     for (int i = from; i <= to; i++) {
       if (shown == MAX_VIEW_LINES) {
-        sb.append("[... ").append(to - i + 1).append(" more lines: view them with view_range ...]\n");
+        sb.append("[... ")
+            .append(to - i + 1)
+            .append(" more lines: view them with view_range ...]\n");
         break;
       }
       sb.append(i).append(": ").append(lines.get(i - 1)).append('\n');
@@ -82,8 +99,15 @@ final class TextEditor {
 
   private static String listDirectory(Path dir) throws IOException {
     try (Stream<Path> entries = Files.list(dir)) {
-      List<String> names = new ArrayList<>(entries.map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : "")).sorted().toList());
-      return names.isEmpty() ? "[" + dir + " is an empty directory]" : dir + "/\n" + String.join("\n", names);
+      List<String> names =
+          new ArrayList<>(
+              entries
+                  .map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : ""))
+                  .sorted()
+                  .toList());
+      return names.isEmpty()
+          ? "[" + dir + " is an empty directory]"
+          : dir + "/\n" + String.join("\n", names);
     }
   }
 
@@ -94,30 +118,44 @@ final class TextEditor {
     return "wrote " + text.lines().count() + " lines to " + path;
   }
 
-  private String strReplace(ToolContext context, Path path, String oldStr, String newStr) throws ToolInputException, IOException {
+  private String strReplace(ToolContext context, Path path, String oldStr, String newStr)
+      throws ToolInputException, IOException {
     if (oldStr.isEmpty()) throw new ToolInputException("old_str must not be empty");
     String content = read(path);
     int first = content.indexOf(oldStr);
-    if (first < 0) throw new ToolInputException("old_str was not found in " + path + "; view the file and copy the text exactly");
+    if (first < 0)
+      throw new ToolInputException(
+          "old_str was not found in " + path + "; view the file and copy the text exactly");
     int count = 0;
     for (int i = first; i >= 0; i = content.indexOf(oldStr, i + 1)) count++;
     if (count > 1) {
-      throw new ToolInputException("old_str occurs " + count + " times in " + path + "; include more surrounding text so it matches exactly once");
+      throw new ToolInputException(
+          "old_str occurs "
+              + count
+              + " times in "
+              + path
+              + "; include more surrounding text so it matches exactly once");
     }
     remember(context, path);
-    Files.writeString(path, content.substring(0, first) + newStr + content.substring(first + oldStr.length()));
+    Files.writeString(
+        path, content.substring(0, first) + newStr + content.substring(first + oldStr.length()));
     return "replaced the text in " + path;
   }
 
-  private String insert(ToolContext context, Path path, Args args) throws ToolInputException, IOException {
-    long at = args.optLong("insert_line").orElseThrow(() -> new ToolInputException("missing required argument 'insert_line'"));
+  private String insert(ToolContext context, Path path, Args args)
+      throws ToolInputException, IOException {
+    long at =
+        args.optLong("insert_line")
+            .orElseThrow(() -> new ToolInputException("missing required argument 'insert_line'"));
     String text = args.text("new_str");
     String content = read(path);
     List<String> lines = new ArrayList<>(content.lines().toList());
-    if (at < 0 || at > lines.size()) throw new ToolInputException("insert_line must be between 0 and " + lines.size());
+    if (at < 0 || at > lines.size())
+      throw new ToolInputException("insert_line must be between 0 and " + lines.size());
     lines.addAll((int) at, text.lines().toList());
     remember(context, path);
-    Files.writeString(path, String.join("\n", lines) + (content.isEmpty() || content.endsWith("\n") ? "\n" : ""));
+    Files.writeString(
+        path, String.join("\n", lines) + (content.isEmpty() || content.endsWith("\n") ? "\n" : ""));
     return "inserted " + text.lines().count() + " lines after line " + at + " of " + path;
   }
 
@@ -141,7 +179,8 @@ final class TextEditor {
   }
 
   private void remember(ToolContext context, Path path) throws IOException {
-    Optional<String> before = Files.isRegularFile(path) ? Optional.of(Files.readString(path)) : Optional.empty();
+    Optional<String> before =
+        Files.isRegularFile(path) ? Optional.of(Files.readString(path)) : Optional.empty();
     Deque<Snapshot> stack = history.computeIfAbsent(key(context, path), k -> new ArrayDeque<>());
     synchronized (stack) {
       stack.addLast(new Snapshot(before));
@@ -156,7 +195,8 @@ final class TextEditor {
   private static String read(Path path) throws ToolInputException, IOException {
     if (!Files.exists(path)) throw new ToolInputException(path + " does not exist");
     if (!Files.isRegularFile(path)) throw new ToolInputException(path + " is not a regular file");
-    if (Files.size(path) > MAX_FILE_BYTES) throw new ToolInputException(path + " is larger than " + MAX_FILE_BYTES + " bytes");
+    if (Files.size(path) > MAX_FILE_BYTES)
+      throw new ToolInputException(path + " is larger than " + MAX_FILE_BYTES + " bytes");
     try {
       return Files.readString(path, StandardCharsets.UTF_8);
     } catch (CharacterCodingException e) {

@@ -15,9 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * goose's {@code memory} extension: facts the agent remembers across sessions, in categories, with
- * tags. Global memories live in the data dir, one folder per user ({@code memory/users/ID}); local ones
- * in the working directory's {@code .goose/memory}. One text file per category, entries separated by
- * a blank line, tags on a leading {@code # tag1 tag2} line (goose's format). Off by default, as in goose.
+ * tags. Global memories live in the data dir, one folder per user ({@code memory/users/ID}); local
+ * ones in the working directory's {@code .goose/memory}. One text file per category, entries
+ * separated by a blank line, tags on a leading {@code # tag1 tag2} line (goose's format). Off by
+ * default, as in goose.
  */
 public final class MemoryExtension extends ToolSetExtension {
   private static final Pattern CATEGORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -27,23 +28,44 @@ public final class MemoryExtension extends ToolSetExtension {
 
   public MemoryExtension(Path dataDir) {
     this.dataDir = dataDir;
-    String scope = "\"is_global\": {\"type\": \"boolean\", \"description\": \"true: for this user everywhere; false (default): for this working directory only\"}";
-    tool("remember_memory", "Store a fact (data) in a category, with optional tags.", false,
+    String scope =
+        "\"is_global\": {\"type\": \"boolean\", \"description\": \"true: for this user everywhere; false (default): for this working directory only\"}";
+    tool(
+        "remember_memory",
+        "Store a fact (data) in a category, with optional tags.",
+        false,
         "{\"type\": \"object\", \"required\": [\"category\", \"data\"], \"properties\": {"
             + "\"category\": {\"type\": \"string\", \"description\": \"Letters, digits, '-' or '_'\"},"
             + "\"data\": {\"type\": \"string\"},"
-            + "\"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}," + scope + "}}",
+            + "\"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
+            + scope
+            + "}}",
         this::remember);
-    tool("retrieve_memories", "Read the memories of a category ('*' for all), optionally only those with a tag.", true,
+    tool(
+        "retrieve_memories",
+        "Read the memories of a category ('*' for all), optionally only those with a tag.",
+        true,
         "{\"type\": \"object\", \"required\": [\"category\"], \"properties\": {"
-            + "\"category\": {\"type\": \"string\"}, \"tag\": {\"type\": \"string\"}," + scope + "}}",
+            + "\"category\": {\"type\": \"string\"}, \"tag\": {\"type\": \"string\"},"
+            + scope
+            + "}}",
         this::retrieve);
-    tool("remove_memory_category", "Delete every memory of a category ('*' for all categories).", false,
-        "{\"type\": \"object\", \"required\": [\"category\"], \"properties\": {\"category\": {\"type\": \"string\"}," + scope + "}}",
+    tool(
+        "remove_memory_category",
+        "Delete every memory of a category ('*' for all categories).",
+        false,
+        "{\"type\": \"object\", \"required\": [\"category\"], \"properties\": {\"category\": {\"type\": \"string\"},"
+            + scope
+            + "}}",
         this::removeCategory);
-    tool("remove_specific_memory", "Delete the memories of a category whose text contains memory_content.", false,
+    tool(
+        "remove_specific_memory",
+        "Delete the memories of a category whose text contains memory_content.",
+        false,
         "{\"type\": \"object\", \"required\": [\"category\", \"memory_content\"], \"properties\": {"
-            + "\"category\": {\"type\": \"string\"}, \"memory_content\": {\"type\": \"string\"}," + scope + "}}",
+            + "\"category\": {\"type\": \"string\"}, \"memory_content\": {\"type\": \"string\"},"
+            + scope
+            + "}}",
         this::removeSpecific);
   }
 
@@ -68,24 +90,33 @@ public final class MemoryExtension extends ToolSetExtension {
     }
   }
 
-  private synchronized String remember(ToolContext ctx, Args args) throws ToolInputException, IOException {
+  private synchronized String remember(ToolContext ctx, Args args)
+      throws ToolInputException, IOException {
     Path file = file(ctx, args, category(args.text("category")));
     String data = args.text("data");
     if (data.isBlank()) throw new ToolInputException("argument 'data' must not be empty");
     List<String> tags = args.texts("tags");
-    for (String t : tags) if (!TAG.matcher(t).matches()) throw new ToolInputException("tag '" + t + "' must be one word without '#'");
+    for (String t : tags)
+      if (!TAG.matcher(t).matches())
+        throw new ToolInputException("tag '" + t + "' must be one word without '#'");
     List<Entry> entries = new ArrayList<>(read(file));
     entries.add(new Entry(tags, data.replaceAll("\n\\s*\n", "\n")));
     write(file, entries);
-    return "remembered in '" + file.getFileName().toString().replace(".txt", "") + "' (" + scopeName(args) + ")";
+    return "remembered in '"
+        + file.getFileName().toString().replace(".txt", "")
+        + "' ("
+        + scopeName(args)
+        + ")";
   }
 
-  private synchronized String retrieve(ToolContext ctx, Args args) throws ToolInputException, IOException {
+  private synchronized String retrieve(ToolContext ctx, Args args)
+      throws ToolInputException, IOException {
     String category = args.text("category");
     String tag = args.optText("tag").orElse(null);
     StringBuilder sb = new StringBuilder();
     for (Path file : files(ctx, args, category)) {
-      List<Entry> entries = read(file).stream().filter(e -> tag == null || e.tags().contains(tag)).toList();
+      List<Entry> entries =
+          read(file).stream().filter(e -> tag == null || e.tags().contains(tag)).toList();
       if (entries.isEmpty()) continue;
       sb.append("## ").append(file.getFileName().toString().replace(".txt", "")).append('\n');
       entries.forEach(e -> sb.append(e.render()).append("\n\n"));
@@ -93,25 +124,33 @@ public final class MemoryExtension extends ToolSetExtension {
     return sb.isEmpty() ? "no memories found" : sb.toString().strip();
   }
 
-  private synchronized String removeCategory(ToolContext ctx, Args args) throws ToolInputException, IOException {
+  private synchronized String removeCategory(ToolContext ctx, Args args)
+      throws ToolInputException, IOException {
     List<Path> files = files(ctx, args, args.text("category"));
     for (Path f : files) Files.deleteIfExists(f);
     return "removed " + files.size() + " categor" + (files.size() == 1 ? "y" : "ies");
   }
 
-  private synchronized String removeSpecific(ToolContext ctx, Args args) throws ToolInputException, IOException {
+  private synchronized String removeSpecific(ToolContext ctx, Args args)
+      throws ToolInputException, IOException {
     Path file = file(ctx, args, category(args.text("category")));
     String needle = args.text("memory_content");
-    if (needle.isBlank()) throw new ToolInputException("argument 'memory_content' must not be empty");
+    if (needle.isBlank())
+      throw new ToolInputException("argument 'memory_content' must not be empty");
     List<Entry> entries = read(file);
     List<Entry> kept = entries.stream().filter(e -> !e.text().contains(needle)).toList();
     if (kept.size() == entries.size()) return "no memory in that category contains that text";
     write(file, kept);
-    return "removed " + (entries.size() - kept.size()) + " memor" + (entries.size() - kept.size() == 1 ? "y" : "ies");
+    return "removed "
+        + (entries.size() - kept.size())
+        + " memor"
+        + (entries.size() - kept.size() == 1 ? "y" : "ies");
   }
 
   private static String category(String raw) throws ToolInputException {
-    if (!CATEGORY.matcher(raw).matches()) throw new ToolInputException("category '" + raw + "' must be 1-64 letters, digits, '-' or '_'");
+    if (!CATEGORY.matcher(raw).matches())
+      throw new ToolInputException(
+          "category '" + raw + "' must be 1-64 letters, digits, '-' or '_'");
     return raw;
   }
 
@@ -129,7 +168,8 @@ public final class MemoryExtension extends ToolSetExtension {
     return dir(ctx, args).resolve(category + ".txt");
   }
 
-  private List<Path> files(ToolContext ctx, Args args, String category) throws ToolInputException, IOException {
+  private List<Path> files(ToolContext ctx, Args args, String category)
+      throws ToolInputException, IOException {
     if (!category.equals("*")) {
       Path f = file(ctx, args, category(category));
       return Files.exists(f) ? List.of(f) : List.of();
@@ -169,6 +209,10 @@ public final class MemoryExtension extends ToolSetExtension {
     entries.forEach(e -> sb.append(e.render()).append("\n\n"));
     Path tmp = Files.createTempFile(file.getParent(), ".memory", ".tmp");
     Files.writeString(tmp, sb.toString());
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

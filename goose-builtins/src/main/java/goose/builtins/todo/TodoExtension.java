@@ -22,13 +22,21 @@ public final class TodoExtension extends ToolSetExtension {
 
   public TodoExtension(Path dataDir) {
     this.dir = dataDir.resolve("todo");
-    tool("todo_write",
+    tool(
+        "todo_write",
         "Replace this session's todo list with content (markdown, e.g. '- [ ] step'). Keep it current: mark "
-            + "items done as you finish them. At most " + MAX_CHARS + " characters.",
+            + "items done as you finish them. At most "
+            + MAX_CHARS
+            + " characters.",
         false,
         "{\"type\": \"object\", \"required\": [\"content\"], \"properties\": {\"content\": {\"type\": \"string\"}}}",
         this::write);
-    tool("todo_read", "Read this session's todo list.", true, "{\"type\": \"object\", \"properties\": {}}", this::read);
+    tool(
+        "todo_read",
+        "Read this session's todo list.",
+        true,
+        "{\"type\": \"object\", \"properties\": {}}",
+        this::read);
   }
 
   @Override
@@ -53,7 +61,8 @@ public final class TodoExtension extends ToolSetExtension {
   private String write(ToolContext ctx, Args args) throws ToolInputException, IOException {
     String content = args.text("content");
     if (content.length() > MAX_CHARS) {
-      throw new ToolInputException("the todo list is " + content.length() + " characters; the limit is " + MAX_CHARS);
+      throw new ToolInputException(
+          "the todo list is " + content.length() + " characters; the limit is " + MAX_CHARS);
     }
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, ".todo", ".tmp");

@@ -15,17 +15,25 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "get",
     mixinStandardHelpOptions = true,
-    description = {"Print the effective value of KEY (exit code 1 when it is not set). Secrets are masked unless --reveal."})
+    description = {
+      "Print the effective value of KEY (exit code 1 when it is not set). Secrets are masked unless --reveal."
+    })
 public final class ConfigureGetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "KEY", description = "Setting name, e.g. GOOSE_PORT or api_timeout (case-insensitive).")
+  @Parameters(
+      paramLabel = "KEY",
+      description = "Setting name, e.g. GOOSE_PORT or api_timeout (case-insensitive).")
   String key;
 
-  @Option(names = "--reveal", description = "Print a secret's real value instead of the masked one.")
+  @Option(
+      names = "--reveal",
+      description = "Print a secret's real value instead of the masked one.")
   boolean reveal;
 
-  @Option(names = "--source", description = "Also print where the value comes from (env, file, secrets, default).")
+  @Option(
+      names = "--source",
+      description = "Also print where the value comes from (env, file, secrets, default).")
   boolean source;
 
   @Override
@@ -37,7 +45,9 @@ public final class ConfigureGetCommand implements Callable<Integer> {
     }
     ConfigValue v = value.get();
     String shown = reveal ? v.value() : v.display();
-    spec.commandLine().getOut().println(source ? shown + "\t" + v.source().label() + "\t" + v.origin() : shown);
+    spec.commandLine()
+        .getOut()
+        .println(source ? shown + "\t" + v.source().label() + "\t" + v.origin() : shown);
     return ExitCodes.OK;
   }
 }

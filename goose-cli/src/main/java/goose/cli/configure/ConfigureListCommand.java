@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
 public final class ConfigureListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--json", description = "Print a JSON array of {key, value, source, origin, secret} instead of a table.")
+  @Option(
+      names = "--json",
+      description =
+          "Print a JSON array of {key, value, source, origin, secret} instead of a table.")
   boolean json;
 
   /** One row of the JSON output; values are the masked display form, never a raw secret. */
@@ -42,7 +45,9 @@ public final class ConfigureListCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
     int keyWidth = Math.max(3, values.stream().mapToInt(v -> v.key().length()).max().orElse(0));
-    int valueWidth = Math.min(60, Math.max(5, values.stream().mapToInt(v -> v.display().length()).max().orElse(0)));
+    int valueWidth =
+        Math.min(
+            60, Math.max(5, values.stream().mapToInt(v -> v.display().length()).max().orElse(0)));
     String format = "%-" + keyWidth + "s  %-" + valueWidth + "s  %s%n";
     out.printf(format, "KEY", "VALUE", "SOURCE");
     for (ConfigValue v : values) out.printf(format, v.key(), v.display(), v.source().label());

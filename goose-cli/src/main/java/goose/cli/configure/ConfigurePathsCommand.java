@@ -22,7 +22,9 @@ public final class ConfigurePathsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GoosePaths paths = GoosePaths.resolve(GooseCommand.of(spec).environment().env(), GooseCommand.of(spec).environment().home());
+    GoosePaths paths =
+        GoosePaths.resolve(
+            GooseCommand.of(spec).environment().env(), GooseCommand.of(spec).environment().home());
     PrintWriter out = spec.commandLine().getOut();
     out.println("config_dir    " + paths.configDir());
     out.println("config_file   " + paths.configFile());

@@ -20,7 +20,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code goose configure set KEY VALUE [--secret]}: persist a setting in config.yaml or secrets.yaml. */
+/**
+ * {@code goose configure set KEY VALUE [--secret]}: persist a setting in config.yaml or
+ * secrets.yaml.
+ */
 @Command(
     name = "set",
     mixinStandardHelpOptions = true,
@@ -33,13 +36,22 @@ import picocli.CommandLine.Spec;
 public final class ConfigureSetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "KEY", description = "Setting name, e.g. GOOSE_PORT, GOOSE_PROVIDER, OPENAI_API_KEY.")
+  @Parameters(
+      index = "0",
+      paramLabel = "KEY",
+      description = "Setting name, e.g. GOOSE_PORT, GOOSE_PROVIDER, OPENAI_API_KEY.")
   String key;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE", description = "The value (optional with --secret).")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "VALUE",
+      description = "The value (optional with --secret).")
   Optional<String> value;
 
-  @Option(names = "--secret", description = "Store in secrets.yaml (mode 0600); the value is masked everywhere.")
+  @Option(
+      names = "--secret",
+      description = "Store in secrets.yaml (mode 0600); the value is masked everywhere.")
   boolean secret;
 
   @Override
@@ -47,33 +59,43 @@ public final class ConfigureSetCommand implements Callable<Integer> {
     GooseCommand root = GooseCommand.of(spec);
     Config config = root.config();
     if (config.node(key).filter(n -> !n.isValueNode()).isPresent()) {
-      throw new ParameterException(spec.commandLine(), key + " is a structured setting: edit " + config.paths().configFile() + " instead");
+      throw new ParameterException(
+          spec.commandLine(),
+          key + " is a structured setting: edit " + config.paths().configFile() + " instead");
     }
     boolean asSecret = secret || config.isSecret(key);
     String newValue = value.isPresent() ? value.get() : readSecret(root.environment(), asSecret);
     PrintWriter out = spec.commandLine().getOut();
     if (asSecret) {
       config.setSecret(key, newValue);
-      out.println(key + " stored in " + config.paths().secretsFile() + (secret ? "" : " (it is a secret)"));
+      out.println(
+          key + " stored in " + config.paths().secretsFile() + (secret ? "" : " (it is a secret)"));
     } else {
       config.set(key, newValue);
       out.println(key + " = " + newValue + " written to " + config.paths().configFile());
     }
     String envName = key.toUpperCase(Locale.ROOT);
     if (root.environment().env().containsKey(envName)) {
-      spec.commandLine().getErr().println("note: the environment variable " + envName + " is set and overrides this value");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "note: the environment variable " + envName + " is set and overrides this value");
     }
     return ExitCodes.OK;
   }
 
   private String readSecret(CliEnvironment environment, boolean asSecret) throws IOException {
-    if (!asSecret) throw new ParameterException(spec.commandLine(), "missing VALUE (only --secret reads it from stdin)");
+    if (!asSecret)
+      throw new ParameterException(
+          spec.commandLine(), "missing VALUE (only --secret reads it from stdin)");
     Console console = System.console();
     if (console != null && environment.in() == System.in) {
       char[] typed = console.readPassword("%s: ", key);
       if (typed != null && typed.length > 0) return new String(typed);
     } else {
-      String line = new BufferedReader(new InputStreamReader(environment.in(), StandardCharsets.UTF_8)).readLine();
+      String line =
+          new BufferedReader(new InputStreamReader(environment.in(), StandardCharsets.UTF_8))
+              .readLine();
       if (line != null && !line.isEmpty()) return line;
     }
     throw new ParameterException(spec.commandLine(), "no value given for " + key);

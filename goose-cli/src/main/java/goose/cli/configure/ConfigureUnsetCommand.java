@@ -24,7 +24,14 @@ public final class ConfigureUnsetCommand implements Callable<Integer> {
   public Integer call() {
     Config config = GooseCommand.of(spec).config();
     if (!config.unset(key)) {
-      spec.commandLine().getErr().println(key + " is not set in " + config.paths().configFile() + " or " + config.paths().secretsFile());
+      spec.commandLine()
+          .getErr()
+          .println(
+              key
+                  + " is not set in "
+                  + config.paths().configFile()
+                  + " or "
+                  + config.paths().secretsFile());
       return ExitCodes.FAILURE;
     }
     spec.commandLine().getOut().println(key + " removed");

@@ -30,7 +30,9 @@ final class ProgressBar implements StoreMigration.Progress {
     int percent = total == 0 ? 100 : (int) (copied * 100 / total);
     shownPercent = percent;
     int filled = percent * WIDTH / 100;
-    err.printf("\r[%s%s] %3d%% %d/%d rows %-12s", "#".repeat(filled), ".".repeat(WIDTH - filled), percent, copied, total, table);
+    err.printf(
+        "\r[%s%s] %3d%% %d/%d rows %-12s",
+        "#".repeat(filled), ".".repeat(WIDTH - filled), percent, copied, total, table);
     err.flush();
   }
 

@@ -2,7 +2,10 @@ package goose.cli.session;
 
 import picocli.CommandLine.Command;
 
-/** {@code goose session ...}: list, export and import sessions, and move a SQLite store to PostgreSQL. */
+/**
+ * {@code goose session ...}: list, export and import sessions, and move a SQLite store to
+ * PostgreSQL.
+ */
 @Command(
     name = "session",
     mixinStandardHelpOptions = true,

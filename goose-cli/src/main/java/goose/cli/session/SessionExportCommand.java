@@ -20,8 +20,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code goose session export ID [-o FILE]}: the session as a self-contained JSON document. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Write a session (metadata, every message, its event log) as one JSON document, to stdout or a file.")
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write a session (metadata, every message, its event log) as one JSON document, to stdout or a file.")
 public final class SessionExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SessionOwner owner;
@@ -29,16 +32,26 @@ public final class SessionExportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "The session id.")
   String id;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write to FILE instead of stdout.")
   Optional<Path> output = Optional.empty();
 
   @Override
   public Integer call() throws IOException {
     String json;
     try (SessionStore store = SessionStores.open(GooseCommand.of(spec).config())) {
-      Session session = store.get(owner.user, id)
-          .orElseThrow(() -> new IllegalArgumentException("no session " + id + " of user " + owner.user));
-      json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(SessionTransfer.export(store, session));
+      Session session =
+          store
+              .get(owner.user, id)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException("no session " + id + " of user " + owner.user));
+      json =
+          Json.MAPPER
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(SessionTransfer.export(store, session));
     }
     if (output.isPresent()) {
       Files.writeString(output.get(), json + "\n");

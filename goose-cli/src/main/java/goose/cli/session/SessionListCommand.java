@@ -17,12 +17,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code goose session list}: the user's sessions, most recently updated first. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List sessions, most recently updated first.")
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description = "List sessions, most recently updated first.")
 public final class SessionListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SessionOwner owner;
 
-  @Option(names = "--limit", paramLabel = "N", description = "Show at most N sessions (default: all).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Show at most N sessions (default: all).")
   int limit = Integer.MAX_VALUE;
 
   @Override
@@ -33,9 +39,15 @@ public final class SessionListCommand implements Callable<Integer> {
       Optional<String> cursor = Optional.empty();
       int shown = 0;
       do {
-        Page<Session> page = store.list(owner.user, new SessionQuery(Math.min(SessionQuery.MAX_LIMIT, limit - shown), cursor, Optional.empty()));
+        Page<Session> page =
+            store.list(
+                owner.user,
+                new SessionQuery(
+                    Math.min(SessionQuery.MAX_LIMIT, limit - shown), cursor, Optional.empty()));
         for (Session s : page.items()) {
-          out.printf("%-36s  %-20s  %8d  %s%n", s.id(), s.updatedAt().toString().substring(0, 19) + "Z", s.messageCount(), s.name());
+          out.printf(
+              "%-36s  %-20s  %8d  %s%n",
+              s.id(), s.updatedAt().toString().substring(0, 19) + "Z", s.messageCount(), s.name());
           shown++;
         }
         cursor = page.nextCursor();

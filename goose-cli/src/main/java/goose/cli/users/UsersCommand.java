@@ -12,7 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,9 +20,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code goose users add NAME [--admin] | list | remove NAME | rotate NAME}: the users of the tokens auth
- * mode. It writes the server's own database, so a running server sees every change at once. A token is
- * printed once, as the last line of {@code add} and {@code rotate}; only its hash is stored.
+ * {@code goose users add NAME [--admin] | list | remove NAME | rotate NAME}: the users of the
+ * tokens auth mode. It writes the server's own database, so a running server sees every change at
+ * once. A token is printed once, as the last line of {@code add} and {@code rotate}; only its hash
+ * is stored.
  */
 @Command(
     name = "users",
@@ -38,17 +38,30 @@ public final class UsersCommand implements Runnable {
   /** {@code goose users} alone: say which subcommands there are. */
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: add, list, remove or rotate");
+    throw new ParameterException(
+        spec.commandLine(), "missing command: add, list, remove or rotate");
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a user and print its API token (last line).")
-  int add(@Parameters(paramLabel = "NAME", description = "Letters, digits, '.', '_', '@', '-'; at most 64.") String name,
-      @Option(names = "--admin", description = "May manage extensions and read the audit log.") boolean admin) {
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description = "Create a user and print its API token (last line).")
+  int add(
+      @Parameters(
+              paramLabel = "NAME",
+              description = "Letters, digits, '.', '_', '@', '-'; at most 64.")
+          String name,
+      @Option(names = "--admin", description = "May manage extensions and read the audit log.")
+          boolean admin) {
     checkName(name);
     try (UserStore users = open()) {
       IssuedToken issued = users.add(name, admin);
       PrintWriter out = out();
-      out.println("added user " + name + (admin ? " (admin)" : "") + "; its token (shown only now, send it as 'Authorization: Bearer <token>'):");
+      out.println(
+          "added user "
+              + name
+              + (admin ? " (admin)" : "")
+              + "; its token (shown only now, send it as 'Authorization: Bearer <token>'):");
       out.println(issued.token());
       return ExitCodes.OK;
     } catch (UserExistsException e) {
@@ -57,20 +70,30 @@ public final class UsersCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List users (never their tokens).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List users (never their tokens).")
   int list() {
     try (UserStore users = open()) {
       List<User> all = users.list();
       PrintWriter out = out();
       if (all.isEmpty()) out.println("no users (add one with 'goose users add NAME')");
       for (User u : all) {
-        out.println(u.name() + (u.admin() ? "  admin" : "  user") + "  token issued " + when(u.tokenCreatedAt()));
+        out.println(
+            u.name()
+                + (u.admin() ? "  admin" : "  user")
+                + "  token issued "
+                + when(u.tokenCreatedAt()));
       }
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user; its token stops working at once (its sessions stay).")
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
+      description = "Remove a user; its token stops working at once (its sessions stay).")
   int remove(@Parameters(paramLabel = "NAME") String name) {
     try (UserStore users = open()) {
       if (!users.remove(name)) return noSuchUser(name);
@@ -79,7 +102,10 @@ public final class UsersCommand implements Runnable {
     }
   }
 
-  @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Give a user a new token (last line); the old one stops working at once.")
+  @Command(
+      name = "rotate",
+      mixinStandardHelpOptions = true,
+      description = "Give a user a new token (last line); the old one stops working at once.")
   int rotate(@Parameters(paramLabel = "NAME") String name) {
     try (UserStore users = open()) {
       Optional<IssuedToken> issued = users.rotate(name);
@@ -94,8 +120,12 @@ public final class UsersCommand implements Runnable {
     goose.config.Config config = GooseCommand.of(spec).config();
     String mode = config.get(goose.config.ConfigKey.AUTH.name(), "").strip();
     if (!mode.equalsIgnoreCase("tokens")) {
-      spec.commandLine().getErr().println("note: GOOSE_AUTH is " + (mode.isEmpty() ? "not set" : mode)
-          + "; a server uses these users only with GOOSE_AUTH=tokens");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "note: GOOSE_AUTH is "
+                  + (mode.isEmpty() ? "not set" : mode)
+                  + "; a server uses these users only with GOOSE_AUTH=tokens");
     }
     return UserStores.open(config);
   }

@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reads the Messages API event stream: text_delta, thinking_delta + signature_delta, redacted_thinking,
- * tool_use whose input arrives as input_json_delta fragments (emitted whole at content_block_stop),
- * usage from message_start (input, including cache reads and writes) and message_delta (output), the
- * stop reason, and {@code error} events. Complete at message_stop; a stream ending earlier is an error.
+ * Reads the Messages API event stream: text_delta, thinking_delta + signature_delta,
+ * redacted_thinking, tool_use whose input arrives as input_json_delta fragments (emitted whole at
+ * content_block_stop), usage from message_start (input, including cache reads and writes) and
+ * message_delta (output), the stop reason, and {@code error} events. Complete at message_stop; a
+ * stream ending earlier is an error.
  */
 final class AnthropicDecoder implements WireDecoder {
   private final String provider;
@@ -45,7 +46,8 @@ final class AnthropicDecoder implements WireDecoder {
         inputTokens = input(usage);
         outputTokens = usage.path("output_tokens").asLong(0);
       }
-      case "content_block_start" -> start(data.path("index").asInt(), data.path("content_block"), out);
+      case "content_block_start" ->
+          start(data.path("index").asInt(), data.path("content_block"), out);
       case "content_block_delta" -> delta(data.path("index").asInt(), data.path("delta"), out);
       case "content_block_stop" -> stop(data.path("index").asInt(), out);
       case "message_delta" -> {
@@ -62,7 +64,8 @@ final class AnthropicDecoder implements WireDecoder {
       }
       case "error" -> {
         JsonNode err = data.path("error");
-        throw ProviderErrors.inStream(provider, err.path("type").asText(""), err.path("message").asText("error"), secrets);
+        throw ProviderErrors.inStream(
+            provider, err.path("type").asText(""), err.path("message").asText("error"), secrets);
       }
       default -> {
         // ping and event types added later are ignored
@@ -87,21 +90,29 @@ final class AnthropicDecoder implements WireDecoder {
         String text = block.path("thinking").asText("");
         if (!text.isEmpty()) out.accept(new ProviderEvent.ThinkingDelta(text));
       }
-      case "redacted_thinking" -> out.accept(new ProviderEvent.RedactedThinking(block.path("data").asText("")));
-      default -> { }
+      case "redacted_thinking" ->
+          out.accept(new ProviderEvent.RedactedThinking(block.path("data").asText("")));
+      default -> {}
     }
-    blocks.put(index, new Block(type, block.path("id").asText(""), block.path("name").asText(""), new StringBuilder()));
+    blocks.put(
+        index,
+        new Block(
+            type, block.path("id").asText(""), block.path("name").asText(""), new StringBuilder()));
   }
 
   private void delta(int index, JsonNode delta, Consumer<ProviderEvent> out) {
     Block block = blocks.get(index);
-    if (block == null) throw ProviderErrors.protocol(provider, "content_block_delta for unknown block " + index);
+    if (block == null)
+      throw ProviderErrors.protocol(provider, "content_block_delta for unknown block " + index);
     switch (delta.path("type").asText("")) {
       case "text_delta" -> out.accept(new ProviderEvent.TextDelta(delta.path("text").asText("")));
-      case "thinking_delta" -> out.accept(new ProviderEvent.ThinkingDelta(delta.path("thinking").asText("")));
+      case "thinking_delta" ->
+          out.accept(new ProviderEvent.ThinkingDelta(delta.path("thinking").asText("")));
       case "signature_delta", "input_json_delta" ->
-          block.buffer().append(delta.path(delta.has("signature") ? "signature" : "partial_json").asText(""));
-      default -> { }
+          block
+              .buffer()
+              .append(delta.path(delta.has("signature") ? "signature" : "partial_json").asText(""));
+      default -> {}
     }
   }
 
@@ -110,18 +121,21 @@ final class AnthropicDecoder implements WireDecoder {
     if (block == null) return;
     switch (block.type()) {
       case "tool_use", "server_tool_use" -> {
-        ObjectNode arguments = WireJson.arguments(provider, block.name(), block.buffer().toString());
+        ObjectNode arguments =
+            WireJson.arguments(provider, block.name(), block.buffer().toString());
         out.accept(new ProviderEvent.ToolCall(block.id(), block.name(), arguments));
       }
       case "thinking" -> {
-        if (!block.buffer().isEmpty()) out.accept(new ProviderEvent.ThinkingSignature(block.buffer().toString()));
+        if (!block.buffer().isEmpty())
+          out.accept(new ProviderEvent.ThinkingSignature(block.buffer().toString()));
       }
-      default -> { }
+      default -> {}
     }
   }
 
   private static long input(JsonNode usage) {
-    return usage.path("input_tokens").asLong(0) + usage.path("cache_creation_input_tokens").asLong(0)
+    return usage.path("input_tokens").asLong(0)
+        + usage.path("cache_creation_input_tokens").asLong(0)
         + usage.path("cache_read_input_tokens").asLong(0);
   }
 

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * Anthropic's Messages API, streamed ({@code POST {ANTHROPIC_HOST}/v1/messages}). Extended thinking is
- * on when a thinking budget is configured ({@code CLAUDE_THINKING_ENABLED}, {@code CLAUDE_THINKING_BUDGET}).
+ * Anthropic's Messages API, streamed ({@code POST {ANTHROPIC_HOST}/v1/messages}). Extended thinking
+ * is on when a thinking budget is configured ({@code CLAUDE_THINKING_ENABLED}, {@code
+ * CLAUDE_THINKING_BUDGET}).
  */
 public final class AnthropicProvider extends HttpProvider {
   public static final String DEFAULT_HOST = "https://api.anthropic.com";
@@ -23,7 +24,8 @@ public final class AnthropicProvider extends HttpProvider {
   private final String apiKey;
   private final OptionalInt thinkingBudget;
 
-  public AnthropicProvider(ProviderSettings settings, String host, String apiKey, OptionalInt thinkingBudget) {
+  public AnthropicProvider(
+      ProviderSettings settings, String host, String apiKey, OptionalInt thinkingBudget) {
     super(settings);
     this.endpoint = join(host, "v1/messages");
     this.apiKey = apiKey;
@@ -32,7 +34,9 @@ public final class AnthropicProvider extends HttpProvider {
 
   @Override
   protected HttpRequest httpRequest(ProviderRequest request) {
-    return postJson(endpoint, AnthropicRequests.body(model(), request, thinkingBudget),
+    return postJson(
+        endpoint,
+        AnthropicRequests.body(model(), request, thinkingBudget),
         Map.of("x-api-key", apiKey, "anthropic-version", API_VERSION));
   }
 

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * Builds the Messages API request body. Tool schemas are inserted as the very JSON tree the tool gave;
- * thinking blocks go back with their signature (Anthropic rejects a tool-use turn whose thinking was
- * altered); thinking from other providers (no signature) is left out; empty text blocks, which the API
- * rejects, are skipped.
+ * Builds the Messages API request body. Tool schemas are inserted as the very JSON tree the tool
+ * gave; thinking blocks go back with their signature (Anthropic rejects a tool-use turn whose
+ * thinking was altered); thinking from other providers (no signature) is left out; empty text
+ * blocks, which the API rejects, are skipped.
  */
 final class AnthropicRequests {
   static final int DEFAULT_MAX_TOKENS = 8192;
@@ -26,7 +26,9 @@ final class AnthropicRequests {
     int maxTokens = request.maxOutputTokens() > 0 ? request.maxOutputTokens() : DEFAULT_MAX_TOKENS;
     if (thinkingBudget.isPresent()) {
       maxTokens += thinkingBudget.getAsInt();
-      body.putObject("thinking").put("type", "enabled").put("budget_tokens", thinkingBudget.getAsInt());
+      body.putObject("thinking")
+          .put("type", "enabled")
+          .put("budget_tokens", thinkingBudget.getAsInt());
     }
     body.put("max_tokens", maxTokens);
     if (!request.systemPrompt().isEmpty()) body.put("system", request.systemPrompt());
@@ -70,9 +72,10 @@ final class AnthropicRequests {
         ArrayNode parts = Json.MAPPER.createArrayNode();
         for (Content part : r.content()) {
           switch (part) {
-            case Content.Text t when !t.text().isEmpty() -> parts.addObject().put("type", "text").put("text", t.text());
+            case Content.Text t when !t.text().isEmpty() ->
+                parts.addObject().put("type", "text").put("text", t.text());
             case Content.Image i -> image(parts.addObject(), i);
-            default -> { } // only text and images can be tool results
+            default -> {} // only text and images can be tool results
           }
         }
         if (!parts.isEmpty()) b.set("content", parts);
@@ -88,6 +91,10 @@ final class AnthropicRequests {
   }
 
   private static void image(ObjectNode b, Content.Image i) {
-    b.put("type", "image").putObject("source").put("type", "base64").put("media_type", i.mimeType()).put("data", i.data());
+    b.put("type", "image")
+        .putObject("source")
+        .put("type", "base64")
+        .put("media_type", i.mimeType())
+        .put("data", i.data());
   }
 }

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** Google Gemini, streamed: {@code POST {GOOGLE_HOST}/v1beta/models/MODEL:streamGenerateContent?alt=sse}. */
+/**
+ * Google Gemini, streamed: {@code POST
+ * {GOOGLE_HOST}/v1beta/models/MODEL:streamGenerateContent?alt=sse}.
+ */
 public final class GoogleProvider extends HttpProvider {
   public static final String DEFAULT_HOST = "https://generativelanguage.googleapis.com";
   public static final String DEFAULT_MODEL = "gemini-2.5-flash";
@@ -21,8 +24,12 @@ public final class GoogleProvider extends HttpProvider {
 
   public GoogleProvider(ProviderSettings settings, String host, String apiKey) {
     super(settings);
-    this.endpoint = join(host, "v1beta/models/" + URLEncoder.encode(settings.model(), StandardCharsets.UTF_8)
-        + ":streamGenerateContent?alt=sse");
+    this.endpoint =
+        join(
+            host,
+            "v1beta/models/"
+                + URLEncoder.encode(settings.model(), StandardCharsets.UTF_8)
+                + ":streamGenerateContent?alt=sse");
     this.apiKey = apiKey;
   }
 

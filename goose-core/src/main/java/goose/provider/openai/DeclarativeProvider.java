@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An OpenAI-compatible provider described by a file, so adding one needs no code. The format follows
- * goose's declarative providers:
+ * An OpenAI-compatible provider described by a file, so adding one needs no code. The format
+ * follows goose's declarative providers:
  *
  * <pre>{@code
  * {"name": "groq", "engine": "openai", "display_name": "Groq",
@@ -24,8 +24,14 @@ import java.util.Optional;
  * {@code base_url} is either the full chat/completions URL or the API base it is appended to. No
  * {@code api_key_env} means no key (local servers). The first model is the default.
  */
-public record DeclarativeProvider(String name, String displayName, String baseUrl, Optional<String> apiKeyEnv,
-    List<Model> models, Map<String, String> headers, boolean streamUsage) {
+public record DeclarativeProvider(
+    String name,
+    String displayName,
+    String baseUrl,
+    Optional<String> apiKeyEnv,
+    List<Model> models,
+    Map<String, String> headers,
+    boolean streamUsage) {
 
   public record Model(String name, int contextLimit) {}
 
@@ -42,37 +48,51 @@ public record DeclarativeProvider(String name, String displayName, String baseUr
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new ConfigException(origin + ": not valid JSON: " + e.getOriginalMessage());
     }
-    if (root == null || !root.isObject()) throw new ConfigException(origin + ": expected a JSON object");
+    if (root == null || !root.isObject())
+      throw new ConfigException(origin + ": expected a JSON object");
     String name = required(root, "name", origin);
     String engine = root.path("engine").asText("openai");
     if (!engine.equals("openai")) {
-      throw new ConfigException(origin + ": engine \"" + engine + "\" is not supported (only \"openai\")");
+      throw new ConfigException(
+          origin + ": engine \"" + engine + "\" is not supported (only \"openai\")");
     }
     String baseUrl = required(root, "base_url", origin);
     if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
-      throw new ConfigException(origin + ": base_url must start with http:// or https://, got \"" + baseUrl + "\"");
+      throw new ConfigException(
+          origin + ": base_url must start with http:// or https://, got \"" + baseUrl + "\"");
     }
     List<Model> models = new ArrayList<>();
     for (JsonNode m : root.path("models")) {
       String model = m.isTextual() ? m.asText() : m.path("name").asText("");
-      if (model.isEmpty()) throw new ConfigException(origin + ": every entry of models needs a name");
+      if (model.isEmpty())
+        throw new ConfigException(origin + ": every entry of models needs a name");
       models.add(new Model(model, m.path("context_limit").asInt(0)));
     }
     Map<String, String> headers = new LinkedHashMap<>();
     root.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
     String keyEnv = root.path("api_key_env").asText("");
-    return new DeclarativeProvider(name, root.path("display_name").asText(name), baseUrl,
-        keyEnv.isBlank() ? Optional.empty() : Optional.of(keyEnv), models, headers, root.path("stream_usage").asBoolean(true));
+    return new DeclarativeProvider(
+        name,
+        root.path("display_name").asText(name),
+        baseUrl,
+        keyEnv.isBlank() ? Optional.empty() : Optional.of(keyEnv),
+        models,
+        headers,
+        root.path("stream_usage").asBoolean(true));
   }
 
   /** The chat/completions URL. */
   public java.net.URI completionsUrl() {
     String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    return java.net.URI.create(trimmed.endsWith("/chat/completions") ? trimmed : trimmed + "/chat/completions");
+    return java.net.URI.create(
+        trimmed.endsWith("/chat/completions") ? trimmed : trimmed + "/chat/completions");
   }
 
   public Optional<Integer> contextLimitOf(String model) {
-    return models.stream().filter(m -> m.name().equals(model) && m.contextLimit() > 0).map(Model::contextLimit).findFirst();
+    return models.stream()
+        .filter(m -> m.name().equals(model) && m.contextLimit() > 0)
+        .map(Model::contextLimit)
+        .findFirst();
   }
 
   private static String required(JsonNode root, String field, String origin) {

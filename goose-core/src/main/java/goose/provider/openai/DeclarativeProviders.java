@@ -33,8 +33,10 @@ public final class DeclarativeProviders {
     Path dir = configDir.resolve(DIRECTORY);
     if (Files.isDirectory(dir)) {
       try (Stream<Path> files = Files.list(dir)) {
-        for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
-          DeclarativeProvider p = DeclarativeProvider.parse(Files.readString(file), file.toString());
+        for (Path file :
+            files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+          DeclarativeProvider p =
+              DeclarativeProvider.parse(Files.readString(file), file.toString());
           all.put(p.name(), p);
         }
       } catch (IOException e) {
@@ -52,7 +54,8 @@ public final class DeclarativeProviders {
     String resource = "declarative/" + name + ".json";
     try (InputStream in = DeclarativeProviders.class.getResourceAsStream(resource)) {
       if (in == null) throw new IllegalStateException("missing resource " + resource);
-      return DeclarativeProvider.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+      return DeclarativeProvider.parse(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read resource " + resource, e);
     }

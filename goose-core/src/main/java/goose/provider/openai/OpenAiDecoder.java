@@ -2,13 +2,13 @@ package goose.provider.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.conversation.TokenUsage;
+import goose.ids.Ids;
 import goose.provider.ProviderErrors;
 import goose.provider.ProviderEvent;
 import goose.provider.SseEvent;
 import goose.provider.StopReason;
 import goose.provider.WireDecoder;
 import goose.provider.WireJson;
-import goose.ids.Ids;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,23 +50,29 @@ final class OpenAiDecoder implements WireDecoder {
     JsonNode error = chunk.path("error");
     if (!error.isMissingNode() && !error.isNull()) {
       String type = error.path("type").asText(error.path("code").asText(""));
-      throw ProviderErrors.inStream(provider, type, error.path("message").asText(error.asText("error")), secrets);
+      throw ProviderErrors.inStream(
+          provider, type, error.path("message").asText(error.asText("error")), secrets);
     }
     JsonNode u = chunk.path("usage");
     if (u.isObject()) {
-      usage = Optional.of(new TokenUsage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0)));
+      usage =
+          Optional.of(
+              new TokenUsage(
+                  u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0)));
     }
     for (JsonNode choice : chunk.path("choices")) {
       JsonNode delta = choice.path("delta");
       reasoning(delta).ifPresent(r -> out.accept(new ProviderEvent.ThinkingDelta(r)));
       JsonNode content = delta.path("content");
-      if (content.isTextual() && !content.asText().isEmpty()) out.accept(new ProviderEvent.TextDelta(content.asText()));
+      if (content.isTextual() && !content.asText().isEmpty())
+        out.accept(new ProviderEvent.TextDelta(content.asText()));
       int position = 0;
       for (JsonNode tc : delta.path("tool_calls")) {
         Call call = calls.computeIfAbsent(tc.path("index").asInt(position++), i -> new Call());
         if (tc.path("id").isTextual() && call.id.isEmpty()) call.id = tc.path("id").asText();
         JsonNode fn = tc.path("function");
-        if (fn.path("name").isTextual() && call.name.isEmpty()) call.name = fn.path("name").asText();
+        if (fn.path("name").isTextual() && call.name.isEmpty())
+          call.name = fn.path("name").asText();
         if (fn.path("arguments").isTextual()) call.arguments.append(fn.path("arguments").asText());
       }
       JsonNode finish = choice.path("finish_reason");
@@ -80,7 +86,8 @@ final class OpenAiDecoder implements WireDecoder {
 
   @Override
   public void onEnd(Consumer<ProviderEvent> out) {
-    if (stop.isEmpty()) throw ProviderErrors.protocol(provider, "the stream ended before a finish_reason");
+    if (stop.isEmpty())
+      throw ProviderErrors.protocol(provider, "the stream ended before a finish_reason");
     complete(out);
   }
 
@@ -93,12 +100,16 @@ final class OpenAiDecoder implements WireDecoder {
   private void flushCalls(Consumer<ProviderEvent> out) {
     if (calls.isEmpty()) return;
     for (Call call : calls.values()) {
-      if (call.name.isEmpty()) throw ProviderErrors.protocol(provider, "a tool call without a function name");
+      if (call.name.isEmpty())
+        throw ProviderErrors.protocol(provider, "a tool call without a function name");
       String id = call.id.isEmpty() ? "call_" + Ids.newId() : call.id;
-      out.accept(new ProviderEvent.ToolCall(id, call.name, WireJson.arguments(provider, call.name, call.arguments.toString())));
+      out.accept(
+          new ProviderEvent.ToolCall(
+              id, call.name, WireJson.arguments(provider, call.name, call.arguments.toString())));
     }
     calls.clear();
-    if (stop.isEmpty() || stop.get() == StopReason.END_TURN) stop = Optional.of(StopReason.TOOL_USE);
+    if (stop.isEmpty() || stop.get() == StopReason.END_TURN)
+      stop = Optional.of(StopReason.TOOL_USE);
   }
 
   private static Optional<String> reasoning(JsonNode delta) {

@@ -11,10 +11,15 @@ import java.util.Optional;
  * Where and how an OpenAI-compatible Chat Completions API is reached: the full URL of its
  * chat/completions endpoint, the headers of every request (authentication included), the secrets to
  * keep out of error messages, the name of its output-limit field ({@code max_completion_tokens} for
- * OpenAI and Azure, {@code max_tokens} for most compatible servers) and whether it accepts
- * {@code stream_options.include_usage}.
+ * OpenAI and Azure, {@code max_tokens} for most compatible servers) and whether it accepts {@code
+ * stream_options.include_usage}.
  */
-public record OpenAiEndpoint(URI url, Map<String, String> headers, List<String> secrets, String maxTokensField, boolean streamUsage) {
+public record OpenAiEndpoint(
+    URI url,
+    Map<String, String> headers,
+    List<String> secrets,
+    String maxTokensField,
+    boolean streamUsage) {
   public OpenAiEndpoint {
     Objects.requireNonNull(url, "url");
     headers = Map.copyOf(headers);
@@ -22,8 +27,12 @@ public record OpenAiEndpoint(URI url, Map<String, String> headers, List<String> 
     Objects.requireNonNull(maxTokensField, "maxTokensField");
   }
 
-  /** Bearer authentication when a key is given (local servers such as Ollama need none), plus extra headers. */
-  public static OpenAiEndpoint bearer(URI url, Optional<String> apiKey, Map<String, String> extraHeaders, String maxTokensField) {
+  /**
+   * Bearer authentication when a key is given (local servers such as Ollama need none), plus extra
+   * headers.
+   */
+  public static OpenAiEndpoint bearer(
+      URI url, Optional<String> apiKey, Map<String, String> extraHeaders, String maxTokensField) {
     Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
     apiKey.ifPresent(k -> headers.put("authorization", "Bearer " + k));
     return new OpenAiEndpoint(url, headers, apiKey.stream().toList(), maxTokensField, true);

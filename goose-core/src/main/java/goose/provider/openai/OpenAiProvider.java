@@ -25,7 +25,8 @@ public final class OpenAiProvider extends HttpProvider {
 
   @Override
   protected HttpRequest httpRequest(ProviderRequest request) {
-    return postJson(endpoint.url(), OpenAiRequests.body(model(), request, endpoint), endpoint.headers());
+    return postJson(
+        endpoint.url(), OpenAiRequests.body(model(), request, endpoint), endpoint.headers());
   }
 
   @Override

@@ -12,10 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the Chat Completions request body. Tool results become {@code role: tool} messages right after
- * the assistant message that asked for them (the API requires it); images of tool results, which tool
- * messages cannot carry, follow in a user message. Thinking is not sent back (the API has no place for
- * it). Tool schemas go as {@code function.parameters}, the tool's JSON tree untouched.
+ * Builds the Chat Completions request body. Tool results become {@code role: tool} messages right
+ * after the assistant message that asked for them (the API requires it); images of tool results,
+ * which tool messages cannot carry, follow in a user message. Thinking is not sent back (the API
+ * has no place for it). Tool schemas go as {@code function.parameters}, the tool's JSON tree
+ * untouched.
  */
 final class OpenAiRequests {
   private OpenAiRequests() {}
@@ -23,13 +24,15 @@ final class OpenAiRequests {
   static ObjectNode body(String model, ProviderRequest request, OpenAiEndpoint endpoint) {
     ObjectNode body = Json.object().put("model", model);
     ArrayNode messages = body.putArray("messages");
-    if (!request.systemPrompt().isEmpty()) messages.addObject().put("role", "system").put("content", request.systemPrompt());
+    if (!request.systemPrompt().isEmpty())
+      messages.addObject().put("role", "system").put("content", request.systemPrompt());
     for (Message m : request.messages()) {
       if (m.role() == Role.ASSISTANT) assistant(m, messages);
       else user(m, messages);
     }
     if (!request.tools().isEmpty()) body.set("tools", tools(request.tools()));
-    if (request.maxOutputTokens() > 0) body.put(endpoint.maxTokensField(), request.maxOutputTokens());
+    if (request.maxOutputTokens() > 0)
+      body.put(endpoint.maxTokensField(), request.maxOutputTokens());
     body.put("stream", true);
     if (endpoint.streamUsage()) body.putObject("stream_options").put("include_usage", true);
     return body;
@@ -38,7 +41,8 @@ final class OpenAiRequests {
   private static ArrayNode tools(List<ToolSpec> tools) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     for (ToolSpec t : tools) {
-      ObjectNode fn = out.addObject().put("type", "function").putObject("function").put("name", t.name());
+      ObjectNode fn =
+          out.addObject().put("type", "function").putObject("function").put("name", t.name());
       if (!t.description().isEmpty()) fn.put("description", t.description());
       fn.set("parameters", t.inputSchema());
     }
@@ -52,7 +56,9 @@ final class OpenAiRequests {
       if (c instanceof Content.Text t) text.append(t.text());
       if (c instanceof Content.ToolRequest r) {
         ObjectNode call = calls.addObject().put("id", r.id()).put("type", "function");
-        call.putObject("function").put("name", r.name()).put("arguments", Json.write(r.arguments()));
+        call.putObject("function")
+            .put("name", r.name())
+            .put("arguments", Json.write(r.arguments()));
       }
     }
     if (text.isEmpty() && calls.isEmpty()) return;
@@ -79,7 +85,8 @@ final class OpenAiRequests {
     if (!images) {
       StringBuilder text = new StringBuilder();
       for (Content c : rest) {
-        if (c instanceof Content.Text t && !t.text().isEmpty()) text.append(text.isEmpty() ? "" : "\n\n").append(t.text());
+        if (c instanceof Content.Text t && !t.text().isEmpty())
+          text.append(text.isEmpty() ? "" : "\n\n").append(t.text());
       }
       if (!text.isEmpty()) messages.addObject().put("role", "user").put("content", text.toString());
       return;
@@ -87,10 +94,15 @@ final class OpenAiRequests {
     ArrayNode parts = messages.addObject().put("role", "user").putArray("content");
     for (Content c : rest) {
       switch (c) {
-        case Content.Text t when !t.text().isEmpty() -> parts.addObject().put("type", "text").put("text", t.text());
-        case Content.Image i -> parts.addObject().put("type", "image_url").putObject("image_url")
-            .put("url", "data:" + i.mimeType() + ";base64," + i.data());
-        default -> { } // thinking and tool parts have no place in a user message
+        case Content.Text t when !t.text().isEmpty() ->
+            parts.addObject().put("type", "text").put("text", t.text());
+        case Content.Image i ->
+            parts
+                .addObject()
+                .put("type", "image_url")
+                .putObject("image_url")
+                .put("url", "data:" + i.mimeType() + ";base64," + i.data());
+        default -> {} // thinking and tool parts have no place in a user message
       }
     }
   }

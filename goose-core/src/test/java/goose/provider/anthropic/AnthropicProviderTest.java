@@ -7,8 +7,8 @@ import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
 import goose.json.Json;
-import goose.provider.Provider;
 import goose.provider.Drained;
+import goose.provider.Provider;
 import goose.provider.ProviderContractTest;
 import goose.provider.ProviderEvent;
 import goose.provider.ProviderException;
@@ -36,8 +36,11 @@ class AnthropicProviderTest extends ProviderContractTest {
 
   @Override
   protected Provider provider(FakeHttpServer fake, ProviderHttp http) {
-    return new AnthropicProvider(new ProviderSettings("anthropic", "claude-test", 200_000, http),
-        fake.baseUri().toString(), API_KEY, OptionalInt.empty());
+    return new AnthropicProvider(
+        new ProviderSettings("anthropic", "claude-test", 200_000, http),
+        fake.baseUri().toString(),
+        API_KEY,
+        OptionalInt.empty());
   }
 
   @Override
@@ -47,7 +50,10 @@ class AnthropicProviderTest extends ProviderContractTest {
 
   @Override
   protected FakeReply.Stream toolCall(String id, String name, String... argumentFragments) {
-    return FakeAnthropicServer.script().text("Let me look.").toolUse(id, name, argumentFragments).build();
+    return FakeAnthropicServer.script()
+        .text("Let me look.")
+        .toolUse(id, name, argumentFragments)
+        .build();
   }
 
   @Override
@@ -88,19 +94,31 @@ class AnthropicProviderTest extends ProviderContractTest {
 
   @Test
   void thinkingAndRedactedThinkingStreamWithSignatureAndUsage() {
-    fake.enqueue(FakeAnthropicServer.script().usage(100, 40).thinking("sig-abc", "Let me ", "think.")
-        .redactedThinking("opaque==").text("Answer").build());
+    fake.enqueue(
+        FakeAnthropicServer.script()
+            .usage(100, 40)
+            .thinking("sig-abc", "Let me ", "think.")
+            .redactedThinking("opaque==")
+            .text("Answer")
+            .build());
     Drained out = Drained.drain(provider().stream(ask("think")));
     assertThat(out.error()).isEmpty();
     assertThat(out.thinking()).isEqualTo("Let me think.");
-    assertThat(out.events()).contains(new ProviderEvent.ThinkingSignature("sig-abc"), new ProviderEvent.RedactedThinking("opaque=="));
+    assertThat(out.events())
+        .contains(
+            new ProviderEvent.ThinkingSignature("sig-abc"),
+            new ProviderEvent.RedactedThinking("opaque=="));
     assertThat(out.text()).isEqualTo("Answer");
     assertThat(out.usage()).contains(new TokenUsage(100, 40));
   }
 
   @Test
   void parallelToolUseBlocksAreEmittedInOrder() {
-    fake.enqueue(FakeAnthropicServer.script().toolUse("t1", "a", "{\"n\":", "1}").toolUse("t2", "b", "").build());
+    fake.enqueue(
+        FakeAnthropicServer.script()
+            .toolUse("t1", "a", "{\"n\":", "1}")
+            .toolUse("t2", "b", "")
+            .build());
     Drained out = Drained.drain(provider().stream(ask("two")));
     assertThat(out.toolCalls()).extracting(ProviderEvent.ToolCall::id).containsExactly("t1", "t2");
     assertThat(out.toolCalls().get(1).arguments()).isEqualTo(Json.object());
@@ -109,43 +127,73 @@ class AnthropicProviderTest extends ProviderContractTest {
   @Test
   void conversationIsMappedWithToolResultsImagesAndSignedThinking() {
     fake.enqueue(text("done"));
-    Message assistant = Message.assistant(List.of(new Content.Thinking("hmm", "sig-1"), new Content.Thinking("unsigned", ""),
-        new Content.RedactedThinking("xyz"), new Content.Text(""),
-        new Content.ToolRequest("tu_1", "look", Json.object().put("at", "x"))), TokenUsage.ZERO);
-    Message results = Message.user(List.of(new Content.ToolResponse("tu_1",
-        List.of(new Content.Text("seen"), new Content.Image("iVBOR", "image/png")), true)));
-    Message user = Message.user(List.of(new Content.Text("and this"), new Content.Image("R0lG", "image/gif")));
-    ProviderRequest request = new ProviderRequest("sys", List.of(Message.user("go"), assistant, results, user), List.of());
+    Message assistant =
+        Message.assistant(
+            List.of(
+                new Content.Thinking("hmm", "sig-1"),
+                new Content.Thinking("unsigned", ""),
+                new Content.RedactedThinking("xyz"),
+                new Content.Text(""),
+                new Content.ToolRequest("tu_1", "look", Json.object().put("at", "x"))),
+            TokenUsage.ZERO);
+    Message results =
+        Message.user(
+            List.of(
+                new Content.ToolResponse(
+                    "tu_1",
+                    List.of(new Content.Text("seen"), new Content.Image("iVBOR", "image/png")),
+                    true)));
+    Message user =
+        Message.user(List.of(new Content.Text("and this"), new Content.Image("R0lG", "image/gif")));
+    ProviderRequest request =
+        new ProviderRequest(
+            "sys", List.of(Message.user("go"), assistant, results, user), List.of());
     Drained.drain(provider().stream(request));
     JsonNode messages = fake.lastRequest().json().path("messages");
     assertThat(messages).hasSize(4);
-    assertThat(messages.get(1)).isEqualTo(Json.parse("""
+    assertThat(messages.get(1))
+        .isEqualTo(
+            Json.parse(
+                """
         {"role":"assistant","content":[
           {"type":"thinking","thinking":"hmm","signature":"sig-1"},
           {"type":"redacted_thinking","data":"xyz"},
           {"type":"tool_use","id":"tu_1","name":"look","input":{"at":"x"}}]}"""));
-    assertThat(messages.get(2)).isEqualTo(Json.parse("""
+    assertThat(messages.get(2))
+        .isEqualTo(
+            Json.parse(
+                """
         {"role":"user","content":[{"type":"tool_result","tool_use_id":"tu_1","content":[
           {"type":"text","text":"seen"},
           {"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBOR"}}],"is_error":true}]}"""));
-    assertThat(messages.get(3).path("content").get(1).path("source").path("media_type").asText()).isEqualTo("image/gif");
+    assertThat(messages.get(3).path("content").get(1).path("source").path("media_type").asText())
+        .isEqualTo("image/gif");
   }
 
   @Test
   void thinkingBudgetEnablesExtendedThinking() {
     fake.enqueue(text("ok"));
-    Provider p = new AnthropicProvider(new ProviderSettings("anthropic", "claude-test", 200_000, http(Duration.ofSeconds(5), 0)),
-        fake.baseUri().toString(), API_KEY, OptionalInt.of(4000));
+    Provider p =
+        new AnthropicProvider(
+            new ProviderSettings(
+                "anthropic", "claude-test", 200_000, http(Duration.ofSeconds(5), 0)),
+            fake.baseUri().toString(),
+            API_KEY,
+            OptionalInt.of(4000));
     Drained.drain(p.stream(ask("hi")));
     JsonNode body = fake.lastRequest().json();
-    assertThat(body.path("thinking")).isEqualTo(Json.parse("{\"type\":\"enabled\",\"budget_tokens\":4000}"));
+    assertThat(body.path("thinking"))
+        .isEqualTo(Json.parse("{\"type\":\"enabled\",\"budget_tokens\":4000}"));
     assertThat(body.path("max_tokens").asInt()).isGreaterThan(4000);
   }
 
   @Test
   void overloadedErrorEventBeforeOutputIsRetried() {
-    FakeReply.Stream overloaded = FakeReply.Stream.of("text/event-stream", List.of(
-        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
+    FakeReply.Stream overloaded =
+        FakeReply.Stream.of(
+            "text/event-stream",
+            List.of(
+                "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"));
     fake.enqueue(overloaded);
     fake.enqueue(text("fine"));
     Drained out = Drained.drain(provider().stream(ask("hi")));
@@ -157,7 +205,8 @@ class AnthropicProviderTest extends ProviderContractTest {
   void streamEndingBeforeMessageStopIsAProtocolError() {
     FakeReply.Stream full = text("cut");
     List<String> writes = new ArrayList<>();
-    for (byte[] w : full.writes().subList(0, full.writes().size() - 2)) writes.add(new String(w, java.nio.charset.StandardCharsets.UTF_8));
+    for (byte[] w : full.writes().subList(0, full.writes().size() - 2))
+      writes.add(new String(w, java.nio.charset.StandardCharsets.UTF_8));
     fake.enqueue(FakeReply.Stream.of("text/event-stream", writes));
     Drained out = Drained.drain(provider().stream(ask("hi")));
     assertThat(out.failure().kind()).isEqualTo(ProviderException.Kind.PROTOCOL);
@@ -192,21 +241,34 @@ class AnthropicProviderTest extends ProviderContractTest {
 
   @Test
   void aKeyTheHttpClientRefusesIsAClearErrorWithoutTheKey() {
-    Provider p = new AnthropicProvider(new ProviderSettings("anthropic", "claude-test", 200_000, http(Duration.ofSeconds(5), 0)),
-        fake.baseUri().toString(), "sk-bad\nkey", OptionalInt.empty());
+    Provider p =
+        new AnthropicProvider(
+            new ProviderSettings(
+                "anthropic", "claude-test", 200_000, http(Duration.ofSeconds(5), 0)),
+            fake.baseUri().toString(),
+            "sk-bad\nkey",
+            OptionalInt.empty());
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.stream(ask("hi")))
-        .isInstanceOfSatisfying(ProviderException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ProviderException.Kind.BAD_REQUEST);
-          assertThat(e.getMessage()).contains("check the configured key").doesNotContain("sk-bad");
-        });
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ProviderException.Kind.BAD_REQUEST);
+              assertThat(e.getMessage())
+                  .contains("check the configured key")
+                  .doesNotContain("sk-bad");
+            });
   }
 
   @Test
   void emptyToolResultIsSentWithoutContent() {
     fake.enqueue(text("ok"));
-    Message call = Message.assistant(List.of(new Content.ToolRequest("tu_2", "touch", Json.object())), TokenUsage.ZERO);
+    Message call =
+        Message.assistant(
+            List.of(new Content.ToolRequest("tu_2", "touch", Json.object())), TokenUsage.ZERO);
     Message result = Message.user(List.of(new Content.ToolResponse("tu_2", List.of(), false)));
-    Drained.drain(provider().stream(new ProviderRequest("", List.of(Message.user("go"), call, result), List.of())));
+    Drained.drain(
+        provider().stream(
+            new ProviderRequest("", List.of(Message.user("go"), call, result), List.of())));
     assertThat(fake.lastRequest().json().path("messages").get(2).path("content").get(0))
         .isEqualTo(Json.parse("{\"type\":\"tool_result\",\"tool_use_id\":\"tu_2\"}"));
   }

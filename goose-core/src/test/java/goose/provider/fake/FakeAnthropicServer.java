@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fake Anthropic Messages API ({@code POST /v1/messages}, {@code stream: true}) speaking its exact SSE
- * format: {@code event:} + {@code data:} pairs, message_start with input usage, content blocks (text,
- * tool_use with input_json_delta fragments, thinking with thinking_delta and signature_delta,
- * redacted_thinking), ping, message_delta with stop_reason and output usage, message_stop.
+ * A fake Anthropic Messages API ({@code POST /v1/messages}, {@code stream: true}) speaking its
+ * exact SSE format: {@code event:} + {@code data:} pairs, message_start with input usage, content
+ * blocks (text, tool_use with input_json_delta fragments, thinking with thinking_delta and
+ * signature_delta, redacted_thinking), ping, message_delta with stop_reason and output usage,
+ * message_stop.
  */
 public final class FakeAnthropicServer extends FakeHttpServer {
 
@@ -25,11 +26,18 @@ public final class FakeAnthropicServer extends FakeHttpServer {
 
   /** 400 as Anthropic answers a prompt longer than the context window. */
   public static FakeReply.Status contextTooLong() {
-    return error(400, Map.of(), "invalid_request_error", "prompt is too long: 215000 tokens > 200000 maximum");
+    return error(
+        400,
+        Map.of(),
+        "invalid_request_error",
+        "prompt is too long: 215000 tokens > 200000 maximum");
   }
 
   public static FakeReply.Status rateLimited(int retryAfterSeconds) {
-    return error(429, Map.of("retry-after", Integer.toString(retryAfterSeconds)), "rate_limit_error",
+    return error(
+        429,
+        Map.of("retry-after", Integer.toString(retryAfterSeconds)),
+        "rate_limit_error",
         "Number of request tokens has exceeded your per-minute rate limit");
   }
 
@@ -41,7 +49,8 @@ public final class FakeAnthropicServer extends FakeHttpServer {
     return error(500, Map.of(), "api_error", "Internal server error");
   }
 
-  public static FakeReply.Status error(int status, Map<String, String> headers, String type, String message) {
+  public static FakeReply.Status error(
+      int status, Map<String, String> headers, String type, String message) {
     ObjectNode body = Json.object().put("type", "error");
     body.putObject("error").put("type", type).put("message", message);
     java.util.HashMap<String, String> all = new java.util.HashMap<>(headers);
@@ -90,7 +99,8 @@ public final class FakeAnthropicServer extends FakeHttpServer {
       block.putObject("input");
       block(block);
       delta(Json.object().put("type", "input_json_delta").put("partial_json", ""));
-      for (String f : jsonFragments) delta(Json.object().put("type", "input_json_delta").put("partial_json", f));
+      for (String f : jsonFragments)
+        delta(Json.object().put("type", "input_json_delta").put("partial_json", f));
       stopBlock();
       if (stopReason == null) stopReason = "tool_use";
       return this;
@@ -110,17 +120,27 @@ public final class FakeAnthropicServer extends FakeHttpServer {
       List<String> all = new ArrayList<>();
       ObjectNode start = Json.object().put("type", "message_start");
       ObjectNode message = start.putObject("message");
-      message.put("id", "msg_fake01").put("type", "message").put("role", "assistant").put("model", "claude-fake");
+      message
+          .put("id", "msg_fake01")
+          .put("type", "message")
+          .put("role", "assistant")
+          .put("model", "claude-fake");
       message.putArray("content");
       message.putNull("stop_reason");
       message.putNull("stop_sequence");
-      message.putObject("usage").put("input_tokens", inputTokens).put("cache_creation_input_tokens", 0)
-          .put("cache_read_input_tokens", 0).put("output_tokens", 1);
+      message
+          .putObject("usage")
+          .put("input_tokens", inputTokens)
+          .put("cache_creation_input_tokens", 0)
+          .put("cache_read_input_tokens", 0)
+          .put("output_tokens", 1);
       all.add(event("message_start", start));
       all.add(event("ping", Json.object().put("type", "ping")));
       all.addAll(events);
       ObjectNode md = Json.object().put("type", "message_delta");
-      md.putObject("delta").put("stop_reason", stopReason == null ? "end_turn" : stopReason).putNull("stop_sequence");
+      md.putObject("delta")
+          .put("stop_reason", stopReason == null ? "end_turn" : stopReason)
+          .putNull("stop_sequence");
       md.putObject("usage").put("output_tokens", outputTokens);
       all.add(event("message_delta", md));
       all.add(event("message_stop", Json.object().put("type", "message_stop")));
@@ -140,7 +160,10 @@ public final class FakeAnthropicServer extends FakeHttpServer {
     }
 
     private void stopBlock() {
-      events.add(event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index)));
+      events.add(
+          event(
+              "content_block_stop",
+              Json.object().put("type", "content_block_stop").put("index", index)));
       index++;
     }
   }

@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The handle of one scripted reply: the request it answered, and how it ended. {@code closedEarly}
  * completes with {@code true} when the client closed the connection before the reply was finished
- * (a cancel reached the provider), {@code false} when the reply was delivered (or reset by the fake).
+ * (a cancel reached the provider), {@code false} when the reply was delivered (or reset by the
+ * fake).
  */
 public final class FakeExchange {
   final FakeReply reply;

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fake Gemini API ({@code POST /v1beta/models/MODEL:streamGenerateContent?alt=sse}) speaking its exact
- * SSE format: {@code data:} lines separated by CRLF CRLF, each a whole GenerateContentResponse (text
- * parts, whole functionCall parts, finishReason, usageMetadata); the stream simply ends.
+ * A fake Gemini API ({@code POST /v1beta/models/MODEL:streamGenerateContent?alt=sse}) speaking its
+ * exact SSE format: {@code data:} lines separated by CRLF CRLF, each a whole
+ * GenerateContentResponse (text parts, whole functionCall parts, finishReason, usageMetadata); the
+ * stream simply ends.
  */
 public final class FakeGoogleServer extends FakeHttpServer {
 
@@ -22,12 +23,20 @@ public final class FakeGoogleServer extends FakeHttpServer {
   }
 
   public static FakeReply.Status contextTooLong() {
-    return error(400, "INVALID_ARGUMENT", "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
+    return error(
+        400,
+        "INVALID_ARGUMENT",
+        "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).");
   }
 
   public static FakeReply.Status rateLimited(int retryAfterSeconds) {
-    FakeReply.Status s = error(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).");
-    return FakeReply.status(429, Map.of("content-type", "application/json", "retry-after", Integer.toString(retryAfterSeconds)), s.body());
+    FakeReply.Status s =
+        error(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).");
+    return FakeReply.status(
+        429,
+        Map.of(
+            "content-type", "application/json", "retry-after", Integer.toString(retryAfterSeconds)),
+        s.body());
   }
 
   public static FakeReply.Status serverError() {
@@ -95,7 +104,10 @@ public final class FakeGoogleServer extends FakeHttpServer {
       if (finish != null) cand.put("finishReason", finish);
       cand.put("index", 0);
       ObjectNode usage = r.putObject("usageMetadata").put("promptTokenCount", promptTokens);
-      if (withUsage) usage.put("candidatesTokenCount", outputTokens).put("totalTokenCount", promptTokens + outputTokens);
+      if (withUsage)
+        usage
+            .put("candidatesTokenCount", outputTokens)
+            .put("totalTokenCount", promptTokens + outputTokens);
       else usage.put("totalTokenCount", promptTokens);
       r.put("modelVersion", "gemini-fake").put("responseId", "fake01");
       return "data: " + Json.write(r) + "\r\n\r\n";

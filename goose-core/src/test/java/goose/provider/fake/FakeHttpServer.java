@@ -20,11 +20,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A scripted HTTP/1.1 provider on 127.0.0.1 (random port), written on a raw socket so a test controls
- * every byte: each write of a streamed reply is its own HTTP chunk and TCP segment, a reply can end with
- * a TCP reset or a stall, and the fake notices when the client hangs up. Replies are taken in order from
- * a queue ({@link #enqueue}); a request with no reply left gets a 500 naming the problem. Every request
- * is recorded. One request per connection ({@code Connection: close}).
+ * A scripted HTTP/1.1 provider on 127.0.0.1 (random port), written on a raw socket so a test
+ * controls every byte: each write of a streamed reply is its own HTTP chunk and TCP segment, a
+ * reply can end with a TCP reset or a stall, and the fake notices when the client hangs up. Replies
+ * are taken in order from a queue ({@link #enqueue}); a request with no reply left gets a 500
+ * naming the problem. Every request is recorded. One request per connection ({@code Connection:
+ * close}).
  */
 public class FakeHttpServer implements AutoCloseable {
   private static final Duration MAX_STALL = Duration.ofSeconds(60);
@@ -69,7 +70,8 @@ public class FakeHttpServer implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (requests.size() < count) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("the fake provider received " + requests.size() + " requests, expected " + count);
+        throw new AssertionError(
+            "the fake provider received " + requests.size() + " requests, expected " + count);
       }
       try {
         Thread.sleep(5);
@@ -124,15 +126,23 @@ public class FakeHttpServer implements AutoCloseable {
       FakeExchange exchange = script.poll();
       OutputStream out = socket.getOutputStream();
       if (exchange == null) {
-        writeStatus(out, new FakeReply.Status(500, Map.of("content-type", "text/plain"),
-            "fake provider: no scripted reply for request " + requests.size() + " " + request.target()));
+        writeStatus(
+            out,
+            new FakeReply.Status(
+                500,
+                Map.of("content-type", "text/plain"),
+                "fake provider: no scripted reply for request "
+                    + requests.size()
+                    + " "
+                    + request.target()));
         return;
       }
       exchange.request.complete(request);
-      boolean early = switch (exchange.reply) {
-        case FakeReply.Status s -> writeStatus(out, s);
-        case FakeReply.Stream s -> writeStream(socket, in, out, s, exchange);
-      };
+      boolean early =
+          switch (exchange.reply) {
+            case FakeReply.Status s -> writeStatus(out, s);
+            case FakeReply.Stream s -> writeStream(socket, in, out, s, exchange);
+          };
       exchange.closedEarly.complete(early);
     } catch (IOException e) {
       // the client went away while the request was read: nothing to answer
@@ -143,7 +153,8 @@ public class FakeHttpServer implements AutoCloseable {
 
   private static boolean writeStatus(OutputStream out, FakeReply.Status reply) {
     byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder("HTTP/1.1 " + reply.status() + " " + reason(reply.status()) + "\r\n");
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 " + reply.status() + " " + reason(reply.status()) + "\r\n");
     reply.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
     head.append("content-length: ").append(body.length).append("\r\nconnection: close\r\n\r\n");
     try {
@@ -157,18 +168,26 @@ public class FakeHttpServer implements AutoCloseable {
   }
 
   /** Streams the reply; returns true when the client closed the connection before its end. */
-  private boolean writeStream(Socket socket, InputStream in, OutputStream out, FakeReply.Stream reply, FakeExchange exchange) {
+  private boolean writeStream(
+      Socket socket,
+      InputStream in,
+      OutputStream out,
+      FakeReply.Stream reply,
+      FakeExchange exchange) {
     try {
       if (waitWatchingClient(socket, in, reply.firstByteDelay())) return true;
-      String head = "HTTP/1.1 200 OK\r\ncontent-type: " + reply.contentType()
-          + "\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+      String head =
+          "HTTP/1.1 200 OK\r\ncontent-type: "
+              + reply.contentType()
+              + "\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
       out.write(head.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       boolean first = true;
       for (byte[] write : reply.writes()) {
         if (!first && waitWatchingClient(socket, in, reply.chunkDelay())) return true;
         first = false;
-        out.write((Integer.toHexString(write.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(
+            (Integer.toHexString(write.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(write);
         out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
@@ -201,10 +220,11 @@ public class FakeHttpServer implements AutoCloseable {
   }
 
   /**
-   * Sleeps {@code delay} while reading the socket, so a client that hangs up is seen at once. Returns
-   * true when the client closed the connection.
+   * Sleeps {@code delay} while reading the socket, so a client that hangs up is seen at once.
+   * Returns true when the client closed the connection.
    */
-  private boolean waitWatchingClient(Socket socket, InputStream in, Duration delay) throws IOException {
+  private boolean waitWatchingClient(Socket socket, InputStream in, Duration delay)
+      throws IOException {
     long deadline = System.nanoTime() + delay.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -228,14 +248,19 @@ public class FakeHttpServer implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
       int colon = line.indexOf(':');
-      if (colon > 0) headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      if (colon > 0)
+        headers.put(
+            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            line.substring(colon + 1).trim());
     }
     byte[] body;
     if (headers.containsKey("content-length")) {
       body = in.readNBytes(Integer.parseInt(headers.get("content-length")));
     } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       ByteArrayOutputStream all = new ByteArrayOutputStream();
-      for (int size = Integer.parseInt(readLine(in).trim(), 16); size > 0; size = Integer.parseInt(readLine(in).trim(), 16)) {
+      for (int size = Integer.parseInt(readLine(in).trim(), 16);
+          size > 0;
+          size = Integer.parseInt(readLine(in).trim(), 16)) {
         all.writeBytes(in.readNBytes(size));
         readLine(in);
       }
@@ -244,8 +269,12 @@ public class FakeHttpServer implements AutoCloseable {
     } else {
       body = new byte[0];
     }
-    return new RecordedRequest(parts[0], parts.length > 1 ? parts[1] : "/", Map.copyOf(headers),
-        new String(body, StandardCharsets.UTF_8), System.nanoTime());
+    return new RecordedRequest(
+        parts[0],
+        parts.length > 1 ? parts[1] : "/",
+        Map.copyOf(headers),
+        new String(body, StandardCharsets.UTF_8),
+        System.nanoTime());
   }
 
   private static String readLine(InputStream in) throws IOException {

@@ -11,11 +11,16 @@ import org.junit.jupiter.api.Test;
 
 /** The fake itself: what tests of other modules rely on when they script it. */
 class FakeHttpServerTest {
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private HttpResponse<String> post(FakeHttpServer fake, String body) throws Exception {
-    return client.send(HttpRequest.newBuilder(fake.baseUri().resolve("/v1/messages?x=1"))
-        .header("x-api-key", "k").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(fake.baseUri().resolve("/v1/messages?x=1"))
+            .header("x-api-key", "k")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -31,7 +36,9 @@ class FakeHttpServerTest {
   void repliesInOrderAndRecordsRequests() throws Exception {
     try (FakeHttpServer fake = new FakeOpenAiServer()) {
       FakeExchange first = fake.enqueue(FakeOpenAiServer.rateLimited(3));
-      fake.enqueue(FakeReply.Stream.of("text/event-stream", List.of("data: a\n\n", "data: b\n\n")).rechunked(1));
+      fake.enqueue(
+          FakeReply.Stream.of("text/event-stream", List.of("data: a\n\n", "data: b\n\n"))
+              .rechunked(1));
       HttpResponse<String> limited = post(fake, "{\"n\":1}");
       assertThat(limited.statusCode()).isEqualTo(429);
       assertThat(limited.headers().firstValue("retry-after")).contains("3");

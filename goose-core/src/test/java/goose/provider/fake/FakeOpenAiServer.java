@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fake OpenAI Chat Completions API ({@code POST /v1/chat/completions}, {@code stream: true}) speaking
- * its exact SSE format: {@code data:} lines of chat.completion.chunk objects, tool-call deltas by index
- * (id and name first, arguments in fragments), a finish_reason chunk, a usage chunk with empty choices
- * ({@code stream_options.include_usage}), then {@code data: [DONE]}. Also serves as Ollama, Azure,
- * OpenRouter and every OpenAI-compatible provider.
+ * A fake OpenAI Chat Completions API ({@code POST /v1/chat/completions}, {@code stream: true})
+ * speaking its exact SSE format: {@code data:} lines of chat.completion.chunk objects, tool-call
+ * deltas by index (id and name first, arguments in fragments), a finish_reason chunk, a usage chunk
+ * with empty choices ({@code stream_options.include_usage}), then {@code data: [DONE]}. Also serves
+ * as Ollama, Azure, OpenRouter and every OpenAI-compatible provider.
  */
 public final class FakeOpenAiServer extends FakeHttpServer {
 
@@ -25,20 +25,34 @@ public final class FakeOpenAiServer extends FakeHttpServer {
   }
 
   public static FakeReply.Status contextTooLong() {
-    return error(400, Map.of(), "invalid_request_error", "context_length_exceeded",
+    return error(
+        400,
+        Map.of(),
+        "invalid_request_error",
+        "context_length_exceeded",
         "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.");
   }
 
   public static FakeReply.Status rateLimited(int retryAfterSeconds) {
-    return error(429, Map.of("retry-after", Integer.toString(retryAfterSeconds)), "requests", "rate_limit_exceeded",
+    return error(
+        429,
+        Map.of("retry-after", Integer.toString(retryAfterSeconds)),
+        "requests",
+        "rate_limit_exceeded",
         "Rate limit reached for requests");
   }
 
   public static FakeReply.Status serverError() {
-    return error(500, Map.of(), "server_error", null, "The server had an error while processing your request.");
+    return error(
+        500,
+        Map.of(),
+        "server_error",
+        null,
+        "The server had an error while processing your request.");
   }
 
-  public static FakeReply.Status error(int status, Map<String, String> headers, String type, String code, String message) {
+  public static FakeReply.Status error(
+      int status, Map<String, String> headers, String type, String code, String message) {
     ObjectNode body = Json.object();
     ObjectNode err = body.putObject("error").put("message", message).put("type", type);
     err.putNull("param");
@@ -68,7 +82,9 @@ public final class FakeOpenAiServer extends FakeHttpServer {
       return this;
     }
 
-    /** A tool call at {@code index}: the first delta carries id and name, then argument fragments. */
+    /**
+     * A tool call at {@code index}: the first delta carries id and name, then argument fragments.
+     */
     public Script toolCall(int index, String id, String name, String... argumentFragments) {
       chunks.add(chunk(toolDelta(index, id, name, ""), null));
       for (String f : argumentFragments) chunks.add(chunk(toolDelta(index, null, null, f), null));
@@ -106,7 +122,9 @@ public final class FakeOpenAiServer extends FakeHttpServer {
       if (usage) {
         ObjectNode u = base();
         u.putArray("choices");
-        u.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+        u.putObject("usage")
+            .put("prompt_tokens", promptTokens)
+            .put("completion_tokens", completionTokens)
             .put("total_tokens", promptTokens + completionTokens);
         all.add(data(u));
       }
@@ -137,8 +155,12 @@ public final class FakeOpenAiServer extends FakeHttpServer {
     }
 
     private static ObjectNode base() {
-      return Json.object().put("id", "chatcmpl-fake01").put("object", "chat.completion.chunk")
-          .put("created", 1_764_000_000L).put("model", "gpt-fake").put("system_fingerprint", "fp_fake");
+      return Json.object()
+          .put("id", "chatcmpl-fake01")
+          .put("object", "chat.completion.chunk")
+          .put("created", 1_764_000_000L)
+          .put("model", "gpt-fake")
+          .put("system_fingerprint", "fp_fake");
     }
   }
 

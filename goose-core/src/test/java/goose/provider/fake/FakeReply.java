@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What a fake provider answers to one request: a plain status with a body, or a scripted stream. */
+/**
+ * What a fake provider answers to one request: a plain status with a body, or a scripted stream.
+ */
 public sealed interface FakeReply {
 
   /** How a streamed reply ends. */
@@ -28,21 +30,32 @@ public sealed interface FakeReply {
   }
 
   /**
-   * A streamed 200 answer: each element of {@code writes} is written and flushed on its own (one HTTP
-   * chunk, its own TCP segment), {@code chunkDelay} apart, after {@code firstByteDelay}. When
-   * {@code held}, the fake waits for {@link FakeExchange#release()} after the last write and before the
-   * ending, so a test can read what was sent before the connection is reset (a TCP reset makes the
-   * receiver drop data it has not read yet).
+   * A streamed 200 answer: each element of {@code writes} is written and flushed on its own (one
+   * HTTP chunk, its own TCP segment), {@code chunkDelay} apart, after {@code firstByteDelay}. When
+   * {@code held}, the fake waits for {@link FakeExchange#release()} after the last write and before
+   * the ending, so a test can read what was sent before the connection is reset (a TCP reset makes
+   * the receiver drop data it has not read yet).
    */
-  record Stream(String contentType, List<byte[]> writes, Duration firstByteDelay, Duration chunkDelay, Ending ending,
-      boolean held) implements FakeReply {
+  record Stream(
+      String contentType,
+      List<byte[]> writes,
+      Duration firstByteDelay,
+      Duration chunkDelay,
+      Ending ending,
+      boolean held)
+      implements FakeReply {
     public Stream {
       writes = List.copyOf(writes);
     }
 
     public static Stream of(String contentType, List<String> writes) {
-      return new Stream(contentType, writes.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList(),
-          Duration.ZERO, Duration.ZERO, Ending.COMPLETE, false);
+      return new Stream(
+          contentType,
+          writes.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList(),
+          Duration.ZERO,
+          Duration.ZERO,
+          Ending.COMPLETE,
+          false);
     }
 
     public Stream withFirstByteDelay(Duration delay) {
@@ -55,12 +68,24 @@ public sealed interface FakeReply {
 
     /** Keeps the first {@code n} writes, then resets the connection. */
     public Stream resetAfter(int n) {
-      return new Stream(contentType, writes.subList(0, Math.min(n, writes.size())), firstByteDelay, chunkDelay, Ending.RESET, held);
+      return new Stream(
+          contentType,
+          writes.subList(0, Math.min(n, writes.size())),
+          firstByteDelay,
+          chunkDelay,
+          Ending.RESET,
+          held);
     }
 
     /** Keeps the first {@code n} writes, then goes silent with the connection open. */
     public Stream stallAfter(int n) {
-      return new Stream(contentType, writes.subList(0, Math.min(n, writes.size())), firstByteDelay, chunkDelay, Ending.STALL, held);
+      return new Stream(
+          contentType,
+          writes.subList(0, Math.min(n, writes.size())),
+          firstByteDelay,
+          chunkDelay,
+          Ending.STALL,
+          held);
     }
 
     /** Waits for {@link FakeExchange#release()} before the ending. */
@@ -75,14 +100,16 @@ public sealed interface FakeReply {
       return new Stream(contentType, next, firstByteDelay, chunkDelay, ending, held);
     }
 
-    /** Inserts a line that is not valid JSON where an event is expected, before write {@code index}. */
+    /**
+     * Inserts a line that is not valid JSON where an event is expected, before write {@code index}.
+     */
     public Stream withMalformedLineAt(int index) {
       return insert(index, "data: {this is not json\n\n");
     }
 
     /**
-     * The same bytes re-cut into writes of {@code size} bytes, so events, lines and multi-byte UTF-8
-     * characters are split across TCP writes.
+     * The same bytes re-cut into writes of {@code size} bytes, so events, lines and multi-byte
+     * UTF-8 characters are split across TCP writes.
      */
     public Stream rechunked(int size) {
       ByteArrayOutputStream all = new ByteArrayOutputStream();

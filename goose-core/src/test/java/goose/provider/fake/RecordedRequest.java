@@ -9,7 +9,8 @@ import java.util.Optional;
  * One request a fake provider received. Header names are lower case. {@code receivedAtNanos} is
  * {@link System#nanoTime()} when the request was fully read (to check back-off lower bounds).
  */
-public record RecordedRequest(String method, String target, Map<String, String> headers, String body, long receivedAtNanos) {
+public record RecordedRequest(
+    String method, String target, Map<String, String> headers, String body, long receivedAtNanos) {
 
   /** The path without the query string. */
   public String path() {

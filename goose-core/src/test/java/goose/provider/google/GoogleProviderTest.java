@@ -31,7 +31,10 @@ class GoogleProviderTest extends ProviderContractTest {
 
   @Override
   protected Provider provider(FakeHttpServer fake, ProviderHttp http) {
-    return new GoogleProvider(new ProviderSettings("google", "gemini-test", 1_000_000, http), fake.baseUri().toString(), API_KEY);
+    return new GoogleProvider(
+        new ProviderSettings("google", "gemini-test", 1_000_000, http),
+        fake.baseUri().toString(),
+        API_KEY);
   }
 
   @Override
@@ -43,7 +46,11 @@ class GoogleProviderTest extends ProviderContractTest {
   @Override
   protected FakeReply.Stream toolCall(String id, String name, String... argumentFragments) {
     ObjectNode args = (ObjectNode) Json.parse(String.join("", argumentFragments));
-    return FakeGoogleServer.script().text("Let me look.").functionCall(name, args).build().rechunked(7);
+    return FakeGoogleServer.script()
+        .text("Let me look.")
+        .functionCall(name, args)
+        .build()
+        .rechunked(7);
   }
 
   @Override
@@ -68,7 +75,11 @@ class GoogleProviderTest extends ProviderContractTest {
 
   @Override
   protected JsonNode sentToolSchema(JsonNode body, int index) {
-    return body.path("tools").path(0).path("functionDeclarations").path(index).path("parametersJsonSchema");
+    return body.path("tools")
+        .path(0)
+        .path("functionDeclarations")
+        .path(index)
+        .path("parametersJsonSchema");
   }
 
   @Test
@@ -79,12 +90,14 @@ class GoogleProviderTest extends ProviderContractTest {
     assertThat(r.path()).isEqualTo("/v1beta/models/gemini-test:streamGenerateContent");
     assertThat(r.query()).contains("alt=sse");
     assertThat(r.header("x-goog-api-key")).contains(API_KEY);
-    assertThat(r.json().path("systemInstruction").path("parts").get(0).path("text").asText()).isEqualTo("You are a test.");
+    assertThat(r.json().path("systemInstruction").path("parts").get(0).path("text").asText())
+        .isEqualTo("You are a test.");
   }
 
   @Test
   void usageAndThoughtsAreRead() {
-    fake.enqueue(FakeGoogleServer.script().thought("pondering").text("a", "b").usage(50, 8).build());
+    fake.enqueue(
+        FakeGoogleServer.script().thought("pondering").text("a", "b").usage(50, 8).build());
     Drained out = Drained.drain(provider().stream(ask("hi")));
     assertThat(out.thinking()).isEqualTo("pondering");
     assertThat(out.text()).isEqualTo("ab");
@@ -95,12 +108,21 @@ class GoogleProviderTest extends ProviderContractTest {
   @Test
   void functionResponsesCarryTheFunctionName() {
     fake.enqueue(text("ok"));
-    Message call = Message.assistant(List.of(new Content.ToolRequest("call_1", "weather", Json.object().put("city", "Oslo"))), TokenUsage.ZERO);
-    Message result = Message.user(List.of(new Content.ToolResponse("call_1", List.of(new Content.Text("rain")), false)));
-    Drained.drain(provider().stream(new ProviderRequest("", List.of(Message.user("weather?"), call, result), List.of())));
+    Message call =
+        Message.assistant(
+            List.of(
+                new Content.ToolRequest("call_1", "weather", Json.object().put("city", "Oslo"))),
+            TokenUsage.ZERO);
+    Message result =
+        Message.user(
+            List.of(new Content.ToolResponse("call_1", List.of(new Content.Text("rain")), false)));
+    Drained.drain(
+        provider().stream(
+            new ProviderRequest("", List.of(Message.user("weather?"), call, result), List.of())));
     JsonNode contents = fake.lastRequest().json().path("contents");
     assertThat(contents.get(1).path("role").asText()).isEqualTo("model");
-    assertThat(contents.get(1).path("parts").get(0).path("functionCall")).isEqualTo(Json.parse("{\"name\":\"weather\",\"args\":{\"city\":\"Oslo\"}}"));
+    assertThat(contents.get(1).path("parts").get(0).path("functionCall"))
+        .isEqualTo(Json.parse("{\"name\":\"weather\",\"args\":{\"city\":\"Oslo\"}}"));
     assertThat(contents.get(2).path("parts").get(0).path("functionResponse"))
         .isEqualTo(Json.parse("{\"name\":\"weather\",\"response\":{\"result\":\"rain\"}}"));
   }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole provider contract for the providers that reuse the Chat Completions code, each built from
- * its documented settings by {@link Providers#fromConfig(Config, ProviderHttp)}.
+ * The whole provider contract for the providers that reuse the Chat Completions code, each built
+ * from its documented settings by {@link Providers#fromConfig(Config, ProviderHttp)}.
  */
 class OllamaAzureOpenRouterProviderTest {
   @TempDir static Path home;
@@ -29,7 +29,8 @@ class OllamaAzureOpenRouterProviderTest {
   class Ollama extends OpenAiCompatibleContractTest {
     @Override
     protected Provider provider(FakeHttpServer fake, ProviderHttp http) {
-      return fromSettings(http, "GOOSE_PROVIDER", "ollama", "OLLAMA_HOST", fake.baseUri().toString());
+      return fromSettings(
+          http, "GOOSE_PROVIDER", "ollama", "OLLAMA_HOST", fake.baseUri().toString());
     }
 
     @Override
@@ -42,8 +43,16 @@ class OllamaAzureOpenRouterProviderTest {
   class Azure extends OpenAiCompatibleContractTest {
     @Override
     protected Provider provider(FakeHttpServer fake, ProviderHttp http) {
-      return fromSettings(http, "GOOSE_PROVIDER", "azure_openai", "AZURE_OPENAI_ENDPOINT", fake.baseUri().toString(),
-          "AZURE_OPENAI_DEPLOYMENT_NAME", "dep", "AZURE_OPENAI_API_KEY", API_KEY);
+      return fromSettings(
+          http,
+          "GOOSE_PROVIDER",
+          "azure_openai",
+          "AZURE_OPENAI_ENDPOINT",
+          fake.baseUri().toString(),
+          "AZURE_OPENAI_DEPLOYMENT_NAME",
+          "dep",
+          "AZURE_OPENAI_API_KEY",
+          API_KEY);
     }
   }
 
@@ -51,7 +60,14 @@ class OllamaAzureOpenRouterProviderTest {
   class OpenRouter extends OpenAiCompatibleContractTest {
     @Override
     protected Provider provider(FakeHttpServer fake, ProviderHttp http) {
-      return fromSettings(http, "GOOSE_PROVIDER", "openrouter", "OPENROUTER_API_KEY", API_KEY, "OPENROUTER_HOST", fake.baseUri().toString());
+      return fromSettings(
+          http,
+          "GOOSE_PROVIDER",
+          "openrouter",
+          "OPENROUTER_API_KEY",
+          API_KEY,
+          "OPENROUTER_HOST",
+          fake.baseUri().toString());
     }
   }
 
@@ -59,7 +75,14 @@ class OllamaAzureOpenRouterProviderTest {
   class Groq extends OpenAiCompatibleContractTest {
     @Override
     protected Provider provider(FakeHttpServer fake, ProviderHttp http) {
-      return fromSettings(http, "GOOSE_PROVIDER", "groq", "GROQ_API_KEY", API_KEY, "GROQ_BASE_URL", fake.baseUri() + "/openai/v1");
+      return fromSettings(
+          http,
+          "GOOSE_PROVIDER",
+          "groq",
+          "GROQ_API_KEY",
+          API_KEY,
+          "GROQ_BASE_URL",
+          fake.baseUri() + "/openai/v1");
     }
   }
 }

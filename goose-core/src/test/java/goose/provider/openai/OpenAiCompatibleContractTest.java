@@ -21,7 +21,10 @@ abstract class OpenAiCompatibleContractTest extends ProviderContractTest {
 
   @Override
   protected FakeReply.Stream toolCall(String id, String name, String... argumentFragments) {
-    return FakeOpenAiServer.script().text("Let me look.").toolCall(0, id, name, argumentFragments).build();
+    return FakeOpenAiServer.script()
+        .text("Let me look.")
+        .toolCall(0, id, name, argumentFragments)
+        .build();
   }
 
   @Override

@@ -1,6 +1,9 @@
 package goose.server.api;
 
-/** Who may call an operation; the authentication filter enforces it and the OpenAPI document shows it. */
+/**
+ * Who may call an operation; the authentication filter enforces it and the OpenAPI document shows
+ * it.
+ */
 public enum Access {
   /** Anyone, without credentials, in every auth mode (/status, the API documentation). */
   PUBLIC,

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Collects the declared {@link Operation}s of all {@link RouteGroup}s, then installs them into Javalin.
- * The OpenAPI document is generated from the same list, so a route cannot exist undocumented.
+ * Collects the declared {@link Operation}s of all {@link RouteGroup}s, then installs them into
+ * Javalin. The OpenAPI document is generated from the same list, so a route cannot exist
+ * undocumented.
  */
 public final class ApiRouter {
   private final List<Operation> operations = new ArrayList<>();
@@ -45,8 +46,10 @@ public final class ApiRouter {
   }
 
   synchronized void add(Operation op) {
-    if (!ids.add(op.operationId())) throw new IllegalStateException("duplicate operation id " + op.operationId());
-    if (!routes.add(op.method() + " " + op.path())) throw new IllegalStateException("duplicate route " + op.method() + " " + op.path());
+    if (!ids.add(op.operationId()))
+      throw new IllegalStateException("duplicate operation id " + op.operationId());
+    if (!routes.add(op.method() + " " + op.path()))
+      throw new IllegalStateException("duplicate route " + op.method() + " " + op.path());
     operations.add(op);
   }
 
@@ -55,21 +58,25 @@ public final class ApiRouter {
   }
 
   /**
-   * Registers every operation with Javalin, its {@link Operation} attached as {@link OperationMetadata}
-   * (the authentication filter reads its {@link Access}); routes with a body get it parsed (415/413/400)
-   * before their handler.
+   * Registers every operation with Javalin, its {@link Operation} attached as {@link
+   * OperationMetadata} (the authentication filter reads its {@link Access}); routes with a body get
+   * it parsed (415/413/400) before their handler.
    */
   public void install(RoutesConfig javalin, ServerContext server) {
     for (Operation op : operations()) {
       long maxBytes = server.settings().maxBodyBytes();
-      javalin.addEndpoint(Endpoint.create(HandlerType.findOrCreate(op.method()), op.path())
-          .addMetadata(new OperationMetadata(op))
-          .handler(ctx -> {
-            if (op.requestBody().isPresent()) {
-              ctx.attribute(RequestBody.ATTRIBUTE, JsonBody.read(ctx, op.requestBody().get(), maxBytes));
-            }
-            op.handler().handle(ctx, server);
-          }));
+      javalin.addEndpoint(
+          Endpoint.create(HandlerType.findOrCreate(op.method()), op.path())
+              .addMetadata(new OperationMetadata(op))
+              .handler(
+                  ctx -> {
+                    if (op.requestBody().isPresent()) {
+                      ctx.attribute(
+                          RequestBody.ATTRIBUTE,
+                          JsonBody.read(ctx, op.requestBody().get(), maxBytes));
+                    }
+                    op.handler().handle(ctx, server);
+                  }));
     }
   }
 }

@@ -25,8 +25,12 @@ public record Operation(
 
   public static final String JSON = "application/json";
 
-  /** One documented response: status, what it means, and its body (media type and Java type), if any. */
-  public record Response(int status, String description, Optional<String> mediaType, Optional<Type> body) {}
+  /**
+   * One documented response: status, what it means, and its body (media type and Java type), if
+   * any.
+   */
+  public record Response(
+      int status, String description, Optional<String> mediaType, Optional<Type> body) {}
 
   public Operation {
     params = List.copyOf(params);
@@ -73,7 +77,10 @@ public record Operation(
       return this;
     }
 
-    /** A JSON request body, parsed and checked before the handler runs; read it with {@link RequestBody#of}. */
+    /**
+     * A JSON request body, parsed and checked before the handler runs; read it with {@link
+     * RequestBody#of}.
+     */
     public Builder body(Class<?> type) {
       this.requestBody = Optional.of(type);
       return this;
@@ -85,7 +92,10 @@ public record Operation(
       return this;
     }
 
-    /** A response of another media type (text/html, text/event-stream, ...); {@code body} describes its content. */
+    /**
+     * A response of another media type (text/html, text/event-stream, ...); {@code body} describes
+     * its content.
+     */
     public Builder response(int status, String description, String mediaType, Type body) {
       responses.add(new Response(status, description, Optional.of(mediaType), Optional.of(body)));
       return this;
@@ -98,7 +108,12 @@ public record Operation(
 
     /** An error response this route produces on purpose (404 unknown session, 409 ...). */
     public Builder error(int status, String description) {
-      responses.add(new Response(status, description, Optional.of(JSON), Optional.of(goose.server.http.ApiError.class)));
+      responses.add(
+          new Response(
+              status,
+              description,
+              Optional.of(JSON),
+              Optional.of(goose.server.http.ApiError.class)));
       return this;
     }
 
@@ -109,7 +124,19 @@ public record Operation(
     }
 
     public void handle(ApiHandler handler) {
-      router.add(new Operation(method, path, operationId, tag, summary, description, params, requestBody, responses, access, handler));
+      router.add(
+          new Operation(
+              method,
+              path,
+              operationId,
+              tag,
+              summary,
+              description,
+              params,
+              requestBody,
+              responses,
+              access,
+              handler));
     }
   }
 }

@@ -5,7 +5,10 @@ import io.javalin.router.Endpoint;
 import io.javalin.router.EndpointMetadata;
 import java.util.Optional;
 
-/** The declared {@link Operation} attached to its Javalin endpoint, so filters know exactly which operation a request matched. */
+/**
+ * The declared {@link Operation} attached to its Javalin endpoint, so filters know exactly which
+ * operation a request matched.
+ */
 public record OperationMetadata(Operation operation) implements EndpointMetadata {
 
   /** The operation the request matched; empty when it matched none (404, 405, a preflight). */

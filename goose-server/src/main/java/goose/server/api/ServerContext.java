@@ -12,9 +12,9 @@ import goose.session.SessionStore;
 import java.util.Objects;
 
 /**
- * The services a request handler works with, built once per server start. New services are added here
- * as components, and handlers reach them through the {@code ServerContext} every {@link ApiHandler}
- * receives.
+ * The services a request handler works with, built once per server start. New services are added
+ * here as components, and handlers reach them through the {@code ServerContext} every {@link
+ * ApiHandler} receives.
  */
 public record ServerContext(
     Config config,

@@ -4,8 +4,9 @@ import goose.config.Config;
 import goose.config.ConfigKey;
 
 /**
- * The server's own settings, read and checked once at start so a bad value (port "abc") stops the start
- * with a {@link goose.config.ConfigException} naming the key, instead of failing on some later request.
+ * The server's own settings, read and checked once at start so a bad value (port "abc") stops the
+ * start with a {@link goose.config.ConfigException} naming the key, instead of failing on some
+ * later request.
  */
 public record ServerSettings(String host, int port, long maxBodyBytes) {
 

@@ -16,12 +16,13 @@ import goose.session.Session;
 import io.javalin.http.Context;
 
 /**
- * Tool approvals: the calls of a session that wait for their user, and the user's answer. The answer
- * wakes the waiting turn, on this server or (through the shared store) on another instance; a turn
- * suspended by a restart is resumed at start and waits for the same answer.
+ * Tool approvals: the calls of a session that wait for their user, and the user's answer. The
+ * answer wakes the waiting turn, on this server or (through the shared store) on another instance;
+ * a turn suspended by a restart is resumed at start and waits for the same answer.
  */
 public final class ApprovalRoutes implements RouteGroup {
-  private static final Param<String> CALL_ID = Param.path("call_id", "The id of the tool call (the id of tool_approval_required)");
+  private static final Param<String> CALL_ID =
+      Param.path("call_id", "The id of the tool call (the id of tool_approval_required)");
   private static final int MAX_CALL_ID = 256;
 
   @Override
@@ -36,7 +37,8 @@ public final class ApprovalRoutes implements RouteGroup {
     api.post("/sessions/{id}/tool-approvals/{call_id}", "answerToolApproval")
         .tag("approvals")
         .summary("Answer a tool_approval_required event")
-        .description("""
+        .description(
+            """
             allow_once runs this call; always_allow runs it and every later call of the same tool for this \
             user without asking; deny answers the model with an error result. A call not answered within \
             GOOSE_APPROVAL_TIMEOUT seconds counts as denied.""")
@@ -52,33 +54,54 @@ public final class ApprovalRoutes implements RouteGroup {
 
   private void list(Context ctx, ServerContext server) {
     Session session = SessionRoutes.find(ctx, server);
-    ctx.json(new ApprovalList(server.approvals().store().openIn(session.id()).stream().map(ApprovalView::of).toList()));
+    ctx.json(
+        new ApprovalList(
+            server.approvals().store().openIn(session.id()).stream()
+                .map(ApprovalView::of)
+                .toList()));
   }
 
   private void answer(Context ctx, ServerContext server) {
     ApprovalAnswer body = RequestBody.of(ctx, ApprovalAnswer.class);
-    ApprovalDecision decision = ApprovalDecision.parseAnswer(body.decision())
-        .orElseThrow(() -> ApiException.badField("decision", "must be allow_once, always_allow or deny"));
+    ApprovalDecision decision =
+        ApprovalDecision.parseAnswer(body.decision())
+            .orElseThrow(
+                () ->
+                    ApiException.badField("decision", "must be allow_once, always_allow or deny"));
     Session session = SessionRoutes.find(ctx, server);
     String callId = CALL_ID.read(ctx);
-    if (callId.isEmpty() || callId.length() > MAX_CALL_ID || callId.chars().anyMatch(Character::isISOControl)) {
-      throw notFound(callId); // no stored call has such an id: answered like any unknown one, never reaching the store
+    if (callId.isEmpty()
+        || callId.length() > MAX_CALL_ID
+        || callId.chars().anyMatch(Character::isISOControl)) {
+      throw notFound(
+          callId); // no stored call has such an id: answered like any unknown one, never reaching
+      // the store
     }
     String user = RequestUser.of(ctx).name();
     switch (server.approvals().answer(user, session.id(), callId, decision)) {
       case ANSWERED -> {}
       case UNKNOWN -> throw notFound(callId);
       case ALREADY_DECIDED -> {
-        String was = server.approvals().store().get(session.id(), callId)
-            .flatMap(PendingApproval::decision).map(ApprovalDecision::wire).orElse("decided");
-        throw new ApiException(ErrorCode.CONFLICT, "tool call " + Sanitize.shortText(callId, 64) + " was already decided: " + was);
+        String was =
+            server
+                .approvals()
+                .store()
+                .get(session.id(), callId)
+                .flatMap(PendingApproval::decision)
+                .map(ApprovalDecision::wire)
+                .orElse("decided");
+        throw new ApiException(
+            ErrorCode.CONFLICT,
+            "tool call " + Sanitize.shortText(callId, 64) + " was already decided: " + was);
       }
     }
-    PendingApproval answered = server.approvals().store().get(session.id(), callId).orElseThrow(() -> notFound(callId));
+    PendingApproval answered =
+        server.approvals().store().get(session.id(), callId).orElseThrow(() -> notFound(callId));
     ctx.json(ApprovalView.of(answered));
   }
 
   private static ApiException notFound(String callId) {
-    return ApiException.notFound("no tool approval " + Sanitize.shortText(callId, 64) + " in this session");
+    return ApiException.notFound(
+        "no tool approval " + Sanitize.shortText(callId, 64) + " in this session");
   }
 }

@@ -15,9 +15,16 @@ public record ApprovalView(
     @Doc("The arguments the model gave") ObjectNode arguments,
     Instant createdAt,
     @Doc("When an unanswered call counts as denied") Instant expiresAt,
-    @Doc("allow_once, always_allow, deny, expired or cancelled; absent while open") Optional<String> decision) {
+    @Doc("allow_once, always_allow, deny, expired or cancelled; absent while open")
+        Optional<String> decision) {
 
   static ApprovalView of(PendingApproval a) {
-    return new ApprovalView(a.callId(), a.tool(), a.arguments(), a.createdAt(), a.expiresAt(), a.decision().map(ApprovalDecision::wire));
+    return new ApprovalView(
+        a.callId(),
+        a.tool(),
+        a.arguments(),
+        a.createdAt(),
+        a.expiresAt(),
+        a.decision().map(ApprovalDecision::wire));
   }
 }

@@ -5,4 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 @Doc("A page of the audit, newest first")
-public record AuditList(List<AuditView> entries, @Doc("Pass as cursor for the next page; absent on the last") Optional<String> nextCursor) {}
+public record AuditList(
+    List<AuditView> entries,
+    @Doc("Pass as cursor for the next page; absent on the last") Optional<String> nextCursor) {}

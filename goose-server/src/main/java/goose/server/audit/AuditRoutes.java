@@ -14,23 +14,32 @@ import java.util.Optional;
 
 /** {@code GET /audit}: every tool call of every user, newest first, for administrators only. */
 public final class AuditRoutes implements RouteGroup {
-  private static final Param<Integer> LIMIT = Param.queryInt("limit", "Entries per page", 1, AuditQuery.MAX_LIMIT, 100);
-  private static final Param<Optional<String>> CURSOR = Param.queryText("cursor", "The next_cursor of the previous page", 64);
-  private static final Param<Optional<String>> USER = Param.queryText("user", "Only this user's calls", 256);
-  private static final Param<Optional<String>> SESSION = Param.queryText("session_id", "Only this session's calls", 64);
+  private static final Param<Integer> LIMIT =
+      Param.queryInt("limit", "Entries per page", 1, AuditQuery.MAX_LIMIT, 100);
+  private static final Param<Optional<String>> CURSOR =
+      Param.queryText("cursor", "The next_cursor of the previous page", 64);
+  private static final Param<Optional<String>> USER =
+      Param.queryText("user", "Only this user's calls", 256);
+  private static final Param<Optional<String>> SESSION =
+      Param.queryText("session_id", "Only this session's calls", 64);
 
   @Override
   public void declare(ApiRouter api) {
     api.get("/audit", "listAudit")
         .tag("audit")
         .summary("The tool-call audit (administrators only)")
-        .description("""
+        .description(
+            """
             Every tool call with its time, user, session, tool, arguments (secrets redacted), decision (auto, \
             allowed_once, always_allowed, denied, timeout, cancelled), outcome (success or error) and duration.""")
-        .param(LIMIT).param(CURSOR).param(USER).param(SESSION)
+        .param(LIMIT)
+        .param(CURSOR)
+        .param(USER)
+        .param(SESSION)
         .response(200, "A page of audit entries", AuditList.class)
         .error(400, "Bad limit or cursor")
-        .access(Access.ADMIN).error(403, "The user is not an administrator")
+        .access(Access.ADMIN)
+        .error(403, "The user is not an administrator")
         .handle(this::list);
   }
 
@@ -39,7 +48,10 @@ public final class AuditRoutes implements RouteGroup {
     if (cursor.isPresent() && !Ids.isWellFormed(cursor.get())) {
       throw ApiException.badParameter("cursor", "is not a cursor this server produced");
     }
-    AuditPage page = server.audit().list(new AuditQuery(LIMIT.read(ctx), cursor, USER.read(ctx), SESSION.read(ctx)));
+    AuditPage page =
+        server
+            .audit()
+            .list(new AuditQuery(LIMIT.read(ctx), cursor, USER.read(ctx), SESSION.read(ctx)));
     ctx.json(new AuditList(page.entries().stream().map(AuditView::of).toList(), page.nextCursor()));
   }
 }

@@ -19,7 +19,16 @@ public record AuditView(
     @Doc("How long the tool ran (0 when it did not run)") long durationMs) {
 
   static AuditView of(AuditEntry e) {
-    return new AuditView(e.id(), e.at(), e.user(), e.sessionId(), e.callId(), e.tool(), e.arguments(), e.decision().wire(),
-        e.outcome(), e.durationMs());
+    return new AuditView(
+        e.id(),
+        e.at(),
+        e.user(),
+        e.sessionId(),
+        e.callId(),
+        e.tool(),
+        e.arguments(),
+        e.decision().wire(),
+        e.outcome(),
+        e.durationMs());
   }
 }

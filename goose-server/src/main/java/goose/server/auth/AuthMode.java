@@ -7,11 +7,15 @@ import java.util.Optional;
 public enum AuthMode {
   /** Nobody is asked; every request is the local user. Loopback only, unless explicitly allowed. */
   NONE,
-  /** goose-compatible single user: {@code X-Secret-Key} must equal {@code GOOSE_SERVER__SECRET_KEY}. */
+  /**
+   * goose-compatible single user: {@code X-Secret-Key} must equal {@code GOOSE_SERVER__SECRET_KEY}.
+   */
   SECRET,
   /** Per-user API tokens ({@code goose users add}), sent as {@code Authorization: Bearer}. */
   TOKENS,
-  /** An authenticating reverse proxy names the user in a header; trusted only from its addresses. */
+  /**
+   * An authenticating reverse proxy names the user in a header; trusted only from its addresses.
+   */
   PROXY;
 
   public String wire() {

@@ -13,9 +13,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The authentication settings, read and checked once at start. Every unsafe or incomplete combination
- * stops the start with one line saying what to set: {@code none} on a non-loopback address, a missing or
- * short secret, proxy mode without trusted proxies. The secret itself never appears in a message.
+ * The authentication settings, read and checked once at start. Every unsafe or incomplete
+ * combination stops the start with one line saying what to set: {@code none} on a non-loopback
+ * address, a missing or short secret, proxy mode without trusted proxies. The secret itself never
+ * appears in a message.
  */
 public record AuthSettings(
     AuthMode mode,
@@ -41,52 +42,82 @@ public record AuthSettings(
       case NONE -> {
         if (!Loopback.isLoopback(host)) {
           if (!allowUnauthenticated) {
-            throw new ConfigException("GOOSE_HOST is " + host + ", not a loopback address, and GOOSE_AUTH is none: set GOOSE_AUTH"
-                + " (secret with GOOSE_SERVER__SECRET_KEY, tokens, or proxy with GOOSE_TRUSTED_PROXIES),"
-                + " or GOOSE_ALLOW_UNAUTHENTICATED=true to let anyone who can reach it in");
+            throw new ConfigException(
+                "GOOSE_HOST is "
+                    + host
+                    + ", not a loopback address, and GOOSE_AUTH is none: set GOOSE_AUTH"
+                    + " (secret with GOOSE_SERVER__SECRET_KEY, tokens, or proxy with GOOSE_TRUSTED_PROXIES),"
+                    + " or GOOSE_ALLOW_UNAUTHENTICATED=true to let anyone who can reach it in");
           }
           offLoopback = true;
         }
       }
       case SECRET -> {
-        if (secret.isEmpty()) throw new ConfigException("GOOSE_AUTH is secret but GOOSE_SERVER__SECRET_KEY is not set");
+        if (secret.isEmpty())
+          throw new ConfigException("GOOSE_AUTH is secret but GOOSE_SERVER__SECRET_KEY is not set");
         if (secret.get().length() < MIN_SECRET_LENGTH) {
-          throw new ConfigException("GOOSE_SERVER__SECRET_KEY is shorter than " + MIN_SECRET_LENGTH
-              + " characters: use a long random value (e.g. openssl rand -hex 32)");
+          throw new ConfigException(
+              "GOOSE_SERVER__SECRET_KEY is shorter than "
+                  + MIN_SECRET_LENGTH
+                  + " characters: use a long random value (e.g. openssl rand -hex 32)");
         }
       }
-      case TOKENS, PROXY -> { }
+      case TOKENS, PROXY -> {}
     }
     String header = config.get(ConfigKey.PROXY_USER_HEADER.name(), "X-Remote-User").trim();
     if (!HEADER_NAME.matcher(header).matches()) {
-      throw new ConfigException("GOOSE_PROXY_USER_HEADER must be a header name (letters, digits and -), got \"" + header + "\"");
+      throw new ConfigException(
+          "GOOSE_PROXY_USER_HEADER must be a header name (letters, digits and -), got \""
+              + header
+              + "\"");
     }
-    List<IpRange> proxies = list(config, ConfigKey.TRUSTED_PROXIES).stream().map(t -> proxy(config, t)).toList();
+    List<IpRange> proxies =
+        list(config, ConfigKey.TRUSTED_PROXIES).stream().map(t -> proxy(config, t)).toList();
     if (mode == AuthMode.PROXY && proxies.isEmpty()) {
-      throw new ConfigException("GOOSE_AUTH is proxy but GOOSE_TRUSTED_PROXIES is not set: list the proxy's addresses"
-          + " (comma-separated IPs or CIDRs, e.g. 127.0.0.1); the user header is trusted only from them");
+      throw new ConfigException(
+          "GOOSE_AUTH is proxy but GOOSE_TRUSTED_PROXIES is not set: list the proxy's addresses"
+              + " (comma-separated IPs or CIDRs, e.g. 127.0.0.1); the user header is trusted only from them");
     }
     Set<String> admins = new LinkedHashSet<>();
     for (String name : list(config, ConfigKey.ADMIN_USERS)) {
-      if (!UserNames.isValid(name)) throw new ConfigException("GOOSE_ADMIN_USERS: \"" + name + "\" is not a valid user name");
+      if (!UserNames.isValid(name))
+        throw new ConfigException("GOOSE_ADMIN_USERS: \"" + name + "\" is not a valid user name");
       admins.add(name);
     }
-    return new AuthSettings(mode, mode == AuthMode.SECRET ? secret : Optional.empty(), header, proxies, admins, offLoopback);
+    return new AuthSettings(
+        mode,
+        mode == AuthMode.SECRET ? secret : Optional.empty(),
+        header,
+        proxies,
+        admins,
+        offLoopback);
   }
 
   private static AuthMode mode(Config config, boolean secretSet) {
-    Optional<ConfigValue> value = config.lookup(ConfigKey.AUTH.name()).filter(v -> !v.value().isBlank());
+    Optional<ConfigValue> value =
+        config.lookup(ConfigKey.AUTH.name()).filter(v -> !v.value().isBlank());
     if (value.isEmpty()) return secretSet ? AuthMode.SECRET : AuthMode.NONE;
-    return AuthMode.parse(value.get().value()).orElseThrow(() -> new ConfigException(value.get().origin()
-        + ": GOOSE_AUTH must be none, secret, tokens or proxy, got \"" + value.get().value().strip() + "\""));
+    return AuthMode.parse(value.get().value())
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    value.get().origin()
+                        + ": GOOSE_AUTH must be none, secret, tokens or proxy, got \""
+                        + value.get().value().strip()
+                        + "\""));
   }
 
   private static IpRange proxy(Config config, String text) {
     try {
       return IpRange.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(config.lookup(ConfigKey.TRUSTED_PROXIES.name()).map(ConfigValue::origin).orElse("GOOSE_TRUSTED_PROXIES")
-          + ": GOOSE_TRUSTED_PROXIES: " + e.getMessage());
+      throw new ConfigException(
+          config
+                  .lookup(ConfigKey.TRUSTED_PROXIES.name())
+                  .map(ConfigValue::origin)
+                  .orElse("GOOSE_TRUSTED_PROXIES")
+              + ": GOOSE_TRUSTED_PROXIES: "
+              + e.getMessage());
     }
   }
 
@@ -100,7 +131,16 @@ public record AuthSettings(
 
   @Override
   public String toString() {
-    return "AuthSettings[mode=" + mode.wire() + ", secret=" + (secret.isPresent() ? "****" : "none") + ", proxyUserHeader="
-        + proxyUserHeader + ", trustedProxies=" + trustedProxies + ", adminUsers=" + adminUsers + "]";
+    return "AuthSettings[mode="
+        + mode.wire()
+        + ", secret="
+        + (secret.isPresent() ? "****" : "none")
+        + ", proxyUserHeader="
+        + proxyUserHeader
+        + ", trustedProxies="
+        + trustedProxies
+        + ", adminUsers="
+        + adminUsers
+        + "]";
   }
 }

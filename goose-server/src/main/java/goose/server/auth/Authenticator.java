@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides who a request is, one implementation per {@link AuthMode}; a request that cannot prove it gets
- * a 401 {@link ApiException}. Messages say what to send, never echo what was sent.
+ * Decides who a request is, one implementation per {@link AuthMode}; a request that cannot prove it
+ * gets a 401 {@link ApiException}. Messages say what to send, never echo what was sent.
  */
 public sealed interface Authenticator {
   String SECRET_HEADER = "X-Secret-Key";
@@ -43,8 +43,9 @@ public sealed interface Authenticator {
   }
 
   /**
-   * {@code secret}: the single local user, proven by {@code X-Secret-Key}. Both sides are hashed before
-   * the constant-time comparison, so neither the content nor the length of the secret leaks through timing.
+   * {@code secret}: the single local user, proven by {@code X-Secret-Key}. Both sides are hashed
+   * before the constant-time comparison, so neither the content nor the length of the secret leaks
+   * through timing.
    */
   final class SharedSecret implements Authenticator {
     private final byte[] expected;
@@ -56,8 +57,10 @@ public sealed interface Authenticator {
     @Override
     public RequestUser authenticate(Context ctx) {
       String sent = ctx.header(SECRET_HEADER);
-      if (sent == null || sent.isEmpty()) throw unauthorized("missing credentials: send the header " + SECRET_HEADER);
-      if (!MessageDigest.isEqual(expected, sha256(sent))) throw unauthorized("wrong " + SECRET_HEADER);
+      if (sent == null || sent.isEmpty())
+        throw unauthorized("missing credentials: send the header " + SECRET_HEADER);
+      if (!MessageDigest.isEqual(expected, sha256(sent)))
+        throw unauthorized("wrong " + SECRET_HEADER);
       return RequestUser.LOCAL;
     }
 
@@ -70,7 +73,10 @@ public sealed interface Authenticator {
     }
   }
 
-  /** {@code tokens}: {@code Authorization: Bearer <token>}, looked up in the store on every request (so CLI changes apply at once). */
+  /**
+   * {@code tokens}: {@code Authorization: Bearer <token>}, looked up in the store on every request
+   * (so CLI changes apply at once).
+   */
   record BearerTokens(UserStore users) implements Authenticator {
     static final String CHALLENGE = "Bearer realm=\"goosed\"";
 
@@ -78,7 +84,8 @@ public sealed interface Authenticator {
     public RequestUser authenticate(Context ctx) {
       String header = ctx.header("Authorization");
       if (header == null || header.isBlank()) {
-        throw unauthorized("missing credentials: send Authorization: Bearer <token> (goose users add NAME prints one)")
+        throw unauthorized(
+                "missing credentials: send Authorization: Bearer <token> (goose users add NAME prints one)")
             .withHeader("WWW-Authenticate", CHALLENGE);
       }
       String[] parts = header.strip().split("\\s+", 2);
@@ -86,19 +93,23 @@ public sealed interface Authenticator {
         throw unauthorized("the Authorization header must be: Bearer <token>")
             .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_request\"");
       }
-      return users.authenticate(parts[1].strip())
+      return users
+          .authenticate(parts[1].strip())
           .map(u -> new RequestUser(u.name(), u.admin()))
-          .orElseThrow(() -> unauthorized("invalid or revoked token")
-              .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\""));
+          .orElseThrow(
+              () ->
+                  unauthorized("invalid or revoked token")
+                      .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\""));
     }
   }
 
   /**
-   * {@code proxy}: the user named by the proxy's header, believed only when the TCP peer is a trusted
-   * proxy (a client cannot forge its peer address the way it can forge a header). Admins are listed in
-   * {@code GOOSE_ADMIN_USERS}.
+   * {@code proxy}: the user named by the proxy's header, believed only when the TCP peer is a
+   * trusted proxy (a client cannot forge its peer address the way it can forge a header). Admins
+   * are listed in {@code GOOSE_ADMIN_USERS}.
    */
-  record TrustedProxy(String header, java.util.List<IpRange> trusted, Set<String> admins) implements Authenticator {
+  record TrustedProxy(String header, java.util.List<IpRange> trusted, Set<String> admins)
+      implements Authenticator {
     TrustedProxy(AuthSettings settings) {
       this(settings.proxyUserHeader(), settings.trustedProxies(), settings.adminUsers());
     }
@@ -107,11 +118,14 @@ public sealed interface Authenticator {
     public RequestUser authenticate(Context ctx) {
       String peer = ctx.req().getRemoteAddr();
       if (peer == null || trusted.stream().noneMatch(r -> r.contains(peer))) {
-        throw unauthorized("requests must come through the authenticating proxy (this peer address is not in GOOSE_TRUSTED_PROXIES)");
+        throw unauthorized(
+            "requests must come through the authenticating proxy (this peer address is not in GOOSE_TRUSTED_PROXIES)");
       }
       String name = ctx.header(header);
-      if (name == null || name.isBlank()) throw unauthorized("the proxy sent no " + header + " header");
-      if (!UserNames.isValid(name.strip())) throw unauthorized("the proxy's " + header + " header is not a valid user name");
+      if (name == null || name.isBlank())
+        throw unauthorized("the proxy sent no " + header + " header");
+      if (!UserNames.isValid(name.strip()))
+        throw unauthorized("the proxy's " + header + " header is not a valid user name");
       String user = name.strip();
       return new RequestUser(user, admins.contains(user));
     }

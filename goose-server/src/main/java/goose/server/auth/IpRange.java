@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * An IP address or CIDR block ({@code 10.0.0.5}, {@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8}) and
- * whether a peer address lies in it. Written here because the JDK has no CIDR type and the rule is a
- * dozen lines; only literals are accepted, so parsing never makes a DNS query.
+ * An IP address or CIDR block ({@code 10.0.0.5}, {@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8})
+ * and whether a peer address lies in it. Written here because the JDK has no CIDR type and the rule
+ * is a dozen lines; only literals are accepted, so parsing never makes a DNS query.
  */
 public record IpRange(byte[] network, int prefixLength, String text) {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -20,8 +20,14 @@ public record IpRange(byte[] network, int prefixLength, String text) {
     String trimmed = text.trim();
     int slash = trimmed.indexOf('/');
     String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
-    byte[] bytes = literal(address).orElseThrow(() -> new IllegalArgumentException(
-        "\"" + trimmed + "\" is not an IP address or CIDR block (like 10.0.0.0/8 or ::1)"));
+    byte[] bytes =
+        literal(address)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "\""
+                            + trimmed
+                            + "\" is not an IP address or CIDR block (like 10.0.0.0/8 or ::1)"));
     int bits = bytes.length * 8;
     int prefix = bits;
     if (slash >= 0) {
@@ -30,21 +36,33 @@ public record IpRange(byte[] network, int prefixLength, String text) {
       } catch (NumberFormatException e) {
         prefix = -1;
       }
-      if (prefix < 0 || prefix > bits) throw new IllegalArgumentException("\"" + trimmed + "\" has a prefix length outside 0-" + bits);
+      if (prefix < 0 || prefix > bits)
+        throw new IllegalArgumentException(
+            "\"" + trimmed + "\" has a prefix length outside 0-" + bits);
     }
     return new IpRange(mask(bytes, prefix), prefix, trimmed);
   }
 
   /** Does this peer address (a literal, as the server reports it) lie in the range? */
   public boolean contains(String peer) {
-    return literal(peer).filter(b -> b.length == network.length).map(b -> Arrays.equals(mask(b, prefixLength), network)).orElse(false);
+    return literal(peer)
+        .filter(b -> b.length == network.length)
+        .map(b -> Arrays.equals(mask(b, prefixLength), network))
+        .orElse(false);
   }
 
-  /** The bytes of an IPv4 or IPv6 literal (IPv4-mapped IPv6 becomes IPv4); empty for anything else, without DNS. */
+  /**
+   * The bytes of an IPv4 or IPv6 literal (IPv4-mapped IPv6 becomes IPv4); empty for anything else,
+   * without DNS.
+   */
   static Optional<byte[]> literal(String address) {
-    String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+    String a =
+        address.startsWith("[") && address.endsWith("]")
+            ? address.substring(1, address.length() - 1)
+            : address;
     boolean v4 = IPV4.matcher(a).matches();
-    if (v4 && Arrays.stream(a.split("\\.")).anyMatch(octet -> Integer.parseInt(octet) > 255)) return Optional.empty();
+    if (v4 && Arrays.stream(a.split("\\.")).anyMatch(octet -> Integer.parseInt(octet) > 255))
+      return Optional.empty();
     if (!v4 && !IPV6.matcher(a).matches()) return Optional.empty();
     try {
       return Optional.of(InetAddress.getByName(a).getAddress());
@@ -69,7 +87,9 @@ public record IpRange(byte[] network, int prefixLength, String text) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof IpRange r && r.prefixLength == prefixLength && Arrays.equals(r.network, network);
+    return o instanceof IpRange r
+        && r.prefixLength == prefixLength
+        && Arrays.equals(r.network, network);
   }
 
   @Override

@@ -2,14 +2,19 @@ package goose.server.auth;
 
 import java.util.Locale;
 
-/** Is a bind address loopback only? Decided from the text, without DNS: a name other than localhost counts as not. */
+/**
+ * Is a bind address loopback only? Decided from the text, without DNS: a name other than localhost
+ * counts as not.
+ */
 final class Loopback {
   private Loopback() {}
 
   static boolean isLoopback(String host) {
     String h = host.trim().toLowerCase(Locale.ROOT);
     if (h.equals("localhost")) return true;
-    return IpRange.literal(h).map(b -> b.length == 4 ? b[0] == 127 : isIpv6Loopback(b)).orElse(false);
+    return IpRange.literal(h)
+        .map(b -> b.length == 4 ? b[0] == 127 : isIpv6Loopback(b))
+        .orElse(false);
   }
 
   private static boolean isIpv6Loopback(byte[] b) {

@@ -9,13 +9,12 @@ import goose.user.UserStore;
 import goose.user.UserStores;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * Everything that decides who may do what, read and checked once at start: the auth mode and its
- * {@link Authenticator}, the user store (tokens mode), the per-user rate limit, CORS, and the workspaces
- * root. {@code goose.server.AuthFilter} applies it to every request.
+ * {@link Authenticator}, the user store (tokens mode), the per-user rate limit, CORS, and the
+ * workspaces root. {@code goose.server.AuthFilter} applies it to every request.
  */
 public record Security(
     AuthSettings auth,
@@ -23,25 +22,32 @@ public record Security(
     Optional<UserStore> users,
     RateLimiter rateLimiter,
     Cors cors,
-    Workspaces workspaces) implements AutoCloseable {
+    Workspaces workspaces)
+    implements AutoCloseable {
 
   /** Turns a user may have running at once, when GOOSE_MAX_TURNS_PER_USER is not set. */
   public static final int DEFAULT_MAX_TURNS_PER_USER = 4;
 
-  /** Throws {@link ConfigException} (one line, what to set) for an unsafe or incomplete configuration. */
+  /**
+   * Throws {@link ConfigException} (one line, what to set) for an unsafe or incomplete
+   * configuration.
+   */
   public static Security open(Config config, String host) {
     AuthSettings auth = AuthSettings.from(config, host);
     double rate = config.getDouble(ConfigKey.RATE_LIMIT.name(), 50, 0, 1_000_000);
     double burst = config.getDouble(ConfigKey.RATE_BURST.name(), 200, 1, 1_000_000);
     Cors cors = corsOf(config);
     Workspaces workspaces = workspacesOf(config);
-    Optional<UserStore> users = auth.mode() == AuthMode.TOKENS ? Optional.of(UserStores.open(config)) : Optional.empty();
-    return new Security(auth, Authenticator.of(auth, users), users, new RateLimiter(rate, burst), cors, workspaces);
+    Optional<UserStore> users =
+        auth.mode() == AuthMode.TOKENS ? Optional.of(UserStores.open(config)) : Optional.empty();
+    return new Security(
+        auth, Authenticator.of(auth, users), users, new RateLimiter(rate, burst), cors, workspaces);
   }
 
   /** {@code GOOSE_MAX_TURNS_PER_USER}: turns one user may have running at once on this instance. */
   public static int maxTurnsPerUser(Config config) {
-    return config.getInt(ConfigKey.MAX_TURNS_PER_USER.name(), DEFAULT_MAX_TURNS_PER_USER, 1, 10_000);
+    return config.getInt(
+        ConfigKey.MAX_TURNS_PER_USER.name(), DEFAULT_MAX_TURNS_PER_USER, 1, 10_000);
   }
 
   private static Cors corsOf(Config config) {
@@ -58,10 +64,13 @@ public record Security(
     if (root.isEmpty()) return Workspaces.none();
     try {
       Path path = Path.of(root.get().strip());
-      if (!path.isAbsolute()) throw new ConfigException("GOOSE_WORKSPACES_ROOT must be an absolute path, got \"" + root.get() + "\"");
+      if (!path.isAbsolute())
+        throw new ConfigException(
+            "GOOSE_WORKSPACES_ROOT must be an absolute path, got \"" + root.get() + "\"");
       return Workspaces.at(path);
     } catch (java.nio.file.InvalidPathException | IOException e) {
-      throw new ConfigException("GOOSE_WORKSPACES_ROOT: " + root.get() + " is not an existing directory");
+      throw new ConfigException(
+          "GOOSE_WORKSPACES_ROOT: " + root.get() + " is not an existing directory");
     }
   }
 

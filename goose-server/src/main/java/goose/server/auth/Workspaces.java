@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * {@code GOOSE_WORKSPACES_ROOT}: when set, a session's working directory must lie inside
- * {@code <root>/<user>/}, compared after resolving symlinks and {@code ..} (the caller passes the real
- * path), so a link inside the workspace pointing elsewhere does not get out. The user's directory is
- * created on first use. This confines where sessions start, not what tools may touch: see SECURITY.md.
+ * {@code GOOSE_WORKSPACES_ROOT}: when set, a session's working directory must lie inside {@code
+ * <root>/<user>/}, compared after resolving symlinks and {@code ..} (the caller passes the real
+ * path), so a link inside the workspace pointing elsewhere does not get out. The user's directory
+ * is created on first use. This confines where sessions start, not what tools may touch: see
+ * SECURITY.md.
  */
 public record Workspaces(Optional<Path> root) {
 
@@ -25,22 +26,30 @@ public record Workspaces(Optional<Path> root) {
 
   /** The user's workspace directory, created if missing; empty when no root is configured. */
   public Optional<Path> workspaceOf(String user) {
-    return root.map(r -> {
-      Path dir = r.resolve(user);
-      try {
-        Files.createDirectories(dir);
-        return dir.toRealPath();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot create the workspace " + dir, e);
-      }
-    });
+    return root.map(
+        r -> {
+          Path dir = r.resolve(user);
+          try {
+            Files.createDirectories(dir);
+            return dir.toRealPath();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the workspace " + dir, e);
+          }
+        });
   }
 
-  /** Checks a session's real working directory against the user's workspace (400 naming the field when outside). */
+  /**
+   * Checks a session's real working directory against the user's workspace (400 naming the field
+   * when outside).
+   */
   public void check(String user, Path realCwd, String field) {
     Optional<Path> workspace = workspaceOf(user);
     if (workspace.isPresent() && !realCwd.startsWith(workspace.get())) {
-      throw ApiException.badField(field, "must lie inside your workspace " + workspace.get() + " (GOOSE_WORKSPACES_ROOT), after resolving symlinks");
+      throw ApiException.badField(
+          field,
+          "must lie inside your workspace "
+              + workspace.get()
+              + " (GOOSE_WORKSPACES_ROOT), after resolving symlinks");
     }
   }
 }

@@ -14,9 +14,13 @@ public record ExtensionRequest(
     Optional<String> description,
     @Doc("stdio: the program to run (never through a shell)") Optional<String> cmd,
     @Doc("stdio: its arguments") Optional<List<String>> args,
-    @Doc("stdio: environment variables (PATH, LD_PRELOAD, NODE_OPTIONS, ... are refused)") Optional<Map<String, String>> envs,
-    @Doc("stdio: names of secrets put into the environment at launch") Optional<List<String>> envKeys,
+    @Doc("stdio: environment variables (PATH, LD_PRELOAD, NODE_OPTIONS, ... are refused)")
+        Optional<Map<String, String>> envs,
+    @Doc("stdio: names of secrets put into the environment at launch")
+        Optional<List<String>> envKeys,
     @Doc("streamable_http / sse: the server URL") Optional<String> uri,
-    @Doc("streamable_http / sse: headers sent with every request") Optional<Map<String, String>> headers,
+    @Doc("streamable_http / sse: headers sent with every request")
+        Optional<Map<String, String>> headers,
     @Doc("Per-request timeout in seconds (default 300)") Optional<Long> timeout,
-    @Doc("Only these tools are offered to the model (all when absent)") Optional<List<String>> availableTools) {}
+    @Doc("Only these tools are offered to the model (all when absent)")
+        Optional<List<String>> availableTools) {}

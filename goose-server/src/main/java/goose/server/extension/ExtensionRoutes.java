@@ -14,10 +14,10 @@ import io.javalin.http.Context;
 import java.util.List;
 
 /**
- * Extensions at run time: list, add or update, delete, enable, disable, and their tools. Changing them
- * is for admins ({@link Access#ADMIN}: every user's sessions share them); reading is for everyone. A thin layer
- * over {@link goose.extension.ExtensionManager}; changes persist to config.yaml and apply to the next
- * provider call of every session.
+ * Extensions at run time: list, add or update, delete, enable, disable, and their tools. Changing
+ * them is for admins ({@link Access#ADMIN}: every user's sessions share them); reading is for
+ * everyone. A thin layer over {@link goose.extension.ExtensionManager}; changes persist to
+ * config.yaml and apply to the next provider call of every session.
  */
 public final class ExtensionRoutes implements RouteGroup {
   private static final Param<String> NAME = Param.path("name", "The extension's name");
@@ -26,8 +26,11 @@ public final class ExtensionRoutes implements RouteGroup {
   public record ExtensionList(List<ExtensionView> extensions) {}
 
   @Doc("A tool as offered to the model")
-  public record ToolView(@Doc("extension__tool") String name, String description,
-      @Doc("The tool's JSON Schema, verbatim") ObjectNode inputSchema, @Doc("MCP readOnlyHint") boolean readOnly) {}
+  public record ToolView(
+      @Doc("extension__tool") String name,
+      String description,
+      @Doc("The tool's JSON Schema, verbatim") ObjectNode inputSchema,
+      @Doc("MCP readOnlyHint") boolean readOnly) {}
 
   @Doc("The tools of one extension")
   public record ToolList(List<ToolView> tools) {}
@@ -35,43 +38,62 @@ public final class ExtensionRoutes implements RouteGroup {
   @Override
   public void declare(ApiRouter api) {
     api.get("/extensions", "listExtensions")
-        .tag("extensions").summary("List extensions with their status")
+        .tag("extensions")
+        .summary("List extensions with their status")
         .response(200, "Every configured extension", ExtensionList.class)
-        .handle((ctx, server) -> ctx.json(new ExtensionList(server.extensions().list().stream().map(ExtensionView::of).toList())));
+        .handle(
+            (ctx, server) ->
+                ctx.json(
+                    new ExtensionList(
+                        server.extensions().list().stream().map(ExtensionView::of).toList())));
     api.post("/extensions", "putExtension")
-        .tag("extensions").summary("Add an extension, or replace the one of the same name")
-        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
+        .tag("extensions")
+        .summary("Add an extension, or replace the one of the same name")
+        .access(Access.ADMIN)
+        .error(403, "Not an admin, or refused by the allowlist")
         .body(ExtensionRequest.class)
         .response(200, "The extension as now configured", ExtensionView.class)
         .error(400, "Invalid configuration (the message names the field)")
         .handle(this::put);
     api.delete("/extensions/{name}", "deleteExtension")
-        .tag("extensions").summary("Remove an extension (stopping its server)")
-        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
+        .tag("extensions")
+        .summary("Remove an extension (stopping its server)")
+        .access(Access.ADMIN)
+        .error(403, "Not an admin, or refused by the allowlist")
         .param(NAME)
         .noContent(204, "Removed")
         .error(400, "A built-in extension cannot be removed (disable it instead)")
         .error(404, "No such extension")
-        .handle((ctx, server) -> {
-          server.extensions().delete(NAME.read(ctx));
-          ctx.status(204);
-        });
+        .handle(
+            (ctx, server) -> {
+              server.extensions().delete(NAME.read(ctx));
+              ctx.status(204);
+            });
     api.post("/extensions/{name}/enable", "enableExtension")
-        .tag("extensions").summary("Enable an extension")
-        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
+        .tag("extensions")
+        .summary("Enable an extension")
+        .access(Access.ADMIN)
+        .error(403, "Not an admin, or refused by the allowlist")
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
         .error(404, "No such extension")
-        .handle((ctx, server) -> ctx.json(ExtensionView.of(server.extensions().enable(NAME.read(ctx)))));
+        .handle(
+            (ctx, server) ->
+                ctx.json(ExtensionView.of(server.extensions().enable(NAME.read(ctx)))));
     api.post("/extensions/{name}/disable", "disableExtension")
-        .tag("extensions").summary("Disable an extension (stopping its server)")
-        .access(Access.ADMIN).error(403, "Not an admin, or refused by the allowlist")
+        .tag("extensions")
+        .summary("Disable an extension (stopping its server)")
+        .access(Access.ADMIN)
+        .error(403, "Not an admin, or refused by the allowlist")
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
         .error(404, "No such extension")
-        .handle((ctx, server) -> ctx.json(ExtensionView.of(server.extensions().disable(NAME.read(ctx)))));
+        .handle(
+            (ctx, server) ->
+                ctx.json(ExtensionView.of(server.extensions().disable(NAME.read(ctx)))));
     api.get("/extensions/{name}/tools", "listExtensionTools")
-        .tag("extensions").summary("The tools an extension offers (starts it if needed)")
+        .tag("extensions")
+        .summary("The tools an extension offers (starts it if needed)")
         .param(NAME)
         .response(200, "Its tools", ToolList.class)
         .error(404, "No such extension")
@@ -85,6 +107,10 @@ public final class ExtensionRoutes implements RouteGroup {
 
   private void tools(Context ctx, ServerContext server) {
     List<ToolSpec> tools = server.extensions().tools(NAME.read(ctx));
-    ctx.json(new ToolList(tools.stream().map(t -> new ToolView(t.name(), t.description(), t.inputSchema(), t.readOnly())).toList()));
+    ctx.json(
+        new ToolList(
+            tools.stream()
+                .map(t -> new ToolView(t.name(), t.description(), t.inputSchema(), t.readOnly()))
+                .toList()));
   }
 }

@@ -51,9 +51,23 @@ public record ExtensionView(
         uri = Optional.of(h.uri().toString());
         headers = h.headers().keySet().stream().sorted().toList();
       }
-      case ExtensionConfig.Launch.Builtin b -> { }
+      case ExtensionConfig.Launch.Builtin b -> {}
     }
-    return new ExtensionView(info.name(), info.type(), info.description(), info.enabled(), info.status().wireName(),
-        info.lastError(), info.toolCount(), cmd, args, uri, envs, envKeys, headers, c.timeout().toSeconds(), c.availableTools());
+    return new ExtensionView(
+        info.name(),
+        info.type(),
+        info.description(),
+        info.enabled(),
+        info.status().wireName(),
+        info.lastError(),
+        info.toolCount(),
+        cmd,
+        args,
+        uri,
+        envs,
+        envKeys,
+        headers,
+        c.timeout().toSeconds(),
+        c.availableTools());
   }
 }

@@ -18,19 +18,36 @@ final class CoreErrors {
   private CoreErrors() {}
 
   static Optional<ApiException> map(Exception e) {
-    return Optional.ofNullable(switch (e) {
-      case SessionNotFoundException notFound -> new ApiException(ErrorCode.NOT_FOUND, notFound.getMessage());
-      case TurnConflictException conflict -> new ApiException(ErrorCode.CONFLICT,
-          conflict.getMessage() + "; wait for its message_complete or POST /sessions/{id}/cancel");
-      case TurnLimitException limit -> ApiException.tooManyRequests(limit.getMessage() + " (GOOSE_MAX_TURNS_PER_USER)", TURN_RETRY_SECONDS);
-      case ProviderNotConfiguredException missing -> new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, missing.getMessage());
-      case ExtensionException ext -> switch (ext) {
-        case ExtensionException.NotFound nf -> new ApiException(ErrorCode.NOT_FOUND, nf.getMessage());
-        case ExtensionException.Invalid invalid -> new ApiException(ErrorCode.INVALID_FIELD, "field '" + invalid.field() + "' " + invalid.getMessage().substring(invalid.field().length() + 2));
-        case ExtensionException.NotAllowed refused -> new ApiException(ErrorCode.FORBIDDEN, refused.getMessage());
-        default -> null;
-      };
-      default -> null;
-    });
+    return Optional.ofNullable(
+        switch (e) {
+          case SessionNotFoundException notFound ->
+              new ApiException(ErrorCode.NOT_FOUND, notFound.getMessage());
+          case TurnConflictException conflict ->
+              new ApiException(
+                  ErrorCode.CONFLICT,
+                  conflict.getMessage()
+                      + "; wait for its message_complete or POST /sessions/{id}/cancel");
+          case TurnLimitException limit ->
+              ApiException.tooManyRequests(
+                  limit.getMessage() + " (GOOSE_MAX_TURNS_PER_USER)", TURN_RETRY_SECONDS);
+          case ProviderNotConfiguredException missing ->
+              new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, missing.getMessage());
+          case ExtensionException ext ->
+              switch (ext) {
+                case ExtensionException.NotFound nf ->
+                    new ApiException(ErrorCode.NOT_FOUND, nf.getMessage());
+                case ExtensionException.Invalid invalid ->
+                    new ApiException(
+                        ErrorCode.INVALID_FIELD,
+                        "field '"
+                            + invalid.field()
+                            + "' "
+                            + invalid.getMessage().substring(invalid.field().length() + 2));
+                case ExtensionException.NotAllowed refused ->
+                    new ApiException(ErrorCode.FORBIDDEN, refused.getMessage());
+                default -> null;
+              };
+          default -> null;
+        });
   }
 }

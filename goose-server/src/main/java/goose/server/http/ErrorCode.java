@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * The machine-readable {@code error.code} of every error response, with the HTTP status it goes with.
- * Clients switch on the code, not on the message; new failure kinds add a constant here.
+ * The machine-readable {@code error.code} of every error response, with the HTTP status it goes
+ * with. Clients switch on the code, not on the message; new failure kinds add a constant here.
  */
 public enum ErrorCode {
   INVALID_JSON(400),

@@ -12,12 +12,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become HTTP error responses. Every exception a handler throws, and
- * Javalin's own 404 (no route) and 405 (known path, other method), end here and leave as
- * {@link ApiError} JSON. Anything unexpected is logged with its stack trace and answered as a 500 with
+ * Javalin's own 404 (no route) and 405 (known path, other method), end here and leave as {@link
+ * ApiError} JSON. Anything unexpected is logged with its stack trace and answered as a 500 with
  * code {@code internal} and no details.
  */
 public final class ErrorMapping {
   private static final Logger log = LoggerFactory.getLogger(ErrorMapping.class);
+
   /** Set once an error body is written, so Javalin's status-based error handlers leave it alone. */
   private static final String WRITTEN = "goose.error-written";
 
@@ -25,14 +26,17 @@ public final class ErrorMapping {
 
   public static void install(JavalinConfig cfg) {
     cfg.routes.exception(Exception.class, (e, ctx) -> handle(e, ctx));
-    // Javalin answers some statuses without an exception (for example a handler that only sets 404).
+    // Javalin answers some statuses without an exception (for example a handler that only sets
+    // 404).
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       cfg.routes.error(status, ErrorMapping::ensureJsonBody);
     }
-    cfg.router.javaLangErrorHandler((res, error) -> {
-      log.error("fatal error while handling a request", error);
-      JettyJsonErrors.writeTo(res, 500, ApiError.of(ErrorCode.INTERNAL, "internal server error"));
-    });
+    cfg.router.javaLangErrorHandler(
+        (res, error) -> {
+          log.error("fatal error while handling a request", error);
+          JettyJsonErrors.writeTo(
+              res, 500, ApiError.of(ErrorCode.INTERNAL, "internal server error"));
+        });
   }
 
   static void handle(Exception e, Context ctx) {
@@ -44,7 +48,8 @@ public final class ErrorMapping {
       core.get().headers().forEach(ctx::header);
       respond(ctx, core.get().status(), core.get().code(), core.get().getMessage());
     } else if (e instanceof HttpResponseException http) {
-      respond(ctx, http.getStatus(), ErrorCode.forStatus(http.getStatus()), javalinMessage(http, ctx));
+      respond(
+          ctx, http.getStatus(), ErrorCode.forStatus(http.getStatus()), javalinMessage(http, ctx));
     } else if (isClientGone(e)) {
       log.debug("client went away: {}", e.toString());
     } else {
@@ -55,13 +60,17 @@ public final class ErrorMapping {
 
   private static void respond(Context ctx, int status, ErrorCode code, String message) {
     ctx.attribute(WRITTEN, Boolean.TRUE);
-    ctx.status(status).contentType("application/json").result(Json.write(ApiError.of(code, message)));
+    ctx.status(status)
+        .contentType("application/json")
+        .result(Json.write(ApiError.of(code, message)));
   }
 
   /** Javalin's messages are terse ("Not Found"); say what was not found or not allowed. */
   private static String javalinMessage(HttpResponseException e, Context ctx) {
-    boolean generic = e.getMessage() == null || e.getMessage().isBlank()
-        || e.getMessage().equals(HttpStatus.forStatus(e.getStatus()).getMessage());
+    boolean generic =
+        e.getMessage() == null
+            || e.getMessage().isBlank()
+            || e.getMessage().equals(HttpStatus.forStatus(e.getStatus()).getMessage());
     return generic ? statusMessage(ctx, e.getStatus()) : Sanitize.shortText(e.getMessage(), 200);
   }
 

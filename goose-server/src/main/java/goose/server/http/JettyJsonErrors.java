@@ -22,8 +22,13 @@ public final class JettyJsonErrors extends ErrorHandler {
   public boolean handle(Request request, Response response, Callback callback) {
     int status = response.getStatus() <= 0 ? 500 : response.getStatus();
     Object attribute = request.getAttribute(ERROR_MESSAGE);
-    String message = status >= 500 || attribute == null ? defaultMessage(status) : Sanitize.shortText(attribute.toString(), 200);
-    byte[] body = Json.write(ApiError.of(ErrorCode.forStatus(status), message)).getBytes(StandardCharsets.UTF_8);
+    String message =
+        status >= 500 || attribute == null
+            ? defaultMessage(status)
+            : Sanitize.shortText(attribute.toString(), 200);
+    byte[] body =
+        Json.write(ApiError.of(ErrorCode.forStatus(status), message))
+            .getBytes(StandardCharsets.UTF_8);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
     response.write(true, ByteBuffer.wrap(body), callback);

@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads a JSON request body into a wire record, turning every way it can be wrong into a 4xx
- * {@link ApiException}: 415 for a non-JSON content type, 413 past the size limit (checked against
- * {@code Content-Length} first, then while reading, so a lying or chunked client is cut off too), 400
- * for malformed JSON or a wrong field type (naming the field by its JSON path), and 400 for a missing
+ * Reads a JSON request body into a wire record, turning every way it can be wrong into a 4xx {@link
+ * ApiException}: 415 for a non-JSON content type, 413 past the size limit (checked against {@code
+ * Content-Length} first, then while reading, so a lying or chunked client is cut off too), 400 for
+ * malformed JSON or a wrong field type (naming the field by its JSON path), and 400 for a missing
  * required field ({@link RequiredFields}).
  */
 public final class JsonBody {
@@ -34,11 +34,13 @@ public final class JsonBody {
   /** Parses and checks a body already read; every problem is a 400 {@link ApiException}. */
   static <T> T decode(byte[] bytes, Class<T> type) {
     if (bytes.length == 0) {
-      throw new ApiException(ErrorCode.INVALID_JSON, "request body is empty; expected a JSON object");
+      throw new ApiException(
+          ErrorCode.INVALID_JSON, "request body is empty; expected a JSON object");
     }
     T value = parse(bytes, type);
     if (value == null) {
-      throw new ApiException(ErrorCode.INVALID_JSON, "request body must be a JSON object, not null");
+      throw new ApiException(
+          ErrorCode.INVALID_JSON, "request body must be a JSON object, not null");
     }
     RequiredFields.check(value);
     return value;
@@ -46,11 +48,15 @@ public final class JsonBody {
 
   static void requireJsonContentType(String contentType) {
     if (contentType == null || contentType.isBlank()) {
-      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json (none was sent)");
+      throw new ApiException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type must be application/json (none was sent)");
     }
     String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!mime.equals("application/json") && !(mime.startsWith("application/") && mime.endsWith("+json"))) {
-      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    if (!mime.equals("application/json")
+        && !(mime.startsWith("application/") && mime.endsWith("+json"))) {
+      throw new ApiException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type must be application/json, got " + Sanitize.shortText(mime, 100));
     }
   }
@@ -63,13 +69,17 @@ public final class JsonBody {
       if (bytes.length > maxBytes) throw tooLarge(maxBytes);
       return bytes;
     } catch (IOException e) {
-      // The client stalled past the idle timeout (also shortened while the server shuts down) or hung up.
-      throw new ApiException(ErrorCode.INVALID_JSON, "the request body could not be read completely (the client stalled or disconnected)");
+      // The client stalled past the idle timeout (also shortened while the server shuts down) or
+      // hung up.
+      throw new ApiException(
+          ErrorCode.INVALID_JSON,
+          "the request body could not be read completely (the client stalled or disconnected)");
     }
   }
 
   private static ApiException tooLarge(long maxBytes) {
-    return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE,
+    return new ApiException(
+        ErrorCode.PAYLOAD_TOO_LARGE,
         "request body is larger than the limit of " + maxBytes + " bytes (GOOSE_MAX_BODY_BYTES)");
   }
 
@@ -77,11 +87,14 @@ public final class JsonBody {
     try {
       return Json.MAPPER.readValue(bytes, type);
     } catch (StreamReadException e) {
-      throw new ApiException(ErrorCode.INVALID_JSON, "malformed JSON" + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+      throw new ApiException(
+          ErrorCode.INVALID_JSON,
+          "malformed JSON" + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
     } catch (DatabindException e) {
       throw fieldError((JsonMappingException) e);
     } catch (JacksonException e) {
-      throw new ApiException(ErrorCode.INVALID_JSON, "malformed JSON: " + firstLine(e.getOriginalMessage()));
+      throw new ApiException(
+          ErrorCode.INVALID_JSON, "malformed JSON: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -90,23 +103,33 @@ public final class JsonBody {
   private static ApiException fieldError(JsonMappingException e) {
     String path = path(e.getPath());
     if (e instanceof InvalidTypeIdException t) {
-      String id = t.getTypeId() == null ? "missing" : "'" + Sanitize.shortText(t.getTypeId(), 60) + "'";
-      return ApiException.badField(path.isEmpty() ? "type" : path + ".type", "names an unknown or missing type: " + id);
+      String id =
+          t.getTypeId() == null ? "missing" : "'" + Sanitize.shortText(t.getTypeId(), 60) + "'";
+      return ApiException.badField(
+          path.isEmpty() ? "type" : path + ".type", "names an unknown or missing type: " + id);
     }
-    if (e instanceof ValueInstantiationException v && v.getCause() instanceof NullPointerException npe
-        && npe.getMessage() != null && npe.getMessage().matches("[a-z][a-z0-9_]*")) {
+    if (e instanceof ValueInstantiationException v
+        && v.getCause() instanceof NullPointerException npe
+        && npe.getMessage() != null
+        && npe.getMessage().matches("[a-z][a-z0-9_]*")) {
       // Records check their fields with Objects.requireNonNull(value, "json_name").
       String field = npe.getMessage();
       return ApiException.badField(path.isEmpty() ? field : path + "." + field, "is required");
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       return path.isEmpty()
-          ? new ApiException(ErrorCode.INVALID_JSON, "request body must be " + describe(m.getTargetType()))
-          : ApiException.badField(path, "has the wrong type: expected " + describe(m.getTargetType()));
+          ? new ApiException(
+              ErrorCode.INVALID_JSON, "request body must be " + describe(m.getTargetType()))
+          : ApiException.badField(
+              path, "has the wrong type: expected " + describe(m.getTargetType()));
     }
-    String problem = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : firstLine(e.getOriginalMessage());
+    String problem =
+        e.getCause() != null && e.getCause().getMessage() != null
+            ? e.getCause().getMessage()
+            : firstLine(e.getOriginalMessage());
     return path.isEmpty()
-        ? new ApiException(ErrorCode.INVALID_JSON, "request body is invalid: " + Sanitize.shortText(problem, 200))
+        ? new ApiException(
+            ErrorCode.INVALID_JSON, "request body is invalid: " + Sanitize.shortText(problem, 200))
         : ApiException.badField(path, "is invalid: " + Sanitize.shortText(problem, 200));
   }
 
@@ -126,9 +149,13 @@ public final class JsonBody {
 
   private static String describe(Class<?> type) {
     if (type == String.class || type == java.nio.file.Path.class) return "a string";
-    if (type.isEnum()) return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT);
-    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "an integer";
-    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) return "a number";
+    if (type.isEnum())
+      return "one of "
+          + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT);
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class)
+      return "an integer";
+    if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class)
+      return "a number";
     if (type == Boolean.class || type == boolean.class) return "a boolean";
     if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) return "an array";
     if (type == java.time.Instant.class) return "an ISO-8601 timestamp string";
@@ -136,7 +163,9 @@ public final class JsonBody {
   }
 
   private static String where(JsonLocation loc) {
-    return loc == null || loc.getLineNr() < 0 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    return loc == null || loc.getLineNr() < 0
+        ? ""
+        : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
   }
 
   private static String firstLine(String s) {

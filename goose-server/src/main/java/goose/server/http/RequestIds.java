@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 import org.slf4j.MDC;
 
 /**
- * A request id on every request: the client's {@code X-Request-Id} when it is sane (short, printable,
- * no spaces: it goes into log lines), otherwise a fresh one. It is put in the logging MDC as
- * {@code request_id} for the duration of the request and echoed in the response header.
+ * A request id on every request: the client's {@code X-Request-Id} when it is sane (short,
+ * printable, no spaces: it goes into log lines), otherwise a fresh one. It is put in the logging
+ * MDC as {@code request_id} for the duration of the request and echoed in the response header.
  */
 public final class RequestIds {
   public static final String HEADER = "X-Request-Id";

@@ -4,8 +4,8 @@ import io.javalin.http.Context;
 
 /**
  * The user a request acts for. Every session, list and stream is scoped by {@link #name()}. Without
- * authentication (loopback only) every request belongs to {@link #LOCAL}, who administers the server;
- * the authentication filter sets the user of each request, and nothing else has to change.
+ * authentication (loopback only) every request belongs to {@link #LOCAL}, who administers the
+ * server; the authentication filter sets the user of each request, and nothing else has to change.
  *
  * @param admin may manage the server (extensions, audit, users)
  */

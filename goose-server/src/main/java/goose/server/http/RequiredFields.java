@@ -5,9 +5,9 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * Enforces what the OpenAPI schema of a request record says: every component that is not an
- * {@link Optional} is required. Jackson leaves a missing field as {@code null}; this turns it into a
- * 400 naming the field by its JSON path. Walks nested records and lists of records.
+ * Enforces what the OpenAPI schema of a request record says: every component that is not an {@link
+ * Optional} is required. Jackson leaves a missing field as {@code null}; this turns it into a 400
+ * naming the field by its JSON path. Walks nested records and lists of records.
  */
 final class RequiredFields {
   private RequiredFields() {}

@@ -11,54 +11,72 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Cross-origin access, off unless {@code GOOSE_CORS_ORIGINS} lists exact origins (then no origin is allowed,
- * and a state-changing request from a foreign page is still refused). An allowed origin is
- * echoed (never {@code *}, so credentials stay safe) with {@code Vary: Origin}; a preflight from it is
- * answered 204 before authentication (browsers send preflights without credentials). Written here rather
- * than with Javalin's CORS plugin because that plugin reflects whatever headers and methods a preflight
- * asks for, and we also refuse state-changing requests from foreign origins: behind a cookie-based
- * proxy, a cross-site form POST would otherwise act as the signed-in user (CSRF).
+ * Cross-origin access, off unless {@code GOOSE_CORS_ORIGINS} lists exact origins (then no origin is
+ * allowed, and a state-changing request from a foreign page is still refused). An allowed origin is
+ * echoed (never {@code *}, so credentials stay safe) with {@code Vary: Origin}; a preflight from it
+ * is answered 204 before authentication (browsers send preflights without credentials). Written
+ * here rather than with Javalin's CORS plugin because that plugin reflects whatever headers and
+ * methods a preflight asks for, and we also refuse state-changing requests from foreign origins:
+ * behind a cookie-based proxy, a cross-site form POST would otherwise act as the signed-in user
+ * (CSRF).
  */
 public final class Cors {
   static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
   static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, Location, WWW-Authenticate";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-  static final String ALLOWED_HEADERS = "Authorization, Content-Type, X-Secret-Key, Last-Event-ID, X-Request-Id, Accept";
+  static final String ALLOWED_HEADERS =
+      "Authorization, Content-Type, X-Secret-Key, Last-Event-ID, X-Request-Id, Accept";
   private final Set<String> origins;
 
   public Cors(List<String> origins) {
     this.origins = Set.copyOf(origins);
   }
 
-  /** Parses {@code GOOSE_CORS_ORIGINS}; throws {@link IllegalArgumentException} naming a bad entry. */
+  /**
+   * Parses {@code GOOSE_CORS_ORIGINS}; throws {@link IllegalArgumentException} naming a bad entry.
+   */
   public static List<String> parseOrigins(String text) {
     List<String> out = new ArrayList<>();
     for (String raw : text.split(",")) {
       String origin = raw.trim();
       if (origin.isEmpty()) continue;
-      if (origin.equals("*")) throw new IllegalArgumentException("\"*\" is not allowed: list exact origins like https://app.example.com");
+      if (origin.equals("*"))
+        throw new IllegalArgumentException(
+            "\"*\" is not allowed: list exact origins like https://app.example.com");
       URI uri;
       try {
         uri = URI.create(origin);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("\"" + origin + "\" is not an origin like https://app.example.com");
+        throw new IllegalArgumentException(
+            "\"" + origin + "\" is not an origin like https://app.example.com");
       }
-      boolean plain = (uri.getScheme() != null && (uri.getScheme().equals("http") || uri.getScheme().equals("https")))
-          && uri.getHost() != null && uri.getRawUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
-          && uri.getRawQuery() == null && uri.getRawFragment() == null;
-      if (!plain) throw new IllegalArgumentException("\"" + origin + "\" is not an origin (scheme://host[:port], no path)");
+      boolean plain =
+          (uri.getScheme() != null
+                  && (uri.getScheme().equals("http") || uri.getScheme().equals("https")))
+              && uri.getHost() != null
+              && uri.getRawUserInfo() == null
+              && (uri.getRawPath() == null || uri.getRawPath().isEmpty())
+              && uri.getRawQuery() == null
+              && uri.getRawFragment() == null;
+      if (!plain)
+        throw new IllegalArgumentException(
+            "\"" + origin + "\" is not an origin (scheme://host[:port], no path)");
       out.add(origin.toLowerCase(Locale.ROOT));
     }
     return out;
   }
 
-  /** The before-filter of every request: preflights answered here, CORS headers added, foreign writes refused. */
+  /**
+   * The before-filter of every request: preflights answered here, CORS headers added, foreign
+   * writes refused.
+   */
   public void handle(Context ctx) {
     String origin = ctx.header("Origin");
     if (origin == null) return;
     boolean allowed = origins.contains(origin.toLowerCase(Locale.ROOT));
     String method = ctx.method().name();
-    boolean preflight = method.equals("OPTIONS") && ctx.header("Access-Control-Request-Method") != null;
+    boolean preflight =
+        method.equals("OPTIONS") && ctx.header("Access-Control-Request-Method") != null;
     if (allowed) {
       ctx.header("Access-Control-Allow-Origin", origin);
       ctx.header("Access-Control-Allow-Credentials", "true");
@@ -74,7 +92,8 @@ public final class Cors {
       ctx.skipRemainingHandlers();
       return;
     }
-    if (!allowed && !SAFE_METHODS.contains(method) && !sameOrigin(ctx, origin)) throw forbidden(origin);
+    if (!allowed && !SAFE_METHODS.contains(method) && !sameOrigin(ctx, origin))
+      throw forbidden(origin);
   }
 
   /** A browser's own page: the Origin names the host the request was sent to. */
@@ -87,7 +106,10 @@ public final class Cors {
   }
 
   private static ApiException forbidden(String origin) {
-    return new ApiException(ErrorCode.FORBIDDEN, "cross-origin request from " + Sanitize.shortText(origin, 100)
-        + " refused: the origin is not in GOOSE_CORS_ORIGINS");
+    return new ApiException(
+        ErrorCode.FORBIDDEN,
+        "cross-origin request from "
+            + Sanitize.shortText(origin, 100)
+            + " refused: the origin is not in GOOSE_CORS_ORIGINS");
   }
 }

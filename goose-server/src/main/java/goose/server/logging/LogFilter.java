@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * A level filter in goose's ({@code RUST_LOG}) syntax: comma-separated directives, each a level
- * ({@code info}: the root level), {@code target=level}, or a bare target (all of its output). Rust module
- * paths map onto Java packages: {@code goose} is our {@code goose.*}, {@code goose_server} is
- * {@code goose.server}, {@code a::b} is {@code a.b}. Example: {@code info,goose=debug}.
+ * ({@code info}: the root level), {@code target=level}, or a bare target (all of its output). Rust
+ * module paths map onto Java packages: {@code goose} is our {@code goose.*}, {@code goose_server}
+ * is {@code goose.server}, {@code a::b} is {@code a.b}. Example: {@code info,goose=debug}.
  */
 public record LogFilter(Level root, Map<String, Level> loggers) {
 
@@ -27,7 +27,9 @@ public record LogFilter(Level root, Map<String, Level> loggers) {
     for (String raw : spec.split(",")) {
       String directive = raw.trim();
       if (directive.isEmpty()) continue;
-      if (directive.contains("/")) throw new IllegalArgumentException("regex filters (\"/...\") are not supported: " + directive);
+      if (directive.contains("/"))
+        throw new IllegalArgumentException(
+            "regex filters (\"/...\") are not supported: " + directive);
       int eq = directive.indexOf('=');
       if (eq < 0) {
         Optional<Level> level = level(directive);
@@ -37,9 +39,18 @@ public record LogFilter(Level root, Map<String, Level> loggers) {
       }
       String target = directive.substring(0, eq).trim();
       String levelText = directive.substring(eq + 1).trim();
-      if (target.isEmpty()) throw new IllegalArgumentException("missing target before '=' in \"" + directive + "\"");
-      Level level = level(levelText).orElseThrow(() -> new IllegalArgumentException(
-          "unknown level \"" + levelText + "\" in \"" + directive + "\" (use trace, debug, info, warn, error or off)"));
+      if (target.isEmpty())
+        throw new IllegalArgumentException("missing target before '=' in \"" + directive + "\"");
+      Level level =
+          level(levelText)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "unknown level \""
+                              + levelText
+                              + "\" in \""
+                              + directive
+                              + "\" (use trace, debug, info, warn, error or off)"));
       loggers.put(target(target), level);
     }
     return new LogFilter(root, loggers);
@@ -48,7 +59,8 @@ public record LogFilter(Level root, Map<String, Level> loggers) {
   static String target(String rust) {
     String name = rust.replace("::", ".");
     if (name.startsWith("goose_")) name = "goose." + name.substring("goose_".length());
-    if (!name.matches("[A-Za-z0-9_.$-]+")) throw new IllegalArgumentException("not a module or logger name: \"" + rust + "\"");
+    if (!name.matches("[A-Za-z0-9_.$-]+"))
+      throw new IllegalArgumentException("not a module or logger name: \"" + rust + "\"");
     return name;
   }
 

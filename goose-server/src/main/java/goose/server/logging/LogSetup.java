@@ -27,25 +27,30 @@ import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures logback in code at server start (no XML to ship or lose): a level filter from
- * {@code GOOSE_LOG} or {@code RUST_LOG} ({@link LogFilter}), text or JSON lines
- * ({@code GOOSE_LOG_FORMAT=json}) on stderr, and the same lines in a new file per start under
- * {@code <state dir>/logs/}. Libraries that are chatty at INFO (MCP SDK, Jetty, Javalin, Hikari) are set
- * to WARN unless the filter names them.
+ * Configures logback in code at server start (no XML to ship or lose): a level filter from {@code
+ * GOOSE_LOG} or {@code RUST_LOG} ({@link LogFilter}), text or JSON lines ({@code
+ * GOOSE_LOG_FORMAT=json}) on stderr, and the same lines in a new file per start under {@code <state
+ * dir>/logs/}. Libraries that are chatty at INFO (MCP SDK, Jetty, Javalin, Hikari) are set to WARN
+ * unless the filter names them.
  */
 public final class LogSetup {
-  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{36}%replace( [%X{request_id}]){' \\[\\]', ''} - %msg%n";
+  static final String TEXT_PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level %logger{36}%replace( [%X{request_id}]){' \\[\\]', ''} - %msg%n";
   private static final int KEEP_FILES = 30;
-  private static final Map<String, Level> QUIET = Map.of(
-      "io.modelcontextprotocol", Level.WARN,
-      "org.eclipse.jetty", Level.WARN,
-      "io.javalin", Level.WARN,
-      "com.zaxxer.hikari", Level.WARN,
-      "org.flywaydb", Level.WARN);
+  private static final Map<String, Level> QUIET =
+      Map.of(
+          "io.modelcontextprotocol", Level.WARN,
+          "org.eclipse.jetty", Level.WARN,
+          "io.javalin", Level.WARN,
+          "com.zaxxer.hikari", Level.WARN,
+          "org.flywaydb", Level.WARN);
 
   private LogSetup() {}
 
-  /** Applies the configuration; returns the log file of this start. Bad settings throw {@link ConfigException}. */
+  /**
+   * Applies the configuration; returns the log file of this start. Bad settings throw {@link
+   * ConfigException}.
+   */
   public static Path configure(Config config) {
     LogFilter filter = filter(config);
     boolean json = format(config);
@@ -72,16 +77,22 @@ public final class LogSetup {
     root.setLevel(filter.root());
     root.addAppender(console);
     root.addAppender(fileAppender);
-    QUIET.forEach((name, level) -> {
-      if (filter.loggers().keySet().stream().noneMatch(name::startsWith)) context.getLogger(name).setLevel(level);
-    });
+    QUIET.forEach(
+        (name, level) -> {
+          if (filter.loggers().keySet().stream().noneMatch(name::startsWith))
+            context.getLogger(name).setLevel(level);
+        });
     filter.loggers().forEach((name, level) -> context.getLogger(name).setLevel(level));
     return file;
   }
 
   static LogFilter filter(Config config) {
-    Optional<String> key = config.get(ConfigKey.LOG.name()).filter(s -> !s.isBlank()).map(s -> ConfigKey.LOG.name())
-        .or(() -> config.get("RUST_LOG").filter(s -> !s.isBlank()).map(s -> "RUST_LOG"));
+    Optional<String> key =
+        config
+            .get(ConfigKey.LOG.name())
+            .filter(s -> !s.isBlank())
+            .map(s -> ConfigKey.LOG.name())
+            .or(() -> config.get("RUST_LOG").filter(s -> !s.isBlank()).map(s -> "RUST_LOG"));
     if (key.isEmpty()) return LogFilter.DEFAULT;
     try {
       return LogFilter.parse(config.get(key.get()).orElseThrow());
@@ -95,8 +106,10 @@ public final class LogSetup {
     return switch (value) {
       case "json" -> true;
       case "text", "" -> false;
-      default -> throw ConfigException.badValue(config.lookup(ConfigKey.LOG_FORMAT.name()).orElseThrow(),
-          "must be text or json, got \"" + value + "\"");
+      default ->
+          throw ConfigException.badValue(
+              config.lookup(ConfigKey.LOG_FORMAT.name()).orElseThrow(),
+              "must be text or json, got \"" + value + "\"");
     };
   }
 
@@ -114,7 +127,10 @@ public final class LogSetup {
     return encoder;
   }
 
-  /** {@code server-20261129T005705Z-<pid>.log} (then {@code -2}, ... within one second); older files beyond the newest 30 are removed. */
+  /**
+   * {@code server-20261129T005705Z-<pid>.log} (then {@code -2}, ... within one second); older files
+   * beyond the newest 30 are removed.
+   */
   private static Path newLogFile(Path dir) {
     try {
       Files.createDirectories(dir);
@@ -122,20 +138,29 @@ public final class LogSetup {
     } catch (IOException e) {
       throw new ConfigException(dir + ": cannot create the log directory: " + e.getMessage());
     }
-    String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+    String stamp =
+        ZonedDateTime.now(ZoneOffset.UTC)
+            .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
     String base = "server-" + stamp + "-" + ProcessHandle.current().pid();
     Path file = dir.resolve(base + ".log");
-    for (int n = 2; Files.exists(file); n++) file = dir.resolve(base + "-" + n + ".log"); // two starts in one second
+    for (int n = 2; Files.exists(file); n++)
+      file = dir.resolve(base + "-" + n + ".log"); // two starts in one second
     return file;
   }
 
   private static void pruneOldFiles(Path dir) throws IOException {
     List<Path> old;
     try (Stream<Path> files = Files.list(dir)) {
-      old = files.filter(p -> p.getFileName().toString().matches("server-\\d{8}T\\d{6}Z-\\d+(-\\d+)?\\.log"))
-          .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
-          .skip(KEEP_FILES - 1)
-          .toList();
+      old =
+          files
+              .filter(
+                  p ->
+                      p.getFileName()
+                          .toString()
+                          .matches("server-\\d{8}T\\d{6}Z-\\d+(-\\d+)?\\.log"))
+              .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
+              .skip(KEEP_FILES - 1)
+              .toList();
     }
     for (Path p : old) Files.deleteIfExists(p);
   }

@@ -15,19 +15,21 @@ import java.util.Properties;
 
 /**
  * {@code GET /openapi.json} (the document generated from the declared routes) and a browsable UI at
- * {@code GET /docs}, served from the swagger-ui webjar on the classpath (no CDN, works offline). Only
- * the listed asset files are served, so no path reaches the classpath unchecked.
+ * {@code GET /docs}, served from the swagger-ui webjar on the classpath (no CDN, works offline).
+ * Only the listed asset files are served, so no path reaches the classpath unchecked.
  */
 public final class DocsRoutes implements RouteGroup {
-  private static final Map<String, String> ASSETS = Map.of(
-      "swagger-ui.css", "text/css",
-      "swagger-ui-bundle.js", "text/javascript",
-      "index.css", "text/css",
-      "favicon-32x32.png", "image/png",
-      "favicon-16x16.png", "image/png");
+  private static final Map<String, String> ASSETS =
+      Map.of(
+          "swagger-ui.css", "text/css",
+          "swagger-ui-bundle.js", "text/javascript",
+          "index.css", "text/css",
+          "favicon-32x32.png", "image/png",
+          "favicon-16x16.png", "image/png");
   private static final String WEBJAR_DIR = webjarDir();
   private static final Param<String> ASSET = Param.path("asset", "A file of the swagger-ui bundle");
-  private static final String PAGE = """
+  private static final String PAGE =
+      """
       <!DOCTYPE html>
       <html lang="en">
       <head>
@@ -78,13 +80,17 @@ public final class DocsRoutes implements RouteGroup {
         .param(ASSET)
         .response(200, "The file", "application/octet-stream", String.class)
         .error(404, "No such file")
-        .handle((ctx, server) -> {
-          String name = ASSET.read(ctx);
-          String type = ASSETS.get(name);
-          InputStream in = type == null ? null : DocsRoutes.class.getResourceAsStream(WEBJAR_DIR + name);
-          if (in == null) throw ApiException.notFound("no documentation file " + goose.server.http.Sanitize.shortText(name, 100));
-          ctx.header("Cache-Control", "public, max-age=86400").contentType(type).result(in);
-        });
+        .handle(
+            (ctx, server) -> {
+              String name = ASSET.read(ctx);
+              String type = ASSETS.get(name);
+              InputStream in =
+                  type == null ? null : DocsRoutes.class.getResourceAsStream(WEBJAR_DIR + name);
+              if (in == null)
+                throw ApiException.notFound(
+                    "no documentation file " + goose.server.http.Sanitize.shortText(name, 100));
+              ctx.header("Cache-Control", "public, max-age=86400").contentType(type).result(in);
+            });
   }
 
   private String document(ApiRouter api) {
@@ -97,8 +103,11 @@ public final class DocsRoutes implements RouteGroup {
   }
 
   private static String webjarDir() {
-    try (InputStream in = DocsRoutes.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      if (in == null) throw new IllegalStateException("the swagger-ui webjar is not on the classpath");
+    try (InputStream in =
+        DocsRoutes.class.getResourceAsStream(
+            "/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+      if (in == null)
+        throw new IllegalStateException("the swagger-ui webjar is not on the classpath");
       Properties p = new Properties();
       p.load(in);
       return "/META-INF/resources/webjars/swagger-ui/" + p.getProperty("version") + "/";

@@ -21,11 +21,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) generated from the wire records. It asks Jackson,
- * configured as {@link Json#MAPPER}, for each record's properties, so the schema names and types are
- * exactly what goes over the wire (snake_case, {@code Optional} = not required, enums by their wire
- * value). Sealed interfaces become {@code oneOf}; with {@code @JsonTypeInfo} also a discriminator and a
- * {@code const} {@code type} property per variant.
+ * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) generated from the wire records. It asks
+ * Jackson, configured as {@link Json#MAPPER}, for each record's properties, so the schema names and
+ * types are exactly what goes over the wire (snake_case, {@code Optional} = not required, enums by
+ * their wire value). Sealed interfaces become {@code oneOf}; with {@code @JsonTypeInfo} also a
+ * discriminator and a {@code const} {@code type} property per variant.
  *
  * <p>Hand-written on purpose: the usual generators (victools, swagger-core) either emit their own
  * dialect or need annotations everywhere; this is ~200 lines and follows Jackson exactly.
@@ -36,7 +36,10 @@ public final class JsonSchemas {
   private final Map<String, ObjectNode> components = new TreeMap<>();
   private final Map<String, Class<?>> owners = new HashMap<>();
 
-  /** The schema for a type: inline for scalars and containers, a {@code $ref} for records and unions. */
+  /**
+   * The schema for a type: inline for scalars and containers, a {@code $ref} for records and
+   * unions.
+   */
   public ObjectNode schemaFor(Type type) {
     return schema(Json.MAPPER.getTypeFactory().constructType(type));
   }
@@ -51,14 +54,21 @@ public final class JsonSchemas {
   private ObjectNode schema(JavaType type) {
     Class<?> raw = type.getRawClass();
     if (type.isReferenceType()) return schema(type.getContentType());
-    if (raw == String.class || raw == Path.class || CharSequence.class.isAssignableFrom(raw)) return typed("string");
+    if (raw == String.class || raw == Path.class || CharSequence.class.isAssignableFrom(raw))
+      return typed("string");
     if (raw == URI.class) return typed("string").put("format", "uri");
     if (raw == UUID.class) return typed("string").put("format", "uuid");
-    if (raw == Instant.class || raw == OffsetDateTime.class) return typed("string").put("format", "date-time");
+    if (raw == Instant.class || raw == OffsetDateTime.class)
+      return typed("string").put("format", "date-time");
     if (raw == boolean.class || raw == Boolean.class) return typed("boolean");
-    if (raw == int.class || raw == Integer.class || raw == short.class || raw == Short.class) return typed("integer").put("format", "int32");
+    if (raw == int.class || raw == Integer.class || raw == short.class || raw == Short.class)
+      return typed("integer").put("format", "int32");
     if (raw == long.class || raw == Long.class) return typed("integer").put("format", "int64");
-    if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class || Number.class.isAssignableFrom(raw)) return typed("number");
+    if (raw == double.class
+        || raw == Double.class
+        || raw == float.class
+        || raw == Float.class
+        || Number.class.isAssignableFrom(raw)) return typed("number");
     if (raw == com.fasterxml.jackson.databind.node.ObjectNode.class) return typed("object");
     if (raw == com.fasterxml.jackson.databind.node.ArrayNode.class) return typed("array");
     if (JsonNode.class.isAssignableFrom(raw) || raw == Object.class) return Json.object();
@@ -80,7 +90,8 @@ public final class JsonSchemas {
     String name = nameOf(raw);
     Class<?> owner = owners.putIfAbsent(name, raw);
     if (owner != null && owner != raw) {
-      throw new IllegalStateException("two wire types would share the schema name " + name + ": " + owner + ", " + raw);
+      throw new IllegalStateException(
+          "two wire types would share the schema name " + name + ": " + owner + ", " + raw);
     }
     if (owner == null) {
       components.put(name, Json.object()); // placeholder: breaks cycles
@@ -91,7 +102,8 @@ public final class JsonSchemas {
 
   private ObjectNode record(Class<?> raw, String typeId) {
     JavaType type = Json.MAPPER.getTypeFactory().constructType(raw);
-    List<BeanPropertyDefinition> props = Json.MAPPER.getSerializationConfig().introspect(type).findProperties();
+    List<BeanPropertyDefinition> props =
+        Json.MAPPER.getSerializationConfig().introspect(type).findProperties();
     ObjectNode schema = typed("object");
     Doc typeDoc = raw.getAnnotation(Doc.class);
     if (typeDoc != null) schema.put("description", typeDoc.value());
@@ -104,7 +116,8 @@ public final class JsonSchemas {
     for (BeanPropertyDefinition prop : props) {
       JavaType propType = prop.getPrimaryType();
       ObjectNode propSchema = schema(propType);
-      // A description beside a $ref is valid in JSON Schema 2020-12: it documents this use of the type.
+      // A description beside a $ref is valid in JSON Schema 2020-12: it documents this use of the
+      // type.
       componentDoc(raw, prop.getInternalName()).ifPresent(d -> propSchema.put("description", d));
       properties.set(prop.getName(), propSchema);
       if (!propType.isReferenceType()) required.add(prop.getName());
@@ -119,7 +132,8 @@ public final class JsonSchemas {
     JsonTypeInfo info = sealed.getAnnotation(JsonTypeInfo.class);
     JsonSubTypes subTypes = sealed.getAnnotation(JsonSubTypes.class);
     if (info != null && subTypes != null && info.use() == JsonTypeInfo.Id.NAME) {
-      ObjectNode discriminator = schema.putObject("discriminator").put("propertyName", info.property());
+      ObjectNode discriminator =
+          schema.putObject("discriminator").put("propertyName", info.property());
       ObjectNode mapping = discriminator.putObject("mapping");
       for (JsonSubTypes.Type sub : subTypes.value()) {
         ObjectNode ref = ref(sub.value());
@@ -142,7 +156,9 @@ public final class JsonSchemas {
     return java.util.Optional.empty();
   }
 
-  /** The {@code type} value of a variant of a {@code @JsonTypeInfo} union, or null when it is none. */
+  /**
+   * The {@code type} value of a variant of a {@code @JsonTypeInfo} union, or null when it is none.
+   */
   private static String typeIdOf(Class<?> raw) {
     for (Class<?> parent : raw.getInterfaces()) {
       JsonSubTypes subTypes = parent.getAnnotation(JsonSubTypes.class);
@@ -158,14 +174,20 @@ public final class JsonSchemas {
   private static ObjectNode enumSchema(Class<?> raw) {
     ObjectNode schema = typed("string");
     ArrayNode values = schema.putArray("enum");
-    for (Object constant : raw.getEnumConstants()) values.add(Json.MAPPER.valueToTree(constant).asText());
+    for (Object constant : raw.getEnumConstants())
+      values.add(Json.MAPPER.valueToTree(constant).asText());
     return schema;
   }
 
-  /** {@code Content.Text} becomes {@code ContentText}: nested wire types keep their family in the name. */
+  /**
+   * {@code Content.Text} becomes {@code ContentText}: nested wire types keep their family in the
+   * name.
+   */
   static String nameOf(Class<?> raw) {
     StringBuilder sb = new StringBuilder(raw.getSimpleName());
-    for (Class<?> outer = raw.getEnclosingClass(); outer != null; outer = outer.getEnclosingClass()) {
+    for (Class<?> outer = raw.getEnclosingClass();
+        outer != null;
+        outer = outer.getEnclosingClass()) {
       sb.insert(0, outer.getSimpleName());
     }
     return sb.toString();

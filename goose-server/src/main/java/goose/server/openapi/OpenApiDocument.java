@@ -18,10 +18,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The OpenAPI 3.1 document of the declared operations: one source of truth with the routes themselves.
- * Errors every route can produce are added here once: 400/413/415 for routes with a JSON body, 400 for
- * routes with query parameters, 401/429 for routes that need credentials (403 for admin routes), and a
- * {@code default} response for the unexpected 500. Public routes declare {@code security: []}.
+ * The OpenAPI 3.1 document of the declared operations: one source of truth with the routes
+ * themselves. Errors every route can produce are added here once: 400/413/415 for routes with a
+ * JSON body, 400 for routes with query parameters, 401/429 for routes that need credentials (403
+ * for admin routes), and a {@code default} response for the unexpected 500. Public routes declare
+ * {@code security: []}.
  */
 public final class OpenApiDocument {
   private OpenApiDocument() {}
@@ -32,14 +33,19 @@ public final class OpenApiDocument {
     doc.putObject("info")
         .put("title", "goosed")
         .put("version", version)
-        .put("description", "REST API of goosed, the goose agent server for the JVM. JSON is snake_case; "
-            + "every error is {\"error\": {\"code\", \"message\"}}.");
-    // One of these, depending on GOOSE_AUTH (none on loopback needs nothing); public operations say security: [].
+        .put(
+            "description",
+            "REST API of goosed, the goose agent server for the JVM. JSON is snake_case; "
+                + "every error is {\"error\": {\"code\", \"message\"}}.");
+    // One of these, depending on GOOSE_AUTH (none on loopback needs nothing); public operations say
+    // security: [].
     ArrayNode security = doc.putArray("security");
-    for (String scheme : List.of("secretKey", "bearerToken", "proxyUser")) security.addObject().putArray(scheme);
+    for (String scheme : List.of("secretKey", "bearerToken", "proxyUser"))
+      security.addObject().putArray(scheme);
     ObjectNode paths = doc.putObject("paths");
     for (Operation op : operations) {
-      ObjectNode item = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
+      ObjectNode item =
+          paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
       item.set(op.method().toLowerCase(Locale.ROOT), operation(op, schemas));
     }
     ObjectNode components = doc.putObject("components");
@@ -48,25 +54,46 @@ public final class OpenApiDocument {
     return doc;
   }
 
-  /** The credentials of each auth mode (docs/auth.md); which one a server wants is its GOOSE_AUTH. */
+  /**
+   * The credentials of each auth mode (docs/auth.md); which one a server wants is its GOOSE_AUTH.
+   */
   private static ObjectNode securitySchemes() {
     ObjectNode schemes = Json.object();
-    schemes.putObject("secretKey").put("type", "apiKey").put("in", "header").put("name", "X-Secret-Key")
-        .put("description", "GOOSE_AUTH=secret: the value of GOOSE_SERVER__SECRET_KEY (goose-compatible, one user)");
-    schemes.putObject("bearerToken").put("type", "http").put("scheme", "bearer")
+    schemes
+        .putObject("secretKey")
+        .put("type", "apiKey")
+        .put("in", "header")
+        .put("name", "X-Secret-Key")
+        .put(
+            "description",
+            "GOOSE_AUTH=secret: the value of GOOSE_SERVER__SECRET_KEY (goose-compatible, one user)");
+    schemes
+        .putObject("bearerToken")
+        .put("type", "http")
+        .put("scheme", "bearer")
         .put("description", "GOOSE_AUTH=tokens: a per-user API token from 'goose users add NAME'");
-    schemes.putObject("proxyUser").put("type", "apiKey").put("in", "header").put("name", "X-Remote-User")
-        .put("description", "GOOSE_AUTH=proxy: set by the authenticating reverse proxy (header name: GOOSE_PROXY_USER_HEADER),"
-            + " trusted only from GOOSE_TRUSTED_PROXIES");
+    schemes
+        .putObject("proxyUser")
+        .put("type", "apiKey")
+        .put("in", "header")
+        .put("name", "X-Remote-User")
+        .put(
+            "description",
+            "GOOSE_AUTH=proxy: set by the authenticating reverse proxy (header name: GOOSE_PROXY_USER_HEADER),"
+                + " trusted only from GOOSE_TRUSTED_PROXIES");
     return schemes;
   }
 
-  /** Pretty-printed, two-space indented, with a final newline: the form committed as openapi.json. */
+  /**
+   * Pretty-printed, two-space indented, with a final newline: the form committed as openapi.json.
+   */
   public static String toJson(ObjectNode doc) {
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(
-            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-        .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-        .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    DefaultPrettyPrinter printer =
+        new DefaultPrettyPrinter(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
     try {
       return Json.MAPPER.writer(printer).writeValueAsString(doc) + "\n";
     } catch (JsonProcessingException e) {
@@ -82,48 +109,77 @@ public final class OpenApiDocument {
     if (!op.params().isEmpty()) {
       ArrayNode params = node.putArray("parameters");
       for (Param<?> p : op.params()) {
-        ObjectNode param = params.addObject().put("name", p.name()).put("in", p.in().wire())
-            .put("description", p.description()).put("required", p.required());
+        ObjectNode param =
+            params
+                .addObject()
+                .put("name", p.name())
+                .put("in", p.in().wire())
+                .put("description", p.description())
+                .put("required", p.required());
         param.set("schema", p.schema());
       }
     }
-    op.requestBody().ifPresent(type -> {
-      ObjectNode body = node.putObject("requestBody").put("required", true);
-      body.putObject("content").putObject(Operation.JSON).set("schema", schemas.schemaFor(type));
-    });
+    op.requestBody()
+        .ifPresent(
+            type -> {
+              ObjectNode body = node.putObject("requestBody").put("required", true);
+              body.putObject("content")
+                  .putObject(Operation.JSON)
+                  .set("schema", schemas.schemaFor(type));
+            });
     Map<String, ObjectNode> responses = new TreeMap<>();
     for (Operation.Response r : op.responses()) {
       ObjectNode response = Json.object().put("description", r.description());
       if (r.mediaType().isPresent() && r.body().isPresent()) {
-        response.putObject("content").putObject(r.mediaType().get()).set("schema", schemas.schemaFor(r.body().get()));
+        response
+            .putObject("content")
+            .putObject(r.mediaType().get())
+            .set("schema", schemas.schemaFor(r.body().get()));
       }
       responses.put(String.valueOf(r.status()), response);
     }
     boolean hasQuery = op.params().stream().anyMatch(p -> p.in() == Param.In.QUERY);
     if (op.requestBody().isPresent()) {
-      responses.putIfAbsent("400", error("Malformed JSON, a missing field or a field of the wrong type (the message names it)", schemas));
+      responses.putIfAbsent(
+          "400",
+          error(
+              "Malformed JSON, a missing field or a field of the wrong type (the message names it)",
+              schemas));
       responses.putIfAbsent("413", error("Request body larger than GOOSE_MAX_BODY_BYTES", schemas));
       responses.putIfAbsent("415", error("Content-Type is not application/json", schemas));
     } else if (hasQuery) {
-      responses.putIfAbsent("400", error("A query parameter is out of range or malformed (the message names it)", schemas));
+      responses.putIfAbsent(
+          "400",
+          error("A query parameter is out of range or malformed (the message names it)", schemas));
     }
     if (op.access() == Access.PUBLIC) {
       node.putArray("security");
     } else {
-      responses.putIfAbsent("401", error("Missing or wrong credentials for the server's auth mode", schemas));
-      responses.putIfAbsent("429", error("Too many requests from this user (GOOSE_RATE_LIMIT); see Retry-After", schemas));
-      if (op.access() == Access.ADMIN) responses.putIfAbsent("403", error("Only an admin may do this", schemas));
+      responses.putIfAbsent(
+          "401", error("Missing or wrong credentials for the server's auth mode", schemas));
+      responses.putIfAbsent(
+          "429",
+          error("Too many requests from this user (GOOSE_RATE_LIMIT); see Retry-After", schemas));
+      if (op.access() == Access.ADMIN)
+        responses.putIfAbsent("403", error("Only an admin may do this", schemas));
     }
-    if (!op.method().equals("GET")) responses.putIfAbsent("403", error("Cross-origin write from an origin not in GOOSE_CORS_ORIGINS", schemas));
+    if (!op.method().equals("GET"))
+      responses.putIfAbsent(
+          "403", error("Cross-origin write from an origin not in GOOSE_CORS_ORIGINS", schemas));
     ObjectNode out = node.putObject("responses");
     responses.forEach(out::set);
-    out.set("default", error("Unexpected server error (code internal); details are in the server log", schemas));
+    out.set(
+        "default",
+        error("Unexpected server error (code internal); details are in the server log", schemas));
     return node;
   }
 
   private static ObjectNode error(String description, JsonSchemas schemas) {
     ObjectNode response = Json.object().put("description", description);
-    response.putObject("content").putObject(Operation.JSON).set("schema", schemas.schemaFor(ApiError.class));
+    response
+        .putObject("content")
+        .putObject(Operation.JSON)
+        .set("schema", schemas.schemaFor(ApiError.class));
     return response;
   }
 }

@@ -17,11 +17,22 @@ public record SessionDetail(
     @Doc("Messages in the conversation") long messageCount,
     @Doc("Tokens of the last provider call") TokenUsage lastUsage,
     @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage,
-    @Doc("Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE") String mode,
+    @Doc(
+            "Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE")
+        String mode,
     @Doc("The whole conversation, oldest first") List<MessageView> messages) {
 
   static SessionDetail of(Session s, ApprovalMode defaultMode, List<MessageView> messages) {
-    return new SessionDetail(s.id(), s.name(), s.workingDir().toString(), s.createdAt(), s.updatedAt(),
-        s.messageCount(), s.lastUsage(), s.totalUsage(), s.mode().orElse(defaultMode).wire(), messages);
+    return new SessionDetail(
+        s.id(),
+        s.name(),
+        s.workingDir().toString(),
+        s.createdAt(),
+        s.updatedAt(),
+        s.messageCount(),
+        s.lastUsage(),
+        s.totalUsage(),
+        s.mode().orElse(defaultMode).wire(),
+        messages);
   }
 }

@@ -12,8 +12,10 @@ final class SessionNames {
   static String check(String name, String field) {
     String trimmed = name.strip();
     if (trimmed.isEmpty()) throw ApiException.badField(field, "must not be blank");
-    if (trimmed.length() > MAX_LENGTH) throw ApiException.badField(field, "is longer than " + MAX_LENGTH + " characters");
-    if (trimmed.chars().anyMatch(Character::isISOControl)) throw ApiException.badField(field, "contains control characters");
+    if (trimmed.length() > MAX_LENGTH)
+      throw ApiException.badField(field, "is longer than " + MAX_LENGTH + " characters");
+    if (trimmed.chars().anyMatch(Character::isISOControl))
+      throw ApiException.badField(field, "contains control characters");
     return trimmed;
   }
 }

@@ -20,7 +20,10 @@ import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
 
-/** The sessions resource: create, list, read (with the conversation), page through messages, rename, delete. */
+/**
+ * The sessions resource: create, list, read (with the conversation), page through messages, rename,
+ * delete.
+ */
 public final class SessionRoutes implements RouteGroup {
   public static final Param<String> ID = Param.path("id", "The session id");
   private static final Param<Integer> LIST_LIMIT =
@@ -28,25 +31,37 @@ public final class SessionRoutes implements RouteGroup {
   private static final Param<Optional<String>> CURSOR =
       Param.queryText("cursor", "The next_cursor of the previous page", 512);
   private static final Param<Optional<String>> NAME_FILTER =
-      Param.queryText("q", "Only sessions whose name contains this text (case-insensitive)", SessionNames.MAX_LENGTH);
+      Param.queryText(
+          "q",
+          "Only sessions whose name contains this text (case-insensitive)",
+          SessionNames.MAX_LENGTH);
   private static final Param<Optional<String>> AFTER =
-      Param.queryText("after", "Only messages after the message with this id (the next_after of the previous page)", 64);
-  private static final Param<Integer> MESSAGE_LIMIT = Param.queryInt("limit", "Messages per page", 1, 1000, 100);
+      Param.queryText(
+          "after",
+          "Only messages after the message with this id (the next_after of the previous page)",
+          64);
+  private static final Param<Integer> MESSAGE_LIMIT =
+      Param.queryInt("limit", "Messages per page", 1, 1000, 100);
 
   @Override
   public void declare(ApiRouter api) {
     api.post("/sessions", "createSession")
         .tag("sessions")
         .summary("Create a session")
-        .description("cwd must be the absolute path of an existing directory (inside GOOSE_WORKSPACES_ROOT/<user>/ when that is set);"
-            + " name defaults to \"" + SessionNames.DEFAULT + "\".")
+        .description(
+            "cwd must be the absolute path of an existing directory (inside GOOSE_WORKSPACES_ROOT/<user>/ when that is set);"
+                + " name defaults to \""
+                + SessionNames.DEFAULT
+                + "\".")
         .body(CreateSessionRequest.class)
         .response(201, "The new session", SessionView.class)
         .handle(this::create);
     api.get("/sessions", "listSessions")
         .tag("sessions")
         .summary("List sessions, most recently updated first")
-        .param(LIST_LIMIT).param(CURSOR).param(NAME_FILTER)
+        .param(LIST_LIMIT)
+        .param(CURSOR)
+        .param(NAME_FILTER)
         .response(200, "A page of sessions", SessionList.class)
         .handle(this::list);
     api.get("/sessions/{id}", "getSession")
@@ -59,7 +74,9 @@ public final class SessionRoutes implements RouteGroup {
     api.get("/sessions/{id}/messages", "listSessionMessages")
         .tag("sessions")
         .summary("Page through a session's conversation, oldest first")
-        .param(ID).param(AFTER).param(MESSAGE_LIMIT)
+        .param(ID)
+        .param(AFTER)
+        .param(MESSAGE_LIMIT)
         .response(200, "A page of messages", MessagePage.class)
         .error(404, "No such session")
         .handle(this::messages);
@@ -90,23 +107,33 @@ public final class SessionRoutes implements RouteGroup {
     server.security().workspaces().check(user, cwd, "cwd");
     NewSession draft = new NewSession(user, name, cwd);
     Session session = server.sessions().create(draft);
-    ctx.status(201).header("Location", "/sessions/" + session.id()).json(SessionView.of(session, defaultMode(server)));
+    ctx.status(201)
+        .header("Location", "/sessions/" + session.id())
+        .json(SessionView.of(session, defaultMode(server)));
   }
 
   private void list(Context ctx, ServerContext server) {
-    SessionQuery query = new SessionQuery(LIST_LIMIT.read(ctx), CURSOR.read(ctx), NAME_FILTER.read(ctx));
+    SessionQuery query =
+        new SessionQuery(LIST_LIMIT.read(ctx), CURSOR.read(ctx), NAME_FILTER.read(ctx));
     Page<Session> page;
     try {
       page = server.sessions().list(RequestUser.of(ctx).name(), query);
     } catch (InvalidCursorException e) {
       throw ApiException.badParameter("cursor", "is not a cursor this server produced");
     }
-    ctx.json(new SessionList(page.items().stream().map(s -> SessionView.of(s, defaultMode(server))).toList(), page.nextCursor()));
+    ctx.json(
+        new SessionList(
+            page.items().stream().map(s -> SessionView.of(s, defaultMode(server))).toList(),
+            page.nextCursor()));
   }
 
   private void get(Context ctx, ServerContext server) {
     Session session = find(ctx, server);
-    ctx.json(SessionDetail.of(session, defaultMode(server), MessageView.of(server.sessions().conversation(session.id()))));
+    ctx.json(
+        SessionDetail.of(
+            session,
+            defaultMode(server),
+            MessageView.of(server.sessions().conversation(session.id()))));
   }
 
   private void messages(Context ctx, ServerContext server) {
@@ -135,16 +162,25 @@ public final class SessionRoutes implements RouteGroup {
     Session found = find(ctx, server);
     Session updated = found;
     if (name.isPresent()) {
-      updated = server.sessions().rename(found.owner(), found.id(), name.get()).orElseThrow(() -> notFound(found.id()));
+      updated =
+          server
+              .sessions()
+              .rename(found.owner(), found.id(), name.get())
+              .orElseThrow(() -> notFound(found.id()));
     }
     if (mode.isPresent()) {
-      updated = server.sessions().setMode(found.owner(), found.id(), mode).orElseThrow(() -> notFound(found.id()));
+      updated =
+          server
+              .sessions()
+              .setMode(found.owner(), found.id(), mode)
+              .orElseThrow(() -> notFound(found.id()));
     }
     ctx.json(SessionView.of(updated, defaultMode(server)));
   }
 
   private static ApprovalMode checkMode(String mode) {
-    return ApprovalMode.parse(mode).orElseThrow(() -> ApiException.badField("mode", "must be " + ApprovalMode.choices()));
+    return ApprovalMode.parse(mode)
+        .orElseThrow(() -> ApiException.badField("mode", "must be " + ApprovalMode.choices()));
   }
 
   static ApprovalMode defaultMode(ServerContext server) {
@@ -153,15 +189,23 @@ public final class SessionRoutes implements RouteGroup {
 
   private void delete(Context ctx, ServerContext server) {
     Session session = find(ctx, server);
-    if (server.sessions().runningTurn(session.id()).isPresent()) { // on any instance sharing the store
-      throw new ApiException(goose.server.http.ErrorCode.CONFLICT, "a turn is running in session " + session.id() + "; cancel it first");
+    if (server
+        .sessions()
+        .runningTurn(session.id())
+        .isPresent()) { // on any instance sharing the store
+      throw new ApiException(
+          goose.server.http.ErrorCode.CONFLICT,
+          "a turn is running in session " + session.id() + "; cancel it first");
     }
     if (!server.sessions().delete(session.owner(), session.id())) throw notFound(session.id());
     server.events().forget(session.id());
     ctx.status(204);
   }
 
-  /** The session named by the path, for this user; a malformed id is a 404 like a missing one and never reaches the store. */
+  /**
+   * The session named by the path, for this user; a malformed id is a 404 like a missing one and
+   * never reaches the store.
+   */
   public static Session find(Context ctx, ServerContext server) {
     String id = ID.read(ctx);
     if (!Ids.isWellFormed(id)) throw notFound(id);

@@ -21,15 +21,19 @@ import java.util.Optional;
  * such a document as a new session of the importing user.
  */
 public final class SessionTransferRoutes implements RouteGroup {
-  private static final Param<Optional<String>> IMPORT_CWD = Param.queryText("cwd",
-      "Working directory of the new session (default: the exported one, which must exist here)", 4096);
+  private static final Param<Optional<String>> IMPORT_CWD =
+      Param.queryText(
+          "cwd",
+          "Working directory of the new session (default: the exported one, which must exist here)",
+          4096);
 
   @Override
   public void declare(ApiRouter api) {
     api.get("/sessions/{id}/export", "exportSession")
         .tag("sessions")
         .summary("Export a session as a self-contained JSON document")
-        .description("""
+        .description(
+            """
             The document (format "goosed-session", version 1) holds the session's metadata, every message with \
             all its fields, and the event log a client replays. POST it to /sessions/import on any goosed to \
             make a copy.""")
@@ -40,7 +44,8 @@ public final class SessionTransferRoutes implements RouteGroup {
     api.post("/sessions/import", "importSession")
         .tag("sessions")
         .summary("Import an exported session as a new session")
-        .description("""
+        .description(
+            """
             Creates a new session (new id, owned by the caller) with the document's conversation and events. \
             A document of another format or version, or one that does not hold together, is refused with 400 \
             naming the problem; one larger than GOOSE_MAX_BODY_BYTES with 413.""")
@@ -61,13 +66,20 @@ public final class SessionTransferRoutes implements RouteGroup {
     try {
       SessionTransfer.validate(doc);
     } catch (InvalidDocumentException e) {
-      throw new ApiException(ErrorCode.INVALID_FIELD, "not an importable session document: " + e.getMessage());
+      throw new ApiException(
+          ErrorCode.INVALID_FIELD, "not an importable session document: " + e.getMessage());
     }
     Optional<String> cwd = IMPORT_CWD.read(ctx);
-    Path dir = cwd.isPresent()
-        ? WorkingDirs.check(cwd.get(), "cwd")
-        : WorkingDirs.check(doc.session().workingDir() == null ? "" : doc.session().workingDir(), "session.working_dir");
-    Session created = SessionTransfer.importAs(server.sessions(), RequestUser.of(ctx).name(), dir, doc);
-    ctx.status(201).header("Location", "/sessions/" + created.id()).json(SessionView.of(created, SessionRoutes.defaultMode(server)));
+    Path dir =
+        cwd.isPresent()
+            ? WorkingDirs.check(cwd.get(), "cwd")
+            : WorkingDirs.check(
+                doc.session().workingDir() == null ? "" : doc.session().workingDir(),
+                "session.working_dir");
+    Session created =
+        SessionTransfer.importAs(server.sessions(), RequestUser.of(ctx).name(), dir, doc);
+    ctx.status(201)
+        .header("Location", "/sessions/" + created.id())
+        .json(SessionView.of(created, SessionRoutes.defaultMode(server)));
   }
 }

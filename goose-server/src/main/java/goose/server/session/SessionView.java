@@ -16,10 +16,20 @@ public record SessionView(
     @Doc("Messages in the conversation") long messageCount,
     @Doc("Tokens of the last provider call") TokenUsage lastUsage,
     @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage,
-    @Doc("Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE") String mode) {
+    @Doc(
+            "Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE")
+        String mode) {
 
   static SessionView of(Session s, ApprovalMode defaultMode) {
-    return new SessionView(s.id(), s.name(), s.workingDir().toString(), s.createdAt(), s.updatedAt(),
-        s.messageCount(), s.lastUsage(), s.totalUsage(), s.mode().orElse(defaultMode).wire());
+    return new SessionView(
+        s.id(),
+        s.name(),
+        s.workingDir().toString(),
+        s.createdAt(),
+        s.updatedAt(),
+        s.messageCount(),
+        s.lastUsage(),
+        s.totalUsage(),
+        s.mode().orElse(defaultMode).wire());
   }
 }

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
-/** A session's working directory: an absolute path to an existing directory, stored in its real form (symlinks and ".." resolved). */
+/**
+ * A session's working directory: an absolute path to an existing directory, stored in its real form
+ * (symlinks and ".." resolved).
+ */
 final class WorkingDirs {
   private WorkingDirs() {}
 
@@ -20,7 +23,8 @@ final class WorkingDirs {
       throw ApiException.badField(field, "is not a valid path");
     }
     if (!path.isAbsolute()) throw ApiException.badField(field, "must be an absolute path");
-    if (!Files.isDirectory(path)) throw ApiException.badField(field, "is not an existing directory");
+    if (!Files.isDirectory(path))
+      throw ApiException.badField(field, "is not an existing directory");
     try {
       return path.toRealPath();
     } catch (IOException e) {

@@ -5,7 +5,10 @@ import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
 import goose.server.api.RouteGroup;
 
-/** {@code GET /status}: liveness for people, load balancers and container health checks. Never needs credentials. */
+/**
+ * {@code GET /status}: liveness for people, load balancers and container health checks. Never needs
+ * credentials.
+ */
 public final class StatusRoutes implements RouteGroup {
   private static final StatusResponse OK = new StatusResponse("ok", BuildInfo.version());
 
@@ -15,7 +18,8 @@ public final class StatusRoutes implements RouteGroup {
         .tag("status")
         .access(Access.PUBLIC)
         .summary("Is the server up?")
-        .description("Always answers 200 while the server runs; needs no credentials in any auth mode.")
+        .description(
+            "Always answers 200 while the server runs; needs no credentials in any auth mode.")
         .response(200, "The server is up", StatusResponse.class)
         .handle((ctx, server) -> ctx.json(OK));
   }

@@ -18,13 +18,20 @@ final class OtlpTracing {
   private OtlpTracing() {}
 
   static SdkTracerProvider provider(TelemetrySettings.OtlpTraces settings, String version) {
-    OtlpHttpSpanExporterBuilder exporter = OtlpHttpSpanExporter.builder()
-        .setEndpoint(settings.endpoint().toString())
-        .setTimeout(Duration.ofSeconds(10));
+    OtlpHttpSpanExporterBuilder exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(settings.endpoint().toString())
+            .setTimeout(Duration.ofSeconds(10));
     settings.headers().forEach(exporter::addHeader);
-    Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
-        AttributeKey.stringKey("service.name"), settings.serviceName(),
-        AttributeKey.stringKey("service.version"), version)));
+    Resource resource =
+        Resource.getDefault()
+            .merge(
+                Resource.create(
+                    Attributes.of(
+                        AttributeKey.stringKey("service.name"),
+                        settings.serviceName(),
+                        AttributeKey.stringKey("service.version"),
+                        version)));
     return SdkTracerProvider.builder()
         .setResource(resource)
         .addSpanProcessor(BatchSpanProcessor.builder(exporter.build()).build())

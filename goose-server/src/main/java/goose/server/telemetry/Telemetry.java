@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The metrics and traces of one server: a Prometheus registry served at {@code GET /metrics}, and an
- * OpenTelemetry tracer provider when an OTLP endpoint is configured. {@link #observer()} is what the
- * agent reports turns to. Built once per server start; {@link #close()} flushes pending spans.
+ * The metrics and traces of one server: a Prometheus registry served at {@code GET /metrics}, and
+ * an OpenTelemetry tracer provider when an OTLP endpoint is configured. {@link #observer()} is what
+ * the agent reports turns to. Built once per server start; {@link #close()} flushes pending spans.
  */
 public final class Telemetry implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Telemetry.class);
@@ -40,8 +39,11 @@ public final class Telemetry implements AutoCloseable {
   private final AtomicInteger followStreams = new AtomicInteger();
   private final List<JvmGcMetrics> closeables = new ArrayList<>();
 
-  /** @param version the build's version, for {@code goose_build_info} and the tracer */
-  private Telemetry(TelemetrySettings settings, Optional<SdkTracerProvider> tracing, String version) {
+  /**
+   * @param version the build's version, for {@code goose_build_info} and the tracer
+   */
+  private Telemetry(
+      TelemetrySettings settings, Optional<SdkTracerProvider> tracing, String version) {
     this.settings = settings;
     this.tracing = tracing;
     List<TurnObserver> observers = new ArrayList<>();
@@ -51,11 +53,18 @@ public final class Telemetry implements AutoCloseable {
       PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       r.config().commonTags("service", "goosed");
       bindJvm(r);
-      Gauge.builder("goose.sse.streams.active", turnStreams, AtomicInteger::get).description("Open event streams")
-          .tag("kind", "turn").register(r);
-      Gauge.builder("goose.sse.streams.active", followStreams, AtomicInteger::get).description("Open event streams")
-          .tag("kind", "follow").register(r);
-      Gauge.builder("goose.build.info", () -> 1).description("The running build").tag("version", version).register(r);
+      Gauge.builder("goose.sse.streams.active", turnStreams, AtomicInteger::get)
+          .description("Open event streams")
+          .tag("kind", "turn")
+          .register(r);
+      Gauge.builder("goose.sse.streams.active", followStreams, AtomicInteger::get)
+          .description("Open event streams")
+          .tag("kind", "follow")
+          .register(r);
+      Gauge.builder("goose.build.info", () -> 1)
+          .description("The running build")
+          .tag("version", version)
+          .register(r);
       registry = Optional.of(r);
       observers.add(new TurnMetrics(r));
     }
@@ -65,9 +74,11 @@ public final class Telemetry implements AutoCloseable {
 
   /** Telemetry as configured; with an OTLP endpoint set, spans are exported there. */
   public static Telemetry open(TelemetrySettings settings, String version) {
-    Optional<SdkTracerProvider> tracing = settings.traces().map(t -> OtlpTracing.provider(t, version));
+    Optional<SdkTracerProvider> tracing =
+        settings.traces().map(t -> OtlpTracing.provider(t, version));
     settings.traces().ifPresent(t -> log.info("exporting traces over OTLP to {}", t.endpoint()));
-    if (settings.disabled()) log.info("telemetry is off ({}): no metrics, no traces", TelemetrySettings.DISABLE);
+    if (settings.disabled())
+      log.info("telemetry is off ({}): no metrics, no traces", TelemetrySettings.DISABLE);
     return new Telemetry(settings, tracing, version);
   }
 
@@ -84,15 +95,24 @@ public final class Telemetry implements AutoCloseable {
     return registry.isPresent();
   }
 
-  /** Gauges read at each scrape: stored sessions (when the store can count them) and running turns. */
+  /**
+   * Gauges read at each scrape: stored sessions (when the store can count them) and running turns.
+   */
   public void watch(Supplier<OptionalLong> sessions, IntSupplier runningTurns) {
-    registry.ifPresent(r -> {
-      Gauge.builder("goose.sessions", () -> {
-        OptionalLong n = sessions.get();
-        return n.isPresent() ? n.getAsLong() : Double.NaN;
-      }).description("Sessions stored, of all users").register(r);
-      Gauge.builder("goose.turns.active", runningTurns::getAsInt).description("Turns running on this instance").register(r);
-    });
+    registry.ifPresent(
+        r -> {
+          Gauge.builder(
+                  "goose.sessions",
+                  () -> {
+                    OptionalLong n = sessions.get();
+                    return n.isPresent() ? n.getAsLong() : Double.NaN;
+                  })
+              .description("Sessions stored, of all users")
+              .register(r);
+          Gauge.builder("goose.turns.active", runningTurns::getAsInt)
+              .description("Turns running on this instance")
+              .register(r);
+        });
   }
 
   /** The Prometheus text exposition of every metric. */
@@ -104,7 +124,8 @@ public final class Telemetry implements AutoCloseable {
   public Stream streamOpened(boolean turn) {
     AtomicInteger counter = turn ? turnStreams : followStreams;
     counter.incrementAndGet();
-    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       if (closed.compareAndSet(false, true)) counter.decrementAndGet();
     };
@@ -117,11 +138,20 @@ public final class Telemetry implements AutoCloseable {
     void close();
   }
 
-  /** Records one HTTP request by its route template (never the raw path: ids would explode the label set). */
+  /**
+   * Records one HTTP request by its route template (never the raw path: ids would explode the label
+   * set).
+   */
   public void request(String method, String route, int status, long nanos) {
-    registry.ifPresent(r -> Timer.builder("goose.http.server.requests").description("HTTP requests by route and status")
-        .tag("method", method).tag("route", route).tag("status", Integer.toString(status)).register(r)
-        .record(Duration.ofNanos(nanos)));
+    registry.ifPresent(
+        r ->
+            Timer.builder("goose.http.server.requests")
+                .description("HTTP requests by route and status")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(r)
+                .record(Duration.ofNanos(nanos)));
   }
 
   public TelemetrySettings settings() {

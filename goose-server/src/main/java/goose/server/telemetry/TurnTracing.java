@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.MDC;
 
 /**
- * Traces of turns: a {@code goose.turn} span per turn, with a {@code goose.provider_call} child per call
- * to the model and a {@code goose.tool_call} child per tool call. Attributes follow the OpenTelemetry
- * GenAI conventions where they exist ({@code gen_ai.system}, {@code gen_ai.usage.*}); the turn carries
- * the request id that started it, the same one as its log lines. Arguments, results and message text
- * are never recorded: they are the user's data.
+ * Traces of turns: a {@code goose.turn} span per turn, with a {@code goose.provider_call} child per
+ * call to the model and a {@code goose.tool_call} child per tool call. Attributes follow the
+ * OpenTelemetry GenAI conventions where they exist ({@code gen_ai.system}, {@code gen_ai.usage.*});
+ * the turn carries the request id that started it, the same one as its log lines. Arguments,
+ * results and message text are never recorded: they are the user's data.
  */
 final class TurnTracing implements TurnObserver {
   static final AttributeKey<String> SESSION = AttributeKey.stringKey("goose.session.id");
@@ -31,7 +31,8 @@ final class TurnTracing implements TurnObserver {
   static final AttributeKey<String> STOP_REASON = AttributeKey.stringKey("goose.stop_reason");
   static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("gen_ai.system");
   static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
-  static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
+  static final AttributeKey<Long> OUTPUT_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.output_tokens");
   static final AttributeKey<String> ERROR_KIND = AttributeKey.stringKey("error.type");
   static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
   static final AttributeKey<String> TOOL = AttributeKey.stringKey("gen_ai.tool.name");
@@ -46,8 +47,13 @@ final class TurnTracing implements TurnObserver {
 
   @Override
   public Turn turnStarted(String sessionId, String provider) {
-    var span = tracer.spanBuilder("goose.turn").setSpanKind(SpanKind.INTERNAL).setNoParent()
-        .setAttribute(SESSION, sessionId).setAttribute(SYSTEM, provider);
+    var span =
+        tracer
+            .spanBuilder("goose.turn")
+            .setSpanKind(SpanKind.INTERNAL)
+            .setNoParent()
+            .setAttribute(SESSION, sessionId)
+            .setAttribute(SYSTEM, provider);
     String requestId = MDC.get(RequestIds.MDC_KEY);
     if (requestId != null) span.setAttribute(REQUEST, requestId);
     return new TracedTurn(span.startSpan(), provider);
@@ -67,14 +73,20 @@ final class TurnTracing implements TurnObserver {
 
     @Override
     public ProviderCall providerCall() {
-      Span call = tracer.spanBuilder("goose.provider_call").setParent(parent).setSpanKind(SpanKind.CLIENT)
-          .setAttribute(SYSTEM, provider).startSpan();
+      Span call =
+          tracer
+              .spanBuilder("goose.provider_call")
+              .setParent(parent)
+              .setSpanKind(SpanKind.CLIENT)
+              .setAttribute(SYSTEM, provider)
+              .startSpan();
       AtomicBoolean ended = new AtomicBoolean();
       return new ProviderCall() {
         @Override
         public void completed(TokenUsage usage) {
           if (!ended.compareAndSet(false, true)) return;
-          call.setAttribute(INPUT_TOKENS, usage.inputTokens()).setAttribute(OUTPUT_TOKENS, usage.outputTokens());
+          call.setAttribute(INPUT_TOKENS, usage.inputTokens())
+              .setAttribute(OUTPUT_TOKENS, usage.outputTokens());
           call.end();
         }
 
@@ -97,9 +109,16 @@ final class TurnTracing implements TurnObserver {
     @Override
     public void event(TurnEvent event) {
       switch (event) {
-        case TurnEvent.ToolCall call -> tools.put(call.id(), tracer.spanBuilder("goose.tool_call").setParent(parent)
-            .setAttribute(TOOL, call.tool()).setAttribute(TOOL_CALL_ID, call.id())
-            .setAttribute(EXTENSION, ToolNames.extension(call.tool())).startSpan());
+        case TurnEvent.ToolCall call ->
+            tools.put(
+                call.id(),
+                tracer
+                    .spanBuilder("goose.tool_call")
+                    .setParent(parent)
+                    .setAttribute(TOOL, call.tool())
+                    .setAttribute(TOOL_CALL_ID, call.id())
+                    .setAttribute(EXTENSION, ToolNames.extension(call.tool()))
+                    .startSpan());
         case TurnEvent.ToolResult result -> {
           Span span = tools.remove(result.id());
           if (span == null) return;
@@ -116,7 +135,8 @@ final class TurnTracing implements TurnObserver {
       tools.values().forEach(Span::end); // calls a cancel left unanswered
       tools.clear();
       turn.setAttribute(STOP_REASON, cause.wire())
-          .setAttribute(INPUT_TOKENS, usage.inputTokens()).setAttribute(OUTPUT_TOKENS, usage.outputTokens());
+          .setAttribute(INPUT_TOKENS, usage.inputTokens())
+          .setAttribute(OUTPUT_TOKENS, usage.outputTokens());
       if (cause == Agent.StopCause.ERROR) turn.setStatus(StatusCode.ERROR);
       turn.end();
     }

@@ -8,10 +8,10 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Relays a subscription of the event log to an SSE client until the last wanted event has been sent,
- * the subscription ends (shutdown, session deleted) or the client hangs up. During silence it writes a
- * comment every {@code probeInterval}: keep-alive for proxies, and the only way to notice a gone client
- * while nothing else is written.
+ * Relays a subscription of the event log to an SSE client until the last wanted event has been
+ * sent, the subscription ends (shutdown, session deleted) or the client hangs up. During silence it
+ * writes a comment every {@code probeInterval}: keep-alive for proxies, and the only way to notice
+ * a gone client while nothing else is written.
  */
 final class EventFollower {
   /** How a follow ended. */
@@ -26,7 +26,11 @@ final class EventFollower {
 
   private EventFollower() {}
 
-  static End follow(SseWriter out, EventLog.Subscription subscription, Predicate<StoredEvent> isLast, Duration probeInterval)
+  static End follow(
+      SseWriter out,
+      EventLog.Subscription subscription,
+      Predicate<StoredEvent> isLast,
+      Duration probeInterval)
       throws InterruptedException {
     try {
       while (true) {

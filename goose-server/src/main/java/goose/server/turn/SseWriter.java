@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Writes Server-Sent Events straight to the servlet response, flushing after each event. Written by
  * hand on purpose: Javalin's SSE helper only serves GET requests carrying {@code Accept:
  * text/event-stream}, while a turn streams from a POST, and we need our own keep-alives and the
- * {@code id:} of every event. An {@link IOException} from {@link #send} or {@link #comment} means the
- * client has gone.
+ * {@code id:} of every event. An {@link IOException} from {@link #send} or {@link #comment} means
+ * the client has gone.
  */
 final class SseWriter {
   private final OutputStream out;
@@ -34,10 +34,19 @@ final class SseWriter {
 
   static String format(StoredEvent stored) {
     String data = EventCodec.toJsonText(stored.event());
-    return "id: " + stored.seq() + "\nevent: " + EventCodec.eventName(stored.event()) + "\ndata: " + data + "\n\n";
+    return "id: "
+        + stored.seq()
+        + "\nevent: "
+        + EventCodec.eventName(stored.event())
+        + "\ndata: "
+        + data
+        + "\n\n";
   }
 
-  /** An SSE comment line: ignored by clients, keeps proxies from timing out and reveals a gone client. */
+  /**
+   * An SSE comment line: ignored by clients, keeps proxies from timing out and reveals a gone
+   * client.
+   */
   void comment(String text) throws IOException {
     write(": " + text + "\n\n", true);
   }

@@ -8,5 +8,6 @@ public record TurnAccepted(
     String sessionId,
     String turnId,
     @Doc("Sequence number of the turn's first event") long firstSeq,
-    @Doc("True when request_id matched an earlier turn, which was not run again") boolean reattached,
+    @Doc("True when request_id matched an earlier turn, which was not run again")
+        boolean reattached,
     @Doc("Where to follow the turn's events") String eventsUrl) {}

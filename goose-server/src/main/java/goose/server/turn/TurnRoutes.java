@@ -21,26 +21,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns: send a message and stream the reply, follow a session's event log, cancel. The reply stream of
- * {@code POST /sessions/{id}/messages} is only a follower of the session's event log from the turn's
- * first event, exactly like {@code GET /sessions/{id}/events}, so replay, reconnect and restart work
- * the same way for both.
+ * Turns: send a message and stream the reply, follow a session's event log, cancel. The reply
+ * stream of {@code POST /sessions/{id}/messages} is only a follower of the session's event log from
+ * the turn's first event, exactly like {@code GET /sessions/{id}/events}, so replay, reconnect and
+ * restart work the same way for both.
  */
 public final class TurnRoutes implements RouteGroup {
-  /** While a turn streams, a silent second is answered with a comment: a gone client is noticed within about a second. */
+  /**
+   * While a turn streams, a silent second is answered with a comment: a gone client is noticed
+   * within about a second.
+   */
   static final Duration TURN_PROBE = Duration.ofSeconds(1);
+
   /** Keep-alive comment interval of a long-lived event stream. */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
   private static final String EVENT_STREAM = "text/event-stream";
   private static final Param<Integer> AFTER =
-      Param.queryInt("after", "Send events with a sequence number above this (default: the Last-Event-ID header, else 0)", 0, Integer.MAX_VALUE, -1);
+      Param.queryInt(
+          "after",
+          "Send events with a sequence number above this (default: the Last-Event-ID header, else 0)",
+          0,
+          Integer.MAX_VALUE,
+          -1);
 
   @Override
   public void declare(ApiRouter api) {
     api.post("/sessions/{id}/messages", "sendMessage")
         .tag("turns")
         .summary("Send a message and stream the agent's reply")
-        .description("""
+        .description(
+            """
             Starts a turn and answers with its events as Server-Sent Events (event: name, id: sequence number, \
             data: JSON): message_chunk, tool_call, tool_result, notification, tool_approval_required, error, \
             and message_complete, always last. A client whose Accept header excludes text/event-stream gets \
@@ -49,7 +60,8 @@ public final class TurnRoutes implements RouteGroup {
         .param(SessionRoutes.ID)
         .body(SendMessageRequest.class)
         .response(200, "The turn's events", EVENT_STREAM, TurnEvent.class)
-        .response(202, "The turn started (client did not accept an event stream)", TurnAccepted.class)
+        .response(
+            202, "The turn started (client did not accept an event stream)", TurnAccepted.class)
         .error(400, "Bad message")
         .error(404, "No such session")
         .error(409, "A turn is already running in this session")
@@ -58,7 +70,8 @@ public final class TurnRoutes implements RouteGroup {
     api.get("/sessions/{id}/events", "followSessionEvents")
         .tag("turns")
         .summary("Replay and follow a session's event log")
-        .description("""
+        .description(
+            """
             Sends the stored events after Last-Event-ID (or ?after=N), then follows live ones until the client \
             disconnects; a keep-alive comment every 15 s. Use it to re-attach after a dropped connection or a \
             server restart: nothing is missed.""")
@@ -86,15 +99,22 @@ public final class TurnRoutes implements RouteGroup {
     TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
     if (!acceptsEventStream(ctx.header("Accept"))) {
       String url = "/sessions/" + session.id() + "/events?after=" + (turn.firstSeq() - 1);
-      ctx.status(202).json(new TurnAccepted(session.id(), turn.turnId(), turn.firstSeq(), turn.reattached(), url));
+      ctx.status(202)
+          .json(
+              new TurnAccepted(
+                  session.id(), turn.turnId(), turn.firstSeq(), turn.reattached(), url));
       return;
     }
-    boolean keepRunning = body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL) == SendMessageRequest.OnDisconnect.CONTINUE;
+    boolean keepRunning =
+        body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL)
+            == SendMessageRequest.OnDisconnect.CONTINUE;
     try (EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1);
         Telemetry.Stream open = server.telemetry().streamOpened(true)) {
       SseWriter out = new SseWriter(ctx.res());
-      EventFollower.End end = EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
-      if (end == EventFollower.End.CLIENT_GONE && !keepRunning) server.turns().cancelTurn(session.id(), turn.turnId());
+      EventFollower.End end =
+          EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
+      if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
+        server.turns().cancelTurn(session.id(), turn.turnId());
     }
   }
 
@@ -116,7 +136,10 @@ public final class TurnRoutes implements RouteGroup {
     return e.event() instanceof TurnEvent.MessageComplete && e.turnId().equals(turnId);
   }
 
-  /** Streams unless the client's Accept header names types and none of them covers text/event-stream. */
+  /**
+   * Streams unless the client's Accept header names types and none of them covers
+   * text/event-stream.
+   */
   static boolean acceptsEventStream(String accept) {
     if (accept == null || accept.isBlank()) return true;
     for (String part : accept.split(",")) {
@@ -136,7 +159,9 @@ public final class TurnRoutes implements RouteGroup {
       if (seq < 0) throw new NumberFormatException();
       return seq;
     } catch (NumberFormatException e) {
-      throw new ApiException(goose.server.http.ErrorCode.INVALID_PARAMETER, "header 'Last-Event-ID' must be an event sequence number");
+      throw new ApiException(
+          goose.server.http.ErrorCode.INVALID_PARAMETER,
+          "header 'Last-Event-ID' must be an event sequence number");
     }
   }
 

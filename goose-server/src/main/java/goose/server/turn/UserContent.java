@@ -8,9 +8,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Reads the {@code content} of a user message: a string, or an array of text and image parts. Parts a
- * user cannot send (tool requests, tool responses, thinking) and empty messages are refused with a 400
- * naming the field.
+ * Reads the {@code content} of a user message: a string, or an array of text and image parts. Parts
+ * a user cannot send (tool requests, tool responses, thinking) and empty messages are refused with
+ * a 400 naming the field.
  */
 final class UserContent {
   static final int MAX_PARTS = 100;
@@ -25,9 +25,11 @@ final class UserContent {
       if (content.asText().isBlank()) throw ApiException.badField("content", "must not be empty");
       return List.of(new Content.Text(content.asText()));
     }
-    if (!content.isArray()) throw ApiException.badField("content", "must be a string or an array of content parts");
+    if (!content.isArray())
+      throw ApiException.badField("content", "must be a string or an array of content parts");
     if (content.isEmpty()) throw ApiException.badField("content", "must not be empty");
-    if (content.size() > MAX_PARTS) throw ApiException.badField("content", "has more than " + MAX_PARTS + " parts");
+    if (content.size() > MAX_PARTS)
+      throw ApiException.badField("content", "has more than " + MAX_PARTS + " parts");
     List<Content> parts = new ArrayList<>();
     for (int i = 0; i < content.size(); i++) parts.add(part(content.get(i), "content[" + i + "]"));
     return parts;
@@ -35,7 +37,8 @@ final class UserContent {
 
   private static Content part(JsonNode node, String field) {
     if (!node.isObject() || !node.path("type").isTextual()) {
-      throw ApiException.badField(field, "must be an object with a string \"type\" (text or image)");
+      throw ApiException.badField(
+          field, "must be an object with a string \"type\" (text or image)");
     }
     String type = node.get("type").asText();
     return switch (type) {
@@ -47,11 +50,13 @@ final class UserContent {
       }
       case "image" -> {
         if (!node.path("data").isTextual() || !node.path("mime_type").isTextual()) {
-          throw ApiException.badField(field, "an image needs string fields data (base64) and mime_type");
+          throw ApiException.badField(
+              field, "an image needs string fields data (base64) and mime_type");
         }
         String mime = node.get("mime_type").asText();
         if (!mime.matches("image/(png|jpeg|gif|webp)")) {
-          throw ApiException.badField(field + ".mime_type", "must be image/png, image/jpeg, image/gif or image/webp");
+          throw ApiException.badField(
+              field + ".mime_type", "must be image/png, image/jpeg, image/gif or image/webp");
         }
         try {
           Base64.getDecoder().decode(node.get("data").asText());
@@ -60,7 +65,12 @@ final class UserContent {
         }
         yield new Content.Image(node.get("data").asText(), mime);
       }
-      default -> throw ApiException.badField(field + ".type", "must be text or image (a user message cannot carry " + type.replaceAll("[^a-z_]", "?") + ")");
+      default ->
+          throw ApiException.badField(
+              field + ".type",
+              "must be text or image (a user message cannot carry "
+                  + type.replaceAll("[^a-z_]", "?")
+                  + ")");
     };
   }
 }

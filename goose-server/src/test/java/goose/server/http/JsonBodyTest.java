@@ -24,7 +24,10 @@ class JsonBodyTest {
 
   @Test
   void aMissingFieldOfANestedRecordIsNamedByItsPath() {
-    ApiException e = fails("{\"parts\": [{\"type\": \"text\", \"text\": \"a\"}, {\"type\": \"image\", \"data\": \"AA==\"}]}", Parts.class);
+    ApiException e =
+        fails(
+            "{\"parts\": [{\"type\": \"text\", \"text\": \"a\"}, {\"type\": \"image\", \"data\": \"AA==\"}]}",
+            Parts.class);
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
     assertThat(e.getMessage()).isEqualTo("field 'parts[1].mime_type' is required");
   }
@@ -32,14 +35,18 @@ class JsonBodyTest {
   @Test
   void anUnknownVariantNamesTheTypeField() {
     assertThat(fails("{\"parts\": [{\"type\": \"video\"}]}", Parts.class).getMessage())
-        .startsWith("field 'parts[0].type' names an unknown or missing type").contains("'video'");
+        .startsWith("field 'parts[0].type' names an unknown or missing type")
+        .contains("'video'");
   }
 
   @Test
   void wrongTypesDeepInside() {
-    assertThat(fails("{\"parts\": [], \"count\": \"3\"}", Parts.class).getMessage()).isEqualTo("field 'count' has the wrong type: expected an integer");
-    assertThat(fails("{\"parts\": [{\"type\": \"text\", \"text\": 7}]}", Parts.class).getMessage()).isEqualTo("field 'parts[0].text' has the wrong type: expected a string");
-    assertThat(fails("{\"parts\": {}}", Parts.class).getMessage()).isEqualTo("field 'parts' has the wrong type: expected an array");
+    assertThat(fails("{\"parts\": [], \"count\": \"3\"}", Parts.class).getMessage())
+        .isEqualTo("field 'count' has the wrong type: expected an integer");
+    assertThat(fails("{\"parts\": [{\"type\": \"text\", \"text\": 7}]}", Parts.class).getMessage())
+        .isEqualTo("field 'parts[0].text' has the wrong type: expected a string");
+    assertThat(fails("{\"parts\": {}}", Parts.class).getMessage())
+        .isEqualTo("field 'parts' has the wrong type: expected an array");
   }
 
   @Test
@@ -48,13 +55,18 @@ class JsonBodyTest {
     ApiException utf8 = fails("x", Parts.class);
     assertThat(utf8.code()).isEqualTo(ErrorCode.INVALID_JSON);
     byte[] bad = {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'};
-    assertThatThrownBy(() -> JsonBody.decode(bad, Parts.class)).isInstanceOf(ApiException.class)
+    assertThatThrownBy(() -> JsonBody.decode(bad, Parts.class))
+        .isInstanceOf(ApiException.class)
         .satisfies(ex -> assertThat(((ApiException) ex).code()).isEqualTo(ErrorCode.INVALID_JSON));
   }
 
   @Test
   void aValidBodyParses() {
-    Parts p = JsonBody.decode("{\"parts\": [{\"type\": \"text\", \"text\": \"hi\"}]}".getBytes(StandardCharsets.UTF_8), Parts.class);
+    Parts p =
+        JsonBody.decode(
+            "{\"parts\": [{\"type\": \"text\", \"text\": \"hi\"}]}"
+                .getBytes(StandardCharsets.UTF_8),
+            Parts.class);
     assertThat(p.parts()).containsExactly(new Content.Text("hi"));
     assertThat(p.count()).isEmpty();
   }

@@ -17,9 +17,12 @@ class LogFilterTest {
 
   @Test
   void rustModulePathsMapToJavaPackages() {
-    LogFilter f = LogFilter.parse("warn, goose_server=trace, io::modelcontextprotocol=ERROR, org.eclipse.jetty=off");
+    LogFilter f =
+        LogFilter.parse(
+            "warn, goose_server=trace, io::modelcontextprotocol=ERROR, org.eclipse.jetty=off");
     assertThat(f.root()).isEqualTo(Level.WARN);
-    assertThat(f.loggers()).containsEntry("goose.server", Level.TRACE)
+    assertThat(f.loggers())
+        .containsEntry("goose.server", Level.TRACE)
         .containsEntry("io.modelcontextprotocol", Level.ERROR)
         .containsEntry("org.eclipse.jetty", Level.OFF);
   }
@@ -32,7 +35,9 @@ class LogFilterTest {
 
   @Test
   void badDirectivesAreRejectedNamingThem() {
-    assertThatThrownBy(() -> LogFilter.parse("goose=loud")).hasMessageContaining("loud").hasMessageContaining("goose=loud");
+    assertThatThrownBy(() -> LogFilter.parse("goose=loud"))
+        .hasMessageContaining("loud")
+        .hasMessageContaining("goose=loud");
     assertThatThrownBy(() -> LogFilter.parse("=debug")).hasMessageContaining("missing target");
     assertThatThrownBy(() -> LogFilter.parse("goose=debug/foo")).hasMessageContaining("regex");
     assertThatThrownBy(() -> LogFilter.parse("bad name=info")).hasMessageContaining("bad name");

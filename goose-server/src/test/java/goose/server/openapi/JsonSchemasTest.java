@@ -19,13 +19,24 @@ class JsonSchemasTest {
   @Test
   void containersOptionalsAndNestedRecords() {
     JsonSchemas schemas = new JsonSchemas();
-    assertThat(schemas.schemaFor(Outer.class).path("$ref").asText()).isEqualTo("#/components/schemas/JsonSchemasTestOuter");
+    assertThat(schemas.schemaFor(Outer.class).path("$ref").asText())
+        .isEqualTo("#/components/schemas/JsonSchemasTestOuter");
     JsonNode outer = schemas.components().path("JsonSchemasTestOuter");
-    assertThat(outer.path("properties").path("items").path("items").path("$ref").asText()).isEqualTo("#/components/schemas/JsonSchemasTestInner");
-    assertThat(outer.path("properties").path("totals").path("additionalProperties").path("format").asText()).isEqualTo("int64");
+    assertThat(outer.path("properties").path("items").path("items").path("$ref").asText())
+        .isEqualTo("#/components/schemas/JsonSchemasTestInner");
+    assertThat(
+            outer
+                .path("properties")
+                .path("totals")
+                .path("additionalProperties")
+                .path("format")
+                .asText())
+        .isEqualTo("int64");
     assertThat(outer.path("properties").path("note").path("type").asText()).isEqualTo("string");
     assertThat(outer.path("properties").path("tags").path("type").asText()).isEqualTo("array");
-    assertThat(outer.path("required")).extracting(JsonNode::asText).containsExactly("items", "totals", "tags");
+    assertThat(outer.path("required"))
+        .extracting(JsonNode::asText)
+        .containsExactly("items", "totals", "tags");
   }
 
   @Test
@@ -33,11 +44,19 @@ class JsonSchemasTest {
     JsonSchemas schemas = new JsonSchemas();
     schemas.schemaFor(TurnEvent.class);
     ObjectNode components = schemas.components();
-    assertThat(components.path("TurnEvent").path("oneOf")).hasSize(TurnEvent.class.getPermittedSubclasses().length);
+    assertThat(components.path("TurnEvent").path("oneOf"))
+        .hasSize(TurnEvent.class.getPermittedSubclasses().length);
     assertThat(components.path("TurnEvent").has("discriminator")).isFalse();
-    assertThat(components.path("TurnEventMessageChunk").path("required")).extracting(JsonNode::asText)
+    assertThat(components.path("TurnEventMessageChunk").path("required"))
+        .extracting(JsonNode::asText)
         .containsExactly("type", "text", "message_id");
-    assertThat(components.path("TurnEventMessageComplete").path("properties").path("usage").path("$ref").asText())
+    assertThat(
+            components
+                .path("TurnEventMessageComplete")
+                .path("properties")
+                .path("usage")
+                .path("$ref")
+                .asText())
         .isEqualTo("#/components/schemas/TokenUsage");
   }
 
@@ -50,9 +69,13 @@ class JsonSchemasTest {
     JsonSchemas schemas = new JsonSchemas();
     schemas.schemaFor(Holder.Inner.class);
     assertThat(JsonSchemas.nameOf(Holder.Inner.class)).isEqualTo("JsonSchemasTestHolderInner");
-    assertThatThrownBy(() -> schemas.schemaFor(JsonSchemasTestHolderInner.class)).hasMessageContaining("share the schema name");
+    assertThatThrownBy(() -> schemas.schemaFor(JsonSchemasTestHolderInner.class))
+        .hasMessageContaining("share the schema name");
   }
 }
 
-/** A top-level type whose simple name equals the schema name of {@code JsonSchemasTest.Holder.Inner}. */
+/**
+ * A top-level type whose simple name equals the schema name of {@code
+ * JsonSchemasTest.Holder.Inner}.
+ */
 record JsonSchemasTestHolderInner(String c) {}
