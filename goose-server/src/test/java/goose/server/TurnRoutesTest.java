@@ -289,7 +289,7 @@ class TurnRoutesTest {
       List<SseClient.Event> events = sse.untilComplete();
       assertThat(events)
           .extracting(SseClient.Event::name)
-          .containsExactly("error", "message_complete");
+          .containsExactly("turn_error", "message_complete");
       assertThat(events.getFirst().data().get("code").asText()).isEqualTo("provider_auth");
       assertThat(events.getFirst().data().toString()).doesNotContain("sk-test-123");
       assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("error");
