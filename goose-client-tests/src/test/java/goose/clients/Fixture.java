@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,11 +43,13 @@ final class Fixture {
     return modules;
   }
 
-  /** A package's own file inside the fixture, e.g. ("typescript", "bin/tsc"). */
-  static Path packageFile(String npmPackage, String file) {
-    Path path = nodeModules().resolve(npmPackage).resolve(file);
+  /** Runs a fixture package's script, e.g. ("typescript", "bin/tsc", "-p", "."), in {@code dir}. */
+  static Run tool(Path dir, String npmPackage, String script, String... args) {
+    Path path = nodeModules().resolve(npmPackage).resolve(script);
     if (!Files.exists(path)) throw new IllegalStateException("missing " + path);
-    return path;
+    List<String> scriptAndArgs = new ArrayList<>(List.of(path.toString()));
+    scriptAndArgs.addAll(List.of(args));
+    return node(dir, scriptAndArgs);
   }
 
   /** What a tool printed: standard output and standard error apart (JSON reports go to stdout). */
@@ -62,7 +63,7 @@ final class Fixture {
    * Runs {@code node SCRIPT ARGS...} in {@code dir}. Output goes to files, so a chatty child never
    * stalls on a full pipe and a hung one is killed after five minutes.
    */
-  static Run node(Path dir, Map<String, String> env, List<String> scriptAndArgs) {
+  static Run node(Path dir, List<String> scriptAndArgs) {
     List<String> command = new ArrayList<>();
     command.add("node");
     command.addAll(scriptAndArgs);
@@ -79,7 +80,6 @@ final class Fixture {
         pb.environment().put("NO_COLOR", "1");
         pb.environment().put("REDOCLY_TELEMETRY", "off");
         pb.environment().put("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
-        pb.environment().putAll(env);
         Process process = pb.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
           process.destroyForcibly().waitFor();

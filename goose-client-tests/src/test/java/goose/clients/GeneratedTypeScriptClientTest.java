@@ -45,23 +45,17 @@ class GeneratedTypeScriptClientTest {
   private static void generateCompileAndRun(Path project, Path serverRoot) throws Exception {
 
     Fixture.Run generate =
-        Fixture.node(
+        Fixture.tool(
             project,
-            Map.of(),
-            List.of(
-                Fixture.packageFile("openapi-typescript", "bin/cli.js").toString(),
-                Fixture.openApiJson().toString(),
-                "--output",
-                "goosed-api.d.ts"));
+            "openapi-typescript",
+            "bin/cli.js",
+            Fixture.openApiJson().toString(),
+            "--output",
+            "goosed-api.d.ts");
     assertThat(generate.exitCode()).as(generate.both()).isZero();
     assertThat(project.resolve("goosed-api.d.ts")).content().contains("\"turn_error\"");
 
-    Fixture.Run compile =
-        Fixture.node(
-            project,
-            Map.of(),
-            List.of(
-                Fixture.packageFile("typescript", "bin/tsc").toString(), "-p", "tsconfig.json"));
+    Fixture.Run compile = Fixture.tool(project, "typescript", "bin/tsc", "-p", "tsconfig.json");
     assertThat(compile.exitCode()).as("tsc: " + compile.both()).isZero();
 
     try (RealServer goosed = new RealServer(serverRoot)) {
@@ -74,7 +68,6 @@ class GeneratedTypeScriptClientTest {
       Fixture.Run scenario =
           Fixture.node(
               project,
-              Map.of(),
               List.of(
                   project.resolve("build/scenario.js").toString(),
                   goosed.uri().toString(),

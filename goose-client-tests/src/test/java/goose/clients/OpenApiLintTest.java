@@ -118,14 +118,13 @@ class OpenApiLintTest {
 
   private static JsonNode redocly(Path document) {
     Fixture.Run run =
-        Fixture.node(
+        Fixture.tool(
             Fixture.nodeModules().getParent(),
-            Map.of(),
-            List.of(
-                Fixture.packageFile("@redocly/cli", "bin/cli.js").toString(),
-                "lint",
-                document.toString(),
-                "--format=json"));
+            "@redocly/cli",
+            "bin/cli.js",
+            "lint",
+            document.toString(),
+            "--format=json");
     assertThat(run.stdout()).as(run.both()).startsWith("{");
     return Json.parse(run.stdout());
   }
@@ -133,17 +132,16 @@ class OpenApiLintTest {
   private static List<JsonNode> spectral(Path document) {
     Path fixture = Fixture.nodeModules().getParent();
     Fixture.Run run =
-        Fixture.node(
+        Fixture.tool(
             fixture,
-            Map.of(),
-            List.of(
-                Fixture.packageFile("@stoplight/spectral-cli", "dist/index.js").toString(),
-                "lint",
-                "--ruleset",
-                fixture.resolve(".spectral.yaml").toString(),
-                "--format",
-                "json",
-                document.toString()));
+            "@stoplight/spectral-cli",
+            "dist/index.js",
+            "lint",
+            "--ruleset",
+            fixture.resolve(".spectral.yaml").toString(),
+            "--format",
+            "json",
+            document.toString());
     assertThat(run.stdout().trim()).as(run.both()).startsWith("[");
     List<JsonNode> problems = new ArrayList<>();
     Json.parse(run.stdout()).forEach(problems::add);

@@ -233,15 +233,7 @@ class TurnRoutesTest {
           .isEqualTo(1);
       st.executeUpdate("UPDATE events SET data = json_remove(data, '$.event')");
     }
-    goosed =
-        startServer(
-            Map.of(
-                "GOOSE_PROVIDER",
-                "openai",
-                "OPENAI_HOST",
-                openai.baseUri().toString(),
-                "OPENAI_API_KEY",
-                "k"));
+    goosed = goosed.restart();
     try (SseClient replay =
         SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events?after=0")) {
       List<SseClient.Event> events = replay.untilComplete();
