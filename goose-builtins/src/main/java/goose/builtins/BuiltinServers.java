@@ -96,6 +96,7 @@ public final class BuiltinServers {
     McpSyncServer server =
         McpServer.sync(new StdioServerTransportProvider(mapper, in, protocolOut))
             .serverInfo("goose-" + name, "0.1.0")
+            .instructions(builtin.instructions())
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .tools(specifications(builtin, context, mapper))
             .build();

@@ -9,6 +9,7 @@ import goose.extension.ExtensionInfo;
 import goose.extension.ExtensionManager;
 import goose.extension.ExtensionStatus;
 import goose.json.Json;
+import goose.tool.ActiveExtension;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import java.nio.file.Path;
@@ -39,6 +40,13 @@ class BuiltinsInManagerTest {
           .extracting(ToolSpec::name)
           .containsExactly(
               "developer__shell", "developer__text_editor", "todo__todo_write", "todo__todo_read");
+      // Each built-in gives the model its own instructions, for the system prompt.
+      assertThat(manager.extensions(ctx))
+          .extracting(ActiveExtension::name)
+          .containsExactly("developer", "todo");
+      assertThat(manager.extensions(ctx).get(0).instructions())
+          .contains("shell", "text_editor", "2000 lines");
+      assertThat(manager.extensions(ctx).get(1).instructions()).contains("todo_write");
 
       Content.ToolResponse pwd =
           manager.call(

@@ -40,6 +40,7 @@ public final class TurnService implements AutoCloseable {
   private final ClusterSignals signals;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
   private final int maxRunningPerOwner;
+  private final Optional<SessionTitles> titles;
 
   /**
    * Starts of one owner are serialized (check the limit, then take the slot); striped so the set
@@ -90,6 +91,33 @@ public final class TurnService implements AutoCloseable {
    * @param leases the leases of this instance's turns on a shared store (give the agent {@code
    *     leases.fence(store)})
    * @param signals how a cancel reaches the instance running a turn
+   * @param titles titles sessions created without a name after an exchange; empty: no titles
+   */
+  public TurnService(
+      SessionStore store,
+      EventLog events,
+      Agent agent,
+      Supplier<Provider> providers,
+      ToolGates gates,
+      int maxRunningPerOwner,
+      TurnLeases leases,
+      ClusterSignals signals,
+      Optional<SessionTitles> titles) {
+    this.store = store;
+    this.events = events;
+    this.agent = agent;
+    this.providers = providers;
+    this.gates = gates;
+    this.maxRunningPerOwner = maxRunningPerOwner;
+    for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new Object();
+    this.leases = leases;
+    this.signals = signals;
+    this.titles = titles;
+  }
+
+  /**
+   * {@link #TurnService(SessionStore, EventLog, Agent, Supplier, ToolGates, int, TurnLeases,
+   * ClusterSignals, Optional)} without titles.
    */
   public TurnService(
       SessionStore store,
@@ -100,15 +128,16 @@ public final class TurnService implements AutoCloseable {
       int maxRunningPerOwner,
       TurnLeases leases,
       ClusterSignals signals) {
-    this.store = store;
-    this.events = events;
-    this.agent = agent;
-    this.providers = providers;
-    this.gates = gates;
-    this.maxRunningPerOwner = maxRunningPerOwner;
-    for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new Object();
-    this.leases = leases;
-    this.signals = signals;
+    this(
+        store,
+        events,
+        agent,
+        providers,
+        gates,
+        maxRunningPerOwner,
+        leases,
+        signals,
+        Optional.empty());
   }
 
   /**
@@ -229,10 +258,10 @@ public final class TurnService implements AutoCloseable {
         ToolGate gate = gates.open(session, owner, emitter, turn.control());
         outcome = loop.run(session, owner, provider, emitter, gate, turn.control());
       } catch (LeaseLostException e) {
-        outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+        outcome = Agent.Outcome.failed();
       } catch (RuntimeException e) {
         log.error("turn {} of session {} failed", turn.id(), session.id(), e);
-        outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+        outcome = Agent.Outcome.failed();
       }
       emitter.flush();
       if (outcome.cause() == Agent.StopCause.SUSPENDED) {
@@ -253,7 +282,7 @@ public final class TurnService implements AutoCloseable {
             session.id(),
             turn.id(),
             switch (outcome.cause()) {
-              case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
+              case END_TURN, MAX_TURNS, MAX_TOKENS -> TurnStatus.COMPLETED;
               case CANCELLED -> TurnStatus.CANCELLED;
               case ERROR -> TurnStatus.FAILED;
               case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
@@ -270,9 +299,14 @@ public final class TurnService implements AutoCloseable {
             outcome.usage().inputTokens(),
             outcome.usage().outputTokens());
         // Last, so that a client that sees message_complete can start its next turn at once.
-        emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+        emitter.emit(
+            new TurnEvent.MessageComplete(
+                outcome.cause().wire(), outcome.usage(), outcome.costUsd()));
       }
     }
+    // After the turn's events are written: a title's session_renamed comes after message_complete.
+    if (outcome.cause() != Agent.StopCause.ERROR && outcome.cause() != Agent.StopCause.CANCELLED)
+      titles.ifPresent(t -> t.afterExchange(session, turn.id()));
   }
 
   /**

@@ -36,6 +36,11 @@ public abstract class HttpProvider implements Provider {
   }
 
   @Override
+  public int maxOutputTokens() {
+    return settings.maxOutputTokens();
+  }
+
+  @Override
   public final ProviderStream stream(ProviderRequest request) {
     HttpRequest httpRequest;
     try {

@@ -14,6 +14,14 @@ public interface Provider {
   int contextLimit();
 
   /**
+   * The most tokens one reply may have ({@code max_tokens}): GOOSE_MAX_OUTPUT_TOKENS or the model's
+   * documented maximum.
+   */
+  default int maxOutputTokens() {
+    return ModelLimits.maxOutputTokens(model());
+  }
+
+  /**
    * Starts one streamed call. The request is sent on the stream's first {@code hasNext()}, so a
    * {@link ProviderStream#close()} from another thread can abort it at any point. Failures before
    * any event is handed out (connection errors, 429, 5xx) are retried per {@code max_retries}; what

@@ -39,14 +39,23 @@ public final class Providers {
           "ollama", "qwen3",
           "openrouter", "anthropic/claude-sonnet-4.5");
 
+  /** Overrides the model table's output budget ({@code max_tokens}) for every model. */
+  public static final String MAX_OUTPUT_TOKENS = "GOOSE_MAX_OUTPUT_TOKENS";
+
   private Providers() {}
 
   public static Provider fromConfig(Config config) {
+    return fromConfig(config, Optional.empty());
+  }
+
+  /** The configured provider, with {@code model} instead of {@code GOOSE_MODEL} when given. */
+  public static Provider fromConfig(Config config, Optional<String> model) {
     return fromConfig(
         config,
         ProviderHttp.create(
             config.getSeconds("api_timeout", Duration.ofSeconds(60)),
-            RetryPolicy.of(config.getInt("max_retries", 3, 0, 100))));
+            RetryPolicy.of(config.getInt("max_retries", 3, 0, 100))),
+        model);
   }
 
   /**
@@ -54,6 +63,14 @@ public final class Providers {
    * {@code max_retries} (to share one client, or for tests with short back-offs).
    */
   public static Provider fromConfig(Config config, ProviderHttp http) {
+    return fromConfig(config, http, Optional.empty());
+  }
+
+  /**
+   * The configured provider with {@code model} instead of {@code GOOSE_MODEL} when given (a side
+   * request such as a session title may use a smaller model).
+   */
+  public static Provider fromConfig(Config config, ProviderHttp http, Optional<String> model) {
     String name =
         config
             .get("GOOSE_PROVIDER")
@@ -66,7 +83,7 @@ public final class Providers {
                             + String.join(", ", known(config))
                             + ") and that provider's API key, for example GOOSE_PROVIDER=anthropic with ANTHROPIC_API_KEY",
                         List.of("GOOSE_PROVIDER")));
-    Settings s = new Settings(config, name.toLowerCase(Locale.ROOT), http);
+    Settings s = new Settings(config, name.toLowerCase(Locale.ROOT), http, model);
     return switch (s.name) {
       case "anthropic" -> anthropic(s);
       case "openai" -> openai(s);
@@ -121,7 +138,8 @@ public final class Providers {
     return new OpenAiProvider(
         s.settings(s.model(Optional.empty())),
         OpenAiEndpoint.bearer(
-            url, Optional.of(key), headers, official ? "max_completion_tokens" : "max_tokens"));
+                url, Optional.of(key), headers, official ? "max_completion_tokens" : "max_tokens")
+            .withPromptCacheKey(s.config.getBoolean("OPENAI_PROMPT_CACHE_KEY", official)));
   }
 
   private static Provider google(Settings s) {
@@ -159,7 +177,7 @@ public final class Providers {
                 + URLEncoder.encode(version, StandardCharsets.UTF_8));
     OpenAiEndpoint e =
         new OpenAiEndpoint(
-            url, Map.of("api-key", key), List.of(key), "max_completion_tokens", true);
+            url, Map.of("api-key", key), List.of(key), "max_completion_tokens", true, false);
     return new OpenAiProvider(s.settings(s.model(Optional.of(deployment))), e);
   }
 
@@ -191,9 +209,8 @@ public final class Providers {
                         List.of("GOOSE_PROVIDER")));
     Optional<String> key = d.apiKeyEnv().map(s::require);
     Optional<String> model =
-        s.config
-            .get("GOOSE_MODEL")
-            .filter(m -> !m.isBlank())
+        s.modelOverride
+            .or(() -> s.config.get("GOOSE_MODEL").filter(m -> !m.isBlank()))
             .or(() -> d.models().stream().findFirst().map(DeclarativeProvider.Model::name));
     if (model.isEmpty()) s.missing.add("GOOSE_MODEL");
     s.done();
@@ -208,17 +225,21 @@ public final class Providers {
                 d.apiKeyEnv(),
                 d.models(),
                 d.headers(),
-                d.streamUsage());
+                d.streamUsage(),
+                d.promptCacheKey());
     OpenAiEndpoint endpoint =
         OpenAiEndpoint.bearer(effective.completionsUrl(), key, d.headers(), "max_tokens")
-            .withStreamUsage(d.streamUsage());
+            .withStreamUsage(d.streamUsage())
+            .withPromptCacheKey(d.promptCacheKey());
     int limit =
         s.config.getInt(
             "GOOSE_CONTEXT_LIMIT",
             d.contextLimitOf(model.get()).orElse(ModelLimits.contextLimit(model.get())),
             1,
             Integer.MAX_VALUE);
-    return new OpenAiProvider(new ProviderSettings(s.name, model.get(), limit, s.http), endpoint);
+    return new OpenAiProvider(
+        new ProviderSettings(s.name, model.get(), limit, s.maxOutputTokens(model.get()), s.http),
+        endpoint);
   }
 
   /** The settings being read for one provider, collecting every missing one before failing. */
@@ -226,12 +247,14 @@ public final class Providers {
     final Config config;
     final String name;
     final ProviderHttp http;
+    final Optional<String> modelOverride;
     final List<String> missing = new ArrayList<>();
 
-    Settings(Config config, String name, ProviderHttp http) {
+    Settings(Config config, String name, ProviderHttp http, Optional<String> modelOverride) {
       this.config = config;
       this.name = name;
       this.http = http;
+      this.modelOverride = modelOverride.map(String::strip).filter(m -> !m.isEmpty());
     }
 
     /** The value of a required setting (secrets included), or "" noted as missing. */
@@ -256,9 +279,8 @@ public final class Providers {
     }
 
     String model(Optional<String> fallback) {
-      return config
-          .get("GOOSE_MODEL")
-          .filter(m -> !m.isBlank())
+      return modelOverride
+          .or(() -> config.get("GOOSE_MODEL").filter(m -> !m.isBlank()))
           .or(() -> fallback)
           .orElseGet(() -> DEFAULT_MODELS.getOrDefault(name, "gpt-4o"));
     }
@@ -269,7 +291,14 @@ public final class Providers {
           model,
           config.getInt(
               "GOOSE_CONTEXT_LIMIT", ModelLimits.contextLimit(model), 1, Integer.MAX_VALUE),
+          maxOutputTokens(model),
           http);
+    }
+
+    /** GOOSE_MAX_OUTPUT_TOKENS, else the model's documented maximum. */
+    int maxOutputTokens(String model) {
+      return config.getInt(
+          MAX_OUTPUT_TOKENS, ModelLimits.maxOutputTokens(model), 1, Integer.MAX_VALUE);
     }
   }
 }

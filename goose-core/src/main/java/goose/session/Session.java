@@ -6,11 +6,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A session's metadata, as stored. Counters are kept on the row (not recomputed for a list). {@code
  * owner} is the user the session belongs to; every lookup is scoped by it. {@code mode} is the
- * session's own tool approval mode; empty follows the server's {@code GOOSE_MODE}.
+ * session's own tool approval mode; empty follows the server's {@code GOOSE_MODE}. {@code
+ * nameSource} says whether a generated title may replace the name; {@code totalCostUsd} is the
+ * estimated cost of its model calls, empty while none had a price.
  */
 public record Session(
     String id,
@@ -22,7 +25,9 @@ public record Session(
     long messageCount,
     TokenUsage lastUsage,
     TokenUsage totalUsage,
-    Optional<ApprovalMode> mode) {
+    Optional<ApprovalMode> mode,
+    NameSource nameSource,
+    OptionalDouble totalCostUsd) {
   public Session {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(owner, "owner");
@@ -33,6 +38,35 @@ public record Session(
     lastUsage = lastUsage == null ? TokenUsage.ZERO : lastUsage;
     totalUsage = totalUsage == null ? TokenUsage.ZERO : totalUsage;
     mode = mode == null ? Optional.empty() : mode;
+    nameSource = nameSource == null ? NameSource.USER : nameSource;
+    totalCostUsd = totalCostUsd == null ? OptionalDouble.empty() : totalCostUsd;
+  }
+
+  /** A session named by its user, without a cost estimate. */
+  public Session(
+      String id,
+      String owner,
+      String name,
+      Path workingDir,
+      Instant createdAt,
+      Instant updatedAt,
+      long messageCount,
+      TokenUsage lastUsage,
+      TokenUsage totalUsage,
+      Optional<ApprovalMode> mode) {
+    this(
+        id,
+        owner,
+        name,
+        workingDir,
+        createdAt,
+        updatedAt,
+        messageCount,
+        lastUsage,
+        totalUsage,
+        mode,
+        NameSource.USER,
+        OptionalDouble.empty());
   }
 
   /** A session that follows the server's approval mode. */

@@ -3,6 +3,7 @@ package goose.server;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
+import goose.agent.SessionTitles;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnRecovery;
@@ -16,6 +17,7 @@ import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
 import goose.ids.Ids;
+import goose.pricing.PriceTable;
 import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.server.api.BuildInfo;
@@ -54,6 +56,8 @@ final class Services {
 
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
   static final String INSTANCE_KEY = "GOOSE_INSTANCE_ID";
+  static final String TITLES_KEY = "GOOSE_SESSION_TITLES";
+  static final String TITLE_MODEL_KEY = "GOOSE_TITLE_MODEL";
 
   private Services() {}
 
@@ -112,20 +116,23 @@ final class Services {
           new Agent(
               leases.fence(store),
               extensions,
-              new SystemPrompt(config.paths().configDir()),
+              SystemPrompt.from(config),
               AgentOptions.from(config),
               audit,
-              telemetry.observer());
+              telemetry.observer(),
+              PriceTable.from(config));
+      ConfiguredProvider provider = new ConfiguredProvider(config, Optional.empty());
       TurnService turns =
           new TurnService(
               store,
               events,
               agent,
-              new ConfiguredProvider(config),
+              provider,
               ApprovalGate.factory(approvals),
               Security.maxTurnsPerUser(config),
               leases,
-              signals);
+              signals,
+              titles(config, store, events, provider));
       for (TurnRecovery.SuspendedTurn s : suspended) {
         if (!turns.resume(s)) recovery.interrupt(s.turn());
       }
@@ -166,6 +173,20 @@ final class Services {
       telemetry.close();
       throw e;
     }
+  }
+
+  /**
+   * Session titles, unless {@code GOOSE_SESSION_TITLES} is false: by the turns' model, or by {@code
+   * GOOSE_TITLE_MODEL} of the same provider.
+   */
+  private static Optional<SessionTitles> titles(
+      Config config, SessionStore store, EventLog events, ConfiguredProvider turnsProvider) {
+    if (!config.getBoolean(TITLES_KEY, true)) return Optional.empty();
+    Optional<String> model =
+        config.get(TITLE_MODEL_KEY).map(String::strip).filter(m -> !m.isEmpty());
+    Supplier<Provider> provider =
+        model.isEmpty() ? turnsProvider : new ConfiguredProvider(config, model);
+    return Optional.of(new SessionTitles(store, events, provider));
   }
 
   /**
@@ -211,16 +232,18 @@ final class Services {
   }
 
   /**
-   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept. Not configured is not
-   * fatal at start: the server serves everything else and a turn answers 503 saying what to set,
-   * until it is.
+   * The provider of {@code GOOSE_PROVIDER} (with {@code model} instead of {@code GOOSE_MODEL} when
+   * given), built on first use and kept. Not configured is not fatal at start: the server serves
+   * everything else and a turn answers 503 saying what to set, until it is.
    */
   private static final class ConfiguredProvider implements Supplier<Provider> {
     private final Config config;
+    private final Optional<String> model;
     private volatile Provider provider;
 
-    ConfiguredProvider(Config config) {
+    ConfiguredProvider(Config config, Optional<String> model) {
       this.config = config;
+      this.model = model;
     }
 
     @Override
@@ -228,7 +251,7 @@ final class Services {
       Provider p = provider;
       if (p == null) {
         synchronized (this) {
-          if (provider == null) provider = Providers.fromConfig(config);
+          if (provider == null) provider = Providers.fromConfig(config, model);
           p = provider;
         }
       }

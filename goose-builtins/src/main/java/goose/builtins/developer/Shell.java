@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@code shell} tool: runs a command line with bash in the session's working directory, stdout
  * and stderr captured together in order. The command runs in its own process group, so a timeout or
- * a cancelled turn ends everything it started. Output beyond {@link OutputBuffer#LIMIT} keeps its
- * head and tail with a notice of what was cut.
+ * a cancelled turn ends everything it started. Output beyond {@link OutputBuffer#MAX_LINES} lines
+ * or {@link OutputBuffer#LIMIT} bytes keeps its head and tail with a notice of what was cut and
+ * where the whole of it was saved.
  */
 final class Shell {
   static final long DEFAULT_TIMEOUT_SECS = 300;
@@ -58,7 +59,7 @@ final class Shell {
     pb.environment().put("PAGER", "cat");
     pb.environment().put("GIT_PAGER", "cat");
     Process process = pb.start();
-    OutputBuffer output = new OutputBuffer();
+    OutputBuffer output = new OutputBuffer(context.workingDir());
     Thread reader =
         Thread.ofVirtual()
             .name("shell-output")

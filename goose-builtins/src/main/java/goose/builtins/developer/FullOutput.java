@@ -1,0 +1,188 @@
+package goose.builtins.developer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The whole output of a command whose output is too long for the model, saved to a file in the
+ * session's working directory ({@value #DIR}), so the model can read the rest in parts with its
+ * tools (inside a sandbox too, which sees the workspace and nothing else of the host). Output is
+ * kept in memory up to the model's limits; only once it exceeds them is the file created, so a
+ * short command leaves nothing behind. At most {@value #MAX_SAVED_BYTES} bytes are saved and the
+ * {@value #KEEP_FILES} newest files kept. The directory carries a {@code .gitignore} of {@code *}.
+ *
+ * <p>The workspace is the model's to shape (a {@code .goose} that is a symbolic link to elsewhere
+ * would make the server write there), so no link is followed: every directory on the way must be a
+ * real one, and the file is created new.
+ */
+final class FullOutput {
+  static final String DIR = ".goose/shell-output";
+  static final long MAX_SAVED_BYTES = 100L * 1024 * 1024;
+  static final int KEEP_FILES = 50;
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private final Path workingDir;
+  private final int maxBytes;
+  private final int maxLines;
+  private final ByteArrayOutputStream early = new ByteArrayOutputStream();
+  private long bytes;
+  private long lines;
+  private Optional<OutputStream> file = Optional.empty();
+  private Optional<Path> path = Optional.empty();
+  private Optional<String> failure = Optional.empty();
+
+  /** Saves output once it exceeds {@code maxBytes} bytes or {@code maxLines} lines. */
+  FullOutput(Path workingDir, int maxBytes, int maxLines) {
+    this.workingDir = workingDir;
+    this.maxBytes = maxBytes;
+    this.maxLines = maxLines;
+  }
+
+  synchronized void append(byte[] chunk, int length) {
+    bytes += length;
+    for (int i = 0; i < length; i++) if (chunk[i] == '\n') lines++;
+    if (failure.isPresent()) return;
+    if (file.isEmpty()) {
+      early.write(chunk, 0, length);
+      boolean partialLine = length > 0 && chunk[length - 1] != '\n';
+      if (early.size() <= maxBytes && (lines < maxLines || (lines == maxLines && !partialLine)))
+        return;
+      open();
+      if (file.isEmpty()) return;
+      write(early.toByteArray(), early.size());
+      early.reset();
+      return;
+    }
+    write(chunk, length);
+  }
+
+  /** Where the whole output is, once it was too long; empty while it fits. */
+  synchronized Optional<Path> path() {
+    return path;
+  }
+
+  /** Why it could not be saved, if it could not. */
+  synchronized Optional<String> failure() {
+    return failure;
+  }
+
+  synchronized long bytes() {
+    return bytes;
+  }
+
+  /** Newlines seen: the number of lines, less one when the output does not end with a newline. */
+  synchronized long newlines() {
+    return lines;
+  }
+
+  /** Ends the file; call once the command's output has ended. */
+  synchronized void close() {
+    file.ifPresent(
+        out -> {
+          try {
+            out.close();
+          } catch (IOException e) {
+            failure = Optional.of(e.toString());
+          }
+        });
+    file = Optional.empty();
+  }
+
+  /** Removes the saved file: the output turned out short enough to be shown whole. */
+  synchronized void discard() {
+    close();
+    path.ifPresent(
+        p -> {
+          try {
+            Files.deleteIfExists(p);
+          } catch (IOException e) {
+            // a stray file in the output directory; pruned later
+          }
+        });
+    path = Optional.empty();
+  }
+
+  private void write(byte[] chunk, int length) {
+    OutputStream out = file.orElseThrow();
+    try {
+      long room = MAX_SAVED_BYTES - (bytes - length);
+      if (room <= 0) return;
+      out.write(chunk, 0, (int) Math.min(length, room));
+    } catch (IOException e) {
+      failure = Optional.of("writing " + path.map(Path::toString).orElse("") + ": " + e);
+      close();
+    }
+  }
+
+  private void open() {
+    try {
+      Path dir = realDirectory(realDirectory(workingDir.resolve(".goose")).resolve("shell-output"));
+      Path ignore = dir.resolve(".gitignore");
+      if (!Files.exists(ignore, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          Files.writeString(ignore, "*\n", StandardOpenOption.CREATE_NEW);
+        } catch (FileAlreadyExistsException raced) {
+          // another command wrote it
+        }
+      }
+      prune(dir);
+      String name =
+          STAMP.format(LocalDateTime.now())
+              + "-"
+              + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
+              + ".txt";
+      Path target = dir.resolve(name);
+      file =
+          Optional.of(
+              Files.newOutputStream(
+                  target,
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS));
+      path = Optional.of(target);
+    } catch (IOException | RuntimeException e) {
+      failure = Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
+      early.reset();
+    }
+  }
+
+  /** {@code dir}, created if missing; refused when it is a symbolic link or not a directory. */
+  private static Path realDirectory(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.createDirectory(dir);
+      } catch (FileAlreadyExistsException raced) {
+        // made meanwhile: checked below
+      }
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))
+      throw new IOException(dir + " is not a directory (a symbolic link is not followed)");
+    return dir;
+  }
+
+  /** Keeps the newest files only, so the directory does not grow without end. */
+  private static void prune(Path dir) throws IOException {
+    List<Path> saved = new ArrayList<>();
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "*.txt")) {
+      all.forEach(saved::add);
+    }
+    if (saved.size() < KEEP_FILES) return;
+    saved.sort(Comparator.comparing(p -> p.getFileName().toString()));
+    for (Path old : saved.subList(0, saved.size() - KEEP_FILES + 1)) Files.deleteIfExists(old);
+  }
+}
