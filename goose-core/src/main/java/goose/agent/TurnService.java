@@ -305,6 +305,18 @@ public final class TurnService implements AutoCloseable {
     if (turn != null && turn.id().equals(turnId)) turn.control().cancel();
   }
 
+  /**
+   * The provider turns would use now, or empty while none is configured (a turn would then answer
+   * what to set). For showing which provider and model a server talks to.
+   */
+  public Optional<Provider> configuredProvider() {
+    try {
+      return Optional.of(providers.get());
+    } catch (goose.provider.ProviderNotConfiguredException | goose.config.ConfigException e) {
+      return Optional.empty();
+    }
+  }
+
   public boolean isRunning(String sessionId) {
     return running.containsKey(sessionId);
   }
