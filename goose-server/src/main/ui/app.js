@@ -180,7 +180,6 @@ async function openSession(id) {
   $('chat-head').hidden = false;
   $('composer').hidden = false;
   showSessionHead(detail);
-  setRunning(false);
   conversation.showSnapshot(detail);
   history.replaceState(null, '', `#/session/${encodeURIComponent(id)}`);
   const after = detail.running_turn ? detail.running_turn.first_seq - 1 : detail.last_event_seq;
@@ -219,7 +218,7 @@ async function send() {
   if (!text.trim() || !state.sessionId || state.running) return;
   input.value = '';
   conversation.appendUser(text);
-  setRunning(true);
+  conversation.setRunning(true);
   try {
     await api.json(`/sessions/${seg(state.sessionId)}/messages`, {
       method: 'POST',
@@ -227,7 +226,7 @@ async function send() {
       headers: { Accept: 'application/json' }, // 202: the turn runs on; the event follower shows it
     });
   } catch (e) {
-    setRunning(false);
+    conversation.setRunning(false);
     showError(e);
   }
 }

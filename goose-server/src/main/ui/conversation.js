@@ -26,6 +26,7 @@ export class Conversation {
     this.cards = new Map(); // tool call id -> card
     this.lastAssistant = null;
     this.running = false;
+    this.hooks.onRunning(false);
     this.root.replaceChildren();
   }
 
@@ -220,6 +221,7 @@ export class Conversation {
     this.scrollToEnd();
   }
 
+  /** Whether a turn runs in this session: the composer shows Stop instead of Send meanwhile. */
   setRunning(running) {
     if (this.running === running) return;
     this.running = running;

@@ -64,7 +64,7 @@ export class ExtensionsView {
   }
 
   addForm() {
-    const name = el('input', { type: 'text', name: 'name', required: true, pattern: '[A-Za-z0-9_-]+', id: 'ext-name' });
+    const name = el('input', { type: 'text', name: 'name', required: true, pattern: '[A-Za-z0-9_\\-]+', title: 'Letters, digits, - and _', id: 'ext-name' });
     const type = el('select', { name: 'type', id: 'ext-type' },
       el('option', { value: 'stdio' }, 'stdio (a program)'),
       el('option', { value: 'streamable_http' }, 'Streamable HTTP (a URL)'),

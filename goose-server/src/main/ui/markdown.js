@@ -14,6 +14,14 @@ import DOMPurify from './purify.es.mjs';
 const RENDER_INTERVAL_MS = 80;
 
 marked.setOptions({ gfm: true, breaks: false, async: false });
+// Raw HTML in the model's Markdown is shown as text, never parsed: so even an inert parse never sees
+// an event handler attribute (the browser reports those as CSP violations), and DOMPurify below is a
+// second line, not the only one.
+marked.use({ renderer: { html: ({ text }) => escapeHtml(text) } });
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
 
 DOMPurify.addHook('uponSanitizeElement', (node, data) => {
   if (data.tagName === 'img') {
@@ -98,7 +106,6 @@ export class StreamingMarkdown {
     this.element = element;
     this.text = '';
     this.stableEnd = 0; // text before this index is rendered into `stable` and never again
-    this.inFence = false; // whether stableEnd lies inside a ``` fence (it never does: checked below)
     this.stable = document.createElement('div');
     this.stable.className = 'md-stable';
     this.tail = document.createElement('div');

@@ -90,7 +90,11 @@ export class EventFollower {
             continue;
           }
           this.lastSeq = seq;
-          this.onEvent(e.event, data, seq);
+          try {
+            this.onEvent(e.event, data, seq);
+          } catch (error) {
+            reportError(error); // a rendering bug must not look like a dropped connection
+          }
         }
         if (this.stopped) return;
         // The server ended the stream (it is stopping): re-attach.
