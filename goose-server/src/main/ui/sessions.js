@@ -60,7 +60,7 @@ export class SessionList {
       el('span', { className: 'when' }, relativeTime(session.updated_at)));
     open.addEventListener('click', () => this.hooks.onOpen(session.id));
     const rename = el('button', { type: 'button', className: 'icon', 'aria-label': `Rename ${session.name}`, title: 'Rename' }, '✎');
-    const remove = el('button', { type: 'button', className: 'icon danger', 'aria-label': `Delete ${session.name}`, title: 'Delete' }, '🗑');
+    const remove = el('button', { type: 'button', className: 'icon danger', 'aria-label': `Delete ${session.name}`, title: 'Delete' }, '✕');
     const item = el('li', { 'data-session-id': session.id }, open, el('span', { className: 'actions' }, rename, remove));
     rename.addEventListener('click', () => this.startRename(item, session));
     remove.addEventListener('click', () => this.remove(session));

@@ -151,9 +151,14 @@ class WebUiBrowserTest {
                   "Here is some code:\n\n```java\n",
                   "class Hello {\n  int answer() { return 42; }\n}\n",
                   "```\n\n",
-                  "<img src=x onerror=\"window.__pwned = 1\"><script>window.__pwned = 2</script>",
-                  "[a link](javascript:window.__pwned=3) and ![remote](http://example.invalid/x.png)",
-                  " That is all."));
+                  "That is all."));
+      case "hostile" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.text(
+                  "Watch this: <img src=x onerror=\"window.__pwned = 1\">",
+                  "<script>window.__pwned = 2</script> [a link](javascript:window.__pwned=3)",
+                  " ![remote](http://example.invalid/x.png)\n\n<div onclick=\"window.__pwned = 4\">x</div>",
+                  "\n\nEnd of tricks."));
       case "tool" -> {
         anthropic.enqueue(
             FakeAnthropicServer.script()
