@@ -139,6 +139,24 @@ test('a tool call shows as a folded card with its arguments and output', async (
   await shot(page, 'web-ui-light.png');
 });
 
+test('screenshots: dark theme and phone width', async () => {
+  const url = page.url();
+  const dark = await newPage({ colorScheme: 'dark' });
+  await dark.goto(url);
+  await ready(dark);
+  await dark.locator('.tool-card').first().waitFor(WAIT);
+  await shot(dark, 'web-ui-dark.png');
+  await dark.close();
+  const phone = await newPage({ colorScheme: 'light', viewport: { width: 390, height: 844 } });
+  await phone.goto(url);
+  await ready(phone);
+  assert.equal(await phone.locator('#sidebar').isVisible(), true); // present, moved off screen
+  await shot(phone, 'web-ui-phone.png');
+  await phone.getByRole('button', { name: 'Sessions' }).click();
+  await phone.getByRole('button', { name: 'New session' }).waitFor(WAIT);
+  await phone.close();
+});
+
 test('an approval is answered in the page, also after a reload while it is pending', async () => {
   await setMode('approve');
   await fake('approval');
@@ -197,24 +215,6 @@ test('a provider error shows as an alert and the session stays usable', async ()
   await idle(page);
 });
 
-test('screenshots: dark theme and phone width', async () => {
-  const url = page.url();
-  const dark = await newPage({ colorScheme: 'dark' });
-  await dark.goto(url);
-  await ready(dark);
-  await dark.locator('.tool-card').first().waitFor(WAIT);
-  await shot(dark, 'web-ui-dark.png');
-  await dark.close();
-  const phone = await newPage({ colorScheme: 'light', viewport: { width: 390, height: 844 } });
-  await phone.goto(url);
-  await ready(phone);
-  assert.equal(await phone.locator('#sidebar').isVisible(), true); // present, moved off screen
-  await shot(phone, 'web-ui-phone.png');
-  await phone.getByRole('button', { name: 'Sessions' }).click();
-  await phone.getByRole('button', { name: 'New session' }).waitFor(WAIT);
-  await phone.close();
-});
-
 test('model output cannot run script, load from elsewhere or link to javascript:', async () => {
   await fake('hostile');
   await send(page, 'Try some tricks');
@@ -259,7 +259,7 @@ test('sessions: search by name, rename, delete', async () => {
   assert.equal(await page.getByText('No session open.').isVisible(), true);
 });
 
-test('extensions: listed with status and tools, one disabled and enabled again', async () => {
+test('extensions: listed with status and tools, one disabled and enabled again, the allowlist\'s refusal shown', async () => {
   await page.getByRole('button', { name: 'Extensions' }).click();
   const todo = page.getByRole('switch', { name: 'Enabled: todo' });
   await todo.waitFor(WAIT);
@@ -285,6 +285,15 @@ test('extensions: listed with status and tools, one disabled and enabled again',
   await page.getByLabel('Name', { exact: true }).fill('bad name!');
   await page.getByRole('button', { name: 'Add extension' }).click(); // the browser's own check stops it
   assert.equal(await page.locator('.add-extension .error').textContent(), '');
+  expectedConsoleErrors = [/status of 403/];
+  await page.getByLabel('Name', { exact: true }).fill('rogue');
+  await page.getByLabel('Command').fill('/bin/sh');
+  await page.getByLabel('Arguments (one per line)').fill('-c\necho hi');
+  await page.getByRole('button', { name: 'Add extension' }).click();
+  await page.locator('.add-extension .error', { hasText: 'Refused:' }).waitFor(WAIT);
+  assert.match(await page.locator('.add-extension .error').textContent(), /allowlist/i);
+  expectedConsoleErrors = [];
+  assert.equal(await page.locator('[data-extension="rogue"]').count(), 0);
   await page.getByRole('button', { name: 'Chat' }).click();
 });
 

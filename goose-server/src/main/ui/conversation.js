@@ -18,6 +18,14 @@ export class Conversation {
   constructor(root, hooks) {
     this.root = root;
     this.hooks = hooks;
+    this.scroller = root.closest('.scroller') ?? root;
+    this.stickToEnd = true;
+    // Follow the newest part while the person is at the end; stop when they scroll up. Read here,
+    // on scroll, never per chunk (reading the layout per chunk would force a layout per chunk).
+    this.scroller.addEventListener('scroll', () => {
+      const s = this.scroller;
+      this.stickToEnd = s.scrollHeight - s.scrollTop - s.clientHeight < 120;
+    }, { passive: true });
     this.reset();
   }
 
@@ -230,14 +238,12 @@ export class Conversation {
 
   /** Keeps the newest part in view while the person has not scrolled up (once per frame). */
   scrollToEnd(force = false) {
-    const scroller = this.root.closest('.scroller') ?? this.root;
-    const nearEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
-    if (!force && !nearEnd) return;
-    if (this.scrollPending) return;
+    if (force) this.stickToEnd = true;
+    if (!this.stickToEnd || this.scrollPending) return;
     this.scrollPending = true;
     requestAnimationFrame(() => {
       this.scrollPending = false;
-      scroller.scrollTop = scroller.scrollHeight;
+      this.scroller.scrollTop = this.scroller.scrollHeight;
     });
   }
 }

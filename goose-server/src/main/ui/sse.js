@@ -5,6 +5,8 @@
 
 import { ApiError } from './api.js';
 
+const NEWLINE = /\r\n|\n|\r/g;
+
 /** Yields {id, event, data} for each event of a fetch Response body. */
 export async function* readEvents(response, signal) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -19,12 +21,13 @@ export async function* readEvents(response, signal) {
       buffer += value;
       let start = 0;
       while (true) {
-        const match = /\r\n|\n|\r/.exec(buffer.slice(start));
+        NEWLINE.lastIndex = start; // search in place: no copy of the buffer per line
+        const match = NEWLINE.exec(buffer);
         if (!match) break;
         // A lone CR at the very end may be the first half of a CRLF: wait for the next chunk.
-        if (match[0] === '\r' && start + match.index === buffer.length - 1) break;
-        const line = buffer.slice(start, start + match.index);
-        start += match.index + match[0].length;
+        if (match[0] === '\r' && match.index === buffer.length - 1) break;
+        const line = buffer.slice(start, match.index);
+        start = match.index + match[0].length;
         if (line === '') {
           if (event.data.length > 0) yield { id: event.id, event: event.event, data: event.data.join('\n') };
           event = { id: null, event: 'message', data: [] };

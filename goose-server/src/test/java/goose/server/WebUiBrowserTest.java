@@ -53,8 +53,13 @@ class WebUiBrowserTest {
     assertThat(SCRIPTS.resolve("node_modules/playwright-core"))
         .as("testing/web-ui is installed (bin/test runs npm ci there)")
         .isDirectory();
+    // Only one (absent) program may be added as an extension: the page must show the refusal.
+    Path allowlist = work.resolve("allowlist.yaml");
+    Files.writeString(allowlist, "extensions:\n  - id: echo\n    command: node echo-server.js\n");
     try (FakeAnthropicServer anthropic = new FakeAnthropicServer();
-        TestServer open = TestServer.start(root, provider(anthropic, Map.of()));
+        TestServer open =
+            TestServer.start(
+                root, provider(anthropic, Map.of("GOOSE_ALLOWLIST", allowlist.toString())));
         TestServer tokens =
             TestServer.start(tokensRoot, provider(anthropic, Map.of("GOOSE_AUTH", "tokens")))) {
       String aliceToken;
