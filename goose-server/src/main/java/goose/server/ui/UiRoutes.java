@@ -44,6 +44,7 @@ public final class UiRoutes implements RouteGroup {
         .summary("A file of the web UI (script, style sheet, icon)")
         .param(ASSET)
         .response(200, "The file", "application/octet-stream", String.class)
+        .noContent(304, "Not modified: If-None-Match names the file's current ETag")
         .error(404, "No such file")
         .handle(this::asset);
   }
