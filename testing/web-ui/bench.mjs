@@ -1,7 +1,8 @@
 // The web UI's performance check, run by bin/bench (goose.bench.BrowserBench) against a running
 // goosed whose provider is the bench fake: a 3,000-chunk reply streamed into the page (time from Send
 // to the reply fully rendered, and the longest main-thread task meanwhile: a frozen page shows up as
-// one long task), then the first render of the page (navigation to the session list and the open
+// one long task), the same reply read by this process straight from the API (the server's share, after
+// one unmeasured turn that warms the server up), then the first render of the page (navigation to the session list and the open
 // conversation shown), median of five fresh loads. Prints one line: @result {json}.
 
 import { launch } from './lib.mjs';
@@ -11,8 +12,23 @@ const CHUNKS = Number(process.env.CHUNKS || 3000);
 const LOADS = Number(process.env.LOADS || 5);
 const WAIT = { timeout: 120_000 };
 
-const browser = await launch();
+/** The same reply read straight from the API by this process (no browser): the server's share. */
+async function serverAlone() {
+  const started = performance.now();
+  const response = await fetch(`${BASE}/sessions/${encodeURIComponent(process.env.SESSION_ID)}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+    body: JSON.stringify({ content: `[bench chunks=${CHUNKS}]` }),
+  });
+  if (!response.ok) throw new Error(`POST messages: ${response.status} ${await response.text()}`);
+  const text = await response.text(); // the stream ends after message_complete
+  if (!text.includes('event: message_complete')) throw new Error('no message_complete');
+  return performance.now() - started;
+}
+
 const result = {};
+await serverAlone(); // the first turn of a fresh server pays for class loading and JIT: not measured
+const browser = await launch();
 try {
   const page = await browser.context.newPage();
   const errors = [];
@@ -42,6 +58,7 @@ try {
   result.longest_task_ms = Math.max(0, ...longTasks);
   result.long_tasks = longTasks.length;
   await page.close();
+  result.server_alone_ms = await serverAlone();
 
   const loads = [];
   for (let i = 0; i < LOADS; i++) {

@@ -73,6 +73,11 @@ final class BrowserBench {
           "ms");
       results.add(
           SECTION,
+          "web UI: the same reply read from the API without a browser",
+          result.get("server_alone_ms").asDouble(),
+          "ms");
+      results.add(
+          SECTION,
           "web UI: longest main-thread task during that reply",
           result.get("longest_task_ms").asDouble(),
           "ms");
