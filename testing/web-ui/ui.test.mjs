@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import net from 'node:net';
 import { launch, fake, closeFake } from './lib.mjs';
 
 const BASE = process.env.GOOSE_URL;
@@ -194,6 +195,75 @@ test('a reload in the middle of a slow reply resumes it: nothing missing, nothin
   await ready(page);
   assert.equal((await lastAssistant(page).locator('.md').textContent()).trim(), expected);
 });
+
+test('a dropped connection shows a banner, then re-attaches with Last-Event-ID: nothing missing, nothing twice', async () => {
+  // The page talks to the server through a TCP relay this test can cut, as a flaky network would.
+  const relay = await tcpRelay(new URL(BASE));
+  allowedOrigins.add(relay.url);
+  const p = await newPage({ colorScheme: 'light' });
+  const reattached = [];
+  p.on('request', (r) => {
+    if (r.url().includes('/events')) reattached.push(Number(r.headers()['last-event-id']));
+  });
+  try {
+    await p.goto(`${relay.url}/${new URL(page.url()).hash}`);
+    await ready(p);
+    await fake('slow-v');
+    await send(p, 'Count slowly again');
+    await lastAssistant(p).getByText('v8', { exact: false }).waitFor(WAIT);
+    expectedConsoleErrors = [/ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING/];
+    relay.down = true;
+    relay.cut();
+    await p.locator('#banner[data-kind="connection"]').waitFor(WAIT);
+    assert.match(await p.locator('#banner').textContent(), /Lost the connection/);
+    relay.down = false;
+    await p.locator('#banner').waitFor({ state: 'hidden', ...WAIT });
+    await lastAssistant(p).getByText('v59').waitFor(WAIT);
+    await idle(p);
+    const expected = Array.from({ length: 60 }, (_, i) => `v${i}`).join(' ');
+    assert.equal((await lastAssistant(p).locator('.md').textContent()).trim(), expected);
+    assert.ok(reattached.some((seq) => seq > 0), `re-attached after an event it had: ${reattached}`);
+  } finally {
+    expectedConsoleErrors = [];
+    await p.close();
+    relay.close();
+  }
+  await page.reload(); // the main page saw the turn too; start the next scenarios from the stored state
+  await ready(page);
+});
+
+/** A TCP relay to `target` on a free loopback port: `cut()` drops every connection; `down` refuses new ones. */
+function tcpRelay(target) {
+  const sockets = new Set();
+  const relay = { down: false, url: '' };
+  const server = net.createServer((client) => {
+    if (relay.down) return client.destroy();
+    const upstream = net.connect(Number(target.port), target.hostname);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', close);
+      s.on('close', close);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  relay.cut = () => [...sockets].forEach((s) => s.destroy());
+  relay.close = () => {
+    relay.cut();
+    server.close();
+  };
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      relay.url = `http://127.0.0.1:${server.address().port}`;
+      resolve(relay);
+    }));
+}
 
 test('Stop cancels the running turn', async () => {
   await fake('stall');

@@ -182,6 +182,9 @@ class WebUiBrowserTest {
       case "slow" ->
           anthropic.enqueue(
               FakeAnthropicServer.text(words("w", 60)).withChunkDelay(Duration.ofMillis(100)));
+      case "slow-v" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.text(words("v", 60)).withChunkDelay(Duration.ofMillis(100)));
       case "stall" ->
           anthropic.enqueue(
               FakeAnthropicServer.text(words("s", 400)).withChunkDelay(Duration.ofMillis(100)));
