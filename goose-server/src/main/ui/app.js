@@ -7,7 +7,7 @@ import { Conversation } from './conversation.js';
 import { SessionList } from './sessions.js';
 import { ExtensionsView } from './extensions.js';
 import { installCopyButtons } from './markdown.js';
-import { formatTokens } from './dom.js';
+import { formatTokens, setCurrent } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const authMode = document.querySelector('meta[name="goose-auth"]')?.content ?? 'none';
@@ -78,10 +78,8 @@ api.onUnauthorized = (message) => showSignIn(message);
 function showView(name) {
   $('chat-view').hidden = name !== 'chat';
   $('extensions-view').hidden = name !== 'extensions';
-  $('nav-chat').toggleAttribute('aria-current', name === 'chat');
-  $('nav-extensions').toggleAttribute('aria-current', name === 'extensions');
-  if (name === 'chat') $('nav-chat').setAttribute('aria-current', 'page');
-  else $('nav-extensions').setAttribute('aria-current', 'page');
+  setCurrent($('nav-chat'), name === 'chat');
+  setCurrent($('nav-extensions'), name === 'extensions');
 }
 $('nav-chat').addEventListener('click', () => showView('chat'));
 $('nav-extensions').addEventListener('click', async () => {

@@ -18,6 +18,13 @@ export function el(tag, props = {}, ...children) {
   return element;
 }
 
+/** Marks `element` as the current one of its group for screen readers (aria-current="page"). */
+export function setCurrent(element, current) {
+  if (!element) return;
+  if (current) element.setAttribute('aria-current', 'page');
+  else element.removeAttribute('aria-current');
+}
+
 export function formatTokens(n) {
   return Number(n ?? 0).toLocaleString('en-US');
 }

@@ -1,7 +1,7 @@
 // The session sidebar: newest first, filtered by name on the server (?q=), rename in place, delete
 // after a confirmation, and "New session" with a working directory.
 
-import { el, relativeTime } from './dom.js';
+import { el, relativeTime, setCurrent } from './dom.js';
 import { seg } from './api.js';
 
 export class SessionList {
@@ -40,8 +40,7 @@ export class SessionList {
     for (const item of this.list.children) {
       const current = item.dataset.sessionId === id;
       item.classList.toggle('selected', current);
-      item.querySelector('.open')?.toggleAttribute('aria-current', current);
-      if (current) item.querySelector('.open')?.setAttribute('aria-current', 'page');
+      setCurrent(item.querySelector('.open'), current);
     }
   }
 

@@ -17,15 +17,14 @@ export async function* readEvents(response, signal) {
   try {
     while (true) {
       const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
+      if (!done) buffer += value;
       let start = 0;
       while (true) {
         NEWLINE.lastIndex = start; // search in place: no copy of the buffer per line
         const match = NEWLINE.exec(buffer);
         if (!match) break;
         // A lone CR at the very end may be the first half of a CRLF: wait for the next chunk.
-        if (match[0] === '\r' && match.index === buffer.length - 1) break;
+        if (match[0] === '\r' && match.index === buffer.length - 1 && !done) break;
         const line = buffer.slice(start, match.index);
         start = match.index + match[0].length;
         if (line === '') {
@@ -43,6 +42,7 @@ export async function* readEvents(response, signal) {
         else if (field === 'id' && !value.includes('\0')) event.id = value;
       }
       buffer = buffer.slice(start);
+      if (done) return;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -306,13 +306,15 @@ public final class TurnService implements AutoCloseable {
   }
 
   /**
-   * The provider turns would use now, or empty while none is configured (a turn would then answer
-   * what to set). For showing which provider and model a server talks to.
+   * The provider turns would use now, or empty while none can be built (a turn then answers why).
+   * For showing which provider and model a server talks to: whatever keeps the provider from being
+   * built (settings missing or invalid) means there is none to show, so every failure is empty
+   * here.
    */
   public Optional<Provider> configuredProvider() {
     try {
       return Optional.of(providers.get());
-    } catch (goose.provider.ProviderNotConfiguredException | goose.config.ConfigException e) {
+    } catch (RuntimeException notConfigured) {
       return Optional.empty();
     }
   }
