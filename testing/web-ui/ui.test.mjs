@@ -19,7 +19,9 @@ const WAIT = { timeout: 30_000 };
 let browser;
 let page;
 const problems = []; // console errors, page errors, foreign requests
-const allowedOrigins = new Set([new URL(BASE).origin, new URL(TOKENS_BASE).origin]);
+const SECRET_BASE = process.env.GOOSE_SECRET_URL;
+const PROXY_BASE = process.env.GOOSE_PROXY_URL;
+const allowedOrigins = new Set([BASE, TOKENS_BASE, SECRET_BASE, PROXY_BASE].map((u) => new URL(u).origin));
 let expectedConsoleErrors = [];
 
 function watch(p) {
@@ -27,7 +29,8 @@ function watch(p) {
     if (message.type() !== 'error') return;
     const text = message.text();
     if (expectedConsoleErrors.some((pattern) => pattern.test(text))) return;
-    problems.push(`console error: ${text}`);
+    const where = message.location()?.url || p.url();
+    problems.push(`console error: ${text} (at ${where})`);
   });
   p.on('pageerror', (error) => problems.push(`uncaught: ${error.stack ?? error}`));
   p.on('request', (request) => {
@@ -211,7 +214,7 @@ test('a dropped connection shows a banner, then re-attaches with Last-Event-ID: 
     await fake('slow-v');
     await send(p, 'Count slowly again');
     await lastAssistant(p).getByText('v8', { exact: false }).waitFor(WAIT);
-    expectedConsoleErrors = [/ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING/];
+    expectedConsoleErrors = [/ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_SOCKET_NOT_CONNECTED/];
     relay.down = true;
     relay.cut();
     await p.locator('#banner[data-kind="connection"]').waitFor(WAIT);
@@ -224,9 +227,9 @@ test('a dropped connection shows a banner, then re-attaches with Last-Event-ID: 
     assert.equal((await lastAssistant(p).locator('.md').textContent()).trim(), expected);
     assert.ok(reattached.some((seq) => seq > 0), `re-attached after an event it had: ${reattached}`);
   } finally {
-    expectedConsoleErrors = [];
     await p.close();
     relay.close();
+    expectedConsoleErrors = [];
   }
   await page.reload(); // the main page saw the turn too; start the next scenarios from the stored state
   await ready(page);
@@ -391,6 +394,27 @@ test('tokens mode: sign in with a token; another user\'s sessions are absent; 40
   await dialog.waitFor(WAIT);
   await p.close();
   expectedConsoleErrors = [];
+});
+
+test('secret mode asks for the secret key; proxy mode needs nothing (the proxy names the user)', async () => {
+  const p = await newPage({ colorScheme: 'light' });
+  await p.goto(SECRET_BASE + '/');
+  const dialog = p.getByRole('dialog', { name: 'Sign in to goose' });
+  await dialog.getByLabel('The server\'s secret key').fill(process.env.SECRET_KEY);
+  await dialog.getByRole('button', { name: 'Sign in' }).click();
+  await ready(p);
+  assert.equal(await p.locator('#user-name').textContent(), 'local (admin)');
+  assert.equal(await dialog.isVisible(), false);
+  await p.close();
+
+  const viaProxy = await newPage({ colorScheme: 'light' });
+  await viaProxy.setExtraHTTPHeaders({ 'X-Remote-User': 'dave' }); // what the proxy adds
+  await viaProxy.goto(PROXY_BASE + '/');
+  await ready(viaProxy);
+  assert.equal(await viaProxy.getByRole('dialog').count(), 0);
+  assert.equal(await viaProxy.locator('#user-name').textContent(), 'dave');
+  assert.equal(await viaProxy.getByRole('button', { name: 'Sign out' }).isVisible(), false);
+  await viaProxy.close();
 });
 
 test('no console error, no uncaught exception, no request to another host', () => {

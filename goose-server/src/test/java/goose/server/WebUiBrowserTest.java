@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The web UI end to end in a real headless Chromium: two real servers (auth none, and tokens with
- * two users) on random ports, a fake Anthropic provider, and the browser scenarios of
+ * The web UI end to end in a real headless Chromium: real servers on random ports (auth none;
+ * tokens with two users; secret; proxy), a fake Anthropic provider, and the browser scenarios of
  * testing/web-ui/ui.test.mjs (playwright-core driving Debian's chromium). The script asks for each
  * model reply it needs by name on its stdout ({@code @fake NAME}); this test queues that reply on
  * the fake provider and answers {@code ok} on the script's stdin, so every scenario gets exactly
@@ -39,9 +39,12 @@ class WebUiBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   static final Path SCRIPTS = REPO.resolve("testing/web-ui");
+  static final String SECRET = "web-ui-test-secret-0123456789";
 
   @TempDir Path root;
   @TempDir Path tokensRoot;
+  @TempDir Path secretRoot;
+  @TempDir Path proxyRoot;
   @TempDir Path work;
 
   @Test
@@ -61,7 +64,19 @@ class WebUiBrowserTest {
             TestServer.start(
                 root, provider(anthropic, Map.of("GOOSE_ALLOWLIST", allowlist.toString())));
         TestServer tokens =
-            TestServer.start(tokensRoot, provider(anthropic, Map.of("GOOSE_AUTH", "tokens")))) {
+            TestServer.start(tokensRoot, provider(anthropic, Map.of("GOOSE_AUTH", "tokens")));
+        TestServer secret =
+            TestServer.start(
+                secretRoot,
+                provider(
+                    anthropic,
+                    Map.of("GOOSE_AUTH", "secret", "GOOSE_SERVER__SECRET_KEY", SECRET)));
+        TestServer proxy =
+            TestServer.start(
+                proxyRoot,
+                provider(
+                    anthropic,
+                    Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1")))) {
       String aliceToken;
       String bobToken;
       try (UserStore users = UserStores.open(tokens.config)) {
@@ -75,6 +90,9 @@ class WebUiBrowserTest {
       env.put("GOOSE_URL", open.server.uri().toString());
       env.put("GOOSE_TOKENS_URL", tokens.server.uri().toString());
       env.put("ALICE_TOKEN", aliceToken);
+      env.put("GOOSE_SECRET_URL", secret.server.uri().toString());
+      env.put("SECRET_KEY", SECRET);
+      env.put("GOOSE_PROXY_URL", proxy.server.uri().toString());
       env.put("WORK_DIR", work.toString());
       env.put("SCREENSHOT_DIR", REPO.resolve("docs/images").toString());
       env.put("CHROMIUM", CHROMIUM.toString());
