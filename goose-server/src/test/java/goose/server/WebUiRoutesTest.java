@@ -44,14 +44,7 @@ class WebUiRoutesTest {
       assertThat(app.header("Content-Security-Policy")).isEqualTo(csp);
       String etag = app.header("ETag");
       assertThat(etag).matches("\"[0-9a-f]{24}\"");
-      ApiClient.Response again =
-          goosed.client.send(
-              "GET",
-              "/ui/app.js",
-              HttpRequest.BodyPublishers.noBody(),
-              null,
-              "If-None-Match",
-              etag);
+      ApiClient.Response again = get(goosed, "/ui/app.js", "If-None-Match", etag);
       assertThat(again.status()).isEqualTo(304);
       assertThat(again.body()).isEmpty();
 
@@ -97,14 +90,7 @@ class WebUiRoutesTest {
         token = users.add("carol", false).token();
       }
       assertThat(goosed.client.get("/info").status()).isEqualTo(401);
-      ApiClient.Response r =
-          goosed.client.send(
-              "GET",
-              "/info",
-              HttpRequest.BodyPublishers.noBody(),
-              null,
-              "Authorization",
-              "Bearer " + token);
+      ApiClient.Response r = get(goosed, "/info", "Authorization", "Bearer " + token);
       assertThat(r.status()).isEqualTo(200);
       JsonNode info = r.json();
       assertThat(info.get("user").asText()).isEqualTo("carol");
@@ -159,6 +145,12 @@ class WebUiRoutesTest {
           .contains("second");
       awaitComplete(goosed, id, second);
     }
+  }
+
+  private static ApiClient.Response get(
+      TestServer goosed, String path, String header, String value) {
+    return goosed.client.send(
+        "GET", path, HttpRequest.BodyPublishers.noBody(), null, header, value);
   }
 
   private static JsonNode accept(TestServer goosed, String id, String text) {
