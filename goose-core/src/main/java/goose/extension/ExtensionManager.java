@@ -6,9 +6,13 @@ import goose.config.Config;
 import goose.conversation.Content;
 import goose.extension.ExtensionConfig.Launch;
 import goose.json.Json;
+import goose.sandbox.Sandbox;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,10 +31,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The extensions of one server: their configuration (persisted under {@code extensions:} in
- * config.yaml), their running MCP servers (one per extension, shared by every session, started on
- * first use or when enabled) and the built-ins. As a {@link Toolbox} it offers the tools of every
- * enabled extension as {@code extension__tool}; a change made here is seen by the next {@link
- * #tools(ToolContext)} of every session, without a restart. Thread-safe.
+ * config.yaml), their running MCP servers and the built-ins. Every stdio server starts through the
+ * {@link Sandbox}. Without the sandbox there is one server per extension, shared by every session
+ * (started on first use or when enabled). With it, a stdio server may see one workspace only, so
+ * sessions use per-user, per-workspace servers ({@link WorkspaceInstances}), and the shared one
+ * runs in an empty scratch workspace, only to report the extension's status and tools. As a {@link
+ * Toolbox} it offers the tools of every enabled extension as {@code extension__tool}; a change made
+ * here is seen by the next {@link #tools(ToolContext)} of every session, without a restart.
+ * Thread-safe.
  *
  * <p>The HTTP routes are a thin layer over {@link #list}, {@link #get}, {@link #addOrUpdate},
  * {@link #delete}, {@link #enable}, {@link #disable} and {@link #tools(String)}; they throw the
@@ -41,27 +49,64 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   private static final String KEY = "extensions";
 
   private final Config config;
+  private final Sandbox sandbox;
   private final Allowlist allowlist;
   private final Map<String, BuiltinExtension> builtins = new LinkedHashMap<>();
   private final Map<String, ExtensionSlot> slots = new ConcurrentHashMap<>();
   private final Duration backoffBase;
   private final Clock clock;
+  private final WorkspaceInstances instances;
+  private final Path sharedWorkspace;
   private final Object writes = new Object();
   private volatile boolean closed;
 
-  /** With the allowlist from the configuration and a 1 s restart back-off. */
+  /** Unsandboxed, with the allowlist from the configuration and a 1 s restart back-off. */
   public ExtensionManager(Config config, List<BuiltinExtension> builtins) {
-    this(config, builtins, Allowlist.fromConfig(config), Duration.ofSeconds(1));
+    this(config, builtins, Sandbox.unconfined(config));
+  }
+
+  /** With the allowlist from the configuration and a 1 s restart back-off. */
+  public ExtensionManager(Config config, List<BuiltinExtension> builtins, Sandbox sandbox) {
+    this(config, builtins, sandbox, Allowlist.fromConfig(config), Duration.ofSeconds(1));
+  }
+
+  /** Unsandboxed. */
+  public ExtensionManager(
+      Config config, List<BuiltinExtension> builtins, Allowlist allowlist, Duration backoffBase) {
+    this(config, builtins, Sandbox.unconfined(config), allowlist, backoffBase);
   }
 
   public ExtensionManager(
-      Config config, List<BuiltinExtension> builtins, Allowlist allowlist, Duration backoffBase) {
+      Config config,
+      List<BuiltinExtension> builtins,
+      Sandbox sandbox,
+      Allowlist allowlist,
+      Duration backoffBase) {
     this.config = config;
+    this.sandbox = sandbox;
     this.allowlist = allowlist;
     this.backoffBase = backoffBase;
     this.clock = Clock.systemUTC();
+    this.sharedWorkspace = sandbox.confining() ? scratchWorkspace() : Path.of("").toAbsolutePath();
+    this.instances =
+        new WorkspaceInstances(
+            sandbox.settings().extensionIdle(),
+            sandbox.settings().extensionsPerUser(),
+            backoffBase,
+            clock);
     builtins.forEach(b -> this.builtins.put(b.name(), b));
     load();
+  }
+
+  /**
+   * An empty private directory: the only thing the shared, sandboxed server of an extension sees.
+   */
+  private static Path scratchWorkspace() {
+    try {
+      return Files.createTempDirectory("goose-extension-status").toRealPath();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a scratch directory", e);
+    }
   }
 
   private void load() {
@@ -146,6 +191,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         slot.replace(next);
       }
     }
+    instances.stopExtension(next.name());
     startInBackground(slot);
     return slot.info();
   }
@@ -162,6 +208,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       slots.remove(name);
     }
     slot.stop();
+    instances.stopExtension(name);
   }
 
   public ExtensionInfo enable(String name) {
@@ -172,6 +219,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       persist(name, Optional.of(next));
       slot.replace(next);
     }
+    instances.stopExtension(name);
     startInBackground(slot);
     return slot.info();
   }
@@ -183,6 +231,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       persist(name, Optional.of(next));
       slot.replace(next);
     }
+    instances.stopExtension(name);
     return slot.info();
   }
 
@@ -194,7 +243,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     ExtensionSlot slot = slot(name);
     if (!slot.config().enabled()) return List.of();
     try {
-      return toolsOf(slot);
+      return toolsOf(slot, Optional.empty());
     } catch (RuntimeException e) {
       return List.of();
     }
@@ -217,7 +266,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     List<ToolSpec> out = new ArrayList<>();
     try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       Map<ExtensionSlot, Future<List<ToolSpec>>> pending = new LinkedHashMap<>();
-      for (ExtensionSlot s : enabled) pending.put(s, starts.submit(() -> toolsOf(s)));
+      for (ExtensionSlot s : enabled)
+        pending.put(s, starts.submit(() -> toolsOf(s, Optional.of(context))));
       for (Map.Entry<ExtensionSlot, Future<List<ToolSpec>>> e : pending.entrySet()) {
         try {
           out.addAll(e.getValue().get());
@@ -264,14 +314,37 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
             request.id(), "tool '" + full + "' failed: " + McpErrors.describe(e));
       }
     }
-    McpConnection connection;
+    Optional<WorkspaceInstances.Instance> instance = Optional.empty();
     try {
-      connection = running(slot);
-    } catch (RuntimeException e) {
-      return Content.ToolResponse.error(
-          request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
+      McpConnection connection;
+      try {
+        if (perWorkspace(c)) {
+          instance = Optional.of(instances.acquire(c, context, workspace(context)));
+          connection = running(instance.get().slot, instance.get().key.workspace());
+        } else {
+          connection = running(slot, sharedWorkspace);
+        }
+      } catch (RuntimeException e) {
+        return Content.ToolResponse.error(
+            request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
+      }
+      return connection.call(request.id(), tool, request.arguments(), context.notifications());
+    } finally {
+      instance.ifPresent(instances::release);
     }
-    return connection.call(request.id(), tool, request.arguments(), context.notifications());
+  }
+
+  /**
+   * A session was deleted: the per-workspace extension servers only it used stop (a no-op without
+   * the sandbox).
+   */
+  public void sessionEnded(String sessionId) {
+    instances.sessionEnded(sessionId);
+  }
+
+  /** Per-workspace extension servers a user has running or starting (diagnostics and tests). */
+  public int workspaceServers(String userId) {
+    return instances.count(userId);
   }
 
   /** Stops every extension server (and their process trees). Later calls answer with an error. */
@@ -281,6 +354,14 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     List<ExtensionSlot> all = new ArrayList<>(slots.values());
     try (ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor()) {
       all.forEach(s -> stops.submit(s::stop));
+      stops.submit(instances::close);
+    }
+    if (sandbox.confining()) {
+      try {
+        Files.deleteIfExists(sharedWorkspace);
+      } catch (IOException e) {
+        log.debug("scratch directory {} left behind", sharedWorkspace, e);
+      }
     }
   }
 
@@ -292,7 +373,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     return slot;
   }
 
-  private List<ToolSpec> toolsOf(ExtensionSlot slot) {
+  private List<ToolSpec> toolsOf(ExtensionSlot slot, Optional<ToolContext> context) {
     ExtensionConfig c = slot.config();
     if (slot.builtin().isPresent()) {
       String prefix = c.name() + "__";
@@ -302,12 +383,35 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
           .toList();
     }
     if (c.launch() instanceof Launch.Builtin) return List.of();
-    List<ToolSpec> tools = running(slot).tools();
+    if (context.isPresent() && perWorkspace(c)) {
+      WorkspaceInstances.Instance instance =
+          instances.acquire(c, context.get(), workspace(context.get()));
+      try {
+        return running(instance.slot, instance.key.workspace()).tools();
+      } finally {
+        instances.release(instance);
+      }
+    }
+    List<ToolSpec> tools = running(slot, sharedWorkspace).tools();
     slot.toolsSeen(tools);
     return tools;
   }
 
-  private McpConnection running(ExtensionSlot slot) {
+  /** Whether sessions get their own servers of this extension: stdio ones, in the sandbox. */
+  private boolean perWorkspace(ExtensionConfig c) {
+    return sandbox.confining() && c.launch() instanceof Launch.Stdio;
+  }
+
+  private static Path workspace(ToolContext context) {
+    try {
+      return context.workingDir().toRealPath();
+    } catch (IOException e) {
+      throw new ExtensionStartException(
+          "the working directory " + context.workingDir() + " is not usable: " + e.getMessage(), e);
+    }
+  }
+
+  private McpConnection running(ExtensionSlot slot, Path workspace) {
     if (closed) throw new IllegalStateException("the server is shutting down");
     return slot.running(
         clock::instant,
@@ -316,6 +420,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
           McpConnection[] opened = new McpConnection[1];
           return McpConnection.open(
               c,
+              sandbox,
+              workspace,
               launchEnv(c),
               why -> {
                 McpConnection broken = opened[0];
@@ -336,7 +442,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         .start(
             () -> {
               try {
-                running(slot);
+                running(slot, sharedWorkspace);
               } catch (RuntimeException e) {
                 log.warn("extension {} did not start: {}", c.name(), e.getMessage());
               }
@@ -344,13 +450,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   }
 
   /**
-   * The environment of a stdio server: {@link ChildEnvironment}, plus {@code envs} and the secrets
-   * named by {@code env_keys}.
+   * What a stdio server adds to the sandbox's environment: {@code envs} and the secrets named by
+   * {@code env_keys}.
    */
   private Map<String, String> launchEnv(ExtensionConfig c) {
     if (!(c.launch() instanceof Launch.Stdio s)) return Map.of();
-    Map<String, String> env = ChildEnvironment.withoutSecrets(System.getenv(), config);
-    env.putAll(s.envs());
+    Map<String, String> env = new java.util.HashMap<>(s.envs());
     for (String key : s.envKeys()) {
       String value =
           config

@@ -3,10 +3,10 @@ package goose.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import goose.extension.ProcessTree;
 import goose.extension.TestServers;
 import goose.json.Json;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.sandbox.ProcessTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
