@@ -7,7 +7,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -74,15 +73,29 @@ final class ConfinedFiles implements WorkspaceFiles {
     return real;
   }
 
-  /** The real path of the longest existing prefix, with the missing names after it. */
+  /**
+   * The real path of the longest existing prefix, with the missing names after it; a dangling
+   * symbolic link counts as existing and is followed to where it points.
+   */
   private static Path real(Path absolute) throws IOException {
+    return real(absolute, 0);
+  }
+
+  private static Path real(Path absolute, int links) throws IOException {
+    if (links > 40) throw new FileRefusedException(absolute + ": too many symbolic links");
     Path existing = absolute;
     List<Path> missing = new ArrayList<>();
-    while (existing.getParent() != null && !Files.exists(existing)) {
+    while (existing.getParent() != null && !Files.exists(existing, NOFOLLOW)) {
       missing.addFirst(existing.getFileName());
       existing = existing.getParent();
     }
-    Path real = existing.toRealPath();
+    Path real;
+    if (Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+      Path target = Files.readSymbolicLink(existing);
+      real = real(existing.getParent().toRealPath().resolve(target).normalize(), links + 1);
+    } else {
+      real = existing.toRealPath();
+    }
     for (Path name : missing) real = real.resolve(name);
     return real;
   }
@@ -186,7 +199,7 @@ final class ConfinedFiles implements WorkspaceFiles {
       return parent.newByteChannel(path.getFileName(), options);
     } catch (NoSuchFileException e) {
       throw e;
-    } catch (FileSystemException e) {
+    } catch (IOException e) { // ELOOP: O_NOFOLLOW met a symbolic link
       if (isLink(parent, path.getFileName())) throw swapped(path);
       throw e;
     }
