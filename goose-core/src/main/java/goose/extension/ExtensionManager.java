@@ -10,9 +10,6 @@ import goose.sandbox.Sandbox;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,14 +46,11 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   private static final String KEY = "extensions";
 
   private final Config config;
-  private final Sandbox sandbox;
   private final Allowlist allowlist;
   private final Map<String, BuiltinExtension> builtins = new LinkedHashMap<>();
   private final Map<String, ExtensionSlot> slots = new ConcurrentHashMap<>();
   private final Duration backoffBase;
-  private final Clock clock;
-  private final WorkspaceInstances instances;
-  private final Path sharedWorkspace;
+  private final McpServers servers;
   private final Object writes = new Object();
   private volatile boolean closed;
 
@@ -83,30 +77,11 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       Allowlist allowlist,
       Duration backoffBase) {
     this.config = config;
-    this.sandbox = sandbox;
     this.allowlist = allowlist;
     this.backoffBase = backoffBase;
-    this.clock = Clock.systemUTC();
-    this.sharedWorkspace = sandbox.confining() ? scratchWorkspace() : Path.of("").toAbsolutePath();
-    this.instances =
-        new WorkspaceInstances(
-            sandbox.settings().extensionIdle(),
-            sandbox.settings().extensionsPerUser(),
-            backoffBase,
-            clock);
+    this.servers = new McpServers(config, sandbox, allowlist, backoffBase, Clock.systemUTC());
     builtins.forEach(b -> this.builtins.put(b.name(), b));
     load();
-  }
-
-  /**
-   * An empty private directory: the only thing the shared, sandboxed server of an extension sees.
-   */
-  private static Path scratchWorkspace() {
-    try {
-      return Files.createTempDirectory("goose-extension-status").toRealPath();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot create a scratch directory", e);
-    }
   }
 
   private void load() {
@@ -191,7 +166,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         slot.replace(next);
       }
     }
-    instances.stopExtension(next.name());
+    servers.stopExtension(next.name());
     startInBackground(slot);
     return slot.info();
   }
@@ -208,7 +183,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       slots.remove(name);
     }
     slot.stop();
-    instances.stopExtension(name);
+    servers.stopExtension(name);
   }
 
   public ExtensionInfo enable(String name) {
@@ -219,7 +194,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       persist(name, Optional.of(next));
       slot.replace(next);
     }
-    instances.stopExtension(name);
+    servers.stopExtension(name);
     startInBackground(slot);
     return slot.info();
   }
@@ -231,7 +206,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       persist(name, Optional.of(next));
       slot.replace(next);
     }
-    instances.stopExtension(name);
+    servers.stopExtension(name);
     return slot.info();
   }
 
@@ -314,23 +289,15 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
             request.id(), "tool '" + full + "' failed: " + McpErrors.describe(e));
       }
     }
-    Optional<WorkspaceInstances.Instance> instance = Optional.empty();
     try {
-      McpConnection connection;
-      try {
-        if (perWorkspace(c)) {
-          instance = Optional.of(instances.acquire(c, context, workspace(context)));
-          connection = running(instance.get().slot, instance.get().key.workspace());
-        } else {
-          connection = running(slot, sharedWorkspace);
-        }
-      } catch (RuntimeException e) {
-        return Content.ToolResponse.error(
-            request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
-      }
-      return connection.call(request.id(), tool, request.arguments(), context.notifications());
-    } finally {
-      instance.ifPresent(instances::release);
+      return servers.use(
+          slot,
+          context,
+          connection ->
+              connection.call(request.id(), tool, request.arguments(), context.notifications()));
+    } catch (RuntimeException e) {
+      return Content.ToolResponse.error(
+          request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
     }
   }
 
@@ -339,12 +306,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
    * the sandbox).
    */
   public void sessionEnded(String sessionId) {
-    instances.sessionEnded(sessionId);
+    servers.sessionEnded(sessionId);
   }
 
   /** Per-workspace extension servers a user has running or starting (diagnostics and tests). */
   public int workspaceServers(String userId) {
-    return instances.count(userId);
+    return servers.workspaceServers(userId);
   }
 
   /** Stops every extension server (and their process trees). Later calls answer with an error. */
@@ -354,14 +321,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     List<ExtensionSlot> all = new ArrayList<>(slots.values());
     try (ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor()) {
       all.forEach(s -> stops.submit(s::stop));
-      stops.submit(instances::close);
-    }
-    if (sandbox.confining()) {
-      try {
-        Files.deleteIfExists(sharedWorkspace);
-      } catch (IOException e) {
-        log.debug("scratch directory {} left behind", sharedWorkspace, e);
-      }
+      stops.submit(servers::close);
     }
   }
 
@@ -383,55 +343,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
           .toList();
     }
     if (c.launch() instanceof Launch.Builtin) return List.of();
-    if (context.isPresent() && perWorkspace(c)) {
-      WorkspaceInstances.Instance instance =
-          instances.acquire(c, context.get(), workspace(context.get()));
-      try {
-        return running(instance.slot, instance.key.workspace()).tools();
-      } finally {
-        instances.release(instance);
-      }
-    }
-    List<ToolSpec> tools = running(slot, sharedWorkspace).tools();
+    if (closed) throw new IllegalStateException("the server is shutting down");
+    if (context.isPresent() && servers.perWorkspace(c))
+      return servers.use(slot, context.get(), McpConnection::tools);
+    List<ToolSpec> tools = servers.shared(slot).tools();
     slot.toolsSeen(tools);
     return tools;
-  }
-
-  /** Whether sessions get their own servers of this extension: stdio ones, in the sandbox. */
-  private boolean perWorkspace(ExtensionConfig c) {
-    return sandbox.confining() && c.launch() instanceof Launch.Stdio;
-  }
-
-  private static Path workspace(ToolContext context) {
-    try {
-      return context.workingDir().toRealPath();
-    } catch (IOException e) {
-      throw new ExtensionStartException(
-          "the working directory " + context.workingDir() + " is not usable: " + e.getMessage(), e);
-    }
-  }
-
-  private McpConnection running(ExtensionSlot slot, Path workspace) {
-    if (closed) throw new IllegalStateException("the server is shutting down");
-    return slot.running(
-        clock::instant,
-        (c, created) -> {
-          allowlist.check(c);
-          McpConnection[] opened = new McpConnection[1];
-          return McpConnection.open(
-              c,
-              sandbox,
-              workspace,
-              launchEnv(c),
-              why -> {
-                McpConnection broken = opened[0];
-                if (broken != null) slot.connectionBroke(broken, why, clock.instant());
-              },
-              conn -> {
-                opened[0] = conn;
-                created.accept(conn);
-              });
-        });
   }
 
   private void startInBackground(ExtensionSlot slot) {
@@ -442,34 +359,11 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         .start(
             () -> {
               try {
-                running(slot, sharedWorkspace);
+                servers.shared(slot);
               } catch (RuntimeException e) {
                 log.warn("extension {} did not start: {}", c.name(), e.getMessage());
               }
             });
-  }
-
-  /**
-   * What a stdio server adds to the sandbox's environment: {@code envs} and the secrets named by
-   * {@code env_keys}.
-   */
-  private Map<String, String> launchEnv(ExtensionConfig c) {
-    if (!(c.launch() instanceof Launch.Stdio s)) return Map.of();
-    Map<String, String> env = new java.util.HashMap<>(s.envs());
-    for (String key : s.envKeys()) {
-      String value =
-          config
-              .secret(key)
-              .orElseThrow(
-                  () ->
-                      new ExtensionStartException(
-                          "env_keys: the secret "
-                              + key
-                              + " is not set (set it in the environment or with goose configure)",
-                          null));
-      env.put(key, value);
-    }
-    return env;
   }
 
   private void persist(String name, Optional<ExtensionConfig> value) {
