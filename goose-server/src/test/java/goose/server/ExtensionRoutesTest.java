@@ -67,12 +67,7 @@ class ExtensionRoutesTest {
   }
 
   List<SseClient.Event> turnCalling(String tool, String argumentsJson) throws Exception {
-    openai.enqueue(
-        FakeOpenAiServer.script()
-            .toolCall(0, "call_1", tool, argumentsJson)
-            .finishReason("tool_calls")
-            .build());
-    openai.enqueue(FakeOpenAiServer.text("done"));
+    openai.enqueueToolCall(tool, argumentsJson);
     try (SseClient sse =
         SseClient.post(
             goosed.server.uri(),

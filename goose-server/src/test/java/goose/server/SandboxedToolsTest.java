@@ -93,12 +93,7 @@ class SandboxedToolsTest {
     var arguments = Json.object();
     for (int i = 0; i < args.length; i += 2)
       arguments.set((String) args[i], Json.MAPPER.valueToTree(args[i + 1]));
-    openai.enqueue(
-        FakeOpenAiServer.script()
-            .toolCall(0, "call_1", tool, Json.write(arguments))
-            .finishReason("tool_calls")
-            .build());
-    openai.enqueue(FakeOpenAiServer.text("done"));
+    openai.enqueueToolCall(tool, Json.write(arguments));
     try (SseClient sse =
         SseClient.post(
             goosed.server.uri(),
@@ -126,6 +121,17 @@ class SandboxedToolsTest {
 
   static JsonNode shell(String user, String session, String command) throws Exception {
     return call(user, session, "developer__shell", "command", command);
+  }
+
+  static JsonNode editor(String user, String session, String command, String path, String... more)
+      throws Exception {
+    Object[] args = new Object[4 + more.length];
+    args[0] = "command";
+    args[1] = command;
+    args[2] = "path";
+    args[3] = path;
+    System.arraycopy(more, 0, args, 4, more.length);
+    return call(user, session, "developer__text_editor", args);
   }
 
   @Test
@@ -214,21 +220,12 @@ class SandboxedToolsTest {
             "bobs/private.txt",
             "~/../bob/private.txt",
             "/etc/shadow")) {
-      JsonNode view = call("alice", s, "developer__text_editor", "command", "view", "path", path);
+      JsonNode view = editor("alice", s, "view", path);
       assertThat(ok(view)).as("view %s: %s", path, text(view)).isFalse();
       assertThat(text(view)).doesNotContain(STORED_SECRET).doesNotContain("bob's private");
     }
     JsonNode write =
-        call(
-            "alice",
-            s,
-            "developer__text_editor",
-            "command",
-            "write",
-            "path",
-            "bobs/private.txt",
-            "file_text",
-            "overwritten by alice");
+        editor("alice", s, "write", "bobs/private.txt", "file_text", "overwritten by alice");
     assertThat(ok(write)).isFalse();
     assertThat(Files.readString(workspace("bob").resolve("private.txt")))
         .isEqualTo("bob's private notes");
@@ -238,30 +235,17 @@ class SandboxedToolsTest {
   void ordinaryWorkInTheWorkspaceStillWorks() throws Exception {
     String s = session("alice");
     JsonNode written =
-        call(
+        editor(
             "alice",
             s,
-            "developer__text_editor",
-            "command",
             "write",
-            "path",
             "tools/run.sh",
             "file_text",
             "#!/bin/sh\necho hello from $(basename \"$PWD\")\n");
     assertThat(ok(written)).as(text(written)).isTrue();
     JsonNode edited =
-        call(
-            "alice",
-            s,
-            "developer__text_editor",
-            "command",
-            "str_replace",
-            "path",
-            "tools/run.sh",
-            "old_str",
-            "hello",
-            "new_str",
-            "greetings");
+        editor(
+            "alice", s, "str_replace", "tools/run.sh", "old_str", "hello", "new_str", "greetings");
     assertThat(ok(edited)).as(text(edited)).isTrue();
     JsonNode ran =
         shell(
@@ -273,8 +257,7 @@ class SandboxedToolsTest {
     assertThat(ok(ran)).as(text(ran)).isTrue();
     assertThat(text(ran)).contains("greetings from alice").contains("1\n").contains("run.sh");
     assertThat(Files.isDirectory(workspace("alice").resolve(".git"))).isTrue();
-    JsonNode viewed =
-        call("alice", s, "developer__text_editor", "command", "view", "path", "build");
+    JsonNode viewed = editor("alice", s, "view", "build");
     assertThat(text(viewed)).contains("run.sh");
   }
 
