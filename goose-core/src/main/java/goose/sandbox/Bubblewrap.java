@@ -166,7 +166,7 @@ final class Bubblewrap {
     add(a, "--size", Long.toString(settings.limits().maxTmpBytes()));
     add(a, "--tmpfs", "/tmp");
     add(a, "--symlink", "../tmp", "/var/tmp");
-    // after /tmp, which would cover any of them that lies in the host's /tmp
+    // After /tmp, which would cover any of them that lies in the host's /tmp.
     for (Path p : settings.readOnly()) {
       if (!Files.exists(p)) continue;
       Path real = real(p);
@@ -181,10 +181,8 @@ final class Bubblewrap {
       Path real = real(h);
       if (shown.stream().anyMatch(real::startsWith)) hide(a, real);
     }
-    add(
-        a,
-        "--remount-ro",
-        "/"); // the sandbox's own root: nothing written outside /tmp and the workspace
+    // The sandbox's own root: nothing can be written outside /tmp and the workspace.
+    add(a, "--remount-ro", "/");
     add(a, "--chdir", workspace.toString());
     a.add("--");
     ToolLimits l = settings.limits();
