@@ -1,7 +1,7 @@
 package goose.builtins.developer;
 
 import goose.builtins.ToolSetExtension;
-import java.util.Map;
+import goose.sandbox.Sandbox;
 
 /**
  * goose's {@code developer} extension: {@code shell} and {@code text_editor}. On by default, as in
@@ -10,11 +10,13 @@ import java.util.Map;
 public final class DeveloperExtension extends ToolSetExtension {
 
   /**
-   * @param environment the environment shell commands run with (the server's, less its secrets)
+   * @param sandbox the door shell commands start through and the editor reaches files through
    */
-  public DeveloperExtension(Map<String, String> environment) {
-    Shell shell = new Shell(environment);
-    TextEditor editor = new TextEditor();
+  public DeveloperExtension(Sandbox sandbox) {
+    this.instructions =
+        INSTRUCTIONS.formatted(OutputBuffer.MAX_LINES, sandbox.limits().maxOutputBytes() / 1024);
+    Shell shell = new Shell(sandbox);
+    TextEditor editor = new TextEditor(sandbox);
     tool(
         "shell",
         "Run a bash command line in the session's working directory and return its output (stdout and stderr "
@@ -68,9 +70,10 @@ public final class DeveloperExtension extends ToolSetExtension {
 
   @Override
   public String instructions() {
-    return INSTRUCTIONS;
+    return instructions;
   }
 
+  /** The extension's instructions, with the output limits (lines, KB) to fill in. */
   static final String INSTRUCTIONS =
       """
       Use the developer extension to work on the files of the session's working directory and to \
@@ -88,6 +91,7 @@ public final class DeveloperExtension extends ToolSetExtension {
       - text_editor views a file with line numbers (view_range for a part) and edits it. Read a \
       file before you edit it. str_replace needs old_str to occur exactly once: include enough \
       surrounding lines. write replaces the whole file; undo_edit reverts the last edit of a file.
-      - Use python3, not python."""
-          .formatted(OutputBuffer.MAX_LINES, OutputBuffer.LIMIT / 1024);
+      - Use python3, not python.""";
+
+  private final String instructions;
 }

@@ -1,18 +1,14 @@
 package goose.builtins.developer;
 
+import goose.sandbox.WorkspaceFiles;
+import goose.sandbox.WorkspaceFiles.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -21,14 +17,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The whole output of a command whose output is too long for the model, saved to a file in the
  * session's working directory ({@value #DIR}), so the model can read the rest in parts with its
- * tools (inside a sandbox too, which sees the workspace and nothing else of the host). Output is
+ * tools (inside the sandbox too, which shows the workspace and nothing else of the host). Output is
  * kept in memory up to the model's limits; only once it exceeds them is the file created, so a
  * short command leaves nothing behind. At most {@value #MAX_SAVED_BYTES} bytes are saved and the
- * {@value #KEEP_FILES} newest files kept. The directory carries a {@code .gitignore} of {@code *}.
- *
- * <p>The workspace is the model's to shape (a {@code .goose} that is a symbolic link to elsewhere
- * would make the server write there), so no link is followed: every directory on the way must be a
- * real one, and the file is created new.
+ * {@value #KEEP_FILES} newest files kept; the directory carries a {@code .gitignore} of {@code *}.
+ * Every file is reached through the sandbox's {@link WorkspaceFiles}, like the text editor's: the
+ * workspace is the model's to shape, and with the sandbox on a symbolic link there never leads the
+ * server's writes out of it.
  */
 final class FullOutput {
   static final String DIR = ".goose/shell-output";
@@ -36,7 +31,7 @@ final class FullOutput {
   static final int KEEP_FILES = 50;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
-  private final Path workingDir;
+  private final WorkspaceFiles files;
   private final int maxBytes;
   private final int maxLines;
   private final ByteArrayOutputStream early = new ByteArrayOutputStream();
@@ -46,9 +41,12 @@ final class FullOutput {
   private Optional<Path> path = Optional.empty();
   private Optional<String> failure = Optional.empty();
 
-  /** Saves output once it exceeds {@code maxBytes} bytes or {@code maxLines} lines. */
-  FullOutput(Path workingDir, int maxBytes, int maxLines) {
-    this.workingDir = workingDir;
+  /**
+   * Saves the output, through {@code files}, once it exceeds {@code maxBytes} bytes or {@code
+   * maxLines} lines.
+   */
+  FullOutput(WorkspaceFiles files, int maxBytes, int maxLines) {
+    this.files = files;
     this.maxBytes = maxBytes;
     this.maxLines = maxLines;
   }
@@ -109,7 +107,7 @@ final class FullOutput {
     path.ifPresent(
         p -> {
           try {
-            Files.deleteIfExists(p);
+            files.delete(p);
           } catch (IOException e) {
             // a stray file in the output directory; pruned later
           }
@@ -131,29 +129,18 @@ final class FullOutput {
 
   private void open() {
     try {
-      Path dir = realDirectory(realDirectory(workingDir.resolve(".goose")).resolve("shell-output"));
+      Path dir = files.resolve(DIR);
       Path ignore = dir.resolve(".gitignore");
-      if (!Files.exists(ignore, LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          Files.writeString(ignore, "*\n", StandardOpenOption.CREATE_NEW);
-        } catch (FileAlreadyExistsException raced) {
-          // another command wrote it
-        }
-      }
+      if (files.kind(ignore) == Kind.MISSING)
+        files.write(ignore, "*\n".getBytes(StandardCharsets.UTF_8));
       prune(dir);
       String name =
           STAMP.format(LocalDateTime.now())
               + "-"
               + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
               + ".txt";
-      Path target = dir.resolve(name);
-      file =
-          Optional.of(
-              Files.newOutputStream(
-                  target,
-                  StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE,
-                  LinkOption.NOFOLLOW_LINKS));
+      Path target = files.resolve(DIR + "/" + name);
+      file = Optional.of(files.create(target));
       path = Optional.of(target);
     } catch (IOException | RuntimeException e) {
       failure = Optional.of(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -161,28 +148,13 @@ final class FullOutput {
     }
   }
 
-  /** {@code dir}, created if missing; refused when it is a symbolic link or not a directory. */
-  private static Path realDirectory(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      try {
-        Files.createDirectory(dir);
-      } catch (FileAlreadyExistsException raced) {
-        // made meanwhile: checked below
-      }
-    }
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))
-      throw new IOException(dir + " is not a directory (a symbolic link is not followed)");
-    return dir;
-  }
-
   /** Keeps the newest files only, so the directory does not grow without end. */
-  private static void prune(Path dir) throws IOException {
-    List<Path> saved = new ArrayList<>();
-    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "*.txt")) {
-      all.forEach(saved::add);
-    }
-    if (saved.size() < KEEP_FILES) return;
-    saved.sort(Comparator.comparing(p -> p.getFileName().toString()));
-    for (Path old : saved.subList(0, saved.size() - KEEP_FILES + 1)) Files.deleteIfExists(old);
+  private void prune(Path dir) throws IOException {
+    List<WorkspaceFiles.Entry> saved =
+        files.list(dir).stream()
+            .filter(e -> e.kind() == Kind.FILE && e.name().endsWith(".txt"))
+            .toList(); // sorted by name: oldest first
+    for (int i = 0; i <= saved.size() - KEEP_FILES; i++)
+      files.delete(dir.resolve(saved.get(i).name()));
   }
 }

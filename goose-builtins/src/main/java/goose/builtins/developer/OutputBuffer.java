@@ -2,48 +2,50 @@ package goose.builtins.developer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /**
- * Command output kept within bounds for the model: at most {@link #MAX_LINES} lines and {@link
- * #LIMIT} bytes, the beginning and the end with a notice of what was cut between them, so a runaway
- * command cannot fill memory or the model's context. What was cut is not lost: the whole output is
- * saved in the working directory ({@link FullOutput}) and the notice gives its path.
+ * Command output kept within bounds for the model: at most {@link #MAX_LINES} lines (goose's limit)
+ * and the sandbox's {@code GOOSE_SANDBOX_MAX_OUTPUT_BYTES}, the beginning and the end with a notice
+ * of what was cut between them, so a runaway command cannot fill memory or the model's context.
+ * What was cut is not lost: the whole output is saved in the working directory ({@link FullOutput})
+ * and the notice gives its path.
  */
 final class OutputBuffer {
-  static final int LIMIT = 64 * 1024;
   static final int MAX_LINES = 2_000;
-  private static final int HALF = LIMIT / 2;
 
+  private final int half;
   private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-  private final byte[] tail = new byte[HALF];
+  private final byte[] tail;
   private final FullOutput full;
   private int tailStart;
   private int tailLength;
   private long dropped;
 
   /**
-   * @param workingDir where the whole output is saved when it is too long
+   * @param limit the bytes kept for the model
+   * @param full where the whole output goes once it is too long
    */
-  OutputBuffer(Path workingDir) {
-    this.full = new FullOutput(workingDir, LIMIT, MAX_LINES);
+  OutputBuffer(int limit, FullOutput full) {
+    this.half = limit / 2;
+    this.tail = new byte[half];
+    this.full = full;
   }
 
   synchronized void append(byte[] bytes, int length) {
     full.append(bytes, length);
     int i = 0;
-    if (head.size() < HALF) {
-      int take = Math.min(HALF - head.size(), length);
+    if (head.size() < half) {
+      int take = Math.min(half - head.size(), length);
       head.write(bytes, 0, take);
       i = take;
     }
     for (; i < length; i++) {
-      if (tailLength == HALF) {
-        tailStart = (tailStart + 1) % HALF;
+      if (tailLength == half) {
+        tailStart = (tailStart + 1) % half;
         tailLength--;
         dropped++;
       }
-      tail[(tailStart + tailLength) % HALF] = bytes[i];
+      tail[(tailStart + tailLength) % half] = bytes[i];
       tailLength++;
     }
   }
@@ -53,7 +55,7 @@ final class OutputBuffer {
     full.close();
     String first = head.toString(StandardCharsets.UTF_8);
     byte[] last = new byte[tailLength];
-    for (int i = 0; i < tailLength; i++) last[i] = tail[(tailStart + i) % HALF];
+    for (int i = 0; i < tailLength; i++) last[i] = tail[(tailStart + i) % half];
     String end = new String(last, StandardCharsets.UTF_8);
     boolean whole = dropped == 0;
     String output = whole ? first + end : "";
