@@ -101,12 +101,27 @@ class ShellToolTest {
   }
 
   @Test
-  void aWorkspaceLinkIsNotFollowedToSaveTheOutput() throws Exception {
-    Path elsewhere =
-        Files.createDirectories(work.getParent().resolve(work.getFileName() + "-elsewhere"));
+  void withTheSandboxOnAWorkspaceLinkNeverLeadsTheSavedOutputOut(@TempDir Path server)
+      throws Exception {
+    assertThat(java.nio.file.Files.isExecutable(Path.of("/usr/bin/bwrap")))
+        .as("this test needs bubblewrap: apt-get install bubblewrap (bash .ci/run installs it)")
+        .isTrue();
+    goose.config.Config config =
+        goose.config.Config.load(
+            java.util.Map.of("GOOSE_PATH_ROOT", server.toString(), "GOOSE_SANDBOX", "on"), server);
+    goose.sandbox.Sandbox sandbox =
+        goose.sandbox.Sandbox.open(
+            config, goose.sandbox.SandboxSettings.from(config, "tokens", true));
+    DeveloperExtension confined = new DeveloperExtension(sandbox);
+    Path elsewhere = Files.createDirectories(server.resolve("elsewhere"));
     Files.createSymbolicLink(work.resolve(".goose"), elsewhere);
 
-    Content.ToolResponse r = shell(json("command", "seq 1 5000"));
+    Content.ToolResponse r =
+        call(
+            confined,
+            Calls.context("alice", "s1", work.toRealPath()),
+            "shell",
+            json("command", "seq 1 5000"));
 
     assertThat(r.text()).contains("output truncated").contains("could not be saved");
     try (var inside = Files.list(elsewhere)) {
