@@ -5,8 +5,12 @@ import goose.conversation.Message;
 import goose.provider.Provider;
 import goose.provider.ProviderRequest;
 import goose.session.Session;
+import goose.session.SessionStore;
 import goose.tool.ActiveExtension;
+import goose.tool.ToolContext;
+import goose.tool.ToolNotifications;
 import goose.tool.ToolSpec;
+import goose.tool.Toolbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +59,23 @@ public final class RequestBuilder {
         tools,
         provider.maxOutputTokens(),
         options.promptCaching() ? Optional.of(session.id()) : Optional.empty());
+  }
+
+  /**
+   * The request the session's next call would send now, for showing it ({@code goose session
+   * prompt}): its agent-visible conversation followed by {@code next} (messages not stored, such as
+   * the next user message), all tools the toolbox offers, no call made yet.
+   */
+  public ProviderRequest preview(
+      Session session, SessionStore store, Toolbox toolbox, Provider provider, List<Message> next) {
+    ToolContext context =
+        new ToolContext(
+            session.owner(), session.id(), session.workingDir(), ToolNotifications.IGNORE);
+    List<ToolSpec> tools = toolbox.tools(context);
+    List<Message> view = new ArrayList<>();
+    store.conversation(session.id()).stream().filter(Message::agentVisible).forEach(view::add);
+    view.addAll(next);
+    return request(session, provider, system(session, toolbox.extensions(context)), view, tools, 0);
   }
 
   /**

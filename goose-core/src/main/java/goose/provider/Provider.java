@@ -1,5 +1,8 @@
 package goose.provider;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+
 /** An LLM behind one wire format. Implementations are thread-safe and shared by all sessions. */
 public interface Provider {
   /** The provider's name as configured (anthropic, openai, groq, ...). */
@@ -28,4 +31,13 @@ public interface Provider {
    * remains is thrown as {@link ProviderException} from {@code hasNext()}/{@code next()}.
    */
   ProviderStream stream(ProviderRequest request);
+
+  /**
+   * The body {@link #stream} would send for {@code request}, in this provider's wire format, for
+   * showing what the model is sent ({@code goose session prompt}); empty for a provider without
+   * one.
+   */
+  default Optional<ObjectNode> wireBody(ProviderRequest request) {
+    return Optional.empty();
+  }
 }

@@ -3,8 +3,8 @@ package goose.cli.session;
 import picocli.CommandLine.Command;
 
 /**
- * {@code goose session ...}: list, export and import sessions, and move a SQLite store to
- * PostgreSQL.
+ * {@code goose session ...}: list, export and import sessions, show what a session's next model
+ * call would send, and move a SQLite store to PostgreSQL.
  */
 @Command(
     name = "session",
@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SessionListCommand.class,
       SessionExportCommand.class,
+      SessionPromptCommand.class,
       SessionImportCommand.class,
       SessionMigrateCommand.class
     })
