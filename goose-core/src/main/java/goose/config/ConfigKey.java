@@ -66,6 +66,21 @@ public record ConfigKey(
       of("GOOSE_RATE_BURST", "200", "Requests a user may send at once above the rate");
   public static final ConfigKey MAX_TURNS_PER_USER =
       of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
+  public static final ConfigKey ALLOWED_HOSTS =
+      none(
+          "GOOSE_ALLOWED_HOSTS",
+          "Comma-separated host[:port] names clients use, besides loopback (DNS-rebinding guard)");
+  public static final ConfigKey UNIX_SOCKET =
+      none(
+          "GOOSE_UNIX_SOCKET",
+          "Listen on this Unix domain socket (mode 0660) instead of GOOSE_HOST:GOOSE_PORT");
+  public static final ConfigKey MAX_STREAMS_PER_USER =
+      of("GOOSE_MAX_STREAMS_PER_USER", "32", "Event streams one user may have open at once");
+  public static final ConfigKey HEADER_TIMEOUT =
+      of(
+          "GOOSE_HEADER_TIMEOUT",
+          "10",
+          "Seconds a client may take to send a request's headers before it is cut off");
 
   public static final List<ConfigKey> KNOWN =
       List.of(
@@ -92,7 +107,11 @@ public record ConfigKey(
           CORS_ORIGINS,
           RATE_LIMIT,
           RATE_BURST,
-          MAX_TURNS_PER_USER);
+          MAX_TURNS_PER_USER,
+          ALLOWED_HOSTS,
+          UNIX_SOCKET,
+          MAX_STREAMS_PER_USER,
+          HEADER_TIMEOUT);
 
   static ConfigKey of(String name, String defaultValue, String description) {
     return new ConfigKey(name, Optional.of(defaultValue), false, description);

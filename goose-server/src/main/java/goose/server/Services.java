@@ -66,7 +66,7 @@ final class Services {
   static ServerContext open(Config config, ServerSettings settings, Telemetry telemetry) {
     Security security;
     try {
-      security = Security.open(config, settings.host());
+      security = Security.open(config, settings.host(), settings.unixSocket().isPresent());
     } catch (RuntimeException e) {
       telemetry.close();
       throw e;

@@ -95,7 +95,7 @@ public sealed interface Authenticator {
       }
       return users
           .authenticate(parts[1].strip())
-          .map(u -> new RequestUser(u.name(), u.admin()))
+          .map(u -> new RequestUser(u.name(), u.id(), u.admin()))
           .orElseThrow(
               () ->
                   unauthorized("invalid or revoked token")
@@ -105,29 +105,49 @@ public sealed interface Authenticator {
 
   /**
    * {@code proxy}: the user named by the proxy's header, believed only when the TCP peer is a
-   * trusted proxy (a client cannot forge its peer address the way it can forge a header). Admins
-   * are listed in {@code GOOSE_ADMIN_USERS}.
+   * trusted proxy (a client cannot forge its peer address the way it can forge a header), or, on a
+   * Unix socket, when {@code GOOSE_TRUSTED_PROXIES} lists {@code unix} (the socket's file mode
+   * decides who can connect). The {@code Host} was checked before ({@link AllowedHosts}), so a
+   * browser on the proxy's machine cannot reach this through a DNS-rebound name. Admins are listed
+   * in {@code GOOSE_ADMIN_USERS}.
    */
-  record TrustedProxy(String header, java.util.List<IpRange> trusted, Set<String> admins)
+  record TrustedProxy(
+      String header,
+      java.util.List<IpRange> trusted,
+      boolean unixSocket,
+      boolean trustUnix,
+      Set<String> admins)
       implements Authenticator {
     TrustedProxy(AuthSettings settings) {
-      this(settings.proxyUserHeader(), settings.trustedProxies(), settings.adminUsers());
+      this(
+          settings.proxyUserHeader(),
+          settings.trustedProxies(),
+          settings.unixSocket(),
+          settings.trustUnixSocket(),
+          settings.adminUsers());
     }
 
     @Override
     public RequestUser authenticate(Context ctx) {
-      String peer = ctx.req().getRemoteAddr();
-      if (peer == null || trusted.stream().noneMatch(r -> r.contains(peer))) {
+      if (!fromTrustedPeer(ctx)) {
         throw unauthorized(
             "requests must come through the authenticating proxy (this peer address is not in GOOSE_TRUSTED_PROXIES)");
       }
       String name = ctx.header(header);
       if (name == null || name.isBlank())
         throw unauthorized("the proxy sent no " + header + " header");
-      if (!UserNames.isValid(name.strip()))
-        throw unauthorized("the proxy's " + header + " header is not a valid user name");
       String user = name.strip();
-      return new RequestUser(user, admins.contains(user));
+      if (!UserNames.isValid(user))
+        throw unauthorized("the proxy's " + header + " header is not a valid user name");
+      if (UserNames.isReserved(user))
+        throw unauthorized("the proxy's " + header + " header names a user the server reserves");
+      return RequestUser.named(user, admins.contains(user));
+    }
+
+    private boolean fromTrustedPeer(Context ctx) {
+      if (unixSocket) return trustUnix;
+      String peer = ctx.req().getRemoteAddr();
+      return peer != null && trusted.stream().anyMatch(r -> r.contains(peer));
     }
   }
 }

@@ -18,7 +18,9 @@ import java.util.Set;
  * here rather than with Javalin's CORS plugin because that plugin reflects whatever headers and
  * methods a preflight asks for, and we also refuse state-changing requests from foreign origins:
  * behind a cookie-based proxy, a cross-site form POST would otherwise act as the signed-in user
- * (CSRF).
+ * (CSRF). The server's own pages are those whose origin names an allowed host ({@code
+ * GOOSE_ALLOWED_HOSTS}, loopback): never "whatever the request's Host says", which a DNS-rebinding
+ * page controls.
  */
 public final class Cors {
   static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
@@ -27,9 +29,17 @@ public final class Cors {
   static final String ALLOWED_HEADERS =
       "Authorization, Content-Type, X-Secret-Key, Last-Event-ID, X-Request-Id, Accept";
   private final Set<String> origins;
+  private final OwnOrigin ownOrigin;
 
-  public Cors(List<String> origins) {
+  /** Decides whether an {@code Origin} is a page of this server itself (the allowed hosts). */
+  @FunctionalInterface
+  public interface OwnOrigin {
+    boolean test(String origin, int localPort);
+  }
+
+  public Cors(List<String> origins, OwnOrigin ownOrigin) {
     this.origins = Set.copyOf(origins);
+    this.ownOrigin = ownOrigin;
   }
 
   /**
@@ -92,17 +102,9 @@ public final class Cors {
       ctx.skipRemainingHandlers();
       return;
     }
-    if (!allowed && !SAFE_METHODS.contains(method) && !sameOrigin(ctx, origin))
-      throw forbidden(origin);
-  }
-
-  /** A browser's own page: the Origin names the host the request was sent to. */
-  private static boolean sameOrigin(Context ctx, String origin) {
-    String host = ctx.header("Host");
-    if (host == null) return false;
-    String o = origin.toLowerCase(Locale.ROOT);
-    String h = host.toLowerCase(Locale.ROOT);
-    return o.equals("http://" + h) || o.equals("https://" + h);
+    if (!allowed
+        && !SAFE_METHODS.contains(method)
+        && !ownOrigin.test(origin, ctx.req().getLocalPort())) throw forbidden(origin);
   }
 
   private static ApiException forbidden(String origin) {

@@ -12,6 +12,7 @@ import goose.server.api.RouteGroup;
 import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import goose.server.http.RequestUser;
+import goose.server.limits.StreamLimiter;
 import goose.server.session.SessionRoutes;
 import goose.server.telemetry.Telemetry;
 import goose.session.Session;
@@ -65,6 +66,9 @@ public final class TurnRoutes implements RouteGroup {
         .error(400, "Bad message")
         .error(404, "No such session")
         .error(409, "A turn is already running in this session")
+        .error(
+            429,
+            "Too many requests or turns, or the user already has GOOSE_MAX_STREAMS_PER_USER event streams open")
         .error(503, "No provider configured (the message names the settings to set)")
         .handle(this::send);
     api.get("/sessions/{id}/events", "followSessionEvents")
@@ -80,6 +84,9 @@ public final class TurnRoutes implements RouteGroup {
         .response(200, "The session's events", EVENT_STREAM, TurnEvent.class)
         .error(400, "Bad Last-Event-ID or after")
         .error(404, "No such session")
+        .error(
+            429,
+            "Too many requests, or the user already has GOOSE_MAX_STREAMS_PER_USER event streams open")
         .handle(this::follow);
     api.post("/sessions/{id}/cancel", "cancelTurn")
         .tag("turns")
@@ -95,9 +102,9 @@ public final class TurnRoutes implements RouteGroup {
     SendMessageRequest body = RequestBody.of(ctx, SendMessageRequest.class);
     List<Content> content = UserContent.parse(body.content());
     Optional<String> requestId = body.requestId().map(TurnRoutes::checkRequestId);
-    String user = RequestUser.of(ctx).name();
-    TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
+    String user = RequestUser.of(ctx).id();
     if (!acceptsEventStream(ctx.header("Accept"))) {
+      TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
       String url = "/sessions/" + session.id() + "/events?after=" + (turn.firstSeq() - 1);
       ctx.status(202)
           .json(
@@ -108,20 +115,25 @@ public final class TurnRoutes implements RouteGroup {
     boolean keepRunning =
         body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL)
             == SendMessageRequest.OnDisconnect.CONTINUE;
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1);
-        Telemetry.Stream open = server.telemetry().streamOpened(true)) {
-      SseWriter out = new SseWriter(ctx.res());
-      EventFollower.End end =
-          EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
-      if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
-        server.turns().cancelTurn(session.id(), turn.turnId());
+    try (StreamLimiter.Permit permit = server.security().streams().open(user)) {
+      TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
+      try (EventLog.Subscription sub =
+              server.events().subscribe(session.id(), turn.firstSeq() - 1);
+          Telemetry.Stream open = server.telemetry().streamOpened(true)) {
+        SseWriter out = new SseWriter(ctx.res());
+        EventFollower.End end =
+            EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
+        if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
+          server.turns().cancelTurn(session.id(), turn.turnId());
+      }
     }
   }
 
   private void follow(Context ctx, ServerContext server) throws Exception {
     Session session = SessionRoutes.find(ctx, server);
     long after = startAfter(ctx);
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), after);
+    try (StreamLimiter.Permit permit = server.security().streams().open(RequestUser.of(ctx).id());
+        EventLog.Subscription sub = server.events().subscribe(session.id(), after);
         Telemetry.Stream open = server.telemetry().streamOpened(false)) {
       EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
     }
@@ -129,7 +141,7 @@ public final class TurnRoutes implements RouteGroup {
 
   private void cancel(Context ctx, ServerContext server) {
     Session session = SessionRoutes.find(ctx, server);
-    ctx.json(new CancelResult(server.turns().cancel(RequestUser.of(ctx).name(), session.id())));
+    ctx.json(new CancelResult(server.turns().cancel(RequestUser.of(ctx).id(), session.id())));
   }
 
   private static boolean endsTurn(StoredEvent e, String turnId) {
