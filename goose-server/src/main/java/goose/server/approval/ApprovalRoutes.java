@@ -77,7 +77,7 @@ public final class ApprovalRoutes implements RouteGroup {
           callId); // no stored call has such an id: answered like any unknown one, never reaching
       // the store
     }
-    String user = RequestUser.of(ctx).name();
+    String user = RequestUser.of(ctx).id();
     switch (server.approvals().answer(user, session.id(), callId, decision)) {
       case ANSWERED -> {}
       case UNKNOWN -> throw notFound(callId);

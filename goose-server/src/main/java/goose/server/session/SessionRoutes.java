@@ -101,11 +101,11 @@ public final class SessionRoutes implements RouteGroup {
   private void create(Context ctx, ServerContext server) {
     CreateSessionRequest body = RequestBody.of(ctx, CreateSessionRequest.class);
     String name = body.name().map(n -> SessionNames.check(n, "name")).orElse(SessionNames.DEFAULT);
-    String user = RequestUser.of(ctx).name();
+    RequestUser user = RequestUser.of(ctx);
     server.security().workspaces().workspaceOf(user);
     java.nio.file.Path cwd = WorkingDirs.check(body.cwd(), "cwd");
     server.security().workspaces().check(user, cwd, "cwd");
-    NewSession draft = new NewSession(user, name, cwd);
+    NewSession draft = new NewSession(user.id(), name, cwd);
     Session session = server.sessions().create(draft);
     ctx.status(201)
         .header("Location", "/sessions/" + session.id())
@@ -117,7 +117,7 @@ public final class SessionRoutes implements RouteGroup {
         new SessionQuery(LIST_LIMIT.read(ctx), CURSOR.read(ctx), NAME_FILTER.read(ctx));
     Page<Session> page;
     try {
-      page = server.sessions().list(RequestUser.of(ctx).name(), query);
+      page = server.sessions().list(RequestUser.of(ctx).id(), query);
     } catch (InvalidCursorException e) {
       throw ApiException.badParameter("cursor", "is not a cursor this server produced");
     }
@@ -209,7 +209,7 @@ public final class SessionRoutes implements RouteGroup {
   public static Session find(Context ctx, ServerContext server) {
     String id = ID.read(ctx);
     if (!Ids.isWellFormed(id)) throw notFound(id);
-    return server.sessions().get(RequestUser.of(ctx).name(), id).orElseThrow(() -> notFound(id));
+    return server.sessions().get(RequestUser.of(ctx).id(), id).orElseThrow(() -> notFound(id));
   }
 
   static ApiException notFound(String id) {
