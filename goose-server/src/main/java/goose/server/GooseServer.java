@@ -94,7 +94,7 @@ public final class GooseServer implements AutoCloseable {
               + "); set GOOSE_HOST / GOOSE_PORT to a free address");
     } catch (RuntimeException e) {
       if (s.unixSocket().isEmpty()) throw e;
-      app.stop();
+      stopQuietly(app);
       throw new ConfigException(
           "cannot listen on the Unix socket " + s.unixSocket().get() + " (" + rootMessage(e) + ")",
           e);
@@ -102,10 +102,19 @@ public final class GooseServer implements AutoCloseable {
     try {
       s.unixSocket().ifPresent(UnixSocket::restrict);
     } catch (RuntimeException e) {
-      app.stop();
+      stopQuietly(app);
       throw e;
     }
     return new GooseServer(app, context);
+  }
+
+  /** Stops a server whose start failed; the start's own error is the one worth reporting. */
+  private static void stopQuietly(Javalin app) {
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      log.debug("stopping after a failed start: {}", e.toString());
+    }
   }
 
   private static String rootMessage(Throwable e) {
