@@ -5,9 +5,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigValue;
+import goose.config.PrivateFiles;
 import goose.event.ClusterSignals;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -58,13 +58,19 @@ public final class SessionStores {
           () -> postgresDatabase(target, poolSize));
     }
     Path dir = config.paths().sessionsDir();
+    Path file = dir.resolve("sessions.db");
     try {
-      Files.createDirectories(dir);
+      // The store holds every conversation and the token hashes: the server's user only. SQLite
+      // creates the -wal and -shm files with the mode of the database file.
+      PrivateFiles.directory(config.paths().dataDir());
+      PrivateFiles.directory(dir);
+      PrivateFiles.file(file);
+      PrivateFiles.tightenIfPresent(dir.resolve("sessions.db-wal"));
+      PrivateFiles.tightenIfPresent(dir.resolve("sessions.db-shm"));
     } catch (IOException e) {
       throw new ConfigException(
           "cannot create the sessions directory " + dir + ": " + e.getMessage(), e);
     }
-    Path file = dir.resolve("sessions.db");
     return openOrExplain(
         "the SQLite database " + file,
         UnaryOperator.identity(),

@@ -43,6 +43,10 @@ public final class SessionRoutes implements RouteGroup {
   private static final Param<Integer> MESSAGE_LIMIT =
       Param.queryInt("limit", "Messages per page", 1, 1000, 100);
 
+  /** The 409 of a route that claims the user's workspace. */
+  public static final String WORKSPACE_TAKEN =
+      "The user's workspace belonged to an earlier, removed user of the same name";
+
   @Override
   public void declare(ApiRouter api) {
     api.post("/sessions", "createSession")
@@ -55,6 +59,7 @@ public final class SessionRoutes implements RouteGroup {
                 + "\".")
         .body(CreateSessionRequest.class)
         .response(201, "The new session", SessionView.class)
+        .error(409, WORKSPACE_TAKEN)
         .handle(this::create);
     api.get("/sessions", "listSessions")
         .tag("sessions")

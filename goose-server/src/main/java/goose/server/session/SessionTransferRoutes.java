@@ -54,6 +54,7 @@ public final class SessionTransferRoutes implements RouteGroup {
         .param(IMPORT_CWD)
         .body(SessionDocument.class)
         .response(201, "The new session", SessionView.class)
+        .error(409, SessionRoutes.WORKSPACE_TAKEN)
         .handle(this::importDocument);
   }
 
