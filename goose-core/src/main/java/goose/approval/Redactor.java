@@ -153,6 +153,40 @@ public final class Redactor {
     return text.substring(0, maxText) + "... (" + text.length() + " characters)";
   }
 
+  /** An option that names a secret, whose value may be the next argument. */
+  private static final Pattern SECRET_FLAG =
+      Pattern.compile("(?i)--?[A-Za-z0-9_.-]*(?:" + SECRET_WORD + "|auth(?!or))[A-Za-z0-9_.-]*");
+
+  private static final Pattern PASSWORD_PROGRAM_NAME =
+      Pattern.compile("(?i)(mysql[a-z]*|mariadb[a-z-]*|sshpass|redis-cli|sqlcmd|bcp)");
+
+  /**
+   * A program and its arguments, one by one, with secrets masked: each argument as {@link
+   * #redactText}, the argument after an option that names a secret ({@code --token X}), and the
+   * password options of the programs that take one ({@code mysql -pX}, {@code sshpass -p X}).
+   */
+  public static List<String> redactArgv(List<String> argv) {
+    String program = argv.isEmpty() ? "" : argv.getFirst();
+    boolean takesPassword =
+        PASSWORD_PROGRAM_NAME.matcher(program.substring(program.lastIndexOf('/') + 1)).matches();
+    List<String> out = new java.util.ArrayList<>();
+    boolean maskNext = false;
+    for (String arg : argv) {
+      if (maskNext && !arg.startsWith("-")) {
+        out.add(MASK);
+        maskNext = false;
+        continue;
+      }
+      maskNext = false;
+      String redacted = redactText(arg);
+      if (takesPassword && arg.matches("-[paP].+")) redacted = arg.substring(0, 2) + MASK;
+      else if (takesPassword && arg.matches("-[paP]")) maskNext = true;
+      else if (redacted.equals(arg) && SECRET_FLAG.matcher(arg).matches()) maskNext = true;
+      out.add(redacted);
+    }
+    return out;
+  }
+
   /** The text with every credential-looking part masked. */
   public static String redactText(String text) {
     String out = PRIVATE_KEY.matcher(text).replaceAll(MASK);

@@ -111,4 +111,25 @@ class RedactorTest {
       assertThat(Redactor.redactText(plain)).as(plain).isEqualTo(plain);
     }
   }
+
+  @Test
+  void anArgumentListIsMaskedArgumentByArgument() {
+    assertThat(
+            Redactor.redactArgv(
+                java.util.List.of(
+                    "/usr/bin/mysql", "-u", "root", "-pS3CRET", "--token", "S3CRET2", "--db", "x")))
+        .containsExactly(
+            "/usr/bin/mysql",
+            "-u",
+            "root",
+            "-p" + Redactor.MASK,
+            "--token",
+            Redactor.MASK,
+            "--db",
+            "x");
+    assertThat(Redactor.redactArgv(java.util.List.of("sshpass", "-p", "S3CRET", "ssh", "h")))
+        .containsExactly("sshpass", "-p", Redactor.MASK, "ssh", "h");
+    assertThat(Redactor.redactArgv(java.util.List.of("ssh", "-p", "2222", "--client-secret=S3")))
+        .containsExactly("ssh", "-p", "2222", "--client-secret=" + Redactor.MASK);
+  }
 }

@@ -110,6 +110,19 @@ class DnsRebindingTest {
     assertThat(foreignOrigin.status())
         .as("another local port is another origin: " + foreignOrigin.body())
         .isEqualTo(403);
+    String viaProxy = "127.0.0.1:" + (port == 1 ? 2 : port - 1);
+    RawHttp.Response proxied =
+        send(
+            port,
+            "POST",
+            "/sessions",
+            "{\"cwd\":\"" + root + "\"}",
+            viaProxy,
+            "https://" + viaProxy,
+            admin);
+    assertThat(proxied.status())
+        .as("a page served through a proxy on this machine names the Host the proxy passes on")
+        .isEqualTo(201);
   }
 
   @Test

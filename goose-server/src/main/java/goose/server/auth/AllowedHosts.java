@@ -129,10 +129,12 @@ public final class AllowedHosts {
   }
 
   /**
-   * Is {@code origin} (an {@code Origin} header) a page of this server, reached on {@code
-   * localPort}?
+   * Is {@code origin} (an {@code Origin} header) a page of this server, for a request with this
+   * {@code Host} reached on {@code localPort}? Yes when it names the request's own Host and that
+   * Host is allowed (a page served through a proxy on this machine: the browser's origin is the
+   * proxy's), or when it names an allowed host with the connection's own port.
    */
-  public boolean allowsOrigin(String origin, int localPort) {
+  public boolean allowsOrigin(String origin, String host, int localPort) {
     URI uri;
     try {
       uri = URI.create(origin.trim());
@@ -143,7 +145,12 @@ public final class AllowedHosts {
     if (!scheme.equals("http") && !scheme.equals("https")) return false;
     if (uri.getRawAuthority() == null || uri.getRawUserInfo() != null) return false;
     if (uri.getRawPath() != null && !uri.getRawPath().isEmpty()) return false;
-    return allows(uri.getRawAuthority(), localPort, true);
+    String authority = uri.getRawAuthority().toLowerCase(Locale.ROOT);
+    if (host != null
+        && ENTRY.matcher(authority).matches()
+        && normalise(authority).equals(normalise(host.trim().toLowerCase(Locale.ROOT)))
+        && allows(host, localPort, false)) return true;
+    return allows(authority, localPort, true);
   }
 
   private static boolean validPort(String port) {

@@ -9,6 +9,7 @@ import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
 import goose.server.api.ServerContext;
 import goose.server.http.Doc;
+import goose.server.http.RequestUser;
 import goose.tool.ToolSpec;
 import io.javalin.http.Context;
 import java.util.List;
@@ -40,12 +41,20 @@ public final class ExtensionRoutes implements RouteGroup {
     api.get("/extensions", "listExtensions")
         .tag("extensions")
         .summary("List extensions with their status")
+        .description(
+            "Users who are not admins see credentials masked: a URL's password and query values,"
+                + " secrets among the arguments and in the last error. Values of envs and headers"
+                + " are never shown, only their names.")
         .response(200, "Every configured extension", ExtensionList.class)
         .handle(
-            (ctx, server) ->
-                ctx.json(
-                    new ExtensionList(
-                        server.extensions().list().stream().map(ExtensionView::of).toList())));
+            (ctx, server) -> {
+              boolean admin = RequestUser.of(ctx).admin();
+              ctx.json(
+                  new ExtensionList(
+                      server.extensions().list().stream()
+                          .map(info -> ExtensionView.forReader(info, admin))
+                          .toList()));
+            });
     api.post("/extensions", "putExtension")
         .tag("extensions")
         .summary("Add an extension, or replace the one of the same name")

@@ -34,7 +34,7 @@ public final class Cors {
   /** Decides whether an {@code Origin} is a page of this server itself (the allowed hosts). */
   @FunctionalInterface
   public interface OwnOrigin {
-    boolean test(String origin, int localPort);
+    boolean test(String origin, String host, int localPort);
   }
 
   public Cors(List<String> origins, OwnOrigin ownOrigin) {
@@ -104,7 +104,8 @@ public final class Cors {
     }
     if (!allowed
         && !SAFE_METHODS.contains(method)
-        && !ownOrigin.test(origin, ctx.req().getLocalPort())) throw forbidden(origin);
+        && !ownOrigin.test(origin, ctx.header("Host"), ctx.req().getLocalPort()))
+      throw forbidden(origin);
   }
 
   private static ApiException forbidden(String origin) {
