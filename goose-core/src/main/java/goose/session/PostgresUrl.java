@@ -95,6 +95,11 @@ record PostgresUrl(
     }
   }
 
+  /** The same database with this password (given apart from the URL). */
+  PostgresUrl withPassword(String password) {
+    return new PostgresUrl(jdbcUrl, user, Optional.of(password), display);
+  }
+
   /**
    * Replaces the password wherever it appears (driver messages), for text that may be shown or
    * logged.
