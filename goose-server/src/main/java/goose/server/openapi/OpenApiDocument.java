@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * The OpenAPI 3.1 document of the declared operations: one source of truth with the routes
  * themselves. Errors every route can produce are added here once: 400/413/415 for routes with a
  * JSON body, 400 for routes with query parameters, 401/429 for routes that need credentials (403
- * for admin routes), and a {@code default} response for the unexpected 500. Public routes declare
+ * for admin routes), 421 on every route (a Host the server does not answer to), and a {@code
+ * default} response for the unexpected 500. Public routes declare
  * {@code security: []}.
  */
 public final class OpenApiDocument {
@@ -166,6 +167,11 @@ public final class OpenApiDocument {
     if (!op.method().equals("GET"))
       responses.putIfAbsent(
           "403", error("Cross-origin write from an origin not in GOOSE_CORS_ORIGINS", schemas));
+    responses.putIfAbsent(
+        "421",
+        error(
+            "The Host header is not a name this server answers to (loopback, GOOSE_ALLOWED_HOSTS)",
+            schemas));
     ObjectNode out = node.putObject("responses");
     responses.forEach(out::set);
     out.set(
