@@ -71,29 +71,15 @@ class SessionCommandTest {
         .doesNotContain("pw@");
     Path passwordFile = root.resolve("pgpass");
     Files.writeString(passwordFile, "");
-    assertThat(
-            cli(source)
-                .run(
-                    "session",
-                    "migrate",
-                    "--to",
-                    withoutPassword,
-                    "--password-file",
-                    passwordFile.toString())
-                .exitCode())
+    String[] withPasswordFile = {
+      "session", "migrate", "--to", withoutPassword, "--password-file", passwordFile.toString()
+    };
+    assertThat(cli(source).run(withPasswordFile).exitCode())
         .as("an empty password file")
         .isEqualTo(ExitCodes.USAGE);
     Files.writeString(passwordFile, "pw\n");
 
-    CliRun.Result migrated =
-        cli(source)
-            .run(
-                "session",
-                "migrate",
-                "--to",
-                withoutPassword,
-                "--password-file",
-                passwordFile.toString());
+    CliRun.Result migrated = cli(source).run(withPasswordFile);
 
     assertThat(migrated.exitCode()).as(migrated.err()).isZero();
     assertThat(migrated.err()).contains("100%").contains("[##############################]");

@@ -72,14 +72,19 @@ class ApprovalAndAuditStoreTest {
   static final String LS = CallHash.of("developer__shell", Json.object().put("command", "ls"));
 
   static PendingApproval pending(Session s, String callId, String user) {
+    return pending(s, callId, user, Json.object().put("command", "ls"));
+  }
+
+  static PendingApproval pending(
+      Session s, String callId, String user, com.fasterxml.jackson.databind.node.ObjectNode args) {
     Instant now = Instant.now();
     return new PendingApproval(
         s.id(),
         callId,
-        LS,
+        CallHash.of("developer__shell", args),
         user,
         "developer__shell",
-        Json.object().put("command", "ls"),
+        args,
         now,
         now.plusSeconds(60),
         Optional.empty());
@@ -94,18 +99,7 @@ class ApprovalAndAuditStoreTest {
     approvals.open(pending(s, "call_1", "alice"));
     assertThat(approvals.decide(s.id(), "call_1", LS, ApprovalDecision.ALLOW_ONCE)).isTrue();
     var rm = Json.object().put("command", "rm -rf /");
-    Instant now = Instant.now();
-    PendingApproval other =
-        new PendingApproval(
-            s.id(),
-            "call_1",
-            CallHash.of("developer__shell", rm),
-            "alice",
-            "developer__shell",
-            rm,
-            now,
-            now.plusSeconds(60),
-            Optional.empty());
+    PendingApproval other = pending(s, "call_1", "alice", rm);
     approvals.reopen(other);
     PendingApproval stored = approvals.get(s.id(), "call_1").orElseThrow();
     assertThat(stored.isOpen()).as("the allow_once of the other call is gone").isTrue();

@@ -9,9 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,16 +44,7 @@ class ApprovalBindingTest {
   }
 
   TestServer startServer() {
-    return TestServer.start(
-        root,
-        new HashMap<>(
-            Map.of(
-                "GOOSE_PROVIDER",
-                "openai",
-                "OPENAI_HOST",
-                openai.baseUri().toString(),
-                "OPENAI_API_KEY",
-                "sk-test-123")));
+    return TestServer.start(root, TestServer.withProvider(openai));
   }
 
   /** The model asks for two different shell calls under the one id call_0, then says "finished". */

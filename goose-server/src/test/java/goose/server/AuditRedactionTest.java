@@ -10,7 +10,6 @@ import goose.provider.fake.FakeOpenAiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,16 +35,7 @@ class AuditRedactionTest {
   @Test
   void noSecretOfTheCorpusReachesTheAuditOrTheLog() throws Exception {
     openai = new FakeOpenAiServer();
-    server =
-        TestServer.start(
-            root,
-            Map.of(
-                "GOOSE_PROVIDER",
-                "openai",
-                "OPENAI_HOST",
-                openai.baseUri().toString(),
-                "OPENAI_API_KEY",
-                "sk-test"));
+    server = TestServer.start(root, TestServer.withProvider(openai));
     String session =
         server.client.post("/sessions", "{\"cwd\":\"" + root + "\"}").json().get("id").asText();
     server.client.patch("/sessions/" + session, "{\"mode\":\"chat\"}").json();

@@ -10,7 +10,6 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,19 +38,9 @@ class ResourceLimitsTest {
   private void start(String... pairs) {
     openai = new FakeOpenAiServer();
     Map<String, String> env =
-        new HashMap<>(
-            Map.of(
-                "GOOSE_AUTH",
-                "proxy",
-                "GOOSE_TRUSTED_PROXIES",
-                "127.0.0.1",
-                "GOOSE_PROVIDER",
-                "openai",
-                "OPENAI_HOST",
-                openai.baseUri().toString(),
-                "OPENAI_API_KEY",
-                "sk-test"));
-    for (int i = 0; i < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
+        TestServer.withProvider(
+            openai, "GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1");
+    for (int i = 0; i + 1 < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
     server = TestServer.start(root, env);
   }
 
@@ -92,16 +81,7 @@ class ResourceLimitsTest {
     assertThat(refused.header("Retry-After")).isEqualTo("5");
     String body = refused.body();
     assertThat(body).contains("too_many_requests").contains("GOOSE_MAX_STREAMS_PER_USER");
-    Exchange turn =
-        Exchange.send(
-            server.server.uri(),
-            "POST",
-            "/sessions/" + alices + "/messages",
-            "{\"content\":\"hi\"}",
-            "X-Remote-User",
-            "alice",
-            "Accept",
-            "text/event-stream");
+    Exchange turn = send("alice", alices, "text/event-stream");
     assertThat(turn.status()).as("a streamed turn is a stream too").isEqualTo(429);
     assertThat(server.server.context().turns().isRunning(alices))
         .as("and no turn was started")
@@ -181,21 +161,25 @@ class ResourceLimitsTest {
     }
 
     openai.enqueue(FakeOpenAiServer.text("still streaming"));
-    Exchange turn =
-        Exchange.send(
-            server.server.uri(),
-            "POST",
-            "/sessions/" + alices + "/messages",
-            "{\"content\":\"hi\"}",
-            "X-Remote-User",
-            "alice",
-            "Accept",
-            "application/json");
+    Exchange turn = send("alice", alices, "application/json");
     assertThat(turn.status()).isEqualTo(202);
     List<SseClient.Event> events = stream.untilComplete();
     assertThat(TurnRoutesTest.texts(events))
         .as("an event stream older than the header timeout was not cut")
         .isEqualTo("still streaming");
+  }
+
+  /** Sends "hi" to a session as {@code user}, accepting {@code accept}. */
+  private Exchange send(String user, String sessionId, String accept) {
+    return Exchange.send(
+        server.server.uri(),
+        "POST",
+        "/sessions/" + sessionId + "/messages",
+        "{\"content\":\"hi\"}",
+        "X-Remote-User",
+        user,
+        "Accept",
+        accept);
   }
 
   /** Whether the server closed the connection (end of stream), waiting up to the read timeout. */

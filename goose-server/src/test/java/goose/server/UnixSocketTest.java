@@ -39,18 +39,7 @@ class UnixSocketTest {
   @Test
   void proxyModeOverTheSocketTrustsItsUserHeaderAndStillChecksTheHost() throws Exception {
     Path socket = socket();
-    server =
-        TestServer.start(
-            root,
-            Map.of(
-                "GOOSE_UNIX_SOCKET",
-                socket.toString(),
-                "GOOSE_AUTH",
-                "proxy",
-                "GOOSE_TRUSTED_PROXIES",
-                "unix",
-                "GOOSE_ALLOWED_HOSTS",
-                "goose.example.com"));
+    server = TestServer.start(root, proxyOn(socket, "unix"));
     assertThat(Files.getPosixFilePermissions(socket))
         .isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
     assertThat(server.server.port()).isEqualTo(-1);
@@ -85,17 +74,7 @@ class UnixSocketTest {
   @Test
   void proxyModeOnTheSocketWithoutTrustingItRefusesToStart() throws IOException {
     Path socket = socket();
-    assertThatThrownBy(
-            () ->
-                TestServer.start(
-                    root,
-                    Map.of(
-                        "GOOSE_UNIX_SOCKET",
-                        socket.toString(),
-                        "GOOSE_AUTH",
-                        "proxy",
-                        "GOOSE_TRUSTED_PROXIES",
-                        "127.0.0.1")))
+    assertThatThrownBy(() -> TestServer.start(root, proxyOn(socket, "127.0.0.1")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("GOOSE_TRUSTED_PROXIES=unix");
   }
@@ -126,6 +105,19 @@ class UnixSocketTest {
             () -> TestServer.start(root, Map.of("GOOSE_UNIX_SOCKET", "relative/goosed.sock")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("absolute");
+  }
+
+  /** Proxy mode on {@code socket}, trusting {@code trusted}, answering to goose.example.com. */
+  private static Map<String, String> proxyOn(Path socket, String trusted) {
+    return Map.of(
+        "GOOSE_UNIX_SOCKET",
+        socket.toString(),
+        "GOOSE_AUTH",
+        "proxy",
+        "GOOSE_TRUSTED_PROXIES",
+        trusted,
+        "GOOSE_ALLOWED_HOSTS",
+        "goose.example.com");
   }
 
   private static RawHttp.Response get(Path socket, String path, String host, String... headers)

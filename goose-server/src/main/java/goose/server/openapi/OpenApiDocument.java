@@ -22,8 +22,7 @@ import java.util.TreeMap;
  * themselves. Errors every route can produce are added here once: 400/413/415 for routes with a
  * JSON body, 400 for routes with query parameters, 401/429 for routes that need credentials (403
  * for admin routes), 421 on every route (a Host the server does not answer to), and a {@code
- * default} response for the unexpected 500. Public routes declare
- * {@code security: []}.
+ * default} response for the unexpected 500. Public routes declare {@code security: []}.
  */
 public final class OpenApiDocument {
   private OpenApiDocument() {}
