@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * The one place that decides a request's user (beside {@link HttpApp}, which installs it: it joins
  * the operations of {@code api} with the credentials of {@code auth}, so neither package depends on
- * the other's side). Installed as Javalin filters: the {@code Host} check first (421 for a name the
- * server does not answer to: DNS rebinding), then CORS (a preflight is answered before any
+ * the other's side). Installed as Javalin filters, after {@link HostGate} has refused any request
+ * whose Host is not one of the server's names: CORS first (a preflight is answered before any
  * credentials are asked for), then, once the request has matched an {@link Operation}, its {@link
  * Access}: public operations pass; every other needs credentials (401), admin operations an admin
  * in the multi-user modes (403), and each user's requests are rate limited (429). The handler then
@@ -42,7 +42,6 @@ final class AuthFilter {
 
   private void beforeAll(Context ctx) {
     if (security.auth().mode() != AuthMode.NONE) RequestUser.set(ctx, NOBODY);
-    security.allowedHosts().check(ctx);
     security.cors().handle(ctx);
   }
 

@@ -50,6 +50,8 @@ final class HttpApp {
                 // While stopping, a connection silent this long is cut (a stalled upload must not
                 // hold the stop).
                 graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+                // Javalin puts its own handler inside the innermost wrapper: behind the Host check.
+                graceful.setHandler(new HostGate(server.security().allowedHosts()));
                 jetty.setHandler(graceful);
               });
           cfg.routes.before(

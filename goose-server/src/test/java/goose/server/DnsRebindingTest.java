@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * cookie-based proxy, a saved token, or none needed at all) with {@code Host} and {@code Origin}
  * both naming {@code evil.example} — same-origin, as the browser sees it. Every one must be refused
  * with 421 before it does anything (the stdio extension the page tries to add would run a command
- * on the host); the same requests with the server's own name pass (positive control).
+ * on the host), a WebSocket upgrade included; the same requests with the server's own name pass
+ * (positive control).
  */
 @Timeout(120)
 class DnsRebindingTest {
@@ -74,6 +75,24 @@ class DnsRebindingTest {
             admin));
     refused.add(send(port, "OPTIONS", "/sessions", null, evil, "http://" + evil, admin));
     refused.add(send(port, "GET", "/sessions", null, "localhost.:" + port, null, admin));
+    refused.add(
+        send(
+            port,
+            "GET",
+            "/acp",
+            null,
+            evil,
+            "http://" + evil,
+            with(
+                admin,
+                "Connection",
+                "Upgrade",
+                "Upgrade",
+                "websocket",
+                "Sec-WebSocket-Version",
+                "13",
+                "Sec-WebSocket-Key",
+                "dGhlIHNhbXBsZSBub25jZQ==")));
     for (RawHttp.Response r : refused) {
       assertThat(r.status()).as(mode + ": " + r.body()).isEqualTo(421);
       assertThat(Json.parse(r.body()).at("/error/code").asText()).isEqualTo("misdirected_request");
@@ -226,6 +245,12 @@ class DnsRebindingTest {
       }
       case PROXY -> new String[] {"X-Remote-User", "root"};
     };
+  }
+
+  private static String[] with(String[] headers, String... more) {
+    String[] out = java.util.Arrays.copyOf(headers, headers.length + more.length);
+    System.arraycopy(more, 0, out, headers.length, more.length);
+    return out;
   }
 
   static RawHttp.Response send(

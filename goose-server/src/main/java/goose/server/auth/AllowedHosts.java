@@ -1,9 +1,6 @@
 package goose.server.auth;
 
-import goose.server.http.ApiException;
-import goose.server.http.ErrorCode;
 import goose.server.http.Sanitize;
-import io.javalin.http.Context;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,7 +14,8 @@ import java.util.regex.Pattern;
  * The names the server answers to: its defence against DNS rebinding. A page on {@code
  * evil.example} whose name the attacker re-points at 127.0.0.1 talks to goosed from the browser as
  * a same-origin page, but the browser still sends {@code Host: evil.example:3000}; a request whose
- * {@code Host} is not one of these is refused ({@code 421}) before anything else looks at it.
+ * {@code Host} is not one of these is refused ({@code 421}) before anything else looks at it (by
+ * {@code goose.server.HostGate}, a Jetty handler in front of everything Javalin serves).
  *
  * <p>Allowed are: every entry of {@code GOOSE_ALLOWED_HOSTS} exactly ({@code host[:port]}, compared
  * without case; an entry without a port matches a {@code Host} without one, as browsers send for
@@ -91,21 +89,17 @@ public final class AllowedHosts {
   }
 
   /**
-   * The before-filter: refuses a request whose {@code Host} is not allowed with {@code 421}, and a
-   * request without one.
+   * Why a request with this {@code Host} header (null when it sent none), arriving on {@code
+   * localPort}, is refused; empty when the server answers to that name.
    */
-  public void check(Context ctx) {
-    String host = ctx.header("Host");
+  public Optional<String> refusal(String host, int localPort) {
     if (host == null || host.isBlank())
-      throw new ApiException(
-          ErrorCode.MISDIRECTED_REQUEST, "the request has no Host header: send the server's name");
-    if (!allows(host, ctx.req().getLocalPort(), false)) {
-      throw new ApiException(
-          ErrorCode.MISDIRECTED_REQUEST,
-          "this server does not answer to the name "
-              + Sanitize.shortText(host, 100)
-              + ": if clients reach it by that name, add it to GOOSE_ALLOWED_HOSTS (exact host[:port])");
-    }
+      return Optional.of("the request has no Host header: send the server's name");
+    if (allows(host, localPort, false)) return Optional.empty();
+    return Optional.of(
+        "this server does not answer to the name "
+            + Sanitize.shortText(host, 100)
+            + ": if clients reach it by that name, add it to GOOSE_ALLOWED_HOSTS (exact host[:port])");
   }
 
   /**
