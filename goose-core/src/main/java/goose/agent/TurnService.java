@@ -305,6 +305,26 @@ public final class TurnService implements AutoCloseable {
     if (turn != null && turn.id().equals(turnId)) turn.control().cancel();
   }
 
+  /**
+   * True when the turn's final {@code message_complete} has a sequence number of at most {@code
+   * seq}: a client that has seen up to {@code seq} has seen the whole turn. Reads the turn's events
+   * from {@code firstSeq} up to {@code seq}.
+   */
+  public boolean endedBy(String sessionId, String turnId, long firstSeq, long seq) {
+    long after = firstSeq - 1;
+    while (after < seq) {
+      List<goose.event.StoredEvent> page = store.eventsAfter(sessionId, after, 500);
+      if (page.isEmpty()) return false;
+      for (goose.event.StoredEvent e : page) {
+        if (e.seq() > seq) return false;
+        if (e.turnId().equals(turnId) && e.event() instanceof TurnEvent.MessageComplete)
+          return true;
+        after = e.seq();
+      }
+    }
+    return false;
+  }
+
   public boolean isRunning(String sessionId) {
     return running.containsKey(sessionId);
   }
