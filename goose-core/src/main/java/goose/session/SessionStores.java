@@ -36,12 +36,47 @@ public final class SessionStores {
   }
 
   /**
+   * The store as a server opens it: like {@link #open}, and on SQLite holding the store's {@link
+   * StoreLock} until it is closed, so a second server on the same file is refused ({@link
+   * StoreInUseException}) instead of closing the first one's live turns.
+   */
+  public static SessionStore openExclusive(Config config) {
+    if (postgresUrl(config).isPresent()) return open(config);
+    Path file = sqliteFile(config);
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot create the sessions directory " + file.getParent() + ": " + e.getMessage(), e);
+    }
+    StoreLock lock = StoreLock.acquire(file);
+    try {
+      SqlDatabase db = openDatabase(config, Optional.empty());
+      db.closeAfter(lock);
+      return new JdbcSessionStore(db);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** {@code GOOSE_DATABASE_URL} when it names a database; empty or blank means SQLite. */
+  static Optional<ConfigValue> postgresUrl(Config config) {
+    return config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+  }
+
+  /** The SQLite file of this configuration (whether or not PostgreSQL is configured instead). */
+  public static Path sqliteFile(Config config) {
+    return config.paths().sessionsDir().resolve("sessions.db");
+  }
+
+  /**
    * The configured database, its schema migrated to the newest version: what {@link #open} stores
    * sessions in, for other stores that keep their tables beside them (users). {@code
    * maxConnections} caps the pool (empty: the session store's size). The caller owns and closes it.
    */
   public static SqlDatabase openDatabase(Config config, Optional<Integer> maxConnections) {
-    Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+    Optional<ConfigValue> url = postgresUrl(config);
     if (url.isPresent()) {
       PostgresUrl target;
       try {
@@ -64,7 +99,7 @@ public final class SessionStores {
       throw new ConfigException(
           "cannot create the sessions directory " + dir + ": " + e.getMessage(), e);
     }
-    Path file = dir.resolve("sessions.db");
+    Path file = sqliteFile(config);
     return openOrExplain(
         "the SQLite database " + file,
         UnaryOperator.identity(),
@@ -76,7 +111,7 @@ public final class SessionStores {
    * none for SQLite (one process). {@code instanceId} lets an instance ignore its own signals.
    */
   public static ClusterSignals openSignals(Config config, String instanceId) {
-    Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+    Optional<ConfigValue> url = postgresUrl(config);
     if (url.isEmpty()) return ClusterSignals.IN_PROCESS;
     return new PostgresSignals(PostgresUrl.parse(url.get().value()), instanceId);
   }

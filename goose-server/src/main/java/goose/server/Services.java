@@ -78,7 +78,7 @@ final class Services {
     }
     SessionStore store;
     try {
-      store = SessionStores.open(config);
+      store = SessionStores.openExclusive(config);
     } catch (RuntimeException e) {
       security.close();
       telemetry.close();
