@@ -169,6 +169,14 @@ public final class SessionStores {
     return new JdbcAuditLog(database(store));
   }
 
+  /**
+   * The registry of server instances kept in the same database as {@code store} (which this class
+   * must have opened).
+   */
+  public static InstanceRegistry instances(SessionStore store) {
+    return new JdbcInstanceRegistry(database(store));
+  }
+
   private static SqlDatabase database(SessionStore store) {
     if (store instanceof JdbcSessionStore jdbc) return jdbc.database();
     throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package goose.server;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
+import goose.agent.InstanceIdentity;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnRecovery;
@@ -15,7 +16,6 @@ import goose.config.Config;
 import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
-import goose.ids.Ids;
 import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.server.api.BuildInfo;
@@ -26,8 +26,6 @@ import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -85,8 +83,19 @@ final class Services {
       throw e;
     }
     ClusterSignals signals = ClusterSignals.IN_PROCESS;
+    Optional<InstanceIdentity> identity = Optional.empty();
     try {
-      String instanceId = instanceId(config);
+      Duration lease = config.getSeconds(LEASE_KEY, DEFAULT_LEASE);
+      if (store.shared()) {
+        // Registered, so that an id names one live process: a lease or a signal never mixes two up.
+        identity =
+            Optional.of(
+                InstanceIdentity.claim(
+                    SessionStores.instances(store),
+                    configuredInstanceId(config),
+                    lease.plus(lease)));
+      }
+      String instanceId = identity.map(InstanceIdentity::id).orElse("local");
       signals = SessionStores.openSignals(config, instanceId);
       EventLog events = new EventLog(store, signals);
       Approvals approvals =
@@ -98,11 +107,8 @@ final class Services {
       if (store.shared()) {
         // Other instances may be running turns right now: only turns whose lease lapsed are closed,
         // by the heartbeat.
-        leases = TurnLeases.shared(store, instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
-        log.info(
-            "instance {} on a shared store: turn leases of {}",
-            instanceId,
-            config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
+        leases = TurnLeases.shared(store, identity.orElseThrow(), lease);
+        log.info("instance {} on a shared store: turn leases of {}", instanceId, lease);
       } else {
         leases = TurnLeases.none();
         suspended = recovery.recover(store.runningTurns());
@@ -161,6 +167,7 @@ final class Services {
           telemetry);
     } catch (RuntimeException e) {
       signals.close();
+      identity.ifPresent(InstanceIdentity::close);
       store.close();
       security.close();
       telemetry.close();
@@ -168,20 +175,9 @@ final class Services {
     }
   }
 
-  /**
-   * {@code GOOSE_INSTANCE_ID}, else the host name with a random suffix (unique per process,
-   * readable in logs).
-   */
-  static String instanceId(Config config) {
-    Optional<String> configured = config.get(INSTANCE_KEY).filter(v -> !v.isBlank());
-    if (configured.isPresent()) return configured.get().strip();
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "goosed";
-    }
-    return host + "-" + Ids.newId().substring(0, 8);
+  /** {@code GOOSE_INSTANCE_ID} when set; else {@link InstanceIdentity} generates a random one. */
+  static Optional<String> configuredInstanceId(Config config) {
+    return config.get(INSTANCE_KEY).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   /**
