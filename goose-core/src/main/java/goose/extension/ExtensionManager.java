@@ -372,6 +372,10 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     ObjectNode all = current instanceof ObjectNode o ? o : Json.object();
     if (value.isPresent()) all.set(name, ExtensionConfigs.toNode(value.get()));
     else all.remove(name);
-    config.setNode(KEY, all);
+    try {
+      config.setNode(KEY, all);
+    } catch (goose.config.ConfigException e) {
+      throw new ExtensionException.NotSaved("extension changes cannot be saved: " + e.getMessage());
+    }
   }
 }

@@ -60,6 +60,20 @@ public final class SessionStores {
     }
   }
 
+  /**
+   * The store this configuration names, for people: "sqlite FILE" or "postgresql URL" (password
+   * left out).
+   */
+  public static String describe(Config config) {
+    Optional<ConfigValue> url = postgresUrl(config);
+    if (url.isEmpty()) return "sqlite " + sqliteFile(config);
+    try {
+      return "postgresql " + PostgresUrl.parse(url.get().value());
+    } catch (IllegalArgumentException e) {
+      return "postgresql (unparsable URL)";
+    }
+  }
+
   /** {@code GOOSE_DATABASE_URL} when it names a database; empty or blank means SQLite. */
   static Optional<ConfigValue> postgresUrl(Config config) {
     return config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());

@@ -63,7 +63,7 @@ public final class StoreLock implements AutoCloseable {
         lock = null;
       }
       if (lock == null) {
-        String holder = holder(file);
+        String holder = holderOf(file);
         channel.close();
         throw new StoreInUseException(database, holder);
       }
@@ -82,8 +82,33 @@ public final class StoreLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Who holds the lock of {@code database} right now ("pid N"), without taking it for long; empty
+   * when no server holds it (or there is no store yet).
+   */
+  public static java.util.Optional<String> holder(Path database) {
+    Path file = lockFile(database);
+    if (!Files.exists(file)) return java.util.Optional.empty();
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe;
+      try {
+        probe = channel.tryLock();
+      } catch (OverlappingFileLockException heldByThisProcess) {
+        return java.util.Optional.of("pid " + ProcessHandle.current().pid());
+      }
+      if (probe != null) {
+        probe.release();
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(holderOf(file));
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The pid written by the holder, or "another process" while it has not written it yet. */
-  private static String holder(Path file) {
+  private static String holderOf(Path file) {
     try {
       String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
       return text.matches("\\d{1,19}") ? "pid " + text : "another process";

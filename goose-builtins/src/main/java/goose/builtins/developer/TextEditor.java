@@ -53,8 +53,7 @@ final class TextEditor {
 
   private static Path resolve(ToolContext context, String raw) throws ToolInputException {
     if (raw.isBlank()) throw new ToolInputException("argument 'path' must not be empty");
-    Path p =
-        Path.of(raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw);
+    Path p = goose.config.GoosePaths.expand(raw, goose.config.GoosePaths.home(System.getenv()));
     return (p.isAbsolute() ? p : context.workingDir().resolve(p)).normalize();
   }
 

@@ -45,6 +45,8 @@ final class CoreErrors {
                             + invalid.getMessage().substring(invalid.field().length() + 2));
                 case ExtensionException.NotAllowed refused ->
                     new ApiException(ErrorCode.FORBIDDEN, refused.getMessage());
+                case ExtensionException.NotSaved notSaved ->
+                    new ApiException(ErrorCode.CONFLICT, notSaved.getMessage());
                 default -> null;
               };
           default -> null;
