@@ -2,7 +2,6 @@ package goose.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import goose.provider.fake.FakeExchange;
 import goose.provider.fake.FakeOpenAiServer;
 import java.net.URI;
@@ -55,11 +54,11 @@ class StoreLockTest {
     try (CliProcess first = CliProcess.start(home, env, "server")) {
       URI base = first.awaitListening(START);
       String id = Http.createSession(base, root);
-      FakeExchange held =
-          openai.enqueue(FakeOpenAiServer.text("still ", "mine").heldBeforeEnding());
+      // The reply stalls after its first chunk: the turn runs until it is cancelled.
+      FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("still ", "mine").stallAfter(2));
       assertThat(Http.post(base, "/sessions/" + id + "/messages", "{\"content\":\"go\"}").status())
           .isEqualTo(202);
-      held.request(); // the turn is running: its provider request arrived
+      stalled.request(); // the turn is running: its provider request arrived
 
       try (CliProcess second = CliProcess.start(home, env, "server")) {
         assertThat(second.awaitExit(START)).as(second.err()).isEqualTo(ExitCodes.FAILURE);
@@ -82,11 +81,17 @@ class StoreLockTest {
       assertThat(migrate.awaitExit(START)).isEqualTo(ExitCodes.FAILURE);
       assertThat(migrate.err()).contains("already in use by pid " + first.pid());
 
-      held.release();
-      JsonNode complete = lastEvent(base, id);
-      assertThat(complete.get("stop_reason").asText())
-          .as("the first server's turn ended normally, not interrupted by the second start")
-          .isEqualTo("end_turn");
+      assertThat(
+              Http.post(base, "/sessions/" + id + "/cancel", "{}")
+                  .json()
+                  .get("cancelled")
+                  .asBoolean())
+          .as("the first server's turn was still running")
+          .isTrue();
+      assertThat(eventsUntilComplete(base, id))
+          .as("no 'interrupted' closing by the refused second server")
+          .doesNotContain("event: error")
+          .contains("\"stop_reason\":\"cancelled\"");
       assertThat(first.terminate(START)).isZero();
     }
 
@@ -101,12 +106,6 @@ class StoreLockTest {
       assertThat(Files.readString(root.resolve("goose/data/sessions/sessions.db.lock")).strip())
           .isEqualTo(String.valueOf(afterKill.pid()));
     }
-  }
-
-  /** Follows the session's events until its first message_complete; that event's data. */
-  private static JsonNode lastEvent(URI base, String id) {
-    String stream = eventsUntilComplete(base, id);
-    return goose.json.Json.parse(stream.substring(stream.lastIndexOf("data: ") + 6).strip());
   }
 
   /** The session's whole event log as SSE text, read until its first message_complete. */

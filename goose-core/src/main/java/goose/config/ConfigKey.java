@@ -65,7 +65,13 @@ public record ConfigKey(
   public static final ConfigKey RATE_BURST =
       of("GOOSE_RATE_BURST", "200", "Requests a user may send at once above the rate");
   public static final ConfigKey MAX_TURNS_PER_USER =
-      of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
+      none(
+          "GOOSE_MAX_TURNS_PER_USER",
+          "Turns one user may have running at once (unset: 4 in tokens/proxy mode, no cap in none/secret)");
+  public static final ConfigKey MAX_RUNNING_TURNS =
+      none(
+          "GOOSE_MAX_RUNNING_TURNS",
+          "Turns this server runs at once, all users together (unset: 64 per processor, at least 128)");
 
   public static final List<ConfigKey> KNOWN =
       List.of(
@@ -92,7 +98,8 @@ public record ConfigKey(
           CORS_ORIGINS,
           RATE_LIMIT,
           RATE_BURST,
-          MAX_TURNS_PER_USER);
+          MAX_TURNS_PER_USER,
+          MAX_RUNNING_TURNS);
 
   static ConfigKey of(String name, String defaultValue, String description) {
     return new ConfigKey(name, Optional.of(defaultValue), false, description);

@@ -6,6 +6,7 @@ import goose.agent.ApprovalGate;
 import goose.agent.InstanceIdentity;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
+import goose.agent.TurnLimits;
 import goose.agent.TurnRecovery;
 import goose.agent.TurnService;
 import goose.approval.ApprovalSettings;
@@ -129,7 +130,7 @@ final class Services {
               agent,
               new ConfiguredProvider(config),
               ApprovalGate.factory(approvals),
-              Security.maxTurnsPerUser(config),
+              TurnLimits.from(config, security.auth().mode().multiUser()),
               leases,
               signals);
       for (TurnRecovery.SuspendedTurn s : suspended) {

@@ -25,9 +25,6 @@ public record Security(
     Workspaces workspaces)
     implements AutoCloseable {
 
-  /** Turns a user may have running at once, when GOOSE_MAX_TURNS_PER_USER is not set. */
-  public static final int DEFAULT_MAX_TURNS_PER_USER = 4;
-
   /**
    * Throws {@link ConfigException} (one line, what to set) for an unsafe or incomplete
    * configuration.
@@ -42,12 +39,6 @@ public record Security(
         auth.mode() == AuthMode.TOKENS ? Optional.of(UserStores.open(config)) : Optional.empty();
     return new Security(
         auth, Authenticator.of(auth, users), users, new RateLimiter(rate, burst), cors, workspaces);
-  }
-
-  /** {@code GOOSE_MAX_TURNS_PER_USER}: turns one user may have running at once on this instance. */
-  public static int maxTurnsPerUser(Config config) {
-    return config.getInt(
-        ConfigKey.MAX_TURNS_PER_USER.name(), DEFAULT_MAX_TURNS_PER_USER, 1, 10_000);
   }
 
   private static Cors corsOf(Config config) {
