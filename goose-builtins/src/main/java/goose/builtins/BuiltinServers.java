@@ -18,15 +18,11 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The built-in extensions, for the {@code ExtensionManager} (in-process) and as stand-alone stdio
@@ -51,9 +47,10 @@ public final class BuiltinServers {
   /**
    * Serves one built-in over MCP on this process's stdin/stdout until stdin closes. Anything else
    * the process prints to stdout (logging) is moved to stderr, since stdout carries only protocol
-   * messages. Throws {@link IllegalArgumentException} for an unknown name.
+   * messages. A line that is not a JSON-RPC message is answered with an error and the server goes
+   * on ({@link JsonRpcLineGuard}). Throws {@link IllegalArgumentException} for an unknown name.
    */
-  public static void runStdio(String name) throws InterruptedException {
+  public static void runStdio(String name) {
     Config config = Config.fromEnvironment();
     BuiltinExtension builtin =
         all(config).stream()
@@ -69,23 +66,7 @@ public final class BuiltinServers {
                             + ")"));
     PrintStream protocolOut = System.out;
     System.setOut(System.err);
-    CountDownLatch stdinClosed = new CountDownLatch(1);
-    InputStream in =
-        new FilterInputStream(System.in) {
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n < 0) stdinClosed.countDown();
-            return n;
-          }
-
-          @Override
-          public int read() throws IOException {
-            int c = super.read();
-            if (c < 0) stdinClosed.countDown();
-            return c;
-          }
-        };
+    JsonRpcLineGuard guard = new JsonRpcLineGuard(System.in, protocolOut);
     McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
     ToolContext context =
         new ToolContext(
@@ -94,13 +75,15 @@ public final class BuiltinServers {
             Path.of("").toAbsolutePath(),
             null);
     McpSyncServer server =
-        McpServer.sync(new StdioServerTransportProvider(mapper, in, protocolOut))
+        McpServer.sync(new StdioServerTransportProvider(mapper, guard.sdkInput(), guard.output()))
             .serverInfo("goose-" + name, "0.1.0")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .tools(specifications(builtin, context, mapper))
             .build();
     try {
-      stdinClosed.await();
+      guard.run(); // until stdin ends: then the server stops and the process exits
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       server.close();
     }
@@ -150,7 +133,7 @@ public final class BuiltinServers {
   }
 
   /** {@code java goose.builtins.BuiltinServers NAME}: the same as {@code goose mcp NAME}. */
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     if (args.length != 1) {
       System.err.println(
           "usage: BuiltinServers NAME   (one of " + String.join(", ", names()) + ")");
