@@ -9,6 +9,8 @@ import goose.conversation.Content;
 import goose.extension.BuiltinExtension;
 import goose.extension.ChildEnvironment;
 import goose.json.Json;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -31,13 +33,15 @@ import java.util.Map;
 public final class BuiltinServers {
   private BuiltinServers() {}
 
-  /** developer, memory and todo, storing their data under the configuration's data dir. */
-  public static List<BuiltinExtension> all(Config config) {
-    Path data = config.paths().dataDir();
+  /**
+   * developer, memory and todo; memory and todo keep their data in the session store ({@code
+   * store}, which must come from {@link SessionStores}).
+   */
+  public static List<BuiltinExtension> all(Config config, SessionStore store) {
     return List.of(
         new DeveloperExtension(ChildEnvironment.withoutSecrets(System.getenv(), config)),
-        new MemoryExtension(data),
-        new TodoExtension(data));
+        new MemoryExtension(SessionStores.memories(store)),
+        new TodoExtension(SessionStores.todos(store)));
   }
 
   public static List<String> names() {
@@ -48,12 +52,19 @@ public final class BuiltinServers {
    * Serves one built-in over MCP on this process's stdin/stdout until stdin closes. Anything else
    * the process prints to stdout (logging) is moved to stderr, since stdout carries only protocol
    * messages. A line that is not a JSON-RPC message is answered with an error and the server goes
-   * on ({@link JsonRpcLineGuard}). Throws {@link IllegalArgumentException} for an unknown name.
+   * on ({@link JsonRpcLineGuard}). memory and todo use the configured session store, beside a
+   * running server. Throws {@link IllegalArgumentException} for an unknown name.
    */
   public static void runStdio(String name) {
     Config config = Config.fromEnvironment();
+    try (SessionStore store = SessionStores.open(config)) {
+      serve(name, config, store);
+    }
+  }
+
+  private static void serve(String name, Config config, SessionStore store) {
     BuiltinExtension builtin =
-        all(config).stream()
+        all(config, store).stream()
             .filter(b -> b.name().equals(name))
             .findFirst()
             .orElseThrow(

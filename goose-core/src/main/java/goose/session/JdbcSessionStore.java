@@ -145,8 +145,16 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean delete(String owner, String id) {
-    // messages, events and turns go with it: ON DELETE CASCADE
-    return write(c -> Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner))
+    // messages, events and turns go with it: ON DELETE CASCADE; its todo list (no foreign key) too
+    return write(
+            c -> {
+              int deleted =
+                  Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner);
+              if (deleted > 0)
+                Sql.update(
+                    c, "DELETE FROM todo_lists WHERE owner = ? AND session_id = ?", owner, id);
+              return deleted;
+            })
         > 0;
   }
 

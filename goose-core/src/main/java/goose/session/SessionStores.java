@@ -191,6 +191,24 @@ public final class SessionStores {
     return new JdbcInstanceRegistry(database(store));
   }
 
+  /**
+   * The todo lists of the todo built-in, kept in the same database as {@code store} (which this
+   * class must have opened).
+   */
+  public static goose.notes.TodoStore todos(SessionStore store) {
+    return new JdbcNotes(database(store));
+  }
+
+  /** The memories of the memory built-in, kept in the same database as {@code store}. */
+  public static goose.notes.MemoryStore memories(SessionStore store) {
+    return new JdbcNotes(database(store));
+  }
+
+  /** Extensions managed through the API on a shared store, kept in the same database. */
+  public static goose.extension.ExtensionStore extensionConfigs(SessionStore store) {
+    return new JdbcExtensionStore(database(store));
+  }
+
   private static SqlDatabase database(SessionStore store) {
     if (store instanceof JdbcSessionStore jdbc) return jdbc.database();
     throw new IllegalArgumentException(

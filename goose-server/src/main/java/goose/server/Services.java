@@ -114,7 +114,14 @@ final class Services {
         leases = TurnLeases.none();
         suspended = recovery.recover(store.runningTurns());
       }
-      ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
+      // On a shared store, API changes to extensions live in it so that every replica serves them.
+      ExtensionManager extensions =
+          new ExtensionManager(
+              config,
+              BuiltinServers.all(config, store),
+              store.shared()
+                  ? Optional.of(SessionStores.extensionConfigs(store))
+                  : Optional.empty());
       Agent agent =
           new Agent(
               leases.fence(store),
