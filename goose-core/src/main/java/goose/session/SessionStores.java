@@ -74,6 +74,20 @@ public final class SessionStores {
     }
   }
 
+  /**
+   * The PostgreSQL database {@code GOOSE_DATABASE_URL} names; empty for SQLite. A URL that cannot
+   * be read throws {@link ConfigException} naming where it came from.
+   */
+  static Optional<PostgresUrl> postgresTarget(Config config) {
+    Optional<ConfigValue> url = postgresUrl(config);
+    if (url.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(PostgresUrl.parse(url.get().value()));
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.badValue(url.get(), e.getMessage());
+    }
+  }
+
   /** {@code GOOSE_DATABASE_URL} when it names a database; empty or blank means SQLite. */
   static Optional<ConfigValue> postgresUrl(Config config) {
     return config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
@@ -90,14 +104,9 @@ public final class SessionStores {
    * maxConnections} caps the pool (empty: the session store's size). The caller owns and closes it.
    */
   public static SqlDatabase openDatabase(Config config, Optional<Integer> maxConnections) {
-    Optional<ConfigValue> url = postgresUrl(config);
-    if (url.isPresent()) {
-      PostgresUrl target;
-      try {
-        target = PostgresUrl.parse(url.get().value());
-      } catch (IllegalArgumentException e) {
-        throw ConfigException.badValue(url.get(), e.getMessage());
-      }
+    Optional<PostgresUrl> postgres = postgresTarget(config);
+    if (postgres.isPresent()) {
+      PostgresUrl target = postgres.get();
       int poolSize =
           maxConnections.orElseGet(
               () -> config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000));

@@ -1,7 +1,6 @@
 package goose.session;
 
 import goose.config.Config;
-import goose.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -42,14 +41,9 @@ public final class StoreBackup {
    * StoreException} when SQLite fails.
    */
   public static Result backup(Config config, Path target) {
-    var url = SessionStores.postgresUrl(config);
-    if (url.isPresent()) {
-      PostgresUrl pg;
-      try {
-        pg = PostgresUrl.parse(url.get().value());
-      } catch (IllegalArgumentException e) {
-        throw ConfigException.badValue(url.get(), e.getMessage());
-      }
+    var postgres = SessionStores.postgresTarget(config);
+    if (postgres.isPresent()) {
+      PostgresUrl pg = postgres.get();
       String file = shellQuote(target.toString());
       String db = shellQuote(pg.libpqUrl());
       return new Result.UsePgDump(
