@@ -7,8 +7,8 @@ import goose.builtins.todo.TodoExtension;
 import goose.config.Config;
 import goose.conversation.Content;
 import goose.extension.BuiltinExtension;
-import goose.extension.ChildEnvironment;
 import goose.json.Json;
+import goose.sandbox.Sandbox;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import goose.tool.ToolContext;
@@ -34,12 +34,22 @@ public final class BuiltinServers {
   private BuiltinServers() {}
 
   /**
-   * developer, memory and todo; memory and todo keep their data in the session store ({@code
+   * developer, memory and todo for a single-user process ({@code goose mcp NAME}): the sandbox only
+   * when {@code GOOSE_SANDBOX=on}. memory and todo keep their data in the session store ({@code
    * store}, which must come from {@link SessionStores}).
    */
   public static List<BuiltinExtension> all(Config config, SessionStore store) {
+    return all(config, store, Sandbox.forSingleUser(config));
+  }
+
+  /**
+   * developer (its shell starting through {@code sandbox}, its editor reaching files through it),
+   * memory and todo (keeping their data in the session store {@code store}, which must come from
+   * {@link SessionStores}).
+   */
+  public static List<BuiltinExtension> all(Config config, SessionStore store, Sandbox sandbox) {
     return List.of(
-        new DeveloperExtension(ChildEnvironment.withoutSecrets(System.getenv(), config)),
+        new DeveloperExtension(sandbox),
         new MemoryExtension(SessionStores.memories(store)),
         new TodoExtension(SessionStores.todos(store)));
   }

@@ -19,6 +19,8 @@ import goose.event.EventLog;
 import goose.extension.ExtensionManager;
 import goose.provider.Provider;
 import goose.provider.Providers;
+import goose.sandbox.Sandbox;
+import goose.sandbox.SandboxSettings;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
@@ -75,6 +77,14 @@ final class Services {
           "GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
           settings.host());
     }
+    Sandbox sandbox;
+    try {
+      sandbox = openSandbox(config, security);
+    } catch (RuntimeException e) {
+      security.close();
+      telemetry.close();
+      throw e;
+    }
     SessionStore store;
     try {
       store = SessionStores.openExclusive(config);
@@ -118,7 +128,8 @@ final class Services {
       ExtensionManager extensions =
           new ExtensionManager(
               config,
-              BuiltinServers.all(config, store),
+              BuiltinServers.all(config, store, sandbox),
+              sandbox,
               store.shared()
                   ? Optional.of(SessionStores.extensionConfigs(store))
                   : Optional.empty());
@@ -172,7 +183,8 @@ final class Services {
           security,
           approvals,
           audit,
-          telemetry);
+          telemetry,
+          sandbox);
     } catch (RuntimeException e) {
       signals.close();
       identity.ifPresent(InstanceIdentity::close);
@@ -181,6 +193,24 @@ final class Services {
       telemetry.close();
       throw e;
     }
+  }
+
+  /**
+   * The one door for tool processes, fail-closed: where the sandbox must be on and cannot work the
+   * start stops here, before the store opens. The start-up log says whether tools are sandboxed.
+   */
+  private static Sandbox openSandbox(Config config, Security security) {
+    var mode = security.auth().mode();
+    Sandbox sandbox =
+        Sandbox.open(config, SandboxSettings.from(config, mode.wire(), mode.multiUser()));
+    if (sandbox.confining() || !mode.multiUser()) log.info("{}", sandbox.describe());
+    else
+      log.warn(
+          "{}; in {} mode every user's tools can read the others' files and this server's"
+              + " secrets",
+          sandbox.describe(),
+          mode.wire());
+    return sandbox;
   }
 
   /** {@code GOOSE_INSTANCE_ID} when set; else {@link InstanceIdentity} generates a random one. */

@@ -17,15 +17,13 @@ record StartupSummary(String store, String provider, String model, String auth, 
         config.get("GOOSE_PROVIDER").filter(v -> !v.isBlank()).orElse("none (set GOOSE_PROVIDER)"),
         config.get("GOOSE_MODEL").filter(v -> !v.isBlank()).orElse("provider default"),
         context.security().auth().mode().wire(),
-        sandboxState());
+        sandboxState(context.sandbox()));
   }
 
-  /**
-   * The tool sandbox's state. This build has none, so tools run as this OS user without one; the
-   * sandbox (issue 12) reports its own state here.
-   */
-  private static String sandboxState() {
-    return "off";
+  /** Whether tools run in the bubblewrap sandbox (its own start-up line says more). */
+  private static String sandboxState(goose.sandbox.Sandbox sandbox) {
+    if (!sandbox.confining()) return "off";
+    return sandbox.settings().network() ? "on" : "on (no network)";
   }
 
   @Override
