@@ -66,13 +66,16 @@ public final class BuiltinServers {
    * running server. Throws {@link IllegalArgumentException} for an unknown name.
    */
   public static void runStdio(String name) {
+    PrintStream protocolOut = System.out;
+    System.setOut(System.err); // before anything logs (opening the store does): stdout is protocol
     Config config = Config.fromEnvironment();
     try (SessionStore store = SessionStores.open(config)) {
-      serve(name, config, store);
+      serve(name, config, store, protocolOut);
     }
   }
 
-  private static void serve(String name, Config config, SessionStore store) {
+  private static void serve(
+      String name, Config config, SessionStore store, PrintStream protocolOut) {
     BuiltinExtension builtin =
         all(config, store).stream()
             .filter(b -> b.name().equals(name))
@@ -85,8 +88,6 @@ public final class BuiltinServers {
                             + "' (choose from "
                             + String.join(", ", names())
                             + ")"));
-    PrintStream protocolOut = System.out;
-    System.setOut(System.err);
     JsonRpcLineGuard guard = new JsonRpcLineGuard(System.in, protocolOut);
     McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
     ToolContext context =
