@@ -139,8 +139,9 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
-  public List<HeldTurn> renewLeases(String instanceId, Instant until) {
-    return store.renewLeases(instanceId, until);
+  public List<HeldTurn> renewLeases(
+      String instanceId, java.util.Collection<String> turnIds, Instant until) {
+    return store.renewLeases(instanceId, turnIds, until);
   }
 
   @Override

@@ -65,7 +65,13 @@ public record ConfigKey(
   public static final ConfigKey RATE_BURST =
       of("GOOSE_RATE_BURST", "200", "Requests a user may send at once above the rate");
   public static final ConfigKey MAX_TURNS_PER_USER =
-      of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
+      none(
+          "GOOSE_MAX_TURNS_PER_USER",
+          "Turns one user may have running at once (unset: 4 in tokens/proxy mode, no cap in none/secret)");
+  public static final ConfigKey MAX_RUNNING_TURNS =
+      none(
+          "GOOSE_MAX_RUNNING_TURNS",
+          "Turns this server runs at once, all users together (unset: 64 per processor, at least 128)");
   public static final ConfigKey ALLOWED_HOSTS =
       none(
           "GOOSE_ALLOWED_HOSTS",
@@ -145,6 +151,7 @@ public record ConfigKey(
           UNIX_SOCKET,
           MAX_STREAMS_PER_USER,
           HEADER_TIMEOUT,
+          MAX_RUNNING_TURNS,
           SANDBOX,
           SANDBOX_NETWORK,
           BWRAP,

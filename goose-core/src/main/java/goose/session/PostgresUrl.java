@@ -122,6 +122,17 @@ record PostgresUrl(
     return java.sql.DriverManager.getConnection(jdbcUrl, props);
   }
 
+  /**
+   * The database as a libpq URL for PostgreSQL's own tools ({@code pg_dump}, {@code psql}), with
+   * the user and without the password (they read it from {@code PGPASSWORD} or {@code ~/.pgpass}).
+   */
+  String libpqUrl() {
+    String address = jdbcUrl.substring(JDBC_PREFIX.length()).replaceFirst("^//", "");
+    String userPart =
+        user.map(u -> java.net.URLEncoder.encode(u, StandardCharsets.UTF_8) + "@").orElse("");
+    return "postgresql://" + userPart + address;
+  }
+
   @Override
   public String toString() {
     return display;

@@ -66,9 +66,10 @@ public final class GooseServer implements AutoCloseable {
     try {
       GooseServer server = start(context);
       log.info(
-          "goosed {} listening on {} ({} ms after JVM start; log file {})",
+          "goosed {} listening on {} ({}; {} ms after JVM start; log file {})",
           BuildInfo.version(),
           server.uri(),
+          StartupSummary.of(context),
           ManagementFactory.getRuntimeMXBean().getUptime(),
           logFile);
       return server;

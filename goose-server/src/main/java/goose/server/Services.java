@@ -3,8 +3,10 @@ package goose.server;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
+import goose.agent.InstanceIdentity;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
+import goose.agent.TurnLimits;
 import goose.agent.TurnRecovery;
 import goose.agent.TurnService;
 import goose.approval.ApprovalSettings;
@@ -15,7 +17,6 @@ import goose.config.Config;
 import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
-import goose.ids.Ids;
 import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.sandbox.Sandbox;
@@ -28,8 +29,6 @@ import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -88,15 +87,26 @@ final class Services {
     }
     SessionStore store;
     try {
-      store = SessionStores.open(config);
+      store = SessionStores.openExclusive(config);
     } catch (RuntimeException e) {
       security.close();
       telemetry.close();
       throw e;
     }
     ClusterSignals signals = ClusterSignals.IN_PROCESS;
+    Optional<InstanceIdentity> identity = Optional.empty();
     try {
-      String instanceId = instanceId(config);
+      Duration lease = config.getSeconds(LEASE_KEY, DEFAULT_LEASE);
+      if (store.shared()) {
+        // Registered, so that an id names one live process: a lease or a signal never mixes two up.
+        identity =
+            Optional.of(
+                InstanceIdentity.claim(
+                    SessionStores.instances(store),
+                    configuredInstanceId(config),
+                    lease.plus(lease)));
+      }
+      String instanceId = identity.map(InstanceIdentity::id).orElse("local");
       signals = SessionStores.openSignals(config, instanceId);
       EventLog events = new EventLog(store, signals);
       Approvals approvals =
@@ -108,17 +118,21 @@ final class Services {
       if (store.shared()) {
         // Other instances may be running turns right now: only turns whose lease lapsed are closed,
         // by the heartbeat.
-        leases = TurnLeases.shared(store, instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
-        log.info(
-            "instance {} on a shared store: turn leases of {}",
-            instanceId,
-            config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
+        leases = TurnLeases.shared(store, identity.orElseThrow(), lease);
+        log.info("instance {} on a shared store: turn leases of {}", instanceId, lease);
       } else {
         leases = TurnLeases.none();
         suspended = recovery.recover(store.runningTurns());
       }
+      // On a shared store, API changes to extensions live in it so that every replica serves them.
       ExtensionManager extensions =
-          new ExtensionManager(config, BuiltinServers.all(config, sandbox), sandbox);
+          new ExtensionManager(
+              config,
+              BuiltinServers.all(config, store, sandbox),
+              sandbox,
+              store.shared()
+                  ? Optional.of(SessionStores.extensionConfigs(store))
+                  : Optional.empty());
       Agent agent =
           new Agent(
               leases.fence(store),
@@ -134,7 +148,7 @@ final class Services {
               agent,
               new ConfiguredProvider(config),
               ApprovalGate.factory(approvals),
-              Security.maxTurnsPerUser(config),
+              TurnLimits.from(config, security.auth().mode().multiUser()),
               leases,
               signals);
       for (TurnRecovery.SuspendedTurn s : suspended) {
@@ -169,9 +183,11 @@ final class Services {
           security,
           approvals,
           audit,
-          telemetry);
+          telemetry,
+          sandbox);
     } catch (RuntimeException e) {
       signals.close();
+      identity.ifPresent(InstanceIdentity::close);
       store.close();
       security.close();
       telemetry.close();
@@ -197,20 +213,9 @@ final class Services {
     return sandbox;
   }
 
-  /**
-   * {@code GOOSE_INSTANCE_ID}, else the host name with a random suffix (unique per process,
-   * readable in logs).
-   */
-  static String instanceId(Config config) {
-    Optional<String> configured = config.get(INSTANCE_KEY).filter(v -> !v.isBlank());
-    if (configured.isPresent()) return configured.get().strip();
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "goosed";
-    }
-    return host + "-" + Ids.newId().substring(0, 8);
+  /** {@code GOOSE_INSTANCE_ID} when set; else {@link InstanceIdentity} generates a random one. */
+  static Optional<String> configuredInstanceId(Config config) {
+    return config.get(INSTANCE_KEY).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   /**

@@ -2,6 +2,7 @@ package goose.cli.session;
 
 import goose.cli.ExitCodes;
 import goose.cli.GooseCommand;
+import goose.session.StoreLock;
 import goose.session.StoreMigration;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Copy the whole SQLite store (every table: sessions, messages, events, turns, ...) into an empty PostgreSQL",
       "database, in one transaction, then compare the row counts. A target that already holds data is refused;",
-      "a failed run leaves it empty, so simply run again. Stop goosed first so that nothing changes meanwhile.",
+      "a failed run leaves it empty, so simply run again. Stop goosed first (a running one holds the store: refused).",
       "Afterwards set GOOSE_DATABASE_URL to the target.",
       "The password is never taken from the command line (other users can read it there): give it with",
       "--password-file, or the environment variable GOOSE_MIGRATE_PASSWORD (or PGPASSWORD)."
@@ -80,7 +81,13 @@ public final class SessionMigrateCommand implements Callable<Integer> {
             () -> GooseCommand.of(spec).config().paths().sessionsDir().resolve("sessions.db"));
     PrintWriter err = spec.commandLine().getErr();
     ProgressBar bar = new ProgressBar(err);
-    StoreMigration.Result result = StoreMigration.sqliteToPostgres(source, to, password(), bar);
+    if (!java.nio.file.Files.isRegularFile(source))
+      throw new IllegalArgumentException("no SQLite store at " + source);
+    StoreMigration.Result result;
+    // Held for the copy: a server writing meanwhile would lose its later writes in the target.
+    try (StoreLock lock = StoreLock.acquire(source)) {
+      result = StoreMigration.sqliteToPostgres(source, to, password(), bar);
+    }
     bar.finish();
     PrintWriter out = spec.commandLine().getOut();
     for (Map.Entry<String, Long> e : result.rowsPerTable().entrySet())

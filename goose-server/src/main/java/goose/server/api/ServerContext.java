@@ -6,6 +6,7 @@ import goose.approval.AuditLog;
 import goose.config.Config;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
+import goose.sandbox.Sandbox;
 import goose.server.auth.Security;
 import goose.server.telemetry.Telemetry;
 import goose.session.SessionStore;
@@ -26,7 +27,8 @@ public record ServerContext(
     Security security,
     Approvals approvals,
     AuditLog audit,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    Sandbox sandbox) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -38,5 +40,6 @@ public record ServerContext(
     Objects.requireNonNull(approvals);
     Objects.requireNonNull(audit);
     Objects.requireNonNull(telemetry);
+    Objects.requireNonNull(sandbox);
   }
 }

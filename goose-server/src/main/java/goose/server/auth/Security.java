@@ -27,9 +27,6 @@ public record Security(
     Workspaces workspaces)
     implements AutoCloseable {
 
-  /** Turns a user may have running at once, when GOOSE_MAX_TURNS_PER_USER is not set. */
-  public static final int DEFAULT_MAX_TURNS_PER_USER = 4;
-
   /** Event streams a user may have open at once, when GOOSE_MAX_STREAMS_PER_USER is not set. */
   public static final int DEFAULT_MAX_STREAMS_PER_USER = 32;
 
@@ -62,12 +59,6 @@ public record Security(
         new StreamLimiter(streams),
         cors,
         workspaces);
-  }
-
-  /** {@code GOOSE_MAX_TURNS_PER_USER}: turns one user may have running at once on this instance. */
-  public static int maxTurnsPerUser(Config config) {
-    return config.getInt(
-        ConfigKey.MAX_TURNS_PER_USER.name(), DEFAULT_MAX_TURNS_PER_USER, 1, 10_000);
   }
 
   private static AllowedHosts allowedHostsOf(Config config, Optional<String> host) {

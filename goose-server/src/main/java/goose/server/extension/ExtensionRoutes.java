@@ -36,6 +36,9 @@ public final class ExtensionRoutes implements RouteGroup {
   @Doc("The tools of one extension")
   public record ToolList(List<ToolView> tools) {}
 
+  private static final String NOT_SAVED =
+      "The change cannot be saved: config.yaml is read-only (the message names the file); nothing changed";
+
   @Override
   public void declare(ApiRouter api) {
     api.get("/extensions", "listExtensions")
@@ -63,6 +66,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .body(ExtensionRequest.class)
         .response(200, "The extension as now configured", ExtensionView.class)
         .error(400, "Invalid configuration (the message names the field)")
+        .error(409, NOT_SAVED)
         .handle(this::put);
     api.delete("/extensions/{name}", "deleteExtension")
         .tag("extensions")
@@ -72,6 +76,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .param(NAME)
         .noContent(204, "Removed")
         .error(400, "A built-in extension cannot be removed (disable it instead)")
+        .error(409, NOT_SAVED)
         .error(404, "No such extension")
         .handle(
             (ctx, server) -> {
@@ -86,6 +91,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
         .error(404, "No such extension")
+        .error(409, NOT_SAVED)
         .handle(
             (ctx, server) ->
                 ctx.json(ExtensionView.of(server.extensions().enable(NAME.read(ctx)))));
@@ -97,6 +103,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
         .error(404, "No such extension")
+        .error(409, NOT_SAVED)
         .handle(
             (ctx, server) ->
                 ctx.json(ExtensionView.of(server.extensions().disable(NAME.read(ctx)))));

@@ -42,7 +42,7 @@ public final class TurnRoutes implements RouteGroup {
   private static final Param<Integer> AFTER =
       Param.queryInt(
           "after",
-          "Send events with a sequence number above this (default: the Last-Event-ID header, else 0)",
+          "Send events with a sequence number above this (default 0); a Last-Event-ID header wins over it",
           0,
           Integer.MAX_VALUE,
           0);
@@ -82,9 +82,11 @@ public final class TurnRoutes implements RouteGroup {
         .summary("Replay and follow a session's event log")
         .description(
             """
-            Sends the stored events after Last-Event-ID (or ?after=N), then follows live ones until the client \
-            disconnects; a keep-alive comment every 15 s. Use it to re-attach after a dropped connection or a \
-            server restart: nothing is missed.""")
+            Sends the stored events after Last-Event-ID (else ?after=N, else from the start), then follows live \
+            ones until the client disconnects; a keep-alive comment every 15 s. Use it to re-attach after a \
+            dropped connection or a server restart: nothing is missed. The header wins over ?after= because a \
+            standard EventSource keeps its URL (events_url carries ?after=) and adds Last-Event-ID when it \
+            reconnects.""")
         .param(SessionRoutes.ID)
         .param(AFTER)
         .response(
@@ -127,8 +129,14 @@ public final class TurnRoutes implements RouteGroup {
             == SendMessageRequest.OnDisconnect.CONTINUE;
     try (StreamLimiter.Permit permit = server.security().streams().open(user)) {
       TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
-      try (EventLog.Subscription sub =
-              server.events().subscribe(session.id(), turn.firstSeq() - 1);
+      long after = turn.firstSeq() - 1;
+      if (turn.reattached()) {
+        // A client re-attaching by its request_id resumes where its Last-Event-ID says, as on GET.
+        after = Math.max(after, lastEventId(ctx).orElse(after));
+        if (server.turns().endedBy(session.id(), turn.turnId(), turn.firstSeq(), after))
+          return; // nothing left
+      }
+      try (EventLog.Subscription sub = server.events().subscribe(session.id(), after);
           Telemetry.Stream open = server.telemetry().streamOpened(true)) {
         SseWriter out = new SseWriter(ctx.res());
         EventFollower.End end =
@@ -171,14 +179,23 @@ public final class TurnRoutes implements RouteGroup {
     return false;
   }
 
+  /**
+   * Where a follow starts: after the Last-Event-ID header when there is one (it wins over ?after=),
+   * else after {@code ?after=}, else from the start.
+   */
   private static long startAfter(Context ctx) {
-    if (AFTER.present(ctx)) return AFTER.read(ctx);
+    long after = AFTER.read(ctx); // read (and checked) even when the header wins
+    return lastEventId(ctx).orElse(after);
+  }
+
+  /** The Last-Event-ID header as a sequence number; empty when absent or blank. */
+  private static Optional<Long> lastEventId(Context ctx) {
     String lastEventId = ctx.header("Last-Event-ID");
-    if (lastEventId == null || lastEventId.isBlank()) return 0;
+    if (lastEventId == null || lastEventId.isBlank()) return Optional.empty();
     try {
       long seq = Long.parseLong(lastEventId.trim());
       if (seq < 0) throw new NumberFormatException();
-      return seq;
+      return Optional.of(seq);
     } catch (NumberFormatException e) {
       throw new ApiException(
           goose.server.http.ErrorCode.INVALID_PARAMETER,
