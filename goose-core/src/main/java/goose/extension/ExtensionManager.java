@@ -200,6 +200,31 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     }
   }
 
+  /** Whether an extension of this name is configured (built-ins included). */
+  public boolean has(String name) {
+    return slots.containsKey(name);
+  }
+
+  /**
+   * Turns a configured extension on for this process only ({@code --with-builtin}): nothing is
+   * written to config.yaml. Refused like {@link #enable} when the allowlist does not allow it.
+   */
+  public ExtensionInfo enableUnsaved(String name) {
+    ExtensionSlot slot = slot(name);
+    ExtensionConfig next = slot.config().withEnabled(true);
+    allowlist.check(next);
+    synchronized (writes) {
+      slot.replace(next);
+    }
+    startInBackground(slot);
+    return slot.info();
+  }
+
+  /** The allowlist every extension of this server passes, session-scoped ones included. */
+  Allowlist allowlist() {
+    return allowlist;
+  }
+
   /** The pid of an extension's stdio server, while one runs (for diagnostics and tests). */
   public java.util.OptionalLong pid(String name) {
     return slot(name).connection().map(McpConnection::pid).orElse(java.util.OptionalLong.empty());
@@ -347,7 +372,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
    * The environment of a stdio server: {@link ChildEnvironment}, plus {@code envs} and the secrets
    * named by {@code env_keys}.
    */
-  private Map<String, String> launchEnv(ExtensionConfig c) {
+  Map<String, String> launchEnv(ExtensionConfig c) {
     if (!(c.launch() instanceof Launch.Stdio s)) return Map.of();
     Map<String, String> env = ChildEnvironment.withoutSecrets(System.getenv(), config);
     env.putAll(s.envs());
