@@ -1,5 +1,7 @@
 package goose.server;
 
+import goose.acp.agent.AcpServices;
+import goose.acp.http.AcpConnections;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
@@ -15,6 +17,7 @@ import goose.config.Config;
 import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
+import goose.extension.SessionToolbox;
 import goose.ids.Ids;
 import goose.provider.Provider;
 import goose.provider.Providers;
@@ -108,10 +111,11 @@ final class Services {
         suspended = recovery.recover(store.runningTurns());
       }
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
+      SessionToolbox toolbox = new SessionToolbox(extensions);
       Agent agent =
           new Agent(
               leases.fence(store),
-              extensions,
+              toolbox,
               new SystemPrompt(config.paths().configDir()),
               AgentOptions.from(config),
               audit,
@@ -148,6 +152,23 @@ final class Services {
           });
       leases.start(recovery);
       telemetry.watch(store::countSessions, turns::runningCount);
+      AcpServices acp =
+          new AcpServices(
+              config,
+              store,
+              events,
+              turns,
+              approvals,
+              toolbox,
+              (user, cwd) ->
+                  security
+                      .workspaces()
+                      .refusal(user, cwd)
+                      .ifPresent(
+                          why -> {
+                            throw new IllegalArgumentException(why);
+                          }),
+              BuildInfo.version());
       return new ServerContext(
           config,
           settings,
@@ -158,7 +179,8 @@ final class Services {
           security,
           approvals,
           audit,
-          telemetry);
+          telemetry,
+          new AcpConnections(acp));
     } catch (RuntimeException e) {
       signals.close();
       store.close();
@@ -189,6 +211,7 @@ final class Services {
    * then the store.
    */
   static void beginShutdown(ServerContext context) {
+    context.acp().close();
     context.turns().shutdown(Duration.ofSeconds(3));
     context.events().closeAll();
   }
@@ -196,6 +219,7 @@ final class Services {
   static void close(ServerContext context) {
     try {
       context.turns().close(); // stops renewing leases once its turns have ended
+      context.acp().services().toolbox().close();
       context.extensions().close();
     } finally {
       try {

@@ -15,7 +15,8 @@ import java.util.function.Function;
 public final class Param<T> {
   public enum In {
     PATH,
-    QUERY;
+    QUERY,
+    HEADER;
 
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -103,8 +104,30 @@ public final class Param<T> {
     return new Param<>(name, In.QUERY, description, false, schema, parser);
   }
 
+  /**
+   * An optional header of at most {@code maxLength} printable characters; empty when absent or
+   * blank.
+   */
+  public static Param<Optional<String>> header(String name, String description, int maxLength) {
+    ObjectNode schema = Json.object().put("type", "string").put("maxLength", maxLength);
+    Function<Optional<String>, Optional<String>> parser =
+        raw -> {
+          if (raw.isEmpty() || raw.get().isBlank()) return Optional.empty();
+          if (raw.get().length() > maxLength || raw.get().chars().anyMatch(Character::isISOControl))
+            throw ApiException.badParameter(
+                name, "must be at most " + maxLength + " printable characters");
+          return Optional.of(raw.get().strip());
+        };
+    return new Param<>(name, In.HEADER, description, false, schema, parser);
+  }
+
   public T read(Context ctx) {
-    String raw = in == In.PATH ? ctx.pathParam(name) : ctx.queryParam(name);
+    String raw =
+        switch (in) {
+          case PATH -> ctx.pathParam(name);
+          case QUERY -> ctx.queryParam(name);
+          case HEADER -> ctx.header(name);
+        };
     return parser.apply(Optional.ofNullable(raw));
   }
 

@@ -1,5 +1,6 @@
 package goose.server.api;
 
+import goose.acp.http.AcpConnections;
 import goose.agent.TurnService;
 import goose.approval.Approvals;
 import goose.approval.AuditLog;
@@ -26,7 +27,8 @@ public record ServerContext(
     Security security,
     Approvals approvals,
     AuditLog audit,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    AcpConnections acp) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -38,5 +40,6 @@ public record ServerContext(
     Objects.requireNonNull(approvals);
     Objects.requireNonNull(audit);
     Objects.requireNonNull(telemetry);
+    Objects.requireNonNull(acp);
   }
 }

@@ -43,13 +43,22 @@ public record Workspaces(Optional<Path> root) {
    * when outside).
    */
   public void check(String user, Path realCwd, String field) {
+    refusal(user, realCwd)
+        .ifPresent(
+            why -> {
+              throw ApiException.badField(field, why);
+            });
+  }
+
+  /** Why a session of {@code user} may not work in {@code realCwd}; empty when it may. */
+  public Optional<String> refusal(String user, Path realCwd) {
     Optional<Path> workspace = workspaceOf(user);
     if (workspace.isPresent() && !realCwd.startsWith(workspace.get())) {
-      throw ApiException.badField(
-          field,
+      return Optional.of(
           "must lie inside your workspace "
               + workspace.get()
               + " (GOOSE_WORKSPACES_ROOT), after resolving symlinks");
     }
+    return Optional.empty();
   }
 }
