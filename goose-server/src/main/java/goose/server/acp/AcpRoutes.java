@@ -10,11 +10,11 @@ import goose.acp.rpc.RpcException;
 import goose.json.Json;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
+import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
 import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import goose.server.http.ErrorCode;
-import goose.server.http.JsonBody;
 import goose.server.http.RequestUser;
 import goose.server.http.SseStream;
 import io.javalin.http.Context;
@@ -90,7 +90,7 @@ public final class AcpRoutes implements RouteGroup {
   }
 
   private void post(Context ctx, ServerContext server) throws InterruptedException {
-    JsonNode message = JsonBody.read(ctx, JsonNode.class, server.settings().maxBodyBytes());
+    JsonNode message = RequestBody.of(ctx, JsonNode.class);
     if (message.isArray()) {
       ObjectNode error = Json.object().put("jsonrpc", "2.0").putNull("id");
       error
