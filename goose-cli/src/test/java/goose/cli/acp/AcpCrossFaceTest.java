@@ -212,4 +212,65 @@ class AcpCrossFaceTest {
         .hasStackTraceContaining("401");
     assertThatThrownBy(() -> RawAcpSocket.open(ws(""), Map.of())).hasStackTraceContaining("401");
   }
+
+  @Test
+  void anApprovalAskedOverRestIsAnsweredByAnAcpClient() throws Exception {
+    start(Map.of("GOOSE_MODE", "approve"));
+    anthropic.enqueue(
+        FakeAnthropicServer.script()
+            .toolUse("toolu_rest", "developer__shell", "{\"command\":\"echo from-rest\"}")
+            .build());
+    anthropic.enqueue(FakeAnthropicServer.text("Done."));
+    String id =
+        Json.parse(rest("POST", "/sessions", "{\"cwd\":\"" + cwd + "\"}", Map.of()).body())
+            .get("id")
+            .asText();
+    HttpResponse<String> accepted =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + server.port() + "/sessions/" + id + "/messages"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"content\":\"run it\",\"on_disconnect\":\"continue\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    awaitPendingApproval(id);
+    // A client that takes the session up is asked (and answers allow_once): the REST turn goes on.
+    try (RawAcpSocket acp = RawAcpSocket.open(ws(""), Map.of())) {
+      acp.call("session/resume", Json.object().put("sessionId", id).put("cwd", cwd.toString()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String conversation = "";
+      while (System.nanoTime() < deadline && !conversation.contains("Done.")) {
+        Thread.sleep(50);
+        conversation = rest("GET", "/sessions/" + id, null, Map.of()).body();
+      }
+      assertThat(conversation).contains("from-rest", "Done.");
+    }
+  }
+
+  @Test
+  void aWebSocketFromAForeignPageIsRefused() throws Exception {
+    start(Map.of());
+    assertThatThrownBy(() -> RawAcpSocket.open(ws(""), Map.of("Origin", "http://evil.example")))
+        .hasStackTraceContaining("403");
+    String own = "http://127.0.0.1:" + server.port();
+    try (RawAcpSocket acp = RawAcpSocket.open(ws(""), Map.of("Origin", own))) {
+      assertThat(acp.call("session/list", Json.object()).has("sessions")).isTrue();
+    }
+  }
+
+  private void awaitPendingApproval(String sessionId) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      String body =
+          rest("GET", "/sessions/" + sessionId + "/tool-approvals", null, Map.of()).body();
+      if (body.contains("toolu_rest")) return;
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no pending approval in " + sessionId);
+  }
 }

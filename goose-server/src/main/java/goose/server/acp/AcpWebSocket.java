@@ -71,6 +71,7 @@ public final class AcpWebSocket {
 
   private static void authenticate(Context ctx, ServerContext server) {
     var security = server.security();
+    security.cors().checkUpgrade(ctx);
     String token = ctx.queryParam("token");
     boolean headerCredentials =
         ctx.header("Authorization") != null
