@@ -34,7 +34,7 @@ public final class TurnService implements AutoCloseable {
   private final SessionStore store;
   private final EventLog events;
   private final Agent agent;
-  private final Supplier<Provider> providers;
+  private final ProviderSource providers;
   private final ToolGates gates;
   private final TurnLeases leases;
   private final ClusterSignals signals;
@@ -57,7 +57,7 @@ public final class TurnService implements AutoCloseable {
         store,
         events,
         agent,
-        providers,
+        ProviderSource.of(providers),
         ToolGates.ALLOW_ALL,
         Integer.MAX_VALUE,
         TurnLeases.none(),
@@ -75,7 +75,7 @@ public final class TurnService implements AutoCloseable {
         store,
         events,
         agent,
-        providers,
+        ProviderSource.of(providers),
         gates,
         Integer.MAX_VALUE,
         TurnLeases.none(),
@@ -83,7 +83,7 @@ public final class TurnService implements AutoCloseable {
   }
 
   /**
-   * @param providers gives the configured provider, or throws when none is configured
+   * @param providers gives each session's provider, or throws when none is configured
    * @param gates builds each turn's tool policy (approval mode)
    * @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link
    *     TurnLimitException}
@@ -95,7 +95,7 @@ public final class TurnService implements AutoCloseable {
       SessionStore store,
       EventLog events,
       Agent agent,
-      Supplier<Provider> providers,
+      ProviderSource providers,
       ToolGates gates,
       int maxRunningPerOwner,
       TurnLeases leases,
@@ -131,7 +131,7 @@ public final class TurnService implements AutoCloseable {
       if (seen.isPresent())
         return new StartedTurn(sessionId, seen.get().id(), seen.get().firstSeq(), true);
     }
-    Provider provider = providers.get();
+    Provider provider = providers.forSession(session);
     String turnId = Ids.newId();
     long firstSeq = events.lastSeq(sessionId) + 1;
     RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
@@ -176,7 +176,7 @@ public final class TurnService implements AutoCloseable {
     if (session.isEmpty()) return false;
     Provider provider;
     try {
-      provider = providers.get();
+      provider = providers.forSession(session.get());
     } catch (RuntimeException e) {
       log.warn(
           "cannot resume turn {} of session {}: {}",

@@ -5,6 +5,7 @@ import goose.acp.http.AcpConnections;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
+import goose.agent.ProviderSource;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnRecovery;
@@ -27,14 +28,16 @@ import goose.server.api.ServerSettings;
 import goose.server.auth.Security;
 import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
+import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +114,7 @@ final class Services {
         suspended = recovery.recover(store.runningTurns());
       }
       ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
+      ConfiguredProvider providers = new ConfiguredProvider(config);
       SessionToolbox toolbox = new SessionToolbox(extensions);
       Agent agent =
           new Agent(
@@ -125,7 +129,7 @@ final class Services {
               store,
               events,
               agent,
-              new ConfiguredProvider(config),
+              providers,
               ApprovalGate.factory(approvals),
               Security.maxTurnsPerUser(config),
               leases,
@@ -160,6 +164,7 @@ final class Services {
               turns,
               approvals,
               toolbox,
+              providers,
               (user, cwd) ->
                   security
                       .workspaces()
@@ -235,28 +240,29 @@ final class Services {
   }
 
   /**
-   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept. Not configured is not
-   * fatal at start: the server serves everything else and a turn answers 503 saying what to set,
-   * until it is.
+   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept, and those of sessions that
+   * chose their own provider or model (kept per choice). Not configured is not fatal at start: the
+   * server serves everything else and a turn answers 503 saying what to set, until it is.
    */
-  private static final class ConfiguredProvider implements Supplier<Provider> {
+  private static final class ConfiguredProvider implements ProviderSource {
+    private static final int MAX_CHOICES = 64;
     private final Config config;
-    private volatile Provider provider;
+    private final Map<List<Optional<String>>, Provider> built = new ConcurrentHashMap<>();
 
     ConfiguredProvider(Config config) {
       this.config = config;
     }
 
     @Override
-    public Provider get() {
-      Provider p = provider;
-      if (p == null) {
-        synchronized (this) {
-          if (provider == null) provider = Providers.fromConfig(config);
-          p = provider;
-        }
+    public Provider forSession(Session session) {
+      List<Optional<String>> choice = List.of(session.provider(), session.model());
+      Provider p = built.get(choice);
+      if (p != null) return p;
+      synchronized (this) {
+        if (built.size() >= MAX_CHOICES) built.clear(); // bounded: rebuilt on next use
+        return built.computeIfAbsent(
+            choice, c -> Providers.fromConfig(config, session.provider(), session.model()));
       }
-      return p;
     }
   }
 }

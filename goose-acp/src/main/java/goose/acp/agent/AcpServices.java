@@ -1,5 +1,6 @@
 package goose.acp.agent;
 
+import goose.agent.ProviderSource;
 import goose.agent.TurnService;
 import goose.approval.Approvals;
 import goose.config.Config;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * What the ACP face works with: the same store, event log, turn service, approvals and extensions
  * the REST face uses, so both serve one set of sessions.
  *
+ * @param providers the provider of each session (its own choice, else the server's)
  * @param workspaces checks a new session's real working directory for its user (the server's {@code
  *     GOOSE_WORKSPACES_ROOT}); throws {@link IllegalArgumentException} saying why not
  * @param version this server's version, sent as {@code agentInfo.version}
@@ -24,6 +26,7 @@ public record AcpServices(
     TurnService turns,
     Approvals approvals,
     SessionToolbox toolbox,
+    ProviderSource providers,
     Workspaces workspaces,
     String version) {
 
@@ -34,6 +37,7 @@ public record AcpServices(
     Objects.requireNonNull(turns);
     Objects.requireNonNull(approvals);
     Objects.requireNonNull(toolbox);
+    Objects.requireNonNull(providers);
     Objects.requireNonNull(workspaces);
     Objects.requireNonNull(version);
   }

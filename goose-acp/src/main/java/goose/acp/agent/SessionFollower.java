@@ -49,6 +49,13 @@ final class SessionFollower implements AutoCloseable {
     this.permissions = new Permissions(services.approvals(), user, sessionId, peer);
     this.subscription =
         services.events().subscribe(sessionId, services.events().lastSeq(sessionId));
+    // Approvals asked before this connection took the session up (a reconnect, another face's
+    // turn) are asked here too; later ones arrive as events.
+    for (var open : services.approvals().store().openIn(sessionId)) {
+      if (open.user().equals(user))
+        permissions.ask(
+            new TurnEvent.ToolApprovalRequired(open.callId(), open.tool(), open.arguments()));
+    }
     Thread.ofVirtual().name("acp-follow-" + sessionId).start(this::run);
   }
 

@@ -273,4 +273,40 @@ class AcpCrossFaceTest {
     }
     throw new AssertionError("no pending approval in " + sessionId);
   }
+
+  @Test
+  void aSessionChoosesItsOwnModelAndProvider() throws Exception {
+    start(Map.of("OPENAI_API_KEY", "sk-test"));
+    anthropic.enqueue(FakeAnthropicServer.text("From haiku."));
+    try (RawAcpSocket acp = RawAcpSocket.open(ws(""), Map.of())) {
+      String id =
+          acp.call("session/new", Json.object().put("cwd", cwd.toString()))
+              .get("sessionId")
+              .asText();
+      ObjectNode set = session(id).put("configId", "model").put("value", "claude-haiku-4-5");
+      JsonNode options = acp.call("session/set_config_option", set).get("configOptions");
+      assertThat(options.toString()).contains("\"currentValue\":\"claude-haiku-4-5\"");
+      acp.call("session/prompt", prompt(id, "which model?"));
+      assertThat(anthropic.lastRequest().json().path("model").asText())
+          .isEqualTo("claude-haiku-4-5");
+
+      JsonNode refused =
+          acp.request(
+                  "session/set_config_option",
+                  session(id).put("configId", "provider").put("value", "google"))
+              .get(30, TimeUnit.SECONDS);
+      assertThat(refused.at("/error/code").asInt()).isEqualTo(-32602);
+      assertThat(refused.at("/error/data").asText()).contains("GOOGLE_API_KEY");
+      JsonNode other =
+          acp.call(
+              "session/set_config_option",
+              session(id).put("configId", "provider").put("value", "openai"));
+      assertThat(other.toString())
+          .contains("\"currentValue\":\"openai\"", "\"currentValue\":\"gpt-4o\"");
+      // Another session still follows the server's settings.
+      JsonNode fresh = acp.call("session/new", Json.object().put("cwd", cwd.toString()));
+      assertThat(fresh.get("configOptions").toString())
+          .contains("\"currentValue\":\"anthropic\"", "\"currentValue\":\"claude-sonnet-4-5\"");
+    }
+  }
 }
