@@ -5,12 +5,10 @@ import goose.config.Config;
 import goose.server.LocalServices;
 import goose.server.http.RequestUser;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,12 +26,7 @@ import picocli.CommandLine.Spec;
 public final class AcpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--with-builtin",
-      paramLabel = "NAME",
-      description =
-          "Built-in extensions to turn on for this run, comma-separated (developer, memory, todo)")
-  List<String> builtins = new ArrayList<>();
+  @Mixin WithBuiltin builtins;
 
   @Override
   public Integer call() throws Exception {
@@ -44,7 +37,7 @@ public final class AcpCommand implements Callable<Integer> {
     Config config = GooseCommand.of(spec).config();
     config.validate();
     try (LocalServices services = LocalServices.open(config)) {
-      BuiltinNames.enable(services.extensions(), BuiltinNames.split(builtins));
+      builtins.enable(services.extensions());
       StdioTransport.serve(services.acp(), RequestUser.LOCAL.name(), env.in(), protocol);
     }
     return ExitCodes.OK;

@@ -2,12 +2,11 @@ package goose.cli;
 
 import goose.config.Config;
 import goose.server.GooseServer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,12 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Listen port (default GOOSE_PORT, else 3000)")
   Integer port;
 
-  @Option(
-      names = "--with-builtin",
-      paramLabel = "NAME",
-      description =
-          "Built-in extensions to turn on for this run, comma-separated (developer, memory, todo)")
-  List<String> builtins = new ArrayList<>();
+  @Mixin WithBuiltin builtins;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -61,7 +55,7 @@ public final class ServeCommand implements Callable<Integer> {
     config.validate();
     GooseServer server = GooseServer.start(config);
     try (server) {
-      BuiltinNames.enable(server.extensions(), BuiltinNames.split(builtins));
+      builtins.enable(server.extensions());
       TerminationSignals.onTerminate(server::close);
       server.awaitTermination();
     }

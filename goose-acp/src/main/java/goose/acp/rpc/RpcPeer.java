@@ -117,6 +117,15 @@ public final class RpcPeer {
     pending.values().remove(request);
   }
 
+  /**
+   * Waits up to {@code timeout} for the requests being answered to finish (their answers still go
+   * out): the input ended, but what was asked before may be answered.
+   */
+  public void drain(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!inFlight.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+  }
+
   /** The transport is gone: pending requests of ours fail, running handlers are cancelled. */
   public void close() {
     if (closed) return;

@@ -27,6 +27,9 @@ public final class StdioTransport {
   /** A line longer than this is refused, not buffered without bound. */
   public static final int MAX_LINE_CHARS = 64 * 1024 * 1024;
 
+  /** How long requests still being answered get once stdin ends (a prompt is cancelled after). */
+  static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(5);
+
   private StdioTransport() {}
 
   /** Serves one connection of {@code user} until {@code in} ends. */
@@ -68,6 +71,11 @@ public final class StdioTransport {
       }
     } finally {
       log.debug("ACP stdio input ended");
+      try {
+        peer.drain(DRAIN);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       peer.close();
     }
   }

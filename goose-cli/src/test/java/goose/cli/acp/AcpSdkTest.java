@@ -84,6 +84,15 @@ class AcpSdkTest {
                         .build(),
                     HttpResponse.BodyHandlers.ofString());
         assertThat(rest.statusCode()).isEqualTo(404);
+        // goose's health probe answers without credentials, as /status does.
+        HttpResponse<String> health =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/health"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
       }
     }
   }
