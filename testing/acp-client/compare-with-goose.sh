@@ -3,11 +3,16 @@
 # (`goose acp`, from npm @aaif/goose-binary-linux-x64) and against this build's `goose acp`, each with
 # an isolated HOME and its provider pointed at fake-anthropic.mjs, then the RFD probes against
 # `goose serve` and goosed's /acp, and prints both side by side. docs/acp.md lists the differences.
-# Needs `npm ci` here and a built goosed (bin/goose builds it). Uses loopback ports only.
+# Needs `npm ci` here (bin/test does it) and a built goosed (bin/goose builds it); installs the reference
+# goose into reference/ on first use. Uses loopback ports only.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-goose="$here/node_modules/@aaif/goose-binary-linux-x64/bin/goose"
+goose="$here/reference/node_modules/@aaif/goose-binary-linux-x64/bin/goose"
+if [[ ! -x "$goose" ]]; then
+  echo "installing the reference goose (npm ci in reference/, about 290 MB)..." >&2
+  npm ci --prefix "$here/reference" --no-audit --no-fund --loglevel=error
+fi
 work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
