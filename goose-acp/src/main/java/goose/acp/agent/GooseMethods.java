@@ -130,7 +130,7 @@ final class GooseMethods {
     } catch (IllegalArgumentException e) {
       throw RpcException.invalidParams("title " + e.getMessage());
     }
-    services.sessions().rename(user, s.id(), title);
+    services.sessions().rename(user, s.id(), title).ifPresent(renamed -> sessions.renamed(renamed));
     return AcpJson.object();
   }
 

@@ -148,6 +148,20 @@ final class SessionMethods {
     return AcpJson.object();
   }
 
+  /** Tells this connection's follower of the session its new title. */
+  void renamed(Session s) {
+    ObjectNode meta = AcpJson.object().put("userSetName", true);
+    attached
+        .follower(s.id())
+        .ifPresent(
+            f ->
+                f.send(
+                    new SessionUpdate.SessionInfoUpdate(
+                        Optional.of(s.name()),
+                        Optional.of(s.updatedAt().toString()),
+                        Optional.of(meta))));
+  }
+
   /** ACP's SessionInfo, with goose's {@code _meta} (message count, times, whether renamed). */
   static ObjectNode info(Session s) {
     ObjectNode info =

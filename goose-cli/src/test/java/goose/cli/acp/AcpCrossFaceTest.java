@@ -309,4 +309,28 @@ class AcpCrossFaceTest {
           .contains("\"currentValue\":\"anthropic\"", "\"currentValue\":\"claude-sonnet-4-5\"");
     }
   }
+
+  @Test
+  void cancelRequestOfThePromptEndsItAsCancelled() throws Exception {
+    start(Map.of());
+    anthropic.enqueue(
+        FakeAnthropicServer.script().text("Going ", "on ", "and").build().stallAfter(4));
+    anthropic.enqueue(FakeAnthropicServer.text("Next turn works."));
+    try (RawAcpSocket acp = RawAcpSocket.open(ws(""), Map.of())) {
+      String id =
+          acp.call("session/new", Json.object().put("cwd", cwd.toString()))
+              .get("sessionId")
+              .asText();
+      CompletableFuture<JsonNode> running =
+          acp.request("prompt-1", "session/prompt", prompt(id, "talk"));
+      acp.awaitUpdate("agent_message_chunk", Duration.ofSeconds(30));
+      acp.notify("$/cancel_request", Json.object().put("requestId", "prompt-1"));
+      JsonNode answer = running.get(30, TimeUnit.SECONDS);
+      assertThat(answer.has("error")).as(answer.toString()).isFalse();
+      assertThat(answer.at("/result/stopReason").asText()).isEqualTo("cancelled");
+      // The session goes on: the next prompt runs.
+      assertThat(acp.call("session/prompt", prompt(id, "again")).get("stopReason").asText())
+          .isEqualTo("end_turn");
+    }
+  }
 }

@@ -41,7 +41,11 @@ final class RawAcpSocket implements AutoCloseable {
 
   /** Sends a request; the future completes with the whole response (result or error). */
   CompletableFuture<JsonNode> request(String method, ObjectNode params) {
-    String id = "t" + ids.incrementAndGet();
+    return request("t" + ids.incrementAndGet(), method, params);
+  }
+
+  /** A request with the id given (for a later {@code $/cancel_request}). */
+  CompletableFuture<JsonNode> request(String id, String method, ObjectNode params) {
     CompletableFuture<JsonNode> answer = new CompletableFuture<>();
     pending.put(id, answer);
     ObjectNode m = Json.object().put("jsonrpc", "2.0").put("id", id).put("method", method);
