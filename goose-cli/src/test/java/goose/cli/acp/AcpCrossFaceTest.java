@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import goose.config.Config;
 import goose.json.Json;
 import goose.provider.fake.FakeAnthropicServer;
 import goose.server.GooseServer;
@@ -13,10 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,34 +30,31 @@ class AcpCrossFaceTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path root;
+  private AcpTestServer goosed;
   private FakeAnthropicServer anthropic;
   private GooseServer server;
   private Path cwd;
 
-  private void start(Map<String, String> auth) throws Exception {
-    anthropic = new FakeAnthropicServer();
-    Files.createDirectories(root.resolve("home"));
-    cwd = Files.createDirectories(root.resolve("work")).toRealPath();
-    Map<String, String> env = new HashMap<>(AcpScenario.env(root, anthropic));
-    env.put("GOOSE_PORT", "0");
-    env.putAll(auth);
-    server = GooseServer.start(Config.load(env, root.resolve("home")));
+  private void start(Map<String, String> settings) throws Exception {
+    goosed = AcpTestServer.start(root, settings);
+    anthropic = goosed.anthropic;
+    server = goosed.server;
+    cwd = goosed.cwd;
   }
 
   @AfterEach
   void stop() {
-    if (server != null) server.close();
-    if (anthropic != null) anthropic.close();
+    if (goosed != null) goosed.close();
   }
 
   private URI ws(String query) {
-    return URI.create("ws://127.0.0.1:" + server.port() + "/acp" + query);
+    return goosed.ws(query);
   }
 
   private HttpResponse<String> rest(
       String method, String path, String body, Map<String, String> headers) throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        HttpRequest.newBuilder(goosed.http(path))
             .header("Content-Type", "application/json")
             .method(
                 method,

@@ -3,14 +3,9 @@ package goose.cli.acp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import goose.config.Config;
 import goose.json.Json;
 import goose.provider.fake.FakeAnthropicServer;
-import goose.server.GooseServer;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,15 +17,10 @@ class AcpGooseMethodsTest {
 
   @Test
   void theChatScreensMethodsAnswerAndOthersAreNotFound() throws Exception {
-    try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
-      anthropic.enqueue(FakeAnthropicServer.text("Worth keeping."));
-      Files.createDirectories(root.resolve("home"));
-      Path cwd = Files.createDirectories(root.resolve("work")).toRealPath();
-      Map<String, String> env = new HashMap<>(AcpScenario.env(root, anthropic));
-      env.put("GOOSE_PORT", "0");
-      try (GooseServer server = GooseServer.start(Config.load(env, root.resolve("home")));
-          RawAcpSocket acp =
-              RawAcpSocket.open(URI.create("ws://127.0.0.1:" + server.port() + "/acp"), Map.of())) {
+    try (AcpTestServer goosed = AcpTestServer.start(root, Map.of())) {
+      goosed.anthropic.enqueue(FakeAnthropicServer.text("Worth keeping."));
+      Path cwd = goosed.cwd;
+      try (RawAcpSocket acp = RawAcpSocket.open(goosed.ws(""), Map.of())) {
         assertThat(
                 acp.call("_goose/unstable/config/read", Json.object().put("key", "GOOSE_PROVIDER"))
                     .get("value")

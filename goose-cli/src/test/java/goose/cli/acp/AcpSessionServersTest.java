@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import goose.config.Config;
 import goose.extension.ProcessTree;
 import goose.extension.TestServers;
 import goose.json.Json;
 import goose.provider.fake.FakeAnthropicServer;
 import goose.provider.fake.RecordedRequest;
-import goose.server.GooseServer;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,28 +27,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AcpSessionServersTest {
   @TempDir Path root;
+  private AcpTestServer goosed;
   private FakeAnthropicServer anthropic;
-  private GooseServer server;
   private Path cwd;
 
   private void start(Map<String, String> extra) throws Exception {
-    anthropic = new FakeAnthropicServer();
-    Files.createDirectories(root.resolve("home"));
-    cwd = Files.createDirectories(root.resolve("work")).toRealPath();
-    Map<String, String> env = new HashMap<>(AcpScenario.env(root, anthropic));
-    env.put("GOOSE_PORT", "0");
-    env.putAll(extra);
-    server = GooseServer.start(Config.load(env, root.resolve("home")));
+    goosed = AcpTestServer.start(root, extra);
+    anthropic = goosed.anthropic;
+    cwd = goosed.cwd;
   }
 
   @AfterEach
   void stop() {
-    if (server != null) server.close();
-    if (anthropic != null) anthropic.close();
+    if (goosed != null) goosed.close();
   }
 
   private RawAcpSocket connect() throws Exception {
-    return RawAcpSocket.open(URI.create("ws://127.0.0.1:" + server.port() + "/acp"), Map.of());
+    return RawAcpSocket.open(goosed.ws(""), Map.of());
   }
 
   private ObjectNode newSession(ArrayNode servers) {
