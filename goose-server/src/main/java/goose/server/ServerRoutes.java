@@ -12,6 +12,7 @@ import goose.server.session.SessionRoutes;
 import goose.server.session.SessionTransferRoutes;
 import goose.server.status.StatusRoutes;
 import goose.server.turn.TurnRoutes;
+import goose.server.ui.UiRoutes;
 import java.util.List;
 
 /**
@@ -32,7 +33,8 @@ final class ServerRoutes {
         new AuditRoutes(),
         new AcpRoutes(),
         new MetricsRoutes(),
-        new DocsRoutes());
+        new DocsRoutes(),
+        new UiRoutes());
   }
 
   static ApiRouter router() {

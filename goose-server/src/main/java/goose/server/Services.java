@@ -254,14 +254,22 @@ final class Services {
     }
 
     @Override
+    public Provider configured() {
+      return forChoice(Optional.empty(), Optional.empty());
+    }
+
+    @Override
     public Provider forSession(Session session) {
-      List<Optional<String>> choice = List.of(session.provider(), session.model());
+      return forChoice(session.provider(), session.model());
+    }
+
+    private Provider forChoice(Optional<String> provider, Optional<String> model) {
+      List<Optional<String>> choice = List.of(provider, model);
       Provider p = built.get(choice);
       if (p != null) return p;
       synchronized (this) {
         if (built.size() >= MAX_CHOICES) built.clear(); // bounded: rebuilt on next use
-        return built.computeIfAbsent(
-            choice, c -> Providers.fromConfig(config, session.provider(), session.model()));
+        return built.computeIfAbsent(choice, c -> Providers.fromConfig(config, provider, model));
       }
     }
   }

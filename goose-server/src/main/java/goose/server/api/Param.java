@@ -121,14 +121,22 @@ public final class Param<T> {
     return new Param<>(name, In.HEADER, description, false, schema, parser);
   }
 
+  /** Whether the request gives this parameter a non-empty value (else {@link #read} falls back). */
+  public boolean present(Context ctx) {
+    String raw = raw(ctx);
+    return raw != null && !raw.isEmpty();
+  }
+
   public T read(Context ctx) {
-    String raw =
-        switch (in) {
-          case PATH -> ctx.pathParam(name);
-          case QUERY -> ctx.queryParam(name);
-          case HEADER -> ctx.header(name);
-        };
-    return parser.apply(Optional.ofNullable(raw));
+    return parser.apply(Optional.ofNullable(raw(ctx)));
+  }
+
+  private String raw(Context ctx) {
+    return switch (in) {
+      case PATH -> ctx.pathParam(name);
+      case QUERY -> ctx.queryParam(name);
+      case HEADER -> ctx.header(name);
+    };
   }
 
   public String name() {
