@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * client's {@code mcpServers} of {@code session/new}). Layered over the shared {@link
  * ExtensionManager}: a session sees the shared tools and its own, named {@code server__tool} like
  * every other; another session never sees them. Session servers pass the same allowlist and start
- * with the same environment as configured ones, through {@link #connect}, the one place that
- * launches them. They live in this process until the session is detached (closed, deleted, its
- * client gone) or the server stops.
+ * through the same sandbox door with the same environment as configured ones ({@link #connect}, the
+ * one place that launches them), in the session's workspace. They live in this process until the
+ * session is detached (closed, deleted, its client gone) or the server stops.
  */
 public final class SessionToolbox implements Toolbox, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionToolbox.class);
@@ -44,7 +44,8 @@ public final class SessionToolbox implements Toolbox, AutoCloseable {
    * one is refused by the allowlist, clashes with a configured extension's name or cannot start,
    * those already started are stopped and the {@link ExtensionException} says which and why.
    */
-  public void attach(String sessionId, List<ExtensionConfig> configs) {
+  public void attach(
+      String sessionId, java.nio.file.Path workspace, List<ExtensionConfig> configs) {
     for (ExtensionConfig c : configs) {
       if (shared.has(c.name()))
         throw new ExtensionException.Invalid(
@@ -54,7 +55,8 @@ public final class SessionToolbox implements Toolbox, AutoCloseable {
     Map<String, McpConnection> opened = new LinkedHashMap<>();
     try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       Map<String, Future<McpConnection>> pending = new LinkedHashMap<>();
-      for (ExtensionConfig c : configs) pending.put(c.name(), starts.submit(() -> connect(c)));
+      for (ExtensionConfig c : configs)
+        pending.put(c.name(), starts.submit(() -> connect(c, workspace)));
       RuntimeException failure = null;
       for (Map.Entry<String, Future<McpConnection>> e : pending.entrySet()) {
         try {
@@ -122,12 +124,8 @@ public final class SessionToolbox implements Toolbox, AutoCloseable {
     sessions.forEach(this::detach);
   }
 
-  /** The one place a session's server is started. */
-  private McpConnection connect(ExtensionConfig c) {
-    return McpConnection.open(
-        c,
-        shared.launchEnv(c),
-        why -> log.warn("session extension {} broke: {}", c.name(), why),
-        created -> {});
+  /** The one place a session's server is started: through the server's sandbox door. */
+  private McpConnection connect(ExtensionConfig c, java.nio.file.Path workspace) {
+    return shared.openSessionServer(c, workspace);
   }
 }

@@ -31,8 +31,15 @@ final class AttachedSessions implements AutoCloseable {
    * on.
    */
   SessionFollower attach(String sessionId, List<ExtensionConfig> servers) {
-    if (!servers.isEmpty() || !services.toolbox().attached(sessionId).isEmpty())
-      services.toolbox().attach(sessionId, servers);
+    if (!servers.isEmpty() || !services.toolbox().attached(sessionId).isEmpty()) {
+      java.nio.file.Path workspace =
+          services
+              .sessions()
+              .get(user, sessionId)
+              .orElseThrow(() -> new goose.session.SessionNotFoundException(sessionId))
+              .workingDir();
+      services.toolbox().attach(sessionId, workspace, servers);
+    }
     SessionFollower fresh = new SessionFollower(services, user, sessionId, peer);
     SessionFollower previous = followers.put(sessionId, fresh);
     if (previous != null) previous.close();
