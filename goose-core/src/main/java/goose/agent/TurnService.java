@@ -34,7 +34,7 @@ public final class TurnService implements AutoCloseable {
   private final SessionStore store;
   private final EventLog events;
   private final Agent agent;
-  private final Supplier<Provider> providers;
+  private final ProviderSource providers;
   private final ToolGates gates;
   private final TurnLeases leases;
   private final ClusterSignals signals;
@@ -60,7 +60,7 @@ public final class TurnService implements AutoCloseable {
         store,
         events,
         agent,
-        providers,
+        ProviderSource.of(providers),
         ToolGates.ALLOW_ALL,
         TurnLimits.NONE,
         TurnLeases.none(),
@@ -78,7 +78,7 @@ public final class TurnService implements AutoCloseable {
         store,
         events,
         agent,
-        providers,
+        ProviderSource.of(providers),
         gates,
         TurnLimits.NONE,
         TurnLeases.none(),
@@ -86,7 +86,7 @@ public final class TurnService implements AutoCloseable {
   }
 
   /**
-   * @param providers gives the configured provider, or throws when none is configured
+   * @param providers gives each session's provider, or throws when none is configured
    * @param gates builds each turn's tool policy (approval mode)
    * @param limits turns one owner, and all owners together, may have running at once here; more
    *     throw {@link TurnLimitException}
@@ -98,7 +98,7 @@ public final class TurnService implements AutoCloseable {
       SessionStore store,
       EventLog events,
       Agent agent,
-      Supplier<Provider> providers,
+      ProviderSource providers,
       ToolGates gates,
       TurnLimits limits,
       TurnLeases leases,
@@ -135,7 +135,7 @@ public final class TurnService implements AutoCloseable {
       if (seen.isPresent())
         return new StartedTurn(sessionId, seen.get().id(), seen.get().firstSeq(), true);
     }
-    Provider provider = providers.get();
+    Provider provider = providers.forSession(session);
     String turnId = Ids.newId();
     long firstSeq = events.lastSeq(sessionId) + 1;
     RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
@@ -187,7 +187,7 @@ public final class TurnService implements AutoCloseable {
     if (session.isEmpty()) return false;
     Provider provider;
     try {
-      provider = providers.get();
+      provider = providers.forSession(session.get());
     } catch (RuntimeException e) {
       log.warn(
           "cannot resume turn {} of session {}: {}",
@@ -353,7 +353,7 @@ public final class TurnService implements AutoCloseable {
    */
   public Optional<Provider> configuredProvider() {
     try {
-      return Optional.of(providers.get());
+      return Optional.of(providers.configured());
     } catch (RuntimeException notConfigured) {
       return Optional.empty();
     }

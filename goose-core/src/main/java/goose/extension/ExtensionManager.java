@@ -306,6 +306,39 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     }
   }
 
+  /** Whether an extension of this name is configured (built-ins included). */
+  public boolean has(String name) {
+    return slots.containsKey(name);
+  }
+
+  /**
+   * Turns a configured extension on for this process only ({@code --with-builtin}): nothing is
+   * written to config.yaml. Refused like {@link #enable} when the allowlist does not allow it.
+   */
+  public ExtensionInfo enableUnsaved(String name) {
+    ExtensionSlot slot = slot(name);
+    ExtensionConfig next = slot.config().withEnabled(true);
+    allowlist.check(next);
+    synchronized (writes) {
+      slot.replace(next);
+    }
+    startInBackground(slot);
+    return slot.info();
+  }
+
+  /** The allowlist every extension of this server passes, session-scoped ones included. */
+  Allowlist allowlist() {
+    return allowlist;
+  }
+
+  /**
+   * Starts a server that one session alone uses ({@link SessionToolbox}), through the same door
+   * (the sandbox, the allowlist, the child environment) as the configured ones.
+   */
+  McpConnection openSessionServer(ExtensionConfig c, java.nio.file.Path workspace) {
+    return servers.openForSession(c, workspace);
+  }
+
   /** The pid of an extension's stdio server, while one runs (for diagnostics and tests). */
   public java.util.OptionalLong pid(String name) {
     return slot(name).connection().map(McpConnection::pid).orElse(java.util.OptionalLong.empty());

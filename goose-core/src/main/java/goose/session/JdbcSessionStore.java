@@ -144,6 +144,23 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
+  public Optional<Session> setModel(
+      String owner, String id, Optional<String> provider, Optional<String> model) {
+    return write(
+        c ->
+            Sql.first(
+                c,
+                "UPDATE sessions SET provider = ?, model = ?, updated_at = ? WHERE id = ? AND owner = ? RETURNING "
+                    + SESSION_COLUMNS,
+                StoreRows::session,
+                provider.orElse(null),
+                model.orElse(null),
+                nanos(Instant.now()),
+                id,
+                owner));
+  }
+
+  @Override
   public boolean delete(String owner, String id) {
     // messages, events and turns go with it: ON DELETE CASCADE; its todo list (no foreign key) too
     return write(

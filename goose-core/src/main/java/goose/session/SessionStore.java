@@ -37,6 +37,13 @@ public interface SessionStore extends AutoCloseable {
    */
   Optional<Session> setMode(String owner, String id, Optional<ApprovalMode> mode);
 
+  /**
+   * Sets the session's own provider and model (empty: follow the server's); empty when there is no
+   * such session for this owner.
+   */
+  Optional<Session> setModel(
+      String owner, String id, Optional<String> provider, Optional<String> model);
+
   /** Deletes the session with its messages and events; false when there was none. */
   boolean delete(String owner, String id);
 

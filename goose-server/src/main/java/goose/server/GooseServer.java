@@ -141,6 +141,11 @@ public final class GooseServer implements AutoCloseable {
     return unixSocket;
   }
 
+  /** The extensions of this server ({@code --with-builtin} turns built-ins on through them). */
+  public goose.extension.ExtensionManager extensions() {
+    return context.extensions();
+  }
+
   /** The services of this server (tests use it to break the store on purpose). */
   ServerContext context() {
     return context;

@@ -1,6 +1,7 @@
 package goose.server;
 
 import goose.json.Json;
+import goose.server.acp.AcpWebSocket;
 import goose.server.api.ApiRouter;
 import goose.server.api.ServerContext;
 import goose.server.http.ErrorMapping;
@@ -78,6 +79,7 @@ final class HttpApp {
           ErrorMapping.install(cfg);
           new AuthFilter(server.security()).install(cfg);
           router.install(cfg.routes, server);
+          AcpWebSocket.install(cfg.routes, server);
         });
   }
 

@@ -1,9 +1,12 @@
 package goose.server;
 
+import goose.acp.agent.AcpServices;
+import goose.acp.http.AcpConnections;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
 import goose.agent.InstanceIdentity;
+import goose.agent.ProviderSource;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnLimits;
@@ -17,6 +20,7 @@ import goose.config.Config;
 import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
+import goose.extension.SessionToolbox;
 import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.sandbox.Sandbox;
@@ -25,14 +29,18 @@ import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.auth.Security;
+import goose.server.http.RequestUser;
 import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
+import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import goose.user.UserIds;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,10 +141,12 @@ final class Services {
               store.shared()
                   ? Optional.of(SessionStores.extensionConfigs(store))
                   : Optional.empty());
+      ConfiguredProvider providers = new ConfiguredProvider(config);
+      SessionToolbox toolbox = new SessionToolbox(extensions);
       Agent agent =
           new Agent(
               leases.fence(store),
-              extensions,
+              toolbox,
               new SystemPrompt(config.paths().configDir()),
               AgentOptions.from(config),
               audit,
@@ -146,7 +156,7 @@ final class Services {
               store,
               events,
               agent,
-              new ConfiguredProvider(config),
+              providers,
               ApprovalGate.factory(approvals),
               TurnLimits.from(config, security.auth().mode().multiUser()),
               leases,
@@ -173,6 +183,25 @@ final class Services {
           });
       leases.start(recovery);
       telemetry.watch(store::countSessions, turns::runningCount);
+      AcpServices acp =
+          new AcpServices(
+              config,
+              store,
+              events,
+              turns,
+              approvals,
+              toolbox,
+              providers,
+              // ACP knows its users by the id that owns their data (RequestUser.id).
+              (userId, cwd) ->
+                  security
+                      .workspaces()
+                      .refusal(new RequestUser(UserIds.nameOf(userId), userId, false), cwd)
+                      .ifPresent(
+                          why -> {
+                            throw new IllegalArgumentException(why);
+                          }),
+              BuildInfo.version());
       return new ServerContext(
           config,
           settings,
@@ -184,7 +213,8 @@ final class Services {
           approvals,
           audit,
           telemetry,
-          sandbox);
+          sandbox,
+          new AcpConnections(acp));
     } catch (RuntimeException e) {
       signals.close();
       identity.ifPresent(InstanceIdentity::close);
@@ -223,6 +253,7 @@ final class Services {
    * then the store.
    */
   static void beginShutdown(ServerContext context) {
+    context.acp().close();
     context.turns().shutdown(Duration.ofSeconds(3));
     context.events().closeAll();
   }
@@ -230,6 +261,7 @@ final class Services {
   static void close(ServerContext context) {
     try {
       context.turns().close(); // stops renewing leases once its turns have ended
+      context.acp().services().toolbox().close();
       context.extensions().close();
     } finally {
       try {
@@ -245,28 +277,37 @@ final class Services {
   }
 
   /**
-   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept. Not configured is not
-   * fatal at start: the server serves everything else and a turn answers 503 saying what to set,
-   * until it is.
+   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept, and those of sessions that
+   * chose their own provider or model (kept per choice). Not configured is not fatal at start: the
+   * server serves everything else and a turn answers 503 saying what to set, until it is.
    */
-  private static final class ConfiguredProvider implements Supplier<Provider> {
+  private static final class ConfiguredProvider implements ProviderSource {
+    private static final int MAX_CHOICES = 64;
     private final Config config;
-    private volatile Provider provider;
+    private final Map<List<Optional<String>>, Provider> built = new ConcurrentHashMap<>();
 
     ConfiguredProvider(Config config) {
       this.config = config;
     }
 
     @Override
-    public Provider get() {
-      Provider p = provider;
-      if (p == null) {
-        synchronized (this) {
-          if (provider == null) provider = Providers.fromConfig(config);
-          p = provider;
-        }
+    public Provider configured() {
+      return forChoice(Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public Provider forSession(Session session) {
+      return forChoice(session.provider(), session.model());
+    }
+
+    private Provider forChoice(Optional<String> provider, Optional<String> model) {
+      List<Optional<String>> choice = List.of(provider, model);
+      Provider p = built.get(choice);
+      if (p != null) return p;
+      synchronized (this) {
+        if (built.size() >= MAX_CHOICES) built.clear(); // bounded: rebuilt on next use
+        return built.computeIfAbsent(choice, c -> Providers.fromConfig(config, provider, model));
       }
-      return p;
     }
   }
 }

@@ -1,5 +1,6 @@
 package goose.server.api;
 
+import goose.acp.http.AcpConnections;
 import goose.agent.TurnService;
 import goose.approval.Approvals;
 import goose.approval.AuditLog;
@@ -28,7 +29,8 @@ public record ServerContext(
     Approvals approvals,
     AuditLog audit,
     Telemetry telemetry,
-    Sandbox sandbox) {
+    Sandbox sandbox,
+    AcpConnections acp) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -41,5 +43,6 @@ public record ServerContext(
     Objects.requireNonNull(audit);
     Objects.requireNonNull(telemetry);
     Objects.requireNonNull(sandbox);
+    Objects.requireNonNull(acp);
   }
 }

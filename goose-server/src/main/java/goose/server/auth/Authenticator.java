@@ -21,6 +21,13 @@ public sealed interface Authenticator {
 
   RequestUser authenticate(Context ctx);
 
+  /**
+   * The user of a credential passed as {@code ?token=} (a browser cannot set headers on a WebSocket
+   * upgrade): the shared secret, or a bearer token; throws 401 like {@link #authenticate}. A proxy
+   * vouches by header only, so in proxy mode a token proves nothing.
+   */
+  RequestUser authenticateToken(Context ctx, String token);
+
   static Authenticator of(AuthSettings settings, Optional<UserStore> users) {
     return switch (settings.mode()) {
       case NONE -> new Anyone();
@@ -38,6 +45,11 @@ public sealed interface Authenticator {
   record Anyone() implements Authenticator {
     @Override
     public RequestUser authenticate(Context ctx) {
+      return RequestUser.LOCAL;
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
       return RequestUser.LOCAL;
     }
   }
@@ -61,6 +73,12 @@ public sealed interface Authenticator {
         throw unauthorized("missing credentials: send the header " + SECRET_HEADER);
       if (!MessageDigest.isEqual(expected, sha256(sent)))
         throw unauthorized("wrong " + SECRET_HEADER);
+      return RequestUser.LOCAL;
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
+      if (!MessageDigest.isEqual(expected, sha256(token))) throw unauthorized("wrong token");
       return RequestUser.LOCAL;
     }
 
@@ -93,8 +111,13 @@ public sealed interface Authenticator {
         throw unauthorized("the Authorization header must be: Bearer <token>")
             .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_request\"");
       }
+      return authenticateToken(ctx, parts[1].strip());
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
       return users
-          .authenticate(parts[1].strip())
+          .authenticate(token)
           .map(u -> new RequestUser(u.name(), u.id(), u.admin()))
           .orElseThrow(
               () ->
@@ -148,6 +171,11 @@ public sealed interface Authenticator {
       if (unixSocket) return trustUnix;
       String peer = ctx.req().getRemoteAddr();
       return peer != null && trusted.stream().anyMatch(r -> r.contains(peer));
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
+      return authenticate(ctx);
     }
   }
 }

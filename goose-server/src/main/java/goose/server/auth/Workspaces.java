@@ -85,13 +85,22 @@ public record Workspaces(Optional<Path> root) {
    * when outside).
    */
   public void check(RequestUser user, Path realCwd, String field) {
+    refusal(user, realCwd)
+        .ifPresent(
+            why -> {
+              throw ApiException.badField(field, why);
+            });
+  }
+
+  /** Why a session of {@code user} may not work in {@code realCwd}; empty when it may. */
+  public Optional<String> refusal(RequestUser user, Path realCwd) {
     if (!contains(user, realCwd)) {
-      throw ApiException.badField(
-          field,
+      return Optional.of(
           "must lie inside your workspace "
               + workspaceOf(user).orElseThrow()
               + " (GOOSE_WORKSPACES_ROOT), after resolving symlinks");
     }
+    return Optional.empty();
   }
 
   /**

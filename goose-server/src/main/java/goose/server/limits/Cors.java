@@ -24,10 +24,12 @@ import java.util.Set;
  */
 public final class Cors {
   static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
-  static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, Location, WWW-Authenticate";
+  static final String EXPOSED_HEADERS =
+      "X-Request-Id, Retry-After, Location, WWW-Authenticate, Acp-Connection-Id";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
   static final String ALLOWED_HEADERS =
-      "Authorization, Content-Type, X-Secret-Key, Last-Event-ID, X-Request-Id, Accept";
+      "Authorization, Content-Type, X-Secret-Key, Last-Event-ID, X-Request-Id, Accept,"
+          + " Acp-Connection-Id, Acp-Session-Id";
   private final Set<String> origins;
   private final OwnOrigin ownOrigin;
 
@@ -104,6 +106,19 @@ public final class Cors {
     }
     if (!allowed
         && !SAFE_METHODS.contains(method)
+        && !ownOrigin.test(origin, ctx.header("Host"), ctx.req().getLocalPort()))
+      throw forbidden(origin);
+  }
+
+  /**
+   * A WebSocket upgrade is not subject to CORS in browsers, so a page of any site could open one:
+   * an upgrade from a foreign origin is refused like a write (403), unless the origin is allowed or
+   * is the server's own (the allowed hosts). Clients that are not browsers send no Origin and pass.
+   */
+  public void checkUpgrade(Context ctx) {
+    String origin = ctx.header("Origin");
+    if (origin == null) return;
+    if (!origins.contains(origin.toLowerCase(Locale.ROOT))
         && !ownOrigin.test(origin, ctx.header("Host"), ctx.req().getLocalPort()))
       throw forbidden(origin);
   }

@@ -73,14 +73,24 @@ public final class OpenApiDocument {
   /** What each group of operations is for; a tag not listed here is declared without one. */
   private static final Map<String, String> TAGS =
       Map.of(
-          "sessions", "Sessions: create, list, read, rename, delete, export and import",
-          "turns", "Send a message and follow the agent's reply as Server-Sent Events",
-          "approvals", "Tool calls waiting for a person's decision",
-          "extensions", "MCP extensions and their tools",
-          "audit", "The record of tool calls",
-          "status", "Liveness, version, who is asking, and metrics",
-          "docs", "This document and its browsable form",
-          "ui", "The web UI: its page and files");
+          "sessions",
+          "Sessions: create, list, read, rename, delete, export and import",
+          "turns",
+          "Send a message and follow the agent's reply as Server-Sent Events",
+          "approvals",
+          "Tool calls waiting for a person's decision",
+          "extensions",
+          "MCP extensions and their tools",
+          "audit",
+          "The record of tool calls",
+          "status",
+          "Liveness, version, who is asking, and metrics",
+          "docs",
+          "This document and its browsable form",
+          "ui",
+          "The web UI: its page and files",
+          "acp",
+          "The Agent Client Protocol over Streamable HTTP and WebSocket (JSON-RPC; see docs/acp.md)");
 
   /** Every tag the operations use, in order of first use, each with its description. */
   private static ArrayNode tags(List<Operation> operations) {

@@ -34,7 +34,7 @@ public final class SessionRoutes implements RouteGroup {
       Param.queryText(
           "q",
           "Only sessions whose name contains this text (case-insensitive)",
-          SessionNames.MAX_LENGTH);
+          goose.session.SessionNameRule.MAX_LENGTH);
   private static final Param<Optional<String>> AFTER =
       Param.queryText(
           "after",
