@@ -204,7 +204,9 @@ public final class Agent {
             session.workingDir(),
             (source, kind, payload) ->
                 emitter.emit(new TurnEvent.Notification(source, kind, payload)));
-    List<Message> view = agentView(session.id());
+    List<Message> conversation = store.conversation(session.id());
+    CallIds callIds = new CallIds(conversation);
+    List<Message> view = conversation.stream().filter(Message::agentVisible).toList();
     Optional<String> system = Optional.empty(); // built once, with the first tool list
     boolean compactedForError = false;
     int calls = 0;
@@ -258,7 +260,7 @@ public final class Agent {
         } finally {
           control.streamClosed();
         }
-        Message reply = reader.message();
+        Message reply = callIds.unique(reader.message());
         account(session.id(), provider, reader, spent, emitter);
         if (!reply.content().isEmpty()) {
           store.appendMessage(session.id(), reply);
@@ -395,10 +397,6 @@ public final class Agent {
     public static Outcome failed() {
       return new Outcome(StopCause.ERROR, TokenUsage.ZERO);
     }
-  }
-
-  private List<Message> agentView(String sessionId) {
-    return store.conversation(sessionId).stream().filter(Message::agentVisible).toList();
   }
 
   private List<Message> maybeCompact(

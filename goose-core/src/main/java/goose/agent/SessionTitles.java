@@ -13,7 +13,7 @@ import goose.session.Session;
 import goose.session.SessionStore;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +45,12 @@ public final class SessionTitles {
 
   private final SessionStore store;
   private final EventLog events;
-  private final Supplier<Provider> provider;
+  private final Function<Session, Provider> provider;
 
   /**
-   * @param provider the model that writes titles (throws when none is configured)
+   * @param provider the model that writes a session's title (throws when none is configured)
    */
-  public SessionTitles(SessionStore store, EventLog events, Supplier<Provider> provider) {
+  public SessionTitles(SessionStore store, EventLog events, Function<Session, Provider> provider) {
     this.store = store;
     this.events = events;
     this.provider = provider;
@@ -64,16 +64,17 @@ public final class SessionTitles {
         .start(
             LogContext.carry(
                 () -> {
-                  title(session.id(), turnId);
+                  title(session, turnId);
                 }));
   }
 
   /** Makes and stores the title now; false when none was written. */
-  boolean title(String sessionId, String turnId) {
+  boolean title(Session session, String turnId) {
+    String sessionId = session.id();
     try {
       Optional<String> prompt = prompt(store.conversation(sessionId));
       if (prompt.isEmpty()) return false;
-      Optional<String> title = clean(ask(provider.get(), prompt.get()));
+      Optional<String> title = clean(ask(provider.apply(session), prompt.get()));
       if (title.isEmpty()) {
         log.warn("no title for session {}: the model's answer had no usable words", sessionId);
         return false;

@@ -27,8 +27,8 @@ final class StoreRows {
   static final String SESSION_COLUMNS =
       "id, owner, name, working_dir, created_at, updated_at, message_count,"
           + " last_input_tokens, last_output_tokens, total_input_tokens, total_output_tokens, mode,"
-          + " last_cache_read_tokens, last_cache_creation_tokens, total_cache_read_tokens,"
-          + " total_cache_creation_tokens, total_cost_usd, name_source";
+          + " provider, model, last_cache_read_tokens, last_cache_creation_tokens,"
+          + " total_cache_read_tokens, total_cache_creation_tokens, total_cost_usd, name_source";
   static final String MESSAGE_COLUMNS =
       "id, role, created_at, content, user_visible, agent_visible, interrupted, input_tokens, output_tokens,"
           + " cache_read_tokens, cache_creation_tokens";
@@ -82,6 +82,8 @@ final class StoreRows {
             rs.getLong("total_cache_read_tokens"),
             rs.getLong("total_cache_creation_tokens")),
         Optional.ofNullable(rs.getString("mode")).flatMap(ApprovalMode::parse),
+        Optional.ofNullable(rs.getString("provider")),
+        Optional.ofNullable(rs.getString("model")),
         NameSource.fromWire(rs.getString("name_source")),
         cost(rs));
   }

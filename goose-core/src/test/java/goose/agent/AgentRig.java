@@ -63,9 +63,9 @@ final class AgentRig implements AutoCloseable {
         store,
         events,
         agent,
-        () -> provider,
+        ProviderSource.of(() -> provider),
         ToolGates.ALLOW_ALL,
-        Integer.MAX_VALUE,
+        TurnLimits.NONE,
         TurnLeases.none(),
         goose.event.ClusterSignals.IN_PROCESS,
         titles);

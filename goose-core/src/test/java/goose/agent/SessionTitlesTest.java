@@ -38,7 +38,7 @@ class SessionTitlesTest {
         AgentOptions.DEFAULTS,
         new SystemPrompt(dir.resolve("config")),
         PriceTable.builtIn(),
-        Optional.of(new SessionTitles(rig.store, rig.events, () -> rig.provider)));
+        Optional.of(new SessionTitles(rig.store, rig.events, s -> rig.provider)));
   }
 
   Session stored() {

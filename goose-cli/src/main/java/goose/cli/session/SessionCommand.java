@@ -4,7 +4,9 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code goose session ...}: list, export and import sessions, show what a session's next model
- * call would send, and move a SQLite store to PostgreSQL.
+ * call would send, back up the store, and move a SQLite store to PostgreSQL. None of them needs
+ * goosed stopped except {@code migrate}, which takes the store's lock (a running server refuses
+ * it).
  */
 @Command(
     name = "session",
@@ -18,7 +20,8 @@ import picocli.CommandLine.Command;
       SessionExportCommand.class,
       SessionPromptCommand.class,
       SessionImportCommand.class,
-      SessionMigrateCommand.class
+      SessionMigrateCommand.class,
+      SessionBackupCommand.class
     })
 public final class SessionCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -63,7 +63,7 @@ public final class SessionPromptCommand implements Callable<Integer> {
     ProviderRequest request;
     try (SessionStore store = SessionStores.open(config);
         ExtensionManager extensions =
-            new ExtensionManager(config, BuiltinServers.all(config, sandbox), sandbox)) {
+            new ExtensionManager(config, BuiltinServers.all(config, store, sandbox), sandbox)) {
       Session session =
           store
               .get(owner.user, id)
