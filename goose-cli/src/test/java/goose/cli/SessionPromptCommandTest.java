@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,5 +66,31 @@ class SessionPromptCommandTest {
         .startsWith("<turn-context>");
     assertThat(messages.get(0).path("content").get(1).path("text").asText())
         .startsWith("<turn-context>");
+  }
+
+  @Test
+  void usesTheModelTheSessionChose() throws Exception {
+    Path work = Files.createDirectories(root.resolve("work"));
+    Path pathRoot = root.resolve("goose");
+    String id;
+    try (SessionStore store =
+        SessionStores.open(Config.load(Map.of("GOOSE_PATH_ROOT", pathRoot.toString()), root))) {
+      Session s = store.create(new NewSession("local", "mine", work));
+      store.setModel("local", s.id(), Optional.empty(), Optional.of("claude-sonnet-4-5"));
+      id = s.id();
+    }
+
+    CliRun.Result r =
+        new CliRun(root.resolve("home"))
+            .env("GOOSE_PATH_ROOT", pathRoot.toString())
+            .env("GOOSE_PROVIDER", "anthropic")
+            .env("ANTHROPIC_API_KEY", "sk-never-used")
+            .env("ANTHROPIC_HOST", "http://127.0.0.1:9")
+            .env("GOOSE_MODEL", "claude-opus-4-1")
+            .run("session", "prompt", id, "--message", "hi");
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.err()).contains("anthropic claude-sonnet-4-5", "max_tokens 64000");
+    assertThat(Json.parse(r.out()).path("model").asText()).isEqualTo("claude-sonnet-4-5");
   }
 }

@@ -11,6 +11,7 @@ import goose.provider.ProviderStream;
 import goose.session.NameSource;
 import goose.session.Session;
 import goose.session.SessionStore;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -64,7 +65,7 @@ public final class SessionTitles {
         .start(
             LogContext.carry(
                 () -> {
-                  title(session, turnId);
+                  title(session, turnId); // a block: a Runnable, not a Callable of the result
                 }));
   }
 
@@ -149,8 +150,7 @@ public final class SessionTitles {
             .replaceAll("^[\"'“”‘’*]+|[\"'“”‘’*]+$", "")
             .strip();
     String[] words = line.split("\\s+");
-    String title =
-        String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, MAX_WORDS)));
+    String title = String.join(" ", Arrays.copyOf(words, Math.min(words.length, MAX_WORDS)));
     title = title.chars().anyMatch(Character::isISOControl) ? "" : title.strip();
     if (title.length() > MAX_TITLE_CHARS) title = title.substring(0, MAX_TITLE_CHARS).strip();
     return title.isEmpty() ? Optional.empty() : Optional.of(title);

@@ -4,8 +4,12 @@ import goose.config.Config;
 import goose.config.ConfigException;
 import goose.tool.ActiveExtension;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -80,7 +84,7 @@ public final class SystemPrompt {
   private static Optional<String> readOperatorFile(Path file) {
     try (var in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(MAX_OPERATOR_BYTES);
-      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      String text = new String(bytes, StandardCharsets.UTF_8);
       return text.isBlank() ? Optional.empty() : Optional.of(text);
     } catch (IOException e) {
       log.warn("{}: cannot read {}: {} (left out of the prompt)", FILE_KEY, file, e.toString());
@@ -105,27 +109,25 @@ public final class SystemPrompt {
    * false) are never read through a symbolic link: a {@code .goosehints} pointing at the server's
    * secrets must not reach the prompt.
    */
-  private static java.util.Optional<String> read(Path file, boolean followLinks) {
-    java.nio.file.OpenOption[] options =
+  private static Optional<String> read(Path file, boolean followLinks) {
+    OpenOption[] options =
         followLinks
-            ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.READ}
-            : new java.nio.file.OpenOption[] {
-              java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS
-            };
+            ? new OpenOption[] {StandardOpenOption.READ}
+            : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
     try {
       boolean regular =
           followLinks
               ? Files.isRegularFile(file)
-              : Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      if (!regular) return java.util.Optional.empty();
+              : Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+      if (!regular) return Optional.empty();
       byte[] bytes;
       try (var in = Files.newInputStream(file, options)) {
         bytes = in.readNBytes(MAX_HINT_BYTES);
       }
-      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-      return text.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(text);
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      return text.isBlank() ? Optional.empty() : Optional.of(text);
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 }

@@ -6,6 +6,7 @@ import goose.conversation.Role;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 
 /**
  * The {@code <turn-context>} block: where the model is, added to the user's message of every turn
@@ -55,10 +56,10 @@ record TurnContext(Path workingDir, int maxCalls, ZoneId zone) {
   }
 
   /** The short block for the newest message when few calls are left; empty otherwise. */
-  java.util.Optional<String> lowBudget(int callsMade) {
+  Optional<String> lowBudget(int callsMade) {
     int left = maxCalls - callsMade;
-    if (left > LOW_BUDGET || left >= maxCalls) return java.util.Optional.empty();
-    return java.util.Optional.of(
+    if (left > LOW_BUDGET || left >= maxCalls) return Optional.empty();
+    return Optional.of(
         "<turn-context>\n<turn-budget>"
             + left
             + " of "

@@ -53,7 +53,7 @@ class ModelRequestsTest {
             + Json.write(Json.MAPPER.valueToTree(TestServers.everythingJs()))
             + ", \"stdio\"]\n    timeout: 60\n");
     Map<String, String> env = new HashMap<>(provider);
-    env.put("GOOSE_SESSION_TITLES", "true");
+    env.putIfAbsent("GOOSE_SESSION_TITLES", "true"); // the Google test turns them off
     goosed = TestServer.start(root, env);
     return goosed;
   }

@@ -28,15 +28,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code goose session prompt ID}: what the session's next model call would send, as the body the
- * configured provider posts: system prompt, tools, conversation with its turn context, cache hints
- * and output budget. For seeing what the model is sent; nothing is sent or stored.
+ * {@code goose session prompt ID}: what the session's next model call would send, as the body its
+ * provider posts (the session's own provider and model, else the configured ones): system prompt,
+ * tools, conversation with its turn context, cache hints and output budget. For seeing what the
+ * model is sent; nothing is sent or stored.
  */
 @Command(
     name = "prompt",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the request body the session's next model call would send to the configured provider"
+      "Print the request body the session's next model call would send to its provider"
           + " (system prompt, tools, conversation with the turn context, cache hints, max_tokens).",
       "Starts the enabled extensions to list their tools and instructions; sends nothing."
     })
@@ -56,10 +57,10 @@ public final class SessionPromptCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config config = GooseCommand.of(spec).config();
-    Provider provider = Providers.fromConfig(config);
     RequestBuilder requests =
         new RequestBuilder(SystemPrompt.from(config), AgentOptions.from(config));
     Sandbox sandbox = Sandbox.forSingleUser(config);
+    Provider provider;
     ProviderRequest request;
     try (SessionStore store = SessionStores.open(config);
         ExtensionManager extensions =
@@ -70,6 +71,7 @@ public final class SessionPromptCommand implements Callable<Integer> {
               .orElseThrow(
                   () ->
                       new IllegalArgumentException("no session " + id + " of user " + owner.user));
+      provider = Providers.fromConfig(config, session.provider(), session.model());
       request =
           requests.preview(
               session, store, extensions, provider, message.map(Message::user).stream().toList());

@@ -78,6 +78,7 @@ final class AnthropicRequests {
       JsonNode msg = messages.get(i);
       if (!"user".equals(msg.path("role").asText())) continue;
       JsonNode blocks = msg.path("content");
+      if (blocks.isEmpty()) continue; // every block was empty text, which is left out
       breakpoint((ObjectNode) blocks.get(blocks.size() - 1));
       marked++;
     }
