@@ -7,7 +7,6 @@ import goose.conversation.TokenUsage;
 import goose.json.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,8 +95,7 @@ public final class PriceTable {
     if (!node.isObject())
       throw new ConfigException(origin + ": expected a mapping of model name to prices");
     Map<String, ModelPrice> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String where = origin + "." + e.getKey();
       JsonNode p = e.getValue();
       if (!p.isObject() || !p.path("input").isNumber() || !p.path("output").isNumber())

@@ -134,8 +134,8 @@ class ConfinedFilesTest {
       throws Exception {
     Path saved = files.resolve(".goose/shell-output/out.txt");
     try (var out = files.create(saved)) {
-      out.write("first part ".getBytes());
-      out.write("second part".getBytes());
+      out.write("first part ".getBytes(StandardCharsets.UTF_8));
+      out.write("second part".getBytes(StandardCharsets.UTF_8));
     }
     assertThat(Files.readString(f.alice.resolve(".goose/shell-output/out.txt")))
         .isEqualTo("first part second part");

@@ -81,7 +81,8 @@ class ModelRequestsTest {
   }
 
   static long breakpoints(JsonNode body) {
-    return (body.toString().length() - body.toString().replace("\"cache_control\"", "").length())
+    String json = body.toString();
+    return (long) (json.length() - json.replace("\"cache_control\"", "").length())
         / "\"cache_control\"".length();
   }
 

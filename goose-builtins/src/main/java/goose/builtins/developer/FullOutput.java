@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
@@ -135,7 +136,7 @@ final class FullOutput {
         files.write(ignore, "*\n".getBytes(StandardCharsets.UTF_8));
       prune(dir);
       String name =
-          STAMP.format(LocalDateTime.now())
+          STAMP.format(LocalDateTime.now(ZoneId.systemDefault()))
               + "-"
               + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt())
               + ".txt";

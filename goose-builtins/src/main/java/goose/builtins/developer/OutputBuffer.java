@@ -75,7 +75,7 @@ final class OutputBuffer {
       hidden = "lines " + (headLines + 1) + " to " + (total - tailLines) + " are not shown";
     } else {
       long shownBytes =
-          shownHead.getBytes(StandardCharsets.UTF_8).length
+          (long) shownHead.getBytes(StandardCharsets.UTF_8).length
               + shownTail.text().getBytes(StandardCharsets.UTF_8).length;
       hidden = (full.bytes() - shownBytes) + " bytes in the middle are not shown";
     }
