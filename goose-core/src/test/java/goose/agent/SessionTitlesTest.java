@@ -66,7 +66,12 @@ class SessionTitlesTest {
         .reply(answer("Sure."));
     TurnService turns = service();
     rig.run(turns, "Why does the LoginTest fail every other run in CI?");
-    await("the title", () -> stored().nameSource() == NameSource.GENERATED);
+    // The name is stored first, then the event is appended: wait for the event.
+    await(
+        "the session_renamed event",
+        () ->
+            rig.store.eventsAfter(rig.session.id(), 0, 100).getLast().event()
+                instanceof TurnEvent.SessionRenamed);
 
     assertThat(stored().name()).isEqualTo("Flaky LoginTest investigation today");
     ProviderRequest titleRequest = rig.provider.requests.get(1);
