@@ -12,7 +12,7 @@ final class Calls {
   private Calls() {}
 
   static ToolContext context(String user, String session, Path workingDir) {
-    return new ToolContext(user, session, workingDir, null);
+    return new ToolContext(user, session, workingDir);
   }
 
   static Content.ToolResponse call(

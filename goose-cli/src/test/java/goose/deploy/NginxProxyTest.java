@@ -226,7 +226,7 @@ class NginxProxyTest {
   }
 
   /** Closes what a test started, last first. */
-  private static final class AutoCloser implements AutoCloseable {
+  private static final class AutoCloser {
     private final java.util.Deque<AutoCloseable> open = new java.util.ArrayDeque<>();
 
     <T extends AutoCloseable> T add(T resource) {
@@ -234,8 +234,7 @@ class NginxProxyTest {
       return resource;
     }
 
-    @Override
-    public void close() throws Exception {
+    void close() throws Exception {
       Exception first = null;
       while (!open.isEmpty()) {
         try {

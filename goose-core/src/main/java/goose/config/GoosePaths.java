@@ -2,6 +2,7 @@ package goose.config;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where goose keeps its files, resolved as goose does:
@@ -18,13 +19,13 @@ import java.util.Map;
 public record GoosePaths(Path configDir, Path dataDir, Path stateDir) {
 
   public static GoosePaths resolve(Map<String, String> env, Path home) {
-    Path root = nonBlank(env.get("GOOSE_PATH_ROOT")) ? Path.of(env.get("GOOSE_PATH_ROOT")) : null;
+    Optional<Path> root = path(env, "GOOSE_PATH_ROOT");
     Path config =
-        nonBlank(env.get("GOOSE_CONFIG_DIR"))
-            ? Path.of(env.get("GOOSE_CONFIG_DIR"))
-            : pick(root, "config", env.get("XDG_CONFIG_HOME"), home.resolve(".config"));
-    Path data = pick(root, "data", env.get("XDG_DATA_HOME"), home.resolve(".local/share"));
-    Path state = pick(root, "state", env.get("XDG_STATE_HOME"), home.resolve(".local/state"));
+        path(env, "GOOSE_CONFIG_DIR")
+            .orElseGet(
+                () -> pick(root, "config", path(env, "XDG_CONFIG_HOME"), home.resolve(".config")));
+    Path data = pick(root, "data", path(env, "XDG_DATA_HOME"), home.resolve(".local/share"));
+    Path state = pick(root, "state", path(env, "XDG_STATE_HOME"), home.resolve(".local/state"));
     return new GoosePaths(config.toAbsolutePath(), data.toAbsolutePath(), state.toAbsolutePath());
   }
 
@@ -48,13 +49,12 @@ public record GoosePaths(Path configDir, Path dataDir, Path stateDir) {
     return stateDir.resolve("logs");
   }
 
-  private static Path pick(Path root, String sub, String xdg, Path fallbackBase) {
-    if (root != null) return root.resolve(sub);
-    if (nonBlank(xdg)) return Path.of(xdg).resolve("goose");
-    return fallbackBase.resolve("goose");
+  private static Path pick(Optional<Path> root, String sub, Optional<Path> xdg, Path fallbackBase) {
+    return root.map(r -> r.resolve(sub)).orElseGet(() -> xdg.orElse(fallbackBase).resolve("goose"));
   }
 
-  private static boolean nonBlank(String s) {
-    return s != null && !s.isBlank();
+  /** The variable as a path; unset and blank are the same. */
+  private static Optional<Path> path(Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).filter(s -> !s.isBlank()).map(Path::of);
   }
 }

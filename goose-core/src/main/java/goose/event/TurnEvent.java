@@ -60,6 +60,8 @@ public sealed interface TurnEvent {
     }
   }
 
+  // Always named qualified (TurnEvent.Error), so it never hides java.lang.Error at a use site.
+  @SuppressWarnings("JavaLangClash")
   record Error(String code, String message) implements TurnEvent {
     @Override
     public String eventName() {

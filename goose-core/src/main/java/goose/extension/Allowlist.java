@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operator's list of extensions that may be launched ({@code GOOSE_ALLOWLIST}: an http(s) URL
@@ -50,17 +51,15 @@ public final class Allowlist {
 
   private final Optional<String> source;
   private final Clock clock;
-  private final HttpClient http;
-  private List<Entry> cached;
+  private final Optional<HttpClient> http; // only for a list read over HTTP
+  private @Nullable List<Entry> cached;
   private Instant cachedAt = Instant.MIN;
 
   private Allowlist(Optional<String> source, Clock clock) {
     this.source = source;
     this.clock = clock;
     this.http =
-        source.isPresent()
-            ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-            : null;
+        source.map(s -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
   }
 
   /** No restriction. */
@@ -183,7 +182,8 @@ public final class Allowlist {
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(15)).GET().build();
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.orElseThrow().send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200)
         throw new IOException("HTTP status " + response.statusCode());
       if (response.body().length > MAX_BYTES)

@@ -2,6 +2,7 @@ package goose.server;
 
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.error.ErrorMessages;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
@@ -96,7 +97,7 @@ public final class GooseServer implements AutoCloseable {
   private static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null) root = root.getCause();
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return ErrorMessages.of(root);
   }
 
   public int port() {

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -217,7 +218,7 @@ final class Services {
    */
   private static final class ConfiguredProvider implements Supplier<Provider> {
     private final Config config;
-    private volatile Provider provider;
+    private volatile @Nullable Provider provider;
 
     ConfiguredProvider(Config config) {
       this.config = config;

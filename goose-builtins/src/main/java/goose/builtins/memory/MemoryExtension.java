@@ -184,7 +184,7 @@ public final class MemoryExtension extends ToolSetExtension {
   private static List<Entry> read(Path file) throws IOException {
     if (!Files.exists(file)) return List.of();
     List<Entry> out = new ArrayList<>();
-    for (String block : Files.readString(file).split("\n\\s*\n")) {
+    for (String block : Files.readString(file).split("\n\\s*\n", -1)) {
       String b = block.strip();
       if (b.isEmpty()) continue;
       List<String> tags = List.of();

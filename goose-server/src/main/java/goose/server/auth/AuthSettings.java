@@ -123,7 +123,7 @@ public record AuthSettings(
 
   private static List<String> list(Config config, ConfigKey key) {
     List<String> items = new ArrayList<>();
-    for (String part : config.get(key.name(), "").split(",")) {
+    for (String part : config.get(key.name(), "").split(",", -1)) {
       if (!part.isBlank()) items.add(part.trim());
     }
     return items;

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /openapi.json} (the document generated from the declared routes) and a browsable UI at
@@ -57,7 +58,7 @@ public final class DocsRoutes implements RouteGroup {
       </html>
       """;
 
-  private volatile String document;
+  private volatile @Nullable String document;
 
   @Override
   public void declare(ApiRouter api) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) generated from the wire records. It asks
@@ -100,7 +101,7 @@ public final class JsonSchemas {
     return Json.object().put("$ref", REF_PREFIX + name);
   }
 
-  private ObjectNode record(Class<?> raw, String typeId) {
+  private ObjectNode record(Class<?> raw, @Nullable String typeId) {
     JavaType type = Json.MAPPER.getTypeFactory().constructType(raw);
     List<BeanPropertyDefinition> props =
         Json.MAPPER.getSerializationConfig().introspect(type).findProperties();
@@ -159,7 +160,7 @@ public final class JsonSchemas {
   /**
    * The {@code type} value of a variant of a {@code @JsonTypeInfo} union, or null when it is none.
    */
-  private static String typeIdOf(Class<?> raw) {
+  private static @Nullable String typeIdOf(Class<?> raw) {
     for (Class<?> parent : raw.getInterfaces()) {
       JsonSubTypes subTypes = parent.getAnnotation(JsonSubTypes.class);
       JsonTypeInfo info = parent.getAnnotation(JsonTypeInfo.class);

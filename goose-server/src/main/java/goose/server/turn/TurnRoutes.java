@@ -108,8 +108,9 @@ public final class TurnRoutes implements RouteGroup {
     boolean keepRunning =
         body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL)
             == SendMessageRequest.OnDisconnect.CONTINUE;
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1);
-        Telemetry.Stream open = server.telemetry().streamOpened(true)) {
+    Telemetry.Stream open = server.telemetry().streamOpened(true);
+    try (open;
+        EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1)) {
       SseWriter out = new SseWriter(ctx.res());
       EventFollower.End end =
           EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
@@ -121,8 +122,9 @@ public final class TurnRoutes implements RouteGroup {
   private void follow(Context ctx, ServerContext server) throws Exception {
     Session session = SessionRoutes.find(ctx, server);
     long after = startAfter(ctx);
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), after);
-        Telemetry.Stream open = server.telemetry().streamOpened(false)) {
+    Telemetry.Stream open = server.telemetry().streamOpened(false);
+    try (open;
+        EventLog.Subscription sub = server.events().subscribe(session.id(), after)) {
       EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
     }
   }
@@ -142,7 +144,7 @@ public final class TurnRoutes implements RouteGroup {
    */
   static boolean acceptsEventStream(String accept) {
     if (accept == null || accept.isBlank()) return true;
-    for (String part : accept.split(",")) {
+    for (String part : accept.split(",", -1)) {
       String type = part.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
       if (type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) return true;
     }
