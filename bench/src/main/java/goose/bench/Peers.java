@@ -115,7 +115,7 @@ final class Peers {
     public void reply(String session, String prompt) throws Exception {
       TurnDriver.Result r = TurnDriver.run(port, session, prompt, 120_000);
       if (!r.ok(1))
-        throw new IOException("goosed turn failed: " + r.status() + " " + r.stopReason());
+        throw new IOException("goosed turn failed: " + r.status() + " " + r.outcome());
     }
   }
 

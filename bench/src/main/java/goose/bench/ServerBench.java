@@ -147,7 +147,7 @@ final class ServerBench {
   double throughServer(Goosed g, String session, int chunks) throws IOException {
     TurnDriver.Result r =
         TurnDriver.run(g.port, session, TurnDriver.directive("", chunks, 0, false, ""), 120_000);
-    if (!r.ok(1)) throw new IOException("big turn failed: " + r.status() + " " + r.stopReason());
+    if (!r.ok(1)) throw new IOException("big turn failed: " + r.status() + " " + r.outcome());
     return (r.endNanos() - r.sentNanos()) / 1e9;
   }
 
@@ -247,7 +247,7 @@ final class ServerBench {
                         TurnDriver.directive(id, chunks, delay, true, ""),
                         120_000);
                 if (r.ok(chunks)) ok.incrementAndGet();
-                else errors.add(r.status() + " " + r.stopReason() + " chunks=" + r.chunks());
+                else errors.add(r.status() + " " + r.outcome() + " chunks=" + r.chunks());
                 added.addAll(r.addedNanos());
                 Long fb = fake.firstByteNanos(id);
                 if (fb != null && r.firstChunkNanos() > 0)

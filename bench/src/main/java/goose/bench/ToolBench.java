@@ -58,7 +58,7 @@ final class ToolBench {
               "tool turn failed: status "
                   + r.status()
                   + ", stop "
-                  + r.stopReason()
+                  + r.outcome()
                   + ", tool events "
                   + (r.toolCallNanos() > 0)
                   + "/"

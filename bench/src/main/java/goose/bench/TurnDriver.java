@@ -13,12 +13,18 @@ final class TurnDriver {
       int chunks,
       boolean complete,
       String stopReason,
+      String turnError,
       long sentNanos,
       long firstChunkNanos,
       long endNanos,
       long toolCallNanos,
       long toolResultNanos,
       List<Long> addedNanos) {
+    /** The stop reason, with the turn_error event's code and message when the turn failed. */
+    String outcome() {
+      return turnError.isEmpty() ? stopReason : stopReason + " (" + turnError + ")";
+    }
+
     boolean ok(int expectedChunks) {
       // goosed may merge chunks that arrive faster than it stores them; when the fake stamped each
       // chunk,
@@ -51,6 +57,7 @@ final class TurnDriver {
     int[] chunks = {0};
     boolean[] complete = {false};
     String[] stop = {""};
+    String[] turnError = {""};
     List<Long> added = new ArrayList<>();
     long sent = System.nanoTime();
     int status =
@@ -69,6 +76,8 @@ final class TurnDriver {
                 }
                 case "tool_call" -> t[2] = e.atNanos();
                 case "tool_result" -> t[3] = e.atNanos();
+                case "turn_error" ->
+                    turnError[0] = field(e.data(), "code") + ": " + field(e.data(), "message");
                 case "message_complete" -> {
                   complete[0] = true;
                   t[1] = e.atNanos();
@@ -80,7 +89,8 @@ final class TurnDriver {
               return true;
             });
     if (t[1] == 0) t[1] = System.nanoTime();
-    return new Result(status, chunks[0], complete[0], stop[0], sent, t[0], t[1], t[2], t[3], added);
+    return new Result(
+        status, chunks[0], complete[0], stop[0], turnError[0], sent, t[0], t[1], t[2], t[3], added);
   }
 
   /** Collects receive time minus the send stamps ({@code nanoTime;}) in a chunk's text. */

@@ -1,5 +1,8 @@
 package goose.event;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.TokenUsage;
@@ -8,12 +11,35 @@ import java.util.Objects;
 /**
  * What a client sees of a turn, event by event. Each is stored in the session's event log with a
  * sequence number and sent as one SSE event whose name is {@link #eventName()} and whose data is
- * the record as JSON.
+ * the record as JSON, carrying the same name in its {@code event} property (the discriminator a
+ * generated client dispatches on: no two kinds can be mistaken for each other).
+ *
+ * <p>The names below are the only place they are written. {@code turn_error} was called {@code
+ * error} in earlier builds: that name collided with EventSource's own {@code error} event (a
+ * dropped connection and a failed turn reached the same handler). Logs written then still read, see
+ * {@link EventCodec#fromJson}.
  */
+@JsonTypeInfo(
+    use = JsonTypeInfo.Id.NAME,
+    include = JsonTypeInfo.As.PROPERTY,
+    property = "event",
+    // Events stored before the property existed have no type id: their name column says the type.
+    requireTypeIdForSubtypes = OptBoolean.FALSE)
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = TurnEvent.MessageChunk.class, name = "message_chunk"),
+  @JsonSubTypes.Type(value = TurnEvent.ToolCall.class, name = "tool_call"),
+  @JsonSubTypes.Type(value = TurnEvent.ToolResult.class, name = "tool_result"),
+  @JsonSubTypes.Type(value = TurnEvent.Notification.class, name = "notification"),
+  @JsonSubTypes.Type(value = TurnEvent.ToolApprovalRequired.class, name = "tool_approval_required"),
+  @JsonSubTypes.Type(value = TurnEvent.Error.class, name = "turn_error"),
+  @JsonSubTypes.Type(value = TurnEvent.MessageComplete.class, name = "message_complete"),
+})
 public sealed interface TurnEvent {
 
-  /** The SSE event name (message_chunk, tool_call, ...). */
-  String eventName();
+  /** The SSE event name (message_chunk, tool_call, ...), as declared above. */
+  default String eventName() {
+    return EventCodec.eventName(this);
+  }
 
   /** A piece of the assistant's reply; {@code type} is "text" or "thinking". */
   record MessageChunk(String type, String text, String messageId) implements TurnEvent {
@@ -22,58 +48,24 @@ public sealed interface TurnEvent {
       Objects.requireNonNull(text);
       Objects.requireNonNull(messageId);
     }
-
-    @Override
-    public String eventName() {
-      return "message_chunk";
-    }
   }
 
   record ToolCall(String id, String tool, ObjectNode arguments, String status)
-      implements TurnEvent {
-    @Override
-    public String eventName() {
-      return "tool_call";
-    }
-  }
+      implements TurnEvent {}
 
   /** {@code status} is "success" or "error"; {@code result} the tool's content parts. */
-  record ToolResult(String id, String tool, String status, JsonNode result) implements TurnEvent {
-    @Override
-    public String eventName() {
-      return "tool_result";
-    }
-  }
+  record ToolResult(String id, String tool, String status, JsonNode result) implements TurnEvent {}
 
   /** Progress or log messages from an extension while a tool runs. */
-  record Notification(String source, String kind, JsonNode payload) implements TurnEvent {
-    @Override
-    public String eventName() {
-      return "notification";
-    }
-  }
+  record Notification(String source, String kind, JsonNode payload) implements TurnEvent {}
 
-  record ToolApprovalRequired(String id, String tool, ObjectNode arguments) implements TurnEvent {
-    @Override
-    public String eventName() {
-      return "tool_approval_required";
-    }
-  }
+  record ToolApprovalRequired(String id, String tool, ObjectNode arguments) implements TurnEvent {}
 
+  /** The turn failed (provider error, interrupted turn...); a message_complete follows. */
   // Always named qualified (TurnEvent.Error), so it never hides java.lang.Error at a use site.
   @SuppressWarnings("JavaLangClash")
-  record Error(String code, String message) implements TurnEvent {
-    @Override
-    public String eventName() {
-      return "error";
-    }
-  }
+  record Error(String code, String message) implements TurnEvent {}
 
   /** Always the last event of a turn. {@code stopReason}: end_turn, max_turns, cancelled, error. */
-  record MessageComplete(String stopReason, TokenUsage usage) implements TurnEvent {
-    @Override
-    public String eventName() {
-      return "message_complete";
-    }
-  }
+  record MessageComplete(String stopReason, TokenUsage usage) implements TurnEvent {}
 }

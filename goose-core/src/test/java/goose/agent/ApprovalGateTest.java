@@ -462,6 +462,6 @@ class ApprovalGateTest {
     assertThat(store.runningTurns()).isEmpty();
     assertThat(store.eventsAfter(session.id(), 0, 10))
         .extracting(e -> e.event().eventName())
-        .containsExactly("error", "message_complete");
+        .containsExactly("turn_error", "message_complete");
   }
 }

@@ -350,7 +350,7 @@ class TurnServiceTest {
     assertThat(store.runningTurns()).isEmpty();
     assertThat(store.eventsAfter(session.id(), 0, 10))
         .extracting(e -> e.event().eventName())
-        .containsExactly("error", "message_complete");
+        .containsExactly("turn_error", "message_complete");
   }
 
   interface ToolFn {

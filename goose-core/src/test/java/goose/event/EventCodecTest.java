@@ -63,7 +63,51 @@ class EventCodecTest {
   void messageChunkJsonIsTheDocumentedWireShape() {
     JsonNode json = EventCodec.toJson(new TurnEvent.MessageChunk("text", "Hi", "m-7"));
     assertThat(Json.write(json))
-        .isEqualTo("{\"type\":\"text\",\"text\":\"Hi\",\"message_id\":\"m-7\"}");
+        .isEqualTo(
+            "{\"event\":\"message_chunk\",\"type\":\"text\",\"text\":\"Hi\",\"message_id\":\"m-7\"}");
+  }
+
+  @Test
+  void everyEventCarriesItsNameAsTheEventProperty() {
+    for (TurnEvent event : samples()) {
+      assertThat(EventCodec.toJson(event).path("event").asText())
+          .as(event.getClass().getSimpleName())
+          .isEqualTo(event.eventName());
+    }
+    assertThat(new TurnEvent.Error("provider_error", "boom").eventName()).isEqualTo("turn_error");
+    assertThat(EventCodec.eventNames())
+        .containsExactly(
+            "message_chunk",
+            "tool_call",
+            "tool_result",
+            "notification",
+            "tool_approval_required",
+            "turn_error",
+            "message_complete");
+  }
+
+  @Test
+  void eventsStoredByEarlierBuildsStillRead() {
+    // Before turn_error: the name was "error" and no data carried an event property.
+    assertThat(
+            EventCodec.fromJson(
+                "error", Json.parse("{\"code\":\"provider_error\",\"message\":\"boom\"}")))
+        .isEqualTo(new TurnEvent.Error("provider_error", "boom"));
+    assertThat(
+            EventCodec.fromJson(
+                "tool_call",
+                Json.parse(
+                    "{\"id\":\"c\",\"tool\":\"t\",\"arguments\":{},\"status\":\"running\"}")))
+        .isEqualTo(new TurnEvent.ToolCall("c", "t", Json.object(), "running"));
+    assertThat(EventCodec.eventNames()).doesNotContain("error");
+  }
+
+  @Test
+  void anEventPropertyNamingAnotherKindIsRejected() {
+    JsonNode call = EventCodec.toJson(samples().get(2));
+    assertThatThrownBy(() -> EventCodec.fromJson("tool_approval_required", call))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("bad data for event tool_approval_required");
   }
 
   @Test
@@ -71,12 +115,12 @@ class EventCodecTest {
     JsonNode call = EventCodec.toJson(samples().get(2));
     assertThat(call.fieldNames())
         .toIterable()
-        .containsExactlyInAnyOrder("id", "tool", "arguments", "status");
+        .containsExactlyInAnyOrder("event", "id", "tool", "arguments", "status");
     JsonNode complete =
         EventCodec.toJson(new TurnEvent.MessageComplete("cancelled", new TokenUsage(1, 2)));
     assertThat(Json.write(complete))
         .isEqualTo(
-            "{\"stop_reason\":\"cancelled\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}");
+            "{\"event\":\"message_complete\",\"stop_reason\":\"cancelled\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}");
   }
 
   @Test
@@ -106,7 +150,7 @@ class EventCodecTest {
                         "{\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":\"many\"}}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("bad data for event message_complete");
-    assertThatThrownBy(() -> EventCodec.fromJson("error", Json.parse("[1]")))
+    assertThatThrownBy(() -> EventCodec.fromJson("turn_error", Json.parse("[1]")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be a JSON object");
   }

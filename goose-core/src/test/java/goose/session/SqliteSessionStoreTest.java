@@ -3,6 +3,7 @@ package goose.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.conversation.Message;
+import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,33 @@ class SqliteSessionStoreTest extends SessionStoreContract {
       rs.next();
       assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
     }
+  }
+
+  @Test
+  void anEventLogWrittenBeforeTurnErrorStillReads() throws Exception {
+    Session s = create(ALICE, "old log");
+    List<TurnEvent> sent =
+        List.of(
+            new TurnEvent.MessageChunk("text", "hi", "m1"),
+            new TurnEvent.Error("provider_error", "boom"),
+            new TurnEvent.MessageComplete("error", goose.conversation.TokenUsage.ZERO));
+    for (TurnEvent e : sent) store.appendEvent(s.id(), "t1", e);
+    // Rewrite the rows as earlier builds stored them: the error event under the name "error" and
+    // no data with an "event" property.
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + currentFile());
+        var st = c.createStatement()) {
+      assertThat(st.executeUpdate("UPDATE events SET name = 'error' WHERE name = 'turn_error'"))
+          .isEqualTo(1);
+      assertThat(st.executeUpdate("UPDATE events SET data = json_remove(data, '$.event')"))
+          .isEqualTo(3);
+      try (var rs = st.executeQuery("SELECT count(*) FROM events WHERE data LIKE '%\"event\"%'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isZero();
+      }
+    }
+    assertThat(store.eventsAfter(s.id(), 0, 10))
+        .extracting(StoredEvent::event)
+        .containsExactlyElementsOf(sent);
   }
 
   @Test

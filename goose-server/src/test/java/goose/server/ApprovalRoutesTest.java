@@ -335,7 +335,7 @@ class ApprovalRoutesTest {
       assertThat(rest.getFirst().id()).isEqualTo(asked.id() + 1);
       assertThat(first(rest, "tool_result").data().get("result").toString())
           .contains("after-restart");
-      assertThat(rest).extracting(SseClient.Event::name).doesNotContain("error");
+      assertThat(rest).extracting(SseClient.Event::name).doesNotContain("turn_error");
       assertThat(texts(rest)).isEqualTo("finished");
       assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
     }

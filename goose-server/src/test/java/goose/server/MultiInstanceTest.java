@@ -265,7 +265,7 @@ class MultiInstanceTest {
         System.out.printf(
             "takeover: B closed the turn of killed instance A %d ms after the kill (lease %s s)%n",
             takeoverMs, LEASE_SECONDS);
-        assertThat(after).containsSubsequence("error", "message_complete");
+        assertThat(after).containsSubsequence("turn_error", "message_complete");
         assertThat(e.data().get("stop_reason").asText()).isEqualTo("error");
         assertThat(takeoverMs).as("well under a minute").isLessThan(30_000);
       }

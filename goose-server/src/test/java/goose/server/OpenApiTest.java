@@ -111,6 +111,94 @@ class OpenApiTest {
         .isEqualTo("date-time");
   }
 
+  /** Issue 13: what generated clients need from the document. */
+  @Test
+  void everyConstStatesItsType() {
+    List<String> untyped = new ArrayList<>();
+    SpecCheck.SPEC
+        .findParents("const")
+        .forEach(
+            schema -> {
+              if (!schema.path("type").asText().equals("string")) untyped.add(schema.toString());
+            });
+    assertThat(SpecCheck.SPEC.findParents("const")).hasSizeGreaterThan(10);
+    assertThat(untyped).isEmpty();
+  }
+
+  @Test
+  void turnEventsAreADiscriminatedUnionWhoseVariantsExcludeEachOther() {
+    JsonNode schemas = SpecCheck.SPEC.path("components").path("schemas");
+    JsonNode union = schemas.path("TurnEvent");
+    assertThat(union.path("discriminator").path("propertyName").asText()).isEqualTo("event");
+    JsonNode mapping = union.path("discriminator").path("mapping");
+    assertThat(mapping.fieldNames())
+        .toIterable()
+        .containsExactlyElementsOf(goose.event.EventCodec.eventNames());
+    assertThat(union.path("oneOf")).hasSize(mapping.size());
+    List<String> constants = new ArrayList<>();
+    mapping
+        .properties()
+        .forEach(
+            entry -> {
+              JsonNode variant =
+                  schemas.path(entry.getValue().asText().replace("#/components/schemas/", ""));
+              assertThat(variant.path("required")).extracting(JsonNode::asText).contains("event");
+              assertThat(variant.path("properties").path("event").path("const").asText())
+                  .isEqualTo(entry.getKey());
+              constants.add(entry.getKey());
+            });
+    assertThat(constants).doesNotHaveDuplicates().contains("turn_error").doesNotContain("error");
+    // The payload issue 13 found matching two variants now matches one.
+    SpecCheck.checkEvent(
+        "tool_call",
+        goose.json.Json.parse(
+            "{\"event\":\"tool_call\",\"id\":\"c\",\"tool\":\"t\",\"arguments\":{},\"status\":\"running\"}"));
+    assertThatThrownBy(
+            () ->
+                SpecCheck.checkEvent(
+                    "tool_call",
+                    goose.json.Json.parse(
+                        "{\"id\":\"c\",\"tool\":\"t\",\"arguments\":{},\"status\":\"running\"}")))
+        .hasMessageContaining("does not match the spec's TurnEvent");
+  }
+
+  @Test
+  void sendMessageDeclaresTheStreamAndThe202WithoutAJsonSchemaForTheStream() {
+    JsonNode responses = SpecCheck.SPEC.at("/paths/~1sessions~1{id}~1messages/post/responses");
+    JsonNode stream = responses.path("200").path("content");
+    assertThat(stream.fieldNames()).toIterable().containsExactly("text/event-stream");
+    assertThat(stream.path("text/event-stream").has("schema")).isFalse();
+    assertThat(stream.path("text/event-stream").path("x-sse-data-schema").path("$ref").asText())
+        .isEqualTo("#/components/schemas/TurnEvent");
+    assertThat(responses.path("202").path("content").path("application/json").path("schema"))
+        .hasToString("{\"$ref\":\"#/components/schemas/TurnAccepted\"}");
+  }
+
+  @Test
+  void parameterDefaultsAreValidAndTheDocumentNamesAServerAndItsTags() {
+    SpecCheck.SPEC
+        .findParents("default")
+        .forEach(
+            schema -> {
+              if (!schema.has("minimum")) return;
+              assertThat(schema.path("default").asLong())
+                  .as(schema.toString())
+                  .isBetween(schema.path("minimum").asLong(), schema.path("maximum").asLong());
+            });
+    assertThat(SpecCheck.SPEC.path("servers").path(0).path("url").asText())
+        .startsWith("http://127.0.0.1:");
+    List<String> declared = SpecCheck.SPEC.path("tags").findValuesAsText("name");
+    SpecCheck.SPEC
+        .path("paths")
+        .forEach(
+            item ->
+                item.forEach(
+                    op ->
+                        assertThat(declared)
+                            .as(op.path("operationId").asText())
+                            .contains(op.path("tags").path(0).asText())));
+  }
+
   @Test
   void theResponseCheckRejectsWhatTheSpecDoesNotAllow() {
     String session =

@@ -78,6 +78,20 @@ final class SpecCheck {
         .isEmpty();
   }
 
+  /**
+   * Checks one Server-Sent Event: its data must match exactly one variant of the document's
+   * TurnEvent union (JSON Schema {@code oneOf}: a payload matching two variants fails), and its
+   * {@code event} discriminator must be the SSE event name.
+   */
+  static void checkEvent(String name, JsonNode data) {
+    JsonNode turnEvent = Json.object().put("$ref", "#/components/schemas/TurnEvent");
+    Schema schema = CACHE.computeIfAbsent(turnEvent.toString(), k -> compile(turnEvent));
+    assertThat(schema.validate(data))
+        .as("SSE event %s: data %s does not match the spec's TurnEvent", name, data)
+        .isEmpty();
+    assertThat(data.path("event").asText()).as("the event property of %s", data).isEqualTo(name);
+  }
+
   private static Schema compile(JsonNode schemaNode) {
     ObjectNode root = ((ObjectNode) schemaNode).deepCopy();
     root.put("$schema", "https://json-schema.org/draft/2020-12/schema");

@@ -17,7 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A Server-Sent Events client for tests: opens a stream, reads it event by event, can hang up. */
+/**
+ * A Server-Sent Events client for tests: opens a stream, reads it event by event, can hang up.
+ * Every event it reads is checked against the OpenAPI document's TurnEvent schema ({@link
+ * SpecCheck#checkEvent}).
+ */
 final class SseClient implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -83,7 +87,9 @@ final class SseClient implements AutoCloseable {
     while ((line = reader.readLine()) != null) {
       if (line.isEmpty()) {
         if (data.isEmpty()) continue;
-        return Optional.of(new Event(id, name, Json.parse(data.toString())));
+        Event event = new Event(id, name, Json.parse(data.toString()));
+        SpecCheck.checkEvent(event.name(), event.data());
+        return Optional.of(event);
       }
       if (line.startsWith(":")) continue;
       if (line.startsWith("id: ")) id = Long.parseLong(line.substring(4));

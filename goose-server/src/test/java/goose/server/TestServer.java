@@ -49,6 +49,11 @@ final class TestServer implements AutoCloseable {
     return Config.load(env, home);
   }
 
+  /** A new server on the same root and settings, as after a restart (call {@link #close} first). */
+  TestServer restart() {
+    return new TestServer(root, config, GooseServer.start(config));
+  }
+
   @Override
   public void close() {
     server.close();

@@ -213,6 +213,41 @@ class TurnRoutesTest {
     assertThat(reply.get("content").get(0).get("text").asText()).isEqualTo("abcdefghij");
   }
 
+  /**
+   * An event log written by a build from before turn_error (name "error", data without an event
+   * property) replays after an upgrade in today's form, and the session takes new turns.
+   */
+  @Test
+  void aLogStoredUnderTheOldErrorNameReplaysAsTurnError() throws Exception {
+    openai.enqueue(FakeOpenAiServer.error(401, Map.of(), "invalid_request_error", "k", "bad key"));
+    try (SseClient sse = send("{\"content\":\"hi\"}")) {
+      assertThat(sse.untilComplete())
+          .extracting(SseClient.Event::name)
+          .containsExactly("turn_error", "message_complete");
+    }
+    goosed.close();
+    Path db = root.resolve("data/sessions/sessions.db");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        var st = c.createStatement()) {
+      assertThat(st.executeUpdate("UPDATE events SET name = 'error' WHERE name = 'turn_error'"))
+          .isEqualTo(1);
+      st.executeUpdate("UPDATE events SET data = json_remove(data, '$.event')");
+    }
+    goosed = goosed.restart();
+    try (SseClient replay =
+        SseClient.get(goosed.server.uri(), "/sessions/" + sessionId + "/events?after=0")) {
+      List<SseClient.Event> events = replay.untilComplete();
+      assertThat(events)
+          .extracting(SseClient.Event::name)
+          .containsExactly("turn_error", "message_complete");
+      assertThat(events.getFirst().data().path("code").asText()).isEqualTo("provider_auth");
+    }
+    openai.enqueue(FakeOpenAiServer.text("fine now"));
+    try (SseClient sse = send("{\"content\":\"again\"}")) {
+      assertThat(texts(sse.untilComplete())).isEqualTo("fine now");
+    }
+  }
+
   @Test
   void eventsReplayAfterARestart() throws Exception {
     openai.enqueue(FakeOpenAiServer.text("one ", "two ", "three"));
@@ -289,7 +324,7 @@ class TurnRoutesTest {
       List<SseClient.Event> events = sse.untilComplete();
       assertThat(events)
           .extracting(SseClient.Event::name)
-          .containsExactly("error", "message_complete");
+          .containsExactly("turn_error", "message_complete");
       assertThat(events.getFirst().data().get("code").asText()).isEqualTo("provider_auth");
       assertThat(events.getFirst().data().toString()).doesNotContain("sk-test-123");
       assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("error");

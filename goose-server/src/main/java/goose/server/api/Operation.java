@@ -24,6 +24,7 @@ public record Operation(
     ApiHandler handler) {
 
   public static final String JSON = "application/json";
+  public static final String EVENT_STREAM = "text/event-stream";
 
   /**
    * One documented response: status, what it means, and its body (media type and Java type), if
@@ -93,8 +94,8 @@ public record Operation(
     }
 
     /**
-     * A response of another media type (text/html, text/event-stream, ...); {@code body} describes
-     * its content.
+     * A response of another media type (text/html, ...); {@code body} describes its content. For
+     * {@link #EVENT_STREAM}, {@code body} is the type of each event's data.
      */
     public Builder response(int status, String description, String mediaType, Type body) {
       responses.add(new Response(status, description, Optional.of(mediaType), Optional.of(body)));

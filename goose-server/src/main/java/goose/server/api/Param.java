@@ -103,6 +103,12 @@ public final class Param<T> {
     return new Param<>(name, In.QUERY, description, false, schema, parser);
   }
 
+  /** Whether the request gives this parameter a non-empty value (else {@link #read} falls back). */
+  public boolean present(Context ctx) {
+    String raw = in == In.PATH ? ctx.pathParam(name) : ctx.queryParam(name);
+    return raw != null && !raw.isEmpty();
+  }
+
   public T read(Context ctx) {
     String raw = in == In.PATH ? ctx.pathParam(name) : ctx.queryParam(name);
     return parser.apply(Optional.ofNullable(raw));

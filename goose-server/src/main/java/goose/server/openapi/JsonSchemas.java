@@ -17,16 +17,17 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 
 /**
  * JSON Schemas (2020-12, as OpenAPI 3.1 uses them) generated from the wire records. It asks
  * Jackson, configured as {@link Json#MAPPER}, for each record's properties, so the schema names and
  * types are exactly what goes over the wire (snake_case, {@code Optional} = not required, enums by
  * their wire value). Sealed interfaces become {@code oneOf}; with {@code @JsonTypeInfo} also a
- * discriminator and a {@code const} {@code type} property per variant.
+ * discriminator and a required {@code const} string property per variant ({@code type} of a content
+ * part, {@code event} of a turn event), so no payload matches two variants.
  *
  * <p>Hand-written on purpose: the usual generators (victools, swagger-core) either emit their own
  * dialect or need annotations everywhere; this is ~200 lines and follows Jackson exactly.
@@ -70,7 +71,10 @@ public final class JsonSchemas {
         || raw == float.class
         || raw == Float.class
         || Number.class.isAssignableFrom(raw)) return typed("number");
-    if (raw == com.fasterxml.jackson.databind.node.ObjectNode.class) return typed("object");
+    // Any JSON object: additionalProperties spelled out, or TypeScript generators type its values
+    // as never.
+    if (raw == com.fasterxml.jackson.databind.node.ObjectNode.class)
+      return typed("object").put("additionalProperties", true);
     if (raw == com.fasterxml.jackson.databind.node.ArrayNode.class) return typed("array");
     if (JsonNode.class.isAssignableFrom(raw) || raw == Object.class) return Json.object();
     if (raw.isEnum()) return enumSchema(raw);
@@ -101,7 +105,7 @@ public final class JsonSchemas {
     return Json.object().put("$ref", REF_PREFIX + name);
   }
 
-  private ObjectNode record(Class<?> raw, @Nullable String typeId) {
+  private ObjectNode record(Class<?> raw, Optional<TypeId> typeId) {
     JavaType type = Json.MAPPER.getTypeFactory().constructType(raw);
     List<BeanPropertyDefinition> props =
         Json.MAPPER.getSerializationConfig().introspect(type).findProperties();
@@ -110,10 +114,11 @@ public final class JsonSchemas {
     if (typeDoc != null) schema.put("description", typeDoc.value());
     ObjectNode properties = schema.putObject("properties");
     ArrayNode required = Json.MAPPER.createArrayNode();
-    if (typeId != null) {
-      properties.set("type", Json.object().put("const", typeId));
-      required.add("type");
-    }
+    typeId.ifPresent(
+        id -> {
+          properties.set(id.property(), typed("string").put("const", id.value()));
+          required.add(id.property());
+        });
     for (BeanPropertyDefinition prop : props) {
       JavaType propType = prop.getPrimaryType();
       ObjectNode propSchema = schema(propType);
@@ -147,29 +152,30 @@ public final class JsonSchemas {
     return schema;
   }
 
-  private static java.util.Optional<String> componentDoc(Class<?> raw, String componentName) {
-    if (!raw.isRecord()) return java.util.Optional.empty();
+  private static Optional<String> componentDoc(Class<?> raw, String componentName) {
+    if (!raw.isRecord()) return Optional.empty();
     for (java.lang.reflect.RecordComponent c : raw.getRecordComponents()) {
       if (c.getName().equals(componentName) && c.getAnnotation(Doc.class) != null) {
-        return java.util.Optional.of(c.getAnnotation(Doc.class).value());
+        return Optional.of(c.getAnnotation(Doc.class).value());
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
-  /**
-   * The {@code type} value of a variant of a {@code @JsonTypeInfo} union, or null when it is none.
-   */
-  private static @Nullable String typeIdOf(Class<?> raw) {
+  /** The discriminator of a union variant: its property ("type", "event") and its value. */
+  private record TypeId(String property, String value) {}
+
+  /** The type id of a variant of a {@code @JsonTypeInfo} union; empty when it is none. */
+  private static Optional<TypeId> typeIdOf(Class<?> raw) {
     for (Class<?> parent : raw.getInterfaces()) {
       JsonSubTypes subTypes = parent.getAnnotation(JsonSubTypes.class);
       JsonTypeInfo info = parent.getAnnotation(JsonTypeInfo.class);
       if (subTypes == null || info == null || info.use() != JsonTypeInfo.Id.NAME) continue;
       for (JsonSubTypes.Type sub : subTypes.value()) {
-        if (sub.value() == raw) return sub.name();
+        if (sub.value() == raw) return Optional.of(new TypeId(info.property(), sub.name()));
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   private static ObjectNode enumSchema(Class<?> raw) {

@@ -25,6 +25,15 @@ import java.util.TreeMap;
  * {@code security: []}.
  */
 public final class OpenApiDocument {
+  /**
+   * Where an event stream's media type names the schema of each event's {@code data}. OpenAPI 3.1
+   * has no keyword for it (3.2's {@code itemSchema} is one), and a {@code schema} there would say
+   * that the whole body is one such JSON value: generated clients then parse the stream as JSON.
+   * Without a {@code schema} they leave the body alone (a Java client drains it, a TypeScript
+   * client reads it as a stream).
+   */
+  public static final String SSE_DATA_SCHEMA = "x-sse-data-schema";
+
   private OpenApiDocument() {}
 
   public static ObjectNode build(List<Operation> operations, String version) {
@@ -37,6 +46,12 @@ public final class OpenApiDocument {
             "description",
             "REST API of goosed, the goose agent server for the JVM. JSON is snake_case; "
                 + "every error is {\"error\": {\"code\", \"message\"}}.");
+    doc.putArray("servers")
+        .addObject()
+        .put("url", "http://127.0.0.1:3000")
+        .put(
+            "description",
+            "goosed on its default address (GOOSE_HOST, GOOSE_PORT); point a client at your own");
     // One of these, depending on GOOSE_AUTH (none on loopback needs nothing); public operations say
     // security: [].
     ArrayNode security = doc.putArray("security");
@@ -48,10 +63,36 @@ public final class OpenApiDocument {
           paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
       item.set(op.method().toLowerCase(Locale.ROOT), operation(op, schemas));
     }
+    doc.set("tags", tags(operations));
     ObjectNode components = doc.putObject("components");
     components.set("securitySchemes", securitySchemes());
     components.set("schemas", schemas.components());
     return doc;
+  }
+
+  /** What each group of operations is for; a tag not listed here is declared without one. */
+  private static final Map<String, String> TAGS =
+      Map.of(
+          "sessions", "Sessions: create, list, read, rename, delete, export and import",
+          "turns", "Send a message and follow the agent's reply as Server-Sent Events",
+          "approvals", "Tool calls waiting for a person's decision",
+          "extensions", "MCP extensions and their tools",
+          "audit", "The record of tool calls",
+          "status", "Liveness, version and metrics",
+          "docs", "This document and its browsable form");
+
+  /** Every tag the operations use, in order of first use, each with its description. */
+  private static ArrayNode tags(List<Operation> operations) {
+    ArrayNode tags = Json.MAPPER.createArrayNode();
+    operations.stream()
+        .map(Operation::tag)
+        .distinct()
+        .forEach(
+            tag -> {
+              ObjectNode node = tags.addObject().put("name", tag);
+              if (TAGS.containsKey(tag)) node.put("description", TAGS.get(tag));
+            });
+    return tags;
   }
 
   /**
@@ -131,10 +172,12 @@ public final class OpenApiDocument {
     for (Operation.Response r : op.responses()) {
       ObjectNode response = Json.object().put("description", r.description());
       if (r.mediaType().isPresent() && r.body().isPresent()) {
-        response
-            .putObject("content")
-            .putObject(r.mediaType().get())
-            .set("schema", schemas.schemaFor(r.body().get()));
+        ObjectNode media = response.putObject("content").putObject(r.mediaType().get());
+        if (r.mediaType().get().equals(Operation.EVENT_STREAM)) {
+          media.set(SSE_DATA_SCHEMA, schemas.schemaFor(r.body().get()));
+        } else {
+          media.set("schema", schemas.schemaFor(r.body().get()));
+        }
       }
       responses.put(String.valueOf(r.status()), response);
     }

@@ -6,6 +6,7 @@ import goose.event.EventLog;
 import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import goose.server.api.ApiRouter;
+import goose.server.api.Operation;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
@@ -36,14 +37,14 @@ public final class TurnRoutes implements RouteGroup {
   /** Keep-alive comment interval of a long-lived event stream. */
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
-  private static final String EVENT_STREAM = "text/event-stream";
+  private static final String EVENT_STREAM = Operation.EVENT_STREAM;
   private static final Param<Integer> AFTER =
       Param.queryInt(
           "after",
           "Send events with a sequence number above this (default: the Last-Event-ID header, else 0)",
           0,
           Integer.MAX_VALUE,
-          -1);
+          0);
 
   @Override
   public void declare(ApiRouter api) {
@@ -53,13 +54,18 @@ public final class TurnRoutes implements RouteGroup {
         .description(
             """
             Starts a turn and answers with its events as Server-Sent Events (event: name, id: sequence number, \
-            data: JSON): message_chunk, tool_call, tool_result, notification, tool_approval_required, error, \
-            and message_complete, always last. A client whose Accept header excludes text/event-stream gets \
-            202 with the turn's ids instead and follows it through GET /sessions/{id}/events. Problems found \
-            before the turn starts are JSON errors, not streams.""")
+            data: JSON): message_chunk, tool_call, tool_result, notification, tool_approval_required, turn_error, \
+            and message_complete, always last. Each event's data is a TurnEvent whose `event` property repeats \
+            its name. A client whose Accept header excludes text/event-stream gets 202 with the turn's ids \
+            instead and follows it through GET /sessions/{id}/events. Problems found before the turn starts \
+            are JSON errors, not streams.""")
         .param(SessionRoutes.ID)
         .body(SendMessageRequest.class)
-        .response(200, "The turn's events", EVENT_STREAM, TurnEvent.class)
+        .response(
+            200,
+            "The turn's events as Server-Sent Events; each event's data is a TurnEvent",
+            EVENT_STREAM,
+            TurnEvent.class)
         .response(
             202, "The turn started (client did not accept an event stream)", TurnAccepted.class)
         .error(400, "Bad message")
@@ -77,7 +83,11 @@ public final class TurnRoutes implements RouteGroup {
             server restart: nothing is missed.""")
         .param(SessionRoutes.ID)
         .param(AFTER)
-        .response(200, "The session's events", EVENT_STREAM, TurnEvent.class)
+        .response(
+            200,
+            "The session's events as Server-Sent Events; each event's data is a TurnEvent",
+            EVENT_STREAM,
+            TurnEvent.class)
         .error(400, "Bad Last-Event-ID or after")
         .error(404, "No such session")
         .handle(this::follow);
@@ -152,8 +162,7 @@ public final class TurnRoutes implements RouteGroup {
   }
 
   private static long startAfter(Context ctx) {
-    int after = AFTER.read(ctx);
-    if (after >= 0) return after;
+    if (AFTER.present(ctx)) return AFTER.read(ctx);
     String lastEventId = ctx.header("Last-Event-ID");
     if (lastEventId == null || lastEventId.isBlank()) return 0;
     try {

@@ -40,17 +40,41 @@ class JsonSchemasTest {
         .containsExactly("items", "totals", "tags");
   }
 
+  sealed interface Shape permits Circle, Square {}
+
+  record Circle(double radius) implements Shape {}
+
+  record Square(double side) implements Shape {}
+
   @Test
   void aSealedFamilyWithoutTypeInfoIsAPlainOneOf() {
     JsonSchemas schemas = new JsonSchemas();
+    schemas.schemaFor(Shape.class);
+    ObjectNode components = schemas.components();
+    assertThat(components.path("JsonSchemasTestShape").path("oneOf")).hasSize(2);
+    assertThat(components.path("JsonSchemasTestShape").has("discriminator")).isFalse();
+    assertThat(components.path("JsonSchemasTestCircle").path("required"))
+        .extracting(JsonNode::asText)
+        .containsExactly("radius");
+  }
+
+  @Test
+  void aTypeInfoFamilyGetsADiscriminatorAndATypedConstPerVariant() {
+    JsonSchemas schemas = new JsonSchemas();
     schemas.schemaFor(TurnEvent.class);
     ObjectNode components = schemas.components();
-    assertThat(components.path("TurnEvent").path("oneOf"))
-        .hasSize(TurnEvent.class.getPermittedSubclasses().length);
-    assertThat(components.path("TurnEvent").has("discriminator")).isFalse();
-    assertThat(components.path("TurnEventMessageChunk").path("required"))
+    JsonNode union = components.path("TurnEvent");
+    assertThat(union.path("oneOf")).hasSize(TurnEvent.class.getPermittedSubclasses().length);
+    assertThat(union.path("discriminator").path("propertyName").asText()).isEqualTo("event");
+    assertThat(union.path("discriminator").path("mapping").path("turn_error").asText())
+        .isEqualTo("#/components/schemas/TurnEventError");
+    JsonNode chunk = components.path("TurnEventMessageChunk");
+    assertThat(chunk.path("required"))
         .extracting(JsonNode::asText)
-        .containsExactly("type", "text", "message_id");
+        .containsExactly("event", "type", "text", "message_id");
+    assertThat(chunk.path("properties").path("event"))
+        .hasToString("{\"type\":\"string\",\"const\":\"message_chunk\"}");
+    assertThat(chunk.path("properties").path("type").path("type").asText()).isEqualTo("string");
     assertThat(
             components
                 .path("TurnEventMessageComplete")
@@ -59,6 +83,8 @@ class JsonSchemasTest {
                 .path("$ref")
                 .asText())
         .isEqualTo("#/components/schemas/TokenUsage");
+    assertThat(components.path("TurnEventToolCall").path("properties").path("arguments"))
+        .hasToString("{\"type\":\"object\",\"additionalProperties\":true}");
   }
 
   static final class Holder {
