@@ -19,9 +19,10 @@ COPY goose-cli/src goose-cli/src
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q -Dstyle.color=never -DskipTests package
 
 FROM eclipse-temurin:25-jre
-# curl for the health check; git and ca-certificates for the developer extension's shell commands.
+# curl for the health check; git and ca-certificates for the developer extension's shell commands;
+# bubblewrap for the tool sandbox (prlimit, which it also uses, is in util-linux).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl git \
+ && apt-get install -y --no-install-recommends bubblewrap ca-certificates curl git \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 --user-group --shell /bin/bash goose \
  && mkdir -p /home/goose/.config/goose /home/goose/.local/share/goose /home/goose/.local/state/goose /home/goose/work \
@@ -39,8 +40,12 @@ VOLUME ["/home/goose/.config/goose", "/home/goose/.local/share/goose"]
 
 # Listen on every interface inside the container. goosed refuses a non-loopback bind without
 # authentication: set GOOSE_AUTH (secret, tokens or proxy) and its settings when you run the image.
+# Tools always run in the bubblewrap sandbox here (GOOSE_SANDBOX=on): the container must allow it
+# to create namespaces (docs/deployment.md: the seccomp profile deploy/docker/seccomp-bwrap.json and
+# systempaths=unconfined), else goosed refuses to start and says so.
 ENV GOOSE_HOST=0.0.0.0 \
     GOOSE_PORT=3000 \
+    GOOSE_SANDBOX=on \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 3000
 

@@ -305,6 +305,20 @@ public final class TurnService implements AutoCloseable {
     if (turn != null && turn.id().equals(turnId)) turn.control().cancel();
   }
 
+  /**
+   * The provider turns would use now, or empty while none can be built (a turn then answers why).
+   * For showing which provider and model a server talks to: whatever keeps the provider from being
+   * built (settings missing or invalid) means there is none to show, so every failure is empty
+   * here.
+   */
+  public Optional<Provider> configuredProvider() {
+    try {
+      return Optional.of(providers.get());
+    } catch (RuntimeException notConfigured) {
+      return Optional.empty();
+    }
+  }
+
   public boolean isRunning(String sessionId) {
     return running.containsKey(sessionId);
   }

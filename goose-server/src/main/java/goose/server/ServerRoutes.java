@@ -11,6 +11,7 @@ import goose.server.session.SessionRoutes;
 import goose.server.session.SessionTransferRoutes;
 import goose.server.status.StatusRoutes;
 import goose.server.turn.TurnRoutes;
+import goose.server.ui.UiRoutes;
 import java.util.List;
 
 /**
@@ -30,7 +31,8 @@ final class ServerRoutes {
         new ExtensionRoutes(),
         new AuditRoutes(),
         new MetricsRoutes(),
-        new DocsRoutes());
+        new DocsRoutes(),
+        new UiRoutes());
   }
 
   static ApiRouter router() {

@@ -310,7 +310,7 @@ class AuthMatrixTest {
           switch (p.name()) {
             case "id" -> sessionId;
             case "name" -> op.operationId().equals("deleteExtension") ? "matrix-ext" : "todo";
-            case "asset" -> "swagger-ui.css";
+            case "asset" -> op.operationId().equals("getWebUiAsset") ? "app.js" : "swagger-ui.css";
             default -> "x";
           };
       path = path.replace("{" + p.name() + "}", value);

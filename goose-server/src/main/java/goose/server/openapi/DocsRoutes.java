@@ -7,11 +7,9 @@ import goose.server.api.BuildInfo;
 import goose.server.api.Param;
 import goose.server.api.RouteGroup;
 import goose.server.http.ApiException;
-import java.io.IOException;
+import goose.server.http.WebJars;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +25,7 @@ public final class DocsRoutes implements RouteGroup {
           "index.css", "text/css",
           "favicon-32x32.png", "image/png",
           "favicon-16x16.png", "image/png");
-  private static final String WEBJAR_DIR = webjarDir();
+  private static final String WEBJAR_DIR = WebJars.dir("org.webjars", "swagger-ui");
   private static final Param<String> ASSET = Param.path("asset", "A file of the swagger-ui bundle");
   private static final String PAGE =
       """
@@ -101,19 +99,5 @@ public final class DocsRoutes implements RouteGroup {
       document = doc;
     }
     return doc;
-  }
-
-  private static String webjarDir() {
-    try (InputStream in =
-        DocsRoutes.class.getResourceAsStream(
-            "/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      if (in == null)
-        throw new IllegalStateException("the swagger-ui webjar is not on the classpath");
-      Properties p = new Properties();
-      p.load(in);
-      return "/META-INF/resources/webjars/swagger-ui/" + p.getProperty("version") + "/";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

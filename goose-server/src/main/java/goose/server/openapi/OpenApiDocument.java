@@ -78,8 +78,9 @@ public final class OpenApiDocument {
           "approvals", "Tool calls waiting for a person's decision",
           "extensions", "MCP extensions and their tools",
           "audit", "The record of tool calls",
-          "status", "Liveness, version and metrics",
-          "docs", "This document and its browsable form");
+          "status", "Liveness, version, who is asking, and metrics",
+          "docs", "This document and its browsable form",
+          "ui", "The web UI: its page and files");
 
   /** Every tag the operations use, in order of first use, each with its description. */
   private static ArrayNode tags(List<Operation> operations) {

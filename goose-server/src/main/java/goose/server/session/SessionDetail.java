@@ -6,8 +6,13 @@ import goose.server.http.Doc;
 import goose.session.Session;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** {@code GET /sessions/{id}}: the session with its whole conversation. */
+/**
+ * {@code GET /sessions/{id}}: the session with its whole conversation, and where its event log
+ * stood, so a client can show the conversation and then follow what happens next without a gap or a
+ * repeat (the web UI does).
+ */
 public record SessionDetail(
     @Doc("Opaque id (UUIDv7)") String id,
     @Doc("Display name") String name,
@@ -20,9 +25,22 @@ public record SessionDetail(
     @Doc(
             "Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE")
         String mode,
-    @Doc("The whole conversation, oldest first") List<MessageView> messages) {
+    @Doc("The whole conversation, oldest first") List<MessageView> messages,
+    @Doc(
+            "Sequence number of the session's last event, read before the messages: a client that"
+                + " follows GET /sessions/{id}/events after it misses nothing of what comes next")
+        long lastEventSeq,
+    @Doc(
+            "The turn running now, if any: its events from first_seq on show what the messages"
+                + " do not hold yet (the reply being streamed)")
+        Optional<RunningTurnView> runningTurn) {
 
-  static SessionDetail of(Session s, ApprovalMode defaultMode, List<MessageView> messages) {
+  static SessionDetail of(
+      Session s,
+      ApprovalMode defaultMode,
+      List<MessageView> messages,
+      long lastEventSeq,
+      Optional<RunningTurnView> runningTurn) {
     return new SessionDetail(
         s.id(),
         s.name(),
@@ -33,6 +51,8 @@ public record SessionDetail(
         s.lastUsage(),
         s.totalUsage(),
         s.mode().orElse(defaultMode).wire(),
-        messages);
+        messages,
+        lastEventSeq,
+        runningTurn);
   }
 }

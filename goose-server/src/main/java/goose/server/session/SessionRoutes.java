@@ -129,11 +129,18 @@ public final class SessionRoutes implements RouteGroup {
 
   private void get(Context ctx, ServerContext server) {
     Session session = find(ctx, server);
+    // In this order: events appended after lastSeq, or by the running turn, are not lost to a
+    // client that renders the messages and then follows the log (it skips what it already has).
+    long lastSeq = server.events().lastSeq(session.id());
+    Optional<RunningTurnView> running =
+        server.sessions().runningTurn(session.id()).map(RunningTurnView::of);
     ctx.json(
         SessionDetail.of(
             session,
             defaultMode(server),
-            MessageView.of(server.sessions().conversation(session.id()))));
+            MessageView.of(server.sessions().conversation(session.id())),
+            lastSeq,
+            running));
   }
 
   private void messages(Context ctx, ServerContext server) {
@@ -199,6 +206,7 @@ public final class SessionRoutes implements RouteGroup {
     }
     if (!server.sessions().delete(session.owner(), session.id())) throw notFound(session.id());
     server.events().forget(session.id());
+    server.extensions().sessionEnded(session.id());
     ctx.status(204);
   }
 

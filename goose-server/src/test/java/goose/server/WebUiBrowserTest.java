@@ -1,0 +1,243 @@
+package goose.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import goose.provider.fake.FakeAnthropicServer;
+import goose.user.UserStore;
+import goose.user.UserStores;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web UI end to end in a real headless Chromium: real servers on random ports (auth none;
+ * tokens with two users; secret; proxy), a fake Anthropic provider, and the browser scenarios of
+ * testing/web-ui/ui.test.mjs (playwright-core driving Debian's chromium). The script asks for each
+ * model reply it needs by name on its stdout ({@code @fake NAME}); this test queues that reply on
+ * the fake provider and answers {@code ok} on the script's stdin, so every scenario gets exactly
+ * the replies it expects. The script also writes the README's screenshots into docs/images/.
+ *
+ * <p>Skipped only when chromium is not installed (Debian package {@code chromium}; CI installs it).
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class WebUiBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+  static final Path SCRIPTS = REPO.resolve("testing/web-ui");
+  static final String SECRET = "web-ui-test-secret-0123456789";
+
+  @TempDir Path root;
+  @TempDir Path tokensRoot;
+  @TempDir Path secretRoot;
+  @TempDir Path proxyRoot;
+  @TempDir Path work;
+
+  @Test
+  void theWebUiWorksInARealBrowser() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM),
+        "chromium is not installed (apt-get install chromium): the browser tests of the web UI"
+            + " are skipped");
+    assertThat(SCRIPTS.resolve("node_modules/playwright-core"))
+        .as("testing/web-ui is installed (bin/test runs npm ci there)")
+        .isDirectory();
+    // Only one (absent) program may be added as an extension: the page must show the refusal.
+    Path allowlist = work.resolve("allowlist.yaml");
+    Files.writeString(allowlist, "extensions:\n  - id: echo\n    command: node echo-server.js\n");
+    try (FakeAnthropicServer anthropic = new FakeAnthropicServer();
+        TestServer open =
+            TestServer.start(
+                root, provider(anthropic, Map.of("GOOSE_ALLOWLIST", allowlist.toString())));
+        TestServer tokens =
+            TestServer.start(tokensRoot, provider(anthropic, Map.of("GOOSE_AUTH", "tokens")));
+        TestServer secret =
+            TestServer.start(
+                secretRoot,
+                provider(
+                    anthropic,
+                    Map.of("GOOSE_AUTH", "secret", "GOOSE_SERVER__SECRET_KEY", SECRET)));
+        TestServer proxy =
+            TestServer.start(
+                proxyRoot,
+                provider(
+                    anthropic,
+                    Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1")))) {
+      String aliceToken;
+      String bobToken;
+      try (UserStore users = UserStores.open(tokens.config)) {
+        aliceToken = users.add("alice", false).token();
+        bobToken = users.add("bob", false).token();
+      }
+      createSession(tokens, bobToken, "Bob's secret plan");
+      createSession(tokens, aliceToken, "Alice's notes");
+
+      Map<String, String> env = new HashMap<>();
+      env.put("GOOSE_URL", open.server.uri().toString());
+      env.put("GOOSE_TOKENS_URL", tokens.server.uri().toString());
+      env.put("ALICE_TOKEN", aliceToken);
+      env.put("GOOSE_SECRET_URL", secret.server.uri().toString());
+      env.put("SECRET_KEY", SECRET);
+      env.put("GOOSE_PROXY_URL", proxy.server.uri().toString());
+      env.put("WORK_DIR", work.toString());
+      env.put("SCREENSHOT_DIR", REPO.resolve("docs/images").toString());
+      env.put("CHROMIUM", CHROMIUM.toString());
+      Run run = runScript("ui.test.mjs", env, anthropic);
+      assertThat(run.exitCode())
+          .as("browser scenarios (output below)\n%s", String.join("\n", run.output()))
+          .isZero();
+      assertThat(run.output()).anyMatch(line -> line.startsWith("# pass "));
+      assertThat(run.output()).contains("# fail 0");
+    }
+  }
+
+  static Map<String, String> provider(FakeAnthropicServer anthropic, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(extra);
+    env.put("GOOSE_PROVIDER", "anthropic");
+    env.put("ANTHROPIC_HOST", anthropic.baseUri().toString());
+    env.put("ANTHROPIC_API_KEY", "sk-ant-test");
+    env.put("GOOSE_MODEL", "claude-fake");
+    env.put("max_retries", "0");
+    return env;
+  }
+
+  private void createSession(TestServer server, String token, String name) throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(server.server.uri().resolve("/sessions"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "{\"cwd\":\"" + work + "\",\"name\":\"" + name + "\"}"))
+            .build();
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    }
+  }
+
+  record Run(int exitCode, List<String> output) {}
+
+  /**
+   * Runs a script of testing/web-ui with node, answering its {@code @fake NAME} requests; its
+   * output goes to this test's output too.
+   */
+  static Run runScript(String script, Map<String, String> env, FakeAnthropicServer anthropic)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("node", script).directory(SCRIPTS.toFile());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    Process node = pb.start();
+    List<String> output = new ArrayList<>();
+    try (BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+        OutputStream in = node.getOutputStream()) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        System.out.println("[web-ui] " + line);
+        output.add(line);
+        if (line.startsWith("@fake ")) {
+          String name = line.substring(6).trim();
+          queue(anthropic, name);
+          in.write(("ok " + name + "\n").getBytes(StandardCharsets.UTF_8));
+          in.flush();
+        }
+      }
+    } finally {
+      if (!node.waitFor(30, TimeUnit.SECONDS)) node.destroyForcibly();
+    }
+    return new Run(node.waitFor(), output);
+  }
+
+  /** The model replies the browser scenarios ask for, by name. */
+  static void queue(FakeAnthropicServer anthropic, String name) {
+    switch (name) {
+      case "hello" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.text(
+                  "Hello from **goose**.\n\n",
+                  "Here is some code:\n\n```java\n",
+                  "class Hello {\n  int answer() { return 42; }\n}\n",
+                  "```\n\n",
+                  "That is all."));
+      case "hostile" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.text(
+                  "Watch this: <img src=x onerror=\"window.__pwned = 1\">",
+                  "<script>window.__pwned = 2</script> [a link](javascript:window.__pwned=3)",
+                  " ![remote](http://example.invalid/x.png)\n\n<div onclick=\"window.__pwned = 4\">x</div>",
+                  "\n\nEnd of tricks."));
+      case "tool" -> {
+        anthropic.enqueue(
+            FakeAnthropicServer.script()
+                .text("Let me run that.")
+                .toolUse("toolu_card", "developer__shell", "{\"command\":\"echo tool-card-ok\"}")
+                .build());
+        anthropic.enqueue(FakeAnthropicServer.text("The tool said tool-card-ok."));
+      }
+      case "approval" -> {
+        anthropic.enqueue(
+            FakeAnthropicServer.script()
+                .toolUse("toolu_approve", "developer__shell", "{\"command\":\"echo approved-ok\"}")
+                .build());
+        anthropic.enqueue(FakeAnthropicServer.text("It ran after your approval."));
+      }
+      case "slow" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.text(words("w", 60)).withChunkDelay(Duration.ofMillis(100)));
+      case "slow-v" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.text(words("v", 60)).withChunkDelay(Duration.ofMillis(100)));
+      case "stall" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.text(words("s", 400)).withChunkDelay(Duration.ofMillis(100)));
+      case "error" ->
+          anthropic.enqueue(
+              FakeAnthropicServer.error(
+                  400, Map.of(), "invalid_request_error", "the fake provider refused this"));
+      case "big" -> anthropic.enqueue(FakeAnthropicServer.text(bigReply(3_000)));
+      default -> throw new IllegalArgumentException("no scripted reply named " + name);
+    }
+  }
+
+  /** "w0 ", "w1 ", ...: a reply whose every chunk can be found exactly once in the page. */
+  static String[] words(String prefix, int count) {
+    return IntStream.range(0, count).mapToObj(i -> prefix + i + " ").toArray(String[]::new);
+  }
+
+  /**
+   * A long Markdown reply in {@code chunks} chunks: paragraphs, lists and code blocks, as a model
+   * writes them; the last chunk is a marker the page waits for.
+   */
+  static String[] bigReply(int chunks) {
+    String[] out = new String[chunks];
+    for (int i = 0; i < chunks - 1; i++) {
+      out[i] =
+          switch (i % 50) {
+            case 0 -> "\n\n## Part " + (i / 50) + "\n\n";
+            case 10 -> "\n\n```python\n";
+            case 20 -> "\n```\n\n";
+            case 30 -> "\n\n- item ";
+            case 40 -> "\n\n";
+            default -> "word" + i + " ";
+          };
+    }
+    out[chunks - 1] = "\n\nEND-OF-REPLY";
+    return out;
+  }
+}

@@ -1,0 +1,182 @@
+package goose.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.provider.fake.FakeAnthropicServer;
+import goose.user.UserStore;
+import goose.user.UserStores;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the web UI needs from the server, without a browser: the page and its files (public, strict
+ * CSP, ETags, nothing outside the UI's own files), {@code GET /info}, and the running turn in
+ * {@code GET /sessions/{id}}. The browser itself is tested by {@link WebUiBrowserTest}.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class WebUiRoutesTest {
+  @TempDir Path root;
+
+  @Test
+  void thePageAndItsFilesArePublicWithAStrictContentSecurityPolicy() {
+    try (TestServer goosed = TestServer.start(root, Map.of("GOOSE_AUTH", "tokens"))) {
+      ApiClient.Response page = goosed.client.get("/");
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.header("Content-Type")).startsWith("text/html");
+      assertThat(page.body()).contains("<meta name=\"goose-auth\" content=\"tokens\">");
+      assertThat(page.body()).doesNotContain("{{").doesNotContain("<script>");
+      String csp = page.header("Content-Security-Policy");
+      assertThat(csp)
+          .contains("default-src 'self'", "script-src 'self'", "connect-src 'self'")
+          .contains("frame-ancestors 'none'", "object-src 'none'")
+          .doesNotContain("unsafe-inline", "unsafe-eval", "*");
+
+      ApiClient.Response app = goosed.client.get("/ui/app.js");
+      assertThat(app.status()).isEqualTo(200);
+      assertThat(app.header("Content-Type")).startsWith("text/javascript");
+      assertThat(app.header("Content-Security-Policy")).isEqualTo(csp);
+      String etag = app.header("ETag");
+      assertThat(etag).matches("\"[0-9a-f]{24}\"");
+      ApiClient.Response again = get(goosed, "/ui/app.js", "If-None-Match", etag);
+      assertThat(again.status()).isEqualTo(304);
+      assertThat(again.body()).isEmpty();
+
+      for (String vendored : new String[] {"marked.esm.js", "purify.es.mjs", "highlight.min.js"}) {
+        ApiClient.Response lib = goosed.client.get("/ui/" + vendored);
+        assertThat(lib.status()).as(vendored).isEqualTo(200);
+        assertThat(lib.header("Content-Type")).startsWith("text/javascript");
+      }
+      assertThat(goosed.client.get("/ui/hljs-dark.css").header("Content-Type"))
+          .startsWith("text/css");
+    }
+  }
+
+  @Test
+  void nothingButTheUisOwnFilesIsServed() {
+    try (TestServer goosed = TestServer.start(root)) {
+      for (String path :
+          new String[] {
+            "/ui/nope.js",
+            "/ui/index.html", // the page is only served at /, with its placeholders filled
+            "/ui/..%2Fbuild.properties",
+            "/ui/%2e%2e%2fbuild.properties",
+            "/ui/.hidden.js",
+            "/ui/app.js.map",
+            "/ui/App.JS",
+            "/ui/build.properties"
+          }) {
+        ApiClient.Response r = goosed.client.get(path);
+        assertThat(r.status()).as(path).isEqualTo(404);
+        assertThat(r.json().path("error").path("code").asText()).as(path).isEqualTo("not_found");
+      }
+    }
+  }
+
+  @Test
+  void infoNamesTheUserTheProviderAndTheStoreButNoSecret() throws Exception {
+    try (FakeAnthropicServer anthropic = new FakeAnthropicServer();
+        TestServer goosed =
+            TestServer.start(
+                root, WebUiBrowserTest.provider(anthropic, Map.of("GOOSE_AUTH", "tokens")))) {
+      String token;
+      try (UserStore users = UserStores.open(goosed.config)) {
+        token = users.add("carol", false).token();
+      }
+      assertThat(goosed.client.get("/info").status()).isEqualTo(401);
+      ApiClient.Response r = get(goosed, "/info", "Authorization", "Bearer " + token);
+      assertThat(r.status()).isEqualTo(200);
+      JsonNode info = r.json();
+      assertThat(info.get("user").asText()).isEqualTo("carol");
+      assertThat(info.get("admin").asBoolean()).isFalse();
+      assertThat(info.get("auth").asText()).isEqualTo("tokens");
+      assertThat(info.get("provider").asText()).isEqualTo("anthropic");
+      assertThat(info.get("model").asText()).isEqualTo("claude-fake");
+      assertThat(info.get("store").asText()).isEqualTo("sqlite");
+      assertThat(info.get("default_mode").asText()).isNotEmpty();
+      assertThat(r.body())
+          .doesNotContain("sk-ant-test")
+          .doesNotContain(anthropic.baseUri().toString());
+    }
+  }
+
+  @Test
+  void withoutAProviderInfoSaysSoByLeavingProviderAndModelOut() {
+    try (TestServer goosed = TestServer.start(root)) {
+      JsonNode info = goosed.client.get("/info").json();
+      assertThat(info.has("provider")).isFalse();
+      assertThat(info.has("model")).isFalse();
+      assertThat(info.get("user").asText()).isEqualTo("local");
+      assertThat(info.get("admin").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void aSessionReadDuringATurnNamesTheTurnAndWhereItsEventsStart() throws Exception {
+    try (FakeAnthropicServer anthropic = new FakeAnthropicServer();
+        TestServer goosed =
+            TestServer.start(root, WebUiBrowserTest.provider(anthropic, Map.of()))) {
+      String id =
+          goosed.client.post("/sessions", "{\"cwd\":\"" + root + "\"}").json().get("id").asText();
+      anthropic.enqueue(FakeAnthropicServer.text("one ", "two "));
+      JsonNode accepted = accept(goosed, id, "first");
+      awaitComplete(goosed, id, accepted);
+      JsonNode idle = goosed.client.get("/sessions/" + id).json();
+      assertThat(idle.has("running_turn")).isFalse();
+      long lastSeq = idle.get("last_event_seq").asLong();
+      assertThat(lastSeq).isGreaterThan(accepted.get("first_seq").asLong()); // chunks + complete
+
+      anthropic.enqueue(
+          FakeAnthropicServer.text("a ", "b ", "c ").withFirstByteDelay(Duration.ofSeconds(3)));
+      JsonNode second = accept(goosed, id, "second");
+      JsonNode running = goosed.client.get("/sessions/" + id).json();
+      assertThat(running.get("running_turn").get("id").asText())
+          .isEqualTo(second.get("turn_id").asText());
+      assertThat(running.get("running_turn").get("first_seq").asLong())
+          .isEqualTo(second.get("first_seq").asLong())
+          .isEqualTo(lastSeq + 1);
+      assertThat(running.get("messages").get(running.get("messages").size() - 1).toString())
+          .contains("second");
+      awaitComplete(goosed, id, second);
+    }
+  }
+
+  private static ApiClient.Response get(
+      TestServer goosed, String path, String header, String value) {
+    return goosed.client.send(
+        "GET", path, HttpRequest.BodyPublishers.noBody(), null, header, value);
+  }
+
+  private static JsonNode accept(TestServer goosed, String id, String text) {
+    ApiClient.Response r =
+        goosed.client.send(
+            "POST",
+            "/sessions/" + id + "/messages",
+            HttpRequest.BodyPublishers.ofString("{\"content\":\"" + text + "\"}"),
+            "application/json",
+            "Accept",
+            "application/json");
+    assertThat(r.status()).as(r.body()).isEqualTo(202);
+    return r.json();
+  }
+
+  /** Follows the turn's events until its message_complete. */
+  private static void awaitComplete(TestServer goosed, String id, JsonNode accepted)
+      throws Exception {
+    long after = accepted.get("first_seq").asLong() - 1;
+    try (SseClient events =
+        SseClient.get(goosed.server.uri(), "/sessions/" + id + "/events?after=" + after)) {
+      while (true) {
+        SseClient.Event e =
+            events.next().orElseThrow(() -> new AssertionError("stream ended before the turn"));
+        if (e.name().equals("message_complete")) return;
+      }
+    }
+  }
+}
