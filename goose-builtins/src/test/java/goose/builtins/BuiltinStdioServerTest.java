@@ -72,7 +72,7 @@ class BuiltinStdioServerTest {
   }
 
   @Test
-  void todoKeepsItsListInTheDataDir() {
+  void todoKeepsItsListInTheSessionStore() throws Exception {
     McpSyncClient client = client("todo");
     try {
       client.callTool(callRequest("todo_write", Map.of("content", "- [ ] ship it")));
@@ -81,7 +81,13 @@ class BuiltinStdioServerTest {
     } finally {
       client.closeGracefully();
     }
-    assertThat(home.resolve("data/todo")).isDirectoryContaining(p -> p.toString().endsWith(".md"));
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + home.resolve("data/sessions/sessions.db"));
+        var rs = c.createStatement().executeQuery("SELECT content FROM todo_lists")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("- [ ] ship it");
+    }
   }
 
   private static McpSchema.CallToolRequest callRequest(String tool, Map<String, Object> arguments) {

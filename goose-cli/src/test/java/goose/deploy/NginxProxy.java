@@ -53,13 +53,21 @@ final class NginxProxy implements AutoCloseable {
 
   static NginxProxy start(Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users)
       throws Exception {
+    return start(dir, "127.0.0.1:" + upstreamPort, tls, users);
+  }
+
+  /**
+   * With the upstream at {@code upstream}: {@code host:port}, or {@code unix:/path} for a socket.
+   */
+  static NginxProxy start(Path dir, String upstream, SelfSignedTls tls, Map<String, String> users)
+      throws Exception {
     Path nginx = binary();
     Files.createDirectories(dir.resolve("tmp"));
     Path htpasswd = dir.resolve("goosed.htpasswd");
     Files.writeString(htpasswd, Htpasswd.of(users));
     int httpsPort = freePort();
     int httpPort = freePort();
-    String site = site(Repo.read(CONFIG), upstreamPort, httpsPort, httpPort, tls, htpasswd);
+    String site = site(Repo.read(CONFIG), upstream, httpsPort, httpPort, tls, htpasswd);
     Path conf = dir.resolve("nginx.conf");
     Files.writeString(conf, main(dir, site));
 
@@ -92,16 +100,14 @@ final class NginxProxy implements AutoCloseable {
    */
   static String site(
       String documented,
-      int upstreamPort,
+      String upstream,
       int httpsPort,
       int httpPort,
       SelfSignedTls tls,
       Path htpasswd) {
     String site =
         replaceOnce(
-            documented,
-            "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;",
-            "$1127.0.0.1:" + upstreamPort + ";");
+            documented, "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;", "$1" + upstream + ";");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)443 ssl;", "$1127.0.0.1:" + httpsPort + " ssl;");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)80;", "$1127.0.0.1:" + httpPort + ";");
     site = replaceOnce(site, "(?m)^(\\s*ssl_certificate\\s+)\\S+;", "$1" + tls.certificate() + ";");

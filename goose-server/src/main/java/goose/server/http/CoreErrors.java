@@ -30,7 +30,7 @@ final class CoreErrors {
                       + "; wait for its message_complete or POST /sessions/{id}/cancel");
           case TurnLimitException limit ->
               ApiException.tooManyRequests(
-                  limit.getMessage() + " (GOOSE_MAX_TURNS_PER_USER)", TURN_RETRY_SECONDS);
+                  limit.getMessage() + " (" + limit.setting() + ")", TURN_RETRY_SECONDS);
           case ProviderNotConfiguredException missing ->
               new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, ErrorMessages.of(missing));
           case ExtensionException ext ->
@@ -43,6 +43,8 @@ final class CoreErrors {
                         "field '" + invalid.field() + "' " + invalid.problem());
                 case ExtensionException.NotAllowed refused ->
                     new ApiException(ErrorCode.FORBIDDEN, ErrorMessages.of(refused));
+                case ExtensionException.NotSaved notSaved ->
+                    new ApiException(ErrorCode.CONFLICT, ErrorMessages.of(notSaved));
                 default -> null;
               };
           default -> null;
