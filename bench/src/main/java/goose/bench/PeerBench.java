@@ -122,7 +122,8 @@ final class PeerBench {
       v[step++] = Stats.of(starts, 1e9).p50();
       peer.connect(port);
       Thread.sleep(2000);
-      v[step++] = Proc.treeRssBytes(Objects.requireNonNull(p, "the last start runs").pid()) / 1024.0 / 1024;
+      v[step++] =
+          Proc.treeRssBytes(Objects.requireNonNull(p, "the last start runs").pid()) / 1024.0 / 1024;
       List<Long> create = new ArrayList<>();
       List<String> sessions = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -131,7 +132,8 @@ final class PeerBench {
         create.add(System.nanoTime() - t0);
       }
       Thread.sleep(1000);
-      v[step++] = Proc.treeRssBytes(Objects.requireNonNull(p, "the last start runs").pid()) / 1024.0 / 1024;
+      v[step++] =
+          Proc.treeRssBytes(Objects.requireNonNull(p, "the last start runs").pid()) / 1024.0 / 1024;
       v[step++] = Stats.of(create, 1e6).p50();
       String prompt = TurnDriver.directive("", CHUNKS, 0, false, "");
       long t0 = System.nanoTime();

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * The three servers side by side: goosed, goose ({@code goose serve}, ACP) and opencode ({@code
@@ -41,7 +41,10 @@ final class Peers {
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IOException(
-          "npm install " + pkg + " failed: " + Goosed.tail(new String(out, java.nio.charset.StandardCharsets.UTF_8)).strip());
+          "npm install "
+              + pkg
+              + " failed: "
+              + Goosed.tail(new String(out, java.nio.charset.StandardCharsets.UTF_8)).strip());
     }
     Path bin = dir.resolve("node_modules").resolve(binary);
     if (!Files.isExecutable(bin)) throw new IOException("npm install " + pkg + " gave no " + bin);
@@ -114,8 +117,7 @@ final class Peers {
     @Override
     public void reply(String session, String prompt) throws Exception {
       TurnDriver.Result r = TurnDriver.run(port, session, prompt, 120_000);
-      if (!r.ok(1))
-        throw new IOException("goosed turn failed: " + r.status() + " " + r.outcome());
+      if (!r.ok(1)) throw new IOException("goosed turn failed: " + r.status() + " " + r.outcome());
     }
   }
 

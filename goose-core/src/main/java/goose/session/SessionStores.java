@@ -86,7 +86,7 @@ public final class SessionStores {
     try {
       return Optional.of(PostgresUrl.parse(url.get().value()));
     } catch (IllegalArgumentException e) {
-      throw ConfigException.badValue(url.get(), e.getMessage());
+      throw ConfigException.badValue(url.get(), ErrorMessages.of(e));
     }
   }
 

@@ -43,6 +43,8 @@ public record AuthSettings(
   }
 
   /**
+   * The settings for a server bound to {@code host}, or to a Unix domain socket.
+   *
    * @param unixSocket the server listens on a Unix domain socket ({@code GOOSE_UNIX_SOCKET}), which
    *     is local like loopback
    */
