@@ -5,6 +5,7 @@ import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.Role;
 import goose.conversation.TokenUsage;
+import goose.error.ErrorMessages;
 import goose.event.TurnEvent;
 import goose.ids.Ids;
 import goose.pricing.Costs;
@@ -308,7 +309,7 @@ public final class Agent {
           session.id(),
           e.getMessage(),
           e.kind());
-      emitter.emit(new TurnEvent.Error(e.code(), e.getMessage()));
+      emitter.emit(new TurnEvent.Error(e.code(), ErrorMessages.of(e)));
       return spent.outcome(StopCause.ERROR);
     } catch (RuntimeException e) {
       if (control.isCancelled()) return spent.outcome(StopCause.CANCELLED);

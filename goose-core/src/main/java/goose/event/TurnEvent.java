@@ -79,6 +79,8 @@ public sealed interface TurnEvent {
   }
 
   /** The turn failed (provider error, interrupted turn...); a message_complete follows. */
+  // Always named qualified (TurnEvent.Error), so it never hides java.lang.Error at a use site.
+  @SuppressWarnings("JavaLangClash")
   record Error(String code, String message) implements TurnEvent {}
 
   /**
