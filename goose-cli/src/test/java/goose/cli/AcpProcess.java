@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,15 +43,7 @@ final class AcpProcess implements AutoCloseable {
 
   /** Starts {@code goose acp} with {@code env} added to this JVM's environment. */
   static AcpProcess start(Path home, Map<String, String> env) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "goose.cli.Main",
-                "acp"));
+    List<String> command = CliProcess.command("acp");
     try {
       Files.createDirectories(home);
       Path err = Files.createTempFile(home, "acp-", ".stderr");

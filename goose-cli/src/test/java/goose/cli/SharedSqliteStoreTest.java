@@ -97,10 +97,7 @@ class SharedSqliteStoreTest {
         assertThat(prompt).as("the first editor's turn still runs").isNotDone();
 
         // A second server is still refused, acp processes or not.
-        try (CliProcess refused = CliProcess.start(home, env, "server")) {
-          assertThat(refused.awaitExit(START)).as(refused.err()).isEqualTo(ExitCodes.FAILURE);
-          assertThat(refused.err()).contains("already in use by pid " + server.pid());
-        }
+        CliProcess.refusedSecondServer(home, env, server, START);
 
         // Cancel through the server's REST API: the turn in the acp process stops.
         assertThat(
@@ -131,6 +128,13 @@ class SharedSqliteStoreTest {
       awaitTurnEnded(base, id);
       assertThat(serverTurn.clientClosedEarly()).isTrue();
       assertThat(server.terminate(START)).isZero();
+
+      // Copying the store to PostgreSQL while an editor's goose acp may write it: refused.
+      CliProcess migrate =
+          CliProcess.run(
+              home, env, START, "session", "migrate", "--to", "postgresql://u@127.0.0.1:1/x");
+      assertThat(migrate.awaitExit(START)).isEqualTo(ExitCodes.FAILURE);
+      assertThat(migrate.err()).contains("in use by other goose processes", "goose acp");
     }
   }
 
