@@ -99,7 +99,7 @@ final class SqliteSignals implements ClusterSignals {
   }
 
   /** One round: write pending signals, deliver the others', prune now and then. */
-  void round(Listener listener) {
+  private void round(Listener listener) {
     try {
       flush();
       boolean gap = System.nanoTime() - lastReadNanos > KEEP.dividedBy(2).toNanos();
