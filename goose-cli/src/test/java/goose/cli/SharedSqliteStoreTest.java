@@ -146,11 +146,12 @@ class SharedSqliteStoreTest {
       String id = editor.newSession(cwd, START);
       try (SseFollower sse = SseFollower.follow(base, id)) {
         FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("half ", "way").stallAfter(2));
-        editor.prompt(id, "go");
+        CompletableFuture<JsonNode> prompt = editor.prompt(id, "go");
         stalled.request();
         sse.await(e -> e.name().equals("message_chunk"), WAIT, "the acp turn's first chunk");
 
         editor.kill();
+        assertThat(prompt).as("the editor's process is gone").failsWithin(WAIT);
         SseFollower.Event end = sse.awaitComplete(1, WAIT);
         assertThat(sse.names()).contains("turn_error");
         assertThat(

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ final class SqliteSignals implements ClusterSignals {
   private final String instanceId;
   private final Map<String, Long> pendingEvents = new ConcurrentHashMap<>();
   private volatile boolean closed;
-  private volatile Thread poller;
+  private volatile @Nullable Thread poller;
 
   // Used by the poller thread only.
   private long cursor;
@@ -135,9 +136,8 @@ final class SqliteSignals implements ClusterSignals {
               Sql.bind(st, instanceId, EVENT, e.getKey(), e.getValue(), now);
               st.addBatch();
             }
-            st.executeBatch();
+            return st.executeBatch().length;
           }
-          return null;
         });
     // A seq appended meanwhile stays pending for the next round.
     for (Map.Entry<String, Long> e : batch) pendingEvents.remove(e.getKey(), e.getValue());

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The file locks of the processes on one SQLite store: OS file locks ({@code fcntl} semantics
@@ -166,7 +167,7 @@ public final class StoreLock implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(FileChannel channel, Exception cause) {
+  private static void closeQuietly(FileChannel channel, @Nullable Exception cause) {
     try {
       channel.close();
     } catch (IOException suppressed) {

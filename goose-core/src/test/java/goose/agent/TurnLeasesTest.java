@@ -236,7 +236,7 @@ class TurnLeasesTest {
   @Test
   void aStoppingInstanceGivesUpTheLeasesItStillHoldsAndAnotherTakesThemOverAtOnce()
       throws Exception {
-    Duration longLease = Duration.ofSeconds(120);
+    Duration longLease = Duration.ofMinutes(2);
     TurnLeases a = TurnLeases.shared(store, "a", longLease);
     TurnControl control = new TurnControl();
     String turnId = startTurn(a, control);

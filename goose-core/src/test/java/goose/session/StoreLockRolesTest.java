@@ -18,25 +18,28 @@ class StoreLockRolesTest {
   @Test
   void runnersShareTheStoreWithOneServerAndASoleHoldExcludesThemAll() {
     Path db = dir.resolve("sessions.db");
-    try (StoreLock server = StoreLock.server(db);
-        StoreLock editor = StoreLock.runner(db);
-        StoreLock another = StoreLock.runner(db)) {
-      assertThatThrownBy(() -> StoreLock.server(db))
-          .isInstanceOf(StoreInUseException.class)
-          .hasMessageContaining("already in use by pid " + ProcessHandle.current().pid());
-      assertThatThrownBy(() -> StoreLock.sole(db)).isInstanceOf(StoreInUseException.class);
-    }
-    try (StoreLock editor = StoreLock.runner(db)) {
-      assertThatThrownBy(() -> StoreLock.sole(db))
-          .isInstanceOf(StoreInUseException.class)
-          .hasMessageContaining("goose acp");
-    }
-    try (StoreLock migration = StoreLock.sole(db)) {
-      assertThatThrownBy(() -> StoreLock.runner(db)).isInstanceOf(StoreInUseException.class);
-      assertThatThrownBy(() -> StoreLock.server(db)).isInstanceOf(StoreInUseException.class);
-    }
-    try (StoreLock server = StoreLock.server(db)) {
-      assertThat(StoreLock.holder(db)).contains("pid " + ProcessHandle.current().pid());
-    }
+    StoreLock server = StoreLock.server(db);
+    StoreLock editor = StoreLock.runner(db);
+    StoreLock another = StoreLock.runner(db);
+    assertThatThrownBy(() -> StoreLock.server(db))
+        .isInstanceOf(StoreInUseException.class)
+        .hasMessageContaining("already in use by pid " + ProcessHandle.current().pid());
+    assertThatThrownBy(() -> StoreLock.sole(db)).isInstanceOf(StoreInUseException.class);
+    server.close();
+    another.close();
+    assertThatThrownBy(() -> StoreLock.sole(db))
+        .as("one runner is left")
+        .isInstanceOf(StoreInUseException.class)
+        .hasMessageContaining("goose acp");
+    editor.close();
+
+    StoreLock migration = StoreLock.sole(db);
+    assertThatThrownBy(() -> StoreLock.runner(db)).isInstanceOf(StoreInUseException.class);
+    assertThatThrownBy(() -> StoreLock.server(db)).isInstanceOf(StoreInUseException.class);
+    migration.close();
+
+    StoreLock again = StoreLock.server(db);
+    assertThat(StoreLock.holder(db)).contains("pid " + ProcessHandle.current().pid());
+    again.close();
   }
 }

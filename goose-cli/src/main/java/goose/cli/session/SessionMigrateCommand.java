@@ -85,7 +85,8 @@ public final class SessionMigrateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no SQLite store at " + source);
     StoreMigration.Result result;
     // Held for the copy: a server or goose acp writing meanwhile would lose writes in the target.
-    try (StoreLock lock = StoreLock.sole(source)) {
+    StoreLock lock = StoreLock.sole(source);
+    try (lock) {
       result = StoreMigration.sqliteToPostgres(source, to, password(), bar);
     }
     bar.finish();
