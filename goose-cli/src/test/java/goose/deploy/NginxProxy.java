@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,8 @@ final class NginxProxy implements AutoCloseable {
   static final String MISSING =
       "nginx is not installed, and this test runs the real nginx in front of goosed. "
           + "Install it with: sudo apt-get update && sudo apt-get install -y nginx (bash .ci/run does this)";
+
+  static final String UPSTREAM_HEADER = "X-Test-Upstream";
 
   final int httpsPort;
   final int httpPort;
@@ -52,13 +55,23 @@ final class NginxProxy implements AutoCloseable {
 
   static NginxProxy start(Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users)
       throws Exception {
+    return start(dir, List.of(upstreamPort), tls, users);
+  }
+
+  /**
+   * With several goosed instances in the upstream (nginx's default round robin). Each response says
+   * which one served it in the test's own header {@link #UPSTREAM_HEADER}.
+   */
+  static NginxProxy start(
+      Path dir, List<Integer> upstreamPorts, SelfSignedTls tls, Map<String, String> users)
+      throws Exception {
     Path nginx = binary();
     Files.createDirectories(dir.resolve("tmp"));
     Path htpasswd = dir.resolve("goosed.htpasswd");
     Files.writeString(htpasswd, Htpasswd.of(users));
     int httpsPort = freePort();
     int httpPort = freePort();
-    String site = site(Repo.read(CONFIG), upstreamPort, httpsPort, httpPort, tls, htpasswd);
+    String site = site(Repo.read(CONFIG), upstreamPorts, httpsPort, httpPort, tls, htpasswd);
     Path conf = dir.resolve("nginx.conf");
     Files.writeString(conf, main(dir, site));
 
@@ -91,16 +104,22 @@ final class NginxProxy implements AutoCloseable {
    */
   static String site(
       String documented,
-      int upstreamPort,
+      List<Integer> upstreamPorts,
       int httpsPort,
       int httpPort,
       SelfSignedTls tls,
       Path htpasswd) {
-    String site =
+    String servers =
+        upstreamPorts.stream()
+            .map(port -> "$1127.0.0.1:" + port + ";")
+            .collect(java.util.stream.Collectors.joining("\n"));
+    String site = replaceOnce(documented, "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;", servers);
+    // Observation only: which upstream served a response (not part of the shipped file).
+    site =
         replaceOnce(
-            documented,
-            "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;",
-            "$1127.0.0.1:" + upstreamPort + ";");
+            site,
+            "(?m)^(\\s*location / \\{)$",
+            "$1\n        add_header " + UPSTREAM_HEADER + " $upstream_addr always;");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)443 ssl;", "$1127.0.0.1:" + httpsPort + " ssl;");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)80;", "$1127.0.0.1:" + httpPort + ";");
     site = replaceOnce(site, "(?m)^(\\s*ssl_certificate\\s+)\\S+;", "$1" + tls.certificate() + ";");
