@@ -38,15 +38,16 @@ RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=ca \
 RUN modules="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 -q \
       --class-path 'goose-cli/target/lib/*' goose-cli/target/goose.jar goose-cli/target/lib/*.jar)" \
  && echo "runtime modules: $modules,jdk.jfr" \
- && jlink --add-modules "$modules,jdk.jfr" --strip-debug --no-man-pages --no-header-files \
+ && jlink --add-modules "$modules,jdk.jfr" --strip-java-debug-attributes --no-man-pages --no-header-files \
       --generate-cds-archive --output /opt/java/goose-runtime
 
 FROM debian:bookworm-slim
-# curl for the health check; git and ca-certificates for the developer extension's shell commands.
+# curl for the health check; git and ca-certificates for the developer extension's shell commands;
+# bubblewrap for the tool sandbox (prlimit, which it also uses, is in util-linux).
 RUN --mount=type=secret,id=ca \
     ca=""; if [ -s /run/secrets/ca ]; then ca="-o Acquire::https::CAInfo=/run/secrets/ca"; fi \
  && apt-get $ca update \
- && apt-get $ca install -y --no-install-recommends ca-certificates curl git \
+ && apt-get $ca install -y --no-install-recommends bubblewrap ca-certificates curl git \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
  && useradd --create-home --uid 10001 --user-group --shell /bin/bash goose \
  && mkdir -p /home/goose/.config/goose /home/goose/.local/share/goose /home/goose/.local/state/goose /home/goose/work \
@@ -83,8 +84,12 @@ VOLUME ["/home/goose/.config/goose", "/home/goose/.local/share/goose"]
 
 # Listen on every interface inside the container. goosed refuses a non-loopback bind without
 # authentication: set GOOSE_AUTH (secret, tokens or proxy) and its settings when you run the image.
+# Tools always run in the bubblewrap sandbox here (GOOSE_SANDBOX=on): the container must allow it
+# to create namespaces (docs/deployment.md: the seccomp profile deploy/docker/seccomp-bwrap.json and
+# systempaths=unconfined), else goosed refuses to start and says so.
 ENV GOOSE_HOST=0.0.0.0 \
     GOOSE_PORT=3000 \
+    GOOSE_SANDBOX=on \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 3000
 

@@ -7,8 +7,8 @@ import goose.builtins.todo.TodoExtension;
 import goose.config.Config;
 import goose.conversation.Content;
 import goose.extension.BuiltinExtension;
-import goose.extension.ChildEnvironment;
 import goose.json.Json;
+import goose.sandbox.Sandbox;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -35,13 +35,22 @@ import java.util.concurrent.CountDownLatch;
 public final class BuiltinServers {
   private BuiltinServers() {}
 
-  /** developer, memory and todo, storing their data under the configuration's data dir. */
+  /**
+   * developer, memory and todo for a single-user process ({@code goose mcp NAME}): the sandbox only
+   * when {@code GOOSE_SANDBOX=on}.
+   */
   public static List<BuiltinExtension> all(Config config) {
+    return all(config, Sandbox.forSingleUser(config));
+  }
+
+  /**
+   * developer (its shell starting through {@code sandbox}, its editor reaching files through it),
+   * memory and todo (storing their data under the configuration's data dir).
+   */
+  public static List<BuiltinExtension> all(Config config, Sandbox sandbox) {
     Path data = config.paths().dataDir();
     return List.of(
-        new DeveloperExtension(ChildEnvironment.withoutSecrets(System.getenv(), config)),
-        new MemoryExtension(data),
-        new TodoExtension(data));
+        new DeveloperExtension(sandbox), new MemoryExtension(data), new TodoExtension(data));
   }
 
   public static List<String> names() {

@@ -11,6 +11,13 @@ import java.nio.file.Path;
 final class Calls {
   private Calls() {}
 
+  /** A sandbox that is off, with the default limits and no configuration files. */
+  static goose.sandbox.Sandbox unconfined() {
+    Path nowhere = Path.of("/nonexistent/goose-test");
+    return goose.sandbox.Sandbox.unconfined(
+        goose.config.Config.load(java.util.Map.of("GOOSE_PATH_ROOT", nowhere.toString()), nowhere));
+  }
+
   static ToolContext context(String user, String session, Path workingDir) {
     return new ToolContext(user, session, workingDir, null);
   }

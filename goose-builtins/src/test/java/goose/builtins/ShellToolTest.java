@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ShellToolTest {
   @TempDir Path work;
-  final DeveloperExtension developer = new DeveloperExtension(System.getenv());
+  final DeveloperExtension developer = new DeveloperExtension(Calls.unconfined());
 
   private Content.ToolResponse shell(String argsJson) {
     ToolContext ctx = Calls.context("alice", "s1", work);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TextEditorToolTest {
   @TempDir Path work;
-  final DeveloperExtension developer = new DeveloperExtension(System.getenv());
+  final DeveloperExtension developer = new DeveloperExtension(Calls.unconfined());
 
   private Content.ToolResponse edit(Object... kv) {
     ToolContext ctx = Calls.context("alice", "s1", work);

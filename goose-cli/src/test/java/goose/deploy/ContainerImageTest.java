@@ -166,7 +166,7 @@ class ContainerImageTest {
    */
   private static List<String> runOptions(URI provider, String volumes, String image) {
     List<String> run = new ArrayList<>(List.of("--init", "-p", "127.0.0.1::3000"));
-    run.addAll(ContainerOptions.SANDBOX);
+    run.addAll(ContainerOptions.SECURITY);
     run.addAll(
         List.of(
             "-e",

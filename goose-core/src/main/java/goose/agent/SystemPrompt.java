@@ -28,9 +28,9 @@ public final class SystemPrompt {
     prompt.append("\n\nThe current date is ").append(LocalDate.now()).append('.');
     prompt.append("\nThe working directory is ").append(workingDir).append('.');
     List<String> hints = new ArrayList<>();
-    read(configDir.resolve(".goosehints")).ifPresent(hints::add);
+    read(configDir.resolve(".goosehints"), true).ifPresent(hints::add);
     for (Path dir : dirsUpToGitRoot(workingDir)) {
-      for (String name : HINT_FILES) read(dir.resolve(name)).ifPresent(hints::add);
+      for (String name : HINT_FILES) read(dir.resolve(name), false).ifPresent(hints::add);
     }
     if (!hints.isEmpty()) {
       prompt.append("\n\n# Hints\nThe user gave these instructions and facts about the project:\n");
@@ -51,16 +51,29 @@ public final class SystemPrompt {
     return List.of(dir.toAbsolutePath().normalize()); // no git root: the working dir alone
   }
 
-  private static java.util.Optional<String> read(Path file) {
+  /**
+   * A hint file's first bytes, when it is a regular file. A workspace's files ({@code followLinks}
+   * false) are never read through a symbolic link: a {@code .goosehints} pointing at the server's
+   * secrets must not reach the prompt.
+   */
+  private static java.util.Optional<String> read(Path file, boolean followLinks) {
+    java.nio.file.OpenOption[] options =
+        followLinks
+            ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.READ}
+            : new java.nio.file.OpenOption[] {
+              java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS
+            };
     try {
-      if (!Files.isRegularFile(file)) return java.util.Optional.empty();
-      byte[] bytes = Files.readAllBytes(file);
-      String text =
-          new String(
-              bytes,
-              0,
-              Math.min(bytes.length, MAX_HINT_BYTES),
-              java.nio.charset.StandardCharsets.UTF_8);
+      boolean regular =
+          followLinks
+              ? Files.isRegularFile(file)
+              : Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (!regular) return java.util.Optional.empty();
+      byte[] bytes;
+      try (var in = Files.newInputStream(file, options)) {
+        bytes = in.readNBytes(MAX_HINT_BYTES);
+      }
+      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
       return text.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(text);
     } catch (IOException e) {
       return java.util.Optional.empty();

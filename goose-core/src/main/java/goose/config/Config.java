@@ -106,6 +106,14 @@ public final class Config {
     return lookup(key).map(v -> SettingValues.parseDouble(v, min, max)).orElse(fallback);
   }
 
+  /** One of {@code choices} (compared case-insensitively, returned in lower case), or fallback. */
+  public String getChoice(String key, String fallback, List<String> choices) {
+    return lookup(key)
+        .filter(v -> !v.value().isBlank())
+        .map(v -> SettingValues.parseChoice(v, choices))
+        .orElse(fallback);
+  }
+
   /** A duration given in (possibly fractional) seconds. */
   public Duration getSeconds(String key, Duration fallback) {
     return lookup(key).map(SettingValues::parseSeconds).orElse(fallback);

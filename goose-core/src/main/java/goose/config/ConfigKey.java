@@ -67,6 +67,39 @@ public record ConfigKey(
   public static final ConfigKey MAX_TURNS_PER_USER =
       of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
 
+  // The tool sandbox (docs/sandbox.md).
+  public static final ConfigKey SANDBOX =
+      of(
+          "GOOSE_SANDBOX",
+          "auto",
+          "auto (on in tokens and proxy modes), on or off: run tools in a bubblewrap sandbox");
+  public static final ConfigKey SANDBOX_NETWORK =
+      of("GOOSE_SANDBOX_NETWORK", "on", "Network inside the sandbox: on or off");
+  public static final ConfigKey BWRAP =
+      none("GOOSE_BWRAP", "Path of the bwrap program (unset: bwrap on PATH)");
+  public static final ConfigKey SANDBOX_READ_ONLY =
+      none("GOOSE_SANDBOX_READ_ONLY", "Comma-separated extra paths shown read-only in the sandbox");
+  public static final ConfigKey SANDBOX_HIDE =
+      none("GOOSE_SANDBOX_HIDE", "Comma-separated extra paths hidden from the sandbox");
+  public static final ConfigKey SANDBOX_MAX_PROCESSES =
+      of("GOOSE_SANDBOX_MAX_PROCESSES", "1024", "Processes and threads one sandbox may run");
+  public static final ConfigKey SANDBOX_MAX_MEMORY_MB =
+      of("GOOSE_SANDBOX_MAX_MEMORY_MB", "4096", "Writable memory of each sandboxed process, MiB");
+  public static final ConfigKey SANDBOX_MAX_TMP_MB =
+      of("GOOSE_SANDBOX_MAX_TMP_MB", "1024", "Size of a sandbox's private /tmp, MiB");
+  public static final ConfigKey SANDBOX_MAX_OUTPUT_BYTES =
+      of("GOOSE_SANDBOX_MAX_OUTPUT_BYTES", "65536", "Shell output kept per call (head and tail)");
+  public static final ConfigKey SANDBOX_EXTENSION_IDLE =
+      of(
+          "GOOSE_SANDBOX_EXTENSION_IDLE",
+          "600",
+          "Seconds before an idle per-workspace stdio extension is stopped");
+  public static final ConfigKey SANDBOX_EXTENSIONS_PER_USER =
+      of(
+          "GOOSE_SANDBOX_EXTENSIONS_PER_USER",
+          "16",
+          "Sandboxed stdio extension processes one user may have running");
+
   public static final List<ConfigKey> KNOWN =
       List.of(
           HOST,
@@ -92,7 +125,18 @@ public record ConfigKey(
           CORS_ORIGINS,
           RATE_LIMIT,
           RATE_BURST,
-          MAX_TURNS_PER_USER);
+          MAX_TURNS_PER_USER,
+          SANDBOX,
+          SANDBOX_NETWORK,
+          BWRAP,
+          SANDBOX_READ_ONLY,
+          SANDBOX_HIDE,
+          SANDBOX_MAX_PROCESSES,
+          SANDBOX_MAX_MEMORY_MB,
+          SANDBOX_MAX_TMP_MB,
+          SANDBOX_MAX_OUTPUT_BYTES,
+          SANDBOX_EXTENSION_IDLE,
+          SANDBOX_EXTENSIONS_PER_USER);
 
   static ConfigKey of(String name, String defaultValue, String description) {
     return new ConfigKey(name, Optional.of(defaultValue), false, description);

@@ -18,7 +18,9 @@ final class SettingRules {
           "API_TIMEOUT", SettingValues::parseSeconds,
           "MAX_RETRIES", v -> SettingValues.parseInt(v, 0, 100),
           "GOOSE_MAX_BODY_BYTES", v -> SettingValues.parseLong(v, 1, 1L << 31),
-          "GOOSE_LOG_FORMAT", v -> SettingValues.parseChoice(v, List.of("text", "json")));
+          "GOOSE_LOG_FORMAT", v -> SettingValues.parseChoice(v, List.of("text", "json")),
+          "GOOSE_SANDBOX", v -> SettingValues.parseChoice(v, List.of("auto", "on", "off")),
+          "GOOSE_SANDBOX_NETWORK", SettingValues::parseBoolean);
 
   private SettingRules() {}
 

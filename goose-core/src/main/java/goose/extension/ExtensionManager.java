@@ -6,6 +6,7 @@ import goose.config.Config;
 import goose.conversation.Content;
 import goose.extension.ExtensionConfig.Launch;
 import goose.json.Json;
+import goose.sandbox.Sandbox;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
@@ -27,10 +28,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The extensions of one server: their configuration (persisted under {@code extensions:} in
- * config.yaml), their running MCP servers (one per extension, shared by every session, started on
- * first use or when enabled) and the built-ins. As a {@link Toolbox} it offers the tools of every
- * enabled extension as {@code extension__tool}; a change made here is seen by the next {@link
- * #tools(ToolContext)} of every session, without a restart. Thread-safe.
+ * config.yaml), their running MCP servers and the built-ins. Every stdio server starts through the
+ * {@link Sandbox}. Without the sandbox there is one server per extension, shared by every session
+ * (started on first use or when enabled). With it, a stdio server may see one workspace only, so
+ * sessions use per-user, per-workspace servers ({@link WorkspaceInstances}), and the shared one
+ * runs in an empty scratch workspace, only to report the extension's status and tools. As a {@link
+ * Toolbox} it offers the tools of every enabled extension as {@code extension__tool}; a change made
+ * here is seen by the next {@link #tools(ToolContext)} of every session, without a restart.
+ * Thread-safe.
  *
  * <p>The HTTP routes are a thin layer over {@link #list}, {@link #get}, {@link #addOrUpdate},
  * {@link #delete}, {@link #enable}, {@link #disable} and {@link #tools(String)}; they throw the
@@ -45,21 +50,36 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   private final Map<String, BuiltinExtension> builtins = new LinkedHashMap<>();
   private final Map<String, ExtensionSlot> slots = new ConcurrentHashMap<>();
   private final Duration backoffBase;
-  private final Clock clock;
+  private final McpServers servers;
   private final Object writes = new Object();
   private volatile boolean closed;
 
-  /** With the allowlist from the configuration and a 1 s restart back-off. */
+  /** Unsandboxed, with the allowlist from the configuration and a 1 s restart back-off. */
   public ExtensionManager(Config config, List<BuiltinExtension> builtins) {
-    this(config, builtins, Allowlist.fromConfig(config), Duration.ofSeconds(1));
+    this(config, builtins, Sandbox.unconfined(config));
+  }
+
+  /** With the allowlist from the configuration and a 1 s restart back-off. */
+  public ExtensionManager(Config config, List<BuiltinExtension> builtins, Sandbox sandbox) {
+    this(config, builtins, sandbox, Allowlist.fromConfig(config), Duration.ofSeconds(1));
+  }
+
+  /** Unsandboxed. */
+  public ExtensionManager(
+      Config config, List<BuiltinExtension> builtins, Allowlist allowlist, Duration backoffBase) {
+    this(config, builtins, Sandbox.unconfined(config), allowlist, backoffBase);
   }
 
   public ExtensionManager(
-      Config config, List<BuiltinExtension> builtins, Allowlist allowlist, Duration backoffBase) {
+      Config config,
+      List<BuiltinExtension> builtins,
+      Sandbox sandbox,
+      Allowlist allowlist,
+      Duration backoffBase) {
     this.config = config;
     this.allowlist = allowlist;
     this.backoffBase = backoffBase;
-    this.clock = Clock.systemUTC();
+    this.servers = new McpServers(config, sandbox, allowlist, backoffBase, Clock.systemUTC());
     builtins.forEach(b -> this.builtins.put(b.name(), b));
     load();
   }
@@ -146,6 +166,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         slot.replace(next);
       }
     }
+    servers.stopExtension(next.name());
     startInBackground(slot);
     return slot.info();
   }
@@ -162,6 +183,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       slots.remove(name);
     }
     slot.stop();
+    servers.stopExtension(name);
   }
 
   public ExtensionInfo enable(String name) {
@@ -172,6 +194,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       persist(name, Optional.of(next));
       slot.replace(next);
     }
+    servers.stopExtension(name);
     startInBackground(slot);
     return slot.info();
   }
@@ -183,6 +206,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       persist(name, Optional.of(next));
       slot.replace(next);
     }
+    servers.stopExtension(name);
     return slot.info();
   }
 
@@ -194,7 +218,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     ExtensionSlot slot = slot(name);
     if (!slot.config().enabled()) return List.of();
     try {
-      return toolsOf(slot);
+      return toolsOf(slot, Optional.empty());
     } catch (RuntimeException e) {
       return List.of();
     }
@@ -217,7 +241,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     List<ToolSpec> out = new ArrayList<>();
     try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       Map<ExtensionSlot, Future<List<ToolSpec>>> pending = new LinkedHashMap<>();
-      for (ExtensionSlot s : enabled) pending.put(s, starts.submit(() -> toolsOf(s)));
+      for (ExtensionSlot s : enabled)
+        pending.put(s, starts.submit(() -> toolsOf(s, Optional.of(context))));
       for (Map.Entry<ExtensionSlot, Future<List<ToolSpec>>> e : pending.entrySet()) {
         try {
           out.addAll(e.getValue().get());
@@ -264,14 +289,29 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
             request.id(), "tool '" + full + "' failed: " + McpErrors.describe(e));
       }
     }
-    McpConnection connection;
     try {
-      connection = running(slot);
+      return servers.use(
+          slot,
+          context,
+          connection ->
+              connection.call(request.id(), tool, request.arguments(), context.notifications()));
     } catch (RuntimeException e) {
       return Content.ToolResponse.error(
           request.id(), "extension '" + extension + "' is not available: " + e.getMessage());
     }
-    return connection.call(request.id(), tool, request.arguments(), context.notifications());
+  }
+
+  /**
+   * A session was deleted: the per-workspace extension servers only it used stop (a no-op without
+   * the sandbox).
+   */
+  public void sessionEnded(String sessionId) {
+    servers.sessionEnded(sessionId);
+  }
+
+  /** Per-workspace extension servers a user has running or starting (diagnostics and tests). */
+  public int workspaceServers(String userId) {
+    return servers.workspaceServers(userId);
   }
 
   /** Stops every extension server (and their process trees). Later calls answer with an error. */
@@ -281,6 +321,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     List<ExtensionSlot> all = new ArrayList<>(slots.values());
     try (ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor()) {
       all.forEach(s -> stops.submit(s::stop));
+      stops.submit(servers::close);
     }
   }
 
@@ -292,7 +333,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     return slot;
   }
 
-  private List<ToolSpec> toolsOf(ExtensionSlot slot) {
+  private List<ToolSpec> toolsOf(ExtensionSlot slot, Optional<ToolContext> context) {
     ExtensionConfig c = slot.config();
     if (slot.builtin().isPresent()) {
       String prefix = c.name() + "__";
@@ -302,30 +343,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
           .toList();
     }
     if (c.launch() instanceof Launch.Builtin) return List.of();
-    List<ToolSpec> tools = running(slot).tools();
+    if (closed) throw new IllegalStateException("the server is shutting down");
+    if (context.isPresent() && servers.perWorkspace(c))
+      return servers.use(slot, context.get(), McpConnection::tools);
+    List<ToolSpec> tools = servers.shared(slot).tools();
     slot.toolsSeen(tools);
     return tools;
-  }
-
-  private McpConnection running(ExtensionSlot slot) {
-    if (closed) throw new IllegalStateException("the server is shutting down");
-    return slot.running(
-        clock::instant,
-        (c, created) -> {
-          allowlist.check(c);
-          McpConnection[] opened = new McpConnection[1];
-          return McpConnection.open(
-              c,
-              launchEnv(c),
-              why -> {
-                McpConnection broken = opened[0];
-                if (broken != null) slot.connectionBroke(broken, why, clock.instant());
-              },
-              conn -> {
-                opened[0] = conn;
-                created.accept(conn);
-              });
-        });
   }
 
   private void startInBackground(ExtensionSlot slot) {
@@ -336,35 +359,11 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
         .start(
             () -> {
               try {
-                running(slot);
+                servers.shared(slot);
               } catch (RuntimeException e) {
                 log.warn("extension {} did not start: {}", c.name(), e.getMessage());
               }
             });
-  }
-
-  /**
-   * The environment of a stdio server: {@link ChildEnvironment}, plus {@code envs} and the secrets
-   * named by {@code env_keys}.
-   */
-  private Map<String, String> launchEnv(ExtensionConfig c) {
-    if (!(c.launch() instanceof Launch.Stdio s)) return Map.of();
-    Map<String, String> env = ChildEnvironment.withoutSecrets(System.getenv(), config);
-    env.putAll(s.envs());
-    for (String key : s.envKeys()) {
-      String value =
-          config
-              .secret(key)
-              .orElseThrow(
-                  () ->
-                      new ExtensionStartException(
-                          "env_keys: the secret "
-                              + key
-                              + " is not set (set it in the environment or with goose configure)",
-                          null));
-      env.put(key, value);
-    }
-    return env;
   }
 
   private void persist(String name, Optional<ExtensionConfig> value) {

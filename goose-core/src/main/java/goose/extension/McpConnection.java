@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.Content;
 import goose.extension.ExtensionConfig.Launch;
 import goose.json.Json;
+import goose.sandbox.Sandbox;
+import goose.sandbox.ToolLaunch;
 import goose.tool.ToolNotifications;
 import goose.tool.ToolSpec;
 import io.modelcontextprotocol.client.McpClient;
@@ -17,6 +19,7 @@ import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,9 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One live MCP client session with one extension's server (any transport), shared by every session
- * of the server. Holds the server's tool list (refreshed when the server says it changed) and
- * routes the progress and log notifications of each call to that call's {@link ToolNotifications}.
+ * One live MCP client session with one extension's server (any transport): shared by every session
+ * of the server, or, for a stdio server in the sandbox, by the sessions of one user in one
+ * workspace. Holds the server's tool list (refreshed when the server says it changed) and routes
+ * the progress and log notifications of each call to that call's {@link ToolNotifications}.
  */
 final class McpConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(McpConnection.class);
@@ -83,11 +87,15 @@ final class McpConnection implements AutoCloseable {
 
   /**
    * Connects and initialises; throws with a readable message when the server cannot be reached,
-   * dies or misbehaves. {@code created} receives the connection before it initialises (closing it
-   * aborts the start); {@code onFailure} is told when the connection breaks later.
+   * dies or misbehaves. A stdio server starts through {@code sandbox} in {@code workspace} with
+   * {@code stdioEnv} added to the sandbox's environment. {@code created} receives the connection
+   * before it initialises (closing it aborts the start); {@code onFailure} is told when the
+   * connection breaks later.
    */
   static McpConnection open(
       ExtensionConfig config,
+      Sandbox sandbox,
+      Path workspace,
       Map<String, String> stdioEnv,
       Consumer<String> onFailure,
       Consumer<McpConnection> created) {
@@ -104,8 +112,10 @@ final class McpConnection implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(s.cmd());
             command.addAll(s.args());
+            ToolLaunch launch =
+                new ToolLaunch(command, workspace, stdioEnv, ToolLaunch.Streams.SEPARATE);
             StdioProcessTransport t =
-                new StdioProcessTransport(config.name(), command, stdioEnv, MCP_JSON, broken);
+                new StdioProcessTransport(config.name(), sandbox, launch, MCP_JSON, broken);
             yield new McpConnection(config, t, t);
           }
           case Launch.StreamableHttp h -> {

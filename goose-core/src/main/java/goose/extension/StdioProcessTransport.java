@@ -1,5 +1,9 @@
 package goose.extension;
 
+import goose.sandbox.ProcessTree;
+import goose.sandbox.Sandbox;
+import goose.sandbox.ToolLaunch;
+import goose.sandbox.ToolProcess;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -12,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -25,10 +27,11 @@ import reactor.core.publisher.Mono;
  * MCP over a child process's stdin/stdout, written here rather than taking the SDK's {@code
  * StdioClientTransport} because that one (a) starts the child in our process group, so its own
  * children outlive a shutdown, (b) keeps pending requests waiting until their timeout when the
- * child dies or writes garbage, and (c) hides the process. Here the child leads its own process
- * group ({@link ProcessTree}); a dead child or a line on stdout that is not JSON-RPC ends the
- * transport at once and reports why through {@code onFailure}, which closes the client so callers
- * get an error instead of a hang. Single use: a restart builds a new transport.
+ * child dies or writes garbage, and (c) hides the process. Here the child starts through the {@link
+ * Sandbox} (the one door for tool processes) and leads its own process group ({@link ProcessTree});
+ * a dead child or a line on stdout that is not JSON-RPC ends the transport at once and reports why
+ * through {@code onFailure}, which closes the client so callers get an error instead of a hang.
+ * Single use: a restart builds a new transport.
  *
  * <p>The reactive types are only the SDK interface's; all work is plain blocking code. The two
  * readers are platform daemon threads: they block on a pipe for the extension's whole life, which a
@@ -40,31 +43,32 @@ final class StdioProcessTransport implements McpClientTransport {
   private static final int STDERR_LINES = 20;
 
   private final String name;
-  private final List<String> command;
-  private final Map<String, String> env;
+  private final Sandbox sandbox;
+  private final ToolLaunch launch;
   private final McpJsonMapper mapper;
   private final Consumer<String> onFailure;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private volatile Process process;
+  private volatile ToolProcess toolProcess;
   private volatile Thread stderrReader;
   private volatile String failure;
 
   /**
-   * @param env the complete environment of the child
+   * @param launch the server's command, workspace and the variables it adds to the sandbox's
    * @param onFailure called once, with a one-line reason, when the child dies or breaks the
    *     protocol while the transport is open
    */
   StdioProcessTransport(
       String name,
-      List<String> command,
-      Map<String, String> env,
+      Sandbox sandbox,
+      ToolLaunch launch,
       McpJsonMapper mapper,
       Consumer<String> onFailure) {
     this.name = name;
-    this.command = List.copyOf(command);
-    this.env = Map.copyOf(env);
+    this.sandbox = sandbox;
+    this.launch = launch;
     this.mapper = mapper;
     this.onFailure = onFailure;
   }
@@ -90,10 +94,6 @@ final class StdioProcessTransport implements McpClientTransport {
 
   private void launch(
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    requireExecutable(command.get(0));
-    ProcessBuilder pb = new ProcessBuilder(ProcessTree.inOwnGroup(command));
-    pb.environment().clear();
-    pb.environment().putAll(env);
     try {
       // Under the monitor close() takes too: a close racing this start either prevents it or sees
       // the process and stops it, never leaving it running unowned.
@@ -101,34 +101,15 @@ final class StdioProcessTransport implements McpClientTransport {
         if (closed.get())
           throw new IllegalStateException(
               "the connection to extension '" + name + "' was closed before its server started");
-        process = pb.start();
+        toolProcess = sandbox.start(launch);
+        process = toolProcess.process();
       }
     } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot start '" + command.get(0) + "': " + e.getMessage(), e);
+      throw new IllegalStateException(e.getMessage(), e);
     }
     Thread.ofPlatform().daemon().name("mcp-" + name + "-stdout").start(() -> readStdout(handler));
     stderrReader =
         Thread.ofPlatform().daemon().name("mcp-" + name + "-stderr").start(this::readStderr);
-  }
-
-  /**
-   * Fails early, with a clear message, for a program that is not there: behind {@code setsid} a
-   * missing program would otherwise only show as exit code 127.
-   */
-  private void requireExecutable(String program) {
-    if (program.contains("/")) {
-      if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(program))) {
-        throw new IllegalStateException("cannot start '" + program + "': no such executable file");
-      }
-      return;
-    }
-    String path = env.getOrDefault("PATH", "");
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, program)))
-        return;
-    }
-    throw new IllegalStateException("cannot start '" + program + "': not found on PATH");
   }
 
   private void readStdout(
@@ -202,8 +183,11 @@ final class StdioProcessTransport implements McpClientTransport {
       Thread.currentThread().interrupt();
     }
     String tail = stderrTail();
+    ToolProcess tool = toolProcess;
+    String limit = tool == null ? "" : tool.limitReached().map(l -> " (" + l + ")").orElse("");
     return "the server process exited"
         + code
+        + limit
         + (tail.isEmpty() ? "" : "; its last stderr output: " + tail);
   }
 

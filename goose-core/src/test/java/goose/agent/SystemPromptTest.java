@@ -41,4 +41,24 @@ class SystemPromptTest {
 
     assertThat(prompt).contains("HERE").doesNotContain("PARENT");
   }
+
+  @Test
+  void aHintFileThatIsASymbolicLinkIsNotRead() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Path secrets = Files.writeString(dir.resolve("secrets.yaml"), "OPENAI_API_KEY: sk-secret");
+    Files.createSymbolicLink(work.resolve(".goosehints"), secrets);
+    Files.writeString(work.resolve("AGENTS.md"), "REAL AGENTS");
+
+    String prompt = new SystemPrompt(dir.resolve("none")).build(work);
+
+    assertThat(prompt).contains("REAL AGENTS").doesNotContain("sk-secret");
+  }
+
+  @Test
+  void aHugeHintFileIsReadOnlyInPart() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("big"));
+    Files.writeString(work.resolve(".goosehints"), "x".repeat(1_000_000));
+
+    assertThat(new SystemPrompt(dir.resolve("none")).build(work).length()).isLessThan(200_000);
+  }
 }

@@ -221,7 +221,7 @@ class ExtensionManagementTest {
   @Test
   void theServersOwnSecretsAreNotInherited() {
     Map<String, String> env =
-        ChildEnvironment.withoutSecrets(
+        goose.sandbox.ChildEnvironment.withoutSecrets(
             Map.of(
                 "HOME",
                 "/home/u",

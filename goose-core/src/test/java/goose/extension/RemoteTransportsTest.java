@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.Content;
 import goose.json.Json;
+import goose.sandbox.ProcessTree;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

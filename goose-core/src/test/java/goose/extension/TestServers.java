@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import goose.config.Config;
 import goose.conversation.Content;
 import goose.json.Json;
+import goose.sandbox.ProcessTree;
 import goose.tool.ToolContext;
 import goose.tool.ToolNotifications;
 import java.io.IOException;

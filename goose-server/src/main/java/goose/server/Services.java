@@ -18,6 +18,8 @@ import goose.extension.ExtensionManager;
 import goose.ids.Ids;
 import goose.provider.Provider;
 import goose.provider.Providers;
+import goose.sandbox.Sandbox;
+import goose.sandbox.SandboxSettings;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
@@ -76,6 +78,14 @@ final class Services {
           "GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
           settings.host());
     }
+    Sandbox sandbox;
+    try {
+      sandbox = openSandbox(config, security);
+    } catch (RuntimeException e) {
+      security.close();
+      telemetry.close();
+      throw e;
+    }
     SessionStore store;
     try {
       store = SessionStores.open(config);
@@ -107,7 +117,8 @@ final class Services {
         leases = TurnLeases.none();
         suspended = recovery.recover(store.runningTurns());
       }
-      ExtensionManager extensions = new ExtensionManager(config, BuiltinServers.all(config));
+      ExtensionManager extensions =
+          new ExtensionManager(config, BuiltinServers.all(config, sandbox), sandbox);
       Agent agent =
           new Agent(
               leases.fence(store),
@@ -166,6 +177,24 @@ final class Services {
       telemetry.close();
       throw e;
     }
+  }
+
+  /**
+   * The one door for tool processes, fail-closed: where the sandbox must be on and cannot work the
+   * start stops here, before the store opens. The start-up log says whether tools are sandboxed.
+   */
+  private static Sandbox openSandbox(Config config, Security security) {
+    var mode = security.auth().mode();
+    Sandbox sandbox =
+        Sandbox.open(config, SandboxSettings.from(config, mode.wire(), mode.multiUser()));
+    if (sandbox.confining() || !mode.multiUser()) log.info("{}", sandbox.describe());
+    else
+      log.warn(
+          "{}; in {} mode every user's tools can read the others' files and this server's"
+              + " secrets",
+          sandbox.describe(),
+          mode.wire());
+    return sandbox;
   }
 
   /**

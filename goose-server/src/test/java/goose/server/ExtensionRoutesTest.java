@@ -3,10 +3,10 @@ package goose.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import goose.extension.ProcessTree;
 import goose.extension.TestServers;
 import goose.json.Json;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.sandbox.ProcessTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,12 +67,7 @@ class ExtensionRoutesTest {
   }
 
   List<SseClient.Event> turnCalling(String tool, String argumentsJson) throws Exception {
-    openai.enqueue(
-        FakeOpenAiServer.script()
-            .toolCall(0, "call_1", tool, argumentsJson)
-            .finishReason("tool_calls")
-            .build());
-    openai.enqueue(FakeOpenAiServer.text("done"));
+    openai.enqueueToolCall(tool, argumentsJson);
     try (SseClient sse =
         SseClient.post(
             goosed.server.uri(),

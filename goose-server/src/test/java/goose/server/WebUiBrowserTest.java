@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * testing/web-ui/ui.test.mjs (playwright-core driving Debian's chromium). The script asks for each
  * model reply it needs by name on its stdout ({@code @fake NAME}); this test queues that reply on
  * the fake provider and answers {@code ok} on the script's stdin, so every scenario gets exactly
- * the replies it expects. The script also writes the README's screenshots into docs/images/.
+ * the replies it expects. The script also takes the README's screenshots: into target/screenshots/
+ * on every run, and into docs/images/ (the committed ones) when the build is run with {@code
+ * -Dgoose.screenshots=update}, so an ordinary test run leaves the work tree clean.
  *
  * <p>Skipped only when chromium is not installed (Debian package {@code chromium}; CI installs it).
  */
@@ -94,7 +96,7 @@ class WebUiBrowserTest {
       env.put("SECRET_KEY", SECRET);
       env.put("GOOSE_PROXY_URL", proxy.server.uri().toString());
       env.put("WORK_DIR", work.toString());
-      env.put("SCREENSHOT_DIR", REPO.resolve("docs/images").toString());
+      env.put("SCREENSHOT_DIR", screenshotDir().toString());
       env.put("CHROMIUM", CHROMIUM.toString());
       Run run = runScript("ui.test.mjs", env, anthropic);
       assertThat(run.exitCode())
@@ -239,5 +241,12 @@ class WebUiBrowserTest {
     }
     out[chunks - 1] = "\n\nEND-OF-REPLY";
     return out;
+  }
+
+  /** Where the screenshots go: the committed docs/images/ only when asked, else target/. */
+  private static Path screenshotDir() {
+    return "update".equals(System.getProperty("goose.screenshots"))
+        ? REPO.resolve("docs/images")
+        : Path.of("target/screenshots").toAbsolutePath();
   }
 }

@@ -1,7 +1,7 @@
 package goose.builtins.developer;
 
 import goose.builtins.ToolSetExtension;
-import java.util.Map;
+import goose.sandbox.Sandbox;
 
 /**
  * goose's {@code developer} extension: {@code shell} and {@code text_editor}. On by default, as in
@@ -10,11 +10,11 @@ import java.util.Map;
 public final class DeveloperExtension extends ToolSetExtension {
 
   /**
-   * @param environment the environment shell commands run with (the server's, less its secrets)
+   * @param sandbox the door shell commands start through and the editor reaches files through
    */
-  public DeveloperExtension(Map<String, String> environment) {
-    Shell shell = new Shell(environment);
-    TextEditor editor = new TextEditor();
+  public DeveloperExtension(Sandbox sandbox) {
+    Shell shell = new Shell(sandbox);
+    TextEditor editor = new TextEditor(sandbox);
     tool(
         "shell",
         "Run a bash command line in the session's working directory and return its output (stdout and stderr "

@@ -3,12 +3,13 @@ package goose.builtins.developer;
 import goose.builtins.Args;
 import goose.builtins.ToolInputException;
 import goose.builtins.ToolSetExtension.ToolFailure;
-import goose.extension.ProcessTree;
+import goose.sandbox.ProcessTree;
+import goose.sandbox.Sandbox;
+import goose.sandbox.ToolLaunch;
+import goose.sandbox.ToolProcess;
 import goose.tool.ToolContext;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +17,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code shell} tool: runs a command line with bash in the session's working directory, stdout
- * and stderr captured together in order. The command runs in its own process group, so a timeout or
- * a cancelled turn ends everything it started. Output beyond {@link OutputBuffer#LIMIT} keeps its
- * head and tail with a notice of what was cut.
+ * and stderr captured together in order. It starts through the {@link Sandbox} (the one door for
+ * tool processes): confined to the workspace when the sandbox is on. The command runs in its own
+ * process group, so a timeout or a cancelled turn ends everything it started. Output beyond the
+ * sandbox's output limit keeps its head and tail with a notice of what was cut.
  */
 final class Shell {
   static final long DEFAULT_TIMEOUT_SECS = 300;
   static final long MAX_TIMEOUT_SECS = 3600;
 
-  private final Map<String, String> environment;
+  /** Nothing may wait for a person at a terminal. */
+  private static final Map<String, String> NON_INTERACTIVE =
+      Map.of("GIT_TERMINAL_PROMPT", "0", "PAGER", "cat", "GIT_PAGER", "cat");
 
-  /**
-   * @param environment the complete environment commands run with
-   */
-  Shell(Map<String, String> environment) {
-    this.environment = Map.copyOf(environment);
+  private final Sandbox sandbox;
+
+  Shell(Sandbox sandbox) {
+    this.sandbox = sandbox;
   }
 
   String run(ToolContext context, Args args)
@@ -42,23 +45,15 @@ final class Shell {
       throw new ToolInputException(
           "argument 'timeout_secs' must be between 1 and " + MAX_TIMEOUT_SECS);
     }
-    if (!Files.isDirectory(context.workingDir())) {
-      throw new ToolInputException(
-          "the working directory " + context.workingDir() + " does not exist");
-    }
-    ProcessBuilder pb =
-        new ProcessBuilder(ProcessTree.inOwnGroup(List.of("bash", "-c", command)))
-            .directory(context.workingDir().toFile())
-            .redirectErrorStream(true)
-            .redirectInput(new File("/dev/null"));
-    pb.environment().clear();
-    pb.environment().putAll(environment);
-    // Nothing may wait for a person at a terminal.
-    pb.environment().put("GIT_TERMINAL_PROMPT", "0");
-    pb.environment().put("PAGER", "cat");
-    pb.environment().put("GIT_PAGER", "cat");
-    Process process = pb.start();
-    OutputBuffer output = new OutputBuffer();
+    ToolProcess tool =
+        sandbox.start(
+            new ToolLaunch(
+                List.of("bash", "-c", command),
+                context.workingDir(),
+                NON_INTERACTIVE,
+                ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+    Process process = tool.process();
+    OutputBuffer output = new OutputBuffer(sandbox.limits().maxOutputBytes());
     Thread reader =
         Thread.ofVirtual()
             .name("shell-output")
@@ -87,6 +82,13 @@ final class Shell {
     }
     int code = process.exitValue();
     String text = output.text();
+    if (tool.limitReached().isPresent())
+      throw new ToolFailure(
+          text
+              + (text.isEmpty() || text.endsWith("\n") ? "" : "\n")
+              + "["
+              + tool.limitReached().get()
+              + "]");
     if (code != 0)
       throw new ToolFailure(
           text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "[exit code " + code + "]");

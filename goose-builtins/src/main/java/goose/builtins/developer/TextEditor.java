@@ -2,11 +2,15 @@ package goose.builtins.developer;
 
 import goose.builtins.Args;
 import goose.builtins.ToolInputException;
+import goose.sandbox.Sandbox;
+import goose.sandbox.WorkspaceFiles;
+import goose.sandbox.WorkspaceFiles.Kind;
 import goose.tool.ToolContext;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,13 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * The {@code text_editor} tool: view (with a line range), write, str_replace (the old text must
  * occur exactly once), insert and undo_edit. Relative paths resolve against the session's working
  * directory. Each edit keeps the file's previous content (per session and file, {@link #UNDO_DEPTH}
- * deep) for undo_edit.
+ * deep) for undo_edit. Every file is reached through the {@link Sandbox}'s view of the session's
+ * workspace ({@link WorkspaceFiles}): with the sandbox on, nothing outside the workspace, even
+ * through a symbolic link or {@code ..}.
  */
 final class TextEditor {
   static final int UNDO_DEPTH = 10;
@@ -32,17 +37,31 @@ final class TextEditor {
   private record Snapshot(Optional<String> content) {}
 
   private final Map<String, Deque<Snapshot>> history = new ConcurrentHashMap<>();
+  private final Sandbox sandbox;
+
+  TextEditor(Sandbox sandbox) {
+    this.sandbox = sandbox;
+  }
 
   String run(ToolContext context, Args args) throws ToolInputException, IOException {
     String command = args.text("command");
-    Path path = resolve(context, args.text("path"));
+    String raw = args.text("path");
+    if (raw.isBlank()) throw new ToolInputException("argument 'path' must not be empty");
+    WorkspaceFiles files = sandbox.files(context.workingDir());
+    Path path;
+    try {
+      path = files.resolve(raw);
+    } catch (WorkspaceFiles.FileRefusedException e) {
+      throw new ToolInputException(e.getMessage());
+    }
     return switch (command) {
-      case "view" -> view(path, args);
-      case "write" -> write(context, path, args.text("file_text"));
+      case "view" -> view(files, path, args);
+      case "write" -> write(context, files, path, args.text("file_text"));
       case "str_replace" ->
-          strReplace(context, path, args.text("old_str"), args.optText("new_str").orElse(""));
-      case "insert" -> insert(context, path, args);
-      case "undo_edit" -> undo(context, path);
+          strReplace(
+              context, files, path, args.text("old_str"), args.optText("new_str").orElse(""));
+      case "insert" -> insert(context, files, path, args);
+      case "undo_edit" -> undo(context, files, path);
       default ->
           throw new ToolInputException(
               "unknown command '"
@@ -51,16 +70,10 @@ final class TextEditor {
     };
   }
 
-  private static Path resolve(ToolContext context, String raw) throws ToolInputException {
-    if (raw.isBlank()) throw new ToolInputException("argument 'path' must not be empty");
-    Path p =
-        Path.of(raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw);
-    return (p.isAbsolute() ? p : context.workingDir().resolve(p)).normalize();
-  }
-
-  private String view(Path path, Args args) throws ToolInputException, IOException {
-    if (Files.isDirectory(path)) return listDirectory(path);
-    List<String> lines = read(path).lines().toList();
+  private String view(WorkspaceFiles files, Path path, Args args)
+      throws ToolInputException, IOException {
+    if (files.kind(path) == Kind.DIRECTORY) return listDirectory(files, path);
+    List<String> lines = read(files, path).lines().toList();
     Optional<List<Long>> range = args.optLongs("view_range");
     int from = 1;
     int to = lines.size();
@@ -97,31 +110,30 @@ final class TextEditor {
     return lines.isEmpty() ? "[" + path + " is empty]" : sb.toString();
   }
 
-  private static String listDirectory(Path dir) throws IOException {
-    try (Stream<Path> entries = Files.list(dir)) {
-      List<String> names =
-          new ArrayList<>(
-              entries
-                  .map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : ""))
-                  .sorted()
-                  .toList());
-      return names.isEmpty()
-          ? "[" + dir + " is an empty directory]"
-          : dir + "/\n" + String.join("\n", names);
-    }
+  private static String listDirectory(WorkspaceFiles files, Path dir) throws IOException {
+    List<String> names =
+        files.list(dir).stream()
+            .map(e -> e.name() + (e.kind() == Kind.DIRECTORY ? "/" : ""))
+            .toList();
+    return names.isEmpty()
+        ? "[" + dir + " is an empty directory]"
+        : dir + "/\n" + String.join("\n", names);
   }
 
-  private String write(ToolContext context, Path path, String text) throws IOException {
-    remember(context, path);
-    if (path.getParent() != null) Files.createDirectories(path.getParent());
-    Files.writeString(path, text);
+  private String write(ToolContext context, WorkspaceFiles files, Path path, String text)
+      throws ToolInputException, IOException {
+    if (files.kind(path) == Kind.DIRECTORY || files.kind(path) == Kind.OTHER)
+      throw new ToolInputException(path + " is not a regular file");
+    remember(context, files, path);
+    files.write(path, utf8(text));
     return "wrote " + text.lines().count() + " lines to " + path;
   }
 
-  private String strReplace(ToolContext context, Path path, String oldStr, String newStr)
+  private String strReplace(
+      ToolContext context, WorkspaceFiles files, Path path, String oldStr, String newStr)
       throws ToolInputException, IOException {
     if (oldStr.isEmpty()) throw new ToolInputException("old_str must not be empty");
-    String content = read(path);
+    String content = read(files, path);
     int first = content.indexOf(oldStr);
     if (first < 0)
       throw new ToolInputException(
@@ -136,30 +148,33 @@ final class TextEditor {
               + path
               + "; include more surrounding text so it matches exactly once");
     }
-    remember(context, path);
-    Files.writeString(
-        path, content.substring(0, first) + newStr + content.substring(first + oldStr.length()));
+    remember(context, files, path);
+    files.write(
+        path,
+        utf8(content.substring(0, first) + newStr + content.substring(first + oldStr.length())));
     return "replaced the text in " + path;
   }
 
-  private String insert(ToolContext context, Path path, Args args)
+  private String insert(ToolContext context, WorkspaceFiles files, Path path, Args args)
       throws ToolInputException, IOException {
     long at =
         args.optLong("insert_line")
             .orElseThrow(() -> new ToolInputException("missing required argument 'insert_line'"));
     String text = args.text("new_str");
-    String content = read(path);
+    String content = read(files, path);
     List<String> lines = new ArrayList<>(content.lines().toList());
     if (at < 0 || at > lines.size())
       throw new ToolInputException("insert_line must be between 0 and " + lines.size());
     lines.addAll((int) at, text.lines().toList());
-    remember(context, path);
-    Files.writeString(
-        path, String.join("\n", lines) + (content.isEmpty() || content.endsWith("\n") ? "\n" : ""));
+    remember(context, files, path);
+    files.write(
+        path,
+        utf8(String.join("\n", lines) + (content.isEmpty() || content.endsWith("\n") ? "\n" : "")));
     return "inserted " + text.lines().count() + " lines after line " + at + " of " + path;
   }
 
-  private String undo(ToolContext context, Path path) throws ToolInputException, IOException {
+  private String undo(ToolContext context, WorkspaceFiles files, Path path)
+      throws ToolInputException, IOException {
     Deque<Snapshot> stack = history.get(key(context, path));
     Snapshot last;
     if (stack == null) {
@@ -171,16 +186,17 @@ final class TextEditor {
     }
     if (last == null) throw new ToolInputException("no edit of " + path + " to undo");
     if (last.content().isPresent()) {
-      Files.writeString(path, last.content().get());
+      files.write(path, utf8(last.content().get()));
       return "restored " + path + " to its content before the last edit";
     }
-    Files.deleteIfExists(path);
+    files.delete(path);
     return "removed " + path + ", which the last edit had created";
   }
 
-  private void remember(ToolContext context, Path path) throws IOException {
+  private void remember(ToolContext context, WorkspaceFiles files, Path path)
+      throws ToolInputException, IOException {
     Optional<String> before =
-        Files.isRegularFile(path) ? Optional.of(Files.readString(path)) : Optional.empty();
+        files.kind(path) == Kind.FILE ? Optional.of(read(files, path)) : Optional.empty();
     Deque<Snapshot> stack = history.computeIfAbsent(key(context, path), k -> new ArrayDeque<>());
     synchronized (stack) {
       stack.addLast(new Snapshot(before));
@@ -192,15 +208,29 @@ final class TextEditor {
     return context.sessionId() + "\n" + path;
   }
 
-  private static String read(Path path) throws ToolInputException, IOException {
-    if (!Files.exists(path)) throw new ToolInputException(path + " does not exist");
-    if (!Files.isRegularFile(path)) throw new ToolInputException(path + " is not a regular file");
-    if (Files.size(path) > MAX_FILE_BYTES)
+  private static String read(WorkspaceFiles files, Path path)
+      throws ToolInputException, IOException {
+    Kind kind = files.kind(path);
+    if (kind == Kind.MISSING) throw new ToolInputException(path + " does not exist");
+    if (kind != Kind.FILE) throw new ToolInputException(path + " is not a regular file");
+    if (files.size(path) > MAX_FILE_BYTES)
+      throw new ToolInputException(path + " is larger than " + MAX_FILE_BYTES + " bytes");
+    byte[] bytes = files.read(path);
+    if (bytes.length > MAX_FILE_BYTES)
       throw new ToolInputException(path + " is larger than " + MAX_FILE_BYTES + " bytes");
     try {
-      return Files.readString(path, StandardCharsets.UTF_8);
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       throw new ToolInputException(path + " is not UTF-8 text");
     }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 }

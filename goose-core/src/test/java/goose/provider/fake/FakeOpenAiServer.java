@@ -29,6 +29,15 @@ public final class FakeOpenAiServer extends FakeHttpServer {
     return script().text(chunks).build();
   }
 
+  /**
+   * The two replies of a turn in which the model calls one tool ({@code call_1}), then, given its
+   * result, answers {@code done}.
+   */
+  public void enqueueToolCall(String tool, String argumentsJson) {
+    enqueue(script().toolCall(0, "call_1", tool, argumentsJson).finishReason("tool_calls").build());
+    enqueue(text("done"));
+  }
+
   public static Script script() {
     return new Script();
   }

@@ -206,6 +206,7 @@ public final class SessionRoutes implements RouteGroup {
     }
     if (!server.sessions().delete(session.owner(), session.id())) throw notFound(session.id());
     server.events().forget(session.id());
+    server.extensions().sessionEnded(session.id());
     ctx.status(204);
   }
 

@@ -1,4 +1,4 @@
-package goose.extension;
+package goose.sandbox;
 
 import java.io.IOException;
 import java.nio.file.Files;

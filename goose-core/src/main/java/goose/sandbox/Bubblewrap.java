@@ -1,0 +1,271 @@
+package goose.sandbox;
+
+import goose.config.ConfigException;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The command line of one sandboxed process: {@code bwrap} with its namespaces and mounts, then
+ * {@code prlimit} with the limits, then the tool's own command. Nothing secret ever goes into it:
+ * inside the sandbox {@code /proc/1/cmdline} is this very line (the environment travels as the
+ * process environment, never as {@code --setenv}).
+ *
+ * <p>What the process sees: the system read-only ({@code /usr}, {@code /bin}, {@code /sbin}, {@code
+ * /lib*}, {@code /etc} less the files that hold secrets), the extra read-only paths, a fresh {@code
+ * /dev}, a fresh {@code /proc} of its own PID namespace, a private {@code /tmp}, and the workspace
+ * read-write. Hidden paths (the server's config, data and state directories) are covered with an
+ * empty read-only tmpfs wherever they would otherwise show. It has its own user (no capabilities,
+ * no further user namespaces), PID, IPC, UTS and cgroup namespaces, and its own network namespace
+ * unless the network is on.
+ */
+final class Bubblewrap {
+  /** The system, shown read-only (a symbolic link such as /bin -> usr/bin is recreated as one). */
+  static final List<Path> SYSTEM =
+      List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc").stream()
+          .map(Path::of)
+          .toList();
+
+  /** Never shown under /etc even though /etc is: password hashes, private keys, keytabs. */
+  static final List<Path> ETC_SECRETS =
+      List.of(
+              "/etc/shadow",
+              "/etc/shadow-",
+              "/etc/gshadow",
+              "/etc/gshadow-",
+              "/etc/security/opasswd",
+              "/etc/ssl/private",
+              "/etc/sudoers",
+              "/etc/sudoers.d",
+              "/etc/krb5.keytab")
+          .stream()
+          .map(Path::of)
+          .toList();
+
+  /**
+   * Paths a workspace may not be: they are the system the sandbox shows read-only or makes anew.
+   */
+  static final List<Path> NOT_A_WORKSPACE =
+      List.of(
+              "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/proc",
+              "/sys", "/dev", "/boot")
+          .stream()
+          .map(Path::of)
+          .toList();
+
+  private final Path bwrap;
+  private final Path prlimit;
+  private final SandboxSettings settings;
+
+  private Bubblewrap(Path bwrap, Path prlimit, SandboxSettings settings) {
+    this.bwrap = bwrap;
+    this.prlimit = prlimit;
+    this.settings = settings;
+  }
+
+  /**
+   * Finds bwrap and prlimit and runs a probe sandbox; throws {@link ConfigException} with one line
+   * saying what to install or set when either is missing or the probe fails.
+   */
+  static Bubblewrap open(SandboxSettings settings) {
+    String off = "; or set GOOSE_SANDBOX=off to run tools unconfined (docs/sandbox.md)";
+    String on = "tools must run in a sandbox (" + settings.why() + ") but ";
+    Path bwrap =
+        settings
+            .bwrap()
+            .map(
+                p -> {
+                  if (!Files.isExecutable(p))
+                    throw new ConfigException(
+                        on + "GOOSE_BWRAP is " + p + ", which is not an executable file" + off);
+                  return p;
+                })
+            .or(() -> find("bwrap", settings.hostPath()))
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        on
+                            + "bubblewrap (bwrap) is not installed: install it (Debian/Ubuntu:"
+                            + " apt-get install bubblewrap) or set GOOSE_BWRAP to its path"
+                            + off));
+    Path prlimit =
+        find("prlimit", SandboxSettings.DEFAULT_PATH)
+            .orElseThrow(
+                () -> new ConfigException(on + "prlimit is missing: install util-linux" + off));
+    Bubblewrap b = new Bubblewrap(bwrap, prlimit, settings);
+    b.probe(on, off);
+    return b;
+  }
+
+  private void probe(String on, String off) {
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory("goose-sandbox-probe");
+      Path real = scratch.toRealPath();
+      Process p =
+          new ProcessBuilder(argv(List.of("true"), real))
+              .directory(real.toFile())
+              .redirectErrorStream(true)
+              .redirectInput(new File("/dev/null"))
+              .start();
+      p.getOutputStream().close();
+      boolean done = p.waitFor(30, TimeUnit.SECONDS);
+      String output = new String(p.getInputStream().readNBytes(4096), StandardCharsets.UTF_8);
+      if (!done) p.destroyForcibly();
+      if (!done || p.exitValue() != 0) {
+        String why = output.lines().filter(l -> !l.isBlank()).findFirst().orElse("no output");
+        throw new ConfigException(
+            on
+                + bwrap
+                + " cannot create its sandbox here ("
+                + (done ? why.strip() : "no answer within 30 s")
+                + "): allow unprivileged user namespaces, or in a container run with the"
+                + " seccomp profile and settings of docs/sandbox.md"
+                + off);
+      }
+    } catch (IOException e) {
+      throw new ConfigException(on + "running " + bwrap + " failed (" + e.getMessage() + ")" + off);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConfigException(on + "the sandbox probe was interrupted" + off);
+    } finally {
+      if (scratch != null) {
+        try {
+          Files.deleteIfExists(scratch);
+        } catch (IOException e) {
+          // a temp directory left behind
+        }
+      }
+    }
+  }
+
+  Path bwrap() {
+    return bwrap;
+  }
+
+  /** The full command line for {@code command} with {@code workspace} (a real path) read-write. */
+  List<String> argv(List<String> command, Path workspace) {
+    List<String> a = new ArrayList<>();
+    a.add(bwrap.toString());
+    a.add("--unshare-all");
+    if (settings.network()) a.add("--share-net");
+    a.addAll(List.of("--unshare-user", "--disable-userns", "--cap-drop", "ALL"));
+    a.addAll(List.of("--die-with-parent", "--new-session", "--hostname", "goose-sandbox"));
+    for (Path p : SYSTEM) system(a, p);
+    if (settings.network()) resolvConf(a);
+    add(a, "--dev", "/dev");
+    add(a, "--proc", "/proc");
+    add(a, "--size", Long.toString(settings.limits().maxTmpBytes()));
+    add(a, "--tmpfs", "/tmp");
+    add(a, "--symlink", "../tmp", "/var/tmp");
+    // After /tmp, which would cover any of them that lies in the host's /tmp.
+    for (Path p : settings.readOnly()) {
+      if (!Files.exists(p)) continue;
+      Path real = real(p);
+      add(a, "--ro-bind", real.toString(), real.toString());
+      if (!real.equals(p)) add(a, "--symlink", real.toString(), p.toString());
+    }
+    add(a, "--bind", workspace.toString(), workspace.toString());
+    List<Path> shown = shown(workspace);
+    List<Path> hidden = new ArrayList<>(etcSecrets());
+    hidden.addAll(settings.hidden());
+    for (Path h : hidden) {
+      Path real = real(h);
+      if (shown.stream().anyMatch(real::startsWith)) hide(a, real);
+    }
+    // The sandbox's own root: nothing can be written outside /tmp and the workspace.
+    add(a, "--remount-ro", "/");
+    add(a, "--chdir", workspace.toString());
+    a.add("--");
+    ToolLimits l = settings.limits();
+    a.add(prlimit.toString());
+    a.add("--nproc=" + l.maxProcesses());
+    a.add("--data=" + l.maxMemoryBytes());
+    a.add("--core=0");
+    a.add("--");
+    a.addAll(command);
+    return a;
+  }
+
+  /** The roots the sandbox shows from the host: the system, the read-only extras, the workspace. */
+  List<Path> shown(Path workspace) {
+    List<Path> shown = new ArrayList<>();
+    for (Path p : SYSTEM) if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) shown.add(p);
+    settings.readOnly().forEach(p -> shown.add(real(p)));
+    shown.add(workspace);
+    return shown;
+  }
+
+  private static void system(List<String> a, Path p) {
+    if (Files.isSymbolicLink(p)) {
+      try {
+        add(a, "--symlink", Files.readSymbolicLink(p).toString(), p.toString());
+      } catch (IOException e) {
+        // unreadable link: leave it out
+      }
+    } else if (Files.isDirectory(p)) {
+      add(a, "--ro-bind", p.toString(), p.toString());
+    }
+  }
+
+  /** /etc/resolv.conf is often a link into /run (systemd-resolved): show what it points at. */
+  private static void resolvConf(List<String> a) {
+    Path link = Path.of("/etc/resolv.conf");
+    if (!Files.isSymbolicLink(link)) return;
+    Path target = real(link);
+    if (Files.isRegularFile(target) && !target.startsWith("/etc"))
+      add(a, "--ro-bind", target.toString(), target.toString());
+  }
+
+  private static List<Path> etcSecrets() {
+    List<Path> out = new ArrayList<>(ETC_SECRETS);
+    Path ssh = Path.of("/etc/ssh");
+    if (Files.isDirectory(ssh)) {
+      try (DirectoryStream<Path> keys = Files.newDirectoryStream(ssh, "ssh_host_*key")) {
+        keys.forEach(out::add);
+      } catch (IOException e) {
+        // unreadable: nothing to show either
+      }
+    }
+    return out;
+  }
+
+  /** An empty read-only directory, or an unreadable empty file, in place of {@code p}. */
+  private static void hide(List<String> a, Path p) {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      add(a, "--tmpfs", p.toString());
+      add(a, "--remount-ro", p.toString());
+    } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(p)) {
+      add(a, "--ro-bind", "/dev/null", p.toString());
+    }
+  }
+
+  static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
+  }
+
+  private static void add(List<String> a, String... words) {
+    a.addAll(List.of(words));
+  }
+
+  static Optional<Path> find(String program, String path) {
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) continue;
+      Path p = Path.of(dir, program);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+}

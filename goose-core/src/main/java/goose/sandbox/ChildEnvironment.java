@@ -1,0 +1,66 @@
+package goose.sandbox;
+
+import goose.config.Config;
+import goose.config.ConfigKey;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The environment a tool process starts with, before the variables the tool itself adds (an
+ * extension's {@code envs} and {@code env_keys}).
+ *
+ * <ul>
+ *   <li>In the sandbox: a clean one, built from nothing: {@code PATH} (the system's directories,
+ *       plus those of the server's {@code PATH} that the sandbox shows), {@code HOME} set to the
+ *       workspace, {@code LANG}, {@code TERM}, {@code TMPDIR} (and {@code PWD}, which bwrap sets).
+ *       None of the server's own variables (its keys, its database URL, its settings) is ever
+ *       there.
+ *   <li>Without the sandbox (single-user modes): the server's own environment less every variable
+ *       that is or looks like a secret, as goose does.
+ * </ul>
+ */
+public final class ChildEnvironment {
+  private ChildEnvironment() {}
+
+  /** The server's environment less its secrets (the unsandboxed modes). */
+  public static Map<String, String> withoutSecrets(Map<String, String> parent, Config config) {
+    Map<String, String> env = new HashMap<>();
+    parent.forEach(
+        (k, v) -> {
+          if (!ConfigKey.looksSecret(k) && !config.isSecret(k)) env.put(k, v);
+        });
+    return env;
+  }
+
+  /**
+   * The clean environment of a sandboxed process in {@code workspace}.
+   *
+   * @param hostPath the server's PATH: its entries inside {@code shown} read-only paths are kept
+   * @param lang the server's LANG, when it has one
+   */
+  static Map<String, String> clean(
+      Path workspace, String hostPath, List<Path> shown, java.util.Optional<String> lang) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", sandboxPath(hostPath, shown));
+    env.put("HOME", workspace.toString());
+    env.put("LANG", lang.filter(l -> l.matches("[A-Za-z0-9_.@-]{1,64}")).orElse("C.UTF-8"));
+    env.put("TERM", "dumb");
+    env.put("TMPDIR", "/tmp");
+    return env;
+  }
+
+  private static String sandboxPath(String hostPath, List<Path> shown) {
+    List<String> dirs = new ArrayList<>(List.of(SandboxSettings.DEFAULT_PATH.split(":")));
+    for (String dir : hostPath.split(":")) {
+      if (dir.isEmpty() || dirs.contains(dir)) continue;
+      Path p = Path.of(dir);
+      if (p.isAbsolute() && shown.stream().anyMatch(s -> p.normalize().startsWith(s)))
+        dirs.add(dir);
+    }
+    return String.join(":", dirs);
+  }
+}
