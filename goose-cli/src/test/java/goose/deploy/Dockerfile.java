@@ -69,6 +69,14 @@ record Dockerfile(List<Instruction> instructions) {
     return found.getLast();
   }
 
+  /** The first RUN whose command contains {@code text}. */
+  Instruction run(String text) {
+    return all("RUN").stream()
+        .filter(r -> r.arguments().contains(text))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no RUN instruction contains " + text));
+  }
+
   /**
    * The instructions of the stage named {@code name} ({@code FROM image AS name}), or of the last
    * stage for an empty name.
