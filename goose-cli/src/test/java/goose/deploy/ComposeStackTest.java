@@ -56,9 +56,27 @@ class ComposeStackTest {
       env.put("GOOSE_PROVIDER", "openai");
       env.put("GOOSE_MODEL", "gpt-4o");
       env.put("OPENAI_API_KEY", "sk-test-compose");
-      Compose compose =
-          new Compose(project, List.of(Repo.path("docker-compose.yml"), override), env);
+      Path shipped = Repo.path("docker-compose.yml");
+      Compose compose = new Compose(project, List.of(shipped, override(provider, false)), env);
       try {
+        if (Compose.isVersion1()) {
+          // docker-compose 1.x hands security_opt to the engine as written, and the engine does
+          // not know systempaths=unconfined (the docker CLI and Compose v2 turn it into an
+          // unmasked /proc): 1.x refuses the shipped file, as docs/deployment.md says...
+          Docker.Result refused = compose.run(Duration.ofMinutes(10), "up", "-d", "--no-build");
+          assertThat(refused.exit()).as(refused.describe()).isNotZero();
+          assertThat(refused.err()).contains("systempaths=unconfined");
+          compose.run(Duration.ofMinutes(3), "down", "-v", "--remove-orphans");
+          // ... so with 1.x the stack runs from the same file less that one option, and with the
+          // sandbox off (bubblewrap cannot build it without an unmasked /proc, and goosed would
+          // refuse to start). ContainerSandboxTest runs the sandbox with these very options.
+          String text = Files.readString(shipped);
+          String option = "      - systempaths=unconfined\n";
+          assertThat(text).containsOnlyOnce(option);
+          Path v1 = dir.resolve("docker-compose.v1.yml");
+          Files.writeString(v1, text.replace(option, ""));
+          compose = new Compose(project, List.of(v1, override(provider, true)), env);
+        }
         compose.ok(Duration.ofMinutes(10), "up", "-d", "--no-build");
         URI first = compose.awaitReplica(1);
         ProxyClient client = ProxyClient.direct(first, "X-Secret-Key", KEY);
@@ -108,8 +126,33 @@ class ComposeStackTest {
     }
   }
 
+  /** The test's addition to the shipped file: where the fake provider listens (and the sandbox). */
+  private Path override(FakeOpenAiServer provider, boolean sandboxOff) throws Exception {
+    Path override = dir.resolve(sandboxOff ? "provider-v1.yml" : "provider.yml");
+    Files.writeString(
+        override,
+        "services:\n  goosed:\n    environment:\n      OPENAI_HOST: "
+            + provider.baseUri()
+            + "\n"
+            + (sandboxOff ? "      GOOSE_SANDBOX: \"off\"\n" : ""));
+    return override;
+  }
+
   /** docker-compose with one project, its files and environment. */
   record Compose(String project, List<Path> files, Map<String, String> env) {
+    static boolean isVersion1() {
+      String version =
+          Docker.exec(
+                  List.of(
+                      System.getenv().getOrDefault("GOOSE_COMPOSE", "docker-compose"),
+                      "version",
+                      "--short"),
+                  Map.of(),
+                  Duration.ofSeconds(30))
+              .ok();
+      return version.startsWith("1.");
+    }
+
     Docker.Result run(Duration timeout, String... args) {
       return Docker.compose(timeout, project, files, env, args);
     }

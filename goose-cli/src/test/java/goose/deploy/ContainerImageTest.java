@@ -31,8 +31,16 @@ class ContainerImageTest {
   void carriesARuntimeWithoutBuildToolsItsLabelsAndABakedClassDataArchive() {
     TestImage image = TestImage.get();
     long size = image.sizeMegabytes();
-    System.out.printf("container tests: image size %d MB%n", size);
-    assertThat(size).as("image size in MB (a JDK or Maven crept in?)").isLessThan(400);
+    long base = megabytes("debian:bookworm-slim");
+    System.out.printf(
+        "container tests: image size %d MB, of which %d MB its own layers over the base image%n",
+        size, size - base);
+    System.out.println(Docker.ok("history", "--format", "{{.Size}}\t{{.CreatedBy}}", image.tag));
+    // The full JDK alone is about 300 MB: a runtime of the used modules, the app, its archive and
+    // the Debian packages stay well under that (about 290 MB measured, 130 MB of them apt's).
+    assertThat(size - base)
+        .as("MB the image adds to its base (a JDK or Maven crept in?)")
+        .isLessThan(330);
 
     JsonNode labels =
         Json.parse(Docker.ok("image", "inspect", "--format", "{{json .Config.Labels}}", image.tag));
@@ -92,9 +100,9 @@ class ContainerImageTest {
       try (Container goosed = Container.run(run.toArray(String[]::new))) {
         URI base = goosed.awaitStatus(Duration.ofMinutes(3));
         assertThat(goosed.exec("id", "-u")).isEqualTo("10001");
-        assertThat(Docker.ok("top", goosed.id, "-eo", "uid,args"))
+        assertThat(Docker.ok("top", goosed.id, "-eo", "pid,uid,args"))
             .as("the server process runs as uid 10001")
-            .containsPattern("(?m)^10001\\s+java .*goose\\.cli\\.Main server");
+            .containsPattern("(?m)^\\s*\\d+\\s+10001\\s+java .*goose\\.cli\\.Main server");
 
         ProxyClient client = ProxyClient.direct(base, "X-Secret-Key", KEY);
         ProxyClient.Reply created =
@@ -187,6 +195,11 @@ class ContainerImageTest {
             volumes + "-data:/home/goose/.local/share/goose",
             image));
     return run;
+  }
+
+  private static long megabytes(String image) {
+    return Long.parseLong(Docker.ok("image", "inspect", "--format", "{{.Size}}", image))
+        / 1_000_000;
   }
 
   static String text(List<ProxyClient.EventStream.Event> events) {

@@ -124,10 +124,11 @@ class ContainerSandboxTest {
         client.stream(
             "/sessions/" + session + "/messages", Optional.of("{\"content\":\"run it\"}"))) {
       assertThat(sse.status).isEqualTo(200);
-      return sse.untilComplete().stream()
+      List<ProxyClient.EventStream.Event> events = sse.untilComplete();
+      return events.stream()
           .filter(e -> e.name().equals("tool_result"))
           .findFirst()
-          .orElseThrow(() -> new AssertionError("no tool_result in the turn"))
+          .orElseThrow(() -> new AssertionError("no tool_result in the turn: " + events))
           .data();
     }
   }
