@@ -16,10 +16,12 @@ COPY .mvn .mvn
 COPY pom.xml ./
 COPY goose-core/pom.xml goose-core/
 COPY goose-builtins/pom.xml goose-builtins/
+COPY goose-acp/pom.xml goose-acp/
 COPY goose-server/pom.xml goose-server/
 COPY goose-cli/pom.xml goose-cli/
 COPY goose-core/src goose-core/src
 COPY goose-builtins/src goose-builtins/src
+COPY goose-acp/src goose-acp/src
 COPY goose-server/src goose-server/src
 COPY goose-cli/src goose-cli/src
 # The tests run in CI (bin/test), not in the image build; -DskipTests still builds the test jars the

@@ -102,7 +102,7 @@ goose_cds_opts() {
   GOOSE_CDS_OPTS=()
   [[ "${GOOSE_CDS:-on}" != off ]] || return 0
   local dir="$GOOSE_ROOT/goose-cli/target/cds" kind=cli magic=""
-  [[ "${1:-}" == server ]] && kind=server
+  [[ "${1:-}" == server || "${1:-}" == serve ]] && kind=server
   mkdir -p "$dir" 2>/dev/null && [[ -w "$dir" ]] || return 0
   local archive="$dir/$kind-${JAVA_HOME##*/}.jsa" # one per JDK: an archive only fits the JDK that wrote it
   if [[ -f "$archive" ]]; then
@@ -120,7 +120,7 @@ goose_cds_opts() {
 # ~35 MB of RSS there and its concurrent threads compete with requests for the two cores).
 # See docs/benchmarks.md for the figures.
 goose_server_jvm_opts() {
-  [[ "${1:-}" == "server" ]] || return 0
+  [[ "${1:-}" == "server" || "${1:-}" == "serve" ]] || return 0
   echo "-Xms16m"
   if [[ "$(nproc 2>/dev/null || echo 4)" -le 2 ]]; then
     echo "-XX:+UseSerialGC"

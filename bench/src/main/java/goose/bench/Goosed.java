@@ -88,7 +88,14 @@ final class Goosed implements AutoCloseable {
             "warn"));
     // One local user drives thousands of turns and requests: lift the per-user limits for the
     // measurements.
-    env.putAll(Map.of("GOOSE_RATE_LIMIT", "0", "GOOSE_MAX_TURNS_PER_USER", "10000"));
+    env.putAll(
+        Map.of(
+            "GOOSE_RATE_LIMIT",
+            "0",
+            "GOOSE_MAX_TURNS_PER_USER",
+            "10000",
+            "GOOSE_MAX_RUNNING_TURNS",
+            "100000"));
     env.putAll(extraEnv);
     return pb;
   }

@@ -9,6 +9,8 @@ import goose.conversation.Content;
 import goose.extension.BuiltinExtension;
 import goose.json.Json;
 import goose.sandbox.Sandbox;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -18,15 +20,11 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The built-in extensions, for the {@code ExtensionManager} (in-process) and as stand-alone stdio
@@ -37,20 +35,23 @@ public final class BuiltinServers {
 
   /**
    * developer, memory and todo for a single-user process ({@code goose mcp NAME}): the sandbox only
-   * when {@code GOOSE_SANDBOX=on}.
+   * when {@code GOOSE_SANDBOX=on}. memory and todo keep their data in the session store ({@code
+   * store}, which must come from {@link SessionStores}).
    */
-  public static List<BuiltinExtension> all(Config config) {
-    return all(config, Sandbox.forSingleUser(config));
+  public static List<BuiltinExtension> all(Config config, SessionStore store) {
+    return all(config, store, Sandbox.forSingleUser(config));
   }
 
   /**
    * developer (its shell starting through {@code sandbox}, its editor reaching files through it),
-   * memory and todo (storing their data under the configuration's data dir).
+   * memory and todo (keeping their data in the session store {@code store}, which must come from
+   * {@link SessionStores}).
    */
-  public static List<BuiltinExtension> all(Config config, Sandbox sandbox) {
-    Path data = config.paths().dataDir();
+  public static List<BuiltinExtension> all(Config config, SessionStore store, Sandbox sandbox) {
     return List.of(
-        new DeveloperExtension(sandbox), new MemoryExtension(data), new TodoExtension(data));
+        new DeveloperExtension(sandbox),
+        new MemoryExtension(SessionStores.memories(store)),
+        new TodoExtension(SessionStores.todos(store)));
   }
 
   public static List<String> names() {
@@ -60,12 +61,23 @@ public final class BuiltinServers {
   /**
    * Serves one built-in over MCP on this process's stdin/stdout until stdin closes. Anything else
    * the process prints to stdout (logging) is moved to stderr, since stdout carries only protocol
-   * messages. Throws {@link IllegalArgumentException} for an unknown name.
+   * messages. A line that is not a JSON-RPC message is answered with an error and the server goes
+   * on ({@link JsonRpcLineGuard}). memory and todo use the configured session store, beside a
+   * running server. Throws {@link IllegalArgumentException} for an unknown name.
    */
-  public static void runStdio(String name) throws InterruptedException {
+  public static void runStdio(String name) {
+    PrintStream protocolOut = System.out;
+    System.setOut(System.err); // before anything logs (opening the store does): stdout is protocol
     Config config = Config.fromEnvironment();
+    try (SessionStore store = SessionStores.open(config)) {
+      serve(name, config, store, protocolOut);
+    }
+  }
+
+  private static void serve(
+      String name, Config config, SessionStore store, PrintStream protocolOut) {
     BuiltinExtension builtin =
-        all(config).stream()
+        all(config, store).stream()
             .filter(b -> b.name().equals(name))
             .findFirst()
             .orElseThrow(
@@ -76,25 +88,7 @@ public final class BuiltinServers {
                             + "' (choose from "
                             + String.join(", ", names())
                             + ")"));
-    PrintStream protocolOut = System.out;
-    System.setOut(System.err);
-    CountDownLatch stdinClosed = new CountDownLatch(1);
-    InputStream in =
-        new FilterInputStream(System.in) {
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n < 0) stdinClosed.countDown();
-            return n;
-          }
-
-          @Override
-          public int read() throws IOException {
-            int c = super.read();
-            if (c < 0) stdinClosed.countDown();
-            return c;
-          }
-        };
+    JsonRpcLineGuard guard = new JsonRpcLineGuard(System.in, protocolOut);
     McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
     ToolContext context =
         new ToolContext(
@@ -103,13 +97,15 @@ public final class BuiltinServers {
             Path.of("").toAbsolutePath(),
             null);
     McpSyncServer server =
-        McpServer.sync(new StdioServerTransportProvider(mapper, in, protocolOut))
+        McpServer.sync(new StdioServerTransportProvider(mapper, guard.sdkInput(), guard.output()))
             .serverInfo("goose-" + name, "0.1.0")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .tools(specifications(builtin, context, mapper))
             .build();
     try {
-      stdinClosed.await();
+      guard.run(); // until stdin ends: then the server stops and the process exits
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       server.close();
     }
@@ -159,7 +155,7 @@ public final class BuiltinServers {
   }
 
   /** {@code java goose.builtins.BuiltinServers NAME}: the same as {@code goose mcp NAME}. */
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) {
     if (args.length != 1) {
       System.err.println(
           "usage: BuiltinServers NAME   (one of " + String.join(", ", names()) + ")");

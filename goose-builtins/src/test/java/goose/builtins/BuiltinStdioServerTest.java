@@ -73,7 +73,7 @@ class BuiltinStdioServerTest {
   }
 
   @Test
-  void todoKeepsItsListInTheDataDir() {
+  void todoKeepsItsListInTheSessionStore() throws Exception {
     McpSyncClient client = client("todo");
     try {
       client.callTool(
@@ -84,6 +84,12 @@ class BuiltinStdioServerTest {
     } finally {
       client.closeGracefully();
     }
-    assertThat(home.resolve("data/todo")).isDirectoryContaining(p -> p.toString().endsWith(".md"));
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + home.resolve("data/sessions/sessions.db"));
+        var rs = c.createStatement().executeQuery("SELECT content FROM todo_lists")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("- [ ] ship it");
+    }
   }
 }

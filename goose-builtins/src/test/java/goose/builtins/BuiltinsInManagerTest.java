@@ -9,6 +9,8 @@ import goose.extension.ExtensionInfo;
 import goose.extension.ExtensionManager;
 import goose.extension.ExtensionStatus;
 import goose.json.Json;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import java.nio.file.Path;
@@ -27,7 +29,9 @@ class BuiltinsInManagerTest {
   @Test
   void developerAndTodoAreOnByDefaultAndMemoryIsOff() {
     Config config = Config.load(Map.of("GOOSE_PATH_ROOT", home.toString()), home);
-    try (ExtensionManager manager = new ExtensionManager(config, BuiltinServers.all(config))) {
+    try (SessionStore store = SessionStores.open(config);
+        ExtensionManager manager =
+            new ExtensionManager(config, BuiltinServers.all(config, store))) {
       assertThat(manager.list())
           .extracting(ExtensionInfo::name, ExtensionInfo::enabled, ExtensionInfo::status)
           .containsExactly(
@@ -58,7 +62,8 @@ class BuiltinsInManagerTest {
               "memory__remember_memory",
               (ObjectNode)
                   Json.parse("{\"category\":\"c\",\"data\":\"fact\",\"is_global\":true}")));
-      assertThat(home.resolve("data/memory/users/alice/c.txt")).exists();
+      assertThat(SessionStores.memories(store).read("alice", "global", "c"))
+          .hasValueSatisfying(text -> assertThat(text).contains("fact"));
       assertThat(config.node("extensions").orElseThrow().at("/memory/enabled").asBoolean())
           .isTrue();
       assertThat(config.node("extensions").orElseThrow().at("/memory/type").asText())
@@ -84,7 +89,9 @@ class BuiltinsInManagerTest {
         .put("timeout", 300)
         .put("display_name", "Developer");
     config.setNode("extensions", extensions);
-    try (ExtensionManager manager = new ExtensionManager(config, BuiltinServers.all(config))) {
+    try (SessionStore store = SessionStores.open(config);
+        ExtensionManager manager =
+            new ExtensionManager(config, BuiltinServers.all(config, store))) {
       assertThat(manager.get("todo").enabled()).isFalse();
       assertThat(manager.tools(new ToolContext("a", "s", work, null)))
           .extracting(ToolSpec::name)

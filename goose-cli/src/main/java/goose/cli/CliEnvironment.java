@@ -20,7 +20,7 @@ public record CliEnvironment(
   public static CliEnvironment system() {
     return new CliEnvironment(
         System.getenv(),
-        Path.of(System.getProperty("user.home")),
+        goose.config.GoosePaths.home(System.getenv()),
         System.in,
         System.out,
         System.err);

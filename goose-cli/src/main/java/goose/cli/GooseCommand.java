@@ -18,9 +18,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description =
-        "goosed: an AI agent session server (REST + Server-Sent Events) and its command line.",
+        "goosed: an AI agent session server (REST + Server-Sent Events, and ACP) and its command line.",
     subcommands = {
       ServerCommand.class,
+      ServeCommand.class,
+      AcpCommand.class,
       ConfigureCommand.class,
       SessionCommand.class,
       UsersCommand.class,

@@ -23,7 +23,7 @@ public final class McpCommand implements Callable<Integer> {
   String name;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     if (!BuiltinServers.names().contains(name)) {
       throw new ParameterException(
           spec.commandLine(),

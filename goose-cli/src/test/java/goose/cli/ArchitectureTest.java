@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module dependency direction, checked on the compiled main code of every module: goose-cli ->
- * goose-server -> goose-core, goose-builtins -> goose-core. Maven already refuses an import of a
- * module that is not a dependency; this catches what Maven cannot see, such as the core reaching
- * for Javalin through a transitive jar or the builtins reaching into the server.
+ * goose-server -> goose-acp -> goose-core, goose-builtins -> goose-core. Maven already refuses an
+ * import of a module that is not a dependency; this catches what Maven cannot see, such as the core
+ * reaching for Javalin through a transitive jar or the builtins reaching into the server.
  */
 class ArchitectureTest {
   private static JavaClasses classes;
@@ -47,6 +47,7 @@ class ArchitectureTest {
     assertThat(classes.contain(goose.config.Config.class)).isTrue();
     assertThat(classes.stream().filter(inModule("goose-core")::test)).isNotEmpty();
     assertThat(classes.stream().filter(inModule("goose-server")::test)).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-acp")::test)).isNotEmpty();
     assertThat(classes.stream().filter(inModule("goose-builtins")::test)).isNotEmpty();
     assertThat(classes.stream().filter(inModule("goose-cli")::test)).isNotEmpty();
   }
@@ -61,8 +62,29 @@ class ArchitectureTest {
             "goose.server..",
             "goose.cli..",
             "goose.builtins..",
+            "goose.acp..",
             "io.javalin..",
             "org.eclipse.jetty..")
+        .check(classes);
+  }
+
+  /**
+   * The ACP face is a module of its own on the core: protocol, projection and transports, with no
+   * HTTP framework (the server mounts its HTTP/WebSocket part) and no way back up.
+   */
+  @Test
+  void acpDependsOnTheCoreOnly() {
+    noClasses()
+        .that(inModule("goose-acp"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "goose.server..",
+            "goose.cli..",
+            "goose.builtins..",
+            "io.javalin..",
+            "org.eclipse.jetty..",
+            "jakarta.servlet..")
         .check(classes);
   }
 
@@ -72,7 +94,7 @@ class ArchitectureTest {
         .that(inModule("goose-builtins"))
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("goose.server..", "goose.cli..", "io.javalin..")
+        .resideInAnyPackage("goose.server..", "goose.cli..", "goose.acp..", "io.javalin..")
         .check(classes);
   }
 

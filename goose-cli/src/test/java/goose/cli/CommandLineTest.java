@@ -110,11 +110,11 @@ class CommandLineTest {
 
   @Test
   void unknownCommandIsAUsageErrorWithASuggestion() {
-    CliRun.Result result = cli().run("serve");
+    CliRun.Result result = cli().run("servre");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
-    assertThat(result.err()).contains("'serve'").contains("goose server").contains("goose --help");
+    assertThat(result.err()).contains("'servre'").contains("goose server").contains("goose --help");
   }
 
   @Test

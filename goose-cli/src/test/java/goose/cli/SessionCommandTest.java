@@ -62,8 +62,24 @@ class SessionCommandTest {
       fill(sqlite);
     }
     String url = newDatabaseUrl();
+    String withoutPassword = url.replace("postgres:pw@", "postgres@");
+    CliRun.Result onTheCommandLine = cli(source).run("session", "migrate", "--to", url);
+    assertThat(onTheCommandLine.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(onTheCommandLine.err())
+        .contains("--password-file")
+        .contains("GOOSE_MIGRATE_PASSWORD")
+        .doesNotContain("pw@");
+    Path passwordFile = root.resolve("pgpass");
+    Files.writeString(passwordFile, "");
+    String[] withPasswordFile = {
+      "session", "migrate", "--to", withoutPassword, "--password-file", passwordFile.toString()
+    };
+    assertThat(cli(source).run(withPasswordFile).exitCode())
+        .as("an empty password file")
+        .isEqualTo(ExitCodes.USAGE);
+    Files.writeString(passwordFile, "pw\n");
 
-    CliRun.Result migrated = cli(source).run("session", "migrate", "--to", url);
+    CliRun.Result migrated = cli(source).run(withPasswordFile);
 
     assertThat(migrated.exitCode()).as(migrated.err()).isZero();
     assertThat(migrated.err()).contains("100%").contains("[##############################]");
@@ -95,7 +111,10 @@ class SessionCommandTest {
       assertThat(pg.appendEvent(one.id(), "t", new TurnEvent.Error("x", "y")).seq()).isEqualTo(4);
     }
 
-    CliRun.Result again = cli(source).run("session", "migrate", "--to", url);
+    CliRun.Result again =
+        cli(source)
+            .env("GOOSE_MIGRATE_PASSWORD", "pw")
+            .run("session", "migrate", "--to", withoutPassword);
     assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(again.err()).contains("not empty").doesNotContain("pw@");
   }
@@ -103,7 +122,9 @@ class SessionCommandTest {
   @Test
   void migrateExplainsAMissingSourceAndABadUrl() throws Exception {
     CliRun.Result missing =
-        cli(root.resolve("nothing")).run("session", "migrate", "--to", newDatabaseUrl());
+        cli(root.resolve("nothing"))
+            .env("PGPASSWORD", "pw")
+            .run("session", "migrate", "--to", newDatabaseUrl().replace(":pw@", "@"));
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
     assertThat(missing.err()).contains("no SQLite store at");
     CliRun.Result noTo = cli(root).run("session", "migrate");

@@ -65,6 +65,60 @@ class UsersCommandTest {
   }
 
   @Test
+  void theLocalNameIsReservedAndRemovingAUserRetiresItsWorkspaceAndItsSessions() throws Exception {
+    Path workspaces = java.nio.file.Files.createDirectories(home.resolve("workspaces"));
+    CliRun.Result local = cli().run("users", "add", "local", "--admin");
+    assertThat(local.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(local.err()).contains("uses itself");
+
+    CliRun first =
+        cli().env("GOOSE_AUTH", "tokens").env("GOOSE_WORKSPACES_ROOT", workspaces.toString());
+    assertThat(first.run("users", "add", "carol").exitCode()).isZero();
+    Path doc = exportedSession("imported here");
+    java.nio.file.Files.createDirectories(workspaces.resolve("carol/project"));
+    CliRun.Result imported =
+        first.run(
+            "session",
+            "import",
+            doc.toString(),
+            "--user",
+            "carol",
+            "--cwd",
+            workspaces.resolve("carol/project").toString());
+    assertThat(imported.exitCode()).as(imported.err()).isZero();
+    CliRun.Result outside =
+        first.run("session", "import", doc.toString(), "--user", "carol", "--cwd", home.toString());
+    assertThat(outside.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(outside.err()).contains("outside the workspace of carol");
+    assertThat(first.run("session", "list", "--user", "carol").out()).contains("imported here");
+
+    CliRun.Result removed = first.run("users", "remove", "carol");
+    assertThat(removed.exitCode()).as(removed.err()).isZero();
+    assertThat(removed.out()).contains("moved the workspace of carol to");
+    assertThat(workspaces.resolve("carol")).doesNotExist();
+    assertThat(first.run("users", "add", "carol").exitCode()).isZero();
+    CliRun.Result listed = first.run("session", "list", "--user", "carol");
+    assertThat(listed.exitCode()).isZero();
+    assertThat(listed.out())
+        .as("the new carol sees none of the old one's sessions")
+        .doesNotContain("imported here");
+    assertThat(first.run("session", "list", "--user", "nobody").err()).contains("no user nobody");
+  }
+
+  /** A document of a session named {@code name}, exported from a store elsewhere. */
+  private Path exportedSession(String name) throws IOException {
+    Path file =
+        java.nio.file.Files.createDirectories(home.resolve("other/sessions")).resolve("s.db");
+    Path doc = home.resolve("session.json");
+    try (goose.session.SessionStore store = goose.session.SessionStores.openSqlite(file)) {
+      goose.session.Session s = store.create(new goose.session.NewSession("local", name, home));
+      java.nio.file.Files.writeString(
+          doc, goose.json.Json.write(goose.transfer.SessionTransfer.export(store, s)));
+    }
+    return doc;
+  }
+
+  @Test
   void aRunningServerSeesUsersAddedAndRemovedByAnotherProcessAtOnce() throws Exception {
     Map<String, String> env =
         Map.of(

@@ -113,11 +113,12 @@ class ComposeStackTest {
         assertThat(kept.json().get("messages").toString()).contains("stored in postgres");
 
         compose.ok(Duration.ofMinutes(5), "up", "-d", "--no-build", "--scale", "goosed=2");
-        List<Integer> ports = new ArrayList<>();
-        for (int index = 1; index <= 2; index++) ports.add(compose.awaitReplica(index).getPort());
-        assertThat(ports).doesNotHaveDuplicates();
+        List<String> replicas = new ArrayList<>();
+        for (int index = 1; index <= 2; index++)
+          replicas.add("127.0.0.1:" + compose.awaitReplica(index).getPort());
+        assertThat(replicas).doesNotHaveDuplicates();
         SelfSignedTls tls = SelfSignedTls.create(dir);
-        try (NginxProxy nginx = NginxProxy.start(dir.resolve("nginx"), ports, tls, USERS)) {
+        try (NginxProxy nginx = NginxProxy.start(dir.resolve("nginx"), replicas, tls, USERS)) {
           new TwoReplicaTurn(nginx, tls, provider, KEY).startFollowAndCancel(session);
         }
       } finally {

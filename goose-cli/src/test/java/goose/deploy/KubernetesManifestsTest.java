@@ -74,6 +74,9 @@ class KubernetesManifestsTest {
       assertThat(container.path(probe).path("httpGet").path("port").asText())
           .as(probe)
           .isEqualTo(port);
+      assertThat(container.path(probe).path("httpGet").path("httpHeaders").toString())
+          .as(probe + " sends a Host goosed answers to (not the pod IP)")
+          .contains("{\"name\":\"Host\",\"value\":\"localhost\"}");
     }
     for (String kind : List.of("requests", "limits")) {
       assertThat(container.path("resources").path(kind).path("cpu").asText()).as(kind).isNotEmpty();

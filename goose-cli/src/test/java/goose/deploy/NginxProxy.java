@@ -55,15 +55,24 @@ final class NginxProxy implements AutoCloseable {
 
   static NginxProxy start(Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users)
       throws Exception {
-    return start(dir, List.of(upstreamPort), tls, users);
+    return start(dir, List.of("127.0.0.1:" + upstreamPort), tls, users);
   }
 
   /**
-   * With several goosed instances in the upstream (nginx's default round robin). Each response says
-   * which one served it in the test's own header {@link #UPSTREAM_HEADER}.
+   * With the upstream at {@code upstream}: {@code host:port}, or {@code unix:/path} for a socket.
+   */
+  static NginxProxy start(Path dir, String upstream, SelfSignedTls tls, Map<String, String> users)
+      throws Exception {
+    return start(dir, List.of(upstream), tls, users);
+  }
+
+  /**
+   * With several goosed instances in the upstream (nginx's default round robin), each {@code
+   * host:port} or {@code unix:/path}. Each response says which one served it in the test's own
+   * header {@link #UPSTREAM_HEADER}.
    */
   static NginxProxy start(
-      Path dir, List<Integer> upstreamPorts, SelfSignedTls tls, Map<String, String> users)
+      Path dir, List<String> upstreams, SelfSignedTls tls, Map<String, String> users)
       throws Exception {
     Path nginx = binary();
     Files.createDirectories(dir.resolve("tmp"));
@@ -71,7 +80,7 @@ final class NginxProxy implements AutoCloseable {
     Files.writeString(htpasswd, Htpasswd.of(users));
     int httpsPort = freePort();
     int httpPort = freePort();
-    String site = site(Repo.read(CONFIG), upstreamPorts, httpsPort, httpPort, tls, htpasswd);
+    String site = site(Repo.read(CONFIG), upstreams, httpsPort, httpPort, tls, htpasswd);
     Path conf = dir.resolve("nginx.conf");
     Files.writeString(conf, main(dir, site));
 
@@ -104,14 +113,14 @@ final class NginxProxy implements AutoCloseable {
    */
   static String site(
       String documented,
-      List<Integer> upstreamPorts,
+      List<String> upstreams,
       int httpsPort,
       int httpPort,
       SelfSignedTls tls,
       Path htpasswd) {
     String servers =
-        upstreamPorts.stream()
-            .map(port -> "$1127.0.0.1:" + port + ";")
+        upstreams.stream()
+            .map(upstream -> "$1" + upstream + ";")
             .collect(java.util.stream.Collectors.joining("\n"));
     String site = replaceOnce(documented, "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;", servers);
     // Observation only: which upstream served a response (not part of the shipped file).

@@ -179,6 +179,38 @@ class NginxProxyTest {
     assertThat(alice.get("/sessions").json().get("sessions").toString()).doesNotContain(bobSession);
   }
 
+  /**
+   * The documented alternative to trusting 127.0.0.1: goosed on a Unix socket only nginx can open
+   * (GOOSE_UNIX_SOCKET, GOOSE_TRUSTED_PROXIES=unix), the upstream pointed at it, nothing listening
+   * on a TCP port that another local process could reach.
+   */
+  @Test
+  void behindNginxOnAUnixSocketNoLocalProcessCanClaimAUser() throws Exception {
+    Path socket = Files.createDirectories(dir.resolve("run")).resolve("goosed.sock");
+    Map<String, String> env = new HashMap<>();
+    env.put("GOOSE_PATH_ROOT", dir.resolve("goose").toString());
+    env.put("GOOSE_UNIX_SOCKET", socket.toString());
+    env.put("GOOSE_AUTH", "proxy");
+    env.put("GOOSE_TRUSTED_PROXIES", "unix");
+    Files.createDirectories(dir.resolve("home"));
+    GooseServer server = closer.add(GooseServer.start(Config.load(env, dir.resolve("home"))));
+    assertThat(server.port()).as("no TCP port").isEqualTo(-1);
+    SelfSignedTls tls = SelfSignedTls.create(dir);
+    NginxProxy nginx =
+        closer.add(NginxProxy.start(dir.resolve("nginx"), "unix:" + socket, tls, USERS));
+    ProxyClient alice = client(nginx, tls, "alice", "alice-password");
+    ProxyClient bob = client(nginx, tls, "bob", "bob-password");
+    String aliceSession = createSession(alice);
+    assertThat(alice.get("/sessions").json().get("sessions").toString()).contains(aliceSession);
+    assertThat(bob.get("/sessions/" + aliceSession, "X-Remote-User", "alice").status())
+        .isEqualTo(404);
+    String origin = "https://127.0.0.1:" + nginx.httpsPort;
+    String body = "{\"cwd\":\"" + dir + "\",\"name\":\"from a page\"}";
+    assertThat(alice.post("/sessions", body, "Origin", origin).status()).isEqualTo(201);
+    assertThat(alice.post("/sessions", body, "Origin", "https://evil.example").status())
+        .isEqualTo(403);
+  }
+
   private record Goosed(
       FakeOpenAiServer provider, GooseServer server, NginxProxy nginx, SelfSignedTls tls) {}
 

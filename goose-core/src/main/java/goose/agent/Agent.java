@@ -176,7 +176,9 @@ public final class Agent {
             (source, kind, payload) ->
                 emitter.emit(new TurnEvent.Notification(source, kind, payload)));
     String system = systemPrompt.build(session.workingDir());
-    List<Message> view = agentView(session.id());
+    List<Message> conversation = store.conversation(session.id());
+    CallIds callIds = new CallIds(conversation);
+    List<Message> view = conversation.stream().filter(Message::agentVisible).toList();
     boolean compactedForError = false;
     int calls = 0;
     try {
@@ -223,7 +225,7 @@ public final class Agent {
         } finally {
           control.streamClosed();
         }
-        Message reply = reader.message();
+        Message reply = callIds.unique(reader.message());
         turnUsage = turnUsage.plus(reader.usage());
         if (!reader.usage().equals(TokenUsage.ZERO)) store.addUsage(session.id(), reader.usage());
         if (!reply.content().isEmpty()) {
@@ -297,10 +299,6 @@ public final class Agent {
 
   /** How a turn ended and the tokens it used. */
   public record Outcome(StopCause cause, TokenUsage usage) {}
-
-  private List<Message> agentView(String sessionId) {
-    return store.conversation(sessionId).stream().filter(Message::agentVisible).toList();
-  }
 
   private List<Message> maybeCompact(
       String sessionId, Provider provider, String system, List<Message> view) {

@@ -74,18 +74,17 @@ public final class ApprovalGate implements ToolGate {
     }
     if (approvals.store().isAlwaysAllowed(user, request.name())) return ToolDecision.ALWAYS_ALLOWED;
     return whileAwaiting(
-        () -> {
-          PendingApproval pending =
-              approvals.open(sessionId, request.id(), user, request.name(), request.arguments());
-          emitter.emit(
-              new TurnEvent.ToolApprovalRequired(
-                  request.id(), request.name(), request.arguments()));
-          return await(pending);
-        });
+        () ->
+            ask(
+                approvals.open(
+                    sessionId, request.id(), user, request.name(), request.arguments())));
   }
 
   /**
-   * An answer may already have arrived between the restart and this call: then it is simply taken.
+   * A call of a resumed turn whose approval was asked before the stop. Its stored approval counts
+   * only if it is for exactly this call (same user, same hash of tool and arguments): then an
+   * answer that arrived between the restart and now is simply taken, or awaited. Anything else (an
+   * approval of another call under this id, of an older version without a hash) is asked again.
    */
   @Override
   public ToolDecision resume(Content.ToolRequest request) {
@@ -93,12 +92,22 @@ public final class ApprovalGate implements ToolGate {
         () -> {
           Optional<PendingApproval> stored = approvals.store().get(sessionId, request.id());
           if (stored.isEmpty()) return ToolDecision.CANCELLED;
-          return stored
-              .get()
-              .decision()
-              .map(ApprovalDecision::toolDecision)
-              .orElseGet(() -> await(stored.get()));
+          PendingApproval found = stored.get();
+          if (!found.user().equals(user) || !found.isFor(request.name(), request.arguments())) {
+            return ask(
+                approvals.reopen(
+                    sessionId, request.id(), user, request.name(), request.arguments()));
+          }
+          return found.decision().map(ApprovalDecision::toolDecision).orElseGet(() -> await(found));
         });
+  }
+
+  /** Announces a stored approval on the turn's stream and waits for its answer. */
+  private ToolDecision ask(PendingApproval pending) {
+    emitter.emit(
+        new TurnEvent.ToolApprovalRequired(
+            pending.callId(), pending.tool(), pending.arguments(), pending.callHash()));
+    return await(pending);
   }
 
   /**

@@ -78,6 +78,12 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
+  public Optional<Session> setModel(
+      String owner, String id, Optional<String> provider, Optional<String> model) {
+    return store.setModel(owner, id, provider, model);
+  }
+
+  @Override
   public Optional<Session> setMode(
       String owner, String id, Optional<goose.approval.ApprovalMode> mode) {
     return store.setMode(owner, id, mode);
@@ -139,8 +145,9 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
-  public List<HeldTurn> renewLeases(String instanceId, Instant until) {
-    return store.renewLeases(instanceId, until);
+  public List<HeldTurn> renewLeases(
+      String instanceId, java.util.Collection<String> turnIds, Instant until) {
+    return store.renewLeases(instanceId, turnIds, until);
   }
 
   @Override

@@ -33,27 +33,46 @@ public final class TurnLeases implements AutoCloseable {
   private final Optional<SessionStore> store;
   private final String instanceId;
   private final Duration lease;
+  private final Optional<InstanceIdentity> identity;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private volatile TurnRecovery recovery;
   private volatile Thread heartbeat;
   private volatile boolean closed;
 
-  private TurnLeases(Optional<SessionStore> store, String instanceId, Duration lease) {
+  private TurnLeases(
+      Optional<SessionStore> store,
+      String instanceId,
+      Duration lease,
+      Optional<InstanceIdentity> identity) {
     this.store = store;
     this.instanceId = instanceId;
     this.lease = lease;
+    this.identity = identity;
   }
 
   /** No leases: a single process owns the store. */
   public static TurnLeases none() {
-    return new TurnLeases(Optional.empty(), "local", Duration.ZERO);
+    return new TurnLeases(Optional.empty(), "local", Duration.ZERO, Optional.empty());
   }
 
   /** Leases of {@code lease} on a shared store; call {@link #start} to run the heartbeat. */
   public static TurnLeases shared(SessionStore store, String instanceId, Duration lease) {
+    return shared(store, instanceId, lease, Optional.empty());
+  }
+
+  /**
+   * Leases of {@code lease} for the registered instance {@code identity}: the heartbeat also
+   * refreshes its registration, and {@link #close} removes it.
+   */
+  public static TurnLeases shared(SessionStore store, InstanceIdentity identity, Duration lease) {
+    return shared(store, identity.id(), lease, Optional.of(identity));
+  }
+
+  private static TurnLeases shared(
+      SessionStore store, String instanceId, Duration lease, Optional<InstanceIdentity> identity) {
     if (lease.toMillis() < 1000)
       throw new IllegalArgumentException("a turn lease must be at least 1 s");
-    return new TurnLeases(Optional.of(store), instanceId, lease);
+    return new TurnLeases(Optional.of(store), instanceId, lease, identity);
   }
 
   public String instanceId() {
@@ -135,8 +154,10 @@ public final class TurnLeases implements AutoCloseable {
    */
   void beat() {
     SessionStore s = store.orElseThrow();
+    identity.ifPresent(InstanceIdentity::beat);
     long began = System.nanoTime();
-    List<HeldTurn> renewed = s.renewLeases(instanceId, Instant.now().plus(lease));
+    List<String> mine = held.values().stream().map(h -> h.turnId).toList();
+    List<HeldTurn> renewed = s.renewLeases(instanceId, mine, Instant.now().plus(lease));
     Set<String> renewedIds = renewed.stream().map(HeldTurn::turnId).collect(Collectors.toSet());
     for (HeldTurn t : renewed) {
       Held h = held.get(t.sessionId());
@@ -196,6 +217,7 @@ public final class TurnLeases implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    identity.ifPresent(InstanceIdentity::close);
   }
 
   private static final class Held {

@@ -64,24 +64,42 @@ public final class TurnRecovery {
 
   /**
    * Recovers the given turns (at start-up: all turns still marked running): closes the ones that
-   * cannot resume, returns the ones that can.
+   * cannot resume, returns the ones that can. A turn resumes when one of its unanswered calls has
+   * an open approval, or an approval that is not for exactly that call (another hash: it is asked
+   * again); a call whose approval was decided for it before the stop may have run halfway and is
+   * never run again.
    */
   public List<SuspendedTurn> recover(List<Turn> turns) {
     List<SuspendedTurn> suspended = new ArrayList<>();
     for (Turn turn : turns) {
-      List<PendingApproval> open = approvals.map(a -> a.openIn(turn.sessionId())).orElse(List.of());
-      if (!open.isEmpty()) {
+      List<PendingApproval> waiting = approvals.map(a -> awaited(a, turn)).orElse(List.of());
+      if (!waiting.isEmpty()) {
         log.info(
             "turn {} of session {} waits for a tool approval; resuming it",
             turn.id(),
             turn.sessionId());
-        Set<String> calls = open.stream().map(PendingApproval::callId).collect(Collectors.toSet());
-        suspended.add(new SuspendedTurn(turn, open.getFirst().user(), calls));
+        Set<String> calls =
+            waiting.stream().map(PendingApproval::callId).collect(Collectors.toSet());
+        suspended.add(new SuspendedTurn(turn, waiting.getFirst().user(), calls));
       } else {
         interrupt(turn);
       }
     }
     return suspended;
+  }
+
+  /** The approvals of the turn's unanswered calls that are open or not for exactly their call. */
+  private List<PendingApproval> awaited(ApprovalStore store, Turn turn) {
+    List<PendingApproval> out = new ArrayList<>();
+    for (Content.ToolRequest call :
+        Conversations.danglingToolRequests(this.store.conversation(turn.sessionId()))) {
+      store
+          .get(turn.sessionId(), call.id())
+          .filter(a -> a.isOpen() || !a.isFor(call.name(), call.arguments()))
+          .ifPresent(out::add);
+    }
+    out.sort(java.util.Comparator.comparing((PendingApproval a) -> !a.isOpen()));
+    return out;
   }
 
   /**
@@ -120,6 +138,9 @@ public final class TurnRecovery {
                 .forEach(
                     p ->
                         a.decide(
-                            sessionId, p.callId(), goose.approval.ApprovalDecision.CANCELLED)));
+                            sessionId,
+                            p.callId(),
+                            p.callHash(),
+                            goose.approval.ApprovalDecision.CANCELLED)));
   }
 }

@@ -34,12 +34,15 @@ public final class TurnService implements AutoCloseable {
   private final SessionStore store;
   private final EventLog events;
   private final Agent agent;
-  private final Supplier<Provider> providers;
+  private final ProviderSource providers;
   private final ToolGates gates;
   private final TurnLeases leases;
   private final ClusterSignals signals;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
-  private final int maxRunningPerOwner;
+  private final TurnLimits limits;
+
+  /** One permit per turn running here, {@link TurnLimits#total()} in all. */
+  private final java.util.concurrent.Semaphore slots;
 
   /**
    * Starts of one owner are serialized (check the limit, then take the slot); striped so the set
@@ -57,9 +60,9 @@ public final class TurnService implements AutoCloseable {
         store,
         events,
         agent,
-        providers,
+        ProviderSource.of(providers),
         ToolGates.ALLOW_ALL,
-        Integer.MAX_VALUE,
+        TurnLimits.NONE,
         TurnLeases.none(),
         ClusterSignals.IN_PROCESS);
   }
@@ -75,18 +78,18 @@ public final class TurnService implements AutoCloseable {
         store,
         events,
         agent,
-        providers,
+        ProviderSource.of(providers),
         gates,
-        Integer.MAX_VALUE,
+        TurnLimits.NONE,
         TurnLeases.none(),
         ClusterSignals.IN_PROCESS);
   }
 
   /**
-   * @param providers gives the configured provider, or throws when none is configured
+   * @param providers gives each session's provider, or throws when none is configured
    * @param gates builds each turn's tool policy (approval mode)
-   * @param maxRunningPerOwner turns one owner may have running at once here; more throw {@link
-   *     TurnLimitException}
+   * @param limits turns one owner, and all owners together, may have running at once here; more
+   *     throw {@link TurnLimitException}
    * @param leases the leases of this instance's turns on a shared store (give the agent {@code
    *     leases.fence(store)})
    * @param signals how a cancel reaches the instance running a turn
@@ -95,9 +98,9 @@ public final class TurnService implements AutoCloseable {
       SessionStore store,
       EventLog events,
       Agent agent,
-      Supplier<Provider> providers,
+      ProviderSource providers,
       ToolGates gates,
-      int maxRunningPerOwner,
+      TurnLimits limits,
       TurnLeases leases,
       ClusterSignals signals) {
     this.store = store;
@@ -105,7 +108,8 @@ public final class TurnService implements AutoCloseable {
     this.agent = agent;
     this.providers = providers;
     this.gates = gates;
-    this.maxRunningPerOwner = maxRunningPerOwner;
+    this.limits = limits;
+    this.slots = new java.util.concurrent.Semaphore(limits.total());
     for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new Object();
     this.leases = leases;
     this.signals = signals;
@@ -131,30 +135,37 @@ public final class TurnService implements AutoCloseable {
       if (seen.isPresent())
         return new StartedTurn(sessionId, seen.get().id(), seen.get().firstSeq(), true);
     }
-    Provider provider = providers.get();
+    Provider provider = providers.forSession(session);
     String turnId = Ids.newId();
     long firstSeq = events.lastSeq(sessionId) + 1;
     RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
     long leaseMade = System.nanoTime();
-    synchronized (ownerLocks[Math.floorMod(owner.hashCode(), ownerLocks.length)]) {
-      if (runningCount(owner) >= maxRunningPerOwner)
-        throw new TurnLimitException(owner, maxRunningPerOwner);
-      try {
-        store.startTurn(sessionId, turnId, requestId, firstSeq, leases.newLease());
-      } catch (IllegalStateException duplicateRequest) {
-        Turn seen =
-            store
-                .turnByRequestId(sessionId, requestId.orElseThrow())
-                .orElseThrow(() -> duplicateRequest);
-        return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
+    if (!slots.tryAcquire()) throw TurnLimitException.server(limits.total());
+    boolean started = false;
+    try {
+      synchronized (ownerLocks[Math.floorMod(owner.hashCode(), ownerLocks.length)]) {
+        if (runningCount(owner) >= limits.perUser())
+          throw TurnLimitException.perUser(owner, limits.perUser());
+        try {
+          store.startTurn(sessionId, turnId, requestId, firstSeq, leases.newLease());
+        } catch (IllegalStateException duplicateRequest) {
+          Turn seen =
+              store
+                  .turnByRequestId(sessionId, requestId.orElseThrow())
+                  .orElseThrow(() -> duplicateRequest);
+          return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
+        }
+        running.put(sessionId, turn);
+        started = true;
       }
-      running.put(sessionId, turn);
+    } finally {
+      if (!started) slots.release();
     }
     leases.hold(sessionId, turnId, turn.control(), leaseMade);
     try {
       store.appendMessage(sessionId, Message.user(content));
     } catch (RuntimeException e) {
-      running.remove(sessionId, turn);
+      ended(sessionId, turn);
       leases.release(sessionId, turnId);
       store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
       throw e;
@@ -176,7 +187,7 @@ public final class TurnService implements AutoCloseable {
     if (session.isEmpty()) return false;
     Provider provider;
     try {
-      provider = providers.get();
+      provider = providers.forSession(session.get());
     } catch (RuntimeException e) {
       log.warn(
           "cannot resume turn {} of session {}: {}",
@@ -186,7 +197,11 @@ public final class TurnService implements AutoCloseable {
       return false;
     }
     RunningTurn turn = new RunningTurn(stored.id(), suspended.owner(), new TurnControl());
-    if (running.putIfAbsent(stored.sessionId(), turn) != null) return false;
+    if (!slots.tryAcquire()) return false;
+    if (running.putIfAbsent(stored.sessionId(), turn) != null) {
+      slots.release();
+      return false;
+    }
     Thread.ofVirtual()
         .name("turn-" + stored.id())
         .start(
@@ -236,7 +251,7 @@ public final class TurnService implements AutoCloseable {
       }
       emitter.flush();
       if (outcome.cause() == Agent.StopCause.SUSPENDED) {
-        running.remove(session.id(), turn); // still running in the store: the next start resumes it
+        ended(session.id(), turn); // still running in the store: the next start resumes it
         return;
       }
       if (!leases.holds(session.id())) {
@@ -244,7 +259,7 @@ public final class TurnService implements AutoCloseable {
             "turn {} of session {} stopped without recording its end: it lost its lease",
             turn.id(),
             session.id());
-        running.remove(session.id(), turn);
+        ended(session.id(), turn);
         leases.release(session.id(), turn.id());
         return;
       }
@@ -259,7 +274,7 @@ public final class TurnService implements AutoCloseable {
               case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
             });
       } finally {
-        running.remove(session.id(), turn);
+        ended(session.id(), turn);
         leases.release(session.id(), turn.id());
         log.info(
             "turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)",
@@ -306,6 +321,31 @@ public final class TurnService implements AutoCloseable {
   }
 
   /**
+   * True when the turn's final {@code message_complete} has a sequence number of at most {@code
+   * seq}: a client that has seen up to {@code seq} has seen the whole turn. Reads the turn's events
+   * from {@code firstSeq} up to {@code seq}.
+   */
+  public boolean endedBy(String sessionId, String turnId, long firstSeq, long seq) {
+    long after = firstSeq - 1;
+    while (after < seq) {
+      List<goose.event.StoredEvent> page = store.eventsAfter(sessionId, after, 500);
+      if (page.isEmpty()) return false;
+      for (goose.event.StoredEvent e : page) {
+        if (e.seq() > seq) return false;
+        if (e.turnId().equals(turnId) && e.event() instanceof TurnEvent.MessageComplete)
+          return true;
+        after = e.seq();
+      }
+    }
+    return false;
+  }
+
+  /** The turn no longer runs here: its slot is free. */
+  private void ended(String sessionId, RunningTurn turn) {
+    if (running.remove(sessionId, turn)) slots.release();
+  }
+
+  /**
    * The provider turns would use now, or empty while none can be built (a turn then answers why).
    * For showing which provider and model a server talks to: whatever keeps the provider from being
    * built (settings missing or invalid) means there is none to show, so every failure is empty
@@ -313,7 +353,7 @@ public final class TurnService implements AutoCloseable {
    */
   public Optional<Provider> configuredProvider() {
     try {
-      return Optional.of(providers.get());
+      return Optional.of(providers.configured());
     } catch (RuntimeException notConfigured) {
       return Optional.empty();
     }

@@ -22,10 +22,16 @@ public interface ApprovalStore {
   List<PendingApproval> openIn(String sessionId);
 
   /**
-   * Records the decision if the approval is still open; false when it was already decided or is
-   * unknown.
+   * Records the decision if the approval is still open and is for the call of {@code callHash};
+   * false when it was already decided, is for another call, or is unknown.
    */
-  boolean decide(String sessionId, String callId, ApprovalDecision decision);
+  boolean decide(String sessionId, String callId, String callHash, ApprovalDecision decision);
+
+  /**
+   * Replaces whatever approval this call id has (open or decided, for whichever call) with a new
+   * open one: for a resumed turn whose stored approval does not match its call exactly.
+   */
+  void reopen(PendingApproval approval);
 
   /** Remembers {@code always_allow} of this user for this tool (idempotent). */
   void alwaysAllow(String user, String tool);

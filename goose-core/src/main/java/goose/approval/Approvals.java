@@ -53,18 +53,36 @@ public final class Approvals {
   /** Stores a new open approval that expires after the configured timeout. */
   public PendingApproval open(
       String sessionId, String callId, String user, String tool, ObjectNode arguments) {
+    PendingApproval approval = pending(sessionId, callId, user, tool, arguments);
+    store.open(approval);
+    return approval;
+  }
+
+  /**
+   * Replaces whatever approval {@code callId} has with a new open one for this call (a resumed turn
+   * whose stored approval is not for exactly this call).
+   */
+  public PendingApproval reopen(
+      String sessionId, String callId, String user, String tool, ObjectNode arguments) {
+    PendingApproval approval = pending(sessionId, callId, user, tool, arguments);
+    store.reopen(approval);
+    return approval;
+  }
+
+  private PendingApproval pending(
+      String sessionId, String callId, String user, String tool, ObjectNode arguments) {
     Instant now = clock.instant();
     PendingApproval approval =
         new PendingApproval(
             sessionId,
             callId,
+            CallHash.of(tool, arguments),
             user,
             tool,
             arguments,
             now,
             now.plus(settings.timeout()),
             Optional.empty());
-    store.open(approval);
     return approval;
   }
 
@@ -73,15 +91,34 @@ public final class Approvals {
     ANSWERED,
     /** No such approval for this user in this session. */
     UNKNOWN,
-    ALREADY_DECIDED
+    ALREADY_DECIDED,
+    /** The answer named a call hash other than the approval's: it was shown another call. */
+    OTHER_CALL
   }
 
-  /** The user's answer; {@code always_allow} is also remembered for the tool. */
+  /** The user's answer, without binding it to a call hash (see the other overload). */
   public Answer answer(String user, String sessionId, String callId, ApprovalDecision decision) {
+    return answer(user, sessionId, callId, decision, Optional.empty());
+  }
+
+  /**
+   * The user's answer; {@code always_allow} is also remembered for the tool. When {@code shownHash}
+   * is given (the call_hash of the tool_approval_required the user answered), the approval must be
+   * for that very call.
+   */
+  public Answer answer(
+      String user,
+      String sessionId,
+      String callId,
+      ApprovalDecision decision,
+      Optional<String> shownHash) {
     Optional<PendingApproval> found =
         store.get(sessionId, callId).filter(a -> a.user().equals(user));
     if (found.isEmpty()) return Answer.UNKNOWN;
-    if (!store.decide(sessionId, callId, decision)) return Answer.ALREADY_DECIDED;
+    if (shownHash.isPresent() && !shownHash.get().equals(found.get().callHash()))
+      return Answer.OTHER_CALL;
+    if (!store.decide(sessionId, callId, found.get().callHash(), decision))
+      return Answer.ALREADY_DECIDED;
     if (decision == ApprovalDecision.ALWAYS_ALLOW) store.alwaysAllow(user, found.get().tool());
     CompletableFuture<ApprovalDecision> waiter = waiters.get(key(sessionId, callId));
     if (waiter != null) waiter.complete(decision);
@@ -103,14 +140,21 @@ public final class Approvals {
         Instant now = clock.instant();
         if (!now.isBefore(nextCheck)) {
           Optional<ApprovalDecision> stored =
-              store.get(approval.sessionId(), approval.callId()).flatMap(PendingApproval::decision);
+              store
+                  .get(approval.sessionId(), approval.callId())
+                  .filter(a -> a.callHash().equals(approval.callHash()))
+                  .flatMap(PendingApproval::decision);
           if (stored.isPresent()) return stored;
           nextCheck = now.plus(STORE_RECHECK);
         }
         if (stop.getAsBoolean()) return Optional.empty();
         Duration left = Duration.between(now, approval.expiresAt());
         if (left.isNegative() || left.isZero()) {
-          if (store.decide(approval.sessionId(), approval.callId(), ApprovalDecision.EXPIRED)) {
+          if (store.decide(
+              approval.sessionId(),
+              approval.callId(),
+              approval.callHash(),
+              ApprovalDecision.EXPIRED)) {
             return Optional.of(ApprovalDecision.EXPIRED);
           }
           nextCheck = Instant.MIN; // decided just now by someone else: read it
@@ -132,7 +176,8 @@ public final class Approvals {
 
   /** Closes an approval whose turn was cancelled, unless it was answered in the meantime. */
   public void cancel(PendingApproval approval) {
-    store.decide(approval.sessionId(), approval.callId(), ApprovalDecision.CANCELLED);
+    store.decide(
+        approval.sessionId(), approval.callId(), approval.callHash(), ApprovalDecision.CANCELLED);
   }
 
   private static String key(String sessionId, String callId) {

@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * The effective configuration, layered as in goose: environment variable &gt; {@code config.yaml}
  * &gt; default. A key {@code k} in the YAML is overridden by the environment variable {@code K}
- * (upper case). Secrets come from the environment or {@code secrets.yaml} (mode 0600) and are never
- * logged.
+ * (upper case); a variable set to the empty string counts as unset. Secrets come from the
+ * environment or {@code secrets.yaml} (mode 0600) and are never logged.
  *
  * <p>Thread-safe: writes ({@link #set}, {@link #setNode}, {@link #setSecret}) persist at once and
  * are seen by later reads.
@@ -44,7 +44,7 @@ public final class Config {
   }
 
   public static Config fromEnvironment() {
-    return load(System.getenv(), Path.of(System.getProperty("user.home")));
+    return load(System.getenv(), GoosePaths.home(System.getenv()));
   }
 
   public GoosePaths paths() {
@@ -59,7 +59,8 @@ public final class Config {
     boolean secret = isSecret(key);
     String envName = key.toUpperCase(Locale.ROOT);
     String fromEnv = env.get(envName);
-    if (fromEnv != null) {
+    // Set to the empty string counts as unset (Compose writes KEY: ""), so the file still applies.
+    if (fromEnv != null && !fromEnv.isEmpty()) {
       return Optional.of(
           new ConfigValue(
               key, fromEnv, ConfigSource.ENV, "environment variable " + envName, secret));
@@ -79,6 +80,12 @@ public final class Config {
     return known(key)
         .flatMap(ConfigKey::defaultValue)
         .map(d -> new ConfigValue(key, d, ConfigSource.DEFAULT, "default", secret));
+  }
+
+  /** True when the environment sets {@code key} (to a non-empty value) and so overrides files. */
+  public boolean setByEnvironment(String key) {
+    String value = env.get(key.toUpperCase(Locale.ROOT));
+    return value != null && !value.isEmpty();
   }
 
   public Optional<String> get(String key) {

@@ -65,7 +65,28 @@ public record ConfigKey(
   public static final ConfigKey RATE_BURST =
       of("GOOSE_RATE_BURST", "200", "Requests a user may send at once above the rate");
   public static final ConfigKey MAX_TURNS_PER_USER =
-      of("GOOSE_MAX_TURNS_PER_USER", "4", "Turns one user may have running at once");
+      none(
+          "GOOSE_MAX_TURNS_PER_USER",
+          "Turns one user may have running at once (unset: 4 in tokens/proxy mode, no cap in none/secret)");
+  public static final ConfigKey MAX_RUNNING_TURNS =
+      none(
+          "GOOSE_MAX_RUNNING_TURNS",
+          "Turns this server runs at once, all users together (unset: 64 per processor, at least 128)");
+  public static final ConfigKey ALLOWED_HOSTS =
+      none(
+          "GOOSE_ALLOWED_HOSTS",
+          "Comma-separated host[:port] names clients use, besides loopback (DNS-rebinding guard)");
+  public static final ConfigKey UNIX_SOCKET =
+      none(
+          "GOOSE_UNIX_SOCKET",
+          "Listen on this Unix domain socket (mode 0660) instead of GOOSE_HOST:GOOSE_PORT");
+  public static final ConfigKey MAX_STREAMS_PER_USER =
+      of("GOOSE_MAX_STREAMS_PER_USER", "32", "Event streams one user may have open at once");
+  public static final ConfigKey HEADER_TIMEOUT =
+      of(
+          "GOOSE_HEADER_TIMEOUT",
+          "10",
+          "Seconds a client may take to send a request's headers before it is cut off");
 
   // The tool sandbox (docs/sandbox.md).
   public static final ConfigKey SANDBOX =
@@ -126,6 +147,11 @@ public record ConfigKey(
           RATE_LIMIT,
           RATE_BURST,
           MAX_TURNS_PER_USER,
+          ALLOWED_HOSTS,
+          UNIX_SOCKET,
+          MAX_STREAMS_PER_USER,
+          HEADER_TIMEOUT,
+          MAX_RUNNING_TURNS,
           SANDBOX,
           SANDBOX_NETWORK,
           BWRAP,

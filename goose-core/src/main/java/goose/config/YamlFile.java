@@ -69,7 +69,15 @@ public final class YamlFile {
     }
   }
 
+  /**
+   * Replaces the file's content. A file marked read-only (no owner write bit, or not writable by
+   * this user; a Kubernetes ConfigMap mount, {@code chmod a-w}) is refused rather than replaced by
+   * the rename, even for root. Throws {@link ConfigException} naming the file.
+   */
   public synchronized void write(ObjectNode content) {
+    if (readOnly())
+      throw new ConfigException(
+          path + " is read-only; change it where it comes from (or make it writable)");
     try {
       Files.createDirectories(path.getParent());
       Path tmp = Files.createTempFile(path.getParent(), "." + path.getFileName(), ".tmp");
@@ -87,6 +95,17 @@ public final class YamlFile {
       }
     } catch (IOException e) {
       throw new ConfigException(path + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /** True when the file exists and may not be written. */
+  public boolean readOnly() {
+    if (!Files.exists(path)) return false;
+    if (!Files.isWritable(path)) return true;
+    try {
+      return !Files.getPosixFilePermissions(path).contains(PosixFilePermission.OWNER_WRITE);
+    } catch (UnsupportedOperationException | IOException e) {
+      return false;
     }
   }
 

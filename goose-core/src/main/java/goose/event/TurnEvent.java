@@ -59,7 +59,21 @@ public sealed interface TurnEvent {
   /** Progress or log messages from an extension while a tool runs. */
   record Notification(String source, String kind, JsonNode payload) implements TurnEvent {}
 
-  record ToolApprovalRequired(String id, String tool, ObjectNode arguments) implements TurnEvent {}
+  /**
+   * A call waits for its user's answer. {@code id} is the server's id of the call (unique in its
+   * session); {@code callHash} pins exactly which call it is ({@link goose.approval.CallHash}): an
+   * answer may send it back, and is refused if it names another call.
+   */
+  record ToolApprovalRequired(String id, String tool, ObjectNode arguments, String callHash)
+      implements TurnEvent {
+    public ToolApprovalRequired {
+      if (callHash == null) callHash = goose.approval.CallHash.of(tool, arguments);
+    }
+
+    public ToolApprovalRequired(String id, String tool, ObjectNode arguments) {
+      this(id, tool, arguments, goose.approval.CallHash.of(tool, arguments));
+    }
+  }
 
   /** The turn failed (provider error, interrupted turn...); a message_complete follows. */
   record Error(String code, String message) implements TurnEvent {}

@@ -17,18 +17,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The operator's list of extensions that may be launched ({@code GOOSE_ALLOWLIST}: an http(s) URL
- * or a file path to YAML {@code extensions: [{id, command}]}).
+ * or a file path to YAML {@code extensions: [{id, command, env}]}), and the launch rules that hold
+ * with or without one.
  *
  * <ul>
- *   <li>A stdio extension passes only if {@code cmd} and {@code args} joined by single spaces equal
- *       an entry's {@code command} exactly. The command is then started directly, never through a
- *       shell.
+ *   <li>A stdio extension passes only if {@code cmd} and {@code args}, one by one, equal an entry's
+ *       {@code command} exactly (so an argument with a space in it never matches two words of the
+ *       entry), and every variable it sets ({@code envs}) or fills from a secret ({@code env_keys})
+ *       is named in that entry's {@code env} list: the list covers the whole launch, not just the
+ *       program. The command is then started directly, never through a shell. ({@code cmd} is
+ *       always one program, see {@link ProgramNames}.)
+ *   <li>Without a list, any stdio command may be added by an admin, but variables that change how a
+ *       program loads code ({@link EnvNames#loadsCode}: {@code NODE_OPTIONS}, {@code npm_config_*},
+ *       {@code PYTHON*}, {@code LD_*}, ...) are refused: only an allowlist entry that names one
+ *       permits it.
+ *   <li>A bare program name ({@code npx}) is refused while the server's {@code PATH} has a relative
+ *       entry ({@code .}, empty): it would be looked up in the process's working directory.
  *   <li>A remote (Streamable HTTP / SSE) extension starts no local program, so, as in goose, the
  *       command list does not restrict it. An operator who wants to restrict remote servers too
  *       adds entries with {@code uri}: as soon as one exists, a remote extension passes only if its
@@ -45,18 +57,31 @@ public final class Allowlist {
   private static final int MAX_BYTES = 1 << 20;
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** One allowed entry; exactly one of command / uri is set. */
-  public record Entry(String id, Optional<String> command, Optional<String> uri) {}
+  /**
+   * One allowed entry; exactly one of command / uri is set. {@code command} is the program and its
+   * arguments, one by one (written in the list as words separated by spaces, or as a YAML list when
+   * an argument contains a space). {@code env} names the variables a stdio extension of this
+   * command may set or fill from secrets (none when the entry lists none).
+   */
+  public record Entry(
+      String id, Optional<List<String>> command, Optional<String> uri, Set<String> env) {
+    public Entry {
+      command = command.map(List::copyOf);
+      env = Set.copyOf(env);
+    }
+  }
 
   private final Optional<String> source;
   private final Clock clock;
+  private final String pathVariable;
   private final HttpClient http;
   private List<Entry> cached;
   private Instant cachedAt = Instant.MIN;
 
-  private Allowlist(Optional<String> source, Clock clock) {
+  private Allowlist(Optional<String> source, Clock clock, String pathVariable) {
     this.source = source;
     this.clock = clock;
+    this.pathVariable = pathVariable;
     this.http =
         source.isPresent()
             ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
@@ -65,12 +90,21 @@ public final class Allowlist {
 
   /** No restriction. */
   public static Allowlist none() {
-    return new Allowlist(Optional.empty(), Clock.systemUTC());
+    return new Allowlist(Optional.empty(), Clock.systemUTC(), serverPath());
   }
 
   /** A list read from this URL or file. */
   public static Allowlist of(String source) {
-    return new Allowlist(Optional.of(source), Clock.systemUTC());
+    return new Allowlist(Optional.of(source), Clock.systemUTC(), serverPath());
+  }
+
+  /** As {@link #none()} or {@link #of}, for a server whose PATH is {@code pathVariable} (tests). */
+  static Allowlist withPath(Optional<String> source, String pathVariable) {
+    return new Allowlist(source, Clock.systemUTC(), pathVariable);
+  }
+
+  private static String serverPath() {
+    return Optional.ofNullable(System.getenv("PATH")).orElse("/usr/bin:/bin");
   }
 
   /**
@@ -95,26 +129,71 @@ public final class Allowlist {
    * Throws {@link ExtensionException.NotAllowed} with the reason when {@code config} may not run.
    */
   public void check(ExtensionConfig config) {
-    if (source.isEmpty()) return;
     switch (config.launch()) {
       case Launch.Builtin b -> {}
-      case Launch.Stdio s -> checkCommand(config.name(), s.commandLine());
-      case Launch.StreamableHttp h -> checkUri(config.name(), h.uri());
-      case Launch.Sse h -> checkUri(config.name(), h.uri());
+      case Launch.Stdio s -> checkStdio(config.name(), s);
+      case Launch.StreamableHttp h -> {
+        if (source.isPresent()) checkUri(config.name(), h.uri());
+      }
+      case Launch.Sse h -> {
+        if (source.isPresent()) checkUri(config.name(), h.uri());
+      }
     }
   }
 
-  private void checkCommand(String name, String commandLine) {
-    List<Entry> entries = entries();
-    for (Entry e : entries) {
-      if (e.command().filter(commandLine::equals).isPresent()) return;
+  private void checkStdio(String name, Launch.Stdio s) {
+    ProgramNames.check(s.cmd());
+    if (!s.cmd().contains("/")) {
+      List<String> relative = ProgramNames.relativeEntries(pathVariable);
+      if (!relative.isEmpty())
+        throw new ExtensionException.NotAllowed(
+            "extension '"
+                + name
+                + "': the server's PATH has relative entries "
+                + relative.stream().map(e -> "'" + e + "'").toList()
+                + ", so the program '"
+                + s.cmd()
+                + "' could be found in a working directory: give its absolute path, or remove those entries from PATH");
     }
+    Set<String> variables = new LinkedHashSet<>(s.envs().keySet());
+    variables.addAll(s.envKeys());
+    if (source.isEmpty()) {
+      for (String v : variables) {
+        if (EnvNames.loadsCode(v))
+          throw new ExtensionException.Invalid(
+              s.envs().containsKey(v) ? "envs." + v : "env_keys",
+              "setting "
+                  + v
+                  + " is not allowed: it can change which program runs or how it loads code"
+                  + " (an entry of the extension allowlist, GOOSE_ALLOWLIST, that names it can permit it)");
+      }
+      return;
+    }
+    String commandLine = s.commandLine();
+    List<String> argv = new ArrayList<>();
+    argv.add(s.cmd());
+    argv.addAll(s.args());
+    List<Entry> matching =
+        entries().stream().filter(e -> e.command().filter(argv::equals).isPresent()).toList();
+    if (matching.isEmpty()) {
+      throw new ExtensionException.NotAllowed(
+          "extension '"
+              + name
+              + "': the command '"
+              + commandLine
+              + "' is not in the extension allowlist (it must equal an allowed command exactly, arguments included)");
+    }
+    for (Entry e : matching) if (e.env().containsAll(variables)) return;
+    Set<String> missing = new LinkedHashSet<>(variables);
+    missing.removeAll(matching.getFirst().env());
     throw new ExtensionException.NotAllowed(
         "extension '"
             + name
-            + "': the command '"
+            + "': the extension allowlist allows the command '"
             + commandLine
-            + "' is not in the extension allowlist (it must equal an allowed command exactly, arguments included)");
+            + "' but not the variables "
+            + missing
+            + " (an entry permits only the variables it names under env:)");
   }
 
   private void checkUri(String name, URI uri) {
@@ -159,10 +238,7 @@ public final class Allowlist {
     for (int i = 0; i < list.size(); i++) {
       JsonNode e = list.get(i);
       String id = e.path("id").asText("");
-      Optional<String> command =
-          e.hasNonNull("command") && e.get("command").isTextual()
-              ? Optional.of(e.get("command").asText().trim())
-              : Optional.empty();
+      Optional<List<String>> command = argv(e.get("command"), i, id);
       Optional<String> uri =
           e.hasNonNull("uri") && e.get("uri").isTextual()
               ? Optional.of(e.get("uri").asText().trim())
@@ -173,9 +249,49 @@ public final class Allowlist {
                 + i
                 + (id.isEmpty() ? "" : " (" + id + ")")
                 + " has neither 'command' nor 'uri'");
-      entries.add(new Entry(id, command, uri));
+      entries.add(new Entry(id, command, uri, envNames(e.get("env"), i, id)));
     }
     return List.copyOf(entries);
+  }
+
+  /**
+   * An entry's {@code command}: words separated by whitespace, or a list of strings (exact argv);
+   * empty when absent.
+   */
+  private Optional<List<String>> argv(JsonNode command, int index, String id) {
+    if (command == null || command.isNull()) return Optional.empty();
+    if (command.isTextual()) {
+      String text = command.asText().strip();
+      return text.isEmpty() ? Optional.empty() : Optional.of(List.of(text.split("\\s+")));
+    }
+    String entry = "entry " + index + (id.isEmpty() ? "" : " (" + id + ")");
+    if (!command.isArray() || command.isEmpty())
+      throw refuseAll(entry + ": 'command' must be a string or a list of strings");
+    List<String> argv = new ArrayList<>();
+    for (JsonNode word : command) {
+      if (!word.isTextual())
+        throw refuseAll(entry + ": 'command' must be a string or a list of strings");
+      argv.add(word.asText());
+    }
+    return Optional.of(argv);
+  }
+
+  /** An entry's {@code env:} list of variable names; a malformed one refuses the whole list. */
+  private Set<String> envNames(JsonNode env, int index, String id) {
+    if (env == null || env.isNull()) return Set.of();
+    String entry = "entry " + index + (id.isEmpty() ? "" : " (" + id + ")");
+    if (!env.isArray()) throw refuseAll(entry + ": 'env' must be a list of variable names");
+    Set<String> names = new LinkedHashSet<>();
+    for (JsonNode n : env) {
+      if (!n.isTextual()) throw refuseAll(entry + ": 'env' must be a list of variable names");
+      try {
+        EnvNames.check("env", n.asText());
+      } catch (ExtensionException.Invalid bad) {
+        throw refuseAll(entry + ": " + bad.getMessage());
+      }
+      names.add(n.asText());
+    }
+    return names;
   }
 
   private String read(String where) throws IOException, InterruptedException {

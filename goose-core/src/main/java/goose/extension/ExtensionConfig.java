@@ -67,7 +67,10 @@ public record ExtensionConfig(
         envKeys = List.copyOf(envKeys);
       }
 
-      /** {@code cmd} and {@code args} joined by single spaces: what the allowlist compares. */
+      /**
+       * {@code cmd} and {@code args} joined by single spaces, for messages (the allowlist compares
+       * them one by one).
+       */
       public String commandLine() {
         return args.isEmpty() ? cmd : cmd + " " + String.join(" ", args);
       }

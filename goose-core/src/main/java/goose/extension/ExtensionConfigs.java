@@ -129,15 +129,19 @@ public final class ExtensionConfigs {
         optText(node, "cmd")
             .orElseThrow(
                 () -> new ExtensionException.Invalid("cmd", "is required for a stdio extension"));
-    if (cmd.isBlank()) throw new ExtensionException.Invalid("cmd", "must not be blank");
-    if (cmd.indexOf('\0') >= 0) throw new ExtensionException.Invalid("cmd", "must not contain NUL");
+    ProgramNames.check(cmd);
     List<String> args = stringList(node, "args");
     for (int i = 0; i < args.size(); i++) {
       if (args.get(i).indexOf('\0') >= 0)
         throw new ExtensionException.Invalid("args[" + i + "]", "must not contain NUL");
     }
     Map<String, String> envs = stringMap(node, "envs");
-    envs.keySet().forEach(k -> EnvNames.check("envs." + k, k));
+    envs.forEach(
+        (k, v) -> {
+          EnvNames.check("envs." + k, k);
+          if (v.indexOf('\0') >= 0)
+            throw new ExtensionException.Invalid("envs." + k, "must not contain NUL");
+        });
     List<String> envKeys = stringList(node, "env_keys");
     envKeys.forEach(k -> EnvNames.check("env_keys", k));
     return new Launch.Stdio(cmd, args, envs, envKeys);

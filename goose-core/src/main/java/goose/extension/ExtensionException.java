@@ -2,10 +2,14 @@ package goose.extension;
 
 /**
  * A request about extensions that cannot be carried out. Sealed so the HTTP layer maps each kind to
- * one status in one exhaustive switch: not found (404), invalid (400), not allowed (403).
+ * one status in one exhaustive switch: not found (404), invalid (400), not allowed (403), not saved
+ * (409).
  */
 public sealed class ExtensionException extends RuntimeException
-    permits ExtensionException.NotFound, ExtensionException.Invalid, ExtensionException.NotAllowed {
+    permits ExtensionException.NotFound,
+        ExtensionException.Invalid,
+        ExtensionException.NotAllowed,
+        ExtensionException.NotSaved {
 
   ExtensionException(String message) {
     super(message);
@@ -42,6 +46,16 @@ public sealed class ExtensionException extends RuntimeException
   /** Refused by the operator's allowlist (or because the allowlist could not be loaded). */
   public static final class NotAllowed extends ExtensionException {
     public NotAllowed(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * The change could not be stored (a read-only config.yaml, as a ConfigMap mounts it): nothing was
+   * changed. The message names the file.
+   */
+  public static final class NotSaved extends ExtensionException {
+    public NotSaved(String reason) {
       super(reason);
     }
   }

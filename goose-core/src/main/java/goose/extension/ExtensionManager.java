@@ -54,6 +54,18 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   private final Object writes = new Object();
   private volatile boolean closed;
 
+  /**
+   * On a shared store: where API changes are kept (instead of config.yaml), and the entries of it
+   * this replica has applied, by name.
+   */
+  private final Optional<ExtensionStore> shared;
+
+  private final Map<String, Optional<JsonNode>> applied = new ConcurrentHashMap<>();
+  private volatile long lastSyncNanos;
+
+  /** How stale a turn's view of the shared extensions may be (management calls never are). */
+  private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
+
   /** Unsandboxed, with the allowlist from the configuration and a 1 s restart back-off. */
   public ExtensionManager(Config config, List<BuiltinExtension> builtins) {
     this(config, builtins, Sandbox.unconfined(config));
@@ -61,7 +73,19 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   /** With the allowlist from the configuration and a 1 s restart back-off. */
   public ExtensionManager(Config config, List<BuiltinExtension> builtins, Sandbox sandbox) {
-    this(config, builtins, sandbox, Allowlist.fromConfig(config), Duration.ofSeconds(1));
+    this(config, builtins, sandbox, Optional.empty());
+  }
+
+  /**
+   * {@code shared}: on a store several replicas share, API changes go there (and every replica
+   * applies them) rather than to this replica's config.yaml.
+   */
+  public ExtensionManager(
+      Config config,
+      List<BuiltinExtension> builtins,
+      Sandbox sandbox,
+      Optional<ExtensionStore> shared) {
+    this(config, builtins, sandbox, Allowlist.fromConfig(config), Duration.ofSeconds(1), shared);
   }
 
   /** Unsandboxed. */
@@ -76,12 +100,24 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       Sandbox sandbox,
       Allowlist allowlist,
       Duration backoffBase) {
+    this(config, builtins, sandbox, allowlist, backoffBase, Optional.empty());
+  }
+
+  private ExtensionManager(
+      Config config,
+      List<BuiltinExtension> builtins,
+      Sandbox sandbox,
+      Allowlist allowlist,
+      Duration backoffBase,
+      Optional<ExtensionStore> shared) {
     this.config = config;
     this.allowlist = allowlist;
     this.backoffBase = backoffBase;
+    this.shared = shared;
     this.servers = new McpServers(config, sandbox, allowlist, backoffBase, Clock.systemUTC());
     builtins.forEach(b -> this.builtins.put(b.name(), b));
     load();
+    sync(true);
   }
 
   private void load() {
@@ -124,6 +160,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   /** Every configured extension, by name. */
   public List<ExtensionInfo> list() {
+    sync(true);
     return slots.values().stream()
         .map(ExtensionSlot::info)
         .sorted(Comparator.comparing(ExtensionInfo::name))
@@ -131,6 +168,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   }
 
   public ExtensionInfo get(String name) {
+    sync(true);
     return slot(name).info();
   }
 
@@ -157,18 +195,62 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     ExtensionSlot slot;
     synchronized (writes) {
       persist(next.name(), Optional.of(next));
-      slot = slots.get(next.name());
-      if (slot == null || slot.builtin().isPresent() != (next.launch() instanceof Launch.Builtin)) {
-        if (slot != null) slot.stop();
-        slot = newSlot(next);
-        slots.put(next.name(), slot);
-      } else {
-        slot.replace(next);
-      }
+      slot = install(next);
     }
     servers.stopExtension(next.name());
     startInBackground(slot);
     return slot.info();
+  }
+
+  /** Puts {@code next} in its slot (a new one when the kind changed). Called holding writes. */
+  private ExtensionSlot install(ExtensionConfig next) {
+    ExtensionSlot slot = slots.get(next.name());
+    if (slot == null || slot.builtin().isPresent() != (next.launch() instanceof Launch.Builtin)) {
+      if (slot != null) slot.stop();
+      slot = newSlot(next);
+      slots.put(next.name(), slot);
+    } else {
+      slot.replace(next);
+    }
+    return slot;
+  }
+
+  /**
+   * On a shared store, applies the changes other replicas stored since the last look: at most once
+   * per {@link #SYNC_INTERVAL} unless {@code now}. A bad stored entry is logged and skipped.
+   */
+  private void sync(boolean now) {
+    if (shared.isEmpty()) return;
+    long started = System.nanoTime();
+    if (!now && started - lastSyncNanos < SYNC_INTERVAL.toNanos()) return;
+    lastSyncNanos = started;
+    Map<String, Optional<JsonNode>> stored = shared.get().load();
+    List<ExtensionSlot> toStart = new ArrayList<>();
+    synchronized (writes) {
+      for (Map.Entry<String, Optional<JsonNode>> e : stored.entrySet()) {
+        String name = e.getKey();
+        if (e.getValue().equals(applied.get(name))) continue;
+        applied.put(name, e.getValue());
+        if (e.getValue().isEmpty()) {
+          ExtensionSlot gone = slots.get(name);
+          if (gone != null && gone.builtin().isEmpty()) {
+            slots.remove(name);
+            gone.stop();
+            servers.stopExtension(name);
+          }
+          continue;
+        }
+        try {
+          ExtensionConfig next = ExtensionConfigs.parse(e.getValue().get(), name);
+          if (next.launch() instanceof Launch.Builtin && !builtins.containsKey(name)) continue;
+          toStart.add(install(next));
+          servers.stopExtension(name); // per-workspace servers of the old configuration
+        } catch (ExtensionException.Invalid bad) {
+          log.warn("stored extension {}: {} (ignored)", name, bad.getMessage());
+        }
+      }
+    }
+    toStart.forEach(this::startInBackground);
   }
 
   /** Stops and removes an extension. Built-ins cannot be deleted, only disabled. */
@@ -224,6 +306,39 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     }
   }
 
+  /** Whether an extension of this name is configured (built-ins included). */
+  public boolean has(String name) {
+    return slots.containsKey(name);
+  }
+
+  /**
+   * Turns a configured extension on for this process only ({@code --with-builtin}): nothing is
+   * written to config.yaml. Refused like {@link #enable} when the allowlist does not allow it.
+   */
+  public ExtensionInfo enableUnsaved(String name) {
+    ExtensionSlot slot = slot(name);
+    ExtensionConfig next = slot.config().withEnabled(true);
+    allowlist.check(next);
+    synchronized (writes) {
+      slot.replace(next);
+    }
+    startInBackground(slot);
+    return slot.info();
+  }
+
+  /** The allowlist every extension of this server passes, session-scoped ones included. */
+  Allowlist allowlist() {
+    return allowlist;
+  }
+
+  /**
+   * Starts a server that one session alone uses ({@link SessionToolbox}), through the same door
+   * (the sandbox, the allowlist, the child environment) as the configured ones.
+   */
+  McpConnection openSessionServer(ExtensionConfig c, java.nio.file.Path workspace) {
+    return servers.openForSession(c, workspace);
+  }
+
   /** The pid of an extension's stdio server, while one runs (for diagnostics and tests). */
   public java.util.OptionalLong pid(String name) {
     return slot(name).connection().map(McpConnection::pid).orElse(java.util.OptionalLong.empty());
@@ -233,6 +348,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   @Override
   public List<ToolSpec> tools(ToolContext context) {
+    sync(false);
     List<ExtensionSlot> enabled =
         slots.values().stream()
             .filter(s -> s.config().enabled())
@@ -269,6 +385,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
           request.id(), "no tool named '" + full + "' (tools are named extension__tool)");
     String extension = full.substring(0, sep);
     String tool = full.substring(sep + 2);
+    sync(false);
     ExtensionSlot slot = slots.get(extension);
     if (slot == null)
       return Content.ToolResponse.error(request.id(), "no extension named '" + extension + "'");
@@ -366,11 +483,25 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
             });
   }
 
+  /**
+   * Keeps a change: in the shared store when there is one (every replica applies it), else in
+   * config.yaml. Throws {@link ExtensionException.NotSaved} when it cannot be written.
+   */
   private void persist(String name, Optional<ExtensionConfig> value) {
+    if (shared.isPresent()) {
+      Optional<JsonNode> entry = value.map(ExtensionConfigs::toNode);
+      shared.get().save(name, entry);
+      applied.put(name, entry.map(n -> Json.parse(Json.write(n)))); // as it reads back
+      return;
+    }
     JsonNode current = config.node(KEY).orElse(null);
     ObjectNode all = current instanceof ObjectNode o ? o : Json.object();
     if (value.isPresent()) all.set(name, ExtensionConfigs.toNode(value.get()));
     else all.remove(name);
-    config.setNode(KEY, all);
+    try {
+      config.setNode(KEY, all);
+    } catch (goose.config.ConfigException e) {
+      throw new ExtensionException.NotSaved("extension changes cannot be saved: " + e.getMessage());
+    }
   }
 }

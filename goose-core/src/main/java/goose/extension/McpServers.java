@@ -134,6 +134,25 @@ final class McpServers implements AutoCloseable {
   }
 
   /**
+   * A server one session alone uses, in its workspace: allowlist, sandbox, environment as above.
+   */
+  McpConnection openForSession(ExtensionConfig c, Path workspace) {
+    if (closed) throw new IllegalStateException("the server is shutting down");
+    allowlist.check(c);
+    try {
+      return McpConnection.open(
+          c,
+          sandbox,
+          workspace,
+          launchEnv(c),
+          why -> log.warn("session extension {} broke: {}", c.name(), why),
+          created -> {});
+    } catch (ExtensionStartException e) {
+      throw withHint(c, workspace, e);
+    }
+  }
+
+  /**
    * A server whose start failed may have been given a script or directory the sandbox does not
    * show: say so, and which setting shows it.
    */

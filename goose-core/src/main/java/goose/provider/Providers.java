@@ -42,11 +42,19 @@ public final class Providers {
   private Providers() {}
 
   public static Provider fromConfig(Config config) {
-    return fromConfig(
-        config,
-        ProviderHttp.create(
-            config.getSeconds("api_timeout", Duration.ofSeconds(60)),
-            RetryPolicy.of(config.getInt("max_retries", 3, 0, 100))));
+    return fromConfig(config, http(config));
+  }
+
+  /** The provider of a session's own choice, with the configured timeouts and retries. */
+  public static Provider fromConfig(
+      Config config, Optional<String> provider, Optional<String> model) {
+    return fromConfig(config, http(config), provider, model);
+  }
+
+  private static ProviderHttp http(Config config) {
+    return ProviderHttp.create(
+        config.getSeconds("api_timeout", Duration.ofSeconds(60)),
+        RetryPolicy.of(config.getInt("max_retries", 3, 0, 100)));
   }
 
   /**
@@ -54,9 +62,19 @@ public final class Providers {
    * {@code max_retries} (to share one client, or for tests with short back-offs).
    */
   public static Provider fromConfig(Config config, ProviderHttp http) {
+    return fromConfig(config, http, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The provider a session chose: {@code provider} instead of {@code GOOSE_PROVIDER}, {@code model}
+   * instead of {@code GOOSE_MODEL} (a session that picks another provider without a model gets that
+   * provider's default model, not the configured one's). Empty choices follow the configuration.
+   */
+  public static Provider fromConfig(
+      Config config, ProviderHttp http, Optional<String> provider, Optional<String> model) {
     String name =
-        config
-            .get("GOOSE_PROVIDER")
+        provider
+            .or(() -> config.get("GOOSE_PROVIDER"))
             .map(String::strip)
             .filter(s -> !s.isEmpty())
             .orElseThrow(
@@ -66,7 +84,8 @@ public final class Providers {
                             + String.join(", ", known(config))
                             + ") and that provider's API key, for example GOOSE_PROVIDER=anthropic with ANTHROPIC_API_KEY",
                         List.of("GOOSE_PROVIDER")));
-    Settings s = new Settings(config, name.toLowerCase(Locale.ROOT), http);
+    Settings s =
+        new Settings(config, name.toLowerCase(Locale.ROOT), http, model, provider.isPresent());
     return switch (s.name) {
       case "anthropic" -> anthropic(s);
       case "openai" -> openai(s);
@@ -191,9 +210,7 @@ public final class Providers {
                         List.of("GOOSE_PROVIDER")));
     Optional<String> key = d.apiKeyEnv().map(s::require);
     Optional<String> model =
-        s.config
-            .get("GOOSE_MODEL")
-            .filter(m -> !m.isBlank())
+        s.configuredModel()
             .or(() -> d.models().stream().findFirst().map(DeclarativeProvider.Model::name));
     if (model.isEmpty()) s.missing.add("GOOSE_MODEL");
     s.done();
@@ -226,12 +243,21 @@ public final class Providers {
     final Config config;
     final String name;
     final ProviderHttp http;
+    final Optional<String> chosenModel;
+    final boolean chosenProvider;
     final List<String> missing = new ArrayList<>();
 
-    Settings(Config config, String name, ProviderHttp http) {
+    Settings(
+        Config config,
+        String name,
+        ProviderHttp http,
+        Optional<String> chosenModel,
+        boolean chosenProvider) {
       this.config = config;
       this.name = name;
       this.http = http;
+      this.chosenModel = chosenModel.map(String::strip).filter(m -> !m.isEmpty());
+      this.chosenProvider = chosenProvider;
     }
 
     /** The value of a required setting (secrets included), or "" noted as missing. */
@@ -255,10 +281,17 @@ public final class Providers {
           missing);
     }
 
+    /** The session's model, else GOOSE_MODEL unless the session chose another provider. */
+    Optional<String> configuredModel() {
+      return chosenModel.or(
+          () ->
+              chosenProvider
+                  ? Optional.empty()
+                  : config.get("GOOSE_MODEL").filter(m -> !m.isBlank()));
+    }
+
     String model(Optional<String> fallback) {
-      return config
-          .get("GOOSE_MODEL")
-          .filter(m -> !m.isBlank())
+      return configuredModel()
           .or(() -> fallback)
           .orElseGet(() -> DEFAULT_MODELS.getOrDefault(name, "gpt-4o"));
     }

@@ -19,8 +19,7 @@ final class OpenFiles implements WorkspaceFiles {
   @Override
   public Path resolve(String raw) throws IOException {
     if (raw.isBlank()) throw new FileRefusedException("the path must not be empty");
-    Path p =
-        Path.of(raw.startsWith("~/") ? System.getProperty("user.home") + raw.substring(1) : raw);
+    Path p = goose.config.GoosePaths.expand(raw, goose.config.GoosePaths.home(System.getenv()));
     return (p.isAbsolute() ? p : workingDir.resolve(p)).normalize();
   }
 

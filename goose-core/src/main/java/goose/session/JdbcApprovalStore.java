@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 final class JdbcApprovalStore implements ApprovalStore {
   private static final String COLUMNS =
-      "session_id, call_id, user_name, tool, arguments, created_at, expires_at, decision";
+      "session_id, call_id, call_hash, user_name, tool, arguments, created_at, expires_at, decision";
 
   private final SqlDatabase db;
 
@@ -34,20 +34,30 @@ final class JdbcApprovalStore implements ApprovalStore {
    */
   @Override
   public void open(PendingApproval a) {
+    replace(
+        a,
+        "DELETE FROM tool_approvals WHERE session_id = ? AND call_id = ? AND decision IS NOT NULL");
+  }
+
+  @Override
+  public void reopen(PendingApproval a) {
+    replace(a, "DELETE FROM tool_approvals WHERE session_id = ? AND call_id = ?");
+  }
+
+  private void replace(PendingApproval a, String delete) {
     Stores.write(
         db,
         c -> {
-          Sql.update(
-              c,
-              "DELETE FROM tool_approvals WHERE session_id = ? AND call_id = ? AND decision IS NOT NULL",
-              a.sessionId(),
-              a.callId());
+          Sql.update(c, delete, a.sessionId(), a.callId());
           try {
             return Sql.update(
                 c,
-                "INSERT INTO tool_approvals (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO tool_approvals ("
+                    + COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                 a.sessionId(),
                 a.callId(),
+                a.callHash(),
                 a.user(),
                 a.tool(),
                 Json.write(a.arguments()),
@@ -96,17 +106,19 @@ final class JdbcApprovalStore implements ApprovalStore {
   }
 
   @Override
-  public boolean decide(String sessionId, String callId, ApprovalDecision decision) {
+  public boolean decide(
+      String sessionId, String callId, String callHash, ApprovalDecision decision) {
     return Stores.write(
             db,
             c ->
                 Sql.update(
                     c,
-                    "UPDATE tool_approvals SET decision = ?, decided_at = ? WHERE session_id = ? AND call_id = ? AND decision IS NULL",
+                    "UPDATE tool_approvals SET decision = ?, decided_at = ? WHERE session_id = ? AND call_id = ? AND call_hash = ? AND decision IS NULL",
                     decision.wire(),
                     nanos(Instant.now()),
                     sessionId,
-                    callId))
+                    callId,
+                    callHash))
         > 0;
   }
 
@@ -142,6 +154,7 @@ final class JdbcApprovalStore implements ApprovalStore {
     return new PendingApproval(
         rs.getString("session_id"),
         rs.getString("call_id"),
+        rs.getString("call_hash"),
         rs.getString("user_name"),
         rs.getString("tool"),
         (ObjectNode) Json.parse(rs.getString("arguments")),

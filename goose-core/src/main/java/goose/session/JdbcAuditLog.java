@@ -65,8 +65,12 @@ final class JdbcAuditLog implements AuditLog {
         .user()
         .ifPresent(
             u -> {
-              sql.append(" AND user_name = ?");
+              // A user's id is the name itself or "name#<random>" (goose.user.UserIds): a name
+              // finds
+              // every user that ever had it, an id exactly one.
+              sql.append(" AND (user_name = ? OR user_name LIKE ? ESCAPE '\\')");
               args.add(u);
+              args.add(u.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "#%");
             });
     query
         .sessionId()

@@ -144,9 +144,34 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
+  public Optional<Session> setModel(
+      String owner, String id, Optional<String> provider, Optional<String> model) {
+    return write(
+        c ->
+            Sql.first(
+                c,
+                "UPDATE sessions SET provider = ?, model = ?, updated_at = ? WHERE id = ? AND owner = ? RETURNING "
+                    + SESSION_COLUMNS,
+                StoreRows::session,
+                provider.orElse(null),
+                model.orElse(null),
+                nanos(Instant.now()),
+                id,
+                owner));
+  }
+
+  @Override
   public boolean delete(String owner, String id) {
-    // messages, events and turns go with it: ON DELETE CASCADE
-    return write(c -> Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner))
+    // messages, events and turns go with it: ON DELETE CASCADE; its todo list (no foreign key) too
+    return write(
+            c -> {
+              int deleted =
+                  Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner);
+              if (deleted > 0)
+                Sql.update(
+                    c, "DELETE FROM todo_lists WHERE owner = ? AND session_id = ?", owner, id);
+              return deleted;
+            })
         > 0;
   }
 
@@ -448,17 +473,25 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public List<HeldTurn> renewLeases(String instanceId, Instant until) {
+  public List<HeldTurn> renewLeases(
+      String instanceId, java.util.Collection<String> turnIds, Instant until) {
+    if (turnIds.isEmpty()) return List.of();
+    List<Object> args = new ArrayList<>();
+    args.add(nanos(until));
+    args.add(instanceId);
+    args.addAll(turnIds);
+    String ids = String.join(", ", java.util.Collections.nCopies(turnIds.size(), "?"));
     return write(
         c ->
             Sql.all(
                 c,
                 "UPDATE turns SET lease_until = ? WHERE instance_id = ? AND "
                     + IS_RUNNING
-                    + " RETURNING session_id, id, cancel_requested",
+                    + " AND id IN ("
+                    + ids
+                    + ") RETURNING session_id, id, cancel_requested",
                 rs -> new HeldTurn(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
-                nanos(until),
-                instanceId));
+                args.toArray()));
   }
 
   @Override

@@ -95,6 +95,11 @@ record PostgresUrl(
     }
   }
 
+  /** The same database with this password (given apart from the URL). */
+  PostgresUrl withPassword(String password) {
+    return new PostgresUrl(jdbcUrl, user, Optional.of(password), display);
+  }
+
   /**
    * Replaces the password wherever it appears (driver messages), for text that may be shown or
    * logged.
@@ -115,6 +120,17 @@ record PostgresUrl(
     password.ifPresent(p -> props.setProperty("password", p));
     props.putAll(properties);
     return java.sql.DriverManager.getConnection(jdbcUrl, props);
+  }
+
+  /**
+   * The database as a libpq URL for PostgreSQL's own tools ({@code pg_dump}, {@code psql}), with
+   * the user and without the password (they read it from {@code PGPASSWORD} or {@code ~/.pgpass}).
+   */
+  String libpqUrl() {
+    String address = jdbcUrl.substring(JDBC_PREFIX.length()).replaceFirst("^//", "");
+    String userPart =
+        user.map(u -> java.net.URLEncoder.encode(u, StandardCharsets.UTF_8) + "@").orElse("");
+    return "postgresql://" + userPart + address;
   }
 
   @Override

@@ -37,6 +37,13 @@ public interface SessionStore extends AutoCloseable {
    */
   Optional<Session> setMode(String owner, String id, Optional<ApprovalMode> mode);
 
+  /**
+   * Sets the session's own provider and model (empty: follow the server's); empty when there is no
+   * such session for this owner.
+   */
+  Optional<Session> setModel(
+      String owner, String id, Optional<String> provider, Optional<String> model);
+
   /** Deletes the session with its messages and events; false when there was none. */
   boolean delete(String owner, String id);
 
@@ -93,11 +100,14 @@ public interface SessionStore extends AutoCloseable {
   }
 
   /**
-   * Extends to {@code until} the lease of every running turn of {@code instanceId} and answers
-   * those turns: a turn of this instance that is missing has been taken over by another instance,
-   * and must stop writing.
+   * Extends to {@code until} the lease of those of {@code turnIds} that still run under {@code
+   * instanceId}, and answers them: a turn missing from the answer has been taken over by another
+   * instance and must stop writing. Only the turns this process runs are named, never "every turn
+   * of the instance id": a process that reuses the id of a dead one must not keep the dead one's
+   * turns alive.
    */
-  List<HeldTurn> renewLeases(String instanceId, Instant until);
+  List<HeldTurn> renewLeases(
+      String instanceId, java.util.Collection<String> turnIds, Instant until);
 
   /**
    * Running turns whose lease ended before {@code now}: their instance stopped renewing (it died).

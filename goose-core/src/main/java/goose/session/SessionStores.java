@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigValue;
+import goose.config.PrivateFiles;
 import goose.event.ClusterSignals;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,19 +37,77 @@ public final class SessionStores {
   }
 
   /**
+   * The store as a server opens it: like {@link #open}, and on SQLite holding the store's {@link
+   * StoreLock} until it is closed, so a second server on the same file is refused ({@link
+   * StoreInUseException}) instead of closing the first one's live turns.
+   */
+  public static SessionStore openExclusive(Config config) {
+    if (postgresUrl(config).isPresent()) return open(config);
+    Path file = sqliteFile(config);
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot create the sessions directory " + file.getParent() + ": " + e.getMessage(), e);
+    }
+    StoreLock lock = StoreLock.acquire(file);
+    try {
+      SqlDatabase db = openDatabase(config, Optional.empty());
+      db.closeAfter(lock);
+      return new JdbcSessionStore(db);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The store this configuration names, for people: "sqlite FILE" or "postgresql URL" (password
+   * left out).
+   */
+  public static String describe(Config config) {
+    Optional<ConfigValue> url = postgresUrl(config);
+    if (url.isEmpty()) return "sqlite " + sqliteFile(config);
+    try {
+      return "postgresql " + PostgresUrl.parse(url.get().value());
+    } catch (IllegalArgumentException e) {
+      return "postgresql (unparsable URL)";
+    }
+  }
+
+  /**
+   * The PostgreSQL database {@code GOOSE_DATABASE_URL} names; empty for SQLite. A URL that cannot
+   * be read throws {@link ConfigException} naming where it came from.
+   */
+  static Optional<PostgresUrl> postgresTarget(Config config) {
+    Optional<ConfigValue> url = postgresUrl(config);
+    if (url.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(PostgresUrl.parse(url.get().value()));
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.badValue(url.get(), e.getMessage());
+    }
+  }
+
+  /** {@code GOOSE_DATABASE_URL} when it names a database; empty or blank means SQLite. */
+  static Optional<ConfigValue> postgresUrl(Config config) {
+    return config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+  }
+
+  /** The SQLite file of this configuration (whether or not PostgreSQL is configured instead). */
+  public static Path sqliteFile(Config config) {
+    return config.paths().sessionsDir().resolve("sessions.db");
+  }
+
+  /**
    * The configured database, its schema migrated to the newest version: what {@link #open} stores
    * sessions in, for other stores that keep their tables beside them (users). {@code
    * maxConnections} caps the pool (empty: the session store's size). The caller owns and closes it.
    */
   public static SqlDatabase openDatabase(Config config, Optional<Integer> maxConnections) {
-    Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
-    if (url.isPresent()) {
-      PostgresUrl target;
-      try {
-        target = PostgresUrl.parse(url.get().value());
-      } catch (IllegalArgumentException e) {
-        throw ConfigException.badValue(url.get(), e.getMessage());
-      }
+    Optional<PostgresUrl> postgres = postgresTarget(config);
+    if (postgres.isPresent()) {
+      PostgresUrl target = postgres.get();
       int poolSize =
           maxConnections.orElseGet(
               () -> config.getInt("GOOSE_DATABASE_POOL_SIZE", DEFAULT_POSTGRES_POOL, 1, 1000));
@@ -58,13 +117,19 @@ public final class SessionStores {
           () -> postgresDatabase(target, poolSize));
     }
     Path dir = config.paths().sessionsDir();
+    Path file = sqliteFile(config);
     try {
-      Files.createDirectories(dir);
+      // The store holds every conversation and the token hashes: the server's user only. SQLite
+      // creates the -wal and -shm files with the mode of the database file.
+      PrivateFiles.directory(config.paths().dataDir());
+      PrivateFiles.directory(dir);
+      PrivateFiles.file(file);
+      PrivateFiles.tightenIfPresent(dir.resolve("sessions.db-wal"));
+      PrivateFiles.tightenIfPresent(dir.resolve("sessions.db-shm"));
     } catch (IOException e) {
       throw new ConfigException(
           "cannot create the sessions directory " + dir + ": " + e.getMessage(), e);
     }
-    Path file = dir.resolve("sessions.db");
     return openOrExplain(
         "the SQLite database " + file,
         UnaryOperator.identity(),
@@ -76,7 +141,7 @@ public final class SessionStores {
    * none for SQLite (one process). {@code instanceId} lets an instance ignore its own signals.
    */
   public static ClusterSignals openSignals(Config config, String instanceId) {
-    Optional<ConfigValue> url = config.lookup(PostgresUrl.KEY).filter(v -> !v.value().isBlank());
+    Optional<ConfigValue> url = postgresUrl(config);
     if (url.isEmpty()) return ClusterSignals.IN_PROCESS;
     return new PostgresSignals(PostgresUrl.parse(url.get().value()), instanceId);
   }
@@ -132,6 +197,32 @@ public final class SessionStores {
    */
   public static goose.approval.AuditLog audit(SessionStore store) {
     return new JdbcAuditLog(database(store));
+  }
+
+  /**
+   * The registry of server instances kept in the same database as {@code store} (which this class
+   * must have opened).
+   */
+  public static InstanceRegistry instances(SessionStore store) {
+    return new JdbcInstanceRegistry(database(store));
+  }
+
+  /**
+   * The todo lists of the todo built-in, kept in the same database as {@code store} (which this
+   * class must have opened).
+   */
+  public static goose.notes.TodoStore todos(SessionStore store) {
+    return new JdbcNotes(database(store));
+  }
+
+  /** The memories of the memory built-in, kept in the same database as {@code store}. */
+  public static goose.notes.MemoryStore memories(SessionStore store) {
+    return new JdbcNotes(database(store));
+  }
+
+  /** Extensions managed through the API on a shared store, kept in the same database. */
+  public static goose.extension.ExtensionStore extensionConfigs(SessionStore store) {
+    return new JdbcExtensionStore(database(store));
   }
 
   private static SqlDatabase database(SessionStore store) {

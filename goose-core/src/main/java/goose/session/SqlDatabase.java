@@ -38,6 +38,7 @@ public final class SqlDatabase implements AutoCloseable {
   static final int MAX_BATCH = 256;
 
   private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final List<AutoCloseable> closeAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
 
   SqlDatabase(HikariDataSource pool, SqlDialect dialect) {
@@ -194,8 +195,24 @@ public final class SqlDatabase implements AutoCloseable {
     return dialect.violation(e) == SqlDialect.Violation.UNIQUE;
   }
 
+  /** Closes {@code resource} (a {@link StoreLock}) once the pool is closed. */
+  void closeAfter(AutoCloseable resource) {
+    closeAfter.add(resource);
+  }
+
   @Override
   public void close() {
-    pool.close();
+    try {
+      pool.close();
+    } finally {
+      for (AutoCloseable resource : closeAfter) {
+        try {
+          resource.close();
+        } catch (Exception e) {
+          org.slf4j.LoggerFactory.getLogger(SqlDatabase.class)
+              .warn("could not release {}: {}", resource, e.toString());
+        }
+      }
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,16 +48,24 @@ public final class StoreMigration {
 
   private StoreMigration() {}
 
+  /** Does this PostgreSQL URL carry a password (user-info or a password= parameter)? */
+  public static boolean carriesPassword(String postgresUrl) {
+    return PostgresUrl.parse(postgresUrl).password().isPresent();
+  }
+
   /**
    * Copies the SQLite file's store into the PostgreSQL database at {@code postgresUrl} (either URL
    * form). Throws {@link IllegalStateException} for a target that is not empty or counts that
    * differ, {@link IllegalArgumentException} for a missing source or a bad URL, {@link
-   * StoreException} for a database failure.
+   * StoreException} for a database failure. {@code password}, when given, is the target's password
+   * (given apart from the URL, so that it never has to appear on a command line).
    */
-  public static Result sqliteToPostgres(Path sqliteFile, String postgresUrl, Progress progress) {
+  public static Result sqliteToPostgres(
+      Path sqliteFile, String postgresUrl, Optional<String> password, Progress progress) {
     if (!Files.isRegularFile(sqliteFile))
       throw new IllegalArgumentException("no SQLite store at " + sqliteFile);
-    PostgresUrl target = PostgresUrl.parse(postgresUrl);
+    PostgresUrl parsed = PostgresUrl.parse(postgresUrl);
+    PostgresUrl target = password.map(parsed::withPassword).orElse(parsed);
     SessionStores.openSqlite(sqliteFile).close(); // both schemas at the newest version
     SessionStores.openPostgres(target, 2).close();
     try (Connection from =

@@ -25,7 +25,8 @@ import java.util.Optional;
 final class StoreRows {
   static final String SESSION_COLUMNS =
       "id, owner, name, working_dir, created_at, updated_at, message_count,"
-          + " last_input_tokens, last_output_tokens, total_input_tokens, total_output_tokens, mode";
+          + " last_input_tokens, last_output_tokens, total_input_tokens, total_output_tokens, mode,"
+          + " provider, model";
   static final String MESSAGE_COLUMNS =
       "id, role, created_at, content, user_visible, agent_visible, interrupted, input_tokens, output_tokens";
   static final String EVENT_COLUMNS = "seq, turn_id, created_at, name, data";
@@ -69,7 +70,9 @@ final class StoreRows {
         rs.getLong("message_count"),
         new TokenUsage(rs.getLong("last_input_tokens"), rs.getLong("last_output_tokens")),
         new TokenUsage(rs.getLong("total_input_tokens"), rs.getLong("total_output_tokens")),
-        Optional.ofNullable(rs.getString("mode")).flatMap(ApprovalMode::parse));
+        Optional.ofNullable(rs.getString("mode")).flatMap(ApprovalMode::parse),
+        Optional.ofNullable(rs.getString("provider")),
+        Optional.ofNullable(rs.getString("model")));
   }
 
   static Message message(ResultSet rs) throws SQLException {

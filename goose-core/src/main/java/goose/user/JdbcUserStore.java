@@ -14,7 +14,7 @@ import java.util.Optional;
  * (migration V2).
  */
 final class JdbcUserStore implements UserStore {
-  private static final String COLUMNS = "name, admin, created_at, token_created_at";
+  private static final String COLUMNS = "name, id, admin, created_at, token_created_at";
   private final SqlDatabase db;
 
   JdbcUserStore(SqlDatabase db) {
@@ -25,14 +25,16 @@ final class JdbcUserStore implements UserStore {
   public IssuedToken add(String name, boolean admin) {
     UserNames.check(name);
     String token = ApiTokens.generate();
+    String id = UserIds.newId(name);
     long now = nanos(Instant.now());
     try {
       db.write(
           c ->
               Sql.update(
                   c,
-                  "INSERT INTO users (name, admin, token_hash, created_at, token_created_at) VALUES (?, ?, ?, ?, ?)",
+                  "INSERT INTO users (name, id, admin, token_hash, created_at, token_created_at) VALUES (?, ?, ?, ?, ?, ?)",
                   name,
+                  id,
                   admin,
                   ApiTokens.hash(token),
                   now,
@@ -41,7 +43,7 @@ final class JdbcUserStore implements UserStore {
       if (db.isUniqueViolation(e)) throw new UserExistsException(name);
       throw failed("add user " + name, e);
     }
-    return new IssuedToken(new User(name, admin, instant(now), instant(now)), token);
+    return new IssuedToken(new User(name, id, admin, instant(now), instant(now)), token);
   }
 
   @Override
@@ -129,6 +131,7 @@ final class JdbcUserStore implements UserStore {
   private static User user(ResultSet rs) throws SQLException {
     return new User(
         rs.getString("name"),
+        rs.getString("id"),
         rs.getBoolean("admin"),
         instant(rs.getLong("created_at")),
         instant(rs.getLong("token_created_at")));

@@ -158,6 +158,24 @@ class TurnLeasesTest {
   }
 
   @Test
+  void aProcessReusingTheIdOfADeadOneDoesNotKeepTheDeadOnesTurnAlive() throws Exception {
+    String deadTurn = startTurn(instance("a"), new TurnControl()); // then the process dies
+    TurnLeases reborn = instance("a"); // a new process with the same instance id
+    Session other = store.create(new NewSession("alice", "other", Path.of("/tmp")));
+    long made = System.nanoTime();
+    String ownTurn = Ids.newId();
+    store.startTurn(other.id(), ownTurn, Optional.empty(), 1, reborn.newLease());
+    reborn.hold(other.id(), ownTurn, new TurnControl(), made);
+    Thread.sleep(LEASE.toMillis() + 200);
+    reborn.beat();
+    assertThat(store.expiredTurns(Instant.now()))
+        .extracting(goose.session.Turn::id)
+        .as("the dead turn lapses; the reborn process's own turn is renewed")
+        .contains(deadTurn)
+        .doesNotContain(ownTurn);
+  }
+
+  @Test
   void anOwnerWhoseTurnWasTakenOverNoticesAtItsNextHeartbeatAndStops() {
     TurnLeases a = instance("a");
     TurnControl control = new TurnControl();

@@ -79,4 +79,57 @@ class RedactorTest {
         .endsWith("(5000 characters)");
     assertThat(out.get("short").asText()).isEqualTo("ok");
   }
+
+  @Test
+  void theCorpusOfSecretsOnCommandLinesIsMasked() {
+    java.util.List<String> leaks = new java.util.ArrayList<>();
+    for (String command : SecretCorpus.COMMANDS) {
+      String out = Redactor.redactText(command);
+      if (out.contains("S3CRET")) leaks.add(command + "  ->  " + out);
+    }
+    assertThat(leaks).as("secrets left in the audit").isEmpty();
+    assertThat(Redactor.redactText("mysql -u root -pS3CRETpw db"))
+        .isEqualTo("mysql -u root -p" + Redactor.MASK + " db");
+    assertThat(Redactor.redactText("sshpass -p S3CRETpw ssh admin@host uptime"))
+        .isEqualTo("sshpass -p " + Redactor.MASK + " ssh admin@host uptime");
+    assertThat(Redactor.redactText("tool --token S3CRETtoken --verbose"))
+        .isEqualTo("tool --token " + Redactor.MASK + " --verbose");
+  }
+
+  @Test
+  void commandsWithoutSecretsKeepTheirWords() {
+    for (String plain :
+        java.util.List.of(
+            "mkdir -p build/out",
+            "ssh -p 2222 admin@host",
+            "git push -u origin main",
+            "sort -u names.txt",
+            "grep -a pattern file",
+            "curl https://example.com/page?id=7",
+            "author=Bob make release",
+            "docker run -p 8080:80 nginx")) {
+      assertThat(Redactor.redactText(plain)).as(plain).isEqualTo(plain);
+    }
+  }
+
+  @Test
+  void anArgumentListIsMaskedArgumentByArgument() {
+    assertThat(
+            Redactor.redactArgv(
+                java.util.List.of(
+                    "/usr/bin/mysql", "-u", "root", "-pS3CRET", "--token", "S3CRET2", "--db", "x")))
+        .containsExactly(
+            "/usr/bin/mysql",
+            "-u",
+            "root",
+            "-p" + Redactor.MASK,
+            "--token",
+            Redactor.MASK,
+            "--db",
+            "x");
+    assertThat(Redactor.redactArgv(java.util.List.of("sshpass", "-p", "S3CRET", "ssh", "h")))
+        .containsExactly("sshpass", "-p", Redactor.MASK, "ssh", "h");
+    assertThat(Redactor.redactArgv(java.util.List.of("ssh", "-p", "2222", "--client-secret=S3")))
+        .containsExactly("ssh", "-p", "2222", "--client-secret=" + Redactor.MASK);
+  }
 }

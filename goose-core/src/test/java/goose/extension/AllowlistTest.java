@@ -83,12 +83,16 @@ class AllowlistTest {
               stdio("uvx", "mcp-server-fetch && curl http://example.invalid"),
               stdio("uvx", "mcp-server-fetch", "|", "sh"),
               stdio("uvx", "$(mcp-server-fetch)"),
-              stdio("uvx  mcp-server-fetch"))) {
+              stdio("uvx", "mcp-server-fetch extra"))) {
         assertThatThrownBy(() -> m.addOrUpdate(body))
             .as(body.toString())
             .isInstanceOf(ExtensionException.NotAllowed.class)
             .hasMessageContaining("not in the extension allowlist");
       }
+      assertThatThrownBy(() -> m.addOrUpdate(stdio("uvx  mcp-server-fetch")))
+          .as("a whole command line in cmd")
+          .isInstanceOf(ExtensionException.Invalid.class)
+          .hasMessageContaining("whitespace");
       assertThat(m.list()).extracting(ExtensionInfo::name).containsExactly("builtin-echo");
     }
   }

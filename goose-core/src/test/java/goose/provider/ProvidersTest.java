@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,29 @@ class ProvidersTest {
                 "50000"));
     assertThat(limited.model()).isEqualTo("claude-opus-4-1");
     assertThat(limited.contextLimit()).isEqualTo(50_000);
+  }
+
+  @Test
+  void aSessionsChoiceOverridesTheConfiguredProviderAndModel() {
+    Config c =
+        config(
+            "GOOSE_PROVIDER",
+            "anthropic",
+            "GOOSE_MODEL",
+            "claude-opus-4-1",
+            "ANTHROPIC_API_KEY",
+            "ak-1",
+            "OPENAI_API_KEY",
+            "sk-1");
+    Provider model = Providers.fromConfig(c, Optional.empty(), Optional.of("claude-haiku-4-5"));
+    assertThat(model.name()).isEqualTo("anthropic");
+    assertThat(model.model()).isEqualTo("claude-haiku-4-5");
+    // Another provider without a model: that provider's default, not GOOSE_MODEL of the other.
+    Provider other = Providers.fromConfig(c, Optional.of("openai"), Optional.empty());
+    assertThat(other.name()).isEqualTo("openai");
+    assertThat(other.model()).isEqualTo("gpt-4o");
+    assertThatThrownBy(() -> Providers.fromConfig(c, Optional.of("google"), Optional.empty()))
+        .isInstanceOf(ProviderNotConfiguredException.class);
   }
 
   @Test

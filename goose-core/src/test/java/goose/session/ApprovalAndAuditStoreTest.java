@@ -10,6 +10,7 @@ import goose.approval.AuditEntry;
 import goose.approval.AuditLog;
 import goose.approval.AuditPage;
 import goose.approval.AuditQuery;
+import goose.approval.CallHash;
 import goose.approval.PendingApproval;
 import goose.approval.ToolDecision;
 import goose.ids.Ids;
@@ -68,17 +69,47 @@ class ApprovalAndAuditStoreTest {
         "postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name);
   }
 
+  static final String LS = CallHash.of("developer__shell", Json.object().put("command", "ls"));
+
   static PendingApproval pending(Session s, String callId, String user) {
+    return pending(s, callId, user, Json.object().put("command", "ls"));
+  }
+
+  static PendingApproval pending(
+      Session s, String callId, String user, com.fasterxml.jackson.databind.node.ObjectNode args) {
     Instant now = Instant.now();
     return new PendingApproval(
         s.id(),
         callId,
+        CallHash.of("developer__shell", args),
         user,
         "developer__shell",
-        Json.object().put("command", "ls"),
+        args,
         now,
         now.plusSeconds(60),
         Optional.empty());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void reopenReplacesTheApprovalOfAnotherCallUnderTheSameId(String database) throws Exception {
+    store = open(database);
+    ApprovalStore approvals = SessionStores.approvals(store);
+    Session s = store.create(new NewSession("alice", "s", dir));
+    approvals.open(pending(s, "call_1", "alice"));
+    assertThat(approvals.decide(s.id(), "call_1", LS, ApprovalDecision.ALLOW_ONCE)).isTrue();
+    var rm = Json.object().put("command", "rm -rf /");
+    PendingApproval other = pending(s, "call_1", "alice", rm);
+    approvals.reopen(other);
+    PendingApproval stored = approvals.get(s.id(), "call_1").orElseThrow();
+    assertThat(stored.isOpen()).as("the allow_once of the other call is gone").isTrue();
+    assertThat(stored.isFor("developer__shell", rm)).isTrue();
+    assertThat(stored.isFor("developer__shell", Json.object().put("command", "ls"))).isFalse();
+    assertThat(approvals.decide(s.id(), "call_1", LS, ApprovalDecision.ALLOW_ONCE))
+        .as("an answer for the call shown before")
+        .isFalse();
+    approvals.reopen(other);
+    assertThat(approvals.openIn(s.id())).hasSize(1);
   }
 
   @ParameterizedTest
@@ -104,9 +135,12 @@ class ApprovalAndAuditStoreTest {
     assertThatThrownBy(() -> approvals.open(pending(s, "call_1", "alice")))
         .isInstanceOf(IllegalStateException.class);
 
-    assertThat(approvals.decide(s.id(), "call_1", ApprovalDecision.DENY)).isTrue();
-    assertThat(approvals.decide(s.id(), "call_1", ApprovalDecision.ALLOW_ONCE)).isFalse();
-    assertThat(approvals.decide(s.id(), "no-such-call", ApprovalDecision.ALLOW_ONCE)).isFalse();
+    assertThat(approvals.decide(s.id(), "call_2", "another-hash", ApprovalDecision.ALLOW_ONCE))
+        .as("a decision for another call under this id")
+        .isFalse();
+    assertThat(approvals.decide(s.id(), "call_1", LS, ApprovalDecision.DENY)).isTrue();
+    assertThat(approvals.decide(s.id(), "call_1", LS, ApprovalDecision.ALLOW_ONCE)).isFalse();
+    assertThat(approvals.decide(s.id(), "no-such-call", LS, ApprovalDecision.ALLOW_ONCE)).isFalse();
     assertThat(approvals.get(s.id(), "call_1").orElseThrow().decision())
         .contains(ApprovalDecision.DENY);
     assertThat(approvals.openIn(s.id()))

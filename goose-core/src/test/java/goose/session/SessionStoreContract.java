@@ -85,6 +85,23 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void aSessionKeepsItsOwnProviderAndModel() {
+    Session s = create(ALICE, "mine");
+    assertThat(s.provider()).isEmpty();
+    assertThat(s.model()).isEmpty();
+    Session chosen =
+        store.setModel(ALICE, s.id(), Optional.of("openai"), Optional.of("gpt-4o")).orElseThrow();
+    assertThat(chosen.provider()).contains("openai");
+    assertThat(chosen.model()).contains("gpt-4o");
+    assertThat(store.get(ALICE, s.id()).orElseThrow().model()).contains("gpt-4o");
+    assertThat(store.setModel(BOB, s.id(), Optional.empty(), Optional.empty())).isEmpty();
+    assertThat(store.get(ALICE, s.id()).orElseThrow().provider()).contains("openai");
+    Session reset = store.setModel(ALICE, s.id(), Optional.empty(), Optional.empty()).orElseThrow();
+    assertThat(reset.provider()).isEmpty();
+    assertThat(reset.model()).isEmpty();
+  }
+
+  @Test
   void createdSessionHasAnIdTimesAndZeroCounters() {
     Instant before = Instant.now();
     Session s = store.create(new NewSession(ALICE, "My Session", Path.of("/work/repo")));

@@ -105,4 +105,49 @@ abstract class UserStoreContract {
           .hasSize(1);
     }
   }
+
+  @Test
+  void aLaterUserOfARemovedNameGetsANewIdAndNoneOfTheOldData() throws Exception {
+    Config config = newConfig();
+    try (SessionStore sessions = SessionStores.open(config);
+        UserStore users = UserStores.open(config)) {
+      User first = users.add("grace", false).user();
+      assertThat(first.id()).startsWith("grace#").isNotEqualTo("grace");
+      assertThat(users.get("grace")).map(User::id).contains(first.id());
+      var query =
+          new goose.session.SessionQuery(
+              10, java.util.Optional.empty(), java.util.Optional.empty());
+      sessions.create(new NewSession(first.id(), "graces", Path.of("/tmp")));
+      var approvals = SessionStores.approvals(sessions);
+      approvals.alwaysAllow(first.id(), "developer__shell");
+
+      assertThat(users.remove("grace")).isTrue();
+      IssuedToken again = users.add("grace", false);
+      User second = again.user();
+      assertThat(second.id()).startsWith("grace#").isNotEqualTo(first.id());
+      assertThat(users.authenticate(again.token())).map(User::id).contains(second.id());
+      assertThat(sessions.list(second.id(), query).items())
+          .as("the newcomer owns nothing of the removed user")
+          .isEmpty();
+      assertThat(approvals.isAlwaysAllowed(second.id(), "developer__shell")).isFalse();
+      assertThat(sessions.list(first.id(), query).items())
+          .as("the removed user's data stays, unreachable")
+          .hasSize(1);
+      assertThat(sessions.list("grace", query).items()).as("nor by the bare name").isEmpty();
+    }
+  }
+
+  @Test
+  void namesTheServerUsesItselfAreRefused() throws Exception {
+    try (UserStore users = UserStores.open(newConfig())) {
+      for (String reserved : List.of("local", "Local", "LOCAL")) {
+        assertThatThrownBy(() -> users.add(reserved, true))
+            .as(reserved)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("uses itself");
+      }
+      assertThat(users.list()).isEmpty();
+      assertThat(users.add("locally", false).user().name()).isEqualTo("locally");
+    }
+  }
 }

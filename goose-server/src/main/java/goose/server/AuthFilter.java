@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * The one place that decides a request's user (beside {@link HttpApp}, which installs it: it joins
  * the operations of {@code api} with the credentials of {@code auth}, so neither package depends on
- * the other's side). Installed as Javalin filters: CORS first (a preflight is answered before any
+ * the other's side). Installed as Javalin filters, after {@link HostGate} has refused any request
+ * whose Host is not one of the server's names: CORS first (a preflight is answered before any
  * credentials are asked for), then, once the request has matched an {@link Operation}, its {@link
  * Access}: public operations pass; every other needs credentials (401), admin operations an admin
  * in the multi-user modes (403), and each user's requests are rate limited (429). The handler then
@@ -26,7 +27,7 @@ final class AuthFilter {
    * Not a valid user name, so it owns nothing: the user of a request no filter has vouched for
    * (multi-user modes).
    */
-  static final RequestUser NOBODY = new RequestUser("-", false);
+  static final RequestUser NOBODY = RequestUser.named("-", false);
 
   private final Security security;
 
@@ -54,7 +55,7 @@ final class AuthFilter {
       throw new ApiException(
           ErrorCode.FORBIDDEN, "only an admin may do this (" + adminHint() + ")");
     }
-    security.rateLimiter().acquire(user.name());
+    security.rateLimiter().acquire(user.id());
   }
 
   private String adminHint() {

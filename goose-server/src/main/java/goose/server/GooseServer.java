@@ -14,6 +14,7 @@ import io.javalin.util.JavalinBindException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -33,6 +34,7 @@ public final class GooseServer implements AutoCloseable {
   private final ServerContext context;
   private final String host;
   private final int port;
+  private final Optional<Path> unixSocket;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private final Thread shutdownHook;
@@ -41,7 +43,8 @@ public final class GooseServer implements AutoCloseable {
     this.app = app;
     this.context = context;
     this.host = context.settings().host();
-    this.port = app.port();
+    this.unixSocket = context.settings().unixSocket();
+    this.port = unixSocket.isPresent() ? -1 : app.port();
     this.shutdownHook = Thread.ofPlatform().name("goose-shutdown").unstarted(this::close);
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -63,9 +66,10 @@ public final class GooseServer implements AutoCloseable {
     try {
       GooseServer server = start(context);
       log.info(
-          "goosed {} listening on {} ({} ms after JVM start; log file {})",
+          "goosed {} listening on {} ({}; {} ms after JVM start; log file {})",
           BuildInfo.version(),
           server.uri(),
+          StartupSummary.of(context),
           ManagementFactory.getRuntimeMXBean().getUptime(),
           logFile);
       return server;
@@ -77,10 +81,10 @@ public final class GooseServer implements AutoCloseable {
 
   private static GooseServer start(ServerContext context) {
     Javalin app = HttpApp.create(context, ServerRoutes.router());
+    ServerSettings s = context.settings();
     try {
       app.start();
     } catch (JavalinBindException e) {
-      ServerSettings s = context.settings();
       throw new ConfigException(
           "cannot listen on "
               + s.host()
@@ -89,8 +93,29 @@ public final class GooseServer implements AutoCloseable {
               + " ("
               + rootMessage(e)
               + "); set GOOSE_HOST / GOOSE_PORT to a free address");
+    } catch (RuntimeException e) {
+      if (s.unixSocket().isEmpty()) throw e;
+      stopQuietly(app);
+      throw new ConfigException(
+          "cannot listen on the Unix socket " + s.unixSocket().get() + " (" + rootMessage(e) + ")",
+          e);
+    }
+    try {
+      s.unixSocket().ifPresent(UnixSocket::restrict);
+    } catch (RuntimeException e) {
+      stopQuietly(app);
+      throw e;
     }
     return new GooseServer(app, context);
+  }
+
+  /** Stops a server whose start failed; the start's own error is the one worth reporting. */
+  private static void stopQuietly(Javalin app) {
+    try {
+      app.stop();
+    } catch (RuntimeException e) {
+      log.debug("stopping after a failed start: {}", e.toString());
+    }
   }
 
   private static String rootMessage(Throwable e) {
@@ -99,13 +124,26 @@ public final class GooseServer implements AutoCloseable {
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
+  /** The TCP port; -1 when the server listens on a Unix socket. */
   public int port() {
     return port;
   }
 
+  /** Where clients reach the server: its TCP address, or the Unix socket as a {@code unix:} URI. */
   public URI uri() {
+    if (unixSocket.isPresent()) return URI.create("unix:" + unixSocket.get());
     String shown = host.contains(":") ? "[" + host + "]" : host;
     return URI.create("http://" + shown + ":" + port);
+  }
+
+  /** The Unix socket the server listens on ({@code GOOSE_UNIX_SOCKET}), if it does. */
+  public Optional<Path> unixSocket() {
+    return unixSocket;
+  }
+
+  /** The extensions of this server ({@code --with-builtin} turns built-ins on through them). */
+  public goose.extension.ExtensionManager extensions() {
+    return context.extensions();
   }
 
   /** The services of this server (tests use it to break the store on purpose). */

@@ -1,6 +1,7 @@
 package goose.server;
 
 import goose.json.Json;
+import goose.server.acp.AcpWebSocket;
 import goose.server.api.ApiRouter;
 import goose.server.api.ServerContext;
 import goose.server.http.ErrorMapping;
@@ -14,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the Javalin application: virtual threads, our JSON mapper, request ids, access log, the
- * error mapping, CORS and authentication ({@link AuthFilter}), and the declared routes. Graceful
- * stop: Jetty's {@link GracefulHandler} lets in-flight requests finish (new ones get 503) for up to
- * {@link #STOP_TIMEOUT_MS}, then connections are closed.
+ * error mapping, host checks, CORS and authentication ({@link AuthFilter}), and the declared
+ * routes; TCP or a Unix socket ({@link UnixSocket}), idle and header timeouts ({@link
+ * ConnectionTimeouts}). Graceful stop: Jetty's {@link GracefulHandler} lets in-flight requests
+ * finish (new ones get 503) for up to {@link #STOP_TIMEOUT_MS}, then connections are closed.
  */
 final class HttpApp {
   static final long STOP_TIMEOUT_MS = 5_000;
@@ -37,7 +39,10 @@ final class HttpApp {
           cfg.http.prefer405over404 = true;
           cfg.jetty.host = server.settings().host();
           cfg.jetty.port = server.settings().port();
+          server.settings().unixSocket().ifPresent(path -> UnixSocket.listenOn(cfg, path));
           cfg.jetty.modifyServer(AcceptBacklog::apply);
+          cfg.jetty.modifyServer(
+              jetty -> ConnectionTimeouts.apply(jetty, server.settings().headerTimeout()));
           cfg.jetty.modifyServer(
               jetty -> {
                 jetty.setStopTimeout(STOP_TIMEOUT_MS);
@@ -46,6 +51,8 @@ final class HttpApp {
                 // While stopping, a connection silent this long is cut (a stalled upload must not
                 // hold the stop).
                 graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+                // Javalin puts its own handler inside the innermost wrapper: behind the Host check.
+                graceful.setHandler(new HostGate(server.security().allowedHosts()));
                 jetty.setHandler(graceful);
               });
           cfg.routes.before(
@@ -72,6 +79,7 @@ final class HttpApp {
           ErrorMapping.install(cfg);
           new AuthFilter(server.security()).install(cfg);
           router.install(cfg.routes, server);
+          AcpWebSocket.install(cfg.routes, server);
         });
   }
 

@@ -1,5 +1,6 @@
 package goose.server;
 
+import goose.server.acp.AcpRoutes;
 import goose.server.api.ApiRouter;
 import goose.server.api.RouteGroup;
 import goose.server.approval.ApprovalRoutes;
@@ -30,6 +31,7 @@ final class ServerRoutes {
         new ApprovalRoutes(),
         new ExtensionRoutes(),
         new AuditRoutes(),
+        new AcpRoutes(),
         new MetricsRoutes(),
         new DocsRoutes(),
         new UiRoutes());

@@ -1,10 +1,15 @@
 package goose.server;
 
+import goose.acp.agent.AcpServices;
+import goose.acp.http.AcpConnections;
 import goose.agent.Agent;
 import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
+import goose.agent.InstanceIdentity;
+import goose.agent.ProviderSource;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
+import goose.agent.TurnLimits;
 import goose.agent.TurnRecovery;
 import goose.agent.TurnService;
 import goose.approval.ApprovalSettings;
@@ -15,7 +20,7 @@ import goose.config.Config;
 import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
-import goose.ids.Ids;
+import goose.extension.SessionToolbox;
 import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.sandbox.Sandbox;
@@ -24,16 +29,18 @@ import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
 import goose.server.auth.Security;
+import goose.server.http.RequestUser;
 import goose.server.telemetry.Telemetry;
 import goose.server.telemetry.TelemetrySettings;
+import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import goose.user.UserIds;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +75,7 @@ final class Services {
   static ServerContext open(Config config, ServerSettings settings, Telemetry telemetry) {
     Security security;
     try {
-      security = Security.open(config, settings.host());
+      security = Security.open(config, settings.host(), settings.unixSocket().isPresent());
     } catch (RuntimeException e) {
       telemetry.close();
       throw e;
@@ -88,15 +95,26 @@ final class Services {
     }
     SessionStore store;
     try {
-      store = SessionStores.open(config);
+      store = SessionStores.openExclusive(config);
     } catch (RuntimeException e) {
       security.close();
       telemetry.close();
       throw e;
     }
     ClusterSignals signals = ClusterSignals.IN_PROCESS;
+    Optional<InstanceIdentity> identity = Optional.empty();
     try {
-      String instanceId = instanceId(config);
+      Duration lease = config.getSeconds(LEASE_KEY, DEFAULT_LEASE);
+      if (store.shared()) {
+        // Registered, so that an id names one live process: a lease or a signal never mixes two up.
+        identity =
+            Optional.of(
+                InstanceIdentity.claim(
+                    SessionStores.instances(store),
+                    configuredInstanceId(config),
+                    lease.plus(lease)));
+      }
+      String instanceId = identity.map(InstanceIdentity::id).orElse("local");
       signals = SessionStores.openSignals(config, instanceId);
       EventLog events = new EventLog(store, signals);
       Approvals approvals =
@@ -108,21 +126,27 @@ final class Services {
       if (store.shared()) {
         // Other instances may be running turns right now: only turns whose lease lapsed are closed,
         // by the heartbeat.
-        leases = TurnLeases.shared(store, instanceId, config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
-        log.info(
-            "instance {} on a shared store: turn leases of {}",
-            instanceId,
-            config.getSeconds(LEASE_KEY, DEFAULT_LEASE));
+        leases = TurnLeases.shared(store, identity.orElseThrow(), lease);
+        log.info("instance {} on a shared store: turn leases of {}", instanceId, lease);
       } else {
         leases = TurnLeases.none();
         suspended = recovery.recover(store.runningTurns());
       }
+      // On a shared store, API changes to extensions live in it so that every replica serves them.
       ExtensionManager extensions =
-          new ExtensionManager(config, BuiltinServers.all(config, sandbox), sandbox);
+          new ExtensionManager(
+              config,
+              BuiltinServers.all(config, store, sandbox),
+              sandbox,
+              store.shared()
+                  ? Optional.of(SessionStores.extensionConfigs(store))
+                  : Optional.empty());
+      ConfiguredProvider providers = new ConfiguredProvider(config);
+      SessionToolbox toolbox = new SessionToolbox(extensions);
       Agent agent =
           new Agent(
               leases.fence(store),
-              extensions,
+              toolbox,
               new SystemPrompt(config.paths().configDir()),
               AgentOptions.from(config),
               audit,
@@ -132,9 +156,9 @@ final class Services {
               store,
               events,
               agent,
-              new ConfiguredProvider(config),
+              providers,
               ApprovalGate.factory(approvals),
-              Security.maxTurnsPerUser(config),
+              TurnLimits.from(config, security.auth().mode().multiUser()),
               leases,
               signals);
       for (TurnRecovery.SuspendedTurn s : suspended) {
@@ -159,6 +183,25 @@ final class Services {
           });
       leases.start(recovery);
       telemetry.watch(store::countSessions, turns::runningCount);
+      AcpServices acp =
+          new AcpServices(
+              config,
+              store,
+              events,
+              turns,
+              approvals,
+              toolbox,
+              providers,
+              // ACP knows its users by the id that owns their data (RequestUser.id).
+              (userId, cwd) ->
+                  security
+                      .workspaces()
+                      .refusal(new RequestUser(UserIds.nameOf(userId), userId, false), cwd)
+                      .ifPresent(
+                          why -> {
+                            throw new IllegalArgumentException(why);
+                          }),
+              BuildInfo.version());
       return new ServerContext(
           config,
           settings,
@@ -169,9 +212,12 @@ final class Services {
           security,
           approvals,
           audit,
-          telemetry);
+          telemetry,
+          sandbox,
+          new AcpConnections(acp));
     } catch (RuntimeException e) {
       signals.close();
+      identity.ifPresent(InstanceIdentity::close);
       store.close();
       security.close();
       telemetry.close();
@@ -197,20 +243,9 @@ final class Services {
     return sandbox;
   }
 
-  /**
-   * {@code GOOSE_INSTANCE_ID}, else the host name with a random suffix (unique per process,
-   * readable in logs).
-   */
-  static String instanceId(Config config) {
-    Optional<String> configured = config.get(INSTANCE_KEY).filter(v -> !v.isBlank());
-    if (configured.isPresent()) return configured.get().strip();
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "goosed";
-    }
-    return host + "-" + Ids.newId().substring(0, 8);
+  /** {@code GOOSE_INSTANCE_ID} when set; else {@link InstanceIdentity} generates a random one. */
+  static Optional<String> configuredInstanceId(Config config) {
+    return config.get(INSTANCE_KEY).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   /**
@@ -218,6 +253,7 @@ final class Services {
    * then the store.
    */
   static void beginShutdown(ServerContext context) {
+    context.acp().close();
     context.turns().shutdown(Duration.ofSeconds(3));
     context.events().closeAll();
   }
@@ -225,6 +261,7 @@ final class Services {
   static void close(ServerContext context) {
     try {
       context.turns().close(); // stops renewing leases once its turns have ended
+      context.acp().services().toolbox().close();
       context.extensions().close();
     } finally {
       try {
@@ -240,28 +277,37 @@ final class Services {
   }
 
   /**
-   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept. Not configured is not
-   * fatal at start: the server serves everything else and a turn answers 503 saying what to set,
-   * until it is.
+   * The provider of {@code GOOSE_PROVIDER}, built on first use and kept, and those of sessions that
+   * chose their own provider or model (kept per choice). Not configured is not fatal at start: the
+   * server serves everything else and a turn answers 503 saying what to set, until it is.
    */
-  private static final class ConfiguredProvider implements Supplier<Provider> {
+  private static final class ConfiguredProvider implements ProviderSource {
+    private static final int MAX_CHOICES = 64;
     private final Config config;
-    private volatile Provider provider;
+    private final Map<List<Optional<String>>, Provider> built = new ConcurrentHashMap<>();
 
     ConfiguredProvider(Config config) {
       this.config = config;
     }
 
     @Override
-    public Provider get() {
-      Provider p = provider;
-      if (p == null) {
-        synchronized (this) {
-          if (provider == null) provider = Providers.fromConfig(config);
-          p = provider;
-        }
+    public Provider configured() {
+      return forChoice(Optional.empty(), Optional.empty());
+    }
+
+    @Override
+    public Provider forSession(Session session) {
+      return forChoice(session.provider(), session.model());
+    }
+
+    private Provider forChoice(Optional<String> provider, Optional<String> model) {
+      List<Optional<String>> choice = List.of(provider, model);
+      Provider p = built.get(choice);
+      if (p != null) return p;
+      synchronized (this) {
+        if (built.size() >= MAX_CHOICES) built.clear(); // bounded: rebuilt on next use
+        return built.computeIfAbsent(choice, c -> Providers.fromConfig(config, provider, model));
       }
-      return p;
     }
   }
 }

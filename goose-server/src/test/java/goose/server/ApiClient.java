@@ -27,6 +27,10 @@ final class ApiClient {
     this.base = base;
   }
 
+  URI base() {
+    return base;
+  }
+
   record Response(int status, Map<String, java.util.List<String>> headers, String body) {
     JsonNode json() {
       return Json.parse(body);

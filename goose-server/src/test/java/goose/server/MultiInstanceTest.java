@@ -7,7 +7,6 @@ import goose.provider.fake.FakeExchange;
 import goose.provider.fake.FakeOpenAiServer;
 import goose.session.TestPostgres;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,10 +81,12 @@ class MultiInstanceTest {
   }
 
   static SseClient sendOn(TestServer server, String sessionId, String text) {
+    return sendOn(server.server.uri(), sessionId, text);
+  }
+
+  static SseClient sendOn(URI base, String sessionId, String text) {
     return SseClient.post(
-        server.server.uri(),
-        "/sessions/" + sessionId + "/messages",
-        "{\"content\":\"" + text + "\"}");
+        base, "/sessions/" + sessionId + "/messages", "{\"content\":\"" + text + "\"}");
   }
 
   static SseClient followOn(URI base, String sessionId) {
@@ -204,30 +205,10 @@ class MultiInstanceTest {
             .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"sleep 120\"}")
             .build());
 
-    Path aRoot = root.resolve("a");
-    Files.createDirectories(aRoot);
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            ServerMainForTests.class.getName());
-    pb.environment().putAll(env("a"));
-    pb.environment().put("GOOSE_PATH_ROOT", aRoot.toString());
-    pb.environment().put("GOOSE_PORT", "0");
-    pb.environment().put("GOOSE_HOST", "127.0.0.1");
-    pb.redirectErrorStream(true).redirectOutput(aRoot.resolve("out.txt").toFile());
-    Process a = pb.start();
+    ServerProcess a = ServerProcess.start(root.resolve("a"), env("a"));
     List<ProcessHandle> children = new ArrayList<>();
     try {
-      Path portFile = aRoot.resolve("port");
-      while (!Files.exists(portFile) && a.isAlive()) Thread.sleep(50);
-      assertThat(a.isAlive())
-          .as("instance A started; its output: %s", aRoot.resolve("out.txt"))
-          .isTrue();
-      URI aUri = URI.create("http://127.0.0.1:" + Files.readString(portFile).trim());
-      ApiClient aClient = new ApiClient(aUri);
+      ApiClient aClient = a.awaitStarted(Duration.ofSeconds(90));
       assertThat(
               aClient
                   .send(
@@ -250,11 +231,9 @@ class MultiInstanceTest {
             .post("/sessions/" + id + "/messages", "{\"content\":\"not now\"}")
             .error(409, "conflict");
 
-        children.addAll(a.descendants().toList());
+        children.addAll(a.process.descendants().toList());
         long killed = System.nanoTime();
-        a.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up, the lease simply stops
-        // being renewed
-        assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        a.kill(); // SIGKILL: no shutdown hook, no clean-up, the lease simply stops being renewed
 
         List<String> after = new ArrayList<>();
         do {
@@ -282,7 +261,7 @@ class MultiInstanceTest {
         assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
       }
     } finally {
-      a.destroyForcibly();
+      a.close();
       children.forEach(ProcessHandle::destroyForcibly);
     }
   }

@@ -223,7 +223,7 @@ class OpenApiTest {
                     "POST", "/sessions", new ApiClient.Response(201, json, "{\"name\":\"n\"}")))
         .hasMessageContaining("does not match the spec");
     assertThatThrownBy(
-            () -> SpecCheck.check("POST", "/sessions", new ApiClient.Response(409, json, "{}")))
+            () -> SpecCheck.check("POST", "/sessions", new ApiClient.Response(418, json, "{}")))
         .hasMessageContaining("does not document");
     assertThatThrownBy(
             () -> SpecCheck.check("GET", "/nope", new ApiClient.Response(200, json, "{}")))

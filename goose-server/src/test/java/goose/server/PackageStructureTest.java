@@ -35,7 +35,8 @@ class PackageStructureTest {
             "goose.server.status..",
             "goose.server.turn..",
             "goose.server.extension..",
-            "goose.server.openapi..")
+            "goose.server.openapi..",
+            "goose.server.acp..")
         .check(SERVER);
     noClasses()
         .that()

@@ -26,26 +26,16 @@ final class RawHttp {
 
   private RawHttp() {}
 
+  /**
+   * Sends to 127.0.0.1:port with {@code Host: 127.0.0.1:port}, unless the request names its own
+   * {@code Host}.
+   */
   static Response send(int port, Request request, int timeoutMillis) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(timeoutMillis);
       OutputStream out = socket.getOutputStream();
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      head.write((request.method() + " ").getBytes(StandardCharsets.ISO_8859_1));
-      head.write(request.target());
-      head.write(
-          (" HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      for (String[] h : request.headers())
-        head.write((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
-      if (request.body() != null)
-        head.write(
-            ("Content-Length: " + request.body().length + "\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-      head.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      if (request.body() != null) head.write(request.body());
       try {
-        out.write(head.toByteArray());
+        out.write(bytes(request, "127.0.0.1:" + port));
         out.flush();
       } catch (IOException serverClosedEarly) {
         // the server may answer (413, 431) and close before reading everything; read what it said
@@ -57,6 +47,49 @@ final class RawHttp {
         return new Response(-1, Map.of(), "", true, false);
       }
     }
+  }
+
+  /** The same over a Unix domain socket ({@code Host: localhost} unless the request names one). */
+  static Response sendUnix(java.nio.file.Path socket, Request request, int timeoutMillis)
+      throws IOException {
+    try (java.nio.channels.SocketChannel channel =
+        java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+      channel.write(java.nio.ByteBuffer.wrap(bytes(request, "localhost")));
+      InputStream in = java.nio.channels.Channels.newInputStream(channel);
+      var reader =
+          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor().submit(() -> read(in));
+      try {
+        return reader.get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        return new Response(-1, Map.of(), "", true, false);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IOException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      } finally {
+        reader.cancel(true);
+      }
+    }
+  }
+
+  private static byte[] bytes(Request request, String defaultHost) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    head.write((request.method() + " ").getBytes(StandardCharsets.ISO_8859_1));
+    head.write(request.target());
+    head.write(" HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    if (request.headers().stream().noneMatch(h -> h[0].equalsIgnoreCase("Host")))
+      head.write(("Host: " + defaultHost + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    head.write("Connection: close\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    for (String[] h : request.headers())
+      head.write((h[0] + ": " + h[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
+    if (request.body() != null)
+      head.write(
+          ("Content-Length: " + request.body().length + "\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+    head.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    if (request.body() != null) head.write(request.body());
+    return head.toByteArray();
   }
 
   private static Response read(InputStream in) throws IOException {

@@ -37,6 +37,7 @@ class SandboxedToolsTest {
   static TestServer goosed;
   static Path workspaces;
   static final Map<String, String[]> auth = new HashMap<>();
+  static final Map<String, String> ids = new HashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,8 +56,11 @@ class SandboxedToolsTest {
         "GITHUB_TOKEN: " + STORED_SECRET + "\n");
     goosed = TestServer.start(root, env);
     try (UserStore users = UserStores.open(goosed.config)) {
-      for (String name : List.of("alice", "bob"))
-        auth.put(name, bearer(users.add(name, false).token()));
+      for (String name : List.of("alice", "bob")) {
+        goose.user.IssuedToken issued = users.add(name, false);
+        auth.put(name, bearer(issued.token()));
+        ids.put(name, issued.user().id()); // what owns the user's data (not the name)
+      }
       auth.put("admin", bearer(users.add("admin", true).token()));
     }
     Files.writeString(workspace("bob").resolve("private.txt"), "bob's private notes");
@@ -287,7 +291,8 @@ class SandboxedToolsTest {
       }
       JsonNode listed = call("alice", s, "fs__list_directory", "path", workspaces.toString());
       assertThat(text(listed)).contains("alice").doesNotContain("bob");
-      assertThat(goosed.server.context().extensions().workspaceServers("alice")).isEqualTo(1);
+      assertThat(goosed.server.context().extensions().workspaceServers(ids.get("alice")))
+          .isEqualTo(1);
 
       String b = session("bob");
       JsonNode bobs =
@@ -298,12 +303,13 @@ class SandboxedToolsTest {
               "path",
               workspace("bob").resolve("private.txt").toString());
       assertThat(text(bobs)).contains("bob's private");
-      assertThat(goosed.server.context().extensions().workspaceServers("bob")).isEqualTo(1);
+      assertThat(goosed.server.context().extensions().workspaceServers(ids.get("bob")))
+          .isEqualTo(1);
 
       Exchange deleted =
           Exchange.send(goosed.server.uri(), "DELETE", "/sessions/" + s, null, auth.get("alice"));
       assertThat(deleted.status()).isEqualTo(204);
-      assertThat(goosed.server.context().extensions().workspaceServers("alice"))
+      assertThat(goosed.server.context().extensions().workspaceServers(ids.get("alice")))
           .as("the last session that used it is gone")
           .isZero();
     } finally {

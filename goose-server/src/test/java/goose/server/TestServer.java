@@ -34,6 +34,20 @@ final class TestServer implements AutoCloseable {
     return new TestServer(root, config, GooseServer.start(config));
   }
 
+  /**
+   * The settings that point a server at a fake OpenAI-format provider, plus {@code pairs} (name,
+   * value, name, value, ...).
+   */
+  static Map<String, String> withProvider(
+      goose.provider.fake.FakeOpenAiServer openai, String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GOOSE_PROVIDER", "openai");
+    env.put("OPENAI_HOST", openai.baseUri().toString());
+    env.put("OPENAI_API_KEY", "sk-test");
+    for (int i = 0; i + 1 < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
+    return env;
+  }
+
   static Config config(Path root, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("GOOSE_PATH_ROOT", root.toString());

@@ -1,33 +1,31 @@
 package goose.builtins.memory;
 
 import goose.builtins.Args;
-import goose.builtins.StoragePaths;
 import goose.builtins.ToolInputException;
 import goose.builtins.ToolSetExtension;
+import goose.notes.MemoryStore;
 import goose.tool.ToolContext;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * goose's {@code memory} extension: facts the agent remembers across sessions, in categories, with
- * tags. Global memories live in the data dir, one folder per user ({@code memory/users/ID}); local
- * ones in the working directory's {@code .goose/memory}. One text file per category, entries
- * separated by a blank line, tags on a leading {@code # tag1 tag2} line (goose's format). Off by
- * default, as in goose.
+ * tags, per user. Global memories follow the user everywhere; local ones belong to a working
+ * directory. Each category is one text in goose's format (entries separated by a blank line, tags
+ * on a leading {@code # tag1 tag2} line), kept in the session store ({@link MemoryStore}) so every
+ * replica of a shared store sees them. Off by default, as in goose.
  */
 public final class MemoryExtension extends ToolSetExtension {
   private static final Pattern CATEGORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   private static final Pattern TAG = Pattern.compile("[^\\s#]{1,64}");
 
-  private final Path dataDir;
+  private final MemoryStore store;
 
-  public MemoryExtension(Path dataDir) {
-    this.dataDir = dataDir;
+  public MemoryExtension(MemoryStore store) {
+    this.store = store;
     String scope =
         "\"is_global\": {\"type\": \"boolean\", \"description\": \"true: for this user everywhere; false (default): for this working directory only\"}";
     tool(
@@ -90,61 +88,70 @@ public final class MemoryExtension extends ToolSetExtension {
     }
   }
 
-  private synchronized String remember(ToolContext ctx, Args args)
-      throws ToolInputException, IOException {
-    Path file = file(ctx, args, category(args.text("category")));
+  private String remember(ToolContext ctx, Args args) throws ToolInputException {
+    String category = category(args.text("category"));
     String data = args.text("data");
     if (data.isBlank()) throw new ToolInputException("argument 'data' must not be empty");
     List<String> tags = args.texts("tags");
     for (String t : tags)
       if (!TAG.matcher(t).matches())
         throw new ToolInputException("tag '" + t + "' must be one word without '#'");
-    List<Entry> entries = new ArrayList<>(read(file));
-    entries.add(new Entry(tags, data.replaceAll("\n\\s*\n", "\n")));
-    write(file, entries);
-    return "remembered in '"
-        + file.getFileName().toString().replace(".txt", "")
-        + "' ("
-        + scopeName(args)
-        + ")";
+    Entry entry = new Entry(tags, data.replaceAll("\n\\s*\n", "\n"));
+    store.update(
+        ctx.userId(),
+        scope(ctx, args),
+        category,
+        current -> {
+          List<Entry> entries = new ArrayList<>(parse(current));
+          entries.add(entry);
+          return render(entries);
+        });
+    return "remembered in '" + category + "' (" + scopeName(args) + ")";
   }
 
-  private synchronized String retrieve(ToolContext ctx, Args args)
-      throws ToolInputException, IOException {
-    String category = args.text("category");
+  private String retrieve(ToolContext ctx, Args args) throws ToolInputException {
     String tag = args.optText("tag").orElse(null);
+    String scope = scope(ctx, args);
     StringBuilder sb = new StringBuilder();
-    for (Path file : files(ctx, args, category)) {
+    for (String category : categories(ctx, args, args.text("category"))) {
       List<Entry> entries =
-          read(file).stream().filter(e -> tag == null || e.tags().contains(tag)).toList();
+          parse(store.read(ctx.userId(), scope, category)).stream()
+              .filter(e -> tag == null || e.tags().contains(tag))
+              .toList();
       if (entries.isEmpty()) continue;
-      sb.append("## ").append(file.getFileName().toString().replace(".txt", "")).append('\n');
+      sb.append("## ").append(category).append('\n');
       entries.forEach(e -> sb.append(e.render()).append("\n\n"));
     }
     return sb.isEmpty() ? "no memories found" : sb.toString().strip();
   }
 
-  private synchronized String removeCategory(ToolContext ctx, Args args)
-      throws ToolInputException, IOException {
-    List<Path> files = files(ctx, args, args.text("category"));
-    for (Path f : files) Files.deleteIfExists(f);
-    return "removed " + files.size() + " categor" + (files.size() == 1 ? "y" : "ies");
+  private String removeCategory(ToolContext ctx, Args args) throws ToolInputException {
+    List<String> categories = categories(ctx, args, args.text("category"));
+    String scope = scope(ctx, args);
+    for (String category : categories)
+      store.update(ctx.userId(), scope, category, current -> Optional.empty());
+    return "removed " + categories.size() + " categor" + (categories.size() == 1 ? "y" : "ies");
   }
 
-  private synchronized String removeSpecific(ToolContext ctx, Args args)
-      throws ToolInputException, IOException {
-    Path file = file(ctx, args, category(args.text("category")));
+  private String removeSpecific(ToolContext ctx, Args args) throws ToolInputException {
+    String category = category(args.text("category"));
     String needle = args.text("memory_content");
     if (needle.isBlank())
       throw new ToolInputException("argument 'memory_content' must not be empty");
-    List<Entry> entries = read(file);
-    List<Entry> kept = entries.stream().filter(e -> !e.text().contains(needle)).toList();
-    if (kept.size() == entries.size()) return "no memory in that category contains that text";
-    write(file, kept);
-    return "removed "
-        + (entries.size() - kept.size())
-        + " memor"
-        + (entries.size() - kept.size() == 1 ? "y" : "ies");
+    AtomicInteger removed = new AtomicInteger();
+    store.update(
+        ctx.userId(),
+        scope(ctx, args),
+        category,
+        current -> {
+          List<Entry> entries = parse(current);
+          List<Entry> kept = entries.stream().filter(e -> !e.text().contains(needle)).toList();
+          removed.set(entries.size() - kept.size());
+          return kept.size() == entries.size() ? current : render(kept);
+        });
+    int n = removed.get();
+    if (n == 0) return "no memory in that category contains that text";
+    return "removed " + n + " memor" + (n == 1 ? "y" : "ies");
   }
 
   private static String category(String raw) throws ToolInputException {
@@ -154,37 +161,26 @@ public final class MemoryExtension extends ToolSetExtension {
     return raw;
   }
 
-  private Path dir(ToolContext ctx, Args args) throws ToolInputException {
+  private static String scope(ToolContext ctx, Args args) throws ToolInputException {
     return args.bool("is_global", false)
-        ? dataDir.resolve("memory").resolve("users").resolve(StoragePaths.segment(ctx.userId()))
-        : ctx.workingDir().resolve(".goose").resolve("memory");
+        ? MemoryStore.GLOBAL
+        : MemoryStore.directory(ctx.workingDir().toAbsolutePath().normalize().toString());
   }
 
   private static String scopeName(Args args) throws ToolInputException {
     return args.bool("is_global", false) ? "global" : "this directory";
   }
 
-  private Path file(ToolContext ctx, Args args, String category) throws ToolInputException {
-    return dir(ctx, args).resolve(category + ".txt");
+  private List<String> categories(ToolContext ctx, Args args, String category)
+      throws ToolInputException {
+    if (!category.equals("*")) return List.of(category(category));
+    return store.categories(ctx.userId(), scope(ctx, args));
   }
 
-  private List<Path> files(ToolContext ctx, Args args, String category)
-      throws ToolInputException, IOException {
-    if (!category.equals("*")) {
-      Path f = file(ctx, args, category(category));
-      return Files.exists(f) ? List.of(f) : List.of();
-    }
-    Path dir = dir(ctx, args);
-    if (!Files.isDirectory(dir)) return List.of();
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
-    }
-  }
-
-  private static List<Entry> read(Path file) throws IOException {
-    if (!Files.exists(file)) return List.of();
+  private static List<Entry> parse(Optional<String> text) {
+    if (text.isEmpty()) return List.of();
     List<Entry> out = new ArrayList<>();
-    for (String block : Files.readString(file).split("\n\\s*\n")) {
+    for (String block : text.get().split("\n\\s*\n")) {
       String b = block.strip();
       if (b.isEmpty()) continue;
       List<String> tags = List.of();
@@ -199,20 +195,11 @@ public final class MemoryExtension extends ToolSetExtension {
     return out;
   }
 
-  private static void write(Path file, List<Entry> entries) throws IOException {
-    Files.createDirectories(file.getParent());
-    if (entries.isEmpty()) {
-      Files.deleteIfExists(file);
-      return;
-    }
+  /** The category's text; empty (the category goes) when no entry is left. */
+  private static Optional<String> render(List<Entry> entries) {
+    if (entries.isEmpty()) return Optional.empty();
     StringBuilder sb = new StringBuilder();
     entries.forEach(e -> sb.append(e.render()).append("\n\n"));
-    Path tmp = Files.createTempFile(file.getParent(), ".memory", ".tmp");
-    Files.writeString(tmp, sb.toString());
-    Files.move(
-        tmp,
-        file,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return Optional.of(sb.toString());
   }
 }

@@ -1,27 +1,24 @@
 package goose.builtins.todo;
 
 import goose.builtins.Args;
-import goose.builtins.StoragePaths;
 import goose.builtins.ToolInputException;
 import goose.builtins.ToolSetExtension;
+import goose.notes.TodoStore;
 import goose.tool.ToolContext;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * goose's {@code todo} extension: one task list per session that the agent rewrites as it works
- * ({@code todo_write} replaces it whole, {@code todo_read} returns it). Kept in the data dir under
- * {@code todo/SESSION_ID.md}, so it survives restarts and compaction. On by default, as in goose.
+ * ({@code todo_write} replaces it whole, {@code todo_read} returns it). Kept in the session store
+ * ({@link TodoStore}, keyed by the session's user and the session), so it survives restarts and
+ * compaction and every replica of a shared store reads the same list. On by default, as in goose.
  */
 public final class TodoExtension extends ToolSetExtension {
   static final int MAX_CHARS = 50_000;
 
-  private final Path dir;
+  private final TodoStore store;
 
-  public TodoExtension(Path dataDir) {
-    this.dir = dataDir.resolve("todo");
+  public TodoExtension(TodoStore store) {
+    this.store = store;
     tool(
         "todo_write",
         "Replace this session's todo list with content (markdown, e.g. '- [ ] step'). Keep it current: mark "
@@ -54,28 +51,19 @@ public final class TodoExtension extends ToolSetExtension {
     return true;
   }
 
-  private Path file(ToolContext ctx) {
-    return dir.resolve(StoragePaths.segment(ctx.sessionId()) + ".md");
-  }
-
-  private String write(ToolContext ctx, Args args) throws ToolInputException, IOException {
+  private String write(ToolContext ctx, Args args) throws ToolInputException {
     String content = args.text("content");
     if (content.length() > MAX_CHARS) {
       throw new ToolInputException(
           "the todo list is " + content.length() + " characters; the limit is " + MAX_CHARS);
     }
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".todo", ".tmp");
-    Files.writeString(tmp, content);
-    Files.move(tmp, file(ctx), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    store.write(ctx.userId(), ctx.sessionId(), content);
     long open = content.lines().filter(l -> l.strip().startsWith("- [ ]")).count();
     return "todo list saved (" + content.lines().count() + " lines, " + open + " open items)";
   }
 
-  private String read(ToolContext ctx, Args args) throws IOException {
-    Path f = file(ctx);
-    if (!Files.exists(f)) return "the todo list is empty";
-    String content = Files.readString(f);
+  private String read(ToolContext ctx, Args args) {
+    String content = store.read(ctx.userId(), ctx.sessionId()).orElse("");
     return content.isBlank() ? "the todo list is empty" : content;
   }
 }

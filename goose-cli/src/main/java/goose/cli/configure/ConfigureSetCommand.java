@@ -75,12 +75,13 @@ public final class ConfigureSetCommand implements Callable<Integer> {
       out.println(key + " = " + newValue + " written to " + config.paths().configFile());
     }
     String envName = key.toUpperCase(Locale.ROOT);
-    if (root.environment().env().containsKey(envName)) {
+    if (config.setByEnvironment(key)) {
       spec.commandLine()
           .getErr()
           .println(
               "note: the environment variable " + envName + " is set and overrides this value");
     }
+    RestartNote.print(config, key, spec.commandLine().getErr());
     return ExitCodes.OK;
   }
 

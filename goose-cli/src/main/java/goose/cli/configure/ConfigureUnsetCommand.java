@@ -35,6 +35,7 @@ public final class ConfigureUnsetCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     spec.commandLine().getOut().println(key + " removed");
+    RestartNote.print(config, key, spec.commandLine().getErr());
     return ExitCodes.OK;
   }
 }

@@ -3,8 +3,9 @@ package goose.cli.session;
 import picocli.CommandLine.Command;
 
 /**
- * {@code goose session ...}: list, export and import sessions, and move a SQLite store to
- * PostgreSQL.
+ * {@code goose session ...}: list, export and import sessions, back up the store, and move a SQLite
+ * store to PostgreSQL. None of them needs goosed stopped except {@code migrate}, which takes the
+ * store's lock (a running server refuses it).
  */
 @Command(
     name = "session",
@@ -17,7 +18,8 @@ import picocli.CommandLine.Command;
       SessionListCommand.class,
       SessionExportCommand.class,
       SessionImportCommand.class,
-      SessionMigrateCommand.class
+      SessionMigrateCommand.class,
+      SessionBackupCommand.class
     })
 public final class SessionCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -41,10 +41,12 @@ public final class SessionExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     String json;
-    try (SessionStore store = SessionStores.open(GooseCommand.of(spec).config())) {
+    goose.config.Config config = GooseCommand.of(spec).config();
+    String ownerId = owner.resolve(config).id();
+    try (SessionStore store = SessionStores.open(config)) {
       Session session =
           store
-              .get(owner.user, id)
+              .get(ownerId, id)
               .orElseThrow(
                   () ->
                       new IllegalArgumentException("no session " + id + " of user " + owner.user));

@@ -2,6 +2,10 @@ package goose.cli.session;
 
 import goose.cli.ExitCodes;
 import goose.cli.GooseCommand;
+import goose.config.Config;
+import goose.server.auth.Workspaces;
+import goose.server.http.ApiException;
+import goose.server.http.RequestUser;
 import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
@@ -25,7 +29,8 @@ import picocli.CommandLine.Spec;
     name = "import",
     mixinStandardHelpOptions = true,
     description =
-        "Create a new session (new id) from a document written by 'goose session export' or GET /sessions/{id}/export.")
+        "Create a new session (new id) from a document written by 'goose session export' or GET /sessions/{id}/export."
+            + " With GOOSE_WORKSPACES_ROOT its working directory must lie in the user's workspace.")
 public final class SessionImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin SessionOwner owner;
@@ -50,12 +55,31 @@ public final class SessionImportCommand implements Callable<Integer> {
     Path dir =
         cwd.orElseGet(
             () -> Path.of(doc.session().workingDir() == null ? "" : doc.session().workingDir()));
+    Config config = GooseCommand.of(spec).config();
+    RequestUser user = owner.resolve(config);
+    Workspaces workspaces = Workspaces.fromConfig(config);
+    try {
+      workspaces.workspaceOf(user); // a new user's workspace may be the --cwd
+    } catch (ApiException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
     if (!dir.isAbsolute() || !Files.isDirectory(dir)) {
       throw new IllegalArgumentException(
           "working directory " + dir + " does not exist here; pass --cwd DIR");
     }
-    try (SessionStore store = SessionStores.open(GooseCommand.of(spec).config())) {
-      Session created = SessionTransfer.importAs(store, owner.user, dir.toRealPath(), doc);
+    Path realDir = dir.toRealPath();
+    if (!workspaces.contains(user, realDir)) {
+      throw new IllegalArgumentException(
+          "the working directory "
+              + realDir
+              + " is outside the workspace of "
+              + user.name()
+              + " ("
+              + workspaces.workspaceOf(user).orElseThrow()
+              + ", GOOSE_WORKSPACES_ROOT): pass --cwd DIR inside it");
+    }
+    try (SessionStore store = SessionStores.open(config)) {
+      Session created = SessionTransfer.importAs(store, user.id(), realDir, doc);
       spec.commandLine().getOut().println(created.id());
       spec.commandLine()
           .getErr()

@@ -34,14 +34,16 @@ public final class SessionListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (SessionStore store = SessionStores.open(GooseCommand.of(spec).config())) {
+    goose.config.Config config = GooseCommand.of(spec).config();
+    String ownerId = owner.resolve(config).id();
+    try (SessionStore store = SessionStores.open(config)) {
       out.printf("%-36s  %-20s  %8s  %s%n", "ID", "UPDATED", "MESSAGES", "NAME");
       Optional<String> cursor = Optional.empty();
       int shown = 0;
       do {
         Page<Session> page =
             store.list(
-                owner.user,
+                ownerId,
                 new SessionQuery(
                     Math.min(SessionQuery.MAX_LIMIT, limit - shown), cursor, Optional.empty()));
         for (Session s : page.items()) {

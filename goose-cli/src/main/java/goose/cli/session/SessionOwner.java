@@ -1,6 +1,13 @@
 package goose.cli.session;
 
+import goose.config.Config;
+import goose.server.auth.AuthMode;
+import goose.server.auth.AuthSettings;
 import goose.server.http.RequestUser;
+import goose.user.User;
+import goose.user.UserNames;
+import goose.user.UserStore;
+import goose.user.UserStores;
 import picocli.CommandLine.Option;
 
 /** The {@code --user} option of the session commands: whose sessions they see. */
@@ -9,5 +16,25 @@ final class SessionOwner {
       names = "--user",
       paramLabel = "NAME",
       description = "The user whose sessions to use (default: ${DEFAULT-VALUE}).")
-  String user = RequestUser.LOCAL.name();
+  String user = UserNames.LOCAL;
+
+  /**
+   * The user as the server knows them: with {@code GOOSE_AUTH=tokens} a token user's data belongs
+   * to the id given when they were added (looked up here; an unknown name is an error), in every
+   * other mode to the name itself.
+   */
+  RequestUser resolve(Config config) {
+    if (user.equals(UserNames.LOCAL) || AuthSettings.modeOf(config) != AuthMode.TOKENS)
+      return RequestUser.named(user, false);
+    try (UserStore users = UserStores.open(config)) {
+      User found =
+          users
+              .get(user)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "no user " + user + " (see 'goose users list')"));
+      return new RequestUser(found.name(), found.id(), found.admin());
+    }
+  }
 }

@@ -2,6 +2,7 @@ package goose.cli.users;
 
 import goose.cli.ExitCodes;
 import goose.cli.GooseCommand;
+import goose.server.auth.Workspaces;
 import goose.user.IssuedToken;
 import goose.user.User;
 import goose.user.UserExistsException;
@@ -93,13 +94,20 @@ public final class UsersCommand implements Runnable {
   @Command(
       name = "remove",
       mixinStandardHelpOptions = true,
-      description = "Remove a user; its token stops working at once (its sessions stay).")
-  int remove(@Parameters(paramLabel = "NAME") String name) {
+      description = {
+        "Remove a user; its token stops working at once. Its sessions stay, owned by its id: a later user of",
+        "the same name gets a new id and sees none of them. With GOOSE_WORKSPACES_ROOT its workspace is moved",
+        "to <root>/.removed/, so a later user of the same name starts with an empty one."
+      })
+  int remove(@Parameters(paramLabel = "NAME") String name) throws java.io.IOException {
     try (UserStore users = open()) {
       if (!users.remove(name)) return noSuchUser(name);
       out().println("removed user " + name);
-      return ExitCodes.OK;
     }
+    Optional<java.nio.file.Path> moved =
+        Workspaces.fromConfig(GooseCommand.of(spec).config()).retire(name);
+    moved.ifPresent(p -> out().println("moved the workspace of " + name + " to " + p));
+    return ExitCodes.OK;
   }
 
   @Command(

@@ -15,7 +15,8 @@ import java.util.function.Function;
 public final class Param<T> {
   public enum In {
     PATH,
-    QUERY;
+    QUERY,
+    HEADER;
 
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -103,15 +104,39 @@ public final class Param<T> {
     return new Param<>(name, In.QUERY, description, false, schema, parser);
   }
 
+  /**
+   * An optional header of at most {@code maxLength} printable characters; empty when absent or
+   * blank.
+   */
+  public static Param<Optional<String>> header(String name, String description, int maxLength) {
+    ObjectNode schema = Json.object().put("type", "string").put("maxLength", maxLength);
+    Function<Optional<String>, Optional<String>> parser =
+        raw -> {
+          if (raw.isEmpty() || raw.get().isBlank()) return Optional.empty();
+          if (raw.get().length() > maxLength || raw.get().chars().anyMatch(Character::isISOControl))
+            throw ApiException.badParameter(
+                name, "must be at most " + maxLength + " printable characters");
+          return Optional.of(raw.get().strip());
+        };
+    return new Param<>(name, In.HEADER, description, false, schema, parser);
+  }
+
   /** Whether the request gives this parameter a non-empty value (else {@link #read} falls back). */
   public boolean present(Context ctx) {
-    String raw = in == In.PATH ? ctx.pathParam(name) : ctx.queryParam(name);
+    String raw = raw(ctx);
     return raw != null && !raw.isEmpty();
   }
 
   public T read(Context ctx) {
-    String raw = in == In.PATH ? ctx.pathParam(name) : ctx.queryParam(name);
-    return parser.apply(Optional.ofNullable(raw));
+    return parser.apply(Optional.ofNullable(raw(ctx)));
+  }
+
+  private String raw(Context ctx) {
+    return switch (in) {
+      case PATH -> ctx.pathParam(name);
+      case QUERY -> ctx.queryParam(name);
+      case HEADER -> ctx.header(name);
+    };
   }
 
   public String name() {

@@ -1,11 +1,13 @@
 package goose.server.api;
 
+import goose.acp.http.AcpConnections;
 import goose.agent.TurnService;
 import goose.approval.Approvals;
 import goose.approval.AuditLog;
 import goose.config.Config;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
+import goose.sandbox.Sandbox;
 import goose.server.auth.Security;
 import goose.server.telemetry.Telemetry;
 import goose.session.SessionStore;
@@ -26,7 +28,9 @@ public record ServerContext(
     Security security,
     Approvals approvals,
     AuditLog audit,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    Sandbox sandbox,
+    AcpConnections acp) {
   public ServerContext {
     Objects.requireNonNull(config);
     Objects.requireNonNull(settings);
@@ -38,5 +42,7 @@ public record ServerContext(
     Objects.requireNonNull(approvals);
     Objects.requireNonNull(audit);
     Objects.requireNonNull(telemetry);
+    Objects.requireNonNull(sandbox);
+    Objects.requireNonNull(acp);
   }
 }

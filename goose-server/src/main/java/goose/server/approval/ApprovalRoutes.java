@@ -41,14 +41,17 @@ public final class ApprovalRoutes implements RouteGroup {
             """
             allow_once runs this call; always_allow runs it and every later call of the same tool for this \
             user without asking; deny answers the model with an error result. A call not answered within \
-            GOOSE_APPROVAL_TIMEOUT seconds counts as denied.""")
+            GOOSE_APPROVAL_TIMEOUT seconds counts as denied. An answer is for one call: its id (unique in \
+            the session) and, when call_hash is sent, exactly the tool and arguments that were shown.""")
         .param(SessionRoutes.ID)
         .param(CALL_ID)
         .body(ApprovalAnswer.class)
         .response(200, "The answer was taken", ApprovalView.class)
         .error(400, "decision is not allow_once, always_allow or deny")
         .error(404, "No such session, or no such approval in it")
-        .error(409, "The approval was already decided (answered, expired or cancelled)")
+        .error(
+            409,
+            "The approval was already decided (answered, expired or cancelled), or call_hash names another call")
         .handle(this::answer);
   }
 
@@ -77,10 +80,17 @@ public final class ApprovalRoutes implements RouteGroup {
           callId); // no stored call has such an id: answered like any unknown one, never reaching
       // the store
     }
-    String user = RequestUser.of(ctx).name();
-    switch (server.approvals().answer(user, session.id(), callId, decision)) {
+    String user = RequestUser.of(ctx).id();
+    switch (server.approvals().answer(user, session.id(), callId, decision, body.callHash())) {
       case ANSWERED -> {}
       case UNKNOWN -> throw notFound(callId);
+      case OTHER_CALL ->
+          throw new ApiException(
+              ErrorCode.CONFLICT,
+              "tool call "
+                  + Sanitize.shortText(callId, 64)
+                  + " is not the call whose call_hash was sent: its approval was asked again for"
+                  + " other arguments; answer the latest tool_approval_required");
       case ALREADY_DECIDED -> {
         String was =
             server

@@ -11,6 +11,8 @@ import java.util.Optional;
 @Doc("A tool approval")
 public record ApprovalView(
     @Doc("The tool call's id, as in tool_approval_required") String id,
+    @Doc("SHA-256 of the tool and its arguments: which call exactly this approval is for")
+        String callHash,
     @Doc("extension__tool") String tool,
     @Doc("The arguments the model gave") ObjectNode arguments,
     Instant createdAt,
@@ -21,6 +23,7 @@ public record ApprovalView(
   static ApprovalView of(PendingApproval a) {
     return new ApprovalView(
         a.callId(),
+        a.callHash(),
         a.tool(),
         a.arguments(),
         a.createdAt(),

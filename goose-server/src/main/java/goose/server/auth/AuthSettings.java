@@ -23,8 +23,13 @@ public record AuthSettings(
     Optional<String> secret,
     String proxyUserHeader,
     List<IpRange> trustedProxies,
+    boolean trustUnixSocket,
     Set<String> adminUsers,
-    boolean unauthenticatedOffLoopback) {
+    boolean unauthenticatedOffLoopback,
+    boolean unixSocket) {
+  /** The word in {@code GOOSE_TRUSTED_PROXIES} that trusts the peers of the Unix socket. */
+  public static final String UNIX = "unix";
+
   static final int MIN_SECRET_LENGTH = 16;
   private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
@@ -34,13 +39,21 @@ public record AuthSettings(
   }
 
   public static AuthSettings from(Config config, String host) {
+    return from(config, host, false);
+  }
+
+  /**
+   * @param unixSocket the server listens on a Unix domain socket ({@code GOOSE_UNIX_SOCKET}), which
+   *     is local like loopback
+   */
+  public static AuthSettings from(Config config, String host, boolean unixSocket) {
     Optional<String> secret = config.secret(ConfigKey.SECRET_KEY.name());
     AuthMode mode = mode(config, secret.isPresent());
     boolean allowUnauthenticated = config.getBoolean(ConfigKey.ALLOW_UNAUTHENTICATED.name(), false);
     boolean offLoopback = false;
     switch (mode) {
       case NONE -> {
-        if (!Loopback.isLoopback(host)) {
+        if (!unixSocket && !Loopback.isLoopback(host)) {
           if (!allowUnauthenticated) {
             throw new ConfigException(
                 "GOOSE_HOST is "
@@ -71,17 +84,29 @@ public record AuthSettings(
               + header
               + "\"");
     }
+    List<String> trusted = list(config, ConfigKey.TRUSTED_PROXIES);
+    boolean trustUnix = trusted.stream().anyMatch(t -> t.equalsIgnoreCase(UNIX));
     List<IpRange> proxies =
-        list(config, ConfigKey.TRUSTED_PROXIES).stream().map(t -> proxy(config, t)).toList();
-    if (mode == AuthMode.PROXY && proxies.isEmpty()) {
+        trusted.stream().filter(t -> !t.equalsIgnoreCase(UNIX)).map(t -> proxy(config, t)).toList();
+    if (mode == AuthMode.PROXY && proxies.isEmpty() && !trustUnix) {
       throw new ConfigException(
           "GOOSE_AUTH is proxy but GOOSE_TRUSTED_PROXIES is not set: list the proxy's addresses"
-              + " (comma-separated IPs or CIDRs, e.g. 127.0.0.1); the user header is trusted only from them");
+              + " (comma-separated IPs or CIDRs, e.g. 127.0.0.1, or unix for GOOSE_UNIX_SOCKET);"
+              + " the user header is trusted only from them");
+    }
+    if (mode == AuthMode.PROXY && unixSocket && !trustUnix) {
+      throw new ConfigException(
+          "GOOSE_AUTH is proxy and the server listens on GOOSE_UNIX_SOCKET, but GOOSE_TRUSTED_PROXIES"
+              + " does not list unix: set GOOSE_TRUSTED_PROXIES=unix to trust the proxy that connects"
+              + " through the socket (its file mode decides who can)");
     }
     Set<String> admins = new LinkedHashSet<>();
     for (String name : list(config, ConfigKey.ADMIN_USERS)) {
       if (!UserNames.isValid(name))
         throw new ConfigException("GOOSE_ADMIN_USERS: \"" + name + "\" is not a valid user name");
+      if (UserNames.isReserved(name))
+        throw new ConfigException(
+            "GOOSE_ADMIN_USERS: \"" + name + "\" is a name the server uses itself, not a user");
       admins.add(name);
     }
     return new AuthSettings(
@@ -89,8 +114,15 @@ public record AuthSettings(
         mode == AuthMode.SECRET ? secret : Optional.empty(),
         header,
         proxies,
+        trustUnix,
         admins,
-        offLoopback);
+        offLoopback,
+        unixSocket);
+  }
+
+  /** The auth mode this configuration selects ({@code GOOSE_AUTH}, else implied by a secret). */
+  public static AuthMode modeOf(Config config) {
+    return mode(config, config.secret(ConfigKey.SECRET_KEY.name()).isPresent());
   }
 
   private static AuthMode mode(Config config, boolean secretSet) {
@@ -139,6 +171,7 @@ public record AuthSettings(
         + proxyUserHeader
         + ", trustedProxies="
         + trustedProxies
+        + (trustUnixSocket ? " + unix" : "")
         + ", adminUsers="
         + adminUsers
         + "]";

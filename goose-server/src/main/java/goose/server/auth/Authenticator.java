@@ -21,6 +21,13 @@ public sealed interface Authenticator {
 
   RequestUser authenticate(Context ctx);
 
+  /**
+   * The user of a credential passed as {@code ?token=} (a browser cannot set headers on a WebSocket
+   * upgrade): the shared secret, or a bearer token; throws 401 like {@link #authenticate}. A proxy
+   * vouches by header only, so in proxy mode a token proves nothing.
+   */
+  RequestUser authenticateToken(Context ctx, String token);
+
   static Authenticator of(AuthSettings settings, Optional<UserStore> users) {
     return switch (settings.mode()) {
       case NONE -> new Anyone();
@@ -38,6 +45,11 @@ public sealed interface Authenticator {
   record Anyone() implements Authenticator {
     @Override
     public RequestUser authenticate(Context ctx) {
+      return RequestUser.LOCAL;
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
       return RequestUser.LOCAL;
     }
   }
@@ -61,6 +73,12 @@ public sealed interface Authenticator {
         throw unauthorized("missing credentials: send the header " + SECRET_HEADER);
       if (!MessageDigest.isEqual(expected, sha256(sent)))
         throw unauthorized("wrong " + SECRET_HEADER);
+      return RequestUser.LOCAL;
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
+      if (!MessageDigest.isEqual(expected, sha256(token))) throw unauthorized("wrong token");
       return RequestUser.LOCAL;
     }
 
@@ -93,9 +111,14 @@ public sealed interface Authenticator {
         throw unauthorized("the Authorization header must be: Bearer <token>")
             .withHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_request\"");
       }
+      return authenticateToken(ctx, parts[1].strip());
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
       return users
-          .authenticate(parts[1].strip())
-          .map(u -> new RequestUser(u.name(), u.admin()))
+          .authenticate(token)
+          .map(u -> new RequestUser(u.name(), u.id(), u.admin()))
           .orElseThrow(
               () ->
                   unauthorized("invalid or revoked token")
@@ -105,29 +128,54 @@ public sealed interface Authenticator {
 
   /**
    * {@code proxy}: the user named by the proxy's header, believed only when the TCP peer is a
-   * trusted proxy (a client cannot forge its peer address the way it can forge a header). Admins
-   * are listed in {@code GOOSE_ADMIN_USERS}.
+   * trusted proxy (a client cannot forge its peer address the way it can forge a header), or, on a
+   * Unix socket, when {@code GOOSE_TRUSTED_PROXIES} lists {@code unix} (the socket's file mode
+   * decides who can connect). The {@code Host} was checked before ({@link AllowedHosts}), so a
+   * browser on the proxy's machine cannot reach this through a DNS-rebound name. Admins are listed
+   * in {@code GOOSE_ADMIN_USERS}.
    */
-  record TrustedProxy(String header, java.util.List<IpRange> trusted, Set<String> admins)
+  record TrustedProxy(
+      String header,
+      java.util.List<IpRange> trusted,
+      boolean unixSocket,
+      boolean trustUnix,
+      Set<String> admins)
       implements Authenticator {
     TrustedProxy(AuthSettings settings) {
-      this(settings.proxyUserHeader(), settings.trustedProxies(), settings.adminUsers());
+      this(
+          settings.proxyUserHeader(),
+          settings.trustedProxies(),
+          settings.unixSocket(),
+          settings.trustUnixSocket(),
+          settings.adminUsers());
     }
 
     @Override
     public RequestUser authenticate(Context ctx) {
-      String peer = ctx.req().getRemoteAddr();
-      if (peer == null || trusted.stream().noneMatch(r -> r.contains(peer))) {
+      if (!fromTrustedPeer(ctx)) {
         throw unauthorized(
             "requests must come through the authenticating proxy (this peer address is not in GOOSE_TRUSTED_PROXIES)");
       }
       String name = ctx.header(header);
       if (name == null || name.isBlank())
         throw unauthorized("the proxy sent no " + header + " header");
-      if (!UserNames.isValid(name.strip()))
-        throw unauthorized("the proxy's " + header + " header is not a valid user name");
       String user = name.strip();
-      return new RequestUser(user, admins.contains(user));
+      if (!UserNames.isValid(user))
+        throw unauthorized("the proxy's " + header + " header is not a valid user name");
+      if (UserNames.isReserved(user))
+        throw unauthorized("the proxy's " + header + " header names a user the server reserves");
+      return RequestUser.named(user, admins.contains(user));
+    }
+
+    private boolean fromTrustedPeer(Context ctx) {
+      if (unixSocket) return trustUnix;
+      String peer = ctx.req().getRemoteAddr();
+      return peer != null && trusted.stream().anyMatch(r -> r.contains(peer));
+    }
+
+    @Override
+    public RequestUser authenticateToken(Context ctx, String token) {
+      return authenticate(ctx);
     }
   }
 }

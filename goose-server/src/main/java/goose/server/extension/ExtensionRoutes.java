@@ -9,6 +9,7 @@ import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
 import goose.server.api.ServerContext;
 import goose.server.http.Doc;
+import goose.server.http.RequestUser;
 import goose.tool.ToolSpec;
 import io.javalin.http.Context;
 import java.util.List;
@@ -35,17 +36,28 @@ public final class ExtensionRoutes implements RouteGroup {
   @Doc("The tools of one extension")
   public record ToolList(List<ToolView> tools) {}
 
+  private static final String NOT_SAVED =
+      "The change cannot be saved: config.yaml is read-only (the message names the file); nothing changed";
+
   @Override
   public void declare(ApiRouter api) {
     api.get("/extensions", "listExtensions")
         .tag("extensions")
         .summary("List extensions with their status")
+        .description(
+            "Users who are not admins see credentials masked: a URL's password and query values,"
+                + " secrets among the arguments and in the last error. Values of envs and headers"
+                + " are never shown, only their names.")
         .response(200, "Every configured extension", ExtensionList.class)
         .handle(
-            (ctx, server) ->
-                ctx.json(
-                    new ExtensionList(
-                        server.extensions().list().stream().map(ExtensionView::of).toList())));
+            (ctx, server) -> {
+              boolean admin = RequestUser.of(ctx).admin();
+              ctx.json(
+                  new ExtensionList(
+                      server.extensions().list().stream()
+                          .map(info -> ExtensionView.forReader(info, admin))
+                          .toList()));
+            });
     api.post("/extensions", "putExtension")
         .tag("extensions")
         .summary("Add an extension, or replace the one of the same name")
@@ -54,6 +66,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .body(ExtensionRequest.class)
         .response(200, "The extension as now configured", ExtensionView.class)
         .error(400, "Invalid configuration (the message names the field)")
+        .error(409, NOT_SAVED)
         .handle(this::put);
     api.delete("/extensions/{name}", "deleteExtension")
         .tag("extensions")
@@ -63,6 +76,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .param(NAME)
         .noContent(204, "Removed")
         .error(400, "A built-in extension cannot be removed (disable it instead)")
+        .error(409, NOT_SAVED)
         .error(404, "No such extension")
         .handle(
             (ctx, server) -> {
@@ -77,6 +91,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
         .error(404, "No such extension")
+        .error(409, NOT_SAVED)
         .handle(
             (ctx, server) ->
                 ctx.json(ExtensionView.of(server.extensions().enable(NAME.read(ctx)))));
@@ -88,6 +103,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .param(NAME)
         .response(200, "The extension", ExtensionView.class)
         .error(404, "No such extension")
+        .error(409, NOT_SAVED)
         .handle(
             (ctx, server) ->
                 ctx.json(ExtensionView.of(server.extensions().disable(NAME.read(ctx)))));

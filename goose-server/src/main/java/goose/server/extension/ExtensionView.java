@@ -1,5 +1,6 @@
 package goose.server.extension;
 
+import goose.approval.Redactor;
 import goose.extension.ExtensionConfig;
 import goose.extension.ExtensionInfo;
 import goose.server.http.Doc;
@@ -8,7 +9,9 @@ import java.util.Optional;
 
 /**
  * One extension as the API shows it. Environment and header VALUES are never shown (they may hold
- * secrets): only their names.
+ * secrets): only their names. Admins (who configure extensions) see the rest as configured; every
+ * other user sees it with credentials masked ({@link #forReader}): the password and token of a URL,
+ * its query values, secrets in the arguments and in the last error.
  */
 @Doc("An extension (MCP server or built-in) and its state")
 public record ExtensionView(
@@ -28,7 +31,17 @@ public record ExtensionView(
     @Doc("Per-request timeout, seconds") long timeout,
     List<String> availableTools) {
 
+  /** As an admin sees it: as configured (values of envs and headers never shown). */
   static ExtensionView of(ExtensionInfo info) {
+    return view(info, false);
+  }
+
+  /** As a user who is not an admin sees it: credentials masked. */
+  static ExtensionView forReader(ExtensionInfo info, boolean admin) {
+    return view(info, !admin);
+  }
+
+  private static ExtensionView view(ExtensionInfo info, boolean masked) {
     ExtensionConfig c = info.config();
     Optional<String> cmd = Optional.empty();
     Optional<String> uri = Optional.empty();
@@ -39,16 +52,16 @@ public record ExtensionView(
     switch (c.launch()) {
       case ExtensionConfig.Launch.Stdio s -> {
         cmd = Optional.of(s.cmd());
-        args = s.args();
+        args = masked ? Credentials.args(s.cmd(), s.args()) : s.args();
         envs = s.envs().keySet().stream().sorted().toList();
         envKeys = s.envKeys();
       }
       case ExtensionConfig.Launch.StreamableHttp h -> {
-        uri = Optional.of(h.uri().toString());
+        uri = Optional.of(masked ? Credentials.uri(h.uri()) : h.uri().toString());
         headers = h.headers().keySet().stream().sorted().toList();
       }
       case ExtensionConfig.Launch.Sse h -> {
-        uri = Optional.of(h.uri().toString());
+        uri = Optional.of(masked ? Credentials.uri(h.uri()) : h.uri().toString());
         headers = h.headers().keySet().stream().sorted().toList();
       }
       case ExtensionConfig.Launch.Builtin b -> {}
@@ -59,7 +72,7 @@ public record ExtensionView(
         info.description(),
         info.enabled(),
         info.status().wireName(),
-        info.lastError(),
+        masked ? info.lastError().map(Redactor::redactText) : info.lastError(),
         info.toolCount(),
         cmd,
         args,

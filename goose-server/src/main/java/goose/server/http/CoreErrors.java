@@ -29,7 +29,7 @@ final class CoreErrors {
                       + "; wait for its message_complete or POST /sessions/{id}/cancel");
           case TurnLimitException limit ->
               ApiException.tooManyRequests(
-                  limit.getMessage() + " (GOOSE_MAX_TURNS_PER_USER)", TURN_RETRY_SECONDS);
+                  limit.getMessage() + " (" + limit.setting() + ")", TURN_RETRY_SECONDS);
           case ProviderNotConfiguredException missing ->
               new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, missing.getMessage());
           case ExtensionException ext ->
@@ -45,6 +45,8 @@ final class CoreErrors {
                             + invalid.getMessage().substring(invalid.field().length() + 2));
                 case ExtensionException.NotAllowed refused ->
                     new ApiException(ErrorCode.FORBIDDEN, refused.getMessage());
+                case ExtensionException.NotSaved notSaved ->
+                    new ApiException(ErrorCode.CONFLICT, notSaved.getMessage());
                 default -> null;
               };
           default -> null;

@@ -17,7 +17,10 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405),
   CONFLICT(409),
   PAYLOAD_TOO_LARGE(413),
+  NOT_ACCEPTABLE(406),
   UNSUPPORTED_MEDIA_TYPE(415),
+  /** The request's Host is not a name this server answers to (GOOSE_ALLOWED_HOSTS). */
+  MISDIRECTED_REQUEST(421),
   TOO_MANY_REQUESTS(429),
   INTERNAL(500),
   SERVICE_UNAVAILABLE(503),
@@ -48,7 +51,9 @@ public enum ErrorCode {
       case 405 -> METHOD_NOT_ALLOWED;
       case 409 -> CONFLICT;
       case 413 -> PAYLOAD_TOO_LARGE;
+      case 406 -> NOT_ACCEPTABLE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 421 -> MISDIRECTED_REQUEST;
       case 429 -> TOO_MANY_REQUESTS;
       case 503 -> SERVICE_UNAVAILABLE;
       default -> status >= 500 ? INTERNAL : INVALID_PARAMETER;

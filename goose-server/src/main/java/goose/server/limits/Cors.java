@@ -18,18 +18,30 @@ import java.util.Set;
  * here rather than with Javalin's CORS plugin because that plugin reflects whatever headers and
  * methods a preflight asks for, and we also refuse state-changing requests from foreign origins:
  * behind a cookie-based proxy, a cross-site form POST would otherwise act as the signed-in user
- * (CSRF).
+ * (CSRF). The server's own pages are those whose origin names an allowed host ({@code
+ * GOOSE_ALLOWED_HOSTS}, loopback): never "whatever the request's Host says", which a DNS-rebinding
+ * page controls.
  */
 public final class Cors {
   static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
-  static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, Location, WWW-Authenticate";
+  static final String EXPOSED_HEADERS =
+      "X-Request-Id, Retry-After, Location, WWW-Authenticate, Acp-Connection-Id";
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
   static final String ALLOWED_HEADERS =
-      "Authorization, Content-Type, X-Secret-Key, Last-Event-ID, X-Request-Id, Accept";
+      "Authorization, Content-Type, X-Secret-Key, Last-Event-ID, X-Request-Id, Accept,"
+          + " Acp-Connection-Id, Acp-Session-Id";
   private final Set<String> origins;
+  private final OwnOrigin ownOrigin;
 
-  public Cors(List<String> origins) {
+  /** Decides whether an {@code Origin} is a page of this server itself (the allowed hosts). */
+  @FunctionalInterface
+  public interface OwnOrigin {
+    boolean test(String origin, String host, int localPort);
+  }
+
+  public Cors(List<String> origins, OwnOrigin ownOrigin) {
     this.origins = Set.copyOf(origins);
+    this.ownOrigin = ownOrigin;
   }
 
   /**
@@ -92,17 +104,23 @@ public final class Cors {
       ctx.skipRemainingHandlers();
       return;
     }
-    if (!allowed && !SAFE_METHODS.contains(method) && !sameOrigin(ctx, origin))
+    if (!allowed
+        && !SAFE_METHODS.contains(method)
+        && !ownOrigin.test(origin, ctx.header("Host"), ctx.req().getLocalPort()))
       throw forbidden(origin);
   }
 
-  /** A browser's own page: the Origin names the host the request was sent to. */
-  private static boolean sameOrigin(Context ctx, String origin) {
-    String host = ctx.header("Host");
-    if (host == null) return false;
-    String o = origin.toLowerCase(Locale.ROOT);
-    String h = host.toLowerCase(Locale.ROOT);
-    return o.equals("http://" + h) || o.equals("https://" + h);
+  /**
+   * A WebSocket upgrade is not subject to CORS in browsers, so a page of any site could open one:
+   * an upgrade from a foreign origin is refused like a write (403), unless the origin is allowed or
+   * is the server's own (the allowed hosts). Clients that are not browsers send no Origin and pass.
+   */
+  public void checkUpgrade(Context ctx) {
+    String origin = ctx.header("Origin");
+    if (origin == null) return;
+    if (!origins.contains(origin.toLowerCase(Locale.ROOT))
+        && !ownOrigin.test(origin, ctx.header("Host"), ctx.req().getLocalPort()))
+      throw forbidden(origin);
   }
 
   private static ApiException forbidden(String origin) {

@@ -11,6 +11,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigKey;
+import goose.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ public final class LogSetup {
    */
   private static Path newLogFile(Path dir) {
     try {
-      Files.createDirectories(dir);
+      PrivateFiles.directory(dir); // logs name users, sessions and tool calls: 0700
       pruneOldFiles(dir);
     } catch (IOException e) {
       throw new ConfigException(dir + ": cannot create the log directory: " + e.getMessage());
@@ -145,7 +146,11 @@ public final class LogSetup {
     Path file = dir.resolve(base + ".log");
     for (int n = 2; Files.exists(file); n++)
       file = dir.resolve(base + "-" + n + ".log"); // two starts in one second
-    return file;
+    try {
+      return PrivateFiles.file(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot create the log file: " + e.getMessage());
+    }
   }
 
   private static void pruneOldFiles(Path dir) throws IOException {

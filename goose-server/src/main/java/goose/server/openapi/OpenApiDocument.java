@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * The OpenAPI 3.1 document of the declared operations: one source of truth with the routes
  * themselves. Errors every route can produce are added here once: 400/413/415 for routes with a
  * JSON body, 400 for routes with query parameters, 401/429 for routes that need credentials (403
- * for admin routes), and a {@code default} response for the unexpected 500. Public routes declare
- * {@code security: []}.
+ * for admin routes), 421 on every route (a Host the server does not answer to), and a {@code
+ * default} response for the unexpected 500. Public routes declare {@code security: []}.
  */
 public final class OpenApiDocument {
   /**
@@ -73,14 +73,24 @@ public final class OpenApiDocument {
   /** What each group of operations is for; a tag not listed here is declared without one. */
   private static final Map<String, String> TAGS =
       Map.of(
-          "sessions", "Sessions: create, list, read, rename, delete, export and import",
-          "turns", "Send a message and follow the agent's reply as Server-Sent Events",
-          "approvals", "Tool calls waiting for a person's decision",
-          "extensions", "MCP extensions and their tools",
-          "audit", "The record of tool calls",
-          "status", "Liveness, version, who is asking, and metrics",
-          "docs", "This document and its browsable form",
-          "ui", "The web UI: its page and files");
+          "sessions",
+          "Sessions: create, list, read, rename, delete, export and import",
+          "turns",
+          "Send a message and follow the agent's reply as Server-Sent Events",
+          "approvals",
+          "Tool calls waiting for a person's decision",
+          "extensions",
+          "MCP extensions and their tools",
+          "audit",
+          "The record of tool calls",
+          "status",
+          "Liveness, version, who is asking, and metrics",
+          "docs",
+          "This document and its browsable form",
+          "ui",
+          "The web UI: its page and files",
+          "acp",
+          "The Agent Client Protocol over Streamable HTTP and WebSocket (JSON-RPC; see docs/acp.md)");
 
   /** Every tag the operations use, in order of first use, each with its description. */
   private static ArrayNode tags(List<Operation> operations) {
@@ -210,6 +220,11 @@ public final class OpenApiDocument {
     if (!op.method().equals("GET"))
       responses.putIfAbsent(
           "403", error("Cross-origin write from an origin not in GOOSE_CORS_ORIGINS", schemas));
+    responses.putIfAbsent(
+        "421",
+        error(
+            "The Host header is not a name this server answers to (loopback, GOOSE_ALLOWED_HOSTS)",
+            schemas));
     ObjectNode out = node.putObject("responses");
     responses.forEach(out::set);
     out.set(

@@ -1,21 +1,19 @@
 package goose.server.session;
 
 import goose.server.http.ApiException;
+import goose.session.SessionNameRule;
 
-/** What a session name may be: 1 to 200 characters after trimming, no control characters. */
+/** A session name checked by {@link SessionNameRule}, or a 400 naming the field. */
 final class SessionNames {
-  static final String DEFAULT = "New session";
-  static final int MAX_LENGTH = 200;
+  static final String DEFAULT = SessionNameRule.DEFAULT;
 
   private SessionNames() {}
 
   static String check(String name, String field) {
-    String trimmed = name.strip();
-    if (trimmed.isEmpty()) throw ApiException.badField(field, "must not be blank");
-    if (trimmed.length() > MAX_LENGTH)
-      throw ApiException.badField(field, "is longer than " + MAX_LENGTH + " characters");
-    if (trimmed.chars().anyMatch(Character::isISOControl))
-      throw ApiException.badField(field, "contains control characters");
-    return trimmed;
+    try {
+      return SessionNameRule.check(name);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badField(field, e.getMessage());
+    }
   }
 }

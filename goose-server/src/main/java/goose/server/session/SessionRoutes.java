@@ -34,7 +34,7 @@ public final class SessionRoutes implements RouteGroup {
       Param.queryText(
           "q",
           "Only sessions whose name contains this text (case-insensitive)",
-          SessionNames.MAX_LENGTH);
+          goose.session.SessionNameRule.MAX_LENGTH);
   private static final Param<Optional<String>> AFTER =
       Param.queryText(
           "after",
@@ -42,6 +42,10 @@ public final class SessionRoutes implements RouteGroup {
           64);
   private static final Param<Integer> MESSAGE_LIMIT =
       Param.queryInt("limit", "Messages per page", 1, 1000, 100);
+
+  /** The 409 of a route that claims the user's workspace. */
+  public static final String WORKSPACE_TAKEN =
+      "The user's workspace belonged to an earlier, removed user of the same name";
 
   @Override
   public void declare(ApiRouter api) {
@@ -55,6 +59,7 @@ public final class SessionRoutes implements RouteGroup {
                 + "\".")
         .body(CreateSessionRequest.class)
         .response(201, "The new session", SessionView.class)
+        .error(409, WORKSPACE_TAKEN)
         .handle(this::create);
     api.get("/sessions", "listSessions")
         .tag("sessions")
@@ -101,11 +106,11 @@ public final class SessionRoutes implements RouteGroup {
   private void create(Context ctx, ServerContext server) {
     CreateSessionRequest body = RequestBody.of(ctx, CreateSessionRequest.class);
     String name = body.name().map(n -> SessionNames.check(n, "name")).orElse(SessionNames.DEFAULT);
-    String user = RequestUser.of(ctx).name();
+    RequestUser user = RequestUser.of(ctx);
     server.security().workspaces().workspaceOf(user);
     java.nio.file.Path cwd = WorkingDirs.check(body.cwd(), "cwd");
     server.security().workspaces().check(user, cwd, "cwd");
-    NewSession draft = new NewSession(user, name, cwd);
+    NewSession draft = new NewSession(user.id(), name, cwd);
     Session session = server.sessions().create(draft);
     ctx.status(201)
         .header("Location", "/sessions/" + session.id())
@@ -117,7 +122,7 @@ public final class SessionRoutes implements RouteGroup {
         new SessionQuery(LIST_LIMIT.read(ctx), CURSOR.read(ctx), NAME_FILTER.read(ctx));
     Page<Session> page;
     try {
-      page = server.sessions().list(RequestUser.of(ctx).name(), query);
+      page = server.sessions().list(RequestUser.of(ctx).id(), query);
     } catch (InvalidCursorException e) {
       throw ApiException.badParameter("cursor", "is not a cursor this server produced");
     }
@@ -217,7 +222,7 @@ public final class SessionRoutes implements RouteGroup {
   public static Session find(Context ctx, ServerContext server) {
     String id = ID.read(ctx);
     if (!Ids.isWellFormed(id)) throw notFound(id);
-    return server.sessions().get(RequestUser.of(ctx).name(), id).orElseThrow(() -> notFound(id));
+    return server.sessions().get(RequestUser.of(ctx).id(), id).orElseThrow(() -> notFound(id));
   }
 
   static ApiException notFound(String id) {

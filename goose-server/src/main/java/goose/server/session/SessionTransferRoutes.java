@@ -48,10 +48,13 @@ public final class SessionTransferRoutes implements RouteGroup {
             """
             Creates a new session (new id, owned by the caller) with the document's conversation and events. \
             A document of another format or version, or one that does not hold together, is refused with 400 \
-            naming the problem; one larger than GOOSE_MAX_BODY_BYTES with 413.""")
+            naming the problem; one larger than GOOSE_MAX_BODY_BYTES with 413. With GOOSE_WORKSPACES_ROOT the \
+            working directory (?cwd=, else the document's) must lie in the importer's workspace, else 400 \
+            naming cwd.""")
         .param(IMPORT_CWD)
         .body(SessionDocument.class)
         .response(201, "The new session", SessionView.class)
+        .error(409, SessionRoutes.WORKSPACE_TAKEN)
         .handle(this::importDocument);
   }
 
@@ -70,14 +73,27 @@ public final class SessionTransferRoutes implements RouteGroup {
           ErrorCode.INVALID_FIELD, "not an importable session document: " + e.getMessage());
     }
     Optional<String> cwd = IMPORT_CWD.read(ctx);
+    RequestUser user = RequestUser.of(ctx);
+    server.security().workspaces().workspaceOf(user);
     Path dir =
         cwd.isPresent()
             ? WorkingDirs.check(cwd.get(), "cwd")
             : WorkingDirs.check(
                 doc.session().workingDir() == null ? "" : doc.session().workingDir(),
                 "session.working_dir");
-    Session created =
-        SessionTransfer.importAs(server.sessions(), RequestUser.of(ctx).name(), dir, doc);
+    // The same rule as creating a session: the copy works where its importer may work, whether the
+    // directory came from ?cwd= or from the document.
+    if (!server.security().workspaces().contains(user, dir)) {
+      throw ApiException.badField(
+          "cwd",
+          (cwd.isPresent()
+                  ? ""
+                  : "(the document's working directory " + dir + ", as ?cwd= is not given) ")
+              + "must lie inside your workspace "
+              + server.security().workspaces().workspaceOf(user).orElseThrow()
+              + " (GOOSE_WORKSPACES_ROOT), after resolving symlinks: pass ?cwd= a directory in it");
+    }
+    Session created = SessionTransfer.importAs(server.sessions(), user.id(), dir, doc);
     ctx.status(201)
         .header("Location", "/sessions/" + created.id())
         .json(SessionView.of(created, SessionRoutes.defaultMode(server)));

@@ -5,6 +5,7 @@ import goose.conversation.TokenUsage;
 import goose.server.http.Doc;
 import goose.session.Session;
 import java.time.Instant;
+import java.util.Optional;
 
 /** A session as the API shows it (its owner is implied by the credentials, never shown). */
 public record SessionView(
@@ -18,7 +19,11 @@ public record SessionView(
     @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage,
     @Doc(
             "Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE")
-        String mode) {
+        String mode,
+    @Doc("The session's own provider (chosen over ACP); absent: GOOSE_PROVIDER")
+        Optional<String> provider,
+    @Doc("The session's own model (chosen over ACP); absent: the provider's GOOSE_MODEL")
+        Optional<String> model) {
 
   static SessionView of(Session s, ApprovalMode defaultMode) {
     return new SessionView(
@@ -30,6 +35,8 @@ public record SessionView(
         s.messageCount(),
         s.lastUsage(),
         s.totalUsage(),
-        s.mode().orElse(defaultMode).wire());
+        s.mode().orElse(defaultMode).wire(),
+        s.provider(),
+        s.model());
   }
 }

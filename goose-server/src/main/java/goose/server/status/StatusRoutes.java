@@ -26,6 +26,14 @@ public final class StatusRoutes implements RouteGroup {
             "Always answers 200 while the server runs; needs no credentials in any auth mode.")
         .response(200, "The server is up", StatusResponse.class)
         .handle((ctx, server) -> ctx.json(OK));
+    api.get("/health", "getHealth")
+        .tag("status")
+        .access(Access.PUBLIC)
+        .summary("Is the server up? (goose's name for /status)")
+        .description(
+            "The same answer as /status, at the path goose serve and goose desktop probe; needs no credentials.")
+        .response(200, "The server is up", StatusResponse.class)
+        .handle((ctx, server) -> ctx.json(OK));
     api.get("/info", "getServerInfo")
         .tag("status")
         .summary("Version, auth mode, provider, model and store of this server, and who is asking")

@@ -13,6 +13,7 @@ import goose.server.api.RouteGroup;
 import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import goose.server.http.RequestUser;
+import goose.server.limits.StreamLimiter;
 import goose.server.session.SessionRoutes;
 import goose.server.telemetry.Telemetry;
 import goose.session.Session;
@@ -41,7 +42,7 @@ public final class TurnRoutes implements RouteGroup {
   private static final Param<Integer> AFTER =
       Param.queryInt(
           "after",
-          "Send events with a sequence number above this (default: the Last-Event-ID header, else 0)",
+          "Send events with a sequence number above this (default 0); a Last-Event-ID header wins over it",
           0,
           Integer.MAX_VALUE,
           0);
@@ -71,6 +72,9 @@ public final class TurnRoutes implements RouteGroup {
         .error(400, "Bad message")
         .error(404, "No such session")
         .error(409, "A turn is already running in this session")
+        .error(
+            429,
+            "Too many requests or turns, or the user already has GOOSE_MAX_STREAMS_PER_USER event streams open")
         .error(503, "No provider configured (the message names the settings to set)")
         .handle(this::send);
     api.get("/sessions/{id}/events", "followSessionEvents")
@@ -78,9 +82,11 @@ public final class TurnRoutes implements RouteGroup {
         .summary("Replay and follow a session's event log")
         .description(
             """
-            Sends the stored events after Last-Event-ID (or ?after=N), then follows live ones until the client \
-            disconnects; a keep-alive comment every 15 s. Use it to re-attach after a dropped connection or a \
-            server restart: nothing is missed.""")
+            Sends the stored events after Last-Event-ID (else ?after=N, else from the start), then follows live \
+            ones until the client disconnects; a keep-alive comment every 15 s. Use it to re-attach after a \
+            dropped connection or a server restart: nothing is missed. The header wins over ?after= because a \
+            standard EventSource keeps its URL (events_url carries ?after=) and adds Last-Event-ID when it \
+            reconnects.""")
         .param(SessionRoutes.ID)
         .param(AFTER)
         .response(
@@ -90,6 +96,9 @@ public final class TurnRoutes implements RouteGroup {
             TurnEvent.class)
         .error(400, "Bad Last-Event-ID or after")
         .error(404, "No such session")
+        .error(
+            429,
+            "Too many requests, or the user already has GOOSE_MAX_STREAMS_PER_USER event streams open")
         .handle(this::follow);
     api.post("/sessions/{id}/cancel", "cancelTurn")
         .tag("turns")
@@ -105,9 +114,9 @@ public final class TurnRoutes implements RouteGroup {
     SendMessageRequest body = RequestBody.of(ctx, SendMessageRequest.class);
     List<Content> content = UserContent.parse(body.content());
     Optional<String> requestId = body.requestId().map(TurnRoutes::checkRequestId);
-    String user = RequestUser.of(ctx).name();
-    TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
+    String user = RequestUser.of(ctx).id();
     if (!acceptsEventStream(ctx.header("Accept"))) {
+      TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
       String url = "/sessions/" + session.id() + "/events?after=" + (turn.firstSeq() - 1);
       ctx.status(202)
           .json(
@@ -118,20 +127,31 @@ public final class TurnRoutes implements RouteGroup {
     boolean keepRunning =
         body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL)
             == SendMessageRequest.OnDisconnect.CONTINUE;
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), turn.firstSeq() - 1);
-        Telemetry.Stream open = server.telemetry().streamOpened(true)) {
-      SseWriter out = new SseWriter(ctx.res());
-      EventFollower.End end =
-          EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
-      if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
-        server.turns().cancelTurn(session.id(), turn.turnId());
+    try (StreamLimiter.Permit permit = server.security().streams().open(user)) {
+      TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
+      long after = turn.firstSeq() - 1;
+      if (turn.reattached()) {
+        // A client re-attaching by its request_id resumes where its Last-Event-ID says, as on GET.
+        after = Math.max(after, lastEventId(ctx).orElse(after));
+        if (server.turns().endedBy(session.id(), turn.turnId(), turn.firstSeq(), after))
+          return; // nothing left
+      }
+      try (EventLog.Subscription sub = server.events().subscribe(session.id(), after);
+          Telemetry.Stream open = server.telemetry().streamOpened(true)) {
+        SseWriter out = new SseWriter(ctx.res());
+        EventFollower.End end =
+            EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
+        if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
+          server.turns().cancelTurn(session.id(), turn.turnId());
+      }
     }
   }
 
   private void follow(Context ctx, ServerContext server) throws Exception {
     Session session = SessionRoutes.find(ctx, server);
     long after = startAfter(ctx);
-    try (EventLog.Subscription sub = server.events().subscribe(session.id(), after);
+    try (StreamLimiter.Permit permit = server.security().streams().open(RequestUser.of(ctx).id());
+        EventLog.Subscription sub = server.events().subscribe(session.id(), after);
         Telemetry.Stream open = server.telemetry().streamOpened(false)) {
       EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
     }
@@ -139,7 +159,7 @@ public final class TurnRoutes implements RouteGroup {
 
   private void cancel(Context ctx, ServerContext server) {
     Session session = SessionRoutes.find(ctx, server);
-    ctx.json(new CancelResult(server.turns().cancel(RequestUser.of(ctx).name(), session.id())));
+    ctx.json(new CancelResult(server.turns().cancel(RequestUser.of(ctx).id(), session.id())));
   }
 
   private static boolean endsTurn(StoredEvent e, String turnId) {
@@ -159,14 +179,23 @@ public final class TurnRoutes implements RouteGroup {
     return false;
   }
 
+  /**
+   * Where a follow starts: after the Last-Event-ID header when there is one (it wins over ?after=),
+   * else after {@code ?after=}, else from the start.
+   */
   private static long startAfter(Context ctx) {
-    if (AFTER.present(ctx)) return AFTER.read(ctx);
+    long after = AFTER.read(ctx); // read (and checked) even when the header wins
+    return lastEventId(ctx).orElse(after);
+  }
+
+  /** The Last-Event-ID header as a sequence number; empty when absent or blank. */
+  private static Optional<Long> lastEventId(Context ctx) {
     String lastEventId = ctx.header("Last-Event-ID");
-    if (lastEventId == null || lastEventId.isBlank()) return 0;
+    if (lastEventId == null || lastEventId.isBlank()) return Optional.empty();
     try {
       long seq = Long.parseLong(lastEventId.trim());
       if (seq < 0) throw new NumberFormatException();
-      return seq;
+      return Optional.of(seq);
     } catch (NumberFormatException e) {
       throw new ApiException(
           goose.server.http.ErrorCode.INVALID_PARAMETER,

@@ -1,0 +1,82 @@
+package goose.acp.stdio;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.acp.agent.AcpAgent;
+import goose.acp.agent.AcpServices;
+import goose.acp.rpc.RpcPeer;
+import goose.acp.wire.AcpJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ACP over stdio ({@code goose acp}): one JSON-RPC message per line in each direction, UTF-8, on
+ * the process's stdin and stdout (nothing else may be written there: logs go to stderr). Runs until
+ * stdin ends, then lets the connection go.
+ */
+public final class StdioTransport {
+  private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
+
+  /** A line longer than this is refused, not buffered without bound. */
+  public static final int MAX_LINE_CHARS = 64 * 1024 * 1024;
+
+  /** How long requests still being answered get once stdin ends (a prompt is cancelled after). */
+  static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(5);
+
+  private StdioTransport() {}
+
+  /** Serves one connection of {@code user} until {@code in} ends. */
+  public static void serve(AcpServices services, String user, InputStream in, OutputStream out)
+      throws IOException {
+    Object writeLock = new Object();
+    RpcPeer peer =
+        AcpAgent.connect(
+            services,
+            user,
+            message -> {
+              byte[] line = (AcpJson.write(message) + "\n").getBytes(StandardCharsets.UTF_8);
+              synchronized (writeLock) {
+                try {
+                  out.write(line);
+                  out.flush();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+            });
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank()) continue;
+        if (line.length() > MAX_LINE_CHARS) {
+          peer.unparsable("message longer than " + MAX_LINE_CHARS + " characters");
+          continue;
+        }
+        JsonNode message;
+        try {
+          message = AcpJson.parse(line);
+        } catch (JsonProcessingException e) {
+          peer.unparsable(e.getOriginalMessage());
+          continue;
+        }
+        peer.receive(message);
+      }
+    } finally {
+      log.debug("ACP stdio input ended");
+      try {
+        peer.drain(DRAIN);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      peer.close();
+    }
+  }
+}

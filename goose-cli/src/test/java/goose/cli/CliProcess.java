@@ -1,0 +1,153 @@
+package goose.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real {@code goose} command line in its own JVM, as a person or a script runs it: its own
+ * process (pid, exit code, signals), the environment given (HOME set to {@code home}, no {@code
+ * -Duser.home}: the CLI must find it from $HOME), stdout and stderr to files read while it runs.
+ */
+final class CliProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private CliProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** Starts {@code goose ARGS} with {@code env} added to this JVM's environment. */
+  static CliProcess start(Path home, Map<String, String> env, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "goose.cli.Main"));
+    command.addAll(List.of(args));
+    try {
+      Files.createDirectories(home);
+      Path logs = Files.createTempDirectory(home, "cli-");
+      Path out = logs.resolve("stdout.txt");
+      Path err = logs.resolve("stderr.txt");
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.PIPE);
+      pb.environment().put("HOME", home.toString());
+      pb.environment().putAll(env);
+      Process process = pb.start();
+      process.getOutputStream().close();
+      return new CliProcess(process, out, err);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Runs {@code goose ARGS} to its end (at most {@code timeout}). */
+  static CliProcess run(Path home, Map<String, String> env, Duration timeout, String... args)
+      throws InterruptedException {
+    CliProcess p = start(home, env, args);
+    p.awaitExit(timeout);
+    return p;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String out() {
+    return read(stdout);
+  }
+
+  String err() {
+    return read(stderr);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for the process to end; its exit code. Fails the test when it does not end in time. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+      throw new AssertionError(
+          "goose did not exit within " + timeout + "; stderr so far:\n" + err());
+    return process.exitValue();
+  }
+
+  /**
+   * Waits until a started {@code goose server} logs where it listens; its base URI. Fails when it
+   * exits first or takes longer than {@code timeout}.
+   */
+  URI awaitListening(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<URI> uri = listening();
+      if (uri.isPresent()) return uri.get();
+      if (!process.isAlive())
+        throw new AssertionError(
+            "goose server exited with " + process.exitValue() + " before listening:\n" + err());
+      Thread.sleep(50);
+    }
+    throw new AssertionError("goose server not listening within " + timeout + ":\n" + err());
+  }
+
+  private Optional<URI> listening() {
+    Matcher m = LISTENING.matcher(err() + out());
+    return m.find() ? Optional.of(URI.create(m.group(1))) : Optional.empty();
+  }
+
+  /** SIGTERM, as a service manager stops it; its exit code. */
+  int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
+  /** SIGKILL: no shutdown hook runs. */
+  void kill() throws InterruptedException {
+    List<ProcessHandle> children = process.descendants().toList();
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+    children.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      try {
+        kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package goose.server.acp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import goose.acp.rpc.RpcPeer;
+import goose.acp.wire.AcpJson;
+import goose.ids.Ids;
+import goose.server.api.ServerContext;
+import goose.server.http.RequestUser;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsContext;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The WebSocket profile of {@code /acp}: a {@code GET /acp} with {@code Upgrade: websocket} becomes
+ * one ACP connection, a JSON-RPC message per text frame each way; the {@code 101} answer carries
+ * {@code Acp-Connection-Id}. Credentials are checked before the upgrade, as for any request; a
+ * browser, which cannot set headers on an upgrade, may send them as {@code ?token=} (the secret or
+ * a bearer token).
+ */
+public final class AcpWebSocket {
+  private static final String USER = "goose.acp.user";
+  private static final String CONNECTION = "goose.acp.connection";
+
+  private AcpWebSocket() {}
+
+  public static void install(RoutesConfig routes, ServerContext server) {
+    routes.wsBeforeUpgrade("/acp", ctx -> authenticate(ctx, server));
+    routes.ws(
+        "/acp",
+        ws -> {
+          ws.onConnect(
+              c -> {
+                c.enableAutomaticPings(15, TimeUnit.SECONDS);
+                String id = c.attribute(CONNECTION);
+                String user = c.attribute(USER);
+                Object lock = new Object();
+                RpcPeer peer =
+                    server
+                        .acp()
+                        .openWebSocket(
+                            user,
+                            id,
+                            message -> {
+                              synchronized (lock) {
+                                c.send(AcpJson.write(message));
+                              }
+                            });
+                c.attribute("goose.acp.peer", peer);
+              });
+          ws.onMessage(
+              m -> {
+                RpcPeer peer = m.attribute("goose.acp.peer");
+                if (peer == null) return;
+                try {
+                  peer.receive(AcpJson.parse(m.message()));
+                } catch (JsonProcessingException e) {
+                  peer.unparsable(e.getOriginalMessage());
+                }
+              });
+          ws.onClose(c -> closed(c, server));
+          ws.onError(c -> closed(c, server));
+        });
+  }
+
+  private static void closed(WsContext c, ServerContext server) {
+    String id = c.attribute(CONNECTION);
+    if (id == null) return;
+    server.acp().closeWebSocket(id);
+  }
+
+  private static void authenticate(Context ctx, ServerContext server) {
+    var security = server.security();
+    security.cors().checkUpgrade(ctx);
+    String token = ctx.queryParam("token");
+    boolean headerCredentials =
+        ctx.header("Authorization") != null
+            || ctx.header(goose.server.auth.Authenticator.SECRET_HEADER) != null;
+    RequestUser user =
+        token != null && !token.isEmpty() && !headerCredentials
+            ? security.authenticator().authenticateToken(ctx, token)
+            : security.authenticator().authenticate(ctx);
+    security.rateLimiter().acquire(user.id());
+    String id = Ids.newId();
+    ctx.attribute(USER, user.id());
+    ctx.attribute(CONNECTION, id);
+    ctx.header(AcpRoutes.CONNECTION_HEADER, id);
+  }
+}

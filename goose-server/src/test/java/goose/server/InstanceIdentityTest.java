@@ -1,0 +1,171 @@
+package goose.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import goose.provider.fake.FakeOpenAiServer;
+import goose.session.InstanceRegistry;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
+import goose.session.TestPostgres;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Instance ids on a shared PostgreSQL, with real server processes: two instances started together
+ * get different ids (the id once held time bits only, so they collided), a live id cannot be used
+ * twice, and a process that reuses the id of one killed with {@code kill -9} does not keep the dead
+ * one's turn alive.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class InstanceIdentityTest {
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
+  private static final Duration START = Duration.ofSeconds(90);
+
+  @TempDir Path root;
+  FakeOpenAiServer openai;
+  String databaseUrl;
+
+  @BeforeEach
+  void setUp() {
+    openai = new FakeOpenAiServer();
+    databaseUrl = postgres.newDatabaseUrl();
+  }
+
+  @AfterEach
+  void tearDown() {
+    openai.close();
+  }
+
+  Map<String, String> env(String instanceId) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GOOSE_DATABASE_URL", databaseUrl);
+    env.put("GOOSE_TURN_LEASE", "2");
+    env.put("GOOSE_PROVIDER", "openai");
+    env.put("OPENAI_HOST", openai.baseUri().toString());
+    env.put("OPENAI_API_KEY", "sk-test");
+    if (!instanceId.isEmpty()) env.put("GOOSE_INSTANCE_ID", instanceId);
+    return env;
+  }
+
+  @Test
+  void instancesStartedTogetherGetDistinctIdsAndTheSurvivorOfAKillClosesTheDeadTurn()
+      throws Exception {
+    try (ServerProcess a = ServerProcess.start(root.resolve("a"), env(""));
+        ServerProcess b = ServerProcess.start(root.resolve("b"), env(""))) {
+      ApiClient onA = a.awaitStarted(START);
+      ApiClient onB = b.awaitStarted(START);
+      List<InstanceRegistry.Instance> registered = registered();
+      assertThat(registered).hasSize(2);
+      assertThat(registered.get(0).id()).isNotEqualTo(registered.get(1).id());
+      assertThat(registered).extracting(InstanceRegistry.Instance::pid).contains(a.process.pid());
+
+      String id = runAToolTurnOn(onA, onB);
+      a.kill();
+
+      awaitTurnClosed(b, id);
+      openai.enqueue(FakeOpenAiServer.text("back"));
+      try (SseClient next = MultiInstanceTest.sendOn(b.uri(), id, "again")) {
+        assertThat(next.untilComplete().getLast().data().get("stop_reason").asText())
+            .isEqualTo("end_turn");
+      }
+    }
+  }
+
+  @Test
+  void aConfiguredIdHeldByALiveInstanceIsRefusedAndTheFirstServesOn() throws Exception {
+    try (ServerProcess first = ServerProcess.start(root.resolve("first"), env("web-0"))) {
+      ApiClient client = first.awaitStarted(START);
+      try (ServerProcess second = ServerProcess.start(root.resolve("second"), env("web-0"))) {
+        assertThat(second.awaitExit(START)).isNotZero();
+        assertThat(second.output())
+            .contains(
+                "GOOSE_INSTANCE_ID web-0 is in use by a live instance (pid " + first.process.pid());
+      }
+      assertThat(client.get("/status").status()).isEqualTo(200);
+      assertThat(registered()).extracting(InstanceRegistry.Instance::id).containsExactly("web-0");
+    }
+  }
+
+  @Test
+  void aRestartWithTheIdOfAKilledInstanceClosesItsTurnInsteadOfRenewingIt() throws Exception {
+    String id;
+    try (ServerProcess before = ServerProcess.start(root.resolve("before"), env("web-0"))) {
+      ApiClient client = before.awaitStarted(START);
+      id = runAToolTurnOn(client, client);
+      before.kill();
+    }
+    try (ServerProcess after = ServerProcess.start(root.resolve("after"), env("web-0"))) {
+      after.awaitStarted(START);
+      awaitTurnClosed(after, id);
+      openai.enqueue(FakeOpenAiServer.text("usable again"));
+      try (SseClient next = MultiInstanceTest.sendOn(after.uri(), id, "again")) {
+        assertThat(next.untilComplete().getLast().data().get("stop_reason").asText())
+            .isEqualTo("end_turn");
+      }
+    }
+  }
+
+  private List<InstanceRegistry.Instance> registered() {
+    try (SessionStore store = SessionStores.openPostgres(databaseUrl)) {
+      return SessionStores.instances(store).all();
+    }
+  }
+
+  /**
+   * Creates a session and starts, on {@code runner}, a turn that waits in a two-minute tool call;
+   * returns once {@code watcher} has seen the tool call. The session's id.
+   */
+  private String runAToolTurnOn(ApiClient runner, ApiClient watcher) throws Exception {
+    String id =
+        watcher
+            .post("/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + "}")
+            .json()
+            .get("id")
+            .asText();
+    openai.enqueue(
+        FakeOpenAiServer.script()
+            .text("Let me wait.")
+            .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"sleep 120\"}")
+            .build());
+    assertThat(
+            runner
+                .send(
+                    "POST",
+                    "/sessions/" + id + "/messages",
+                    HttpRequest.BodyPublishers.ofString("{\"content\":\"wait\"}"),
+                    "application/json",
+                    "Accept",
+                    "application/json")
+                .status())
+        .isEqualTo(202);
+    try (SseClient events = MultiInstanceTest.followOn(watcher.base(), id)) {
+      SseClient.Event e;
+      do {
+        e = MultiInstanceTest.nextEvent(events);
+      } while (!e.name().equals("tool_call"));
+    }
+    return id;
+  }
+
+  /** Follows the session on {@code survivor} until the dead turn's message_complete (error). */
+  private static void awaitTurnClosed(ServerProcess survivor, String id) throws Exception {
+    try (SseClient events = MultiInstanceTest.followOn(survivor.uri(), id)) {
+      SseClient.Event e;
+      do {
+        e = MultiInstanceTest.nextEvent(events);
+      } while (!e.name().equals("message_complete"));
+      assertThat(e.data().get("stop_reason").asText()).isEqualTo("error");
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package goose.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.provider.fake.FakeOpenAiServer;
+import goose.session.TestPostgres;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real server processes on one embedded PostgreSQL, each with its own data directory and
+ * config.yaml, no sticky sessions: what a user sees does not depend on the replica. A todo list or
+ * a memory written by a tool on one replica is read by a tool on the other, and extensions added,
+ * enabled or deleted through the API on one are served the same way by the other.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class SharedReplicasTest {
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
+  private static final Duration START = Duration.ofSeconds(90);
+
+  @TempDir Path root;
+  FakeOpenAiServer openai;
+  ServerProcess a;
+  ServerProcess b;
+  ApiClient onA;
+  ApiClient onB;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    openai = new FakeOpenAiServer();
+    Map<String, String> env = new HashMap<>();
+    env.put("GOOSE_DATABASE_URL", postgres.newDatabaseUrl());
+    env.put("GOOSE_TURN_LEASE", "2");
+    env.put("GOOSE_PROVIDER", "openai");
+    env.put("OPENAI_HOST", openai.baseUri().toString());
+    env.put("OPENAI_API_KEY", "sk-test");
+    a = ServerProcess.start(root.resolve("a"), env);
+    b = ServerProcess.start(root.resolve("b"), env);
+    onA = a.awaitStarted(START);
+    onB = b.awaitStarted(START);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (a != null) a.close();
+    if (b != null) b.close();
+    openai.close();
+  }
+
+  @Test
+  void aTodoListWrittenOnOneReplicaIsReadOnTheOther() throws Exception {
+    String id = createSession(onA);
+    JsonNode written =
+        toolTurn(a, id, "todo__todo_write", "{\"content\":\"- [ ] ship the fix\\n\"}");
+    assertThat(written.toString()).contains("todo list saved");
+
+    JsonNode read = toolTurn(b, id, "todo__todo_read", "{}");
+    assertThat(read.toString()).contains("- [ ] ship the fix");
+  }
+
+  @Test
+  void memoryEnabledAndWrittenOnOneReplicaIsServedAndReadOnTheOther() throws Exception {
+    assertThat(onA.post("/extensions/memory/enable", "{}").json().get("enabled").asBoolean())
+        .isTrue();
+    assertThat(extension(onB, "memory").get("enabled").asBoolean())
+        .as("enabled on A, so enabled on B")
+        .isTrue();
+
+    JsonNode remembered =
+        toolTurn(
+            a,
+            createSession(onA),
+            "memory__remember_memory",
+            "{\"category\":\"team\",\"data\":\"replicas share memories\",\"is_global\":true}");
+    assertThat(remembered.toString()).contains("remembered");
+
+    JsonNode retrieved =
+        toolTurn(
+            b,
+            createSession(onB),
+            "memory__retrieve_memories",
+            "{\"category\":\"team\",\"is_global\":true}");
+    assertThat(retrieved.toString()).contains("replicas share memories");
+  }
+
+  @Test
+  void anExtensionAddedOnOneReplicaIsListedByTheOtherAndADeleteReachesBoth() {
+    String body =
+        "{\"name\":\"docs\",\"type\":\"streamable_http\",\"uri\":\"http://127.0.0.1:9/mcp\","
+            + "\"enabled\":false,\"description\":\"added on A\"}";
+    assertThat(onA.post("/extensions", body).status()).isEqualTo(200);
+
+    assertThat(extension(onB, "docs").get("description").asText()).isEqualTo("added on A");
+
+    assertThat(onB.delete("/extensions/docs").status()).isEqualTo(204);
+    assertThat(extensionNames(onA)).doesNotContain("docs");
+    assertThat(onA.post("/extensions/docs/enable", "{}").status()).isEqualTo(404);
+  }
+
+  private static List<String> extensionNames(ApiClient api) {
+    return api.get("/extensions").json().get("extensions").findValuesAsText("name");
+  }
+
+  private static JsonNode extension(ApiClient api, String name) {
+    for (JsonNode e : api.get("/extensions").json().get("extensions"))
+      if (e.get("name").asText().equals(name)) return e;
+    throw new AssertionError("no extension " + name + " listed");
+  }
+
+  private String createSession(ApiClient api) {
+    return api.post("/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + "}")
+        .json()
+        .get("id")
+        .asText();
+  }
+
+  /**
+   * Runs a turn on {@code server} in which the model calls {@code tool} once and then answers;
+   * returns the tool_result event's data.
+   */
+  private JsonNode toolTurn(ServerProcess server, String sessionId, String tool, String args)
+      throws Exception {
+    openai.enqueue(FakeOpenAiServer.script().toolCall(0, "call_1", tool, args).build());
+    openai.enqueue(FakeOpenAiServer.text("done"));
+    try (SseClient sse = MultiInstanceTest.sendOn(server.uri(), sessionId, "use " + tool)) {
+      List<SseClient.Event> events = sse.untilComplete();
+      assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
+      return events.stream()
+          .filter(e -> e.name().equals("tool_result"))
+          .findFirst()
+          .orElseThrow(() -> new AssertionError("no tool_result in " + events))
+          .data();
+    }
+  }
+}
