@@ -41,13 +41,6 @@ class ComposeStackTest {
     String project = "goosed-test-" + UUID.randomUUID().toString().substring(0, 8);
     try (FakeOpenAiServer provider =
         new FakeOpenAiServer(InetAddress.getByName(Container.hostGateway()))) {
-      // The test's only addition to the shipped file: where the fake provider listens.
-      Path override = dir.resolve("provider.yml");
-      Files.writeString(
-          override,
-          "services:\n  goosed:\n    environment:\n      OPENAI_HOST: "
-              + provider.baseUri()
-              + "\n");
       Map<String, String> env = new HashMap<>();
       env.put("GOOSED_IMAGE", image.tag);
       env.put("GOOSED_PUBLISH", "127.0.0.1:");

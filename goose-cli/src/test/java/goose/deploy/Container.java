@@ -47,6 +47,31 @@ final class Container implements AutoCloseable {
     return r.out() + r.err();
   }
 
+  /** For a failure message: the container's log and whether it reaches {@code url} at all. */
+  String diagnose(URI url) {
+    Docker.Result probe =
+        Docker.docker(
+            Duration.ofSeconds(30),
+            "exec",
+            id,
+            "curl",
+            "-sS",
+            "-m",
+            "5",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            url.toString());
+    return "from the container, "
+        + url
+        + " answers: "
+        + probe.out()
+        + probe.err()
+        + "\n--- log\n"
+        + logs();
+  }
+
   /** Waits until {@code GET /status} answers 200 through the published port. */
   URI awaitStatus(Duration timeout) throws InterruptedException {
     URI base = base();

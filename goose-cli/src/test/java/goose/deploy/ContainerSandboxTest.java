@@ -46,6 +46,7 @@ class ContainerSandboxTest {
 
       JsonNode seen =
           shell(
+              goosed,
               provider,
               alice,
               aliceSession,
@@ -73,7 +74,7 @@ class ContainerSandboxTest {
           .isLessThanOrEqualTo(5);
 
       JsonNode peek =
-          shell(provider, bob, bobSession, "cat /home/goose/work/alice/secret-plan.txt");
+          shell(goosed, provider, bob, bobSession, "cat /home/goose/work/alice/secret-plan.txt");
       assertThat(ok(peek)).as(text(peek)).isFalse();
       assertThat(text(peek)).doesNotContain("private");
       assertThat(bob.get("/sessions/" + aliceSession).status()).isEqualTo(404);
@@ -117,7 +118,11 @@ class ContainerSandboxTest {
 
   /** One turn in which the model calls the developer shell; the tool_result event's data. */
   private static JsonNode shell(
-      FakeOpenAiServer provider, ProxyClient client, String session, String command)
+      Container container,
+      FakeOpenAiServer provider,
+      ProxyClient client,
+      String session,
+      String command)
       throws Exception {
     provider.enqueueToolCall("developer__shell", Json.write(Json.object().put("command", command)));
     try (ProxyClient.EventStream sse =
@@ -128,7 +133,13 @@ class ContainerSandboxTest {
       return events.stream()
           .filter(e -> e.name().equals("tool_result"))
           .findFirst()
-          .orElseThrow(() -> new AssertionError("no tool_result in the turn: " + events))
+          .orElseThrow(
+              () ->
+                  new AssertionError(
+                      "no tool_result in the turn: "
+                          + events
+                          + "\n"
+                          + container.diagnose(provider.baseUri())))
           .data();
     }
   }

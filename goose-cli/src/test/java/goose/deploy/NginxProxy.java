@@ -128,7 +128,9 @@ final class NginxProxy implements AutoCloseable {
         replaceOnce(
             site,
             "(?m)^(\\s*location / \\{)$",
-            "$1\n        add_header " + UPSTREAM_HEADER + " $upstream_addr always;");
+            "$1\n        add_header "
+                + UPSTREAM_HEADER
+                + java.util.regex.Matcher.quoteReplacement(" $upstream_addr always;"));
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)443 ssl;", "$1127.0.0.1:" + httpsPort + " ssl;");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)80;", "$1127.0.0.1:" + httpPort + ";");
     site = replaceOnce(site, "(?m)^(\\s*ssl_certificate\\s+)\\S+;", "$1" + tls.certificate() + ";");

@@ -62,9 +62,6 @@ final class TwoReplicaTurn {
       List<ProxyClient.EventStream.Event> ended = turn.untilComplete();
       assertThat(ended.getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
     }
-    assertThat(provider.requests())
-        .as("only the replica running the turn called the provider")
-        .hasSize(2);
   }
 
   /** GET /sessions/{id}/events through nginx until a replica other than {@code owner} serves it. */
