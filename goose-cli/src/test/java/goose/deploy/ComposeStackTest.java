@@ -3,7 +3,6 @@ package goose.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.provider.fake.FakeOpenAiServer;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +38,9 @@ class ComposeStackTest {
       throws Exception {
     TestImage image = TestImage.get();
     String project = "goosed-test-" + UUID.randomUUID().toString().substring(0, 8);
-    try (FakeOpenAiServer provider =
-        new FakeOpenAiServer(InetAddress.getByName(Container.hostGateway()))) {
+    try (FakeOpenAiServer provider = Container.reachableProvider()) {
       Map<String, String> env = new HashMap<>();
-      env.put("GOOSED_IMAGE", image.tag);
+      env.put("GOOSED_IMAGE", image.tag());
       env.put("GOOSED_PUBLISH", "127.0.0.1:");
       env.put("GOOSE_SERVER__SECRET_KEY", KEY);
       env.put("POSTGRES_PASSWORD", "pg-" + UUID.randomUUID());

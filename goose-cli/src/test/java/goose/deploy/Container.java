@@ -1,5 +1,8 @@
 package goose.deploy;
 
+import goose.provider.fake.FakeOpenAiServer;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -116,6 +119,14 @@ final class Container implements AutoCloseable {
   @Override
   public void close() {
     Docker.docker(Duration.ofMinutes(1), "rm", "-f", "-v", id);
+  }
+
+  /**
+   * The tests' fake OpenAI provider, listening on the host's address on Docker's default bridge,
+   * which every container (default bridge or a Compose network) reaches the host at.
+   */
+  static FakeOpenAiServer reachableProvider() throws IOException {
+    return new FakeOpenAiServer(InetAddress.getByName(hostGateway()));
   }
 
   /** The host's address on Docker's default bridge: what a container reaches the host at. */

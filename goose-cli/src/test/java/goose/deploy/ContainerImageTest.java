@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
 import goose.provider.fake.FakeOpenAiServer;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ class ContainerImageTest {
     System.out.printf(
         "container tests: image size %d MB, of which %d MB its own layers over the base image%n",
         size, size - base);
-    System.out.println(Docker.ok("history", "--format", "{{.Size}}\t{{.CreatedBy}}", image.tag));
+    System.out.println(Docker.ok("history", "--format", "{{.Size}}\t{{.CreatedBy}}", image.tag()));
     // The full JDK alone is about 300 MB: a runtime of the used modules, the app, its archive and
     // the Debian packages stay well under that (about 290 MB measured, 130 MB of them apt's).
     assertThat(size - base)
@@ -43,25 +42,22 @@ class ContainerImageTest {
         .isLessThan(330);
 
     JsonNode labels =
-        Json.parse(Docker.ok("image", "inspect", "--format", "{{json .Config.Labels}}", image.tag));
+        Json.parse(
+            Docker.ok("image", "inspect", "--format", "{{json .Config.Labels}}", image.tag()));
     assertThat(labels.path("org.opencontainers.image.title").asText()).isEqualTo("goosed");
     assertThat(labels.path("org.opencontainers.image.version").asText())
         .isEqualTo(TestImage.pomVersion());
     assertThat(labels.path("org.opencontainers.image.revision").asText()).matches("[0-9a-f]{40}");
     assertThat(labels.path("org.opencontainers.image.description").asText()).isNotBlank();
-    assertThat(Docker.ok("image", "inspect", "--format", "{{.Config.User}}", image.tag))
+    assertThat(Docker.ok("image", "inspect", "--format", "{{.Config.User}}", image.tag()))
         .isEqualTo("goose");
 
     String tools =
-        Docker.ok(
-            "run",
-            "--rm",
-            "--entrypoint",
-            "sh",
-            image.tag,
-            "-c",
-            "id -u; for c in mvn javac jshell jlink jar; do command -v $c && echo FOUND $c; done;"
-                + " java --list-modules");
+        image
+            .shell(
+                "id -u; for c in mvn javac jshell jlink jar; do command -v $c && echo FOUND $c;"
+                    + " done; java --list-modules")
+            .ok();
     assertThat(tools.lines().findFirst()).contains("10001");
     assertThat(tools).doesNotContain("FOUND").contains("java.base@25");
     assertThat(tools).doesNotContain("jdk.compiler").doesNotContain("jdk.jshell");
@@ -70,14 +66,7 @@ class ContainerImageTest {
     // classes come from it ("top", the dynamic archive over the runtime's base one), and no CDS
     // error is printed (the base archive matches the launcher's flags).
     Docker.Result version =
-        Docker.docker(
-            Duration.ofMinutes(2),
-            "run",
-            "--rm",
-            "--entrypoint",
-            "sh",
-            image.tag,
-            "-c",
+        image.shell(
             "JAVA_OPTS=-Xlog:class+load=info:file=/tmp/classes.log goose --version"
                 + " && grep -c 'source: shared objects file (top)' /tmp/classes.log"
                 + " && grep -c 'source: shared objects file$' /tmp/classes.log"
@@ -101,9 +90,8 @@ class ContainerImageTest {
       throws Exception {
     TestImage image = TestImage.get();
     String volumes = "goosed-test-" + UUID.randomUUID().toString().substring(0, 8);
-    try (FakeOpenAiServer provider =
-        new FakeOpenAiServer(InetAddress.getByName(Container.hostGateway()))) {
-      List<String> run = runOptions(provider.baseUri(), volumes, image.tag);
+    try (FakeOpenAiServer provider = Container.reachableProvider()) {
+      List<String> run = runOptions(provider.baseUri(), volumes, image.tag());
       String session;
       try (Container goosed = Container.run(run.toArray(String[]::new))) {
         URI base = goosed.awaitStatus(Duration.ofMinutes(3));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
 import goose.provider.fake.FakeOpenAiServer;
-import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +30,8 @@ class ContainerSandboxTest {
   @Test
   void usersFromDockerExecRunShellToolsInTheSandboxThatSeeNoSecret() throws Exception {
     TestImage image = TestImage.get();
-    try (FakeOpenAiServer provider =
-            new FakeOpenAiServer(InetAddress.getByName(Container.hostGateway()));
-        Container goosed = Container.run(runOptions(provider.baseUri(), image.tag, true))) {
+    try (FakeOpenAiServer provider = Container.reachableProvider();
+        Container goosed = Container.run(runOptions(provider.baseUri(), image.tag(), true))) {
       URI base = goosed.awaitStatus(Duration.ofMinutes(3));
       assertThat(goosed.logs()).contains("tools run in a bubblewrap sandbox");
       String aliceToken = lastLine(goosed.exec("goose", "users", "add", "alice"));
@@ -85,7 +83,7 @@ class ContainerSandboxTest {
     Docker.Result refused =
         Docker.run(
             Duration.ofMinutes(3),
-            List.of("run", "--rm", "-e", "GOOSE_AUTH=tokens", image.tag),
+            List.of("run", "--rm", "-e", "GOOSE_AUTH=tokens", image.tag()),
             java.util.Map.of());
     assertThat(refused.exit()).as(refused.describe()).isEqualTo(2);
     assertThat(refused.err()).contains("tools must run in a sandbox").contains("docs/sandbox.md");

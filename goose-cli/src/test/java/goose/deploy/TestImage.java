@@ -18,22 +18,12 @@ import java.util.regex.Pattern;
  * the same TLS-intercepting egress as the machine's). The tag is removed when the JVM exits; the
  * engine's build cache keeps the layers for the next run.
  */
-final class TestImage {
+record TestImage(String tag) {
   /** The CA bundle the machine's own tools trust; given to the build as the secret {@code ca}. */
   static final Path CA_BUNDLE =
       Path.of(System.getenv().getOrDefault("GOOSE_BUILD_CA", "/etc/ssl/certs/ca-certificates.crt"));
 
   private static TestImage built;
-
-  final String tag;
-  final Duration standIns;
-  final Duration build;
-
-  private TestImage(String tag, Duration standIns, Duration build) {
-    this.tag = tag;
-    this.standIns = standIns;
-    this.build = build;
-  }
 
   /** The image, built on first use; the calling test is skipped (or fails in CI) without Docker. */
   static synchronized TestImage get() {
@@ -69,11 +59,17 @@ final class TestImage {
     Duration buildTime = Duration.ofNanos(System.nanoTime() - buildStart);
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> Docker.docker(Duration.ofMinutes(1), "rmi", "-f", tag)));
-    TestImage image = new TestImage(tag, standInsTime, buildTime);
+    TestImage image = new TestImage(tag);
     System.out.printf(
         "container tests: stand-in base images ready in %d s; image %s built in %d s, %d MB%n",
         standInsTime.toSeconds(), tag, buildTime.toSeconds(), image.sizeMegabytes());
     return image;
+  }
+
+  /** {@code sh -c SCRIPT} in a throw-away container of the image. */
+  Docker.Result shell(String script) {
+    return Docker.docker(
+        Duration.ofMinutes(2), "run", "--rm", "--entrypoint", "sh", tag, "-c", script);
   }
 
   long sizeMegabytes() {
