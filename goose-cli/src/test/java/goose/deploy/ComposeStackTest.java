@@ -37,7 +37,7 @@ class ComposeStackTest {
   void keepsSessionsInPostgresAcrossARestartAndServesOneTurnFromTwoReplicasBehindNginx()
       throws Exception {
     TestImage image = TestImage.get();
-    String project = "goosed-test-" + UUID.randomUUID().toString().substring(0, 8);
+    String project = Docker.uniqueName();
     try (FakeOpenAiServer provider = Container.reachableProvider()) {
       Map<String, String> env = new HashMap<>();
       env.put("GOOSED_IMAGE", image.tag());

@@ -89,7 +89,7 @@ class ContainerImageTest {
   void servesATurnAsNonRootBecomesHealthyStopsCleanlyOnSigtermAndKeepsSessionsInItsVolumes()
       throws Exception {
     TestImage image = TestImage.get();
-    String volumes = "goosed-test-" + UUID.randomUUID().toString().substring(0, 8);
+    String volumes = Docker.uniqueName();
     try (FakeOpenAiServer provider = Container.reachableProvider()) {
       List<String> run = runOptions(provider.baseUri(), volumes, image.tag());
       String session;
@@ -124,10 +124,13 @@ class ContainerImageTest {
 
         // SIGTERM (docker stop, default grace 10 s) while a turn waits on its provider: the turn
         // ends cancelled on the open stream, and the process exits 0 well inside the grace period.
-        provider.enqueue(FakeOpenAiServer.text("partial", " never sent").stallAfter(1));
+        // (The fake's first write is the role chunk: two writes reach "partial".)
+        provider.enqueue(FakeOpenAiServer.text("partial", " never sent").stallAfter(2));
         try (ProxyClient.EventStream sse =
             client.stream(messages, Optional.of("{\"content\":\"a long answer\"}"))) {
-          assertThat(sse.next().orElseThrow().data().path("text").asText()).isEqualTo("partial");
+          ProxyClient.EventStream.Event first = sse.next().orElseThrow();
+          assertThat(first.name()).as(first.toString()).isEqualTo("message_chunk");
+          assertThat(first.data().path("text").asText()).isEqualTo("partial");
           CompletableFuture<List<ProxyClient.EventStream.Event>> rest =
               CompletableFuture.supplyAsync(
                   () -> {
@@ -145,7 +148,12 @@ class ContainerImageTest {
           assertThat(goosed.inspect("{{.State.ExitCode}}")).as(goosed.logs()).isEqualTo("0");
           assertThat(stopMillis).as("stopped before docker's 10 s grace ran out").isLessThan(9_000);
           List<ProxyClient.EventStream.Event> ended = rest.get(30, TimeUnit.SECONDS);
-          assertThat(ended.getLast().name()).isEqualTo("message_complete");
+          assertThat(ended)
+              .as(() -> "events after SIGTERM; the log:\n" + goosed.logs())
+              .isNotEmpty()
+              .last()
+              .extracting(ProxyClient.EventStream.Event::name)
+              .isEqualTo("message_complete");
           assertThat(ended.getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
         }
       }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -78,6 +79,11 @@ final class Docker {
     }
     unavailable = reason;
     return reason;
+  }
+
+  /** A fresh name for a test's own Docker objects (volumes, a Compose project). */
+  static String uniqueName() {
+    return "goosed-test-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   static Result docker(Duration timeout, String... args) {

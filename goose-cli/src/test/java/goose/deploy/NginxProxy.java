@@ -78,8 +78,9 @@ final class NginxProxy implements AutoCloseable {
     Files.createDirectories(dir.resolve("tmp"));
     Path htpasswd = dir.resolve("goosed.htpasswd");
     Files.writeString(htpasswd, Htpasswd.of(users));
-    int httpsPort = freePort();
-    int httpPort = freePort();
+    int[] ports = freePorts(2);
+    int httpsPort = ports[0];
+    int httpPort = ports[1];
     String site = site(Repo.read(CONFIG), upstreams, httpsPort, httpPort, tls, htpasswd);
     Path conf = dir.resolve("nginx.conf");
     Files.writeString(conf, main(dir, site));
@@ -233,9 +234,18 @@ final class NginxProxy implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** {@code count} distinct free loopback ports: all held open at once while they are chosen. */
+  static int[] freePorts(int count) throws IOException {
+    ServerSocket[] held = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        held[i] = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ports[i] = held[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) if (s != null) s.close();
     }
   }
 

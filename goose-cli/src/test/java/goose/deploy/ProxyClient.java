@@ -112,6 +112,7 @@ final class ProxyClient {
     final int status;
     private final BufferedReader reader;
     private final HttpResponse<InputStream> response;
+    private long firstId = -1;
 
     EventStream(HttpResponse<InputStream> response) {
       this.status = response.statusCode();
@@ -136,8 +137,16 @@ final class ProxyClient {
         }
         if (line.startsWith("event: ")) name = line.substring(7);
         else if (line.startsWith("data: ")) data.append(line.substring(6));
+        else if (line.startsWith("id: ") && firstId < 0)
+          firstId = Long.parseLong(line.substring(4).strip());
       }
       return Optional.empty();
+    }
+
+    /** The sequence number ({@code id:}) of the first event read; for {@code ?after=}. */
+    long firstId() {
+      if (firstId < 0) throw new AssertionError("no event with an id read yet");
+      return firstId;
     }
 
     List<Event> untilComplete() throws IOException {

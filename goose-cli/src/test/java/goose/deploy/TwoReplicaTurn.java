@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.provider.fake.FakeOpenAiServer;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,14 +33,18 @@ final class TwoReplicaTurn {
 
   void startFollowAndCancel(String session) throws Exception {
     String messages = "/sessions/" + session + "/messages";
-    provider.enqueue(FakeOpenAiServer.text("across", " replicas", " never sent").stallAfter(2));
+    // The role chunk and two words, then the provider goes silent with the turn running.
+    provider.enqueue(FakeOpenAiServer.text("across", " replicas", " never sent").stallAfter(3));
     try (ProxyClient.EventStream turn =
         alice.stream(messages, Optional.of("{\"content\":\"start on one replica\"}"))) {
       assertThat(turn.status).isEqualTo(200);
       String owner = upstream(turn.header(NginxProxy.UPSTREAM_HEADER));
       assertThat(text(turn, 2)).isEqualTo("across replicas");
 
-      try (ProxyClient.EventStream follower = followOn(session, owner)) {
+      // The follower asks for the turn's events from its first one (without ?after= it would get
+      // the session's earlier turns first).
+      long after = turn.firstId() - 1;
+      try (ProxyClient.EventStream follower = followOn(session, owner, after)) {
         assertThat(text(follower, 2))
             .as("the follower on the other replica gets the turn's events")
             .isEqualTo("across replicas");
@@ -64,11 +69,15 @@ final class TwoReplicaTurn {
     }
   }
 
-  /** GET /sessions/{id}/events through nginx until a replica other than {@code owner} serves it. */
-  private ProxyClient.EventStream followOn(String session, String owner) throws Exception {
+  /**
+   * GET /sessions/{id}/events?after= through nginx until a replica other than {@code owner} serves
+   * it.
+   */
+  private ProxyClient.EventStream followOn(String session, String owner, long after)
+      throws Exception {
     for (int attempt = 0; attempt < 4; attempt++) {
       ProxyClient.EventStream follower =
-          alice.stream("/sessions/" + session + "/events", Optional.empty());
+          alice.stream("/sessions/" + session + "/events?after=" + after, Optional.empty());
       assertThat(follower.status).isEqualTo(200);
       if (!upstream(follower.header(NginxProxy.UPSTREAM_HEADER)).equals(owner)) return follower;
       follower.close();
@@ -85,10 +94,20 @@ final class TwoReplicaTurn {
   /** The text of the next {@code chunks} message chunks. */
   private static String text(ProxyClient.EventStream stream, int chunks) throws Exception {
     StringBuilder text = new StringBuilder();
+    List<ProxyClient.EventStream.Event> events = new ArrayList<>();
     int seen = 0;
     while (seen < chunks) {
       ProxyClient.EventStream.Event e =
-          stream.next().orElseThrow(() -> new AssertionError("the stream ended early"));
+          stream
+              .next()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "the stream ("
+                              + stream.header(NginxProxy.UPSTREAM_HEADER).orElse("?")
+                              + ") ended after "
+                              + events));
+      events.add(e);
       if (e.name().equals("message_chunk")) {
         text.append(e.data().get("text").asText());
         seen++;
