@@ -124,14 +124,17 @@ final class NginxProxy implements AutoCloseable {
             .map(upstream -> "$1" + upstream + ";")
             .collect(java.util.stream.Collectors.joining("\n"));
     String site = replaceOnce(documented, "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;", servers);
-    // Observation only: which upstream served a response (not part of the shipped file).
+    // Observation only: which upstream served a response (not part of the shipped file), in every
+    // location (/status too: the two-replica test steers nginx's rotation with it).
+    long locations = Pattern.compile("(?m)^\\s*location [^{]*\\{$").matcher(site).results().count();
     site =
-        replaceOnce(
-            site,
-            "(?m)^(\\s*location / \\{)$",
+        site.replaceAll(
+            "(?m)^(\\s*location [^{]*\\{)$",
             "$1\n        add_header "
                 + UPSTREAM_HEADER
                 + java.util.regex.Matcher.quoteReplacement(" $upstream_addr always;"));
+    if (locations < 2)
+      throw new AssertionError("expected the locations / and = /status in " + CONFIG);
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)443 ssl;", "$1127.0.0.1:" + httpsPort + " ssl;");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)80;", "$1127.0.0.1:" + httpPort + ";");
     site = replaceOnce(site, "(?m)^(\\s*ssl_certificate\\s+)\\S+;", "$1" + tls.certificate() + ";");
