@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import net from 'node:net';
-import { launch, fake, closeFake } from './lib.mjs';
+import { launch, fake, stopServer, startServer, closeFake } from './lib.mjs';
 
 const BASE = process.env.GOOSE_URL;
 const TOKENS_BASE = process.env.GOOSE_TOKENS_URL;
@@ -181,6 +181,71 @@ test('an approval is answered in the page, also after a reload while it is pendi
   assert.match(await card.locator('.tool-text').textContent(), /approved-ok/);
   await setMode('auto');
 });
+
+test('an approval pending across a server restart: the banner, re-attached, answered, every part once', async () => {
+  await setMode('approve');
+  await fake('approval-restart');
+  await send(page, 'Run it across a restart');
+  const pending = (p) => p.locator('.tool-card[data-call-id="toolu_restart"]')
+    .getByRole('group', { name: 'Approve developer__shell' });
+  await pending(page).waitFor(WAIT);
+
+  // The server stops while the call waits (the turn is suspended, not ended) and a new server
+  // process starts on the same data directory and port; the page is neither reloaded nor told.
+  expectedConsoleErrors = [/ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE|ERR_INCOMPLETE_CHUNKED_ENCODING|status of 503/];
+  try {
+    await stopServer();
+    await page.locator('#banner[data-kind="connection"]').waitFor(WAIT);
+    assert.match(await page.locator('#banner').textContent(), /Lost the connection/);
+    assert.equal(await pending(page).isVisible(), true, 'the question stays while the server is away');
+    await startServer();
+    await page.locator('#banner').waitFor({ state: 'hidden', ...WAIT });
+  } finally {
+    expectedConsoleErrors = [];
+  }
+  assert.equal(await page.locator('body.turn-running').count(), 1, 'the turn still runs');
+
+  // A page loaded after the restart shows the waiting call too (from the running turn's event log).
+  const fresh = await newPage({ colorScheme: 'light' });
+  await fresh.goto(page.url());
+  await ready(fresh);
+  await pending(fresh).waitFor(WAIT);
+  await fresh.close();
+
+  // Answered in the page that lived through the restart: the resumed turn runs the tool and goes on.
+  await pending(page).getByRole('button', { name: 'Allow once' }).click();
+  await lastAssistant(page).getByText('It ran after the restart.').waitFor(WAIT);
+  await idle(page);
+  const expected = [
+    { cards: ['toolu_restart:success'], texts: [], notes: [] },
+    { cards: [], texts: ['It ran after the restart.'], notes: [] },
+  ];
+  assert.deepEqual(await turnAfter(page, 'Run it across a restart'), expected, 'live: every part once');
+  assert.match(await page.locator('.tool-card[data-call-id="toolu_restart"] .tool-text').textContent(), /restarted-ok/);
+  await page.reload();
+  await ready(page);
+  assert.deepEqual(await turnAfter(page, 'Run it across a restart'), expected, 'stored: every part once');
+  await setMode('auto');
+});
+
+/**
+ * What the conversation shows after the user message `text`: per element, its tool cards (id and
+ * state), text blocks and notes (Interrupted, Stopped...); a provider error or anything else by its class.
+ */
+function turnAfter(p, text) {
+  return p.evaluate((text) => {
+    const items = [...document.querySelectorAll('#conversation > *')];
+    const users = items.filter((e) => e.matches('article.msg.user') && e.textContent === text);
+    if (users.length !== 1) return `the message "${text}" shows ${users.length} times`;
+    return items.slice(items.indexOf(users[0]) + 1).map((e) => e.matches('article.msg.assistant')
+      ? {
+        cards: [...e.querySelectorAll('.tool-card')].map((c) => `${c.dataset.callId}:${c.dataset.state}`),
+        texts: [...e.querySelectorAll('.block.text')].map((b) => b.textContent.trim()),
+        notes: [...e.querySelectorAll(':scope > .note')].map((n) => n.textContent),
+      }
+      : e.className);
+  }, text);
+}
 
 test('a reload in the middle of a slow reply resumes it: nothing missing, nothing twice', async () => {
   await fake('slow');

@@ -17,9 +17,11 @@ final class TestServer implements AutoCloseable {
   final Config config;
   final GooseServer server;
   final ApiClient client;
+  private final Map<String, String> extraEnv;
 
-  private TestServer(Path root, Config config, GooseServer server) {
+  private TestServer(Path root, Map<String, String> extraEnv, Config config, GooseServer server) {
     this.root = root;
+    this.extraEnv = Map.copyOf(extraEnv);
     this.config = config;
     this.server = server;
     this.client = new ApiClient(server.uri());
@@ -31,7 +33,7 @@ final class TestServer implements AutoCloseable {
 
   static TestServer start(Path root, Map<String, String> extraEnv) {
     Config config = config(root, extraEnv);
-    return new TestServer(root, config, GooseServer.start(config));
+    return new TestServer(root, extraEnv, config, GooseServer.start(config));
   }
 
   /**
@@ -65,7 +67,19 @@ final class TestServer implements AutoCloseable {
 
   /** A new server on the same root and settings, as after a restart (call {@link #close} first). */
   TestServer restart() {
-    return new TestServer(root, config, GooseServer.start(config));
+    return new TestServer(root, extraEnv, config, GooseServer.start(config));
+  }
+
+  /**
+   * A new server on the same root and settings and on the same port, as after a restart of a server
+   * at a fixed address: a client's URLs stay valid (call {@link #close} first; Jetty binds with
+   * SO_REUSEADDR, so a port just closed binds again at once).
+   */
+  TestServer restartOnSamePort() {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("GOOSE_PORT", String.valueOf(server.port()));
+    Config samePort = config(root, env);
+    return new TestServer(root, env, samePort, GooseServer.start(samePort));
   }
 
   @Override

@@ -27,11 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web UI end to end in a real headless Chromium: real servers on random ports (auth none;
  * tokens with two users; secret; proxy), a fake Anthropic provider, and the browser scenarios of
- * testing/web-ui/ui.test.mjs (playwright-core driving Debian's chromium). The script asks for each
- * model reply it needs by name on its stdout ({@code @fake NAME}); this test queues that reply on
- * the fake provider and answers {@code ok} on the script's stdin, so every scenario gets exactly
- * the replies it expects. The script also takes the README's screenshots: into target/screenshots/
- * on every run, and into docs/images/ (the committed ones) when the build is run with {@code
+ * testing/web-ui/ui.test.mjs (playwright-core driving Debian's chromium). The script asks for what
+ * it needs on its stdout, one request a line, and this test answers {@code ok REQUEST} on the
+ * script's stdin once it is done: {@code @fake NAME} queues the model reply of that name on the
+ * fake provider, so every scenario gets exactly the replies it expects; {@code @stop-server} stops
+ * the auth-none server and {@code @start-server} starts a new one on the same data directory and
+ * port, as a restart of a server at a fixed address (two requests, so that the page is seen while
+ * no server answers). The script also takes the README's screenshots: into target/screenshots/ on
+ * every run, and into docs/images/ (the committed ones) when the build is run with {@code
  * -Dgoose.screenshots=update}, so an ordinary test run leaves the work tree clean.
  *
  * <p>Skipped only when chromium is not installed (Debian package {@code chromium}; CI installs it).
@@ -62,9 +65,10 @@ class WebUiBrowserTest {
     Path allowlist = work.resolve("allowlist.yaml");
     Files.writeString(allowlist, "extensions:\n  - id: echo\n    command: node echo-server.js\n");
     try (FakeAnthropicServer anthropic = new FakeAnthropicServer();
-        TestServer open =
-            TestServer.start(
-                root, provider(anthropic, Map.of("GOOSE_ALLOWLIST", allowlist.toString())));
+        Restartable open =
+            new Restartable(
+                TestServer.start(
+                    root, provider(anthropic, Map.of("GOOSE_ALLOWLIST", allowlist.toString()))));
         TestServer tokens =
             TestServer.start(tokensRoot, provider(anthropic, Map.of("GOOSE_AUTH", "tokens")));
         TestServer secret =
@@ -89,7 +93,7 @@ class WebUiBrowserTest {
       createSession(tokens, aliceToken, "Alice's notes");
 
       Map<String, String> env = new HashMap<>();
-      env.put("GOOSE_URL", open.server.uri().toString());
+      env.put("GOOSE_URL", open.uri().toString());
       env.put("GOOSE_TOKENS_URL", tokens.server.uri().toString());
       env.put("ALICE_TOKEN", aliceToken);
       env.put("GOOSE_SECRET_URL", secret.server.uri().toString());
@@ -98,7 +102,22 @@ class WebUiBrowserTest {
       env.put("WORK_DIR", work.toString());
       env.put("SCREENSHOT_DIR", screenshotDir().toString());
       env.put("CHROMIUM", CHROMIUM.toString());
-      Run run = runScript("ui.test.mjs", env, anthropic);
+      Run run =
+          runScript(
+              "ui.test.mjs",
+              env,
+              request -> {
+                switch (request) {
+                  case "stop-server" -> open.stop();
+                  case "start-server" -> open.start();
+                  default -> {
+                    if (!request.startsWith("fake ")) {
+                      throw new IllegalArgumentException("unknown request " + request);
+                    }
+                    queue(anthropic, request.substring(5).trim());
+                  }
+                }
+              });
       assertThat(run.exitCode())
           .as("browser scenarios (output below)\n%s", String.join("\n", run.output()))
           .isZero();
@@ -132,13 +151,50 @@ class WebUiBrowserTest {
     }
   }
 
+  /**
+   * The auth-none server, which the script may stop and start again: a new server (its services
+   * opened afresh, as by a new process) on the same data directory and port, so that the open
+   * page's address stays valid.
+   */
+  static final class Restartable implements AutoCloseable {
+    private TestServer current;
+
+    Restartable(TestServer first) {
+      this.current = first;
+    }
+
+    synchronized java.net.URI uri() {
+      return current.server.uri();
+    }
+
+    synchronized void stop() {
+      current.close();
+    }
+
+    synchronized void start() {
+      current = current.restartOnSamePort();
+    }
+
+    @Override
+    public synchronized void close() {
+      current.close(); // idempotent: also after a stop without a start
+    }
+  }
+
   record Run(int exitCode, List<String> output) {}
 
+  /** What the test does for one request line of the script (without its {@code @}). */
+  @FunctionalInterface
+  interface Requests {
+    void handle(String request);
+  }
+
   /**
-   * Runs a script of testing/web-ui with node, answering its {@code @fake NAME} requests; its
-   * output goes to this test's output too.
+   * Runs a script of testing/web-ui with node, handling its {@code @REQUEST} lines (answered {@code
+   * ok REQUEST}, or {@code failed REQUEST: why}, so that the script fails with the reason instead
+   * of waiting); its output goes to this test's output too.
    */
-  static Run runScript(String script, Map<String, String> env, FakeAnthropicServer anthropic)
+  static Run runScript(String script, Map<String, String> env, Requests requests)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("node", script).directory(SCRIPTS.toFile());
     pb.environment().putAll(env);
@@ -153,10 +209,16 @@ class WebUiBrowserTest {
       while ((line = out.readLine()) != null) {
         System.out.println("[web-ui] " + line);
         output.add(line);
-        if (line.startsWith("@fake ")) {
-          String name = line.substring(6).trim();
-          queue(anthropic, name);
-          in.write(("ok " + name + "\n").getBytes(StandardCharsets.UTF_8));
+        if (line.startsWith("@")) {
+          String request = line.substring(1).trim();
+          String answer;
+          try {
+            requests.handle(request);
+            answer = "ok " + request;
+          } catch (RuntimeException e) {
+            answer = "failed " + request + ": " + e;
+          }
+          in.write((answer.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
           in.flush();
         }
       }
@@ -192,13 +254,12 @@ class WebUiBrowserTest {
                 .build());
         anthropic.enqueue(FakeAnthropicServer.text("The tool said tool-card-ok."));
       }
-      case "approval" -> {
-        anthropic.enqueue(
-            FakeAnthropicServer.script()
-                .toolUse("toolu_approve", "developer__shell", "{\"command\":\"echo approved-ok\"}")
-                .build());
-        anthropic.enqueue(FakeAnthropicServer.text("It ran after your approval."));
-      }
+      case "approval" ->
+          shellCallThenText(
+              anthropic, "toolu_approve", "approved-ok", "It ran after your approval.");
+      case "approval-restart" ->
+          shellCallThenText(
+              anthropic, "toolu_restart", "restarted-ok", "It ran after the restart.");
       case "slow" ->
           anthropic.enqueue(
               FakeAnthropicServer.text(words("w", 60)).withChunkDelay(Duration.ofMillis(100)));
@@ -215,6 +276,18 @@ class WebUiBrowserTest {
       case "big" -> anthropic.enqueue(FakeAnthropicServer.text(bigReply(3_000)));
       default -> throw new IllegalArgumentException("no scripted reply named " + name);
     }
+  }
+
+  /**
+   * A reply that only calls the shell to echo {@code output}, then {@code text} after its result.
+   */
+  private static void shellCallThenText(
+      FakeAnthropicServer anthropic, String callId, String output, String text) {
+    anthropic.enqueue(
+        FakeAnthropicServer.script()
+            .toolUse(callId, "developer__shell", "{\"command\":\"echo " + output + "\"}")
+            .build());
+    anthropic.enqueue(FakeAnthropicServer.text(text));
   }
 
   /** "w0 ", "w1 ", ...: a reply whose every chunk can be found exactly once in the page. */
