@@ -102,8 +102,9 @@ final class Container implements AutoCloseable {
   /** Waits until the image's health check reports {@code healthy}. */
   void awaitHealthy(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    String status;
-    while (!(status = inspect("{{.State.Health.Status}}")).equals("healthy")) {
+    while (true) {
+      String status = inspect("{{.State.Health.Status}}");
+      if (status.equals("healthy")) return;
       if (System.nanoTime() > deadline || status.equals("unhealthy"))
         throw new AssertionError(
             "health status "

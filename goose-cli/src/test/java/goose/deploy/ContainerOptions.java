@@ -28,7 +28,7 @@ final class ContainerOptions {
       command.append(continued ? line.substring(0, line.length() - 1) : line).append(' ');
       if (!continued) break;
     }
-    List<String> words = List.of(command.toString().trim().split("\\s+"));
+    List<String> words = List.of(command.toString().trim().split("\\s+", -1));
     List<String> options = new ArrayList<>();
     for (int i = 0; i < words.size() - 1; i++) {
       if (words.get(i).equals("--security-opt") || words.get(i).equals("--cap-drop")) {

@@ -54,7 +54,7 @@ class ContainerSandboxTest {
                   + " echo ---; echo private > secret-plan.txt; ls /proc | grep -c '^[0-9]'");
       String out = text(seen);
       assertThat(ok(seen)).as(out).isTrue();
-      List<String> parts = List.of(out.split("---"));
+      List<String> parts = List.of(out.split("---", -1));
       assertThat(parts.getFirst().strip())
           .as("the sandbox's own host name")
           .isEqualTo("goose-sandbox");

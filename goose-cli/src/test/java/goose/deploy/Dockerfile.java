@@ -21,7 +21,7 @@ record Dockerfile(List<Instruction> instructions) {
     }
 
     List<String> words() {
-      return List.of(arguments.trim().split("\\s+"));
+      return List.of(arguments.trim().split("\\s+", -1));
     }
   }
 

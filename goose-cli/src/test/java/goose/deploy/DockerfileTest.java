@@ -229,7 +229,7 @@ class DockerfileTest {
     String s = source.replaceAll("/+$", "");
     if (p.startsWith("**/")) {
       String name = p.substring(3);
-      return List.of(s.split("/")).contains(name);
+      return List.of(s.split("/", -1)).contains(name);
     }
     return s.equals(p) || s.startsWith(p + "/");
   }

@@ -133,7 +133,7 @@ class KubernetesSchemaTest {
   }
 
   static String kubectl() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":", -1)) {
       if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "kubectl")))
         return dir + "/kubectl";
     }
