@@ -16,6 +16,15 @@ import java.util.Map;
  */
 public final class FakeOpenAiServer extends FakeHttpServer {
 
+  public FakeOpenAiServer() {
+    super();
+  }
+
+  /** Listening on {@code address} (see {@link FakeHttpServer#FakeHttpServer(InetAddress)}). */
+  public FakeOpenAiServer(java.net.InetAddress address) {
+    super(address);
+  }
+
   public static FakeReply.Stream text(String... chunks) {
     return script().text(chunks).build();
   }
