@@ -180,6 +180,79 @@ class NginxProxyTest {
   }
 
   /**
+   * An ACP client on a WebSocket (goose desktop, remote editors) reaches goosed's {@code /acp}
+   * through the documented configuration: nginx passes the upgrade on, authenticates the user and
+   * names them, and the session the client creates is that user's and nobody else's.
+   */
+  @Test
+  void passesAnAcpWebSocketThroughAsTheUserNginxChecked() throws Exception {
+    Goosed goosed = startGoosed();
+    ProxyClient alice = client(goosed.nginx, goosed.tls, "alice", "alice-password");
+    ProxyClient bob = client(goosed.nginx, goosed.tls, "bob", "bob-password");
+    java.util.concurrent.BlockingQueue<JsonNode> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket socket =
+        alice.webSocket(
+            "/acp",
+            new java.net.http.WebSocket.Listener() {
+              private final StringBuilder text = new StringBuilder();
+
+              @Override
+              public java.util.concurrent.CompletionStage<?> onText(
+                  java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                  try {
+                    received.add(goose.json.Json.MAPPER.readTree(text.toString()));
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                  text.setLength(0);
+                }
+                ws.request(1);
+                return null;
+              }
+            });
+    try {
+      socket
+          .sendText(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                  + "\"params\":{\"protocolVersion\":1}}",
+              true)
+          .get(10, TimeUnit.SECONDS);
+      assertThat(reply(received, 1).at("/result/protocolVersion").asInt()).isEqualTo(1);
+      socket
+          .sendText(
+              "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"session/new\",\"params\":"
+                  + goose.json.Json.MAPPER
+                      .createObjectNode()
+                      .put("cwd", dir.toString())
+                      .set("mcpServers", goose.json.Json.MAPPER.createArrayNode())
+                  + "}",
+              true)
+          .get(10, TimeUnit.SECONDS);
+      JsonNode created = reply(received, 2);
+      String session = created.at("/result/sessionId").asText();
+      assertThat(session).as(created.toString()).isNotEmpty();
+
+      assertThat(alice.get("/sessions").json().get("sessions").toString()).contains(session);
+      assertThat(bob.get("/sessions/" + session).status()).isEqualTo(404);
+    } finally {
+      socket.abort();
+    }
+  }
+
+  private static JsonNode reply(java.util.concurrent.BlockingQueue<JsonNode> received, int id)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      JsonNode message = received.poll(1, TimeUnit.SECONDS);
+      if (message != null && message.path("id").asInt(-1) == id) return message;
+    }
+    throw new AssertionError("no answer to request " + id + " within 30 s");
+  }
+
+  /**
    * The documented alternative to trusting 127.0.0.1: goosed on a Unix socket only nginx can open
    * (GOOSE_UNIX_SOCKET, GOOSE_TRUSTED_PROXIES=unix), the upstream pointed at it, nothing listening
    * on a TCP port that another local process could reach.

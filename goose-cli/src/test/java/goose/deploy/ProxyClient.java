@@ -52,6 +52,18 @@ final class ProxyClient {
     return new ProxyClient(SSLContext.getDefault(), base, Optional.empty(), "").with(headers);
   }
 
+  /** A WebSocket to {@code path} (wss/ws from the base), with this client's credentials. */
+  java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener)
+      throws Exception {
+    java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder();
+    authorization.ifPresent(a -> builder.header("Authorization", a));
+    for (int i = 0; i + 1 < everyRequest.size(); i += 2) {
+      builder.header(everyRequest.get(i), everyRequest.get(i + 1));
+    }
+    URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + path);
+    return builder.buildAsync(uri, listener).get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   /** Adds header name/value pairs sent on every request (a secret key, a bearer token). */
   ProxyClient with(String... headers) {
     everyRequest.addAll(List.of(headers));
