@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The small ACP (Agent Client Protocol, JSON-RPC) client the harness needs to drive {@code goose
@@ -25,7 +26,7 @@ final class AcpClient {
   private final String secret;
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
-  private String connection;
+  private @Nullable String connection; // named by the server on initialize
 
   AcpClient(int port, String secret) {
     this.port = port;

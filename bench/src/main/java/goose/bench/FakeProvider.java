@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fake LLM provider for benchmarks, on 127.0.0.1: OpenAI Chat Completions ({@code
@@ -83,7 +84,7 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   /** When the first body byte of the reply to directive {@code id} was written, if it was. */
-  public Long firstByteNanos(String id) {
+  public @Nullable Long firstByteNanos(String id) {
     return firstByteNanos.get(id);
   }
 
@@ -203,11 +204,11 @@ public final class FakeProvider implements AutoCloseable {
 
   /** One HTTP/1.1 request: Content-Length or chunked body. */
   private record Request(String method, String path, String body, boolean close) {
-    static Request read(InputStream in) throws IOException {
+    static @Nullable Request read(InputStream in) throws IOException {
       String line = HttpLines.readLine(in);
       while (line != null && line.isEmpty()) line = HttpLines.readLine(in);
       if (line == null) return null;
-      String[] parts = line.split(" ");
+      String[] parts = line.split(" ", -1);
       long length = 0;
       boolean chunked = false;
       boolean close = false;

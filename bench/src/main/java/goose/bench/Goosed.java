@@ -43,7 +43,7 @@ final class Goosed implements AutoCloseable {
     ProcessBuilder pb = command(repo, root, port, fake, extraEnv);
     long t0 = System.nanoTime();
     Process p = pb.start();
-    long ok = Net.awaitOk("http://127.0.0.1:" + port + "/status", p, Duration.ofSeconds(120));
+    long ok = Net.awaitOk("http://127.0.0.1:" + port + "/status", p, Duration.ofMinutes(2));
     if (ok < 0) {
       Proc.stop(p, 2000);
       String out =

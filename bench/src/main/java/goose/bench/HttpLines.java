@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** The few pieces of HTTP/1.1 framing the raw-socket fake and client need. */
 final class HttpLines {
   private HttpLines() {}
 
   /** A CRLF- or LF-terminated line without its terminator; null at the end of the stream. */
-  static String readLine(InputStream in) throws IOException {
+  static @Nullable String readLine(InputStream in) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream(128);
     int c;
     while ((c = in.read()) != -1) {

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Small JSON-over-HTTP helpers on loopback (java.net.http; the streaming paths use {@link
@@ -34,11 +35,11 @@ final class Net {
     }
   }
 
-  static Reply send(String method, String url, String json, Map<String, String> headers)
+  static Reply send(String method, String url, @Nullable String json, Map<String, String> headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(120))
+            .timeout(Duration.ofMinutes(2))
             .method(
                 method,
                 json == null

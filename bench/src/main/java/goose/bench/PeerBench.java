@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * goosed, goose and opencode side by side against the same fake provider: start-up, idle memory,
@@ -110,7 +111,7 @@ final class PeerBench {
         long t0 = System.nanoTime();
         p = peer.start(home, port);
         long ok =
-            Net.awaitOk("http://127.0.0.1:" + port + peer.readyPath(), p, Duration.ofSeconds(120));
+            Net.awaitOk("http://127.0.0.1:" + port + peer.readyPath(), p, Duration.ofMinutes(2));
         if (ok < 0) throw Peer.failed("no 200 on " + peer.readyPath() + " within 120 s", p);
         if (i > 0) starts.add(ok - t0);
         if (i < 3) {
@@ -121,7 +122,8 @@ final class PeerBench {
       v[step++] = Stats.of(starts, 1e9).p50();
       peer.connect(port);
       Thread.sleep(2000);
-      v[step++] = Proc.treeRssBytes(p.pid()) / 1024.0 / 1024;
+      v[step++] =
+          Proc.treeRssBytes(Objects.requireNonNull(p, "the last start runs").pid()) / 1024.0 / 1024;
       List<Long> create = new ArrayList<>();
       List<String> sessions = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -130,7 +132,8 @@ final class PeerBench {
         create.add(System.nanoTime() - t0);
       }
       Thread.sleep(1000);
-      v[step++] = Proc.treeRssBytes(p.pid()) / 1024.0 / 1024;
+      v[step++] =
+          Proc.treeRssBytes(Objects.requireNonNull(p, "the last start runs").pid()) / 1024.0 / 1024;
       v[step++] = Stats.of(create, 1e6).p50();
       String prompt = TurnDriver.directive("", CHUNKS, 0, false, "");
       long t0 = System.nanoTime();

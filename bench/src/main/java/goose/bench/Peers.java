@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The three servers side by side: goosed, goose ({@code goose serve}, ACP) and opencode ({@code
@@ -39,7 +41,10 @@ final class Peers {
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IOException(
-          "npm install " + pkg + " failed: " + Goosed.tail(new String(out)).strip());
+          "npm install "
+              + pkg
+              + " failed: "
+              + Goosed.tail(new String(out, java.nio.charset.StandardCharsets.UTF_8)).strip());
     }
     Path bin = dir.resolve("node_modules").resolve(binary);
     if (!Files.isExecutable(bin)) throw new IOException("npm install " + pkg + " gave no " + bin);
@@ -112,8 +117,7 @@ final class Peers {
     @Override
     public void reply(String session, String prompt) throws Exception {
       TurnDriver.Result r = TurnDriver.run(port, session, prompt, 120_000);
-      if (!r.ok(1))
-        throw new IOException("goosed turn failed: " + r.status() + " " + r.outcome());
+      if (!r.ok(1)) throw new IOException("goosed turn failed: " + r.status() + " " + r.outcome());
     }
   }
 
@@ -122,7 +126,7 @@ final class Peers {
     private static final String SECRET = "bench-secret-0123456789";
     private final Path binary;
     private final FakeProvider fake;
-    private AcpClient acp;
+    private @Nullable AcpClient acp; // once the server runs
 
     Goose(Path binary, FakeProvider fake) {
       this.binary = binary;
@@ -175,19 +179,24 @@ final class Peers {
 
     @Override
     public void connect(int port) throws Exception {
-      acp = new AcpClient(port, SECRET);
-      acp.initialize();
+      AcpClient client = new AcpClient(port, SECRET);
+      client.initialize();
+      acp = client;
     }
 
     @Override
     public String createSession(Path cwd) throws Exception {
-      return acp.newSession(cwd.toString());
+      return connected().newSession(cwd.toString());
     }
 
     @Override
     public void reply(String session, String prompt) throws Exception {
-      String stop = acp.prompt(session, prompt);
+      String stop = connected().prompt(session, prompt);
       if (!stop.equals("end_turn")) throw new IOException("goose prompt ended with " + stop);
+    }
+
+    private AcpClient connected() {
+      return Objects.requireNonNull(acp, "connect() first");
     }
 
     /**

@@ -35,7 +35,7 @@ final class Proc {
   static double cpuSeconds(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
     } catch (IOException | RuntimeException e) {
       return -1;

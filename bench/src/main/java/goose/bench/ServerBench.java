@@ -237,7 +237,7 @@ final class ServerBench {
       for (int i = 0; i < n; i++) {
         String session = sessions.get(i);
         String id = "c" + n + "-" + i;
-        pool.submit(
+        pool.execute(
             () -> {
               try {
                 TurnDriver.Result r =

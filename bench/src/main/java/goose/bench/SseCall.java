@@ -4,11 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP/1.1 request on its own loopback connection whose response is read as Server-Sent Events,
@@ -36,13 +38,13 @@ final class SseCall {
       String method,
       String path,
       Map<String, String> headers,
-      String body,
+      @Nullable String body,
       int timeoutMs,
       Listener listener)
       throws IOException {
     try (Socket s = new Socket()) {
       s.setTcpNoDelay(true);
-      s.connect(new InetSocketAddress("127.0.0.1", port), timeoutMs);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMs);
       s.setSoTimeout(timeoutMs);
       byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       StringBuilder req =
@@ -66,7 +68,7 @@ final class SseCall {
       InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
       String status = HttpLines.readLine(in);
       if (status == null) throw new IOException("connection closed before a response");
-      int code = Integer.parseInt(status.split(" ")[1]);
+      int code = Integer.parseInt(status.split(" ", -1)[1]);
       boolean chunked = false;
       String h;
       while ((h = HttpLines.readLine(in)) != null && !h.isEmpty()) {

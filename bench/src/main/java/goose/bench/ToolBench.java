@@ -77,7 +77,9 @@ final class ToolBench {
             .build()) {
       client.initialize();
       McpSchema.CallToolRequest req =
-          new McpSchema.CallToolRequest("echo", Map.of("message", "bench echo"));
+          McpSchema.CallToolRequest.builder("echo")
+              .arguments(Map.of("message", "bench echo"))
+              .build();
       for (int i = -3; i < calls; i++) {
         long t0 = System.nanoTime();
         client.callTool(req);

@@ -1,6 +1,7 @@
 package goose.bench;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The two streamed wire formats the fake provider speaks, frame by frame (one SSE event each). */
 enum WireFormat {
@@ -36,7 +37,7 @@ enum WireFormat {
           "data: [DONE]\n\n");
     }
 
-    private static String openAi(String delta, String finish) {
+    private static String openAi(String delta, @Nullable String finish) {
       return "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1764000000,\"model\":\"bench-model\","
           + "\"choices\":[{\"index\":0,\"delta\":"
           + delta

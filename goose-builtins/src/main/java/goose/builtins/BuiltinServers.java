@@ -94,8 +94,7 @@ public final class BuiltinServers {
         new ToolContext(
             System.getProperty("user.name", "local"),
             "mcp-" + ProcessHandle.current().pid(),
-            Path.of("").toAbsolutePath(),
-            null);
+            Path.of("").toAbsolutePath());
     McpSyncServer server =
         McpServer.sync(new StdioServerTransportProvider(mapper, guard.sdkInput(), guard.output()))
             .serverInfo("goose-" + name, "0.1.0")
@@ -146,8 +145,9 @@ public final class BuiltinServers {
     List<McpSchema.Content> parts = new ArrayList<>();
     for (Content c : response.content()) {
       switch (c) {
-        case Content.Text t -> parts.add(new McpSchema.TextContent(t.text()));
-        case Content.Image i -> parts.add(new McpSchema.ImageContent(null, i.data(), i.mimeType()));
+        case Content.Text t -> parts.add(McpSchema.TextContent.builder(t.text()).build());
+        case Content.Image i ->
+            parts.add(McpSchema.ImageContent.builder(i.data(), i.mimeType()).build());
         default -> {}
       }
     }

@@ -11,7 +11,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stands between a stdio MCP server's real stdin and the MCP SDK's transport, one line (one
@@ -71,8 +73,9 @@ final class JsonRpcLineGuard {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.isBlank()) continue;
-        JsonNode message = check(line);
-        if (message == null) continue;
+        Optional<JsonNode> checked = check(line);
+        if (checked.isEmpty()) continue;
+        JsonNode message = checked.get();
         JsonNode id = message.get("id");
         if (message.has("method") && id != null && !id.isNull()) unanswered.add(id.toString());
         feed.add(Json.write(message));
@@ -85,8 +88,8 @@ final class JsonRpcLineGuard {
     feed.end();
   }
 
-  /** The message to pass on; null when the line was not one (and has been answered). */
-  private JsonNode check(String line) {
+  /** The message to pass on; empty when the line was not one (and has been answered). */
+  private Optional<JsonNode> check(String line) {
     JsonNode node;
     try {
       node = STRICT.readTree(line);
@@ -115,22 +118,24 @@ final class JsonRpcLineGuard {
       if (params != null && !params.isObject() && !params.isArray() && !params.isNull())
         return answer(
             answerId, INVALID_REQUEST, "Invalid Request: params must be an object or an array");
-      return node;
+      return Optional.of(node);
     }
-    if (id != null && (node.has("result") || node.has("error"))) return node; // a response
+    if (id != null && (node.has("result") || node.has("error")))
+      return Optional.of(node); // a response
     return answer(
         answerId,
         INVALID_REQUEST,
         "Invalid Request: neither a request, a notification nor a response");
   }
 
-  private JsonNode answer(JsonNode id, int code, String message) {
+  /** Answers the line with a JSON-RPC error itself; nothing is passed on. */
+  private Optional<JsonNode> answer(@Nullable JsonNode id, int code, String message) {
     ObjectNode error = Json.object().put("jsonrpc", "2.0");
     if (id == null) error.putNull("id");
     else error.set("id", id);
     error.putObject("error").put("code", code).put("message", message);
     output.writeLine(Json.write(error));
-    return null;
+    return Optional.empty();
   }
 
   /** Lines queued for the SDK, read as one stream; ends after {@link #end()}. */

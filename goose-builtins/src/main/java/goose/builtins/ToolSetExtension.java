@@ -2,6 +2,7 @@ package goose.builtins;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.Content;
+import goose.error.ErrorMessages;
 import goose.extension.BuiltinExtension;
 import goose.json.Json;
 import goose.tool.ToolContext;
@@ -54,12 +55,12 @@ public abstract class ToolSetExtension implements BuiltinExtension {
       return new Content.ToolResponse(request.id(), List.of(new Content.Text(text)), false);
     } catch (ToolFailure f) {
       return new Content.ToolResponse(
-          request.id(), List.of(new Content.Text(f.getMessage())), true);
+          request.id(), List.of(new Content.Text(ErrorMessages.of(f))), true);
     } catch (ToolInputException e) {
-      return Content.ToolResponse.error(request.id(), e.getMessage());
+      return Content.ToolResponse.error(request.id(), ErrorMessages.of(e));
     } catch (IOException e) {
       return Content.ToolResponse.error(
-          request.id(), request.name() + " failed: " + e.getMessage());
+          request.id(), request.name() + " failed: " + ErrorMessages.of(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Content.ToolResponse.error(request.id(), request.name() + " was cancelled");

@@ -60,12 +60,11 @@ class BuiltinStdioServerTest {
               .orElseThrow();
       assertThat(shell.inputSchema()).containsKey("properties");
       McpSchema.CallToolResult r =
-          client.callTool(
-              new McpSchema.CallToolRequest("shell", Map.of("command", "echo hello from stdio")));
+          client.callTool(callRequest("shell", Map.of("command", "echo hello from stdio")));
       assertThat(r.isError()).isFalse();
       assertThat(((McpSchema.TextContent) r.content().get(0)).text()).contains("hello from stdio");
       McpSchema.CallToolResult bad =
-          client.callTool(new McpSchema.CallToolRequest("shell", Map.of("command", "exit 3")));
+          client.callTool(callRequest("shell", Map.of("command", "exit 3")));
       assertThat(bad.isError()).isTrue();
     } finally {
       client.closeGracefully();
@@ -76,10 +75,8 @@ class BuiltinStdioServerTest {
   void todoKeepsItsListInTheSessionStore() throws Exception {
     McpSyncClient client = client("todo");
     try {
-      client.callTool(
-          new McpSchema.CallToolRequest("todo_write", Map.of("content", "- [ ] ship it")));
-      McpSchema.CallToolResult r =
-          client.callTool(new McpSchema.CallToolRequest("todo_read", Map.of()));
+      client.callTool(callRequest("todo_write", Map.of("content", "- [ ] ship it")));
+      McpSchema.CallToolResult r = client.callTool(callRequest("todo_read", Map.of()));
       assertThat(((McpSchema.TextContent) r.content().get(0)).text()).isEqualTo("- [ ] ship it");
     } finally {
       client.closeGracefully();
@@ -91,5 +88,9 @@ class BuiltinStdioServerTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("- [ ] ship it");
     }
+  }
+
+  private static McpSchema.CallToolRequest callRequest(String tool, Map<String, Object> arguments) {
+    return McpSchema.CallToolRequest.builder(tool).arguments(arguments).build();
   }
 }

@@ -38,7 +38,7 @@ class BuiltinsInManagerTest {
               org.assertj.core.groups.Tuple.tuple("developer", true, ExtensionStatus.RUNNING),
               org.assertj.core.groups.Tuple.tuple("memory", false, ExtensionStatus.STOPPED),
               org.assertj.core.groups.Tuple.tuple("todo", true, ExtensionStatus.RUNNING));
-      ToolContext ctx = new ToolContext("alice", "s1", work, null);
+      ToolContext ctx = new ToolContext("alice", "s1", work);
       assertThat(manager.tools(ctx))
           .extracting(ToolSpec::name)
           .containsExactly(
@@ -93,7 +93,7 @@ class BuiltinsInManagerTest {
         ExtensionManager manager =
             new ExtensionManager(config, BuiltinServers.all(config, store))) {
       assertThat(manager.get("todo").enabled()).isFalse();
-      assertThat(manager.tools(new ToolContext("a", "s", work, null)))
+      assertThat(manager.tools(new ToolContext("a", "s", work)))
           .extracting(ToolSpec::name)
           .containsExactly("developer__shell", "developer__text_editor");
     }

@@ -19,7 +19,7 @@ final class Calls {
   }
 
   static ToolContext context(String user, String session, Path workingDir) {
-    return new ToolContext(user, session, workingDir, null);
+    return new ToolContext(user, session, workingDir);
   }
 
   static Content.ToolResponse call(

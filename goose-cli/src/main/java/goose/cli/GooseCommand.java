@@ -4,6 +4,7 @@ import goose.cli.configure.ConfigureCommand;
 import goose.cli.session.SessionCommand;
 import goose.cli.users.UsersCommand;
 import goose.config.Config;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,7 +41,7 @@ import picocli.CommandLine.Spec;
     })
 public final class GooseCommand implements java.util.concurrent.Callable<Integer> {
   private final CliEnvironment environment;
-  private Config config;
+  private @Nullable Config config;
 
   @Spec CommandSpec spec;
 

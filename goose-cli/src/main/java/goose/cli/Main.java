@@ -1,10 +1,12 @@
 package goose.cli;
 
 import goose.config.ConfigException;
+import goose.error.ErrorMessages;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -52,7 +54,7 @@ public final class Main {
   private static int usageError(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println("error: " + oneLine(e.getMessage()));
+    err.println("error: " + oneLine(ErrorMessages.of(e)));
     UnmatchedArgumentException.printSuggestions(e, err);
     err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
     return ExitCodes.USAGE;
@@ -62,11 +64,10 @@ public final class Main {
     PrintWriter err = cmd.getErr();
     Optional<ConfigException> config = configProblem(e);
     if (config.isPresent()) {
-      err.println("error: " + oneLine(config.get().getMessage()));
+      err.println("error: " + oneLine(ErrorMessages.of(config.get())));
       return ExitCodes.USAGE;
     }
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    err.println("error: " + oneLine(message));
+    err.println("error: " + oneLine(ErrorMessages.of(e)));
     if (isTrue(environment.env().get("GOOSE_CLI_TRACE"))) e.printStackTrace(err);
     return ExitCodes.FAILURE;
   }
@@ -82,7 +83,7 @@ public final class Main {
     return message.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 
-  private static boolean isTrue(String value) {
+  private static boolean isTrue(@Nullable String value) {
     return value != null
         && switch (value.trim().toLowerCase(Locale.ROOT)) {
           case "1", "true", "yes", "on" -> true;

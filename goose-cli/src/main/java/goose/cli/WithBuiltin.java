@@ -22,7 +22,8 @@ final class WithBuiltin {
 
   List<String> names() {
     List<String> names = new ArrayList<>();
-    for (String v : values) for (String n : v.split(",")) if (!n.isBlank()) names.add(n.strip());
+    for (String v : values)
+      for (String n : v.split(",", -1)) if (!n.isBlank()) names.add(n.strip());
     return names;
   }
 

@@ -21,9 +21,11 @@ class AcpAndServeCommandTest {
     CliRun.Result r =
         cli()
             .runWithInput(
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":1}}\n"
-                    + "not json\n"
-                    + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"session/list\",\"params\":{}}\n",
+                """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}}
+                not json
+                {"jsonrpc":"2.0","id":2,"method":"session/list","params":{}}
+                """,
                 "acp");
     assertThat(r.exitCode()).as(r.err()).isZero();
     var lines = r.out().strip().lines().map(Json::parse).toList();

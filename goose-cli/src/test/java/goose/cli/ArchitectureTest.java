@@ -45,11 +45,11 @@ class ArchitectureTest {
   @Test
   void everyModuleIsOnTheClasspathBeingChecked() {
     assertThat(classes.contain(goose.config.Config.class)).isTrue();
-    assertThat(classes.stream().filter(inModule("goose-core")::test)).isNotEmpty();
-    assertThat(classes.stream().filter(inModule("goose-server")::test)).isNotEmpty();
-    assertThat(classes.stream().filter(inModule("goose-acp")::test)).isNotEmpty();
-    assertThat(classes.stream().filter(inModule("goose-builtins")::test)).isNotEmpty();
-    assertThat(classes.stream().filter(inModule("goose-cli")::test)).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-core"))).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-server"))).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-acp"))).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-builtins"))).isNotEmpty();
+    assertThat(classes.stream().filter(inModule("goose-cli"))).isNotEmpty();
   }
 
   @Test

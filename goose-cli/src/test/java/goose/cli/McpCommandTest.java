@@ -51,9 +51,10 @@ class McpCommandTest {
           .contains("remember_memory", "retrieve_memories");
       McpSchema.CallToolResult stored =
           client.callTool(
-              new McpSchema.CallToolRequest(
-                  "remember_memory",
-                  Map.of("category", "cli", "data", "goose mcp works", "is_global", true)));
+              McpSchema.CallToolRequest.builder("remember_memory")
+                  .arguments(
+                      Map.of("category", "cli", "data", "goose mcp works", "is_global", true))
+                  .build());
       assertThat(stored.isError()).as("%s", stored.content()).isFalse();
     } finally {
       client.closeGracefully();

@@ -75,7 +75,7 @@ class ComposeFileTest {
     COMPOSE.path("volumes").fieldNames().forEachRemaining(declared::add);
     List<String> used = new ArrayList<>();
     for (JsonNode service : List.of(GOOSED, POSTGRES)) {
-      service.path("volumes").forEach(v -> used.add(v.asText().split(":")[0]));
+      service.path("volumes").forEach(v -> used.add(v.asText().split(":", -1)[0]));
     }
     assertThat(declared).containsExactlyInAnyOrderElementsOf(used);
   }

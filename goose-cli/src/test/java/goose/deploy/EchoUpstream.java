@@ -68,7 +68,7 @@ final class EchoUpstream implements AutoCloseable {
             .append('\n');
       }
       OutputStream out = socket.getOutputStream();
-      if (requestLine.split(" ")[1].equals("/stream")) {
+      if (requestLine.split(" ", -1)[1].equals("/stream")) {
         write(
             out,
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");

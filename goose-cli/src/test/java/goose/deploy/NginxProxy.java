@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class NginxProxy implements AutoCloseable {
   static Path binary() {
     for (String dir :
         (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin")
-            .split(File.pathSeparator)) {
+            .split(File.pathSeparator, -1)) {
       if (dir.isEmpty()) continue;
       Path candidate = Path.of(dir, "nginx");
       if (Files.isExecutable(candidate)) return candidate;
@@ -163,7 +164,7 @@ final class NginxProxy implements AutoCloseable {
                 flag)
             .redirectErrorStream(true)
             .start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new AssertionError(
           "nginx "
@@ -217,11 +218,14 @@ final class NginxProxy implements AutoCloseable {
 
   /** SIGTERM is nginx's fast shutdown; the workers follow the master. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    try {
+      if (process.waitFor(10, TimeUnit.SECONDS)) return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop it the hard way below, then let the caller see it
     }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 }

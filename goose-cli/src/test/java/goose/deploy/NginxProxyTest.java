@@ -258,7 +258,7 @@ class NginxProxyTest {
   }
 
   /** Closes what a test started, last first. */
-  private static final class AutoCloser implements AutoCloseable {
+  private static final class AutoCloser {
     private final java.util.Deque<AutoCloseable> open = new java.util.ArrayDeque<>();
 
     <T extends AutoCloseable> T add(T resource) {
@@ -266,8 +266,7 @@ class NginxProxyTest {
       return resource;
     }
 
-    @Override
-    public void close() throws Exception {
+    void close() throws Exception {
       Exception first = null;
       while (!open.isEmpty()) {
         try {

@@ -124,8 +124,7 @@ final class ProxyClient {
 
     List<Event> untilComplete() throws IOException {
       List<Event> events = new ArrayList<>();
-      Optional<Event> e;
-      while ((e = next()).isPresent()) {
+      for (Optional<Event> e = next(); e.isPresent(); e = next()) {
         events.add(e.get());
         if (e.get().name().equals("message_complete")) break;
       }

@@ -2,6 +2,7 @@ package goose.deploy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -48,7 +49,7 @@ record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext
                 new String(password))
             .redirectErrorStream(true)
             .start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0)
       throw new IllegalStateException("keytool failed: " + output);
 
@@ -78,7 +79,7 @@ record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext
     return "-----BEGIN "
         + type
         + "-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
         + "\n-----END "
         + type
         + "-----\n";

@@ -5,6 +5,7 @@ import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.Role;
 import goose.conversation.TokenUsage;
+import goose.error.ErrorMessages;
 import goose.event.TurnEvent;
 import goose.ids.Ids;
 import goose.provider.Provider;
@@ -191,7 +192,7 @@ public final class Agent {
                 executor(emitter, control).resumeAll(toolContext, resumed, offered, gate));
       }
       while (true) {
-        if (calls >= options.maxTurns()) return complete(emitter, "max_turns", turnUsage);
+        if (calls >= options.maxTurns()) return new Outcome(StopCause.MAX_TURNS, turnUsage);
         if (control.isCancelled()) throw new TurnCancelledException();
         List<ToolSpec> tools = gate.offer(toolbox.tools(toolContext));
         view = maybeCompact(session.id(), provider, system, view);
@@ -233,7 +234,7 @@ public final class Agent {
           view = append(view, reply);
         }
         List<Content.ToolRequest> requests = reply.toolRequests();
-        if (requests.isEmpty()) return complete(emitter, "end_turn", turnUsage);
+        if (requests.isEmpty()) return new Outcome(StopCause.END_TURN, turnUsage);
 
         view =
             appendResults(
@@ -247,23 +248,23 @@ public final class Agent {
           session.id());
       return new Outcome(StopCause.SUSPENDED, turnUsage);
     } catch (TurnCancelledException e) {
-      return complete(emitter, "cancelled", turnUsage);
+      return new Outcome(StopCause.CANCELLED, turnUsage);
     } catch (ProviderException e) {
-      if (control.isCancelled()) return complete(emitter, "cancelled", turnUsage);
+      if (control.isCancelled()) return new Outcome(StopCause.CANCELLED, turnUsage);
       log.warn(
           "provider {} failed in session {}: {} ({})",
           provider.name(),
           session.id(),
           e.getMessage(),
           e.kind());
-      emitter.emit(new TurnEvent.Error(e.code(), e.getMessage()));
-      return complete(emitter, "error", turnUsage);
+      emitter.emit(new TurnEvent.Error(e.code(), ErrorMessages.of(e)));
+      return new Outcome(StopCause.ERROR, turnUsage);
     } catch (RuntimeException e) {
-      if (control.isCancelled()) return complete(emitter, "cancelled", turnUsage);
+      if (control.isCancelled()) return new Outcome(StopCause.CANCELLED, turnUsage);
       log.error("turn failed in session {}", session.id(), e);
       emitter.emit(
           new TurnEvent.Error("internal", "the turn failed unexpectedly; see the server log"));
-      return complete(emitter, "error", turnUsage);
+      return new Outcome(StopCause.ERROR, turnUsage);
     }
   }
 
@@ -346,9 +347,5 @@ public final class Agent {
     List<Message> next = new ArrayList<>(view);
     next.add(message);
     return next;
-  }
-
-  private static Outcome complete(TurnEmitter emitter, String reason, TokenUsage usage) {
-    return new Outcome(StopCause.valueOf(reason.toUpperCase(java.util.Locale.ROOT)), usage);
   }
 }

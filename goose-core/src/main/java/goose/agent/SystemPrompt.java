@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,10 @@ public final class SystemPrompt {
 
   public String build(Path workingDir) {
     StringBuilder prompt = new StringBuilder(BASE);
-    prompt.append("\n\nThe current date is ").append(LocalDate.now()).append('.');
+    prompt
+        .append("\n\nThe current date is ")
+        .append(LocalDate.now(ZoneId.systemDefault()))
+        .append('.');
     prompt.append("\nThe working directory is ").append(workingDir).append('.');
     List<String> hints = new ArrayList<>();
     read(configDir.resolve(".goosehints"), true).ifPresent(hints::add);

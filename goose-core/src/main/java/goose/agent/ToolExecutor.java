@@ -3,6 +3,7 @@ package goose.agent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import goose.approval.ToolDecision;
 import goose.conversation.Content;
+import goose.error.ErrorMessages;
 import goose.event.TurnEvent;
 import goose.json.Json;
 import goose.tool.ToolContext;
@@ -11,6 +12,7 @@ import goose.tool.Toolbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,7 +119,9 @@ final class ToolExecutor {
             }
             response =
                 Content.ToolResponse.error(
-                    request.id(), "Tool failed: " + e.getCause().getMessage());
+                    request.id(),
+                    "Tool failed: "
+                        + ErrorMessages.of(Objects.requireNonNullElse(e.getCause(), e)));
             report(request, response);
           }
           responses.add(response);

@@ -2,6 +2,7 @@ package goose.agent;
 
 import goose.provider.ProviderStream;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cancels a running turn from another thread: marks it cancelled, closes the open provider stream
@@ -20,8 +21,8 @@ public final class TurnControl {
   private volatile boolean cancelled;
   private volatile boolean stopping;
   private int awaiting; // guarded by this
-  private volatile Thread thread;
-  private volatile ProviderStream stream;
+  private volatile @Nullable Thread thread;
+  private volatile @Nullable ProviderStream stream;
   private boolean waiting; // guarded by lock
 
   /** Binds the thread that runs the turn; call from that thread before the loop starts. */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,8 @@ public final class TurnLeases implements AutoCloseable {
   private final Duration lease;
   private final Optional<InstanceIdentity> identity;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
-  private volatile TurnRecovery recovery;
-  private volatile Thread heartbeat;
+  private volatile @Nullable TurnRecovery recovery;
+  private volatile @Nullable Thread heartbeat;
   private volatile boolean closed;
 
   private TurnLeases(

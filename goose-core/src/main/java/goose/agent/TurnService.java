@@ -296,7 +296,7 @@ public final class TurnService implements AutoCloseable {
    * none runs.
    */
   public boolean cancel(String owner, String sessionId) {
-    store.get(owner, sessionId).orElseThrow(() -> new SessionNotFoundException(sessionId));
+    if (store.get(owner, sessionId).isEmpty()) throw new SessionNotFoundException(sessionId);
     if (cancelHere(sessionId)) return true;
     if (!leases.enabled() || !store.requestCancel(sessionId)) return false;
     signals.cancelRequested(sessionId);

@@ -10,7 +10,7 @@ import java.time.Duration;
  * short enough that a forgotten question does not hold a turn open all day).
  */
 public record ApprovalSettings(ApprovalMode defaultMode, Duration timeout) {
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
   public static final ApprovalSettings DEFAULTS =
       new ApprovalSettings(ApprovalMode.AUTO, DEFAULT_TIMEOUT);
 

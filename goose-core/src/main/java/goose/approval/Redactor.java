@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import goose.json.Json;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -251,8 +250,7 @@ public final class Redactor {
 
   private static ObjectNode redactObject(ObjectNode object, int maxText) {
     ObjectNode copy = Json.object();
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
       JsonNode value = field.getValue();
       boolean hide =
           isSecretKey(field.getKey())

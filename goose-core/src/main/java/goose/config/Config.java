@@ -247,8 +247,7 @@ public final class Config {
   private static Optional<String> scalar(ObjectNode values, String key) {
     JsonNode node = values.get(key);
     if (node == null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : values.properties()) {
         if (e.getKey().equalsIgnoreCase(key)) {
           node = e.getValue();
           break;

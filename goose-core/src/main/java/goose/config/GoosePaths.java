@@ -2,6 +2,7 @@ package goose.config;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where goose keeps its files, resolved as goose does:
@@ -18,14 +19,19 @@ import java.util.Map;
 public record GoosePaths(Path configDir, Path dataDir, Path stateDir) {
 
   public static GoosePaths resolve(Map<String, String> env, Path home) {
-    Path root =
-        nonBlank(env.get("GOOSE_PATH_ROOT")) ? expand(env.get("GOOSE_PATH_ROOT"), home) : null;
+    Optional<Path> root = path(env, "GOOSE_PATH_ROOT", home);
     Path config =
-        nonBlank(env.get("GOOSE_CONFIG_DIR"))
-            ? expand(env.get("GOOSE_CONFIG_DIR"), home)
-            : pick(root, "config", env.get("XDG_CONFIG_HOME"), home.resolve(".config"), home);
-    Path data = pick(root, "data", env.get("XDG_DATA_HOME"), home.resolve(".local/share"), home);
-    Path state = pick(root, "state", env.get("XDG_STATE_HOME"), home.resolve(".local/state"), home);
+        path(env, "GOOSE_CONFIG_DIR", home)
+            .orElseGet(
+                () ->
+                    pick(
+                        root,
+                        "config",
+                        path(env, "XDG_CONFIG_HOME", home),
+                        home.resolve(".config")));
+    Path data = pick(root, "data", path(env, "XDG_DATA_HOME", home), home.resolve(".local/share"));
+    Path state =
+        pick(root, "state", path(env, "XDG_STATE_HOME", home), home.resolve(".local/state"));
     return new GoosePaths(config.toAbsolutePath(), data.toAbsolutePath(), state.toAbsolutePath());
   }
 
@@ -39,8 +45,10 @@ public record GoosePaths(Path configDir, Path dataDir, Path stateDir) {
    * in containers and under sudo).
    */
   public static Path home(Map<String, String> env) {
-    String home = env.get("HOME");
-    return nonBlank(home) ? Path.of(home) : Path.of(System.getProperty("user.home"));
+    return Optional.ofNullable(env.get("HOME"))
+        .filter(home -> !home.isBlank())
+        .map(Path::of)
+        .orElseGet(() -> Path.of(System.getProperty("user.home")));
   }
 
   /**
@@ -70,13 +78,14 @@ public record GoosePaths(Path configDir, Path dataDir, Path stateDir) {
     return stateDir.resolve("logs");
   }
 
-  private static Path pick(Path root, String sub, String xdg, Path fallbackBase, Path home) {
-    if (root != null) return root.resolve(sub);
-    if (nonBlank(xdg)) return expand(xdg, home).resolve("goose");
-    return fallbackBase.resolve("goose");
+  private static Path pick(Optional<Path> root, String sub, Optional<Path> xdg, Path fallbackBase) {
+    return root.map(r -> r.resolve(sub)).orElseGet(() -> xdg.orElse(fallbackBase).resolve("goose"));
   }
 
-  private static boolean nonBlank(String s) {
-    return s != null && !s.isBlank();
+  /** The variable as a path, {@code ~} expanded; unset and blank are the same. */
+  private static Optional<Path> path(Map<String, String> env, String name, Path home) {
+    return Optional.ofNullable(env.get(name))
+        .filter(s -> !s.isBlank())
+        .map(value -> expand(value, home));
   }
 }

@@ -76,6 +76,8 @@ public sealed interface TurnEvent {
   }
 
   /** The turn failed (provider error, interrupted turn...); a message_complete follows. */
+  // Always named qualified (TurnEvent.Error), so it never hides java.lang.Error at a use site.
+  @SuppressWarnings("JavaLangClash")
   record Error(String code, String message) implements TurnEvent {}
 
   /** Always the last event of a turn. {@code stopReason}: end_turn, max_turns, cancelled, error. */

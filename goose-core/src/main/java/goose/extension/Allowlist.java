@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operator's list of extensions that may be launched ({@code GOOSE_ALLOWLIST}: an http(s) URL
@@ -74,8 +75,8 @@ public final class Allowlist {
   private final Optional<String> source;
   private final Clock clock;
   private final String pathVariable;
-  private final HttpClient http;
-  private List<Entry> cached;
+  private final Optional<HttpClient> http; // only for a list read over HTTP
+  private @Nullable List<Entry> cached;
   private Instant cachedAt = Instant.MIN;
 
   private Allowlist(Optional<String> source, Clock clock, String pathVariable) {
@@ -83,9 +84,7 @@ public final class Allowlist {
     this.clock = clock;
     this.pathVariable = pathVariable;
     this.http =
-        source.isPresent()
-            ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-            : null;
+        source.map(s -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
   }
 
   /** No restriction. */
@@ -299,7 +298,8 @@ public final class Allowlist {
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
       HttpRequest request =
           HttpRequest.newBuilder(URI.create(where)).timeout(Duration.ofSeconds(15)).GET().build();
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.orElseThrow().send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200)
         throw new IOException("HTTP status " + response.statusCode());
       if (response.body().length > MAX_BYTES)

@@ -22,7 +22,7 @@ public record ExtensionConfig(
     List<String> availableTools,
     Launch launch) {
 
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   public ExtensionConfig {
     Objects.requireNonNull(name, "name");

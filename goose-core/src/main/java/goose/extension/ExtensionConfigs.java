@@ -9,11 +9,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -32,15 +32,24 @@ public final class ExtensionConfigs {
 
   private ExtensionConfigs() {}
 
+  /** Parses one entry that names itself ({@code name} is required). */
+  public static ExtensionConfig parse(JsonNode node) {
+    return parse(node, Optional.empty());
+  }
+
   /**
-   * Parses one entry. {@code key} is its key under {@code extensions:} when read from the file
-   * (goose keys entries by name); a body without {@code name} takes it.
+   * Parses one entry read from the file: {@code key} is its key under {@code extensions:} (goose
+   * keys entries by name); a body without {@code name} takes it.
    */
   public static ExtensionConfig parse(JsonNode node, String key) {
+    return parse(node, Optional.of(key));
+  }
+
+  private static ExtensionConfig parse(JsonNode node, Optional<String> key) {
     if (node == null || !node.isObject())
       throw new ExtensionException.Invalid("extension", "must be an object");
-    String name = optText(node, "name").orElse(key);
-    if (name == null || name.isBlank()) throw new ExtensionException.Invalid("name", "is required");
+    String name = optText(node, "name").or(() -> key).orElse("");
+    if (name.isBlank()) throw new ExtensionException.Invalid("name", "is required");
     if (!NAME.matcher(name).matches() || name.contains("__")) {
       throw new ExtensionException.Invalid(
           "name",
@@ -225,8 +234,7 @@ public final class ExtensionConfigs {
     if (!v.isObject())
       throw new ExtensionException.Invalid(field, "must be a mapping of names to strings");
     Map<String, String> out = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
       if (!e.getValue().isTextual())
         throw new ExtensionException.Invalid(field + "." + e.getKey(), "must be a string");
       out.put(e.getKey(), e.getValue().asText());

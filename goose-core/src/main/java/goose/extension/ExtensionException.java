@@ -32,14 +32,21 @@ public sealed class ExtensionException extends RuntimeException
   /** A configuration that fails validation; {@link #field()} names the offending field. */
   public static final class Invalid extends ExtensionException {
     private final String field;
+    private final String problem;
 
     public Invalid(String field, String problem) {
       super(field + ": " + problem);
       this.field = field;
+      this.problem = problem;
     }
 
     public String field() {
       return field;
+    }
+
+    /** What is wrong with the field, without its name. */
+    public String problem() {
+      return problem;
     }
   }
 

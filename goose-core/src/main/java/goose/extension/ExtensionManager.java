@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,8 +122,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   private void load() {
     Optional<JsonNode> node = config.node(KEY);
     if (node.isPresent() && node.get().isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.get().fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.get().properties()) {
         try {
           ExtensionConfig c = ExtensionConfigs.parse(e.getValue(), e.getKey());
           slots.put(c.name(), newSlot(c));
@@ -174,7 +172,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   /** Validates {@code body} (one config object, goose's field names), then {@link #put}s it. */
   public ExtensionInfo addOrUpdate(JsonNode body) {
-    return put(ExtensionConfigs.parse(body, null));
+    return put(ExtensionConfigs.parse(body));
   }
 
   /**
@@ -366,7 +364,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
           log.debug(
               "extension {} offers no tools now: {}",
               e.getKey().config().name(),
-              ex.getCause().getMessage());
+              McpErrors.describe(ex));
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           break;
@@ -437,8 +435,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     closed = true;
     List<ExtensionSlot> all = new ArrayList<>(slots.values());
     try (ExecutorService stops = Executors.newVirtualThreadPerTaskExecutor()) {
-      all.forEach(s -> stops.submit(s::stop));
-      stops.submit(servers::close);
+      all.forEach(s -> stops.execute(s::stop));
+      stops.execute(servers::close);
     }
   }
 

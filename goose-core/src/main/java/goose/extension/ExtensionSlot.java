@@ -4,12 +4,14 @@ import goose.tool.ToolSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One configured extension and its runtime state: at most one server per extension, started once
@@ -23,16 +25,16 @@ final class ExtensionSlot {
   private final Duration backoffBase;
   private volatile ExtensionConfig config;
   private final Optional<BuiltinExtension> builtin;
-  private volatile McpConnection connection;
-  private volatile String lastError;
-  private volatile int failures;
+  private volatile @Nullable McpConnection connection;
+  private volatile @Nullable String lastError;
+  private int failures; // guarded by lock
   private volatile Instant retryAt = Instant.MIN;
   private volatile int knownToolCount;
   // guarded by lock: a start in progress, its connection once created, and a counter that every
   // stop
   // or replacement bumps, so a start that finishes after it knows it is stale
-  private CompletableFuture<McpConnection> starting;
-  private McpConnection opening;
+  private @Nullable CompletableFuture<McpConnection> starting;
+  private @Nullable McpConnection opening;
   private long generation;
 
   ExtensionSlot(ExtensionConfig config, Optional<BuiltinExtension> builtin, Duration backoffBase) {
@@ -96,7 +98,7 @@ final class ExtensionSlot {
   McpConnection running(Supplier<Instant> now, Opener opener) {
     McpConnection current = connection;
     if (current != null) return current;
-    CompletableFuture<McpConnection> mine;
+    CompletableFuture<McpConnection> mine = new CompletableFuture<>(); // used when this call starts
     CompletableFuture<McpConnection> other;
     long generationAtStart;
     ExtensionConfig startConfig;
@@ -105,17 +107,14 @@ final class ExtensionSlot {
       if (connection != null) return connection;
       other = starting;
       if (other != null) {
-        mine = null;
         generationAtStart = generation;
         startConfig = config;
       } else {
         Instant t = now.get();
         if (lastError != null && t.isBefore(retryAt)) {
           long seconds = Math.max(1, Duration.between(t, retryAt).toSeconds());
-          throw new ExtensionStartException(
-              lastError + " (next attempt in " + seconds + " s)", null);
+          throw new ExtensionStartException(lastError + " (next attempt in " + seconds + " s)");
         }
-        mine = new CompletableFuture<>();
         starting = mine;
         generationAtStart = generation;
         startConfig = config;
@@ -146,13 +145,14 @@ final class ExtensionSlot {
       if (stale) {
         opened.close();
         throw new ExtensionStartException(
-            opened.failure().orElse("the extension was changed or stopped while it started"), null);
+            opened.failure().orElse("the extension was changed or stopped while it started"));
       }
       mine.complete(opened);
       return opened;
     } catch (RuntimeException e) {
       String why =
-          e instanceof ExtensionStartException || e instanceof ExtensionException
+          (e instanceof ExtensionStartException || e instanceof ExtensionException)
+                  && e.getMessage() != null
               ? e.getMessage()
               : McpErrors.describe(e);
       lock.lock();
@@ -188,9 +188,10 @@ final class ExtensionSlot {
     try {
       return start.get();
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
+      Throwable cause = Objects.requireNonNullElse(e.getCause(), e);
+      throw cause instanceof RuntimeException r
           ? r
-          : new ExtensionStartException(McpErrors.describe(e.getCause()), e.getCause());
+          : new ExtensionStartException(McpErrors.describe(cause), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ExtensionStartException("interrupted while the extension started", e);

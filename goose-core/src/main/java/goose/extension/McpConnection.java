@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,17 +62,17 @@ final class McpConnection implements AutoCloseable {
 
   private final ExtensionConfig config;
   private final McpSyncClient client;
-  private final StdioProcessTransport stdio;
+  private final @Nullable StdioProcessTransport stdio; // the process behind a stdio extension
   private final Map<String, ToolNotifications> progressRoutes = new ConcurrentHashMap<>();
   private final AtomicLong tokens = new AtomicLong();
   private volatile List<ToolSpec> tools = List.of();
   private volatile boolean toolsStale = true;
-  private volatile String failure;
+  private volatile @Nullable String failure;
   private final Object failureLock = new Object();
   private volatile Consumer<String> onFailure = reason -> {};
 
   private McpConnection(
-      ExtensionConfig config, McpClientTransport transport, StdioProcessTransport stdio) {
+      ExtensionConfig config, McpClientTransport transport, @Nullable StdioProcessTransport stdio) {
     this.config = config;
     this.stdio = stdio;
     Duration init = config.timeout().compareTo(MAX_INIT) < 0 ? config.timeout() : MAX_INIT;
@@ -78,11 +80,23 @@ final class McpConnection implements AutoCloseable {
         McpClient.sync(transport)
             .requestTimeout(config.timeout())
             .initializationTimeout(init)
-            .clientInfo(new McpSchema.Implementation("goosed", "0.1.0"))
+            .clientInfo(McpSchema.Implementation.builder("goosed", "0.1.0").build())
             .toolsChangeConsumer(changed -> toolsStale = true)
             .progressConsumer(this::onProgress)
             .loggingConsumer(this::onLog)
             .build();
+  }
+
+  // MCP replaced the HTTP+SSE transport with streamable HTTP and the SDK deprecated its client, but
+  // goose still runs `type: sse` extensions and the SDK offers no other client for them.
+  @SuppressWarnings("deprecation")
+  private static McpClientTransport sseTransport(Launch.Sse h) {
+    return HttpClientSseClientTransport.builder(origin(h.uri()))
+        .sseEndpoint(pathAndQuery(h.uri()))
+        .jsonMapper(MCP_JSON)
+        .connectTimeout(Duration.ofSeconds(10))
+        .addHttpRequestCustomizer(headers(h.headers()))
+        .build();
   }
 
   /**
@@ -124,20 +138,11 @@ final class McpConnection implements AutoCloseable {
                     .endpoint(pathAndQuery(h.uri()))
                     .jsonMapper(MCP_JSON)
                     .connectTimeout(Duration.ofSeconds(10))
-                    .httpRequestCustomizer(headers(h.headers()))
+                    .addHttpRequestCustomizer(headers(h.headers()))
                     .build();
             yield new McpConnection(config, t, null);
           }
-          case Launch.Sse h -> {
-            HttpClientSseClientTransport t =
-                HttpClientSseClientTransport.builder(origin(h.uri()))
-                    .sseEndpoint(pathAndQuery(h.uri()))
-                    .jsonMapper(MCP_JSON)
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .httpRequestCustomizer(headers(h.headers()))
-                    .build();
-            yield new McpConnection(config, t, null);
-          }
+          case Launch.Sse h -> new McpConnection(config, sseTransport(h), null);
           case Launch.Builtin b -> throw new IllegalArgumentException("built-ins run in-process");
         };
     connection.onFailure = onFailure;
@@ -277,8 +282,9 @@ final class McpConnection implements AutoCloseable {
     } catch (TimeoutException e) {
       return Optional.empty();
     } catch (ExecutionException e) {
-      return McpErrors.unreachable(e.getCause())
-          ? Optional.of(McpErrors.describe(e.getCause()))
+      Throwable cause = Objects.requireNonNullElse(e.getCause(), e);
+      return McpErrors.unreachable(cause)
+          ? Optional.of(McpErrors.describe(cause))
           : Optional.empty();
     }
   }

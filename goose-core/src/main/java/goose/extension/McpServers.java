@@ -184,8 +184,7 @@ final class McpServers implements AutoCloseable {
                       new ExtensionStartException(
                           "env_keys: the secret "
                               + key
-                              + " is not set (set it in the environment or with goose configure)",
-                          null));
+                              + " is not set (set it in the environment or with goose configure)"));
       env.put(key, value);
     }
     return env;

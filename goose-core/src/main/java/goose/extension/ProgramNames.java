@@ -43,7 +43,7 @@ public final class ProgramNames {
               + "' is a relative path: give a program name found on PATH, or an absolute path");
     if (cmd.endsWith("/") || cmd.contains("//"))
       throw invalid("'" + printable(cmd) + "' is not a plain path (doubled or trailing /)");
-    for (String segment : cmd.substring(1).split("/")) {
+    for (String segment : cmd.substring(1).split("/", -1)) {
       if (segment.equals(".") || segment.equals(".."))
         throw invalid("'" + printable(cmd) + "' must not contain . or .. segments");
     }
@@ -66,7 +66,8 @@ public final class ProgramNames {
 
   private static String printable(String s) {
     StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c == ' ') sb.append(' ');
       else if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c))
         sb.append(String.format("\\u%04x", (int) c));

@@ -1,6 +1,7 @@
 package goose.extension;
 
 import goose.conversation.Content;
+import goose.error.ErrorMessages;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -62,13 +64,13 @@ public final class SessionToolbox implements Toolbox, AutoCloseable {
         try {
           opened.put(e.getKey(), e.getValue().get());
         } catch (ExecutionException ex) {
+          Throwable cause = Objects.requireNonNullElse(ex.getCause(), ex);
           if (failure == null)
             failure =
-                ex.getCause() instanceof RuntimeException r
+                cause instanceof RuntimeException r
                     ? r
                     : new ExtensionStartException(
-                        "extension '" + e.getKey() + "': " + ex.getCause().getMessage(),
-                        ex.getCause());
+                        "extension '" + e.getKey() + "': " + ErrorMessages.of(cause), cause);
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           failure = new ExtensionStartException("interrupted while starting extensions", ex);

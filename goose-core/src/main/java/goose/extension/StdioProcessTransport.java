@@ -19,6 +19,7 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -50,10 +51,10 @@ final class StdioProcessTransport implements McpClientTransport {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Deque<String> stderrTail = new ArrayDeque<>();
-  private volatile Process process;
-  private volatile ToolProcess toolProcess;
-  private volatile Thread stderrReader;
-  private volatile String failure;
+  private volatile @Nullable Process process;
+  private volatile @Nullable ToolProcess toolProcess;
+  private volatile @Nullable Thread stderrReader;
+  private volatile @Nullable String failure;
 
   /**
    * @param launch the server's command, workspace and the variables it adds to the sandbox's
@@ -94,6 +95,7 @@ final class StdioProcessTransport implements McpClientTransport {
 
   private void launch(
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
+    Process started;
     try {
       // Under the monitor close() takes too: a close racing this start either prevents it or sees
       // the process and stops it, never leaving it running unowned.
@@ -101,18 +103,27 @@ final class StdioProcessTransport implements McpClientTransport {
         if (closed.get())
           throw new IllegalStateException(
               "the connection to extension '" + name + "' was closed before its server started");
-        toolProcess = sandbox.start(launch);
-        process = toolProcess.process();
+        ToolProcess launched = sandbox.start(launch);
+        toolProcess = launched;
+        started = launched.process();
+        process = started;
       }
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-    Thread.ofPlatform().daemon().name("mcp-" + name + "-stdout").start(() -> readStdout(handler));
+    Thread.ofPlatform()
+        .daemon()
+        .name("mcp-" + name + "-stdout")
+        .start(() -> readStdout(started, handler));
     stderrReader =
-        Thread.ofPlatform().daemon().name("mcp-" + name + "-stderr").start(this::readStderr);
+        Thread.ofPlatform()
+            .daemon()
+            .name("mcp-" + name + "-stderr")
+            .start(() -> readStderr(started));
   }
 
   private void readStdout(
+      Process process,
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
     try (BufferedReader in =
         new BufferedReader(
@@ -134,13 +145,13 @@ final class StdioProcessTransport implements McpClientTransport {
             .apply(Mono.just(message))
             .subscribe(m -> {}, e -> log.debug("{}: handling a message failed", name, e));
       }
-      fail(exitDescription());
+      fail(exitDescription(process));
     } catch (IOException e) {
       fail(closed.get() ? "closed" : "reading the server's stdout failed: " + e.getMessage());
     }
   }
 
-  private String readLine(BufferedReader in) throws IOException {
+  private @Nullable String readLine(BufferedReader in) throws IOException {
     StringBuilder sb = new StringBuilder();
     int c;
     while ((c = in.read()) != -1) {
@@ -154,7 +165,7 @@ final class StdioProcessTransport implements McpClientTransport {
     return sb.isEmpty() ? null : sb.toString();
   }
 
-  private void readStderr() {
+  private void readStderr(Process process) {
     try (BufferedReader err =
         new BufferedReader(
             new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
@@ -171,8 +182,7 @@ final class StdioProcessTransport implements McpClientTransport {
     }
   }
 
-  private String exitDescription() {
-    Process p = process;
+  private String exitDescription(Process p) {
     String code = "";
     try {
       if (p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS))

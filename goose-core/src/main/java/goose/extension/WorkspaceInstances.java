@@ -92,8 +92,7 @@ final class WorkspaceInstances implements AutoCloseable {
                                   + perUser
                                   + " extension servers running, all busy"
                                   + " (GOOSE_SANDBOX_EXTENSIONS_PER_USER); try again when a call"
-                                  + " ends",
-                              null));
+                                  + " ends"));
           instances.remove(lru.key);
           evicted = Optional.of(lru);
         }
@@ -145,7 +144,7 @@ final class WorkspaceInstances implements AutoCloseable {
     if (stopped.size() == 1) stop(stopped.getFirst());
     else if (!stopped.isEmpty()) {
       try (var stops = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-        stopped.forEach(i -> stops.submit(() -> stop(i)));
+        stopped.forEach(i -> stops.execute(() -> stop(i)));
       }
     }
   }

@@ -7,10 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP exchange with a provider, abortable from any thread: before the response headers by
@@ -28,7 +30,7 @@ final class HttpCall implements AutoCloseable {
   private final AtomicReference<Abort> aborted = new AtomicReference<>(Abort.NONE);
   private final IdleWatchdog.Watch watch;
   private final CompletableFuture<HttpResponse<InputStream>> future;
-  private volatile InputStream body;
+  private volatile @Nullable InputStream body;
 
   HttpCall(HttpClient client, HttpRequest request, Duration apiTimeout) {
     this.future = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -55,12 +57,13 @@ final class HttpCall implements AutoCloseable {
     return response;
   }
 
+  /** The response body; only after {@link #await} returned. */
   InputStream body() {
-    return body;
+    return Objects.requireNonNull(body, "the response has not arrived");
   }
 
   Abort aborted() {
-    return aborted.get();
+    return Objects.requireNonNull(aborted.get()); // starts as NONE, never set to null
   }
 
   /** Aborts the exchange once; later calls keep the first reason. */

@@ -1,5 +1,6 @@
 package goose.provider;
 
+import goose.error.ErrorMessages;
 import goose.provider.ProviderException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,9 @@ final class HttpProviderStream implements ProviderStream {
   private final ArrayDeque<ProviderEvent> pending = new ArrayDeque<>();
   private final CountDownLatch closedSignal = new CountDownLatch(1);
   private volatile boolean closed;
-  private volatile HttpCall call;
-  private SseDecoder sse;
-  private WireDecoder wire;
+  private volatile @Nullable HttpCall call;
+  private @Nullable SseDecoder sse;
+  private @Nullable WireDecoder wire;
   private boolean yielded;
   private boolean finished;
   private int retries;
@@ -84,16 +86,18 @@ final class HttpProviderStream implements ProviderStream {
   /** One unit of progress: open the exchange, or read and decode one event. */
   private void step() {
     try {
-      if (sse == null) {
+      SseDecoder events = sse;
+      WireDecoder decoder = wire;
+      if (events == null || decoder == null) {
         open();
         return;
       }
-      Optional<SseEvent> event = sse.next();
+      Optional<SseEvent> event = events.next();
       if (stoppedByAbort()) return;
       if (event.isEmpty()) {
-        wire.onEnd(pending::add);
+        decoder.onEnd(pending::add);
         finish();
-      } else if (wire.onEvent(event.get(), pending::add)) {
+      } else if (decoder.onEvent(event.get(), pending::add)) {
         finish();
       }
     } catch (IOException e) {
@@ -106,7 +110,7 @@ final class HttpProviderStream implements ProviderStream {
           new ProviderException(
               Kind.NETWORK, 0, provider + ": connection failed: " + describe(e), e));
     } catch (SseDecoder.SseFormatException e) {
-      fail(ProviderErrors.protocol(provider, e.getMessage()));
+      fail(ProviderErrors.protocol(provider, ErrorMessages.of(e)));
     } catch (ProviderException e) {
       if (stoppedByAbort()) return;
       retryOrThrow(e);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Aborts a provider exchange that went {@code timeout} without a byte. java.net.http has a connect
@@ -41,7 +42,7 @@ final class IdleWatchdog {
     private final Runnable onIdle;
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean stopped;
-    private ScheduledFuture<?> pending;
+    private @Nullable ScheduledFuture<?> pending;
 
     private Watch(long timeoutNanos, Runnable onIdle) {
       this.timeoutNanos = timeoutNanos;

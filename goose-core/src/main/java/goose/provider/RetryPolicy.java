@@ -1,6 +1,7 @@
 package goose.provider;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -66,7 +67,8 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay)
       try {
         Duration d =
             Duration.between(
-                ZonedDateTime.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+                Instant.now(),
+                ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
         return Optional.of(d.isNegative() ? Duration.ZERO : d);
       } catch (DateTimeParseException notDate) {
         return Optional.empty();

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one SSE decoder of all providers, per the WHATWG event-stream grammar. It works on bytes and
@@ -101,7 +102,7 @@ public final class SseDecoder {
   }
 
   /** One line without its terminator, decoded as UTF-8; null at the end of the stream. */
-  private String readLine() throws IOException {
+  private @Nullable String readLine() throws IOException {
     lineLength = 0;
     while (true) {
       if (pos == limit && !fill()) {

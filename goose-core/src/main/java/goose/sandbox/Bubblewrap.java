@@ -261,7 +261,7 @@ final class Bubblewrap {
   }
 
   static Optional<Path> find(String program, String path) {
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator, -1)) {
       if (dir.isEmpty()) continue;
       Path p = Path.of(dir, program);
       if (Files.isRegularFile(p) && Files.isExecutable(p)) return Optional.of(p);

@@ -55,7 +55,7 @@ public final class ChildEnvironment {
 
   private static String sandboxPath(String hostPath, List<Path> shown) {
     List<String> dirs = new ArrayList<>(List.of(SandboxSettings.DEFAULT_PATH.split(":")));
-    for (String dir : hostPath.split(":")) {
+    for (String dir : hostPath.split(":", -1)) {
       if (dir.isEmpty() || dirs.contains(dir)) continue;
       Path p = Path.of(dir);
       if (p.isAbsolute() && shown.stream().anyMatch(s -> p.normalize().startsWith(s)))

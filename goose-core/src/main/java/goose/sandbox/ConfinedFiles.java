@@ -90,9 +90,10 @@ final class ConfinedFiles implements WorkspaceFiles {
       existing = existing.getParent();
     }
     Path real;
-    if (Files.isSymbolicLink(existing) && !Files.exists(existing)) {
+    Path parent = existing.getParent();
+    if (parent != null && Files.isSymbolicLink(existing) && !Files.exists(existing)) {
       Path target = Files.readSymbolicLink(existing);
-      real = real(existing.getParent().toRealPath().resolve(target).normalize(), links + 1);
+      real = real(parent.toRealPath().resolve(target).normalize(), links + 1);
     } else {
       real = existing.toRealPath();
     }
@@ -103,7 +104,7 @@ final class ConfinedFiles implements WorkspaceFiles {
   @Override
   public Kind kind(Path path) throws IOException {
     if (path.equals(workspace)) return Kind.DIRECTORY;
-    try (SecureDirectoryStream<Path> parent = openDirectory(path.getParent())) {
+    try (SecureDirectoryStream<Path> parent = openDirectory(parentOf(path))) {
       return kindOf(attributes(parent, path));
     } catch (NoSuchFileException e) {
       return Kind.MISSING;
@@ -112,14 +113,14 @@ final class ConfinedFiles implements WorkspaceFiles {
 
   @Override
   public long size(Path path) throws IOException {
-    try (SecureDirectoryStream<Path> parent = openDirectory(path.getParent())) {
+    try (SecureDirectoryStream<Path> parent = openDirectory(parentOf(path))) {
       return attributes(parent, path).size();
     }
   }
 
   @Override
   public byte[] read(Path path) throws IOException {
-    try (SecureDirectoryStream<Path> parent = openDirectory(path.getParent());
+    try (SecureDirectoryStream<Path> parent = openDirectory(parentOf(path));
         SeekableByteChannel channel =
             open(parent, path, Set.of(StandardOpenOption.READ, NOFOLLOW));
         InputStream in = Channels.newInputStream(channel)) {
@@ -129,7 +130,7 @@ final class ConfinedFiles implements WorkspaceFiles {
 
   @Override
   public void write(Path path, byte[] content) throws IOException {
-    Path dir = path.getParent();
+    Path dir = parentOf(path);
     if (kind(dir) == Kind.MISSING) makeDirectories(dir);
     Set<OpenOption> options =
         Set.of(
@@ -146,7 +147,7 @@ final class ConfinedFiles implements WorkspaceFiles {
 
   @Override
   public boolean delete(Path path) throws IOException {
-    try (SecureDirectoryStream<Path> parent = openDirectory(path.getParent())) {
+    try (SecureDirectoryStream<Path> parent = openDirectory(parentOf(path))) {
       parent.deleteFile(path.getFileName());
       return true;
     } catch (NoSuchFileException e) {
@@ -205,10 +206,20 @@ final class ConfinedFiles implements WorkspaceFiles {
     }
   }
 
+  /** The directory that holds {@code path}; the file-system root has none. */
+  private static Path parentOf(Path path) throws FileRefusedException {
+    Path parent = path.getParent();
+    if (parent == null) throw new FileRefusedException(path + " is outside the workspace");
+    return parent;
+  }
+
   /**
    * The directory {@code dir} (inside the workspace), opened name by name from the workspace
    * without following a symbolic link anywhere.
    */
+  // The stream is handed to the caller, who closes it (every failure path here closes it first):
+  // an ownership transfer StreamResourceLeak cannot see.
+  @SuppressWarnings("StreamResourceLeak")
   private SecureDirectoryStream<Path> openDirectory(Path dir) throws IOException {
     if (!dir.startsWith(workspace))
       throw new FileRefusedException(dir + " is outside the workspace");

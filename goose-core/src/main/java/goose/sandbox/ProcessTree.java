@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts a program in its own process group and ends it together with everything it started. The
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * the process's live descendants are signalled one by one.
  */
 public final class ProcessTree {
-  private static final Path SETSID = findSetsid();
-  private static final Path KILL = find("kill");
+  private static final @Nullable Path SETSID = findSetsid();
+  private static final @Nullable Path KILL = find("kill");
 
   private ProcessTree() {}
 
@@ -69,10 +70,11 @@ public final class ProcessTree {
   }
 
   private static void signalGroup(long pgid, String signal) {
-    if (!groupsSupported()) return;
+    Path killCommand = KILL;
+    if (SETSID == null || killCommand == null) return; // no process groups here
     try {
       Process kill =
-          new ProcessBuilder(KILL.toString(), "-" + signal, "--", "-" + pgid)
+          new ProcessBuilder(killCommand.toString(), "-" + signal, "--", "-" + pgid)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -84,13 +86,13 @@ public final class ProcessTree {
     }
   }
 
-  private static Path findSetsid() {
+  private static @Nullable Path findSetsid() {
     return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")
         ? find("setsid")
         : null;
   }
 
-  private static Path find(String program) {
+  private static @Nullable Path find(String program) {
     for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
       Path p = Path.of(dir, program);
       if (Files.isExecutable(p)) return p;

@@ -44,6 +44,8 @@ public record SandboxSettings(
   }
 
   /**
+   * The settings from {@code GOOSE_SANDBOX} and the sandbox's other keys, for this auth mode.
+   *
    * @param authMode the auth mode's name, for messages
    * @param multiUser whether the auth mode serves several users (tokens, proxy): {@code auto} then
    *     means on
@@ -99,7 +101,7 @@ public record SandboxSettings(
 
   private static List<Path> paths(Config config, ConfigKey key) {
     List<Path> out = new ArrayList<>();
-    for (String part : config.get(key.name(), "").split(",")) {
+    for (String part : config.get(key.name(), "").split(",", -1)) {
       String p = part.strip();
       if (p.isEmpty()) continue;
       Path path = Path.of(p);

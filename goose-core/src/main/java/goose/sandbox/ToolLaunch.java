@@ -12,8 +12,8 @@ import java.util.Objects;
  *
  * @param command the program (a name looked up on the sandbox's PATH, or a path) and its arguments
  * @param workspace the session's working directory: the only place the process may write
- * @param env variables added to the sandbox's environment (an extension's {@code envs} and {@code
- *     env_keys}, the shell's pager settings)
+ * @param env variables added to the sandbox's environment (an extension's own variables and its
+ *     {@code env_keys} secrets, the shell's pager settings)
  */
 public record ToolLaunch(
     List<String> command, Path workspace, Map<String, String> env, Streams streams) {

@@ -3,6 +3,7 @@ package goose.sandbox;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process started through the {@link Sandbox}. When the server runs as root (which the kernel
@@ -16,7 +17,7 @@ public final class ToolProcess {
   private static final int BWRAP_PROCESSES = 2;
 
   private final Process process;
-  private volatile String limitReached;
+  private volatile @Nullable String limitReached;
 
   ToolProcess(Process process, OptionalInt maxProcesses) {
     this.process = process;

@@ -97,8 +97,7 @@ final class JdbcNotes implements TodoStore, MemoryStore {
       if (apply(owner, scope, category, now, next)) return;
     }
     throw new StoreException(
-        "memory category " + category + " changed under every one of " + ATTEMPTS + " attempts",
-        null);
+        "memory category " + category + " changed under every one of " + ATTEMPTS + " attempts");
   }
 
   /** Writes {@code next} if the category is still at {@code seen}; false when it moved on. */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link SessionStore} on SQLite and PostgreSQL: one set of SQL for both, the differences kept
@@ -383,7 +384,7 @@ final class JdbcSessionStore implements SessionStore {
                     lease.map(l -> nanos(l.until())).orElse(null)));
         return turn;
       } catch (StoreException e) {
-        SQLException cause = (SQLException) e.getCause();
+        if (!(e.getCause() instanceof SQLException cause)) throw e;
         switch (db.dialect().violation(cause)) {
           case FOREIGN_KEY -> throw noSession(sessionId);
           case UNIQUE -> explainTurnConflict(turn, cause);
@@ -588,8 +589,8 @@ final class JdbcSessionStore implements SessionStore {
   /**
    * Runs an {@code UPDATE ... RETURNING counter} on one session row; no row means no such session.
    */
-  private static long bumpCounter(Connection c, String sql, String sessionId, Object... args)
-      throws SQLException {
+  private static long bumpCounter(
+      Connection c, String sql, String sessionId, @Nullable Object... args) throws SQLException {
     return Sql.first(c, sql, rs -> rs.getLong(1), args).orElseThrow(() -> noSession(sessionId));
   }
 

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -29,9 +30,9 @@ final class PostgresSignals implements ClusterSignals {
   private final PostgresUrl url;
   private final String instanceId;
   private final Object sendLock = new Object();
-  private Connection sender; // guarded by sendLock
+  private @Nullable Connection sender; // guarded by sendLock
   private volatile boolean closed;
-  private volatile Thread listenerThread;
+  private volatile @Nullable Thread listenerThread;
 
   PostgresSignals(PostgresUrl url, String instanceId) {
     this.url = url;
@@ -112,7 +113,7 @@ final class PostgresSignals implements ClusterSignals {
   }
 
   private void deliver(Listener listener, String channel, String payload) {
-    String[] parts = payload.split(" ");
+    String[] parts = payload.split(" ", -1);
     if (parts.length < 2 || parts[0].equals(instanceId)) return;
     try {
       if (channel.equals(EVENTS) && parts.length == 3)
@@ -144,7 +145,7 @@ final class PostgresSignals implements ClusterSignals {
     }
   }
 
-  private static void closeQuietly(Connection c) {
+  private static void closeQuietly(@Nullable Connection c) {
     if (c == null) return;
     try {
       c.close();

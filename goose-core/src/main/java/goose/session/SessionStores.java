@@ -6,6 +6,7 @@ import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigValue;
 import goose.config.PrivateFiles;
+import goose.error.ErrorMessages;
 import goose.event.ClusterSignals;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ public final class SessionStores {
     try {
       return Optional.of(PostgresUrl.parse(url.get().value()));
     } catch (IllegalArgumentException e) {
-      throw ConfigException.badValue(url.get(), e.getMessage());
+      throw ConfigException.badValue(url.get(), ErrorMessages.of(e));
     }
   }
 
@@ -281,7 +282,7 @@ public final class SessionStores {
   }
 
   private static String firstLine(Throwable t) {
-    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    String message = ErrorMessages.of(t);
     int newline = message.indexOf('\n');
     return (newline < 0 ? message : message.substring(0, newline)).strip();
   }

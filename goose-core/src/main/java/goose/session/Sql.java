@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Prepared statements in one line each: bind the arguments, run, map the rows. */
 public final class Sql {
@@ -18,8 +19,8 @@ public final class Sql {
     T map(ResultSet rs) throws SQLException;
   }
 
-  public static <T> Optional<T> first(Connection c, String sql, RowMapper<T> mapper, Object... args)
-      throws SQLException {
+  public static <T> Optional<T> first(
+      Connection c, String sql, RowMapper<T> mapper, @Nullable Object... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
@@ -28,8 +29,8 @@ public final class Sql {
     }
   }
 
-  public static <T> List<T> all(Connection c, String sql, RowMapper<T> mapper, Object... args)
-      throws SQLException {
+  public static <T> List<T> all(
+      Connection c, String sql, RowMapper<T> mapper, @Nullable Object... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
@@ -40,14 +41,14 @@ public final class Sql {
     }
   }
 
-  public static int update(Connection c, String sql, Object... args) throws SQLException {
+  public static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
     try (PreparedStatement st = c.prepareStatement(sql)) {
       bind(st, args);
       return st.executeUpdate();
     }
   }
 
-  public static void bind(PreparedStatement st, Object... args) throws SQLException {
+  public static void bind(PreparedStatement st, @Nullable Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case null -> st.setNull(i + 1, Types.NULL); // untyped: PostgreSQL infers the column type

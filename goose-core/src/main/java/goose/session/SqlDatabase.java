@@ -6,9 +6,11 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A pooled database with its dialect: runs a unit of work as a read (auto-commit) or as one write
@@ -119,8 +121,8 @@ public final class SqlDatabase implements AutoCloseable {
    */
   private static final class Pending<T> {
     private final Work<T> work;
-    private T value;
-    private Exception error;
+    private @Nullable T value;
+    private @Nullable Exception error;
     private boolean done;
 
     Pending(Work<T> work) {
@@ -163,7 +165,7 @@ public final class SqlDatabase implements AutoCloseable {
     T result() throws SQLException {
       if (error instanceof SQLException e) throw e;
       if (error instanceof RuntimeException e) throw e;
-      return value;
+      return Objects.requireNonNull(value, "the write has not run"); // no Work returns null
     }
   }
 

@@ -60,8 +60,8 @@ public final class StoreBackup {
     Path to = target.toAbsolutePath();
     if (Files.exists(to))
       throw new IllegalArgumentException(to + " exists; choose a new file name");
-    Path dir = to.getParent();
-    if (!Files.isDirectory(dir))
+    Path dir = to.getParent(); // an absolute path other than the root has one
+    if (dir == null || !Files.isDirectory(dir))
       throw new IllegalArgumentException("no directory " + dir + " to write the backup in");
     Path partial = dir.resolve("." + to.getFileName() + ".partial");
     try {

@@ -5,6 +5,10 @@ package goose.session;
  * the request.
  */
 public final class StoreException extends RuntimeException {
+  public StoreException(String message) {
+    super(message);
+  }
+
   public StoreException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -1,5 +1,6 @@
 package goose.session;
 
+import goose.error.ErrorMessages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -102,7 +104,7 @@ public final class StoreMigration {
       Map<String, Long> targetCounts = new LinkedHashMap<>();
       for (String table : tables) {
         long n = count(to, table);
-        if (n != sourceCounts.get(table)) {
+        if (n != Objects.requireNonNull(sourceCounts.get(table))) {
           throw new IllegalStateException(
               "table "
                   + table
@@ -116,7 +118,7 @@ public final class StoreMigration {
       }
       return new Result(targetCounts);
     } catch (SQLException e) {
-      throw new StoreException("migration failed: " + target.redact(e.getMessage()), e);
+      throw new StoreException("migration failed: " + target.redact(ErrorMessages.of(e)), e);
     }
   }
 
@@ -150,7 +152,10 @@ public final class StoreMigration {
       boolean progressed = false;
       for (String table : all) {
         if (!ordered.contains(table)
-            && ordered.containsAll(parents.get(table).stream().filter(all::contains).toList())) {
+            && ordered.containsAll(
+                Objects.requireNonNull(parents.get(table)).stream()
+                    .filter(all::contains)
+                    .toList())) {
           ordered.add(table);
           progressed = true;
         }
@@ -195,7 +200,10 @@ public final class StoreMigration {
       int pending = 0;
       while (rs.next()) {
         for (int i = 0; i < columns.size(); i++) {
-          int type = targetTypes.get(columns.get(i).toLowerCase(java.util.Locale.ROOT));
+          String column = columns.get(i).toLowerCase(java.util.Locale.ROOT);
+          int type =
+              Objects.requireNonNull(
+                  targetTypes.get(column), () -> "no column " + column + " in the target");
           bind(ins, i + 1, type, rs, i + 1);
         }
         ins.addBatch();

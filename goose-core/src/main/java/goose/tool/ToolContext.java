@@ -10,6 +10,11 @@ public record ToolContext(
     Objects.requireNonNull(userId, "user_id");
     Objects.requireNonNull(sessionId, "session_id");
     Objects.requireNonNull(workingDir, "working_dir");
-    notifications = notifications == null ? ToolNotifications.IGNORE : notifications;
+    Objects.requireNonNull(notifications, "notifications");
+  }
+
+  /** A context whose tools' progress and log notifications go nowhere. */
+  public ToolContext(String userId, String sessionId, Path workingDir) {
+    this(userId, sessionId, workingDir, ToolNotifications.IGNORE);
   }
 }

@@ -11,6 +11,8 @@ public interface ToolNotifications {
   ToolNotifications IGNORE = (source, kind, payload) -> {};
 
   /**
+   * Forwards one notification.
+   *
    * @param source the extension the notification came from
    * @param kind "progress", "log" or another MCP notification kind
    * @param payload the notification's parameters as sent by the server

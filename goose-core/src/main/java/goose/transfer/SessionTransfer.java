@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
+import goose.error.ErrorMessages;
 import goose.event.EventCodec;
 import goose.event.StoredEvent;
 import goose.event.TurnEvent;
@@ -82,7 +83,7 @@ public final class SessionTransfer {
     try {
       node = Json.MAPPER.readTree(json);
     } catch (Exception e) {
-      throw new InvalidDocumentException("not JSON: " + firstLine(e.getMessage()));
+      throw new InvalidDocumentException("not JSON: " + firstLine(ErrorMessages.of(e)));
     }
     if (node == null || !node.isObject())
       throw new InvalidDocumentException("a session document is a JSON object");
@@ -93,7 +94,8 @@ public final class SessionTransfer {
     try {
       doc = Json.MAPPER.treeToValue(node, SessionDocument.class);
     } catch (Exception e) {
-      throw new InvalidDocumentException("not a session document: " + firstLine(e.getMessage()));
+      throw new InvalidDocumentException(
+          "not a session document: " + firstLine(ErrorMessages.of(e)));
     }
     validate(doc);
     return doc;
@@ -189,7 +191,7 @@ public final class SessionTransfer {
       return EventCodec.fromJson(e.name(), e.data());
     } catch (RuntimeException bad) {
       throw new InvalidDocumentException(
-          where + " is not a valid '" + e.name() + "' event: " + firstLine(bad.getMessage()));
+          where + " is not a valid '" + e.name() + "' event: " + firstLine(ErrorMessages.of(bad)));
     }
   }
 

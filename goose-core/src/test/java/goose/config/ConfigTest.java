@@ -84,7 +84,7 @@ class ConfigTest {
 
     var keys =
         load(Map.of("GOOSE_EXTRA", "1")).effective().stream()
-            .map(v -> v.key().toUpperCase())
+            .map(v -> v.key().toUpperCase(java.util.Locale.ROOT))
             .toList();
 
     assertThat(keys)

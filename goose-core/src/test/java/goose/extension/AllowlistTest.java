@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import goose.config.Config;
 import goose.json.Json;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,7 +125,7 @@ class AllowlistTest {
 
   @Test
   void servedOverHttpItWorksAndAnUnreachableUrlFailsClosed() throws Exception {
-    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     byte[] body = Files.readString(list).getBytes(StandardCharsets.UTF_8);
     http.createContext(
         "/allow.yaml",
@@ -146,7 +147,7 @@ class AllowlistTest {
           .hasMessageContaining("could not be read")
           .hasMessageContaining("refused");
       // built-ins are the server's own code and stay usable
-      assertThat(m.tools(TestServers.context(home, null))).isNotEmpty();
+      assertThat(m.tools(TestServers.context(home))).isNotEmpty();
     }
   }
 
@@ -156,20 +157,20 @@ class AllowlistTest {
     assertThatThrownBy(
             () ->
                 Allowlist.of(list.toString())
-                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
+                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"))))
         .isInstanceOf(ExtensionException.NotAllowed.class)
         .hasMessageContaining("not valid YAML");
     Files.writeString(list, "something_else: true\n");
     assertThatThrownBy(
             () ->
                 Allowlist.of(list.toString())
-                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
+                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"))))
         .isInstanceOf(ExtensionException.NotAllowed.class)
         .hasMessageContaining("no 'extensions:' list");
     assertThatThrownBy(
             () ->
                 Allowlist.of(home.resolve("missing.yaml").toString())
-                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"), null)))
+                    .check(ExtensionConfigs.parse(stdio("uvx", "mcp-server-fetch"))))
         .isInstanceOf(ExtensionException.NotAllowed.class)
         .hasMessageContaining("could not be read");
   }
@@ -195,7 +196,7 @@ class AllowlistTest {
     assertThatCode(
             () ->
                 Allowlist.fromConfig(bypassed)
-                    .check(ExtensionConfigs.parse(stdio("python3", "-m", "anything"), null)))
+                    .check(ExtensionConfigs.parse(stdio("python3", "-m", "anything"))))
         .doesNotThrowAnyException();
   }
 
@@ -206,8 +207,7 @@ class AllowlistTest {
             Json.object()
                 .put("name", "r")
                 .put("type", "streamable_http")
-                .put("uri", "https://mcp.example.com/mcp"),
-            null);
+                .put("uri", "https://mcp.example.com/mcp"));
     assertThatCode(() -> Allowlist.of(list.toString()).check(remote)).doesNotThrowAnyException();
     Files.writeString(
         list,

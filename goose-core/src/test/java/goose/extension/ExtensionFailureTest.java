@@ -34,7 +34,7 @@ class ExtensionFailureTest {
   }
 
   private Content.ToolResponse call(String tool) {
-    return manager.call(TestServers.context(home, null), TestServers.request(tool, "{}"));
+    return manager.call(TestServers.context(home), TestServers.request(tool, "{}"));
   }
 
   @Test
@@ -61,7 +61,7 @@ class ExtensionFailureTest {
   @Test
   void aServerThatNeverAnswersInitializeFailsWithinItsTimeout() {
     var node = TestServers.stdio("mute", TestServers.misbehavingJs(), "mute");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 1);
+    node.put("timeout", 1);
     manager.addOrUpdate(node);
     Content.ToolResponse r = call("mute__ok");
     assertThat(r.isError()).isTrue();
@@ -72,7 +72,7 @@ class ExtensionFailureTest {
   @Test
   void disablingDuringASlowStartReturnsAtOnceAndKillsTheStartingServer() throws Exception {
     var node = TestServers.stdio("mute", TestServers.misbehavingJs(), "mute");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 120);
+    node.put("timeout", 120);
     manager.addOrUpdate(node);
     Content.ToolResponse[] result = new Content.ToolResponse[1];
     Thread caller = Thread.ofVirtual().start(() -> result[0] = call("mute__ok"));
@@ -160,8 +160,7 @@ class ExtensionFailureTest {
 
   @Test
   void aCallDuringTheBackoffIsRefusedWithTheReason() {
-    manager.put(
-        ExtensionConfigs.parse(TestServers.stdio("bad", TestServers.misbehavingJs()), null));
+    manager.put(ExtensionConfigs.parse(TestServers.stdio("bad", TestServers.misbehavingJs())));
     call("bad__die");
     Content.ToolResponse r = call("bad__ok");
     assertThat(r.isError()).isTrue();
@@ -174,7 +173,7 @@ class ExtensionFailureTest {
   @Test
   void hungCallTimesOutAndTheExtensionStaysUsable() {
     var node = TestServers.stdio("slow", TestServers.misbehavingJs());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 1);
+    node.put("timeout", 1);
     manager.addOrUpdate(node);
     Content.ToolResponse r = call("slow__hang");
     assertThat(r.isError()).isTrue();
@@ -185,7 +184,7 @@ class ExtensionFailureTest {
   @Test
   void garbageOnStdoutAtStartIsAnErrorNotAHang() {
     var node = TestServers.stdio("noisy", TestServers.misbehavingJs(), "garbage");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 120);
+    node.put("timeout", 120);
     manager.addOrUpdate(node);
     long started = System.nanoTime();
     Content.ToolResponse r = call("noisy__ok");
@@ -198,7 +197,7 @@ class ExtensionFailureTest {
   @Test
   void garbageOnStdoutMidCallFailsTheCall() {
     var node = TestServers.stdio("noisy", TestServers.misbehavingJs());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("timeout", 120);
+    node.put("timeout", 120);
     manager.addOrUpdate(node);
     Content.ToolResponse r = call("noisy__garbage");
     assertThat(r.isError()).isTrue();
@@ -213,7 +212,7 @@ class ExtensionFailureTest {
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("/nonexistent/server");
     assertThat(manager.get("ghost").status()).isEqualTo(ExtensionStatus.FAILED);
-    assertThat(manager.tools(TestServers.context(home, null))).isEmpty();
+    assertThat(manager.tools(TestServers.context(home))).isEmpty();
     manager.addOrUpdate(
         Json.object()
             .put("name", "ghost2")

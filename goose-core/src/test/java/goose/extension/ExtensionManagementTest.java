@@ -43,7 +43,7 @@ class ExtensionManagementTest {
   }
 
   private List<String> toolNames() {
-    return manager.tools(TestServers.context(home, null)).stream().map(ToolSpec::name).toList();
+    return manager.tools(TestServers.context(home)).stream().map(ToolSpec::name).toList();
   }
 
   @Test
@@ -94,7 +94,7 @@ class ExtensionManagementTest {
   void filesystemServerToolsWork() throws Exception {
     Files.writeString(files.resolve("hello.txt"), "hello from a file\n");
     manager.addOrUpdate(TestServers.stdio("fs", TestServers.filesystemJs(), files.toString()));
-    ToolContext ctx = TestServers.context(files, null);
+    ToolContext ctx = TestServers.context(files);
     Content.ToolResponse read =
         manager.call(
             ctx,
@@ -119,8 +119,7 @@ class ExtensionManagementTest {
 
   @Test
   void availableToolsFiltersWhatTheModelSeesAndWhatCanBeCalled() {
-    ObjectNode node =
-        (ObjectNode) TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
+    ObjectNode node = TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
     node.putArray("available_tools").add("list_directory");
     manager.addOrUpdate(node);
     assertThat(manager.tools("fs"))
@@ -129,7 +128,7 @@ class ExtensionManagementTest {
     assertThat(manager.get("fs").toolCount()).isEqualTo(1);
     Content.ToolResponse r =
         manager.call(
-            TestServers.context(home, null),
+            TestServers.context(home),
             TestServers.request("fs__read_text_file", "{\"path\":\"x\"}"));
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("offers no tool");
@@ -140,8 +139,7 @@ class ExtensionManagementTest {
     manager.addOrUpdate(TestServers.stdio("fs", TestServers.filesystemJs(), files.toString()));
     manager.tools("fs");
     long before = manager.pid("fs").orElseThrow();
-    ObjectNode node =
-        (ObjectNode) TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
+    ObjectNode node = TestServers.stdio("fs", TestServers.filesystemJs(), files.toString());
     node.putArray("available_tools").add("list_directory");
     manager.addOrUpdate(node);
     assertThat(manager.tools("fs")).hasSize(1);
@@ -240,18 +238,18 @@ class ExtensionManagementTest {
   @Test
   void envsAndSecretEnvKeysReachTheServer() {
     config.setSecret("MY_SERVICE_TOKEN", "s3cret-value");
-    ObjectNode node = (ObjectNode) TestServers.stdio("ev", TestServers.everythingJs(), "stdio");
+    ObjectNode node = TestServers.stdio("ev", TestServers.everythingJs(), "stdio");
     node.putObject("envs").put("PLAIN_SETTING", "visible");
     node.putArray("env_keys").add("MY_SERVICE_TOKEN");
     manager.addOrUpdate(node);
     Content.ToolResponse env =
-        manager.call(TestServers.context(home, null), TestServers.request("ev__get-env", "{}"));
+        manager.call(TestServers.context(home), TestServers.request("ev__get-env", "{}"));
     assertThat(env.text()).contains("PLAIN_SETTING").contains("visible").contains("s3cret-value");
   }
 
   @Test
   void aMissingSecretFailsTheStartWithItsName() {
-    ObjectNode node = (ObjectNode) TestServers.stdio("ev", TestServers.everythingJs(), "stdio");
+    ObjectNode node = TestServers.stdio("ev", TestServers.everythingJs(), "stdio");
     node.putArray("env_keys").add("NOT_SET_ANYWHERE_KEY");
     manager.addOrUpdate(node);
     assertThat(manager.tools("ev")).isEmpty();
@@ -292,8 +290,7 @@ class ExtensionManagementTest {
     manager.disable("builtin-echo");
     assertThat(toolNames()).isEmpty();
     Content.ToolResponse r =
-        manager.call(
-            TestServers.context(home, null), TestServers.request("builtin-echo__say", "{}"));
+        manager.call(TestServers.context(home), TestServers.request("builtin-echo__say", "{}"));
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("disabled");
   }

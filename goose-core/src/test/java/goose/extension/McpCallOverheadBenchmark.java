@@ -45,7 +45,7 @@ class McpCallOverheadBenchmark {
             TestServers.config(home), List.of(), Allowlist.none(), Duration.ofSeconds(1))) {
       client.initialize();
       manager.addOrUpdate(TestServers.stdio("everything", js, "stdio"));
-      ToolContext ctx = TestServers.context(home, null);
+      ToolContext ctx = TestServers.context(home);
       Supplier<String> viaManager =
           () ->
               manager
@@ -56,7 +56,9 @@ class McpCallOverheadBenchmark {
               ((McpSchema.TextContent)
                       client
                           .callTool(
-                              new McpSchema.CallToolRequest("echo", Map.of("message", "ping")))
+                              McpSchema.CallToolRequest.builder("echo")
+                                  .arguments(Map.of("message", "ping"))
+                                  .build())
                           .content()
                           .get(0))
                   .text();

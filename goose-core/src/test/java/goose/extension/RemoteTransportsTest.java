@@ -65,12 +65,11 @@ class RemoteTransportsTest {
         .contains("web__echo", "web__get-sum");
     Content.ToolResponse echo =
         manager.call(
-            TestServers.context(home, null),
+            TestServers.context(home),
             TestServers.request("web__echo", "{\"message\":\"over http\"}"));
     assertThat(echo.text()).isEqualTo("Echo: over http");
     Content.ToolResponse image =
-        manager.call(
-            TestServers.context(home, null), TestServers.request("web__get-tiny-image", "{}"));
+        manager.call(TestServers.context(home), TestServers.request("web__get-tiny-image", "{}"));
     assertThat(image.content()).hasAtLeastOneElementOfType(Content.Image.class);
     List<JsonNode> progress = new CopyOnWriteArrayList<>();
     Content.ToolResponse longRun =
@@ -95,8 +94,7 @@ class RemoteTransportsTest {
     manager.addOrUpdate(remote("old", "sse", "http://127.0.0.1:" + ssePort + "/sse"));
     Content.ToolResponse sum =
         manager.call(
-            TestServers.context(home, null),
-            TestServers.request("old__get-sum", "{\"a\":1,\"b\":2}"));
+            TestServers.context(home), TestServers.request("old__get-sum", "{\"a\":1,\"b\":2}"));
     assertThat(sum.isError()).as(sum.text()).isFalse();
     assertThat(sum.text()).contains("3");
   }
@@ -105,7 +103,8 @@ class RemoteTransportsTest {
   void configuredHeadersAreSentAndAnHttpErrorFailsTheExtension() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
     com.sun.net.httpserver.HttpServer http =
-        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
     http.createContext(
         "/mcp",
         ex -> {
@@ -153,7 +152,7 @@ class RemoteTransportsTest {
       long started = System.nanoTime();
       Content.ToolResponse r =
           manager.call(
-              TestServers.context(home, null),
+              TestServers.context(home),
               TestServers.request(
                   "flaky__trigger-long-running-operation", "{\"duration\":300,\"steps\":300}"));
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
@@ -166,7 +165,7 @@ class RemoteTransportsTest {
         Thread.sleep(300); // past the back-off
         Content.ToolResponse echo =
             manager.call(
-                TestServers.context(home, null),
+                TestServers.context(home),
                 TestServers.request("flaky__echo", "{\"message\":\"back\"}"));
         assertThat(echo.text()).isEqualTo("Echo: back");
         assertThat(manager.get("flaky").status()).isEqualTo(ExtensionStatus.RUNNING);
@@ -185,7 +184,7 @@ class RemoteTransportsTest {
     assertThat(manager.tools("gone")).isEmpty();
     assertThat(manager.get("gone").status()).isEqualTo(ExtensionStatus.FAILED);
     Content.ToolResponse r =
-        manager.call(TestServers.context(home, null), TestServers.request("gone__echo", "{}"));
+        manager.call(TestServers.context(home), TestServers.request("gone__echo", "{}"));
     assertThat(r.isError()).isTrue();
   }
 }

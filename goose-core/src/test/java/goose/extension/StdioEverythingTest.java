@@ -32,7 +32,7 @@ class StdioEverythingTest {
 
   @Test
   void listsToolsPrefixedWithTheirSchemaVerbatimAndReadOnlyHint() {
-    List<ToolSpec> tools = manager.tools(TestServers.context(home, null));
+    List<ToolSpec> tools = manager.tools(TestServers.context(home));
     ToolSpec echo =
         tools.stream().filter(t -> t.name().equals("everything__echo")).findFirst().orElseThrow();
     assertThat(echo.readOnly()).isTrue();
@@ -54,13 +54,13 @@ class StdioEverythingTest {
   void callsEchoAndSum() {
     Content.ToolResponse echo =
         manager.call(
-            TestServers.context(home, null),
+            TestServers.context(home),
             TestServers.request("everything__echo", "{\"message\":\"hi there\"}"));
     assertThat(echo.isError()).isFalse();
     assertThat(echo.text()).isEqualTo("Echo: hi there");
     Content.ToolResponse sum =
         manager.call(
-            TestServers.context(home, null),
+            TestServers.context(home),
             TestServers.request("everything__get-sum", "{\"a\":2,\"b\":40}"));
     assertThat(sum.text()).contains("42");
   }
@@ -69,8 +69,7 @@ class StdioEverythingTest {
   void returnsImages() {
     Content.ToolResponse r =
         manager.call(
-            TestServers.context(home, null),
-            TestServers.request("everything__get-tiny-image", "{}"));
+            TestServers.context(home), TestServers.request("everything__get-tiny-image", "{}"));
     assertThat(r.isError()).isFalse();
     assertThat(r.content())
         .anySatisfy(
@@ -85,7 +84,7 @@ class StdioEverythingTest {
   void returnsStructuredContent() {
     Content.ToolResponse r =
         manager.call(
-            TestServers.context(home, null),
+            TestServers.context(home),
             TestServers.request(
                 "everything__get-structured-content", "{\"location\":\"New York\"}"));
     assertThat(r.isError()).isFalse();
@@ -128,8 +127,7 @@ class StdioEverythingTest {
               .start(
                   () -> {
                     for (int i = 0; i < 10; i++) {
-                      var ctx =
-                          new goose.tool.ToolContext("u" + session, "s" + session, home, null);
+                      var ctx = new goose.tool.ToolContext("u" + session, "s" + session, home);
                       answers.add(
                           manager
                               .call(
@@ -153,7 +151,7 @@ class StdioEverythingTest {
   void invalidArgumentsComeBackAsAToolError() {
     Content.ToolResponse r =
         manager.call(
-            TestServers.context(home, null),
+            TestServers.context(home),
             TestServers.request("everything__get-sum", "{\"a\":\"two\"}"));
     assertThat(r.isError()).isTrue();
   }
@@ -162,19 +160,15 @@ class StdioEverythingTest {
   void unknownToolIsAnErrorNotAnException() {
     assertThat(
             manager
-                .call(
-                    TestServers.context(home, null), TestServers.request("everything__nope", "{}"))
+                .call(TestServers.context(home), TestServers.request("everything__nope", "{}"))
                 .isError())
         .isTrue();
     assertThat(
             manager
-                .call(TestServers.context(home, null), TestServers.request("nobody__echo", "{}"))
+                .call(TestServers.context(home), TestServers.request("nobody__echo", "{}"))
                 .isError())
         .isTrue();
-    assertThat(
-            manager
-                .call(TestServers.context(home, null), TestServers.request("echo", "{}"))
-                .isError())
+    assertThat(manager.call(TestServers.context(home), TestServers.request("echo", "{}")).isError())
         .isTrue();
   }
 }

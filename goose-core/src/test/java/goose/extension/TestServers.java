@@ -99,6 +99,10 @@ public final class TestServers {
     return Config.load(Map.of("GOOSE_PATH_ROOT", home.toString()), home);
   }
 
+  static ToolContext context(Path workingDir) {
+    return new ToolContext("alice", "s1", workingDir);
+  }
+
   static ToolContext context(Path workingDir, ToolNotifications notifications) {
     return new ToolContext("alice", "s1", workingDir, notifications);
   }
@@ -121,7 +125,8 @@ public final class TestServers {
     Process p = pb.start();
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      try {
+        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port).close();
         return p;
       } catch (IOException e) {
         Thread.sleep(100);

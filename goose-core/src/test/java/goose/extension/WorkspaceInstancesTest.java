@@ -64,7 +64,7 @@ class WorkspaceInstancesTest {
   }
 
   private ToolContext session(String user, String session, String dir) throws Exception {
-    return new ToolContext(user, session, Files.createDirectories(home.resolve(dir)), null);
+    return new ToolContext(user, session, Files.createDirectories(home.resolve(dir)));
   }
 
   private Content.ToolResponse echo(ToolContext context) {

@@ -90,7 +90,7 @@ class ConfinedFilesTest {
     assertThatThrownBy(() -> files.read(checked))
         .isInstanceOf(WorkspaceFiles.FileRefusedException.class)
         .hasMessageContaining("symbolic link appeared");
-    assertThatThrownBy(() -> files.write(checked, "overwritten".getBytes()))
+    assertThatThrownBy(() -> files.write(checked, "overwritten".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(WorkspaceFiles.FileRefusedException.class);
     assertThatThrownBy(() -> files.kind(checked))
         .isInstanceOf(WorkspaceFiles.FileRefusedException.class);
@@ -109,7 +109,7 @@ class ConfinedFilesTest {
 
     assertThatThrownBy(() -> files.read(checked))
         .isInstanceOf(WorkspaceFiles.FileRefusedException.class);
-    assertThatThrownBy(() -> files.write(checked, "overwritten".getBytes()))
+    assertThatThrownBy(() -> files.write(checked, "overwritten".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(WorkspaceFiles.FileRefusedException.class);
     assertThat(files.delete(checked)).as("removes the link itself, never its target").isTrue();
     assertThat(Files.readString(outside.resolve("target.txt"))).isEqualTo("outside content");
@@ -118,7 +118,7 @@ class ConfinedFilesTest {
   @Test
   void writingCreatesMissingDirectoriesAndListingNeverFollowsLinks() throws Exception {
     Path deep = files.resolve("a/b/c/new.txt");
-    files.write(deep, "hello".getBytes());
+    files.write(deep, "hello".getBytes(StandardCharsets.UTF_8));
     assertThat(Files.readString(f.alice.resolve("a/b/c/new.txt"))).isEqualTo("hello");
     Files.createSymbolicLink(f.alice.resolve("a/out"), outside);
     assertThat(files.list(files.resolve("a")))

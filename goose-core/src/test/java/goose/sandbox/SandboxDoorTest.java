@@ -2,6 +2,7 @@ package goose.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -95,7 +96,7 @@ class SandboxDoorTest {
             Map.of(),
             ToolLaunch.Streams.MERGED_WITHOUT_INPUT);
     ToolProcess p = f.sandbox.start(launch);
-    String out = new String(p.process().getInputStream().readAllBytes());
+    String out = new String(p.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.process().waitFor();
     assertThat(out).doesNotContain(SandboxFixture.SECRET).doesNotContain("sessions");
     assertThat(p.process().exitValue()).isNotZero();
@@ -192,7 +193,7 @@ class SandboxDoorTest {
                 shown.alice,
                 Map.of(),
                 ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
-    assertThat(new String(p.process().getInputStream().readAllBytes()))
+    assertThat(new String(p.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8))
         .isEqualTo("hello from the tool\n");
     assertThat(shown.bash("touch '" + tool + "'").exitCode()).as("read-only").isNotZero();
   }

@@ -60,7 +60,7 @@ class ApprovalAndAuditStoreTest {
       return SessionStores.openSqlite(dir.resolve("db/sessions.db"));
     }
     if (postgres == null) postgres = EmbeddedPostgres.builder().start();
-    String name = "goose_approvals_" + (++databases);
+    String name = "goose_approvals_" + ++databases;
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);
@@ -215,6 +215,7 @@ class ApprovalAndAuditStoreTest {
     store = open(database);
     AuditLog audit = SessionStores.audit(store);
     List<AuditEntry> written = new ArrayList<>();
+    ToolDecision[] decisions = ToolDecision.values(); // five different ones, in any order
     for (int i = 0; i < 5; i++) {
       AuditEntry e =
           new AuditEntry(
@@ -225,7 +226,7 @@ class ApprovalAndAuditStoreTest {
               "call_" + i,
               "developer__shell",
               Json.object().put("i", i),
-              ToolDecision.values()[i],
+              decisions[i],
               i == 3 ? "error" : "success",
               10L * i);
       audit.record(e);

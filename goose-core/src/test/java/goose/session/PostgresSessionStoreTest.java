@@ -36,7 +36,7 @@ class PostgresSessionStoreTest extends SessionStoreContract {
 
   /** A new empty database on the shared server, as a libpq-style URL. */
   private static String newDatabaseUrl() throws Exception {
-    String name = "goose_test_" + (++databases);
+    String name = "goose_test_" + ++databases;
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE " + name);

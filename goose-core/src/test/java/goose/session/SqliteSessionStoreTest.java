@@ -32,7 +32,7 @@ class SqliteSessionStoreTest extends SessionStoreContract {
 
   @Override
   protected Database newDatabase() {
-    Path file = dir.resolve("db" + (++databases)).resolve("sessions.db");
+    Path file = dir.resolve("db" + ++databases).resolve("sessions.db");
     return () -> {
       try {
         Files.createDirectories(file.getParent());

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -114,16 +115,25 @@ public final class StoreProbe {
               .id());
     }
     AtomicInteger next = new AtomicInteger();
+    List<Future<?>> writers = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       for (int t = 0; t < 4; t++) {
-        pool.submit(
-            () -> {
-              for (int i; (i = next.getAndIncrement()) < SESSIONS; ) {
-                for (int m = 0; m < MESSAGES_PER_SESSION; m++)
-                  store.appendMessage(ids.get(i), message(m));
-              }
-              return null;
-            });
+        writers.add(
+            pool.submit(
+                () -> {
+                  for (int i; (i = next.getAndIncrement()) < SESSIONS; ) {
+                    for (int m = 0; m < MESSAGES_PER_SESSION; m++)
+                      store.appendMessage(ids.get(i), message(m));
+                  }
+                  return null;
+                }));
+      }
+    }
+    for (Future<?> writer : writers) {
+      try {
+        writer.get(); // a failed write fails the probe
+      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("filling the store failed", e);
       }
     }
     return ids;

@@ -18,7 +18,7 @@ class SqliteUserStoreTest extends UserStoreContract {
 
   @Override
   protected Config newConfig() throws Exception {
-    Path root = dir.resolve("root" + (++configs));
+    Path root = dir.resolve("root" + ++configs);
     Files.createDirectories(root.resolve("home"));
     return Config.load(Map.of("GOOSE_PATH_ROOT", root.toString()), root.resolve("home"));
   }

@@ -2,6 +2,7 @@ package goose.server;
 
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.error.ErrorMessages;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
@@ -121,7 +122,7 @@ public final class GooseServer implements AutoCloseable {
   private static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null) root = root.getCause();
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return ErrorMessages.of(root);
   }
 
   /** The TCP port; -1 when the server listens on a Unix socket. */

@@ -225,7 +225,7 @@ class AllowlistBypassTest {
   }
 
   private static String which(String program) throws Exception {
-    for (String dir : System.getenv("PATH").split(":")) {
+    for (String dir : System.getenv("PATH").split(":", -1)) {
       Path p = Path.of(dir, program);
       if (dir.startsWith("/") && Files.isExecutable(p)) return p.toRealPath().toString();
     }

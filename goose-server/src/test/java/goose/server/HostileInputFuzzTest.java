@@ -112,7 +112,7 @@ class HostileInputFuzzTest {
       for (RawHttp.Request r : requests) {
         if (System.nanoTime() > deadline) break;
         inFlight.acquire();
-        pool.submit(
+        pool.execute(
             () -> {
               try {
                 check(r, RawHttp.send(server.server.port(), r, 15_000)).ifPresent(failures::add);

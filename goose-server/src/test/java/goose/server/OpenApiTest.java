@@ -42,8 +42,8 @@ class OpenApiTest {
       List<String> documented = new ArrayList<>();
       SpecCheck.SPEC
           .get("paths")
-          .fields()
-          .forEachRemaining(
+          .properties()
+          .forEach(
               path ->
                   path.getValue()
                       .fieldNames()
@@ -59,12 +59,12 @@ class OpenApiTest {
   void everyOperationHasAnIdASummaryAndResponses() {
     SpecCheck.SPEC
         .get("paths")
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             path ->
                 path.getValue()
-                    .fields()
-                    .forEachRemaining(
+                    .properties()
+                    .forEach(
                         op -> {
                           JsonNode operation = op.getValue();
                           assertThat(operation.path("operationId").asText())
@@ -137,8 +137,8 @@ class OpenApiTest {
     assertThat(union.path("oneOf")).hasSize(mapping.size());
     List<String> constants = new ArrayList<>();
     mapping
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             entry -> {
               JsonNode variant =
                   schemas.path(entry.getValue().asText().replace("#/components/schemas/", ""));

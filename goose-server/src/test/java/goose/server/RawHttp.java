@@ -19,6 +19,8 @@ import java.util.Map;
  * does not arrive within the timeout is reported as a hang.
  */
 final class RawHttp {
+  // Raw bytes to send, never compared or used as a key: array identity in equals() does not matter.
+  @SuppressWarnings("ArrayRecordComponent")
   record Request(String method, byte[] target, List<String[]> headers, byte[] body) {}
 
   record Response(
@@ -98,7 +100,7 @@ final class RawHttp {
     do { // an interim 100 Continue is followed by the real response
       String statusLine = line(in);
       if (statusLine == null) return new Response(0, Map.of(), "", false, false);
-      status = Integer.parseInt(statusLine.split(" ")[1]);
+      status = Integer.parseInt(statusLine.split(" ", -1)[1]);
       headers.clear();
       for (String l = line(in); l != null && !l.isEmpty(); l = line(in)) {
         int colon = l.indexOf(':');
@@ -131,7 +133,7 @@ final class RawHttp {
       int eol = indexOf(raw, i);
       if (eol < 0) break;
       String sizeText =
-          new String(raw, i, eol - i, StandardCharsets.ISO_8859_1).split(";")[0].trim();
+          new String(raw, i, eol - i, StandardCharsets.ISO_8859_1).split(";", -1)[0].trim();
       int size = sizeText.isEmpty() ? 0 : Integer.parseInt(sizeText, 16);
       if (size == 0) break;
       out.write(raw, eol + 2, Math.min(size, raw.length - eol - 2));

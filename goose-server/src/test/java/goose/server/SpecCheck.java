@@ -8,7 +8,6 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import goose.json.Json;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,7 +57,7 @@ final class SpecCheck {
       String contentType =
           Optional.ofNullable(response.header("Content-Type"))
               .orElse("")
-              .split(";")[0]
+              .split(";", -1)[0]
               .trim()
               .toLowerCase(Locale.ROOT);
       assertThat(
@@ -102,8 +101,7 @@ final class SpecCheck {
 
   /** The spec's operation for a concrete path ("/sessions/0190...") and method, if documented. */
   static Optional<JsonNode> operation(String method, String path) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = SPEC.get("paths").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : SPEC.get("paths").properties()) {
       String regex = entry.getKey().replaceAll("\\{[^/]+}", "[^/]+");
       if (path.matches(regex) && entry.getValue().has(method.toLowerCase(Locale.ROOT))) {
         return Optional.of(entry.getValue().get(method.toLowerCase(Locale.ROOT)));

@@ -51,8 +51,7 @@ public class OpenAiDecodeBenchmark {
     OpenAiDecoder decoder = new OpenAiDecoder("openai", List.of());
     int[] n = {0};
     java.util.function.Consumer<ProviderEvent> out = e -> n[0]++;
-    Optional<SseEvent> e;
-    while ((e = sse.next()).isPresent()) {
+    for (Optional<SseEvent> e = sse.next(); e.isPresent(); e = sse.next()) {
       if (decoder.onEvent(e.get(), out)) break;
     }
     return n[0];

@@ -7,6 +7,8 @@ import goose.acp.rpc.RpcException;
 import goose.acp.rpc.RpcHandler;
 import goose.acp.rpc.RpcPeer;
 import goose.acp.wire.AcpJson;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,26 +22,36 @@ public final class AcpAgent implements RpcHandler {
   public static final int PROTOCOL_VERSION = 1;
 
   private final AcpServices services;
-  private final String user;
-  private AttachedSessions attached;
-  private SessionMethods sessions;
-  private PromptMethods prompts;
-  private GooseMethods goose;
+  private @Nullable Methods methods; // set by connect(), before the peer reads its first message
 
-  private AcpAgent(AcpServices services, String user) {
+  /** What the methods are dispatched to; made once the peer they answer through exists. */
+  private record Methods(
+      AttachedSessions attached,
+      SessionMethods sessions,
+      PromptMethods prompts,
+      GooseMethods goose) {}
+
+  private AcpAgent(AcpServices services) {
     this.services = services;
-    this.user = user;
   }
 
   /** A new connection of {@code user} whose messages go to {@code sink}. */
   public static RpcPeer connect(AcpServices services, String user, RpcPeer.Sink sink) {
-    AcpAgent agent = new AcpAgent(services, user);
+    AcpAgent agent = new AcpAgent(services);
     RpcPeer peer = new RpcPeer(sink, agent);
-    agent.attached = new AttachedSessions(services, user, peer);
-    agent.sessions = new SessionMethods(services, user, agent.attached);
-    agent.prompts = new PromptMethods(services, user, agent.attached);
-    agent.goose = new GooseMethods(services, user, agent.sessions);
+    AttachedSessions attached = new AttachedSessions(services, user, peer);
+    SessionMethods sessions = new SessionMethods(services, user, attached);
+    agent.methods =
+        new Methods(
+            attached,
+            sessions,
+            new PromptMethods(services, user, attached),
+            new GooseMethods(services, user, sessions));
     return peer;
+  }
+
+  private Methods methods() {
+    return Objects.requireNonNull(methods, "connect() wires the agent before it is called");
   }
 
   @Override
@@ -49,16 +61,16 @@ public final class AcpAgent implements RpcHandler {
       return switch (method) {
         case "initialize" -> initialize(params);
         case "authenticate" -> AcpJson.object();
-        case "session/new" -> sessions.create(params);
-        case "session/load" -> sessions.load(params);
-        case "session/resume" -> sessions.resume(params);
-        case "session/list" -> sessions.list(params);
-        case "session/close" -> sessions.close(params);
-        case "session/delete" -> sessions.delete(params);
-        case "session/set_config_option" -> sessions.setConfigOption(params);
-        case "session/set_mode" -> sessions.setMode(params);
-        case "session/prompt" -> prompts.prompt(params, call);
-        default -> goose.handle(method, params);
+        case "session/new" -> methods().sessions().create(params);
+        case "session/load" -> methods().sessions().load(params);
+        case "session/resume" -> methods().sessions().resume(params);
+        case "session/list" -> methods().sessions().list(params);
+        case "session/close" -> methods().sessions().close(params);
+        case "session/delete" -> methods().sessions().delete(params);
+        case "session/set_config_option" -> methods().sessions().setConfigOption(params);
+        case "session/set_mode" -> methods().sessions().setMode(params);
+        case "session/prompt" -> methods().prompts().prompt(params, call);
+        default -> methods().goose().handle(method, params);
       };
     } catch (RuntimeException e) {
       throw AcpErrors.map(e);
@@ -68,7 +80,7 @@ public final class AcpAgent implements RpcHandler {
   @Override
   public void notification(String method, JsonNode params) {
     if (method.equals("session/cancel")) {
-      prompts.cancel(params);
+      methods().prompts().cancel(params);
     } else {
       log.debug("ACP notification {} ignored", method);
     }
@@ -76,7 +88,7 @@ public final class AcpAgent implements RpcHandler {
 
   @Override
   public void closed() {
-    attached.close();
+    methods().attached().close();
   }
 
   private JsonNode initialize(JsonNode params) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.acp.rpc.RpcException;
 import goose.acp.wire.AcpJson;
 import goose.agent.TurnLimitException;
+import goose.error.ErrorMessages;
 import goose.extension.ExtensionException;
 import goose.provider.ProviderNotConfiguredException;
 import goose.session.SessionNotFoundException;
@@ -26,7 +27,7 @@ final class AcpErrors {
               RpcException.RESOURCE_NOT_FOUND,
               "Resource not found",
               "not_found",
-              notFound.getMessage());
+              ErrorMessages.of(notFound));
       case TurnConflictException conflict ->
           error(
               RpcException.INVALID_REQUEST,
@@ -44,12 +45,20 @@ final class AcpErrors {
               RpcException.INTERNAL_ERROR,
               "No provider configured",
               "provider_not_configured",
-              missing.getMessage());
+              ErrorMessages.of(missing));
       case ExtensionException.NotAllowed refused ->
-          error(RpcException.INVALID_PARAMS, "Invalid params", "forbidden", refused.getMessage());
+          error(
+              RpcException.INVALID_PARAMS,
+              "Invalid params",
+              "forbidden",
+              ErrorMessages.of(refused));
       case ExtensionException ext ->
-          error(RpcException.INVALID_PARAMS, "Invalid params", "invalid_field", ext.getMessage());
-      case IllegalArgumentException bad -> RpcException.invalidParams(bad.getMessage());
+          error(
+              RpcException.INVALID_PARAMS,
+              "Invalid params",
+              "invalid_field",
+              ErrorMessages.of(ext));
+      case IllegalArgumentException bad -> RpcException.invalidParams(ErrorMessages.of(bad));
       default -> RpcException.internal(e.getClass().getSimpleName() + ": " + e.getMessage());
     };
   }

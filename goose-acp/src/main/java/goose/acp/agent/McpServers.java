@@ -35,7 +35,7 @@ final class McpServers {
       String where = "mcpServers[" + i + "]";
       ExtensionConfig c;
       try {
-        c = ExtensionConfigs.parse(asExtension(servers.get(i), where), null);
+        c = ExtensionConfigs.parse(asExtension(servers.get(i), where));
       } catch (ExtensionException.Invalid e) {
         throw RpcException.invalidParams(where + ": " + e.getMessage());
       }

@@ -7,7 +7,9 @@ import goose.acp.rpc.RpcPeer;
 import goose.acp.wire.AcpJson;
 import goose.approval.ApprovalDecision;
 import goose.approval.Approvals;
+import goose.error.ErrorMessages;
 import goose.event.TurnEvent;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +54,9 @@ final class Permissions {
       return;
     } catch (java.util.concurrent.ExecutionException e) {
       log.info(
-          "permission request for {} got no answer: {}", asked.id(), e.getCause().getMessage());
+          "permission request for {} got no answer: {}",
+          asked.id(),
+          ErrorMessages.of(Objects.requireNonNullElse(e.getCause(), e)));
       return; // the approval stays open for another face, or expires
     }
     ApprovalDecision decision = decision(answer);

@@ -7,7 +7,9 @@ import goose.acp.rpc.RpcException;
 import goose.acp.wire.AcpJson;
 import goose.agent.TurnService;
 import goose.conversation.Content;
+import goose.error.ErrorMessages;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
@@ -48,7 +50,8 @@ final class PromptMethods {
       throw RpcException.internal("interrupted");
     } catch (ExecutionException e) {
       throw RpcException.internal(
-          "the session stopped being followed: " + e.getCause().getMessage());
+          "the session stopped being followed: "
+              + ErrorMessages.of(Objects.requireNonNullElse(e.getCause(), e)));
     } finally {
       follower.forget(turn.turnId());
     }

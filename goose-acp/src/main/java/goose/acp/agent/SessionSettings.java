@@ -6,6 +6,7 @@ import goose.acp.rpc.RpcException;
 import goose.acp.wire.AcpJson;
 import goose.acp.wire.ConfigOption;
 import goose.approval.ApprovalMode;
+import goose.error.ErrorMessages;
 import goose.provider.ProviderNotConfiguredException;
 import goose.provider.Providers;
 import goose.session.Session;
@@ -124,7 +125,7 @@ final class SessionSettings {
     try {
       Providers.fromConfig(services.config(), provider, model);
     } catch (ProviderNotConfiguredException e) {
-      throw RpcException.invalidParams(e.getMessage());
+      throw RpcException.invalidParams(ErrorMessages.of(e));
     }
     return services
         .sessions()

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One ACP connection over Streamable HTTP: client messages come in by POST, agent messages go out
@@ -47,8 +48,8 @@ public final class AcpConnection {
   private final Map<String, String> requestRoutes = new ConcurrentHashMap<>();
   private final Map<String, String> ourRequestRoutes = new ConcurrentHashMap<>();
   private final Runnable onOverflow;
-  private volatile CompletableFuture<JsonNode> initializing;
-  private volatile String initializeId;
+  private volatile @Nullable CompletableFuture<JsonNode> initializing;
+  private volatile @Nullable String initializeId;
   private volatile Instant lastActive = Instant.now();
   private volatile boolean closed;
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -43,9 +44,11 @@ public final class AcpConnections implements AutoCloseable {
   private final ScheduledExecutorService reaper =
       Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("acp-reaper").factory());
 
+  private final ScheduledFuture<?> reaping;
+
   public AcpConnections(AcpServices services) {
     this.services = services;
-    reaper.scheduleAtFixedRate(this::closeIdle, 30, 30, TimeUnit.SECONDS);
+    this.reaping = reaper.scheduleAtFixedRate(this::closeIdle, 30, 30, TimeUnit.SECONDS);
   }
 
   public AcpServices services() {
@@ -124,6 +127,7 @@ public final class AcpConnections implements AutoCloseable {
 
   @Override
   public void close() {
+    reaping.cancel(false);
     reaper.shutdownNow();
     List.copyOf(http.keySet()).forEach(this::remove);
     List.copyOf(sockets.keySet()).forEach(this::closeWebSocket);

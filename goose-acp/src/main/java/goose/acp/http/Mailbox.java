@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One outbound stream of a Streamable HTTP connection (the connection's own, or one session's):
@@ -17,7 +18,7 @@ public final class Mailbox {
   private final Condition arrived = lock.newCondition();
   private final ArrayDeque<String> queue = new ArrayDeque<>();
   private final LongConsumer bytesQueued;
-  private Lease receiver;
+  private @Nullable Lease receiver;
   private boolean closed;
 
   /** {@code bytesQueued} is told how many bytes come in (positive) and go out (negative). */

@@ -1,12 +1,11 @@
 package goose.acp.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** One request being answered: its id, and what a {@code $/cancel_request} for it does. */
 public final class RpcCall {
   private final JsonNode id;
-  private final AtomicReference<Runnable> onCancel = new AtomicReference<>(() -> {});
+  private volatile Runnable onCancel = () -> {};
   private volatile boolean cancelled;
 
   RpcCall(JsonNode id) {
@@ -19,7 +18,7 @@ public final class RpcCall {
 
   /** Runs {@code action} when the client cancels this request (at once if it already did). */
   public void onCancel(Runnable action) {
-    onCancel.set(action);
+    onCancel = action;
     if (cancelled) action.run();
   }
 
@@ -29,6 +28,6 @@ public final class RpcCall {
 
   void cancel() {
     cancelled = true;
-    onCancel.get().run();
+    onCancel.run();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import goose.acp.wire.AcpJson;
+import goose.error.ErrorMessages;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +115,7 @@ public final class RpcPeer {
 
   /** Drops a request of ours whose answer nobody waits for any more. */
   public void forget(CompletableFuture<JsonNode> request) {
-    pending.values().remove(request);
+    pending.values().removeIf(waiting -> waiting == request); // this very future
   }
 
   /**
@@ -170,7 +171,7 @@ public final class RpcPeer {
                 m.set("result", result);
                 send(m);
               } catch (RpcException e) {
-                send(error(id, e.code(), e.getMessage(), e.data()));
+                send(error(id, e.code(), ErrorMessages.of(e), e.data()));
               } catch (RuntimeException e) {
                 log.error("ACP {} failed", method, e);
                 send(

@@ -2,6 +2,7 @@ package goose.builtins.developer;
 
 import goose.builtins.Args;
 import goose.builtins.ToolInputException;
+import goose.error.ErrorMessages;
 import goose.sandbox.Sandbox;
 import goose.sandbox.WorkspaceFiles;
 import goose.sandbox.WorkspaceFiles.Kind;
@@ -52,7 +53,7 @@ final class TextEditor {
     try {
       path = files.resolve(raw);
     } catch (WorkspaceFiles.FileRefusedException e) {
-      throw new ToolInputException(e.getMessage());
+      throw new ToolInputException(ErrorMessages.of(e));
     }
     return switch (command) {
       case "view" -> view(files, path, args);

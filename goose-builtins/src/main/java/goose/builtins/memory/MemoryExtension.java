@@ -180,7 +180,7 @@ public final class MemoryExtension extends ToolSetExtension {
   private static List<Entry> parse(Optional<String> text) {
     if (text.isEmpty()) return List.of();
     List<Entry> out = new ArrayList<>();
-    for (String block : text.get().split("\n\\s*\n")) {
+    for (String block : text.get().split("\n\\s*\n", -1)) {
       String b = block.strip();
       if (b.isEmpty()) continue;
       List<String> tags = List.of();

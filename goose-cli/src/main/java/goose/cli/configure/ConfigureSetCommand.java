@@ -89,6 +89,9 @@ public final class ConfigureSetCommand implements Callable<Integer> {
     if (!asSecret)
       throw new ParameterException(
           spec.commandLine(), "missing VALUE (only --secret reads it from stdin)");
+    // Console.isTerminal() is JDK 22+ and the code targets 21. Where System.console() answers for
+    // piped input too (some JDK 22-24 set-ups), readPassword still reads the piped line.
+    @SuppressWarnings("SystemConsoleNull")
     Console console = System.console();
     if (console != null && environment.in() == System.in) {
       char[] typed = console.readPassword("%s: ", key);

@@ -85,7 +85,8 @@ public final class SessionMigrateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no SQLite store at " + source);
     StoreMigration.Result result;
     // Held for the copy: a server writing meanwhile would lose its later writes in the target.
-    try (StoreLock lock = StoreLock.acquire(source)) {
+    StoreLock lock = StoreLock.acquire(source);
+    try (lock) {
       result = StoreMigration.sqliteToPostgres(source, to, password(), bar);
     }
     bar.finish();

@@ -244,7 +244,7 @@ public class FakeHttpServer implements AutoCloseable {
   private static RecordedRequest readRequest(InputStream in) throws IOException {
     String requestLine = readLine(in);
     if (requestLine == null || requestLine.isEmpty()) return null;
-    String[] parts = requestLine.split(" ");
+    String[] parts = requestLine.split(" ", -1);
     Map<String, String> headers = new LinkedHashMap<>();
     for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
       int colon = line.indexOf(':');

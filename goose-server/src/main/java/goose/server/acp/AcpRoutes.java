@@ -7,6 +7,7 @@ import goose.acp.http.AcpConnections;
 import goose.acp.http.HttpAnswer;
 import goose.acp.http.Mailbox;
 import goose.acp.rpc.RpcException;
+import goose.error.ErrorMessages;
 import goose.json.Json;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
@@ -110,7 +111,7 @@ public final class AcpRoutes implements RouteGroup {
       try {
         made = server.acp().initialize(user, message);
       } catch (AcpConnections.TooManyConnections e) {
-        throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, e.getMessage());
+        throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, ErrorMessages.of(e));
       }
       ctx.header(CONNECTION_HEADER, made.connectionId()).status(200).json(made.response());
       return;

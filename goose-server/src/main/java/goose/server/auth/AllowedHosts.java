@@ -71,7 +71,7 @@ public final class AllowedHosts {
   /** The entries of {@code GOOSE_ALLOWED_HOSTS}, normalised; throws on a malformed one. */
   static List<String> parse(String text) {
     List<String> out = new ArrayList<>();
-    for (String raw : text.split(",")) {
+    for (String raw : text.split(",", -1)) {
       String entry = raw.trim().toLowerCase(Locale.ROOT);
       if (entry.isEmpty()) continue;
       if (entry.equals("*"))

@@ -43,6 +43,8 @@ public record AuthSettings(
   }
 
   /**
+   * The settings for a server bound to {@code host}, or to a Unix domain socket.
+   *
    * @param unixSocket the server listens on a Unix domain socket ({@code GOOSE_UNIX_SOCKET}), which
    *     is local like loopback
    */
@@ -155,7 +157,7 @@ public record AuthSettings(
 
   private static List<String> list(Config config, ConfigKey key) {
     List<String> items = new ArrayList<>();
-    for (String part : config.get(key.name(), "").split(",")) {
+    for (String part : config.get(key.name(), "").split(",", -1)) {
       if (!part.isBlank()) items.add(part.trim());
     }
     return items;

@@ -5,15 +5,36 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IP address or CIDR block ({@code 10.0.0.5}, {@code 10.0.0.0/8}, {@code ::1}, {@code fd00::/8})
  * and whether a peer address lies in it. Written here because the JDK has no CIDR type and the rule
  * is a dozen lines; only literals are accepted, so parsing never makes a DNS query.
  */
-public record IpRange(byte[] network, int prefixLength, String text) {
+public final class IpRange {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  // The masked address. A class, not a record: a record compares array components by identity.
+  private final byte[] network;
+  private final int prefixLength;
+  private final String text;
+
+  private IpRange(byte[] network, int prefixLength, String text) {
+    this.network = network;
+    this.prefixLength = prefixLength;
+    this.text = text;
+  }
+
+  public int prefixLength() {
+    return prefixLength;
+  }
+
+  /** The range as configured. */
+  public String text() {
+    return text;
+  }
 
   /** Throws {@link IllegalArgumentException} saying what is wrong with {@code text}. */
   public static IpRange parse(String text) {
@@ -86,7 +107,7 @@ public record IpRange(byte[] network, int prefixLength, String text) {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof IpRange r
         && r.prefixLength == prefixLength
         && Arrays.equals(r.network, network);

@@ -24,7 +24,7 @@ final class Credentials {
     if (uri.getRawPath() != null) sb.append(uri.getRawPath());
     if (uri.getRawQuery() != null) {
       List<String> params = new ArrayList<>();
-      for (String param : uri.getRawQuery().split("&")) {
+      for (String param : uri.getRawQuery().split("&", -1)) {
         int eq = param.indexOf('=');
         params.add(eq < 0 ? param : param.substring(0, eq + 1) + MASK);
       }

@@ -1,6 +1,7 @@
 package goose.server.http;
 
 import goose.agent.TurnLimitException;
+import goose.error.ErrorMessages;
 import goose.extension.ExtensionException;
 import goose.provider.ProviderNotConfiguredException;
 import goose.session.SessionNotFoundException;
@@ -21,7 +22,7 @@ final class CoreErrors {
     return Optional.ofNullable(
         switch (e) {
           case SessionNotFoundException notFound ->
-              new ApiException(ErrorCode.NOT_FOUND, notFound.getMessage());
+              new ApiException(ErrorCode.NOT_FOUND, ErrorMessages.of(notFound));
           case TurnConflictException conflict ->
               new ApiException(
                   ErrorCode.CONFLICT,
@@ -31,22 +32,19 @@ final class CoreErrors {
               ApiException.tooManyRequests(
                   limit.getMessage() + " (" + limit.setting() + ")", TURN_RETRY_SECONDS);
           case ProviderNotConfiguredException missing ->
-              new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, missing.getMessage());
+              new ApiException(ErrorCode.PROVIDER_NOT_CONFIGURED, ErrorMessages.of(missing));
           case ExtensionException ext ->
               switch (ext) {
                 case ExtensionException.NotFound nf ->
-                    new ApiException(ErrorCode.NOT_FOUND, nf.getMessage());
+                    new ApiException(ErrorCode.NOT_FOUND, ErrorMessages.of(nf));
                 case ExtensionException.Invalid invalid ->
                     new ApiException(
                         ErrorCode.INVALID_FIELD,
-                        "field '"
-                            + invalid.field()
-                            + "' "
-                            + invalid.getMessage().substring(invalid.field().length() + 2));
+                        "field '" + invalid.field() + "' " + invalid.problem());
                 case ExtensionException.NotAllowed refused ->
-                    new ApiException(ErrorCode.FORBIDDEN, refused.getMessage());
+                    new ApiException(ErrorCode.FORBIDDEN, ErrorMessages.of(refused));
                 case ExtensionException.NotSaved notSaved ->
-                    new ApiException(ErrorCode.CONFLICT, notSaved.getMessage());
+                    new ApiException(ErrorCode.CONFLICT, ErrorMessages.of(notSaved));
                 default -> null;
               };
           default -> null;

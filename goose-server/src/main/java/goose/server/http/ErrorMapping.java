@@ -1,5 +1,6 @@
 package goose.server.http;
 
+import goose.error.ErrorMessages;
 import goose.json.Json;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -43,10 +44,10 @@ public final class ErrorMapping {
     java.util.Optional<ApiException> core = CoreErrors.map(e);
     if (e instanceof ApiException api) {
       api.headers().forEach(ctx::header);
-      respond(ctx, api.status(), api.code(), api.getMessage());
+      respond(ctx, api.status(), api.code(), ErrorMessages.of(api));
     } else if (core.isPresent()) {
       core.get().headers().forEach(ctx::header);
-      respond(ctx, core.get().status(), core.get().code(), core.get().getMessage());
+      respond(ctx, core.get().status(), core.get().code(), ErrorMessages.of(core.get()));
     } else if (e instanceof HttpResponseException http) {
       respond(
           ctx, http.getStatus(), ErrorCode.forStatus(http.getStatus()), javalinMessage(http, ctx));
@@ -59,7 +60,7 @@ public final class ErrorMapping {
   }
 
   private static void respond(Context ctx, int status, ErrorCode code, String message) {
-    ctx.attribute(WRITTEN, Boolean.TRUE);
+    ctx.attribute(WRITTEN, true);
     ctx.status(status)
         .contentType("application/json")
         .result(Json.write(ApiError.of(code, message)));
@@ -67,11 +68,13 @@ public final class ErrorMapping {
 
   /** Javalin's messages are terse ("Not Found"); say what was not found or not allowed. */
   private static String javalinMessage(HttpResponseException e, Context ctx) {
-    boolean generic =
-        e.getMessage() == null
-            || e.getMessage().isBlank()
-            || e.getMessage().equals(HttpStatus.forStatus(e.getStatus()).getMessage());
-    return generic ? statusMessage(ctx, e.getStatus()) : Sanitize.shortText(e.getMessage(), 200);
+    String message = e.getMessage();
+    if (message == null
+        || message.isBlank()
+        || message.equals(HttpStatus.forStatus(e.getStatus()).getMessage())) {
+      return statusMessage(ctx, e.getStatus());
+    }
+    return Sanitize.shortText(message, 200);
   }
 
   private static String statusMessage(Context ctx, int status) {

@@ -46,7 +46,8 @@ final class RequiredFields {
 
   static String snakeCase(String camel) {
     StringBuilder sb = new StringBuilder();
-    for (char c : camel.toCharArray()) {
+    for (int i = 0; i < camel.length(); i++) {
+      char c = camel.charAt(i);
       if (Character.isUpperCase(c)) sb.append('_').append(Character.toLowerCase(c));
       else sb.append(c);
     }

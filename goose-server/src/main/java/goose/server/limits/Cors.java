@@ -49,7 +49,7 @@ public final class Cors {
    */
   public static List<String> parseOrigins(String text) {
     List<String> out = new ArrayList<>();
-    for (String raw : text.split(",")) {
+    for (String raw : text.split(",", -1)) {
       String origin = raw.trim();
       if (origin.isEmpty()) continue;
       if (origin.equals("*"))

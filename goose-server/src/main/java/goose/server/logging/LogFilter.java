@@ -24,7 +24,7 @@ public record LogFilter(Level root, Map<String, Level> loggers) {
   public static LogFilter parse(String spec) {
     Level root = Level.INFO;
     Map<String, Level> loggers = new LinkedHashMap<>();
-    for (String raw : spec.split(",")) {
+    for (String raw : spec.split(",", -1)) {
       String directive = raw.trim();
       if (directive.isEmpty()) continue;
       if (directive.contains("/"))

@@ -12,6 +12,7 @@ import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigKey;
 import goose.config.PrivateFiles;
+import goose.error.ErrorMessages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ public final class LogSetup {
     try {
       return LogFilter.parse(config.get(key.get()).orElseThrow());
     } catch (IllegalArgumentException e) {
-      throw ConfigException.badValue(config.lookup(key.get()).orElseThrow(), e.getMessage());
+      throw ConfigException.badValue(config.lookup(key.get()).orElseThrow(), ErrorMessages.of(e));
     }
   }
 

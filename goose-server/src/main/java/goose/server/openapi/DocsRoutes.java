@@ -10,6 +10,7 @@ import goose.server.http.ApiException;
 import goose.server.http.WebJars;
 import java.io.InputStream;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /openapi.json} (the document generated from the declared routes) and a browsable UI at
@@ -55,7 +56,7 @@ public final class DocsRoutes implements RouteGroup {
       </html>
       """;
 
-  private volatile String document;
+  private volatile @Nullable String document;
 
   @Override
   public void declare(ApiRouter api) {

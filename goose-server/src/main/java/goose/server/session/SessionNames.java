@@ -1,5 +1,6 @@
 package goose.server.session;
 
+import goose.error.ErrorMessages;
 import goose.server.http.ApiException;
 import goose.session.SessionNameRule;
 
@@ -13,7 +14,7 @@ final class SessionNames {
     try {
       return SessionNameRule.check(name);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badField(field, e.getMessage());
+      throw ApiException.badField(field, ErrorMessages.of(e));
     }
   }
 }

@@ -1,5 +1,6 @@
 package goose.server.session;
 
+import goose.error.ErrorMessages;
 import goose.server.http.ApiException;
 import goose.session.WorkingDirectories;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ final class WorkingDirs {
     try {
       return WorkingDirectories.resolve(cwd);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badField(field, e.getMessage());
+      throw ApiException.badField(field, ErrorMessages.of(e));
     }
   }
 }

@@ -99,7 +99,7 @@ public record TelemetrySettings(boolean disabled, Optional<OtlpTraces> traces) {
         nonBlank(config, "OTEL_EXPORTER_OTLP_TRACES_HEADERS")
             .or(() -> nonBlank(config, "OTEL_EXPORTER_OTLP_HEADERS"));
     if (raw.isEmpty()) return headers;
-    for (String pair : raw.get().split(",")) {
+    for (String pair : raw.get().split(",", -1)) {
       if (pair.isBlank()) continue;
       int eq = pair.indexOf('=');
       if (eq <= 0)

@@ -135,7 +135,7 @@ final class TurnMetrics implements TurnObserver {
           .tag("provider", provider)
           .tag("direction", direction)
           .register(registry)
-          .increment(count);
+          .increment((double) count);
     }
   }
 

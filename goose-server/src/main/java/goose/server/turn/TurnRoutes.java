@@ -127,7 +127,8 @@ public final class TurnRoutes implements RouteGroup {
     boolean keepRunning =
         body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL)
             == SendMessageRequest.OnDisconnect.CONTINUE;
-    try (StreamLimiter.Permit permit = server.security().streams().open(user)) {
+    StreamLimiter.Permit permit = server.security().streams().open(user);
+    try (permit) {
       TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
       long after = turn.firstSeq() - 1;
       if (turn.reattached()) {
@@ -136,8 +137,9 @@ public final class TurnRoutes implements RouteGroup {
         if (server.turns().endedBy(session.id(), turn.turnId(), turn.firstSeq(), after))
           return; // nothing left
       }
-      try (EventLog.Subscription sub = server.events().subscribe(session.id(), after);
-          Telemetry.Stream open = server.telemetry().streamOpened(true)) {
+      Telemetry.Stream open = server.telemetry().streamOpened(true);
+      try (open;
+          EventLog.Subscription sub = server.events().subscribe(session.id(), after)) {
         SseWriter out = new SseWriter(ctx.res());
         EventFollower.End end =
             EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
@@ -150,9 +152,11 @@ public final class TurnRoutes implements RouteGroup {
   private void follow(Context ctx, ServerContext server) throws Exception {
     Session session = SessionRoutes.find(ctx, server);
     long after = startAfter(ctx);
-    try (StreamLimiter.Permit permit = server.security().streams().open(RequestUser.of(ctx).id());
-        EventLog.Subscription sub = server.events().subscribe(session.id(), after);
-        Telemetry.Stream open = server.telemetry().streamOpened(false)) {
+    StreamLimiter.Permit permit = server.security().streams().open(RequestUser.of(ctx).id());
+    Telemetry.Stream open = server.telemetry().streamOpened(false);
+    try (permit;
+        open;
+        EventLog.Subscription sub = server.events().subscribe(session.id(), after)) {
       EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
     }
   }
@@ -172,7 +176,7 @@ public final class TurnRoutes implements RouteGroup {
    */
   static boolean acceptsEventStream(String accept) {
     if (accept == null || accept.isBlank()) return true;
-    for (String part : accept.split(",")) {
+    for (String part : accept.split(",", -1)) {
       String type = part.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
       if (type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) return true;
     }

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  */
 final class UiAssets {
   /** A file with its type and a strong validator. */
+  // Never compared or used as a key (the etag identifies the content), so the array's identity
+  // equals() does not matter; the bytes are only read.
+  @SuppressWarnings("ArrayRecordComponent")
   record Asset(byte[] bytes, String contentType, String etag) {}
 
   private static final String OWN_DIR = "/goose/server/ui/";
