@@ -30,7 +30,9 @@ public final class EventLog {
   private final SessionStore store;
   private final ClusterSignals signals;
   private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
-  private final Map<String, Object> appendLocks = new ConcurrentHashMap<>();
+  // ReentrantLock, not synchronized: the store write under it blocks, and a virtual thread waiting
+  // for a monitor on Java 21 pins its carrier thread.
+  private final Map<String, ReentrantLock> appendLocks = new ConcurrentHashMap<>();
 
   public EventLog(SessionStore store) {
     this(store, ClusterSignals.IN_PROCESS);
@@ -42,14 +44,17 @@ public final class EventLog {
   }
 
   public StoredEvent append(String sessionId, String turnId, TurnEvent event) {
-    Object lock = appendLocks.computeIfAbsent(sessionId, k -> new Object());
+    ReentrantLock lock = appendLocks.computeIfAbsent(sessionId, k -> new ReentrantLock());
     StoredEvent stored;
-    synchronized (lock) {
+    lock.lock();
+    try {
       stored = store.appendEvent(sessionId, turnId, event);
       Set<Subscription> subs = subscribers.get(sessionId);
       if (subs != null) {
         for (Subscription s : subs) s.offer(stored);
       }
+    } finally {
+      lock.unlock();
     }
     signals.eventAppended(sessionId, stored.seq());
     return stored;

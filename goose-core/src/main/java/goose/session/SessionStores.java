@@ -139,12 +139,16 @@ public final class SessionStores {
 
   /**
    * The signals between the instances sharing the configured store: LISTEN/NOTIFY on PostgreSQL,
-   * none for SQLite (one process). {@code instanceId} lets an instance ignore its own signals.
+   * none for SQLite (one process). {@code instanceId} lets an instance ignore its own signals. On
+   * PostgreSQL, {@code store} sends the event signals itself, in each event's insert transaction.
    */
-  public static ClusterSignals openSignals(Config config, String instanceId) {
+  public static ClusterSignals openSignals(Config config, SessionStore store, String instanceId) {
     Optional<ConfigValue> url = postgresUrl(config);
     if (url.isEmpty()) return ClusterSignals.IN_PROCESS;
-    return new PostgresSignals(PostgresUrl.parse(url.get().value()), instanceId);
+    boolean storeSignalsEvents =
+        store instanceof JdbcSessionStore jdbc && jdbc.signalEventsAs(instanceId);
+    return new PostgresSignals(
+        PostgresUrl.parse(url.get().value()), instanceId, storeSignalsEvents);
   }
 
   /**

@@ -115,7 +115,7 @@ final class Services {
                     lease.plus(lease)));
       }
       String instanceId = identity.map(InstanceIdentity::id).orElse("local");
-      signals = SessionStores.openSignals(config, instanceId);
+      signals = SessionStores.openSignals(config, store, instanceId);
       EventLog events = new EventLog(store, signals);
       Approvals approvals =
           new Approvals(SessionStores.approvals(store), ApprovalSettings.from(config));
