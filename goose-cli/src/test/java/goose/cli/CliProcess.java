@@ -35,15 +35,7 @@ final class CliProcess implements AutoCloseable {
 
   /** Starts {@code goose ARGS} with {@code env} added to this JVM's environment. */
   static CliProcess start(Path home, Map<String, String> env, String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "goose.cli.Main"));
-    command.addAll(List.of(args));
+    List<String> command = command(args);
     try {
       Files.createDirectories(home);
       Path logs = Files.createTempDirectory(home, "cli-");
@@ -61,6 +53,37 @@ final class CliProcess implements AutoCloseable {
       return new CliProcess(process, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The command line of {@code goose ARGS} in a JVM of this test's class path. */
+  static List<String> command(String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "goose.cli.Main"));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * Starts a second {@code goose server} with {@code env} and checks that it is refused (exit 1)
+   * naming the pid of {@code first}, which holds the store; its stderr.
+   */
+  static String refusedSecondServer(
+      Path home, Map<String, String> env, CliProcess first, Duration timeout)
+      throws InterruptedException {
+    try (CliProcess second = start(home, env, "server")) {
+      int exit = second.awaitExit(timeout);
+      if (exit != ExitCodes.FAILURE
+          || !second.err().contains("already in use by pid " + first.pid()))
+        throw new AssertionError(
+            "a second server was not refused (exit " + exit + "):\n" + second.err());
+      return second.err();
     }
   }
 

@@ -60,12 +60,8 @@ class StoreLockTest {
           .isEqualTo(202);
       stalled.request(); // the turn is running: its provider request arrived
 
-      try (CliProcess second = CliProcess.start(home, env, "server")) {
-        assertThat(second.awaitExit(START)).as(second.err()).isEqualTo(ExitCodes.FAILURE);
-        assertThat(second.err())
-            .contains("already in use by pid " + first.pid())
-            .contains(root.resolve("goose/data/sessions/sessions.db").toString());
-      }
+      assertThat(CliProcess.refusedSecondServer(home, env, first, START))
+          .contains(root.resolve("goose/data/sessions/sessions.db").toString());
 
       // Reading and copying the store work beside the running server.
       CliProcess list = CliProcess.run(home, env, START, "session", "list");

@@ -17,16 +17,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leases of the turns this instance runs on a store shared with other instances. A heartbeat
- * renews them every {@code lease / 4}; it also cancels turns a cancel was asked for elsewhere, and
- * takes over and closes (with {@link TurnRecovery}) running turns whose lease lapsed because their
- * instance died. Fencing: a turn may write only while this instance is sure it still holds the
- * lease — until the start of the last successful renewal plus the lease, by this process's
- * monotonic clock, which is never later than the lease the others see (clocks between hosts kept in
- * step, as NTP does). After that every write of the turn throws {@link LeaseLostException}.
+ * The leases of the turns this process runs on a store other processes use too: PostgreSQL
+ * instances, or the {@code goose server} and {@code goose acp} processes on one SQLite file. A
+ * heartbeat renews them every {@code lease / 4}; it also cancels turns a cancel was asked for
+ * elsewhere, and takes over running turns whose lease lapsed because their process died (or that a
+ * process gave up when it stopped, see {@link #close}), handing each to a {@link TakeOver}: a turn
+ * waiting for a tool approval resumes here, the others are closed as interrupted. Fencing: a turn
+ * may write only while this process is sure it still holds the lease — until the start of the last
+ * successful renewal plus the lease, by this process's monotonic clock, which is never later than
+ * the lease the others see (clocks between hosts kept in step, as NTP does). After that every write
+ * of the turn throws {@link LeaseLostException}.
  *
- * <p>{@link #none()} is for a store only one process uses (SQLite): no leases, every write allowed,
- * and turns a crash left running are closed at start instead.
+ * <p>{@link #none()} is for a store only one process uses (tests, embedding): no leases, every
+ * write allowed; turns left running are the caller's to recover.
  */
 public final class TurnLeases implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TurnLeases.class);
@@ -36,7 +39,7 @@ public final class TurnLeases implements AutoCloseable {
   private final Duration lease;
   private final Optional<InstanceIdentity> identity;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
-  private volatile @Nullable TurnRecovery recovery;
+  private volatile @Nullable TakeOver takeOver;
   private volatile @Nullable Thread heartbeat;
   private volatile boolean closed;
 
@@ -84,10 +87,26 @@ public final class TurnLeases implements AutoCloseable {
     return store.isPresent();
   }
 
+  /** What to do with a turn this process took over from one that stopped renewing its lease. */
+  @FunctionalInterface
+  public interface TakeOver {
+    /**
+     * {@code turn}'s lease is now this process's, made at {@code leaseMadeNanos} ({@link
+     * System#nanoTime()}): resume it ({@link TurnService#resume(TurnRecovery.SuspendedTurn, long)})
+     * or close it ({@link TurnRecovery#interrupt}).
+     */
+    void tookOver(Turn turn, long leaseMadeNanos);
+  }
+
   /** Starts the heartbeat; expired turns of dead instances are closed with {@code recovery}. */
   public void start(TurnRecovery recovery) {
+    start((turn, made) -> recovery.interrupt(turn));
+  }
+
+  /** Starts the heartbeat; expired turns of dead processes go to {@code takeOver}. */
+  public void start(TakeOver takeOver) {
     if (store.isEmpty()) return;
-    this.recovery = recovery;
+    this.takeOver = takeOver;
     Duration every = lease.dividedBy(4);
     heartbeat =
         Thread.ofPlatform()
@@ -182,8 +201,8 @@ public final class TurnLeases implements AutoCloseable {
   }
 
   private void recoverExpired(SessionStore s) {
-    TurnRecovery r = recovery;
-    if (r == null) return;
+    TakeOver handler = takeOver;
+    if (handler == null) return;
     for (Turn turn : s.expiredTurns(Instant.now())) {
       Held own = held.get(turn.sessionId());
       if (own != null && own.turnId.equals(turn.id()) && !own.lost) {
@@ -192,20 +211,28 @@ public final class TurnLeases implements AutoCloseable {
         own.lost = true;
         own.control.cancel();
       }
+      long made = System.nanoTime();
       if (s.takeOver(
           turn.id(), new TurnLease(instanceId, Instant.now().plus(lease)), Instant.now())) {
         log.warn(
-            "turn {} of session {}: its instance stopped renewing the lease; closing it here",
+            "turn {} of session {}: its process stopped renewing the lease; taking it over here",
             turn.id(),
             turn.sessionId());
-        r.interrupt(
-            turn); // a turn that waited for an approval is not resumed across instances (yet):
-        // closed like the rest
+        try {
+          handler.tookOver(turn, made);
+        } catch (RuntimeException e) {
+          log.warn("could not close turn {} taken over: {}", turn.id(), e.getMessage());
+        }
       }
     }
   }
 
-  /** Stops the heartbeat; leases of turns still running lapse and another instance closes them. */
+  /**
+   * Stops the heartbeat and gives up the leases of the turns still held (those a stop suspended
+   * while they waited for a tool approval, and any that did not end in time): they are fenced here
+   * at once and expired in the store, so the next process to look — another one on the store, or
+   * this one restarted — takes them over without waiting for the lease to lapse.
+   */
   @Override
   public void close() {
     closed = true;
@@ -216,6 +243,17 @@ public final class TurnLeases implements AutoCloseable {
         t.join(2000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+    if (store.isPresent() && !held.isEmpty()) {
+      held.values().forEach(h -> h.lost = true);
+      try {
+        store
+            .get()
+            .renewLeases(
+                instanceId, held.values().stream().map(h -> h.turnId).toList(), Instant.EPOCH);
+      } catch (RuntimeException e) {
+        log.warn("could not give up the leases of {} turns: {}", held.size(), e.getMessage());
       }
     }
     identity.ifPresent(InstanceIdentity::close);

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TurnRecovery {
   private static final Logger log = LoggerFactory.getLogger(TurnRecovery.class);
-  static final String INTERRUPTED_MESSAGE = "the server stopped while this turn was running";
+  static final String INTERRUPTED_MESSAGE =
+      "the process running this turn stopped (a server stop or restart, or a goose acp that ended)";
 
   private final SessionStore store;
   private final EventLog events;
@@ -110,7 +111,7 @@ public final class TurnRecovery {
    */
   public void interrupt(Turn turn) {
     log.warn(
-        "turn {} of session {} was interrupted by a server stop; closing it",
+        "turn {} of session {} was interrupted by a stop of its process; closing it",
         turn.id(),
         turn.sessionId());
     answerDanglingToolRequests(turn.sessionId());

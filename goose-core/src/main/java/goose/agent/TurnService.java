@@ -188,6 +188,15 @@ public final class TurnService implements AutoCloseable {
    * provider configured): the caller then closes it as interrupted.
    */
   public boolean resume(TurnRecovery.SuspendedTurn suspended) {
+    return resume(suspended, System.nanoTime());
+  }
+
+  /**
+   * {@link #resume(TurnRecovery.SuspendedTurn)} of a turn whose lease this process took over at
+   * {@code leaseMadeNanos} ({@link System#nanoTime()} read before the lease was written): the
+   * heartbeat renews it from then on.
+   */
+  public boolean resume(TurnRecovery.SuspendedTurn suspended, long leaseMadeNanos) {
     Turn stored = suspended.turn();
     Optional<Session> session = store.get(suspended.owner(), stored.sessionId());
     if (session.isEmpty()) return false;
@@ -208,6 +217,7 @@ public final class TurnService implements AutoCloseable {
       slots.release();
       return false;
     }
+    leases.hold(stored.sessionId(), stored.id(), turn.control(), leaseMadeNanos);
     Thread.ofVirtual()
         .name("turn-" + stored.id())
         .start(

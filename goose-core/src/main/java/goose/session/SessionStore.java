@@ -128,8 +128,10 @@ public interface SessionStore extends AutoCloseable {
   boolean requestCancel(String sessionId);
 
   /**
-   * True when several processes may share this store (PostgreSQL), false for a single-process file
-   * (SQLite).
+   * True when instances on several machines may share this store (PostgreSQL): what one instance
+   * keeps in its own files (config.yaml) the others cannot see. False for a SQLite file, which the
+   * processes of one machine share (a server and {@code goose acp} processes; they coordinate
+   * through the store just as instances do, see {@code TurnLeases}).
    */
   default boolean shared() {
     return false;

@@ -38,11 +38,24 @@ public final class SessionStores {
   }
 
   /**
-   * The store as a server opens it: like {@link #open}, and on SQLite holding the store's {@link
-   * StoreLock} until it is closed, so a second server on the same file is refused ({@link
-   * StoreInUseException}) instead of closing the first one's live turns.
+   * The store as {@code goose server} opens it: like {@link #open}, and on SQLite holding the
+   * server lock ({@link StoreLock#server}) until it is closed, so a second server on the same file
+   * is refused ({@link StoreInUseException}); {@code goose acp} processes may share it.
    */
-  public static SessionStore openExclusive(Config config) {
+  public static SessionStore openForServer(Config config) {
+    return openLocked(config, StoreLock::server);
+  }
+
+  /**
+   * The store as {@code goose acp} opens it: like {@link #open}, and on SQLite holding a runner's
+   * share ({@link StoreLock#runner}), beside a server and other {@code goose acp} processes.
+   */
+  public static SessionStore openForRunner(Config config) {
+    return openLocked(config, StoreLock::runner);
+  }
+
+  private static SessionStore openLocked(
+      Config config, java.util.function.Function<Path, StoreLock> locker) {
     if (postgresUrl(config).isPresent()) return open(config);
     Path file = sqliteFile(config);
     try {
@@ -51,7 +64,7 @@ public final class SessionStores {
       throw new ConfigException(
           "cannot create the sessions directory " + file.getParent() + ": " + e.getMessage(), e);
     }
-    StoreLock lock = StoreLock.acquire(file);
+    StoreLock lock = locker.apply(file);
     try {
       SqlDatabase db = openDatabase(config, Optional.empty());
       db.closeAfter(lock);
@@ -138,17 +151,25 @@ public final class SessionStores {
   }
 
   /**
-   * The signals between the instances sharing the configured store: LISTEN/NOTIFY on PostgreSQL,
-   * none for SQLite (one process). {@code instanceId} lets an instance ignore its own signals. On
-   * PostgreSQL, {@code store} sends the event signals itself, in each event's insert transaction.
+   * The signals between the processes sharing {@code store} (which this class must have opened):
+   * LISTEN/NOTIFY on PostgreSQL, a polled table on SQLite ({@link SqliteSignals}). {@code
+   * instanceId} lets a process ignore its own signals. On PostgreSQL the store sends the event
+   * signals itself, in each event's insert transaction.
    */
   public static ClusterSignals openSignals(Config config, SessionStore store, String instanceId) {
     Optional<ConfigValue> url = postgresUrl(config);
-    if (url.isEmpty()) return ClusterSignals.IN_PROCESS;
+    if (url.isEmpty()) return new SqliteSignals(database(store), instanceId);
     boolean storeSignalsEvents =
         store instanceof JdbcSessionStore jdbc && jdbc.signalEventsAs(instanceId);
     return new PostgresSignals(
         PostgresUrl.parse(url.get().value()), instanceId, storeSignalsEvents);
+  }
+
+  /**
+   * "sqlite" or "postgresql": the database of {@code store} (which this class must have opened).
+   */
+  public static String engine(SessionStore store) {
+    return database(store).dialect() == SqlDialect.SQLITE ? "sqlite" : "postgresql";
   }
 
   /**

@@ -246,4 +246,25 @@ class TurnLeasesTest {
         .isEqualTo(1);
     assertThat(store.expiredTurns(Instant.now())).isEmpty();
   }
+
+  @Test
+  void aStoppingInstanceGivesUpTheLeasesItStillHoldsAndAnotherTakesThemOverAtOnce()
+      throws Exception {
+    Duration longLease = Duration.ofMinutes(2);
+    TurnLeases a = TurnLeases.shared(store, "a", longLease);
+    TurnControl control = new TurnControl();
+    String turnId = startTurn(a, control);
+    a.close(); // e.g. a turn a stop suspended while it waited for a tool approval
+    assertThat(a.holds(session.id())).as("fenced at once").isFalse();
+
+    TurnLeases b = TurnLeases.shared(store, "b", longLease);
+    CompletableFuture<String> taken = new CompletableFuture<>();
+    b.start((turn, made) -> taken.complete(turn.id()));
+    try {
+      // Long before the two-minute lease could lapse: its first heartbeat takes the turn over.
+      assertThat(taken.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(turnId);
+    } finally {
+      b.close();
+    }
+  }
 }

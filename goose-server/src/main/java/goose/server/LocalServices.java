@@ -9,8 +9,10 @@ import goose.server.logging.LogSetup;
 
 /**
  * The server's services without its HTTP listener: the same store, providers, extensions, approvals
- * and turn rules, for a face that is not HTTP ({@code goose acp} on stdio). Logs go to stderr and
- * the log file, never stdout. Closed like the server: turns stop first, then the rest.
+ * and turn rules, for a face that is not HTTP ({@code goose acp} on stdio). On SQLite it shares the
+ * store with a running server and other {@code goose acp} processes (it does not take the server
+ * lock; turn leases and signals coordinate them). Logs go to stderr and the log file, never stdout.
+ * Closed like the server: turns stop first, then the rest.
  */
 public final class LocalServices implements AutoCloseable {
   private final ServerContext context;
@@ -31,7 +33,7 @@ public final class LocalServices implements AutoCloseable {
             listening.maxBodyBytes(),
             java.util.Optional.empty(),
             listening.headerTimeout());
-    return new LocalServices(Services.open(config, local));
+    return new LocalServices(Services.open(config, local, Services.Role.ACP));
   }
 
   public AcpServices acp() {

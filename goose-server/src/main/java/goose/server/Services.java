@@ -45,12 +45,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the core services of one server: store -> event log -> extensions -> agent -> turn service,
- * and takes them down in the reverse order. On a single-process store (SQLite) turns a previous
- * process left running are closed here, before the first request, except those that were waiting
- * for a tool approval: those resume. On a shared store (PostgreSQL) the turn leases' heartbeat
- * closes turns whose instance died, and LISTEN/NOTIFY signals carry events and cancels between
- * instances.
+ * Wires the core services of one process: store -> event log -> extensions -> agent -> turn
+ * service, and takes them down in the reverse order. Every process on a store cooperates with the
+ * others using it — PostgreSQL instances, or on one SQLite file a {@code goose server} and the
+ * {@code goose acp} processes of editors: each registers an instance id, leases the turns it runs
+ * (its heartbeat takes over turns whose process died: a turn waiting for a tool approval resumes,
+ * the others are closed as interrupted), and signals events and cancels to the others
+ * (LISTEN/NOTIFY on PostgreSQL, a polled table on SQLite). A starting process never touches another
+ * live process's turns.
  */
 final class Services {
   private static final Logger log = LoggerFactory.getLogger(Services.class);
@@ -64,15 +66,37 @@ final class Services {
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
   static final String INSTANCE_KEY = "GOOSE_INSTANCE_ID";
 
-  private Services() {}
-
-  static ServerContext open(Config config, ServerSettings settings) {
-    return open(
-        config, settings, Telemetry.open(TelemetrySettings.from(config), BuildInfo.version()));
+  /** What a process is to the store it opens. */
+  enum Role {
+    /**
+     * {@code goose server}: on SQLite it holds the server lock (a second server is refused), and it
+     * takes {@code GOOSE_INSTANCE_ID}.
+     */
+    SERVER,
+    /**
+     * {@code goose acp}: one per editor window, beside a server and each other; its instance id is
+     * always generated (a configured one names the server).
+     */
+    ACP
   }
 
-  /** With the given telemetry, which the context then owns (closes). */
+  private Services() {}
+
+  static ServerContext open(Config config, ServerSettings settings, Role role) {
+    return open(
+        config,
+        settings,
+        Telemetry.open(TelemetrySettings.from(config), BuildInfo.version()),
+        role);
+  }
+
+  /** A server's, with the given telemetry, which the context then owns (closes). */
   static ServerContext open(Config config, ServerSettings settings, Telemetry telemetry) {
+    return open(config, settings, telemetry, Role.SERVER);
+  }
+
+  private static ServerContext open(
+      Config config, ServerSettings settings, Telemetry telemetry, Role role) {
     Security security;
     try {
       security = Security.open(config, settings.host(), settings.unixSocket().isPresent());
@@ -95,7 +119,10 @@ final class Services {
     }
     SessionStore store;
     try {
-      store = SessionStores.openExclusive(config);
+      store =
+          role == Role.SERVER
+              ? SessionStores.openForServer(config)
+              : SessionStores.openForRunner(config);
     } catch (RuntimeException e) {
       security.close();
       telemetry.close();
@@ -105,34 +132,31 @@ final class Services {
     Optional<InstanceIdentity> identity = Optional.empty();
     try {
       Duration lease = config.getSeconds(LEASE_KEY, DEFAULT_LEASE);
-      if (store.shared()) {
-        // Registered, so that an id names one live process: a lease or a signal never mixes two up.
-        identity =
-            Optional.of(
-                InstanceIdentity.claim(
-                    SessionStores.instances(store),
-                    configuredInstanceId(config),
-                    lease.plus(lease)));
-      }
-      String instanceId = identity.map(InstanceIdentity::id).orElse("local");
+      // Registered, so that an id names one live process: a lease or a signal never mixes two up.
+      identity =
+          Optional.of(
+              InstanceIdentity.claim(
+                  SessionStores.instances(store),
+                  role == Role.SERVER ? configuredInstanceId(config) : Optional.empty(),
+                  lease.plus(lease)));
+      String instanceId = identity.get().id();
       signals = SessionStores.openSignals(config, store, instanceId);
       EventLog events = new EventLog(store, signals);
       Approvals approvals =
           new Approvals(SessionStores.approvals(store), ApprovalSettings.from(config));
       AuditLog audit = SessionStores.audit(store);
       TurnRecovery recovery = new TurnRecovery(store, events, approvals.store());
-      TurnLeases leases;
-      List<TurnRecovery.SuspendedTurn> suspended = List.of();
-      if (store.shared()) {
-        // Other instances may be running turns right now: only turns whose lease lapsed are closed,
-        // by the heartbeat.
-        leases = TurnLeases.shared(store, identity.orElseThrow(), lease);
-        log.info("instance {} on a shared store: turn leases of {}", instanceId, lease);
-      } else {
-        leases = TurnLeases.none();
-        suspended = recovery.recover(store.runningTurns());
-      }
-      // On a shared store, API changes to extensions live in it so that every replica serves them.
+      // Other processes may be running turns right now: only turns whose lease lapsed (or that a
+      // stopping process gave up) are taken over, by the heartbeat.
+      TurnLeases leases = TurnLeases.shared(store, identity.get(), lease);
+      log.info(
+          "instance {} ({}) on the {} store: turn leases of {}",
+          instanceId,
+          role == Role.SERVER ? "server" : "goose acp",
+          SessionStores.engine(store),
+          lease);
+      // On PostgreSQL, API changes to extensions live in the store so that every replica serves
+      // them; on SQLite they go to config.yaml, which every process of this machine reads.
       ExtensionManager extensions =
           new ExtensionManager(
               config,
@@ -161,9 +185,6 @@ final class Services {
               TurnLimits.from(config, security.auth().mode().multiUser()),
               leases,
               signals);
-      for (TurnRecovery.SuspendedTurn s : suspended) {
-        if (!turns.resume(s)) recovery.interrupt(s.turn());
-      }
       signals.listen(
           new ClusterSignals.Listener() {
             @Override
@@ -181,7 +202,11 @@ final class Services {
               events.wakeAll();
             }
           });
-      leases.start(recovery);
+      leases.start(
+          (turn, leaseMade) -> {
+            for (TurnRecovery.SuspendedTurn s : recovery.recover(List.of(turn)))
+              if (!turns.resume(s, leaseMade)) recovery.interrupt(s.turn());
+          });
       telemetry.watch(store::countSessions, turns::runningCount);
       AcpServices acp =
           new AcpServices(

@@ -84,8 +84,8 @@ public final class SessionMigrateCommand implements Callable<Integer> {
     if (!java.nio.file.Files.isRegularFile(source))
       throw new IllegalArgumentException("no SQLite store at " + source);
     StoreMigration.Result result;
-    // Held for the copy: a server writing meanwhile would lose its later writes in the target.
-    StoreLock lock = StoreLock.acquire(source);
+    // Held for the copy: a server or goose acp writing meanwhile would lose writes in the target.
+    StoreLock lock = StoreLock.sole(source);
     try (lock) {
       result = StoreMigration.sqliteToPostgres(source, to, password(), bar);
     }

@@ -63,10 +63,10 @@ public final class JsonBody {
 
   private static byte[] readLimited(Context ctx, long maxBytes) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBytes) throw tooLarge(maxBytes);
     try (InputStream in = ctx.req().getInputStream()) {
+      if (declared > maxBytes) throw tooLarge(in, maxBytes);
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-      if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+      if (bytes.length > maxBytes) throw tooLarge(in, maxBytes);
       return bytes;
     } catch (IOException e) {
       // The client stalled past the idle timeout (also shortened while the server shuts down) or
@@ -75,6 +75,27 @@ public final class JsonBody {
           ErrorCode.INVALID_JSON,
           "the request body could not be read completely (the client stalled or disconnected)");
     }
+  }
+
+  /**
+   * The 413 for a body over the limit, after reading and dropping up to another {@code maxBytes} of
+   * it. A client that is still sending when the server answers and closes gets a TCP reset instead
+   * of the answer (the JDK's HttpClient reports "header parser received no bytes"), so a body up to
+   * twice the limit is drained first and its sender reads a clean 413; a larger one is cut off, as
+   * a client sending that much past the limit earns.
+   */
+  private static ApiException tooLarge(InputStream in, long maxBytes) {
+    try {
+      long left = maxBytes;
+      while (left > 0) {
+        long skipped = in.skip(left);
+        if (skipped <= 0 && in.read() < 0) break;
+        left -= Math.max(skipped, 1);
+      }
+    } catch (IOException e) {
+      // The sender hung up or stalled: the 413 stands either way.
+    }
+    return tooLarge(maxBytes);
   }
 
   private static ApiException tooLarge(long maxBytes) {

@@ -50,7 +50,7 @@ public final class StatusRoutes implements RouteGroup {
         user.admin(),
         provider.map(Provider::name),
         provider.map(Provider::model),
-        server.sessions().shared() ? "postgresql" : "sqlite",
+        goose.session.SessionStores.engine(server.sessions()),
         server.approvals().settings().defaultMode().wire());
   }
 }

@@ -1,0 +1,110 @@
+package goose.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.json.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * Follows {@code GET /sessions/{id}/events} of a goosed process in the background, keeping every
+ * event (name and data) it receives, for tests that wait for an event and then look at the rest.
+ */
+final class SseFollower implements AutoCloseable {
+  record Event(long id, String name, JsonNode data) {}
+
+  private final List<Event> events = new CopyOnWriteArrayList<>();
+  private final Thread reader;
+  private volatile InputStream body;
+
+  private SseFollower(URI base, String sessionId) {
+    reader =
+        Thread.ofPlatform()
+            .daemon()
+            .name("sse-" + sessionId)
+            .start(() -> follow(base.resolve("/sessions/" + sessionId + "/events")));
+  }
+
+  static SseFollower follow(URI base, String sessionId) {
+    return new SseFollower(base, sessionId);
+  }
+
+  private void follow(URI uri) {
+    try {
+      HttpResponse<InputStream> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
+                  HttpResponse.BodyHandlers.ofInputStream());
+      body = response.body();
+      try (BufferedReader lines =
+          new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+        long id = -1;
+        String name = null;
+        String line;
+        while ((line = lines.readLine()) != null) {
+          if (line.startsWith("id: ")) id = Long.parseLong(line.substring(4).strip());
+          else if (line.startsWith("event: ")) name = line.substring(7).strip();
+          else if (line.startsWith("data: ") && name != null)
+            events.add(new Event(id, name, Json.parse(line.substring(6))));
+          else if (line.isEmpty()) name = null;
+        }
+      }
+    } catch (IOException e) {
+      // closed by the test, or the server went away: the events so far stay readable
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  List<Event> events() {
+    return List.copyOf(events);
+  }
+
+  /** Waits until an event matching {@code wanted} has arrived; fails after {@code timeout}. */
+  Event await(Predicate<Event> wanted, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Event e : events) if (wanted.test(e)) return e;
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no " + what + " within " + timeout + "; events: " + names());
+  }
+
+  /** The {@code n}-th (1-based) {@code message_complete} of the stream. */
+  Event awaitComplete(int n, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<Event> done = events.stream().filter(e -> e.name().equals("message_complete")).toList();
+      if (done.size() >= n) return done.get(n - 1);
+      Thread.sleep(20);
+    }
+    throw new AssertionError(
+        "no message_complete #" + n + " within " + timeout + "; events: " + names());
+  }
+
+  List<String> names() {
+    return events.stream().map(Event::name).toList();
+  }
+
+  @Override
+  public void close() {
+    InputStream b = body;
+    try {
+      if (b != null) b.close();
+    } catch (IOException ignored) {
+      // closing the stream is all that was asked
+    }
+    reader.interrupt();
+  }
+}
