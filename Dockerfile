@@ -1,11 +1,18 @@
-# syntax=docker/dockerfile:1
-# goosed in a container: `docker build -t goosed .` then see docs/deployment.md.
-# Stage 1 builds the same artefacts as bin/goose (goose-cli/target/goose.jar + goose-cli/target/lib/);
-# stage 2 runs them on a slim JRE as a non-root user.
+# goosed in a container: `docker build -t goosed:latest .`, then see docs/deployment.md.
+# Stage 1 builds the same artefacts as bin/goose (goose-cli/target/goose.jar + goose-cli/target/lib/)
+# and a Java runtime of only the modules they use (jlink: no compiler, no jshell, no Maven); stage 2
+# runs them on Debian slim as a non-root user, with a class-data archive made at build time.
+# No `# syntax=` line on purpose: it makes BuildKit fetch a frontend image, which fails offline; the
+# features used here (RUN --mount, COPY --chmod) are built into BuildKit.
+#
+# Behind a TLS-intercepting proxy, give the build the proxy's CA certificates (one PEM file) as the
+# secret `ca`; Maven and apt then trust them in addition to their own CAs (docs/deployment.md):
+#   docker build --secret id=ca,src=/path/to/proxy-ca.pem -t goosed:latest .
 
 FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
-# Poms first: the dependency download is cached until a pom changes.
+COPY deploy/docker/AddTrustedCerts.java /opt/build/
+COPY .mvn .mvn
 COPY pom.xml ./
 COPY goose-core/pom.xml goose-core/
 COPY goose-builtins/pom.xml goose-builtins/
@@ -17,22 +24,64 @@ COPY goose-builtins/src goose-builtins/src
 COPY goose-acp/src goose-acp/src
 COPY goose-server/src goose-server/src
 COPY goose-cli/src goose-cli/src
-# The tests run in CI (bin/test), not in the image build; -DskipTests still builds the test jars the reactor needs.
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q -Dstyle.color=never -DskipTests package
+# The tests run in CI (bin/test), not in the image build; -DskipTests still builds the test jars the
+# reactor needs. The Maven repository is a cache mount: kept between builds, never in an image. The
+# truststore is made in this step (not one of its own) so that a retry with the secret is never
+# answered from the cache of a try without it.
+RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=ca \
+    if [ -s /run/secrets/ca ]; then \
+      java /opt/build/AddTrustedCerts.java /run/secrets/ca /tmp/truststore.p12 \
+      && export MAVEN_OPTS="${MAVEN_OPTS:-} -Djavax.net.ssl.trustStore=/tmp/truststore.p12"; \
+    fi \
+ && mvn -B -q -Dstyle.color=never -DskipTests package
+# The runtime: the modules jdeps finds in the jars (plus jdk.jfr for `-XX:StartFlightRecording` when
+# diagnosing), with the JDK's default class-data archive (--generate-cds-archive) that the archive
+# below extends. Compressed modules: start-up reads its classes from the archives, not from them.
+# The archive for heaps without compressed pointers (over 32 GB) is left out, and the default one is
+# dumped again with the launcher's --enable-native-access (a mismatch makes every start log a CDS
+# error and give up the archived module graph).
+RUN modules="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 -q \
+      --class-path 'goose-cli/target/lib/*' goose-cli/target/goose.jar goose-cli/target/lib/*.jar)" \
+ && echo "runtime modules: $modules,jdk.jfr" \
+ && jlink --add-modules "$modules,jdk.jfr" --strip-java-debug-attributes --no-man-pages --no-header-files \
+      --compress=zip-6 --generate-cds-archive --output /opt/java/goose-runtime \
+ && rm /opt/java/goose-runtime/lib/server/classes_nocoops.jsa \
+ && /opt/java/goose-runtime/bin/java -Xshare:dump --enable-native-access=ALL-UNNAMED >/dev/null
 
-FROM eclipse-temurin:25-jre
+FROM debian:bookworm-slim
 # curl for the health check; git and ca-certificates for the developer extension's shell commands;
 # bubblewrap for the tool sandbox (prlimit, which it also uses, is in util-linux).
-RUN apt-get update \
- && apt-get install -y --no-install-recommends bubblewrap ca-certificates curl git \
- && rm -rf /var/lib/apt/lists/* \
+RUN --mount=type=secret,id=ca \
+    ca=""; if [ -s /run/secrets/ca ]; then ca="-o Acquire::https::CAInfo=/run/secrets/ca"; fi \
+ && apt-get $ca update \
+ && apt-get $ca install -y --no-install-recommends bubblewrap ca-certificates curl git \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
  && useradd --create-home --uid 10001 --user-group --shell /bin/bash goose \
  && mkdir -p /home/goose/.config/goose /home/goose/.local/share/goose /home/goose/.local/state/goose /home/goose/work \
  && chown -R goose:goose /home/goose
 
+ENV JAVA_HOME=/opt/java/goose-runtime \
+    PATH=/opt/java/goose-runtime/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8
+COPY --from=build /opt/java/goose-runtime/ /opt/java/goose-runtime/
 COPY --from=build /src/goose-cli/target/lib/ /opt/goose/lib/
 COPY --from=build /src/goose-cli/target/goose.jar /opt/goose/goose.jar
 COPY --chmod=0755 deploy/docker/goose /usr/local/bin/goose
+COPY --chmod=0755 deploy/docker/train-archive /opt/goose/train-archive
+# A training run writes the class-data archive /opt/goose/goose.jsa, which every start then maps
+# read-only: start-up without loading and verifying the same classes again (deploy/docker/goose).
+RUN /opt/goose/train-archive
+
+# Labels of the OCI image spec; VERSION and REVISION come from the build (docs/deployment.md).
+ARG VERSION=0.1.0-SNAPSHOT
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="goosed" \
+      org.opencontainers.image.description="goosed for the JVM: an AI agent session server (REST + Server-Sent Events, MCP extensions, SQLite/PostgreSQL, multi-user)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.base.name="debian:bookworm-slim"
 
 USER goose
 WORKDIR /home/goose/work

@@ -79,6 +79,10 @@ function describe(events: SseEvent[]): { text: string; errors: string[]; stop: s
       case "message_complete":
         stop = data.stop_reason;
         break;
+      case "usage":
+        assert.equal(typeof data.usage.cache_read_input_tokens, "number");
+        break;
+      case "session_renamed":
       case "tool_call":
       case "tool_result":
       case "notification":

@@ -53,6 +53,8 @@ public final class BenchMain {
         failures += section(results, "tools", new ToolBench(opt, fake, results)::run);
       if (opt.runs("browser"))
         failures += section(results, "browser", new BrowserBench(opt, fake, results)::run);
+      if (!opt.smoke() && opt.runs("caching"))
+        failures += section(results, "prompt caching", new CacheBench(opt, fake, results)::run);
       if (opt.peers() && opt.runs("peers"))
         failures += section(results, "peers", new PeerBench(opt, fake, server, results)::run);
       if (opt.jmh() && opt.runs("jmh"))

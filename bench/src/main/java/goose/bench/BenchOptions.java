@@ -34,7 +34,7 @@ record BenchOptions(
                 --smoke     small counts, no peers, no JMH (CI); does not rewrite BENCHMARKS.md
                 --no-peers  skip goose and opencode
                 --no-jmh    skip the JMH micro-benchmarks
-                --only=A,B  run only these sections (start-up, server, store, tools, browser, peers, jmh); no BENCHMARKS.md""");
+                --only=A,B  run only these sections (start-up, server, store, tools, browser, caching, peers, jmh); no BENCHMARKS.md""");
           System.exit(0);
         }
         default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");

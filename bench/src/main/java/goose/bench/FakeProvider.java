@@ -33,7 +33,8 @@ public final class FakeProvider implements AutoCloseable {
   private static final Pattern PARAM = Pattern.compile("(\\w+)=([\\w.-]+)");
 
   /** What one reply looks like. */
-  record Plan(String id, int chunks, long delayMs, long firstMs, boolean stamp, String tool) {
+  record Plan(
+      String id, int chunks, long delayMs, long firstMs, boolean stamp, String tool, int loop) {
     static Plan parse(String body) {
       Matcher m = DIRECTIVE.matcher(body);
       String last = null;
@@ -49,9 +50,28 @@ public final class FakeProvider implements AutoCloseable {
           Long.parseLong(p.getOrDefault("delay_ms", "0")),
           Long.parseLong(p.getOrDefault("first_ms", "0")),
           "1".equals(p.get("stamp")),
-          p.getOrDefault("tool", ""));
+          p.getOrDefault("tool", ""),
+          Integer.parseInt(p.getOrDefault("loop", "0")));
     }
   }
+
+  /**
+   * The Anthropic calls of one directive id that offered tools (title and other side requests left
+   * out): how many, what the first one carried, and the sum of their bills.
+   */
+  record Tally(int calls, long firstInput, long input, long cacheRead, long cacheWrite) {
+    Tally plus(PromptCacheSim.Bill bill) {
+      return new Tally(
+          calls + 1,
+          calls == 0 ? bill.total() : firstInput,
+          input + bill.input(),
+          cacheRead + bill.cacheRead(),
+          cacheWrite + bill.cacheWrite());
+    }
+  }
+
+  private final PromptCacheSim cache = new PromptCacheSim();
+  private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
 
   private final ServerSocket server;
   private final Map<String, Long> firstByteNanos = new ConcurrentHashMap<>();
@@ -81,6 +101,11 @@ public final class FakeProvider implements AutoCloseable {
 
   public long requests() {
     return requests.get();
+  }
+
+  /** The tool-offering Anthropic calls of the {@code loop=N} directive {@code id}, if any. */
+  public java.util.Optional<Tally> tally(String id) {
+    return java.util.Optional.ofNullable(tallies.get(id));
   }
 
   /** When the first body byte of the reply to directive {@code id} was written, if it was. */
@@ -120,6 +145,10 @@ public final class FakeProvider implements AutoCloseable {
               Plan.parse(r.body),
               WireFormat.OPENAI,
               toolResultPresent(r.body, WireFormat.OPENAI));
+        } else if (r.method.equals("POST")
+            && r.path.endsWith("/messages")
+            && Plan.parse(r.body).loop() > 0) {
+          toolLoop(out, Plan.parse(r.body), goose.json.Json.parse(r.body));
         } else if (r.method.equals("POST") && r.path.endsWith("/messages")) {
           stream(
               out,
@@ -191,6 +220,56 @@ public final class FakeProvider implements AutoCloseable {
     }
     out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     out.flush();
+  }
+
+  /**
+   * One step of a {@code loop=N} tool loop (Anthropic): a call of the request's shell tool ({@code
+   * echo step K}) until N results came back after the directive, then a short text; usage as
+   * Anthropic bills it with prompt caching ({@link PromptCacheSim}).
+   */
+  private void toolLoop(
+      OutputStream out, Plan plan, com.fasterxml.jackson.databind.JsonNode request)
+      throws IOException {
+    PromptCacheSim.Bill bill = cache.bill(request);
+    String shell = "";
+    for (com.fasterxml.jackson.databind.JsonNode t : request.path("tools")) {
+      if (t.path("name").asText().endsWith("shell")) shell = t.path("name").asText();
+    }
+    if (!shell.isEmpty())
+      tallies.merge(plan.id(), new Tally(0, 0, 0, 0, 0).plus(bill), (a, b) -> a.plus(bill));
+    int done = resultsAfterDirective(request);
+    out.write(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+    chunk(out, WireFormat.anthropicStart(bill.input(), bill.cacheRead(), bill.cacheWrite()));
+    boolean call = !shell.isEmpty() && done < plan.loop();
+    if (call) {
+      for (String frame :
+          WireFormat.anthropicToolCall(
+              "toolu_bench_" + (done + 1), shell, "{\"command\":\"echo step " + (done + 1) + "\"}"))
+        chunk(out, frame);
+    } else {
+      chunk(out, WireFormat.ANTHROPIC.text("done"));
+    }
+    for (String frame : WireFormat.ANTHROPIC.tail(call)) chunk(out, frame);
+    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** Tool results in the messages after the last one holding a directive. */
+  private static int resultsAfterDirective(com.fasterxml.jackson.databind.JsonNode request) {
+    com.fasterxml.jackson.databind.JsonNode messages = request.path("messages");
+    int start = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      if (messages.get(i).toString().contains("[bench")) start = i;
+    }
+    int results = 0;
+    for (int i = start; i < messages.size(); i++) {
+      for (com.fasterxml.jackson.databind.JsonNode block : messages.get(i).path("content")) {
+        if ("tool_result".equals(block.path("type").asText())) results++;
+      }
+    }
+    return results;
   }
 
   private static void chunk(OutputStream out, String frame) throws IOException {

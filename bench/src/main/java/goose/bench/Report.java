@@ -114,6 +114,7 @@ final class Report {
       putNumber(n, "goose", p.goose());
       putNumber(n, "opencode", p.opencode());
     }
+    root.set("prompt_caching", Json.MAPPER.valueToTree(r.cacheRows));
     root.set("peer_status", Json.MAPPER.valueToTree(r.peerStatus));
     root.set("problems", Json.MAPPER.valueToTree(r.problems));
     root.set("jmh", Json.MAPPER.valueToTree(r.jmh));
@@ -167,6 +168,36 @@ final class Report {
       }
       md.append("\nA ratio above 1 means the peer takes more time or memory than goosed.\n\n");
       r.peerStatus.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append("\n"));
+    }
+    if (!r.cacheRows.isEmpty()) {
+      md.append(
+          "\n## Prompt caching: one turn, a "
+              + CacheBench.STEPS
+              + "-step tool loop over a prefix of about 20,000 tokens\n\n");
+      md.append(
+          "| system | model calls | first call's input | input at full price | written to cache (x1.25) | read from cache (x0.1) | input bill in full-price tokens | vs. no caching |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Results.CacheRow c : r.cacheRows) {
+        md.append("| ")
+            .append(c.system())
+            .append(" | ")
+            .append(c.calls())
+            .append(" | ")
+            .append(number((double) c.firstCallInput()))
+            .append(" | ")
+            .append(number((double) c.fullPrice()))
+            .append(" | ")
+            .append(number((double) c.cacheWrites()))
+            .append(" | ")
+            .append(number((double) c.cacheReads()))
+            .append(" | ")
+            .append(number(c.billedAsFullPrice()))
+            .append(" | ")
+            .append(number(c.billedAsFullPrice() / c.allInput()))
+            .append(" |\n");
+      }
+      md.append(
+          "\nTokens as the fake provider counts them (bytes of each block / 4) and bills them the way"
+              + " Anthropic does ([docs/benchmarks.md](docs/benchmarks.md#prompt-caching)).\n");
     }
     String section = "";
     for (Results.Row row : r.rows) {

@@ -24,6 +24,29 @@ final class Results {
   /** One figure measured on each server; NaN where a server could not be measured. */
   record PeerRow(String metric, String unit, double goosed, double goose, double opencode) {}
 
+  /**
+   * The prompt-caching figure of one system: its model calls in the tool loop, the input tokens of
+   * the first (about the prefix), and the input tokens of all of them billed at the full price,
+   * written to the cache and read from it.
+   */
+  record CacheRow(
+      String system,
+      int calls,
+      long firstCallInput,
+      long fullPrice,
+      long cacheWrites,
+      long cacheReads) {
+    long allInput() {
+      return fullPrice + cacheWrites + cacheReads;
+    }
+
+    /** The input bill in full-price tokens: writes cost 1.25 times, reads a tenth. */
+    double billedAsFullPrice() {
+      return fullPrice + 1.25 * cacheWrites + 0.1 * cacheReads;
+    }
+  }
+
+  final List<CacheRow> cacheRows = new ArrayList<>();
   final List<Row> rows = new ArrayList<>();
   final List<PeerRow> peerRows = new ArrayList<>();
 

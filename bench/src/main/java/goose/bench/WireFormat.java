@@ -120,6 +120,30 @@ enum WireFormat {
   /** Frames that end the reply (stop reason, usage, end marker). */
   abstract List<String> tail(boolean tool);
 
+  /**
+   * Anthropic's message_start with a text block open, reporting usage as Anthropic does with prompt
+   * caching: {@code input_tokens} is only the part neither read from nor written to the cache.
+   */
+  static String anthropicStart(long input, long cacheRead, long cacheWrite) {
+    return "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_bench\",\"type\":\"message\","
+        + "\"role\":\"assistant\",\"model\":\"bench-model\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+        + "\"usage\":{\"input_tokens\":"
+        + input
+        + ",\"cache_read_input_tokens\":"
+        + cacheRead
+        + ",\"cache_creation_input_tokens\":"
+        + cacheWrite
+        + ",\"output_tokens\":1}}}\n\n"
+        + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n";
+  }
+
+  /** An Anthropic tool call with its own id (after the open text block), as {@link #toolCall}. */
+  static List<String> anthropicToolCall(String id, String name, String arguments) {
+    return ANTHROPIC.toolCall(name, arguments).stream()
+        .map(frame -> frame.replace("toolu_bench1", id))
+        .toList();
+  }
+
   static String quote(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }

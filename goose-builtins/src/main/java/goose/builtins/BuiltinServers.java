@@ -98,6 +98,7 @@ public final class BuiltinServers {
     McpSyncServer server =
         McpServer.sync(new StdioServerTransportProvider(mapper, guard.sdkInput(), guard.output()))
             .serverInfo("goose-" + name, "0.1.0")
+            .instructions(builtin.instructions())
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .tools(specifications(builtin, context, mapper))
             .build();

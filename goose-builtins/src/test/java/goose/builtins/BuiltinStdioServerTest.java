@@ -53,6 +53,8 @@ class BuiltinStdioServerTest {
       assertThat(client.listTools().tools())
           .extracting(McpSchema.Tool::name)
           .containsExactlyInAnyOrder("shell", "text_editor");
+      // The instructions for the model travel in initialize, as with any MCP server.
+      assertThat(client.getServerInstructions()).contains("developer extension", "text_editor");
       McpSchema.Tool shell =
           client.listTools().tools().stream()
               .filter(t -> t.name().equals("shell"))

@@ -11,6 +11,7 @@ import goose.extension.ExtensionStatus;
 import goose.json.Json;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import goose.tool.ActiveExtension;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import java.nio.file.Path;
@@ -43,6 +44,13 @@ class BuiltinsInManagerTest {
           .extracting(ToolSpec::name)
           .containsExactly(
               "developer__shell", "developer__text_editor", "todo__todo_write", "todo__todo_read");
+      // Each built-in gives the model its own instructions, for the system prompt.
+      assertThat(manager.extensions(ctx))
+          .extracting(ActiveExtension::name)
+          .containsExactly("developer", "todo");
+      assertThat(manager.extensions(ctx).get(0).instructions())
+          .contains("shell", "text_editor", "2000 lines");
+      assertThat(manager.extensions(ctx).get(1).instructions()).contains("todo_write");
 
       Content.ToolResponse pwd =
           manager.call(

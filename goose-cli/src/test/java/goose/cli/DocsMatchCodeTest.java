@@ -21,8 +21,9 @@ import picocli.CommandLine;
 
 /**
  * The documentation names only settings and commands that exist: every {@code GOOSE_*} name in the
- * docs is a {@link ConfigKey} (or one of the few environment-only variables below, each still read
- * by the code), and every {@code bin/goose ...} command line in the docs parses.
+ * docs is a {@link ConfigKey} (or one of the few environment-only variables below, of the launchers
+ * and test harness, each still read by the code), and every {@code bin/goose ...} command line in
+ * the docs parses.
  */
 class DocsMatchCodeTest {
   private static final Path ROOT = repositoryRoot();
@@ -32,13 +33,17 @@ class DocsMatchCodeTest {
    * Variables read from the process environment, never from config.yaml, so not configuration keys.
    */
   private static final Map<String, String> ENVIRONMENT_ONLY =
-      Map.of(
-          "GOOSE_PATH_ROOT", "locates the config and data directories, so read before any config",
-          "GOOSE_CONFIG_DIR", "locates config.yaml itself",
-          "GOOSE_CDS", "read by the launcher scripts (bin/lib.sh), not by Java",
-          "GOOSE_CLI_TRACE", "a debugging switch of the command line",
-          "GOOSE_MIGRATE_PASSWORD", "the target password of `goose session migrate`",
-          "GOOSE_DISABLE_KEYRING", "a variable of the reference goose agent, set by bench/");
+      Map.ofEntries(
+          Map.entry("GOOSE_PATH_ROOT", "locates the config and data dirs: read before any config"),
+          Map.entry("GOOSE_CONFIG_DIR", "locates config.yaml itself"),
+          Map.entry("GOOSE_CDS", "read by the launcher scripts (bin/lib.sh), not by Java"),
+          Map.entry("GOOSE_CLI_TRACE", "a debugging switch of the command line"),
+          Map.entry("GOOSE_MIGRATE_PASSWORD", "the target password of `goose session migrate`"),
+          Map.entry("GOOSE_DISABLE_KEYRING", "a variable of the reference goose agent (bench/)"),
+          Map.entry("GOOSE_CONTAINER_TESTS", "switches the container tests on (bin/test, CI)"),
+          Map.entry("GOOSE_DOCKER", "the docker program the container tests use"),
+          Map.entry("GOOSE_COMPOSE", "the compose program the container tests use"),
+          Map.entry("GOOSE_BUILD_CA", "a CA bundle the container tests' image build trusts"));
 
   private static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
@@ -98,8 +103,11 @@ class DocsMatchCodeTest {
               .filter(
                   p -> {
                     String s = ROOT.relativize(p).toString();
-                    return (s.contains("/src/main/java/") && s.endsWith(".java"))
-                        || s.startsWith("bin/");
+                    if (s.contains("node_modules/") || s.contains("/target/")) return false;
+                    if (p.getFileName().toString().equals("DocsMatchCodeTest.java")) return false;
+                    return (s.contains("/src/") && s.endsWith(".java"))
+                        || s.startsWith("bin/")
+                        || s.startsWith(".ci/");
                   })
               .map(DocsMatchCodeTest::read)
               .collect(Collectors.joining("\n"));

@@ -21,7 +21,7 @@ record Dockerfile(List<Instruction> instructions) {
     }
 
     List<String> words() {
-      return List.of(arguments.trim().split("\\s+"));
+      return List.of(arguments.trim().split("\\s+", -1));
     }
   }
 
@@ -67,6 +67,14 @@ record Dockerfile(List<Instruction> instructions) {
     List<Instruction> found = all(keyword);
     if (found.isEmpty()) throw new AssertionError("the Dockerfile has no " + keyword);
     return found.getLast();
+  }
+
+  /** The first RUN whose command contains {@code text}. */
+  Instruction run(String text) {
+    return all("RUN").stream()
+        .filter(r -> r.arguments().contains(text))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no RUN instruction contains " + text));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ final class NginxProxy implements AutoCloseable {
   static final String MISSING =
       "nginx is not installed, and this test runs the real nginx in front of goosed. "
           + "Install it with: sudo apt-get update && sudo apt-get install -y nginx (bash .ci/run does this)";
+
+  static final String UPSTREAM_HEADER = "X-Test-Upstream";
 
   final int httpsPort;
   final int httpPort;
@@ -53,7 +56,7 @@ final class NginxProxy implements AutoCloseable {
 
   static NginxProxy start(Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users)
       throws Exception {
-    return start(dir, "127.0.0.1:" + upstreamPort, tls, users);
+    return start(dir, List.of("127.0.0.1:" + upstreamPort), tls, users);
   }
 
   /**
@@ -61,13 +64,25 @@ final class NginxProxy implements AutoCloseable {
    */
   static NginxProxy start(Path dir, String upstream, SelfSignedTls tls, Map<String, String> users)
       throws Exception {
+    return start(dir, List.of(upstream), tls, users);
+  }
+
+  /**
+   * With several goosed instances in the upstream (nginx's default round robin), each {@code
+   * host:port} or {@code unix:/path}. Each response says which one served it in the test's own
+   * header {@link #UPSTREAM_HEADER}.
+   */
+  static NginxProxy start(
+      Path dir, List<String> upstreams, SelfSignedTls tls, Map<String, String> users)
+      throws Exception {
     Path nginx = binary();
     Files.createDirectories(dir.resolve("tmp"));
     Path htpasswd = dir.resolve("goosed.htpasswd");
     Files.writeString(htpasswd, Htpasswd.of(users));
-    int httpsPort = freePort();
-    int httpPort = freePort();
-    String site = site(Repo.read(CONFIG), upstream, httpsPort, httpPort, tls, htpasswd);
+    int[] ports = freePorts(2);
+    int httpsPort = ports[0];
+    int httpPort = ports[1];
+    String site = site(Repo.read(CONFIG), upstreams, httpsPort, httpPort, tls, htpasswd);
     Path conf = dir.resolve("nginx.conf");
     Files.writeString(conf, main(dir, site));
 
@@ -100,14 +115,27 @@ final class NginxProxy implements AutoCloseable {
    */
   static String site(
       String documented,
-      String upstream,
+      List<String> upstreams,
       int httpsPort,
       int httpPort,
       SelfSignedTls tls,
       Path htpasswd) {
-    String site =
-        replaceOnce(
-            documented, "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;", "$1" + upstream + ";");
+    String servers =
+        upstreams.stream()
+            .map(upstream -> "$1" + upstream + ";")
+            .collect(java.util.stream.Collectors.joining("\n"));
+    String site = replaceOnce(documented, "(?m)^(\\s*server\\s+)127\\.0\\.0\\.1:3000;", servers);
+    // Observation only: which upstream served a response (not part of the shipped file), in every
+    // location (/status too: the two-replica test steers nginx's rotation with it).
+    long locations = Pattern.compile("(?m)^\\s*location [^{]*\\{$").matcher(site).results().count();
+    site =
+        site.replaceAll(
+            "(?m)^(\\s*location [^{]*\\{)$",
+            "$1\n        add_header "
+                + UPSTREAM_HEADER
+                + java.util.regex.Matcher.quoteReplacement(" $upstream_addr always;"));
+    if (locations < 2)
+      throw new AssertionError("expected the locations / and = /status in " + CONFIG);
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)443 ssl;", "$1127.0.0.1:" + httpsPort + " ssl;");
     site = replaceOnce(site, "(?m)^(\\s*listen\\s+)80;", "$1127.0.0.1:" + httpPort + ";");
     site = replaceOnce(site, "(?m)^(\\s*ssl_certificate\\s+)\\S+;", "$1" + tls.certificate() + ";");
@@ -210,9 +238,18 @@ final class NginxProxy implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** {@code count} distinct free loopback ports: all held open at once while they are chosen. */
+  static int[] freePorts(int count) throws IOException {
+    ServerSocket[] held = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        held[i] = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        ports[i] = held[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) if (s != null) s.close();
     }
   }
 

@@ -18,11 +18,15 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
-/** HTTPS requests through nginx as one basic-auth user (or none), and a line-by-line SSE reader. */
+/**
+ * HTTP(S) requests to goosed, through nginx as one basic-auth user (or none) or straight to a
+ * container, with headers sent on every request; and a line-by-line SSE reader.
+ */
 final class ProxyClient {
   private final HttpClient http;
   private final URI base;
   private final Optional<String> authorization;
+  private final List<String> everyRequest = new ArrayList<>();
 
   ProxyClient(SSLContext tls, URI base, Optional<String> user, String password) {
     this.http =
@@ -39,6 +43,19 @@ final class ProxyClient {
                 "Basic "
                     + Base64.getEncoder()
                         .encodeToString((u + ":" + password).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Plain HTTP (a container's published port) with these header name/value pairs on every request.
+   */
+  static ProxyClient direct(URI base, String... headers) throws Exception {
+    return new ProxyClient(SSLContext.getDefault(), base, Optional.empty(), "").with(headers);
+  }
+
+  /** Adds header name/value pairs sent on every request (a secret key, a bearer token). */
+  ProxyClient with(String... headers) {
+    everyRequest.addAll(List.of(headers));
+    return this;
   }
 
   record Reply(int status, String body, HttpResponse<String> response) {
@@ -60,8 +77,8 @@ final class ProxyClient {
   }
 
   /** Opens an event stream (POST with a JSON body, or GET when {@code json} is empty). */
-  EventStream stream(String path, Optional<String> json) throws Exception {
-    HttpRequest.Builder b = request(path).header("Accept", "text/event-stream");
+  EventStream stream(String path, Optional<String> json, String... headers) throws Exception {
+    HttpRequest.Builder b = request(path, headers).header("Accept", "text/event-stream");
     json.ifPresentOrElse(
         j ->
             b.header("Content-Type", "application/json")
@@ -76,6 +93,7 @@ final class ProxyClient {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
     authorization.ifPresent(a -> b.header("Authorization", a));
+    if (!everyRequest.isEmpty()) b.headers(everyRequest.toArray(String[]::new));
     if (headers.length > 0) b.headers(headers);
     return b;
   }
@@ -94,6 +112,7 @@ final class ProxyClient {
     final int status;
     private final BufferedReader reader;
     private final HttpResponse<InputStream> response;
+    private long firstId = -1;
 
     EventStream(HttpResponse<InputStream> response) {
       this.status = response.statusCode();
@@ -118,8 +137,16 @@ final class ProxyClient {
         }
         if (line.startsWith("event: ")) name = line.substring(7);
         else if (line.startsWith("data: ")) data.append(line.substring(6));
+        else if (line.startsWith("id: ") && firstId < 0)
+          firstId = Long.parseLong(line.substring(4).strip());
       }
       return Optional.empty();
+    }
+
+    /** The sequence number ({@code id:}) of the first event read; for {@code ?after=}. */
+    long firstId() {
+      if (firstId < 0) throw new AssertionError("no event with an id read yet");
+      return firstId;
     }
 
     List<Event> untilComplete() throws IOException {

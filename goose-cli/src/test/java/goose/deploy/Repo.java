@@ -40,6 +40,17 @@ final class Repo {
     }
   }
 
+  /** Every document of a YAML text (kubectl's output, say). */
+  static List<JsonNode> yamlDocumentsOf(String text) {
+    try (var parser = new YAMLFactory().createParser(text)) {
+      return YAML.readValues(parser, JsonNode.class).readAll().stream()
+          .filter(n -> !n.isNull() && !n.isMissingNode())
+          .toList();
+    } catch (IOException e) {
+      throw new AssertionError("not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
   static JsonNode yaml(String relative) {
     List<JsonNode> docs = yamlDocuments(relative);
     if (docs.size() != 1)

@@ -31,7 +31,9 @@ final class RealServer implements AutoCloseable {
               "GOOSE_PORT", "0",
               "GOOSE_PROVIDER", "openai",
               "OPENAI_HOST", provider.baseUri().toString(),
-              "OPENAI_API_KEY", "sk-generated-client-test");
+              "OPENAI_API_KEY", "sk-generated-client-test",
+              // A title request after a first exchange would take the next queued reply.
+              "GOOSE_SESSION_TITLES", "false");
       server = GooseServer.start(Config.load(env, home));
     } catch (IOException e) {
       provider.close();

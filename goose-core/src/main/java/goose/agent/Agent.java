@@ -8,10 +8,13 @@ import goose.conversation.TokenUsage;
 import goose.error.ErrorMessages;
 import goose.event.TurnEvent;
 import goose.ids.Ids;
+import goose.pricing.Costs;
+import goose.pricing.PriceTable;
 import goose.provider.Provider;
 import goose.provider.ProviderException;
 import goose.provider.ProviderRequest;
 import goose.provider.ProviderStream;
+import goose.provider.StopReason;
 import goose.session.Session;
 import goose.session.SessionStore;
 import goose.tool.ToolContext;
@@ -20,16 +23,24 @@ import goose.tool.Toolbox;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent loop of one turn: send the agent's view of the conversation to the provider, relay the
- * streamed reply, run the tool calls it asks for (concurrently), send the results back, until the
- * model ends its turn or {@code max_turns} provider calls were made. Every message is persisted as
- * soon as it is complete; the partial text of a cancelled or failed call is kept, marked
- * interrupted.
+ * The agent loop of one turn: send the agent's view of the conversation to the provider (built by
+ * {@link RequestBuilder}), relay the streamed reply, run the tool calls it asks for (concurrently),
+ * send the results back, until the model ends its turn or {@code max_turns} provider calls were
+ * made. Every message is persisted as soon as it is complete; the partial text of a cancelled or
+ * failed call is kept, marked interrupted. Each call ends with a {@code usage} event (tokens, cache
+ * reads and writes, estimated cost, why the model stopped).
+ *
+ * <p>A reply cut off by the output budget ({@code max_tokens}) is not taken as the model's last
+ * word: the tool call it was writing is dropped (never run half-written), its complete calls run,
+ * and the model is asked to go on where it stopped; after {@value #MAX_CUT_REPLIES} cut replies in
+ * a row the turn ends with {@code max_tokens}.
  *
  * <p>A failure ends the loop with an {@code error} event; the caller closes the turn with the
  * {@code message_complete} event built from the returned {@link Outcome}.
@@ -37,9 +48,13 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
+  /** Replies in a row cut off by the output budget before the turn gives up. */
+  static final int MAX_CUT_REPLIES = 3;
+
   private final SessionStore store;
   private final Toolbox toolbox;
-  private final SystemPrompt systemPrompt;
+  private final RequestBuilder requests;
+  private final PriceTable prices;
   private final AgentOptions options;
   private final Compactor compactor;
   private final ToolAudit audit;
@@ -48,6 +63,7 @@ public final class Agent {
   /**
    * @param audit where every tool call is recorded
    * @param observer sees each turn, provider call and event (metrics, traces)
+   * @param prices the model prices cost estimates come from
    */
   public Agent(
       SessionStore store,
@@ -55,14 +71,27 @@ public final class Agent {
       SystemPrompt systemPrompt,
       AgentOptions options,
       AuditLog audit,
-      TurnObserver observer) {
+      TurnObserver observer,
+      PriceTable prices) {
     this.store = store;
     this.toolbox = toolbox;
-    this.systemPrompt = systemPrompt;
+    this.requests = new RequestBuilder(systemPrompt, options);
+    this.prices = prices;
     this.options = options;
     this.compactor = new Compactor(store);
     this.audit = new ToolAudit(audit);
     this.observer = observer;
+  }
+
+  /** With the built-in model prices. */
+  public Agent(
+      SessionStore store,
+      Toolbox toolbox,
+      SystemPrompt systemPrompt,
+      AgentOptions options,
+      AuditLog audit,
+      TurnObserver observer) {
+    this(store, toolbox, systemPrompt, options, audit, observer, PriceTable.builtIn());
   }
 
   public Agent(
@@ -149,7 +178,7 @@ public final class Agent {
   private Outcome observed(
       Session session, Provider provider, java.util.function.Function<ObservedTurn, Outcome> body) {
     ObservedTurn observed = ObservedTurn.start(observer, session.id(), provider.name());
-    Outcome outcome = new Outcome(StopCause.ERROR, TokenUsage.ZERO);
+    Outcome outcome = Outcome.failed();
     try {
       outcome = body.apply(observed);
       return outcome;
@@ -168,7 +197,7 @@ public final class Agent {
       List<Content.ToolRequest> resumed,
       ObservedTurn observed) {
     control.bindCurrentThread();
-    TokenUsage turnUsage = TokenUsage.ZERO;
+    Spent spent = new Spent();
     ToolContext toolContext =
         new ToolContext(
             userId,
@@ -176,12 +205,13 @@ public final class Agent {
             session.workingDir(),
             (source, kind, payload) ->
                 emitter.emit(new TurnEvent.Notification(source, kind, payload)));
-    String system = systemPrompt.build(session.workingDir());
     List<Message> conversation = store.conversation(session.id());
     CallIds callIds = new CallIds(conversation);
     List<Message> view = conversation.stream().filter(Message::agentVisible).toList();
+    Optional<String> system = Optional.empty(); // built once, with the first tool list
     boolean compactedForError = false;
     int calls = 0;
+    int cutReplies = 0;
     try {
       if (!resumed.isEmpty()) {
         List<ToolSpec> offered = gate.offer(toolbox.tools(toolContext));
@@ -189,18 +219,23 @@ public final class Agent {
             appendResults(
                 session.id(),
                 view,
-                executor(emitter, control).resumeAll(toolContext, resumed, offered, gate));
+                executor(emitter, control).resumeAll(toolContext, resumed, offered, gate),
+                Optional.empty());
       }
       while (true) {
-        if (calls >= options.maxTurns()) return new Outcome(StopCause.MAX_TURNS, turnUsage);
+        if (calls >= options.maxTurns()) return spent.outcome(StopCause.MAX_TURNS);
         if (control.isCancelled()) throw new TurnCancelledException();
-        List<ToolSpec> tools = gate.offer(toolbox.tools(toolContext));
-        view = maybeCompact(session.id(), provider, system, view);
+        List<ToolSpec> available = toolbox.tools(toolContext);
+        if (system.isEmpty())
+          system = Optional.of(requests.system(session, toolbox.extensions(toolContext)));
+        List<ToolSpec> tools = gate.offer(available);
+        view = maybeCompact(session.id(), provider, system.get(), view);
         ResponseReader reader = new ResponseReader(Ids.newId(), emitter);
+        ProviderRequest request =
+            requests.request(session, provider, system.get(), view, tools, calls);
         calls++;
         TurnObserver.ProviderCall call = observed.providerCall();
-        try (ProviderStream stream =
-            openStream(provider, new ProviderRequest(system, view, tools), control)) {
+        try (ProviderStream stream = openStream(provider, request, control)) {
           control.streamOpened(stream);
           reader.readAll(stream, control);
           call.completed(reader.usage());
@@ -227,30 +262,47 @@ public final class Agent {
           control.streamClosed();
         }
         Message reply = callIds.unique(reader.message());
-        turnUsage = turnUsage.plus(reader.usage());
-        if (!reader.usage().equals(TokenUsage.ZERO)) store.addUsage(session.id(), reader.usage());
+        account(session.id(), provider, reader, spent, emitter);
         if (!reply.content().isEmpty()) {
           store.appendMessage(session.id(), reply);
           view = append(view, reply);
         }
-        List<Content.ToolRequest> requests = reply.toolRequests();
-        if (requests.isEmpty()) return new Outcome(StopCause.END_TURN, turnUsage);
-
+        boolean cut = reader.stopReason() == StopReason.MAX_TOKENS;
+        cutReplies = cut ? cutReplies + 1 : 0;
+        if (cut) {
+          log.info(
+              "reply in session {} cut off by the output budget of {} tokens ({} in a row)",
+              session.id(),
+              provider.maxOutputTokens(),
+              cutReplies);
+          if (cutReplies >= MAX_CUT_REPLIES) return spent.outcome(StopCause.MAX_TOKENS);
+        }
+        List<Content.ToolRequest> calledTools = reply.toolRequests();
+        if (calledTools.isEmpty()) {
+          if (!cut) return spent.outcome(StopCause.END_TURN);
+          Message goOn = Continuation.message(provider.maxOutputTokens(), false);
+          store.appendMessage(session.id(), goOn);
+          view = append(view, goOn);
+          continue;
+        }
         view =
             appendResults(
                 session.id(),
                 view,
-                executor(emitter, control).runAll(toolContext, requests, tools, gate));
+                executor(emitter, control).runAll(toolContext, calledTools, tools, gate),
+                cut
+                    ? Optional.of(Continuation.note(provider.maxOutputTokens(), true))
+                    : Optional.empty());
       }
     } catch (TurnSuspendedException e) {
       log.info(
           "turn of session {} suspended while a tool call waits for its approval; the next start resumes it",
           session.id());
-      return new Outcome(StopCause.SUSPENDED, turnUsage);
+      return spent.outcome(StopCause.SUSPENDED);
     } catch (TurnCancelledException e) {
-      return new Outcome(StopCause.CANCELLED, turnUsage);
+      return spent.outcome(StopCause.CANCELLED);
     } catch (ProviderException e) {
-      if (control.isCancelled()) return new Outcome(StopCause.CANCELLED, turnUsage);
+      if (control.isCancelled()) return spent.outcome(StopCause.CANCELLED);
       log.warn(
           "provider {} failed in session {}: {} ({})",
           provider.name(),
@@ -258,13 +310,49 @@ public final class Agent {
           e.getMessage(),
           e.kind());
       emitter.emit(new TurnEvent.Error(e.code(), ErrorMessages.of(e)));
-      return new Outcome(StopCause.ERROR, turnUsage);
+      return spent.outcome(StopCause.ERROR);
     } catch (RuntimeException e) {
-      if (control.isCancelled()) return new Outcome(StopCause.CANCELLED, turnUsage);
+      if (control.isCancelled()) return spent.outcome(StopCause.CANCELLED);
       log.error("turn failed in session {}", session.id(), e);
       emitter.emit(
           new TurnEvent.Error("internal", "the turn failed unexpectedly; see the server log"));
-      return new Outcome(StopCause.ERROR, turnUsage);
+      return spent.outcome(StopCause.ERROR);
+    }
+  }
+
+  /**
+   * Records what one call cost: on the session (tokens and estimated cost), in the turn's sum, and
+   * as a {@code usage} event.
+   */
+  private void account(
+      String sessionId,
+      Provider provider,
+      ResponseReader reader,
+      Spent spent,
+      TurnEmitter emitter) {
+    TokenUsage usage = reader.usage();
+    OptionalDouble cost =
+        usage.equals(TokenUsage.ZERO)
+            ? OptionalDouble.empty()
+            : prices.cost(provider.model(), usage);
+    spent.add(usage, cost);
+    if (!usage.equals(TokenUsage.ZERO)) store.addUsage(sessionId, usage, cost);
+    emitter.emit(
+        new TurnEvent.ModelUsage(reader.messageId(), reader.stopReason().wire(), usage, cost));
+  }
+
+  /** The tokens and estimated cost of a turn so far. */
+  private static final class Spent {
+    private TokenUsage usage = TokenUsage.ZERO;
+    private OptionalDouble cost = OptionalDouble.empty();
+
+    void add(TokenUsage more, OptionalDouble moreCost) {
+      usage = usage.plus(more);
+      cost = Costs.plus(cost, moreCost);
+    }
+
+    Outcome outcome(StopCause cause) {
+      return new Outcome(cause, usage, cost);
     }
   }
 
@@ -284,11 +372,13 @@ public final class Agent {
 
   /**
    * Why a turn ended, as sent in {@code message_complete}; {@code SUSPENDED} means it did not end:
-   * the server stopped while it waited for an approval, and the next start resumes it.
+   * the server stopped while it waited for an approval, and the next start resumes it. {@code
+   * MAX_TOKENS}: the model's replies kept being cut off by the output budget.
    */
   public enum StopCause {
     END_TURN,
     MAX_TURNS,
+    MAX_TOKENS,
     CANCELLED,
     ERROR,
     SUSPENDED;
@@ -298,8 +388,17 @@ public final class Agent {
     }
   }
 
-  /** How a turn ended and the tokens it used. */
-  public record Outcome(StopCause cause, TokenUsage usage) {}
+  /** How a turn ended, the tokens it used and their estimated cost (empty without a price). */
+  public record Outcome(StopCause cause, TokenUsage usage, OptionalDouble costUsd) {
+    public Outcome(StopCause cause, TokenUsage usage) {
+      this(cause, usage, OptionalDouble.empty());
+    }
+
+    /** A turn that failed before it used anything. */
+    public static Outcome failed() {
+      return new Outcome(StopCause.ERROR, TokenUsage.ZERO);
+    }
+  }
 
   private List<Message> maybeCompact(
       String sessionId, Provider provider, String system, List<Message> view) {
@@ -324,23 +423,19 @@ public final class Agent {
     return new ToolExecutor(toolbox, emitter, control, audit);
   }
 
+  /** Stores the results (with a note to the model after them, if any) and adds them to the view. */
   private List<Message> appendResults(
-      String sessionId, List<Message> view, List<Content.ToolResponse> responses) {
-    Message results = toolResults(responses);
+      String sessionId,
+      List<Message> view,
+      List<Content.ToolResponse> responses,
+      Optional<String> note) {
+    List<Content> parts = new ArrayList<>(responses);
+    note.ifPresent(n -> parts.add(new Content.Text(n)));
+    Message results =
+        new Message(
+            Ids.newId(), Role.USER, Instant.now(), parts, true, true, false, TokenUsage.ZERO);
     store.appendMessage(sessionId, results);
     return append(view, results);
-  }
-
-  private static Message toolResults(List<Content.ToolResponse> responses) {
-    return new Message(
-        Ids.newId(),
-        Role.USER,
-        Instant.now(),
-        List.copyOf(responses),
-        true,
-        true,
-        false,
-        TokenUsage.ZERO);
   }
 
   private static List<Message> append(List<Message> view, Message message) {

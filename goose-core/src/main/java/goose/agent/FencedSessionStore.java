@@ -16,6 +16,7 @@ import goose.session.TurnStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The store as the agent loop sees it on a shared database: the writes a turn makes to its session
@@ -44,9 +45,9 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
-  public void addUsage(String sessionId, TokenUsage usage) {
+  public void addUsage(String sessionId, TokenUsage usage, OptionalDouble costUsd) {
     leases.checkHolds(sessionId);
-    store.addUsage(sessionId, usage);
+    store.addUsage(sessionId, usage, costUsd);
   }
 
   @Override
@@ -75,6 +76,11 @@ final class FencedSessionStore implements SessionStore {
   @Override
   public Optional<Session> rename(String owner, String id, String name) {
     return store.rename(owner, id, name);
+  }
+
+  @Override
+  public boolean setTitle(String sessionId, String title) {
+    return store.setTitle(sessionId, title);
   }
 
   @Override

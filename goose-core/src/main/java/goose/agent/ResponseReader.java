@@ -117,6 +117,11 @@ final class ResponseReader {
     return usage;
   }
 
+  /** The id of the message being read (its message_chunk events carry it). */
+  String messageId() {
+    return messageId;
+  }
+
   StopReason stopReason() {
     return stopReason;
   }

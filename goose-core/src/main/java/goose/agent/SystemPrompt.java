@@ -1,36 +1,71 @@
 package goose.agent;
 
+import goose.config.Config;
+import goose.config.ConfigException;
+import goose.tool.ActiveExtension;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneId;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The system prompt of a turn: goose's built-in instructions, then hints. Hints come from {@code
+ * The system prompt of a session: goose's fixed instructions with the active extensions' own
+ * ({@link PromptText}), then hints, then the operator's additions. Hints come from {@code
  * .goosehints} and {@code AGENTS.md} files found from the session's working dir up to its git root
  * (outermost first, so the nearest file has the last word), and global hints from {@code
- * .goosehints} in the config dir.
+ * .goosehints} in the config dir. The operator's additions are the file named by {@code
+ * GOOSE_SYSTEM_PROMPT_FILE}, appended last. Nothing in it changes between the calls of a session
+ * (the time and working dir are in the turn context), so it caches.
  */
 public final class SystemPrompt {
+  private static final Logger log = LoggerFactory.getLogger(SystemPrompt.class);
+  public static final String FILE_KEY = "GOOSE_SYSTEM_PROMPT_FILE";
   static final List<String> HINT_FILES = List.of(".goosehints", "AGENTS.md");
   private static final int MAX_HINT_BYTES = 64 * 1024;
+  private static final int MAX_OPERATOR_BYTES = 1024 * 1024;
 
   private final Path configDir;
+  private final Optional<Path> operatorFile;
 
   public SystemPrompt(Path configDir) {
-    this.configDir = configDir;
+    this(configDir, Optional.empty());
   }
 
+  /**
+   * @param operatorFile appended to every prompt; must be a readable file
+   */
+  public SystemPrompt(Path configDir, Optional<Path> operatorFile) {
+    this.configDir = configDir;
+    this.operatorFile = operatorFile;
+    operatorFile.ifPresent(
+        f -> {
+          if (!Files.isRegularFile(f) || !Files.isReadable(f))
+            throw new ConfigException(FILE_KEY + ": " + f + " is not a readable file");
+        });
+  }
+
+  /** With the operator's file of {@code GOOSE_SYSTEM_PROMPT_FILE}, if set. */
+  public static SystemPrompt from(Config config) {
+    return new SystemPrompt(
+        config.paths().configDir(),
+        config.get(FILE_KEY).filter(v -> !v.isBlank()).map(v -> Path.of(v.strip())));
+  }
+
+  /** The prompt without extensions (tests, and sessions whose extensions are all off). */
   public String build(Path workingDir) {
-    StringBuilder prompt = new StringBuilder(BASE);
-    prompt
-        .append("\n\nThe current date is ")
-        .append(LocalDate.now(ZoneId.systemDefault()))
-        .append('.');
-    prompt.append("\nThe working directory is ").append(workingDir).append('.');
+    return build(workingDir, List.of());
+  }
+
+  public String build(Path workingDir, List<ActiveExtension> extensions) {
+    StringBuilder prompt = new StringBuilder(PromptText.fixedPart(extensions));
     List<String> hints = new ArrayList<>();
     read(configDir.resolve(".goosehints"), true).ifPresent(hints::add);
     for (Path dir : dirsUpToGitRoot(workingDir)) {
@@ -40,7 +75,21 @@ public final class SystemPrompt {
       prompt.append("\n\n# Hints\nThe user gave these instructions and facts about the project:\n");
       for (String hint : hints) prompt.append('\n').append(hint.strip()).append('\n');
     }
+    operatorFile
+        .flatMap(SystemPrompt::readOperatorFile)
+        .ifPresent(text -> prompt.append("\n\n").append(text.strip()));
     return prompt.toString();
+  }
+
+  private static Optional<String> readOperatorFile(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_OPERATOR_BYTES);
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      return text.isBlank() ? Optional.empty() : Optional.of(text);
+    } catch (IOException e) {
+      log.warn("{}: cannot read {}: {} (left out of the prompt)", FILE_KEY, file, e.toString());
+      return Optional.empty();
+    }
   }
 
   /** From the git root (or the filesystem root when there is none) down to {@code dir}. */
@@ -60,38 +109,25 @@ public final class SystemPrompt {
    * false) are never read through a symbolic link: a {@code .goosehints} pointing at the server's
    * secrets must not reach the prompt.
    */
-  private static java.util.Optional<String> read(Path file, boolean followLinks) {
-    java.nio.file.OpenOption[] options =
+  private static Optional<String> read(Path file, boolean followLinks) {
+    OpenOption[] options =
         followLinks
-            ? new java.nio.file.OpenOption[] {java.nio.file.StandardOpenOption.READ}
-            : new java.nio.file.OpenOption[] {
-              java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS
-            };
+            ? new OpenOption[] {StandardOpenOption.READ}
+            : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
     try {
       boolean regular =
           followLinks
               ? Files.isRegularFile(file)
-              : Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      if (!regular) return java.util.Optional.empty();
+              : Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+      if (!regular) return Optional.empty();
       byte[] bytes;
       try (var in = Files.newInputStream(file, options)) {
         bytes = in.readNBytes(MAX_HINT_BYTES);
       }
-      String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-      return text.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(text);
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      return text.isBlank() ? Optional.empty() : Optional.of(text);
     } catch (IOException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
-
-  static final String BASE =
-      """
-      You are goose, a general-purpose AI agent created by Block and re-implemented as goosed for the JVM. \
-      You help the user by answering questions and by using the tools you are given: run them when they \
-      move the task forward, read their results carefully, and keep going until the task is done or you \
-      need the user's input.
-
-      Tools come from extensions; their names have the form extension__tool. Prefer small, verifiable \
-      steps. When a tool fails, read the error and adapt instead of repeating the same call. Never invent \
-      tool results. Keep answers concise and use Markdown where it helps.""";
 }

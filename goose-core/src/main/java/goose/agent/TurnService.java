@@ -45,6 +45,8 @@ public final class TurnService implements AutoCloseable {
   /** One permit per turn running here, {@link TurnLimits#total()} in all. */
   private final java.util.concurrent.Semaphore slots;
 
+  private final Optional<SessionTitles> titles;
+
   /**
    * Starts of one owner are serialized (check the limit, then take the slot); striped so the set
    * stays bounded. Locks, not monitors: the store write under one would pin a virtual thread's
@@ -95,6 +97,7 @@ public final class TurnService implements AutoCloseable {
    * @param leases the leases of this instance's turns on a shared store (give the agent {@code
    *     leases.fence(store)})
    * @param signals how a cancel reaches the instance running a turn
+   * @param titles titles sessions created without a name after an exchange; empty: no titles
    */
   public TurnService(
       SessionStore store,
@@ -104,7 +107,8 @@ public final class TurnService implements AutoCloseable {
       ToolGates gates,
       TurnLimits limits,
       TurnLeases leases,
-      ClusterSignals signals) {
+      ClusterSignals signals,
+      Optional<SessionTitles> titles) {
     this.store = store;
     this.events = events;
     this.agent = agent;
@@ -115,6 +119,23 @@ public final class TurnService implements AutoCloseable {
     for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new ReentrantLock();
     this.leases = leases;
     this.signals = signals;
+    this.titles = titles;
+  }
+
+  /**
+   * {@link #TurnService(SessionStore, EventLog, Agent, ProviderSource, ToolGates, TurnLimits,
+   * TurnLeases, ClusterSignals, Optional)} without titles.
+   */
+  public TurnService(
+      SessionStore store,
+      EventLog events,
+      Agent agent,
+      ProviderSource providers,
+      ToolGates gates,
+      TurnLimits limits,
+      TurnLeases leases,
+      ClusterSignals signals) {
+    this(store, events, agent, providers, gates, limits, leases, signals, Optional.empty());
   }
 
   /**
@@ -260,10 +281,10 @@ public final class TurnService implements AutoCloseable {
         ToolGate gate = gates.open(session, owner, emitter, turn.control());
         outcome = loop.run(session, owner, provider, emitter, gate, turn.control());
       } catch (LeaseLostException e) {
-        outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+        outcome = Agent.Outcome.failed();
       } catch (RuntimeException e) {
         log.error("turn {} of session {} failed", turn.id(), session.id(), e);
-        outcome = new Agent.Outcome(Agent.StopCause.ERROR, goose.conversation.TokenUsage.ZERO);
+        outcome = Agent.Outcome.failed();
       }
       emitter.flush();
       if (outcome.cause() == Agent.StopCause.SUSPENDED) {
@@ -284,7 +305,7 @@ public final class TurnService implements AutoCloseable {
             session.id(),
             turn.id(),
             switch (outcome.cause()) {
-              case END_TURN, MAX_TURNS -> TurnStatus.COMPLETED;
+              case END_TURN, MAX_TURNS, MAX_TOKENS -> TurnStatus.COMPLETED;
               case CANCELLED -> TurnStatus.CANCELLED;
               case ERROR -> TurnStatus.FAILED;
               case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
@@ -301,9 +322,14 @@ public final class TurnService implements AutoCloseable {
             outcome.usage().inputTokens(),
             outcome.usage().outputTokens());
         // Last, so that a client that sees message_complete can start its next turn at once.
-        emitter.emit(new TurnEvent.MessageComplete(outcome.cause().wire(), outcome.usage()));
+        emitter.emit(
+            new TurnEvent.MessageComplete(
+                outcome.cause().wire(), outcome.usage(), outcome.costUsd()));
       }
     }
+    // After the turn's events are written: a title's session_renamed comes after message_complete.
+    if (outcome.cause() != Agent.StopCause.ERROR && outcome.cause() != Agent.StopCause.CANCELLED)
+      titles.ifPresent(t -> t.afterExchange(session, turn.id()));
   }
 
   /**

@@ -121,6 +121,24 @@ public record ConfigKey(
           "16",
           "Sandboxed stdio extension processes one user may have running");
 
+  // What the model is sent (docs/agent.md).
+  public static final ConfigKey MAX_OUTPUT_TOKENS =
+      none(
+          "GOOSE_MAX_OUTPUT_TOKENS",
+          "max_tokens of every model call (unset: the model's documented maximum)");
+  public static final ConfigKey PROMPT_CACHING =
+      of("GOOSE_PROMPT_CACHING", "true", "Prompt-cache hints in every request (Anthropic, OpenAI)");
+  public static final ConfigKey SYSTEM_PROMPT_FILE =
+      none("GOOSE_SYSTEM_PROMPT_FILE", "A file appended to every system prompt");
+  public static final ConfigKey SESSION_TITLES =
+      of("GOOSE_SESSION_TITLES", "true", "Title unnamed sessions after their first exchange");
+  public static final ConfigKey TITLE_MODEL =
+      none("GOOSE_TITLE_MODEL", "Model for session titles (unset: GOOSE_MODEL)");
+  public static final ConfigKey MODEL_PRICES =
+      none(
+          "GOOSE_MODEL_PRICES",
+          "JSON {model: {input, output, cache_read, cache_write}} in USD per million tokens");
+
   // Read where they are used (approvals, agent, store, cluster, telemetry, extensions); listed here
   // so that `goose configure list` shows them and the docs test knows them.
   public static final ConfigKey MODE =
@@ -186,6 +204,12 @@ public record ConfigKey(
           SANDBOX_MAX_OUTPUT_BYTES,
           SANDBOX_EXTENSION_IDLE,
           SANDBOX_EXTENSIONS_PER_USER,
+          MAX_OUTPUT_TOKENS,
+          PROMPT_CACHING,
+          SYSTEM_PROMPT_FILE,
+          SESSION_TITLES,
+          TITLE_MODEL,
+          MODEL_PRICES,
           MODE,
           APPROVAL_TIMEOUT,
           MAX_TURNS,

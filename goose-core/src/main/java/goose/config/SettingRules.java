@@ -12,15 +12,20 @@ import java.util.function.Consumer;
  */
 final class SettingRules {
   private static final Map<String, Consumer<ConfigValue>> RULES =
-      Map.of(
-          "GOOSE_HOST", SettingValues::parseHost,
-          "GOOSE_PORT", v -> SettingValues.parseInt(v, 0, 65_535),
-          "API_TIMEOUT", SettingValues::parseSeconds,
-          "MAX_RETRIES", v -> SettingValues.parseInt(v, 0, 100),
-          "GOOSE_MAX_BODY_BYTES", v -> SettingValues.parseLong(v, 1, 1L << 31),
-          "GOOSE_LOG_FORMAT", v -> SettingValues.parseChoice(v, List.of("text", "json")),
-          "GOOSE_SANDBOX", v -> SettingValues.parseChoice(v, List.of("auto", "on", "off")),
-          "GOOSE_SANDBOX_NETWORK", SettingValues::parseBoolean);
+      Map.ofEntries(
+          Map.entry("GOOSE_HOST", SettingValues::parseHost),
+          Map.entry("GOOSE_PORT", v -> SettingValues.parseInt(v, 0, 65_535)),
+          Map.entry("API_TIMEOUT", SettingValues::parseSeconds),
+          Map.entry("MAX_RETRIES", v -> SettingValues.parseInt(v, 0, 100)),
+          Map.entry("GOOSE_MAX_BODY_BYTES", v -> SettingValues.parseLong(v, 1, 1L << 31)),
+          Map.entry("GOOSE_LOG_FORMAT", v -> SettingValues.parseChoice(v, List.of("text", "json"))),
+          Map.entry(
+              "GOOSE_SANDBOX", v -> SettingValues.parseChoice(v, List.of("auto", "on", "off"))),
+          Map.entry("GOOSE_SANDBOX_NETWORK", SettingValues::parseBoolean),
+          Map.entry(
+              "GOOSE_MAX_OUTPUT_TOKENS", v -> SettingValues.parseInt(v, 1, Integer.MAX_VALUE)),
+          Map.entry("GOOSE_PROMPT_CACHING", SettingValues::parseBoolean),
+          Map.entry("GOOSE_SESSION_TITLES", SettingValues::parseBoolean));
 
   private SettingRules() {}
 

@@ -149,17 +149,18 @@ public final class EventLog {
     }
 
     /**
-     * The next event, waiting up to {@code timeout} for one; empty on timeout or when closed.
-     * Stored events come before live ones and none is delivered twice.
+     * The next event, waiting up to {@code timeout} for one; empty on timeout, or when closed and
+     * nothing appended before the close is left to deliver (at shutdown, the {@code
+     * message_complete} of a turn cancelled just before still reaches its follower). Stored events
+     * come before live ones and none is delivered twice.
      */
     public Optional<StoredEvent> next(Duration timeout) throws InterruptedException {
-      if (closed) return Optional.empty();
       Optional<StoredEvent> fromStore = nextStored();
       if (fromStore.isPresent()) return fromStore;
       long deadline = System.nanoTime() + timeout.toNanos();
       lock.lock();
       try {
-        while (!closed) {
+        while (true) {
           StoredEvent e;
           while ((e = live.poll()) != null) {
             if (e.seq() <= delivered) continue;
@@ -181,6 +182,7 @@ public final class EventLog {
             delivered = e.seq();
             return Optional.of(e);
           }
+          if (closed) return Optional.empty();
           if (stale) {
             stale = false;
             replayDone = false;
@@ -197,7 +199,6 @@ public final class EventLog {
           if (left <= 0) return Optional.empty();
           arrived.awaitNanos(left);
         }
-        return Optional.empty();
       } finally {
         lock.unlock();
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.TokenUsage;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * What a client sees of a turn, event by event. Each is stored in the session's event log with a
@@ -32,6 +33,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = TurnEvent.Notification.class, name = "notification"),
   @JsonSubTypes.Type(value = TurnEvent.ToolApprovalRequired.class, name = "tool_approval_required"),
   @JsonSubTypes.Type(value = TurnEvent.Error.class, name = "turn_error"),
+  @JsonSubTypes.Type(value = TurnEvent.ModelUsage.class, name = "usage"),
+  @JsonSubTypes.Type(value = TurnEvent.SessionRenamed.class, name = "session_renamed"),
   @JsonSubTypes.Type(value = TurnEvent.MessageComplete.class, name = "message_complete"),
 })
 public sealed interface TurnEvent {
@@ -80,6 +83,47 @@ public sealed interface TurnEvent {
   @SuppressWarnings("JavaLangClash")
   record Error(String code, String message) implements TurnEvent {}
 
-  /** Always the last event of a turn. {@code stopReason}: end_turn, max_turns, cancelled, error. */
-  record MessageComplete(String stopReason, TokenUsage usage) implements TurnEvent {}
+  /**
+   * One model call ended. {@code messageId} is its reply's (the id of its message_chunk events),
+   * {@code stopReason} why the model stopped: end_turn, tool_use, max_tokens (the reply was cut by
+   * the output budget; the agent asks the model to go on) or other. {@code costUsd} is the call's
+   * estimated cost in US dollars, absent when the model has no price.
+   */
+  record ModelUsage(String messageId, String stopReason, TokenUsage usage, OptionalDouble costUsd)
+      implements TurnEvent {
+    public ModelUsage {
+      Objects.requireNonNull(messageId);
+      Objects.requireNonNull(stopReason);
+      Objects.requireNonNull(usage);
+      costUsd = costUsd == null ? OptionalDouble.empty() : costUsd;
+    }
+  }
+
+  /**
+   * The session got a new name: a title generated after its first exchange (a name a user chose is
+   * never replaced). May come after the turn's message_complete.
+   */
+  record SessionRenamed(String name) implements TurnEvent {
+    public SessionRenamed {
+      Objects.requireNonNull(name);
+    }
+  }
+
+  /**
+   * Always the last event of a turn. {@code stopReason}: end_turn, max_turns, max_tokens (the
+   * model's replies kept being cut by the output budget), cancelled, error. {@code usage} sums the
+   * turn's model calls; {@code costUsd} is their estimated cost in US dollars, absent when the
+   * model has no price.
+   */
+  record MessageComplete(String stopReason, TokenUsage usage, OptionalDouble costUsd)
+      implements TurnEvent {
+    public MessageComplete {
+      costUsd = costUsd == null ? OptionalDouble.empty() : costUsd;
+    }
+
+    /** Without a cost estimate. */
+    public MessageComplete(String stopReason, TokenUsage usage) {
+      this(stopReason, usage, OptionalDouble.empty());
+    }
+  }
 }

@@ -18,6 +18,14 @@ public interface BuiltinExtension {
 
   String description();
 
+  /**
+   * What the model should know to use the tools well, put in the system prompt under the
+   * extension's name (an MCP server's {@code instructions}); empty for none.
+   */
+  default String instructions() {
+    return "";
+  }
+
   /** Whether it is on when config.yaml does not mention it (as in goose). */
   boolean enabledByDefault();
 

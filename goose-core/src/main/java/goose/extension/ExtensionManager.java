@@ -7,6 +7,7 @@ import goose.conversation.Content;
 import goose.extension.ExtensionConfig.Launch;
 import goose.json.Json;
 import goose.sandbox.Sandbox;
+import goose.tool.ActiveExtension;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
@@ -392,6 +393,26 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Enabled extensions that run (built-ins always do), by name: those whose tools {@link
+   * #tools(ToolContext)} offered.
+   */
+  @Override
+  public List<ActiveExtension> extensions(ToolContext context) {
+    return slots.values().stream()
+        .filter(s -> s.config().enabled())
+        .sorted(Comparator.comparing(s -> s.config().name()))
+        .flatMap(
+            s ->
+                s
+                    .builtin()
+                    .map(b -> Optional.of(b.instructions()))
+                    .orElseGet(() -> s.connection().map(McpConnection::instructions))
+                    .map(text -> new ActiveExtension(s.config().name(), text))
+                    .stream())
+        .toList();
   }
 
   @Override

@@ -67,6 +67,7 @@ final class McpConnection implements AutoCloseable {
   private final Map<String, ToolNotifications> progressRoutes = new ConcurrentHashMap<>();
   private final AtomicLong tokens = new AtomicLong();
   private volatile List<ToolSpec> tools = List.of();
+  private volatile String instructions = "";
   private volatile boolean toolsStale = true;
   // A lock, not a monitor: listing tools is a call to the server, and a virtual thread waiting for
   // a
@@ -154,7 +155,9 @@ final class McpConnection implements AutoCloseable {
     self[0] = connection;
     created.accept(connection);
     try {
-      connection.client.initialize();
+      McpSchema.InitializeResult init = connection.client.initialize();
+      if (init != null && init.instructions() != null)
+        connection.instructions = init.instructions();
       connection.refreshTools();
       return connection;
     } catch (RuntimeException e) {
@@ -162,6 +165,11 @@ final class McpConnection implements AutoCloseable {
       connection.close();
       throw new ExtensionStartException(reason, e);
     }
+  }
+
+  /** The server's {@code instructions} from {@code initialize}; empty when it gave none. */
+  String instructions() {
+    return instructions;
   }
 
   /** The server's tools, as the model sees them: prefixed, filtered, schema verbatim. */

@@ -2,6 +2,7 @@ package goose.extension;
 
 import goose.conversation.Content;
 import goose.error.ErrorMessages;
+import goose.tool.ActiveExtension;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
@@ -106,6 +107,16 @@ public final class SessionToolbox implements Toolbox, AutoCloseable {
         log.debug("a session extension offers no tools now: {}", e.getMessage());
       }
     }
+    return out;
+  }
+
+  /** The shared extensions, then the session's own servers with their instructions. */
+  @Override
+  public List<ActiveExtension> extensions(ToolContext context) {
+    List<ActiveExtension> out = new ArrayList<>(shared.extensions(context));
+    bySession
+        .getOrDefault(context.sessionId(), Map.of())
+        .forEach((name, c) -> out.add(new ActiveExtension(name, c.instructions())));
     return out;
   }
 

@@ -36,6 +36,11 @@ public abstract class HttpProvider implements Provider {
   }
 
   @Override
+  public int maxOutputTokens() {
+    return settings.maxOutputTokens();
+  }
+
+  @Override
   public final ProviderStream stream(ProviderRequest request) {
     HttpRequest httpRequest;
     try {
@@ -56,6 +61,14 @@ public abstract class HttpProvider implements Provider {
 
   /** The HTTP request for one call. */
   protected abstract HttpRequest httpRequest(ProviderRequest request);
+
+  /** The JSON body of one call in this provider's wire format, as {@link #httpRequest} sends it. */
+  protected abstract ObjectNode requestBody(ProviderRequest request);
+
+  @Override
+  public final java.util.Optional<ObjectNode> wireBody(ProviderRequest request) {
+    return java.util.Optional.of(requestBody(request));
+  }
 
   /** A fresh decoder for one response. */
   protected abstract WireDecoder newDecoder();

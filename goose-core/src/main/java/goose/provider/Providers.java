@@ -39,6 +39,9 @@ public final class Providers {
           "ollama", "qwen3",
           "openrouter", "anthropic/claude-sonnet-4.5");
 
+  /** Overrides the model table's output budget ({@code max_tokens}) for every model. */
+  public static final String MAX_OUTPUT_TOKENS = "GOOSE_MAX_OUTPUT_TOKENS";
+
   private Providers() {}
 
   public static Provider fromConfig(Config config) {
@@ -140,7 +143,8 @@ public final class Providers {
     return new OpenAiProvider(
         s.settings(s.model(Optional.empty())),
         OpenAiEndpoint.bearer(
-            url, Optional.of(key), headers, official ? "max_completion_tokens" : "max_tokens"));
+                url, Optional.of(key), headers, official ? "max_completion_tokens" : "max_tokens")
+            .withPromptCacheKey(s.config.getBoolean("OPENAI_PROMPT_CACHE_KEY", official)));
   }
 
   private static Provider google(Settings s) {
@@ -178,7 +182,7 @@ public final class Providers {
                 + URLEncoder.encode(version, StandardCharsets.UTF_8));
     OpenAiEndpoint e =
         new OpenAiEndpoint(
-            url, Map.of("api-key", key), List.of(key), "max_completion_tokens", true);
+            url, Map.of("api-key", key), List.of(key), "max_completion_tokens", true, false);
     return new OpenAiProvider(s.settings(s.model(Optional.of(deployment))), e);
   }
 
@@ -225,17 +229,21 @@ public final class Providers {
                 d.apiKeyEnv(),
                 d.models(),
                 d.headers(),
-                d.streamUsage());
+                d.streamUsage(),
+                d.promptCacheKey());
     OpenAiEndpoint endpoint =
         OpenAiEndpoint.bearer(effective.completionsUrl(), key, d.headers(), "max_tokens")
-            .withStreamUsage(d.streamUsage());
+            .withStreamUsage(d.streamUsage())
+            .withPromptCacheKey(d.promptCacheKey());
     int limit =
         s.config.getInt(
             "GOOSE_CONTEXT_LIMIT",
             d.contextLimitOf(model.get()).orElse(ModelLimits.contextLimit(model.get())),
             1,
             Integer.MAX_VALUE);
-    return new OpenAiProvider(new ProviderSettings(s.name, model.get(), limit, s.http), endpoint);
+    return new OpenAiProvider(
+        new ProviderSettings(s.name, model.get(), limit, s.maxOutputTokens(model.get()), s.http),
+        endpoint);
   }
 
   /** The settings being read for one provider, collecting every missing one before failing. */
@@ -302,7 +310,14 @@ public final class Providers {
           model,
           config.getInt(
               "GOOSE_CONTEXT_LIMIT", ModelLimits.contextLimit(model), 1, Integer.MAX_VALUE),
+          maxOutputTokens(model),
           http);
+    }
+
+    /** GOOSE_MAX_OUTPUT_TOKENS, else the model's documented maximum. */
+    int maxOutputTokens(String model) {
+      return config.getInt(
+          MAX_OUTPUT_TOKENS, ModelLimits.maxOutputTokens(model), 1, Integer.MAX_VALUE);
     }
   }
 }

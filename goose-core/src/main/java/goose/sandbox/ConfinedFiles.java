@@ -146,6 +146,18 @@ final class ConfinedFiles implements WorkspaceFiles {
   }
 
   @Override
+  public OutputStream create(Path path) throws IOException {
+    Path dir = parentOf(path);
+    if (kind(dir) == Kind.MISSING) makeDirectories(dir);
+    Set<OpenOption> options =
+        Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, NOFOLLOW);
+    // The channel is the file's own descriptor: it stays open after the directory is closed.
+    try (SecureDirectoryStream<Path> parent = openDirectory(dir)) {
+      return Channels.newOutputStream(open(parent, path, options));
+    }
+  }
+
+  @Override
   public boolean delete(Path path) throws IOException {
     try (SecureDirectoryStream<Path> parent = openDirectory(parentOf(path))) {
       parent.deleteFile(path.getFileName());

@@ -1,8 +1,10 @@
 package goose.sandbox;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +46,12 @@ final class OpenFiles implements WorkspaceFiles {
   public void write(Path path, byte[] content) throws IOException {
     if (path.getParent() != null) Files.createDirectories(path.getParent());
     Files.write(path, content);
+  }
+
+  @Override
+  public OutputStream create(Path path) throws IOException {
+    if (path.getParent() != null) Files.createDirectories(path.getParent());
+    return Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package goose.sandbox;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,6 +40,12 @@ public interface WorkspaceFiles {
 
   /** Writes (creating or truncating) the file, creating missing parent directories. */
   void write(Path path, byte[] content) throws IOException;
+
+  /**
+   * Creates a new file (never replacing one), creating missing parent directories, and opens it for
+   * writing: for output saved while it is produced.
+   */
+  OutputStream create(Path path) throws IOException;
 
   /** Deletes the file; false when there was none. */
   boolean delete(Path path) throws IOException;

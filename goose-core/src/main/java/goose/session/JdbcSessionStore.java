@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
@@ -74,19 +75,26 @@ final class JdbcSessionStore implements SessionStore {
             now,
             0,
             TokenUsage.ZERO,
-            TokenUsage.ZERO);
+            TokenUsage.ZERO,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            s.nameSource(),
+            OptionalDouble.empty());
     write(
         c ->
             Sql.update(
                 c,
-                "INSERT INTO sessions (id, owner, name, name_folded, working_dir, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions (id, owner, name, name_folded, working_dir, created_at, updated_at, name_source)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 session.id(),
                 session.owner(),
                 session.name(),
                 StoreRows.fold(session.name()),
                 session.workingDir().toString(),
                 nanos(now),
-                nanos(now)));
+                nanos(now),
+                session.nameSource().wire()));
     return session;
   }
 
@@ -131,15 +139,34 @@ final class JdbcSessionStore implements SessionStore {
         c ->
             Sql.first(
                 c,
-                "UPDATE sessions SET name = ?, name_folded = ?, updated_at = ? WHERE id = ? AND owner = ?"
-                    + " RETURNING "
+                "UPDATE sessions SET name = ?, name_folded = ?, name_source = ?, updated_at = ?"
+                    + " WHERE id = ? AND owner = ? RETURNING "
                     + SESSION_COLUMNS,
                 StoreRows::session,
                 name,
                 StoreRows.fold(name),
+                NameSource.USER.wire(),
                 nanos(Instant.now()),
                 id,
                 owner));
+  }
+
+  @Override
+  public boolean setTitle(String sessionId, String title) {
+    // One statement: a rename by the user in the meantime wins, whatever the order.
+    return write(
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE sessions SET name = ?, name_folded = ?, name_source = ?, updated_at = ?"
+                        + " WHERE id = ? AND name_source = ?",
+                    title,
+                    StoreRows.fold(title),
+                    NameSource.GENERATED.wire(),
+                    nanos(Instant.now()),
+                    sessionId,
+                    NameSource.DEFAULT.wire()))
+        > 0;
   }
 
   @Override
@@ -207,7 +234,7 @@ final class JdbcSessionStore implements SessionStore {
                 c,
                 "INSERT INTO messages (session_id, ordinal, "
                     + MESSAGE_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 sessionId,
                 ordinal,
                 message.id(),
@@ -218,7 +245,9 @@ final class JdbcSessionStore implements SessionStore {
                 message.agentVisible(),
                 message.interrupted(),
                 message.usage().inputTokens(),
-                message.usage().outputTokens());
+                message.usage().outputTokens(),
+                message.usage().cacheReadInputTokens(),
+                message.usage().cacheCreationInputTokens());
           } catch (SQLException e) {
             if (db.dialect().violation(e) != SqlDialect.Violation.UNIQUE) throw e;
             throw new IllegalArgumentException(
@@ -236,7 +265,8 @@ final class JdbcSessionStore implements SessionStore {
                 Sql.update(
                     c,
                     "UPDATE messages SET role = ?, created_at = ?, content = ?, user_visible = ?, agent_visible = ?,"
-                        + " interrupted = ?, input_tokens = ?, output_tokens = ? WHERE session_id = ? AND id = ?",
+                        + " interrupted = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
+                        + " cache_creation_tokens = ? WHERE session_id = ? AND id = ?",
                     message.role().wire(),
                     nanos(message.createdAt()),
                     content,
@@ -245,6 +275,8 @@ final class JdbcSessionStore implements SessionStore {
                     message.interrupted(),
                     message.usage().inputTokens(),
                     message.usage().outputTokens(),
+                    message.usage().cacheReadInputTokens(),
+                    message.usage().cacheCreationInputTokens(),
                     sessionId,
                     message.id()));
     if (changed == 0)
@@ -297,19 +329,34 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public void addUsage(String sessionId, TokenUsage usage) {
-    int changed =
-        write(
-            c ->
-                Sql.update(
-                    c,
-                    "UPDATE sessions SET last_input_tokens = ?, last_output_tokens = ?,"
-                        + " total_input_tokens = total_input_tokens + ?, total_output_tokens = total_output_tokens + ? WHERE id = ?",
-                    usage.inputTokens(),
-                    usage.outputTokens(),
-                    usage.inputTokens(),
-                    usage.outputTokens(),
-                    sessionId));
+  public void addUsage(String sessionId, TokenUsage usage, OptionalDouble costUsd) {
+    List<Object> args =
+        new ArrayList<>(
+            List.of(
+                usage.inputTokens(),
+                usage.outputTokens(),
+                usage.cacheReadInputTokens(),
+                usage.cacheCreationInputTokens(),
+                usage.inputTokens(),
+                usage.outputTokens(),
+                usage.cacheReadInputTokens(),
+                usage.cacheCreationInputTokens()));
+    // No null in arithmetic: PostgreSQL cannot type an untyped NULL parameter there.
+    String cost = "";
+    if (costUsd.isPresent()) {
+      cost = ", total_cost_usd = COALESCE(total_cost_usd, 0) + ?";
+      args.add(costUsd.getAsDouble());
+    }
+    args.add(sessionId);
+    String sql =
+        "UPDATE sessions SET last_input_tokens = ?, last_output_tokens = ?,"
+            + " last_cache_read_tokens = ?, last_cache_creation_tokens = ?,"
+            + " total_input_tokens = total_input_tokens + ?, total_output_tokens = total_output_tokens + ?,"
+            + " total_cache_read_tokens = total_cache_read_tokens + ?,"
+            + " total_cache_creation_tokens = total_cache_creation_tokens + ?"
+            + cost
+            + " WHERE id = ?";
+    int changed = write(c -> Sql.update(c, sql, args.toArray()));
     if (changed == 0) throw noSession(sessionId);
   }
 

@@ -7,6 +7,7 @@ import goose.event.EventStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -63,9 +64,22 @@ public interface SessionStore extends EventStore, AutoCloseable {
   List<Message> conversation(String sessionId);
 
   /**
-   * Records the usage of one provider call: sets {@code last_usage}, adds to {@code total_usage}.
+   * Records the usage of one provider call: sets {@code last_usage}, adds to {@code total_usage},
+   * and adds its estimated cost (when known) to the session's.
    */
-  void addUsage(String sessionId, TokenUsage usage);
+  void addUsage(String sessionId, TokenUsage usage, OptionalDouble costUsd);
+
+  /** {@link #addUsage(String, TokenUsage, OptionalDouble)} without a cost estimate. */
+  default void addUsage(String sessionId, TokenUsage usage) {
+    addUsage(sessionId, usage, OptionalDouble.empty());
+  }
+
+  /**
+   * Names the session with a generated title, only while its name is the default ({@link
+   * NameSource#DEFAULT}): a name a user gave, even one given while the title was being made, is
+   * never replaced. True when the title was written.
+   */
+  boolean setTitle(String sessionId, String title);
 
   // Events: appendEvent, eventsAfter and lastEventSeq come from EventStore.
 

@@ -56,6 +56,7 @@ public final class Sql {
         case Long l -> st.setLong(i + 1, l);
         case Integer n -> st.setInt(i + 1, n);
         case Boolean b -> st.setBoolean(i + 1, b);
+        case Double d -> st.setDouble(i + 1, d);
         default -> throw new IllegalArgumentException("cannot bind " + args[i].getClass());
       }
     }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Rows to records and back: the column lists, times as epoch nanoseconds, content and events as
@@ -26,9 +27,11 @@ final class StoreRows {
   static final String SESSION_COLUMNS =
       "id, owner, name, working_dir, created_at, updated_at, message_count,"
           + " last_input_tokens, last_output_tokens, total_input_tokens, total_output_tokens, mode,"
-          + " provider, model";
+          + " provider, model, last_cache_read_tokens, last_cache_creation_tokens,"
+          + " total_cache_read_tokens, total_cache_creation_tokens, total_cost_usd, name_source";
   static final String MESSAGE_COLUMNS =
-      "id, role, created_at, content, user_visible, agent_visible, interrupted, input_tokens, output_tokens";
+      "id, role, created_at, content, user_visible, agent_visible, interrupted, input_tokens, output_tokens,"
+          + " cache_read_tokens, cache_creation_tokens";
   static final String EVENT_COLUMNS = "seq, turn_id, created_at, name, data";
   static final String TURN_COLUMNS = "id, session_id, request_id, status, started_at, first_seq";
 
@@ -68,11 +71,21 @@ final class StoreRows {
         instant(rs.getLong("created_at")),
         instant(rs.getLong("updated_at")),
         rs.getLong("message_count"),
-        new TokenUsage(rs.getLong("last_input_tokens"), rs.getLong("last_output_tokens")),
-        new TokenUsage(rs.getLong("total_input_tokens"), rs.getLong("total_output_tokens")),
+        new TokenUsage(
+            rs.getLong("last_input_tokens"),
+            rs.getLong("last_output_tokens"),
+            rs.getLong("last_cache_read_tokens"),
+            rs.getLong("last_cache_creation_tokens")),
+        new TokenUsage(
+            rs.getLong("total_input_tokens"),
+            rs.getLong("total_output_tokens"),
+            rs.getLong("total_cache_read_tokens"),
+            rs.getLong("total_cache_creation_tokens")),
         Optional.ofNullable(rs.getString("mode")).flatMap(ApprovalMode::parse),
         Optional.ofNullable(rs.getString("provider")),
-        Optional.ofNullable(rs.getString("model")));
+        Optional.ofNullable(rs.getString("model")),
+        NameSource.fromWire(rs.getString("name_source")),
+        cost(rs));
   }
 
   static Message message(ResultSet rs) throws SQLException {
@@ -91,7 +104,16 @@ final class StoreRows {
         rs.getBoolean("user_visible"),
         rs.getBoolean("agent_visible"),
         rs.getBoolean("interrupted"),
-        new TokenUsage(rs.getLong("input_tokens"), rs.getLong("output_tokens")));
+        new TokenUsage(
+            rs.getLong("input_tokens"),
+            rs.getLong("output_tokens"),
+            rs.getLong("cache_read_tokens"),
+            rs.getLong("cache_creation_tokens")));
+  }
+
+  private static OptionalDouble cost(ResultSet rs) throws SQLException {
+    double cost = rs.getDouble("total_cost_usd");
+    return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cost);
   }
 
   /**

@@ -25,6 +25,14 @@ public interface Toolbox {
   List<ToolSpec> tools(ToolContext context);
 
   /**
+   * The extensions whose tools {@link #tools} offers, by name, with their instructions for the
+   * model. Call after {@link #tools}, which starts them.
+   */
+  default List<ActiveExtension> extensions(ToolContext context) {
+    return List.of();
+  }
+
+  /**
    * Runs one tool call, blocking; never throws for a tool's own failure: an unknown tool, a crash,
    * a timeout all come back as a response with {@code isError}. Interrupting the calling thread
    * cancels.

@@ -6,6 +6,7 @@ import goose.conversation.TokenUsage;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * A session exported as one self-contained JSON document: its metadata, its whole conversation
@@ -44,8 +45,10 @@ public record SessionDocument(
       Optional<Instant> createdAt,
       Optional<Instant> updatedAt,
       Optional<TokenUsage> lastUsage,
-      Optional<TokenUsage> totalUsage) {
+      Optional<TokenUsage> totalUsage,
+      OptionalDouble totalCostUsd) {
     public SessionInfo {
+      totalCostUsd = totalCostUsd == null ? OptionalDouble.empty() : totalCostUsd;
       id = id == null ? Optional.empty() : id;
       createdAt = createdAt == null ? Optional.empty() : createdAt;
       updatedAt = updatedAt == null ? Optional.empty() : updatedAt;

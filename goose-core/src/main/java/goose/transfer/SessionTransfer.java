@@ -64,7 +64,8 @@ public final class SessionTransfer {
             Optional.of(session.createdAt()),
             Optional.of(session.updatedAt()),
             Optional.of(session.lastUsage()),
-            Optional.of(session.totalUsage()));
+            Optional.of(session.totalUsage()),
+            session.totalCostUsd());
     return new SessionDocument(
         SessionDocument.FORMAT,
         SessionDocument.VERSION,
@@ -168,19 +169,23 @@ public final class SessionTransfer {
   }
 
   /**
-   * The store keeps "last" and a running "total": adding (total - last) and then last leaves both
-   * as exported.
+   * The store keeps "last" and a running "total": adding (total - last), with the whole estimated
+   * cost, and then last leaves both as exported.
    */
   private static void restoreUsage(
       SessionStore store, String sessionId, SessionDocument.SessionInfo info) {
     TokenUsage last = info.lastUsage().orElse(TokenUsage.ZERO);
     TokenUsage total = info.totalUsage().orElse(last);
-    if (total.equals(TokenUsage.ZERO) && last.equals(TokenUsage.ZERO)) return;
+    if (total.equals(TokenUsage.ZERO)
+        && last.equals(TokenUsage.ZERO)
+        && info.totalCostUsd().isEmpty()) return;
     TokenUsage before =
         new TokenUsage(
             Math.max(0, total.inputTokens() - last.inputTokens()),
-            Math.max(0, total.outputTokens() - last.outputTokens()));
-    store.addUsage(sessionId, before);
+            Math.max(0, total.outputTokens() - last.outputTokens()),
+            Math.max(0, total.cacheReadInputTokens() - last.cacheReadInputTokens()),
+            Math.max(0, total.cacheCreationInputTokens() - last.cacheCreationInputTokens()));
+    store.addUsage(sessionId, before, info.totalCostUsd());
     store.addUsage(sessionId, last);
   }
 

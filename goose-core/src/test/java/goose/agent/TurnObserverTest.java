@@ -131,11 +131,13 @@ class TurnObserverTest {
             "start " + session.id() + " scripted",
             "call",
             "completed 10/2",
+            "usage",
             "tool_call",
             "tool_result",
             "call",
             "message_chunk",
             "completed 20/4",
+            "usage",
             "ended end_turn 36");
     // The tool-call thread carried the request id of the message that started the turn.
     assertThat(events)

@@ -10,7 +10,6 @@ import goose.conversation.Message;
 import goose.conversation.Role;
 import goose.conversation.TokenUsage;
 import goose.event.EventLog;
-import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import goose.json.Json;
 import goose.provider.ProviderEvent;
@@ -25,8 +24,6 @@ import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,18 +76,7 @@ class TurnServiceTest {
   }
 
   List<TurnEvent> follow(TurnService.StartedTurn started) throws InterruptedException {
-    List<TurnEvent> seen = new ArrayList<>();
-    try (EventLog.Subscription sub =
-        events.subscribe(started.sessionId(), started.firstSeq() - 1)) {
-      while (true) {
-        StoredEvent e =
-            sub.next(Duration.ofSeconds(10))
-                .orElseThrow(() -> new AssertionError("no event within 10 s; seen " + seen));
-        assertThat(e.turnId()).isEqualTo(started.turnId());
-        seen.add(e.event());
-        if (e.event() instanceof TurnEvent.MessageComplete) return seen;
-      }
-    }
+    return AgentRig.follow(events, started);
   }
 
   static ObjectNode args(String json) {
@@ -121,9 +107,15 @@ class TurnServiceTest {
     assertThat(conversation.get(1).text()).isEqualTo("Hello, wörld");
     assertThat(store.get("alice", session.id()).orElseThrow().totalUsage())
         .isEqualTo(new TokenUsage(12, 3));
-    assertThat(provider.requests.getFirst().messages())
-        .extracting(Message::text)
-        .containsExactly("hi");
+    // The request carries the turn context after the user's words; the store keeps only the words.
+    Message sent = provider.requests.getFirst().messages().getFirst();
+    assertThat(sent.content()).hasSize(2);
+    assertThat(sent.content().getFirst()).isEqualTo(new Content.Text("hi"));
+    assertThat(((Content.Text) sent.content().get(1)).text())
+        .startsWith("<turn-context>\n<current-time>")
+        .contains("<working-directory>" + session.workingDir() + "</working-directory>")
+        .endsWith("</turn-context>");
+    assertThat(conversation.getFirst().content()).containsExactly(new Content.Text("hi"));
   }
 
   @Test
@@ -145,8 +137,9 @@ class TurnServiceTest {
 
     assertThat(seen)
         .extracting(TurnEvent::eventName)
-        .containsExactly("tool_call", "tool_result", "message_chunk", "message_complete");
-    assertThat(seen.get(1))
+        .containsExactly(
+            "usage", "tool_call", "tool_result", "message_chunk", "usage", "message_complete");
+    assertThat(seen.get(2))
         .isInstanceOfSatisfying(
             TurnEvent.ToolResult.class,
             r -> {
@@ -274,7 +267,7 @@ class TurnServiceTest {
     assertThat(again.turnId()).isEqualTo(first.turnId());
     assertThat(follow(again))
         .extracting(TurnEvent::eventName)
-        .containsExactly("message_chunk", "message_complete");
+        .containsExactly("message_chunk", "usage", "message_complete");
     assertThat(provider.requests).hasSize(1);
     assertThat(store.conversation(session.id())).hasSize(2);
   }
@@ -300,7 +293,8 @@ class TurnServiceTest {
     assertThat(sentAfterCompaction.getFirst().text())
         .startsWith(Compactor.SUMMARY_PREFIX)
         .endsWith("the summary");
-    assertThat(sentAfterCompaction.getLast().text()).isEqualTo("next question");
+    assertThat(sentAfterCompaction.getLast().content().getFirst())
+        .isEqualTo(new Content.Text("next question"));
     assertThat(store.conversation(session.id()))
         .filteredOn(Message::userVisible)
         .extracting(Message::text)

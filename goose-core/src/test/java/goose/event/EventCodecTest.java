@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.TokenUsage;
 import goose.json.Json;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class EventCodecTest {
@@ -38,7 +39,15 @@ class EventCodecTest {
             "developer__shell",
             (ObjectNode) Json.parse("{\"command\":\"rm -rf build\"}")),
         new TurnEvent.Error("provider_error", "429 Too Many Requests"),
-        new TurnEvent.MessageComplete("end_turn", new TokenUsage(1200, 345)));
+        new TurnEvent.ModelUsage(
+            "m-1",
+            "max_tokens",
+            new TokenUsage(21_000, 345, 19_800, 1_100),
+            OptionalDouble.of(0.02)),
+        new TurnEvent.SessionRenamed("Flaky login test"),
+        new TurnEvent.MessageComplete("end_turn", new TokenUsage(1200, 345)),
+        new TurnEvent.MessageComplete(
+            "end_turn", new TokenUsage(1200, 345, 1000, 0), OptionalDouble.of(0.0123)));
   }
 
   @Test
@@ -83,6 +92,8 @@ class EventCodecTest {
             "notification",
             "tool_approval_required",
             "turn_error",
+            "usage",
+            "session_renamed",
             "message_complete");
   }
 
@@ -120,7 +131,25 @@ class EventCodecTest {
         EventCodec.toJson(new TurnEvent.MessageComplete("cancelled", new TokenUsage(1, 2)));
     assertThat(Json.write(complete))
         .isEqualTo(
-            "{\"event\":\"message_complete\",\"stop_reason\":\"cancelled\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2}}");
+            "{\"event\":\"message_complete\",\"stop_reason\":\"cancelled\",\"usage\":{\"input_tokens\":1,\"output_tokens\":2,"
+                + "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0}}");
+    JsonNode priced =
+        EventCodec.toJson(
+            new TurnEvent.ModelUsage(
+                "m", "end_turn", new TokenUsage(10, 2, 8, 1), OptionalDouble.of(0.5)));
+    assertThat(Json.write(priced))
+        .isEqualTo(
+            "{\"event\":\"usage\",\"message_id\":\"m\",\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":10,"
+                + "\"output_tokens\":2,\"cache_read_input_tokens\":8,\"cache_creation_input_tokens\":1},\"cost_usd\":0.5}");
+  }
+
+  @Test
+  void usageStoredBeforePromptCachingReadsWithZeroCacheCounts() {
+    JsonNode old =
+        Json.parse(
+            "{\"event\":\"message_complete\",\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":7,\"output_tokens\":3}}");
+    assertThat(EventCodec.fromJson("message_complete", old))
+        .isEqualTo(new TurnEvent.MessageComplete("end_turn", new TokenUsage(7, 3, 0, 0)));
   }
 
   @Test

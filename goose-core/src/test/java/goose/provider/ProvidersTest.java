@@ -52,6 +52,121 @@ class ProvidersTest {
   }
 
   @Test
+  void theOutputBudgetComesFromTheModelTableOrGooseMaxOutputTokens() {
+    Provider sonnet =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "anthropic",
+                "ANTHROPIC_API_KEY",
+                "k",
+                "GOOSE_MODEL",
+                "claude-sonnet-4-5"));
+    assertThat(sonnet.maxOutputTokens()).isEqualTo(64_000);
+    assertThat(
+            Providers.fromConfig(
+                    config(
+                        "GOOSE_PROVIDER",
+                        "openai",
+                        "OPENAI_API_KEY",
+                        "k",
+                        "GOOSE_MODEL",
+                        "gpt-4.1"))
+                .maxOutputTokens())
+        .isEqualTo(32_768);
+    assertThat(
+            Providers.fromConfig(config("GOOSE_PROVIDER", "google", "GOOGLE_API_KEY", "k"))
+                .maxOutputTokens())
+        .isEqualTo(65_536); // gemini-2.5-flash, the default model
+    assertThat(
+            Providers.fromConfig(config("GOOSE_PROVIDER", "ollama", "GOOSE_MODEL", "my-llm"))
+                .maxOutputTokens())
+        .isEqualTo(ModelLimits.DEFAULT_OUTPUT);
+    assertThat(
+            Providers.fromConfig(
+                    config(
+                        "GOOSE_PROVIDER",
+                        "anthropic",
+                        "ANTHROPIC_API_KEY",
+                        "k",
+                        Providers.MAX_OUTPUT_TOKENS,
+                        "8000"))
+                .maxOutputTokens())
+        .isEqualTo(8_000);
+    assertThatThrownBy(
+            () ->
+                Providers.fromConfig(
+                    config(
+                        "GOOSE_PROVIDER",
+                        "anthropic",
+                        "ANTHROPIC_API_KEY",
+                        "k",
+                        Providers.MAX_OUTPUT_TOKENS,
+                        "lots")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(Providers.MAX_OUTPUT_TOKENS);
+  }
+
+  @Test
+  void aSideRequestMayUseAnotherModelOfTheSameProvider() {
+    Provider titles =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "anthropic",
+                "ANTHROPIC_API_KEY",
+                "k",
+                "GOOSE_MODEL",
+                "claude-opus-4-1"),
+            java.util.Optional.empty(),
+            java.util.Optional.of("claude-haiku-4-5"));
+    assertThat(titles.model()).isEqualTo("claude-haiku-4-5");
+    assertThat(titles.maxOutputTokens()).isEqualTo(64_000);
+  }
+
+  @Test
+  void onlyOpenAisOwnApiGetsThePromptCacheKeyByDefault() {
+    fake = new FakeOpenAiServer();
+    Provider compatible =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_API_KEY",
+                "k",
+                "OPENAI_HOST",
+                fake.baseUri().toString()));
+    fake.enqueue(FakeOpenAiServer.text("ok"));
+    Drained.drain(compatible.stream(cached()));
+    assertThat(fake.lastRequest().json().has("prompt_cache_key")).isFalse();
+    assertThat(fake.lastRequest().json().has("max_tokens")).isTrue();
+
+    Provider optedIn =
+        Providers.fromConfig(
+            config(
+                "GOOSE_PROVIDER",
+                "openai",
+                "OPENAI_API_KEY",
+                "k",
+                "OPENAI_HOST",
+                fake.baseUri().toString(),
+                "OPENAI_PROMPT_CACHE_KEY",
+                "true"));
+    fake.enqueue(FakeOpenAiServer.text("ok"));
+    Drained.drain(optedIn.stream(cached()));
+    assertThat(fake.lastRequest().json().path("prompt_cache_key").asText()).isEqualTo("s-1");
+  }
+
+  private static ProviderRequest cached() {
+    return new ProviderRequest(
+        "sys",
+        java.util.List.of(goose.conversation.Message.user("hi")),
+        java.util.List.of(),
+        100,
+        java.util.Optional.of("s-1"));
+  }
+
+  @Test
   void noProviderNamesGooseProvider() {
     assertThatThrownBy(() -> Providers.fromConfig(config()))
         .isInstanceOfSatisfying(

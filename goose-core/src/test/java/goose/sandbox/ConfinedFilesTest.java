@@ -128,4 +128,25 @@ class ConfinedFilesTest {
     assertThat(files.kind(files.resolve("missing.txt"))).isEqualTo(WorkspaceFiles.Kind.MISSING);
     assertThat(files.delete(files.resolve("missing.txt"))).isFalse();
   }
+
+  @Test
+  void createMakesANewFileInMissingDirectoriesAndNeverReplacesOrLeavesTheWorkspace()
+      throws Exception {
+    Path saved = files.resolve(".goose/shell-output/out.txt");
+    try (var out = files.create(saved)) {
+      out.write("first part ".getBytes(StandardCharsets.UTF_8));
+      out.write("second part".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(Files.readString(f.alice.resolve(".goose/shell-output/out.txt")))
+        .isEqualTo("first part second part");
+    assertThatThrownBy(() -> files.create(saved))
+        .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+
+    // A link swapped in for the directory after the check: the file is not made through it.
+    Path checked = files.resolve("logs/run.txt");
+    Files.createSymbolicLink(f.alice.resolve("logs"), outside);
+    assertThatThrownBy(() -> files.create(checked))
+        .isInstanceOf(WorkspaceFiles.FileRefusedException.class);
+    assertThat(outside.resolve("run.txt")).doesNotExist();
+  }
 }

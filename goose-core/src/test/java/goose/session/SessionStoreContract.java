@@ -2,6 +2,7 @@ package goose.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.Content;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -319,7 +321,7 @@ public abstract class SessionStoreContract {
         false,
         true,
         true,
-        new TokenUsage(321, 54));
+        new TokenUsage(321, 54, 200, 21));
   }
 
   @Test
@@ -419,6 +421,52 @@ public abstract class SessionStoreContract {
     Session after = store.get(ALICE, s.id()).orElseThrow();
     assertThat(after.lastUsage()).isEqualTo(new TokenUsage(150, 30));
     assertThat(after.totalUsage()).isEqualTo(new TokenUsage(250, 50));
+    assertThat(after.totalCostUsd()).isEmpty();
+  }
+
+  @Test
+  void usageKeepsCacheCountsAndAddsUpTheKnownCosts() {
+    Session s = create(ALICE, "cached");
+    store.addUsage(s.id(), new TokenUsage(20_000, 100, 0, 19_000), OptionalDouble.of(0.0765));
+    store.addUsage(s.id(), new TokenUsage(20_300, 80, 19_000, 1_200));
+    store.addUsage(s.id(), new TokenUsage(20_500, 60, 20_200, 0), OptionalDouble.of(0.0073));
+    Session after = store.get(ALICE, s.id()).orElseThrow();
+    assertThat(after.lastUsage()).isEqualTo(new TokenUsage(20_500, 60, 20_200, 0));
+    assertThat(after.totalUsage()).isEqualTo(new TokenUsage(60_800, 240, 39_200, 20_200));
+    assertThat(after.totalCostUsd().getAsDouble()).isCloseTo(0.0838, within(1e-12));
+  }
+
+  // --- names ------------------------------------------------------------------------------------
+
+  @Test
+  void aGeneratedTitleReplacesOnlyADefaultName() {
+    Session unnamed = store.create(new NewSession(ALICE, "New session", DIR, NameSource.DEFAULT));
+    Session named = create(ALICE, "Mine");
+    assertThat(unnamed.nameSource()).isEqualTo(NameSource.DEFAULT);
+    assertThat(named.nameSource()).isEqualTo(NameSource.USER);
+
+    assertThat(store.setTitle(named.id(), "Generated")).isFalse();
+    assertThat(store.setTitle(unnamed.id(), "Login bug")).isTrue();
+    Session titled = store.get(ALICE, unnamed.id()).orElseThrow();
+    assertThat(titled.name()).isEqualTo("Login bug");
+    assertThat(titled.nameSource()).isEqualTo(NameSource.GENERATED);
+    assertThat(store.setTitle(unnamed.id(), "Another")).isFalse(); // titled once
+    assertThat(store.get(ALICE, named.id()).orElseThrow().name()).isEqualTo("Mine");
+    assertThat(
+            store.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.of("login"))).items())
+        .extracting(Session::id)
+        .containsExactly(unnamed.id());
+  }
+
+  @Test
+  void aRenameByTheUserWinsOverATitleMadeMeanwhile() {
+    Session s = store.create(new NewSession(ALICE, "New session", DIR, NameSource.DEFAULT));
+    store.rename(ALICE, s.id(), "Chosen");
+
+    assertThat(store.setTitle(s.id(), "Generated late")).isFalse();
+    Session after = store.get(ALICE, s.id()).orElseThrow();
+    assertThat(after.name()).isEqualTo("Chosen");
+    assertThat(after.nameSource()).isEqualTo(NameSource.USER);
   }
 
   // --- events

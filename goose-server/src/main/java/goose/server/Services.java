@@ -7,6 +7,7 @@ import goose.agent.AgentOptions;
 import goose.agent.ApprovalGate;
 import goose.agent.InstanceIdentity;
 import goose.agent.ProviderSource;
+import goose.agent.SessionTitles;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnLimits;
@@ -21,6 +22,7 @@ import goose.event.ClusterSignals;
 import goose.event.EventLog;
 import goose.extension.ExtensionManager;
 import goose.extension.SessionToolbox;
+import goose.pricing.PriceTable;
 import goose.provider.Provider;
 import goose.provider.Providers;
 import goose.sandbox.Sandbox;
@@ -65,6 +67,8 @@ final class Services {
 
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
   static final String INSTANCE_KEY = "GOOSE_INSTANCE_ID";
+  static final String TITLES_KEY = "GOOSE_SESSION_TITLES";
+  static final String TITLE_MODEL_KEY = "GOOSE_TITLE_MODEL";
 
   /** What a process is to the store it opens. */
   enum Role {
@@ -171,10 +175,11 @@ final class Services {
           new Agent(
               leases.fence(store),
               toolbox,
-              new SystemPrompt(config.paths().configDir()),
+              SystemPrompt.from(config),
               AgentOptions.from(config),
               audit,
-              telemetry.observer());
+              telemetry.observer(),
+              PriceTable.from(config));
       TurnService turns =
           new TurnService(
               store,
@@ -184,7 +189,8 @@ final class Services {
               ApprovalGate.factory(approvals),
               TurnLimits.from(config, security.auth().mode().multiUser()),
               leases,
-              signals);
+              signals,
+              titles(config, store, events, providers));
       signals.listen(
           new ClusterSignals.Listener() {
             @Override
@@ -248,6 +254,18 @@ final class Services {
       telemetry.close();
       throw e;
     }
+  }
+
+  /**
+   * Session titles, unless {@code GOOSE_SESSION_TITLES} is false: by the session's model, or by
+   * {@code GOOSE_TITLE_MODEL} of the configured provider.
+   */
+  private static Optional<SessionTitles> titles(
+      Config config, SessionStore store, EventLog events, ConfiguredProvider providers) {
+    if (!config.getBoolean(TITLES_KEY, true)) return Optional.empty();
+    Optional<String> model =
+        config.get(TITLE_MODEL_KEY).map(String::strip).filter(m -> !m.isEmpty());
+    return Optional.of(new SessionTitles(store, events, s -> providers.forTitle(s, model)));
   }
 
   /**
@@ -323,6 +341,16 @@ final class Services {
     @Override
     public Provider forSession(Session session) {
       return forChoice(session.provider(), session.model());
+    }
+
+    /**
+     * The model of a session's title: {@code titleModel} of the configured provider for a session
+     * that did not choose its own provider, else the session's own provider and model.
+     */
+    Provider forTitle(Session session, Optional<String> titleModel) {
+      if (titleModel.isPresent() && session.provider().isEmpty())
+        return forChoice(Optional.empty(), titleModel);
+      return forSession(session);
     }
 
     private Provider forChoice(Optional<String> provider, Optional<String> model) {

@@ -151,6 +151,7 @@ class MultiInstanceTest {
       assertThat(b.client.delete("/sessions/" + id).status()).isEqualTo(409);
 
       reply.release();
+      assertThat(nextEvent(onB).name()).isEqualTo("usage"); // the model call's, then the turn's end
       SseClient.Event complete = nextEvent(onB);
       assertThat(complete.name()).isEqualTo("message_complete");
       assertThat(complete.data().get("stop_reason").asText()).isEqualTo("end_turn");

@@ -204,7 +204,9 @@ class OpenApiTest {
     String session =
         "{\"id\":\"x\",\"name\":\"n\",\"working_dir\":\"/\",\"created_at\":\"2026-01-01T00:00:00Z\","
             + "\"updated_at\":\"2026-01-01T00:00:00Z\",\"message_count\":0,"
-            + "\"last_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"total_usage\":{\"input_tokens\":0,\"output_tokens\":0},\"mode\":\"auto\"}";
+            + "\"last_usage\":{\"input_tokens\":0,\"output_tokens\":0,\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0},"
+            + "\"total_usage\":{\"input_tokens\":0,\"output_tokens\":0,\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0},"
+            + "\"name_source\":\"user\",\"mode\":\"auto\"}";
     Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json"));
     SpecCheck.check("POST", "/sessions", new ApiClient.Response(201, json, session));
     assertThatThrownBy(

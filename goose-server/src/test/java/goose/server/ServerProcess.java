@@ -36,6 +36,9 @@ final class ServerProcess implements AutoCloseable {
               "-cp",
               System.getProperty("java.class.path"),
               ServerMainForTests.class.getName());
+      // As in TestServer: a title request after a first exchange would take the next scripted
+      // reply of the fake provider, so titles are on only where a test asks for them.
+      pb.environment().put("GOOSE_SESSION_TITLES", "false");
       pb.environment().putAll(env);
       pb.environment().put("GOOSE_PATH_ROOT", root.toString());
       pb.environment().put("GOOSE_PORT", "0");

@@ -55,6 +55,9 @@ final class TestServer implements AutoCloseable {
     env.put("GOOSE_PATH_ROOT", root.toString());
     env.put("GOOSE_PORT", "0");
     env.put("GOOSE_HOST", "127.0.0.1");
+    // A title request after a first exchange would take the next scripted reply of a test's fake
+    // provider: titles are on only where a test asks for them (GOOSE_SESSION_TITLES=true).
+    env.put("GOOSE_SESSION_TITLES", "false");
     env.putAll(extraEnv);
     Path home = root.resolve("home");
     try {

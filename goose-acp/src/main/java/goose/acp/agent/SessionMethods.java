@@ -8,6 +8,7 @@ import goose.acp.wire.AcpJson;
 import goose.acp.wire.SessionUpdate;
 import goose.extension.ExtensionConfig;
 import goose.session.InvalidCursorException;
+import goose.session.NameSource;
 import goose.session.NewSession;
 import goose.session.Page;
 import goose.session.Session;
@@ -49,7 +50,9 @@ final class SessionMethods {
     Path cwd = cwd(params);
     List<ExtensionConfig> servers = McpServers.parse(params.get("mcpServers"));
     Session session =
-        services.sessions().create(new NewSession(user, SessionNameRule.DEFAULT, cwd));
+        services
+            .sessions()
+            .create(new NewSession(user, SessionNameRule.DEFAULT, cwd, NameSource.DEFAULT));
     try {
       attached.attach(session.id(), servers);
     } catch (RuntimeException e) {

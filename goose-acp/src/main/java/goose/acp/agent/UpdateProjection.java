@@ -16,8 +16,9 @@ import java.util.Optional;
  * stream turns them into its events: the ACP face is a projection of the same log. It remembers the
  * arguments of the calls it saw announced, because a result's diff and plan come from them. Events
  * with no ACP counterpart (extension notifications, approval requests, which become {@code
- * session/request_permission}, errors, which end the prompt) project to nothing; the end of a turn
- * is the caller's to report as a usage update.
+ * session/request_permission}, errors, which end the prompt, per-call usage) project to nothing; a
+ * generated title is a {@code session_info_update}; the end of a turn is the caller's to report as
+ * a usage update.
  */
 final class UpdateProjection {
   private static final int REMEMBERED_CALLS = 1024;
@@ -45,6 +46,13 @@ final class UpdateProjection {
       case TurnEvent.Notification n -> List.of();
       case TurnEvent.ToolApprovalRequired a -> List.of();
       case TurnEvent.Error e -> List.of();
+      // Per-call usage: the turn's end reports the context as a usage update.
+      case TurnEvent.ModelUsage u -> List.of();
+      // A title generated after the first exchange.
+      case TurnEvent.SessionRenamed r ->
+          List.of(
+              new SessionUpdate.SessionInfoUpdate(
+                  Optional.of(r.name()), Optional.empty(), Optional.empty()));
       case TurnEvent.MessageComplete m -> List.of();
     };
   }

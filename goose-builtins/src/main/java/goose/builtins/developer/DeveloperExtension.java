@@ -13,6 +13,8 @@ public final class DeveloperExtension extends ToolSetExtension {
    * @param sandbox the door shell commands start through and the editor reaches files through
    */
   public DeveloperExtension(Sandbox sandbox) {
+    this.instructions =
+        INSTRUCTIONS.formatted(OutputBuffer.MAX_LINES, sandbox.limits().maxOutputBytes() / 1024);
     Shell shell = new Shell(sandbox);
     TextEditor editor = new TextEditor(sandbox);
     tool(
@@ -65,4 +67,31 @@ public final class DeveloperExtension extends ToolSetExtension {
   public boolean enabledByDefault() {
     return true;
   }
+
+  @Override
+  public String instructions() {
+    return instructions;
+  }
+
+  /** The extension's instructions, with the output limits (lines, KB) to fill in. */
+  static final String INSTRUCTIONS =
+      """
+      Use the developer extension to work on the files of the session's working directory and to \
+      run commands there.
+
+      Work efficiently: each call costs time and money. Read what you need in as few calls as you \
+      can, make the change, then check it (build, run the tests, run the program).
+
+      - shell runs a bash command line, not interactively: nothing can be typed into it and pagers \
+      are off. Search with rg (it respects .gitignore) or grep -rn, and list files with rg --files \
+      or find rather than recursive ls. Output over %d lines or %d KB \
+      is cut to its beginning and end, and all of it is saved to a file whose path the result \
+      gives: read that file in parts (sed -n '1,200p', grep, tail) instead of running the command \
+      again.
+      - text_editor views a file with line numbers (view_range for a part) and edits it. Read a \
+      file before you edit it. str_replace needs old_str to occur exactly once: include enough \
+      surrounding lines. write replaces the whole file; undo_edit reverts the last edit of a file.
+      - Use python3, not python.""";
+
+  private final String instructions;
 }

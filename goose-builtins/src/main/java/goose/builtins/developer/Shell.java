@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * The {@code shell} tool: runs a command line with bash in the session's working directory, stdout
  * and stderr captured together in order. It starts through the {@link Sandbox} (the one door for
  * tool processes): confined to the workspace when the sandbox is on. The command runs in its own
- * process group, so a timeout or a cancelled turn ends everything it started. Output beyond the
- * sandbox's output limit keeps its head and tail with a notice of what was cut.
+ * process group, so a timeout or a cancelled turn ends everything it started. Output beyond {@link
+ * OutputBuffer#MAX_LINES} lines or the sandbox's output limit keeps its head and tail with a notice
+ * of what was cut and where the whole of it was saved ({@link FullOutput}).
  */
 final class Shell {
   static final long DEFAULT_TIMEOUT_SECS = 300;
@@ -53,7 +54,11 @@ final class Shell {
                 NON_INTERACTIVE,
                 ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
     Process process = tool.process();
-    OutputBuffer output = new OutputBuffer(sandbox.limits().maxOutputBytes());
+    int limit = sandbox.limits().maxOutputBytes();
+    OutputBuffer output =
+        new OutputBuffer(
+            limit,
+            new FullOutput(sandbox.files(context.workingDir()), limit, OutputBuffer.MAX_LINES));
     Thread reader =
         Thread.ofVirtual()
             .name("shell-output")

@@ -82,6 +82,17 @@ public final class MemoryExtension extends ToolSetExtension {
     return false;
   }
 
+  @Override
+  public String instructions() {
+    return """
+        The memory extension keeps facts across sessions: the user's preferences, how a project is \
+        built and tested, decisions and conventions. Remember something when the user asks you to, \
+        or when it will clearly matter again; say that you did. Memories are grouped by category \
+        (letters, digits, '-' or '_') and may carry tags; is_global true keeps one for this user \
+        everywhere, otherwise it belongs to the working directory. At the start of a task that may \
+        depend on earlier decisions, retrieve_memories with category '*' shows what is known.""";
+  }
+
   private record Entry(List<String> tags, String text) {
     String render() {
       return (tags.isEmpty() ? "" : "# " + String.join(" ", tags) + "\n") + text.strip();

@@ -51,6 +51,14 @@ public final class TodoExtension extends ToolSetExtension {
     return true;
   }
 
+  @Override
+  public String instructions() {
+    return """
+        For a task of several steps, keep a todo list with todo_write (Markdown checkboxes: \
+        "- [ ] step", "- [x] done"), and keep it current: update it as you finish or add steps, \
+        not only at the end. todo_write replaces the whole list. Skip it for a one-step task.""";
+  }
+
   private String write(ToolContext ctx, Args args) throws ToolInputException {
     String content = args.text("content");
     if (content.length() > MAX_CHARS) {

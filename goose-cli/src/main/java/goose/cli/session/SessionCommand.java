@@ -3,9 +3,10 @@ package goose.cli.session;
 import picocli.CommandLine.Command;
 
 /**
- * {@code goose session ...}: list, export and import sessions, back up the store, and move a SQLite
- * store to PostgreSQL. None of them needs goosed stopped except {@code migrate}, which takes the
- * store's lock (a running server refuses it).
+ * {@code goose session ...}: list, export and import sessions, show what a session's next model
+ * call would send, back up the store, and move a SQLite store to PostgreSQL. None of them needs
+ * goosed stopped except {@code migrate}, which takes the store's lock (a running server refuses
+ * it).
  */
 @Command(
     name = "session",
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SessionListCommand.class,
       SessionExportCommand.class,
+      SessionPromptCommand.class,
       SessionImportCommand.class,
       SessionMigrateCommand.class,
       SessionBackupCommand.class

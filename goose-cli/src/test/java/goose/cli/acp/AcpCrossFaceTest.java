@@ -111,6 +111,27 @@ class AcpCrossFaceTest {
   }
 
   @Test
+  void anAcpSessionIsTitledAfterItsFirstPromptAndTheClientIsTold() throws Exception {
+    start(Map.of("GOOSE_SESSION_TITLES", "true"));
+    anthropic.enqueue(FakeAnthropicServer.text("The build uses Gradle."));
+    anthropic.enqueue(FakeAnthropicServer.text("Gradle build question"));
+    try (RawAcpSocket acp = RawAcpSocket.open(ws(""), Map.of())) {
+      String id =
+          acp.call("session/new", Json.object().put("cwd", cwd.toString()))
+              .get("sessionId")
+              .asText();
+      acp.call("session/prompt", prompt(id, "How is this project built?"));
+
+      JsonNode update = acp.awaitUpdate("session_info_update", Duration.ofSeconds(30));
+      assertThat(update.at("/params/sessionId").asText()).isEqualTo(id);
+      assertThat(update.at("/params/update/title").asText()).isEqualTo("Gradle build question");
+      JsonNode detail = Json.parse(rest("GET", "/sessions/" + id, null, Map.of()).body());
+      assertThat(detail.get("name").asText()).isEqualTo("Gradle build question");
+      assertThat(detail.get("name_source").asText()).isEqualTo("generated");
+    }
+  }
+
+  @Test
   void oneTurnPerSessionAndACancelFromRestEndsTheAcpPrompt() throws Exception {
     start(Map.of());
     anthropic.enqueue(

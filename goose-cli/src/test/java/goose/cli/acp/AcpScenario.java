@@ -30,6 +30,8 @@ final class AcpScenario {
     env.put("GOOSE_MODEL", "claude-sonnet-4-5");
     env.put("ANTHROPIC_HOST", anthropic.baseUri().toString());
     env.put("ANTHROPIC_API_KEY", "sk-ant-test");
+    // A title after the first exchange would take the next scripted reply.
+    env.put("GOOSE_SESSION_TITLES", "false");
     return env;
   }
 

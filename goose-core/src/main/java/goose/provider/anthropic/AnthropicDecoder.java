@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.conversation.TokenUsage;
 import goose.provider.ProviderErrors;
 import goose.provider.ProviderEvent;
+import goose.provider.ProviderException;
 import goose.provider.SseEvent;
 import goose.provider.StopReason;
 import goose.provider.WireDecoder;
@@ -12,6 +13,7 @@ import goose.provider.WireJson;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +21,8 @@ import java.util.function.Consumer;
  * redacted_thinking, tool_use whose input arrives as input_json_delta fragments (emitted whole at
  * content_block_stop), usage from message_start (input, including cache reads and writes) and
  * message_delta (output), the stop reason, and {@code error} events. Complete at message_stop; a
- * stream ending earlier is an error.
+ * stream ending earlier is an error. A tool call cut off by {@code max_tokens} is dropped (its
+ * input is unfinished JSON): the stop reason tells the agent the reply was cut.
  */
 final class AnthropicDecoder implements WireDecoder {
   private final String provider;
@@ -27,7 +30,15 @@ final class AnthropicDecoder implements WireDecoder {
   private final Map<Integer, Block> blocks = new HashMap<>();
   private long inputTokens;
   private long outputTokens;
+  private long cacheRead;
+  private long cacheCreation;
   private StopReason stop = StopReason.END_TURN;
+
+  /**
+   * A tool call whose input is not valid JSON: cut off by max_tokens (then dropped, the reply says
+   * why) or broken (then reported at the end).
+   */
+  private Optional<ProviderException> cutCall = Optional.empty();
 
   private record Block(String type, String id, String name, StringBuilder buffer) {}
 
@@ -45,6 +56,8 @@ final class AnthropicDecoder implements WireDecoder {
         JsonNode usage = data.path("message").path("usage");
         inputTokens = input(usage);
         outputTokens = usage.path("output_tokens").asLong(0);
+        cacheRead = usage.path("cache_read_input_tokens").asLong(0);
+        cacheCreation = usage.path("cache_creation_input_tokens").asLong(0);
       }
       case "content_block_start" ->
           start(data.path("index").asInt(), data.path("content_block"), out);
@@ -56,9 +69,17 @@ final class AnthropicDecoder implements WireDecoder {
         JsonNode usage = data.path("usage");
         if (usage.has("output_tokens")) outputTokens = usage.path("output_tokens").asLong();
         if (usage.has("input_tokens")) inputTokens = Math.max(inputTokens, input(usage));
+        if (usage.has("cache_read_input_tokens"))
+          cacheRead = Math.max(cacheRead, usage.path("cache_read_input_tokens").asLong());
+        if (usage.has("cache_creation_input_tokens"))
+          cacheCreation =
+              Math.max(cacheCreation, usage.path("cache_creation_input_tokens").asLong());
       }
       case "message_stop" -> {
-        out.accept(new ProviderEvent.Usage(new TokenUsage(inputTokens, outputTokens)));
+        if (cutCall.isPresent() && stop != StopReason.MAX_TOKENS) throw cutCall.get();
+        out.accept(
+            new ProviderEvent.Usage(
+                new TokenUsage(inputTokens, outputTokens, cacheRead, cacheCreation)));
         out.accept(new ProviderEvent.Stop(stop));
         return true;
       }
@@ -121,8 +142,13 @@ final class AnthropicDecoder implements WireDecoder {
     if (block == null) return;
     switch (block.type()) {
       case "tool_use", "server_tool_use" -> {
-        ObjectNode arguments =
-            WireJson.arguments(provider, block.name(), block.buffer().toString());
+        ObjectNode arguments;
+        try {
+          arguments = WireJson.arguments(provider, block.name(), block.buffer().toString());
+        } catch (ProviderException e) {
+          if (cutCall.isEmpty()) cutCall = Optional.of(e);
+          return;
+        }
         out.accept(new ProviderEvent.ToolCall(block.id(), block.name(), arguments));
       }
       case "thinking" -> {

@@ -1,5 +1,6 @@
 package goose.provider.anthropic;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.provider.HttpProvider;
 import goose.provider.ProviderRequest;
 import goose.provider.ProviderSettings;
@@ -36,8 +37,13 @@ public final class AnthropicProvider extends HttpProvider {
   protected HttpRequest httpRequest(ProviderRequest request) {
     return postJson(
         endpoint,
-        AnthropicRequests.body(model(), request, thinkingBudget),
+        requestBody(request),
         Map.of("x-api-key", apiKey, "anthropic-version", API_VERSION));
+  }
+
+  @Override
+  protected ObjectNode requestBody(ProviderRequest request) {
+    return AnthropicRequests.body(model(), request, thinkingBudget);
   }
 
   @Override

@@ -79,8 +79,11 @@ final class GoogleDecoder implements WireDecoder {
           Optional.of(
               new TokenUsage(
                   u.path("promptTokenCount").asLong(0),
-                  u.path("candidatesTokenCount").asLong(0)
-                      + u.path("thoughtsTokenCount").asLong(0)));
+                  u.path("candidatesTokenCount").asLong(0) + u.path("thoughtsTokenCount").asLong(0),
+                  // Gemini 2.5's implicit caching reports what it read; goosed sets no explicit
+                  // cache (cachedContents) yet.
+                  u.path("cachedContentTokenCount").asLong(0),
+                  0));
     }
     return false;
   }

@@ -1,5 +1,6 @@
 package goose.provider.google;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.provider.HttpProvider;
 import goose.provider.ProviderRequest;
 import goose.provider.ProviderSettings;
@@ -35,7 +36,12 @@ public final class GoogleProvider extends HttpProvider {
 
   @Override
   protected HttpRequest httpRequest(ProviderRequest request) {
-    return postJson(endpoint, GoogleRequests.body(request), Map.of("x-goog-api-key", apiKey));
+    return postJson(endpoint, requestBody(request), Map.of("x-goog-api-key", apiKey));
+  }
+
+  @Override
+  protected ObjectNode requestBody(ProviderRequest request) {
+    return GoogleRequests.body(request);
   }
 
   @Override

@@ -18,11 +18,13 @@ import java.util.Optional;
  *  "base_url": "https://api.groq.com/openai/v1/chat/completions",
  *  "api_key_env": "GROQ_API_KEY",
  *  "models": [{"name": "llama-3.3-70b-versatile", "context_limit": 131072}],
- *  "headers": {"X-Extra": "value"}, "stream_usage": true}
+ *  "headers": {"X-Extra": "value"}, "stream_usage": true, "prompt_cache_key": false}
  * }</pre>
  *
  * {@code base_url} is either the full chat/completions URL or the API base it is appended to. No
- * {@code api_key_env} means no key (local servers). The first model is the default.
+ * {@code api_key_env} means no key (local servers). The first model is the default. {@code
+ * prompt_cache_key} (default false) sends the session id as OpenAI's {@code prompt_cache_key}, for
+ * servers that take it.
  */
 public record DeclarativeProvider(
     String name,
@@ -31,7 +33,8 @@ public record DeclarativeProvider(
     Optional<String> apiKeyEnv,
     List<Model> models,
     Map<String, String> headers,
-    boolean streamUsage) {
+    boolean streamUsage,
+    boolean promptCacheKey) {
 
   public record Model(String name, int contextLimit) {}
 
@@ -78,7 +81,8 @@ public record DeclarativeProvider(
         keyEnv.isBlank() ? Optional.empty() : Optional.of(keyEnv),
         models,
         headers,
-        root.path("stream_usage").asBoolean(true));
+        root.path("stream_usage").asBoolean(true),
+        root.path("prompt_cache_key").asBoolean(false));
   }
 
   /** The chat/completions URL. */

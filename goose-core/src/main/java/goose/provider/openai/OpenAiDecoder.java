@@ -5,6 +5,7 @@ import goose.conversation.TokenUsage;
 import goose.ids.Ids;
 import goose.provider.ProviderErrors;
 import goose.provider.ProviderEvent;
+import goose.provider.ProviderException;
 import goose.provider.SseEvent;
 import goose.provider.StopReason;
 import goose.provider.WireDecoder;
@@ -55,10 +56,19 @@ final class OpenAiDecoder implements WireDecoder {
     }
     JsonNode u = chunk.path("usage");
     if (u.isObject()) {
+      // OpenAI and most compatible servers: prompt_tokens_details.cached_tokens; DeepSeek:
+      // prompt_cache_hit_tokens. Neither reports cache writes (not billed separately there).
+      long cached =
+          u.path("prompt_tokens_details")
+              .path("cached_tokens")
+              .asLong(u.path("prompt_cache_hit_tokens").asLong(0));
       usage =
           Optional.of(
               new TokenUsage(
-                  u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0)));
+                  u.path("prompt_tokens").asLong(0),
+                  u.path("completion_tokens").asLong(0),
+                  cached,
+                  0));
     }
     for (JsonNode choice : chunk.path("choices")) {
       JsonNode delta = choice.path("delta");
@@ -99,13 +109,20 @@ final class OpenAiDecoder implements WireDecoder {
 
   private void flushCalls(Consumer<ProviderEvent> out) {
     if (calls.isEmpty()) return;
+    boolean cut = stop.isPresent() && stop.get() == StopReason.MAX_TOKENS;
     for (Call call : calls.values()) {
-      if (call.name.isEmpty())
-        throw ProviderErrors.protocol(provider, "a tool call without a function name");
-      String id = call.id.isEmpty() ? "call_" + Ids.newId() : call.id;
-      out.accept(
-          new ProviderEvent.ToolCall(
-              id, call.name, WireJson.arguments(provider, call.name, call.arguments.toString())));
+      try {
+        if (call.name.isEmpty())
+          throw ProviderErrors.protocol(provider, "a tool call without a function name");
+        String id = call.id.isEmpty() ? "call_" + Ids.newId() : call.id;
+        out.accept(
+            new ProviderEvent.ToolCall(
+                id, call.name, WireJson.arguments(provider, call.name, call.arguments.toString())));
+      } catch (ProviderException e) {
+        // A call cut off by the output limit is unfinished, not broken: dropped, the stop reason
+        // (max_tokens) tells the agent why.
+        if (!cut) throw e;
+      }
     }
     calls.clear();
     if (stop.isEmpty() || stop.get() == StopReason.END_TURN)

@@ -1,5 +1,6 @@
 package goose.provider.openai;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.provider.HttpProvider;
 import goose.provider.ProviderRequest;
 import goose.provider.ProviderSettings;
@@ -25,8 +26,12 @@ public final class OpenAiProvider extends HttpProvider {
 
   @Override
   protected HttpRequest httpRequest(ProviderRequest request) {
-    return postJson(
-        endpoint.url(), OpenAiRequests.body(model(), request, endpoint), endpoint.headers());
+    return postJson(endpoint.url(), requestBody(request), endpoint.headers());
+  }
+
+  @Override
+  protected ObjectNode requestBody(ProviderRequest request) {
+    return OpenAiRequests.body(model(), request, endpoint);
   }
 
   @Override

@@ -16,7 +16,10 @@ import java.util.List;
  * after the assistant message that asked for them (the API requires it); images of tool results,
  * which tool messages cannot carry, follow in a user message. Thinking is not sent back (the API
  * has no place for it). Tool schemas go as {@code function.parameters}, the tool's JSON tree
- * untouched.
+ * untouched. The prefix is laid out for OpenAI's automatic prompt caching: system prompt, then the
+ * conversation in order, tools in a stable order, so consecutive calls share their longest possible
+ * prefix; where the endpoint takes it, {@code prompt_cache_key} (the session id) keeps a session's
+ * calls on the same cache.
  */
 final class OpenAiRequests {
   private OpenAiRequests() {}
@@ -33,6 +36,8 @@ final class OpenAiRequests {
     if (!request.tools().isEmpty()) body.set("tools", tools(request.tools()));
     if (request.maxOutputTokens() > 0)
       body.put(endpoint.maxTokensField(), request.maxOutputTokens());
+    if (endpoint.promptCacheKey())
+      request.cacheKey().ifPresent(k -> body.put("prompt_cache_key", k));
     body.put("stream", true);
     if (endpoint.streamUsage()) body.putObject("stream_options").put("include_usage", true);
     return body;

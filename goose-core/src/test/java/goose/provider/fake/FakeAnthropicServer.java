@@ -64,11 +64,23 @@ public final class FakeAnthropicServer extends FakeHttpServer {
     private int index;
     private long inputTokens = 25;
     private long outputTokens = 12;
+    private long cacheRead;
+    private long cacheCreation;
     private String stopReason;
 
     public Script usage(long input, long output) {
       this.inputTokens = input;
       this.outputTokens = output;
+      return this;
+    }
+
+    /**
+     * Prompt-cache counts as Anthropic reports them: beside {@code input_tokens}, which then counts
+     * only the uncached part.
+     */
+    public Script cache(long read, long creation) {
+      this.cacheRead = read;
+      this.cacheCreation = creation;
       return this;
     }
 
@@ -131,8 +143,8 @@ public final class FakeAnthropicServer extends FakeHttpServer {
       message
           .putObject("usage")
           .put("input_tokens", inputTokens)
-          .put("cache_creation_input_tokens", 0)
-          .put("cache_read_input_tokens", 0)
+          .put("cache_creation_input_tokens", cacheCreation)
+          .put("cache_read_input_tokens", cacheRead)
           .put("output_tokens", 1);
       all.add(event("message_start", start));
       all.add(event("ping", Json.object().put("type", "ping")));

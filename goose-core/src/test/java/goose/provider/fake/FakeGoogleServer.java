@@ -55,6 +55,7 @@ public final class FakeGoogleServer extends FakeHttpServer {
     private String finishReason = "STOP";
     private long promptTokens = 20;
     private long outputTokens = 7;
+    private long cachedTokens;
 
     /** Each chunk is sent as its own response object. */
     public Script text(String... chunks) {
@@ -85,6 +86,12 @@ public final class FakeGoogleServer extends FakeHttpServer {
       return this;
     }
 
+    /** {@code cachedContentTokenCount}: the part of the prompt read from Gemini's cache. */
+    public Script cachedTokens(long cached) {
+      this.cachedTokens = cached;
+      return this;
+    }
+
     public FakeReply.Stream build() {
       List<String> all = new ArrayList<>();
       for (int i = 0; i < parts.size(); i++) {
@@ -104,11 +111,12 @@ public final class FakeGoogleServer extends FakeHttpServer {
       if (finish != null) cand.put("finishReason", finish);
       cand.put("index", 0);
       ObjectNode usage = r.putObject("usageMetadata").put("promptTokenCount", promptTokens);
-      if (withUsage)
+      if (withUsage) {
         usage
             .put("candidatesTokenCount", outputTokens)
             .put("totalTokenCount", promptTokens + outputTokens);
-      else usage.put("totalTokenCount", promptTokens);
+        if (cachedTokens > 0) usage.put("cachedContentTokenCount", cachedTokens);
+      } else usage.put("totalTokenCount", promptTokens);
       r.put("modelVersion", "gemini-fake").put("responseId", "fake01");
       return "data: " + Json.write(r) + "\r\n\r\n";
     }

@@ -37,17 +37,26 @@ public class FakeHttpServer implements AutoCloseable {
   private volatile boolean closed;
 
   public FakeHttpServer() {
+    this(InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * Listening on {@code address} instead of loopback: for a server in a container, the host's
+   * address on the container network.
+   */
+  public FakeHttpServer(InetAddress address) {
     try {
-      server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+      server = new ServerSocket(0, 200, address);
     } catch (IOException e) {
-      throw new IllegalStateException("fake provider cannot listen", e);
+      throw new IllegalStateException("fake provider cannot listen on " + address, e);
     }
     Thread.ofVirtual().name("fake-provider-accept").start(this::acceptLoop);
   }
 
-  /** {@code http://127.0.0.1:PORT} (no trailing slash). */
+  /** {@code http://ADDRESS:PORT} (no trailing slash), {@code http://127.0.0.1:PORT} by default. */
   public URI baseUri() {
-    return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    return URI.create(
+        "http://" + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort());
   }
 
   public int port() {

@@ -16,6 +16,15 @@ import java.util.Map;
  */
 public final class FakeOpenAiServer extends FakeHttpServer {
 
+  public FakeOpenAiServer() {
+    super();
+  }
+
+  /** Listening on {@code address} (see {@link FakeHttpServer#FakeHttpServer(InetAddress)}). */
+  public FakeOpenAiServer(java.net.InetAddress address) {
+    super(address);
+  }
+
   public static FakeReply.Stream text(String... chunks) {
     return script().text(chunks).build();
   }
@@ -79,6 +88,7 @@ public final class FakeOpenAiServer extends FakeHttpServer {
     private long promptTokens = 30;
     private long completionTokens = 9;
     private boolean usage = true;
+    private long cachedTokens;
 
     public Script text(String... parts) {
       for (String p : parts) chunks.add(chunk(Json.object().put("content", p), null));
@@ -118,6 +128,12 @@ public final class FakeOpenAiServer extends FakeHttpServer {
       return this;
     }
 
+    /** {@code prompt_tokens_details.cached_tokens}: the part of prompt_tokens read from cache. */
+    public Script cachedTokens(long cached) {
+      this.cachedTokens = cached;
+      return this;
+    }
+
     public Script withoutUsage() {
       this.usage = false;
       return this;
@@ -134,7 +150,9 @@ public final class FakeOpenAiServer extends FakeHttpServer {
         u.putObject("usage")
             .put("prompt_tokens", promptTokens)
             .put("completion_tokens", completionTokens)
-            .put("total_tokens", promptTokens + completionTokens);
+            .put("total_tokens", promptTokens + completionTokens)
+            .putObject("prompt_tokens_details")
+            .put("cached_tokens", cachedTokens);
         all.add(data(u));
       }
       all.add("data: [DONE]\n\n");

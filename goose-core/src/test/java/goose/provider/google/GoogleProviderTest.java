@@ -106,6 +106,25 @@ class GoogleProviderTest extends ProviderContractTest {
   }
 
   @Test
+  void implicitCacheReadsAreReadAndTheOutputBudgetIsSent() {
+    fake.enqueue(FakeGoogleServer.script().text("a").usage(12_000, 8).cachedTokens(10_000).build());
+    Drained out =
+        Drained.drain(
+            provider().stream(
+                new goose.provider.ProviderRequest(
+                    "sys",
+                    java.util.List.of(goose.conversation.Message.user("hi")),
+                    java.util.List.of(),
+                    65_536,
+                    java.util.Optional.of("session-1"))));
+    assertThat(out.usage()).contains(new TokenUsage(12_000, 8, 10_000, 0));
+    assertThat(fake.lastRequest().json().path("generationConfig").path("maxOutputTokens").asInt())
+        .isEqualTo(65_536);
+    // Gemini's explicit caches (cachedContents) are not used yet: no cache hint is sent.
+    assertThat(fake.lastRequest().body()).doesNotContain("session-1");
+  }
+
+  @Test
   void functionResponsesCarryTheFunctionName() {
     fake.enqueue(text("ok"));
     Message call =

@@ -12,6 +12,7 @@ import goose.server.http.ApiException;
 import goose.server.http.RequestUser;
 import goose.server.http.Sanitize;
 import goose.session.InvalidCursorException;
+import goose.session.NameSource;
 import goose.session.NewSession;
 import goose.session.Page;
 import goose.session.Session;
@@ -56,7 +57,8 @@ public final class SessionRoutes implements RouteGroup {
             "cwd must be the absolute path of an existing directory (inside GOOSE_WORKSPACES_ROOT/<user>/ when that is set);"
                 + " name defaults to \""
                 + SessionNames.DEFAULT
-                + "\".")
+                + "\", which a title of four words or fewer replaces after the first exchange"
+                + " (GOOSE_SESSION_TITLES, GOOSE_TITLE_MODEL; a session_renamed event announces it).")
         .body(CreateSessionRequest.class)
         .response(201, "The new session", SessionView.class)
         .error(409, WORKSPACE_TAKEN)
@@ -105,12 +107,17 @@ public final class SessionRoutes implements RouteGroup {
 
   private void create(Context ctx, ServerContext server) {
     CreateSessionRequest body = RequestBody.of(ctx, CreateSessionRequest.class);
-    String name = body.name().map(n -> SessionNames.check(n, "name")).orElse(SessionNames.DEFAULT);
+    Optional<String> given = body.name().map(n -> SessionNames.check(n, "name"));
     RequestUser user = RequestUser.of(ctx);
     server.security().workspaces().workspaceOf(user);
     java.nio.file.Path cwd = WorkingDirs.check(body.cwd(), "cwd");
     server.security().workspaces().check(user, cwd, "cwd");
-    NewSession draft = new NewSession(user.id(), name, cwd);
+    NewSession draft =
+        new NewSession(
+            user.id(),
+            given.orElse(SessionNames.DEFAULT),
+            cwd,
+            given.isPresent() ? NameSource.USER : NameSource.DEFAULT);
     Session session = server.sessions().create(draft);
     ctx.status(201)
         .header("Location", "/sessions/" + session.id())

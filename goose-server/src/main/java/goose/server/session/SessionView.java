@@ -6,6 +6,7 @@ import goose.server.http.Doc;
 import goose.session.Session;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** A session as the API shows it (its owner is implied by the credentials, never shown). */
 public record SessionView(
@@ -15,8 +16,16 @@ public record SessionView(
     Instant createdAt,
     Instant updatedAt,
     @Doc("Messages in the conversation") long messageCount,
-    @Doc("Tokens of the last provider call") TokenUsage lastUsage,
+    @Doc(
+            "Tokens of the last provider call; cache_read/cache_creation_input_tokens are the parts of input_tokens read from and written to the provider's prompt cache")
+        TokenUsage lastUsage,
     @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage,
+    @Doc(
+            "Estimated cost of all provider calls of the session in US dollars, from the model price table; absent while no call had a price")
+        OptionalDouble totalCostUsd,
+    @Doc(
+            "Where the name comes from: user (given: never replaced), default (none given yet) or generated (a title made after the first exchange)")
+        String nameSource,
     @Doc(
             "Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE")
         String mode,
@@ -35,6 +44,8 @@ public record SessionView(
         s.messageCount(),
         s.lastUsage(),
         s.totalUsage(),
+        s.totalCostUsd(),
+        s.nameSource().wire(),
         s.mode().orElse(defaultMode).wire(),
         s.provider(),
         s.model());

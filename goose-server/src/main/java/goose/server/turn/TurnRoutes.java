@@ -56,8 +56,10 @@ public final class TurnRoutes implements RouteGroup {
             """
             Starts a turn and answers with its events as Server-Sent Events (event: name, id: sequence number, \
             data: JSON): message_chunk, tool_call, tool_result, notification, tool_approval_required, turn_error, \
+            usage (after each model call: tokens with cache reads and writes, estimated cost, stop reason), \
             and message_complete, always last. Each event's data is a TurnEvent whose `event` property repeats \
-            its name. A client whose Accept header excludes text/event-stream gets 202 with the turn's ids \
+            its name. A session created without a name gets session_renamed after its first turn, in the \
+            session's event log (GET /sessions/{id}/events). A client whose Accept header excludes text/event-stream gets 202 with the turn's ids \
             instead and follows it through GET /sessions/{id}/events. Problems found before the turn starts \
             are JSON errors, not streams.""")
         .param(SessionRoutes.ID)
