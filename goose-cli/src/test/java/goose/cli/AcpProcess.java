@@ -53,6 +53,9 @@ final class AcpProcess implements AutoCloseable {
               .redirectInput(ProcessBuilder.Redirect.PIPE)
               .redirectOutput(ProcessBuilder.Redirect.PIPE);
       pb.environment().put("HOME", home.toString());
+      // A title is a side request to the fake provider that would take a scripted reply: off
+      // unless the test asks (as CliProcess does).
+      pb.environment().put("GOOSE_SESSION_TITLES", "false");
       pb.environment().putAll(env);
       return new AcpProcess(pb.start(), err);
     } catch (IOException e) {
