@@ -1,6 +1,7 @@
 package goose.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -40,6 +41,15 @@ class ArchitectureTest {
                 .map(s -> s.getUri().toString())
                 .filter(uri -> uri.contains("/" + module + "/") || uri.contains("/" + module + "-"))
                 .isPresent());
+  }
+
+  /**
+   * No cycle between the top-level packages of any module (goose.event, goose.session, goose.agent,
+   * ...): each can be read, tested and changed with only the packages below it in mind.
+   */
+  @Test
+  void topLevelPackagesAreFreeOfCycles() {
+    slices().matching("goose.(*)..").should().beFreeOfCycles().check(classes);
   }
 
   @Test

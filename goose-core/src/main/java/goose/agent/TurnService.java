@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,10 @@ public final class TurnService implements AutoCloseable {
 
   /**
    * Starts of one owner are serialized (check the limit, then take the slot); striped so the set
-   * stays bounded.
+   * stays bounded. Locks, not monitors: the store write under one would pin a virtual thread's
+   * carrier on Java 21.
    */
-  private final Object[] ownerLocks = new Object[64];
+  private final ReentrantLock[] ownerLocks = new ReentrantLock[64];
 
   /**
    * A service alone on its store (SQLite): tools run without asking, no per-user limit, cancels act
@@ -114,7 +116,7 @@ public final class TurnService implements AutoCloseable {
     this.gates = gates;
     this.limits = limits;
     this.slots = new java.util.concurrent.Semaphore(limits.total());
-    for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new Object();
+    for (int i = 0; i < ownerLocks.length; i++) ownerLocks[i] = new ReentrantLock();
     this.leases = leases;
     this.signals = signals;
     this.titles = titles;
@@ -164,7 +166,9 @@ public final class TurnService implements AutoCloseable {
     if (!slots.tryAcquire()) throw TurnLimitException.server(limits.total());
     boolean started = false;
     try {
-      synchronized (ownerLocks[Math.floorMod(owner.hashCode(), ownerLocks.length)]) {
+      ReentrantLock ownerLock = ownerLocks[Math.floorMod(owner.hashCode(), ownerLocks.length)];
+      ownerLock.lock();
+      try {
         if (runningCount(owner) >= limits.perUser())
           throw TurnLimitException.perUser(owner, limits.perUser());
         try {
@@ -178,6 +182,8 @@ public final class TurnService implements AutoCloseable {
         }
         running.put(sessionId, turn);
         started = true;
+      } finally {
+        ownerLock.unlock();
       }
     } finally {
       if (!started) slots.release();

@@ -139,6 +139,29 @@ public record ConfigKey(
           "GOOSE_MODEL_PRICES",
           "JSON {model: {input, output, cache_read, cache_write}} in USD per million tokens");
 
+  // Read where they are used (approvals, agent, store, cluster, telemetry, extensions); listed here
+  // so that `goose configure list` shows them and the docs test knows them.
+  public static final ConfigKey MODE =
+      of("GOOSE_MODE", "auto", "Tool approval mode: auto, approve, smart_approve or chat");
+  public static final ConfigKey APPROVAL_TIMEOUT =
+      of("GOOSE_APPROVAL_TIMEOUT", "600", "Seconds a tool call waits for approval before denial");
+  public static final ConfigKey MAX_TURNS =
+      of("GOOSE_MAX_TURNS", "1000", "Model round trips one turn may take");
+  public static final ConfigKey CONTEXT_LIMIT =
+      none("GOOSE_CONTEXT_LIMIT", "Context window in tokens (unset: the model's known limit)");
+  public static final ConfigKey DATABASE_POOL_SIZE =
+      of("GOOSE_DATABASE_POOL_SIZE", "10", "PostgreSQL connections per server");
+  public static final ConfigKey INSTANCE_ID =
+      none("GOOSE_INSTANCE_ID", "This server's id on a shared store (unset: generated)");
+  public static final ConfigKey TURN_LEASE =
+      of("GOOSE_TURN_LEASE", "10", "Seconds a turn's lease lasts on a shared store");
+  public static final ConfigKey DISABLE_TELEMETRY =
+      of("GOOSE_DISABLE_TELEMETRY", "false", "true: no traces and no /metrics");
+  public static final ConfigKey ALLOWLIST =
+      none("GOOSE_ALLOWLIST", "URL or path of the extension allowlist (unset: any extension)");
+  public static final ConfigKey ALLOWLIST_BYPASS =
+      of("GOOSE_ALLOWLIST_BYPASS", "false", "true: ignore GOOSE_ALLOWLIST");
+
   public static final List<ConfigKey> KNOWN =
       List.of(
           HOST,
@@ -186,7 +209,17 @@ public record ConfigKey(
           SYSTEM_PROMPT_FILE,
           SESSION_TITLES,
           TITLE_MODEL,
-          MODEL_PRICES);
+          MODEL_PRICES,
+          MODE,
+          APPROVAL_TIMEOUT,
+          MAX_TURNS,
+          CONTEXT_LIMIT,
+          DATABASE_POOL_SIZE,
+          INSTANCE_ID,
+          TURN_LEASE,
+          DISABLE_TELEMETRY,
+          ALLOWLIST,
+          ALLOWLIST_BYPASS);
 
   static ConfigKey of(String name, String defaultValue, String description) {
     return new ConfigKey(name, Optional.of(defaultValue), false, description);

@@ -1,6 +1,5 @@
 package goose.event;
 
-import goose.session.SessionStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -27,29 +26,34 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class EventLog {
   private static final int REPLAY_BATCH = 500;
 
-  private final SessionStore store;
+  private final EventStore store;
   private final ClusterSignals signals;
   private final Map<String, Set<Subscription>> subscribers = new ConcurrentHashMap<>();
-  private final Map<String, Object> appendLocks = new ConcurrentHashMap<>();
+  // ReentrantLock, not synchronized: the store write under it blocks, and a virtual thread waiting
+  // for a monitor on Java 21 pins its carrier thread.
+  private final Map<String, ReentrantLock> appendLocks = new ConcurrentHashMap<>();
 
-  public EventLog(SessionStore store) {
+  public EventLog(EventStore store) {
     this(store, ClusterSignals.IN_PROCESS);
   }
 
-  public EventLog(SessionStore store, ClusterSignals signals) {
+  public EventLog(EventStore store, ClusterSignals signals) {
     this.store = store;
     this.signals = signals;
   }
 
   public StoredEvent append(String sessionId, String turnId, TurnEvent event) {
-    Object lock = appendLocks.computeIfAbsent(sessionId, k -> new Object());
+    ReentrantLock lock = appendLocks.computeIfAbsent(sessionId, k -> new ReentrantLock());
     StoredEvent stored;
-    synchronized (lock) {
+    lock.lock();
+    try {
       stored = store.appendEvent(sessionId, turnId, event);
       Set<Subscription> subs = subscribers.get(sessionId);
       if (subs != null) {
         for (Subscription s : subs) s.offer(stored);
       }
+    } finally {
+      lock.unlock();
     }
     signals.eventAppended(sessionId, stored.seq());
     return stored;

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   private final Map<String, ExtensionSlot> slots = new ConcurrentHashMap<>();
   private final Duration backoffBase;
   private final McpServers servers;
-  private final Object writes = new Object();
+  // A lock, not a monitor: the store write under it would pin a virtual thread's carrier.
+  private final ReentrantLock writes = new ReentrantLock();
   private volatile boolean closed;
 
   /**
@@ -192,9 +194,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     }
     if (next.enabled()) allowlist.check(next);
     ExtensionSlot slot;
-    synchronized (writes) {
+    writes.lock();
+    try {
       persist(next.name(), Optional.of(next));
       slot = install(next);
+    } finally {
+      writes.unlock();
     }
     servers.stopExtension(next.name());
     startInBackground(slot);
@@ -225,7 +230,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     lastSyncNanos = started;
     Map<String, Optional<JsonNode>> stored = shared.get().load();
     List<ExtensionSlot> toStart = new ArrayList<>();
-    synchronized (writes) {
+    writes.lock();
+    try {
       for (Map.Entry<String, Optional<JsonNode>> e : stored.entrySet()) {
         String name = e.getKey();
         if (e.getValue().equals(applied.get(name))) continue;
@@ -248,6 +254,8 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
           log.warn("stored extension {}: {} (ignored)", name, bad.getMessage());
         }
       }
+    } finally {
+      writes.unlock();
     }
     toStart.forEach(this::startInBackground);
   }
@@ -259,9 +267,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       throw new ExtensionException.Invalid(
           "name", "'" + name + "' is a built-in extension: disable it instead of deleting it");
     }
-    synchronized (writes) {
+    writes.lock();
+    try {
       persist(name, Optional.empty());
       slots.remove(name);
+    } finally {
+      writes.unlock();
     }
     slot.stop();
     servers.stopExtension(name);
@@ -271,9 +282,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     ExtensionSlot slot = slot(name);
     ExtensionConfig next = slot.config().withEnabled(true);
     allowlist.check(next);
-    synchronized (writes) {
+    writes.lock();
+    try {
       persist(name, Optional.of(next));
       slot.replace(next);
+    } finally {
+      writes.unlock();
     }
     servers.stopExtension(name);
     startInBackground(slot);
@@ -283,9 +297,12 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
   public ExtensionInfo disable(String name) {
     ExtensionSlot slot = slot(name);
     ExtensionConfig next = slot.config().withEnabled(false);
-    synchronized (writes) {
+    writes.lock();
+    try {
       persist(name, Optional.of(next));
       slot.replace(next);
+    } finally {
+      writes.unlock();
     }
     servers.stopExtension(name);
     return slot.info();
@@ -318,8 +335,11 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     ExtensionSlot slot = slot(name);
     ExtensionConfig next = slot.config().withEnabled(true);
     allowlist.check(next);
-    synchronized (writes) {
+    writes.lock();
+    try {
       slot.replace(next);
+    } finally {
+      writes.unlock();
     }
     startInBackground(slot);
     return slot.info();

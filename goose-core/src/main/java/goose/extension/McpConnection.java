@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -68,6 +69,10 @@ final class McpConnection implements AutoCloseable {
   private volatile List<ToolSpec> tools = List.of();
   private volatile String instructions = "";
   private volatile boolean toolsStale = true;
+  // A lock, not a monitor: listing tools is a call to the server, and a virtual thread waiting for
+  // a
+  // monitor on Java 21 pins its carrier thread.
+  private final ReentrantLock refreshLock = new ReentrantLock();
   private volatile @Nullable String failure;
   private final Object failureLock = new Object();
   private volatile Consumer<String> onFailure = reason -> {};
@@ -173,7 +178,16 @@ final class McpConnection implements AutoCloseable {
     return tools;
   }
 
-  private synchronized void refreshTools() {
+  private void refreshTools() {
+    refreshLock.lock();
+    try {
+      refreshStaleTools();
+    } finally {
+      refreshLock.unlock();
+    }
+  }
+
+  private void refreshStaleTools() {
     if (!toolsStale) return;
     toolsStale = false;
     List<ToolSpec> out = new ArrayList<>();

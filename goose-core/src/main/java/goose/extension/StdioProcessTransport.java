@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +52,10 @@ final class StdioProcessTransport implements McpClientTransport {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Deque<String> stderrTail = new ArrayDeque<>();
+  // Locks, not monitors: a process start and a pipe write block, and a virtual thread waiting for a
+  // monitor on Java 21 pins its carrier thread.
+  private final ReentrantLock lifecycle = new ReentrantLock(); // start vs close
+  private final ReentrantLock writes = new ReentrantLock(); // one JSON-RPC line at a time
   private volatile @Nullable Process process;
   private volatile @Nullable ToolProcess toolProcess;
   private volatile @Nullable Thread stderrReader;
@@ -97,9 +102,10 @@ final class StdioProcessTransport implements McpClientTransport {
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
     Process started;
     try {
-      // Under the monitor close() takes too: a close racing this start either prevents it or sees
+      // Under the lock close() takes too: a close racing this start either prevents it or sees
       // the process and stops it, never leaving it running unowned.
-      synchronized (this) {
+      lifecycle.lock();
+      try {
         if (closed.get())
           throw new IllegalStateException(
               "the connection to extension '" + name + "' was closed before its server started");
@@ -107,6 +113,8 @@ final class StdioProcessTransport implements McpClientTransport {
         toolProcess = launched;
         started = launched.process();
         process = started;
+      } finally {
+        lifecycle.unlock();
       }
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
@@ -235,10 +243,13 @@ final class StdioProcessTransport implements McpClientTransport {
     try {
       String json = mapper.writeValueAsString(message);
       OutputStream out = p.getOutputStream();
-      synchronized (out) {
+      writes.lock();
+      try {
         out.write(json.getBytes(StandardCharsets.UTF_8));
         out.write('\n');
         out.flush();
+      } finally {
+        writes.unlock();
       }
     } catch (IOException e) {
       throw new IllegalStateException(
@@ -254,8 +265,11 @@ final class StdioProcessTransport implements McpClientTransport {
   /** Stops the child and everything it started; idempotent. */
   @Override
   public void close() {
-    synchronized (this) {
+    lifecycle.lock();
+    try {
       closed.set(true);
+    } finally {
+      lifecycle.unlock();
     }
     stopProcess();
   }

@@ -44,9 +44,22 @@ final class JdbcSessionStore implements SessionStore {
   private static final String IS_RUNNING = "status = 'running'";
 
   private final SqlDatabase db;
+  private volatile Optional<String> signalEventsAs = Optional.empty();
 
   JdbcSessionStore(SqlDatabase db) {
     this.db = db;
+  }
+
+  /**
+   * On PostgreSQL: from now on every event insert also sends the other instances its {@link
+   * PostgresSignals} notification, inside the insert's own transaction. PostgreSQL delivers it at
+   * commit, so a follower elsewhere is woken exactly when the event is readable, and appends need
+   * no lock or connection of their own. False (and nothing changes) on SQLite.
+   */
+  boolean signalEventsAs(String instanceId) {
+    if (db.dialect() != SqlDialect.POSTGRESQL) return false;
+    signalEventsAs = Optional.of(instanceId);
+    return true;
   }
 
   @Override
@@ -372,6 +385,9 @@ final class JdbcSessionStore implements SessionStore {
                   nanos(now),
                   name,
                   data);
+              Optional<String> signalAs = signalEventsAs;
+              if (signalAs.isPresent())
+                PostgresSignals.notifyEvent(c, signalAs.get(), sessionId, next);
               return next;
             });
     return new StoredEvent(sessionId, seq, turnId, now, event);

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterSignals} over PostgreSQL LISTEN/NOTIFY: no broker beyond the database every
- * instance already shares. Two dedicated connections outside the pool: one LISTENs (a thread waits
- * on it), one sends. A payload is {@code "<instance> <session> [<seq>]"}; an instance ignores its
- * own. When the listening connection breaks it reconnects with a back-off and asks the listener to
+ * instance already shares. A payload is {@code "<instance> <session> [<seq>]"}; an instance ignores
+ * its own. Event signals are normally sent by the store inside each event's insert transaction
+ * ({@link #notifyEvent}, delivered at commit); cancels, and events when the store does not send
+ * them, go through one dedicated sending connection. One more connection outside the pool LISTENs
+ * (a thread waits on it); when it breaks it reconnects with a back-off and asks the listener to
  * {@code resync}.
  */
 final class PostgresSignals implements ClusterSignals {
@@ -29,19 +32,40 @@ final class PostgresSignals implements ClusterSignals {
 
   private final PostgresUrl url;
   private final String instanceId;
-  private final Object sendLock = new Object();
+  private final boolean storeSignalsEvents;
+  // A lock, not a monitor: the database round trip under it would pin a virtual thread's carrier.
+  private final ReentrantLock sendLock = new ReentrantLock();
   private @Nullable Connection sender; // guarded by sendLock
   private volatile boolean closed;
   private volatile @Nullable Thread listenerThread;
 
-  PostgresSignals(PostgresUrl url, String instanceId) {
+  /**
+   * @param storeSignalsEvents the store sends the event signals in its insert transactions ({@link
+   *     JdbcSessionStore#signalEventsAs}), so {@link #eventAppended} has nothing left to do
+   */
+  PostgresSignals(PostgresUrl url, String instanceId, boolean storeSignalsEvents) {
     this.url = url;
     this.instanceId = instanceId;
+    this.storeSignalsEvents = storeSignalsEvents;
+  }
+
+  /** Sends the signal of an appended event on {@code c}, inside the caller's transaction. */
+  static void notifyEvent(Connection c, String instanceId, String sessionId, long seq)
+      throws SQLException {
+    notify(c, EVENTS, instanceId + " " + sessionId + " " + seq);
+  }
+
+  private static void notify(Connection c, String channel, String payload) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      st.setString(1, channel);
+      st.setString(2, payload);
+      st.execute();
+    }
   }
 
   @Override
   public void eventAppended(String sessionId, long seq) {
-    send(EVENTS, instanceId + " " + sessionId + " " + seq);
+    if (!storeSignalsEvents) send(EVENTS, instanceId + " " + sessionId + " " + seq);
   }
 
   @Override
@@ -55,15 +79,13 @@ final class PostgresSignals implements ClusterSignals {
    */
   private void send(String channel, String payload) {
     if (closed) return;
-    synchronized (sendLock) {
+    sendLock.lock();
+    try {
       for (int attempt = 1; attempt <= 2; attempt++) {
         try {
-          if (sender == null || sender.isClosed()) sender = connect();
-          try (PreparedStatement st = sender.prepareStatement("SELECT pg_notify(?, ?)")) {
-            st.setString(1, channel);
-            st.setString(2, payload);
-            st.execute();
-          }
+          Connection c = sender;
+          if (c == null || c.isClosed()) sender = c = connect();
+          notify(c, channel, payload);
           return;
         } catch (SQLException e) {
           closeQuietly(sender);
@@ -72,6 +94,8 @@ final class PostgresSignals implements ClusterSignals {
             log.warn("could not signal {} to other instances: {}", channel, e.getMessage());
         }
       }
+    } finally {
+      sendLock.unlock();
     }
   }
 
@@ -139,9 +163,12 @@ final class PostgresSignals implements ClusterSignals {
         Thread.currentThread().interrupt();
       }
     }
-    synchronized (sendLock) {
+    sendLock.lock();
+    try {
       closeQuietly(sender);
       sender = null;
+    } finally {
+      sendLock.unlock();
     }
   }
 

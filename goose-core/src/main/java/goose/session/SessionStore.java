@@ -3,8 +3,7 @@ package goose.session;
 import goose.approval.ApprovalMode;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
-import goose.event.StoredEvent;
-import goose.event.TurnEvent;
+import goose.event.EventStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +20,7 @@ import java.util.OptionalLong;
  * missing session throws {@link SessionNotFoundException}, a read of one answers empty. A database
  * failure is a {@link StoreException}.
  */
-public interface SessionStore extends AutoCloseable {
+public interface SessionStore extends EventStore, AutoCloseable {
 
   Session create(NewSession session);
 
@@ -82,14 +81,7 @@ public interface SessionStore extends AutoCloseable {
    */
   boolean setTitle(String sessionId, String title);
 
-  /** Appends an event; the store assigns the next sequence number of that session (1, 2, ...). */
-  StoredEvent appendEvent(String sessionId, String turnId, TurnEvent event);
-
-  /** Stored events with {@code seq > afterSeq}, in order, at most {@code limit}. */
-  List<StoredEvent> eventsAfter(String sessionId, long afterSeq, int limit);
-
-  /** The sequence number of the session's last event, 0 when none. */
-  long lastEventSeq(String sessionId);
+  // Events: appendEvent, eventsAfter and lastEventSeq come from EventStore.
 
   /**
    * Records the start of a turn. Throws {@link TurnConflictException} when a turn of this session

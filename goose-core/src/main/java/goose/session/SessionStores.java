@@ -153,12 +153,16 @@ public final class SessionStores {
   /**
    * The signals between the processes sharing {@code store} (which this class must have opened):
    * LISTEN/NOTIFY on PostgreSQL, a polled table on SQLite ({@link SqliteSignals}). {@code
-   * instanceId} lets a process ignore its own signals.
+   * instanceId} lets a process ignore its own signals. On PostgreSQL the store sends the event
+   * signals itself, in each event's insert transaction.
    */
   public static ClusterSignals openSignals(Config config, SessionStore store, String instanceId) {
     Optional<ConfigValue> url = postgresUrl(config);
     if (url.isEmpty()) return new SqliteSignals(database(store), instanceId);
-    return new PostgresSignals(PostgresUrl.parse(url.get().value()), instanceId);
+    boolean storeSignalsEvents =
+        store instanceof JdbcSessionStore jdbc && jdbc.signalEventsAs(instanceId);
+    return new PostgresSignals(
+        PostgresUrl.parse(url.get().value()), instanceId, storeSignalsEvents);
   }
 
   /**

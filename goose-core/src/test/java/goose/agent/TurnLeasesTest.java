@@ -2,12 +2,12 @@ package goose.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import goose.conversation.Content;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
 import goose.event.EventLog;
-import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import goose.ids.Ids;
 import goose.json.Json;
@@ -90,16 +90,21 @@ class TurnLeasesTest {
     b.start(new TurnRecovery(store, events));
     c.start(new TurnRecovery(store, events));
     try {
-      List<StoredEvent> log;
-      do {
-        Thread.sleep(50);
-        log = store.eventsAfter(session.id(), 0, 100);
-      } while (log.stream().noneMatch(e -> e.event() instanceof TurnEvent.MessageComplete));
-      Thread.sleep(LEASE.toMillis()); // more heartbeats of both: nothing is closed twice
-      log = store.eventsAfter(session.id(), 0, 100);
-      assertThat(log)
-          .extracting(e -> e.event().getClass().getSimpleName())
-          .containsExactly("Error", "MessageComplete");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  store.eventsAfter(session.id(), 0, 100).stream()
+                      .anyMatch(e -> e.event() instanceof TurnEvent.MessageComplete));
+      // more heartbeats of both, for a whole lease: the turn is closed once, and stays so
+      await()
+          .during(LEASE)
+          .atMost(LEASE.multipliedBy(3))
+          .untilAsserted(
+              () ->
+                  assertThat(store.eventsAfter(session.id(), 0, 100))
+                      .extracting(e -> e.event().getClass().getSimpleName())
+                      .containsExactly("Error", "MessageComplete"));
       assertThat(store.runningTurn(session.id())).isEmpty();
       Message answer = store.conversation(session.id()).getLast();
       assertThat(answer.content())
@@ -125,11 +130,17 @@ class TurnLeasesTest {
     try {
       TurnControl control = new TurnControl();
       String turnId = startTurn(a, control);
-      Thread.sleep(LEASE.toMillis() * 3);
-      assertThat(a.holds(session.id())).isTrue();
-      assertThat(store.runningTurn(session.id()))
-          .hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(turnId));
-      assertThat(control.isCancelled()).isFalse();
+      // for three leases, through renewals and b's look-outs, a holds its turn all along
+      await()
+          .during(LEASE.multipliedBy(3))
+          .atMost(LEASE.multipliedBy(5))
+          .untilAsserted(
+              () -> {
+                assertThat(a.holds(session.id())).isTrue();
+                assertThat(store.runningTurn(session.id()))
+                    .hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(turnId));
+                assertThat(control.isCancelled()).isFalse();
+              });
     } finally {
       a.close();
       b.close();
@@ -144,9 +155,8 @@ class TurnLeasesTest {
     SessionStore fenced = a.fence(store);
     fenced.appendMessage(session.id(), Message.user("while the lease holds"));
 
-    Thread.sleep(LEASE.toMillis() + 100);
+    await().atMost(LEASE.multipliedBy(10)).until(() -> !a.holds(session.id()));
 
-    assertThat(a.holds(session.id())).isFalse();
     assertThatThrownBy(() -> fenced.appendMessage(session.id(), Message.user("too late")))
         .isInstanceOf(LeaseLostException.class)
         .hasMessageContaining("lost its lease");
@@ -166,7 +176,11 @@ class TurnLeasesTest {
     String ownTurn = Ids.newId();
     store.startTurn(other.id(), ownTurn, Optional.empty(), 1, reborn.newLease());
     reborn.hold(other.id(), ownTurn, new TurnControl(), made);
-    Thread.sleep(LEASE.toMillis() + 200);
+    await()
+        .atMost(LEASE.multipliedBy(10))
+        .until(
+            () ->
+                store.expiredTurns(Instant.now()).stream().anyMatch(t -> t.id().equals(deadTurn)));
     reborn.beat();
     assertThat(store.expiredTurns(Instant.now()))
         .extracting(goose.session.Turn::id)

@@ -1,6 +1,7 @@
 package goose.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.conversation.Content;
 import goose.json.Json;
@@ -130,7 +131,13 @@ class ExtensionFailureTest {
     call("bad__ok");
     Content.ToolResponse[] result = new Content.ToolResponse[1];
     Thread caller = Thread.ofVirtual().start(() -> result[0] = call("bad__hang"));
-    Thread.sleep(300);
+    // the call is sent and the caller waits for the answer that never comes
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                caller.getState() == Thread.State.WAITING
+                    || caller.getState() == Thread.State.TIMED_WAITING);
     caller.interrupt();
     caller.join(Duration.ofSeconds(10));
     assertThat(caller.isAlive()).isFalse();

@@ -143,6 +143,7 @@ class RemoteTransportsTest {
           .start(
               () -> {
                 try {
+                  // a timer, not a wait for a condition: the server dies one second into the call
                   Thread.sleep(1000);
                 } catch (InterruptedException e) {
                   return;

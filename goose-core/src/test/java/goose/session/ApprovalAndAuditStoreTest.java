@@ -231,7 +231,6 @@ class ApprovalAndAuditStoreTest {
               10L * i);
       audit.record(e);
       written.add(e);
-      Thread.sleep(2); // distinct milliseconds: ids in time order
     }
 
     AuditPage first =

@@ -93,7 +93,9 @@ class GroupCommitTest {
                         connectionOf.put("d", c);
                         return insert(c, "d");
                       })));
-      while (db.queuedWrites() < queued.size()) Thread.sleep(5);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> db.queuedWrites() >= queued.size());
       release.countDown();
 
       assertThat(first.get()).isEqualTo(1);

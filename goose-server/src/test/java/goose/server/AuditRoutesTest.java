@@ -43,7 +43,6 @@ class AuditRoutesTest {
                   ToolDecision.AUTO,
                   "success",
                   i));
-      Thread.sleep(2);
     }
   }
 

@@ -1,6 +1,7 @@
 package goose.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.ids.Ids;
 import goose.provider.fake.FakeOpenAiServer;
@@ -364,12 +365,14 @@ class AuthMatrixTest {
         || (r.status() < 300 && r.body().contains(aliceSession));
   }
 
-  private void awaitIdle(String sessionId) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      Exchange s = call("GET", "/sessions/" + sessionId + "/events", null, creds.get("alice"));
-      if (s.body().contains("message_complete")) return;
-      Thread.sleep(25);
-    }
+  private void awaitIdle(String sessionId) {
+    await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                call("GET", "/sessions/" + sessionId + "/events", null, creds.get("alice"))
+                    .body()
+                    .contains("message_complete"));
   }
 
   private Exchange call(String method, String path, String body, String[] headers) {

@@ -1,6 +1,7 @@
 package goose.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.provider.fake.FakeOpenAiServer;
 import java.nio.file.Files;
@@ -155,8 +156,9 @@ class SecurityBehaviourTest {
                 .get("cancelled")
                 .asBoolean())
         .isTrue();
-    for (int i = 0; i < 200 && server.server.context().turns().isRunning(first); i++)
-      Thread.sleep(25);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !server.server.context().turns().isRunning(first));
     openai.enqueue(FakeOpenAiServer.text("fine"));
     assertThat(
             call(

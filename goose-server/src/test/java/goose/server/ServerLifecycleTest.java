@@ -1,6 +1,7 @@
 package goose.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.conversation.Message;
@@ -99,7 +100,9 @@ class ServerLifecycleTest {
       out.flush();
       awaitInFlight(server);
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-      Thread.sleep(200); // well below the 2 s a silent connection is given while stopping
+      // A fixed pause on purpose: the close must still be waiting for the request after it, well
+      // below the 2 s a silent connection is given while stopping.
+      Thread.sleep(200);
       assertThat(closing).as("close() waits for the in-flight request").isNotDone();
       out.write(body, 10, body.length - 10);
       out.flush();
@@ -154,7 +157,10 @@ class ServerLifecycleTest {
     Process process = pb.start();
     try {
       Path portFile = root.resolve("port");
-      while (!Files.exists(portFile) && process.isAlive()) Thread.sleep(50);
+      await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> Files.exists(portFile) || !process.isAlive());
+      assertThat(process.isAlive()).as("the server runs (output in out.txt)").isTrue();
       int port = Integer.parseInt(Files.readString(portFile).trim());
       assertThat(
               new ApiClient(java.net.URI.create("http://127.0.0.1:" + port))
@@ -177,8 +183,10 @@ class ServerLifecycleTest {
     }
   }
 
-  private static void awaitInFlight(TestServer server) throws InterruptedException {
-    while (server.server.requestsInFlight() < 1) Thread.sleep(10);
+  private static void awaitInFlight(TestServer server) {
+    await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> server.server.requestsInFlight() >= 1);
   }
 
   private String createBody(String name) {

@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +36,21 @@ public final class StdioTransport {
   /** Serves one connection of {@code user} until {@code in} ends. */
   public static void serve(AcpServices services, String user, InputStream in, OutputStream out)
       throws IOException {
-    Object writeLock = new Object();
+    ReentrantLock writeLock = new ReentrantLock(); // not a monitor: the write below blocks
     RpcPeer peer =
         AcpAgent.connect(
             services,
             user,
             message -> {
               byte[] line = (AcpJson.write(message) + "\n").getBytes(StandardCharsets.UTF_8);
-              synchronized (writeLock) {
-                try {
-                  out.write(line);
-                  out.flush();
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
+              writeLock.lock();
+              try {
+                out.write(line);
+                out.flush();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              } finally {
+                writeLock.unlock();
               }
             });
     try (BufferedReader reader =

@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The WebSocket profile of {@code /acp}: a {@code GET /acp} with {@code Upgrade: websocket} becomes
@@ -34,7 +35,8 @@ public final class AcpWebSocket {
                 c.enableAutomaticPings(15, TimeUnit.SECONDS);
                 String id = c.attribute(CONNECTION);
                 String user = c.attribute(USER);
-                Object lock = new Object();
+                // not a monitor: send blocks, which would pin a virtual thread's carrier
+                ReentrantLock lock = new ReentrantLock();
                 RpcPeer peer =
                     server
                         .acp()
@@ -42,8 +44,11 @@ public final class AcpWebSocket {
                             user,
                             id,
                             message -> {
-                              synchronized (lock) {
+                              lock.lock();
+                              try {
                                 c.send(AcpJson.write(message));
+                              } finally {
+                                lock.unlock();
                               }
                             });
                 c.attribute("goose.acp.peer", peer);

@@ -1,0 +1,141 @@
+package goose.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import goose.config.ConfigKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The documentation names only settings and commands that exist: every {@code GOOSE_*} name in the
+ * docs is a {@link ConfigKey} (or one of the few environment-only variables below, of the launchers
+ * and test harness, each still read by the code), and every {@code bin/goose ...} command line in
+ * the docs parses.
+ */
+class DocsMatchCodeTest {
+  private static final Path ROOT = repositoryRoot();
+  private static final Pattern SETTING = Pattern.compile("\\bGOOSE_[A-Z0-9_]*[A-Z0-9]");
+
+  /**
+   * Variables read from the process environment, never from config.yaml, so not configuration keys.
+   */
+  private static final Map<String, String> ENVIRONMENT_ONLY =
+      Map.ofEntries(
+          Map.entry("GOOSE_PATH_ROOT", "locates the config and data dirs: read before any config"),
+          Map.entry("GOOSE_CONFIG_DIR", "locates config.yaml itself"),
+          Map.entry("GOOSE_CDS", "read by the launcher scripts (bin/lib.sh), not by Java"),
+          Map.entry("GOOSE_CLI_TRACE", "a debugging switch of the command line"),
+          Map.entry("GOOSE_MIGRATE_PASSWORD", "the target password of `goose session migrate`"),
+          Map.entry("GOOSE_DISABLE_KEYRING", "a variable of the reference goose agent (bench/)"),
+          Map.entry("GOOSE_CONTAINER_TESTS", "switches the container tests on (bin/test, CI)"),
+          Map.entry("GOOSE_DOCKER", "the docker program the container tests use"),
+          Map.entry("GOOSE_COMPOSE", "the compose program the container tests use"),
+          Map.entry("GOOSE_BUILD_CA", "a CA bundle the container tests' image build trusts"));
+
+  private static Path repositoryRoot() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("docs")) && Files.isRegularFile(dir.resolve("README.md")))
+        return dir;
+    }
+    throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
+  }
+
+  private static List<Path> docs() {
+    List<Path> docs = new ArrayList<>();
+    for (String top : List.of("README.md", "CONTRIBUTING.md", "SECURITY.md", "BENCHMARKS.md")) {
+      if (Files.isRegularFile(ROOT.resolve(top))) docs.add(ROOT.resolve(top));
+    }
+    try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
+      files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return docs;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void everyDocumentedSettingIsKnownToTheCode() {
+    Set<String> known =
+        ConfigKey.KNOWN.stream()
+            .map(ConfigKey::name)
+            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> unknown = new TreeSet<>();
+    for (Path doc : docs()) {
+      Matcher m = SETTING.matcher(read(doc));
+      while (m.find()) {
+        String name = m.group();
+        if (!known.contains(name) && !ENVIRONMENT_ONLY.containsKey(name))
+          unknown.add(name + " (" + ROOT.relativize(doc) + ")");
+      }
+    }
+    assertThat(unknown).as("GOOSE_* names in the docs that ConfigKey does not know").isEmpty();
+  }
+
+  /** The exemptions above stay honest: each name is still read somewhere in the code. */
+  @Test
+  void everyEnvironmentOnlyVariableIsStillRead() throws IOException {
+    String code;
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      code =
+          files
+              .filter(Files::isRegularFile)
+              .filter(
+                  p -> {
+                    String s = ROOT.relativize(p).toString();
+                    if (s.contains("node_modules/") || s.contains("/target/")) return false;
+                    if (p.getFileName().toString().equals("DocsMatchCodeTest.java")) return false;
+                    return (s.contains("/src/") && s.endsWith(".java"))
+                        || s.startsWith("bin/")
+                        || s.startsWith(".ci/");
+                  })
+              .map(DocsMatchCodeTest::read)
+              .collect(Collectors.joining("\n"));
+    }
+    for (String name : ENVIRONMENT_ONLY.keySet()) {
+      assertThat(code).as("%s is read by the code", name).contains(name);
+    }
+  }
+
+  @Test
+  void everyDocumentedCommandParses() {
+    List<String> commands = new ArrayList<>();
+    for (Path doc : docs()) {
+      for (String line : DocCommands.extract(read(doc))) {
+        commands.add(line);
+      }
+    }
+    assertThat(commands).as("bin/goose command lines found in the docs").hasSizeGreaterThan(10);
+    List<String> failures = new ArrayList<>();
+    for (String command : commands) {
+      List<String> words = DocCommands.words(command);
+      try {
+        Main.commandLine(CliEnvironment.system())
+            .parseArgs(words.subList(1, words.size()).toArray(String[]::new));
+      } catch (CommandLine.ParameterException e) {
+        failures.add(command + "  ->  " + e.getMessage());
+      }
+    }
+    assertThat(failures).as("documented commands that do not parse").isEmpty();
+  }
+}
