@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Write KEY: VALUE to config.yaml, or to secrets.yaml (mode 0600) with --secret.",
-      "Keys whose name marks a secret (*_KEY, *_TOKEN, *_SECRET, *PASSWORD*) always go to secrets.yaml.",
+      "Secrets always go to secrets.yaml: the known secret keys, keys whose name marks one",
+      "(*_KEY, *_TOKEN, *SECRET*, *PASSWORD*) and keys secrets.yaml already holds.",
       "With --secret and no VALUE, the value is read from the terminal (not echoed) or the first line of stdin,",
       "which keeps it out of the shell history."
     })
