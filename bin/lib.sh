@@ -115,6 +115,33 @@ goose_cds_opts() {
   GOOSE_CDS_OPTS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$archive")
 }
 
+# The server's AOT cache (JDK 25+, JEP 483/514/515), written by bin/aot-train: one per JDK release,
+# since a cache only fits the JDK build that wrote it. Prints its path when it exists, is not older
+# than the jars (the JVM would refuse it then) and GOOSE_AOT is not off; prints nothing otherwise.
+goose_aot_cache() {
+  [[ "${GOOSE_AOT:-on}" != off ]] || return 0
+  [[ "$(goose_jdk_major "$JAVA_HOME")" -ge 25 ]] || return 0
+  local version
+  version="$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null)"
+  echo "$GOOSE_ROOT/goose-cli/target/aot/server-${JAVA_HOME##*/}-${version:-unknown}.aot"
+}
+
+# Sets GOOSE_CDS_OPTS for `goose server`: -XX:AOTCache=... when bin/aot-train wrote a cache that fits
+# this JDK and these jars, else the self-maintaining dynamic archive (goose_cds_opts). A cache the JVM
+# still finds unusable (another JDK build, changed jars) is skipped with a warning the launcher's -Xlog
+# settings keep quiet, and the start goes on without it (-XX:AOTMode=auto, the default, as -Xshare:auto).
+goose_archive_opts() {
+  local cache
+  if [[ "${1:-}" == server || "${1:-}" == serve ]]; then
+    cache="$(goose_aot_cache)"
+    if [[ -n "$cache" && -s "$cache" && -z "$(find "$GOOSE_JAR" "$GOOSE_LIB" -newer "$cache" -print -quit 2>/dev/null)" ]]; then
+      GOOSE_CDS_OPTS=("-XX:AOTCache=$cache")
+      return
+    fi
+  fi
+  goose_cds_opts "${1:-}"
+}
+
 # Heap and collector for the server, before JAVA_OPTS (which can override them): an idle server uses
 # about 10 MB of heap, so start from 16 MB; on 1-2 CPUs the serial collector (G1's own structures cost
 # ~35 MB of RSS there and its concurrent threads compete with requests for the two cores).
@@ -133,7 +160,7 @@ goose_server_jvm_opts() {
 goose_exec() {
   local -a java_opts=() defaults=()
   read -r -a java_opts <<<"${JAVA_OPTS:-}"
-  goose_cds_opts "${1:-}"
+  goose_archive_opts "${1:-}"
   mapfile -t defaults < <(goose_server_jvm_opts "$@")
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning,cds*=off,aot*=off:stderr \
     "${GOOSE_CDS_OPTS[@]}" "${defaults[@]}" "${java_opts[@]}" -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
