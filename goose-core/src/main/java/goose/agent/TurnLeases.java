@@ -19,14 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The leases of the turns this process runs on a store other processes use too: PostgreSQL
  * instances, or the {@code goose server} and {@code goose acp} processes on one SQLite file. A
- * heartbeat renews them every {@code lease / 4}; it also cancels turns a cancel was asked for
- * elsewhere, and takes over running turns whose lease lapsed because their process died (or that a
- * process gave up when it stopped, see {@link #close}), handing each to a {@link TakeOver}: a turn
- * waiting for a tool approval resumes here, the others are closed as interrupted. Fencing: a turn
- * may write only while this process is sure it still holds the lease — until the start of the last
- * successful renewal plus the lease, by this process's monotonic clock, which is never later than
- * the lease the others see (clocks between hosts kept in step, as NTP does). After that every write
- * of the turn throws {@link LeaseLostException}.
+ * heartbeat renews them every {@code lease / 4} and cancels turns a cancel was asked for elsewhere;
+ * a second thread, as often, takes over running turns whose lease lapsed because their process died
+ * (or that a process gave up when it stopped, see {@link #close}), handing each to a {@link
+ * TakeOver}: a turn waiting for a tool approval resumes here, the others are closed as interrupted.
+ * Fencing: a turn may write only while this process is sure it still holds the lease — until the
+ * start of the last successful renewal plus the lease, by this process's monotonic clock, which is
+ * never later than the lease the others see (clocks between hosts kept in step, as NTP does). After
+ * that every write of the turn throws {@link LeaseLostException}.
  *
  * <p>{@link #none()} is for a store only one process uses (tests, embedding): no leases, every
  * write allowed; turns left running are the caller's to recover.
@@ -41,6 +41,7 @@ public final class TurnLeases implements AutoCloseable {
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private volatile @Nullable TakeOver takeOver;
   private volatile @Nullable Thread heartbeat;
+  private volatile @Nullable Thread recovery;
   private volatile boolean closed;
 
   private TurnLeases(
@@ -107,26 +108,34 @@ public final class TurnLeases implements AutoCloseable {
   public void start(TakeOver takeOver) {
     if (store.isEmpty()) return;
     this.takeOver = takeOver;
+    SessionStore s = store.get();
+    // Renewing and taking over run on threads of their own: closing many turns of a dead process
+    // takes many writes, and renewals waiting behind them would let this process's leases lapse.
+    heartbeat = every("goose-turn-leases", "turn lease heartbeat", this::renew);
+    recovery = every("goose-turn-recovery", "taking over expired turns", () -> recoverExpired(s));
+  }
+
+  /** A daemon thread that runs {@code task} every quarter lease until {@link #close}. */
+  private Thread every(String name, String what, Runnable task) {
     Duration every = lease.dividedBy(4);
-    heartbeat =
-        Thread.ofPlatform()
-            .daemon()
-            .name("goose-turn-leases")
-            .start(
-                () -> {
-                  while (!closed) {
-                    try {
-                      beat();
-                    } catch (RuntimeException e) {
-                      log.warn("turn lease heartbeat failed: {}", e.getMessage());
-                    }
-                    try {
-                      Thread.sleep(every);
-                    } catch (InterruptedException e) {
-                      return;
-                    }
-                  }
-                });
+    return Thread.ofPlatform()
+        .daemon()
+        .name(name)
+        .start(
+            () -> {
+              while (!closed) {
+                try {
+                  task.run();
+                } catch (RuntimeException e) {
+                  log.warn("{} failed: {}", what, e.getMessage());
+                }
+                try {
+                  Thread.sleep(every);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
   }
 
   /** The lease a turn starting now records; empty without leases. */
@@ -173,6 +182,12 @@ public final class TurnLeases implements AutoCloseable {
    * One heartbeat: renew, notice lost and cancel-requested turns, close turns of dead instances.
    */
   void beat() {
+    renew();
+    recoverExpired(store.orElseThrow());
+  }
+
+  /** Renews this process's registration and leases; notices lost and cancel-requested turns. */
+  private void renew() {
     SessionStore s = store.orElseThrow();
     identity.ifPresent(InstanceIdentity::beat);
     long began = System.nanoTime();
@@ -197,7 +212,6 @@ public final class TurnLeases implements AutoCloseable {
         h.control.cancel();
       }
     }
-    recoverExpired(s);
   }
 
   private void recoverExpired(SessionStore s) {
@@ -236,15 +250,8 @@ public final class TurnLeases implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    Thread t = heartbeat;
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    stop(heartbeat);
+    stop(recovery);
     if (store.isPresent() && !held.isEmpty()) {
       held.values().forEach(h -> h.lost = true);
       try {
@@ -257,6 +264,16 @@ public final class TurnLeases implements AutoCloseable {
       }
     }
     identity.ifPresent(InstanceIdentity::close);
+  }
+
+  private static void stop(@Nullable Thread t) {
+    if (t == null) return;
+    t.interrupt();
+    try {
+      t.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static final class Held {
