@@ -81,7 +81,7 @@ public abstract class ProviderContractTest {
     return provider(fake, http(Duration.ofSeconds(5), 3));
   }
 
-  protected static ProviderRequest ask(String text) {
+  public static ProviderRequest ask(String text) {
     return new ProviderRequest("You are a test.", List.of(Message.user(text)), List.of());
   }
 

@@ -13,7 +13,7 @@ import goose.extension.ExtensionManager;
 import goose.json.Json;
 import goose.provider.Provider;
 import goose.provider.ProviderRequest;
-import goose.provider.Providers;
+import goose.provider.configured.Providers;
 import goose.sandbox.Sandbox;
 import goose.session.Session;
 import goose.session.SessionStore;
