@@ -78,8 +78,9 @@ final class HttpApp {
               });
           ErrorMapping.install(cfg);
           new AuthFilter(server.security()).install(cfg);
-          router.install(cfg.routes, server);
-          AcpWebSocket.install(cfg.routes, server);
+          router.install(
+              cfg.routes, ServerRoutes.groups(server, router), server.settings().maxBodyBytes());
+          AcpWebSocket.install(cfg.routes, server.acp(), server.security());
         });
   }
 
