@@ -2,17 +2,17 @@ package goose.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
-import java.io.BufferedReader;
+import goose.provider.SseDecoder;
+import goose.provider.SseEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -47,19 +47,16 @@ final class SseFollower implements AutoCloseable {
                   HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
                   HttpResponse.BodyHandlers.ofInputStream());
       body = response.body();
-      try (BufferedReader lines =
-          new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-        long id = -1;
-        String name = null;
-        String line;
-        while ((line = lines.readLine()) != null) {
-          if (line.startsWith("id: ")) id = Long.parseLong(line.substring(4).strip());
-          else if (line.startsWith("event: ")) name = line.substring(7).strip();
-          else if (line.startsWith("data: ") && name != null)
-            events.add(new Event(id, name, Json.parse(line.substring(6))));
-          else if (line.isEmpty()) name = null;
+      try (InputStream in = body) {
+        SseDecoder decoder = new SseDecoder(in);
+        for (Optional<SseEvent> e = decoder.next(); e.isPresent(); e = decoder.next()) {
+          String id = e.get().id().strip();
+          events.add(
+              new Event(
+                  id.isEmpty() ? -1 : Long.parseLong(id),
+                  e.get().event().strip(),
+                  Json.parse(e.get().data())));
         }
-      }
     } catch (IOException e) {
       // closed by the test, or the server went away: the events so far stay readable
     } catch (InterruptedException e) {
