@@ -39,6 +39,8 @@ final class ServerProcess implements AutoCloseable {
       // As in TestServer: a title request after a first exchange would take the next scripted
       // reply of the fake provider, so titles are on only where a test asks for them.
       pb.environment().put("GOOSE_SESSION_TITLES", "false");
+      // Stopping pays no fixed delay for the test client's idle keep-alive connections.
+      pb.environment().put("GOOSE_SHUTDOWN_IDLE_MS", "1");
       pb.environment().putAll(env);
       pb.environment().put("GOOSE_PATH_ROOT", root.toString());
       pb.environment().put("GOOSE_PORT", "0");
