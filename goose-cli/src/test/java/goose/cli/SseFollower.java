@@ -13,8 +13,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Follows {@code GET /sessions/{id}/events} of a goosed process in the background, keeping every
@@ -57,6 +61,7 @@ final class SseFollower implements AutoCloseable {
                   e.get().event().strip(),
                   Json.parse(e.get().data())));
         }
+      }
     } catch (IOException e) {
       // closed by the test, or the server went away: the events so far stay readable
     } catch (InterruptedException e) {
@@ -69,25 +74,37 @@ final class SseFollower implements AutoCloseable {
   }
 
   /** Waits until an event matching {@code wanted} has arrived; fails after {@code timeout}. */
-  Event await(Predicate<Event> wanted, Duration timeout, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (Event e : events) if (wanted.test(e)) return e;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no " + what + " within " + timeout + "; events: " + names());
+  Event await(Predicate<Event> wanted, Duration timeout, String what) {
+    return within(
+        timeout,
+        () -> events.stream().filter(wanted).findFirst(),
+        () -> "no " + what + " within " + timeout + "; events: " + names());
   }
 
   /** The {@code n}-th (1-based) {@code message_complete} of the stream. */
-  Event awaitComplete(int n, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Event> done = events.stream().filter(e -> e.name().equals("message_complete")).toList();
-      if (done.size() >= n) return done.get(n - 1);
-      Thread.sleep(20);
+  Event awaitComplete(int n, Duration timeout) {
+    return within(
+        timeout,
+        () ->
+            events.stream()
+                .filter(e -> e.name().equals("message_complete"))
+                .skip(n - 1)
+                .findFirst(),
+        () -> "no message_complete #" + n + " within " + timeout + "; events: " + names());
+  }
+
+  /** The first value {@code find} gives within {@code timeout}; else fails with {@code failure}. */
+  private static Event within(
+      Duration timeout, Callable<Optional<Event>> find, Supplier<String> failure) {
+    try {
+      return Awaitility.await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(20))
+          .until(find, Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(failure.get(), e);
     }
-    throw new AssertionError(
-        "no message_complete #" + n + " within " + timeout + "; events: " + names());
   }
 
   List<String> names() {
