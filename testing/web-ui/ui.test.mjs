@@ -470,6 +470,18 @@ test('secret mode asks for the secret key; proxy mode needs nothing (the proxy n
   await ready(p);
   assert.equal(await p.locator('#user-name').textContent(), 'local (admin)');
   assert.equal(await dialog.isVisible(), false);
+
+  // This server titles sessions: the title of an unnamed one reaches the heading and the sidebar
+  // by its session_renamed event, without a reload.
+  await p.getByRole('button', { name: 'New session' }).click();
+  await p.getByLabel('Working directory').fill(WORK_DIR);
+  await p.getByRole('button', { name: 'Create' }).click();
+  await p.getByRole('heading', { name: 'New session' }).waitFor(WAIT);
+  await fake('titled');
+  await send(p, 'Help me plan my garden');
+  await lastAssistant(p).getByText('Start with tomatoes.').waitFor(WAIT);
+  await p.getByRole('heading', { name: 'Garden Plans' }).waitFor(WAIT);
+  await p.locator('#session-list .name', { hasText: 'Garden Plans' }).waitFor(WAIT);
   await p.close();
 
   const viaProxy = await newPage({ colorScheme: 'light' });

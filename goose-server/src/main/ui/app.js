@@ -158,6 +158,20 @@ function closeSession() {
   history.replaceState(null, '', location.pathname);
 }
 
+/**
+ * A title came for a session (session_renamed, after its first exchange): the heading at once, the
+ * sidebar from a new list (which also supersedes one asked for at message_complete, before it).
+ */
+async function renamed(id, name) {
+  if (id === state.sessionId) $('session-title').textContent = name;
+  try {
+    await sessions.refresh();
+    if (id === state.sessionId) showSessionHead(sessions.find(id));
+  } catch (e) {
+    showError(e);
+  }
+}
+
 async function openSession(id) {
   state.follower?.stop();
   state.follower = null;
@@ -182,7 +196,8 @@ async function openSession(id) {
   history.replaceState(null, '', `#/session/${encodeURIComponent(id)}`);
   const after = detail.running_turn ? detail.running_turn.first_seq - 1 : detail.last_event_seq;
   state.follower = new EventFollower(api, id, after, {
-    onEvent: (name, data) => conversation.handleEvent(name, data),
+    onEvent: (name, data) =>
+      name === 'session_renamed' ? renamed(id, data.name) : conversation.handleEvent(name, data),
     onState: (s, error) => connectionState(s, error),
     onGone: () => closeSession(),
   });

@@ -16,6 +16,7 @@ export class SessionList {
     this.hooks = hooks;
     this.sessions = [];
     this.selected = null;
+    this.requests = 0; // refreshes asked for, to drop the answers of older ones
     let debounce;
     search.addEventListener('input', () => {
       clearTimeout(debounce);
@@ -23,9 +24,12 @@ export class SessionList {
     });
   }
 
+  /** Reloads the list; an answer that arrives after a newer request's is dropped (it is older). */
   async refresh() {
     const q = this.search.value.trim();
+    const request = ++this.requests;
     const page = await this.api.get(`/sessions?limit=100${q ? '&q=' + encodeURIComponent(q) : ''}`);
+    if (request !== this.requests) return this.sessions;
     this.sessions = page.sessions;
     this.render();
     return this.sessions;

@@ -96,6 +96,10 @@ class ContainerSandboxTest {
         List.of(
             "-e",
             "GOOSE_AUTH=tokens",
+            // A title request after each first exchange would take a scripted reply meant for the
+            // next turn: titles are not what this test is about.
+            "-e",
+            "GOOSE_SESSION_TITLES=false",
             "-e",
             "GOOSE_PROVIDER=openai",
             "-e",

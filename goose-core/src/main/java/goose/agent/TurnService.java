@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +41,13 @@ public final class TurnService implements AutoCloseable {
   private final TurnLeases leases;
   private final ClusterSignals signals;
   private final Map<String, RunningTurn> running = new ConcurrentHashMap<>();
+
+  /**
+   * Turns between their start and their last event: a turn leaves {@link #running} before it writes
+   * {@code message_complete}, so {@link #shutdown} waits on this count too.
+   */
+  private final AtomicInteger writing = new AtomicInteger();
+
   private final TurnLimits limits;
 
   /** One permit per turn running here, {@link TurnLimits#total()} in all. */
@@ -268,6 +276,20 @@ public final class TurnService implements AutoCloseable {
   }
 
   private void run(Session session, String owner, Provider provider, RunningTurn turn, Loop loop) {
+    writing.incrementAndGet();
+    boolean titled;
+    try {
+      titled = runAndRecord(session, owner, provider, turn, loop);
+    } finally {
+      writing.decrementAndGet();
+    }
+    // After the turn's events are written: a title's session_renamed comes after message_complete.
+    if (titled) titles.ifPresent(t -> t.afterExchange(session, turn.id()));
+  }
+
+  /** Runs the turn and records its end; true when it ended in a way a title may follow. */
+  private boolean runAndRecord(
+      Session session, String owner, Provider provider, RunningTurn turn, Loop loop) {
     long started = System.nanoTime();
     TurnEmitter toLog =
         event -> {
@@ -289,7 +311,7 @@ public final class TurnService implements AutoCloseable {
       emitter.flush();
       if (outcome.cause() == Agent.StopCause.SUSPENDED) {
         ended(session.id(), turn); // still running in the store: the next start resumes it
-        return;
+        return false;
       }
       if (!leases.holds(session.id())) {
         log.warn(
@@ -298,7 +320,7 @@ public final class TurnService implements AutoCloseable {
             session.id());
         ended(session.id(), turn);
         leases.release(session.id(), turn.id());
-        return;
+        return false;
       }
       try {
         store.finishTurn(
@@ -327,9 +349,7 @@ public final class TurnService implements AutoCloseable {
                 outcome.cause().wire(), outcome.usage(), outcome.costUsd()));
       }
     }
-    // After the turn's events are written: a title's session_renamed comes after message_complete.
-    if (outcome.cause() != Agent.StopCause.ERROR && outcome.cause() != Agent.StopCause.CANCELLED)
-      titles.ifPresent(t -> t.afterExchange(session, turn.id()));
+    return outcome.cause() != Agent.StopCause.ERROR && outcome.cause() != Agent.StopCause.CANCELLED;
   }
 
   /**
@@ -421,7 +441,7 @@ public final class TurnService implements AutoCloseable {
   public void shutdown(Duration grace) {
     running.values().forEach(t -> t.control().stop());
     long deadline = System.nanoTime() + grace.toNanos();
-    while (!running.isEmpty() && System.nanoTime() < deadline) {
+    while ((!running.isEmpty() || writing.get() > 0) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {

@@ -10,6 +10,8 @@ import goose.conversation.Message;
 import goose.conversation.Role;
 import goose.conversation.TokenUsage;
 import goose.event.EventLog;
+import goose.event.EventStore;
+import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import goose.json.Json;
 import goose.provider.ProviderEvent;
@@ -24,6 +26,7 @@ import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -250,6 +253,50 @@ class TurnServiceTest {
     assertThat(partial.text()).isEqualTo("partial answer");
     assertThat(partial.interrupted()).isTrue();
     assertThat(store.runningTurn(session.id())).isEmpty();
+  }
+
+  @Test
+  void shutdownReturnsOnlyAfterAStoppedTurnHasWrittenItsMessageComplete() throws Exception {
+    // The final event is written after the turn leaves the running set: a slow store write of it
+    // must not let shutdown return (the server then closes the followers) before it is stored.
+    events =
+        new EventLog(
+            new EventStore() {
+              @Override
+              public StoredEvent appendEvent(String sessionId, String turnId, TurnEvent event) {
+                if (event instanceof TurnEvent.MessageComplete) {
+                  try {
+                    Thread.sleep(300); // the slow write under test, not a wait for a condition
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+                return store.appendEvent(sessionId, turnId, event);
+              }
+
+              @Override
+              public List<StoredEvent> eventsAfter(String sessionId, long afterSeq, int limit) {
+                return store.eventsAfter(sessionId, afterSeq, limit);
+              }
+
+              @Override
+              public long lastEventSeq(String sessionId) {
+                return store.lastEventSeq(sessionId);
+              }
+            });
+    provider.blockAfter(new ProviderEvent.TextDelta("partial"));
+    TurnService turns = service(Toolbox.NONE);
+    turns.start("alice", session.id(), List.of(new Content.Text("long")), Optional.empty());
+    assertThat(provider.blockedStreamOpened.await(5, TimeUnit.SECONDS)).isTrue();
+
+    turns.shutdown(Duration.ofSeconds(5));
+
+    assertThat(store.eventsAfter(session.id(), 0, 100))
+        .extracting(StoredEvent::event)
+        .last()
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class,
+            c -> assertThat(c.stopReason()).isEqualTo("cancelled"));
   }
 
   @Test

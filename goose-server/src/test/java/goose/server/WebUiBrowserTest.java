@@ -76,7 +76,13 @@ class WebUiBrowserTest {
                 secretRoot,
                 provider(
                     anthropic,
-                    Map.of("GOOSE_AUTH", "secret", "GOOSE_SERVER__SECRET_KEY", SECRET)));
+                    Map.of(
+                        "GOOSE_AUTH",
+                        "secret",
+                        "GOOSE_SERVER__SECRET_KEY",
+                        SECRET,
+                        "GOOSE_SESSION_TITLES",
+                        "true")));
         TestServer proxy =
             TestServer.start(
                 proxyRoot,
@@ -246,6 +252,10 @@ class WebUiBrowserTest {
                   "<script>window.__pwned = 2</script> [a link](javascript:window.__pwned=3)",
                   " ![remote](http://example.invalid/x.png)\n\n<div onclick=\"window.__pwned = 4\">x</div>",
                   "\n\nEnd of tricks."));
+      case "titled" -> {
+        anthropic.enqueue(FakeAnthropicServer.text("Start with tomatoes."));
+        anthropic.enqueue(FakeAnthropicServer.text("Garden Plans")); // the title request's answer
+      }
       case "tool" -> {
         anthropic.enqueue(
             FakeAnthropicServer.script()

@@ -6,6 +6,7 @@ import goose.acp.agent.AcpServices;
 import goose.acp.rpc.RpcPeer;
 import goose.acp.wire.AcpJson;
 import goose.ids.Ids;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,10 @@ public final class AcpConnection {
   private final Map<String, Mailbox> sessionStreams = new ConcurrentHashMap<>();
   private final Map<String, String> requestRoutes = new ConcurrentHashMap<>();
   private final Map<String, String> ourRequestRoutes = new ConcurrentHashMap<>();
+
+  /** Open {@code session/load} requests: their session, whose replay their answer must follow. */
+  private final Map<String, String> loads = new ConcurrentHashMap<>();
+
   private final Runnable onOverflow;
   private volatile @Nullable CompletableFuture<JsonNode> initializing;
   private volatile @Nullable String initializeId;
@@ -54,6 +59,7 @@ public final class AcpConnection {
   private volatile boolean closed;
 
   private static final String CONNECTION = "";
+  private static final Duration REPLAY_WRITE_WAIT = Duration.ofSeconds(2);
 
   AcpConnection(AcpServices services, String user, long maxBufferedBytes, Runnable onOverflow) {
     this.user = user;
@@ -101,6 +107,8 @@ public final class AcpConnection {
       if (message.has("id")) {
         String route = method.equals("session/load") ? CONNECTION : session.orElse(CONNECTION);
         requestRoutes.put(key(message.get("id")), route);
+        if (method.equals("session/load") && session.isPresent())
+          loads.put(key(message.get("id")), session.get());
       }
     } else if (message.has("id")) {
       String route = ourRequestRoutes.remove(key(message.get("id")));
@@ -158,12 +166,29 @@ public final class AcpConnection {
         return;
       }
       String route = requestRoutes.remove(key);
+      String loaded = loads.remove(key);
+      if (loaded != null) awaitReplayWritten(loaded);
       deliver(route == null ? CONNECTION : route, message);
       return;
     }
     String route = sessionOf(message).orElse(CONNECTION);
     if (message.has("id")) ourRequestRoutes.put(key(message.get("id")), route);
     deliver(route, message);
+  }
+
+  /**
+   * {@code session/load}'s answer goes on the connection's stream, its replay on the session's: the
+   * answer waits (briefly) until the session's receiver has written the replay, so that a client
+   * reading both streams sees the conversation before the answer, as over stdio.
+   */
+  private void awaitReplayWritten(String sessionId) {
+    Mailbox stream = sessionStreams.get(sessionId);
+    if (stream == null) return;
+    try {
+      stream.awaitWritten(REPLAY_WRITE_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void deliver(String route, JsonNode message) {

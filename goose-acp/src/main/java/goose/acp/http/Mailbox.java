@@ -21,6 +21,9 @@ public final class Mailbox {
   private @Nullable Lease receiver;
   private boolean closed;
 
+  /** The receiver holds a message it has not finished writing (it has not asked for the next). */
+  private boolean receiverWriting;
+
   /** {@code bytesQueued} is told how many bytes come in (positive) and go out (negative). */
   Mailbox(LongConsumer bytesQueued) {
     this.bytesQueued = bytesQueued;
@@ -45,6 +48,22 @@ public final class Mailbox {
       if (closed || receiver != null) return Optional.empty();
       receiver = new Lease();
       return Optional.of(receiver);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits (up to {@code timeout}) until the receiver has written everything queued so far; returns
+   * at once when there is no receiver (the messages wait for the next one) or the stream ended. A
+   * message that must reach the client after these (on another stream) is sent after this.
+   */
+  void awaitWritten(Duration timeout) throws InterruptedException {
+    lock.lock();
+    try {
+      long left = timeout.toNanos();
+      while ((!queue.isEmpty() || receiverWriting) && receiver != null && !closed && left > 0)
+        left = arrived.awaitNanos(left);
     } finally {
       lock.unlock();
     }
@@ -84,12 +103,15 @@ public final class Mailbox {
     public Optional<String> next(Duration timeout) throws InterruptedException {
       lock.lock();
       try {
+        receiverWriting = false; // the message handed out before, if any, is written
+        arrived.signalAll();
         long left = timeout.toNanos();
         while (queue.isEmpty() && !closed && receiver == this && left > 0)
           left = arrived.awaitNanos(left);
         if (closed || receiver != this || queue.isEmpty()) return Optional.empty();
         String json = queue.poll();
         bytesQueued.accept(-json.length());
+        receiverWriting = true;
         return Optional.of(json);
       } finally {
         lock.unlock();
@@ -122,7 +144,10 @@ public final class Mailbox {
     public void close() {
       lock.lock();
       try {
-        if (receiver == this) receiver = null;
+        if (receiver == this) {
+          receiver = null;
+          receiverWriting = false;
+        }
         arrived.signalAll();
       } finally {
         lock.unlock();
