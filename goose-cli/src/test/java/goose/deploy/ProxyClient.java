@@ -162,7 +162,7 @@ final class ProxyClient {
 
     @Override
     public void close() throws IOException {
-      reader.close();
+      response.body().close();
     }
   }
 }
