@@ -65,12 +65,7 @@ public final class SessionPromptCommand implements Callable<Integer> {
     try (SessionStore store = SessionStores.open(config);
         ExtensionManager extensions =
             new ExtensionManager(config, BuiltinServers.all(config, store, sandbox), sandbox)) {
-      Session session =
-          store
-              .get(owner.user, id)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException("no session " + id + " of user " + owner.user));
+      Session session = owner.session(config, store, id);
       provider = Providers.fromConfig(config, session.provider(), session.model());
       request =
           requests.preview(
