@@ -43,10 +43,15 @@ try {
   });
   const box = page.getByRole('textbox', { name: 'Message' });
   await box.fill(`[bench chunks=${CHUNKS}]`);
+  const before = await page.locator('article.msg.assistant').count();
   const started = await page.evaluate(() => performance.now());
   await box.press('Enter');
-  await page.locator('body.turn-running').waitFor(WAIT);
-  await page.locator('body:not(.turn-running)').waitFor(WAIT);
+  // Done when the reply's message is on the page and the turn no longer runs. (Waiting for the
+  // running state first would race a short reply, which can start and end between two polls.)
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('article.msg.assistant').length > n
+      && !document.body.classList.contains('turn-running'),
+    before, WAIT);
   const ended = await page.evaluate(() => performance.now());
   const words = await page.locator('article.msg.assistant').last().locator('.md').first().evaluate(
     (el) => el.textContent.trim().split(/\s+/).length);
