@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,17 +87,7 @@ class ExtensionFailureTest {
             .atMost(Duration.ofSeconds(20))
             .pollInterval(Duration.ofMillis(50))
             .until(
-                () ->
-                    ProcessHandle.current()
-                        .descendants()
-                        .filter(
-                            h ->
-                                h.info()
-                                    .arguments()
-                                    .map(a -> List.of(a).contains("mute"))
-                                    .orElse(false))
-                        .findFirst(),
-                Optional::isPresent)
+                () -> descendants(args -> args.contains("mute")).findFirst(), Optional::isPresent)
             .orElseThrow();
 
     long started = System.nanoTime();
@@ -120,15 +112,7 @@ class ExtensionFailureTest {
     for (Thread t : callers) t.join(Duration.ofSeconds(30));
     assertThat(answers).hasSize(8).containsOnly("ok");
     long pid = manager.pid("bad").orElseThrow();
-    assertThat(
-            ProcessHandle.current()
-                .descendants()
-                .filter(
-                    h ->
-                        h.info()
-                            .arguments()
-                            .map(a -> String.join(" ", a).contains("misbehaving-server"))
-                            .orElse(false)))
+    assertThat(descendants(args -> String.join(" ", args).contains("misbehaving-server")))
         .extracting(ProcessHandle::pid)
         .containsExactly(pid);
   }
@@ -293,5 +277,12 @@ class ExtensionFailureTest {
     call("bad__die");
     TestServers.awaitDead(child);
     assertThat(TestServers.alive(child)).isFalse();
+  }
+
+  /** The processes below this JVM whose command-line arguments match. */
+  private static Stream<ProcessHandle> descendants(Predicate<List<String>> arguments) {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(h -> h.info().arguments().map(a -> arguments.test(List.of(a))).orElse(false));
   }
 }
