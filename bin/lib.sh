@@ -115,6 +115,61 @@ goose_cds_opts() {
   GOOSE_CDS_OPTS=(-XX:+AutoCreateSharedArchive "-XX:SharedArchiveFile=$archive")
 }
 
+# The server's AOT cache (JDK 25+, JEP 483/514/515), written by bin/aot-train: one per JDK release,
+# since a cache only fits the JDK build that wrote it. Prints its path when it exists, is not older
+# than the jars (the JVM would refuse it then) and GOOSE_AOT is not off; prints nothing otherwise.
+goose_aot_cache() {
+  [[ "${GOOSE_AOT:-on}" != off ]] || return 0
+  [[ "$(goose_jdk_major "$JAVA_HOME")" -ge 25 ]] || return 0
+  local version
+  version="$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$JAVA_HOME/release" 2>/dev/null)"
+  echo "$GOOSE_ROOT/goose-cli/target/aot/server-${JAVA_HOME##*/}-${version:-unknown}.aot"
+}
+
+# Sets GOOSE_CDS_OPTS for `goose server`: -XX:AOTCache=... when bin/aot-train wrote a cache that fits
+# this JDK and these jars, else the self-maintaining dynamic archive (goose_cds_opts). A cache the JVM
+# still finds unusable (another JDK build, changed jars) is skipped with a warning the launcher's -Xlog
+# settings keep quiet, and the start goes on without it (-XX:AOTMode=auto, the default, as -Xshare:auto).
+goose_archive_opts() {
+  local cache
+  if [[ "${1:-}" == server || "${1:-}" == serve ]]; then
+    cache="$(goose_aot_cache)"
+    if [[ -n "$cache" && -s "$cache" && -z "$(find "$GOOSE_JAR" "$GOOSE_LIB" -newer "$cache" -print -quit 2>/dev/null)" ]]; then
+      GOOSE_CDS_OPTS=("-XX:AOTCache=$cache")
+      return
+    fi
+  fi
+  goose_cds_opts "${1:-}"
+}
+
+# Sets GOOSE_SQLITE_OPTS: sqlite-jdbc's native library, taken out of its jar once into
+# goose-cli/target/native/ and loaded from there. Otherwise sqlite-jdbc copies it to a new temp file
+# at every start and compares the copy byte for byte: about 150 ms of the server's start-up on 2 busy
+# cores (docs/benchmarks.md). Glibc Linux on x86_64/aarch64 only (the library sqlite-jdbc itself
+# would pick there), and only when unzip is installed; anywhere else sqlite-jdbc does as it always does.
+goose_sqlite_opts() {
+  GOOSE_SQLITE_OPTS=()
+  local arch jar dir
+  case "$(uname -sm)" in
+  "Linux x86_64") arch=x86_64 ;;
+  "Linux aarch64") arch=aarch64 ;;
+  *) return 0 ;;
+  esac
+  compgen -G "/lib/ld-musl-*" >/dev/null && return 0
+  command -v unzip >/dev/null || return 0
+  jar="$(compgen -G "$GOOSE_LIB/sqlite-jdbc-*.jar" | head -n1)"
+  [[ -n "$jar" ]] || return 0
+  dir="$GOOSE_ROOT/goose-cli/target/native/$(basename "$jar" .jar)-$arch"
+  if [[ ! -s "$dir/libsqlitejdbc.so" || "$jar" -nt "$dir/libsqlitejdbc.so" ]]; then
+    mkdir -p "$dir" 2>/dev/null && [[ -w "$dir" ]] || return 0
+    # Into a temp file, then renamed: a launcher never loads a half-written library.
+    unzip -p "$jar" "org/sqlite/native/Linux/$arch/libsqlitejdbc.so" >"$dir/.libsqlitejdbc.so.$$" 2>/dev/null &&
+      [[ -s "$dir/.libsqlitejdbc.so.$$" ]] && mv -f "$dir/.libsqlitejdbc.so.$$" "$dir/libsqlitejdbc.so" ||
+      { rm -f "$dir/.libsqlitejdbc.so.$$"; return 0; }
+  fi
+  GOOSE_SQLITE_OPTS=("-Dorg.sqlite.lib.path=$dir" "-Dorg.sqlite.lib.name=libsqlitejdbc.so")
+}
+
 # Heap and collector for the server, before JAVA_OPTS (which can override them): an idle server uses
 # about 10 MB of heap, so start from 16 MB; on 1-2 CPUs the serial collector (G1's own structures cost
 # ~35 MB of RSS there and its concurrent threads compete with requests for the two cores).
@@ -133,8 +188,9 @@ goose_server_jvm_opts() {
 goose_exec() {
   local -a java_opts=() defaults=()
   read -r -a java_opts <<<"${JAVA_OPTS:-}"
-  goose_cds_opts "${1:-}"
+  goose_archive_opts "${1:-}"
+  goose_sqlite_opts
   mapfile -t defaults < <(goose_server_jvm_opts "$@")
   exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xlog:disable -Xlog:all=warning,cds*=off,aot*=off:stderr \
-    "${GOOSE_CDS_OPTS[@]}" "${defaults[@]}" "${java_opts[@]}" -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
+    "${GOOSE_CDS_OPTS[@]}" "${GOOSE_SQLITE_OPTS[@]}" "${defaults[@]}" "${java_opts[@]}" -cp "$GOOSE_JAR:$GOOSE_LIB/*" goose.cli.Main "$@"
 }

@@ -28,6 +28,11 @@ final class AcpClient {
   private final AtomicLong ids = new AtomicLong();
   private @Nullable String connection; // named by the server on initialize
 
+  /** When the last {@code tool_call} update and the last finished {@code tool_call_update} came. */
+  private volatile long toolCallNanos;
+
+  private volatile long toolDoneNanos;
+
   AcpClient(int port, String secret) {
     this.port = port;
     this.secret = secret;
@@ -44,8 +49,16 @@ final class AcpClient {
   }
 
   String newSession(String cwd) throws Exception {
+    return newSession(cwd, "[]");
+  }
+
+  /** A session with the MCP servers of {@code mcpServersJson} (ACP's {@code mcpServers} array). */
+  String newSession(String cwd, String mcpServersJson) throws Exception {
     JsonNode result =
-        call("session/new", "{\"cwd\":" + WireFormat.quote(cwd) + ",\"mcpServers\":[]}", Map.of());
+        call(
+            "session/new",
+            "{\"cwd\":" + WireFormat.quote(cwd) + ",\"mcpServers\":" + mcpServersJson + "}",
+            Map.of());
     String session = result.path("sessionId").asText();
     if (session.isEmpty()) throw new IOException("session/new: no sessionId: " + result);
     listen(Map.of("acp-connection-id", connection, "acp-session-id", session));
@@ -134,9 +147,37 @@ final class AcpClient {
     Thread.sleep(100); // the stream must be registered before the answer it carries is sent
   }
 
+  /**
+   * Time from the agent announcing its last tool call ({@code session/update} {@code tool_call}) to
+   * the update that finished it ({@code tool_call_update}, status completed or failed), in
+   * nanoseconds; 0 when the last prompt made no finished call. The same span as goosed's {@code
+   * tool_call} to {@code tool_result} events.
+   */
+  long lastToolCallNanos() {
+    long call = toolCallNanos;
+    long done = toolDoneNanos;
+    return call > 0 && done > call ? done - call : 0;
+  }
+
+  /** Forgets the last tool call's times (before a prompt). */
+  void resetToolTimes() {
+    toolCallNanos = 0;
+    toolDoneNanos = 0;
+  }
+
   private void dispatch(String data) {
+    long now = System.nanoTime();
     try {
       JsonNode msg = JSON.readTree(data);
+      JsonNode update = msg.path("params").path("update");
+      switch (update.path("sessionUpdate").asText()) {
+        case "tool_call" -> toolCallNanos = now;
+        case "tool_call_update" -> {
+          String status = update.path("status").asText();
+          if (status.equals("completed") || status.equals("failed")) toolDoneNanos = now;
+        }
+        default -> {}
+      }
       if (msg.has("id") && (msg.has("result") || msg.has("error"))) {
         CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asLong());
         if (f != null) f.complete(msg);

@@ -53,6 +53,18 @@ public final class FakeProvider implements AutoCloseable {
           p.getOrDefault("tool", ""),
           Integer.parseInt(p.getOrDefault("loop", "0")));
     }
+
+    /**
+     * The directive's tool as the request offers it: {@code tool=echo} becomes an offered {@code
+     * ext__echo} (each agent prefixes an MCP server's tools its own way); unchanged when the
+     * request offers the name itself or no such tool.
+     */
+    Plan offered(String body) {
+      if (tool.isEmpty() || body.contains("\"" + tool + "\"")) return this;
+      Matcher m =
+          Pattern.compile("\"name\":\\s*\"([\\w-]+__" + Pattern.quote(tool) + ")\"").matcher(body);
+      return m.find() ? new Plan(id, chunks, delayMs, firstMs, stamp, m.group(1), loop) : this;
+    }
   }
 
   /**
@@ -142,7 +154,7 @@ public final class FakeProvider implements AutoCloseable {
         if (r.method.equals("POST") && r.path.endsWith("/chat/completions")) {
           stream(
               out,
-              Plan.parse(r.body),
+              Plan.parse(r.body).offered(r.body),
               WireFormat.OPENAI,
               toolResultPresent(r.body, WireFormat.OPENAI));
         } else if (r.method.equals("POST")
@@ -152,7 +164,7 @@ public final class FakeProvider implements AutoCloseable {
         } else if (r.method.equals("POST") && r.path.endsWith("/messages")) {
           stream(
               out,
-              Plan.parse(r.body),
+              Plan.parse(r.body).offered(r.body),
               WireFormat.ANTHROPIC,
               toolResultPresent(r.body, WireFormat.ANTHROPIC));
         } else if (r.method.equals("GET") && r.path.endsWith("/models")) {

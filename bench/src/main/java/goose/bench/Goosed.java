@@ -86,8 +86,8 @@ final class Goosed implements AutoCloseable {
             "bench-model",
             "GOOSE_LOG",
             "warn"));
-    // One local user drives thousands of turns and requests: lift the per-user limits for the
-    // measurements.
+    // One local user drives thousands of turns, requests and event streams: lift the per-user
+    // limits for the measurements.
     env.putAll(
         Map.of(
             "GOOSE_RATE_LIMIT",
@@ -95,6 +95,8 @@ final class Goosed implements AutoCloseable {
             "GOOSE_MAX_TURNS_PER_USER",
             "10000",
             "GOOSE_MAX_RUNNING_TURNS",
+            "100000",
+            "GOOSE_MAX_STREAMS_PER_USER",
             "100000"));
     env.putAll(extraEnv);
     return pb;

@@ -1,5 +1,6 @@
 package goose.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * goosed, goose and opencode side by side against the same fake provider: start-up, idle memory,
@@ -38,7 +40,17 @@ final class PeerBench {
   void run() {
     Path dir = opt.scratch().resolve("peers");
     Map<String, double[]> figures = new LinkedHashMap<>();
-    figures.put("goosed", measure(new Peers.Ours(opt, fake), dir));
+    double[] ours = measure(new Peers.Ours(opt, fake), dir);
+    figures.put("goosed", ours);
+    results.target(
+        "side by side", "goosed: RSS after 100 sessions", ours[2], "MB", 90, "side-by-side run");
+    results.target(
+        "side by side",
+        "goosed: 3,000-chunk reply, the first after start (cold)",
+        ours[4],
+        "s",
+        0.15,
+        "side-by-side run");
     Peers.Goose goose = null;
     try {
       goose =
@@ -73,6 +85,13 @@ final class PeerBench {
               figures.get("goose")[i],
               figures.get("opencode")[i]));
     }
+    results.peerRows.add(
+        new Results.PeerRow(
+            "echo tool call (MCP stdio), tool_call -> result p50",
+            "ms",
+            results.goosedToolCallP50,
+            gooseToolCall(goose, dir),
+            Double.NaN));
     if (goose != null) {
       try {
         double t =
@@ -89,6 +108,36 @@ final class PeerBench {
     }
   }
 
+  /**
+   * goose's echo tool call p50 in ms (server-everything given to its ACP session), NaN with the
+   * reason recorded when it cannot be measured. opencode is not measured: its MCP servers come from
+   * its config file, and its API reports no per-call times.
+   */
+  private double gooseToolCall(Peers.@Nullable Goose goose, Path dir) {
+    Path everything =
+        opt.repo()
+            .resolve(
+                "testing/mcp-servers/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+    if (goose == null || !Files.exists(everything)) return Double.NaN;
+    Path home = dir.resolve("goose-tool-home");
+    Process p = null;
+    try {
+      Files.createDirectories(home);
+      int port = Net.freePort();
+      p = goose.start(home, port);
+      if (Net.awaitOk("http://127.0.0.1:" + port + goose.readyPath(), p, Duration.ofMinutes(2)) < 0)
+        throw Peer.failed("no 200 within 120 s", p);
+      goose.connect(port);
+      return Stats.of(goose.toolCalls(home, everything, opt.smoke() ? 5 : 30), 1e6).p50();
+    } catch (Exception e) {
+      results.peerStatus.merge(
+          "goose", "; echo tool call not measured: " + e.getMessage(), String::concat);
+      return Double.NaN;
+    } finally {
+      if (p != null) Proc.stop(p, 10_000);
+    }
+  }
+
   private static double[] nan() {
     double[] v = new double[METRICS.length];
     java.util.Arrays.fill(v, Double.NaN);
@@ -99,6 +148,7 @@ final class PeerBench {
   private double[] measure(Peer peer, Path dir) {
     double[] v = nan();
     Path home = dir.resolve(peer.name() + "-home");
+    String loadAtStart = Report.load();
     Process p = null;
     int step = 0;
     try {
@@ -147,7 +197,8 @@ final class PeerBench {
         warm.add(System.nanoTime() - w0);
       }
       v[step] = Stats.of(warm, 1e9).p50();
-      results.peerStatus.put(peer.name(), "ok");
+      results.peerStatus.put(
+          peer.name(), "ok (load average " + loadAtStart + " -> " + Report.load() + ")");
     } catch (Exception e) {
       results.peerStatus.put(
           peer.name(), "stopped at '" + METRICS[Math.min(step, METRICS.length - 1)] + "': " + e);

@@ -195,6 +195,30 @@ final class Peers {
       if (!stop.equals("end_turn")) throw new IOException("goose prompt ended with " + stop);
     }
 
+    /**
+     * One MCP echo call per turn through goose, {@code calls} turns after 3 unmeasured ones, in a
+     * session given server-everything ({@code everythingJs}) as an ACP stdio MCP server: the time
+     * from its tool_call update to the update that finished the call, in nanoseconds each.
+     */
+    long[] toolCalls(Path cwd, Path everythingJs, int calls) throws Exception {
+      AcpClient client = connected();
+      String session =
+          client.newSession(
+              cwd.toString(),
+              "[{\"name\":\"everything\",\"command\":\"node\",\"args\":["
+                  + WireFormat.quote(everythingJs.toString())
+                  + ",\"stdio\"],\"env\":[]}]");
+      long[] spans = new long[calls];
+      for (int i = -3; i < calls; i++) {
+        client.resetToolTimes();
+        reply(session, TurnDriver.directive("", 1, 0, false, "echo"));
+        long span = client.lastToolCallNanos();
+        if (span == 0) throw new IOException("goose made no finished echo tool call in the turn");
+        if (i >= 0) spans[i] = span;
+      }
+      return spans;
+    }
+
     private AcpClient connected() {
       return Objects.requireNonNull(acp, "connect() first");
     }

@@ -47,14 +47,35 @@ final class Report {
         "jdk",
         System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-    try {
-      m.put(
-          "load average at start",
-          Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0]);
-    } catch (IOException e) {
-      m.put("load average at start", "unknown");
-    }
+    m.put("load average at start", load());
+    m.put("AOT cache (bin/aot-train)", aotCache());
     return m;
+  }
+
+  /**
+   * The 1-minute load average now: every figure carries it, since other work on a shared machine
+   * moves wall-clock figures.
+   */
+  static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** Whether bin/goosed starts with an AOT cache in this run (bin/bench trains one first). */
+  private static String aotCache() {
+    Path dir = Path.of(System.getProperty("bench.repo", "."), "goose-cli/target/aot");
+    try (var files = Files.list(dir)) {
+      return files
+          .filter(f -> f.toString().endsWith(".aot"))
+          .findFirst()
+          .map(f -> "used (" + f.getFileName() + ")")
+          .orElse("none");
+    } catch (IOException e) {
+      return "none";
+    }
   }
 
   private static String grep(String file, String key) {
@@ -106,6 +127,7 @@ final class Report {
       if (!row.target().isEmpty()) n.put("target", row.target());
       row.met().ifPresent(m -> n.put("met", m));
       if (!row.note().isEmpty()) n.put("note", row.note());
+      n.put("load_average", row.load());
     }
     ArrayNode peers = root.putArray("peers");
     for (Results.PeerRow p : r.peerRows) {
@@ -205,7 +227,7 @@ final class Report {
         section = row.section();
         md.append("\n## ")
             .append(section)
-            .append("\n\n| figure | value | target | |\n|---|---:|---|---|\n");
+            .append("\n\n| figure | value | target | | load |\n|---|---:|---|---|---:|\n");
       }
       String met = row.met().map(m -> m ? "met" : "**missed**").orElse("");
       String value =
@@ -219,6 +241,8 @@ final class Report {
           .append(" | ")
           .append(met)
           .append(row.met().isPresent() && !row.note().isEmpty() ? " (" + row.note() + ")" : "")
+          .append(" | ")
+          .append(row.load())
           .append(" |\n");
     }
     if (!r.jmh.isEmpty()) {

@@ -19,7 +19,8 @@ final class Results {
       String unit,
       String target,
       Optional<Boolean> met,
-      String note) {}
+      String note,
+      String load) {}
 
   /** One figure measured on each server; NaN where a server could not be measured. */
   record PeerRow(String metric, String unit, double goosed, double goose, double opencode) {}
@@ -58,10 +59,13 @@ final class Results {
 
   final List<JmhRow> jmh = new ArrayList<>();
 
+  /** goosed's echo tool call p50 (ms) from the tools section, for the side-by-side table. */
+  double goosedToolCallP50 = Double.NaN;
+
   record JmhRow(String benchmark, double score, double error, String unit) {}
 
   void add(String section, String metric, double value, String unit) {
-    rows.add(new Row(section, metric, value, unit, "", Optional.empty(), ""));
+    rows.add(new Row(section, metric, value, unit, "", Optional.empty(), "", Report.load()));
     System.out.printf("  %-58s %12s %s%n", metric, Report.number(value), unit);
   }
 
@@ -71,14 +75,21 @@ final class Results {
     boolean met = !Double.isNaN(value) && value <= target;
     rows.add(
         new Row(
-            section, metric, value, unit, "<= " + Report.number(target), Optional.of(met), note));
+            section,
+            metric,
+            value,
+            unit,
+            "<= " + Report.number(target),
+            Optional.of(met),
+            note,
+            Report.load()));
     System.out.printf(
         "  %-58s %12s %-8s target <= %s %s%n",
         metric, Report.number(value), unit, Report.number(target), met ? "met" : "MISSED");
   }
 
   void note(String section, String metric, String note) {
-    rows.add(new Row(section, metric, Double.NaN, "", "", Optional.empty(), note));
+    rows.add(new Row(section, metric, Double.NaN, "", "", Optional.empty(), note, Report.load()));
     System.out.printf("  %-58s %s%n", metric, note);
   }
 

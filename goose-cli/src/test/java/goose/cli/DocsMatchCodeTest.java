@@ -37,6 +37,7 @@ class DocsMatchCodeTest {
           Map.entry("GOOSE_PATH_ROOT", "locates the config and data dirs: read before any config"),
           Map.entry("GOOSE_CONFIG_DIR", "locates config.yaml itself"),
           Map.entry("GOOSE_CDS", "read by the launcher scripts (bin/lib.sh), not by Java"),
+          Map.entry("GOOSE_AOT", "read by the launcher scripts (bin/lib.sh), not by Java"),
           Map.entry("GOOSE_CLI_TRACE", "a debugging switch of the command line"),
           Map.entry("GOOSE_MIGRATE_PASSWORD", "the target password of `goose session migrate`"),
           Map.entry("GOOSE_DISABLE_KEYRING", "a variable of the reference goose agent (bench/)"),

@@ -52,7 +52,7 @@ final class JdbcInstanceRegistry implements InstanceRegistry {
 
   @Override
   public boolean heartbeat(String id, String bootId, Instant now) {
-    return Stores.write(
+    return Stores.writeFirst(
             db,
             c ->
                 Sql.update(

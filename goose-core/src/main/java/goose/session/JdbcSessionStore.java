@@ -545,7 +545,7 @@ final class JdbcSessionStore implements SessionStore {
     args.add(instanceId);
     args.addAll(turnIds);
     String ids = String.join(", ", java.util.Collections.nCopies(turnIds.size(), "?"));
-    return write(
+    return writeFirst(
         c ->
             Sql.all(
                 c,
@@ -575,7 +575,7 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean takeOver(String turnId, TurnLease lease, Instant now) {
-    return write(
+    return writeFirst(
             c ->
                 Sql.update(
                     c,
@@ -647,6 +647,13 @@ final class JdbcSessionStore implements SessionStore {
 
   private <T> T write(SqlDatabase.Work<T> work) {
     return Stores.write(db, work);
+  }
+
+  /**
+   * The lease heartbeat's writes: ahead of the queued ones (see {@link SqlDatabase#writeFirst}).
+   */
+  private <T> T writeFirst(SqlDatabase.Work<T> work) {
+    return Stores.writeFirst(db, work);
   }
 
   /**

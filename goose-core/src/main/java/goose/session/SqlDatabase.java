@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +44,12 @@ public final class SqlDatabase implements AutoCloseable {
   private final List<AutoCloseable> closeAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
 
+  /**
+   * Writes that go before every queued one: the lease heartbeat's. Behind thousands of streaming
+   * turns' appends a renewal would wait longer than the lease lasts, and the turns would lose it.
+   */
+  private final ConcurrentLinkedQueue<Pending<?>> urgent = new ConcurrentLinkedQueue<>();
+
   SqlDatabase(HikariDataSource pool, SqlDialect dialect) {
     this.pool = pool;
     this.dialect = dialect;
@@ -69,21 +76,63 @@ public final class SqlDatabase implements AutoCloseable {
    * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
    */
   public <T> T write(Work<T> work) throws SQLException {
+    return write(work, queued);
+  }
+
+  /**
+   * {@link #write}, run in the next batch ahead of the writes already queued (on a single-writer
+   * database; elsewhere writes do not queue here). For small writes that must not wait behind a
+   * backlog: lease renewals, instance heartbeats.
+   */
+  public <T> T writeFirst(Work<T> work) throws SQLException {
+    return write(work, urgent);
+  }
+
+  private <T> T write(Work<T> work, ConcurrentLinkedQueue<Pending<?>> lane) throws SQLException {
     if (!dialect.singleWriter()) return transaction(work);
     Pending<T> mine = new Pending<>(work);
-    queued.add(mine);
-    writeLock.lock();
-    try {
-      while (!mine.done) runBatch(); // usually one batch: ours was queued before we took the lock
-    } finally {
-      writeLock.unlock();
+    lane.add(mine);
+    if (lane == urgent) awaitUrgent(mine);
+    else {
+      writeLock.lock();
+      try {
+        while (!mine.done) runBatch(); // usually one batch: ours was queued before we took the lock
+      } finally {
+        writeLock.unlock();
+      }
     }
     return mine.result();
   }
 
+  /**
+   * An urgent write returns as soon as the next batch has run it, without waiting its turn for the
+   * (fair) lock behind every writer already waiting: it polls the lock and its own completion.
+   */
+  private void awaitUrgent(Pending<?> mine) throws SQLException {
+    try {
+      while (!mine.done) {
+        if (writeLock.tryLock(1, TimeUnit.MILLISECONDS)) {
+          try {
+            while (!mine.done) runBatch();
+          } finally {
+            writeLock.unlock();
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting for an urgent write", e);
+    }
+  }
+
   /** Writes waiting for the write lock (for tests). */
   int queuedWrites() {
-    return queued.size();
+    return urgent.size() + queued.size();
+  }
+
+  private @Nullable Pending<?> nextQueued() {
+    Pending<?> first = urgent.poll();
+    return first != null ? first : queued.poll();
   }
 
   /**
@@ -93,7 +142,7 @@ public final class SqlDatabase implements AutoCloseable {
   private void runBatch() {
     List<Pending<?>> batch = new ArrayList<>();
     Pending<?> next;
-    while (batch.size() < MAX_BATCH && (next = queued.poll()) != null) batch.add(next);
+    while (batch.size() < MAX_BATCH && (next = nextQueued()) != null) batch.add(next);
     if (batch.isEmpty()) return;
     if (batch.size() == 1) {
       batch.getFirst().runAlone(this);
@@ -116,14 +165,14 @@ public final class SqlDatabase implements AutoCloseable {
   }
 
   /**
-   * One queued write and, once {@code done}, its outcome. Fields are written and read under the
-   * write lock.
+   * One queued write and, once {@code done}, its outcome. Fields are written under the write lock;
+   * {@code done}, written last, is volatile, so an urgent writer reads the outcome without it.
    */
   private static final class Pending<T> {
     private final Work<T> work;
     private @Nullable T value;
     private @Nullable Exception error;
-    private boolean done;
+    private volatile boolean done; // read without the lock by an urgent writer
 
     Pending(Work<T> work) {
       this.work = work;

@@ -25,6 +25,15 @@ final class Stores {
     }
   }
 
+  /** {@link #write} ahead of the writes queued on a single-writer database. */
+  static <T> T writeFirst(SqlDatabase db, SqlDatabase.Work<T> work) {
+    try {
+      return db.writeFirst(work);
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
   static StoreException failed(SQLException e) {
     return new StoreException("store: " + e.getMessage(), e);
   }

@@ -124,6 +124,65 @@ class GroupCommitTest {
     assertThat(keys()).hasSize(writers);
   }
 
+  @Test
+  void anUrgentWriteRunsInTheNextBatchAndReturnsBeforeTheBacklogIsDone() throws Exception {
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    int backlog = 3 * SqlDatabase.MAX_BATCH;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Integer> first =
+          pool.submit(
+              () ->
+                  db.write(
+                      c -> {
+                        inside.countDown();
+                        await(release);
+                        return insert(c, "first");
+                      }));
+      inside.await();
+      List<Future<Integer>> normal = new ArrayList<>();
+      for (int i = 0; i < backlog; i++) {
+        String key = "k" + i;
+        normal.add(
+            pool.submit(
+                () ->
+                    db.write(
+                        c -> {
+                          ran.incrementAndGet();
+                          // A write that takes time, so that the backlog does too.
+                          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                          return insert(c, key);
+                        })));
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> db.queuedWrites() >= backlog);
+      Future<Integer> urgent =
+          pool.submit(
+              () ->
+                  db.writeFirst(
+                      c -> {
+                        assertThat(ran.get())
+                            .as("normal writes run before the urgent one")
+                            .isZero();
+                        return insert(c, "urgent");
+                      }));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> db.queuedWrites() >= backlog + 1);
+      release.countDown();
+
+      assertThat(urgent.get()).isEqualTo(1);
+      assertThat(ran.get())
+          .as("the urgent write returned before the whole backlog had run")
+          .isLessThan(backlog);
+      assertThat(first.get()).isEqualTo(1);
+      for (Future<Integer> f : normal) assertThat(f.get()).isEqualTo(1);
+    }
+    assertThat(keys()).hasSize(backlog + 2);
+  }
+
   private static int insert(Connection c, String key) throws SQLException {
     return Sql.update(c, "INSERT INTO t (k) VALUES (?)", key);
   }
