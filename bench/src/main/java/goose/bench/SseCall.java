@@ -1,5 +1,7 @@
 package goose.bench;
 
+import goose.provider.SseDecoder;
+import goose.provider.SseEvent;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,24 +84,12 @@ final class SseCall {
     }
   }
 
+  /** Decoded by the providers' own {@link SseDecoder}: one parser of the grammar everywhere. */
   static void readEvents(InputStream in, Listener listener) throws IOException {
-    String name = "message";
-    StringBuilder data = new StringBuilder();
-    String line;
-    while ((line = HttpLines.readLine(in)) != null) {
-      if (line.isEmpty()) {
-        if (!data.isEmpty()) {
-          if (!listener.onEvent(new Event(name, data.toString(), System.nanoTime()))) return;
-        }
-        name = "message";
-        data.setLength(0);
-      } else if (line.startsWith("event:")) {
-        name = line.substring(6).trim();
-      } else if (line.startsWith("data:")) {
-        if (!data.isEmpty()) data.append('\n');
-        data.append(
-            line.length() > 5 && line.charAt(5) == ' ' ? line.substring(6) : line.substring(5));
-      }
+    SseDecoder decoder = new SseDecoder(in);
+    for (Optional<SseEvent> e = decoder.next(); e.isPresent(); e = decoder.next()) {
+      if (!listener.onEvent(new Event(e.get().event().trim(), e.get().data(), System.nanoTime())))
+        return;
     }
   }
 

@@ -3,13 +3,14 @@ package goose.builtins;
 import static goose.builtins.Calls.call;
 import static goose.builtins.Calls.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.builtins.developer.DeveloperExtension;
 import goose.conversation.Content;
 import goose.tool.ToolContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,9 +46,10 @@ class ShellToolTest {
     assertThat(r.isError()).isTrue();
     assertThat(r.text()).contains("timed out after 1 s");
     long child = Long.parseLong(Files.readString(work.resolve("child.pid")).trim());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (alive(child) && System.nanoTime() < deadline) Thread.sleep(50);
-    assertThat(alive(child)).as("background child %d", child).isFalse();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(alive(child)).as("background child %d", child).isFalse());
   }
 
   @Test

@@ -52,6 +52,20 @@ class ArchitectureTest {
     slices().matching("goose.(*)..").should().beFreeOfCycles().check(classes);
   }
 
+  /**
+   * No cycle between any two packages of the core, sub-packages included: goose.provider (the
+   * provider contract) knows nothing of goose.provider.openai and its siblings (the wire formats),
+   * and goose.provider.configured (the factory that picks one) sits above both.
+   */
+  @Test
+  void corePackagesIncludingSubPackagesAreFreeOfCycles() {
+    slices()
+        .matching("goose.(**)")
+        .should()
+        .beFreeOfCycles()
+        .check(classes.that(inModule("goose-core")));
+  }
+
   @Test
   void everyModuleIsOnTheClasspathBeingChecked() {
     assertThat(classes.contain(goose.config.Config.class)).isTrue();

@@ -1,5 +1,7 @@
 package goose.cli;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real {@code goose} command line in its own JVM, as a person or a script runs it: its own
@@ -134,17 +137,27 @@ final class CliProcess implements AutoCloseable {
    * Waits until a started {@code goose server} logs where it listens; its base URI. Fails when it
    * exits first or takes longer than {@code timeout}.
    */
-  URI awaitListening(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      Optional<URI> uri = listening();
-      if (uri.isPresent()) return uri.get();
-      if (!process.isAlive())
-        throw new AssertionError(
-            "goose server exited with " + process.exitValue() + " before listening:\n" + err());
-      Thread.sleep(50);
+  URI awaitListening(Duration timeout) {
+    try {
+      return await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                Optional<URI> uri = listening();
+                if (uri.isEmpty() && !process.isAlive())
+                  throw new AssertionError(
+                      "goose server exited with "
+                          + process.exitValue()
+                          + " before listening:\n"
+                          + err());
+                return uri;
+              },
+              Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("goose server not listening within " + timeout + ":\n" + err(), e);
     }
-    throw new AssertionError("goose server not listening within " + timeout + ":\n" + err());
   }
 
   private Optional<URI> listening() {

@@ -1,6 +1,7 @@
 package goose.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
@@ -179,13 +180,10 @@ class SharedSqliteStoreTest {
   }
 
   /** Waits until the session has no running turn (a new turn would not be refused). */
-  private static void awaitTurnEnded(URI base, String id) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode session = Http.get(base, "/sessions/" + id).json();
-      if (!session.has("running_turn")) return;
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the turn of session " + id + " did not end within " + WAIT);
+  private static void awaitTurnEnded(URI base, String id) {
+    await("the end of the turn of session " + id)
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> !Http.get(base, "/sessions/" + id).json().has("running_turn"));
   }
 }

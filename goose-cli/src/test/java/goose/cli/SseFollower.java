@@ -2,19 +2,23 @@ package goose.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
-import java.io.BufferedReader;
+import goose.provider.SseDecoder;
+import goose.provider.SseEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Follows {@code GET /sessions/{id}/events} of a goosed process in the background, keeping every
@@ -47,17 +51,15 @@ final class SseFollower implements AutoCloseable {
                   HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
                   HttpResponse.BodyHandlers.ofInputStream());
       body = response.body();
-      try (BufferedReader lines =
-          new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
-        long id = -1;
-        String name = null;
-        String line;
-        while ((line = lines.readLine()) != null) {
-          if (line.startsWith("id: ")) id = Long.parseLong(line.substring(4).strip());
-          else if (line.startsWith("event: ")) name = line.substring(7).strip();
-          else if (line.startsWith("data: ") && name != null)
-            events.add(new Event(id, name, Json.parse(line.substring(6))));
-          else if (line.isEmpty()) name = null;
+      try (InputStream in = body) {
+        SseDecoder decoder = new SseDecoder(in);
+        for (Optional<SseEvent> e = decoder.next(); e.isPresent(); e = decoder.next()) {
+          String id = e.get().id().strip();
+          events.add(
+              new Event(
+                  id.isEmpty() ? -1 : Long.parseLong(id),
+                  e.get().event().strip(),
+                  Json.parse(e.get().data())));
         }
       }
     } catch (IOException e) {
@@ -72,25 +74,37 @@ final class SseFollower implements AutoCloseable {
   }
 
   /** Waits until an event matching {@code wanted} has arrived; fails after {@code timeout}. */
-  Event await(Predicate<Event> wanted, Duration timeout, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (Event e : events) if (wanted.test(e)) return e;
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no " + what + " within " + timeout + "; events: " + names());
+  Event await(Predicate<Event> wanted, Duration timeout, String what) {
+    return within(
+        timeout,
+        () -> events.stream().filter(wanted).findFirst(),
+        () -> "no " + what + " within " + timeout + "; events: " + names());
   }
 
   /** The {@code n}-th (1-based) {@code message_complete} of the stream. */
-  Event awaitComplete(int n, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Event> done = events.stream().filter(e -> e.name().equals("message_complete")).toList();
-      if (done.size() >= n) return done.get(n - 1);
-      Thread.sleep(20);
+  Event awaitComplete(int n, Duration timeout) {
+    return within(
+        timeout,
+        () ->
+            events.stream()
+                .filter(e -> e.name().equals("message_complete"))
+                .skip(n - 1)
+                .findFirst(),
+        () -> "no message_complete #" + n + " within " + timeout + "; events: " + names());
+  }
+
+  /** The first value {@code find} gives within {@code timeout}; else fails with {@code failure}. */
+  private static Event within(
+      Duration timeout, Callable<Optional<Event>> find, Supplier<String> failure) {
+    try {
+      return Awaitility.await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(20))
+          .until(find, Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(failure.get(), e);
     }
-    throw new AssertionError(
-        "no message_complete #" + n + " within " + timeout + "; events: " + names());
   }
 
   List<String> names() {

@@ -1,5 +1,7 @@
 package goose.deploy;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -8,11 +10,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real nginx binary running deploy/nginx/goosed.conf on loopback: the documented file,
@@ -205,17 +209,25 @@ final class NginxProxy implements AutoCloseable {
   }
 
   private void awaitListening() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new AssertionError("nginx exited at start:\n" + log());
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", httpsPort), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                if (!process.isAlive())
+                  throw new AssertionError("nginx exited at start:\n" + log());
+                try (Socket s = new Socket()) {
+                  s.connect(new InetSocketAddress("127.0.0.1", httpsPort), 200);
+                  return true;
+                } catch (IOException notYet) {
+                  return false;
+                }
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "nginx did not listen on " + httpsPort + " within 20 s:\n" + log(), e);
     }
-    throw new AssertionError("nginx did not listen on " + httpsPort + " within 20 s:\n" + log());
   }
 
   String log() {

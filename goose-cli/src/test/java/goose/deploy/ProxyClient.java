@@ -2,10 +2,10 @@ package goose.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
-import java.io.BufferedReader;
+import goose.provider.SseDecoder;
+import goose.provider.SseEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -122,15 +122,14 @@ final class ProxyClient {
     record Event(String name, JsonNode data) {}
 
     final int status;
-    private final BufferedReader reader;
+    private final SseDecoder decoder;
     private final HttpResponse<InputStream> response;
     private long firstId = -1;
 
     EventStream(HttpResponse<InputStream> response) {
       this.status = response.statusCode();
       this.response = response;
-      this.reader =
-          new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+      this.decoder = new SseDecoder(response.body());
     }
 
     Optional<String> header(String name) {
@@ -139,20 +138,11 @@ final class ProxyClient {
 
     /** The next event (comments skipped); empty at the end of the stream. */
     Optional<Event> next() throws IOException {
-      String name = "message";
-      StringBuilder data = new StringBuilder();
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.isEmpty()) {
-          if (data.isEmpty()) continue;
-          return Optional.of(new Event(name, Json.parse(data.toString())));
-        }
-        if (line.startsWith("event: ")) name = line.substring(7);
-        else if (line.startsWith("data: ")) data.append(line.substring(6));
-        else if (line.startsWith("id: ") && firstId < 0)
-          firstId = Long.parseLong(line.substring(4).strip());
-      }
-      return Optional.empty();
+      Optional<SseEvent> read = decoder.next();
+      if (read.isEmpty()) return Optional.empty();
+      SseEvent e = read.get();
+      if (firstId < 0 && !e.id().isBlank()) firstId = Long.parseLong(e.id().strip());
+      return Optional.of(new Event(e.event(), Json.parse(e.data())));
     }
 
     /** The sequence number ({@code id:}) of the first event read; for {@code ?after=}. */
@@ -172,7 +162,7 @@ final class ProxyClient {
 
     @Override
     public void close() throws IOException {
-      reader.close();
+      response.body().close();
     }
   }
 }

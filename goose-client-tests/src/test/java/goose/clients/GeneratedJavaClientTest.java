@@ -24,20 +24,20 @@ import goose.generated.client.model.TurnEventError;
 import goose.generated.client.model.TurnEventMessageChunk;
 import goose.generated.client.model.TurnEventMessageComplete;
 import goose.generated.client.model.UpdateSessionRequest;
+import goose.provider.SseDecoder;
+import goose.provider.SseEvent;
 import goose.provider.fake.FakeOpenAiServer;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -200,15 +200,12 @@ class GeneratedJavaClientTest {
         HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     List<TurnEvent> events = new ArrayList<>();
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      String name = "";
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        if (line.startsWith("event: ")) name = line.substring(7);
-        if (!line.startsWith("data: ")) continue;
-        String data = line.substring(6);
+    try (InputStream in = response.body()) {
+      SseDecoder decoder = new SseDecoder(in);
+      for (Optional<SseEvent> e = decoder.next(); e.isPresent(); e = decoder.next()) {
+        String data = e.get().data();
         TurnEvent event = mapper.readValue(data, TurnEvent.class);
-        assertThat(mapper.readTree(data).path("event").asText()).isEqualTo(name);
+        assertThat(mapper.readTree(data).path("event").asText()).isEqualTo(e.get().event());
         events.add(event);
         if (event.getActualInstance() instanceof TurnEventMessageComplete) return events;
       }

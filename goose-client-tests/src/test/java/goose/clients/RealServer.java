@@ -33,7 +33,9 @@ final class RealServer implements AutoCloseable {
               "OPENAI_HOST", provider.baseUri().toString(),
               "OPENAI_API_KEY", "sk-generated-client-test",
               // A title request after a first exchange would take the next queued reply.
-              "GOOSE_SESSION_TITLES", "false");
+              "GOOSE_SESSION_TITLES", "false",
+              // Stopping pays no fixed delay for the client's idle keep-alive connections.
+              "GOOSE_SHUTDOWN_IDLE_MS", "1");
       server = GooseServer.start(Config.load(env, home));
     } catch (IOException e) {
       provider.close();

@@ -87,6 +87,11 @@ public record ConfigKey(
           "GOOSE_HEADER_TIMEOUT",
           "10",
           "Seconds a client may take to send a request's headers before it is cut off");
+  public static final ConfigKey SHUTDOWN_IDLE_MS =
+      of(
+          "GOOSE_SHUTDOWN_IDLE_MS",
+          "2000",
+          "While the server stops, milliseconds after which a silent connection is cut");
 
   // The tool sandbox (docs/sandbox.md).
   public static final ConfigKey SANDBOX =
@@ -192,6 +197,7 @@ public record ConfigKey(
           UNIX_SOCKET,
           MAX_STREAMS_PER_USER,
           HEADER_TIMEOUT,
+          SHUTDOWN_IDLE_MS,
           MAX_RUNNING_TURNS,
           SANDBOX,
           SANDBOX_NETWORK,

@@ -470,6 +470,11 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     return servers.workspaceServers(userId);
   }
 
+  /** Those of them serving a call right now (diagnostics and tests). */
+  public int busyWorkspaceServers(String userId) {
+    return servers.busyWorkspaceServers(userId);
+  }
+
   /** Stops every extension server (and their process trees). Later calls answer with an error. */
   @Override
   public void close() {

@@ -97,6 +97,10 @@ final class McpServers implements AutoCloseable {
     return instances.count(userId);
   }
 
+  int busyWorkspaceServers(String userId) {
+    return instances.busy(userId);
+  }
+
   private static Path workspace(ToolContext context) {
     try {
       return context.workingDir().toRealPath();

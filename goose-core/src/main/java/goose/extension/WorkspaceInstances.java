@@ -136,6 +136,14 @@ final class WorkspaceInstances implements AutoCloseable {
     return (int) instances.values().stream().filter(i -> i.key.user().equals(user)).count();
   }
 
+  /** How many of a user's instances are in use by a call right now. */
+  synchronized int busy(String user) {
+    return (int)
+        instances.values().stream()
+            .filter(i -> i.key.user().equals(user) && i.inUse.get() > 0)
+            .count();
+  }
+
   private void stopAll(java.util.function.Predicate<Instance> which) {
     List<Instance> stopped = new ArrayList<>();
     synchronized (this) {

@@ -8,6 +8,9 @@ import goose.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,10 +55,12 @@ class ExtensionFailureTest {
     manager.addOrUpdate(TestServers.stdio("bad", TestServers.misbehavingJs()));
     assertThat(manager.tools("bad")).extracting(t -> t.name()).doesNotContain("bad__extra");
     assertThat(call("bad__grow").text()).isEqualTo("grown");
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (manager.tools("bad").stream().noneMatch(t -> t.name().equals("bad__extra"))
-        && System.nanoTime() < deadline) Thread.sleep(50);
-    assertThat(manager.tools("bad")).extracting(t -> t.name()).contains("bad__extra");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () ->
+                assertThat(manager.tools("bad")).extracting(t -> t.name()).contains("bad__extra"));
     assertThat(manager.get("bad").toolCount()).isEqualTo(7);
   }
 
@@ -77,18 +82,13 @@ class ExtensionFailureTest {
     manager.addOrUpdate(node);
     Content.ToolResponse[] result = new Content.ToolResponse[1];
     Thread caller = Thread.ofVirtual().start(() -> result[0] = call("mute__ok"));
-    ProcessHandle server = null;
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (server == null && System.nanoTime() < deadline) {
-      server =
-          ProcessHandle.current()
-              .descendants()
-              .filter(h -> h.info().arguments().map(a -> List.of(a).contains("mute")).orElse(false))
-              .findFirst()
-              .orElse(null);
-      Thread.sleep(50);
-    }
-    assertThat(server).as("the starting server process").isNotNull();
+    ProcessHandle server =
+        await("the starting server process")
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(50))
+            .until(
+                () -> descendants(args -> args.contains("mute")).findFirst(), Optional::isPresent)
+            .orElseThrow();
 
     long started = System.nanoTime();
     manager.disable("mute");
@@ -112,15 +112,7 @@ class ExtensionFailureTest {
     for (Thread t : callers) t.join(Duration.ofSeconds(30));
     assertThat(answers).hasSize(8).containsOnly("ok");
     long pid = manager.pid("bad").orElseThrow();
-    assertThat(
-            ProcessHandle.current()
-                .descendants()
-                .filter(
-                    h ->
-                        h.info()
-                            .arguments()
-                            .map(a -> String.join(" ", a).contains("misbehaving-server"))
-                            .orElse(false)))
+    assertThat(descendants(args -> String.join(" ", args).contains("misbehaving-server")))
         .extracting(ProcessHandle::pid)
         .containsExactly(pid);
   }
@@ -159,6 +151,8 @@ class ExtensionFailureTest {
     assertThat(info.status()).isEqualTo(ExtensionStatus.FAILED);
     assertThat(info.lastError()).get().asString().contains("exit code 3");
 
+    // A timer, not a condition: the back-off is a span of time, and a call during it (the only
+    // way to observe it) is refused. Sleeping is at least this long, also on a loaded machine.
     Thread.sleep(400); // past the back-off
     assertThat(call("bad__ok").text()).isEqualTo("ok");
     assertThat(manager.get("bad").status()).isEqualTo(ExtensionStatus.RUNNING);
@@ -283,5 +277,12 @@ class ExtensionFailureTest {
     call("bad__die");
     TestServers.awaitDead(child);
     assertThat(TestServers.alive(child)).isFalse();
+  }
+
+  /** The processes below this JVM whose command-line arguments match. */
+  private static Stream<ProcessHandle> descendants(Predicate<List<String>> arguments) {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(h -> h.info().arguments().map(a -> arguments.test(List.of(a))).orElse(false));
   }
 }

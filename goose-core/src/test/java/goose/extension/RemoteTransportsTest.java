@@ -163,6 +163,8 @@ class RemoteTransportsTest {
 
       Process again = serve("streamableHttp", port);
       try {
+        // A timer, not a condition: the back-off is a span of time, and a call during it (the only
+        // way to observe it) is refused. Sleeping is at least this long, also on a loaded machine.
         Thread.sleep(300); // past the back-off
         Content.ToolResponse echo =
             manager.call(

@@ -1,5 +1,7 @@
 package goose.extension;
 
+import static org.awaitility.Awaitility.await;
+
 import ch.qos.logback.classic.Level;
 import goose.config.Config;
 import goose.conversation.Content;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -123,17 +126,25 @@ public final class TestServers {
     pb.environment().put("PORT", Integer.toString(port));
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     Process p = pb.start();
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port).close();
-        return p;
-      } catch (IOException e) {
-        Thread.sleep(100);
-      }
+    try {
+      await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .pollInterval(java.time.Duration.ofMillis(100))
+          .until(
+              () -> {
+                try {
+                  new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port).close();
+                  return true;
+                } catch (IOException notYet) {
+                  return false;
+                }
+              });
+      return p;
+    } catch (ConditionTimeoutException e) {
+      ProcessTree.terminate(p, java.time.Duration.ofSeconds(2));
+      throw new IllegalStateException(
+          "everything server (" + mode + ") did not listen on " + port, e);
     }
-    ProcessTree.terminate(p, java.time.Duration.ofSeconds(2));
-    throw new IllegalStateException("everything server (" + mode + ") did not listen on " + port);
   }
 
   public static int freePort() {
@@ -156,8 +167,15 @@ public final class TestServers {
     }
   }
 
-  static void awaitDead(long pid) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (alive(pid) && System.nanoTime() < deadline) Thread.sleep(50);
+  /** Waits up to 10 s for the process to end; the caller asserts (a live one fails there). */
+  static void awaitDead(long pid) {
+    try {
+      await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .pollInterval(java.time.Duration.ofMillis(50))
+          .until(() -> !alive(pid));
+    } catch (ConditionTimeoutException stillAlive) {
+      // the caller's assertion names the process
+    }
   }
 }

@@ -1,6 +1,7 @@
 package goose.extension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.config.Config;
 import goose.conversation.Content;
@@ -106,7 +107,10 @@ class WorkspaceInstancesTest {
     assertThat(echo(two).isError()).isFalse();
     CompletableFuture<Content.ToolResponse> slow1 = slowCall(one);
     CompletableFuture<Content.ToolResponse> slow2 = slowCall(two);
-    Thread.sleep(500); // both calls are in flight: their servers are busy
+    await("both calls in flight: their servers are busy")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> manager.busyWorkspaceServers("alice") == 2);
     Content.ToolResponse refused = echo(three);
     assertThat(refused.isError()).isTrue();
     assertThat(refused.text()).contains("GOOSE_SANDBOX_EXTENSIONS_PER_USER").contains("busy");
@@ -124,12 +128,23 @@ class WorkspaceInstancesTest {
     OptionalLong shared = manager.pid("everything");
     assertThat(everythingProcesses()).as("the status server and alice's").isEqualTo(2);
     assertThat(manager.workspaceServers("alice")).isEqualTo(1);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (manager.workspaceServers("alice") > 0 && System.nanoTime() < deadline) Thread.sleep(100);
-    assertThat(manager.workspaceServers("alice")).as("stopped after 1 s idle").isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertThat(manager.workspaceServers("alice"))
+                    .as("stopped after 1 s idle")
+                    .isZero());
     assertThat(manager.pid("everything")).as("the status server stays").isEqualTo(shared);
-    while (everythingProcesses() > 1 && System.nanoTime() < deadline) Thread.sleep(100);
-    assertThat(everythingProcesses()).as("only the status server's node runs").isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertThat(everythingProcesses())
+                    .as("only the status server's node runs")
+                    .isEqualTo(1));
   }
 
   /** The node processes running server-everything below this JVM. */

@@ -81,7 +81,7 @@ public abstract class ProviderContractTest {
     return provider(fake, http(Duration.ofSeconds(5), 3));
   }
 
-  protected static ProviderRequest ask(String text) {
+  public static ProviderRequest ask(String text) {
     return new ProviderRequest("You are a test.", List.of(Message.user(text)), List.of());
   }
 
@@ -253,9 +253,8 @@ public abstract class ProviderContractTest {
     ProviderStream stream = provider().stream(ask("hi"));
     String seen = readFirstText(stream);
     CompletableFuture<Boolean> blocked = CompletableFuture.supplyAsync(stream::hasNext);
-    // A fixed pause on purpose: the reader is then (most likely) blocked in hasNext, which the
-    // close
-    // must unblock; the assertions hold either way, there is no state to wait on.
+    // A fixed pause on purpose: the reader is then (most likely) blocked in hasNext, which
+    // the close must unblock; the assertions hold either way, there is no state to wait on.
     Thread.sleep(100);
     stream.close();
     assertThat(blocked.get(5, TimeUnit.SECONDS)).isFalse();

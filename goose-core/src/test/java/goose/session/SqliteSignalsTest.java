@@ -1,6 +1,7 @@
 package goose.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.event.ClusterSignals;
 import java.nio.file.Path;
@@ -105,13 +106,8 @@ class SqliteSignalsTest {
   }
 
   /** Waits for {@code condition}, polling; fails after {@code timeout}. */
-  private static void until(Duration timeout, java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("not within " + timeout);
-      Thread.sleep(20);
-    }
+  private static void until(Duration timeout, java.util.function.BooleanSupplier condition) {
+    await().atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
   }
 
   private long count(String sql) {

@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpApp {
   static final long STOP_TIMEOUT_MS = 5_000;
-  static final long SHUTDOWN_IDLE_TIMEOUT_MS = 2_000;
   private static final Logger access = LoggerFactory.getLogger("goose.server.access");
   private static final String STARTED_AT = "goose.started";
 
@@ -49,8 +48,8 @@ final class HttpApp {
                 jetty.setErrorHandler(new JettyJsonErrors());
                 GracefulHandler graceful = new GracefulHandler();
                 // While stopping, a connection silent this long is cut (a stalled upload must not
-                // hold the stop).
-                graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+                // hold the stop): GOOSE_SHUTDOWN_IDLE_MS.
+                graceful.setShutdownIdleTimeout(server.settings().shutdownIdle().toMillis());
                 // Javalin puts its own handler inside the innermost wrapper: behind the Host check.
                 graceful.setHandler(new HostGate(server.security().allowedHosts()));
                 jetty.setHandler(graceful);
@@ -78,8 +77,9 @@ final class HttpApp {
               });
           ErrorMapping.install(cfg);
           new AuthFilter(server.security()).install(cfg);
-          router.install(cfg.routes, server);
-          AcpWebSocket.install(cfg.routes, server);
+          router.install(
+              cfg.routes, ServerRoutes.groups(server, router), server.settings().maxBodyBytes());
+          AcpWebSocket.install(cfg.routes, server.acp(), server.security());
         });
   }
 

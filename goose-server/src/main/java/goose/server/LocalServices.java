@@ -32,7 +32,8 @@ public final class LocalServices implements AutoCloseable {
             0,
             listening.maxBodyBytes(),
             java.util.Optional.empty(),
-            listening.headerTimeout());
+            listening.headerTimeout(),
+            listening.shutdownIdle());
     return new LocalServices(Services.open(config, local, Services.Role.ACP));
   }
 

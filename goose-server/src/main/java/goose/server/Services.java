@@ -24,7 +24,7 @@ import goose.extension.ExtensionManager;
 import goose.extension.SessionToolbox;
 import goose.pricing.PriceTable;
 import goose.provider.Provider;
-import goose.provider.Providers;
+import goose.provider.configured.Providers;
 import goose.sandbox.Sandbox;
 import goose.sandbox.SandboxSettings;
 import goose.server.api.BuildInfo;

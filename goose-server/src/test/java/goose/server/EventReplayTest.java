@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,23 +94,28 @@ class EventReplayTest {
 
   @Test
   void aBadLastEventIdIsStill400AndABadAfterIsCheckedEvenWithTheHeader() {
-    ApiClient api = goosed.client;
-    api.send(
-            "GET",
-            "/sessions/" + sessionId + "/events?after=0",
-            HttpRequest.BodyPublishers.noBody(),
-            null,
-            "Last-Event-ID",
-            "x")
-        .error(400, "invalid_parameter");
-    api.send(
-            "GET",
-            "/sessions/" + sessionId + "/events?after=-4",
-            HttpRequest.BodyPublishers.noBody(),
-            null,
-            "Last-Event-ID",
-            "1")
-        .error(400, "invalid_parameter");
+    follow("?after=0", "x").error(400, "invalid_parameter");
+    follow("?after=-4", "1").error(400, "invalid_parameter");
+  }
+
+  /** GET of the session's events with {@code query} and a Last-Event-ID header. */
+  private ApiClient.Response follow(String query, String lastEventId) {
+    return goosed.client.send(
+        "GET",
+        "/sessions/" + sessionId + "/events" + query,
+        HttpRequest.BodyPublishers.noBody(),
+        null,
+        "Last-Event-ID",
+        lastEventId);
+  }
+
+  /** POST of a message {@code body} to the session, with a Last-Event-ID header when given. */
+  private SseClient send(String body, Optional<Long> lastEventId) {
+    String path = "/sessions/" + sessionId + "/messages";
+    return lastEventId.isEmpty()
+        ? SseClient.post(goosed.server.uri(), path, body)
+        : SseClient.post(
+            goosed.server.uri(), path, body, "Last-Event-ID", String.valueOf(lastEventId.get()));
   }
 
   @Test
@@ -119,20 +125,13 @@ class EventReplayTest {
     String body =
         "{\"content\":\"letters\",\"request_id\":\"req-42\",\"on_disconnect\":\"continue\"}";
     List<SseClient.Event> before = new ArrayList<>();
-    SseClient sse =
-        SseClient.post(goosed.server.uri(), "/sessions/" + sessionId + "/messages", body);
+    SseClient sse = send(body, Optional.empty());
     before.add(sse.next().orElseThrow());
     before.add(sse.next().orElseThrow());
     sse.close();
     long seen = before.getLast().id();
 
-    try (SseClient again =
-        SseClient.post(
-            goosed.server.uri(),
-            "/sessions/" + sessionId + "/messages",
-            body,
-            "Last-Event-ID",
-            String.valueOf(seen))) {
+    try (SseClient again = send(body, Optional.of(seen))) {
       List<SseClient.Event> rest = again.untilComplete();
       assertThat(rest.getFirst().id()).isEqualTo(seen + 1);
       assertThat(TurnRoutesTest.texts(before) + TurnRoutesTest.texts(rest)).isEqualTo("abcdef");
@@ -145,26 +144,13 @@ class EventReplayTest {
     openai.enqueue(FakeOpenAiServer.text("done"));
     String body = "{\"content\":\"hi\",\"request_id\":\"req-7\"}";
     List<SseClient.Event> all;
-    try (SseClient sse =
-        SseClient.post(goosed.server.uri(), "/sessions/" + sessionId + "/messages", body)) {
+    try (SseClient sse = send(body, Optional.empty())) {
       all = sse.untilComplete();
     }
-    try (SseClient again =
-        SseClient.post(
-            goosed.server.uri(),
-            "/sessions/" + sessionId + "/messages",
-            body,
-            "Last-Event-ID",
-            String.valueOf(all.getLast().id()))) {
+    try (SseClient again = send(body, Optional.of(all.getLast().id()))) {
       assertThat(again.next()).isEmpty();
     }
-    try (SseClient middle =
-        SseClient.post(
-            goosed.server.uri(),
-            "/sessions/" + sessionId + "/messages",
-            body,
-            "Last-Event-ID",
-            String.valueOf(all.getFirst().id()))) {
+    try (SseClient middle = send(body, Optional.of(all.getFirst().id()))) {
       assertThat(middle.untilComplete()).isEqualTo(all.subList(1, all.size()));
     }
   }

@@ -1,9 +1,11 @@
 package goose.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.provider.fake.FakeOpenAiServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -158,14 +160,15 @@ class MetricsTest {
           .isEqualTo("cancelled");
     }
     // The turn's stream ends with message_complete; its count drops as the handler returns.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (PrometheusText.sample(metrics(), "goose_sse_streams_active", "kind=turn").orElseThrow()
-        != 0.0) {
-      assertThat(System.nanoTime())
-          .as("turn stream still counted 10 s after it ended")
-          .isLessThan(deadline);
-      Thread.sleep(20);
-    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        PrometheusText.sample(metrics(), "goose_sse_streams_active", "kind=turn"))
+                    .as("turn stream still counted 10 s after it ended")
+                    .hasValue(0.0));
   }
 
   @Test

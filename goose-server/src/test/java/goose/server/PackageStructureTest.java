@@ -46,4 +46,19 @@ class PackageStructureTest {
         .resideInAPackage("goose.server.api..")
         .check(SERVER);
   }
+
+  /**
+   * Route handlers get the services they use as constructor parameters of their group, never the
+   * whole ServerContext: only the wiring in goose.server (Services, ServerRoutes, HttpApp) sees it.
+   */
+  @Test
+  void routeHandlersDoNotSeeTheWholeServerContext() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("goose.server", "goose.server.api")
+        .should()
+        .dependOnClassesThat()
+        .areAssignableTo(goose.server.api.ServerContext.class)
+        .check(SERVER);
+  }
 }

@@ -1,6 +1,7 @@
 package goose.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.provider.fake.FakeOpenAiServer;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,15 +110,20 @@ class ResourceLimitsTest {
     }
 
     open.getFirst().close();
-    long deadline = System.nanoTime() + 60_000_000_000L; // the server notices at its next write
-    int status;
-    do {
-      Thread.sleep(500);
-      SseClient again = follow("alice", alices);
-      status = again.status;
-      if (status != 200) again.close();
-    } while (status != 200 && System.nanoTime() < deadline);
-    assertThat(status).as("a closed stream frees its place").isEqualTo(200);
+    // The server notices the closed stream at its next write (a keep-alive).
+    SseClient again =
+        await("a closed stream frees its place")
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  SseClient attempt = follow("alice", alices);
+                  if (attempt.status != 200) attempt.close();
+                  return attempt;
+                },
+                attempt -> attempt.status == 200);
+    assertThat(again.status).as("a closed stream frees its place").isEqualTo(200);
+    again.close();
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import goose.config.ConfigKey;
 import goose.conversation.Message;
 import goose.json.Json;
 import goose.session.SessionStore;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -85,7 +87,13 @@ class ServerLifecycleTest {
   @Test
   @Timeout(60)
   void closeLetsAnInFlightRequestFinish() throws Exception {
-    TestServer server = TestServer.start(root);
+    // The production window for a silent connection (tests otherwise use 1 ms).
+    TestServer server =
+        TestServer.start(
+            root,
+            Map.of(
+                ConfigKey.SHUTDOWN_IDLE_MS.name(),
+                ConfigKey.SHUTDOWN_IDLE_MS.defaultValue().orElseThrow()));
     byte[] body = createBody("in flight").getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
       socket.setSoTimeout(20_000);
@@ -101,7 +109,8 @@ class ServerLifecycleTest {
       awaitInFlight(server);
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
       // A fixed pause on purpose: the close must still be waiting for the request after it, well
-      // below the 2 s a silent connection is given while stopping.
+      // below the 2 s (the default GOOSE_SHUTDOWN_IDLE_MS) a silent connection is given while
+      // stopping.
       Thread.sleep(200);
       assertThat(closing).as("close() waits for the in-flight request").isNotDone();
       out.write(body, 10, body.length - 10);

@@ -1,5 +1,7 @@
 package goose.server;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real goosed in its own JVM ({@link ServerMainForTests}), so that it can be killed for real
@@ -39,6 +42,8 @@ final class ServerProcess implements AutoCloseable {
       // As in TestServer: a title request after a first exchange would take the next scripted
       // reply of the fake provider, so titles are on only where a test asks for them.
       pb.environment().put("GOOSE_SESSION_TITLES", "false");
+      // Stopping pays no fixed delay for the test client's idle keep-alive connections.
+      pb.environment().put("GOOSE_SHUTDOWN_IDLE_MS", "1");
       pb.environment().putAll(env);
       pb.environment().put("GOOSE_PATH_ROOT", root.toString());
       pb.environment().put("GOOSE_PORT", "0");
@@ -52,16 +57,25 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** Waits until it listens; its client. Fails when it exits first or takes longer than max. */
-  ApiClient awaitStarted(Duration max) throws InterruptedException {
+  ApiClient awaitStarted(Duration max) {
     Path portFile = root.resolve("port");
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!Files.exists(portFile)) {
-      if (!process.isAlive())
-        throw new AssertionError(
-            "instance exited with " + process.exitValue() + " before listening:\n" + output());
-      if (System.nanoTime() > deadline)
-        throw new AssertionError("instance not listening within " + max + ":\n" + output());
-      Thread.sleep(50);
+    try {
+      await()
+          .atMost(max)
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                if (Files.exists(portFile)) return true;
+                if (!process.isAlive())
+                  throw new AssertionError(
+                      "instance exited with "
+                          + process.exitValue()
+                          + " before listening:\n"
+                          + output());
+                return false;
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("instance not listening within " + max + ":\n" + output(), e);
     }
     return new ApiClient(uri());
   }

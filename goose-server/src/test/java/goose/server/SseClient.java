@@ -2,10 +2,10 @@ package goose.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
-import java.io.BufferedReader;
+import goose.provider.SseDecoder;
+import goose.provider.SseEvent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,13 +33,12 @@ final class SseClient implements AutoCloseable {
 
   final int status;
   final HttpResponse<InputStream> response;
-  private final BufferedReader reader;
+  private final SseDecoder decoder;
 
   private SseClient(HttpResponse<InputStream> response) {
     this.status = response.statusCode();
     this.response = response;
-    this.reader =
-        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    this.decoder = new SseDecoder(response.body());
   }
 
   static SseClient post(URI base, String path, String json, String... headers) {
@@ -80,23 +79,13 @@ final class SseClient implements AutoCloseable {
 
   /** The next event (comments skipped); empty at the end of the stream. */
   Optional<Event> next() throws IOException {
-    long id = -1;
-    String name = "message";
-    StringBuilder data = new StringBuilder();
-    String line;
-    while ((line = reader.readLine()) != null) {
-      if (line.isEmpty()) {
-        if (data.isEmpty()) continue;
-        Event event = new Event(id, name, Json.parse(data.toString()));
-        SpecCheck.checkEvent(event.name(), event.data());
-        return Optional.of(event);
-      }
-      if (line.startsWith(":")) continue;
-      if (line.startsWith("id: ")) id = Long.parseLong(line.substring(4));
-      else if (line.startsWith("event: ")) name = line.substring(7);
-      else if (line.startsWith("data: ")) data.append(line.substring(6));
-    }
-    return Optional.empty();
+    Optional<SseEvent> read = decoder.next();
+    if (read.isEmpty()) return Optional.empty();
+    SseEvent e = read.get();
+    Event event =
+        new Event(e.id().isEmpty() ? -1 : Long.parseLong(e.id()), e.event(), Json.parse(e.data()));
+    SpecCheck.checkEvent(event.name(), event.data());
+    return Optional.of(event);
   }
 
   /** Events up to and including the first message_complete. */

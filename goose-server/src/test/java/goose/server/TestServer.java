@@ -58,6 +58,8 @@ final class TestServer implements AutoCloseable {
     // A title request after a first exchange would take the next scripted reply of a test's fake
     // provider: titles are on only where a test asks for them (GOOSE_SESSION_TITLES=true).
     env.put("GOOSE_SESSION_TITLES", "false");
+    // Stopping pays no fixed delay for the test client's idle keep-alive connections.
+    env.put("GOOSE_SHUTDOWN_IDLE_MS", "1");
     env.putAll(extraEnv);
     Path home = root.resolve("home");
     try {

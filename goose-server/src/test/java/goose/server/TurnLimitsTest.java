@@ -1,9 +1,11 @@
 package goose.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.provider.fake.FakeOpenAiServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -113,12 +115,11 @@ class TurnLimitsTest {
                     "{}")
                 .status())
         .isEqualTo(200);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    int status;
-    do {
-      Thread.sleep(50);
-      status = startHeldTurn().status();
-    } while (status == 429 && System.nanoTime() < deadline);
+    int status =
+        await("a free slot once a turn ended")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50))
+            .until(() -> startHeldTurn().status(), s -> s != 429);
     assertThat(status).as("a slot is free once a turn ended").isEqualTo(202);
   }
 }

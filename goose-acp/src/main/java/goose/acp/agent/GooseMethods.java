@@ -10,7 +10,7 @@ import goose.config.ConfigValue;
 import goose.extension.ExtensionInfo;
 import goose.json.Json;
 import goose.provider.ModelLimits;
-import goose.provider.Providers;
+import goose.provider.configured.Providers;
 import goose.session.Session;
 import goose.session.SessionNameRule;
 import goose.session.WorkingDirectories;

@@ -8,7 +8,7 @@ import goose.acp.wire.ConfigOption;
 import goose.approval.ApprovalMode;
 import goose.error.ErrorMessages;
 import goose.provider.ProviderNotConfiguredException;
-import goose.provider.Providers;
+import goose.provider.configured.Providers;
 import goose.session.Session;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package goose.acp.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.acp.wire.AcpJson;
@@ -16,10 +17,11 @@ import org.junit.jupiter.api.Test;
 class RpcPeerTest {
   private final List<JsonNode> sent = new CopyOnWriteArrayList<>();
 
-  private JsonNode awaitSent(int n) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (sent.size() < n && System.nanoTime() < deadline) Thread.sleep(5);
-    assertThat(sent).hasSizeGreaterThanOrEqualTo(n);
+  private JsonNode awaitSent(int n) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5))
+        .untilAsserted(() -> assertThat(sent).hasSizeGreaterThanOrEqualTo(n));
     return sent.get(n - 1);
   }
 

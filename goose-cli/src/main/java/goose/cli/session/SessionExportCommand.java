@@ -42,14 +42,8 @@ public final class SessionExportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     String json;
     goose.config.Config config = GooseCommand.of(spec).config();
-    String ownerId = owner.resolve(config).id();
     try (SessionStore store = SessionStores.open(config)) {
-      Session session =
-          store
-              .get(ownerId, id)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException("no session " + id + " of user " + owner.user));
+      Session session = owner.session(config, store, id);
       json =
           Json.MAPPER
               .writerWithDefaultPrettyPrinter()

@@ -4,6 +4,8 @@ import goose.config.Config;
 import goose.server.auth.AuthMode;
 import goose.server.auth.AuthSettings;
 import goose.server.http.RequestUser;
+import goose.session.Session;
+import goose.session.SessionStore;
 import goose.user.User;
 import goose.user.UserNames;
 import goose.user.UserStore;
@@ -36,5 +38,16 @@ final class SessionOwner {
                           "no user " + user + " (see 'goose users list')"));
       return new RequestUser(found.name(), found.id(), found.admin());
     }
+  }
+
+  /**
+   * The session {@code id} of this user ({@link #resolve}d), or an error naming both.
+   *
+   * @throws IllegalArgumentException when the user has no such session
+   */
+  Session session(Config config, SessionStore store, String id) {
+    return store
+        .get(resolve(config).id(), id)
+        .orElseThrow(() -> new IllegalArgumentException("no session " + id + " of user " + user));
   }
 }

@@ -13,7 +13,7 @@ import goose.extension.ExtensionManager;
 import goose.json.Json;
 import goose.provider.Provider;
 import goose.provider.ProviderRequest;
-import goose.provider.Providers;
+import goose.provider.configured.Providers;
 import goose.sandbox.Sandbox;
 import goose.session.Session;
 import goose.session.SessionStore;
@@ -65,12 +65,7 @@ public final class SessionPromptCommand implements Callable<Integer> {
     try (SessionStore store = SessionStores.open(config);
         ExtensionManager extensions =
             new ExtensionManager(config, BuiltinServers.all(config, store, sandbox), sandbox)) {
-      Session session =
-          store
-              .get(owner.user, id)
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException("no session " + id + " of user " + owner.user));
+      Session session = owner.session(config, store, id);
       provider = Providers.fromConfig(config, session.provider(), session.model());
       request =
           requests.preview(

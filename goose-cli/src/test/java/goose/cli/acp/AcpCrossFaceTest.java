@@ -2,6 +2,7 @@ package goose.cli.acp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -257,12 +258,13 @@ class AcpCrossFaceTest {
     // A client that takes the session up is asked (and answers allow_once): the REST turn goes on.
     try (RawAcpSocket acp = RawAcpSocket.open(ws(""), Map.of())) {
       acp.call("session/resume", Json.object().put("sessionId", id).put("cwd", cwd.toString()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      String conversation = "";
-      while (System.nanoTime() < deadline && !conversation.contains("Done.")) {
-        Thread.sleep(50);
-        conversation = rest("GET", "/sessions/" + id, null, Map.of()).body();
-      }
+      String conversation =
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(50))
+              .until(
+                  () -> rest("GET", "/sessions/" + id, null, Map.of()).body(),
+                  c -> c.contains("Done."));
       assertThat(conversation).contains("from-rest", "Done.");
     }
   }
@@ -278,15 +280,13 @@ class AcpCrossFaceTest {
     }
   }
 
-  private void awaitPendingApproval(String sessionId) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      String body =
-          rest("GET", "/sessions/" + sessionId + "/tool-approvals", null, Map.of()).body();
-      if (body.contains("toolu_rest")) return;
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no pending approval in " + sessionId);
+  private void awaitPendingApproval(String sessionId) {
+    await("a pending approval in " + sessionId)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> rest("GET", "/sessions/" + sessionId + "/tool-approvals", null, Map.of()).body(),
+            body -> body.contains("toolu_rest"));
   }
 
   @Test

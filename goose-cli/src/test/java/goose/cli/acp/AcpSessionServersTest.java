@@ -1,6 +1,7 @@
 package goose.cli.acp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -112,9 +113,14 @@ class AcpSessionServersTest {
 
       assertThat(everythingRunning()).isTrue();
       acp.call("session/close", Json.object().put("sessionId", mine));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (everythingRunning() && System.nanoTime() < deadline) Thread.sleep(50);
-      assertThat(everythingRunning()).as("the session's server stops with the session").isFalse();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(50))
+          .untilAsserted(
+              () ->
+                  assertThat(everythingRunning())
+                      .as("the session's server stops with the session")
+                      .isFalse());
     }
   }
 

@@ -32,6 +32,8 @@ final class AcpTestServer implements AutoCloseable {
       Path cwd = Files.createDirectories(root.resolve("work")).toRealPath();
       Map<String, String> env = new HashMap<>(AcpScenario.env(root, anthropic));
       env.put("GOOSE_PORT", "0");
+      // Stopping pays no fixed delay for the client's idle keep-alive connections.
+      env.put("GOOSE_SHUTDOWN_IDLE_MS", "1");
       env.putAll(extra);
       return new AcpTestServer(
           anthropic, GooseServer.start(Config.load(env, root.resolve("home"))), cwd);

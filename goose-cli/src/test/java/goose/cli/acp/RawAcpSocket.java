@@ -1,5 +1,7 @@
 package goose.cli.acp;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
@@ -9,12 +11,14 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A bare ACP client over WebSocket, with the JDK's client: requests by hand, every notification
@@ -68,14 +72,22 @@ final class RawAcpSocket implements AutoCloseable {
   }
 
   /** Waits until a session/update of this kind has arrived. */
-  JsonNode awaitUpdate(String kind, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (JsonNode n : notifications)
-        if (n.at("/params/update/sessionUpdate").asText().equals(kind)) return n;
-      Thread.sleep(20);
+  JsonNode awaitUpdate(String kind, Duration timeout) {
+    try {
+      return await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  notifications.stream()
+                      .filter(n -> n.at("/params/update/sessionUpdate").asText().equals(kind))
+                      .findFirst(),
+              Optional::isPresent)
+          .orElseThrow();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no " + kind + " update within " + timeout + "; got " + notifications, e);
     }
-    throw new AssertionError("no " + kind + " update within " + timeout + "; got " + notifications);
   }
 
   private synchronized void send(JsonNode m) {

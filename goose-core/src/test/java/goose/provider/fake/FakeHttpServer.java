@@ -1,5 +1,8 @@
 package goose.provider.fake;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -76,19 +79,14 @@ public class FakeHttpServer implements AutoCloseable {
 
   /** Waits (up to {@code timeout}) until at least {@code count} requests arrived; returns them. */
   public List<RecordedRequest> awaitRequests(int count, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (requests.size() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the fake provider received " + requests.size() + " requests, expected " + count);
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for requests", e);
-      }
-    }
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(5))
+        .untilAsserted(
+            () ->
+                assertThat(requests.size())
+                    .as("requests the fake provider received")
+                    .isGreaterThanOrEqualTo(count));
     return List.copyOf(requests);
   }
 

@@ -3,7 +3,7 @@ package goose.provider.openai;
 import goose.config.Config;
 import goose.provider.Provider;
 import goose.provider.ProviderHttp;
-import goose.provider.Providers;
+import goose.provider.configured.Providers;
 import goose.provider.fake.FakeHttpServer;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -13,7 +13,6 @@ import goose.server.api.ApiRouter;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import goose.server.http.ErrorCode;
 import goose.server.http.RequestUser;
@@ -44,8 +43,13 @@ public final class AcpRoutes implements RouteGroup {
   private static final Param<Optional<String>> SESSION =
       Param.header(SESSION_HEADER, "The ACP session a message or stream is for", 128);
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final AcpConnections acp;
+
+  public AcpRoutes(AcpConnections acp) {
+    this.acp = acp;
+  }
+
+  public static void declare(ApiRouter.Routes<AcpRoutes> api) {
     api.post("/acp", "acpPost")
         .tag("acp")
         .summary("Send an ACP message (JSON-RPC)")
@@ -63,7 +67,7 @@ public final class AcpRoutes implements RouteGroup {
         .error(400, "Not a JSON-RPC message, a batch, or a missing or mismatched header")
         .error(404, "Unknown Acp-Connection-Id")
         .error(429, "Too many open ACP connections for this user")
-        .handle(this::post);
+        .handle(AcpRoutes::post);
     api.get("/acp", "acpStream")
         .tag("acp")
         .summary("Receive ACP messages (Server-Sent Events)")
@@ -79,7 +83,7 @@ public final class AcpRoutes implements RouteGroup {
         .error(404, "Unknown Acp-Connection-Id")
         .error(406, "The client does not accept text/event-stream")
         .error(409, "The stream already has a receiver")
-        .handle(this::stream);
+        .handle(AcpRoutes::stream);
     api.delete("/acp", "acpDelete")
         .tag("acp")
         .summary("End an ACP connection")
@@ -87,10 +91,10 @@ public final class AcpRoutes implements RouteGroup {
         .noContent(202, "The connection is closed")
         .error(400, "Missing Acp-Connection-Id")
         .error(404, "Unknown Acp-Connection-Id")
-        .handle(this::delete);
+        .handle(AcpRoutes::delete);
   }
 
-  private void post(Context ctx, ServerContext server) throws InterruptedException {
+  private void post(Context ctx) throws InterruptedException {
     JsonNode message = RequestBody.of(ctx, JsonNode.class);
     if (message.isArray()) {
       ObjectNode error = Json.object().put("jsonrpc", "2.0").putNull("id");
@@ -109,26 +113,26 @@ public final class AcpRoutes implements RouteGroup {
             CONNECTION_HEADER, "must not be sent with initialize (it opens a new connection)");
       AcpConnections.Initialized made;
       try {
-        made = server.acp().initialize(user, message);
+        made = acp.initialize(user, message);
       } catch (AcpConnections.TooManyConnections e) {
         throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, ErrorMessages.of(e));
       }
       ctx.header(CONNECTION_HEADER, made.connectionId()).status(200).json(made.response());
       return;
     }
-    AcpConnection connection = connection(ctx, server, connectionId);
+    AcpConnection connection = connection(ctx, connectionId);
     HttpAnswer answer = connection.post(message, SESSION.read(ctx));
     if (answer.status() != 202)
       throw new ApiException(ErrorCode.forStatus(answer.status()), answer.reason());
     ctx.status(202);
   }
 
-  private void stream(Context ctx, ServerContext server) throws IOException, InterruptedException {
+  private void stream(Context ctx) throws IOException, InterruptedException {
     String accept = ctx.header("Accept");
     if (accept == null || !accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream"))
       throw new ApiException(
           ErrorCode.NOT_ACCEPTABLE, "GET /acp is an event stream: send Accept: text/event-stream");
-    AcpConnection connection = connection(ctx, server, CONNECTION.read(ctx));
+    AcpConnection connection = connection(ctx, CONNECTION.read(ctx));
     Mailbox.Lease lease =
         connection.stream(SESSION.read(ctx))
             .orElseThrow(
@@ -157,24 +161,21 @@ public final class AcpRoutes implements RouteGroup {
     }
   }
 
-  private void delete(Context ctx, ServerContext server) {
+  private void delete(Context ctx) {
     String id =
         CONNECTION
             .read(ctx)
             .orElseThrow(() -> ApiException.badParameter(CONNECTION_HEADER, "is required"));
-    if (!server.acp().delete(RequestUser.of(ctx).id(), id))
+    if (!acp.delete(RequestUser.of(ctx).id(), id))
       throw ApiException.notFound("unknown " + CONNECTION_HEADER);
     ctx.status(202);
   }
 
-  private static AcpConnection connection(
-      Context ctx, ServerContext server, Optional<String> connectionId) {
+  private AcpConnection connection(Context ctx, Optional<String> connectionId) {
     String id =
         connectionId.orElseThrow(
             () -> ApiException.badParameter(CONNECTION_HEADER, "is required (initialize first)"));
-    return server
-        .acp()
-        .get(RequestUser.of(ctx).id(), id)
+    return acp.get(RequestUser.of(ctx).id(), id)
         .orElseThrow(() -> ApiException.notFound("unknown " + CONNECTION_HEADER));
   }
 

@@ -1,10 +1,11 @@
 package goose.server.acp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import goose.acp.http.AcpConnections;
 import goose.acp.rpc.RpcPeer;
 import goose.acp.wire.AcpJson;
 import goose.ids.Ids;
-import goose.server.api.ServerContext;
+import goose.server.auth.Security;
 import goose.server.http.RequestUser;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -25,8 +26,8 @@ public final class AcpWebSocket {
 
   private AcpWebSocket() {}
 
-  public static void install(RoutesConfig routes, ServerContext server) {
-    routes.wsBeforeUpgrade("/acp", ctx -> authenticate(ctx, server));
+  public static void install(RoutesConfig routes, AcpConnections acp, Security security) {
+    routes.wsBeforeUpgrade("/acp", ctx -> authenticate(ctx, security));
     routes.ws(
         "/acp",
         ws -> {
@@ -38,19 +39,17 @@ public final class AcpWebSocket {
                 // not a monitor: send blocks, which would pin a virtual thread's carrier
                 ReentrantLock lock = new ReentrantLock();
                 RpcPeer peer =
-                    server
-                        .acp()
-                        .openWebSocket(
-                            user,
-                            id,
-                            message -> {
-                              lock.lock();
-                              try {
-                                c.send(AcpJson.write(message));
-                              } finally {
-                                lock.unlock();
-                              }
-                            });
+                    acp.openWebSocket(
+                        user,
+                        id,
+                        message -> {
+                          lock.lock();
+                          try {
+                            c.send(AcpJson.write(message));
+                          } finally {
+                            lock.unlock();
+                          }
+                        });
                 c.attribute("goose.acp.peer", peer);
               });
           ws.onMessage(
@@ -63,19 +62,18 @@ public final class AcpWebSocket {
                   peer.unparsable(e.getOriginalMessage());
                 }
               });
-          ws.onClose(c -> closed(c, server));
-          ws.onError(c -> closed(c, server));
+          ws.onClose(c -> closed(c, acp));
+          ws.onError(c -> closed(c, acp));
         });
   }
 
-  private static void closed(WsContext c, ServerContext server) {
+  private static void closed(WsContext c, AcpConnections acp) {
     String id = c.attribute(CONNECTION);
     if (id == null) return;
-    server.acp().closeWebSocket(id);
+    acp.closeWebSocket(id);
   }
 
-  private static void authenticate(Context ctx, ServerContext server) {
-    var security = server.security();
+  private static void authenticate(Context ctx, Security security) {
     security.cors().checkUpgrade(ctx);
     String token = ctx.queryParam("token");
     boolean headerCredentials =

@@ -19,30 +19,45 @@ public final class ApiRouter {
   private final Set<String> ids = new HashSet<>();
   private final Set<String> routes = new HashSet<>();
 
-  public static ApiRouter of(List<RouteGroup> groups) {
-    ApiRouter router = new ApiRouter();
-    groups.forEach(g -> g.declare(router));
-    return router;
+  /** Declares the routes of the group {@code G}: their handlers are methods of {@code G}. */
+  public <G extends RouteGroup> Routes<G> routes(Class<G> group) {
+    return new Routes<>(this, group);
   }
 
-  public Operation.Builder get(String path, String operationId) {
-    return new Operation.Builder(this, "GET", path, operationId);
-  }
+  /** The routes of one group, declared on the router. */
+  public static final class Routes<G extends RouteGroup> {
+    private final ApiRouter router;
+    private final Class<G> group;
 
-  public Operation.Builder post(String path, String operationId) {
-    return new Operation.Builder(this, "POST", path, operationId);
-  }
+    private Routes(ApiRouter router, Class<G> group) {
+      this.router = router;
+      this.group = group;
+    }
 
-  public Operation.Builder patch(String path, String operationId) {
-    return new Operation.Builder(this, "PATCH", path, operationId);
-  }
+    /** The router, for a group that serves what has been declared (the OpenAPI document). */
+    public ApiRouter router() {
+      return router;
+    }
 
-  public Operation.Builder put(String path, String operationId) {
-    return new Operation.Builder(this, "PUT", path, operationId);
-  }
+    public Operation.Builder<G> get(String path, String operationId) {
+      return new Operation.Builder<>(router, group, "GET", path, operationId);
+    }
 
-  public Operation.Builder delete(String path, String operationId) {
-    return new Operation.Builder(this, "DELETE", path, operationId);
+    public Operation.Builder<G> post(String path, String operationId) {
+      return new Operation.Builder<>(router, group, "POST", path, operationId);
+    }
+
+    public Operation.Builder<G> patch(String path, String operationId) {
+      return new Operation.Builder<>(router, group, "PATCH", path, operationId);
+    }
+
+    public Operation.Builder<G> put(String path, String operationId) {
+      return new Operation.Builder<>(router, group, "PUT", path, operationId);
+    }
+
+    public Operation.Builder<G> delete(String path, String operationId) {
+      return new Operation.Builder<>(router, group, "DELETE", path, operationId);
+    }
   }
 
   synchronized void add(Operation op) {
@@ -60,11 +75,14 @@ public final class ApiRouter {
   /**
    * Registers every operation with Javalin, its {@link Operation} attached as {@link
    * OperationMetadata} (the authentication filter reads its {@link Access}); routes with a body get
-   * it parsed (415/413/400) before their handler.
+   * it parsed (415/413/400) before their handler. Each handler runs on its group's instance among
+   * {@code groups}.
+   *
+   * @throws IllegalStateException when a declared group has no instance in {@code groups}
    */
-  public void install(RoutesConfig javalin, ServerContext server) {
+  public void install(RoutesConfig javalin, List<? extends RouteGroup> groups, long maxBytes) {
     for (Operation op : operations()) {
-      long maxBytes = server.settings().maxBodyBytes();
+      io.javalin.http.Handler handler = op.handler().bind(groups);
       javalin.addEndpoint(
           Endpoint.create(HandlerType.findOrCreate(op.method()), op.path())
               .addMetadata(new OperationMetadata(op))
@@ -75,7 +93,7 @@ public final class ApiRouter {
                           RequestBody.ATTRIBUTE,
                           JsonBody.read(ctx, op.requestBody().get(), maxBytes));
                     }
-                    op.handler().handle(ctx, server);
+                    handler.handle(ctx);
                   }));
     }
   }

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * One route, declared once: its HTTP method and path, its OpenAPI metadata, and its handler. Built
- * with {@link ApiRouter#get} and friends; {@link Builder#handle} registers it.
+ * with {@link ApiRouter.Routes#get} and friends; {@link Builder#handle} registers it.
  */
 public record Operation(
     String method,
@@ -21,7 +21,7 @@ public record Operation(
     Optional<Class<?>> requestBody,
     List<Response> responses,
     Access access,
-    ApiHandler handler) {
+    ApiHandler.Of<?> handler) {
 
   public static final String JSON = "application/json";
   public static final String EVENT_STREAM = "text/event-stream";
@@ -38,8 +38,9 @@ public record Operation(
     responses = List.copyOf(responses);
   }
 
-  public static final class Builder {
+  public static final class Builder<G> {
     private final ApiRouter router;
+    private final Class<G> group;
     private final String method;
     private final String path;
     private final String operationId;
@@ -51,29 +52,30 @@ public record Operation(
     private final List<Response> responses = new ArrayList<>();
     private Access access = Access.USER;
 
-    Builder(ApiRouter router, String method, String path, String operationId) {
+    Builder(ApiRouter router, Class<G> group, String method, String path, String operationId) {
       this.router = router;
+      this.group = group;
       this.method = method;
       this.path = path;
       this.operationId = operationId;
     }
 
-    public Builder tag(String tag) {
+    public Builder<G> tag(String tag) {
       this.tag = Objects.requireNonNull(tag);
       return this;
     }
 
-    public Builder summary(String summary) {
+    public Builder<G> summary(String summary) {
       this.summary = Objects.requireNonNull(summary);
       return this;
     }
 
-    public Builder description(String description) {
+    public Builder<G> description(String description) {
       this.description = Optional.of(description);
       return this;
     }
 
-    public Builder param(Param<?> param) {
+    public Builder<G> param(Param<?> param) {
       params.add(param);
       return this;
     }
@@ -82,13 +84,13 @@ public record Operation(
      * A JSON request body, parsed and checked before the handler runs; read it with {@link
      * RequestBody#of}.
      */
-    public Builder body(Class<?> type) {
+    public Builder<G> body(Class<?> type) {
       this.requestBody = Optional.of(type);
       return this;
     }
 
     /** A JSON response. */
-    public Builder response(int status, String description, Type body) {
+    public Builder<G> response(int status, String description, Type body) {
       responses.add(new Response(status, description, Optional.of(JSON), Optional.of(body)));
       return this;
     }
@@ -97,18 +99,18 @@ public record Operation(
      * A response of another media type (text/html, ...); {@code body} describes its content. For
      * {@link #EVENT_STREAM}, {@code body} is the type of each event's data.
      */
-    public Builder response(int status, String description, String mediaType, Type body) {
+    public Builder<G> response(int status, String description, String mediaType, Type body) {
       responses.add(new Response(status, description, Optional.of(mediaType), Optional.of(body)));
       return this;
     }
 
-    public Builder noContent(int status, String description) {
+    public Builder<G> noContent(int status, String description) {
       responses.add(new Response(status, description, Optional.empty(), Optional.empty()));
       return this;
     }
 
     /** An error response this route produces on purpose (404 unknown session, 409 ...). */
-    public Builder error(int status, String description) {
+    public Builder<G> error(int status, String description) {
       responses.add(
           new Response(
               status,
@@ -119,12 +121,12 @@ public record Operation(
     }
 
     /** Who may call it (default {@link Access#USER}: any authenticated user, on their own data). */
-    public Builder access(Access access) {
+    public Builder<G> access(Access access) {
       this.access = Objects.requireNonNull(access);
       return this;
     }
 
-    public void handle(ApiHandler handler) {
+    public void handle(ApiHandler<G> handler) {
       router.add(
           new Operation(
               method,
@@ -137,7 +139,7 @@ public record Operation(
               requestBody,
               responses,
               access,
-              handler));
+              new ApiHandler.Of<>(group, handler)));
     }
   }
 }

@@ -14,9 +14,9 @@ import goose.session.SessionStore;
 import java.util.Objects;
 
 /**
- * The services a request handler works with, built once per server start. New services are added
- * here as components, and handlers reach them through the {@code ServerContext} every {@link
- * ApiHandler} receives.
+ * The server's services, built once per server start. New services are added here as components.
+ * Handlers never see it whole: {@code goose.server.ServerRoutes} gives each {@link RouteGroup} the
+ * services it uses, as constructor parameters.
  */
 public record ServerContext(
     Config config,

@@ -17,9 +17,17 @@ import java.util.Optional;
  *     host:port}
  * @param headerTimeout {@code GOOSE_HEADER_TIMEOUT}: a connection that takes longer to send a
  *     request's headers is cut
+ * @param shutdownIdle {@code GOOSE_SHUTDOWN_IDLE_MS}: while the server stops, a connection silent
+ *     this long is cut (a stalled upload or an idle keep-alive must not hold the stop); tests set
+ *     it near zero so that stopping a test server costs no fixed delay
  */
 public record ServerSettings(
-    String host, int port, long maxBodyBytes, Optional<Path> unixSocket, Duration headerTimeout) {
+    String host,
+    int port,
+    long maxBodyBytes,
+    Optional<Path> unixSocket,
+    Duration headerTimeout,
+    Duration shutdownIdle) {
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
   /** Longest socket path the kernel takes (sun_path is 108 bytes with its terminating NUL). */
@@ -31,7 +39,9 @@ public record ServerSettings(
         config.getInt(ConfigKey.PORT.name(), 3000, 0, 65_535),
         config.getLong(ConfigKey.MAX_BODY_BYTES.name(), 10L * 1024 * 1024, 1, 1L << 31),
         unixSocket(config),
-        headerTimeout(config));
+        headerTimeout(config),
+        // at least 1 ms: 0 would mean "never" to Jetty, holding the stop for its whole timeout
+        Duration.ofMillis(config.getLong(ConfigKey.SHUTDOWN_IDLE_MS.name(), 2_000, 1, 60_000)));
   }
 
   private static Duration headerTimeout(Config config) {

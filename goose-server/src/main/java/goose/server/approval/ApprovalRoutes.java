@@ -1,18 +1,19 @@
 package goose.server.approval;
 
 import goose.approval.ApprovalDecision;
+import goose.approval.Approvals;
 import goose.approval.PendingApproval;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import goose.server.http.ErrorCode;
 import goose.server.http.RequestUser;
 import goose.server.http.Sanitize;
 import goose.server.session.SessionRoutes;
 import goose.session.Session;
+import goose.session.SessionStore;
 import io.javalin.http.Context;
 
 /**
@@ -25,15 +26,22 @@ public final class ApprovalRoutes implements RouteGroup {
       Param.path("call_id", "The id of the tool call (the id of tool_approval_required)");
   private static final int MAX_CALL_ID = 256;
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final SessionStore sessions;
+  private final Approvals approvals;
+
+  public ApprovalRoutes(SessionStore sessions, Approvals approvals) {
+    this.sessions = sessions;
+    this.approvals = approvals;
+  }
+
+  public static void declare(ApiRouter.Routes<ApprovalRoutes> api) {
     api.get("/sessions/{id}/tool-approvals", "listToolApprovals")
         .tag("approvals")
         .summary("The tool calls of a session that wait for an answer")
         .param(SessionRoutes.ID)
         .response(200, "Open approvals, oldest first", ApprovalList.class)
         .error(404, "No such session")
-        .handle(this::list);
+        .handle(ApprovalRoutes::list);
     api.post("/sessions/{id}/tool-approvals/{call_id}", "answerToolApproval")
         .tag("approvals")
         .summary("Answer a tool_approval_required event")
@@ -52,26 +60,24 @@ public final class ApprovalRoutes implements RouteGroup {
         .error(
             409,
             "The approval was already decided (answered, expired or cancelled), or call_hash names another call")
-        .handle(this::answer);
+        .handle(ApprovalRoutes::answer);
   }
 
-  private void list(Context ctx, ServerContext server) {
-    Session session = SessionRoutes.find(ctx, server);
+  private void list(Context ctx) {
+    Session session = SessionRoutes.find(ctx, sessions);
     ctx.json(
         new ApprovalList(
-            server.approvals().store().openIn(session.id()).stream()
-                .map(ApprovalView::of)
-                .toList()));
+            approvals.store().openIn(session.id()).stream().map(ApprovalView::of).toList()));
   }
 
-  private void answer(Context ctx, ServerContext server) {
+  private void answer(Context ctx) {
     ApprovalAnswer body = RequestBody.of(ctx, ApprovalAnswer.class);
     ApprovalDecision decision =
         ApprovalDecision.parseAnswer(body.decision())
             .orElseThrow(
                 () ->
                     ApiException.badField("decision", "must be allow_once, always_allow or deny"));
-    Session session = SessionRoutes.find(ctx, server);
+    Session session = SessionRoutes.find(ctx, sessions);
     String callId = CALL_ID.read(ctx);
     if (callId.isEmpty()
         || callId.length() > MAX_CALL_ID
@@ -81,7 +87,7 @@ public final class ApprovalRoutes implements RouteGroup {
       // the store
     }
     String user = RequestUser.of(ctx).id();
-    switch (server.approvals().answer(user, session.id(), callId, decision, body.callHash())) {
+    switch (approvals.answer(user, session.id(), callId, decision, body.callHash())) {
       case ANSWERED -> {}
       case UNKNOWN -> throw notFound(callId);
       case OTHER_CALL ->
@@ -93,8 +99,7 @@ public final class ApprovalRoutes implements RouteGroup {
                   + " other arguments; answer the latest tool_approval_required");
       case ALREADY_DECIDED -> {
         String was =
-            server
-                .approvals()
+            approvals
                 .store()
                 .get(session.id(), callId)
                 .flatMap(PendingApproval::decision)
@@ -106,7 +111,7 @@ public final class ApprovalRoutes implements RouteGroup {
       }
     }
     PendingApproval answered =
-        server.approvals().store().get(session.id(), callId).orElseThrow(() -> notFound(callId));
+        approvals.store().get(session.id(), callId).orElseThrow(() -> notFound(callId));
     ctx.json(ApprovalView.of(answered));
   }
 

@@ -1,5 +1,6 @@
 package goose.server.audit;
 
+import goose.approval.AuditLog;
 import goose.approval.AuditPage;
 import goose.approval.AuditQuery;
 import goose.ids.Ids;
@@ -7,7 +8,6 @@ import goose.server.api.Access;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import io.javalin.http.Context;
 import java.util.Optional;
@@ -23,8 +23,13 @@ public final class AuditRoutes implements RouteGroup {
   private static final Param<Optional<String>> SESSION =
       Param.queryText("session_id", "Only this session's calls", 64);
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final AuditLog audit;
+
+  public AuditRoutes(AuditLog audit) {
+    this.audit = audit;
+  }
+
+  public static void declare(ApiRouter.Routes<AuditRoutes> api) {
     api.get("/audit", "listAudit")
         .tag("audit")
         .summary("The tool-call audit (administrators only)")
@@ -40,18 +45,16 @@ public final class AuditRoutes implements RouteGroup {
         .error(400, "Bad limit or cursor")
         .access(Access.ADMIN)
         .error(403, "The user is not an administrator")
-        .handle(this::list);
+        .handle(AuditRoutes::list);
   }
 
-  private void list(Context ctx, ServerContext server) {
+  private void list(Context ctx) {
     Optional<String> cursor = CURSOR.read(ctx);
     if (cursor.isPresent() && !Ids.isWellFormed(cursor.get())) {
       throw ApiException.badParameter("cursor", "is not a cursor this server produced");
     }
     AuditPage page =
-        server
-            .audit()
-            .list(new AuditQuery(LIMIT.read(ctx), cursor, USER.read(ctx), SESSION.read(ctx)));
+        audit.list(new AuditQuery(LIMIT.read(ctx), cursor, USER.read(ctx), SESSION.read(ctx)));
     ctx.json(new AuditList(page.entries().stream().map(AuditView::of).toList(), page.nextCursor()));
   }
 }

@@ -1,13 +1,13 @@
 package goose.server.extension;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import goose.extension.ExtensionManager;
 import goose.json.Json;
 import goose.server.api.Access;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
 import goose.server.http.Doc;
 import goose.server.http.RequestUser;
 import goose.tool.ToolSpec;
@@ -39,8 +39,13 @@ public final class ExtensionRoutes implements RouteGroup {
   private static final String NOT_SAVED =
       "The change cannot be saved: config.yaml is read-only (the message names the file); nothing changed";
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final ExtensionManager extensions;
+
+  public ExtensionRoutes(ExtensionManager extensions) {
+    this.extensions = extensions;
+  }
+
+  public static void declare(ApiRouter.Routes<ExtensionRoutes> api) {
     api.get("/extensions", "listExtensions")
         .tag("extensions")
         .summary("List extensions with their status")
@@ -50,11 +55,11 @@ public final class ExtensionRoutes implements RouteGroup {
                 + " are never shown, only their names.")
         .response(200, "Every configured extension", ExtensionList.class)
         .handle(
-            (ctx, server) -> {
+            (group, ctx) -> {
               boolean admin = RequestUser.of(ctx).admin();
               ctx.json(
                   new ExtensionList(
-                      server.extensions().list().stream()
+                      group.extensions.list().stream()
                           .map(info -> ExtensionView.forReader(info, admin))
                           .toList()));
             });
@@ -67,7 +72,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .response(200, "The extension as now configured", ExtensionView.class)
         .error(400, "Invalid configuration (the message names the field)")
         .error(409, NOT_SAVED)
-        .handle(this::put);
+        .handle(ExtensionRoutes::put);
     api.delete("/extensions/{name}", "deleteExtension")
         .tag("extensions")
         .summary("Remove an extension (stopping its server)")
@@ -79,8 +84,8 @@ public final class ExtensionRoutes implements RouteGroup {
         .error(409, NOT_SAVED)
         .error(404, "No such extension")
         .handle(
-            (ctx, server) -> {
-              server.extensions().delete(NAME.read(ctx));
+            (group, ctx) -> {
+              group.extensions.delete(NAME.read(ctx));
               ctx.status(204);
             });
     api.post("/extensions/{name}/enable", "enableExtension")
@@ -93,8 +98,7 @@ public final class ExtensionRoutes implements RouteGroup {
         .error(404, "No such extension")
         .error(409, NOT_SAVED)
         .handle(
-            (ctx, server) ->
-                ctx.json(ExtensionView.of(server.extensions().enable(NAME.read(ctx)))));
+            (group, ctx) -> ctx.json(ExtensionView.of(group.extensions.enable(NAME.read(ctx)))));
     api.post("/extensions/{name}/disable", "disableExtension")
         .tag("extensions")
         .summary("Disable an extension (stopping its server)")
@@ -105,24 +109,23 @@ public final class ExtensionRoutes implements RouteGroup {
         .error(404, "No such extension")
         .error(409, NOT_SAVED)
         .handle(
-            (ctx, server) ->
-                ctx.json(ExtensionView.of(server.extensions().disable(NAME.read(ctx)))));
+            (group, ctx) -> ctx.json(ExtensionView.of(group.extensions.disable(NAME.read(ctx)))));
     api.get("/extensions/{name}/tools", "listExtensionTools")
         .tag("extensions")
         .summary("The tools an extension offers (starts it if needed)")
         .param(NAME)
         .response(200, "Its tools", ToolList.class)
         .error(404, "No such extension")
-        .handle(this::tools);
+        .handle(ExtensionRoutes::tools);
   }
 
-  private void put(Context ctx, ServerContext server) {
+  private void put(Context ctx) {
     ObjectNode config = Json.MAPPER.valueToTree(RequestBody.of(ctx, ExtensionRequest.class));
-    ctx.json(ExtensionView.of(server.extensions().addOrUpdate(config)));
+    ctx.json(ExtensionView.of(extensions.addOrUpdate(config)));
   }
 
-  private void tools(Context ctx, ServerContext server) {
-    List<ToolSpec> tools = server.extensions().tools(NAME.read(ctx));
+  private void tools(Context ctx) {
+    List<ToolSpec> tools = extensions.tools(NAME.read(ctx));
     ctx.json(
         new ToolList(
             tools.stream()

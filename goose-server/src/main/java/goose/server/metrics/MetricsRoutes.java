@@ -17,8 +17,13 @@ import goose.server.telemetry.TelemetrySettings;
 public final class MetricsRoutes implements RouteGroup {
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final Telemetry telemetry;
+
+  public MetricsRoutes(Telemetry telemetry) {
+    this.telemetry = telemetry;
+  }
+
+  public static void declare(ApiRouter.Routes<MetricsRoutes> api) {
     api.get("/metrics", "getMetrics")
         .tag("status")
         .summary("Metrics in Prometheus text format")
@@ -37,8 +42,8 @@ public final class MetricsRoutes implements RouteGroup {
         .error(403, "Not an admin")
         .error(404, "Telemetry is turned off")
         .handle(
-            (ctx, server) -> {
-              Telemetry telemetry = server.telemetry();
+            (group, ctx) -> {
+              Telemetry telemetry = group.telemetry;
               if (!telemetry.metricsEnabled()) {
                 throw new ApiException(
                     ErrorCode.NOT_FOUND,

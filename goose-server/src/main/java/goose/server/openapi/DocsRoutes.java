@@ -56,22 +56,27 @@ public final class DocsRoutes implements RouteGroup {
       </html>
       """;
 
+  private final ApiRouter router;
   private volatile @Nullable String document;
 
-  @Override
-  public void declare(ApiRouter api) {
+  /** Serves the document of every route declared on {@code router}. */
+  public DocsRoutes(ApiRouter router) {
+    this.router = router;
+  }
+
+  public static void declare(ApiRouter.Routes<DocsRoutes> api) {
     api.get("/openapi.json", "getOpenApi")
         .tag("docs")
         .access(Access.PUBLIC)
         .summary("This API's OpenAPI 3.1 document")
         .response(200, "The OpenAPI document", ObjectNode.class)
-        .handle((ctx, server) -> ctx.contentType("application/json").result(document(api)));
+        .handle((group, ctx) -> ctx.contentType("application/json").result(group.document()));
     api.get("/docs", "getDocs")
         .tag("docs")
         .access(Access.PUBLIC)
         .summary("Browsable API documentation (Swagger UI)")
         .response(200, "An HTML page", "text/html", String.class)
-        .handle((ctx, server) -> ctx.html(PAGE));
+        .handle((group, ctx) -> ctx.html(PAGE));
     api.get("/docs/{asset}", "getDocsAsset")
         .tag("docs")
         .access(Access.PUBLIC)
@@ -80,7 +85,7 @@ public final class DocsRoutes implements RouteGroup {
         .response(200, "The file", "application/octet-stream", String.class)
         .error(404, "No such file")
         .handle(
-            (ctx, server) -> {
+            (group, ctx) -> {
               String name = ASSET.read(ctx);
               String type = ASSETS.get(name);
               InputStream in =
@@ -92,10 +97,10 @@ public final class DocsRoutes implements RouteGroup {
             });
   }
 
-  private String document(ApiRouter api) {
+  private String document() {
     String doc = document;
     if (doc == null) {
-      doc = OpenApiDocument.toJson(OpenApiDocument.build(api.operations(), BuildInfo.version()));
+      doc = OpenApiDocument.toJson(OpenApiDocument.build(router.operations(), BuildInfo.version()));
       document = doc;
     }
     return doc;

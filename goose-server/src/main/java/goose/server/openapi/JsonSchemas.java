@@ -2,6 +2,7 @@ package goose.server.openapi;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
@@ -27,7 +28,8 @@ import java.util.UUID;
  * types are exactly what goes over the wire (snake_case, {@code Optional} = not required, enums by
  * their wire value). Sealed interfaces become {@code oneOf}; with {@code @JsonTypeInfo} also a
  * discriminator and a required {@code const} string property per variant ({@code type} of a content
- * part, {@code event} of a turn event), so no payload matches two variants.
+ * part, {@code event} of a turn event), so no payload matches two variants. A
+ * {@code @JsonUnwrapped} record's properties are inlined, as Jackson writes them.
  *
  * <p>Hand-written on purpose: the usual generators (victools, swagger-core) either emit their own
  * dialect or need annotations everywhere; this is ~200 lines and follows Jackson exactly.
@@ -121,6 +123,17 @@ public final class JsonSchemas {
         });
     for (BeanPropertyDefinition prop : props) {
       JavaType propType = prop.getPrimaryType();
+      if (unwrapped(prop)) {
+        // @JsonUnwrapped: the inner record's properties stand in this object, as Jackson writes
+        // them
+        ObjectNode inner = record(propType.getRawClass(), Optional.empty());
+        inner
+            .path("properties")
+            .properties()
+            .forEach(e -> properties.set(e.getKey(), e.getValue()));
+        inner.path("required").forEach(required::add);
+        continue;
+      }
       ObjectNode propSchema = schema(propType);
       // A description beside a $ref is valid in JSON Schema 2020-12: it documents this use of the
       // type.
@@ -150,6 +163,14 @@ public final class JsonSchemas {
       for (Class<?> sub : sealed.getPermittedSubclasses()) oneOf.add(ref(sub));
     }
     return schema;
+  }
+
+  private static boolean unwrapped(BeanPropertyDefinition prop) {
+    JsonUnwrapped u =
+        prop.getPrimaryMember() == null
+            ? null
+            : prop.getPrimaryMember().getAnnotation(JsonUnwrapped.class);
+    return u != null && u.enabled();
   }
 
   private static Optional<String> componentDoc(Class<?> raw, String componentName) {

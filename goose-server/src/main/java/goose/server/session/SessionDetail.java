@@ -1,13 +1,11 @@
 package goose.server.session;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import goose.approval.ApprovalMode;
-import goose.conversation.TokenUsage;
 import goose.server.http.Doc;
 import goose.session.Session;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * {@code GET /sessions/{id}}: the session with its whole conversation, and where its event log
@@ -15,25 +13,7 @@ import java.util.OptionalDouble;
  * repeat (the web UI does).
  */
 public record SessionDetail(
-    @Doc("Opaque id (UUIDv7)") String id,
-    @Doc("Display name") String name,
-    @Doc("Absolute path of the directory the agent works in (symlinks resolved)") String workingDir,
-    Instant createdAt,
-    Instant updatedAt,
-    @Doc("Messages in the conversation") long messageCount,
-    @Doc(
-            "Tokens of the last provider call; cache_read/cache_creation_input_tokens are the parts of input_tokens read from and written to the provider's prompt cache")
-        TokenUsage lastUsage,
-    @Doc("Tokens of all provider calls of the session") TokenUsage totalUsage,
-    @Doc(
-            "Estimated cost of all provider calls of the session in US dollars, from the model price table; absent while no call had a price")
-        OptionalDouble totalCostUsd,
-    @Doc(
-            "Where the name comes from: user (given: never replaced), default (none given yet) or generated (a title made after the first exchange)")
-        String nameSource,
-    @Doc(
-            "Tool approval mode in effect: the session's own (PATCH mode), else the server's GOOSE_MODE")
-        String mode,
+    @JsonUnwrapped SessionFields session,
     @Doc("The whole conversation, oldest first") List<MessageView> messages,
     @Doc(
             "Sequence number of the session's last event, read before the messages: a client that"
@@ -50,20 +30,6 @@ public record SessionDetail(
       List<MessageView> messages,
       long lastEventSeq,
       Optional<RunningTurnView> runningTurn) {
-    return new SessionDetail(
-        s.id(),
-        s.name(),
-        s.workingDir().toString(),
-        s.createdAt(),
-        s.updatedAt(),
-        s.messageCount(),
-        s.lastUsage(),
-        s.totalUsage(),
-        s.totalCostUsd(),
-        s.nameSource().wire(),
-        s.mode().orElse(defaultMode).wire(),
-        messages,
-        lastEventSeq,
-        runningTurn);
+    return new SessionDetail(SessionFields.of(s, defaultMode), messages, lastEventSeq, runningTurn);
   }
 }

@@ -1,13 +1,16 @@
 package goose.server.session;
 
 import goose.approval.ApprovalMode;
+import goose.approval.Approvals;
 import goose.conversation.Message;
+import goose.event.EventLog;
+import goose.extension.ExtensionManager;
 import goose.ids.Ids;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
+import goose.server.auth.Workspaces;
 import goose.server.http.ApiException;
 import goose.server.http.RequestUser;
 import goose.server.http.Sanitize;
@@ -17,6 +20,7 @@ import goose.session.NewSession;
 import goose.session.Page;
 import goose.session.Session;
 import goose.session.SessionQuery;
+import goose.session.SessionStore;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
@@ -48,8 +52,26 @@ public final class SessionRoutes implements RouteGroup {
   public static final String WORKSPACE_TAKEN =
       "The user's workspace belonged to an earlier, removed user of the same name";
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final SessionStore sessions;
+  private final EventLog events;
+  private final ExtensionManager extensions;
+  private final Approvals approvals;
+  private final Workspaces workspaces;
+
+  public SessionRoutes(
+      SessionStore sessions,
+      EventLog events,
+      ExtensionManager extensions,
+      Approvals approvals,
+      Workspaces workspaces) {
+    this.sessions = sessions;
+    this.events = events;
+    this.extensions = extensions;
+    this.approvals = approvals;
+    this.workspaces = workspaces;
+  }
+
+  public static void declare(ApiRouter.Routes<SessionRoutes> api) {
     api.post("/sessions", "createSession")
         .tag("sessions")
         .summary("Create a session")
@@ -62,7 +84,7 @@ public final class SessionRoutes implements RouteGroup {
         .body(CreateSessionRequest.class)
         .response(201, "The new session", SessionView.class)
         .error(409, WORKSPACE_TAKEN)
-        .handle(this::create);
+        .handle(SessionRoutes::create);
     api.get("/sessions", "listSessions")
         .tag("sessions")
         .summary("List sessions, most recently updated first")
@@ -70,14 +92,14 @@ public final class SessionRoutes implements RouteGroup {
         .param(CURSOR)
         .param(NAME_FILTER)
         .response(200, "A page of sessions", SessionList.class)
-        .handle(this::list);
+        .handle(SessionRoutes::list);
     api.get("/sessions/{id}", "getSession")
         .tag("sessions")
         .summary("A session with its conversation")
         .param(ID)
         .response(200, "The session and its messages", SessionDetail.class)
         .error(404, "No such session")
-        .handle(this::get);
+        .handle(SessionRoutes::get);
     api.get("/sessions/{id}/messages", "listSessionMessages")
         .tag("sessions")
         .summary("Page through a session's conversation, oldest first")
@@ -86,7 +108,7 @@ public final class SessionRoutes implements RouteGroup {
         .param(MESSAGE_LIMIT)
         .response(200, "A page of messages", MessagePage.class)
         .error(404, "No such session")
-        .handle(this::messages);
+        .handle(SessionRoutes::messages);
     api.patch("/sessions/{id}", "updateSession")
         .tag("sessions")
         .summary("Rename a session or set its tool approval mode")
@@ -94,7 +116,7 @@ public final class SessionRoutes implements RouteGroup {
         .body(UpdateSessionRequest.class)
         .response(200, "The updated session", SessionView.class)
         .error(404, "No such session")
-        .handle(this::update);
+        .handle(SessionRoutes::update);
     api.delete("/sessions/{id}", "deleteSession")
         .tag("sessions")
         .summary("Delete a session with its messages and events")
@@ -102,61 +124,60 @@ public final class SessionRoutes implements RouteGroup {
         .noContent(204, "Deleted")
         .error(404, "No such session")
         .error(409, "A turn is running in this session")
-        .handle(this::delete);
+        .handle(SessionRoutes::delete);
   }
 
-  private void create(Context ctx, ServerContext server) {
+  private void create(Context ctx) {
     CreateSessionRequest body = RequestBody.of(ctx, CreateSessionRequest.class);
     Optional<String> given = body.name().map(n -> SessionNames.check(n, "name"));
     RequestUser user = RequestUser.of(ctx);
-    server.security().workspaces().workspaceOf(user);
+    workspaces.workspaceOf(user);
     java.nio.file.Path cwd = WorkingDirs.check(body.cwd(), "cwd");
-    server.security().workspaces().check(user, cwd, "cwd");
+    workspaces.check(user, cwd, "cwd");
     NewSession draft =
         new NewSession(
             user.id(),
             given.orElse(SessionNames.DEFAULT),
             cwd,
             given.isPresent() ? NameSource.USER : NameSource.DEFAULT);
-    Session session = server.sessions().create(draft);
+    Session session = sessions.create(draft);
     ctx.status(201)
         .header("Location", "/sessions/" + session.id())
-        .json(SessionView.of(session, defaultMode(server)));
+        .json(SessionView.of(session, defaultMode(approvals)));
   }
 
-  private void list(Context ctx, ServerContext server) {
+  private void list(Context ctx) {
     SessionQuery query =
         new SessionQuery(LIST_LIMIT.read(ctx), CURSOR.read(ctx), NAME_FILTER.read(ctx));
     Page<Session> page;
     try {
-      page = server.sessions().list(RequestUser.of(ctx).id(), query);
+      page = sessions.list(RequestUser.of(ctx).id(), query);
     } catch (InvalidCursorException e) {
       throw ApiException.badParameter("cursor", "is not a cursor this server produced");
     }
     ctx.json(
         new SessionList(
-            page.items().stream().map(s -> SessionView.of(s, defaultMode(server))).toList(),
+            page.items().stream().map(s -> SessionView.of(s, defaultMode(approvals))).toList(),
             page.nextCursor()));
   }
 
-  private void get(Context ctx, ServerContext server) {
-    Session session = find(ctx, server);
+  private void get(Context ctx) {
+    Session session = find(ctx, sessions);
     // In this order: events appended after lastSeq, or by the running turn, are not lost to a
     // client that renders the messages and then follows the log (it skips what it already has).
-    long lastSeq = server.events().lastSeq(session.id());
-    Optional<RunningTurnView> running =
-        server.sessions().runningTurn(session.id()).map(RunningTurnView::of);
+    long lastSeq = events.lastSeq(session.id());
+    Optional<RunningTurnView> running = sessions.runningTurn(session.id()).map(RunningTurnView::of);
     ctx.json(
         SessionDetail.of(
             session,
-            defaultMode(server),
-            MessageView.of(server.sessions().conversation(session.id())),
+            defaultMode(approvals),
+            MessageView.of(sessions.conversation(session.id())),
             lastSeq,
             running));
   }
 
-  private void messages(Context ctx, ServerContext server) {
-    Session session = find(ctx, server);
+  private void messages(Context ctx) {
+    Session session = find(ctx, sessions);
     Optional<String> after = AFTER.read(ctx);
     if (after.isPresent() && !Ids.isWellFormed(after.get())) {
       throw ApiException.badParameter("after", "is not a message id");
@@ -164,7 +185,7 @@ public final class SessionRoutes implements RouteGroup {
     int limit = MESSAGE_LIMIT.read(ctx);
     List<Message> fetched;
     try {
-      fetched = server.sessions().messages(session.id(), after, limit + 1);
+      fetched = sessions.messages(session.id(), after, limit + 1);
     } catch (IllegalArgumentException unknownAfter) {
       throw ApiException.badParameter("after", "is not the id of a message in this session");
     }
@@ -174,27 +195,23 @@ public final class SessionRoutes implements RouteGroup {
     ctx.json(new MessagePage(MessageView.of(page), next));
   }
 
-  private void update(Context ctx, ServerContext server) {
+  private void update(Context ctx) {
     UpdateSessionRequest body = RequestBody.of(ctx, UpdateSessionRequest.class);
     Optional<ApprovalMode> mode = body.mode().map(SessionRoutes::checkMode);
     Optional<String> name = body.name().map(n -> SessionNames.check(n, "name"));
-    Session found = find(ctx, server);
+    Session found = find(ctx, sessions);
     Session updated = found;
     if (name.isPresent()) {
       updated =
-          server
-              .sessions()
+          sessions
               .rename(found.owner(), found.id(), name.get())
               .orElseThrow(() -> notFound(found.id()));
     }
     if (mode.isPresent()) {
       updated =
-          server
-              .sessions()
-              .setMode(found.owner(), found.id(), mode)
-              .orElseThrow(() -> notFound(found.id()));
+          sessions.setMode(found.owner(), found.id(), mode).orElseThrow(() -> notFound(found.id()));
     }
-    ctx.json(SessionView.of(updated, defaultMode(server)));
+    ctx.json(SessionView.of(updated, defaultMode(approvals)));
   }
 
   private static ApprovalMode checkMode(String mode) {
@@ -202,23 +219,20 @@ public final class SessionRoutes implements RouteGroup {
         .orElseThrow(() -> ApiException.badField("mode", "must be " + ApprovalMode.choices()));
   }
 
-  static ApprovalMode defaultMode(ServerContext server) {
-    return server.approvals().settings().defaultMode();
+  static ApprovalMode defaultMode(Approvals approvals) {
+    return approvals.settings().defaultMode();
   }
 
-  private void delete(Context ctx, ServerContext server) {
-    Session session = find(ctx, server);
-    if (server
-        .sessions()
-        .runningTurn(session.id())
-        .isPresent()) { // on any instance sharing the store
+  private void delete(Context ctx) {
+    Session session = find(ctx, sessions);
+    if (sessions.runningTurn(session.id()).isPresent()) { // on any instance sharing the store
       throw new ApiException(
           goose.server.http.ErrorCode.CONFLICT,
           "a turn is running in session " + session.id() + "; cancel it first");
     }
-    if (!server.sessions().delete(session.owner(), session.id())) throw notFound(session.id());
-    server.events().forget(session.id());
-    server.extensions().sessionEnded(session.id());
+    if (!sessions.delete(session.owner(), session.id())) throw notFound(session.id());
+    events.forget(session.id());
+    extensions.sessionEnded(session.id());
     ctx.status(204);
   }
 
@@ -226,10 +240,10 @@ public final class SessionRoutes implements RouteGroup {
    * The session named by the path, for this user; a malformed id is a 404 like a missing one and
    * never reaches the store.
    */
-  public static Session find(Context ctx, ServerContext server) {
+  public static Session find(Context ctx, SessionStore sessions) {
     String id = ID.read(ctx);
     if (!Ids.isWellFormed(id)) throw notFound(id);
-    return server.sessions().get(RequestUser.of(ctx).id(), id).orElseThrow(() -> notFound(id));
+    return sessions.get(RequestUser.of(ctx).id(), id).orElseThrow(() -> notFound(id));
   }
 
   static ApiException notFound(String id) {

@@ -1,14 +1,16 @@
 package goose.server.session;
 
+import goose.approval.Approvals;
 import goose.server.api.ApiRouter;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
+import goose.server.auth.Workspaces;
 import goose.server.http.ApiException;
 import goose.server.http.ErrorCode;
 import goose.server.http.RequestUser;
 import goose.session.Session;
+import goose.session.SessionStore;
 import goose.transfer.InvalidDocumentException;
 import goose.transfer.SessionDocument;
 import goose.transfer.SessionTransfer;
@@ -27,8 +29,17 @@ public final class SessionTransferRoutes implements RouteGroup {
           "Working directory of the new session (default: the exported one, which must exist here)",
           4096);
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final SessionStore sessions;
+  private final Approvals approvals;
+  private final Workspaces workspaces;
+
+  public SessionTransferRoutes(SessionStore sessions, Approvals approvals, Workspaces workspaces) {
+    this.sessions = sessions;
+    this.approvals = approvals;
+    this.workspaces = workspaces;
+  }
+
+  public static void declare(ApiRouter.Routes<SessionTransferRoutes> api) {
     api.get("/sessions/{id}/export", "exportSession")
         .tag("sessions")
         .summary("Export a session as a self-contained JSON document")
@@ -40,7 +51,7 @@ public final class SessionTransferRoutes implements RouteGroup {
         .param(SessionRoutes.ID)
         .response(200, "The session document", SessionDocument.class)
         .error(404, "No such session")
-        .handle(this::export);
+        .handle(SessionTransferRoutes::export);
     api.post("/sessions/import", "importSession")
         .tag("sessions")
         .summary("Import an exported session as a new session")
@@ -55,16 +66,16 @@ public final class SessionTransferRoutes implements RouteGroup {
         .body(SessionDocument.class)
         .response(201, "The new session", SessionView.class)
         .error(409, SessionRoutes.WORKSPACE_TAKEN)
-        .handle(this::importDocument);
+        .handle(SessionTransferRoutes::importDocument);
   }
 
-  private void export(Context ctx, ServerContext server) {
-    Session session = SessionRoutes.find(ctx, server);
+  private void export(Context ctx) {
+    Session session = SessionRoutes.find(ctx, sessions);
     ctx.header("Content-Disposition", "attachment; filename=\"session-" + session.id() + ".json\"");
-    ctx.json(SessionTransfer.export(server.sessions(), session));
+    ctx.json(SessionTransfer.export(sessions, session));
   }
 
-  private void importDocument(Context ctx, ServerContext server) {
+  private void importDocument(Context ctx) {
     SessionDocument doc = RequestBody.of(ctx, SessionDocument.class);
     try {
       SessionTransfer.validate(doc);
@@ -74,7 +85,7 @@ public final class SessionTransferRoutes implements RouteGroup {
     }
     Optional<String> cwd = IMPORT_CWD.read(ctx);
     RequestUser user = RequestUser.of(ctx);
-    server.security().workspaces().workspaceOf(user);
+    workspaces.workspaceOf(user);
     Path dir =
         cwd.isPresent()
             ? WorkingDirs.check(cwd.get(), "cwd")
@@ -83,19 +94,19 @@ public final class SessionTransferRoutes implements RouteGroup {
                 "session.working_dir");
     // The same rule as creating a session: the copy works where its importer may work, whether the
     // directory came from ?cwd= or from the document.
-    if (!server.security().workspaces().contains(user, dir)) {
+    if (!workspaces.contains(user, dir)) {
       throw ApiException.badField(
           "cwd",
           (cwd.isPresent()
                   ? ""
                   : "(the document's working directory " + dir + ", as ?cwd= is not given) ")
               + "must lie inside your workspace "
-              + server.security().workspaces().workspaceOf(user).orElseThrow()
+              + workspaces.workspaceOf(user).orElseThrow()
               + " (GOOSE_WORKSPACES_ROOT), after resolving symlinks: pass ?cwd= a directory in it");
     }
-    Session created = SessionTransfer.importAs(server.sessions(), user.id(), dir, doc);
+    Session created = SessionTransfer.importAs(sessions, user.id(), dir, doc);
     ctx.status(201)
         .header("Location", "/sessions/" + created.id())
-        .json(SessionView.of(created, SessionRoutes.defaultMode(server)));
+        .json(SessionView.of(created, SessionRoutes.defaultMode(approvals)));
   }
 }

@@ -1,12 +1,15 @@
 package goose.server.status;
 
+import goose.agent.TurnService;
+import goose.approval.Approvals;
 import goose.provider.Provider;
 import goose.server.api.Access;
 import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
+import goose.server.auth.AuthMode;
 import goose.server.http.RequestUser;
+import goose.session.SessionStore;
 import java.util.Optional;
 
 /**
@@ -16,8 +19,20 @@ import java.util.Optional;
 public final class StatusRoutes implements RouteGroup {
   private static final StatusResponse OK = new StatusResponse("ok", BuildInfo.version());
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final TurnService turns;
+  private final SessionStore sessions;
+  private final Approvals approvals;
+  private final AuthMode authMode;
+
+  public StatusRoutes(
+      TurnService turns, SessionStore sessions, Approvals approvals, AuthMode authMode) {
+    this.turns = turns;
+    this.sessions = sessions;
+    this.approvals = approvals;
+    this.authMode = authMode;
+  }
+
+  public static void declare(ApiRouter.Routes<StatusRoutes> api) {
     api.get("/status", "getStatus")
         .tag("status")
         .access(Access.PUBLIC)
@@ -25,7 +40,7 @@ public final class StatusRoutes implements RouteGroup {
         .description(
             "Always answers 200 while the server runs; needs no credentials in any auth mode.")
         .response(200, "The server is up", StatusResponse.class)
-        .handle((ctx, server) -> ctx.json(OK));
+        .handle((group, ctx) -> ctx.json(OK));
     api.get("/health", "getHealth")
         .tag("status")
         .access(Access.PUBLIC)
@@ -33,24 +48,24 @@ public final class StatusRoutes implements RouteGroup {
         .description(
             "The same answer as /status, at the path goose serve and goose desktop probe; needs no credentials.")
         .response(200, "The server is up", StatusResponse.class)
-        .handle((ctx, server) -> ctx.json(OK));
+        .handle((group, ctx) -> ctx.json(OK));
     api.get("/info", "getServerInfo")
         .tag("status")
         .summary("Version, auth mode, provider, model and store of this server, and who is asking")
         .response(200, "The server and the caller", ServerInfo.class)
-        .handle((ctx, server) -> ctx.json(info(server, RequestUser.of(ctx))));
+        .handle((group, ctx) -> ctx.json(group.info(RequestUser.of(ctx))));
   }
 
-  private static ServerInfo info(ServerContext server, RequestUser user) {
-    Optional<Provider> provider = server.turns().configuredProvider();
+  private ServerInfo info(RequestUser user) {
+    Optional<Provider> provider = turns.configuredProvider();
     return new ServerInfo(
         BuildInfo.version(),
-        server.security().auth().mode().wire(),
+        authMode.wire(),
         user.name(),
         user.admin(),
         provider.map(Provider::name),
         provider.map(Provider::model),
-        goose.session.SessionStores.engine(server.sessions()),
-        server.approvals().settings().defaultMode().wire());
+        goose.session.SessionStores.engine(sessions),
+        approvals.settings().defaultMode().wire());
   }
 }

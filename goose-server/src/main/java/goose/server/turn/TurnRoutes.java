@@ -10,13 +10,13 @@ import goose.server.api.Operation;
 import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
 import goose.server.http.ApiException;
 import goose.server.http.RequestUser;
 import goose.server.limits.StreamLimiter;
 import goose.server.session.SessionRoutes;
 import goose.server.telemetry.Telemetry;
 import goose.session.Session;
+import goose.session.SessionStore;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.List;
@@ -47,8 +47,26 @@ public final class TurnRoutes implements RouteGroup {
           Integer.MAX_VALUE,
           0);
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final SessionStore sessions;
+  private final EventLog events;
+  private final TurnService turns;
+  private final StreamLimiter streams;
+  private final Telemetry telemetry;
+
+  public TurnRoutes(
+      SessionStore sessions,
+      EventLog events,
+      TurnService turns,
+      StreamLimiter streams,
+      Telemetry telemetry) {
+    this.sessions = sessions;
+    this.events = events;
+    this.turns = turns;
+    this.streams = streams;
+    this.telemetry = telemetry;
+  }
+
+  public static void declare(ApiRouter.Routes<TurnRoutes> api) {
     api.post("/sessions/{id}/messages", "sendMessage")
         .tag("turns")
         .summary("Send a message and stream the agent's reply")
@@ -78,7 +96,7 @@ public final class TurnRoutes implements RouteGroup {
             429,
             "Too many requests or turns, or the user already has GOOSE_MAX_STREAMS_PER_USER event streams open")
         .error(503, "No provider configured (the message names the settings to set)")
-        .handle(this::send);
+        .handle(TurnRoutes::send);
     api.get("/sessions/{id}/events", "followSessionEvents")
         .tag("turns")
         .summary("Replay and follow a session's event log")
@@ -101,24 +119,24 @@ public final class TurnRoutes implements RouteGroup {
         .error(
             429,
             "Too many requests, or the user already has GOOSE_MAX_STREAMS_PER_USER event streams open")
-        .handle(this::follow);
+        .handle(TurnRoutes::follow);
     api.post("/sessions/{id}/cancel", "cancelTurn")
         .tag("turns")
         .summary("Cancel the running turn of a session")
         .param(SessionRoutes.ID)
         .response(200, "Whether a turn was running and is now cancelled", CancelResult.class)
         .error(404, "No such session")
-        .handle(this::cancel);
+        .handle(TurnRoutes::cancel);
   }
 
-  private void send(Context ctx, ServerContext server) throws Exception {
-    Session session = SessionRoutes.find(ctx, server);
+  private void send(Context ctx) throws Exception {
+    Session session = SessionRoutes.find(ctx, sessions);
     SendMessageRequest body = RequestBody.of(ctx, SendMessageRequest.class);
     List<Content> content = UserContent.parse(body.content());
     Optional<String> requestId = body.requestId().map(TurnRoutes::checkRequestId);
     String user = RequestUser.of(ctx).id();
     if (!acceptsEventStream(ctx.header("Accept"))) {
-      TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
+      TurnService.StartedTurn turn = turns.start(user, session.id(), content, requestId);
       String url = "/sessions/" + session.id() + "/events?after=" + (turn.firstSeq() - 1);
       ctx.status(202)
           .json(
@@ -129,43 +147,43 @@ public final class TurnRoutes implements RouteGroup {
     boolean keepRunning =
         body.onDisconnect().orElse(SendMessageRequest.OnDisconnect.CANCEL)
             == SendMessageRequest.OnDisconnect.CONTINUE;
-    StreamLimiter.Permit permit = server.security().streams().open(user);
+    StreamLimiter.Permit permit = streams.open(user);
     try (permit) {
-      TurnService.StartedTurn turn = server.turns().start(user, session.id(), content, requestId);
+      TurnService.StartedTurn turn = turns.start(user, session.id(), content, requestId);
       long after = turn.firstSeq() - 1;
       if (turn.reattached()) {
         // A client re-attaching by its request_id resumes where its Last-Event-ID says, as on GET.
         after = Math.max(after, lastEventId(ctx).orElse(after));
-        if (server.turns().endedBy(session.id(), turn.turnId(), turn.firstSeq(), after))
+        if (turns.endedBy(session.id(), turn.turnId(), turn.firstSeq(), after))
           return; // nothing left
       }
-      Telemetry.Stream open = server.telemetry().streamOpened(true);
+      Telemetry.Stream open = telemetry.streamOpened(true);
       try (open;
-          EventLog.Subscription sub = server.events().subscribe(session.id(), after)) {
+          EventLog.Subscription sub = events.subscribe(session.id(), after)) {
         SseWriter out = new SseWriter(ctx.res());
         EventFollower.End end =
             EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
         if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
-          server.turns().cancelTurn(session.id(), turn.turnId());
+          turns.cancelTurn(session.id(), turn.turnId());
       }
     }
   }
 
-  private void follow(Context ctx, ServerContext server) throws Exception {
-    Session session = SessionRoutes.find(ctx, server);
+  private void follow(Context ctx) throws Exception {
+    Session session = SessionRoutes.find(ctx, sessions);
     long after = startAfter(ctx);
-    StreamLimiter.Permit permit = server.security().streams().open(RequestUser.of(ctx).id());
-    Telemetry.Stream open = server.telemetry().streamOpened(false);
+    StreamLimiter.Permit permit = streams.open(RequestUser.of(ctx).id());
+    Telemetry.Stream open = telemetry.streamOpened(false);
     try (permit;
         open;
-        EventLog.Subscription sub = server.events().subscribe(session.id(), after)) {
+        EventLog.Subscription sub = events.subscribe(session.id(), after)) {
       EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
     }
   }
 
-  private void cancel(Context ctx, ServerContext server) {
-    Session session = SessionRoutes.find(ctx, server);
-    ctx.json(new CancelResult(server.turns().cancel(RequestUser.of(ctx).id(), session.id())));
+  private void cancel(Context ctx) {
+    Session session = SessionRoutes.find(ctx, sessions);
+    ctx.json(new CancelResult(turns.cancel(RequestUser.of(ctx).id(), session.id())));
   }
 
   private static boolean endsTurn(StoredEvent e, String turnId) {

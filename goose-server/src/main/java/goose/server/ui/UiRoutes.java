@@ -5,7 +5,7 @@ import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
 import goose.server.api.Param;
 import goose.server.api.RouteGroup;
-import goose.server.api.ServerContext;
+import goose.server.auth.AuthMode;
 import goose.server.http.ApiException;
 import goose.server.http.Sanitize;
 import io.javalin.http.Context;
@@ -28,8 +28,13 @@ public final class UiRoutes implements RouteGroup {
   private static final Param<String> ASSET = Param.path("asset", "A file of the web UI");
   private final UiAssets assets = new UiAssets();
 
-  @Override
-  public void declare(ApiRouter api) {
+  private final AuthMode authMode;
+
+  public UiRoutes(AuthMode authMode) {
+    this.authMode = authMode;
+  }
+
+  public static void declare(ApiRouter.Routes<UiRoutes> api) {
     api.get("/", "getWebUi")
         .tag("ui")
         .access(Access.PUBLIC)
@@ -37,7 +42,7 @@ public final class UiRoutes implements RouteGroup {
         .description(
             "An HTML page that signs in as the auth mode asks and then uses this API; see docs/web-ui.md.")
         .response(200, "An HTML page", "text/html", String.class)
-        .handle(this::page);
+        .handle(UiRoutes::page);
     api.get("/ui/{asset}", "getWebUiAsset")
         .tag("ui")
         .access(Access.PUBLIC)
@@ -46,20 +51,20 @@ public final class UiRoutes implements RouteGroup {
         .response(200, "The file", "application/octet-stream", String.class)
         .noContent(304, "Not modified: If-None-Match names the file's current ETag")
         .error(404, "No such file")
-        .handle(this::asset);
+        .handle(UiRoutes::asset);
   }
 
-  private void page(Context ctx, ServerContext server) {
+  private void page(Context ctx) {
     UiAssets.Asset index =
         assets.get("index.html").orElseThrow(() -> new IllegalStateException("no index.html"));
     String html =
         new String(index.bytes(), StandardCharsets.UTF_8)
-            .replace("{{auth}}", server.security().auth().mode().wire())
+            .replace("{{auth}}", authMode.wire())
             .replace("{{version}}", BuildInfo.version());
     secure(ctx).header("Cache-Control", "no-cache").html(html);
   }
 
-  private void asset(Context ctx, ServerContext server) {
+  private void asset(Context ctx) {
     String name = ASSET.read(ctx);
     UiAssets.Asset file =
         assets

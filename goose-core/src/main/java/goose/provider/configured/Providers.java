@@ -1,6 +1,13 @@
-package goose.provider;
+package goose.provider.configured;
 
 import goose.config.Config;
+import goose.provider.HttpProvider;
+import goose.provider.ModelLimits;
+import goose.provider.Provider;
+import goose.provider.ProviderHttp;
+import goose.provider.ProviderNotConfiguredException;
+import goose.provider.ProviderSettings;
+import goose.provider.RetryPolicy;
 import goose.provider.anthropic.AnthropicProvider;
 import goose.provider.google.GoogleProvider;
 import goose.provider.openai.DeclarativeProvider;

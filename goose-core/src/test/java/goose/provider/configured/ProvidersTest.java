@@ -1,10 +1,17 @@
-package goose.provider;
+package goose.provider.configured;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.provider.Drained;
+import goose.provider.ModelLimits;
+import goose.provider.Provider;
+import goose.provider.ProviderContractTest;
+import goose.provider.ProviderException;
+import goose.provider.ProviderNotConfiguredException;
+import goose.provider.ProviderRequest;
 import goose.provider.fake.FakeAnthropicServer;
 import goose.provider.fake.FakeGoogleServer;
 import goose.provider.fake.FakeHttpServer;
