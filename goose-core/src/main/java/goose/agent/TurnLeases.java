@@ -124,13 +124,17 @@ public final class TurnLeases implements AutoCloseable {
         .start(
             () -> {
               while (!closed) {
+                long began = System.nanoTime();
                 try {
                   task.run();
                 } catch (RuntimeException e) {
                   log.warn("{} failed: {}", what, e.getMessage());
                 }
+                // Every quarter lease from start to start: a slow round (a busy store) is not
+                // followed by a whole period of waiting.
+                long left = every.toNanos() - (System.nanoTime() - began);
                 try {
-                  Thread.sleep(every);
+                  if (left > 0) Thread.sleep(Duration.ofNanos(left));
                 } catch (InterruptedException e) {
                   return;
                 }
@@ -167,10 +171,18 @@ public final class TurnLeases implements AutoCloseable {
     return h == null || (!h.lost && System.nanoTime() < h.validUntilNanos);
   }
 
-  /** Throws {@link LeaseLostException} when the session's turn here may no longer write. */
+  /**
+   * Throws {@link LeaseLostException} when the session's turn here may no longer write. Once it
+   * has, the turn stays lost even if a late renewal comes through: it stops, and the heartbeat of
+   * whichever process next sees its lease lapse closes it (a turn that went on after dropping
+   * events could finish without its {@code message_complete}, and its streams would wait for it).
+   */
   void checkHolds(String sessionId) {
     Held h = held.get(sessionId);
-    if (h != null && !holds(sessionId)) throw new LeaseLostException(sessionId, h.turnId);
+    if (h != null && !holds(sessionId)) {
+      h.lost = true;
+      throw new LeaseLostException(sessionId, h.turnId);
+    }
   }
 
   /** The store as a turn of this instance may use it: its writes are fenced by the lease. */

@@ -168,6 +168,25 @@ class TurnLeasesTest {
   }
 
   @Test
+  void aTurnThatFoundItsLeaseLapsedStaysStoppedWhenALateRenewalComesThrough() throws Exception {
+    TurnLeases a = instance("a"); // its heartbeat is late: a store too busy to renew in time
+    startTurn(a, new TurnControl());
+    SessionStore fenced = a.fence(store);
+    await().atMost(LEASE.multipliedBy(10)).until(() -> !a.holds(session.id()));
+    assertThatThrownBy(() -> fenced.appendMessage(session.id(), Message.user("too late")))
+        .isInstanceOf(LeaseLostException.class);
+
+    a.beat(); // the late renewal: the store's lease is this process's again
+
+    // The turn dropped a write: going on would record a turn with a hole (and perhaps without
+    // its message_complete). It stays stopped; the lapse of its lease closes it.
+    assertThat(a.holds(session.id())).isFalse();
+    assertThatThrownBy(() -> fenced.appendMessage(session.id(), Message.user("after renewal")))
+        .isInstanceOf(LeaseLostException.class);
+    assertThat(store.conversation(session.id())).isEmpty();
+  }
+
+  @Test
   void aProcessReusingTheIdOfADeadOneDoesNotKeepTheDeadOnesTurnAlive() throws Exception {
     String deadTurn = startTurn(instance("a"), new TurnControl()); // then the process dies
     TurnLeases reborn = instance("a"); // a new process with the same instance id
