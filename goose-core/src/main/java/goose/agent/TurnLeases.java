@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,6 +44,12 @@ public final class TurnLeases implements AutoCloseable {
   private volatile @Nullable TakeOver takeOver;
   private volatile @Nullable Thread heartbeat;
   private volatile @Nullable Thread recovery;
+
+  /**
+   * A permit wakes the heartbeat before its period is up (a turn started with little lease left).
+   */
+  private final Semaphore renewSoon = new Semaphore(0);
+
   private volatile boolean closed;
 
   private TurnLeases(
@@ -111,12 +119,20 @@ public final class TurnLeases implements AutoCloseable {
     SessionStore s = store.get();
     // Renewing and taking over run on threads of their own: closing many turns of a dead process
     // takes many writes, and renewals waiting behind them would let this process's leases lapse.
-    heartbeat = every("goose-turn-leases", "turn lease heartbeat", this::renew);
-    recovery = every("goose-turn-recovery", "taking over expired turns", () -> recoverExpired(s));
+    heartbeat = every("goose-turn-leases", "turn lease heartbeat", this::renew, renewSoon);
+    recovery =
+        every(
+            "goose-turn-recovery",
+            "taking over expired turns",
+            () -> recoverExpired(s),
+            new Semaphore(0));
   }
 
-  /** A daemon thread that runs {@code task} every quarter lease until {@link #close}. */
-  private Thread every(String name, String what, Runnable task) {
+  /**
+   * A daemon thread that runs {@code task} every quarter lease until {@link #close}, or sooner when
+   * {@code wake} gets a permit.
+   */
+  private Thread every(String name, String what, Runnable task, Semaphore wake) {
     Duration every = lease.dividedBy(4);
     return Thread.ofPlatform()
         .daemon()
@@ -134,7 +150,8 @@ public final class TurnLeases implements AutoCloseable {
                 // followed by a whole period of waiting.
                 long left = every.toNanos() - (System.nanoTime() - began);
                 try {
-                  if (left > 0) Thread.sleep(Duration.ofNanos(left));
+                  if (left > 0) wake.tryAcquire(left, TimeUnit.NANOSECONDS);
+                  wake.drainPermits();
                 } catch (InterruptedException e) {
                   return;
                 }
@@ -154,8 +171,11 @@ public final class TurnLeases implements AutoCloseable {
    */
   void hold(String sessionId, String turnId, TurnControl control, long leaseMadeNanos) {
     if (store.isEmpty()) return;
-    held.put(
-        sessionId, new Held(turnId, control, System.nanoTime(), leaseMadeNanos + lease.toNanos()));
+    long now = System.nanoTime();
+    held.put(sessionId, new Held(turnId, control, now, leaseMadeNanos + lease.toNanos()));
+    // The lease was stamped before the turn's row was written; behind a long write queue (thousands
+    // of turns starting at once) half of it can be gone already: renew it now, not in a while.
+    if (leaseMadeNanos + lease.toNanos() / 2 < now) renewSoon.release();
   }
 
   void release(String sessionId, String turnId) {
