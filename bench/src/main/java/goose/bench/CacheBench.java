@@ -59,20 +59,9 @@ final class CacheBench {
 
   private Results.CacheRow goosed(Path dir, Path work, boolean caching) throws Exception {
     String id = "cache-" + (caching ? "on" : "off");
-    Map<String, String> env =
-        Map.of(
-            "GOOSE_PROVIDER",
-            "anthropic",
-            "ANTHROPIC_HOST",
-            fake.baseUrl(),
-            "ANTHROPIC_API_KEY",
-            "sk-bench",
-            "GOOSE_MODEL",
-            MODEL,
-            "GOOSE_SESSION_TITLES",
-            "false",
-            "GOOSE_PROMPT_CACHING",
-            Boolean.toString(caching));
+    Map<String, String> env = new java.util.HashMap<>(fake.anthropicEnv(MODEL));
+    env.put("GOOSE_SESSION_TITLES", "false");
+    env.put("GOOSE_PROMPT_CACHING", Boolean.toString(caching));
     try (Goosed g = Goosed.start(opt.repo(), dir.resolve("goosed-" + id), fake, "", env)) {
       Net.Reply r =
           Net.post(g.url("/sessions"), "{\"cwd\":" + WireFormat.quote(work.toString()) + "}");
@@ -102,15 +91,8 @@ final class CacheBench {
                 dir.resolve("goose-home"),
                 dir.resolve("goose-run.log"))
             .directory(work.toFile());
-    pb.environment()
-        .putAll(
-            Map.of(
-                "GOOSE_PROVIDER", "anthropic",
-                "ANTHROPIC_HOST", fake.baseUrl(),
-                "ANTHROPIC_API_KEY", "sk-bench",
-                "GOOSE_MODEL", MODEL,
-                "GOOSE_DISABLE_KEYRING", "true",
-                "GOOSE_TELEMETRY_ENABLED", "false"));
+    pb.environment().putAll(fake.anthropicEnv(MODEL));
+    pb.environment().putAll(Peers.GOOSE_QUIET);
     Process p = pb.start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       Proc.stop(p, 1000);

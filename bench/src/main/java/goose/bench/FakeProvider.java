@@ -111,6 +111,22 @@ public final class FakeProvider implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
+  /**
+   * The settings that point goosed or goose at this fake as an Anthropic endpoint serving {@code
+   * model}.
+   */
+  public java.util.Map<String, String> anthropicEnv(String model) {
+    return java.util.Map.of(
+        "GOOSE_PROVIDER",
+        "anthropic",
+        "ANTHROPIC_HOST",
+        baseUrl(),
+        "ANTHROPIC_API_KEY",
+        "sk-bench",
+        "GOOSE_MODEL",
+        model);
+  }
+
   public long requests() {
     return requests.get();
   }

@@ -14,6 +14,13 @@ import org.jspecify.annotations.Nullable;
  * opencode serve}).
  */
 final class Peers {
+  /**
+   * What the real goose needs besides its provider to run unattended here: no keyring, no
+   * telemetry.
+   */
+  static final Map<String, String> GOOSE_QUIET =
+      Map.of("GOOSE_DISABLE_KEYRING", "true", "GOOSE_TELEMETRY_ENABLED", "false");
+
   static final String GOOSE_PACKAGE = "@aaif/goose-binary-linux-x64@1.52.0";
   static final String OPENCODE_PACKAGE = "opencode-ai@1.18.33";
 
@@ -152,23 +159,9 @@ final class Peers {
               home,
               home.resolve("../goose-" + port + ".log").normalize());
       // goose reads environment values as YAML
-      pb.environment()
-          .putAll(
-              Map.of(
-                  "GOOSE_PROVIDER",
-                  "anthropic",
-                  "ANTHROPIC_HOST",
-                  fake.baseUrl(),
-                  "ANTHROPIC_API_KEY",
-                  "sk-bench",
-                  "GOOSE_MODEL",
-                  "bench-model",
-                  "GOOSE_SERVER__SECRET_KEY",
-                  SECRET,
-                  "GOOSE_DISABLE_KEYRING",
-                  "true",
-                  "GOOSE_TELEMETRY_ENABLED",
-                  "false"));
+      pb.environment().putAll(fake.anthropicEnv("bench-model"));
+      pb.environment().putAll(GOOSE_QUIET);
+      pb.environment().put("GOOSE_SERVER__SECRET_KEY", SECRET);
       return pb.start();
     }
 
@@ -233,21 +226,8 @@ final class Peers {
               List.of(binary.toString(), "run", "--no-session", "-t", text),
               home,
               home.resolve("../goose-run.log").normalize());
-      pb.environment()
-          .putAll(
-              Map.of(
-                  "GOOSE_PROVIDER",
-                  "anthropic",
-                  "ANTHROPIC_HOST",
-                  fake.baseUrl(),
-                  "ANTHROPIC_API_KEY",
-                  "sk-bench",
-                  "GOOSE_MODEL",
-                  "bench-model",
-                  "GOOSE_DISABLE_KEYRING",
-                  "true",
-                  "GOOSE_TELEMETRY_ENABLED",
-                  "false"));
+      pb.environment().putAll(fake.anthropicEnv("bench-model"));
+      pb.environment().putAll(GOOSE_QUIET);
       long t0 = System.nanoTime();
       Process p = pb.start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {

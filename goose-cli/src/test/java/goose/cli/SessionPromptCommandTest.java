@@ -29,10 +29,8 @@ class SessionPromptCommandTest {
   @Test
   void printsTheAnthropicBodyOfTheNextCallWithoutSendingIt() throws Exception {
     Path work = Files.createDirectories(root.resolve("work"));
-    Path pathRoot = root.resolve("goose");
     String id;
-    try (SessionStore store =
-        SessionStores.open(Config.load(Map.of("GOOSE_PATH_ROOT", pathRoot.toString()), root))) {
+    try (SessionStore store = openStore()) {
       Session s = store.create(new NewSession("local", "debug me", work));
       store.appendMessage(s.id(), Message.user("What is in this directory?"));
       store.appendMessage(
@@ -42,14 +40,7 @@ class SessionPromptCommandTest {
       id = s.id();
     }
 
-    CliRun.Result r =
-        new CliRun(root.resolve("home"))
-            .env("GOOSE_PATH_ROOT", pathRoot.toString())
-            .env("GOOSE_PROVIDER", "anthropic")
-            .env("ANTHROPIC_API_KEY", "sk-never-used")
-            .env("ANTHROPIC_HOST", "http://127.0.0.1:9") // nothing listens: nothing may be sent
-            .env("GOOSE_MODEL", "claude-opus-4-1")
-            .run("session", "prompt", id, "--message", "And their sizes?");
+    CliRun.Result r = cli().run("session", "prompt", id, "--message", "And their sizes?");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err())
@@ -71,26 +62,35 @@ class SessionPromptCommandTest {
   @Test
   void usesTheModelTheSessionChose() throws Exception {
     Path work = Files.createDirectories(root.resolve("work"));
-    Path pathRoot = root.resolve("goose");
     String id;
-    try (SessionStore store =
-        SessionStores.open(Config.load(Map.of("GOOSE_PATH_ROOT", pathRoot.toString()), root))) {
+    try (SessionStore store = openStore()) {
       Session s = store.create(new NewSession("local", "mine", work));
       store.setModel("local", s.id(), Optional.empty(), Optional.of("claude-sonnet-4-5"));
       id = s.id();
     }
 
-    CliRun.Result r =
-        new CliRun(root.resolve("home"))
-            .env("GOOSE_PATH_ROOT", pathRoot.toString())
-            .env("GOOSE_PROVIDER", "anthropic")
-            .env("ANTHROPIC_API_KEY", "sk-never-used")
-            .env("ANTHROPIC_HOST", "http://127.0.0.1:9")
-            .env("GOOSE_MODEL", "claude-opus-4-1")
-            .run("session", "prompt", id, "--message", "hi");
+    CliRun.Result r = cli().run("session", "prompt", id, "--message", "hi");
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).contains("anthropic claude-sonnet-4-5", "max_tokens 64000");
     assertThat(Json.parse(r.out()).path("model").asText()).isEqualTo("claude-sonnet-4-5");
+  }
+
+  private Path pathRoot() {
+    return root.resolve("goose");
+  }
+
+  private SessionStore openStore() {
+    return SessionStores.open(Config.load(Map.of("GOOSE_PATH_ROOT", pathRoot().toString()), root));
+  }
+
+  /** The CLI on that store, configured for Anthropic at an address where nothing listens. */
+  private CliRun cli() {
+    return new CliRun(root.resolve("home"))
+        .env("GOOSE_PATH_ROOT", pathRoot().toString())
+        .env("GOOSE_PROVIDER", "anthropic")
+        .env("ANTHROPIC_API_KEY", "sk-never-used")
+        .env("ANTHROPIC_HOST", "http://127.0.0.1:9") // nothing listens: nothing may be sent
+        .env("GOOSE_MODEL", "claude-opus-4-1");
   }
 }
