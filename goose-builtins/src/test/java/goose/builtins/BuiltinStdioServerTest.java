@@ -1,8 +1,10 @@
 package goose.builtins;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -13,6 +15,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +24,15 @@ import org.slf4j.LoggerFactory;
 /** {@code goose mcp developer}: a built-in served over stdio, driven by the SDK's own client. */
 @Timeout(120)
 class BuiltinStdioServerTest {
-  static {
-    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcontextprotocol"))
+  @BeforeAll
+  static void quietTheSdk() {
+    // SLF4J hands out stand-in loggers while it is still starting up in another test class running
+    // at the same time: wait for logback itself.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> LoggerFactory.getILoggerFactory() instanceof LoggerContext);
+    ((LoggerContext) LoggerFactory.getILoggerFactory())
+        .getLogger("io.modelcontextprotocol")
         .setLevel(Level.WARN);
   }
 

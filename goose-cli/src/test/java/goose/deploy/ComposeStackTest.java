@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The repository's docker-compose.yml run for real with docker-compose (1.29 here; the file stays
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * followed and cancelled through the other. Skipped without a Docker engine; CI always runs it.
  */
 @Timeout(value = 45, unit = TimeUnit.MINUTES) // includes building the image when this runs first
+// Builds or runs the image, three containers and nginx: alone, so the machine is not overloaded.
+@Isolated
 class ComposeStackTest {
   private static final String KEY = "compose-secret-" + UUID.randomUUID();
   private static final Map<String, String> USERS = Map.of("alice", "alice-password");

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The image built from the repository's Dockerfile, run for real (skipped without a Docker engine,
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * on the same volumes that still has the session.
  */
 @Timeout(value = 45, unit = TimeUnit.MINUTES) // the first test builds the stand-ins and the image
+// Builds and runs the image (and times docker stop): alone, so the machine is not overloaded.
+@Isolated
 class ContainerImageTest {
   private static final String KEY = "test-secret-" + UUID.randomUUID();
 

@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Multi-user in the container: {@code GOOSE_AUTH=tokens}, users made with {@code docker exec ...
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * Docker engine; CI always runs it.
  */
 @Timeout(value = 45, unit = TimeUnit.MINUTES) // includes building the image when this runs first
+// Builds or runs the image: alone, so the machine is not overloaded.
+@Isolated
 class ContainerSandboxTest {
   private static final String PROVIDER_KEY = "sk-container-" + UUID.randomUUID();
 

@@ -34,6 +34,14 @@ public final class TestServers {
 
   private TestServers() {}
 
+  /**
+   * The JUnit resource that stands for the server-everything processes below this test JVM (test
+   * classes run side by side): a class that starts them holds it shared ({@code @ResourceLock(value
+   * = EVERYTHING_PROCESSES, mode = READ)}), a class that counts them holds it alone, so no class
+   * running beside it changes the count.
+   */
+  public static final String EVERYTHING_PROCESSES = "server-everything processes of the test JVM";
+
   public static Path repoRoot() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.exists(p.resolve("testing/mcp-servers/package.json"))) return p;

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * With the sandbox on, a stdio extension runs one server per user and workspace (the npm
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and directories get their own, idle ones stop, and a user has at most so many.
  */
 @Timeout(180)
+@ResourceLock(value = TestServers.EVERYTHING_PROCESSES, mode = ResourceAccessMode.READ_WRITE)
 class WorkspaceInstancesTest {
   @TempDir Path home;
   ExtensionManager manager;

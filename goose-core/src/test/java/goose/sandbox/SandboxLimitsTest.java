@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The per-process limits of the sandbox, configured small: processes (the kernel's RLIMIT_NPROC,
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * watchdog), memory per process, and the size of the private /tmp.
  */
 @Timeout(120)
+// A fork bomb and a memory hog: alone, so they neither starve nor count the classes beside them.
+@Isolated
 class SandboxLimitsTest {
   @TempDir Path root;
   SandboxFixture f;

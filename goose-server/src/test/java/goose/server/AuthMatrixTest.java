@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,6 +32,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * automatically (generic request), so the matrix cannot silently fall behind the API.
  */
 @Timeout(300)
+// Reads the log of a server started in this JVM: logback is one per JVM, and every in-process
+// server start resets it, so no other class runs beside this one.
+@Isolated
 class AuthMatrixTest {
   enum Mode {
     NONE,

@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A failure nobody planned for (here: the database is gone) is a JSON 500 without details; the log
  * has them.
  */
+// Reads the log of a server started in this JVM: logback is one per JVM, and every in-process
+// server start resets it, so no other class runs beside this one.
+@Isolated
 class InternalErrorTest {
   @TempDir Path root;
 

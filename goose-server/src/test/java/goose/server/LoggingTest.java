@@ -16,12 +16,16 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.slf4j.LoggerFactory;
 
 /**
  * Logging as an operator sees it: the level filter, JSON lines, a file per start, request ids, no
  * secrets.
  */
+// Reads the log of a server started in this JVM: logback is one per JVM, and every in-process
+// server start resets it, so no other class runs beside this one.
+@Isolated
 class LoggingTest {
   @TempDir Path root;
 

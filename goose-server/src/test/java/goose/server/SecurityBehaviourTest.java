@@ -13,11 +13,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Proxy trust by peer address, the per-user limits, CORS and the workspaces root, on real servers.
  */
 @Timeout(120)
+// Reads the log of a server started in this JVM: logback is one per JVM, and every in-process
+// server start resets it, so no other class runs beside this one.
+@Isolated
 class SecurityBehaviourTest {
   @TempDir Path root;
   private TestServer server;

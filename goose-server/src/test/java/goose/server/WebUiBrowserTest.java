@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The web UI end to end in a real headless Chromium: real servers on random ports (auth none;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Skipped only when chromium is not installed (Debian package {@code chromium}; CI installs it).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+// Chromium takes most of the CPU: alone, so neither it nor the classes beside it time out.
+@Isolated
 class WebUiBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
