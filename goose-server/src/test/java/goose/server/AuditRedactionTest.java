@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The audit never shows a secret given on a command line, through a real server: the model asks for
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * refused (nothing runs) but each is audited, in {@code GET /audit} and the log.
  */
 @Timeout(120)
+// Reads the log of a server started in this JVM: logback is one per JVM, and every in-process
+// server start resets it, so no other class runs beside this one.
+@Isolated
 class AuditRedactionTest {
   @TempDir Path root;
   private FakeOpenAiServer openai;
