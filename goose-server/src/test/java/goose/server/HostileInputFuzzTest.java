@@ -107,7 +107,9 @@ class HostileInputFuzzTest {
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     AtomicInteger sent = new AtomicInteger();
     Semaphore inFlight = new Semaphore(8);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
+    // Leaves the checks after the storm time within the class's 300 s; a run beside other test
+    // classes on a loaded 2-core machine took 218 s in all.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(260);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (RawHttp.Request r : requests) {
         if (System.nanoTime() > deadline) break;
