@@ -170,15 +170,20 @@ goose_sqlite_opts() {
   GOOSE_SQLITE_OPTS=("-Dorg.sqlite.lib.path=$dir" "-Dorg.sqlite.lib.name=libsqlitejdbc.so")
 }
 
-# Heap and collector for the server, before JAVA_OPTS (which can override them): an idle server uses
-# about 10 MB of heap, so start from 16 MB; on 1-2 CPUs the serial collector (G1's own structures cost
-# ~35 MB of RSS there and its concurrent threads compete with requests for the two cores).
-# See docs/benchmarks.md for the figures.
+# Heap, collector and native memory for the server, before JAVA_OPTS (which can override them): an
+# idle server uses about 10 MB of heap, so start from 16 MB; on 1-2 CPUs the serial collector (G1's own
+# structures cost ~35 MB of RSS there and its concurrent threads compete with requests for the two
+# cores). On JDK 22+ the JVM gives the C library's free memory back to the system every second
+# (-XX:TrimNativeHeapInterval): the JIT compilers' scratch memory after start-up otherwise stays
+# resident, ~35 MB of an idle server's RSS. See docs/benchmarks.md for the figures.
 goose_server_jvm_opts() {
   [[ "${1:-}" == "server" || "${1:-}" == "serve" ]] || return 0
   echo "-Xms16m"
   if [[ "$(nproc 2>/dev/null || echo 4)" -le 2 ]]; then
     echo "-XX:+UseSerialGC"
+  fi
+  if [[ "$(goose_jdk_major "$JAVA_HOME")" -ge 22 ]]; then
+    echo "-XX:TrimNativeHeapInterval=1000"
   fi
 }
 

@@ -78,9 +78,21 @@ final class ServerBench {
       results.add(s, "heap used after full GC, idle", heapIdle / MB, "MB");
       relay(g);
       storedSessions(g, heapIdle);
-      for (int n : opt.smoke() ? new int[] {20, 100} : new int[] {100, 1000, 5000})
-        concurrent(g, n);
+      for (int n : concurrencyLevels()) concurrent(g, n);
     }
+  }
+
+  /**
+   * 100, 1,000 and 5,000 turns ({@code -Dbench.turns=5000} in BENCH_JAVA_OPTS: only those, for an
+   * A/B of one level).
+   */
+  private int[] concurrencyLevels() {
+    String only = System.getProperty("bench.turns", "");
+    if (!only.isBlank())
+      return java.util.Arrays.stream(only.split(","))
+          .mapToInt(t -> Integer.parseInt(t.strip()))
+          .toArray();
+    return opt.smoke() ? new int[] {20, 100} : new int[] {100, 1000, 5000};
   }
 
   private void relay(Goosed g) throws Exception {

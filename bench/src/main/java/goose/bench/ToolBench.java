@@ -40,33 +40,14 @@ final class ToolBench {
           s, "server-everything is not installed (bin/bench runs npm ci in testing/mcp-servers)");
       return;
     }
-    int calls = opt.smoke() ? 5 : 30;
+    int calls = Integer.getInteger("bench.toolCalls", opt.smoke() ? 5 : 30);
     String yaml =
         "extensions:\n  everything:\n    type: stdio\n    enabled: true\n    cmd: node\n    args: [\""
             + server
             + "\", \"stdio\"]\n";
-    long[] through = new long[calls];
-    try (Goosed g =
-        Goosed.start(opt.repo(), opt.scratch().resolve("tools"), fake, yaml, Map.of())) {
-      String session = g.createSession("tools");
-      for (int i = -3; i < calls; i++) {
-        TurnDriver.Result r =
-            TurnDriver.run(
-                g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
-        if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
-          throw new IOException(
-              "tool turn failed: status "
-                  + r.status()
-                  + ", stop "
-                  + r.outcome()
-                  + ", tool events "
-                  + (r.toolCallNanos() > 0)
-                  + "/"
-                  + (r.toolResultNanos() > 0));
-        }
-        if (i >= 0) through[i] = r.toolResultNanos() - r.toolCallNanos();
-      }
-    }
+    long[] through = throughGoosed(s, yaml, calls, Map.of());
+    long[] unconfined =
+        throughGoosed(s + "-nosandbox", yaml, calls, Map.of("GOOSE_SANDBOX", "off"));
     long[] direct = new long[calls];
     ServerParameters params =
         ServerParameters.builder("node").args(server.toString(), "stdio").build();
@@ -91,7 +72,36 @@ final class ToolBench {
     results.goosedToolCallP50 = t.p50();
     results.add(s, "echo through goosed (tool_call -> tool_result event), p50", t.p50(), "ms");
     results.add(s, "echo through goosed, p99", t.p99(), "ms");
+    Stats u = Stats.of(unconfined, 1e6);
+    results.add(s, "echo through goosed, GOOSE_SANDBOX=off, p50", u.p50(), "ms");
     results.add(s, "echo directly with the MCP Java SDK, p50", d.p50(), "ms");
     results.target(s, "echo through goosed / direct (p50)", t.p50() / d.p50(), "x", 2, "");
+  }
+
+  /** tool_call to tool_result event times of {@code calls} echo turns in one session. */
+  private long[] throughGoosed(String dir, String yaml, int calls, Map<String, String> env)
+      throws Exception {
+    long[] through = new long[calls];
+    try (Goosed g = Goosed.start(opt.repo(), opt.scratch().resolve(dir), fake, yaml, env)) {
+      String session = g.createSession("tools");
+      for (int i = -3; i < calls; i++) {
+        TurnDriver.Result r =
+            TurnDriver.run(
+                g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
+        if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
+          throw new IOException(
+              "tool turn failed: status "
+                  + r.status()
+                  + ", stop "
+                  + r.outcome()
+                  + ", tool events "
+                  + (r.toolCallNanos() > 0)
+                  + "/"
+                  + (r.toolResultNanos() > 0));
+        }
+        if (i >= 0) through[i] = r.toolResultNanos() - r.toolCallNanos();
+      }
+    }
+    return through;
   }
 }

@@ -5,6 +5,7 @@ import goose.conversation.TokenUsage;
 import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import goose.session.HeldTurn;
+import goose.session.LeaseGrant;
 import goose.session.NewSession;
 import goose.session.Page;
 import goose.session.Session;
@@ -126,7 +127,7 @@ final class FencedSessionStore implements SessionStore {
       String turnId,
       Optional<String> requestId,
       long firstSeq,
-      Optional<TurnLease> lease) {
+      Optional<? extends LeaseGrant> lease) {
     return store.startTurn(sessionId, turnId, requestId, firstSeq, lease);
   }
 

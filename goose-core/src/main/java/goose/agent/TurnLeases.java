@@ -1,6 +1,7 @@
 package goose.agent;
 
 import goose.session.HeldTurn;
+import goose.session.LeaseGrant;
 import goose.session.SessionStore;
 import goose.session.Turn;
 import goose.session.TurnLease;
@@ -159,9 +160,31 @@ public final class TurnLeases implements AutoCloseable {
             });
   }
 
-  /** The lease a turn starting now records; empty without leases. */
-  Optional<TurnLease> newLease() {
-    return store.map(s -> new TurnLease(instanceId, Instant.now().plus(lease)));
+  /**
+   * The lease a starting turn records, made when the store writes the turn; empty without leases.
+   */
+  Optional<Stamp> newLease() {
+    return store.map(s -> new Stamp());
+  }
+
+  /**
+   * A lease made when {@link SessionStore#startTurn} writes it, which remembers when: {@link
+   * #madeNanos} is read before the lease's instant, so the local view never outlasts the lease
+   * others see. Until the write made it, the time of this object's creation.
+   */
+  final class Stamp implements LeaseGrant {
+    private volatile long madeNanos = System.nanoTime();
+
+    @Override
+    public TurnLease grant() {
+      madeNanos = System.nanoTime();
+      return new TurnLease(instanceId, Instant.now().plus(lease));
+    }
+
+    /** {@link System#nanoTime()} read before the lease was made; for {@link #hold}. */
+    long madeNanos() {
+      return madeNanos;
+    }
   }
 
   /**
@@ -173,8 +196,8 @@ public final class TurnLeases implements AutoCloseable {
     if (store.isEmpty()) return;
     long now = System.nanoTime();
     held.put(sessionId, new Held(turnId, control, now, leaseMadeNanos + lease.toNanos()));
-    // The lease was stamped before the turn's row was written; behind a long write queue (thousands
-    // of turns starting at once) half of it can be gone already: renew it now, not in a while.
+    // Half the lease gone already (a resumed turn's, stamped before its takeover's write): renew it
+    // now, not in a while.
     if (leaseMadeNanos + lease.toNanos() / 2 < now) renewSoon.release();
   }
 

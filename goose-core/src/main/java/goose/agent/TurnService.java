@@ -170,7 +170,7 @@ public final class TurnService implements AutoCloseable {
     String turnId = Ids.newId();
     long firstSeq = events.lastSeq(sessionId) + 1;
     RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
-    long leaseMade = System.nanoTime();
+    Optional<TurnLeases.Stamp> lease = leases.newLease();
     if (!slots.tryAcquire()) throw TurnLimitException.server(limits.total());
     boolean started = false;
     try {
@@ -180,7 +180,7 @@ public final class TurnService implements AutoCloseable {
         if (runningCount(owner) >= limits.perUser())
           throw TurnLimitException.perUser(owner, limits.perUser());
         try {
-          store.startTurn(sessionId, turnId, requestId, firstSeq, leases.newLease());
+          store.startTurn(sessionId, turnId, requestId, firstSeq, lease);
         } catch (IllegalStateException duplicateRequest) {
           Turn seen =
               store
@@ -196,7 +196,13 @@ public final class TurnService implements AutoCloseable {
     } finally {
       if (!started) slots.release();
     }
-    leases.hold(sessionId, turnId, turn.control(), leaseMade);
+    // The lease counts from when the turn's row was written, not from before its write waited (on
+    // SQLite behind every queued write, seconds when thousands of turns stream).
+    leases.hold(
+        sessionId,
+        turnId,
+        turn.control(),
+        lease.map(TurnLeases.Stamp::madeNanos).orElseGet(System::nanoTime));
     try {
       store.appendMessage(sessionId, Message.user(content));
     } catch (RuntimeException e) {

@@ -426,25 +426,28 @@ final class JdbcSessionStore implements SessionStore {
       String turnId,
       Optional<String> requestId,
       long firstSeq,
-      Optional<TurnLease> lease) {
+      Optional<? extends LeaseGrant> lease) {
     Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
     for (int attempt = 1; ; attempt++) {
       try {
         write(
-            c ->
-                Sql.update(
-                    c,
-                    "INSERT INTO turns ("
-                        + TURN_COLUMNS
-                        + ", instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    turnId,
-                    sessionId,
-                    requestId.orElse(null),
-                    StoreRows.status(TurnStatus.RUNNING),
-                    nanos(turn.startedAt()),
-                    firstSeq,
-                    lease.map(TurnLease::instanceId).orElse(null),
-                    lease.map(l -> nanos(l.until())).orElse(null)));
+            c -> {
+              Optional<TurnLease> granted =
+                  lease.map(LeaseGrant::grant); // now, not before the wait
+              return Sql.update(
+                  c,
+                  "INSERT INTO turns ("
+                      + TURN_COLUMNS
+                      + ", instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  turnId,
+                  sessionId,
+                  requestId.orElse(null),
+                  StoreRows.status(TurnStatus.RUNNING),
+                  nanos(turn.startedAt()),
+                  firstSeq,
+                  granted.map(TurnLease::instanceId).orElse(null),
+                  granted.map(l -> nanos(l.until())).orElse(null));
+            });
         return turn;
       } catch (StoreException e) {
         if (!(e.getCause() instanceof SQLException cause)) throw e;

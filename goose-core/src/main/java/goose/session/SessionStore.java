@@ -87,14 +87,15 @@ public interface SessionStore extends EventStore, AutoCloseable {
    * Records the start of a turn. Throws {@link TurnConflictException} when a turn of this session
    * is already {@code RUNNING} (enforced by the database, so it holds across instances), and {@link
    * IllegalStateException} when {@code requestId} was already used in this session (look it up with
-   * {@link #turnByRequestId} first).
+   * {@link #turnByRequestId} first). The lease, if any, is made ({@link LeaseGrant#grant}) inside
+   * the write.
    */
   Turn startTurn(
       String sessionId,
       String turnId,
       Optional<String> requestId,
       long firstSeq,
-      Optional<TurnLease> lease);
+      Optional<? extends LeaseGrant> lease);
 
   /**
    * {@link #startTurn(String, String, Optional, long, Optional)} without a lease: only start-up

@@ -60,10 +60,16 @@ public final class SqlDatabase implements AutoCloseable {
   }
 
   /**
-   * Brings the schema to the newest version (Flyway; safe when several instances start at once).
+   * Brings the schema to the newest version (Flyway; safe when several instances start at once). A
+   * schema that already has exactly the bundled migrations is left as it is without creating Flyway
+   * ({@link CurrentSchema}): most starts are on an existing store.
+   *
+   * @return true when Flyway ran, false when the schema was current
    */
-  void migrate() {
+  boolean migrate() {
+    if (CurrentSchema.isCurrent(pool, dialect)) return false;
     Flyway.configure().dataSource(pool).locations(dialect.migrations()).load().migrate();
+    return true;
   }
 
   public <T> T read(Work<T> work) throws SQLException {

@@ -59,10 +59,10 @@ class TurnLeasesTest {
   /** Starts a turn of {@code owner} the way TurnService does; returns its id. */
   private String startTurn(TurnLeases owner, TurnControl control) {
     String turnId = Ids.newId();
-    long made = System.nanoTime();
+    Optional<TurnLeases.Stamp> lease = owner.newLease();
     store.startTurn(
-        session.id(), turnId, Optional.empty(), events.lastSeq(session.id()) + 1, owner.newLease());
-    owner.hold(session.id(), turnId, control, made);
+        session.id(), turnId, Optional.empty(), events.lastSeq(session.id()) + 1, lease);
+    owner.hold(session.id(), turnId, control, lease.orElseThrow().madeNanos());
     return turnId;
   }
 
@@ -206,6 +206,24 @@ class TurnLeasesTest {
         .as("the dead turn lapses; the reborn process's own turn is renewed")
         .contains(deadTurn)
         .doesNotContain(ownTurn);
+  }
+
+  @Test
+  void aTurnWhoseWriteWaitedLongerThanTheLeaseStartsWithItsWholeLease() throws Exception {
+    TurnLeases a = instance("a");
+    Optional<TurnLeases.Stamp> lease = a.newLease();
+    // The slow write under test: on SQLite the turn's row can wait behind thousands of queued
+    // event writes, longer than a lease lasts. The lease is made when the row is written.
+    Thread.sleep(LEASE.toMillis() + 200);
+    String turnId = Ids.newId();
+    store.startTurn(session.id(), turnId, Optional.empty(), 1, lease);
+    a.hold(session.id(), turnId, new TurnControl(), lease.orElseThrow().madeNanos());
+
+    assertThat(a.holds(session.id())).as("the turn may write").isTrue();
+    assertThat(store.expiredTurns(Instant.now()))
+        .extracting(goose.session.Turn::id)
+        .as("nobody else may take it over")
+        .doesNotContain(turnId);
   }
 
   @Test
