@@ -19,15 +19,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code goose session backup} as a real process beside a real {@code goose server} process that is
- * writing: 200 messages (100 turns over 4 sessions) while backups are taken. Every backup must
- * open, pass SQLite's integrity check and hold a consistent prefix of each session: its counters
- * match its rows, and its messages are the first N of the final conversation.
+ * writing: at least 200 messages (100 turns over 4 sessions, more until a backup has finished while
+ * the server was writing) while backups are taken. Every backup must open, pass SQLite's integrity
+ * check and hold a consistent prefix of each session: its counters match its rows, and its messages
+ * are the first N of the final conversation.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SessionBackupTest {
@@ -35,13 +38,20 @@ class SessionBackupTest {
   private static final int SESSIONS = 4;
   private static final int TURNS_PER_SESSION = 25;
 
+  /**
+   * A backup is a whole CLI process; on a loaded machine the first can outlast the first 100 turns.
+   * The writers then go on, up to this many turns each, until a backup has finished while they
+   * wrote.
+   */
+  private static final int MAX_TURNS_PER_SESSION = 400;
+
   @TempDir Path root;
 
   @Test
   void backupsTakenWhile200MessagesAreWrittenAreConsistentPrefixes() throws Exception {
     Path home = root.resolve("home");
     try (FakeOpenAiServer openai = new FakeOpenAiServer()) {
-      for (int i = 0; i < SESSIONS * TURNS_PER_SESSION; i++)
+      for (int i = 0; i < SESSIONS * MAX_TURNS_PER_SESSION; i++)
         openai.enqueue(
             FakeOpenAiServer.text("reply ", String.valueOf(i))
                 .withChunkDelay(Duration.ofMillis(20)));
@@ -58,11 +68,16 @@ class SessionBackupTest {
         List<String> ids = new ArrayList<>();
         for (int s = 0; s < SESSIONS; s++) ids.add(Http.createSession(base, root));
         List<Future<?>> writing = new ArrayList<>();
+        AtomicBoolean backedUpWhileWriting = new AtomicBoolean();
+        AtomicInteger turns = new AtomicInteger();
         for (String id : ids)
           writing.add(
               writers.submit(
                   () -> {
-                    for (int t = 0; t < TURNS_PER_SESSION; t++) {
+                    for (int t = 0;
+                        t < TURNS_PER_SESSION
+                            || (!backedUpWhileWriting.get() && t < MAX_TURNS_PER_SESSION);
+                        t++) {
                       Http.Response r =
                           Http.post(
                               base,
@@ -70,6 +85,7 @@ class SessionBackupTest {
                               "{\"content\":\"message " + t + "\"}",
                               "text/event-stream");
                       assertThat(r.body()).contains("event: message_complete");
+                      turns.incrementAndGet();
                     }
                     return null;
                   }));
@@ -82,7 +98,10 @@ class SessionBackupTest {
               CliProcess.run(home, env, PROCESS, "session", "backup", file.toString());
           assertThat(backup.awaitExit(PROCESS)).as(backup.err()).isZero();
           assertThat(backup.out()).contains("backed up");
-          if (writing.stream().anyMatch(f -> !f.isDone())) duringWrites++;
+          if (writing.stream().anyMatch(f -> !f.isDone())) {
+            duringWrites++;
+            backedUpWhileWriting.set(true);
+          }
           backups.add(file);
         }
         for (Future<?> f : writing) f.get();
@@ -94,7 +113,7 @@ class SessionBackupTest {
 
         Map<String, List<String>> finalConversations = conversations(last);
         assertThat(finalConversations.values().stream().mapToInt(List::size).sum())
-            .isEqualTo(2 * SESSIONS * TURNS_PER_SESSION);
+            .isEqualTo(2 * turns.get());
         assertThat(duringWrites).as("backups taken while the server was writing").isPositive();
         int partial = 0;
         for (Path b : backups) {
@@ -108,7 +127,7 @@ class SessionBackupTest {
                 .isEqualTo(e.getValue());
             messages += e.getValue().size();
           }
-          if (messages < 2 * SESSIONS * TURNS_PER_SESSION) partial++;
+          if (messages < 2 * turns.get()) partial++;
         }
         System.out.printf(
             "backup: %d backups while writing, %d of them caught mid-way; all consistent%n",
