@@ -97,14 +97,7 @@ final class Report {
         "%-44s %10s %10s %10s %9s %9s%n",
         "side by side", "goosed", "goose", "opencode", "goose/us", "oc/us");
     for (Results.PeerRow p : r.peerRows) {
-      System.out.printf(
-          "%-44s %10s %10s %10s %9s %9s%n",
-          p.metric() + " (" + p.unit() + ")",
-          number(p.goosed()),
-          number(p.goose()),
-          number(p.opencode()),
-          ratio(p.goosed(), p.goose()),
-          ratio(p.goosed(), p.opencode()));
+      System.out.printf("%-44s %10s %10s %10s %9s %9s%n", cells(p));
     }
     r.peerStatus.forEach((k, v) -> System.out.println("  " + k + ": " + v));
   }
@@ -166,27 +159,13 @@ final class Report {
         .append(" — do not edit by hand; ")
         .append("[docs/benchmarks.md](docs/benchmarks.md) explains each figure.\n\n");
     md.append("## Machine\n\n| | |\n|---|---|\n");
-    machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    machine.forEach((k, v) -> row(md, k, v));
     if (!r.peerRows.isEmpty()) {
       md.append("\n## Side by side (same fake provider, same run)\n\n");
       md.append(
           "| figure | goosed | goose | opencode | goose / goosed | opencode / goosed |\n|---|---:|---:|---:|---:|---:|\n");
       for (Results.PeerRow p : r.peerRows) {
-        md.append("| ")
-            .append(p.metric())
-            .append(" (")
-            .append(p.unit())
-            .append(") | ")
-            .append(number(p.goosed()))
-            .append(" | ")
-            .append(number(p.goose()))
-            .append(" | ")
-            .append(number(p.opencode()))
-            .append(" | ")
-            .append(ratio(p.goosed(), p.goose()))
-            .append(" | ")
-            .append(ratio(p.goosed(), p.opencode()))
-            .append(" |\n");
+        row(md, cells(p));
       }
       md.append("\nA ratio above 1 means the peer takes more time or memory than goosed.\n\n");
       r.peerStatus.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append("\n"));
@@ -199,23 +178,16 @@ final class Report {
       md.append(
           "| system | model calls | first call's input | input at full price | written to cache (x1.25) | read from cache (x0.1) | input bill in full-price tokens | vs. no caching |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
       for (Results.CacheRow c : r.cacheRows) {
-        md.append("| ")
-            .append(c.system())
-            .append(" | ")
-            .append(c.calls())
-            .append(" | ")
-            .append(number((double) c.firstCallInput()))
-            .append(" | ")
-            .append(number((double) c.fullPrice()))
-            .append(" | ")
-            .append(number((double) c.cacheWrites()))
-            .append(" | ")
-            .append(number((double) c.cacheReads()))
-            .append(" | ")
-            .append(number(c.billedAsFullPrice()))
-            .append(" | ")
-            .append(number(c.billedAsFullPrice() / c.allInput()))
-            .append(" |\n");
+        row(
+            md,
+            c.system(),
+            c.calls(),
+            number((double) c.firstCallInput()),
+            number((double) c.fullPrice()),
+            number((double) c.cacheWrites()),
+            number((double) c.cacheReads()),
+            number(c.billedAsFullPrice()),
+            number(c.billedAsFullPrice() / c.allInput()));
       }
       md.append(
           "\nTokens as the fake provider counts them (bytes of each block / 4) and bills them the way"
@@ -232,32 +204,14 @@ final class Report {
       String met = row.met().map(m -> m ? "met" : "**missed**").orElse("");
       String value =
           Double.isNaN(row.value()) ? row.note() : number(row.value()) + " " + row.unit();
-      md.append("| ")
-          .append(row.metric())
-          .append(" | ")
-          .append(value)
-          .append(" | ")
-          .append(row.target())
-          .append(" | ")
-          .append(met)
-          .append(row.met().isPresent() && !row.note().isEmpty() ? " (" + row.note() + ")" : "")
-          .append(" | ")
-          .append(row.load())
-          .append(" |\n");
+      String note = row.met().isPresent() && !row.note().isEmpty() ? " (" + row.note() + ")" : "";
+      row(md, row.metric(), value, row.target(), met + note, row.load());
     }
     if (!r.jmh.isEmpty()) {
       md.append(
           "\n## JMH micro-benchmarks (hot paths)\n\n| benchmark | score | error | unit |\n|---|---:|---:|---|\n");
       for (Results.JmhRow j : r.jmh) {
-        md.append("| ")
-            .append(j.benchmark())
-            .append(" | ")
-            .append(number(j.score()))
-            .append(" | ± ")
-            .append(number(j.error()))
-            .append(" | ")
-            .append(j.unit())
-            .append(" |\n");
+        row(md, j.benchmark(), number(j.score()), "± " + number(j.error()), j.unit());
       }
     }
     if (!r.problems.isEmpty()) {
@@ -265,5 +219,24 @@ final class Report {
       r.problems.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append("\n"));
     }
     Files.writeString(file, md.toString());
+  }
+
+  /** A side-by-side row's cells, as the console and the Markdown table show them. */
+  private static Object[] cells(Results.PeerRow p) {
+    return new Object[] {
+      p.metric() + " (" + p.unit() + ")",
+      number(p.goosed()),
+      number(p.goose()),
+      number(p.opencode()),
+      ratio(p.goosed(), p.goose()),
+      ratio(p.goosed(), p.opencode())
+    };
+  }
+
+  /** One Markdown table row: {@code | a | b | c |}. */
+  private static void row(StringBuilder md, Object... cells) {
+    md.append("|");
+    for (Object cell : cells) md.append(' ').append(cell).append(" |");
+    md.append('\n');
   }
 }
