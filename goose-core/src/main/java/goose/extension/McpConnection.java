@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,7 +65,14 @@ final class McpConnection implements AutoCloseable {
   private final ExtensionConfig config;
   private final McpSyncClient client;
   private final @Nullable StdioProcessTransport stdio; // the process behind a stdio extension
+  // A call's progress route outlives the call by LATE_PROGRESS: the SDK hands each notification to
+  // another thread, so one the server sent before its result can be handled after the call has
+  // returned (the turn's event writer drops what comes after the turn's end).
   private final Map<String, ToolNotifications> progressRoutes = new ConcurrentHashMap<>();
+  private static final Executor LATE_PROGRESS =
+      CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS);
+  // Log messages go only to the calls still running.
+  private final Map<String, ToolNotifications> callsInFlight = new ConcurrentHashMap<>();
   private final AtomicLong tokens = new AtomicLong();
   private volatile List<ToolSpec> tools = List.of();
   private volatile String instructions = "";
@@ -217,6 +225,7 @@ final class McpConnection implements AutoCloseable {
       String requestId, String tool, ObjectNode arguments, ToolNotifications notifications) {
     String token = config.name() + "-" + tokens.incrementAndGet();
     progressRoutes.put(token, notifications);
+    callsInFlight.put(token, notifications);
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> args = Json.MAPPER.convertValue(arguments, Map.class);
@@ -244,7 +253,8 @@ final class McpConnection implements AutoCloseable {
       return Content.ToolResponse.error(
           requestId, "extension '" + config.name() + "' tool '" + tool + "' failed: " + why);
     } finally {
-      progressRoutes.remove(token);
+      callsInFlight.remove(token);
+      LATE_PROGRESS.execute(() -> progressRoutes.remove(token));
     }
   }
 
@@ -356,7 +366,7 @@ final class McpConnection implements AutoCloseable {
         "level", n.level() == null ? "info" : n.level().name().toLowerCase(java.util.Locale.ROOT));
     if (n.logger() != null) payload.put("logger", n.logger());
     payload.put("data", n.data());
-    progressRoutes.values().stream()
+    callsInFlight.values().stream()
         .distinct()
         .forEach(t -> t.notify(config.name(), "log", payload));
   }
