@@ -2,6 +2,7 @@ package goose.cli;
 
 import static org.awaitility.Awaitility.await;
 
+import goose.testing.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,21 +64,12 @@ final class CliProcess implements AutoCloseable {
 
   /** The command line of {@code goose ARGS} in a JVM of this test's class path. */
   static List<String> command(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                // Tests start many short-lived JVMs like this one on 2 cores; with C1 alone `goose
-                // --help`
-                // takes 0.53 s of CPU against 0.71-0.84 s (C2 compiles little before a test JVM
-                // ends).
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "goose.cli.Main"));
-    command.addAll(List.of(args));
-    return command;
+    ChildJvm.train(
+        Main.class.getName(),
+        List.of("server"),
+        Map.of("GOOSE_PORT", "0", "GOOSE_HOST", "127.0.0.1"),
+        training -> read(training.resolve("out.txt")).contains("listening on"));
+    return ChildJvm.command(Main.class.getName(), args);
   }
 
   /**

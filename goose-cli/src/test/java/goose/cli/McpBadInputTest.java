@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
+import goose.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,15 +36,7 @@ class McpBadInputTest {
   @ValueSource(strings = {"developer", "memory", "todo"})
   void badLinesAreAnsweredTheServerKeepsServingAndExitsWhenStdinCloses(String name)
       throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "mcp",
-            name);
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(Main.class.getName(), "mcp", name));
     pb.environment().put("GOOSE_PATH_ROOT", root.toString());
     pb.environment().put("HOME", root.toString());
     pb.redirectError(root.resolve("stderr-" + name + ".txt").toFile());

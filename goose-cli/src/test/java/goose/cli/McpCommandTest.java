@@ -3,6 +3,7 @@ package goose.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import goose.testing.ChildJvm;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -11,6 +12,7 @@ import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,16 +28,10 @@ class McpCommandTest {
 
   @Test
   void servesABuiltinOverStdioUntilTheClientCloses() {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = ChildJvm.command(Main.class.getName(), "mcp", "memory");
     ServerParameters params =
-        ServerParameters.builder(java)
-            .args(
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "mcp",
-                "memory")
+        ServerParameters.builder(command.getFirst())
+            .args(command.subList(1, command.size()))
             .env(Map.of("GOOSE_PATH_ROOT", root.toString()))
             .build();
     McpSyncClient client =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.extension.TestServers;
 import goose.json.Json;
+import goose.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,18 +99,11 @@ class McpInspectorTest {
    */
   private static Path goose(String name) throws IOException {
     Path script = root.resolve("goose-mcp-" + name);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Files.writeString(
-        script,
-        "#!/bin/sh\nGOOSE_PATH_ROOT='"
-            + root
-            + "' exec '"
-            + java
-            + "' --enable-native-access=ALL-UNNAMED -cp '"
-            + System.getProperty("java.class.path")
-            + "' goose.cli.Main mcp "
-            + name
-            + "\n");
+    String command =
+        ChildJvm.command(Main.class.getName(), "mcp", name).stream()
+            .map(word -> "'" + word + "'")
+            .collect(Collectors.joining(" "));
+    Files.writeString(script, "#!/bin/sh\nGOOSE_PATH_ROOT='" + root + "' exec " + command + "\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
   }

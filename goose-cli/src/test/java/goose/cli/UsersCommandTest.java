@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.config.Config;
 import goose.server.GooseServer;
+import goose.testing.ChildJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -168,15 +169,8 @@ class UsersCommandTest {
   }
 
   private List<String> javaCommand(String... args) {
-    List<String> command =
-        new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-Duser.home=" + home,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "goose.cli.Main"));
+    List<String> command = ChildJvm.java();
+    command.addAll(List.of("-Duser.home=" + home, "goose.cli.Main"));
     command.addAll(List.of(args));
     return command;
   }

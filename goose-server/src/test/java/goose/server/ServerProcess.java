@@ -2,6 +2,7 @@ package goose.server;
 
 import static org.awaitility.Awaitility.await;
 
+import goose.testing.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,18 +33,12 @@ final class ServerProcess implements AutoCloseable {
     try {
       Files.createDirectories(root);
       Files.deleteIfExists(root.resolve("port"));
-      ProcessBuilder pb =
-          new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "--enable-native-access=ALL-UNNAMED",
-              // Tests start many short-lived JVMs like this one on 2 cores; with C1 alone `goose
-              // --help`
-              // takes 0.53 s of CPU against 0.71-0.84 s (C2 compiles little before a test JVM
-              // ends).
-              "-XX:TieredStopAtLevel=1",
-              "-cp",
-              System.getProperty("java.class.path"),
-              ServerMainForTests.class.getName());
+      ChildJvm.train(
+          ServerMainForTests.class.getName(),
+          List.of(),
+          Map.of("GOOSE_PORT", "0", "GOOSE_HOST", "127.0.0.1"),
+          training -> Files.exists(training.resolve("port")));
+      ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(ServerMainForTests.class.getName()));
       // As in TestServer: a title request after a first exchange would take the next scripted
       // reply of the fake provider, so titles are on only where a test asks for them.
       pb.environment().put("GOOSE_SESSION_TITLES", "false");

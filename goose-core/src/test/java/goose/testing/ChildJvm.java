@@ -1,0 +1,185 @@
+package goose.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line of a JVM that a test starts (a real server or {@code goose} command in its own
+ * process), with this test JVM's classes. The suite starts a hundred or more of them on 2 cores, so
+ * each start is made cheaper twice:
+ *
+ * <ul>
+ *   <li>C1 alone ({@code -XX:TieredStopAtLevel=1}): they are short-lived, and C2's compilations
+ *       only compete with the tests for the cores ({@code goose --help}: 0.53 s of CPU against
+ *       0.71-0.84 s);
+ *   <li>a class-data sharing archive of the classes a server start loads, dumped once per test JVM
+ *       by a training run ({@link #train}): a start maps them instead of parsing and verifying them
+ *       (a {@code goose server} start: 1.7 s of CPU against 3.0-3.5 s).
+ * </ul>
+ *
+ * <p>The JVM archives classes from jars only, so the directories on the class path (this module's
+ * target/classes and target/test-classes) are copied into jars under target/child-jvm first; every
+ * child gets the same class path. The archive is used once its training run has ended; children
+ * started before that, or after a failed training, run without it. The JVM itself checks that the
+ * archive matches the class path (every jar's size and time) and otherwise runs without it; {@code
+ * -Xlog:cds=off} keeps that quiet, since tests read the children's output.
+ */
+public final class ChildJvm {
+  private static final Logger log = LoggerFactory.getLogger(ChildJvm.class);
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final List<String> OPTIONS =
+      List.of(
+          "--enable-native-access=ALL-UNNAMED",
+          "-XX:TieredStopAtLevel=1",
+          "-Xlog:cds=off,cds+dynamic=off");
+
+  private static volatile Optional<Path> archive = Optional.empty();
+  private static boolean trainingStarted;
+  private static String classPath = "";
+
+  private ChildJvm() {}
+
+  /**
+   * {@code java}, its options and {@code -cp}: add JVM options (e.g. {@code -Dname=value}), the
+   * main class and its arguments.
+   */
+  public static List<String> java() {
+    List<String> command = new ArrayList<>();
+    command.add(JAVA);
+    command.addAll(OPTIONS);
+    archive.ifPresent(file -> command.add("-XX:SharedArchiveFile=" + file));
+    command.add("-cp");
+    command.add(classPath());
+    return command;
+  }
+
+  /** {@code java ... MAIN ARGS}. */
+  public static List<String> command(String mainClass, String... args) {
+    List<String> command = java();
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * Starts, once per test JVM and in the background, the run that dumps the archive: {@code java
+   * MAIN ARGS} with {@code env}, its working directory a new temporary directory {@code root}
+   * (output in {@code root/out.txt}), stopped with SIGTERM as soon as {@code started} holds for
+   * {@code root}; the JVM writes the archive as it exits. Later calls do nothing.
+   */
+  public static synchronized void train(
+      String mainClass, List<String> args, Map<String, String> env, Predicate<Path> started) {
+    if (trainingStarted) return;
+    trainingStarted = true;
+    String cp = classPath();
+    Thread.ofPlatform()
+        .daemon()
+        .name("child-jvm-archive")
+        .start(() -> archive = dump(cp, mainClass, args, env, started));
+  }
+
+  private static Optional<Path> dump(
+      String cp,
+      String mainClass,
+      List<String> args,
+      Map<String, String> env,
+      Predicate<Path> started) {
+    long start = System.nanoTime();
+    try {
+      Path root = Files.createTempDirectory("child-jvm-training");
+      Path file = jarDirectory().resolve("classes.jsa");
+      Files.deleteIfExists(file);
+      List<String> command = new ArrayList<>(List.of(JAVA));
+      command.addAll(OPTIONS);
+      command.addAll(List.of("-XX:ArchiveClassesAtExit=" + file, "-cp", cp, mainClass));
+      command.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
+      pb.environment().putAll(env);
+      pb.environment().put("HOME", root.toString());
+      pb.environment().put("GOOSE_PATH_ROOT", root.toString());
+      pb.redirectErrorStream(true).redirectOutput(root.resolve("out.txt").toFile());
+      Process process = pb.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (process.isAlive() && !started.test(root) && System.nanoTime() < deadline)
+        Thread.sleep(50);
+      process.destroy();
+      if (!process.waitFor(3, TimeUnit.MINUTES)) process.destroyForcibly().waitFor();
+      else if (Files.exists(file)) {
+        log.info(
+            "class archive for test JVMs dumped in {} ms: {}",
+            (System.nanoTime() - start) / 1_000_000,
+            file);
+        return Optional.of(file);
+      }
+      log.warn("no class archive for test JVMs (children start without it): {}", root);
+      return Optional.empty();
+    } catch (IOException e) {
+      log.warn("no class archive for test JVMs (children start without it)", e);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** This JVM's class path with each directory replaced by a jar of it (made on first use). */
+  private static synchronized String classPath() {
+    if (classPath.isEmpty()) {
+      String separator = System.getProperty("path.separator");
+      classPath =
+          Stream.of(System.getProperty("java.class.path").split(separator))
+              .map(ChildJvm::asJar)
+              .collect(Collectors.joining(separator));
+    }
+    return classPath;
+  }
+
+  private static String asJar(String entry) {
+    Path dir = Path.of(entry);
+    if (!Files.isDirectory(dir)) return entry;
+    try {
+      Path jar = jarDirectory().resolve(dir.getFileName() + ".jar");
+      try (OutputStream out = Files.newOutputStream(jar);
+          ZipOutputStream zip = new ZipOutputStream(out);
+          Stream<Path> files = Files.walk(dir)) {
+        zip.setLevel(1);
+        for (Path file : (Iterable<Path>) files.sorted()::iterator) {
+          if (file.equals(dir)) continue;
+          String name = dir.relativize(file).toString().replace('\\', '/');
+          if (Files.isDirectory(file)) {
+            zip.putNextEntry(new ZipEntry(name + "/"));
+          } else {
+            zip.putNextEntry(new ZipEntry(name));
+            Files.copy(file, zip);
+          }
+          zip.closeEntry();
+        }
+      }
+      return jar.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** target/child-jvm of the module under test (the test JVM runs in the module's directory). */
+  private static Path jarDirectory() throws IOException {
+    return Files.createDirectories(Path.of("target", "child-jvm").toAbsolutePath());
+  }
+}
