@@ -159,8 +159,17 @@ final class ToolBench {
     TurnDriver.Result r =
         TurnDriver.run(
             g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
-    if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0)
-      throw new IOException("tool turn failed: status " + r.status() + ", stop " + r.outcome());
+    if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
+      throw new IOException(
+          "tool turn failed: status "
+              + r.status()
+              + ", stop "
+              + r.outcome()
+              + ", tool events "
+              + (r.toolCallNanos() > 0)
+              + "/"
+              + (r.toolResultNanos() > 0));
+    }
     return r.toolResultNanos() - r.toolCallNanos();
   }
 
@@ -171,21 +180,8 @@ final class ToolBench {
     try (Goosed g = Goosed.start(opt.repo(), opt.scratch().resolve(dir), fake, yaml, env)) {
       String session = g.createSession("tools");
       for (int i = -3; i < calls; i++) {
-        TurnDriver.Result r =
-            TurnDriver.run(
-                g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
-        if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
-          throw new IOException(
-              "tool turn failed: status "
-                  + r.status()
-                  + ", stop "
-                  + r.outcome()
-                  + ", tool events "
-                  + (r.toolCallNanos() > 0)
-                  + "/"
-                  + (r.toolResultNanos() > 0));
-        }
-        if (i >= 0) through[i] = r.toolResultNanos() - r.toolCallNanos();
+        long span = echoTurn(g, session);
+        if (i >= 0) through[i] = span;
       }
     }
     return through;
