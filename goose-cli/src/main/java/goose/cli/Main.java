@@ -2,6 +2,7 @@ package goose.cli;
 
 import goose.config.ConfigException;
 import goose.error.ErrorMessages;
+import goose.server.StartupPreinit;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -56,6 +57,7 @@ public final class Main {
    * (docs/benchmarks.md, start-up). The same command, exit code and error lines as through picocli.
    */
   private static int serve(CliEnvironment environment, PrintWriter err) {
+    StartupPreinit.inBackground();
     try {
       return ServerCommand.serve(environment.loadConfig());
     } catch (Exception e) {
