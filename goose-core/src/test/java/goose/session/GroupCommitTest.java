@@ -112,21 +112,11 @@ class GroupCommitTest {
 
   @Test
   void aBatchWithoutFailuresRunsEachWriteOnceInOneTransaction() throws Exception {
-    CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Map<String, Integer> runs = new ConcurrentHashMap<>();
     Map<String, Connection> connectionOf = new ConcurrentHashMap<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Integer> first =
-          pool.submit(
-              () ->
-                  db.write(
-                      c -> {
-                        inside.countDown();
-                        await(release);
-                        return insert(c, "first");
-                      }));
-      inside.await();
+      Future<Integer> first = writeHoldingTheLock(pool, release);
       List<Future<Integer>> queued = new ArrayList<>();
       for (String key : List.of("x", "y", "z")) {
         queued.add(
@@ -167,21 +157,11 @@ class GroupCommitTest {
 
   @Test
   void anUrgentWriteRunsInTheNextBatchAndReturnsBeforeTheBacklogIsDone() throws Exception {
-    CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
     int backlog = 3 * SqlDatabase.MAX_BATCH;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Integer> first =
-          pool.submit(
-              () ->
-                  db.write(
-                      c -> {
-                        inside.countDown();
-                        await(release);
-                        return insert(c, "first");
-                      }));
-      inside.await();
+      Future<Integer> first = writeHoldingTheLock(pool, release);
       List<Future<Integer>> normal = new ArrayList<>();
       for (int i = 0; i < backlog; i++) {
         String key = "k" + i;
@@ -222,6 +202,26 @@ class GroupCommitTest {
       for (Future<Integer> f : normal) assertThat(f.get()).isEqualTo(1);
     }
     assertThat(keys()).hasSize(backlog + 2);
+  }
+
+  /**
+   * Starts a write (of the key "first") that holds the write lock until {@code release}; returns
+   * once it is inside, so writes submitted next queue behind it.
+   */
+  private Future<Integer> writeHoldingTheLock(ExecutorService pool, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch inside = new CountDownLatch(1);
+    Future<Integer> first =
+        pool.submit(
+            () ->
+                db.write(
+                    c -> {
+                      inside.countDown();
+                      await(release);
+                      return insert(c, "first");
+                    }));
+    inside.await();
+    return first;
   }
 
   private static int insert(Connection c, String key) throws SQLException {
