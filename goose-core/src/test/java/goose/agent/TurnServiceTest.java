@@ -244,11 +244,31 @@ class TurnServiceTest {
             TurnEvent.MessageComplete.class,
             c -> assertThat(c.stopReason()).isEqualTo("cancelled"));
     assertThat(store.runningTurn(session.id())).isEmpty();
+    // The interrupted results are stored, as the client saw them: no call is left unanswered.
+    assertThat(Conversations.danglingToolRequests(store.conversation(session.id()))).isEmpty();
 
     List<TurnEvent> next = runTurn(turns, "again");
     assertThat(next.getLast())
         .isInstanceOfSatisfying(
             TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("end_turn"));
+    // Providers refuse a tool call without its result: the next request answers each right after
+    // it.
+    List<Message> sent = provider.requests.getLast().messages();
+    int asked = indexOfToolRequests(sent);
+    assertThat(sent.get(asked + 1).content())
+        .filteredOn(Content.ToolResponse.class::isInstance)
+        .map(Content.ToolResponse.class::cast)
+        .allSatisfy(r -> assertThat(r.isError()).isTrue())
+        .extracting(Content.ToolResponse::id)
+        .containsExactlyElementsOf(
+            sent.get(asked).toolRequests().stream().map(Content.ToolRequest::id).toList())
+        .hasSize(calls);
+  }
+
+  private static int indexOfToolRequests(List<Message> messages) {
+    for (int i = 0; i < messages.size(); i++)
+      if (!messages.get(i).toolRequests().isEmpty()) return i;
+    throw new AssertionError("no message with tool calls in " + messages);
   }
 
   @Test
