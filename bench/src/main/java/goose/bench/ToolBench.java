@@ -19,6 +19,8 @@ import java.util.Map;
  * the MCP SDK.
  */
 final class ToolBench {
+  private static final Duration IDLE = Duration.ofMillis(20);
+
   private final BenchOptions opt;
   private final FakeProvider fake;
   private final Results results;
@@ -45,22 +47,18 @@ final class ToolBench {
         "extensions:\n  everything:\n    type: stdio\n    enabled: true\n    cmd: node\n    args: [\""
             + server
             + "\", \"stdio\"]\n";
+    String against = System.getProperty("bench.toolsAgainst", "");
+    if (!against.isEmpty()) {
+      interleaved(s, yaml, server, calls, Path.of(against).toAbsolutePath().normalize());
+      return;
+    }
     long[] through = throughGoosed(s, yaml, calls, Map.of());
     long[] unconfined =
         throughGoosed(s + "-nosandbox", yaml, calls, Map.of("GOOSE_SANDBOX", "off"));
     long[] direct = new long[calls];
-    ServerParameters params =
-        ServerParameters.builder("node").args(server.toString(), "stdio").build();
-    try (McpSyncClient client =
-        McpClient.sync(
-                new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
-            .requestTimeout(Duration.ofSeconds(30))
-            .build()) {
+    try (McpSyncClient client = directClient(server)) {
       client.initialize();
-      McpSchema.CallToolRequest req =
-          McpSchema.CallToolRequest.builder("echo")
-              .arguments(Map.of("message", "bench echo"))
-              .build();
+      McpSchema.CallToolRequest req = echoRequest();
       for (int i = -3; i < calls; i++) {
         long t0 = System.nanoTime();
         client.callTool(req);
@@ -78,6 +76,103 @@ final class ToolBench {
     results.target(s, "echo through goosed / direct (p50)", t.p50() / d.p50(), "x", 2, "");
   }
 
+  /**
+   * A/B at equal load: this checkout's goosed and {@code other}'s (another checkout of the project,
+   * built, e.g. the commit before a change) run side by side, and their echo turns alternate, so
+   * both see the same machine; on 2 shared cores separate runs a minute apart differ by more than
+   * most changes do.
+   */
+  private void interleaved(String s, String yaml, Path server, int calls, Path other)
+      throws Exception {
+    long[] here = new long[calls];
+    long[] there = new long[calls];
+    long[] direct = new long[calls];
+    long[] idle = new long[calls];
+    long[] loop = new long[calls];
+    McpSchema.CallToolRequest req = echoRequest();
+    try (Goosed a =
+            Goosed.start(opt.repo(), opt.scratch().resolve(s + "-a"), fake, yaml, Map.of());
+        Goosed b = Goosed.start(other, opt.scratch().resolve(s + "-b"), fake, yaml, Map.of());
+        McpSyncClient client = directClient(server)) {
+      client.initialize();
+      String sa = a.createSession("tools");
+      String sb = b.createSession("tools");
+      for (int i = -3; i < calls; i++) {
+        boolean aFirst = (i & 1) == 0;
+        long first = echoTurn(aFirst ? a : b, aFirst ? sa : sb);
+        long t0 = System.nanoTime();
+        client.callTool(req);
+        long d = System.nanoTime() - t0;
+        long second = echoTurn(aFirst ? b : a, aFirst ? sb : sa);
+        Thread.sleep(IDLE.toMillis()); // the machine settles: a call after a pause, as in a turn
+        long t1 = System.nanoTime();
+        client.callTool(req);
+        long e = System.nanoTime() - t1;
+        if (i < 0) continue;
+        here[i] = aFirst ? first : second;
+        there[i] = aFirst ? second : first;
+        direct[i] = d;
+        idle[i] = e;
+      }
+      for (int i = 0; i < calls; i++) {
+        long t0 = System.nanoTime();
+        client.callTool(req);
+        loop[i] = System.nanoTime() - t0;
+      }
+    }
+    Stats h = Stats.of(here, 1e6);
+    Stats t = Stats.of(there, 1e6);
+    Stats d = Stats.of(direct, 1e6);
+    Stats e = Stats.of(idle, 1e6);
+    Stats l = Stats.of(loop, 1e6);
+    results.add(s, "echo through goosed (this checkout, interleaved), p50", h.p50(), "ms");
+    results.add(s, "echo through goosed (this checkout, interleaved), p99", h.p99(), "ms");
+    results.add(s, "echo through goosed (" + other + ", interleaved), p50", t.p50(), "ms");
+    results.add(s, "echo through goosed (" + other + ", interleaved), p99", t.p99(), "ms");
+    results.add(s, "echo directly with the MCP Java SDK (interleaved), p50", d.p50(), "ms");
+    results.add(
+        s,
+        "echo directly, after " + IDLE.toMillis() + " ms idle (interleaved), p50",
+        e.p50(),
+        "ms");
+    results.add(s, "echo directly, back to back (after the rest), p50", l.p50(), "ms");
+    results.add(s, "this checkout / direct (p50)", h.p50() / d.p50(), "x");
+    results.add(s, other + " / direct (p50)", t.p50() / d.p50(), "x");
+  }
+
+  private static McpSchema.CallToolRequest echoRequest() {
+    return McpSchema.CallToolRequest.builder("echo")
+        .arguments(Map.of("message", "bench echo"))
+        .build();
+  }
+
+  private static McpSyncClient directClient(Path server) {
+    ServerParameters params =
+        ServerParameters.builder("node").args(server.toString(), "stdio").build();
+    return McpClient.sync(
+            new StdioClientTransport(params, new JacksonMcpJsonMapper(new ObjectMapper())))
+        .requestTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  private static long echoTurn(Goosed g, String session) throws IOException {
+    TurnDriver.Result r =
+        TurnDriver.run(
+            g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
+    if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
+      throw new IOException(
+          "tool turn failed: status "
+              + r.status()
+              + ", stop "
+              + r.outcome()
+              + ", tool events "
+              + (r.toolCallNanos() > 0)
+              + "/"
+              + (r.toolResultNanos() > 0));
+    }
+    return r.toolResultNanos() - r.toolCallNanos();
+  }
+
   /** tool_call to tool_result event times of {@code calls} echo turns in one session. */
   private long[] throughGoosed(String dir, String yaml, int calls, Map<String, String> env)
       throws Exception {
@@ -85,21 +180,8 @@ final class ToolBench {
     try (Goosed g = Goosed.start(opt.repo(), opt.scratch().resolve(dir), fake, yaml, env)) {
       String session = g.createSession("tools");
       for (int i = -3; i < calls; i++) {
-        TurnDriver.Result r =
-            TurnDriver.run(
-                g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);
-        if (!r.ok(1) || r.toolCallNanos() == 0 || r.toolResultNanos() == 0) {
-          throw new IOException(
-              "tool turn failed: status "
-                  + r.status()
-                  + ", stop "
-                  + r.outcome()
-                  + ", tool events "
-                  + (r.toolCallNanos() > 0)
-                  + "/"
-                  + (r.toolResultNanos() > 0));
-        }
-        if (i >= 0) through[i] = r.toolResultNanos() - r.toolCallNanos();
+        long span = echoTurn(g, session);
+        if (i >= 0) through[i] = span;
       }
     }
     return through;

@@ -423,18 +423,21 @@ public final class Agent {
     return new ToolExecutor(toolbox, emitter, control, audit);
   }
 
-  /** Stores the results (with a note to the model after them, if any) and adds them to the view. */
+  /**
+   * Stores a batch's responses as one message (with a note to the model after them, if any) and
+   * returns the view with it. with it. A batch the turn's cancel cut short is stored too, its
+   * unfinished calls answered "interrupted", before the turn ends: the next turn's request must
+   * answer every tool call.
+   */
   private List<Message> appendResults(
-      String sessionId,
-      List<Message> view,
-      List<Content.ToolResponse> responses,
-      Optional<String> note) {
-    List<Content> parts = new ArrayList<>(responses);
-    note.ifPresent(n -> parts.add(new Content.Text(n)));
+      String sessionId, List<Message> view, ToolExecutor.Batch batch, Optional<String> note) {
+    List<Content> parts = new ArrayList<>(batch.responses());
+    if (!batch.cancelled()) note.ifPresent(n -> parts.add(new Content.Text(n)));
     Message results =
         new Message(
             Ids.newId(), Role.USER, Instant.now(), parts, true, true, false, TokenUsage.ZERO);
     store.appendMessage(sessionId, results);
+    if (batch.cancelled()) throw new TurnCancelledException();
     return append(view, results);
   }
 

@@ -1,5 +1,6 @@
 package goose.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import goose.approval.ToolDecision;
 import goose.conversation.Content;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,14 +22,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the tool calls of one model response concurrently, each on its own virtual thread, and
- * returns their responses in request order. Each call is announced ({@code tool_call}) before it
- * starts, passes the turn's {@link ToolGate} (which may wait for the user), runs or is refused, is
- * reported ({@code tool_result}) as soon as it ends, and is audited. A cancelled turn answers the
- * calls that did not finish with an "interrupted" error, so the conversation never holds a request
- * without a response.
+ * returns their responses in request order; a response with a single call (the common case) runs it
+ * on the turn's own thread, which saves a thread start and a hand-off on each call's path. Each
+ * call is announced ({@code tool_call}) before it starts, passes the turn's {@link ToolGate} (which
+ * may wait for the user), runs or is refused, is reported ({@code tool_result}) as soon as it ends,
+ * and is audited. A cancelled turn answers the calls that did not finish with an "interrupted"
+ * error and still returns every response ({@link Batch#cancelled()}), so that the loop stores them
+ * and the conversation never holds a request without a response: a provider refuses a conversation
+ * with a tool call that has no result.
  */
 final class ToolExecutor {
   static final String INTERRUPTED = ToolDecision.CANCELLED.refusal();
@@ -38,7 +42,9 @@ final class ToolExecutor {
   private final TurnEmitter emitter;
   private final TurnControl control;
   private final ToolAudit audit;
-  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+  /** The response reported for each call: the first one wins, and that one is stored. */
+  private final Map<String, Content.ToolResponse> reported = new ConcurrentHashMap<>();
 
   ToolExecutor(Toolbox toolbox, TurnEmitter emitter, TurnControl control, ToolAudit audit) {
     this.toolbox = toolbox;
@@ -47,13 +53,19 @@ final class ToolExecutor {
     this.audit = audit;
   }
 
+  /**
+   * The responses of one batch, one per request in request order, and whether the turn was
+   * cancelled while it ran (then the calls that did not finish are answered "interrupted").
+   */
+  record Batch(List<Content.ToolResponse> responses, boolean cancelled) {}
+
   /** How the calls of one batch are decided. */
   interface Decider {
     ToolDecision decide(Content.ToolRequest request, Optional<ToolSpec> spec);
   }
 
   /** A fresh batch from the model: announced, then each call decided by {@code gate}. */
-  List<Content.ToolResponse> runAll(
+  Batch runAll(
       ToolContext context,
       List<Content.ToolRequest> requests,
       List<ToolSpec> offered,
@@ -65,7 +77,7 @@ final class ToolExecutor {
    * The dangling calls of a resumed turn (already announced before the stop), decided by {@link
    * ToolGate#resume}.
    */
-  List<Content.ToolResponse> resumeAll(
+  Batch resumeAll(
       ToolContext context,
       List<Content.ToolRequest> requests,
       List<ToolSpec> offered,
@@ -74,11 +86,11 @@ final class ToolExecutor {
   }
 
   /**
-   * Returns one response per request, in order; throws {@link TurnCancelledException} after
-   * answering all when interrupted, and {@link TurnSuspendedException} (answering none) when the
-   * server stops while a call waits for its approval.
+   * Returns one response per request, in order, also when interrupted; throws {@link
+   * TurnSuspendedException} (answering none) when the server stops while a call waits for its
+   * approval.
    */
-  private List<Content.ToolResponse> runAll(
+  private Batch runAll(
       ToolContext context,
       List<Content.ToolRequest> requests,
       List<ToolSpec> offered,
@@ -87,8 +99,14 @@ final class ToolExecutor {
     Map<String, ToolSpec> specs =
         offered.stream()
             .collect(Collectors.toMap(ToolSpec::name, Function.identity(), (a, b) -> a));
+    if (requests.size() == 1) {
+      Content.ToolRequest request = requests.getFirst();
+      return runInline(
+          context, request, Optional.ofNullable(specs.get(request.name())), decider, announce);
+    }
     List<Future<Content.ToolResponse>> futures = new ArrayList<>();
     boolean cancelled = false;
+    List<Boolean> finishedBeforeCancel = List.of();
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
       for (Content.ToolRequest request : requests) {
         if (announce)
@@ -105,13 +123,19 @@ final class ToolExecutor {
           Content.ToolRequest request = requests.get(i);
           Content.ToolResponse response;
           try {
-            response = cancelled ? interrupted(request, futures.get(i)) : futures.get(i).get();
+            response =
+                cancelled
+                    ? interrupted(request, futures.get(i), finishedBeforeCancel.get(i))
+                    : futures.get(i).get();
           } catch (InterruptedException e) {
             cancelled = true;
             control.exitWait(); // the answers below write to the store: no second interrupt may hit
             // them
+            // Taken before the interrupt below: a call that ends because of it is "interrupted".
+            finishedBeforeCancel =
+                futures.stream().map(f -> f.state() == Future.State.SUCCESS).toList();
             executor.shutdownNow();
-            response = interrupted(request, futures.get(i));
+            response = interrupted(request, futures.get(i), finishedBeforeCancel.get(i));
           } catch (ExecutionException e) {
             if (e.getCause() instanceof TurnSuspendedException suspended) {
               executor.shutdownNow();
@@ -122,16 +146,59 @@ final class ToolExecutor {
                     request.id(),
                     "Tool failed: "
                         + ErrorMessages.of(Objects.requireNonNullElse(e.getCause(), e)));
-            report(request, response);
+            response = report(request, response);
           }
           responses.add(response);
         }
       } finally {
         control.exitWait();
       }
-      if (cancelled) throw new TurnCancelledException();
-      return responses;
+      return new Batch(responses, cancelled);
     }
+  }
+
+  /**
+   * The one call of a batch, on the turn's thread. The decision and the call are the wait a cancel
+   * may interrupt (as the wait for the calls' futures is in a batch of several); the result event
+   * and the audit row are written after it, with no interrupt pending. An interrupted call is
+   * answered "interrupted", whatever the tool made of its interrupt, as a batch of several does.
+   */
+  private Batch runInline(
+      ToolContext context,
+      Content.ToolRequest request,
+      Optional<ToolSpec> spec,
+      Decider decider,
+      boolean announce) {
+    if (announce)
+      emitter.emit(
+          new TurnEvent.ToolCall(request.id(), request.name(), request.arguments(), "running"));
+    @Nullable ToolDecision decision = null; // null when the decision or the call threw
+    Content.ToolResponse response;
+    long durationMs = 0;
+    boolean interrupted;
+    control.enterWait(); // a cancel interrupts the decision and the call below
+    try {
+      ToolDecision decided = decider.decide(request, spec);
+      if (decided.runs()) {
+        long started = System.nanoTime();
+        response = toolbox.call(context, request);
+        durationMs = (System.nanoTime() - started) / 1_000_000;
+      } else {
+        response = Content.ToolResponse.error(request.id(), decided.refusal());
+      }
+      decision = decided;
+    } catch (TurnSuspendedException suspended) {
+      throw suspended;
+    } catch (RuntimeException e) {
+      response = Content.ToolResponse.error(request.id(), "Tool failed: " + ErrorMessages.of(e));
+    } finally {
+      interrupted = Thread.currentThread().isInterrupted();
+      control.exitWait(); // clears a pending interrupt: the writes below must not meet one
+    }
+    if (interrupted) response = Content.ToolResponse.error(request.id(), INTERRUPTED);
+    response = report(request, response);
+    if (decision != null) audit.record(context, request, decision, response, durationMs);
+    return new Batch(List.of(response), interrupted);
   }
 
   private Content.ToolResponse runOne(
@@ -143,38 +210,42 @@ final class ToolExecutor {
             ? toolbox.call(context, request)
             : Content.ToolResponse.error(request.id(), decision.refusal());
     long durationMs = decision.runs() ? (System.nanoTime() - started) / 1_000_000 : 0;
-    report(request, response);
+    // After a cancel the turn's thread reports each call (what ended before it, or "interrupted").
+    if (!control.isCancelled()) response = report(request, response);
     audit.record(context, request, decision, response, durationMs);
     return response;
   }
 
+  /** The answer of one call of a cancelled batch, as reported to the client. */
   private Content.ToolResponse interrupted(
-      Content.ToolRequest request, Future<Content.ToolResponse> future) {
-    if (future.state() == Future.State.SUCCESS) return future.resultNow();
+      Content.ToolRequest request, Future<Content.ToolResponse> future, boolean finished) {
+    if (finished) return report(request, future.resultNow());
     future.cancel(true);
-    Content.ToolResponse response = Content.ToolResponse.error(request.id(), INTERRUPTED);
-    report(request, response);
-    return response;
+    return report(request, Content.ToolResponse.error(request.id(), INTERRUPTED));
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectWriter CONTENT_LIST =
-      Json.MAPPER.writerFor(new com.fasterxml.jackson.core.type.TypeReference<List<Content>>() {});
-
-  /** The parts as JSON with their {@code type} (a plain valueToTree of the list would drop it). */
+  /**
+   * The parts as JSON with their {@code type}: each part converted on its own keeps the type id its
+   * sealed interface declares (a valueToTree of the whole list would drop it, the list's element
+   * type being erased), without a round trip through a JSON string.
+   */
   static ArrayNode contentTree(List<Content> parts) {
-    try {
-      return (ArrayNode) Json.MAPPER.readTree(CONTENT_LIST.writeValueAsString(parts));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    ArrayNode tree = Json.MAPPER.createArrayNode();
+    for (Content part : parts) tree.add(Json.MAPPER.<JsonNode>valueToTree(part));
+    return tree;
   }
 
-  /** Emits the result once per call, even when a cancelled call returns late. */
-  private void report(Content.ToolRequest request, Content.ToolResponse response) {
-    if (!reported.add(request.id())) return;
+  /**
+   * Emits the result once per call, even when a cancelled call returns late, and returns the
+   * response that was emitted (an earlier one if there was one).
+   */
+  private Content.ToolResponse report(Content.ToolRequest request, Content.ToolResponse response) {
+    Content.ToolResponse first = reported.putIfAbsent(request.id(), response);
+    if (first != null) return first;
     ArrayNode result = contentTree(response.content());
     emitter.emit(
         new TurnEvent.ToolResult(
             request.id(), request.name(), response.isError() ? "error" : "success", result));
+    return response;
   }
 }

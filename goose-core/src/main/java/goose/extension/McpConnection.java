@@ -64,6 +64,7 @@ final class McpConnection implements AutoCloseable {
 
   private final ExtensionConfig config;
   private final McpSyncClient client;
+  private final CancellingTransport calls; // tells the server about cancelled calls
   private final @Nullable StdioProcessTransport stdio; // the process behind a stdio extension
   // A call's progress route outlives the call by LATE_PROGRESS: the SDK hands each notification to
   // another thread, so one the server sent before its result can be handled after the call has
@@ -89,9 +90,10 @@ final class McpConnection implements AutoCloseable {
       ExtensionConfig config, McpClientTransport transport, @Nullable StdioProcessTransport stdio) {
     this.config = config;
     this.stdio = stdio;
+    this.calls = new CancellingTransport(transport);
     Duration init = config.timeout().compareTo(MAX_INIT) < 0 ? config.timeout() : MAX_INIT;
     this.client =
-        McpClient.sync(transport)
+        McpClient.sync(calls)
             .requestTimeout(config.timeout())
             .initializationTimeout(init)
             .clientInfo(McpSchema.Implementation.builder("goosed", "0.1.0").build())
@@ -236,13 +238,13 @@ final class McpConnection implements AutoCloseable {
       return McpResults.toResponse(requestId, result);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return Content.ToolResponse.error(requestId, "tool call cancelled");
+      return cancelled(requestId, token);
     } catch (RuntimeException e) {
       if (stdio == null && McpErrors.unreachable(e))
         breakWith("the server cannot be reached: " + McpErrors.describe(e));
       if (Thread.currentThread().isInterrupted() || McpErrors.interrupted(e)) {
         Thread.currentThread().interrupt();
-        return Content.ToolResponse.error(requestId, "tool call cancelled");
+        return cancelled(requestId, token);
       }
       String why =
           failure != null
@@ -253,9 +255,16 @@ final class McpConnection implements AutoCloseable {
       return Content.ToolResponse.error(
           requestId, "extension '" + config.name() + "' tool '" + tool + "' failed: " + why);
     } finally {
+      calls.ended(token);
       callsInFlight.remove(token);
       LATE_PROGRESS.execute(() -> progressRoutes.remove(token));
     }
+  }
+
+  /** The caller was interrupted: the server is told the call is cancelled (MCP's cancellation). */
+  private Content.ToolResponse cancelled(String requestId, String token) {
+    calls.cancel(token, "the caller cancelled the call");
+    return Content.ToolResponse.error(requestId, "tool call cancelled");
   }
 
   /**

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent loop and turn service against a real SQLite store, with a scripted provider and
@@ -189,6 +192,83 @@ class TurnServiceTest {
         .filteredOn(TurnEvent.ToolResult.class::isInstance)
         .extracting(e -> ((TurnEvent.ToolResult) e).status())
         .containsExactly("success", "success");
+  }
+
+  @ParameterizedTest(name = "{0} call(s) in the response")
+  @ValueSource(ints = {1, 2})
+  void cancelDuringRunningToolCallsInterruptsThemAndTheSessionStaysUsable(int calls)
+      throws Exception {
+    // One call runs on the turn's own thread, several on threads of their own: both are cancelled.
+    List<ProviderEvent> response = new java.util.ArrayList<>();
+    for (int i = 0; i < calls; i++)
+      response.add(new ProviderEvent.ToolCall("c" + i, "calc__hang", args("{}")));
+    response.add(new ProviderEvent.Stop(StopReason.TOOL_USE));
+    provider
+        .reply(response.toArray(ProviderEvent[]::new))
+        .reply(new ProviderEvent.TextDelta("back"), new ProviderEvent.Stop(StopReason.END_TURN));
+    CountDownLatch running = new CountDownLatch(calls);
+    CountDownLatch interrupted = new CountDownLatch(calls);
+    Toolbox hanging =
+        toolbox(
+            (ctx, req) -> {
+              running.countDown();
+              try {
+                new CountDownLatch(1).await(); // a server that never answers
+                return Content.ToolResponse.error(req.id(), "woke without an interrupt");
+              } catch (InterruptedException e) {
+                interrupted.countDown();
+                Thread.currentThread().interrupt(); // as McpConnection leaves it
+                return Content.ToolResponse.error(req.id(), "tool call cancelled");
+              }
+            });
+    TurnService turns = service(hanging);
+    TurnService.StartedTurn started =
+        turns.start("alice", session.id(), List.of(new Content.Text("hang")), Optional.empty());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(turns.cancel("alice", session.id())).isTrue();
+    List<TurnEvent> seen = follow(started);
+
+    assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(seen)
+        .filteredOn(TurnEvent.ToolResult.class::isInstance)
+        .hasSize(calls)
+        .allSatisfy(
+            e -> {
+              TurnEvent.ToolResult r = (TurnEvent.ToolResult) e;
+              assertThat(r.status()).isEqualTo("error");
+              assertThat(r.result().toString()).contains(ToolExecutor.INTERRUPTED);
+            });
+    assertThat(seen.getLast())
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class,
+            c -> assertThat(c.stopReason()).isEqualTo("cancelled"));
+    assertThat(store.runningTurn(session.id())).isEmpty();
+    // The interrupted results are stored, as the client saw them: no call is left unanswered.
+    assertThat(Conversations.danglingToolRequests(store.conversation(session.id()))).isEmpty();
+
+    List<TurnEvent> next = runTurn(turns, "again");
+    assertThat(next.getLast())
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("end_turn"));
+    // Providers refuse a tool call without its result: the next request answers each right after
+    // it.
+    List<Message> sent = provider.requests.getLast().messages();
+    int asked = indexOfToolRequests(sent);
+    assertThat(sent.get(asked + 1).content())
+        .filteredOn(Content.ToolResponse.class::isInstance)
+        .map(Content.ToolResponse.class::cast)
+        .allSatisfy(r -> assertThat(r.isError()).isTrue())
+        .extracting(Content.ToolResponse::id)
+        .containsExactlyElementsOf(
+            sent.get(asked).toolRequests().stream().map(Content.ToolRequest::id).toList())
+        .hasSize(calls);
+  }
+
+  private static int indexOfToolRequests(List<Message> messages) {
+    for (int i = 0; i < messages.size(); i++)
+      if (!messages.get(i).toolRequests().isEmpty()) return i;
+    throw new AssertionError("no message with tool calls in " + messages);
   }
 
   @Test

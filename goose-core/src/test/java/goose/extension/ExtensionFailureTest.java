@@ -3,6 +3,7 @@ package goose.extension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import goose.conversation.Content;
 import goose.json.Json;
 import java.nio.file.Path;
@@ -47,7 +48,13 @@ class ExtensionFailureTest {
     assertThat(manager.tools("bad"))
         .extracting(t -> t.name())
         .containsExactly(
-            "bad__ok", "bad__die", "bad__hang", "bad__spawn", "bad__garbage", "bad__grow");
+            "bad__ok",
+            "bad__die",
+            "bad__hang",
+            "bad__spawn",
+            "bad__garbage",
+            "bad__grow",
+            "bad__cancels");
   }
 
   @Test
@@ -61,7 +68,7 @@ class ExtensionFailureTest {
         .untilAsserted(
             () ->
                 assertThat(manager.tools("bad")).extracting(t -> t.name()).contains("bad__extra"));
-    assertThat(manager.get("bad").toolCount()).isEqualTo(7);
+    assertThat(manager.get("bad").toolCount()).isEqualTo(8);
   }
 
   @Test
@@ -136,6 +143,15 @@ class ExtensionFailureTest {
     assertThat(result[0].isError()).isTrue();
     assertThat(result[0].text()).contains("cancelled");
     assertThat(call("bad__ok").text()).isEqualTo("ok");
+    // The server was told (MCP notifications/cancelled, naming the call's JSON-RPC id).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              JsonNode seen = Json.parse(call("bad__cancels").text());
+              assertThat(seen.get("hung")).hasSize(1);
+              assertThat(seen.get("cancelled")).containsExactlyElementsOf(seen.get("hung"));
+            });
   }
 
   @Test
