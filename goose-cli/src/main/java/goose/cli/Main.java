@@ -2,6 +2,7 @@ package goose.cli;
 
 import goose.config.ConfigException;
 import goose.error.ErrorMessages;
+import goose.server.StartupPreinit;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -17,6 +18,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * stack trace.
  */
 public final class Main {
+  private static final String SERVER = "server";
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -31,15 +34,35 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(
             new java.io.OutputStreamWriter(environment.err(), StandardCharsets.UTF_8), true);
+    if (args.length == 1 && args[0].equals(SERVER)) return serve(environment, err);
     CommandLine commandLine = commandLine(environment);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setParameterExceptionHandler(Main::usageError);
-    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, cmd, environment));
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> failure(e, cmd.getErr(), environment));
     try {
       return commandLine.execute(args);
     } finally {
       out.flush();
+      err.flush();
+    }
+  }
+
+  /**
+   * {@code goose server} with no options, which is what {@code bin/goosed} runs: started without
+   * building picocli's command tree. picocli's classes are Java 5 class files, which neither the
+   * AOT cache nor a class-data archive can hold, so the tree cost every server start its ~175
+   * classes loaded from the jar and verified, plus the reflection over every command's annotations
+   * (docs/benchmarks.md, start-up). The same command, exit code and error lines as through picocli.
+   */
+  private static int serve(CliEnvironment environment, PrintWriter err) {
+    StartupPreinit.inBackground();
+    try {
+      return ServerCommand.serve(environment.loadConfig());
+    } catch (Exception e) {
+      return failure(e, err, environment);
+    } finally {
       err.flush();
     }
   }
@@ -60,8 +83,7 @@ public final class Main {
     return ExitCodes.USAGE;
   }
 
-  private static int failure(Exception e, CommandLine cmd, CliEnvironment environment) {
-    PrintWriter err = cmd.getErr();
+  private static int failure(Exception e, PrintWriter err, CliEnvironment environment) {
     Optional<ConfigException> config = configProblem(e);
     if (config.isPresent()) {
       err.println("error: " + oneLine(ErrorMessages.of(config.get())));

@@ -22,7 +22,13 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Config config = GooseCommand.of(spec).config();
+    return serve(GooseCommand.of(spec).config());
+  }
+
+  /**
+   * Serves with this configuration until stopped; {@link Main} calls it for a bare {@code server}.
+   */
+  static int serve(Config config) throws InterruptedException {
     config.validate();
     GooseServer server = GooseServer.start(config);
     try (server) {

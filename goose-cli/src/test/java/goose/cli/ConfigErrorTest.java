@@ -70,6 +70,18 @@ class ConfigErrorTest {
   }
 
   @Test
+  void bareServerStartedWithoutPicocliFailsExactlyAsThroughIt() throws IOException {
+    writeConfig("GOOSE_PORT: abc\n");
+
+    // "server" alone takes Main's direct path; "server --" goes through picocli's command tree.
+    CliRun.Result direct = cli().run("server");
+    CliRun.Result throughPicocli = cli().run("server", "--");
+
+    assertOneLineError(direct);
+    assertThat(direct).isEqualTo(throughPicocli);
+  }
+
+  @Test
   void nonNumericPortInTheFileNamesTheFileAndTheKey() throws IOException {
     writeConfig("GOOSE_PORT: abc\n");
 

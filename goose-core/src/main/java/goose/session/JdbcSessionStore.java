@@ -13,7 +13,6 @@ import goose.event.EventCodec;
 import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import goose.ids.Ids;
-import goose.json.Json;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -363,7 +362,7 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public StoredEvent appendEvent(String sessionId, String turnId, TurnEvent event) {
     String name = EventCodec.eventName(event);
-    String data = Json.write(EventCodec.toJson(event));
+    String data = EventCodec.toJsonText(event); // one pass, no intermediate tree
     Instant now = Instant.now();
     long seq =
         write(

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** Prepared statements in one line each: bind the arguments, run, map the rows. */
+/**
+ * Prepared statements in one line each: bind the arguments, run, map the rows. On SQLite the
+ * statements are kept per connection and used again ({@link StatementCache}).
+ */
 public final class Sql {
   private Sql() {}
 
@@ -21,30 +24,39 @@ public final class Sql {
 
   public static <T> Optional<T> first(
       Connection c, String sql, RowMapper<T> mapper, @Nullable Object... args) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql)) {
+    PreparedStatement st = StatementCache.prepare(c, sql);
+    try {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
         return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
       }
+    } finally {
+      StatementCache.release(st);
     }
   }
 
   public static <T> List<T> all(
       Connection c, String sql, RowMapper<T> mapper, @Nullable Object... args) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql)) {
+    PreparedStatement st = StatementCache.prepare(c, sql);
+    try {
       bind(st, args);
       try (ResultSet rs = st.executeQuery()) {
         List<T> rows = new ArrayList<>();
         while (rs.next()) rows.add(mapper.map(rs));
         return rows;
       }
+    } finally {
+      StatementCache.release(st);
     }
   }
 
   public static int update(Connection c, String sql, @Nullable Object... args) throws SQLException {
-    try (PreparedStatement st = c.prepareStatement(sql)) {
+    PreparedStatement st = StatementCache.prepare(c, sql);
+    try {
       bind(st, args);
       return st.executeUpdate();
+    } finally {
+      StatementCache.release(st);
     }
   }
 

@@ -8,23 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A pooled database with its dialect: runs a unit of work as a read (auto-commit) or as one write
- * transaction. On a single-writer database (SQLite) writers queue on a fair in-process lock before
- * they take a connection, so concurrent writers neither fail with SQLITE_BUSY nor hold connections
- * readers need.
+ * transaction. On a single-writer database (SQLite) writes queue in process (first in, first out)
+ * and one writer at a time, holding an in-process lock, takes a connection and runs them, so
+ * concurrent writers neither fail with SQLITE_BUSY nor hold connections readers need.
  *
- * <p>Group commit on SQLite: the writer that gets the lock also runs the writes queued behind it,
- * each in its own savepoint, and commits them together. A commit is the expensive part of a small
- * write, so under concurrent load (thousands of streaming turns appending events) one commit serves
- * many writes. Every write still returns only once it is committed, and a write that fails is
- * rolled back to its savepoint alone: the others in its batch are not affected. A lone write runs
- * exactly as before.
+ * <p>Group commit on SQLite: the writer that gets the lock also runs the writes queued behind it
+ * and commits them together, then wakes each of their writers at once; when it leaves writes queued
+ * it wakes the next one's writer to take the lock. (A fair lock that every writer passed through,
+ * its write done or not, made a convoy: thousands of waits in a row, each for a carrier thread,
+ * behind one commit.) A commit is the expensive part of a small write, so under concurrent load
+ * (thousands of streaming turns appending events) one commit serves many writes. Every write still
+ * returns only once it is committed, and a write that fails is rolled back alone: the others in its
+ * batch are not affected. The writes of a batch first run plainly one after the other; only when
+ * one throws is the batch rolled back and run again with a savepoint around each write. A batched
+ * {@link Work} can therefore run twice, and must not act outside its connection (none does: they
+ * are SQL statements and the values they return). A lone write runs exactly as before.
  */
 public final class SqlDatabase implements AutoCloseable {
 
@@ -40,7 +45,7 @@ public final class SqlDatabase implements AutoCloseable {
   /** Most writes one commit takes: bounds how long the first writer of a batch waits. */
   static final int MAX_BATCH = 256;
 
-  private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final ReentrantLock writeLock = new ReentrantLock();
   private final List<AutoCloseable> closeAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
 
@@ -96,39 +101,39 @@ public final class SqlDatabase implements AutoCloseable {
 
   private <T> T write(Work<T> work, ConcurrentLinkedQueue<Pending<?>> lane) throws SQLException {
     if (!dialect.singleWriter()) return transaction(work);
-    Pending<T> mine = new Pending<>(work);
+    Pending<T> mine = new Pending<>(work, Thread.currentThread());
     lane.add(mine);
-    if (lane == urgent) awaitUrgent(mine);
-    else {
-      writeLock.lock();
-      try {
-        while (!mine.done) runBatch(); // usually one batch: ours was queued before we took the lock
-      } finally {
-        writeLock.unlock();
+    boolean interrupted = false;
+    while (!mine.done) {
+      if (writeLock.tryLock()) {
+        try {
+          while (!mine.done)
+            runBatch(); // usually one batch: ours was queued before we took the lock
+        } finally {
+          writeLock.unlock();
+        }
+        wakeNextWriter();
+      } else {
+        // The writer holding the lock runs our write in its next batch and wakes us when it is
+        // committed, or wakes us to take the lock when it leaves queued writes behind. A write is
+        // not abandoned on interrupt (it may already be running): the flag is kept for the caller.
+        LockSupport.park(this);
+        if (Thread.interrupted()) interrupted = true;
       }
     }
+    if (interrupted) Thread.currentThread().interrupt();
     return mine.result();
   }
 
   /**
-   * An urgent write returns as soon as the next batch has run it, without waiting its turn for the
-   * (fair) lock behind every writer already waiting: it polls the lock and its own completion.
+   * After releasing the lock: the writer whose write is next wakes up to take it. A writer that
+   * queued its write while the lock was held found the lock taken and parked; queued before this
+   * look, it is seen here.
    */
-  private void awaitUrgent(Pending<?> mine) throws SQLException {
-    try {
-      while (!mine.done) {
-        if (writeLock.tryLock(1, TimeUnit.MILLISECONDS)) {
-          try {
-            while (!mine.done) runBatch();
-          } finally {
-            writeLock.unlock();
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while waiting for an urgent write", e);
-    }
+  private void wakeNextWriter() {
+    Pending<?> next = urgent.peek();
+    if (next == null) next = queued.peek();
+    if (next != null) LockSupport.unpark(next.thread);
   }
 
   /** Writes waiting for the write lock (for tests). */
@@ -152,12 +157,18 @@ public final class SqlDatabase implements AutoCloseable {
     if (batch.isEmpty()) return;
     if (batch.size() == 1) {
       batch.getFirst().runAlone(this);
+      batch.getFirst().finish();
       return;
     }
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       try {
-        for (Pending<?> p : batch) p.runInSavepoint(c);
+        if (!runTogether(c, batch)) {
+          // A write failed: undo the whole batch and run it again with a savepoint per write, so
+          // that only the failing one is rolled back.
+          c.rollback();
+          for (Pending<?> p : batch) p.runInSavepoint(c);
+        }
         c.commit();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c, e);
@@ -166,22 +177,43 @@ public final class SqlDatabase implements AutoCloseable {
     } catch (SQLException | RuntimeException e) {
       for (Pending<?> p : batch) p.failUnlessFailed(e);
     } finally {
-      for (Pending<?> p : batch) p.done = true;
+      for (Pending<?> p : batch) p.finish();
     }
   }
 
   /**
-   * One queued write and, once {@code done}, its outcome. Fields are written under the write lock;
-   * {@code done}, written last, is volatile, so an urgent writer reads the outcome without it.
+   * Runs the batch's writes one after the other without savepoints (with sqlite-jdbc a savepoint
+   * and its release are two more statements per write, about a third of a small write's cost);
+   * false, leaving the transaction to be rolled back, as soon as one throws.
+   */
+  private static boolean runTogether(Connection c, List<Pending<?>> batch) {
+    for (Pending<?> p : batch) {
+      if (!p.runPlain(c)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * One queued write, the thread waiting for it and, once {@code done}, its outcome. Fields are
+   * written under the write lock; {@code done}, written last, is volatile, so the writer reads the
+   * outcome without the lock.
    */
   private static final class Pending<T> {
     private final Work<T> work;
+    private final Thread thread;
     private @Nullable T value;
     private @Nullable Exception error;
-    private volatile boolean done; // read without the lock by an urgent writer
+    private volatile boolean done; // read without the lock by its writer
 
-    Pending(Work<T> work) {
+    Pending(Work<T> work, Thread thread) {
       this.work = work;
+      this.thread = thread;
+    }
+
+    /** Marks the outcome final and wakes the writer waiting for it. */
+    void finish() {
+      done = true;
+      if (thread != Thread.currentThread()) LockSupport.unpark(thread);
     }
 
     void runAlone(SqlDatabase db) {
@@ -189,12 +221,22 @@ public final class SqlDatabase implements AutoCloseable {
         value = db.transaction(work);
       } catch (SQLException | RuntimeException e) {
         error = e;
-      } finally {
-        done = true;
+      }
+    }
+
+    /** Runs the write in the open transaction; false (no outcome kept) when it throws. */
+    boolean runPlain(Connection c) {
+      try {
+        value = work.run(c);
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        value = null;
+        return false;
       }
     }
 
     void runInSavepoint(Connection c) throws SQLException {
+      value = null;
       Savepoint savepoint = c.setSavepoint();
       try {
         value = work.run(c);

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Group commit of SQLite writes: writes queued while another holds the write lock run together in
- * one transaction, each in its own savepoint, so a failing write neither takes the others down nor
- * leaves partial changes behind.
+ * one transaction; when one fails, the batch runs again with a savepoint around each write, so a
+ * failing write neither takes the others down nor leaves partial changes behind.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GroupCommitTest {
@@ -111,6 +111,37 @@ class GroupCommitTest {
   }
 
   @Test
+  void aBatchWithoutFailuresRunsEachWriteOnceInOneTransaction() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Map<String, Integer> runs = new ConcurrentHashMap<>();
+    Map<String, Connection> connectionOf = new ConcurrentHashMap<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Integer> first = writeHoldingTheLock(pool, release);
+      List<Future<Integer>> queued = new ArrayList<>();
+      for (String key : List.of("x", "y", "z")) {
+        queued.add(
+            pool.submit(
+                () ->
+                    db.write(
+                        c -> {
+                          runs.merge(key, 1, Integer::sum);
+                          connectionOf.put(key, c);
+                          return insert(c, key);
+                        })));
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> db.queuedWrites() >= queued.size());
+      release.countDown();
+      assertThat(first.get()).isEqualTo(1);
+      for (Future<Integer> f : queued) assertThat(f.get()).isEqualTo(1);
+    }
+    assertThat(runs).containsOnly(Map.entry("x", 1), Map.entry("y", 1), Map.entry("z", 1));
+    assertThat(connectionOf.get("x")).isSameAs(connectionOf.get("z"));
+    assertThat(keys()).containsExactly("first", "x", "y", "z");
+  }
+
+  @Test
   void manyConcurrentWritersAllLandExactlyOnce() throws Exception {
     int writers = 200;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -126,21 +157,11 @@ class GroupCommitTest {
 
   @Test
   void anUrgentWriteRunsInTheNextBatchAndReturnsBeforeTheBacklogIsDone() throws Exception {
-    CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
     int backlog = 3 * SqlDatabase.MAX_BATCH;
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<Integer> first =
-          pool.submit(
-              () ->
-                  db.write(
-                      c -> {
-                        inside.countDown();
-                        await(release);
-                        return insert(c, "first");
-                      }));
-      inside.await();
+      Future<Integer> first = writeHoldingTheLock(pool, release);
       List<Future<Integer>> normal = new ArrayList<>();
       for (int i = 0; i < backlog; i++) {
         String key = "k" + i;
@@ -181,6 +202,26 @@ class GroupCommitTest {
       for (Future<Integer> f : normal) assertThat(f.get()).isEqualTo(1);
     }
     assertThat(keys()).hasSize(backlog + 2);
+  }
+
+  /**
+   * Starts a write (of the key "first") that holds the write lock until {@code release}; returns
+   * once it is inside, so writes submitted next queue behind it.
+   */
+  private Future<Integer> writeHoldingTheLock(ExecutorService pool, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch inside = new CountDownLatch(1);
+    Future<Integer> first =
+        pool.submit(
+            () ->
+                db.write(
+                    c -> {
+                      inside.countDown();
+                      await(release);
+                      return insert(c, "first");
+                    }));
+    inside.await();
+    return first;
   }
 
   private static int insert(Connection c, String key) throws SQLException {
