@@ -147,6 +147,49 @@ class TurnRoutesTest {
   }
 
   @Test
+  void aTurnCancelledDuringAToolCallLeavesAConversationTheProviderAccepts() throws Exception {
+    // The fake refuses, as Anthropic does, a tool_use without its tool_result in the next message.
+    goosed.close();
+    try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
+      goosed =
+          startServer(
+              Map.of(
+                  "GOOSE_PROVIDER",
+                  "anthropic",
+                  "ANTHROPIC_HOST",
+                  anthropic.baseUri().toString(),
+                  "ANTHROPIC_API_KEY",
+                  "sk-ant"));
+      anthropic.enqueue(
+          FakeAnthropicServer.script()
+              .toolUse("toolu_1", "developer__shell", "{\"command\":\"sleep 60\"}")
+              .build());
+      try (SseClient sse = send("{\"content\":\"wait a minute\"}")) {
+        SseClient.Event event;
+        do event = sse.next().orElseThrow();
+        while (!event.name().equals("tool_call"));
+        goosed.client.post("/sessions/" + sessionId + "/cancel", "{}");
+        List<SseClient.Event> rest = sse.untilComplete();
+        assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
+        assertThat(rest)
+            .filteredOn(e -> e.name().equals("tool_result"))
+            .singleElement()
+            .satisfies(r -> assertThat(r.data().get("status").asText()).isEqualTo("error"));
+      }
+
+      anthropic.enqueue(FakeAnthropicServer.text("Fine, no waiting."));
+      List<SseClient.Event> next;
+      try (SseClient sse = send("{\"content\":\"never mind\"}")) {
+        next = sse.untilComplete();
+      }
+      assertThat(next).extracting(SseClient.Event::name).doesNotContain("turn_error");
+      assertThat(next.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
+      assertThat(anthropic.lastRequest().json().get("messages").toString())
+          .contains("\"tool_use_id\":\"toolu_1\"");
+    }
+  }
+
+  @Test
   void secondTurnIs409AndCancelEndsTheFirstAndClosesTheProviderConnection() throws Exception {
     FakeExchange held =
         openai.enqueue(FakeOpenAiServer.text("thinking about it", " and more").stallAfter(2));

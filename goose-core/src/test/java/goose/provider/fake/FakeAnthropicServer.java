@@ -1,10 +1,14 @@
 package goose.provider.fake;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A fake Anthropic Messages API ({@code POST /v1/messages}, {@code stream: true}) speaking its
@@ -15,6 +19,10 @@ import java.util.Map;
  */
 public final class FakeAnthropicServer extends FakeHttpServer {
 
+  public FakeAnthropicServer() {
+    super(java.net.InetAddress.getLoopbackAddress(), FakeAnthropicServer::refusal);
+  }
+
   /** A reply streaming {@code chunks} as one text block, ending the turn. */
   public static FakeReply.Stream text(String... chunks) {
     return script().text(chunks).build();
@@ -22,6 +30,68 @@ public final class FakeAnthropicServer extends FakeHttpServer {
 
   public static Script script() {
     return new Script();
+  }
+
+  /**
+   * Anthropic refuses a conversation in which a {@code tool_use} block is not answered by a {@code
+   * tool_result} block in the very next message, or a {@code tool_result} answers no {@code
+   * tool_use} of the message before it: 400 {@code invalid_request_error}, as the real API.
+   */
+  private static Optional<FakeReply.Status> refusal(RecordedRequest request) {
+    if (!request.method().equals("POST") || !request.path().endsWith("/messages"))
+      return Optional.empty();
+    JsonNode messages;
+    try {
+      messages = request.json().path("messages");
+    } catch (RuntimeException notJson) {
+      return Optional.empty();
+    }
+    Set<String> asked = Set.of();
+    for (int i = 0; i < messages.size(); i++) {
+      Set<String> answered = blockIds(messages.get(i), "tool_result", "tool_use_id");
+      Set<String> missing = new TreeSet<>(asked);
+      missing.removeAll(answered);
+      if (!missing.isEmpty()) return Optional.of(unanswered(i - 1, missing));
+      Set<String> stray = new TreeSet<>(answered);
+      stray.removeAll(asked);
+      if (!stray.isEmpty())
+        return Optional.of(
+            error(
+                400,
+                Map.of(),
+                "invalid_request_error",
+                "messages."
+                    + i
+                    + ".content: unexpected `tool_use_id` found in `tool_result` blocks: "
+                    + String.join(", ", stray)
+                    + ". Each `tool_result` block must have a corresponding `tool_use` block in the"
+                    + " previous message."));
+      asked = blockIds(messages.get(i), "tool_use", "id");
+    }
+    return asked.isEmpty()
+        ? Optional.empty()
+        : Optional.of(unanswered(messages.size() - 1, new TreeSet<>(asked)));
+  }
+
+  private static FakeReply.Status unanswered(int index, Set<String> ids) {
+    return error(
+        400,
+        Map.of(),
+        "invalid_request_error",
+        "messages."
+            + index
+            + ": `tool_use` ids were found without `tool_result` blocks immediately after: "
+            + String.join(", ", ids)
+            + ". Each `tool_use` block must have a corresponding `tool_result` block in the next"
+            + " message.");
+  }
+
+  /** The {@code field} of each content block of {@code type} in one message. */
+  private static Set<String> blockIds(JsonNode message, String type, String field) {
+    Set<String> ids = new TreeSet<>();
+    for (JsonNode block : message.path("content"))
+      if (block.path("type").asText().equals(type)) ids.add(block.path(field).asText());
+    return ids;
   }
 
   /** 400 as Anthropic answers a prompt longer than the context window. */

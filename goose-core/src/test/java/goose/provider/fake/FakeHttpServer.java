@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * A scripted HTTP/1.1 provider on 127.0.0.1 (random port), written on a raw socket so a test
@@ -37,6 +39,7 @@ public class FakeHttpServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<FakeExchange> script = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final Function<RecordedRequest, Optional<FakeReply.Status>> refusal;
   private volatile boolean closed;
 
   public FakeHttpServer() {
@@ -48,6 +51,16 @@ public class FakeHttpServer implements AutoCloseable {
    * address on the container network.
    */
   public FakeHttpServer(InetAddress address) {
+    this(address, request -> Optional.empty());
+  }
+
+  /**
+   * @param refusal the answer the real API gives a request it refuses outright (a malformed
+   *     conversation), or empty when it would accept it; a refused request takes no scripted reply
+   */
+  protected FakeHttpServer(
+      InetAddress address, Function<RecordedRequest, Optional<FakeReply.Status>> refusal) {
+    this.refusal = refusal;
     try {
       server = new ServerSocket(0, 200, address);
     } catch (IOException e) {
@@ -130,8 +143,13 @@ public class FakeHttpServer implements AutoCloseable {
       RecordedRequest request = readRequest(in);
       if (request == null) return;
       requests.add(request);
-      FakeExchange exchange = script.poll();
       OutputStream out = socket.getOutputStream();
+      Optional<FakeReply.Status> refused = refusal.apply(request);
+      if (refused.isPresent()) {
+        writeStatus(out, refused.get()); // the scripted replies stay queued
+        return;
+      }
+      FakeExchange exchange = script.poll();
       if (exchange == null) {
         writeStatus(
             out,

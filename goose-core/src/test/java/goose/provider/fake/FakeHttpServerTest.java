@@ -15,12 +15,76 @@ class FakeHttpServerTest {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private HttpResponse<String> post(FakeHttpServer fake, String body) throws Exception {
+    return post(fake, "/v1/messages?x=1", body);
+  }
+
+  private HttpResponse<String> post(FakeHttpServer fake, String target, String body)
+      throws Exception {
     return client.send(
-        HttpRequest.newBuilder(fake.baseUri().resolve("/v1/messages?x=1"))
+        HttpRequest.newBuilder(fake.baseUri().resolve(target))
             .header("x-api-key", "k")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anthropicRefusesAToolUseWithoutItsResultInTheNextMessageAsTheRealApi() throws Exception {
+    try (FakeHttpServer fake = new FakeAnthropicServer()) {
+      fake.enqueue(FakeAnthropicServer.text("ok"));
+      String call =
+          "{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_1\","
+              + "\"name\":\"x\",\"input\":{}}]}";
+      String user = "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}";
+      String result =
+          "{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\","
+              + "\"tool_use_id\":\"toolu_1\",\"content\":\"done\"}]}";
+
+      HttpResponse<String> unanswered =
+          post(fake, "{\"messages\":[" + user + "," + call + "," + user + "]}");
+      assertThat(unanswered.statusCode()).isEqualTo(400);
+      assertThat(unanswered.body())
+          .contains("invalid_request_error")
+          .contains("messages.1: `tool_use` ids were found without `tool_result` blocks")
+          .contains("toolu_1");
+      HttpResponse<String> stray = post(fake, "{\"messages\":[" + user + "," + result + "]}");
+      assertThat(stray.statusCode()).isEqualTo(400);
+      assertThat(stray.body()).contains("unexpected `tool_use_id`");
+
+      // A refused request takes no scripted reply: the next good one gets it.
+      HttpResponse<String> answered =
+          post(fake, "{\"messages\":[" + user + "," + call + "," + result + "]}");
+      assertThat(answered.statusCode()).isEqualTo(200);
+      assertThat(answered.body()).contains("message_stop");
+    }
+  }
+
+  @Test
+  void openAiRefusesToolCallsWithoutToolMessagesRightAfterAsTheRealApi() throws Exception {
+    try (FakeHttpServer fake = new FakeOpenAiServer()) {
+      fake.enqueue(FakeOpenAiServer.text("ok"));
+      String path = "/v1/chat/completions";
+      String call =
+          "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\","
+              + "\"function\":{\"name\":\"x\",\"arguments\":\"{}\"}}]}";
+      String user = "{\"role\":\"user\",\"content\":\"hi\"}";
+      String tool = "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"done\"}";
+
+      HttpResponse<String> unanswered =
+          post(fake, path, "{\"messages\":[" + user + "," + call + "," + user + "]}");
+      assertThat(unanswered.statusCode()).isEqualTo(400);
+      assertThat(unanswered.body())
+          .contains("invalid_request_error")
+          .contains("did not have response messages: call_1");
+      HttpResponse<String> stray = post(fake, path, "{\"messages\":[" + user + "," + tool + "]}");
+      assertThat(stray.statusCode()).isEqualTo(400);
+      assertThat(stray.body()).contains("must be a response to a preceeding message");
+
+      HttpResponse<String> answered =
+          post(fake, path, "{\"messages\":[" + user + "," + call + "," + tool + "," + user + "]}");
+      assertThat(answered.statusCode()).isEqualTo(200);
+      assertThat(answered.body()).contains("[DONE]");
+    }
   }
 
   @Test

@@ -1,11 +1,15 @@
 package goose.provider.fake;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A fake OpenAI Chat Completions API ({@code POST /v1/chat/completions}, {@code stream: true})
@@ -17,12 +21,63 @@ import java.util.Map;
 public final class FakeOpenAiServer extends FakeHttpServer {
 
   public FakeOpenAiServer() {
-    super();
+    this(java.net.InetAddress.getLoopbackAddress());
   }
 
   /** Listening on {@code address} (see {@link FakeHttpServer#FakeHttpServer(InetAddress)}). */
   public FakeOpenAiServer(java.net.InetAddress address) {
-    super(address);
+    super(address, FakeOpenAiServer::refusal);
+  }
+
+  /**
+   * Chat Completions refuses a conversation in which an assistant message's {@code tool_calls} are
+   * not each answered by a {@code tool} message right after it, or a {@code tool} message answers
+   * no call before it: 400 {@code invalid_request_error}, as the real API.
+   */
+  private static Optional<FakeReply.Status> refusal(RecordedRequest request) {
+    if (!request.method().equals("POST") || !request.path().endsWith("/chat/completions"))
+      return Optional.empty();
+    JsonNode messages;
+    try {
+      messages = request.json().path("messages");
+    } catch (RuntimeException notJson) {
+      return Optional.empty();
+    }
+    Set<String> open = new TreeSet<>();
+    int caller = -1;
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
+      if (m.path("role").asText().equals("tool")) {
+        if (!open.remove(m.path("tool_call_id").asText()))
+          return Optional.of(
+              error(
+                  400,
+                  Map.of(),
+                  "invalid_request_error",
+                  null,
+                  "Invalid parameter: messages with role 'tool' must be a response to a preceeding"
+                      + " message with 'tool_calls'."));
+        continue;
+      }
+      if (!open.isEmpty()) return Optional.of(unanswered(caller, open));
+      for (JsonNode call : m.path("tool_calls")) open.add(call.path("id").asText());
+      caller = i;
+    }
+    return open.isEmpty() ? Optional.empty() : Optional.of(unanswered(caller, open));
+  }
+
+  private static FakeReply.Status unanswered(int index, Set<String> ids) {
+    return error(
+        400,
+        Map.of(),
+        "invalid_request_error",
+        null,
+        "An assistant message with 'tool_calls' must be followed by tool messages responding to"
+            + " each 'tool_call_id'. The following tool_call_ids did not have response messages: "
+            + String.join(", ", ids)
+            + " (messages."
+            + index
+            + ")");
   }
 
   public static FakeReply.Stream text(String... chunks) {
