@@ -62,6 +62,22 @@ class TurnRoutesTest {
         .asText();
   }
 
+  /** Replaces the OpenAI-backed server of {@link #start} with one backed by an Anthropic fake. */
+  FakeAnthropicServer restartWithAnthropic() {
+    goosed.close();
+    FakeAnthropicServer anthropic = new FakeAnthropicServer();
+    goosed =
+        startServer(
+            Map.of(
+                "GOOSE_PROVIDER",
+                "anthropic",
+                "ANTHROPIC_HOST",
+                anthropic.baseUri().toString(),
+                "ANTHROPIC_API_KEY",
+                "sk-ant"));
+    return anthropic;
+  }
+
   SseClient send(String json) {
     return SseClient.post(goosed.server.uri(), "/sessions/" + sessionId + "/messages", json);
   }
@@ -102,17 +118,7 @@ class TurnRoutesTest {
 
   @Test
   void runsABuiltInToolThroughTheModelAndStreamsTheResult() throws Exception {
-    goosed.close();
-    try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
-      goosed =
-          startServer(
-              Map.of(
-                  "GOOSE_PROVIDER",
-                  "anthropic",
-                  "ANTHROPIC_HOST",
-                  anthropic.baseUri().toString(),
-                  "ANTHROPIC_API_KEY",
-                  "sk-ant"));
+    try (FakeAnthropicServer anthropic = restartWithAnthropic()) {
       Files.writeString(root.resolve("hello.txt"), "hi from a file");
       anthropic.enqueue(
           FakeAnthropicServer.script()
@@ -149,17 +155,7 @@ class TurnRoutesTest {
   @Test
   void aTurnCancelledDuringAToolCallLeavesAConversationTheProviderAccepts() throws Exception {
     // The fake refuses, as Anthropic does, a tool_use without its tool_result in the next message.
-    goosed.close();
-    try (FakeAnthropicServer anthropic = new FakeAnthropicServer()) {
-      goosed =
-          startServer(
-              Map.of(
-                  "GOOSE_PROVIDER",
-                  "anthropic",
-                  "ANTHROPIC_HOST",
-                  anthropic.baseUri().toString(),
-                  "ANTHROPIC_API_KEY",
-                  "sk-ant"));
+    try (FakeAnthropicServer anthropic = restartWithAnthropic()) {
       anthropic.enqueue(
           FakeAnthropicServer.script()
               .toolUse("toolu_1", "developer__shell", "{\"command\":\"sleep 60\"}")

@@ -38,14 +38,10 @@ public final class FakeAnthropicServer extends FakeHttpServer {
    * tool_use} of the message before it: 400 {@code invalid_request_error}, as the real API.
    */
   private static Optional<FakeReply.Status> refusal(RecordedRequest request) {
-    if (!request.method().equals("POST") || !request.path().endsWith("/messages"))
-      return Optional.empty();
-    JsonNode messages;
-    try {
-      messages = request.json().path("messages");
-    } catch (RuntimeException notJson) {
-      return Optional.empty();
-    }
+    return request.messagesPostedTo("/messages").flatMap(FakeAnthropicServer::unansweredToolUse);
+  }
+
+  private static Optional<FakeReply.Status> unansweredToolUse(JsonNode messages) {
     Set<String> asked = Set.of();
     for (int i = 0; i < messages.size(); i++) {
       Set<String> answered = blockIds(messages.get(i), "tool_result", "tool_use_id");

@@ -35,14 +35,12 @@ public final class FakeOpenAiServer extends FakeHttpServer {
    * no call before it: 400 {@code invalid_request_error}, as the real API.
    */
   private static Optional<FakeReply.Status> refusal(RecordedRequest request) {
-    if (!request.method().equals("POST") || !request.path().endsWith("/chat/completions"))
-      return Optional.empty();
-    JsonNode messages;
-    try {
-      messages = request.json().path("messages");
-    } catch (RuntimeException notJson) {
-      return Optional.empty();
-    }
+    return request
+        .messagesPostedTo("/chat/completions")
+        .flatMap(FakeOpenAiServer::unansweredToolCalls);
+  }
+
+  private static Optional<FakeReply.Status> unansweredToolCalls(JsonNode messages) {
     Set<String> open = new TreeSet<>();
     int caller = -1;
     for (int i = 0; i < messages.size(); i++) {

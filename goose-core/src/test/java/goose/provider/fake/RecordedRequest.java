@@ -30,4 +30,17 @@ public record RecordedRequest(
   public JsonNode json() {
     return Json.parse(body);
   }
+
+  /**
+   * The {@code messages} array of a JSON body POSTed to a path ending in {@code endpoint}; empty
+   * for any other request.
+   */
+  public Optional<JsonNode> messagesPostedTo(String endpoint) {
+    if (!method.equals("POST") || !path().endsWith(endpoint)) return Optional.empty();
+    try {
+      return Optional.of(json().path("messages"));
+    } catch (RuntimeException notJson) {
+      return Optional.empty();
+    }
+  }
 }
