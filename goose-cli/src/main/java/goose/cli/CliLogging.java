@@ -3,11 +3,9 @@ package goose.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import goose.server.logging.LogSetup;
 
 /**
  * Logging of the command line before (or without) the server: warnings and errors only, on stderr,
@@ -35,18 +33,8 @@ public final class CliLogging extends ContextAwareBase implements Configurator {
 
   /** Warnings and errors to stderr, one line each. */
   static void apply(LoggerContext context) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern(PATTERN);
-    encoder.start();
-    ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
-    stderr.setContext(context);
-    stderr.setName("stderr");
-    stderr.setTarget("System.err");
-    stderr.setEncoder(encoder);
-    stderr.start();
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.WARN);
-    root.addAppender(stderr);
+    root.addAppender(LogSetup.stderr(context, "stderr", LogSetup.pattern(context, PATTERN)));
   }
 }

@@ -60,12 +60,7 @@ public final class LogSetup {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
 
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
-    console.setContext(context);
-    console.setName("console");
-    console.setTarget("System.err");
-    console.setEncoder(encoder(context, json));
-    console.start();
+    ConsoleAppender<ILoggingEvent> console = stderr(context, "console", encoder(context, json));
 
     FileAppender<ILoggingEvent> fileAppender = new FileAppender<>();
     fileAppender.setContext(context);
@@ -122,11 +117,28 @@ public final class LogSetup {
       encoder.start();
       return encoder;
     }
+    return pattern(context, TEXT_PATTERN);
+  }
+
+  /** A started encoder writing each event as {@code pattern} lays it out. */
+  public static PatternLayoutEncoder pattern(LoggerContext context, String pattern) {
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
-    encoder.setPattern(TEXT_PATTERN);
+    encoder.setPattern(pattern);
     encoder.start();
     return encoder;
+  }
+
+  /** A started appender named {@code name} writing to stderr with {@code encoder}. */
+  public static ConsoleAppender<ILoggingEvent> stderr(
+      LoggerContext context, String name, Encoder<ILoggingEvent> encoder) {
+    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    console.setContext(context);
+    console.setName(name);
+    console.setTarget("System.err");
+    console.setEncoder(encoder);
+    console.start();
+    return console;
   }
 
   /**
