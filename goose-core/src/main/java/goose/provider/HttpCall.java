@@ -28,11 +28,17 @@ final class HttpCall implements AutoCloseable {
     CLOSED
   }
 
+  /** The most of a finished reply's rest that is read to keep its connection. */
+  private static final int MAX_DRAIN = 64 * 1024;
+
+  /** How long a finished call waits for its connection to be ready for the next one. */
+  private static final java.time.Duration DRAIN_WAIT = java.time.Duration.ofMillis(250);
+
   private final AtomicReference<Abort> aborted = new AtomicReference<>(Abort.NONE);
   private final ProviderHttp http;
   private final HttpPost post;
   private volatile @Nullable ClassicHttpResponse response;
-  private @Nullable InputStream body;
+  private volatile @Nullable InputStream body;
   private volatile boolean ended;
 
   HttpCall(ProviderHttp http, ProviderPost request) {
@@ -83,6 +89,44 @@ final class HttpCall implements AutoCloseable {
   void abort(Abort reason) {
     if (!aborted.compareAndSet(Abort.NONE, reason)) return;
     post.cancel();
+  }
+
+  /**
+   * Ends an exchange whose reply was read whole (the API said it is complete): what is left of the
+   * body, normally just the end of the chunked encoding, is read on a virtual thread of its own, so
+   * the connection goes back to the pool for the next call (no new TCP or TLS handshake) without
+   * the turn waiting for it. More than {@link #MAX_DRAIN} bytes, or a read error or timeout, closes
+   * the connection instead.
+   */
+  void finish() {
+    if (ended || aborted.get() != Abort.NONE || body == null) {
+      close();
+      return;
+    }
+    InputStream in = body;
+    Thread drain =
+        Thread.ofVirtual()
+            .name("provider-drain")
+            .start(
+                () -> {
+                  try {
+                    byte[] buf = new byte[512];
+                    long left = MAX_DRAIN;
+                    int n = 0;
+                    while (left > 0 && n >= 0) {
+                      n = in.read(buf, 0, buf.length);
+                      left -= n;
+                    }
+                  } catch (IOException e) {
+                    // the connection is closed below
+                  }
+                  close();
+                });
+    try {
+      drain.join(DRAIN_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

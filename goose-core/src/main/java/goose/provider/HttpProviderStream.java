@@ -199,7 +199,7 @@ final class HttpProviderStream implements ProviderStream {
   private void finish() {
     finished = true;
     HttpCall c = call;
-    if (c != null) c.close();
+    if (c != null) c.finish();
   }
 
   private void discardAttempt() {
