@@ -23,7 +23,8 @@ public final class SseDecoder {
 
   private final InputStream in;
   private final int maxLineBytes;
-  private final byte[] buf = new byte[16 * 1024];
+  // Small: the HTTP client below buffers the socket, and a read returns at most one HTTP chunk.
+  private final byte[] buf = new byte[4 * 1024];
   private int pos;
   private int limit;
   private boolean eof;
