@@ -2,6 +2,7 @@ package goose.agent;
 
 import goose.tool.ActiveExtension;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The fixed parts of the system prompt, in the order goose sends them: who the agent is, how to
@@ -67,6 +68,23 @@ final class PromptText {
 
   /** Identity, turn context, extensions and guidelines, separated by blank lines. */
   static String fixedPart(List<ActiveExtension> extensions) {
+    Built last = lastBuilt;
+    if (last != null && last.extensions().equals(extensions)) return last.text();
+    String text = build(extensions);
+    lastBuilt = new Built(List.copyOf(extensions), text);
+    return text;
+  }
+
+  /**
+   * The last part built and the extensions it was built for: every turn asks for it again (most
+   * sessions have the same extensions), and building it was the largest allocation of a turn's
+   * start (about 26 KB, JFR at 1,000 concurrent turns). Extensions that differ build it anew.
+   */
+  private record Built(List<ActiveExtension> extensions, String text) {}
+
+  private static volatile @Nullable Built lastBuilt;
+
+  private static String build(List<ActiveExtension> extensions) {
     StringBuilder prompt = new StringBuilder(IDENTITY);
     prompt.append("\n\n").append(TURN_CONTEXT).append("\n\n");
     if (extensions.isEmpty()) {

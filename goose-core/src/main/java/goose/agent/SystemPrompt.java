@@ -65,19 +65,20 @@ public final class SystemPrompt {
   }
 
   public String build(Path workingDir, List<ActiveExtension> extensions) {
-    StringBuilder prompt = new StringBuilder(PromptText.fixedPart(extensions));
+    String fixed = PromptText.fixedPart(extensions);
     List<String> hints = new ArrayList<>();
     read(configDir.resolve(".goosehints"), true).ifPresent(hints::add);
     for (Path dir : dirsUpToGitRoot(workingDir)) {
       for (String name : HINT_FILES) read(dir.resolve(name), false).ifPresent(hints::add);
     }
+    Optional<String> operator = operatorFile.flatMap(SystemPrompt::readOperatorFile);
+    if (hints.isEmpty() && operator.isEmpty()) return fixed; // no copy of the (shared) fixed part
+    StringBuilder prompt = new StringBuilder(fixed);
     if (!hints.isEmpty()) {
       prompt.append("\n\n# Hints\nThe user gave these instructions and facts about the project:\n");
       for (String hint : hints) prompt.append('\n').append(hint.strip()).append('\n');
     }
-    operatorFile
-        .flatMap(SystemPrompt::readOperatorFile)
-        .ifPresent(text -> prompt.append("\n\n").append(text.strip()));
+    operator.ifPresent(text -> prompt.append("\n\n").append(text.strip()));
     return prompt.toString();
   }
 

@@ -3,22 +3,23 @@ package goose.provider;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.net.SocketTimeoutException;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One HTTP exchange with a provider, abortable from any thread: before the response headers by
- * cancelling the exchange, after them by closing the body stream (the JDK then closes the HTTP/1.1
- * connection or resets the HTTP/2 stream, and wakes a reader blocked in {@code read}). An idle
- * watch aborts it with {@link Abort#TIMEOUT} after {@code apiTimeout} without a byte.
+ * One HTTP exchange with a provider, run on the caller's thread (a turn's virtual thread) and
+ * abortable from any thread: {@link #abort} cancels the request, which closes its connection at
+ * once and wakes a reader blocked in {@code read} (before or after the response headers). A read
+ * that waits {@code api_timeout} without a byte (the connection's socket timeout) aborts it with
+ * {@link Abort#TIMEOUT}.
  */
 final class HttpCall implements AutoCloseable {
   enum Abort {
@@ -27,37 +28,55 @@ final class HttpCall implements AutoCloseable {
     CLOSED
   }
 
+  /** The most of a finished reply's rest that is read to keep its connection. */
+  private static final int MAX_DRAIN = 64 * 1024;
+
+  /** How long a finished call waits for its connection to be ready for the next one. */
+  private static final java.time.Duration DRAIN_WAIT = java.time.Duration.ofMillis(250);
+
   private final AtomicReference<Abort> aborted = new AtomicReference<>(Abort.NONE);
-  private final IdleWatchdog.Watch watch;
-  private final CompletableFuture<HttpResponse<InputStream>> future;
+  private final ProviderHttp http;
+  private final HttpPost post;
+  private volatile @Nullable ClassicHttpResponse response;
   private volatile @Nullable InputStream body;
+  private volatile boolean ended;
 
-  HttpCall(HttpClient client, HttpRequest request, Duration apiTimeout) {
-    this.future = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-    this.watch = IdleWatchdog.start(apiTimeout, () -> abort(Abort.TIMEOUT));
+  HttpCall(ProviderHttp http, ProviderPost request) {
+    this.http = http;
+    this.post = new HttpPost(request.uri());
+    request.headers().forEach(post::setHeader);
+    // no content type on the entity: the provider's own content-type header is sent as it is
+    post.setEntity(new ByteArrayEntity(request.body(), null));
   }
 
-  /**
-   * Waits for the response headers; the body is read through a stream that feeds the idle watch.
-   */
-  HttpResponse<InputStream> await() throws IOException, InterruptedException {
-    HttpResponse<InputStream> response;
+  /** Sends the request and waits for the response headers. */
+  void send() throws IOException {
+    if (aborted.get() != Abort.NONE) throw new IOException("request aborted");
+    ClassicHttpResponse r;
     try {
-      response = future.get();
-    } catch (CancellationException e) {
-      throw new IOException("request aborted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) throw io;
-      throw new IOException(cause == null ? "request failed" : cause.toString(), cause);
+      r = http.client().executeOpen(null, post, null);
+    } catch (SocketTimeoutException e) {
+      abort(Abort.TIMEOUT);
+      throw e;
     }
-    watch.touch();
-    body = new WatchedStream(response.body());
-    if (aborted.get() != Abort.NONE) closeBody();
-    return response;
+    response = r;
+    HttpEntity entity = r.getEntity();
+    body = entity == null ? InputStream.nullInputStream() : new WatchedStream(entity.getContent());
+    if (aborted.get() != Abort.NONE) post.cancel();
   }
 
-  /** The response body; only after {@link #await} returned. */
+  int status() {
+    return Objects.requireNonNull(response, "the response has not arrived").getCode();
+  }
+
+  /** The first value of a response header. */
+  Optional<String> header(String name) {
+    Header h =
+        Objects.requireNonNull(response, "the response has not arrived").getFirstHeader(name);
+    return h == null ? Optional.empty() : Optional.ofNullable(h.getValue());
+  }
+
+  /** The response body; only after {@link #send} returned. */
   InputStream body() {
     return Objects.requireNonNull(body, "the response has not arrived");
   }
@@ -69,27 +88,63 @@ final class HttpCall implements AutoCloseable {
   /** Aborts the exchange once; later calls keep the first reason. */
   void abort(Abort reason) {
     if (!aborted.compareAndSet(Abort.NONE, reason)) return;
-    watch.stop();
-    future.cancel(true);
-    closeBody();
+    post.cancel();
   }
 
-  /** Ends a finished exchange (releases the connection). */
+  /**
+   * Ends an exchange whose reply was read whole (the API said it is complete): what is left of the
+   * body, normally just the end of the chunked encoding, is read on a virtual thread of its own, so
+   * the connection goes back to the pool for the next call (no new TCP or TLS handshake) without
+   * the turn waiting for it. More than {@link #MAX_DRAIN} bytes, or a read error or timeout, closes
+   * the connection instead.
+   */
+  void finish() {
+    if (ended || aborted.get() != Abort.NONE || body == null) {
+      close();
+      return;
+    }
+    InputStream in = body;
+    Thread drain =
+        Thread.ofVirtual()
+            .name("provider-drain")
+            .start(
+                () -> {
+                  try {
+                    byte[] buf = new byte[512];
+                    long left = MAX_DRAIN;
+                    int n = 0;
+                    while (left > 0 && n >= 0) {
+                      n = in.read(buf, 0, buf.length);
+                      left -= n;
+                    }
+                  } catch (IOException e) {
+                    // the connection is closed below
+                  }
+                  close();
+                });
+    try {
+      drain.join(DRAIN_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Ends the exchange: a body read to its end gives the connection back for the next call; any
+   * other is closed (closing the stream would read the rest of it first).
+   */
   @Override
   public void close() {
-    watch.stop();
-    future.cancel(true);
-    closeBody();
-  }
-
-  private void closeBody() {
-    InputStream b = body;
-    if (b == null) return;
-    try {
-      b.close();
-    } catch (IOException ignored) {
-      // closing to abort: nothing more to do
+    ClassicHttpResponse r = response;
+    if (ended && r != null && aborted.get() == Abort.NONE) {
+      try {
+        r.close();
+        return;
+      } catch (IOException e) {
+        // fall through: discard the connection
+      }
     }
+    post.cancel();
   }
 
   private final class WatchedStream extends FilterInputStream {
@@ -99,16 +154,26 @@ final class HttpCall implements AutoCloseable {
 
     @Override
     public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) watch.touch();
-      return b;
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) watch.touch();
-      return n;
+      try {
+        int n = super.read(b, off, len);
+        if (n < 0) ended = true;
+        return n;
+      } catch (SocketTimeoutException e) {
+        abort(Abort.TIMEOUT);
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      HttpCall.this.close();
     }
   }
 }

@@ -3,8 +3,8 @@ package goose.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.json.Json;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,13 +42,11 @@ public abstract class HttpProvider implements Provider {
 
   @Override
   public final ProviderStream stream(ProviderRequest request) {
-    HttpRequest httpRequest;
+    ProviderPost httpRequest;
     try {
       httpRequest = httpRequest(request);
     } catch (IllegalArgumentException e) {
-      // A header value or URL the HTTP client refuses, typically a key pasted with a stray
-      // character.
-      // The JDK's message quotes the value, so it is not passed on.
+      // A header value or URL HTTP does not allow, typically a key pasted with a stray character.
       throw new ProviderException(
           ProviderException.Kind.BAD_REQUEST,
           0,
@@ -60,7 +58,7 @@ public abstract class HttpProvider implements Provider {
   }
 
   /** The HTTP request for one call. */
-  protected abstract HttpRequest httpRequest(ProviderRequest request);
+  protected abstract ProviderPost httpRequest(ProviderRequest request);
 
   /** The JSON body of one call in this provider's wire format, as {@link #httpRequest} sends it. */
   protected abstract ObjectNode requestBody(ProviderRequest request);
@@ -77,21 +75,18 @@ public abstract class HttpProvider implements Provider {
   protected abstract List<String> secrets();
 
   /**
-   * A JSON POST accepting an event stream. Plain-http endpoints (Ollama, LM Studio, test fakes) are
-   * spoken to in HTTP/1.1, so the client does not try an h2c upgrade on every call.
+   * A JSON POST accepting an event stream; {@code headers} are added to (or replace) the standard
+   * ones.
+   *
+   * @throws IllegalArgumentException for a header name or value HTTP does not allow
    */
-  protected static HttpRequest postJson(URI uri, ObjectNode body, Map<String, String> headers) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(uri)
-            .header("content-type", "application/json")
-            .header("accept", "text/event-stream")
-            .header("user-agent", "goosed")
-            .POST(
-                HttpRequest.BodyPublishers.ofByteArray(
-                    Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    headers.forEach(b::header);
-    if ("http".equalsIgnoreCase(uri.getScheme())) b.version(HttpClient.Version.HTTP_1_1);
-    return b.build();
+  protected static ProviderPost postJson(URI uri, ObjectNode body, Map<String, String> headers) {
+    Map<String, String> all = new HashMap<>();
+    all.put("content-type", "application/json");
+    all.put("accept", "text/event-stream");
+    all.put("user-agent", "goosed");
+    headers.forEach((name, value) -> all.put(name.toLowerCase(java.util.Locale.ROOT), value));
+    return new ProviderPost(uri, all, Json.write(body).getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code base} joined with {@code path} with exactly one slash between them. */

@@ -4,8 +4,6 @@ import goose.error.ErrorMessages;
 import goose.provider.ProviderException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -32,7 +30,7 @@ final class HttpProviderStream implements ProviderStream {
 
   private final String provider;
   private final ProviderHttp http;
-  private final HttpRequest request;
+  private final ProviderPost request;
   private final Supplier<WireDecoder> decoders;
   private final List<String> secrets;
   private final ArrayDeque<ProviderEvent> pending = new ArrayDeque<>();
@@ -49,7 +47,7 @@ final class HttpProviderStream implements ProviderStream {
   HttpProviderStream(
       String provider,
       ProviderHttp http,
-      HttpRequest request,
+      ProviderPost request,
       Supplier<WireDecoder> decoders,
       List<String> secrets) {
     this.provider = provider;
@@ -114,23 +112,20 @@ final class HttpProviderStream implements ProviderStream {
     } catch (ProviderException e) {
       if (stoppedByAbort()) return;
       retryOrThrow(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
     }
   }
 
-  private void open() throws IOException, InterruptedException {
-    HttpCall c = new HttpCall(http.client(), request, http.apiTimeout());
+  private void open() throws IOException {
+    HttpCall c = new HttpCall(http, request);
     call = c;
     if (closed) c.abort(HttpCall.Abort.CLOSED);
-    HttpResponse<InputStream> response = c.await();
-    int status = response.statusCode();
+    c.send();
+    int status = c.status();
     if (status / 100 != 2) {
       String body = readBounded(c.body());
       c.close();
       if (stoppedByAbort()) return;
-      retryAfter = RetryPolicy.retryAfter(response.headers());
+      retryAfter = RetryPolicy.retryAfter(c::header);
       throw ProviderErrors.fromStatus(provider, status, body, secrets);
     }
     sse = new SseDecoder(c.body());
@@ -204,7 +199,7 @@ final class HttpProviderStream implements ProviderStream {
   private void finish() {
     finished = true;
     HttpCall c = call;
-    if (c != null) c.close();
+    if (c != null) c.finish();
   }
 
   private void discardAttempt() {

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * How failed provider requests are retried: up to {@code maxRetries} times, waiting what the
@@ -41,11 +42,11 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay)
   }
 
   /**
-   * The wait a response asks for: {@code retry-after-ms} (OpenAI), else {@code retry-after} as
-   * seconds or as an HTTP date.
+   * The wait a response asks for ({@code header} gives a response header's first value by name):
+   * {@code retry-after-ms} (OpenAI), else {@code retry-after} as seconds or as an HTTP date.
    */
-  public static Optional<Duration> retryAfter(java.net.http.HttpHeaders headers) {
-    Optional<String> ms = headers.firstValue("retry-after-ms");
+  public static Optional<Duration> retryAfter(Function<String, Optional<String>> header) {
+    Optional<String> ms = header.apply("retry-after-ms");
     if (ms.isPresent()) {
       try {
         return Optional.of(Duration.ofMillis((long) Double.parseDouble(ms.get().trim())));
@@ -53,7 +54,7 @@ public record RetryPolicy(int maxRetries, Duration baseDelay, Duration maxDelay)
         // fall through to retry-after
       }
     }
-    return headers.firstValue("retry-after").flatMap(RetryPolicy::parseRetryAfter);
+    return header.apply("retry-after").flatMap(RetryPolicy::parseRetryAfter);
   }
 
   static Optional<Duration> parseRetryAfter(String value) {

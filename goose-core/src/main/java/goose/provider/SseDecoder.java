@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The one SSE decoder of all providers, per the WHATWG event-stream grammar. It works on bytes and
@@ -24,7 +23,8 @@ public final class SseDecoder {
 
   private final InputStream in;
   private final int maxLineBytes;
-  private final byte[] buf = new byte[16 * 1024];
+  // Small: the HTTP client below buffers the socket, and a read returns at most one HTTP chunk.
+  private final byte[] buf = new byte[4 * 1024];
   private int pos;
   private int limit;
   private boolean eof;
@@ -33,8 +33,18 @@ public final class SseDecoder {
   private byte[] line = new byte[256];
   private int lineLength;
 
+  private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+
   private String eventType = "";
+
+  /** The event's data when it has one data line (the usual case): no copy into {@link #data}. */
+  private String firstData = "";
+
+  /** The data lines joined, once an event has a second one. */
   private final StringBuilder data = new StringBuilder();
+
   private boolean hasData;
   private String lastId = "";
 
@@ -56,59 +66,86 @@ public final class SseDecoder {
    */
   public Optional<SseEvent> next() throws IOException {
     while (true) {
-      String text = readLine();
-      if (text == null) {
+      if (!readLine()) {
         return hasData ? Optional.of(dispatch()) : Optional.empty();
       }
-      if (text.isEmpty()) {
+      int start = lineStart();
+      if (lineLength == start) {
         if (hasData) return Optional.of(dispatch());
         eventType = "";
         continue;
       }
-      if (text.charAt(0) == ':') continue;
-      int colon = text.indexOf(':');
-      String field = colon < 0 ? text : text.substring(0, colon);
-      String value =
+      if (line[start] == ':') continue;
+      // The field name is matched on the bytes; only the value becomes a String (one per line).
+      int colon = indexOfColon(start);
+      int nameEnd = colon < 0 ? lineLength : colon;
+      int valueStart =
           colon < 0
-              ? ""
-              : text.substring(
-                  colon + 1 < text.length() && text.charAt(colon + 1) == ' '
-                      ? colon + 2
-                      : colon + 1);
-      switch (field) {
-        case "event" -> eventType = value;
-        case "data" -> {
-          if (hasData) data.append('\n');
-          data.append(value);
-          hasData = true;
+              ? lineLength
+              : colon + 1 < lineLength && line[colon + 1] == ' ' ? colon + 2 : colon + 1;
+      if (fieldIs(start, nameEnd, DATA)) {
+        String value = text(valueStart);
+        if (!hasData) {
+          firstData = value;
+        } else {
+          if (data.isEmpty()) data.append(firstData);
+          data.append('\n').append(value);
         }
-        case "id" -> {
-          if (value.indexOf('\0') < 0) lastId = value;
-        }
-        default -> {
-          // "retry" and unknown fields are ignored, as the grammar says
-        }
+        hasData = true;
+      } else if (fieldIs(start, nameEnd, EVENT)) {
+        eventType = text(valueStart);
+      } else if (fieldIs(start, nameEnd, ID)) {
+        String value = text(valueStart);
+        if (value.indexOf('\0') < 0) lastId = value;
       }
+      // "retry" and unknown fields are ignored, as the grammar says
     }
   }
 
   private SseEvent dispatch() {
-    SseEvent event =
-        new SseEvent(eventType.isEmpty() ? "message" : eventType, data.toString(), lastId);
+    String joined = data.isEmpty() ? firstData : data.toString();
+    SseEvent event = new SseEvent(eventType.isEmpty() ? "message" : eventType, joined, lastId);
     data.setLength(0);
+    firstData = "";
     hasData = false;
     eventType = "";
     return event;
   }
 
-  /** One line without its terminator, decoded as UTF-8; null at the end of the stream. */
-  private @Nullable String readLine() throws IOException {
+  /** Where the line's text starts: after a byte-order mark on the stream's first line. */
+  private int lineStart() {
+    if (!firstLine) return 0;
+    firstLine = false;
+    if (lineLength >= 3
+        && (line[0] & 0xFF) == 0xEF
+        && (line[1] & 0xFF) == 0xBB
+        && (line[2] & 0xFF) == 0xBF) {
+      System.arraycopy(line, 3, line, 0, lineLength - 3);
+      lineLength -= 3;
+    }
+    return 0;
+  }
+
+  private int indexOfColon(int from) {
+    for (int i = from; i < lineLength; i++) if (line[i] == ':') return i;
+    return -1;
+  }
+
+  private boolean fieldIs(int start, int end, byte[] name) {
+    return Arrays.equals(line, start, end, name, 0, name.length);
+  }
+
+  private String text(int from) {
+    return from >= lineLength
+        ? ""
+        : new String(line, from, lineLength - from, StandardCharsets.UTF_8);
+  }
+
+  /** Reads one line without its terminator into {@code line}; false at the end of the stream. */
+  private boolean readLine() throws IOException {
     lineLength = 0;
     while (true) {
-      if (pos == limit && !fill()) {
-        if (lineLength == 0) return null;
-        return decodeLine();
-      }
+      if (pos == limit && !fill()) return lineLength > 0;
       if (skipLeadingLf) {
         skipLeadingLf = false;
         if (buf[pos] == '\n') {
@@ -122,7 +159,7 @@ public final class SseDecoder {
       if (pos < limit) {
         if (buf[pos] == '\r') skipLeadingLf = true;
         pos++;
-        return decodeLine();
+        return true;
       }
     }
   }
@@ -149,18 +186,6 @@ public final class SseDecoder {
       line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
     System.arraycopy(buf, start, line, lineLength, count);
     lineLength += count;
-  }
-
-  private String decodeLine() {
-    int offset = 0;
-    if (firstLine) {
-      firstLine = false;
-      if (lineLength >= 3
-          && (line[0] & 0xFF) == 0xEF
-          && (line[1] & 0xFF) == 0xBB
-          && (line[2] & 0xFF) == 0xBF) offset = 3;
-    }
-    return new String(line, offset, lineLength - offset, StandardCharsets.UTF_8);
   }
 
   /** The stream broke the event-stream grammar or its limits. */

@@ -70,6 +70,20 @@ class SystemPromptTest {
   }
 
   @Test
+  void extensionsThatChangeBetweenCallsChangeThePrompt() {
+    SystemPrompt prompt = new SystemPrompt(dir.resolve("none"));
+    List<ActiveExtension> one = List.of(new ActiveExtension("developer", "Use the shell well."));
+    String first = prompt.build(dir, one);
+    assertThat(prompt.build(dir, List.of(new ActiveExtension("developer", "Use the shell well."))))
+        .isEqualTo(first);
+    assertThat(prompt.build(dir, List.of(new ActiveExtension("developer", "Other words."))))
+        .contains("Other words.")
+        .doesNotContain("Use the shell well.");
+    assertThat(prompt.build(dir, List.of())).contains("No extension is active");
+    assertThat(prompt.build(dir, one)).isEqualTo(first);
+  }
+
+  @Test
   void thePromptIsTheSameOnEveryCallSoItCaches() throws Exception {
     Files.writeString(dir.resolve(".goosehints"), "HINT");
     SystemPrompt prompt = new SystemPrompt(dir.resolve("none"));

@@ -63,6 +63,10 @@ class SseDecoderTest {
         .containsExactly(new SseEvent("message", "\n", ""));
     assertThat(decode("data:  two spaces\n\n", 3))
         .containsExactly(new SseEvent("message", " two spaces", ""));
+    // an empty first data line, three lines, and the next event not carrying any of them
+    assertThat(decode("data\ndata: b\ndata: c\n\ndata: next\n\n", 4))
+        .containsExactly(
+            new SseEvent("message", "\nb\nc", ""), new SseEvent("message", "next", ""));
   }
 
   @Test

@@ -2,11 +2,11 @@ package goose.provider.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.provider.HttpProvider;
+import goose.provider.ProviderPost;
 import goose.provider.ProviderRequest;
 import goose.provider.ProviderSettings;
 import goose.provider.WireDecoder;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -34,7 +34,7 @@ public final class AnthropicProvider extends HttpProvider {
   }
 
   @Override
-  protected HttpRequest httpRequest(ProviderRequest request) {
+  protected ProviderPost httpRequest(ProviderRequest request) {
     return postJson(
         endpoint,
         requestBody(request),

@@ -2,12 +2,12 @@ package goose.provider.google;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.provider.HttpProvider;
+import goose.provider.ProviderPost;
 import goose.provider.ProviderRequest;
 import goose.provider.ProviderSettings;
 import goose.provider.WireDecoder;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class GoogleProvider extends HttpProvider {
   }
 
   @Override
-  protected HttpRequest httpRequest(ProviderRequest request) {
+  protected ProviderPost httpRequest(ProviderRequest request) {
     return postJson(endpoint, requestBody(request), Map.of("x-goog-api-key", apiKey));
   }
 

@@ -2,10 +2,10 @@ package goose.provider.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.provider.HttpProvider;
+import goose.provider.ProviderPost;
 import goose.provider.ProviderRequest;
 import goose.provider.ProviderSettings;
 import goose.provider.WireDecoder;
-import java.net.http.HttpRequest;
 import java.util.List;
 
 /**
@@ -25,7 +25,7 @@ public final class OpenAiProvider extends HttpProvider {
   }
 
   @Override
-  protected HttpRequest httpRequest(ProviderRequest request) {
+  protected ProviderPost httpRequest(ProviderRequest request) {
     return postJson(endpoint.url(), requestBody(request), endpoint.headers());
   }
 
