@@ -153,6 +153,25 @@ class LoggingTest {
   }
 
   @Test
+  void theProviderHttpClientsHeadersAndWireAreNeverLoggedEvenWhenTheFilterNamesThem() {
+    // At DEBUG they print each request's headers (x-api-key, Authorization) and body.
+    LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "debug,org::apache::hc=trace")));
+    assertThat(LoggerFactory.getLogger("org.apache.hc.client5.http.headers").isErrorEnabled())
+        .isFalse();
+    assertThat(LoggerFactory.getLogger("org.apache.hc.client5.http.wire").isErrorEnabled())
+        .isFalse();
+    assertThat(
+            LoggerFactory.getLogger("org.apache.hc.client5.http.impl.classic.InternalHttpClient")
+                .isTraceEnabled())
+        .isTrue();
+    LogSetup.configure(TestServer.config(root, Map.of("GOOSE_LOG", "debug")));
+    assertThat(
+            LoggerFactory.getLogger("org.apache.hc.client5.http.impl.classic.InternalHttpClient")
+                .isInfoEnabled())
+        .isFalse();
+  }
+
+  @Test
   void onlyTheNewestThirtyLogFilesAreKept() throws IOException {
     Path logs = Files.createDirectories(root.resolve("state/logs"));
     for (int i = 0; i < 35; i++)

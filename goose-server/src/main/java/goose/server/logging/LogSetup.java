@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * Configures logback in code at server start (no XML to ship or lose): a level filter from {@code
  * GOOSE_LOG} or {@code RUST_LOG} ({@link LogFilter}), text or JSON lines ({@code
  * GOOSE_LOG_FORMAT=json}) on stderr, and the same lines in a new file per start under {@code <state
- * dir>/logs/}. Libraries that are chatty at INFO (MCP SDK, Jetty, Javalin, Hikari) are set to WARN
- * unless the filter names them.
+ * dir>/logs/}. Libraries that are chatty at INFO (MCP SDK, Jetty, Javalin, Hikari, the providers'
+ * HTTP client) are set to WARN unless the filter names them. The HTTP client's header and wire
+ * loggers are off whatever the filter says: at DEBUG they print each request's headers and body,
+ * API keys included.
  */
 public final class LogSetup {
   static final String TEXT_PATTERN =
@@ -45,7 +47,10 @@ public final class LogSetup {
           "org.eclipse.jetty", Level.WARN,
           "io.javalin", Level.WARN,
           "com.zaxxer.hikari", Level.WARN,
-          "org.flywaydb", Level.WARN);
+          "org.flywaydb", Level.WARN,
+          "org.apache.hc", Level.WARN);
+  private static final List<String> NEVER =
+      List.of("org.apache.hc.client5.http.headers", "org.apache.hc.client5.http.wire");
 
   private LogSetup() {}
 
@@ -80,6 +85,7 @@ public final class LogSetup {
             context.getLogger(name).setLevel(level);
         });
     filter.loggers().forEach((name, level) -> context.getLogger(name).setLevel(level));
+    NEVER.forEach(name -> context.getLogger(name).setLevel(Level.OFF));
     return file;
   }
 
