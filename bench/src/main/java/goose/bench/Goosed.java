@@ -24,13 +24,25 @@ final class Goosed implements AutoCloseable {
    */
   final double startCpuSeconds;
 
+  /**
+   * Launch to the first 200 on {@code GET /sessions}, in seconds: the server answers {@code
+   * /status} while its store and services open, and every other request once they are.
+   */
+  final double readySeconds;
+
   private Goosed(
-      Process process, int port, Path root, double startSeconds, double startCpuSeconds) {
+      Process process,
+      int port,
+      Path root,
+      double startSeconds,
+      double startCpuSeconds,
+      double readySeconds) {
     this.process = process;
     this.port = port;
     this.root = root;
     this.startSeconds = startSeconds;
     this.startCpuSeconds = startCpuSeconds;
+    this.readySeconds = readySeconds;
   }
 
   /** Starts goosed; {@code configYaml} (may be empty) becomes its config.yaml. */
@@ -52,7 +64,10 @@ final class Goosed implements AutoCloseable {
               : "";
       throw new IOException("goosed did not answer /status: " + tail(out));
     }
-    return new Goosed(p, port, root, (ok - t0) / 1e9, Proc.cpuSeconds(p.pid()));
+    double cpu = Proc.cpuSeconds(p.pid());
+    long ready =
+        Net.awaitOk("http://127.0.0.1:" + port + "/sessions?limit=1", p, Duration.ofMinutes(2));
+    return new Goosed(p, port, root, (ok - t0) / 1e9, cpu, (Math.max(ready, ok) - t0) / 1e9);
   }
 
   /**

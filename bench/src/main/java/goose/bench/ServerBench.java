@@ -45,6 +45,7 @@ final class ServerBench {
       throws IOException, InterruptedException {
     long[] ms = new long[runs];
     long[] cpu = new long[runs];
+    long[] ready = new long[runs];
     Path shared = opt.scratch().resolve("startup-" + kind.replaceAll("\\W+", "-"));
     if (existing) {
       try (Goosed g = Goosed.start(opt.repo(), shared, fake, "", env)) {
@@ -56,6 +57,7 @@ final class ServerBench {
       try (Goosed g = Goosed.start(opt.repo(), root, fake, "", env)) {
         ms[i] = Math.round(g.startSeconds * 1e6);
         cpu[i] = Math.round(g.startCpuSeconds * 1e6);
+        ready[i] = Math.round(g.readySeconds * 1e6);
       }
     }
     Stats st = Stats.of(ms, 1e6);
@@ -65,6 +67,11 @@ final class ServerBench {
     if (target > 0) results.target(s, median, st.p50(), "s", target, "bin/goosed, warm page cache");
     else results.add(s, median, st.p50(), "s");
     results.add(s, kind + ": launch to first 200 on /status, worst of " + runs, st.max(), "s");
+    results.add(
+        s,
+        kind + ": launch to first 200 on GET /sessions (store open), median",
+        Stats.of(ready, 1e6).p50(),
+        "s");
   }
 
   /** Idle memory, relay, stored-session memory and concurrency on one server. */

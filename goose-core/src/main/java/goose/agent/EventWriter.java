@@ -16,6 +16,13 @@ import org.slf4j.LoggerFactory;
  * burst of 3,000 tiny deltas becomes a handful of stored, relayed events with the same text, while
  * a lone chunk is written at once (no timer, no added delay). Every event is still stored before
  * anyone sees it, in order.
+ *
+ * <p>An event that ends a wait ({@link #writesInline}: a tool's result, the turn's end) is appended
+ * on the emitting thread when nothing is queued or being written: handing it to the writer thread
+ * would add that thread's wake-up (on a loaded machine, a wait for a core) to the time until the
+ * client sees it, and the emitter has nothing else to do first. When the writer is busy it is
+ * queued behind what is there, as every other event is, so the order stays the order of {@code
+ * emit}.
  */
 final class EventWriter implements TurnEmitter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
@@ -26,9 +33,12 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
   private final TurnEmitter sink;
   private final String turnId;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
+  // Two conditions, so that the end of an inline write wakes the writer thread only when it left
+  // something queued for it, and flush() waiters only when there are some.
+  private final Condition work = lock.newCondition(); // the writer thread's
+  private final Condition idle = lock.newCondition(); // flush()'s
   private final ArrayDeque<TurnEvent> queue = new ArrayDeque<>();
-  private boolean writing;
+  private boolean writing; // by the writer thread or an emitting thread, never both
   private boolean closed;
   private final Thread writer;
 
@@ -51,18 +61,33 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
         log.debug("dropping {} emitted after turn {} ended", event.eventName(), turnId);
         return;
       }
-      queue.add(event);
-      changed.signalAll();
+      if (!writesInline(event) || writing || !queue.isEmpty()) {
+        queue.add(event);
+        work.signal();
+        return;
+      }
+      writing = true;
     } finally {
       lock.unlock();
     }
+    write(List.of(event));
+  }
+
+  /**
+   * Whether the event is appended on the emitting thread when the writer is idle: the events that
+   * end a wait of the client's (a tool's result, the turn's end), after which the emitter has
+   * nothing more urgent to do. Not text chunks (their merging needs the queue), and not a tool call
+   * (its thread sends the request to the tool first while the writer stores the event).
+   */
+  static boolean writesInline(TurnEvent event) {
+    return event instanceof TurnEvent.ToolResult || event instanceof TurnEvent.MessageComplete;
   }
 
   /** Waits until every event emitted so far is stored and relayed. */
   void flush() {
     lock.lock();
     try {
-      while (!queue.isEmpty() || writing) changed.awaitUninterruptibly();
+      while (!queue.isEmpty() || writing) idle.awaitUninterruptibly();
     } finally {
       lock.unlock();
     }
@@ -75,7 +100,7 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
     lock.lock();
     try {
       closed = true;
-      changed.signalAll();
+      work.signal();
     } finally {
       lock.unlock();
     }
@@ -91,7 +116,8 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
       List<TurnEvent> batch;
       lock.lock();
       try {
-        while (queue.isEmpty() && !closed) changed.awaitUninterruptibly();
+        // An inline write in progress goes first; after it, its thread signals what it left here.
+        while ((queue.isEmpty() && !closed) || writing) work.awaitUninterruptibly();
         if (queue.isEmpty()) return;
         batch = merge(queue);
         queue.clear();
@@ -99,21 +125,28 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
       } finally {
         lock.unlock();
       }
+      write(batch);
+    }
+  }
+
+  /** Stores and relays {@code batch}; the caller set {@code writing}, which this clears. */
+  private void write(List<TurnEvent> batch) {
+    try {
+      for (TurnEvent e : batch) sink.emit(e);
+    } catch (LeaseLostException e) {
+      log.warn("turn {}: {}; its remaining events are dropped", turnId, e.getMessage());
+      dropAll();
+    } catch (RuntimeException e) {
+      log.error("could not store events of turn {}", turnId, e);
+    } finally {
+      lock.lock();
       try {
-        for (TurnEvent e : batch) sink.emit(e);
-      } catch (LeaseLostException e) {
-        log.warn("turn {}: {}; its remaining events are dropped", turnId, e.getMessage());
-        dropAll();
-      } catch (RuntimeException e) {
-        log.error("could not store events of turn {}", turnId, e);
+        writing = false;
+        // Events queued during an inline write are the writer thread's to write.
+        if (!queue.isEmpty() || closed) work.signal();
+        idle.signalAll();
       } finally {
-        lock.lock();
-        try {
-          writing = false;
-          changed.signalAll();
-        } finally {
-          lock.unlock();
-        }
+        lock.unlock();
       }
     }
   }

@@ -8,6 +8,7 @@ import goose.error.ErrorMessages;
 import goose.event.TurnEvent;
 import goose.json.Json;
 import goose.tool.ToolContext;
+import goose.tool.ToolNotifications;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  * error and still returns every response ({@link Batch#cancelled()}), so that the loop stores them
  * and the conversation never holds a request without a response: a provider refuses a conversation
  * with a tool call that has no result.
+ *
+ * <p>A result is reported by the first thread that has it: usually the extension's transport
+ * reader, through {@link ToolNotifications#answered}, before the calling thread wakes up; otherwise
+ * the calling thread. Either way once per call, and what is reported is what the batch returns.
  */
 final class ToolExecutor {
   static final String INTERRUPTED = ToolDecision.CANCELLED.refusal();
@@ -45,6 +51,11 @@ final class ToolExecutor {
 
   /** The response reported for each call: the first one wins, and that one is stored. */
   private final Map<String, Content.ToolResponse> reported = new ConcurrentHashMap<>();
+
+  // A lock, not a monitor: held while the event is stored. Makes choosing the reported response and
+  // emitting it one step, so a caller that lost the race to a transport's reader goes on only after
+  // the reader's tool_result was emitted (the events that follow it stay behind it).
+  private final ReentrantLock reporting = new ReentrantLock();
 
   ToolExecutor(Toolbox toolbox, TurnEmitter emitter, TurnControl control, ToolAudit audit) {
     this.toolbox = toolbox;
@@ -91,11 +102,12 @@ final class ToolExecutor {
    * approval.
    */
   private Batch runAll(
-      ToolContext context,
+      ToolContext turnContext,
       List<Content.ToolRequest> requests,
       List<ToolSpec> offered,
       Decider decider,
       boolean announce) {
+    ToolContext context = reportingEarly(turnContext, requests);
     Map<String, ToolSpec> specs =
         offered.stream()
             .collect(Collectors.toMap(ToolSpec::name, Function.identity(), (a, b) -> a));
@@ -216,6 +228,33 @@ final class ToolExecutor {
     return response;
   }
 
+  /**
+   * {@code context} whose notifications also report a result as soon as a transport has it (see the
+   * class comment); one wrapper per batch, so that an extension's log message, which goes to each
+   * distinct receiver of its calls in flight, still reaches the turn once.
+   */
+  private ToolContext reportingEarly(ToolContext context, List<Content.ToolRequest> requests) {
+    Map<String, Content.ToolRequest> byId =
+        requests.stream()
+            .collect(Collectors.toMap(Content.ToolRequest::id, Function.identity(), (a, b) -> a));
+    ToolNotifications turn = context.notifications();
+    ToolNotifications batch =
+        new ToolNotifications() {
+          @Override
+          public void notify(String source, String kind, JsonNode payload) {
+            turn.notify(source, kind, payload);
+          }
+
+          @Override
+          public void answered(Content.ToolResponse response) {
+            Content.ToolRequest request = byId.get(response.id());
+            // After a cancel the turn's thread reports each call, as runOne leaves it to.
+            if (request != null && !control.isCancelled()) report(request, response);
+          }
+        };
+    return new ToolContext(context.userId(), context.sessionId(), context.workingDir(), batch);
+  }
+
   /** The answer of one call of a cancelled batch, as reported to the client. */
   private Content.ToolResponse interrupted(
       Content.ToolRequest request, Future<Content.ToolResponse> future, boolean finished) {
@@ -240,12 +279,17 @@ final class ToolExecutor {
    * response that was emitted (an earlier one if there was one).
    */
   private Content.ToolResponse report(Content.ToolRequest request, Content.ToolResponse response) {
-    Content.ToolResponse first = reported.putIfAbsent(request.id(), response);
-    if (first != null) return first;
-    ArrayNode result = contentTree(response.content());
-    emitter.emit(
-        new TurnEvent.ToolResult(
-            request.id(), request.name(), response.isError() ? "error" : "success", result));
-    return response;
+    reporting.lock();
+    try {
+      Content.ToolResponse first = reported.putIfAbsent(request.id(), response);
+      if (first != null) return first;
+      ArrayNode result = contentTree(response.content());
+      emitter.emit(
+          new TurnEvent.ToolResult(
+              request.id(), request.name(), response.isError() ? "error" : "success", result));
+      return response;
+    } finally {
+      reporting.unlock();
+    }
   }
 }

@@ -18,16 +18,29 @@ import reactor.core.publisher.Mono;
  * {@code notifications/cancelled}. The SDK's client sends no such notification when its caller is
  * interrupted and does not expose the ids it generates; the requests pass through here on their way
  * out, for stdio and HTTP alike.
+ *
+ * <p>The same ids let the answer of a call be seen on its way in: a successful response to a call
+ * in flight goes to {@code answered} (with the call's progress token) on the thread that received
+ * it, before the SDK hands it to the waiting caller.
  */
 final class CancellingTransport implements McpClientTransport {
   private static final Logger log = LoggerFactory.getLogger(CancellingTransport.class);
   static final String CANCELLED = "notifications/cancelled";
 
-  private final McpClientTransport delegate;
-  private final Map<String, Object> callIds = new ConcurrentHashMap<>();
+  /** Receives the result of a call in flight, by its progress token, as it arrives. */
+  @FunctionalInterface
+  interface Answers {
+    void answered(String token, Object result);
+  }
 
-  CancellingTransport(McpClientTransport delegate) {
+  private final McpClientTransport delegate;
+  private final Answers answers;
+  private final Map<String, Object> callIds = new ConcurrentHashMap<>();
+  private final Map<Object, String> tokensById = new ConcurrentHashMap<>();
+
+  CancellingTransport(McpClientTransport delegate, Answers answers) {
     this.delegate = delegate;
+    this.answers = answers;
   }
 
   @Override
@@ -38,13 +51,30 @@ final class CancellingTransport implements McpClientTransport {
         && call.meta() != null
         && call.meta().get("progressToken") instanceof String token) {
       callIds.put(token, request.id());
+      tokensById.put(request.id(), token);
     }
     return delegate.sendMessage(message);
   }
 
   /** The call with this progress token has ended (answered or not): its id is no longer needed. */
   void ended(String token) {
-    callIds.remove(token);
+    Object id = callIds.remove(token);
+    if (id != null) tokensById.remove(id);
+  }
+
+  /** On the receiving thread, before the SDK sees the message. */
+  private void received(McpSchema.JSONRPCMessage message) {
+    if (!(message instanceof McpSchema.JSONRPCResponse response)
+        || response.error() != null
+        || response.result() == null) return;
+    String token = tokensById.get(response.id());
+    if (token == null) return;
+    try {
+      answers.answered(token, response.result());
+    } catch (RuntimeException e) {
+      // The caller still gets the response from the SDK and reports it itself.
+      log.debug("handling the answer of call {} early failed", response.id(), e);
+    }
   }
 
   /**
@@ -55,6 +85,7 @@ final class CancellingTransport implements McpClientTransport {
   void cancel(String token, String reason) {
     Object id = callIds.remove(token);
     if (id == null) return;
+    tokensById.remove(id);
     delegate
         .sendMessage(
             new McpSchema.JSONRPCNotification(CANCELLED, Map.of("requestId", id, "reason", reason)))
@@ -65,7 +96,7 @@ final class CancellingTransport implements McpClientTransport {
   @Override
   public Mono<Void> connect(
       Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
-    return delegate.connect(handler);
+    return delegate.connect(inbound -> handler.apply(inbound.doOnNext(this::received)));
   }
 
   @Override

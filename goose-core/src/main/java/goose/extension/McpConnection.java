@@ -15,6 +15,7 @@ import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.customizer.McpSyncHttpClientRequestCustomizer;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -72,8 +73,25 @@ final class McpConnection implements AutoCloseable {
   private final Map<String, ToolNotifications> progressRoutes = new ConcurrentHashMap<>();
   private static final Executor LATE_PROGRESS =
       CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS);
+  private static final TypeRef<McpSchema.CallToolResult> CALL_TOOL_RESULT = new TypeRef<>() {};
+
+  /**
+   * A call still running, by its progress token: its log messages and its answer go to {@code
+   * notifications}; {@code answer} is the response made from the answer on the transport's thread.
+   */
+  private static final class InFlight {
+    final String requestId;
+    final ToolNotifications notifications;
+    volatile Content.@Nullable ToolResponse answer;
+
+    InFlight(String requestId, ToolNotifications notifications) {
+      this.requestId = requestId;
+      this.notifications = notifications;
+    }
+  }
+
   // Log messages go only to the calls still running.
-  private final Map<String, ToolNotifications> callsInFlight = new ConcurrentHashMap<>();
+  private final Map<String, InFlight> callsInFlight = new ConcurrentHashMap<>();
   private final AtomicLong tokens = new AtomicLong();
   private volatile List<ToolSpec> tools = List.of();
   private volatile String instructions = "";
@@ -90,7 +108,7 @@ final class McpConnection implements AutoCloseable {
       ExtensionConfig config, McpClientTransport transport, @Nullable StdioProcessTransport stdio) {
     this.config = config;
     this.stdio = stdio;
-    this.calls = new CancellingTransport(transport);
+    this.calls = new CancellingTransport(transport, this::answered);
     Duration init = config.timeout().compareTo(MAX_INIT) < 0 ? config.timeout() : MAX_INIT;
     this.client =
         McpClient.sync(calls)
@@ -226,8 +244,9 @@ final class McpConnection implements AutoCloseable {
   Content.ToolResponse call(
       String requestId, String tool, ObjectNode arguments, ToolNotifications notifications) {
     String token = config.name() + "-" + tokens.incrementAndGet();
+    InFlight inFlight = new InFlight(requestId, notifications);
     progressRoutes.put(token, notifications);
-    callsInFlight.put(token, notifications);
+    callsInFlight.put(token, inFlight);
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> args = Json.MAPPER.convertValue(arguments, Map.class);
@@ -235,7 +254,8 @@ final class McpConnection implements AutoCloseable {
           new McpSchema.CallToolRequest(tool, args, Map.of("progressToken", token));
       McpSchema.CallToolResult result =
           stdio != null ? client.callTool(request) : callWatched(request);
-      return McpResults.toResponse(requestId, result);
+      Content.ToolResponse answer = inFlight.answer;
+      return answer != null ? answer : McpResults.toResponse(requestId, result);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return cancelled(requestId, token);
@@ -259,6 +279,21 @@ final class McpConnection implements AutoCloseable {
       callsInFlight.remove(token);
       LATE_PROGRESS.execute(() -> progressRoutes.remove(token));
     }
+  }
+
+  /**
+   * A call's answer, on the thread that received it (the stdio reader, an HTTP client's thread),
+   * before the SDK wakes the caller: converted here and handed to the call's notifications, so the
+   * agent can report it without waiting for the caller's thread; the caller returns the same
+   * response.
+   */
+  private void answered(String token, Object result) {
+    InFlight call = callsInFlight.get(token);
+    if (call == null) return;
+    Content.ToolResponse response =
+        McpResults.toResponse(call.requestId, calls.unmarshalFrom(result, CALL_TOOL_RESULT));
+    call.answer = response;
+    call.notifications.answered(response);
   }
 
   /** The caller was interrupted: the server is told the call is cancelled (MCP's cancellation). */
@@ -376,6 +411,7 @@ final class McpConnection implements AutoCloseable {
     if (n.logger() != null) payload.put("logger", n.logger());
     payload.put("data", n.data());
     callsInFlight.values().stream()
+        .map(call -> call.notifications)
         .distinct()
         .forEach(t -> t.notify(config.name(), "log", payload));
   }

@@ -4,12 +4,106 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.conversation.TokenUsage;
 import goose.event.TurnEvent;
+import goose.json.Json;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class EventWriterTest {
   static TurnEvent.MessageChunk text(String t, String message) {
     return new TurnEvent.MessageChunk("text", t, message);
+  }
+
+  static final TurnEvent.ToolCall CALL =
+      new TurnEvent.ToolCall("c", "ext__t", Json.object(), "running");
+  static final TurnEvent.ToolResult RESULT =
+      new TurnEvent.ToolResult("c", "ext__t", "success", Json.MAPPER.createArrayNode());
+
+  /** An event as stored, with the thread that stored it. */
+  record Written(TurnEvent event, Thread thread) {}
+
+  /** A sink that records what it stores, and can hold the store of one event until released. */
+  static final class Sink implements TurnEmitter {
+    final List<Written> written = new CopyOnWriteArrayList<>();
+    volatile TurnEvent holdAt = RESULT;
+    final CountDownLatch holding = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public void emit(TurnEvent event) {
+      if (event.equals(holdAt)) {
+        holding.countDown();
+        try {
+          assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      written.add(new Written(event, Thread.currentThread()));
+    }
+
+    List<TurnEvent> events() {
+      return written.stream().map(Written::event).toList();
+    }
+  }
+
+  @Test
+  void aToolResultIsStoredOnTheEmittingThreadWhenTheWriterIsIdle() {
+    Sink sink = new Sink();
+    sink.holdAt = text("never", "m");
+    try (EventWriter writer = new EventWriter(sink, "turn")) {
+      writer.emit(CALL);
+      writer.flush();
+      writer.emit(RESULT); // stored before emit returns: no hand-off
+      assertThat(sink.events()).containsExactly(CALL, RESULT);
+      writer.emit(text("a", "m"));
+      writer.flush();
+    }
+    assertThat(sink.written.get(0).thread()).isNotEqualTo(Thread.currentThread());
+    assertThat(sink.written.get(1).thread()).isEqualTo(Thread.currentThread());
+    // Text chunks always go through the writer thread (merging needs the queue).
+    assertThat(sink.written.get(2).thread()).isNotEqualTo(Thread.currentThread());
+  }
+
+  @Test
+  void aToolResultEmittedWhileTheWriterIsBusyIsQueuedBehindWhatIsThere() throws Exception {
+    Sink sink = new Sink();
+    sink.holdAt = CALL;
+    try (EventWriter writer = new EventWriter(sink, "turn")) {
+      writer.emit(CALL); // the writer thread holds it in the store
+      assertThat(sink.holding.await(10, TimeUnit.SECONDS)).isTrue();
+      writer.emit(RESULT); // returns at once: queued, not stored on this thread
+      assertThat(sink.written).isEmpty();
+      sink.release.countDown();
+      writer.flush();
+    }
+    assertThat(sink.events()).containsExactly(CALL, RESULT);
+    assertThat(sink.written)
+        .allSatisfy(w -> assertThat(w.thread()).isNotEqualTo(Thread.currentThread()));
+  }
+
+  @Test
+  void eventsEmittedDuringAnInlineWriteFollowItInOrder() throws Exception {
+    Sink sink = new Sink();
+    TurnEvent.MessageComplete end = new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO);
+    try (EventWriter writer = new EventWriter(sink, "turn")) {
+      Thread reader = Thread.ofPlatform().name("reader").start(() -> writer.emit(RESULT));
+      assertThat(sink.holding.await(10, TimeUnit.SECONDS)).isTrue(); // "reader" stores the result
+      writer.emit(text("after", "m"));
+      writer.emit(end); // the writer is busy: queued too
+      Thread flusher = Thread.ofPlatform().start(writer::flush);
+      flusher.join(200);
+      assertThat(flusher.isAlive()).as("flush waits for the inline write").isTrue();
+      assertThat(sink.written).isEmpty();
+      sink.release.countDown();
+      reader.join(10_000);
+      flusher.join(10_000);
+      assertThat(flusher.isAlive()).isFalse();
+    }
+    assertThat(sink.events()).containsExactly(RESULT, text("after", "m"), end);
+    assertThat(sink.written.getFirst().thread().getName()).isEqualTo("reader");
   }
 
   @Test

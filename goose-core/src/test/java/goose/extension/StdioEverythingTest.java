@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.conversation.Content;
+import goose.tool.ToolNotifications;
 import goose.tool.ToolSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,37 @@ class StdioEverythingTest {
             TestServers.context(home),
             TestServers.request("everything__get-sum", "{\"a\":2,\"b\":40}"));
     assertThat(sum.text()).contains("42");
+  }
+
+  @Test
+  void theAnswerReachesTheCallsNotificationsOnTheReaderThreadBeforeTheCallReturns() {
+    List<Content.ToolResponse> answered = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    List<Thread.State> callerStates = new CopyOnWriteArrayList<>();
+    Thread caller = Thread.currentThread();
+    ToolNotifications notifications =
+        new ToolNotifications() {
+          @Override
+          public void notify(String source, String kind, JsonNode payload) {}
+
+          @Override
+          public void answered(Content.ToolResponse response) {
+            answered.add(response);
+            threads.add(Thread.currentThread().getName());
+            callerStates.add(caller.getState());
+          }
+        };
+    Content.ToolResponse echo =
+        manager.call(
+            TestServers.context(home, notifications),
+            TestServers.request("everything__echo", "{\"message\":\"early\"}"));
+
+    assertThat(echo.text()).isEqualTo("Echo: early");
+    assertThat(answered).containsExactly(echo);
+    assertThat(answered.getFirst()).isSameAs(echo); // converted once, on the reader thread
+    assertThat(threads).containsExactly("mcp-everything-stdout");
+    // The caller was still waiting: the answer came before the call returned.
+    assertThat(callerStates).singleElement().isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
   }
 
   @Test

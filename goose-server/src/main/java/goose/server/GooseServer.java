@@ -3,9 +3,11 @@ package goose.server;
 import goose.config.Config;
 import goose.config.ConfigException;
 import goose.error.ErrorMessages;
+import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
 import goose.server.api.ServerSettings;
+import goose.server.auth.Security;
 import goose.server.logging.LogSetup;
 import goose.server.openapi.OpenApiDocument;
 import goose.server.telemetry.Telemetry;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -59,30 +62,66 @@ public final class GooseServer implements AutoCloseable {
     return start(config, () -> Telemetry.open(telemetry, BuildInfo.version()));
   }
 
-  /** With telemetry made by the caller (tests: spans to an in-memory exporter). */
+  /**
+   * With telemetry made by the caller (tests: spans to an in-memory exporter). The server listens
+   * as soon as the configuration and security are read, and answers {@code /status} while its
+   * services (telemetry, store, instance registry, extensions, agent) open on a virtual thread;
+   * other requests wait for them ({@link StartupGate}). Returns once they are open; throws the
+   * open's own error (having stopped listening) when they fail.
+   */
   static GooseServer start(Config config, Supplier<Telemetry> telemetry) {
-    ServerSettings settings = ServerSettings.from(config);
-    Path logFile = LogSetup.configure(config);
-    ServerContext context = Services.open(config, settings, telemetry.get());
-    try {
-      GooseServer server = start(context);
-      log.info(
-          "goosed {} listening on {} ({}; {} ms after JVM start; log file {})",
-          BuildInfo.version(),
-          server.uri(),
-          StartupSummary.of(context),
-          ManagementFactory.getRuntimeMXBean().getUptime(),
-          logFile);
-      return server;
-    } catch (RuntimeException e) {
-      Services.close(context);
-      throw e;
-    }
+    return start(config, telemetry, gate -> {});
   }
 
-  private static GooseServer start(ServerContext context) {
-    Javalin app = HttpApp.create(context, ServerRoutes.router());
-    ServerSettings s = context.settings();
+  /** Tests: {@code listening} sees the gate once the server listens (before its services open). */
+  static GooseServer start(
+      Config config, Supplier<Telemetry> telemetry, Consumer<StartupGate> listening) {
+    ServerSettings settings = ServerSettings.from(config);
+    Path logFile = LogSetup.configure(config);
+    Security security = Services.openSecurity(config, settings);
+    ApiRouter router = ServerRoutes.router();
+    StartupGate gate =
+        StartupGate.opening(
+            () -> {
+              ServerContext context = Services.open(config, settings, telemetry, security);
+              try {
+                return new StartupGate.Opened(
+                    context, router.bind(ServerRoutes.groups(context, router)));
+              } catch (RuntimeException e) {
+                Services.close(context);
+                throw e;
+              }
+            });
+    Javalin app;
+    try {
+      app = listen(HttpApp.create(settings, security, gate, router), settings);
+    } catch (RuntimeException listenFailed) {
+      // The services' error comes first, as when they opened before the server listened: a second
+      // server on a SQLite store is told about the store's lock, not about the port.
+      Services.close(gate.await().context());
+      throw listenFailed;
+    }
+    listening.accept(gate);
+    ServerContext context;
+    try {
+      context = gate.await().context();
+    } catch (RuntimeException | Error e) {
+      stopQuietly(app);
+      throw e;
+    }
+    GooseServer server = new GooseServer(app, context);
+    log.info(
+        "goosed {} listening on {} ({}; {} ms after JVM start; log file {})",
+        BuildInfo.version(),
+        server.uri(),
+        StartupSummary.of(context),
+        ManagementFactory.getRuntimeMXBean().getUptime(),
+        logFile);
+    return server;
+  }
+
+  /** Binds and starts serving; throws {@link ConfigException} when the address is taken. */
+  private static Javalin listen(Javalin app, ServerSettings s) {
     try {
       app.start();
     } catch (JavalinBindException e) {
@@ -107,7 +146,7 @@ public final class GooseServer implements AutoCloseable {
       stopQuietly(app);
       throw e;
     }
-    return new GooseServer(app, context);
+    return app;
   }
 
   /** Stops a server whose start failed; the start's own error is the one worth reporting. */

@@ -1,11 +1,9 @@
 package goose.server;
 
-import goose.json.Json;
 import goose.server.auth.AllowedHosts;
 import goose.server.http.ApiError;
 import goose.server.http.ErrorCode;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import goose.server.http.JettyJsonErrors;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -31,13 +29,11 @@ final class HostGate extends Handler.Wrapper {
     Optional<String> refusal =
         hosts.refusal(request.getHeaders().get(HttpHeader.HOST), Request.getLocalPort(request));
     if (refusal.isEmpty()) return super.handle(request, response, callback);
-    byte[] body =
-        Json.write(ApiError.of(ErrorCode.MISDIRECTED_REQUEST, refusal.get()))
-            .getBytes(StandardCharsets.UTF_8);
-    response.setStatus(ErrorCode.MISDIRECTED_REQUEST.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.getHeaders().put("X-Content-Type-Options", "nosniff");
-    response.write(true, ByteBuffer.wrap(body), callback);
+    JettyJsonErrors.writeJson(
+        response,
+        ErrorCode.MISDIRECTED_REQUEST.status(),
+        ApiError.of(ErrorCode.MISDIRECTED_REQUEST, refusal.get()),
+        callback);
     return true;
   }
 }

@@ -3,7 +3,8 @@ package goose.server;
 import goose.json.Json;
 import goose.server.acp.AcpWebSocket;
 import goose.server.api.ApiRouter;
-import goose.server.api.ServerContext;
+import goose.server.api.ServerSettings;
+import goose.server.auth.Security;
 import goose.server.http.ErrorMapping;
 import goose.server.http.JettyJsonErrors;
 import goose.server.http.RequestIds;
@@ -27,21 +28,26 @@ final class HttpApp {
 
   private HttpApp() {}
 
-  static Javalin create(ServerContext server, ApiRouter router) {
+  /**
+   * The application, before the services are open: what it needs from them ({@code gate}'s) it
+   * takes at each request, which {@link StartupGate} lets through only once they are.
+   */
+  static Javalin create(
+      ServerSettings settings, Security security, StartupGate gate, ApiRouter router) {
     return Javalin.create(
         cfg -> {
           cfg.concurrency.useVirtualThreads = true;
           cfg.startup.showJavalinBanner = false;
           cfg.startup.showOldJavalinVersionWarning = false;
           cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
-          cfg.http.maxRequestSize = server.settings().maxBodyBytes();
+          cfg.http.maxRequestSize = settings.maxBodyBytes();
           cfg.http.prefer405over404 = true;
-          cfg.jetty.host = server.settings().host();
-          cfg.jetty.port = server.settings().port();
-          server.settings().unixSocket().ifPresent(path -> UnixSocket.listenOn(cfg, path));
+          cfg.jetty.host = settings.host();
+          cfg.jetty.port = settings.port();
+          settings.unixSocket().ifPresent(path -> UnixSocket.listenOn(cfg, path));
           cfg.jetty.modifyServer(AcceptBacklog::apply);
           cfg.jetty.modifyServer(
-              jetty -> ConnectionTimeouts.apply(jetty, server.settings().headerTimeout()));
+              jetty -> ConnectionTimeouts.apply(jetty, settings.headerTimeout()));
           cfg.jetty.modifyServer(
               jetty -> {
                 jetty.setStopTimeout(STOP_TIMEOUT_MS);
@@ -49,9 +55,12 @@ final class HttpApp {
                 GracefulHandler graceful = new GracefulHandler();
                 // While stopping, a connection silent this long is cut (a stalled upload must not
                 // hold the stop): GOOSE_SHUTDOWN_IDLE_MS.
-                graceful.setShutdownIdleTimeout(server.settings().shutdownIdle().toMillis());
-                // Javalin puts its own handler inside the innermost wrapper: behind the Host check.
-                graceful.setHandler(new HostGate(server.security().allowedHosts()));
+                graceful.setShutdownIdleTimeout(settings.shutdownIdle().toMillis());
+                // Javalin puts its own handler inside the innermost wrapper: behind the Host check
+                // and the start-up gate.
+                HostGate hosts = new HostGate(security.allowedHosts());
+                hosts.setHandler(gate);
+                graceful.setHandler(hosts);
                 jetty.setHandler(graceful);
               });
           cfg.routes.before(
@@ -65,7 +74,8 @@ final class HttpApp {
                 Long started = ctx.attribute(STARTED_AT);
                 long nanos = started == null ? 0 : System.nanoTime() - started;
                 long ms = nanos / 1_000_000;
-                server
+                gate.services()
+                    .context()
                     .telemetry()
                     .request(ctx.method().name(), route(ctx), ctx.statusCode(), nanos);
                 if (ctx.path().equals("/status")) {
@@ -76,10 +86,9 @@ final class HttpApp {
                 RequestIds.end();
               });
           ErrorMapping.install(cfg);
-          new AuthFilter(server.security()).install(cfg);
-          router.install(
-              cfg.routes, ServerRoutes.groups(server, router), server.settings().maxBodyBytes());
-          AcpWebSocket.install(cfg.routes, server.acp(), server.security());
+          new AuthFilter(security).install(cfg);
+          router.install(cfg.routes, () -> gate.services().routes(), settings.maxBodyBytes());
+          AcpWebSocket.install(cfg.routes, () -> gate.services().context().acp(), security);
         });
   }
 

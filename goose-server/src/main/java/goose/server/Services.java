@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,25 +95,50 @@ final class Services {
         role);
   }
 
-  /** A server's, with the given telemetry, which the context then owns (closes). */
-  static ServerContext open(Config config, ServerSettings settings, Telemetry telemetry) {
-    return open(config, settings, telemetry, Role.SERVER);
+  /**
+   * A server's: with its security (from {@link #openSecurity}) and the telemetry {@code telemetry}
+   * opens, both of which the context then owns (closes; also when this fails).
+   */
+  static ServerContext open(
+      Config config, ServerSettings settings, Supplier<Telemetry> telemetry, Security security) {
+    Telemetry opened;
+    try {
+      opened = telemetry.get();
+    } catch (RuntimeException e) {
+      security.close();
+      throw e;
+    }
+    return open(config, settings, opened, security, Role.SERVER);
   }
 
   private static ServerContext open(
       Config config, ServerSettings settings, Telemetry telemetry, Role role) {
     Security security;
     try {
-      security = Security.open(config, settings.host(), settings.unixSocket().isPresent());
+      security = openSecurity(config, settings);
     } catch (RuntimeException e) {
       telemetry.close();
       throw e;
     }
+    return open(config, settings, telemetry, security, role);
+  }
+
+  /**
+   * Who may do what; throws {@link goose.config.ConfigException} for an unsafe or incomplete
+   * configuration. Read before the server listens.
+   */
+  static Security openSecurity(Config config, ServerSettings settings) {
+    Security security = Security.open(config, settings.host(), settings.unixSocket().isPresent());
     if (security.auth().unauthenticatedOffLoopback()) {
       log.warn(
           "GOOSE_AUTH is none on {} (GOOSE_ALLOW_UNAUTHENTICATED=true): anyone who can reach this address runs tools as this OS user",
           settings.host());
     }
+    return security;
+  }
+
+  private static ServerContext open(
+      Config config, ServerSettings settings, Telemetry telemetry, Security security, Role role) {
     Sandbox sandbox;
     try {
       sandbox = openSandbox(config, security);

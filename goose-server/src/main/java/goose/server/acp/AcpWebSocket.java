@@ -12,6 +12,7 @@ import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The WebSocket profile of {@code /acp}: a {@code GET /acp} with {@code Upgrade: websocket} becomes
@@ -26,7 +27,8 @@ public final class AcpWebSocket {
 
   private AcpWebSocket() {}
 
-  public static void install(RoutesConfig routes, AcpConnections acp, Security security) {
+  /** {@code acp} is asked for at each connection: the routes are installed before it exists. */
+  public static void install(RoutesConfig routes, Supplier<AcpConnections> acp, Security security) {
     routes.wsBeforeUpgrade("/acp", ctx -> authenticate(ctx, security));
     routes.ws(
         "/acp",
@@ -39,17 +41,18 @@ public final class AcpWebSocket {
                 // not a monitor: send blocks, which would pin a virtual thread's carrier
                 ReentrantLock lock = new ReentrantLock();
                 RpcPeer peer =
-                    acp.openWebSocket(
-                        user,
-                        id,
-                        message -> {
-                          lock.lock();
-                          try {
-                            c.send(AcpJson.write(message));
-                          } finally {
-                            lock.unlock();
-                          }
-                        });
+                    acp.get()
+                        .openWebSocket(
+                            user,
+                            id,
+                            message -> {
+                              lock.lock();
+                              try {
+                                c.send(AcpJson.write(message));
+                              } finally {
+                                lock.unlock();
+                              }
+                            });
                 c.attribute("goose.acp.peer", peer);
               });
           ws.onMessage(
@@ -62,8 +65,8 @@ public final class AcpWebSocket {
                   peer.unparsable(e.getOriginalMessage());
                 }
               });
-          ws.onClose(c -> closed(c, acp));
-          ws.onError(c -> closed(c, acp));
+          ws.onClose(c -> closed(c, acp.get()));
+          ws.onError(c -> closed(c, acp.get()));
         });
   }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Collects the declared {@link Operation}s of all {@link RouteGroup}s, then installs them into
@@ -73,16 +74,29 @@ public final class ApiRouter {
   }
 
   /**
+   * The handlers of every operation, in the order of {@link #operations()}, each on its group's
+   * instance among {@code groups}.
+   *
+   * @throws IllegalStateException when a declared group has no instance in {@code groups} (a wiring
+   *     mistake, seen at start)
+   */
+  public List<io.javalin.http.Handler> bind(List<? extends RouteGroup> groups) {
+    return operations().stream().map(op -> op.handler().bind(groups)).toList();
+  }
+
+  /**
    * Registers every operation with Javalin, its {@link Operation} attached as {@link
    * OperationMetadata} (the authentication filter reads its {@link Access}); routes with a body get
-   * it parsed (415/413/400) before their handler. Each handler runs on its group's instance among
-   * {@code groups}.
-   *
-   * @throws IllegalStateException when a declared group has no instance in {@code groups}
+   * it parsed (415/413/400) before their handler. The handlers are those {@code bound} gives (from
+   * {@link #bind}), asked for at each request: the server registers its routes before its services
+   * are open and lets no request through before they are ({@code goose.server.StartupGate}).
    */
-  public void install(RoutesConfig javalin, List<? extends RouteGroup> groups, long maxBytes) {
-    for (Operation op : operations()) {
-      io.javalin.http.Handler handler = op.handler().bind(groups);
+  public void install(
+      RoutesConfig javalin, Supplier<List<io.javalin.http.Handler>> bound, long maxBytes) {
+    List<Operation> ops = operations();
+    for (int i = 0; i < ops.size(); i++) {
+      Operation op = ops.get(i);
+      int index = i;
       javalin.addEndpoint(
           Endpoint.create(HandlerType.findOrCreate(op.method()), op.path())
               .addMetadata(new OperationMetadata(op))
@@ -93,7 +107,7 @@ public final class ApiRouter {
                           RequestBody.ATTRIBUTE,
                           JsonBody.read(ctx, op.requestBody().get(), maxBytes));
                     }
-                    handler.handle(ctx);
+                    bound.get().get(index).handle(ctx);
                   }));
     }
   }

@@ -35,6 +35,18 @@ public final class JettyJsonErrors extends ErrorHandler {
     return true;
   }
 
+  /**
+   * Answers a request in front of Javalin (Host check, start-up gate) with {@code body} as JSON and
+   * the headers Javalin's answers carry.
+   */
+  public static void writeJson(Response response, int status, Object body, Callback callback) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    response.write(
+        true, ByteBuffer.wrap(Json.write(body).getBytes(StandardCharsets.UTF_8)), callback);
+  }
+
   private static String defaultMessage(int status) {
     return switch (status) {
       case 503 -> "server is shutting down";

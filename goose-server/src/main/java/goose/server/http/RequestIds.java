@@ -3,6 +3,7 @@ package goose.server.http;
 import goose.ids.Ids;
 import io.javalin.http.Context;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
@@ -18,10 +19,14 @@ public final class RequestIds {
   private RequestIds() {}
 
   public static void begin(Context ctx) {
-    String offered = ctx.header(HEADER);
-    String id = offered != null && SANE.matcher(offered).matches() ? offered : Ids.newId();
+    String id = idFor(ctx.header(HEADER));
     MDC.put(MDC_KEY, id);
     ctx.header(HEADER, id);
+  }
+
+  /** The id of a request that offered this {@code X-Request-Id} (or none). */
+  public static String idFor(@Nullable String offered) {
+    return offered != null && SANE.matcher(offered).matches() ? offered : Ids.newId();
   }
 
   public static void end() {

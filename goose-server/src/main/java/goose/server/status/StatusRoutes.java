@@ -17,7 +17,8 @@ import java.util.Optional;
  * credentials. {@code GET /info}: what the server runs with, for a signed-in client.
  */
 public final class StatusRoutes implements RouteGroup {
-  private static final StatusResponse OK = new StatusResponse("ok", BuildInfo.version());
+  /** The answer of {@code /status} and {@code /health}: the server is up. */
+  public static final StatusResponse UP = new StatusResponse("ok", BuildInfo.version());
 
   private final TurnService turns;
   private final SessionStore sessions;
@@ -40,7 +41,7 @@ public final class StatusRoutes implements RouteGroup {
         .description(
             "Always answers 200 while the server runs; needs no credentials in any auth mode.")
         .response(200, "The server is up", StatusResponse.class)
-        .handle((group, ctx) -> ctx.json(OK));
+        .handle((group, ctx) -> ctx.json(UP));
     api.get("/health", "getHealth")
         .tag("status")
         .access(Access.PUBLIC)
@@ -48,7 +49,7 @@ public final class StatusRoutes implements RouteGroup {
         .description(
             "The same answer as /status, at the path goose serve and goose desktop probe; needs no credentials.")
         .response(200, "The server is up", StatusResponse.class)
-        .handle((group, ctx) -> ctx.json(OK));
+        .handle((group, ctx) -> ctx.json(UP));
     api.get("/info", "getServerInfo")
         .tag("status")
         .summary("Version, auth mode, provider, model and store of this server, and who is asking")
