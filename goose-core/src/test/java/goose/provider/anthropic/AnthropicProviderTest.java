@@ -21,6 +21,9 @@ import goose.provider.fake.FakeAnthropicServer;
 import goose.provider.fake.FakeHttpServer;
 import goose.provider.fake.FakeReply;
 import goose.provider.fake.RecordedRequest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,13 +233,24 @@ class AnthropicProviderTest extends ProviderContractTest {
   }
 
   @Test
-  void connectionRefusedIsRetriedThenANetworkError() {
-    String closedPort = fake.baseUri().toString();
-    fake.close();
-    ProviderException e = Drained.drain(provider().stream(ask("hi"))).failure();
-    assertThat(e.kind()).isEqualTo(ProviderException.Kind.NETWORK);
-    assertThat(e.getMessage()).contains("after 3 retries").doesNotContain("\n");
-    assertThat(closedPort).startsWith("http://127.0.0.1:");
+  void connectionRefusedIsRetriedThenANetworkError() throws IOException {
+    // A port bound by a socket that never listens: every connection to it is refused, and no other
+    // process can take it meanwhile (a closed fake's port was once reused during the retries on a
+    // busy machine, and the answer was a PROTOCOL error).
+    try (Socket reserved = new Socket()) {
+      reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+      String refusing = "http://127.0.0.1:" + reserved.getLocalPort();
+      Provider provider =
+          new AnthropicProvider(
+              new ProviderSettings(
+                  "anthropic", "claude-test", 200_000, http(Duration.ofSeconds(5), 3)),
+              refusing,
+              API_KEY,
+              OptionalInt.empty());
+      ProviderException e = Drained.drain(provider.stream(ask("hi"))).failure();
+      assertThat(e.kind()).isEqualTo(ProviderException.Kind.NETWORK);
+      assertThat(e.getMessage()).contains("after 3 retries").doesNotContain("\n");
+    }
   }
 
   @Test

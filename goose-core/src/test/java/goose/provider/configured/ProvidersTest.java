@@ -455,7 +455,7 @@ class ProvidersTest {
                 "ANTHROPIC_HOST",
                 fake.baseUri().toString(),
                 "API_TIMEOUT",
-                "0.5",
+                "2", // not less: at load 20 the 500 answer itself once took over 0.5 s
                 "MAX_RETRIES",
                 "0"));
     fake.enqueue(FakeAnthropicServer.serverError());
