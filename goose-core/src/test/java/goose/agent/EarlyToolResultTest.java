@@ -24,8 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,17 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * order, and never after a cancel has answered the call "interrupted".
  */
 class EarlyToolResultTest {
-  @TempDir Path dir;
-  AgentRig rig;
+  @AutoClose final AgentRig rig;
 
-  @BeforeEach
-  void open() {
+  EarlyToolResultTest(@TempDir Path dir) {
     rig = new AgentRig(dir, NameSource.USER);
-  }
-
-  @AfterEach
-  void close() {
-    rig.close();
   }
 
   interface ToolFn {
@@ -149,16 +141,7 @@ class EarlyToolResultTest {
                 return Content.ToolResponse.error(req.id(), "tool call cancelled");
               }
             });
-    TurnService turns = rig.service(late, AgentOptions.DEFAULTS);
-    TurnService.StartedTurn started =
-        turns.start("alice", rig.session.id(), List.of(new Content.Text("go")), Optional.empty());
-    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(turns.cancel("alice", rig.session.id())).isTrue();
-    List<TurnEvent> seen = AgentRig.follow(rig.events, started);
-
-    assertThat(seen)
-        .extracting(TurnEvent::eventName)
-        .containsExactly("usage", "tool_call", "tool_result", "message_complete");
+    List<TurnEvent> seen = cancelOnceReady(late, running);
     assertThat(((TurnEvent.ToolResult) seen.get(2)).result().toString())
         .contains(ToolExecutor.INTERRUPTED);
     assertThat(((TurnEvent.MessageComplete) seen.getLast()).stopReason()).isEqualTo("cancelled");
@@ -186,21 +169,30 @@ class EarlyToolResultTest {
                 return Content.ToolResponse.error(req.id(), "tool call cancelled");
               }
             });
-    TurnService turns = rig.service(racing, AgentOptions.DEFAULTS);
-    TurnService.StartedTurn started =
-        turns.start("alice", rig.session.id(), List.of(new Content.Text("go")), Optional.empty());
-    assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(turns.cancel("alice", rig.session.id())).isTrue();
-    List<TurnEvent> seen = AgentRig.follow(rig.events, started);
-
-    assertThat(seen)
-        .extracting(TurnEvent::eventName)
-        .containsExactly("usage", "tool_call", "tool_result", "message_complete");
+    List<TurnEvent> seen = cancelOnceReady(racing, answered);
     assertThat(((TurnEvent.ToolResult) seen.get(2)).status()).isEqualTo("success");
     assertThat(((TurnEvent.MessageComplete) seen.getLast()).stopReason()).isEqualTo("cancelled");
     assertThat(storedToolResponse().text()).isEqualTo("made it");
     assertThat(Conversations.danglingToolRequests(rig.store.conversation(rig.session.id())))
         .isEmpty();
+  }
+
+  /**
+   * Runs a turn on {@code toolbox}, cancels it once {@code ready} (the tool is in its call), and
+   * returns the turn's events: one call, one result, the end.
+   */
+  private List<TurnEvent> cancelOnceReady(Toolbox toolbox, CountDownLatch ready)
+      throws InterruptedException {
+    TurnService turns = rig.service(toolbox, AgentOptions.DEFAULTS);
+    TurnService.StartedTurn started =
+        turns.start("alice", rig.session.id(), List.of(new Content.Text("go")), Optional.empty());
+    assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(turns.cancel("alice", rig.session.id())).isTrue();
+    List<TurnEvent> seen = AgentRig.follow(rig.events, started);
+    assertThat(seen)
+        .extracting(TurnEvent::eventName)
+        .containsExactly("usage", "tool_call", "tool_result", "message_complete");
+    return seen;
   }
 
   private Content.ToolResponse storedToolResponse() {

@@ -14,8 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,17 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OutputBudgetTest {
-  @TempDir Path dir;
-  AgentRig rig;
+  @AutoClose final AgentRig rig;
 
-  @BeforeEach
-  void open() {
+  OutputBudgetTest(@TempDir Path dir) {
     rig = new AgentRig(dir, NameSource.USER);
-  }
-
-  @AfterEach
-  void close() {
-    rig.close();
   }
 
   @Test

@@ -22,8 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,17 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TurnContextTest {
-  @TempDir Path dir;
-  AgentRig rig;
+  final Path dir;
+  @AutoClose final AgentRig rig;
 
-  @BeforeEach
-  void open() {
+  TurnContextTest(@TempDir Path dir) {
+    this.dir = dir;
     rig = new AgentRig(dir, NameSource.USER);
-  }
-
-  @AfterEach
-  void close() {
-    rig.close();
   }
 
   static ProviderEvent[] answer(String text) {
