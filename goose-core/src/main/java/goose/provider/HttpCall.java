@@ -93,11 +93,11 @@ final class HttpCall implements AutoCloseable {
 
   /**
    * Ends an exchange whose reply was read whole (the API said it is complete): what is left of the
-   * body, normally just the end of the chunked encoding, is read so that the connection goes back to
-   * the pool for the next call (no new TCP or TLS handshake). The turn waits for that at most {@link
-   * #DRAIN_WAIT} (normally the bytes are there already); a slower rest is read on, by a virtual
-   * thread of its own, without the turn. More than {@link #MAX_DRAIN} bytes, or a read error or
-   * timeout, closes the connection instead.
+   * body, normally just the end of the chunked encoding, is read so that the connection goes back
+   * to the pool for the next call (no new TCP or TLS handshake). The turn waits for that at most
+   * {@link #DRAIN_WAIT} (normally the bytes are there already); a slower rest is read on, by a
+   * virtual thread of its own, without the turn. More than {@link #MAX_DRAIN} bytes, or a read
+   * error or timeout, closes the connection instead.
    */
   void finish() {
     if (ended || aborted.get() != Abort.NONE || body == null) {
