@@ -33,25 +33,17 @@ final class StartupGate extends Handler.Wrapper {
   /** The open services, and the handlers of the API's routes bound to them. */
   record Opened(ServerContext context, List<io.javalin.http.Handler> routes) {}
 
-  private final CompletableFuture<Opened> opened = new CompletableFuture<>();
+  private final CompletableFuture<Opened> opened;
   private final AtomicInteger waiting = new AtomicInteger();
 
-  private StartupGate() {}
+  private StartupGate(CompletableFuture<Opened> opened) {
+    this.opened = opened;
+  }
 
   /** Starts opening the services on a virtual thread and returns at once. */
   static StartupGate opening(Supplier<Opened> services) {
-    StartupGate gate = new StartupGate();
-    Thread.ofVirtual()
-        .name("goose-open")
-        .start(
-            () -> {
-              try {
-                gate.opened.complete(services.get());
-              } catch (Throwable e) {
-                gate.opened.completeExceptionally(e);
-              }
-            });
-    return gate;
+    return new StartupGate(
+        CompletableFuture.supplyAsync(services, Thread.ofVirtual().name("goose-open")::start));
   }
 
   /**

@@ -114,17 +114,7 @@ class StartupGateTest {
 
   /** On a thread of its own (the common pool may have a single thread on 2 CPUs). */
   private static <T> CompletableFuture<T> inThread(Supplier<T> request) {
-    CompletableFuture<T> answer = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try {
-                answer.complete(request.get());
-              } catch (Throwable e) {
-                answer.completeExceptionally(e);
-              }
-            });
-    return answer;
+    return CompletableFuture.supplyAsync(request, Thread.ofVirtual()::start);
   }
 
   private static CompletableFuture<GooseServer> startAsync(
