@@ -64,12 +64,20 @@ final class CliProcess implements AutoCloseable {
 
   /** The command line of {@code goose ARGS} in a JVM of this test's class path. */
   static List<String> command(String... args) {
+    trainArchive();
+    return ChildJvm.command(Main.class.getName(), args);
+  }
+
+  /**
+   * Starts the training run of the class archive for child JVMs ({@link ChildJvm#train}): a {@code
+   * goose server} start. {@link TrainChildJvmArchive} calls it as the test JVM starts.
+   */
+  static void trainArchive() {
     ChildJvm.train(
         Main.class.getName(),
         List.of("server"),
         Map.of("GOOSE_PORT", "0", "GOOSE_HOST", "127.0.0.1"),
         training -> read(training.resolve("out.txt")).contains("listening on"));
-    return ChildJvm.command(Main.class.getName(), args);
   }
 
   /**
