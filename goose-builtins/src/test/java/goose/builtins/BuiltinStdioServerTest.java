@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import goose.testing.ChildJvm;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -14,6 +15,7 @@ import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,11 +41,11 @@ class BuiltinStdioServerTest {
   @TempDir Path home;
 
   private McpSyncClient client(String name) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // A child JVM like every other the tests start (C1 alone: a start takes less CPU).
+    List<String> command = ChildJvm.command("goose.builtins.BuiltinServers", name);
     ServerParameters params =
-        ServerParameters.builder(java)
-            .args(
-                "-cp", System.getProperty("java.class.path"), "goose.builtins.BuiltinServers", name)
+        ServerParameters.builder(command.getFirst())
+            .args(command.subList(1, command.size()))
             .env(Map.of("GOOSE_PATH_ROOT", home.toString()))
             .build();
     McpSyncClient client =
