@@ -52,7 +52,7 @@ final class ExplainReport {
       for (String m : e.measured()) md.append("- measured: ").append(m).append('\n');
       md.append('\n');
       for (ProfileTable t : e.profile()) t.appendMarkdown(md);
-      md.append("**What would close it.** ").append(e.close()).append('\n');
+      md.append("**What it shows and what would close it.** ").append(e.close()).append('\n');
     }
   }
 

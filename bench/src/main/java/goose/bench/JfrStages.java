@@ -51,6 +51,12 @@ final class JfrStages {
           new Stage(
               "turn start and end (TurnService, TurnRoutes)",
               List.of("goose.agent.", "goose.server.turn.TurnRoutes")),
+          new Stage(
+              "goosed server: routes, filters, auth, limits (goose.server)",
+              List.of("goose.server.")),
+          new Stage(
+              "goosed messages and JSON (goose.json, goose.conversation)",
+              List.of("goose.json.", "goose.conversation.")),
           new Stage("other goosed code", List.of("goose.")),
           new Stage("JSON (Jackson)", List.of("com.fasterxml.jackson.")),
           new Stage(
@@ -73,8 +79,12 @@ final class JfrStages {
         if (frames.isEmpty()) continue;
         n++;
         byStage.merge(stage(frames.stream().map(JfrStages::className).toList()), 1, Integer::sum);
-        RecordedFrame leaf = frames.get(0);
-        top.merge(className(leaf) + "." + leaf.getMethod().getName(), 1, Integer::sum);
+        RecordedFrame inner =
+            frames.stream()
+                .filter(f -> className(f).startsWith("goose."))
+                .findFirst()
+                .orElse(frames.get(0));
+        top.merge(className(inner) + "." + inner.getMethod().getName(), 1, Integer::sum);
       }
     }
     return new Profile(n, byStage, top);

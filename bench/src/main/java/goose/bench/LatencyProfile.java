@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,7 +65,10 @@ final class LatencyProfile {
             Map.of("JAVA_OPTS", "-Xlog:gc:file=" + gcLog + ":uptime"))) {
       Pass single = single(g, gcLog);
       int n = Integer.getInteger("bench.profileTurns", 1000);
-      List<String> sessions = sessions(g, n);
+      // A first, unprofiled round of concurrent turns: the measured server had run the relay and
+      // 10,000 sessions before its concurrent turns, so their code was compiled.
+      concurrent(g, gcLog, g.createSessions(Math.min(n, 100), "warm-up "));
+      List<String> sessions = g.createSessions(n, "profile ");
       String pid = Long.toString(g.pid());
       String jcmd = opt.javaHome() + "/bin/jcmd";
       Proc.run(jcmd, pid, "JFR.start", "name=bench", "settings=profile", "filename=" + jfr);
@@ -102,29 +103,6 @@ final class LatencyProfile {
         TurnDriver.run(g.port, session, TurnDriver.directive(id, 20, delayMs, true, ""), 120_000);
     if (!r.ok(20)) throw new IOException("profiled turn failed: " + r.outcome());
     return r.addedNanos();
-  }
-
-  private static List<String> sessions(Goosed g, int n) throws Exception {
-    Semaphore gate = new Semaphore(16);
-    List<String> sessions = new ArrayList<>(n);
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<String>> fs = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int k = i;
-        fs.add(
-            pool.submit(
-                () -> {
-                  gate.acquire();
-                  try {
-                    return g.createSession("profile " + k);
-                  } finally {
-                    gate.release();
-                  }
-                }));
-      }
-      for (Future<String> f : fs) sessions.add(f.get());
-    }
-    return sessions;
   }
 
   private Pass concurrent(Goosed g, Path gcLog, List<String> sessions) throws Exception {
@@ -236,7 +214,11 @@ final class LatencyProfile {
         .filter(e -> e.getValue() > 0)
         .forEach(e -> stages.row(e.getKey(), percent(p.share(e.getKey()))));
     ProfileTable.Builder top =
-        ProfileTable.builder("The methods most often on top of the stack:", "method", "share");
+        ProfileTable.builder(
+            "The goosed methods most often innermost on a sample's stack (the JDK and library code"
+                + " under them counted in):",
+            "method",
+            "share");
     p.topFrames().entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
         .limit(8)
@@ -251,26 +233,35 @@ final class LatencyProfile {
 
   static String closeSingle(Result r) {
     Pass s = r.single();
-    boolean gcExplains = s.gc().maxMs() > 2;
+    double p99 = s.events().p99();
+    double others = s.cpu().share(s.cpu().others());
+    boolean pauses = s.gc().maxMs() >= p99 / 2;
+    boolean queue = others >= 25;
+    String why =
+        pauses && queue
+            ? "Both show: pauses as long as the p99 stop every stream, and other work kept the"
+                + " cores busy."
+            : pauses
+                ? "The pauses are as long as the p99: an event that arrives during one waits for it."
+                : queue
+                    ? "No pause is as long as the p99; the slow events waited for a core, which"
+                        + " other processes kept busy."
+                    : "Neither pauses nor other processes account for it: the slow events are"
+                        + " goosed's own work per event.";
     return String.format(
         Locale.ROOT,
         "In the profiled pass one turn at a time saw a p99 of %s ms with %d GC pauses of up to %s"
-            + " ms, while goosed used %s %% of the cores and other processes %s %%. %s"
-            + " ([docs/benchmarks.md](docs/benchmarks.md#p99-missed)).",
-        Report.number(s.events().p99()),
+            + " ms, while goosed used %s %% of the cores and other processes %s %%. %s What would"
+            + " close it: no stop on the event path longer than 2 ms (young pauses under 2 ms: less"
+            + " allocation per event, or a concurrent collector such as ZGC, whose threads and"
+            + " memory cost RSS on 2 cores), cores not shared with other work, and then less CPU"
+            + " per event ([docs/benchmarks.md](docs/benchmarks.md#p99-missed)).",
+        Report.number(p99),
         s.gc().count(),
         Report.number(s.gc().maxMs()),
         Report.number(s.cpu().share(s.cpu().goosed())),
-        Report.number(s.cpu().share(s.cpu().others())),
-        gcExplains
-            ? "A young-generation pause longer than the 2 ms target stops every stream while it"
-                + " lasts, so with one turn's ~500 events a second the slowest 1 % fall into"
-                + " pauses: what would close it is pauses under 2 ms on the event path (a"
-                + " concurrent collector such as ZGC, whose threads and memory cost RSS on 2"
-                + " cores, or less allocation per event) and cores not shared with other work"
-            : "No GC pause was long enough to explain the p99: the slow events waited for a core"
-                + " (other processes' share), so what would close it is cores not shared with"
-                + " other work, then less CPU per event");
+        Report.number(others),
+        why);
   }
 
   static String closeConcurrent(Result r) {
@@ -292,8 +283,9 @@ final class LatencyProfile {
     double perTurnMs = 1000 * c.cpu().goosed() / c.turns();
     return String.format(
         Locale.ROOT,
-        "In the profiled pass %d concurrent turns cost goosed %s ms of CPU each (%s s in all, %s"
-            + " %% of the %d cores; the harness %s %%, other processes %s %%, idle %s %%) and %d"
+        "In the profiled pass %d concurrent turns cost goosed %s ms of CPU each (%s s in all, %s s"
+            + " of it in the JIT compilers; %s %% of the %d cores; the harness %s %%, other"
+            + " processes %s %%, idle %s %%) and %d"
             + " GC pauses of up to %s ms (%s ms in all) stopped every stream. Events that arrive"
             + " while the cores are busy wait in line: the p99 is the queue, not one slow step."
             + " What would close it is less CPU per turn and event, starting with the largest"
@@ -302,6 +294,7 @@ final class LatencyProfile {
         c.turns(),
         Report.number(perTurnMs),
         Report.number(c.cpu().goosed()),
+        Report.number(c.goosedThreads().jit()),
         Report.number(c.cpu().share(c.cpu().goosed())),
         c.cpu().cores(),
         Report.number(c.cpu().share(c.cpu().harness())),

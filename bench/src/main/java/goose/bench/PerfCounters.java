@@ -50,8 +50,9 @@ record PerfCounters(Map<String, String> values) {
     return number("sun.rt.createVmEndTime");
   }
 
+  /** Classes loaded in all: those parsed from class files and those taken from the archive. */
   long classesLoaded() {
-    return number("java.cls.loadedClasses");
+    return number("java.cls.loadedClasses") + classesFromArchive();
   }
 
   long classesFromArchive() {

@@ -60,7 +60,10 @@ final class StartupProfile {
             "phase",
             "fresh data dir",
             "existing data dir");
-    phases.row("bin/goosed (bash) until the JVM starts", fresh.launcherMs(), existing.launcherMs());
+    phases.row(
+        "bin/goosed (bash) and the java launcher until the JVM is created",
+        fresh.launcherMs(),
+        existing.launcherMs());
     phases.row(
         "creating the JVM (archive mapping, VM init)", fresh.createVmMs(), existing.createVmMs());
     phases.row(
@@ -82,7 +85,7 @@ final class StartupProfile {
     fresh.cpuAtOk().seconds().forEach((g, v) -> cpu.row(g, v, existing.cpuAtOk().of(g)));
     cpu.row("**whole process**", fresh.cpuAtOk().total(), existing.cpuAtOk().total());
     cpu.row(
-        "classes loaded (at the store open), of which from the CDS/AOT archive",
+        "classes loaded (at the store open): in all, from the CDS/AOT archive",
         classes(fresh.perf()),
         classes(existing.perf()));
     cpu.row(
@@ -101,17 +104,17 @@ final class StartupProfile {
         beforeMain >= 300
             ? "The launcher and the JVM's creation alone take longer than the 0.3 s target, so no"
                 + " change inside goosed meets it on this machine: only a process that does not"
-                + " build a JVM at start would, "
+                + " build a JVM at start would:"
             : "goosed's own part has to shrink by "
                 + (l.totalMs() - 300)
                 + " ms; the JVM's fixed cost stays, so the likely way is a process that does not"
-                + " build a JVM at start, ";
+                + " build a JVM at start:";
     return String.format(
         java.util.Locale.ROOT,
         "On the existing data dir %d of the %d ms to the first 200 passed before goosed's main()"
             + " ran (launcher %d ms, creating the JVM %d ms), and goosed's start to the first 200"
             + " took %d ms. The process used %s s of CPU by then on %d cores, %s %% of it in the JIT"
-            + " compiler threads and %s %% on the main thread. %s i.e. %s. %s"
+            + " compiler threads and %s %% on the main thread. %s %s. %s"
             + " ([docs/benchmarks.md](docs/benchmarks.md#start-up-missed)).",
         beforeMain,
         l.totalMs(),
