@@ -107,8 +107,10 @@ final class StartupProfile {
                 + " build a JVM at start would:"
             : "goosed's own part has to shrink by "
                 + (l.totalMs() - 300)
-                + " ms; the JVM's fixed cost stays, so the likely way is a process that does not"
-                + " build a JVM at start:";
+                + " ms (docs/benchmarks.md's start-up profile lists where it goes: logging,"
+                + " configuration, Jetty, telemetry, the store); the JVM's own "
+                + beforeMain
+                + " ms would go only with a process that does not build a JVM at start:";
     return String.format(
         java.util.Locale.ROOT,
         "On the existing data dir %d of the %d ms to the first 200 passed before goosed's main()"
