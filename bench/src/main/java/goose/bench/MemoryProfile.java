@@ -93,8 +93,9 @@ final class MemoryProfile {
         Locale.ROOT,
         "Idle, this launch's RSS was %s MB: class data %s MB (archive mapping %s, metaspace and"
             + " class space %s),"
-            + " heap %s MB committed (%s MB in use after a full GC), code cache %s MB, file-backed"
-            + " pages %s MB. The class data and the code cache alone are %s %% of it, and without"
+            + " heap %s MB committed (%s MB in use after a full GC), code cache %s MB, the JIT"
+            + " compilers' scratch memory %s MB (the launcher's native-memory trim gives it back"
+            + " within seconds), file-backed pages %s MB. The class data and the code cache alone are %s %% of it, and without"
             + " them the rest is %s MB. JVM flags do not reach 80 MB (the heap starts at its"
             + " minimum, 16 MB; the collector is serial; native memory is trimmed): what would is"
             + " less class data and no JIT at run time, i.e. a native image, or, partly, no AOT"
@@ -107,6 +108,7 @@ final class MemoryProfile {
         Report.number(heap),
         Report.number(heapAfterGc / 1024.0 / MB),
         Report.number(code),
+        Report.number(m.kb("Compiler") / MB),
         Report.number(m.fileBackedKb() / MB),
         Report.number(100 * (classData + code) / rss),
         Report.number(rss - classData - code));
