@@ -27,8 +27,7 @@ public class SseEncodeBenchmark {
   @Benchmark
   public byte[] messageChunkFrame() {
     // the event's JSON is made once, when it is stored (StoredEvent), and framed for the stream
-    StoredEvent stored =
-        new StoredEvent("20261129_1", 1234, "turn_0123456789", at, chunk);
+    StoredEvent stored = new StoredEvent("20261129_1", 1234, "turn_0123456789", at, chunk);
     return SseWriter.format(stored).getBytes(StandardCharsets.UTF_8);
   }
 }
