@@ -59,10 +59,14 @@ public final class BenchMain {
         failures += section(results, "peers", new PeerBench(opt, fake, server, results)::run);
       if (opt.jmh() && opt.runs("jmh"))
         failures += section(results, "jmh", () -> Jmh.run(opt, results));
+      if (Explainer.enabled(opt))
+        failures +=
+            section(results, "profiles of missed targets", new Explainer(opt, fake, results)::run);
     } finally {
       if (!Boolean.getBoolean("bench.keep")) deleteQuietly(scratch);
     }
     Report.printPeers(results);
+    ExplainReport.print(results);
     Path json = Report.writeJson(results, opt, at, machine);
     System.out.println("\nresults: " + json);
     if (opt.writeMarkdown()) {

@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * goosed as a real process started through its launcher {@code bin/goosed}, on its own root
@@ -137,6 +143,30 @@ final class Goosed implements AutoCloseable {
       throw new IOException("POST /sessions: " + r.status() + " " + r.body());
     int i = r.body().indexOf("\"id\":\"");
     return r.body().substring(i + 6, r.body().indexOf('"', i + 6));
+  }
+
+  /** Creates {@code n} sessions named {@code prefix + i}, 16 requests at a time; their ids. */
+  List<String> createSessions(int n, String prefix) throws Exception {
+    Semaphore gate = new Semaphore(16);
+    List<String> sessions = new ArrayList<>(n);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<String>> fs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = prefix + i;
+        fs.add(
+            pool.submit(
+                () -> {
+                  gate.acquire();
+                  try {
+                    return createSession(name);
+                  } finally {
+                    gate.release();
+                  }
+                }));
+      }
+      for (Future<String> f : fs) sessions.add(f.get());
+    }
+    return sessions;
   }
 
   @Override

@@ -133,6 +133,7 @@ final class Report {
     root.set("peer_status", Json.MAPPER.valueToTree(r.peerStatus));
     root.set("problems", Json.MAPPER.valueToTree(r.problems));
     root.set("jmh", Json.MAPPER.valueToTree(r.jmh));
+    root.set("explanations", Json.MAPPER.valueToTree(r.explanations));
     Files.createDirectories(opt.resultsDir());
     Path file =
         opt.resultsDir()
@@ -165,7 +166,9 @@ final class Report {
       md.append(
           "| figure | goosed | goose | opencode | goose / goosed | opencode / goosed |\n|---|---:|---:|---:|---:|---:|\n");
       for (Results.PeerRow p : r.peerRows) {
-        row(md, cells(p));
+        Object[] cells = cells(p);
+        cells[1] = ExplainReport.goosedCell(r, p);
+        row(md, cells);
       }
       md.append("\nA ratio above 1 means the peer takes more time or memory than goosed.\n\n");
       r.peerStatus.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append("\n"));
@@ -201,12 +204,13 @@ final class Report {
             .append(section)
             .append("\n\n| figure | value | target | | load |\n|---|---:|---|---|---:|\n");
       }
-      String met = row.met().map(m -> m ? "met" : "**missed**").orElse("");
+      String met = ExplainReport.metCell(r, row);
       String value =
           Double.isNaN(row.value()) ? row.note() : number(row.value()) + " " + row.unit();
       String note = row.met().isPresent() && !row.note().isEmpty() ? " (" + row.note() + ")" : "";
       row(md, row.metric(), value, row.target(), met + note, row.load());
     }
+    ExplainReport.appendMarkdown(md, r);
     if (!r.jmh.isEmpty()) {
       md.append(
           "\n## JMH micro-benchmarks (hot paths)\n\n| benchmark | score | error | unit |\n|---|---:|---:|---|\n");

@@ -59,6 +59,9 @@ final class Results {
 
   final List<JmhRow> jmh = new ArrayList<>();
 
+  /** The missed targets' profiles and what would close them ({@link Explainer}). */
+  final List<Explanation> explanations = new ArrayList<>();
+
   /** goosed's echo tool call p50 (ms) from the tools section, for the side-by-side table. */
   double goosedToolCallP50 = Double.NaN;
 

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -228,25 +227,7 @@ final class ServerBench {
     String s = "concurrency";
     int chunks = 20;
     long delay = 100;
-    List<String> sessions = new ArrayList<>(n);
-    Semaphore gate = new Semaphore(16);
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<String>> fs = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int k = i;
-        fs.add(
-            pool.submit(
-                () -> {
-                  gate.acquire();
-                  try {
-                    return g.createSession("c" + n + "-" + k);
-                  } finally {
-                    gate.release();
-                  }
-                }));
-      }
-      for (Future<String> f : fs) sessions.add(f.get());
-    }
+    List<String> sessions = g.createSessions(n, "c" + n + "-");
     System.gc();
     Thread.sleep(300);
     long rssBefore = g.rss();

@@ -145,13 +145,13 @@ final class ToolBench {
     results.add(s, other + " / direct (p50)", t.p50() / d.p50(), "x");
   }
 
-  private static McpSchema.CallToolRequest echoRequest() {
+  static McpSchema.CallToolRequest echoRequest() {
     return McpSchema.CallToolRequest.builder("echo")
         .arguments(Map.of("message", "bench echo"))
         .build();
   }
 
-  private static McpSyncClient directClient(Path server) {
+  static McpSyncClient directClient(Path server) {
     ServerParameters params =
         ServerParameters.builder("node").args(server.toString(), "stdio").build();
     return McpClient.sync(
@@ -160,7 +160,7 @@ final class ToolBench {
         .build();
   }
 
-  private static long echoTurn(Goosed g, String session) throws IOException {
+  static long echoTurn(Goosed g, String session) throws IOException {
     TurnDriver.Result r =
         TurnDriver.run(
             g.port, session, TurnDriver.directive("", 1, 0, false, "everything__echo"), 60_000);

@@ -115,6 +115,11 @@ public final class SystemPrompt {
         followLinks
             ? new OpenOption[] {StandardOpenOption.READ}
             : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+    // Most hint files do not exist. Checked without options first: that check answers "absent"
+    // without an exception, where the no-follow one below builds a NoSuchFileException (with its
+    // stack) for every absent file on every turn. A file that is regular without following links
+    // is regular when they are followed, so nothing the check below accepts is skipped here.
+    if (!Files.isRegularFile(file)) return Optional.empty();
     try {
       boolean regular =
           followLinks

@@ -389,7 +389,7 @@ final class JdbcSessionStore implements SessionStore {
                 PostgresSignals.notifyEvent(c, signalAs.get(), sessionId, next);
               return next;
             });
-    return new StoredEvent(sessionId, seq, turnId, now, event);
+    return new StoredEvent(sessionId, seq, turnId, now, event, data);
   }
 
   @Override

@@ -336,6 +336,76 @@ class TurnServiceTest {
   }
 
   @Test
+  void perUserLimitCountsEachOwnersRunningTurnsAndFreesTheSlotWhenATurnEnds() throws Exception {
+    provider.blockAfter(new ProviderEvent.TextDelta("partial"));
+    Agent agent =
+        new Agent(
+            store, Toolbox.NONE, new SystemPrompt(dir.resolve("config")), AgentOptions.DEFAULTS);
+    TurnService turns =
+        new TurnService(
+            store,
+            events,
+            agent,
+            ProviderSource.of(() -> provider),
+            ToolGates.ALLOW_ALL,
+            new TurnLimits(1, 10),
+            TurnLeases.none(),
+            goose.event.ClusterSignals.IN_PROCESS);
+    Session second = store.create(new NewSession("alice", "second", dir));
+    Session bobs = store.create(new NewSession("bob", "bob's", dir));
+    TurnService.StartedTurn first =
+        turns.start("alice", session.id(), List.of(new Content.Text("long")), Optional.empty());
+    assertThat(provider.blockedStreamOpened.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(turns.runningCount("alice")).isEqualTo(1);
+    assertThat(turns.runningCount("bob")).isZero();
+
+    assertThatThrownBy(
+            () ->
+                turns.start("alice", second.id(), List.of(new Content.Text("x")), Optional.empty()))
+        .isInstanceOf(TurnLimitException.class);
+    assertThat(turns.runningCount("alice")).isEqualTo(1);
+
+    provider.reply(new ProviderEvent.TextDelta("hi"), new ProviderEvent.Stop(StopReason.END_TURN));
+    follow(turns.start("bob", bobs.id(), List.of(new Content.Text("q")), Optional.empty()));
+    assertThat(turns.runningCount("bob")).isZero();
+
+    assertThat(turns.cancel("alice", session.id())).isTrue();
+    follow(first);
+    // the turn leaves the running set before its message_complete is written
+    assertThat(turns.runningCount("alice")).isZero();
+    provider.reply(new ProviderEvent.TextDelta("ok"), new ProviderEvent.Stop(StopReason.END_TURN));
+    assertThat(
+            follow(
+                    turns.start(
+                        "alice", second.id(), List.of(new Content.Text("y")), Optional.empty()))
+                .getLast())
+        .isInstanceOfSatisfying(
+            TurnEvent.MessageComplete.class, c -> assertThat(c.stopReason()).isEqualTo("end_turn"));
+    assertThat(turns.runningCount()).isZero();
+  }
+
+  @Test
+  void aTurnStartedFromASessionAlreadyReadIsRefusedForAnotherOwnerOrOnceTheSessionIsDeleted()
+      throws Exception {
+    TurnService turns = service(Toolbox.NONE);
+    List<Content> hi = List.of(new Content.Text("hi"));
+    assertThatThrownBy(() -> turns.start("bob", session, hi, Optional.empty()))
+        .isInstanceOf(goose.session.SessionNotFoundException.class);
+
+    Session gone = store.create(new NewSession("alice", "gone", dir));
+    assertThat(store.delete("alice", gone.id())).isTrue();
+    assertThatThrownBy(() -> turns.start("alice", gone, hi, Optional.empty()))
+        .isInstanceOf(goose.session.SessionNotFoundException.class);
+    assertThat(turns.runningCount()).isZero();
+    assertThat(turns.runningCount("alice")).isZero();
+
+    provider.reply(new ProviderEvent.TextDelta("ok"), new ProviderEvent.Stop(StopReason.END_TURN));
+    assertThat(follow(turns.start("alice", session, hi, Optional.empty())).getLast())
+        .isInstanceOf(TurnEvent.MessageComplete.class);
+    assertThat(store.conversation(session.id())).extracting(Message::text).contains("hi", "ok");
+  }
+
+  @Test
   void shutdownReturnsOnlyAfterAStoppedTurnHasWrittenItsMessageComplete() throws Exception {
     // The final event is written after the turn leaves the running set: a slow store write of it
     // must not let shutdown return (the server then closes the followers) before it is stored.

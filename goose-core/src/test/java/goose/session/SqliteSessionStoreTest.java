@@ -77,9 +77,30 @@ class SqliteSessionStoreTest extends SessionStoreContract {
         assertThat(rs.getInt(1)).isZero();
       }
     }
-    assertThat(store.eventsAfter(s.id(), 0, 10))
-        .extracting(StoredEvent::event)
-        .containsExactlyElementsOf(sent);
+    List<StoredEvent> read = store.eventsAfter(s.id(), 0, 10);
+    assertThat(read).extracting(StoredEvent::event).containsExactlyElementsOf(sent);
+    // what a stream sends is written anew in the current form, not the old stored text
+    assertThat(read)
+        .allSatisfy(
+            e -> {
+              assertThat(e.data()).isEqualTo(goose.event.EventCodec.toJsonText(e.event()));
+              assertThat(e.data())
+                  .contains("\"event\":\"" + goose.event.EventCodec.eventName(e.event()));
+            });
+  }
+
+  @Test
+  void anAppendedEventCarriesTheJsonTextThatWasStored() throws Exception {
+    Session s = create(ALICE, "one encoding");
+    StoredEvent appended =
+        store.appendEvent(s.id(), "t1", new TurnEvent.MessageChunk("text", "héllo \"q\"", "m1"));
+    try (var c = DriverManager.getConnection("jdbc:sqlite:" + currentFile());
+        var rs = c.createStatement().executeQuery("SELECT data FROM events")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(appended.data()).isEqualTo(rs.getString(1));
+    }
+    assertThat(appended.data()).isEqualTo(goose.event.EventCodec.toJsonText(appended.event()));
+    assertThat(store.eventsAfter(s.id(), 0, 10)).containsExactly(appended);
   }
 
   @Test

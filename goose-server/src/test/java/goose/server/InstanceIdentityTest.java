@@ -7,6 +7,7 @@ import goose.session.InstanceRegistry;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import goose.session.TestPostgres;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +23,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Instance ids on a shared PostgreSQL, with real server processes: two instances started together
- * get different ids (the id once held time bits only, so they collided), a live id cannot be used
+ * Instance ids on a shared PostgreSQL, with real servers: two instances started together get
+ * different ids (the id once held time bits only, so they collided), a live id cannot be used
  * twice, and a process that reuses the id of one killed with {@code kill -9} does not keep the dead
  * one's turn alive.
+ *
+ * <p>An instance that is killed, or that must refuse to start and exit, is a process of its own
+ * ({@link ServerProcess}); the others (the survivor, the live holder of an id, the restart) run in
+ * this JVM, as in {@link MultiInstanceTest}: they share nothing with the processes but the
+ * database, and a server start in this JVM costs a fraction of a JVM's.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class InstanceIdentityTest {
@@ -62,9 +68,9 @@ class InstanceIdentityTest {
   void instancesStartedTogetherGetDistinctIdsAndTheSurvivorOfAKillClosesTheDeadTurn()
       throws Exception {
     try (ServerProcess a = ServerProcess.start(root.resolve("a"), env(""));
-        ServerProcess b = ServerProcess.start(root.resolve("b"), env(""))) {
+        TestServer b = TestServer.start(root.resolve("b"), env(""))) {
       ApiClient onA = a.awaitStarted(START);
-      ApiClient onB = b.awaitStarted(START);
+      ApiClient onB = b.client;
       List<InstanceRegistry.Instance> registered = registered();
       assertThat(registered).hasSize(2);
       assertThat(registered.get(0).id()).isNotEqualTo(registered.get(1).id());
@@ -73,9 +79,9 @@ class InstanceIdentityTest {
       String id = runAToolTurnOn(onA, onB);
       a.kill();
 
-      awaitTurnClosed(b, id);
+      awaitTurnClosed(b.server.uri(), id);
       openai.enqueue(FakeOpenAiServer.text("back"));
-      try (SseClient next = MultiInstanceTest.sendOn(b.uri(), id, "again")) {
+      try (SseClient next = MultiInstanceTest.sendOn(b, id, "again")) {
         assertThat(next.untilComplete().getLast().data().get("stop_reason").asText())
             .isEqualTo("end_turn");
       }
@@ -84,15 +90,15 @@ class InstanceIdentityTest {
 
   @Test
   void aConfiguredIdHeldByALiveInstanceIsRefusedAndTheFirstServesOn() throws Exception {
-    try (ServerProcess first = ServerProcess.start(root.resolve("first"), env("web-0"))) {
-      ApiClient client = first.awaitStarted(START);
+    try (TestServer first = TestServer.start(root.resolve("first"), env("web-0"))) {
       try (ServerProcess second = ServerProcess.start(root.resolve("second"), env("web-0"))) {
         assertThat(second.awaitExit(START)).isNotZero();
         assertThat(second.output())
             .contains(
-                "GOOSE_INSTANCE_ID web-0 is in use by a live instance (pid " + first.process.pid());
+                "GOOSE_INSTANCE_ID web-0 is in use by a live instance (pid "
+                    + ProcessHandle.current().pid());
       }
-      assertThat(client.get("/status").status()).isEqualTo(200);
+      assertThat(first.client.get("/status").status()).isEqualTo(200);
       assertThat(registered()).extracting(InstanceRegistry.Instance::id).containsExactly("web-0");
     }
   }
@@ -105,11 +111,10 @@ class InstanceIdentityTest {
       id = runAToolTurnOn(client, client);
       before.kill();
     }
-    try (ServerProcess after = ServerProcess.start(root.resolve("after"), env("web-0"))) {
-      after.awaitStarted(START);
-      awaitTurnClosed(after, id);
+    try (TestServer after = TestServer.start(root.resolve("after"), env("web-0"))) {
+      awaitTurnClosed(after.server.uri(), id);
       openai.enqueue(FakeOpenAiServer.text("usable again"));
-      try (SseClient next = MultiInstanceTest.sendOn(after.uri(), id, "again")) {
+      try (SseClient next = MultiInstanceTest.sendOn(after, id, "again")) {
         assertThat(next.untilComplete().getLast().data().get("stop_reason").asText())
             .isEqualTo("end_turn");
       }
@@ -159,8 +164,8 @@ class InstanceIdentityTest {
   }
 
   /** Follows the session on {@code survivor} until the dead turn's message_complete (error). */
-  private static void awaitTurnClosed(ServerProcess survivor, String id) throws Exception {
-    try (SseClient events = MultiInstanceTest.followOn(survivor.uri(), id)) {
+  private static void awaitTurnClosed(URI survivor, String id) throws Exception {
+    try (SseClient events = MultiInstanceTest.followOn(survivor, id)) {
       SseClient.Event e;
       do {
         e = MultiInstanceTest.nextEvent(events);

@@ -6,38 +6,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import goose.provider.fake.FakeOpenAiServer;
 import goose.session.TestPostgres;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two real server processes on one embedded PostgreSQL, each with its own data directory and
- * config.yaml, no sticky sessions: what a user sees does not depend on the replica. A todo list or
- * a memory written by a tool on one replica is read by a tool on the other, and extensions added,
- * enabled or deleted through the API on one are served the same way by the other.
+ * Two real servers on one embedded PostgreSQL, each with its own data directory and config.yaml, no
+ * sticky sessions: what a user sees does not depend on the replica. A todo list or a memory written
+ * by a tool on one replica is read by a tool on the other, and extensions added, enabled or deleted
+ * through the API on one are served the same way by the other.
+ *
+ * <p>The replicas run in this JVM (as in {@link MultiInstanceTest}): nothing here needs a process
+ * of its own (no kill), and the servers share no state but the database (the built-in extensions
+ * keep theirs in the session store). One pair serves the whole class: every test uses sessions and
+ * an extension name of its own.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SharedReplicasTest {
   @RegisterExtension static final TestPostgres postgres = new TestPostgres();
-  private static final Duration START = Duration.ofSeconds(90);
 
-  @TempDir Path root;
-  FakeOpenAiServer openai;
-  ServerProcess a;
-  ServerProcess b;
-  ApiClient onA;
-  ApiClient onB;
+  @TempDir static Path root;
+  static FakeOpenAiServer openai;
+  static TestServer a;
+  static TestServer b;
+  static ApiClient onA;
+  static ApiClient onB;
 
-  @BeforeEach
-  void setUp() throws Exception {
+  @BeforeAll
+  static void setUp() {
     openai = new FakeOpenAiServer();
     Map<String, String> env = new HashMap<>();
     env.put("GOOSE_DATABASE_URL", postgres.newDatabaseUrl());
@@ -45,17 +48,17 @@ class SharedReplicasTest {
     env.put("GOOSE_PROVIDER", "openai");
     env.put("OPENAI_HOST", openai.baseUri().toString());
     env.put("OPENAI_API_KEY", "sk-test");
-    a = ServerProcess.start(root.resolve("a"), env);
-    b = ServerProcess.start(root.resolve("b"), env);
-    onA = a.awaitStarted(START);
-    onB = b.awaitStarted(START);
+    a = TestServer.start(root.resolve("a"), env);
+    b = TestServer.start(root.resolve("b"), env);
+    onA = a.client;
+    onB = b.client;
   }
 
-  @AfterEach
-  void tearDown() {
+  @AfterAll
+  static void tearDown() {
     if (a != null) a.close();
     if (b != null) b.close();
-    openai.close();
+    if (openai != null) openai.close();
   }
 
   @Test
@@ -118,7 +121,7 @@ class SharedReplicasTest {
     throw new AssertionError("no extension " + name + " listed");
   }
 
-  private String createSession(ApiClient api) {
+  private static String createSession(ApiClient api) {
     return api.post("/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + "}")
         .json()
         .get("id")
@@ -129,11 +132,11 @@ class SharedReplicasTest {
    * Runs a turn on {@code server} in which the model calls {@code tool} once and then answers;
    * returns the tool_result event's data.
    */
-  private JsonNode toolTurn(ServerProcess server, String sessionId, String tool, String args)
+  private static JsonNode toolTurn(TestServer server, String sessionId, String tool, String args)
       throws Exception {
     openai.enqueue(FakeOpenAiServer.script().toolCall(0, "call_1", tool, args).build());
     openai.enqueue(FakeOpenAiServer.text("done"));
-    try (SseClient sse = MultiInstanceTest.sendOn(server.uri(), sessionId, "use " + tool)) {
+    try (SseClient sse = MultiInstanceTest.sendOn(server, sessionId, "use " + tool)) {
       List<SseClient.Event> events = sse.untilComplete();
       assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
       return events.stream()

@@ -20,16 +20,14 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)
 public class SseEncodeBenchmark {
-  private final StoredEvent chunk =
-      new StoredEvent(
-          "20261129_1",
-          1234,
-          "turn_0123456789",
-          Instant.parse("2026-11-29T01:00:00Z"),
-          new TurnEvent.MessageChunk("text", "Hello, this is one token chunk ", "msg_0123456789"));
+  private final TurnEvent chunk =
+      new TurnEvent.MessageChunk("text", "Hello, this is one token chunk ", "msg_0123456789");
+  private final Instant at = Instant.parse("2026-11-29T01:00:00Z");
 
   @Benchmark
   public byte[] messageChunkFrame() {
-    return SseWriter.format(chunk).getBytes(StandardCharsets.UTF_8);
+    // the event's JSON is made once, when it is stored (StoredEvent), and framed for the stream
+    StoredEvent stored = new StoredEvent("20261129_1", 1234, "turn_0123456789", at, chunk);
+    return SseWriter.format(stored).getBytes(StandardCharsets.UTF_8);
   }
 }

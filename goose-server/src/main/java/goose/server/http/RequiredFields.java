@@ -1,7 +1,9 @@
 package goose.server.http;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,6 +12,27 @@ import java.util.Optional;
  * naming the field by its JSON path. Walks nested records and lists of records.
  */
 final class RequiredFields {
+  /** A record component: its name in JSON and its accessor. */
+  private record Component(String jsonName, Method accessor) {}
+
+  /**
+   * The components of each record class, looked up once: {@code getRecordComponents()} copies them
+   * on every call, and a copied accessor made a new reflective accessor on its first invoke, i.e.
+   * on every request (0.7 % of goosed's CPU at 1,000 concurrent turns).
+   */
+  private static final ClassValue<List<Component>> COMPONENTS =
+      new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+          RecordComponent[] components = type.getRecordComponents();
+          return components == null
+              ? List.of()
+              : java.util.Arrays.stream(components)
+                  .map(c -> new Component(snakeCase(c.getName()), c.getAccessor()))
+                  .toList();
+        }
+      };
+
   private RequiredFields() {}
 
   static void check(Object value) {
@@ -23,11 +46,11 @@ final class RequiredFields {
       return;
     }
     if (value == null || !value.getClass().isRecord()) return;
-    for (RecordComponent component : value.getClass().getRecordComponents()) {
-      String field = join(path, snakeCase(component.getName()));
+    for (Component component : COMPONENTS.get(value.getClass())) {
+      String field = join(path, component.jsonName());
       Object child;
       try {
-        child = component.getAccessor().invoke(value);
+        child = component.accessor().invoke(value);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot read " + field, e);
       }

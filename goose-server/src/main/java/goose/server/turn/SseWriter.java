@@ -22,14 +22,14 @@ final class SseWriter {
     out.frame(format(stored), flush);
   }
 
+  /** The frame of one event; its data is the JSON text made when it was stored. */
   static String format(StoredEvent stored) {
-    String data = EventCodec.toJsonText(stored.event());
     return "id: "
         + stored.seq()
         + "\nevent: "
         + EventCodec.eventName(stored.event())
         + "\ndata: "
-        + data
+        + stored.data()
         + "\n\n";
   }
 

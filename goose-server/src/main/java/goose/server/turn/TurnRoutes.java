@@ -136,7 +136,7 @@ public final class TurnRoutes implements RouteGroup {
     Optional<String> requestId = body.requestId().map(TurnRoutes::checkRequestId);
     String user = RequestUser.of(ctx).id();
     if (!acceptsEventStream(ctx.header("Accept"))) {
-      TurnService.StartedTurn turn = turns.start(user, session.id(), content, requestId);
+      TurnService.StartedTurn turn = turns.start(user, session, content, requestId);
       String url = "/sessions/" + session.id() + "/events?after=" + (turn.firstSeq() - 1);
       ctx.status(202)
           .json(
@@ -149,7 +149,7 @@ public final class TurnRoutes implements RouteGroup {
             == SendMessageRequest.OnDisconnect.CONTINUE;
     StreamLimiter.Permit permit = streams.open(user);
     try (permit) {
-      TurnService.StartedTurn turn = turns.start(user, session.id(), content, requestId);
+      TurnService.StartedTurn turn = turns.start(user, session, content, requestId);
       long after = turn.firstSeq() - 1;
       if (turn.reattached()) {
         // A client re-attaching by its request_id resumes where its Last-Event-ID says, as on GET.

@@ -40,6 +40,22 @@ class JsonBodyTest {
   }
 
   @Test
+  void theComponentsOfARecordLookedUpOnceStillNameEachRequestsMissingField() {
+    // the record components are kept per class after the first request: later bodies of the same
+    // types are still checked field by field, whichever field is missing
+    assertThat(JsonBody.decode("{\"parts\": [], \"count\": 2}".getBytes(), Parts.class))
+        .isEqualTo(new Parts(List.of(), Optional.of(2)));
+    for (int i = 0; i < 3; i++) {
+      assertThat(fails("{\"count\": 1}", Parts.class).getMessage())
+          .isEqualTo("field 'parts' is required");
+      assertThat(
+              fails("{\"parts\": [{\"type\": \"image\", \"data\": \"AA==\"}]}", Parts.class)
+                  .getMessage())
+          .isEqualTo("field 'parts[0].mime_type' is required");
+    }
+  }
+
+  @Test
   void wrongTypesDeepInside() {
     assertThat(fails("{\"parts\": [], \"count\": \"3\"}", Parts.class).getMessage())
         .isEqualTo("field 'count' has the wrong type: expected an integer");
