@@ -189,13 +189,13 @@ final class ToolBench {
    * its default configuration (index 0: with GOOSE_AUTH none the sandbox is off) and of one with
    * GOOSE_SANDBOX=on (index 1, server-everything's files shown read-only), turns alternating.
    */
-  private long[][] sandboxAlternating(String s, String yaml, int calls)
-      throws Exception {
+  private long[][] sandboxAlternating(String s, String yaml, int calls) throws Exception {
     long[] plain = new long[calls];
     long[] boxed = new long[calls];
     Map<String, String> on = sandboxOn();
     try (Goosed a = Goosed.start(opt.repo(), opt.scratch().resolve(s), fake, yaml, Map.of());
-        Goosed b = Goosed.start(opt.repo(), opt.scratch().resolve(s + "-sandbox"), fake, yaml, on)) {
+        Goosed b =
+            Goosed.start(opt.repo(), opt.scratch().resolve(s + "-sandbox"), fake, yaml, on)) {
       String sa = a.createSession("tools");
       String sb = b.createSession("tools");
       for (int i = -3; i < calls; i++) {
