@@ -83,6 +83,8 @@ final class ServerBench {
       results.target(s, "RSS idle", idle, "MB", 80, "");
       results.add(s, "heap used after full GC, idle", heapIdle / MB, "MB");
       relay(g);
+      // -Dbench.relayOnly=true: the relay rows alone (an A/B of the 1-turn relay)
+      if (Boolean.getBoolean("bench.relayOnly")) return;
       storedSessions(g, heapIdle);
       for (int n : concurrencyLevels()) concurrent(g, n);
     }
@@ -105,7 +107,7 @@ final class ServerBench {
     String s = "relay";
     String session = g.createSession("relay");
     // first byte from the provider -> first event at the client
-    int turns = opt.smoke() ? 10 : 50;
+    int turns = Integer.getInteger("bench.relayTurns", opt.smoke() ? 10 : 50);
     List<Long> firstAdded = new ArrayList<>();
     List<Long> perEvent = new ArrayList<>();
     for (int i = 0; i < turns + 5; i++) {

@@ -52,9 +52,11 @@ final class ToolBench {
       interleaved(s, yaml, server, calls, Path.of(against).toAbsolutePath().normalize());
       return;
     }
-    long[] through = throughGoosed(s, yaml, calls, Map.of());
-    long[] unconfined =
-        throughGoosed(s + "-nosandbox", yaml, calls, Map.of("GOOSE_SANDBOX", "off"));
+    // The default configuration (GOOSE_AUTH none, so GOOSE_SANDBOX=auto means off) and the same
+    // with the sandbox on, their turns alternating so that both see the same machine.
+    long[][] both = sandboxAlternating(s, yaml, calls);
+    long[] through = both[0];
+    long[] sandboxed = both[1];
     long[] direct = new long[calls];
     try (McpSyncClient client = directClient(server)) {
       client.initialize();
@@ -70,8 +72,9 @@ final class ToolBench {
     results.goosedToolCallP50 = t.p50();
     results.add(s, "echo through goosed (tool_call -> tool_result event), p50", t.p50(), "ms");
     results.add(s, "echo through goosed, p99", t.p99(), "ms");
-    Stats u = Stats.of(unconfined, 1e6);
-    results.add(s, "echo through goosed, GOOSE_SANDBOX=off, p50", u.p50(), "ms");
+    Stats b = Stats.of(sandboxed, 1e6);
+    results.add(s, "echo through goosed, GOOSE_SANDBOX=on (bubblewrap), p50", b.p50(), "ms");
+    results.add(s, "echo through goosed, GOOSE_SANDBOX=on (bubblewrap), p99", b.p99(), "ms");
     results.add(s, "echo directly with the MCP Java SDK, p50", d.p50(), "ms");
     results.target(s, "echo through goosed / direct (p50)", t.p50() / d.p50(), "x", 2, "");
   }
@@ -90,9 +93,11 @@ final class ToolBench {
     long[] idle = new long[calls];
     long[] loop = new long[calls];
     McpSchema.CallToolRequest req = echoRequest();
-    try (Goosed a =
-            Goosed.start(opt.repo(), opt.scratch().resolve(s + "-a"), fake, yaml, Map.of());
-        Goosed b = Goosed.start(other, opt.scratch().resolve(s + "-b"), fake, yaml, Map.of());
+    // -Dbench.toolsSandbox=on: both with the sandbox on (server-everything shown read-only)
+    Map<String, String> env =
+        "on".equals(System.getProperty("bench.toolsSandbox", "")) ? sandboxOn() : Map.of();
+    try (Goosed a = Goosed.start(opt.repo(), opt.scratch().resolve(s + "-a"), fake, yaml, env);
+        Goosed b = Goosed.start(other, opt.scratch().resolve(s + "-b"), fake, yaml, env);
         McpSyncClient client = directClient(server)) {
       client.initialize();
       String sa = a.createSession("tools");
@@ -173,17 +178,35 @@ final class ToolBench {
     return r.toolResultNanos() - r.toolCallNanos();
   }
 
-  /** tool_call to tool_result event times of {@code calls} echo turns in one session. */
-  private long[] throughGoosed(String dir, String yaml, int calls, Map<String, String> env)
-      throws Exception {
-    long[] through = new long[calls];
-    try (Goosed g = Goosed.start(opt.repo(), opt.scratch().resolve(dir), fake, yaml, env)) {
-      String session = g.createSession("tools");
+  /** GOOSE_SANDBOX=on, with server-everything and the packages it imports shown read-only. */
+  private Map<String, String> sandboxOn() throws IOException {
+    Path modules = opt.repo().resolve("testing/mcp-servers/node_modules").toRealPath();
+    return Map.of("GOOSE_SANDBOX", "on", "GOOSE_SANDBOX_READ_ONLY", modules.toString());
+  }
+
+  /**
+   * tool_call to tool_result event times of {@code calls} echo turns in one session of a goosed in
+   * its default configuration (index 0: with GOOSE_AUTH none the sandbox is off) and of one with
+   * GOOSE_SANDBOX=on (index 1, server-everything's files shown read-only), turns alternating.
+   */
+  private long[][] sandboxAlternating(String s, String yaml, int calls) throws Exception {
+    long[] plain = new long[calls];
+    long[] boxed = new long[calls];
+    Map<String, String> on = sandboxOn();
+    try (Goosed a = Goosed.start(opt.repo(), opt.scratch().resolve(s), fake, yaml, Map.of());
+        Goosed b =
+            Goosed.start(opt.repo(), opt.scratch().resolve(s + "-sandbox"), fake, yaml, on)) {
+      String sa = a.createSession("tools");
+      String sb = b.createSession("tools");
       for (int i = -3; i < calls; i++) {
-        long span = echoTurn(g, session);
-        if (i >= 0) through[i] = span;
+        boolean aFirst = (i & 1) == 0;
+        long first = echoTurn(aFirst ? a : b, aFirst ? sa : sb);
+        long second = echoTurn(aFirst ? b : a, aFirst ? sb : sa);
+        if (i < 0) continue;
+        plain[i] = aFirst ? first : second;
+        boxed[i] = aFirst ? second : first;
       }
     }
-    return through;
+    return new long[][] {plain, boxed};
   }
 }

@@ -81,8 +81,8 @@ final class ToolProfile {
     double direct = Stats.of(loop, 1e6).p50();
     double directIdle = Stats.of(idle, 1e6).p50();
     double sandbox =
-        measured("echo through goosed (tool_call -> tool_result event), p50")
-            - measured("echo through goosed, GOOSE_SANDBOX=off, p50");
+        measured("echo through goosed, GOOSE_SANDBOX=on (bubblewrap), p50")
+            - measured("echo through goosed (tool_call -> tool_result event), p50");
     ProfileTable.Builder t =
         ProfileTable.builder(
             "The hops of one echo call (p50 of "
@@ -96,7 +96,9 @@ final class ToolProfile {
     t.row("tool_call -> tool_result event through goosed (this pass)", through);
     t.row("the same call directly with the MCP SDK, back to back", direct);
     t.row("the same call directly, after 20 ms idle", directIdle);
-    t.row("what the sandbox adds (the run's p50 with it on minus off)", sandbox);
+    t.row(
+        "what the sandbox adds (the run's p50 with GOOSE_SANDBOX=on minus the default, off)",
+        sandbox);
     t.row(
         "goosed CPU per echo turn (two model requests, the call, its events)",
         1000 * echoCpu / CALLS);

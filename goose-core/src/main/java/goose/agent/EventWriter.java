@@ -1,6 +1,7 @@
 package goose.agent;
 
 import goose.event.TurnEvent;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,15 +21,24 @@ import org.slf4j.LoggerFactory;
  * <p>An event that ends a wait ({@link #writesInline}: a tool's result, the turn's end) is appended
  * on the emitting thread when nothing is queued or being written: handing it to the writer thread
  * would add that thread's wake-up (on a loaded machine, a wait for a core) to the time until the
- * client sees it, and the emitter has nothing else to do first. When the writer is busy it is
- * queued behind what is there, as every other event is, so the order stays the order of {@code
- * emit}.
+ * client sees it, and the emitter has nothing else to do first. So is a text chunk that comes after
+ * a pause ({@link #PAUSE}: a model streaming at its own pace, chunks milliseconds apart): the
+ * emitter would only go back to waiting for the provider's next bytes. Chunks that follow each
+ * other closer than that (a burst already in the socket's buffer) are queued, so the writer can
+ * merge them. When the writer is busy an event is queued behind what is there, as every other event
+ * is, so the order stays the order of {@code emit}.
  */
 final class EventWriter implements TurnEmitter, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
 
   /** Merged chunks stop growing here, so one event never carries an unbounded text. */
   static final int MAX_MERGED_CHARS = 16 * 1024;
+
+  /**
+   * A text chunk emitted at least this long after the previous emit returned is stored on the
+   * emitting thread (when the writer is idle); closer ones are queued for merging.
+   */
+  static final Duration PAUSE = Duration.ofMillis(1);
 
   private final TurnEmitter sink;
   private final String turnId;
@@ -40,19 +50,31 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
   private final ArrayDeque<TurnEvent> queue = new ArrayDeque<>();
   private boolean writing; // by the writer thread or an emitting thread, never both
   private boolean closed;
+  private final long pauseNanos;
+  private long lastEmitEnd; // System.nanoTime() when the last emit returned; guarded by lock
   private final Thread writer;
 
   /**
    * @param sink stores and relays one event (the event log, behind the turn's lease check)
    */
   EventWriter(TurnEmitter sink, String turnId) {
+    this(sink, turnId, PAUSE);
+  }
+
+  /**
+   * @param pause how long after the previous emit a text chunk is stored on the emitting thread
+   */
+  EventWriter(TurnEmitter sink, String turnId, Duration pause) {
     this.sink = sink;
     this.turnId = turnId;
+    this.pauseNanos = pause.toNanos();
+    this.lastEmitEnd = System.nanoTime() - pauseNanos;
     this.writer = Thread.ofVirtual().name("events-" + turnId).start(this::writeLoop);
   }
 
   @Override
   public void emit(TurnEvent event) {
+    long now = System.nanoTime();
     lock.lock();
     try {
       if (closed) {
@@ -61,23 +83,27 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
         log.debug("dropping {} emitted after turn {} ended", event.eventName(), turnId);
         return;
       }
-      if (!writesInline(event) || writing || !queue.isEmpty()) {
+      boolean inline =
+          writesInline(event)
+              || (event instanceof TurnEvent.MessageChunk && now - lastEmitEnd >= pauseNanos);
+      if (!inline || writing || !queue.isEmpty()) {
         queue.add(event);
         work.signal();
+        lastEmitEnd = now;
         return;
       }
       writing = true;
     } finally {
       lock.unlock();
     }
-    write(List.of(event));
+    write(List.of(event), true);
   }
 
   /**
    * Whether the event is appended on the emitting thread when the writer is idle: the events that
    * end a wait of the client's (a tool's result, the turn's end), after which the emitter has
-   * nothing more urgent to do. Not text chunks (their merging needs the queue), and not a tool call
-   * (its thread sends the request to the tool first while the writer stores the event).
+   * nothing more urgent to do. Not a tool call (its thread sends the request to the tool first
+   * while the writer stores the event); text chunks only after a pause (see {@link #PAUSE}).
    */
   static boolean writesInline(TurnEvent event) {
     return event instanceof TurnEvent.ToolResult || event instanceof TurnEvent.MessageComplete;
@@ -125,12 +151,16 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
       } finally {
         lock.unlock();
       }
-      write(batch);
+      write(batch, false);
     }
   }
 
-  /** Stores and relays {@code batch}; the caller set {@code writing}, which this clears. */
-  private void write(List<TurnEvent> batch) {
+  /**
+   * Stores and relays {@code batch}; the caller set {@code writing}, which this clears.
+   *
+   * @param inline written by an emitting thread, whose emit returns after this
+   */
+  private void write(List<TurnEvent> batch, boolean inline) {
     try {
       for (TurnEvent e : batch) sink.emit(e);
     } catch (LeaseLostException e) {
@@ -142,6 +172,7 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
       lock.lock();
       try {
         writing = false;
+        if (inline) lastEmitEnd = System.nanoTime();
         // Events queued during an inline write are the writer thread's to write.
         if (!queue.isEmpty() || closed) work.signal();
         idle.signalAll();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import goose.conversation.TokenUsage;
 import goose.event.TurnEvent;
 import goose.json.Json;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -49,11 +50,14 @@ class EventWriterTest {
     }
   }
 
+  /** Text chunks never count as after a pause, except the turn's first. */
+  static final Duration NEVER = Duration.ofDays(1);
+
   @Test
   void aToolResultIsStoredOnTheEmittingThreadWhenTheWriterIsIdle() {
     Sink sink = new Sink();
     sink.holdAt = text("never", "m");
-    try (EventWriter writer = new EventWriter(sink, "turn")) {
+    try (EventWriter writer = new EventWriter(sink, "turn", NEVER)) {
       writer.emit(CALL);
       writer.flush();
       writer.emit(RESULT); // stored before emit returns: no hand-off
@@ -63,8 +67,43 @@ class EventWriterTest {
     }
     assertThat(sink.written.get(0).thread()).isNotEqualTo(Thread.currentThread());
     assertThat(sink.written.get(1).thread()).isEqualTo(Thread.currentThread());
-    // Text chunks always go through the writer thread (merging needs the queue).
+    // A text chunk right after another emit goes through the writer thread (merging needs the
+    // queue).
     assertThat(sink.written.get(2).thread()).isNotEqualTo(Thread.currentThread());
+  }
+
+  @Test
+  void aTextChunkAfterAPauseIsStoredOnTheEmittingThreadWhenTheWriterIsIdle() {
+    Sink sink = new Sink();
+    sink.holdAt = text("never", "m");
+    try (EventWriter writer = new EventWriter(sink, "turn", Duration.ZERO)) {
+      writer.emit(text("a", "m")); // stored before emit returns: no hand-off
+      assertThat(sink.events()).containsExactly(text("a", "m"));
+      writer.emit(text("b", "m"));
+      assertThat(sink.events()).containsExactly(text("a", "m"), text("b", "m"));
+    }
+    assertThat(sink.written)
+        .allSatisfy(w -> assertThat(w.thread()).isEqualTo(Thread.currentThread()));
+  }
+
+  @Test
+  void textChunksInABurstAreQueuedAndMergedBehindAnInlineWrite() throws Exception {
+    Sink sink = new Sink();
+    sink.holdAt = text("a", "m");
+    try (EventWriter writer = new EventWriter(sink, "turn", NEVER)) {
+      // The turn's first chunk is stored on its thread ("reader" here), held in the store.
+      Thread reader = Thread.ofPlatform().name("reader").start(() -> writer.emit(text("a", "m")));
+      assertThat(sink.holding.await(10, TimeUnit.SECONDS)).isTrue();
+      writer.emit(text("b", "m")); // no pause since: queued, returns at once
+      writer.emit(text("c", "m"));
+      assertThat(sink.written).isEmpty();
+      sink.release.countDown();
+      reader.join(10_000);
+      writer.flush();
+    }
+    assertThat(sink.events()).containsExactly(text("a", "m"), text("bc", "m"));
+    assertThat(sink.written.get(0).thread().getName()).isEqualTo("reader");
+    assertThat(sink.written.get(1).thread()).isNotEqualTo(Thread.currentThread());
   }
 
   @Test

@@ -1,8 +1,10 @@
 package goose.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,6 +65,35 @@ class SandboxLimitsTest {
     assertThat(System.nanoTime() - started)
         .as("the 64 sleeps of 30 s were not left to run")
         .isLessThan(25_000_000_000L);
+  }
+
+  /**
+   * The watchdog reads the sandbox's own /proc: it counts what the tool started, an orphan whose
+   * parent has exited too, as many as the walk over every process of the host counts.
+   */
+  @Test
+  void theWatchdogCountsTheSandboxsProcessesOrphansToo() throws Exception {
+    ToolProcess p =
+        f.sandbox.start(
+            new ToolLaunch(
+                List.of("bash", "-c", "(sleep 60 &) ; sleep 60 & sleep 60 & echo started; wait"),
+                f.alice,
+                Map.of(),
+                ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+    try {
+      // bash, its two sleeps and the orphaned one (its subshell has exited)
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(p.toolProcesses()).isEqualTo(4));
+      assertThat(p.namespaceProcesses())
+          .as("read from the sandbox's /proc: bwrap's init and the four")
+          .hasValue(5);
+      assertThat(p.process().descendants().count() - 1)
+          .as("the walk over the host's processes agrees")
+          .isEqualTo(4);
+    } finally {
+      ProcessTree.terminate(p.process(), Duration.ZERO);
+    }
   }
 
   @Test
