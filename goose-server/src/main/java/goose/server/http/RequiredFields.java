@@ -2,6 +2,7 @@ package goose.server.http;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class RequiredFields {
           RecordComponent[] components = type.getRecordComponents();
           return components == null
               ? List.of()
-              : java.util.Arrays.stream(components)
+              : Arrays.stream(components)
                   .map(c -> new Component(snakeCase(c.getName()), c.getAccessor()))
                   .toList();
         }
