@@ -1,8 +1,10 @@
 package goose.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One extra launch of bin/goosed after the measurement, as the side-by-side run does (100 sessions,
@@ -40,6 +42,7 @@ final class ColdReplyProfile {
   Explanation explain(Target target, List<String> measured) throws Exception {
     Reply cold;
     Reply warm;
+    Reply paced;
     try (Goosed g =
         Goosed.start(opt.repo(), opt.scratch().resolve("profile-cold"), fake, "", Map.of())) {
       for (int i = 0; i < 100; i++) g.createSession("profile " + i);
@@ -48,6 +51,7 @@ final class ColdReplyProfile {
       reply(g);
       reply(g);
       warm = reply(g);
+      paced = reply(g, TurnDriver.paced(CHUNKS, ServerBench.GAP_US));
     }
     ProfileTable.Builder t =
         ProfileTable.builder(
@@ -58,23 +62,35 @@ final class ColdReplyProfile {
                 + " `/proc/PID/task/*/stat`, JIT and GC from the JVM's performance counters):",
             "",
             "cold (first reply)",
-            "warm (fourth reply)");
-    t.row("reply, POST to the last event (s)", cold.wallSeconds(), warm.wallSeconds());
-    t.row("**server CPU, all threads**", cold.cpu().total(), warm.cpu().total());
-    t.row("Java threads (request, turn and other threads)", cold.javaThreads(), warm.javaThreads());
+            "warm (fourth reply)",
+            "warm, slower provider (" + ServerBench.GAP_US + " us between chunks)");
+    List<Reply> replies = List.of(cold, warm, paced);
+    t.row(cells("reply, POST to the last event (s)", replies, Reply::wallSeconds));
+    t.row(cells("**server CPU, all threads**", replies, r -> r.cpu().total()));
+    t.row(cells("Java threads (request, turn and other threads)", replies, Reply::javaThreads));
     for (String g : List.of(ThreadCpu.C1, ThreadCpu.C2, ThreadCpu.VM))
-      t.row(g, cold.cpu().of(g), warm.cpu().of(g));
-    t.row("JIT compilations", cold.compiles(), warm.compiles());
+      t.row(cells(g, replies, r -> r.cpu().of(g)));
+    t.row(cells("JIT compilations", replies, Reply::compiles));
     t.row(
-        "time in JIT compilations (ms, wall, all compiler threads)",
-        cold.compileMs(),
-        warm.compileMs());
+        cells(
+            "time in JIT compilations (ms, wall, all compiler threads)",
+            replies,
+            Reply::compileMs));
     t.row(
-        "classes loaded",
-        cold.after().classesLoaded() - cold.before().classesLoaded(),
-        warm.after().classesLoaded() - warm.before().classesLoaded());
-    t.row("young collections (pause ms)", collections(cold), collections(warm));
-    return new Explanation(target, measured, List.of(t.build()), close(target, cold, warm));
+        cells(
+            "classes loaded",
+            replies,
+            r -> r.after().classesLoaded() - r.before().classesLoaded()));
+    t.row(cells("young collections (pause ms)", replies, ColdReplyProfile::collections));
+    return new Explanation(target, measured, List.of(t.build()), close(target, cold, warm, paced));
+  }
+
+  /** A row: its label, then one cell per reply. */
+  private static Object[] cells(String label, List<Reply> replies, Function<Reply, Object> cell) {
+    List<Object> row = new ArrayList<>();
+    row.add(label);
+    replies.forEach(r -> row.add(cell.apply(r)));
+    return row.toArray();
   }
 
   private static String collections(Reply r) {
@@ -85,15 +101,19 @@ final class ColdReplyProfile {
   }
 
   private Reply reply(Goosed g) throws Exception {
+    return reply(g, TurnDriver.directive("", CHUNKS, 0, false, ""));
+  }
+
+  private Reply reply(Goosed g, String directive) throws Exception {
     String session = g.createSession("profile reply");
     ThreadCpu cpu0 = ThreadCpu.of(g.pid());
     PerfCounters before = PerfCounters.of(opt.javaHome(), g.pid());
-    double wall = server.throughServer(g, session, CHUNKS);
+    double wall = server.throughServer(g, session, directive);
     ThreadCpu cpu = ThreadCpu.of(g.pid()).minus(cpu0);
     return new Reply(wall, cpu, before, PerfCounters.of(opt.javaHome(), g.pid()));
   }
 
-  private static String close(Target target, Reply cold, Reply warm) {
+  private static String close(Target target, Reply cold, Reply warm, Reply paced) {
     double extra = cold.cpu().total() - warm.cpu().total();
     String gap =
         String.format(
@@ -110,9 +130,17 @@ final class ColdReplyProfile {
             Report.number(cold.javaThreads() - warm.javaThreads()));
     if (target == Target.RELAY_RATIO)
       return gap
-          + " The warm ratio is goosed's cost per event (one stored event, one SSE frame each)"
-          + " against the fake's; what would close it is less work per event"
-          + " ([docs/benchmarks.md](docs/benchmarks.md#relay-missed)).";
+          + String.format(
+              Locale.ROOT,
+              " From the slower provider the warm reply took %s s and %s s of server CPU (%s of"
+                  + " it on the Java threads): chunks that come apart are each decoded, stored and"
+                  + " framed on their own instead of merged, so the ratio is goosed's cost per event"
+                  + " (one stored event, one SSE frame each) against the provider's pace, and what"
+                  + " would close it is less work per event"
+                  + " ([docs/benchmarks.md](docs/benchmarks.md#relay-missed)).",
+              Report.number(paced.wallSeconds()),
+              Report.number(paced.cpu().total()),
+              Report.number(paced.javaThreads()));
     return gap
         + " What would close it is code compiled before the first reply: JDK 25's AOT cache holds"
         + " the training run's classes and profiles but no compiled code, so the first reply still"

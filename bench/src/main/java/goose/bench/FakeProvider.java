@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -21,12 +22,12 @@ import org.jspecify.annotations.Nullable;
  * A fake LLM provider for benchmarks, on 127.0.0.1: OpenAI Chat Completions ({@code
  * /chat/completions}) and Anthropic Messages ({@code /v1/messages}), both streamed. Unlike the test
  * fakes it needs no script: every request is answered from a directive in its last user message,
- * {@code [bench id=K chunks=N delay_ms=D first_ms=F stamp=1 tool=NAME]}, so any client (goosed,
- * goose, opencode) can drive it through its own prompt. With {@code stamp=1} each chunk's text is
- * the {@link System#nanoTime()} at which it was written, so the harness (same JVM, same clock)
- * measures the latency every relay adds per event. The time of each reply's first body byte is kept
- * by {@code id}. Written on raw sockets to keep the fake's own cost out of the figures: one virtual
- * thread per connection, keep-alive, each chunk its own write.
+ * {@code [bench id=K chunks=N delay_ms=D gap_us=G first_ms=F stamp=1 tool=NAME]}, so any client
+ * (goosed, goose, opencode) can drive it through its own prompt. With {@code stamp=1} each chunk's
+ * text is the {@link System#nanoTime()} at which it was written, so the harness (same JVM, same
+ * clock) measures the latency every relay adds per event. The time of each reply's first body byte
+ * is kept by {@code id}. Written on raw sockets to keep the fake's own cost out of the figures: one
+ * virtual thread per connection, keep-alive, each chunk its own write.
  */
 public final class FakeProvider implements AutoCloseable {
   private static final Pattern DIRECTIVE = Pattern.compile("\\[bench([^\\]]*)\\]");
@@ -34,7 +35,14 @@ public final class FakeProvider implements AutoCloseable {
 
   /** What one reply looks like. */
   record Plan(
-      String id, int chunks, long delayMs, long firstMs, boolean stamp, String tool, int loop) {
+      String id,
+      int chunks,
+      long delayMs,
+      long gapMicros,
+      long firstMs,
+      boolean stamp,
+      String tool,
+      int loop) {
     static Plan parse(String body) {
       Matcher m = DIRECTIVE.matcher(body);
       String last = null;
@@ -48,6 +56,7 @@ public final class FakeProvider implements AutoCloseable {
           p.getOrDefault("id", ""),
           Integer.parseInt(p.getOrDefault("chunks", "5")),
           Long.parseLong(p.getOrDefault("delay_ms", "0")),
+          Long.parseLong(p.getOrDefault("gap_us", "0")),
           Long.parseLong(p.getOrDefault("first_ms", "0")),
           "1".equals(p.get("stamp")),
           p.getOrDefault("tool", ""),
@@ -63,7 +72,9 @@ public final class FakeProvider implements AutoCloseable {
       if (tool.isEmpty() || body.contains("\"" + tool + "\"")) return this;
       Matcher m =
           Pattern.compile("\"name\":\\s*\"([\\w-]+__" + Pattern.quote(tool) + ")\"").matcher(body);
-      return m.find() ? new Plan(id, chunks, delayMs, firstMs, stamp, m.group(1), loop) : this;
+      return m.find()
+          ? new Plan(id, chunks, delayMs, gapMicros, firstMs, stamp, m.group(1), loop)
+          : this;
     }
   }
 
@@ -241,6 +252,7 @@ public final class FakeProvider implements AutoCloseable {
       int n = afterTool ? 1 : plan.chunks;
       for (int i = 0; i < n; i++) {
         if (plan.delayMs > 0 && i > 0) Thread.sleep(plan.delayMs);
+        if (plan.gapMicros > 0 && i > 0) LockSupport.parkNanos(plan.gapMicros * 1000);
         String text = plan.stamp ? System.nanoTime() + ";" : (i == 0 ? "w" : " w");
         chunk(out, format.text(text));
       }

@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** Our server as a process: start-up, memory, relay latency and concurrent streaming turns. */
 final class ServerBench {
+  /** Microseconds between chunks of the slower provider's reply in the relay section. */
+  static final long GAP_US = 100;
+
   private static final double MB = 1024 * 1024;
   private final BenchOptions opt;
   private final FakeProvider fake;
@@ -151,6 +154,23 @@ final class ServerBench {
     results.add(s, chunks + "-chunk reply through goosed, first (cold)", cold, "s");
     results.add(s, chunks + "-chunk reply through goosed, median (warm)", t, "s");
     results.target(s, chunks + "-chunk reply: through goosed / direct", t / d, "x", 1.2, "");
+
+    // the same reply from a slower provider (chunks GAP_US apart): goosed must keep up with it
+    String paced = TurnDriver.paced(chunks, GAP_US);
+    directRead(paced, chunks);
+    throughServer(g, session, paced);
+    List<Long> slowDirect = new ArrayList<>();
+    List<Long> slowThrough = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      slowDirect.add(Math.round(directRead(paced, chunks) * 1e9));
+      slowThrough.add(Math.round(throughServer(g, g.createSession("paced" + i), paced) * 1e9));
+    }
+    double sd = Stats.of(slowDirect, 1e9).p50();
+    double st = Stats.of(slowThrough, 1e9).p50();
+    String slow = chunks + "-chunk reply from a slower provider (" + GAP_US + " us between chunks)";
+    results.add(s, slow + " read straight from the fake, median", sd, "s");
+    results.add(s, slow + " through goosed, median", st, "s");
+    results.target(s, slow + ": through goosed / direct", st / sd, "x", 1.2, "");
   }
 
   /**
@@ -158,9 +178,14 @@ final class ServerBench {
    * directly.
    */
   double directRead(int chunks) throws IOException {
+    return directRead(TurnDriver.directive("", chunks, 0, false, ""), chunks);
+  }
+
+  /** {@link #directRead(int)} of the reply {@code directive} asks for. */
+  double directRead(String directive, int chunks) throws IOException {
     String body =
         "{\"model\":\"bench-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
-            + TurnDriver.directive("", chunks, 0, false, "")
+            + directive
             + "\"}]}";
     int[] n = {0};
     long t0 = System.nanoTime();
@@ -181,8 +206,12 @@ final class ServerBench {
   }
 
   double throughServer(Goosed g, String session, int chunks) throws IOException {
-    TurnDriver.Result r =
-        TurnDriver.run(g.port, session, TurnDriver.directive("", chunks, 0, false, ""), 120_000);
+    return throughServer(g, session, TurnDriver.directive("", chunks, 0, false, ""));
+  }
+
+  /** {@link #throughServer(Goosed, String, int)} of the reply {@code directive} asks for. */
+  double throughServer(Goosed g, String session, String directive) throws IOException {
+    TurnDriver.Result r = TurnDriver.run(g.port, session, directive, 120_000);
     if (!r.ok(1)) throw new IOException("big turn failed: " + r.status() + " " + r.outcome());
     return (r.endNanos() - r.sentNanos()) / 1e9;
   }

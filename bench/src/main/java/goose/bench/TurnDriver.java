@@ -51,6 +51,14 @@ final class TurnDriver {
         + "]";
   }
 
+  /**
+   * A reply of {@code chunks} text chunks with {@code gapMicros} between them: a provider slower
+   * than the fake's raw socket writes (a model server in an interpreted language, say).
+   */
+  static String paced(int chunks, long gapMicros) {
+    return "[bench chunks=" + chunks + " delay_ms=0 gap_us=" + gapMicros + "]";
+  }
+
   static Result run(int port, String sessionId, String prompt, int timeoutMs) throws IOException {
     String body = "{\"content\":\"" + prompt + "\"}";
     long[] t = new long[4]; // first chunk, end, tool call, tool result
