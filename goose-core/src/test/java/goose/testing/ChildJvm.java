@@ -155,7 +155,7 @@ public final class ChildJvm {
     Path dir = Path.of(entry);
     if (!Files.isDirectory(dir)) return entry;
     try {
-      Path jar = jarDirectory().resolve(dir.getFileName() + ".jar");
+      Path jar = jarDirectory().resolve(jarName(dir));
       try (OutputStream out = Files.newOutputStream(jar);
           ZipOutputStream zip = new ZipOutputStream(out);
           Stream<Path> files = Files.walk(dir)) {
@@ -179,6 +179,19 @@ public final class ChildJvm {
   }
 
   /** target/child-jvm of the module under test (the test JVM runs in the module's directory). */
+  /**
+   * The jar's name for a class directory, with its module's name: under {@code mvn test} the
+   * sibling modules are directories too, and goose-core's and goose-server's {@code
+   * target/test-classes} must not become one {@code test-classes.jar}.
+   */
+  static String jarName(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path target = abs.getParent();
+    Path module = target == null ? null : target.getParent();
+    Path moduleName = module == null ? null : module.getFileName();
+    return (moduleName == null ? "" : moduleName + "-") + abs.getFileName() + ".jar";
+  }
+
   private static Path jarDirectory() throws IOException {
     return Files.createDirectories(Path.of("target", "child-jvm").toAbsolutePath());
   }
