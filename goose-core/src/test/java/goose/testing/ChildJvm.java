@@ -178,7 +178,6 @@ public final class ChildJvm {
     }
   }
 
-  /** target/child-jvm of the module under test (the test JVM runs in the module's directory). */
   /**
    * The jar's name for a class directory, with its module's name: under {@code mvn test} the
    * sibling modules are directories too, and goose-core's and goose-server's {@code
@@ -192,6 +191,7 @@ public final class ChildJvm {
     return (moduleName == null ? "" : moduleName + "-") + abs.getFileName() + ".jar";
   }
 
+  /** target/child-jvm of the module under test (the test JVM runs in the module's directory). */
   private static Path jarDirectory() throws IOException {
     return Files.createDirectories(Path.of("target", "child-jvm").toAbsolutePath());
   }
