@@ -101,7 +101,7 @@ final class ColdReplyProfile {
   }
 
   private Reply reply(Goosed g) throws Exception {
-    return reply(g, TurnDriver.directive("", CHUNKS, 0, false, ""));
+    return reply(g, TurnDriver.burst(CHUNKS));
   }
 
   private Reply reply(Goosed g, String directive) throws Exception {

@@ -94,9 +94,7 @@ final class PeerBench {
             Double.NaN));
     if (goose != null) {
       try {
-        double t =
-            goose.run(
-                dir.resolve("goose-run-home"), TurnDriver.directive("", CHUNKS, 0, false, ""));
+        double t = goose.run(dir.resolve("goose-run-home"), TurnDriver.burst(CHUNKS));
         results.add(
             "peers",
             "goose run -t (one headless " + CHUNKS + "-chunk turn, launch to exit)",
@@ -185,7 +183,7 @@ final class PeerBench {
       v[step++] =
           Proc.treeRssBytes(Objects.requireNonNull(p, "the last start runs").pid()) / 1024.0 / 1024;
       v[step++] = Stats.of(create, 1e6).p50();
-      String prompt = TurnDriver.directive("", CHUNKS, 0, false, "");
+      String prompt = TurnDriver.burst(CHUNKS);
       long t0 = System.nanoTime();
       peer.reply(sessions.get(0), prompt);
       v[step++] = (System.nanoTime() - t0) / 1e9;

@@ -178,7 +178,7 @@ final class ServerBench {
    * directly.
    */
   double directRead(int chunks) throws IOException {
-    return directRead(TurnDriver.directive("", chunks, 0, false, ""), chunks);
+    return directRead(TurnDriver.burst(chunks), chunks);
   }
 
   /** {@link #directRead(int)} of the reply {@code directive} asks for. */
@@ -206,7 +206,7 @@ final class ServerBench {
   }
 
   double throughServer(Goosed g, String session, int chunks) throws IOException {
-    return throughServer(g, session, TurnDriver.directive("", chunks, 0, false, ""));
+    return throughServer(g, session, TurnDriver.burst(chunks));
   }
 
   /** {@link #throughServer(Goosed, String, int)} of the reply {@code directive} asks for. */

@@ -51,6 +51,11 @@ final class TurnDriver {
         + "]";
   }
 
+  /** A reply of {@code chunks} text chunks written as fast as the fake can. */
+  static String burst(int chunks) {
+    return directive("", chunks, 0, false, "");
+  }
+
   /**
    * A reply of {@code chunks} text chunks with {@code gapMicros} between them: a provider slower
    * than the fake's raw socket writes (a model server in an interpreted language, say).
