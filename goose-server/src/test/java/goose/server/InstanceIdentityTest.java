@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.provider.fake.FakeOpenAiServer;
 import goose.session.InstanceRegistry;
-import goose.session.SessionStore;
-import goose.session.SessionStores;
 import goose.session.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -23,10 +21,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Instance ids on a shared PostgreSQL, with real servers: two instances started together get
- * different ids (the id once held time bits only, so they collided), a live id cannot be used
- * twice, and a process that reuses the id of one killed with {@code kill -9} does not keep the dead
- * one's turn alive.
+ * Instance ids on a shared PostgreSQL, with real servers: a live id cannot be used twice, and a
+ * process that reuses the id of one killed with {@code kill -9} does not keep the dead one's turn
+ * alive. That two instances started together get different generated ids (the id once held time
+ * bits only, so they collided) and that the survivor of a kill closes the dead one's turn is {@link
+ * MultiInstanceTest}'s kill test, which runs without configured ids.
  *
  * <p>An instance that is killed, or that must refuse to start and exit, is a process of its own
  * ({@link ServerProcess}); the others (the survivor, the live holder of an id, the restart) run in
@@ -60,32 +59,8 @@ class InstanceIdentityTest {
     env.put("GOOSE_PROVIDER", "openai");
     env.put("OPENAI_HOST", openai.baseUri().toString());
     env.put("OPENAI_API_KEY", "sk-test");
-    if (!instanceId.isEmpty()) env.put("GOOSE_INSTANCE_ID", instanceId);
+    env.put("GOOSE_INSTANCE_ID", instanceId);
     return env;
-  }
-
-  @Test
-  void instancesStartedTogetherGetDistinctIdsAndTheSurvivorOfAKillClosesTheDeadTurn()
-      throws Exception {
-    try (ServerProcess a = ServerProcess.start(root.resolve("a"), env(""));
-        TestServer b = TestServer.start(root.resolve("b"), env(""))) {
-      ApiClient onA = a.awaitStarted(START);
-      ApiClient onB = b.client;
-      List<InstanceRegistry.Instance> registered = registered();
-      assertThat(registered).hasSize(2);
-      assertThat(registered.get(0).id()).isNotEqualTo(registered.get(1).id());
-      assertThat(registered).extracting(InstanceRegistry.Instance::pid).contains(a.process.pid());
-
-      String id = runAToolTurnOn(onA, onB);
-      a.kill();
-
-      awaitTurnClosed(b.server.uri(), id);
-      openai.enqueue(FakeOpenAiServer.text("back"));
-      try (SseClient next = MultiInstanceTest.sendOn(b, id, "again")) {
-        assertThat(next.untilComplete().getLast().data().get("stop_reason").asText())
-            .isEqualTo("end_turn");
-      }
-    }
   }
 
   @Test
@@ -122,9 +97,7 @@ class InstanceIdentityTest {
   }
 
   private List<InstanceRegistry.Instance> registered() {
-    try (SessionStore store = SessionStores.openPostgres(databaseUrl)) {
-      return SessionStores.instances(store).all();
-    }
+    return MultiInstanceTest.registered(databaseUrl);
   }
 
   /**

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.provider.fake.FakeExchange;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.session.InstanceRegistry;
+import goose.session.SessionStore;
+import goose.session.SessionStores;
 import goose.session.TestPostgres;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two real goosed instances on one real PostgreSQL (embedded), each with its own directories, no
  * sticky sessions: whatever one instance does, the other sees and can act on.
+ *
+ * <p>One pair of instances serves the tests that need nothing but their own session (tests of a
+ * class run one after another); the kill test has its own database and instances, as it counts the
+ * instances registered there.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiInstanceTest {
@@ -32,41 +39,44 @@ class MultiInstanceTest {
   /** Short so the takeover test is quick; -Dgoose.test.lease=10 measures the default. */
   private static final String LEASE_SECONDS = System.getProperty("goose.test.lease", "2");
 
-  @TempDir Path root;
-  FakeOpenAiServer openai;
-  String databaseUrl;
-  final List<TestServer> servers = new ArrayList<>();
+  @TempDir static Path root;
+  static FakeOpenAiServer openai;
+  static String databaseUrl;
+  static TestServer a;
+  static TestServer b;
 
-  @BeforeEach
-  void setUp() {
+  @BeforeAll
+  static void startPair() {
     openai = new FakeOpenAiServer();
     databaseUrl = postgres.newDatabaseUrl();
+    a = TestServer.start(root.resolve("a"), env(databaseUrl, "a"));
+    b = TestServer.start(root.resolve("b"), env(databaseUrl, "b"));
   }
 
-  @AfterEach
-  void tearDown() {
-    servers.forEach(TestServer::close);
-    openai.close();
+  @AfterAll
+  static void stopPair() {
+    for (AutoCloseable c : new AutoCloseable[] {a, b, openai}) {
+      try {
+        if (c != null) c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /**
-   * The environment of one instance: the shared database, a short turn lease, the fake provider.
+   * The environment of one instance: the database, a short turn lease, the fake provider, and the
+   * instance id {@code instance} (generated when empty).
    */
-  Map<String, String> env(String instance) {
+  static Map<String, String> env(String databaseUrl, String instance) {
     Map<String, String> env = new HashMap<>();
     env.put("GOOSE_DATABASE_URL", databaseUrl);
     env.put("GOOSE_TURN_LEASE", LEASE_SECONDS);
-    env.put("GOOSE_INSTANCE_ID", instance);
+    if (!instance.isEmpty()) env.put("GOOSE_INSTANCE_ID", instance);
     env.put("GOOSE_PROVIDER", "openai");
     env.put("OPENAI_HOST", openai.baseUri().toString());
     env.put("OPENAI_API_KEY", "sk-test");
     return env;
-  }
-
-  TestServer instance(String name) {
-    TestServer server = TestServer.start(root.resolve(name), env(name));
-    servers.add(server);
-    return server;
   }
 
   String createSession(TestServer server, String name) {
@@ -99,8 +109,6 @@ class MultiInstanceTest {
 
   @Test
   void aSessionCreatedOnOneInstanceIsReadListedRenamedAndDeletedOnTheOther() {
-    TestServer a = instance("a");
-    TestServer b = instance("b");
     String id = createSession(a, "made on a");
 
     JsonNode onB = b.client.get("/sessions/" + id).json();
@@ -119,8 +127,6 @@ class MultiInstanceTest {
   @Test
   void aClientOnTheOtherInstanceReceivesTheEventsOfATurnLiveAndA409ForASecondTurn()
       throws Exception {
-    TestServer a = instance("a");
-    TestServer b = instance("b");
     String id = createSession(a, "live");
     // The reply streams slowly and cannot end until released: whatever B sees before the release is
     // live.
@@ -168,8 +174,6 @@ class MultiInstanceTest {
 
   @Test
   void cancelOnTheOtherInstanceStopsTheTurnWhereItRuns() throws Exception {
-    TestServer a = instance("a");
-    TestServer b = instance("b");
     String id = createSession(a, "cancel me");
     FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("thinking", " hard").stallAfter(2));
 
@@ -194,22 +198,31 @@ class MultiInstanceTest {
    * kill -9 for real: instance A runs in its own JVM and is killed with SIGKILL (destroyForcibly)
    * while its turn waits on a tool call. B, the survivor, must close the turn (the tool call
    * answered as interrupted, error + message_complete in the log) once A's lease lapses, and then
-   * take new turns.
+   * take new turns. Neither has a configured instance id: the two started side by side get distinct
+   * generated ids (the id once held time bits only, so they collided), so the survivor does not
+   * take the dead one's turn for its own.
    */
   @Test
-  void whenAnInstanceIsKilledMidTurnTheSurvivorClosesItsTurnAndTakesNewTurns() throws Exception {
-    TestServer b = instance("b");
-    String id = createSession(b, "survivor");
-    openai.enqueue(
-        FakeOpenAiServer.script()
-            .text("Let me wait.")
-            .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"sleep 120\"}")
-            .build());
-
-    ServerProcess a = ServerProcess.start(root.resolve("a"), env("a"));
+  void whenAnInstanceIsKilledMidTurnTheSurvivorClosesItsTurnAndTakesNewTurns(@TempDir Path own)
+      throws Exception {
+    String database = postgres.newDatabaseUrl();
+    ServerProcess killedA = ServerProcess.start(own.resolve("a"), env(database, ""));
     List<ProcessHandle> children = new ArrayList<>();
-    try {
-      ApiClient aClient = a.awaitStarted(Duration.ofSeconds(90));
+    try (TestServer survivorB = TestServer.start(own.resolve("b"), env(database, ""))) {
+      String id = createSession(survivorB, "survivor");
+      openai.enqueue(
+          FakeOpenAiServer.script()
+              .text("Let me wait.")
+              .toolCall(0, "call_1", "developer__shell", "{\"command\":", "\"sleep 120\"}")
+              .build());
+
+      ApiClient aClient = killedA.awaitStarted(Duration.ofSeconds(90));
+      List<InstanceRegistry.Instance> registered = registered(database);
+      assertThat(registered).hasSize(2);
+      assertThat(registered.get(0).id()).isNotEqualTo(registered.get(1).id());
+      assertThat(registered)
+          .extracting(InstanceRegistry.Instance::pid)
+          .contains(killedA.process.pid(), ProcessHandle.current().pid());
       assertThat(
               aClient
                   .send(
@@ -223,18 +236,20 @@ class MultiInstanceTest {
                   .status())
           .isEqualTo(202);
 
-      try (SseClient onB = followOn(b.server.uri(), id)) {
+      try (SseClient onB = followOn(survivorB.server.uri(), id)) {
         SseClient.Event e;
         do {
           e = nextEvent(onB);
         } while (!e.name().equals("tool_call"));
-        b.client
+        survivorB
+            .client
             .post("/sessions/" + id + "/messages", "{\"content\":\"not now\"}")
             .error(409, "conflict");
 
-        children.addAll(a.process.descendants().toList());
+        children.addAll(killedA.process.descendants().toList());
         long killed = System.nanoTime();
-        a.kill(); // SIGKILL: no shutdown hook, no clean-up, the lease simply stops being renewed
+        killedA
+            .kill(); // SIGKILL: no shutdown hook, no clean-up, the lease simply stops being renewed
 
         List<String> after = new ArrayList<>();
         do {
@@ -250,20 +265,26 @@ class MultiInstanceTest {
         assertThat(takeoverMs).as("well under a minute").isLessThan(30_000);
       }
 
-      JsonNode messages = b.client.get("/sessions/" + id).json().get("messages");
+      JsonNode messages = survivorB.client.get("/sessions/" + id).json().get("messages");
       JsonNode answer = messages.get(messages.size() - 1).get("content").get(0);
       assertThat(answer.get("type").asText()).isEqualTo("tool_response");
       assertThat(answer.get("id").asText()).isEqualTo("call_1");
       assertThat(answer.toString()).contains("interrupted");
 
       openai.enqueue(FakeOpenAiServer.text("back on b"));
-      try (SseClient next = sendOn(b, id, "and now?")) {
+      try (SseClient next = sendOn(survivorB, id, "and now?")) {
         List<SseClient.Event> events = next.untilComplete();
         assertThat(events.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
       }
     } finally {
-      a.close();
+      killedA.close();
       children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  static List<InstanceRegistry.Instance> registered(String databaseUrl) {
+    try (SessionStore store = SessionStores.openPostgres(databaseUrl)) {
+      return SessionStores.instances(store).all();
     }
   }
 }

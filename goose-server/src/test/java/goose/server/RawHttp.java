@@ -1,5 +1,6 @@
 package goose.server;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,9 @@ final class RawHttp {
       } catch (IOException serverClosedEarly) {
         // the server may answer (413, 431) and close before reading everything; read what it said
       }
-      InputStream in = socket.getInputStream();
+      // Buffered: the status line and headers are read a byte at a time, and a socket read is a
+      // system call (a tenth of the fuzz test's client-side CPU went there).
+      InputStream in = new BufferedInputStream(socket.getInputStream());
       try {
         return read(in);
       } catch (SocketTimeoutException e) {
@@ -57,7 +60,7 @@ final class RawHttp {
     try (java.nio.channels.SocketChannel channel =
         java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
       channel.write(java.nio.ByteBuffer.wrap(bytes(request, "localhost")));
-      InputStream in = java.nio.channels.Channels.newInputStream(channel);
+      InputStream in = new BufferedInputStream(java.nio.channels.Channels.newInputStream(channel));
       var reader =
           java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor().submit(() -> read(in));
       try {

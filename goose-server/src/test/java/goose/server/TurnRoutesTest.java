@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import goose.provider.fake.FakeAnthropicServer;
 import goose.provider.fake.FakeExchange;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.provider.fake.RecordedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,62 +23,113 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Turns end to end: a real server, a real SQLite store, and a fake provider speaking the real wire
  * format.
+ *
+ * <p>One server (and one fake provider) per provider serves the tests that need nothing but a
+ * session of their own: the tests of a class run one after another, each reads only its own session
+ * and the provider requests made since it started. A test that restarts the server or needs other
+ * settings starts its own on its own directories.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TurnRoutesTest {
+  @TempDir static Path shared;
+  static FakeOpenAiServer openai;
+  static TestServer onOpenAi;
+  static FakeAnthropicServer anthropic;
+  static TestServer onAnthropic;
+
+  /** This test's own directory: its session's working directory, or its own server's root. */
   @TempDir Path root;
-  FakeOpenAiServer openai;
+
   TestServer goosed;
   String sessionId;
+  int openAiRequestsBefore;
+
+  @BeforeAll
+  static void startShared() {
+    openai = new FakeOpenAiServer();
+    onOpenAi = TestServer.start(shared.resolve("openai"), openAiSettings("sk-test-123"));
+  }
+
+  @AfterAll
+  static void stopShared() {
+    if (onOpenAi != null) onOpenAi.close();
+    if (onAnthropic != null) onAnthropic.close();
+    openai.close();
+    if (anthropic != null) anthropic.close();
+  }
+
+  static Map<String, String> openAiSettings(String apiKey) {
+    return Map.of(
+        "GOOSE_PROVIDER",
+        "openai",
+        "OPENAI_HOST",
+        openai.baseUri().toString(),
+        "OPENAI_API_KEY",
+        apiKey);
+  }
 
   @BeforeEach
   void start() {
-    openai = new FakeOpenAiServer();
-    goosed =
-        startServer(
-            Map.of(
-                "GOOSE_PROVIDER",
-                "openai",
-                "OPENAI_HOST",
-                openai.baseUri().toString(),
-                "OPENAI_API_KEY",
-                "sk-test-123"));
+    goosed = onOpenAi;
     sessionId = createSession(goosed);
+    openAiRequestsBefore = openai.requests().size();
   }
 
   @AfterEach
   void stop() {
-    if (goosed != null) goosed.close();
-    openai.close();
+    if (goosed != onOpenAi && goosed != onAnthropic) goosed.close();
+  }
+
+  /** A server of this test's own on its own directory, with a new session on it. */
+  TestServer ownServer(Map<String, String> env) {
+    goosed = startServer(env);
+    sessionId = createSession(goosed);
+    return goosed;
   }
 
   TestServer startServer(Map<String, String> env) {
-    return TestServer.start(root, env);
+    return TestServer.start(root.resolve("server"), env);
   }
 
   String createSession(TestServer server) {
     return server
         .client
-        .post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}")
+        .post(
+            "/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + ",\"name\":\"t\"}")
         .json()
         .get("id")
         .asText();
   }
 
-  /** Replaces the OpenAI-backed server of {@link #start} with one backed by an Anthropic fake. */
-  FakeAnthropicServer restartWithAnthropic() {
-    goosed.close();
-    FakeAnthropicServer anthropic = new FakeAnthropicServer();
-    goosed =
-        startServer(
-            Map.of(
-                "GOOSE_PROVIDER",
-                "anthropic",
-                "ANTHROPIC_HOST",
-                anthropic.baseUri().toString(),
-                "ANTHROPIC_API_KEY",
-                "sk-ant"));
-    return anthropic;
+  /** The provider requests of this test (the fake serves the class's tests one after another). */
+  List<RecordedRequest> openAiRequests() {
+    List<RecordedRequest> all = openai.requests();
+    return all.subList(openAiRequestsBefore, all.size());
+  }
+
+  /**
+   * Moves this test to the class's server backed by an Anthropic fake (started on first use), on a
+   * new session; the requests that fake received before this test.
+   */
+  int useAnthropic() {
+    synchronized (TurnRoutesTest.class) {
+      if (onAnthropic == null) {
+        anthropic = new FakeAnthropicServer();
+        onAnthropic =
+            TestServer.start(
+                shared.resolve("anthropic"),
+                Map.of(
+                    "GOOSE_PROVIDER",
+                    "anthropic",
+                    "ANTHROPIC_HOST",
+                    anthropic.baseUri().toString(),
+                    "ANTHROPIC_API_KEY",
+                    "sk-ant"));
+      }
+    }
+    goosed = onAnthropic;
+    sessionId = createSession(goosed);
+    return anthropic.requests().size();
   }
 
   SseClient send(String json) {
@@ -118,71 +172,69 @@ class TurnRoutesTest {
 
   @Test
   void runsABuiltInToolThroughTheModelAndStreamsTheResult() throws Exception {
-    try (FakeAnthropicServer anthropic = restartWithAnthropic()) {
-      Files.writeString(root.resolve("hello.txt"), "hi from a file");
-      anthropic.enqueue(
-          FakeAnthropicServer.script()
-              .text("Let me look.")
-              .toolUse("toolu_1", "developer__shell", "{\"command\":", "\"cat hello.txt\"}")
-              .build());
-      anthropic.enqueue(FakeAnthropicServer.text("The file says hi."));
+    int before = useAnthropic();
+    Files.writeString(root.resolve("hello.txt"), "hi from a file");
+    anthropic.enqueue(
+        FakeAnthropicServer.script()
+            .text("Let me look.")
+            .toolUse("toolu_1", "developer__shell", "{\"command\":", "\"cat hello.txt\"}")
+            .build());
+    anthropic.enqueue(FakeAnthropicServer.text("The file says hi."));
 
-      List<SseClient.Event> events;
-      try (SseClient sse = send("{\"content\":\"read hello.txt\"}")) {
-        events = sse.untilComplete();
-      }
-      assertThat(events)
-          .extracting(SseClient.Event::name)
-          .containsSubsequence(
-              "message_chunk", "tool_call", "tool_result", "message_chunk", "message_complete");
-      SseClient.Event call =
-          events.stream().filter(e -> e.name().equals("tool_call")).findFirst().orElseThrow();
-      assertThat(call.data().get("tool").asText()).isEqualTo("developer__shell");
-      assertThat(call.data().get("arguments").get("command").asText()).isEqualTo("cat hello.txt");
-      SseClient.Event result =
-          events.stream().filter(e -> e.name().equals("tool_result")).findFirst().orElseThrow();
-      assertThat(result.data().get("status").asText()).isEqualTo("success");
-      assertThat(result.data().get("result").toString()).contains("hi from a file");
-      // The tool result went back to the model in Anthropic's format.
-      assertThat(anthropic.lastRequest().json().get("messages").toString())
-          .contains("tool_result")
-          .contains("hi from a file");
-      assertThat(anthropic.requests().getFirst().json().get("tools").toString())
-          .contains("developer__shell");
+    List<SseClient.Event> events;
+    try (SseClient sse = send("{\"content\":\"read hello.txt\"}")) {
+      events = sse.untilComplete();
     }
+    assertThat(events)
+        .extracting(SseClient.Event::name)
+        .containsSubsequence(
+            "message_chunk", "tool_call", "tool_result", "message_chunk", "message_complete");
+    SseClient.Event call =
+        events.stream().filter(e -> e.name().equals("tool_call")).findFirst().orElseThrow();
+    assertThat(call.data().get("tool").asText()).isEqualTo("developer__shell");
+    assertThat(call.data().get("arguments").get("command").asText()).isEqualTo("cat hello.txt");
+    SseClient.Event result =
+        events.stream().filter(e -> e.name().equals("tool_result")).findFirst().orElseThrow();
+    assertThat(result.data().get("status").asText()).isEqualTo("success");
+    assertThat(result.data().get("result").toString()).contains("hi from a file");
+    // The tool result went back to the model in Anthropic's format.
+    assertThat(anthropic.lastRequest().json().get("messages").toString())
+        .contains("tool_result")
+        .contains("hi from a file");
+    assertThat(anthropic.requests().get(before).json().get("tools").toString())
+        .contains("developer__shell");
   }
 
   @Test
   void aTurnCancelledDuringAToolCallLeavesAConversationTheProviderAccepts() throws Exception {
     // The fake refuses, as Anthropic does, a tool_use without its tool_result in the next message.
-    try (FakeAnthropicServer anthropic = restartWithAnthropic()) {
-      anthropic.enqueue(
-          FakeAnthropicServer.script()
-              .toolUse("toolu_1", "developer__shell", "{\"command\":\"sleep 60\"}")
-              .build());
-      try (SseClient sse = send("{\"content\":\"wait a minute\"}")) {
-        SseClient.Event event;
-        do event = sse.next().orElseThrow();
-        while (!event.name().equals("tool_call"));
-        goosed.client.post("/sessions/" + sessionId + "/cancel", "{}");
-        List<SseClient.Event> rest = sse.untilComplete();
-        assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
-        assertThat(rest)
-            .filteredOn(e -> e.name().equals("tool_result"))
-            .singleElement()
-            .satisfies(r -> assertThat(r.data().get("status").asText()).isEqualTo("error"));
-      }
-
-      anthropic.enqueue(FakeAnthropicServer.text("Fine, no waiting."));
-      List<SseClient.Event> next;
-      try (SseClient sse = send("{\"content\":\"never mind\"}")) {
-        next = sse.untilComplete();
-      }
-      assertThat(next).extracting(SseClient.Event::name).doesNotContain("turn_error");
-      assertThat(next.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
-      assertThat(anthropic.lastRequest().json().get("messages").toString())
-          .contains("\"tool_use_id\":\"toolu_1\"");
+    useAnthropic();
+    anthropic.enqueue(
+        FakeAnthropicServer.script()
+            .toolUse("toolu_1", "developer__shell", "{\"command\":\"sleep 60\"}")
+            .build());
+    try (SseClient sse = send("{\"content\":\"wait a minute\"}")) {
+      SseClient.Event event;
+      do event = sse.next().orElseThrow();
+      while (!event.name().equals("tool_call"));
+      goosed.client.post("/sessions/" + sessionId + "/cancel", "{}");
+      List<SseClient.Event> rest = sse.untilComplete();
+      assertThat(rest.getLast().data().get("stop_reason").asText()).isEqualTo("cancelled");
+      assertThat(rest)
+          .filteredOn(e -> e.name().equals("tool_result"))
+          .singleElement()
+          .satisfies(r -> assertThat(r.data().get("status").asText()).isEqualTo("error"));
     }
+
+    anthropic.enqueue(FakeAnthropicServer.text("Fine, no waiting."));
+    List<SseClient.Event> next;
+    try (SseClient sse = send("{\"content\":\"never mind\"}")) {
+      next = sse.untilComplete();
+    }
+    assertThat(next).extracting(SseClient.Event::name).doesNotContain("turn_error");
+    assertThat(next.getLast().data().get("stop_reason").asText()).isEqualTo("end_turn");
+    assertThat(anthropic.lastRequest().json().get("messages").toString())
+        .contains("\"tool_use_id\":\"toolu_1\"");
   }
 
   @Test
@@ -258,6 +310,7 @@ class TurnRoutesTest {
    */
   @Test
   void aLogStoredUnderTheOldErrorNameReplaysAsTurnError() throws Exception {
+    ownServer(openAiSettings("sk-test-123"));
     openai.enqueue(FakeOpenAiServer.error(401, Map.of(), "invalid_request_error", "k", "bad key"));
     try (SseClient sse = send("{\"content\":\"hi\"}")) {
       assertThat(sse.untilComplete())
@@ -265,7 +318,7 @@ class TurnRoutesTest {
           .containsExactly("turn_error", "message_complete");
     }
     goosed.close();
-    Path db = root.resolve("data/sessions/sessions.db");
+    Path db = goosed.root.resolve("data/sessions/sessions.db");
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
         var st = c.createStatement()) {
       assertThat(st.executeUpdate("UPDATE events SET name = 'error' WHERE name = 'turn_error'"))
@@ -289,21 +342,14 @@ class TurnRoutesTest {
 
   @Test
   void eventsReplayAfterARestart() throws Exception {
+    ownServer(openAiSettings("sk-test-123"));
     openai.enqueue(FakeOpenAiServer.text("one ", "two ", "three"));
     List<SseClient.Event> live;
     try (SseClient sse = send("{\"content\":\"count\"}")) {
       live = sse.untilComplete();
     }
     goosed.close();
-    goosed =
-        startServer(
-            Map.of(
-                "GOOSE_PROVIDER",
-                "openai",
-                "OPENAI_HOST",
-                openai.baseUri().toString(),
-                "OPENAI_API_KEY",
-                "k"));
+    goosed = startServer(openAiSettings("k"));
 
     try (SseClient replay =
         SseClient.get(
@@ -327,7 +373,7 @@ class TurnRoutesTest {
     try (SseClient sse = send(body)) {
       assertThat(sse.untilComplete()).isEqualTo(first);
     }
-    assertThat(openai.requests()).hasSize(1);
+    assertThat(openAiRequests()).hasSize(1);
     assertThat(goosed.client.get("/sessions/" + sessionId).json().get("message_count").asInt())
         .isEqualTo(2);
   }
@@ -399,15 +445,14 @@ class TurnRoutesTest {
     api.post("/sessions/01890000-0000-7000-8000-000000000000/messages", "{\"content\":\"x\"}")
         .error(404, "not_found");
     api.get("/sessions/" + sessionId + "/events?after=-4").error(400, "invalid_parameter");
-    assertThat(openai.requests()).isEmpty();
+    assertThat(openAiRequests()).isEmpty();
     assertThat(api.get("/sessions/" + sessionId).json().get("message_count").asInt()).isZero();
   }
 
   @Test
   void withoutAProviderATurnIs503NamingTheSettings() {
-    goosed.close();
-    goosed = startServer(Map.of());
-    String id = createSession(goosed);
+    ownServer(Map.of());
+    String id = sessionId;
     String message =
         goosed
             .client
