@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,34 +22,48 @@ import org.junit.jupiter.api.io.TempDir;
  * Tool approval end to end: a real server, a real SQLite store, the built-in developer and todo
  * tools, a fake provider speaking the OpenAI wire format, and the client's side through the real
  * SSE stream.
+ *
+ * <p>One server serves the tests that need nothing but a session of their own (the tests of a class
+ * run one after another; each reads its own session's approvals and audit entries). A test that
+ * restarts the server, needs other settings, or leaves a remembered answer behind (always allow,
+ * remembered for the user) starts its own on its own directories.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ApprovalRoutesTest {
+  @TempDir static Path shared;
+  static FakeOpenAiServer openai;
+  static TestServer sharedServer;
+
+  /** This test's own directory: its session's working directory, or its own server's root. */
   @TempDir Path root;
-  FakeOpenAiServer openai;
+
   TestServer goosed;
   String sessionId;
 
+  @BeforeAll
+  static void startShared() {
+    openai = new FakeOpenAiServer();
+    sharedServer = TestServer.start(shared, settings(Map.of()));
+  }
+
+  @AfterAll
+  static void stopShared() {
+    if (sharedServer != null) sharedServer.close();
+    openai.close();
+  }
+
   @BeforeEach
   void start() {
-    openai = new FakeOpenAiServer();
-    goosed = startServer(Map.of());
-    sessionId =
-        goosed
-            .client
-            .post("/sessions", "{\"cwd\":\"" + root + "\",\"name\":\"t\"}")
-            .json()
-            .get("id")
-            .asText();
+    goosed = sharedServer;
+    sessionId = createSession();
   }
 
   @AfterEach
   void stop() {
-    if (goosed != null) goosed.close();
-    openai.close();
+    if (goosed != sharedServer) goosed.close();
   }
 
-  TestServer startServer(Map<String, String> extra) {
+  static Map<String, String> settings(Map<String, String> extra) {
     Map<String, String> env =
         new HashMap<>(
             Map.of(
@@ -58,7 +74,32 @@ class ApprovalRoutesTest {
                 "OPENAI_API_KEY",
                 "sk-test-123"));
     env.putAll(extra);
-    return TestServer.start(root, env);
+    return env;
+  }
+
+  TestServer startServer(Map<String, String> extra) {
+    return TestServer.start(root.resolve("server"), settings(extra));
+  }
+
+  /** Moves this test to a server of its own (on its own directory) and a new session there. */
+  void ownServer(Map<String, String> extra) {
+    goosed = startServer(extra);
+    sessionId = createSession();
+  }
+
+  String createSession() {
+    return goosed
+        .client
+        .post(
+            "/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + ",\"name\":\"t\"}")
+        .json()
+        .get("id")
+        .asText();
+  }
+
+  /** This test's session's audit entries. */
+  JsonNode audit() {
+    return goosed.client.get("/audit?session_id=" + sessionId).json().get("entries");
   }
 
   void mode(String mode) {
@@ -159,8 +200,7 @@ class ApprovalRoutesTest {
         .isEmpty();
     assertThat(lastToolResultSentToTheModel()).contains("approved-and-ran");
 
-    JsonNode audit = goosed.client.get("/audit").json().get("entries");
-    assertThat(audit)
+    assertThat(audit())
         .singleElement()
         .satisfies(
             e -> {
@@ -188,12 +228,12 @@ class ApprovalRoutesTest {
     assertThat(first(seen, "tool_result").data().get("status").asText()).isEqualTo("error");
     assertThat(root.resolve("should-not-exist")).doesNotExist();
     assertThat(lastToolResultSentToTheModel()).contains("denied by the user");
-    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText())
-        .isEqualTo("denied");
+    assertThat(audit().at("/0/decision").asText()).isEqualTo("denied");
   }
 
   @Test
   void alwaysAllowIsRememberedForTheNextCallOfThatTool() throws Exception {
+    ownServer(Map.of()); // the answer is remembered for the user, beyond this session
     mode("approve");
     scriptToolCall("call_1", "developer__shell", "{\"command\":\"echo one\"}");
     List<SseClient.Event> seen = new ArrayList<>();
@@ -208,7 +248,7 @@ class ApprovalRoutesTest {
       assertThat(second).extracting(SseClient.Event::name).doesNotContain("tool_approval_required");
       assertThat(first(second, "tool_result").data().get("result").toString()).contains("two");
     }
-    assertThat(goosed.client.get("/audit").json().get("entries"))
+    assertThat(audit())
         .extracting(e -> e.get("decision").asText())
         .containsExactly("always_allowed", "always_allowed");
   }
@@ -222,8 +262,7 @@ class ApprovalRoutesTest {
       assertThat(events).extracting(SseClient.Event::name).doesNotContain("tool_approval_required");
       assertThat(first(events, "tool_result").data().get("status").asText()).isEqualTo("success");
     }
-    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText())
-        .isEqualTo("auto");
+    assertThat(audit().at("/0/decision").asText()).isEqualTo("auto");
   }
 
   @Test
@@ -254,14 +293,13 @@ class ApprovalRoutesTest {
     JsonNode renamed =
         goosed.client.patch(path, "{\"name\":\"renamed\",\"mode\":\"approve\"}").json();
     assertThat(renamed.get("name").asText()).isEqualTo("renamed");
-    assertThat(goosed.client.get("/sessions").json().at("/sessions/0/mode").asText())
+    assertThat(goosed.client.get("/sessions?q=renamed").json().at("/sessions/0/mode").asText())
         .isEqualTo("approve");
   }
 
   @Test
   void noAnswerWithinTheTimeoutIsADeny() throws Exception {
-    goosed.close();
-    goosed = startServer(Map.of("GOOSE_MODE", "approve", "GOOSE_APPROVAL_TIMEOUT", "1"));
+    ownServer(Map.of("GOOSE_MODE", "approve", "GOOSE_APPROVAL_TIMEOUT", "1"));
     assertThat(goosed.client.get("/sessions/" + sessionId).json().get("mode").asText())
         .isEqualTo("approve");
     scriptToolCall("call_1", "developer__shell", "{\"command\":\"echo late\"}");
@@ -273,8 +311,7 @@ class ApprovalRoutesTest {
     assertThat(first(seen, "tool_result").data().get("status").asText()).isEqualTo("error");
     assertThat(lastToolResultSentToTheModel()).contains("no approval arrived in time");
     assertThat(answer("call_1", "allow_once").error(409, "conflict")).contains("expired");
-    assertThat(goosed.client.get("/audit").json().at("/entries/0/decision").asText())
-        .isEqualTo("timeout");
+    assertThat(audit().at("/0/decision").asText()).isEqualTo("timeout");
   }
 
   @Test
@@ -307,6 +344,7 @@ class ApprovalRoutesTest {
 
   @Test
   void aTurnWaitingForApprovalSurvivesARestartAndResumesWhenAnswered() throws Exception {
+    ownServer(Map.of());
     mode("approve");
     scriptToolCall("call_1", "developer__shell", "{\"command\":\"echo after-restart\"}");
     List<SseClient.Event> seen = new ArrayList<>();

@@ -28,13 +28,13 @@ class SessionTransferTest {
 
   @TempDir Path root;
   FakeOpenAiServer openai;
-  TestServer onPostgres;
+  Map<String, String> provider;
   TestServer onSqlite;
 
   @BeforeEach
   void start() {
     openai = new FakeOpenAiServer();
-    Map<String, String> provider =
+    provider =
         Map.of(
             "GOOSE_PROVIDER",
             "openai",
@@ -42,9 +42,6 @@ class SessionTransferTest {
             openai.baseUri().toString(),
             "OPENAI_API_KEY",
             "sk-t");
-    Map<String, String> pg = new java.util.HashMap<>(provider);
-    pg.put("GOOSE_DATABASE_URL", postgres.newDatabaseUrl());
-    onPostgres = TestServer.start(root.resolve("pg"), pg);
     Map<String, String> small = new java.util.HashMap<>(provider);
     small.put("GOOSE_MAX_BODY_BYTES", "200000");
     onSqlite = TestServer.start(root.resolve("sqlite"), small);
@@ -52,13 +49,25 @@ class SessionTransferTest {
 
   @AfterEach
   void stop() {
-    onPostgres.close();
     onSqlite.close();
     openai.close();
   }
 
+  /** A server on a new PostgreSQL database (only the export test needs one). */
+  TestServer startOnPostgres() {
+    Map<String, String> pg = new java.util.HashMap<>(provider);
+    pg.put("GOOSE_DATABASE_URL", postgres.newDatabaseUrl());
+    return TestServer.start(root.resolve("pg"), pg);
+  }
+
   @Test
   void exportFromPostgresImportsIntoSqliteWithAnIdenticalConversation() throws Exception {
+    try (TestServer onPostgres = startOnPostgres()) {
+      exportAndImport(onPostgres);
+    }
+  }
+
+  private void exportAndImport(TestServer onPostgres) throws Exception {
     String id =
         onPostgres
             .client
