@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,102 +21,120 @@ import org.junit.jupiter.api.io.TempDir;
  * What the web UI needs from the server, without a browser: the page and its files (public, strict
  * CSP, ETags, nothing outside the UI's own files), {@code GET /info}, and the running turn in
  * {@code GET /sessions/{id}}. The browser itself is tested by {@link WebUiBrowserTest}.
+ *
+ * <p>Two servers serve the tests that only read: one in tokens mode with a provider, one in none
+ * mode without; the turn test has its own.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class WebUiRoutesTest {
+  @TempDir static Path shared;
+  static FakeAnthropicServer anthropic;
+  static TestServer withTokens;
+  static TestServer withoutProvider;
+
   @TempDir Path root;
+
+  @BeforeAll
+  static void start() {
+    anthropic = new FakeAnthropicServer();
+    withTokens =
+        TestServer.start(
+            shared.resolve("tokens"),
+            WebUiBrowserTest.provider(anthropic, Map.of("GOOSE_AUTH", "tokens")));
+    withoutProvider = TestServer.start(shared.resolve("none"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (withTokens != null) withTokens.close();
+    if (withoutProvider != null) withoutProvider.close();
+    anthropic.close();
+  }
 
   @Test
   void thePageAndItsFilesArePublicWithAStrictContentSecurityPolicy() {
-    try (TestServer goosed = TestServer.start(root, Map.of("GOOSE_AUTH", "tokens"))) {
-      ApiClient.Response page = goosed.client.get("/");
-      assertThat(page.status()).isEqualTo(200);
-      assertThat(page.header("Content-Type")).startsWith("text/html");
-      assertThat(page.body()).contains("<meta name=\"goose-auth\" content=\"tokens\">");
-      assertThat(page.body()).doesNotContain("{{").doesNotContain("<script>");
-      String csp = page.header("Content-Security-Policy");
-      assertThat(csp)
-          .contains("default-src 'self'", "script-src 'self'", "connect-src 'self'")
-          .contains("frame-ancestors 'none'", "object-src 'none'")
-          .doesNotContain("unsafe-inline", "unsafe-eval", "*");
+    TestServer goosed = withTokens;
+    ApiClient.Response page = goosed.client.get("/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.body()).contains("<meta name=\"goose-auth\" content=\"tokens\">");
+    assertThat(page.body()).doesNotContain("{{").doesNotContain("<script>");
+    String csp = page.header("Content-Security-Policy");
+    assertThat(csp)
+        .contains("default-src 'self'", "script-src 'self'", "connect-src 'self'")
+        .contains("frame-ancestors 'none'", "object-src 'none'")
+        .doesNotContain("unsafe-inline", "unsafe-eval", "*");
 
-      ApiClient.Response app = goosed.client.get("/ui/app.js");
-      assertThat(app.status()).isEqualTo(200);
-      assertThat(app.header("Content-Type")).startsWith("text/javascript");
-      assertThat(app.header("Content-Security-Policy")).isEqualTo(csp);
-      String etag = app.header("ETag");
-      assertThat(etag).matches("\"[0-9a-f]{24}\"");
-      ApiClient.Response again = get(goosed, "/ui/app.js", "If-None-Match", etag);
-      assertThat(again.status()).isEqualTo(304);
-      assertThat(again.body()).isEmpty();
+    ApiClient.Response app = goosed.client.get("/ui/app.js");
+    assertThat(app.status()).isEqualTo(200);
+    assertThat(app.header("Content-Type")).startsWith("text/javascript");
+    assertThat(app.header("Content-Security-Policy")).isEqualTo(csp);
+    String etag = app.header("ETag");
+    assertThat(etag).matches("\"[0-9a-f]{24}\"");
+    ApiClient.Response again = get(goosed, "/ui/app.js", "If-None-Match", etag);
+    assertThat(again.status()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
 
-      for (String vendored : new String[] {"marked.esm.js", "purify.es.mjs", "highlight.min.js"}) {
-        ApiClient.Response lib = goosed.client.get("/ui/" + vendored);
-        assertThat(lib.status()).as(vendored).isEqualTo(200);
-        assertThat(lib.header("Content-Type")).startsWith("text/javascript");
-      }
-      assertThat(goosed.client.get("/ui/hljs-dark.css").header("Content-Type"))
-          .startsWith("text/css");
+    for (String vendored : new String[] {"marked.esm.js", "purify.es.mjs", "highlight.min.js"}) {
+      ApiClient.Response lib = goosed.client.get("/ui/" + vendored);
+      assertThat(lib.status()).as(vendored).isEqualTo(200);
+      assertThat(lib.header("Content-Type")).startsWith("text/javascript");
     }
+    assertThat(goosed.client.get("/ui/hljs-dark.css").header("Content-Type"))
+        .startsWith("text/css");
   }
 
   @Test
   void nothingButTheUisOwnFilesIsServed() {
-    try (TestServer goosed = TestServer.start(root)) {
-      for (String path :
-          new String[] {
-            "/ui/nope.js",
-            "/ui/index.html", // the page is only served at /, with its placeholders filled
-            "/ui/..%2Fbuild.properties",
-            "/ui/%2e%2e%2fbuild.properties",
-            "/ui/.hidden.js",
-            "/ui/app.js.map",
-            "/ui/App.JS",
-            "/ui/build.properties"
-          }) {
-        ApiClient.Response r = goosed.client.get(path);
-        assertThat(r.status()).as(path).isEqualTo(404);
-        assertThat(r.json().path("error").path("code").asText()).as(path).isEqualTo("not_found");
-      }
+    TestServer goosed = withoutProvider;
+    for (String path :
+        new String[] {
+          "/ui/nope.js",
+          "/ui/index.html", // the page is only served at /, with its placeholders filled
+          "/ui/..%2Fbuild.properties",
+          "/ui/%2e%2e%2fbuild.properties",
+          "/ui/.hidden.js",
+          "/ui/app.js.map",
+          "/ui/App.JS",
+          "/ui/build.properties"
+        }) {
+      ApiClient.Response r = goosed.client.get(path);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      assertThat(r.json().path("error").path("code").asText()).as(path).isEqualTo("not_found");
     }
   }
 
   @Test
   void infoNamesTheUserTheProviderAndTheStoreButNoSecret() throws Exception {
-    try (FakeAnthropicServer anthropic = new FakeAnthropicServer();
-        TestServer goosed =
-            TestServer.start(
-                root, WebUiBrowserTest.provider(anthropic, Map.of("GOOSE_AUTH", "tokens")))) {
-      String token;
-      try (UserStore users = UserStores.open(goosed.config)) {
-        token = users.add("carol", false).token();
-      }
-      assertThat(goosed.client.get("/info").status()).isEqualTo(401);
-      ApiClient.Response r = get(goosed, "/info", "Authorization", "Bearer " + token);
-      assertThat(r.status()).isEqualTo(200);
-      JsonNode info = r.json();
-      assertThat(info.get("user").asText()).isEqualTo("carol");
-      assertThat(info.get("admin").asBoolean()).isFalse();
-      assertThat(info.get("auth").asText()).isEqualTo("tokens");
-      assertThat(info.get("provider").asText()).isEqualTo("anthropic");
-      assertThat(info.get("model").asText()).isEqualTo("claude-fake");
-      assertThat(info.get("store").asText()).isEqualTo("sqlite");
-      assertThat(info.get("default_mode").asText()).isNotEmpty();
-      assertThat(r.body())
-          .doesNotContain("sk-ant-test")
-          .doesNotContain(anthropic.baseUri().toString());
+    TestServer goosed = withTokens;
+    String token;
+    try (UserStore users = UserStores.open(goosed.config)) {
+      token = users.add("carol", false).token();
     }
+    assertThat(goosed.client.get("/info").status()).isEqualTo(401);
+    ApiClient.Response r = get(goosed, "/info", "Authorization", "Bearer " + token);
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode info = r.json();
+    assertThat(info.get("user").asText()).isEqualTo("carol");
+    assertThat(info.get("admin").asBoolean()).isFalse();
+    assertThat(info.get("auth").asText()).isEqualTo("tokens");
+    assertThat(info.get("provider").asText()).isEqualTo("anthropic");
+    assertThat(info.get("model").asText()).isEqualTo("claude-fake");
+    assertThat(info.get("store").asText()).isEqualTo("sqlite");
+    assertThat(info.get("default_mode").asText()).isNotEmpty();
+    assertThat(r.body())
+        .doesNotContain("sk-ant-test")
+        .doesNotContain(anthropic.baseUri().toString());
   }
 
   @Test
   void withoutAProviderInfoSaysSoByLeavingProviderAndModelOut() {
-    try (TestServer goosed = TestServer.start(root)) {
-      JsonNode info = goosed.client.get("/info").json();
-      assertThat(info.has("provider")).isFalse();
-      assertThat(info.has("model")).isFalse();
-      assertThat(info.get("user").asText()).isEqualTo("local");
-      assertThat(info.get("admin").asBoolean()).isTrue();
-    }
+    TestServer goosed = withoutProvider;
+    JsonNode info = goosed.client.get("/info").json();
+    assertThat(info.has("provider")).isFalse();
+    assertThat(info.has("model")).isFalse();
+    assertThat(info.get("user").asText()).isEqualTo("local");
+    assertThat(info.get("admin").asBoolean()).isTrue();
   }
 
   @Test
