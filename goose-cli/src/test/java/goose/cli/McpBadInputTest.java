@@ -30,7 +30,11 @@ class McpBadInputTest {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
           + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
 
-  @TempDir Path root;
+  /**
+   * One data directory for the three servers, as on a user's machine: the first creates and
+   * migrates the store, the others open it as it is.
+   */
+  @TempDir static Path root;
 
   @ParameterizedTest
   @ValueSource(strings = {"developer", "memory", "todo"})
