@@ -81,10 +81,8 @@ class ConfigurationFixesTest {
           .contains("auth none")
           .contains("sandbox ");
 
-      CliRun cli = new CliRun(home);
-      env.forEach(cli::env);
-      CliRun.Result set = cli.run("configure", "set", "max_retries", "5");
-      assertThat(set.exitCode()).as(set.err()).isZero();
+      CliProcess set = CliProcess.run(home, env, PROCESS, "configure", "set", "max_retries", "5");
+      assertThat(set.awaitExit(PROCESS)).as(set.err()).isZero();
       assertThat(set.err())
           .contains("goosed is running with this configuration (pid " + server.pid() + ")")
           .contains("restart it to apply max_retries");

@@ -53,9 +53,9 @@ class SharedSqliteStoreTest {
             "OPENAI_HOST", openai.baseUri().toString(),
             "OPENAI_API_KEY", "sk-test",
             // A stalled reply must outlast the steps before its cancel (other processes' starts):
-            // at a load of 40-54 they took more than the default 60 s without a byte from the
-            // provider, the turn ended with a provider timeout, and the cancel answered
-            // "cancelled": false.
+            // at a load of 40-54 they took more than 60 s, the fake ended its stall (60 s at most;
+            // the replies are now held until the client hangs up) or the client's default 60 s
+            // without a byte ended the turn, and the cancel answered "cancelled": false.
             "API_TIMEOUT", "600");
   }
 
@@ -92,7 +92,8 @@ class SharedSqliteStoreTest {
       try (SseFollower sse = SseFollower.follow(base, id)) {
         // The reply stalls after its first chunk: the turn runs in the acp process until cancelled.
         FakeExchange stalled =
-            openai.enqueue(FakeOpenAiServer.text("from ", "the editor").stallAfter(2));
+            openai.enqueue(
+                FakeOpenAiServer.text("from ", "the editor").stallAfter(2).heldBeforeEnding());
         CompletableFuture<JsonNode> prompt = editor.prompt(id, "go");
         stalled.request();
         sse.await(
@@ -144,7 +145,7 @@ class SharedSqliteStoreTest {
 
       // And the other way round: a turn the server runs is cancelled from the editor.
       FakeExchange serverTurn =
-          openai.enqueue(FakeOpenAiServer.text("server ", "side").stallAfter(2));
+          openai.enqueue(FakeOpenAiServer.text("server ", "side").stallAfter(2).heldBeforeEnding());
       assertThat(
               Http.post(base, "/sessions/" + id + "/messages", "{\"content\":\"again\"}").status())
           .isEqualTo(202);
@@ -172,7 +173,8 @@ class SharedSqliteStoreTest {
       URI base = server.awaitListening(START);
       String id = editor.newSession(cwd, START);
       try (SseFollower sse = SseFollower.follow(base, id)) {
-        FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("half ", "way").stallAfter(2));
+        FakeExchange stalled =
+            openai.enqueue(FakeOpenAiServer.text("half ", "way").stallAfter(2).heldBeforeEnding());
         CompletableFuture<JsonNode> prompt = editor.prompt(id, "go");
         stalled.request();
         sse.await(e -> e.name().equals("message_chunk"), WAIT, "the acp turn's first chunk");

@@ -42,9 +42,9 @@ class StoreLockTest {
             "OPENAI_HOST", openai.baseUri().toString(),
             "OPENAI_API_KEY", "sk-test",
             // The stalled reply must outlast the steps before the cancel (a second server's start
-            // and refusal, three commands): at a load of 40 they took more than the default 60 s
-            // without a byte from the provider, the turn ended with a provider timeout, and the
-            // cancel found nothing running.
+            // and refusal, three commands): at a load of 40 they took more than 60 s, the fake's
+            // stall (60 s at most; the reply is now held until the client hangs up) or the client's
+            // 60 s without a byte ended the turn, and the cancel found nothing running.
             "API_TIMEOUT", "600");
   }
 
@@ -60,7 +60,8 @@ class StoreLockTest {
       URI base = first.awaitListening(START);
       String id = Http.createSession(base, root);
       // The reply stalls after its first chunk: the turn runs until it is cancelled.
-      FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("still ", "mine").stallAfter(2));
+      FakeExchange stalled =
+          openai.enqueue(FakeOpenAiServer.text("still ", "mine").stallAfter(2).heldBeforeEnding());
       assertThat(Http.post(base, "/sessions/" + id + "/messages", "{\"content\":\"go\"}").status())
           .isEqualTo(202);
       stalled.request(); // the turn is running: its provider request arrived
