@@ -1,5 +1,5 @@
 // A session scenario run by a TypeScript client generated from goosed's openapi.json:
-// openapi-typescript makes the types (goosed-api.d.ts), openapi-fetch makes the calls, tsc
+// openapi-typescript makes the types (goosed-api.ts), openapi-fetch makes the calls, tsc
 // compiles it all with strict checks, node runs it against the real server.
 //   node build/scenario.js BASE_URL WORK_DIR
 // The Java test queues the fake provider's replies in the order this script sends messages:

@@ -7,10 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.core.importer.Location;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,20 +16,10 @@ import org.junit.jupiter.api.Test;
  * reaching for Javalin through a transitive jar or the builtins reaching into the server.
  */
 class ArchitectureTest {
-  private static JavaClasses classes;
-
-  /** Main code only: test classes and test jars may wire modules together freely. */
-  private static final ImportOption MAIN_CODE_ONLY =
-      (Location location) ->
-          !location.contains("/test-classes/") && !location.contains("-tests.jar");
-
-  @BeforeAll
-  static void importClasses() {
-    classes = new ClassFileImporter().withImportOption(MAIN_CODE_ONLY).importPackages("goose");
-  }
+  private static final JavaClasses classes = MainClasses.ALL;
 
   /** Classes compiled from a module, recognised by the directory or jar they were loaded from. */
-  private static DescribedPredicate<JavaClass> inModule(String module) {
+  static DescribedPredicate<JavaClass> inModule(String module) {
     return DescribedPredicate.describe(
         "in module " + module,
         c ->

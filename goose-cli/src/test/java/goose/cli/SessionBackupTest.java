@@ -1,6 +1,7 @@
 package goose.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.provider.fake.FakeOpenAiServer;
 import java.net.URI;
@@ -26,11 +27,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code goose session backup} as a real process beside a real {@code goose server} process that is
- * writing: at least 200 messages (100 turns over 4 sessions, more until a backup has finished while
- * the server was writing) while backups are taken. Every backup must open, pass SQLite's integrity
- * check and hold a consistent prefix of each session: its counters match its rows, and its messages
- * are the first N of the final conversation.
+ * {@code goose session backup} beside a real {@code goose server} process that is writing: at least
+ * 200 messages (100 turns over 4 sessions, more until a backup has finished while the server was
+ * writing) while backups are taken. Every backup must open, pass SQLite's integrity check and hold
+ * a consistent prefix of each session: its counters match its rows, and its messages are the first
+ * N of the final conversation. The backups run the real command line in this JVM ({@link CliRun}):
+ * what is tested is a copy read through another process's writes, which the server process makes; a
+ * JVM per backup only added its start-up (one to two seconds of CPU each, and under load the loop
+ * took a dozen of them).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SessionBackupTest {
@@ -39,9 +43,8 @@ class SessionBackupTest {
   private static final int TURNS_PER_SESSION = 25;
 
   /**
-   * A backup is a whole CLI process; on a loaded machine the first can outlast the first 100 turns.
-   * The writers then go on, up to this many turns each, until a backup has finished while they
-   * wrote.
+   * On a loaded machine the first backup can outlast the first 100 turns. The writers then go on,
+   * up to this many turns each, until a backup has finished while they wrote.
    */
   private static final int MAX_TURNS_PER_SESSION = 400;
 
@@ -65,6 +68,8 @@ class SessionBackupTest {
       try (CliProcess server = CliProcess.start(home, env, "server");
           ExecutorService writers = Executors.newFixedThreadPool(SESSIONS)) {
         URI base = server.awaitListening(PROCESS);
+        CliRun cli = new CliRun(home);
+        env.forEach(cli::env);
         List<String> ids = new ArrayList<>();
         for (int s = 0; s < SESSIONS; s++) ids.add(Http.createSession(base, root));
         List<Future<?>> writing = new ArrayList<>();
@@ -94,22 +99,28 @@ class SessionBackupTest {
         int duringWrites = 0;
         while (writing.stream().anyMatch(f -> !f.isDone()) || backups.isEmpty()) {
           Path file = root.resolve("backup-" + backups.size() + ".db");
-          CliProcess backup =
-              CliProcess.run(home, env, PROCESS, "session", "backup", file.toString());
-          assertThat(backup.awaitExit(PROCESS)).as(backup.err()).isZero();
+          CliRun.Result backup = cli.run("session", "backup", file.toString());
+          assertThat(backup.exitCode()).as(backup.err()).isZero();
           assertThat(backup.out()).contains("backed up");
           if (writing.stream().anyMatch(f -> !f.isDone())) {
             duringWrites++;
             backedUpWhileWriting.set(true);
           }
           backups.add(file);
+          // The next backup once every writer could have finished another turn: backups spread
+          // over the writes rather than taken back to back (each takes milliseconds in this JVM).
+          int seen = turns.get();
+          await("more turns or the end of the writes")
+              .atMost(PROCESS)
+              .pollInterval(Duration.ofMillis(20))
+              .until(
+                  () ->
+                      turns.get() >= seen + SESSIONS || writing.stream().allMatch(Future::isDone));
         }
         for (Future<?> f : writing) f.get();
         Path last = root.resolve("backup-final.db");
-        assertThat(
-                CliProcess.run(home, env, PROCESS, "session", "backup", last.toString())
-                    .awaitExit(PROCESS))
-            .isZero();
+        CliRun.Result finalBackup = cli.run("session", "backup", last.toString());
+        assertThat(finalBackup.exitCode()).as(finalBackup.err()).isZero();
 
         Map<String, List<String>> finalConversations = conversations(last);
         assertThat(finalConversations.values().stream().mapToInt(List::size).sum())

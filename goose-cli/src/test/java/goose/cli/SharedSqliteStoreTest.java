@@ -35,7 +35,7 @@ class SharedSqliteStoreTest {
 
   @TempDir Path root;
   FakeOpenAiServer openai;
-  Map<String, String> env;
+  Map<String, String> baseEnv;
   Path home;
   Path cwd;
 
@@ -44,7 +44,7 @@ class SharedSqliteStoreTest {
     openai = new FakeOpenAiServer();
     home = root.resolve("home");
     cwd = Files.createDirectories(root.resolve("project"));
-    env =
+    baseEnv =
         Map.of(
             "GOOSE_PATH_ROOT", root.resolve("goose").toString(),
             "GOOSE_HOST", "127.0.0.1",
@@ -52,8 +52,25 @@ class SharedSqliteStoreTest {
             "GOOSE_PROVIDER", "openai",
             "OPENAI_HOST", openai.baseUri().toString(),
             "OPENAI_API_KEY", "sk-test",
-            // Short leases: a killed process's turn is closed within seconds.
-            "GOOSE_TURN_LEASE", "2");
+            // A stalled reply must outlast the steps before its cancel (other processes' starts):
+            // at a load of 40-54 they took more than 60 s, the fake ended its stall (60 s at most;
+            // the replies are now held until the client hangs up) or the client's default 60 s
+            // without a byte ended the turn, and the cancel answered "cancelled": false.
+            "API_TIMEOUT", "600");
+  }
+
+  /**
+   * {@link #baseEnv} with turn leases of {@code seconds}. Short leases (2 s) close a killed
+   * process's turn within seconds; a lease also lapses when its live process gets no CPU for that
+   * long (its heartbeat renews every quarter lease), which under nice at a load of 40-54 is not out
+   * of reach, and the process then closes its own turn (fenced). The test of live processes uses a
+   * lease no stall reaches; its cancels do not wait for it (they travel as signals, polled every
+   * 100 ms).
+   */
+  private Map<String, String> withLease(int seconds) {
+    Map<String, String> withLease = new java.util.HashMap<>(baseEnv);
+    withLease.put("GOOSE_TURN_LEASE", String.valueOf(seconds));
+    return withLease;
   }
 
   @AfterEach
@@ -63,6 +80,7 @@ class SharedSqliteStoreTest {
 
   @Test
   void acpProcessesAndAServerShareSessionsTurnsAndCancels() throws Exception {
+    Map<String, String> env = withLease(60);
     try (CliProcess server = CliProcess.start(home, env, "server");
         AcpProcess editor = AcpProcess.start(home, env)) {
       URI base = server.awaitListening(START);
@@ -74,7 +92,8 @@ class SharedSqliteStoreTest {
       try (SseFollower sse = SseFollower.follow(base, id)) {
         // The reply stalls after its first chunk: the turn runs in the acp process until cancelled.
         FakeExchange stalled =
-            openai.enqueue(FakeOpenAiServer.text("from ", "the editor").stallAfter(2));
+            openai.enqueue(
+                FakeOpenAiServer.text("from ", "the editor").stallAfter(2).heldBeforeEnding());
         CompletableFuture<JsonNode> prompt = editor.prompt(id, "go");
         stalled.request();
         sse.await(
@@ -106,6 +125,12 @@ class SharedSqliteStoreTest {
                     .json()
                     .get("cancelled")
                     .asBoolean())
+            .as(
+                () ->
+                    "the acp turn was still running; server:\n"
+                        + server.err()
+                        + "\neditor:\n"
+                        + editor.err())
             .isTrue();
         JsonNode answer = prompt.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(answer.at("/result/stopReason").asText())
@@ -120,7 +145,7 @@ class SharedSqliteStoreTest {
 
       // And the other way round: a turn the server runs is cancelled from the editor.
       FakeExchange serverTurn =
-          openai.enqueue(FakeOpenAiServer.text("server ", "side").stallAfter(2));
+          openai.enqueue(FakeOpenAiServer.text("server ", "side").stallAfter(2).heldBeforeEnding());
       assertThat(
               Http.post(base, "/sessions/" + id + "/messages", "{\"content\":\"again\"}").status())
           .isEqualTo(202);
@@ -130,23 +155,26 @@ class SharedSqliteStoreTest {
       assertThat(serverTurn.clientClosedEarly()).isTrue();
       assertThat(server.terminate(START)).isZero();
 
-      // Copying the store to PostgreSQL while an editor's goose acp may write it: refused.
-      CliProcess migrate =
-          CliProcess.run(
-              home, env, START, "session", "migrate", "--to", "postgresql://u@127.0.0.1:1/x");
-      assertThat(migrate.awaitExit(START)).isEqualTo(ExitCodes.FAILURE);
+      // Copying the store to PostgreSQL while an editor's goose acp may write it: refused (the
+      // command runs in this JVM; the acp process is the other one).
+      CliRun cli = new CliRun(home);
+      env.forEach(cli::env);
+      CliRun.Result migrate = cli.run("session", "migrate", "--to", "postgresql://u@127.0.0.1:1/x");
+      assertThat(migrate.exitCode()).isEqualTo(ExitCodes.FAILURE);
       assertThat(migrate.err()).contains("in use by other goose processes", "goose acp");
     }
   }
 
   @Test
   void aKilledAcpProcessesTurnIsClosedByTheServerOnceItsLeaseLapses() throws Exception {
+    Map<String, String> env = withLease(2);
     try (CliProcess server = CliProcess.start(home, env, "server");
         AcpProcess editor = AcpProcess.start(home, env)) {
       URI base = server.awaitListening(START);
       String id = editor.newSession(cwd, START);
       try (SseFollower sse = SseFollower.follow(base, id)) {
-        FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("half ", "way").stallAfter(2));
+        FakeExchange stalled =
+            openai.enqueue(FakeOpenAiServer.text("half ", "way").stallAfter(2).heldBeforeEnding());
         CompletableFuture<JsonNode> prompt = editor.prompt(id, "go");
         stalled.request();
         sse.await(e -> e.name().equals("message_chunk"), WAIT, "the acp turn's first chunk");

@@ -40,7 +40,12 @@ class StoreLockTest {
             "GOOSE_PORT", "0",
             "GOOSE_PROVIDER", "openai",
             "OPENAI_HOST", openai.baseUri().toString(),
-            "OPENAI_API_KEY", "sk-test");
+            "OPENAI_API_KEY", "sk-test",
+            // The stalled reply must outlast the steps before the cancel (a second server's start
+            // and refusal, three commands): at a load of 40 they took more than 60 s, the fake's
+            // stall (60 s at most; the reply is now held until the client hangs up) or the client's
+            // 60 s without a byte ended the turn, and the cancel found nothing running.
+            "API_TIMEOUT", "600");
   }
 
   @AfterEach
@@ -55,7 +60,8 @@ class StoreLockTest {
       URI base = first.awaitListening(START);
       String id = Http.createSession(base, root);
       // The reply stalls after its first chunk: the turn runs until it is cancelled.
-      FakeExchange stalled = openai.enqueue(FakeOpenAiServer.text("still ", "mine").stallAfter(2));
+      FakeExchange stalled =
+          openai.enqueue(FakeOpenAiServer.text("still ", "mine").stallAfter(2).heldBeforeEnding());
       assertThat(Http.post(base, "/sessions/" + id + "/messages", "{\"content\":\"go\"}").status())
           .isEqualTo(202);
       stalled.request(); // the turn is running: its provider request arrived
@@ -63,18 +69,19 @@ class StoreLockTest {
       assertThat(CliProcess.refusedSecondServer(home, env, first, START))
           .contains(root.resolve("goose/data/sessions/sessions.db").toString());
 
-      // Reading and copying the store work beside the running server.
-      CliProcess list = CliProcess.run(home, env, START, "session", "list");
-      assertThat(list.awaitExit(START)).as(list.err()).isZero();
+      // Reading and copying the store work beside the running server (the commands run in this
+      // JVM: the server is the other process; the second server above is the one whose own start
+      // and exit code are checked).
+      CliRun cli = new CliRun(home);
+      env.forEach(cli::env);
+      CliRun.Result list = cli.run("session", "list");
+      assertThat(list.exitCode()).as(list.err()).isZero();
       assertThat(list.out()).contains(id);
-      CliProcess backup =
-          CliProcess.run(home, env, START, "session", "backup", root.resolve("b.db").toString());
-      assertThat(backup.awaitExit(START)).as(backup.err()).isZero();
+      CliRun.Result backup = cli.run("session", "backup", root.resolve("b.db").toString());
+      assertThat(backup.exitCode()).as(backup.err()).isZero();
       // Moving the store to PostgreSQL while a server writes it would lose writes: refused.
-      CliProcess migrate =
-          CliProcess.run(
-              home, env, START, "session", "migrate", "--to", "postgresql://u@127.0.0.1:1/x");
-      assertThat(migrate.awaitExit(START)).isEqualTo(ExitCodes.FAILURE);
+      CliRun.Result migrate = cli.run("session", "migrate", "--to", "postgresql://u@127.0.0.1:1/x");
+      assertThat(migrate.exitCode()).isEqualTo(ExitCodes.FAILURE);
       assertThat(migrate.err()).contains("already in use by pid " + first.pid());
 
       assertThat(
@@ -82,7 +89,7 @@ class StoreLockTest {
                   .json()
                   .get("cancelled")
                   .asBoolean())
-          .as("the first server's turn was still running")
+          .as(() -> "the first server's turn was still running; its log:\n" + first.err())
           .isTrue();
       assertThat(eventsUntilComplete(base, id))
           .as("no 'interrupted' closing by the refused second server")

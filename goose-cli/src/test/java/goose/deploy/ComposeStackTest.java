@@ -30,6 +30,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Timeout(value = 45, unit = TimeUnit.MINUTES) // includes building the image when this runs first
 // Builds or runs the image, three containers and nginx: alone, so the machine is not overloaded.
 @Isolated
+@UsesTestImage
 class ComposeStackTest {
   private static final String KEY = "compose-secret-" + UUID.randomUUID();
   private static final Map<String, String> USERS = Map.of("alice", "alice-password");

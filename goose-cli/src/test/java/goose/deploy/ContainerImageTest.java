@@ -26,6 +26,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Timeout(value = 45, unit = TimeUnit.MINUTES) // the first test builds the stand-ins and the image
 // Builds and runs the image (and times docker stop): alone, so the machine is not overloaded.
 @Isolated
+@UsesTestImage
 class ContainerImageTest {
   private static final String KEY = "test-secret-" + UUID.randomUUID();
 

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.parallel.Isolated;
 @Timeout(value = 45, unit = TimeUnit.MINUTES) // includes building the image when this runs first
 // Builds or runs the image: alone, so the machine is not overloaded.
 @Isolated
+@UsesTestImage
 class ContainerSandboxTest {
   private static final String PROVIDER_KEY = "sk-container-" + UUID.randomUUID();
 

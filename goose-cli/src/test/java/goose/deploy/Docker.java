@@ -60,6 +60,11 @@ final class Docker {
     Assumptions.abort(message);
   }
 
+  /** True when an engine answers (the first call asks it; the answer is kept). */
+  static boolean available() {
+    return unavailableReason().isEmpty();
+  }
+
   private static String unavailableReason() {
     String known = unavailable;
     if (known != null) return known;

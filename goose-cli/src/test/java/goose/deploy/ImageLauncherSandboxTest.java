@@ -58,6 +58,9 @@ class ImageLauncherSandboxTest {
     env.put("GOOSE_PORT", "0");
     env.put("GOOSE_AUTH", "tokens");
     env.put("GOOSE_BWRAP", bwrap.toString());
+    // The image's JVM flags plus C1 alone, as every JVM the tests start (ChildJvm): the JVM's
+    // compilers are not what this test is about, and C2 does not pay back in a run this short.
+    env.merge("JAVA_OPTS", "-XX:TieredStopAtLevel=1", (image, c1) -> image + " " + c1);
     ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), "server");
     pb.environment().clear();
     pb.environment().putAll(env);

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesSchemaTest {
   private static final String VALIDATOR = "testing/k8s-schemas/validate.mjs";
+  private static final Map<String, String> RENDERED = new HashMap<>();
 
   @Test
   void everyOverlayRendersAndEveryManifestValidates() throws Exception {
     for (String overlay : List.of("postgres", "sqlite")) {
-      String rendered = run(List.of(kubectl(), "kustomize", "deploy/k8s/" + overlay), "");
+      String rendered = rendered(overlay);
       JsonNode report = validate(rendered);
       assertThat(report.path("errors")).as(overlay + ": " + report).isEmpty();
       List<String> valid = new ArrayList<>();
@@ -38,7 +41,7 @@ class KubernetesSchemaTest {
 
   @Test
   void theValidatorRefusesAManifestThatBreaksTheSchema() throws Exception {
-    String rendered = run(List.of(kubectl(), "kustomize", "deploy/k8s/sqlite"), "");
+    String rendered = rendered("sqlite");
     String broken =
         rendered
             .replace("runAsUser: 10001", "runAsUser: ten-thousand-and-one")
@@ -63,8 +66,7 @@ class KubernetesSchemaTest {
     compose.path("security_opt").forEach(o -> composeOptions.add(o.asText()));
     for (String overlay : List.of("postgres", "sqlite")) {
       JsonNode deployment =
-          Repo.yamlDocumentsOf(run(List.of(kubectl(), "kustomize", "deploy/k8s/" + overlay), ""))
-              .stream()
+          Repo.yamlDocumentsOf(rendered(overlay)).stream()
               .filter(d -> d.path("kind").asText().equals("Deployment"))
               .findFirst()
               .orElseThrow();
@@ -119,6 +121,20 @@ class KubernetesSchemaTest {
           .as(as)
           .isEqualTo(env.path("GOOSE_AUTH").asText());
     }
+  }
+
+  /**
+   * The overlay as {@code kubectl kustomize} renders it, once per overlay for the class's tests
+   * (the same files give the same output).
+   */
+  private static synchronized String rendered(String overlay)
+      throws IOException, InterruptedException {
+    String manifests = RENDERED.get(overlay);
+    if (manifests == null) {
+      manifests = run(List.of(kubectl(), "kustomize", "deploy/k8s/" + overlay), "");
+      RENDERED.put(overlay, manifests);
+    }
+    return manifests;
   }
 
   private static String envValue(JsonNode container, String name) {

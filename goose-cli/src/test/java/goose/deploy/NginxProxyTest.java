@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS and basic auth, in front of a real goosed on loopback with a fake provider. Needs nginx
  * installed: without it every test fails saying how to install it ({@code bash .ci/run} does).
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+// Each test makes dozens of HTTPS requests through nginx and starts a server: at a load of 38-64
+// one took more than 90 s (the same requests, each within its own 30 s timeout).
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NginxProxyTest {
   private static final Map<String, String> USERS =
       Map.of("alice", "alice-password", "bob", "bob-password");

@@ -33,7 +33,9 @@ final class ProxyClient {
         HttpClient.newBuilder()
             .sslContext(tls)
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
+            // As long as a request may take: at a load of 38 the connection through nginx (TCP and
+            // the TLS handshake) once took more than 5 s.
+            .connectTimeout(Duration.ofSeconds(30))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.base = base;

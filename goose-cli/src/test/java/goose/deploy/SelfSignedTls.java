@@ -1,5 +1,6 @@
 package goose.deploy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,18 +9,62 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A self-signed certificate for 127.0.0.1, made with the JDK's keytool, written as the PEM files
- * nginx reads, plus an {@link SSLContext} that trusts exactly that certificate.
+ * nginx reads, plus an {@link SSLContext} that trusts exactly that certificate. keytool runs once
+ * per test JVM (a JVM of its own and a 2048-bit RSA key: about two seconds of CPU); every caller
+ * gets the same certificate in its own directory.
  */
 record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext) {
+  private static @Nullable KeyPairDer made;
+
+  /** The certificate and its private key, DER-encoded. */
+  private record KeyPairDer(byte[] certificate, byte[] privateKey) {}
 
   static SelfSignedTls create(Path dir) throws Exception {
+    KeyPairDer pair = keyPair();
+    Path certFile = dir.resolve("goosed.crt");
+    Path keyFile = dir.resolve("goosed.key");
+    Files.writeString(certFile, pem("CERTIFICATE", pair.certificate()));
+    Files.writeString(keyFile, pem("PRIVATE KEY", pair.privateKey())); // PKCS#8
+
+    Certificate cert =
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(pair.certificate()));
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    trust.setCertificateEntry("goosed", cert);
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return new SelfSignedTls(certFile, keyFile, context);
+  }
+
+  private static synchronized KeyPairDer keyPair() throws Exception {
+    KeyPairDer pair = made;
+    if (pair == null) {
+      Path dir = Files.createTempDirectory("self-signed-tls");
+      try {
+        pair = generate(dir);
+      } finally {
+        Files.deleteIfExists(dir.resolve("tls.p12"));
+        Files.deleteIfExists(dir);
+      }
+      made = pair;
+    }
+    return pair;
+  }
+
+  private static KeyPairDer generate(Path dir) throws Exception {
     Path store = dir.resolve("tls.p12");
     char[] password = "changeit".toCharArray();
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
@@ -59,20 +104,7 @@ record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext
     }
     Certificate cert = keys.getCertificate("goosed");
     PrivateKey key = (PrivateKey) keys.getKey("goosed", password);
-    Path certFile = dir.resolve("goosed.crt");
-    Path keyFile = dir.resolve("goosed.key");
-    Files.writeString(certFile, pem("CERTIFICATE", cert.getEncoded()));
-    Files.writeString(keyFile, pem("PRIVATE KEY", key.getEncoded())); // PKCS#8
-
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry("goosed", cert);
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return new SelfSignedTls(certFile, keyFile, context);
+    return new KeyPairDer(cert.getEncoded(), key.getEncoded());
   }
 
   private static String pem(String type, byte[] der) throws IOException {

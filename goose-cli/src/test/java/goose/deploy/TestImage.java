@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The image built once per test run from the repository's own Dockerfile, shared by every container
@@ -16,20 +19,60 @@ import java.util.regex.Pattern;
  * is reachable here), then {@code docker build} of the checkout as docs/deployment.md gives it,
  * with the machine's CA bundle as the build secret {@code ca} (downloads in the build go through
  * the same TLS-intercepting egress as the machine's). The tag is removed when the JVM exits; the
- * engine's build cache keeps the layers for the next run.
+ * engine's build cache keeps the layers for the next run. {@link BuildTestImageEarly} starts the
+ * build as the test JVM starts when a class {@link UsesTestImage} is in the run, so the build
+ * overlaps the other classes instead of running alone at the start of the first (isolated)
+ * container test.
  */
 record TestImage(String tag) {
   /** The CA bundle the machine's own tools trust; given to the build as the secret {@code ca}. */
   static final Path CA_BUNDLE =
       Path.of(System.getenv().getOrDefault("GOOSE_BUILD_CA", "/etc/ssl/certs/ca-certificates.crt"));
 
-  private static TestImage built;
+  private static @Nullable CompletableFuture<TestImage> building;
 
-  /** The image, built on first use; the calling test is skipped (or fails in CI) without Docker. */
-  static synchronized TestImage get() {
+  /**
+   * What the build says about itself (stand-ins, build time, size), printed by the first test that
+   * gets the image, so it lands in that container test's report (.ci/run prints it from there) even
+   * when the build ran in the background beside another class.
+   */
+  private static @Nullable String report;
+
+  /**
+   * The image, built on first use or waited for when {@link #startBuilding()} started it; the
+   * calling test is skipped (or fails in CI) without Docker, and fails when the build failed.
+   */
+  static TestImage get() {
     Docker.require();
-    if (built == null) built = build();
-    return built;
+    try {
+      TestImage image = startBuilding().get();
+      printReportOnce();
+      return image;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) throw error;
+      throw new AssertionError("the image did not build", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the image build", e);
+    }
+  }
+
+  private static synchronized void printReportOnce() {
+    if (report != null) System.out.print(report);
+    report = null;
+  }
+
+  /** Starts the build in a thread of its own unless it started already; one build per JVM. */
+  static synchronized CompletableFuture<TestImage> startBuilding() {
+    CompletableFuture<TestImage> started = building;
+    if (started == null) {
+      started =
+          CompletableFuture.supplyAsync(
+              TestImage::build,
+              task -> Thread.ofPlatform().name("test-image-build").daemon().start(task));
+      building = started;
+    }
+    return started;
   }
 
   private static TestImage build() {
@@ -40,7 +83,6 @@ record TestImage(String tag) {
             Map.of(),
             Duration.ofMinutes(30));
     standins.ok();
-    System.out.print(standins.err());
     Duration standInsTime = Duration.ofNanos(System.nanoTime() - start);
 
     String tag = "goosed:test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -60,9 +102,11 @@ record TestImage(String tag) {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> Docker.docker(Duration.ofMinutes(1), "rmi", "-f", tag)));
     TestImage image = new TestImage(tag);
-    System.out.printf(
-        "container tests: stand-in base images ready in %d s; image %s built in %d s, %d MB%n",
-        standInsTime.toSeconds(), tag, buildTime.toSeconds(), image.sizeMegabytes());
+    report =
+        standins.err()
+            + String.format(
+                "container tests: stand-in base images ready in %d s; image %s built in %d s, %d MB%n",
+                standInsTime.toSeconds(), tag, buildTime.toSeconds(), image.sizeMegabytes());
     return image;
   }
 

@@ -14,6 +14,7 @@ import goose.session.NewSession;
 import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import goose.session.SqliteTemplate;
 import goose.tool.Toolbox;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,9 @@ final class AgentRig implements AutoCloseable {
 
   AgentRig(Path dir, NameSource nameSource, ScriptedProvider provider) {
     this.dir = dir;
-    this.store = SessionStores.open(Config.load(Map.of("GOOSE_PATH_ROOT", dir.toString()), dir));
+    this.store =
+        SessionStores.open(
+            SqliteTemplate.placeFor(Config.load(Map.of("GOOSE_PATH_ROOT", dir.toString()), dir)));
     this.events = new EventLog(store);
     this.session =
         store.create(

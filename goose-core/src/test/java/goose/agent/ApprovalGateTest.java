@@ -25,6 +25,7 @@ import goose.session.NewSession;
 import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import goose.session.SqliteTemplate;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
 import goose.tool.Toolbox;
@@ -76,7 +77,9 @@ class ApprovalGateTest {
 
   @BeforeEach
   void open() {
-    store = SessionStores.open(Config.load(Map.of("GOOSE_PATH_ROOT", dir.toString()), dir));
+    store =
+        SessionStores.open(
+            SqliteTemplate.placeFor(Config.load(Map.of("GOOSE_PATH_ROOT", dir.toString()), dir)));
     events = new EventLog(store);
     audit = SessionStores.audit(store);
     session = store.create(new NewSession("alice", "test", dir));

@@ -21,6 +21,7 @@ import goose.session.NewSession;
 import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
+import goose.session.SqliteTemplate;
 import goose.session.TurnConflictException;
 import goose.tool.ToolContext;
 import goose.tool.ToolSpec;
@@ -55,7 +56,9 @@ class TurnServiceTest {
 
   @BeforeEach
   void open() {
-    store = SessionStores.open(Config.load(Map.of("GOOSE_PATH_ROOT", dir.toString()), dir));
+    store =
+        SessionStores.open(
+            SqliteTemplate.placeFor(Config.load(Map.of("GOOSE_PATH_ROOT", dir.toString()), dir)));
     events = new EventLog(store);
     session = store.create(new NewSession("alice", "test", dir));
     provider = new ScriptedProvider();

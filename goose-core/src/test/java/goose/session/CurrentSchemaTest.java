@@ -120,7 +120,7 @@ class CurrentSchemaTest {
   private HikariDataSource pool(SqlDialect dialect) {
     HikariConfig hikari = new HikariConfig();
     if (dialect == SqlDialect.POSTGRESQL) {
-      PostgresUrl url = PostgresUrl.parse(postgres.newDatabaseUrl());
+      PostgresUrl url = PostgresUrl.parse(postgres.newBlankDatabaseUrl());
       hikari.setJdbcUrl(url.jdbcUrl());
       url.user().ifPresent(hikari::setUsername);
       url.password().ifPresent(hikari::setPassword);

@@ -39,7 +39,7 @@ class SqliteSessionStoreTest extends SessionStoreContract {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return SessionStores.openSqlite(file);
+      return SessionStores.openSqlite(SqliteTemplate.at(file));
     };
   }
 

@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * postgres = new TestPostgres();}. The first class of a test JVM starts the server; every later
  * class of that JVM reuses it (a start costs seconds), and it stops when the JUnit run ends. Each
  * test takes a fresh database with {@link #newDatabaseUrl()}, so classes and tests never see each
- * other's data. A program uses {@link #start()} and {@link #close()}: a server of its own.
+ * other's data; it starts migrated (a copy of a template database), or blank for tests of the
+ * migrations. A program uses {@link #start()} and {@link #close()}: a server of its own.
  */
 public final class TestPostgres implements BeforeAllCallback, AutoCloseable {
   private static final ExtensionContext.Namespace NAMESPACE =
@@ -24,6 +27,9 @@ public final class TestPostgres implements BeforeAllCallback, AutoCloseable {
 
   /** Database names are unique in the JVM: every class may share one server. */
   private static final AtomicInteger DATABASES = new AtomicInteger();
+
+  /** The migrated template database of each server of this JVM. */
+  private static final Map<EmbeddedPostgres, String> TEMPLATES = new ConcurrentHashMap<>();
 
   private EmbeddedPostgres postgres;
   private boolean owned;
@@ -63,16 +69,46 @@ public final class TestPostgres implements BeforeAllCallback, AutoCloseable {
             .server();
   }
 
-  /** A new empty database, as the libpq-style URL GOOSE_DATABASE_URL takes. */
+  /**
+   * A new database with the newest schema and no rows, as the libpq-style URL GOOSE_DATABASE_URL
+   * takes: a copy ({@code CREATE DATABASE ... TEMPLATE}) of a template database that the store's
+   * own opening migrated once per server (Flyway for real), so that opening it skips Flyway ({@link
+   * CurrentSchema}): 8-12 ms of CPU instead of 130-150 ms. Tests of the migrations use {@link
+   * #newBlankDatabaseUrl()}.
+   */
   public String newDatabaseUrl() {
-    String name = "goose_" + DATABASES.incrementAndGet();
+    String template = TEMPLATES.computeIfAbsent(postgres, server -> migratedTemplate());
+    return create("goose_" + DATABASES.incrementAndGet(), " TEMPLATE " + template);
+  }
+
+  /** A new empty database without any table, as the libpq-style URL GOOSE_DATABASE_URL takes. */
+  public String newBlankDatabaseUrl() {
+    return create("goose_" + DATABASES.incrementAndGet(), "");
+  }
+
+  /**
+   * The template of this server's new databases, migrated and then closed to connections (a
+   * database with open connections cannot be copied).
+   */
+  private String migratedTemplate() {
+    String name = "goose_template";
+    SessionStores.openPostgres(create(name, "")).close();
+    execute("ALTER DATABASE " + name + " WITH IS_TEMPLATE true ALLOW_CONNECTIONS false");
+    return name;
+  }
+
+  private String create(String name, String clause) {
+    execute("CREATE DATABASE " + name + clause);
+    return "postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name;
+  }
+
+  private void execute(String sql) {
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + name);
+      st.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
-    return "postgresql://postgres:pw@localhost:" + postgres.getPort() + "/" + name;
   }
 
   /** The server's TCP port on localhost. */

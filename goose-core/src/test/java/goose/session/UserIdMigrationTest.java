@@ -36,7 +36,7 @@ class UserIdMigrationTest {
     Map<String, String> env = new HashMap<>(Map.of("GOOSE_PATH_ROOT", dir.toString()));
     String jdbc;
     if (dialect == SqlDialect.POSTGRESQL) {
-      String url = postgres.newDatabaseUrl();
+      String url = postgres.newBlankDatabaseUrl();
       env.put("GOOSE_DATABASE_URL", url);
       jdbc = PostgresUrl.parse(url).jdbcUrl();
     } else {

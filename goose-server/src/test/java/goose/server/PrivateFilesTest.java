@@ -24,7 +24,7 @@ class PrivateFilesTest {
 
   @Test
   void theStoreTheLogsAndTheDataDirectoryAreCreatedPrivate() throws Exception {
-    try (TestServer server = TestServer.start(root, Map.of())) {
+    try (TestServer server = TestServer.startOnBlankStore(root, Map.of())) {
       server.client.post("/sessions", "{\"cwd\":\"" + root + "\"}").json();
       var paths = server.config.paths();
       Path db = paths.sessionsDir().resolve("sessions.db");

@@ -18,6 +18,11 @@ import org.awaitility.core.ConditionTimeoutException;
  * A real goosed in its own JVM ({@link ServerMainForTests}), so that it can be killed for real
  * ({@code kill -9}: no shutdown hook, no clean-up) and run beside other instances as separate
  * processes. Its directories are under {@code root}; its output goes to {@code root/out.txt}.
+ *
+ * <p>It starts without {@link ChildJvm}'s class archive: goose-server's tests start only a handful
+ * of such JVMs (InstanceIdentityTest, MultiInstanceTest, ServerLifecycleTest), fewer than the
+ * archive's training run costs (a server start and the dump, about 7 s of CPU, against 1.2-1.6 s
+ * saved per start; docs/benchmarks.md).
  */
 final class ServerProcess implements AutoCloseable {
   final Path root;
@@ -33,11 +38,6 @@ final class ServerProcess implements AutoCloseable {
     try {
       Files.createDirectories(root);
       Files.deleteIfExists(root.resolve("port"));
-      ChildJvm.train(
-          ServerMainForTests.class.getName(),
-          List.of(),
-          Map.of("GOOSE_PORT", "0", "GOOSE_HOST", "127.0.0.1"),
-          training -> Files.exists(training.resolve("port")));
       ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(ServerMainForTests.class.getName()));
       // As in TestServer: a title request after a first exchange would take the next scripted
       // reply of the fake provider, so titles are on only where a test asks for them.

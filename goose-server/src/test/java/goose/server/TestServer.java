@@ -1,6 +1,7 @@
 package goose.server;
 
 import goose.config.Config;
+import goose.session.SqliteTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +32,22 @@ final class TestServer implements AutoCloseable {
     return start(root, Map.of());
   }
 
+  /**
+   * Starts a server on {@code root}; a new SQLite store there starts as a copy of the migrated
+   * template ({@link SqliteTemplate}): the migrations themselves are tested where a store is opened
+   * blank (goose-core's store tests, the server processes of ServerLifecycleTest and others).
+   */
   static TestServer start(Path root, Map<String, String> extraEnv) {
+    Config config = config(root, extraEnv);
+    SqliteTemplate.placeFor(config);
+    return new TestServer(root, extraEnv, config, GooseServer.start(config));
+  }
+
+  /**
+   * Starts a server on {@code root} with a new store left to the server to create and migrate, as
+   * on a first start (for tests of what that first start makes).
+   */
+  static TestServer startOnBlankStore(Path root, Map<String, String> extraEnv) {
     Config config = config(root, extraEnv);
     return new TestServer(root, extraEnv, config, GooseServer.start(config));
   }
