@@ -116,6 +116,32 @@ public final class ChildJvm {
       pb.environment().put("GOOSE_PATH_ROOT", root.toString());
       pb.redirectErrorStream(true).redirectOutput(root.resolve("out.txt").toFile());
       Process process = pb.start();
+      // A test JVM that ends before the training run is listening must not leave it running
+      // without a parent (it would serve on its port until killed by hand).
+      Thread orphanGuard = new Thread(process::destroyForcibly, "child-jvm-archive-stop");
+      Runtime.getRuntime().addShutdownHook(orphanGuard);
+      try {
+        return awaitDump(process, file, root, start, started);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(orphanGuard);
+        } catch (IllegalStateException exiting) {
+          // The JVM is exiting: the hook stops the training run.
+        }
+      }
+    } catch (IOException e) {
+      log.warn("no class archive for test JVMs (children start without it)", e);
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Waits until the training run has started ({@code started} holds for {@code root}), stops it
+   * with SIGTERM and waits for the archive it writes as it exits.
+   */
+  private static Optional<Path> awaitDump(
+      Process process, Path file, Path root, long start, Predicate<Path> started) {
+    try {
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (process.isAlive() && !started.test(root) && System.nanoTime() < deadline)
         Thread.sleep(50);
@@ -129,9 +155,6 @@ public final class ChildJvm {
         return Optional.of(file);
       }
       log.warn("no class archive for test JVMs (children start without it): {}", root);
-      return Optional.empty();
-    } catch (IOException e) {
-      log.warn("no class archive for test JVMs (children start without it)", e);
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
