@@ -53,10 +53,11 @@ public final class ServeCommand implements Callable<Integer> {
             : new CliEnvironment(overrides, env.home(), env.in(), env.out(), env.err())
                 .loadConfig();
     config.validate();
+    StopRequest stop = StopRequest.onTerminate();
     GooseServer server = GooseServer.start(config);
     try (server) {
       builtins.enable(server.extensions());
-      TerminationSignals.onTerminate(server::close);
+      stop.started(server::close);
       server.awaitTermination();
     }
     return ExitCodes.OK;

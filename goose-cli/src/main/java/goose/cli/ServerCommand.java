@@ -30,9 +30,10 @@ public final class ServerCommand implements Callable<Integer> {
    */
   static int serve(Config config) throws InterruptedException {
     config.validate();
+    StopRequest stop = StopRequest.onTerminate();
     GooseServer server = GooseServer.start(config);
     try (server) {
-      TerminationSignals.onTerminate(server::close);
+      stop.started(server::close);
       server.awaitTermination();
     }
     return ExitCodes.OK;
