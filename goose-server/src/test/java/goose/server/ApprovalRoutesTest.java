@@ -88,13 +88,7 @@ class ApprovalRoutesTest {
   }
 
   String createSession() {
-    return goosed
-        .client
-        .post(
-            "/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + ",\"name\":\"t\"}")
-        .json()
-        .get("id")
-        .asText();
+    return goosed.createSession(root, "t");
   }
 
   /** This test's session's audit entries. */

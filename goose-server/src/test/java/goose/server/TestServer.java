@@ -1,6 +1,7 @@
 package goose.server;
 
 import goose.config.Config;
+import goose.json.Json;
 import goose.session.SqliteTemplate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,6 +102,17 @@ final class TestServer implements AutoCloseable {
     env.put("GOOSE_PORT", String.valueOf(server.port()));
     Config samePort = config(root, env);
     return new TestServer(root, env, samePort, GooseServer.start(samePort));
+  }
+
+  /** Creates a session named {@code name} working in {@code cwd}; its id. */
+  String createSession(Path cwd, String name) {
+    return client
+        .post(
+            "/sessions",
+            "{\"cwd\":" + Json.write(cwd.toString()) + ",\"name\":" + Json.write(name) + "}")
+        .json()
+        .get("id")
+        .asText();
   }
 
   @Override

@@ -92,13 +92,7 @@ class TurnRoutesTest {
   }
 
   String createSession(TestServer server) {
-    return server
-        .client
-        .post(
-            "/sessions", "{\"cwd\":" + goose.json.Json.write(root.toString()) + ",\"name\":\"t\"}")
-        .json()
-        .get("id")
-        .asText();
+    return server.createSession(root, "t");
   }
 
   /** The provider requests of this test (the fake serves the class's tests one after another). */
