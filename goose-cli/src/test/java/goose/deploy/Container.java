@@ -2,7 +2,11 @@ package goose.deploy;
 
 import goose.provider.fake.FakeOpenAiServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** One container of the test image, run with {@code docker run -d} and removed on close. */
 final class Container implements AutoCloseable {
@@ -130,9 +135,37 @@ final class Container implements AutoCloseable {
     return new FakeOpenAiServer(InetAddress.getByName(hostGateway()));
   }
 
-  /** The host's address on Docker's default bridge: what a container reaches the host at. */
+  /**
+   * The host's address on Docker's default bridge: what a container reaches the host at. The
+   * bridge's IPAM entry names it, except after an engine's very first start on a machine, when it
+   * holds only the subnet (Docker 20.10); the bridge's interface on the host (docker0) has it then.
+   */
   static String hostGateway() {
-    return Docker.ok(
-        "network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}");
+    String[] gatewayAndInterface =
+        Docker.ok(
+                "network",
+                "inspect",
+                "bridge",
+                "--format",
+                "{{(index .IPAM.Config 0).Gateway}}|{{index .Options"
+                    + " \"com.docker.network.bridge.name\"}}")
+            .split("\\|", 2);
+    if (!gatewayAndInterface[0].isBlank()) return gatewayAndInterface[0];
+    String bridge = gatewayAndInterface.length > 1 ? gatewayAndInterface[1].strip() : "";
+    try {
+      return Optional.ofNullable(NetworkInterface.getByName(bridge)).stream()
+          .flatMap(NetworkInterface::inetAddresses)
+          .filter(Inet4Address.class::isInstance)
+          .map(InetAddress::getHostAddress)
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "Docker's default bridge names no gateway, and its interface '"
+                          + bridge
+                          + "' has no IPv4 address on this host"));
+    } catch (SocketException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
