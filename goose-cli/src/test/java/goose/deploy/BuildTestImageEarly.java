@@ -9,10 +9,11 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Starts building the test image ({@link TestImage}) as the test run starts, in the background,
- * when the run includes a class {@link UsesTestImage} and a Docker engine answers. The container
- * tests are isolated (nothing runs beside them) and JUnit runs them after the other classes: the
- * build used to start there, with the rest of the JVM idle; now it overlaps the other classes, and
- * the first container test waits only for what is left of it. Without an engine, or with no such
+ * when the run includes a class {@link UsesTestImage} and a Docker engine answers. In goose-cli's
+ * own build the container tests are isolated (nothing runs beside them) and JUnit runs them after
+ * the other classes: the build overlaps those, and the first container test waits only for what is
+ * left of it. In bin/test's run (test-runs/goose-cli-containers) they have a test JVM of their own,
+ * beside goose-cli's other tests, and the build starts with it. Without an engine, or with no such
  * class selected, it does nothing; a failed build fails the container tests, as before. Registered
  * in META-INF/services of goose-cli's tests.
  */

@@ -4,12 +4,15 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Marks a test class that runs the image built from the Dockerfile ({@link TestImage}): when one is
  * in the run and a Docker engine answers, {@link BuildTestImageEarly} starts the build as the test
- * JVM starts.
+ * JVM starts. It also tags the class {@code container}: bin/test's whole run (-Poverlap) runs these
+ * classes in a test JVM of their own (test-runs/goose-cli-containers), beside goose-cli's others.
  */
+@Tag("container")
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @interface UsesTestImage {}
