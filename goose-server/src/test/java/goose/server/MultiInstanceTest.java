@@ -36,8 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiInstanceTest {
   @RegisterExtension static final TestPostgres postgres = new TestPostgres();
 
-  /** Short so the takeover test is quick; -Dgoose.test.lease=10 measures the default. */
-  private static final String LEASE_SECONDS = System.getProperty("goose.test.lease", "2");
+  /**
+   * Short so the takeover test is quick, long enough that a loaded machine renews it in time (at 2
+   * s, a CI run at load 26 let A's lease lapse mid-turn, and B deleted the session A was running);
+   * -Dgoose.test.lease=10 measures the default.
+   */
+  private static final String LEASE_SECONDS = System.getProperty("goose.test.lease", "5");
 
   @TempDir static Path root;
   static FakeOpenAiServer openai;
