@@ -44,7 +44,9 @@ class DocsMatchCodeTest {
           Map.entry("GOOSE_CONTAINER_TESTS", "switches the container tests on (bin/test, CI)"),
           Map.entry("GOOSE_DOCKER", "the docker program the container tests use"),
           Map.entry("GOOSE_COMPOSE", "the compose program the container tests use"),
-          Map.entry("GOOSE_BUILD_CA", "a CA bundle the container tests' image build trusts"));
+          Map.entry("GOOSE_BUILD_CA", "a CA bundle the container tests' image build trusts"),
+          Map.entry(
+              "GOOSE_TEST_CPU", "where the test JVMs report each class's CPU (ClassCpuReport)"));
 
   private static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
