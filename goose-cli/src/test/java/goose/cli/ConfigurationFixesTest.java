@@ -52,10 +52,12 @@ class ConfigurationFixesTest {
         .contains("config_dir    " + home.resolve(".config/goose"))
         .contains("data_dir      " + home.resolve(".local/share/goose"));
 
-    CliProcess rooted =
-        CliProcess.run(
-            home, Map.of("GOOSE_PATH_ROOT", "~/goose-root"), PROCESS, "configure", "paths");
-    assertThat(rooted.awaitExit(PROCESS)).isZero();
+    // A ~ in GOOSE_PATH_ROOT is that home (the process above found it from $HOME); in this JVM,
+    // with
+    // that home given, as the process's entry point hands it to the command.
+    CliRun.Result rooted =
+        new CliRun(home).env("GOOSE_PATH_ROOT", "~/goose-root").run("configure", "paths");
+    assertThat(rooted.exitCode()).as(rooted.err()).isZero();
     assertThat(rooted.out()).contains("config_dir    " + home.resolve("goose-root/config"));
   }
 
@@ -81,8 +83,11 @@ class ConfigurationFixesTest {
           .contains("auth none")
           .contains("sandbox ");
 
-      CliProcess set = CliProcess.run(home, env, PROCESS, "configure", "set", "max_retries", "5");
-      assertThat(set.awaitExit(PROCESS)).as(set.err()).isZero();
+      // The set runs in this JVM (the server is the other process), as the one after its stop.
+      CliRun running = new CliRun(home);
+      env.forEach(running::env);
+      CliRun.Result set = running.run("configure", "set", "max_retries", "5");
+      assertThat(set.exitCode()).as(set.err()).isZero();
       assertThat(set.err())
           .contains("goosed is running with this configuration (pid " + server.pid() + ")")
           .contains("restart it to apply max_retries");

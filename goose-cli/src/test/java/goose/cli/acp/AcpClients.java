@@ -1,7 +1,9 @@
 package goose.cli.acp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import goose.cli.Main;
 import goose.json.Json;
+import goose.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,17 +35,16 @@ final class AcpClients {
     }
   }
 
-  /** {@code java ... goose.cli.Main acp ARGS}: this build's {@code goose acp}. */
+  /**
+   * {@code java ... goose.cli.Main acp ARGS}: this build's {@code goose acp}, as every child JVM of
+   * the tests ({@link ChildJvm}: C1 alone, the class archive of a {@code goose server} start). It
+   * ran with C2 and without the archive, on the test JVM's class path of directories: 2-3 s more
+   * CPU per start.
+   */
   static List<String> gooseAcp(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("goose.cli.Main");
-    cmd.add("acp");
+    List<String> cmd = new ArrayList<>(List.of("acp"));
     cmd.addAll(List.of(args));
-    return cmd;
+    return ChildJvm.command(Main.class.getName(), cmd.toArray(String[]::new));
   }
 
   /** Runs {@code node SCRIPT ARGS} in the fixture with {@code env} added, waiting for it to end. */
