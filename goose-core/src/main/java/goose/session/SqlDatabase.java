@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,7 +74,14 @@ public final class SqlDatabase implements AutoCloseable {
    */
   boolean migrate() {
     if (CurrentSchema.isCurrent(pool, dialect)) return false;
-    Flyway.configure().dataSource(pool).locations(dialect.migrations()).load().migrate();
+    FluentConfiguration flyway =
+        Flyway.configure().dataSource(pool).locations(dialect.migrations());
+    // A new database has no applied migration for Flyway's validation to compare with the bundled
+    // ones (checksums, missing or failed ones): it only resolves and lists them once more before
+    // migrating (~4 % of a new server's start-up CPU). Whatever it would reject (a duplicate
+    // version, a non-empty schema without history) migrate() rejects as well.
+    if (!CurrentSchema.hasHistoryTable(pool)) flyway.validateOnMigrate(false);
+    flyway.load().migrate();
     return true;
   }
 
