@@ -76,11 +76,14 @@ public final class SqlDatabase implements AutoCloseable {
     if (CurrentSchema.isCurrent(pool, dialect)) return false;
     FluentConfiguration flyway =
         Flyway.configure().dataSource(pool).locations(dialect.migrations());
-    // A new database has no applied migration for Flyway's validation to compare with the bundled
-    // ones (checksums, missing or failed ones): it only resolves and lists them once more before
-    // migrating (~4 % of a new server's start-up CPU). Whatever it would reject (a duplicate
-    // version, a non-empty schema without history) migrate() rejects as well.
-    if (!CurrentSchema.hasHistoryTable(pool)) flyway.validateOnMigrate(false);
+    // A new database (no history table): Flyway's validation has no applied migration to compare
+    // with the bundled ones (checksums, missing or failed ones) and only resolves and lists them
+    // once more; whatever it would reject (a duplicate version, a non-empty schema without
+    // history) migrate() rejects as well. And every script in one transaction, not one each: one
+    // commit and one re-read of the history instead of one per script, the same schema and history
+    // rows; a script that fails leaves the database new instead of half migrated. Together ~7 % of
+    // a new server's start-up CPU. A database with history is validated and migrated as before.
+    if (!CurrentSchema.hasHistoryTable(pool)) flyway.validateOnMigrate(false).group(true);
     flyway.load().migrate();
     return true;
   }
