@@ -57,6 +57,21 @@ final class CurrentSchema {
   }
 
   /**
+   * True unless the database certainly has no Flyway history table: a table named like {@code
+   * flyway_schema_history} in any schema, or a failure to look, counts as one.
+   */
+  static boolean hasHistoryTable(DataSource pool) {
+    try (Connection c = pool.getConnection();
+        ResultSet tables =
+            c.getMetaData()
+                .getTables(null, null, "flyway_schema_history", new String[] {"TABLE"})) {
+      return tables.next();
+    } catch (SQLException unknown) {
+      return true;
+    }
+  }
+
+  /**
    * The versions in the history table when every row succeeded and each is a versioned SQL
    * migration or Flyway's own schema-creation marker; empty otherwise.
    */

@@ -47,7 +47,9 @@ class CurrentSchemaTest {
     HikariDataSource pool = pool(dialect);
     try (SqlDatabase db = new SqlDatabase(pool, dialect)) {
       assertThat(CurrentSchema.isCurrent(pool, dialect)).as("no history table yet").isFalse();
+      assertThat(CurrentSchema.hasHistoryTable(pool)).as("a new database").isFalse();
       assertThat(db.migrate()).as("Flyway creates the schema").isTrue();
+      assertThat(CurrentSchema.hasHistoryTable(pool)).isTrue();
       assertThat(CurrentSchema.isCurrent(pool, dialect)).isTrue();
       assertThat(db.migrate()).as("a current schema is left alone").isFalse();
       assertThat(pendingMigrations(pool, dialect)).isZero();

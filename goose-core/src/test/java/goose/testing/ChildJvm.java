@@ -1,12 +1,15 @@
 package goose.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,13 +19,15 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.util.LibraryLoaderUtil;
 
 /**
  * The command line of a JVM that a test starts (a real server or {@code goose} command in its own
  * process), with this test JVM's classes. The suite starts a hundred or more of them on 2 cores, so
- * each start is made cheaper twice:
+ * each start is made cheaper three times:
  *
  * <ul>
  *   <li>C1 alone ({@code -XX:TieredStopAtLevel=1}): they are short-lived, and C2's compilations
@@ -30,7 +35,10 @@ import org.slf4j.LoggerFactory;
  *       0.71-0.84 s);
  *   <li>a class-data sharing archive of the classes a server start loads, dumped once per test JVM
  *       by a training run ({@link #train}): a start maps them instead of parsing and verifying them
- *       (a {@code goose server} start: 1.7 s of CPU against 3.0-3.5 s).
+ *       (a {@code goose server} start: 1.7 s of CPU against 3.0-3.5 s);
+ *   <li>sqlite-jdbc's native library taken out of its jar once per test JVM ({@link
+ *       #sqliteOptions}), as the {@code goose} launcher does, instead of copied and compared byte
+ *       by byte by every child that opens a store.
  * </ul>
  *
  * <p>The JVM archives classes from jars only, so the directories on the class path (this module's
@@ -53,6 +61,7 @@ public final class ChildJvm {
   private static volatile Optional<Path> archive = Optional.empty();
   private static boolean trainingStarted;
   private static String classPath = "";
+  private static @Nullable List<String> sqliteOptions;
 
   private ChildJvm() {}
 
@@ -64,6 +73,7 @@ public final class ChildJvm {
     List<String> command = new ArrayList<>();
     command.add(JAVA);
     command.addAll(OPTIONS);
+    command.addAll(sqliteOptions());
     archive.ifPresent(file -> command.add("-XX:SharedArchiveFile=" + file));
     command.add("-cp");
     command.add(classPath());
@@ -108,6 +118,7 @@ public final class ChildJvm {
       Files.deleteIfExists(file);
       List<String> command = new ArrayList<>(List.of(JAVA));
       command.addAll(OPTIONS);
+      command.addAll(sqliteOptions());
       command.addAll(List.of("-XX:ArchiveClassesAtExit=" + file, "-cp", cp, mainClass));
       command.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile());
@@ -159,6 +170,47 @@ public final class ChildJvm {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code -Dorg.sqlite.lib.path} and {@code -Dorg.sqlite.lib.name}: sqlite-jdbc's native library
+   * for this platform, taken out of its jar once per test JVM into target/child-jvm/native (made on
+   * first use). Without them every child that opens a store copies the 1.1 MB library to a new
+   * temporary file and compares the copy with the jar's byte by byte before loading it: ~0.14 s of
+   * CPU per {@code goose server} start. Empty (children extract it themselves, as before) when the
+   * library cannot be found or written.
+   */
+  private static synchronized List<String> sqliteOptions() {
+    List<String> options = sqliteOptions;
+    if (options == null) {
+      options = extractSqliteLibrary();
+      sqliteOptions = options;
+    }
+    return options;
+  }
+
+  private static List<String> extractSqliteLibrary() {
+    try {
+      String name = LibraryLoaderUtil.getNativeLibName();
+      String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + name;
+      byte[] library;
+      try (InputStream in = LibraryLoaderUtil.class.getResourceAsStream(resource)) {
+        if (in == null) return List.of();
+        library = in.readAllBytes();
+      }
+      Path dir = Files.createDirectories(jarDirectory().resolve("native"));
+      Path file = dir.resolve(name);
+      if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), library)) {
+        // Another test JVM of the module may be loading the file: write a new one and rename it.
+        Path tmp = Files.createTempFile(dir, name, ".tmp");
+        Files.write(tmp, library);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return List.of("-Dorg.sqlite.lib.path=" + dir, "-Dorg.sqlite.lib.name=" + name);
+    } catch (IOException | RuntimeException e) {
+      log.warn("sqlite-jdbc's native library not extracted for child JVMs (each extracts it)", e);
+      return List.of();
     }
   }
 
