@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Requests answered by Jetty itself (its parser rejects them: 400, 413, 414, 431) and requests
@@ -26,15 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
  * VirtualThreadPool).
  *
  * <p>The count is the JVM's started platform threads ({@link ThreadMXBean} counts no virtual
- * threads). Other classes run in the same JVM meanwhile and may start a few; the bound leaves room
- * for them and is far below one per request.
+ * threads), so no other class runs beside this one (they start platform threads of their own: HTTP
+ * clients' selectors, process reapers; 201 in one run beside four other classes). The bound leaves
+ * room for the JVM's own and is far below one per request.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Isolated
 class RejectedRequestThreadsTest {
   private static final int ROUNDS = 50;
 
-  /** Started platform threads allowed per batch of requests (other classes' meanwhile). */
-  private static final long ALLOWANCE = 40;
+  /** Started platform threads allowed per batch of requests (the JVM's own, meanwhile). */
+  private static final long ALLOWANCE = 20;
 
   @TempDir static Path root;
   static TestServer server;
