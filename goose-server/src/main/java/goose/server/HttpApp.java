@@ -11,6 +11,7 @@ import goose.server.http.RequestIds;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ final class HttpApp {
     return Javalin.create(
         cfg -> {
           cfg.concurrency.useVirtualThreads = true;
+          cfg.jetty.threadPool = threadPool();
           cfg.startup.showJavalinBanner = false;
           cfg.startup.showOldJavalinVersionWarning = false;
           cfg.jsonMapper(new JavalinJackson(Json.MAPPER, true));
@@ -90,6 +92,20 @@ final class HttpApp {
           router.install(cfg.routes, () -> gate.services().routes(), settings.maxBodyBytes());
           AcpWebSocket.install(cfg.routes, () -> gate.services().context().acp(), security);
         });
+  }
+
+  /**
+   * Jetty's own pool of virtual threads, one per task, as many as there are tasks (no cap: an open
+   * event stream holds one, and no user may exhaust a shared pool). Javalin's default for virtual
+   * threads is a bare {@code ThreadPool} that Jetty cannot ask to try a task nor for its
+   * virtual-thread executor; for those, Jetty's {@code ThreadPool.executeImmediately} (the answer
+   * to every request its parser rejects: 400, 413, 414, 431) starts a new platform thread, one per
+   * rejected request. This pool runs them on virtual threads too.
+   */
+  private static VirtualThreadPool threadPool() {
+    VirtualThreadPool pool = new VirtualThreadPool(0);
+    pool.setName("goose-http");
+    return pool;
   }
 
   /**
