@@ -148,6 +148,38 @@ class ServerLifecycleTest {
     }
   }
 
+  /**
+   * A stall the shutdown's idle cut does not reach (a silent connection given a minute) outlasts
+   * the stop timeout: Jetty then closes the connection anyway, and close() returns, with a warning,
+   * as a stop that did its job (it used to throw Jetty's TimeoutException, which a loaded machine
+   * could also reach in the test above).
+   */
+  @Test
+  @Timeout(60)
+  void aStallThatOutlastsTheStopTimeoutIsCutAndTheCloseSucceeds() throws Exception {
+    TestServer server =
+        TestServer.start(root.resolve("stall"), Map.of(ConfigKey.SHUTDOWN_IDLE_MS.name(), "60000"));
+    try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n{\"cwd\":")
+              .getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      awaitInFlight(server);
+      long started = System.nanoTime();
+      server.close();
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(took)
+          .as("the stop waited for the request up to its timeout, then cut it")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(HttpApp.STOP_TIMEOUT_MS - 1_000))
+          .isLessThan(Duration.ofSeconds(30));
+      byte[] rest = socket.getInputStream().readAllBytes(); // closed by the server: no hang
+      assertThat(new String(rest, StandardCharsets.UTF_8)).doesNotContain("Exception");
+    }
+  }
+
   @Test
   @Timeout(150)
   void sigtermStopsTheServerProcessGracefully() throws Exception {
