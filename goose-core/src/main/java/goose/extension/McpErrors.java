@@ -1,5 +1,6 @@
 package goose.extension;
 
+import goose.error.Causes;
 import io.modelcontextprotocol.spec.McpError;
 import java.util.concurrent.TimeoutException;
 
@@ -28,11 +29,7 @@ final class McpErrors {
   }
 
   static boolean timedOut(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException) return true;
-      if (t.getCause() == t) break;
-    }
-    return false;
+    return Causes.include(e, TimeoutException.class);
   }
 
   /** Whether the failure says the server could not be reached at all (refused, reset, closed). */

@@ -2,6 +2,7 @@ package goose.server;
 
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.error.Causes;
 import goose.error.ErrorMessages;
 import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
@@ -253,20 +254,11 @@ public final class GooseServer implements AutoCloseable {
     try {
       app.stop();
     } catch (RuntimeException e) {
-      if (!causedByTimeout(e)) throw e;
+      if (!Causes.include(e, TimeoutException.class)) throw e;
       log.warn(
           "in-flight requests did not finish within {} ms; their connections were cut",
           HttpApp.STOP_TIMEOUT_MS);
     }
-  }
-
-  private static boolean causedByTimeout(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException) return true;
-      for (Throwable suppressed : t.getSuppressed())
-        if (suppressed instanceof TimeoutException) return true;
-    }
-    return false;
   }
 
   private void awaitQuietly() {
