@@ -1,4 +1,4 @@
-package goose.deploy;
+package goose.testing.deploy;
 
 import static org.awaitility.Awaitility.await;
 
@@ -23,16 +23,16 @@ import org.awaitility.core.ConditionTimeoutException;
  * unchanged but for its addresses and paths (ports, certificate, password file, upstream), inside a
  * minimal main configuration that keeps every file nginx writes in a temporary directory.
  */
-final class NginxProxy implements AutoCloseable {
-  static final String CONFIG = "deploy/nginx/goosed.conf";
-  static final String MISSING =
+public final class NginxProxy implements AutoCloseable {
+  public static final String CONFIG = "deploy/nginx/goosed.conf";
+  public static final String MISSING =
       "nginx is not installed, and this test runs the real nginx in front of goosed. "
           + "Install it with: sudo apt-get update && sudo apt-get install -y nginx (bash .ci/run does this)";
 
-  static final String UPSTREAM_HEADER = "X-Test-Upstream";
+  public static final String UPSTREAM_HEADER = "X-Test-Upstream";
 
-  final int httpsPort;
-  final int httpPort;
+  public final int httpsPort;
+  public final int httpPort;
   private final Path dir;
   private final Process process;
 
@@ -47,7 +47,7 @@ final class NginxProxy implements AutoCloseable {
    * The nginx binary on PATH or in /usr/sbin; fails the test saying how to install it when there is
    * none.
    */
-  static Path binary() {
+  public static Path binary() {
     for (String dir :
         (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin")
             .split(File.pathSeparator, -1)) {
@@ -58,16 +58,16 @@ final class NginxProxy implements AutoCloseable {
     throw new AssertionError(MISSING);
   }
 
-  static NginxProxy start(Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users)
-      throws Exception {
+  public static NginxProxy start(
+      Path dir, int upstreamPort, SelfSignedTls tls, Map<String, String> users) throws Exception {
     return start(dir, List.of("127.0.0.1:" + upstreamPort), tls, users);
   }
 
   /**
    * With the upstream at {@code upstream}: {@code host:port}, or {@code unix:/path} for a socket.
    */
-  static NginxProxy start(Path dir, String upstream, SelfSignedTls tls, Map<String, String> users)
-      throws Exception {
+  public static NginxProxy start(
+      Path dir, String upstream, SelfSignedTls tls, Map<String, String> users) throws Exception {
     return start(dir, List.of(upstream), tls, users);
   }
 
@@ -76,7 +76,7 @@ final class NginxProxy implements AutoCloseable {
    * host:port} or {@code unix:/path}. Each response says which one served it in the test's own
    * header {@link #UPSTREAM_HEADER}.
    */
-  static NginxProxy start(
+  public static NginxProxy start(
       Path dir, List<String> upstreams, SelfSignedTls tls, Map<String, String> users)
       throws Exception {
     Path nginx = binary();
@@ -117,7 +117,7 @@ final class NginxProxy implements AutoCloseable {
    * The documented server blocks with loopback ports and this test's files in place of the
    * examples.
    */
-  static String site(
+  public static String site(
       String documented,
       List<String> upstreams,
       int httpsPort,
@@ -230,7 +230,7 @@ final class NginxProxy implements AutoCloseable {
     }
   }
 
-  String log() {
+  public String log() {
     StringBuilder sb = new StringBuilder();
     for (String name : new String[] {"stdout.log", "error.log"}) {
       try {
@@ -242,7 +242,7 @@ final class NginxProxy implements AutoCloseable {
     return sb.toString();
   }
 
-  Optional<String> accessLog() {
+  public Optional<String> accessLog() {
     try {
       return Optional.of(Files.readString(dir.resolve("access.log")));
     } catch (IOException e) {
@@ -251,7 +251,7 @@ final class NginxProxy implements AutoCloseable {
   }
 
   /** {@code count} distinct free loopback ports: all held open at once while they are chosen. */
-  static int[] freePorts(int count) throws IOException {
+  public static int[] freePorts(int count) throws IOException {
     ServerSocket[] held = new ServerSocket[count];
     try {
       int[] ports = new int[count];

@@ -1,4 +1,4 @@
-package goose.deploy;
+package goose.testing.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
@@ -22,13 +22,13 @@ import javax.net.ssl.SSLContext;
  * HTTP(S) requests to goosed, through nginx as one basic-auth user (or none) or straight to a
  * container, with headers sent on every request; and a line-by-line SSE reader.
  */
-final class ProxyClient {
+public final class ProxyClient {
   private final HttpClient http;
   private final URI base;
   private final Optional<String> authorization;
   private final List<String> everyRequest = new ArrayList<>();
 
-  ProxyClient(SSLContext tls, URI base, Optional<String> user, String password) {
+  public ProxyClient(SSLContext tls, URI base, Optional<String> user, String password) {
     this.http =
         HttpClient.newBuilder()
             .sslContext(tls)
@@ -50,12 +50,12 @@ final class ProxyClient {
   /**
    * Plain HTTP (a container's published port) with these header name/value pairs on every request.
    */
-  static ProxyClient direct(URI base, String... headers) throws Exception {
+  public static ProxyClient direct(URI base, String... headers) throws Exception {
     return new ProxyClient(SSLContext.getDefault(), base, Optional.empty(), "").with(headers);
   }
 
   /** A WebSocket to {@code path} (wss/ws from the base), with this client's credentials. */
-  java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener)
+  public java.net.http.WebSocket webSocket(String path, java.net.http.WebSocket.Listener listener)
       throws Exception {
     java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder();
     authorization.ifPresent(a -> builder.header("Authorization", a));
@@ -67,22 +67,22 @@ final class ProxyClient {
   }
 
   /** Adds header name/value pairs sent on every request (a secret key, a bearer token). */
-  ProxyClient with(String... headers) {
+  public ProxyClient with(String... headers) {
     everyRequest.addAll(List.of(headers));
     return this;
   }
 
-  record Reply(int status, String body, HttpResponse<String> response) {
-    JsonNode json() {
+  public record Reply(int status, String body, HttpResponse<String> response) {
+    public JsonNode json() {
       return Json.parse(body);
     }
   }
 
-  Reply get(String path, String... headers) throws Exception {
+  public Reply get(String path, String... headers) throws Exception {
     return send(request(path, headers).GET().build());
   }
 
-  Reply post(String path, String json, String... headers) throws Exception {
+  public Reply post(String path, String json, String... headers) throws Exception {
     return send(
         request(path, headers)
             .header("Content-Type", "application/json")
@@ -91,7 +91,8 @@ final class ProxyClient {
   }
 
   /** Opens an event stream (POST with a JSON body, or GET when {@code json} is empty). */
-  EventStream stream(String path, Optional<String> json, String... headers) throws Exception {
+  public EventStream stream(String path, Optional<String> json, String... headers)
+      throws Exception {
     HttpRequest.Builder b = request(path, headers).header("Accept", "text/event-stream");
     json.ifPresentOrElse(
         j ->
@@ -120,26 +121,26 @@ final class ProxyClient {
   /**
    * Server-Sent Events as they arrive: {@link #next()} blocks until one whole event has been read.
    */
-  static final class EventStream implements AutoCloseable {
-    record Event(String name, JsonNode data) {}
+  public static final class EventStream implements AutoCloseable {
+    public record Event(String name, JsonNode data) {}
 
-    final int status;
+    public final int status;
     private final SseDecoder decoder;
     private final HttpResponse<InputStream> response;
     private long firstId = -1;
 
-    EventStream(HttpResponse<InputStream> response) {
+    public EventStream(HttpResponse<InputStream> response) {
       this.status = response.statusCode();
       this.response = response;
       this.decoder = new SseDecoder(response.body());
     }
 
-    Optional<String> header(String name) {
+    public Optional<String> header(String name) {
       return response.headers().firstValue(name);
     }
 
     /** The next event (comments skipped); empty at the end of the stream. */
-    Optional<Event> next() throws IOException {
+    public Optional<Event> next() throws IOException {
       Optional<SseEvent> read = decoder.next();
       if (read.isEmpty()) return Optional.empty();
       SseEvent e = read.get();
@@ -148,12 +149,12 @@ final class ProxyClient {
     }
 
     /** The sequence number ({@code id:}) of the first event read; for {@code ?after=}. */
-    long firstId() {
+    public long firstId() {
       if (firstId < 0) throw new AssertionError("no event with an id read yet");
       return firstId;
     }
 
-    List<Event> untilComplete() throws IOException {
+    public List<Event> untilComplete() throws IOException {
       List<Event> events = new ArrayList<>();
       for (Optional<Event> e = next(); e.isPresent(); e = next()) {
         events.add(e.get());

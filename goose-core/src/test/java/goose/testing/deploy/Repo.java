@@ -1,4 +1,4 @@
-package goose.deploy;
+package goose.testing.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,17 +11,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The repository checkout the tests run in, and YAML reading for its deployment files. */
-final class Repo {
-  static final Path ROOT = findRoot();
+public final class Repo {
+  public static final Path ROOT = findRoot();
   private static final ObjectMapper YAML = new YAMLMapper();
 
   private Repo() {}
 
-  static Path path(String relative) {
+  public static Path path(String relative) {
     return ROOT.resolve(relative);
   }
 
-  static String read(String relative) {
+  public static String read(String relative) {
     try {
       return Files.readString(path(relative));
     } catch (IOException e) {
@@ -30,7 +30,7 @@ final class Repo {
   }
 
   /** Every document of a YAML file; a parse error fails with the file and line. */
-  static List<JsonNode> yamlDocuments(String relative) {
+  public static List<JsonNode> yamlDocuments(String relative) {
     try (var parser = new YAMLFactory().createParser(path(relative).toFile())) {
       return YAML.readValues(parser, JsonNode.class).readAll().stream()
           .filter(n -> !n.isNull() && !n.isMissingNode())
@@ -41,7 +41,7 @@ final class Repo {
   }
 
   /** Every document of a YAML text (kubectl's output, say). */
-  static List<JsonNode> yamlDocumentsOf(String text) {
+  public static List<JsonNode> yamlDocumentsOf(String text) {
     try (var parser = new YAMLFactory().createParser(text)) {
       return YAML.readValues(parser, JsonNode.class).readAll().stream()
           .filter(n -> !n.isNull() && !n.isMissingNode())
@@ -51,14 +51,14 @@ final class Repo {
     }
   }
 
-  static JsonNode yaml(String relative) {
+  public static JsonNode yaml(String relative) {
     List<JsonNode> docs = yamlDocuments(relative);
     if (docs.size() != 1)
       throw new AssertionError(relative + ": expected one YAML document, found " + docs.size());
     return docs.getFirst();
   }
 
-  static JsonNode yamlText(String text) {
+  public static JsonNode yamlText(String text) {
     try {
       return YAML.readTree(text);
     } catch (IOException e) {

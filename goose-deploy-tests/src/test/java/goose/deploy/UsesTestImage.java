@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 /**
  * Marks a test class that runs the image built from the Dockerfile ({@link TestImage}): when one is
  * in the run and a Docker engine answers, {@link BuildTestImageEarly} starts the build as the test
- * JVM starts. It also tags the class {@code container}: bin/test's whole run (-Poverlap) runs these
- * classes in a test JVM of their own (test-runs/goose-cli-containers), beside goose-cli's others.
+ * JVM starts. It also tags the class {@code container}, so that a run can leave them out ({@code
+ * -DexcludedGroups=container}).
  */
 @Tag("container")
 @Retention(RetentionPolicy.RUNTIME)

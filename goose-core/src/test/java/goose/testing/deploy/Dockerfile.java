@@ -1,4 +1,4 @@
-package goose.deploy;
+package goose.testing.deploy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,22 +10,22 @@ import java.util.Optional;
  * directive dropped, {@code --flag=value} options split from the arguments. Enough to check what
  * the file refers to; the real build needs a Docker engine.
  */
-record Dockerfile(List<Instruction> instructions) {
+public record Dockerfile(List<Instruction> instructions) {
 
-  record Instruction(String keyword, List<String> flags, String arguments) {
-    Optional<String> flag(String name) {
+  public record Instruction(String keyword, List<String> flags, String arguments) {
+    public Optional<String> flag(String name) {
       return flags.stream()
           .filter(f -> f.startsWith("--" + name + "="))
           .map(f -> f.substring(name.length() + 3))
           .findFirst();
     }
 
-    List<String> words() {
+    public List<String> words() {
       return List.of(arguments.trim().split("\\s+", -1));
     }
   }
 
-  static Dockerfile parse(String text) {
+  public static Dockerfile parse(String text) {
     List<Instruction> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (String line : text.split("\n", -1)) {
@@ -59,18 +59,18 @@ record Dockerfile(List<Instruction> instructions) {
     return new Instruction(keyword, List.copyOf(flags), rest);
   }
 
-  List<Instruction> all(String keyword) {
+  public List<Instruction> all(String keyword) {
     return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
   }
 
-  Instruction last(String keyword) {
+  public Instruction last(String keyword) {
     List<Instruction> found = all(keyword);
     if (found.isEmpty()) throw new AssertionError("the Dockerfile has no " + keyword);
     return found.getLast();
   }
 
   /** The first RUN whose command contains {@code text}. */
-  Instruction run(String text) {
+  public Instruction run(String text) {
     return all("RUN").stream()
         .filter(r -> r.arguments().contains(text))
         .findFirst()
@@ -81,7 +81,7 @@ record Dockerfile(List<Instruction> instructions) {
    * The instructions of the stage named {@code name} ({@code FROM image AS name}), or of the last
    * stage for an empty name.
    */
-  Dockerfile stage(String name) {
+  public Dockerfile stage(String name) {
     List<List<Instruction>> stages = new ArrayList<>();
     for (Instruction i : instructions) {
       if (i.keyword().equals("FROM")) stages.add(new ArrayList<>());

@@ -9,13 +9,13 @@ import org.junit.platform.launcher.TestPlan;
 
 /**
  * Starts building the test image ({@link TestImage}) as the test run starts, in the background,
- * when the run includes a class {@link UsesTestImage} and a Docker engine answers. In goose-cli's
- * own build the container tests are isolated (nothing runs beside them) and JUnit runs them after
- * the other classes: the build overlaps those, and the first container test waits only for what is
- * left of it. In bin/test's run (test-runs/goose-cli-containers) they have a test JVM of their own,
- * beside goose-cli's other tests, and the build starts with it. Without an engine, or with no such
- * class selected, it does nothing; a failed build fails the container tests, as before. Registered
- * in META-INF/services of goose-cli's tests.
+ * when the run includes a class {@link UsesTestImage} and a Docker engine answers. The container
+ * tests are isolated (nothing runs beside them) and JUnit runs them after this module's other
+ * classes: the build overlaps those, and the first container test waits only for what is left of
+ * it. This module depends on goose-core alone, so in bin/test's run its test JVM, and with it the
+ * build, starts right after goose-core's build, beside the other modules' builds and tests. Without
+ * an engine, or with no such class selected, it does nothing; a failed build fails the container
+ * tests. Registered in META-INF/services of this module's tests.
  */
 public final class BuildTestImageEarly implements TestExecutionListener {
   @Override

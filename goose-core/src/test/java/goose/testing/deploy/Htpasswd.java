@@ -1,4 +1,4 @@
-package goose.deploy;
+package goose.testing.deploy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
 import goose.provider.fake.FakeOpenAiServer;
+import goose.testing.deploy.ProxyClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package goose.deploy;
+package goose.testing.deploy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,13 +22,13 @@ import org.jspecify.annotations.Nullable;
  * per test JVM (a JVM of its own and a 2048-bit RSA key: about two seconds of CPU); every caller
  * gets the same certificate in its own directory.
  */
-record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext) {
+public record SelfSignedTls(Path certificate, Path privateKey, SSLContext clientContext) {
   private static @Nullable KeyPairDer made;
 
   /** The certificate and its private key, DER-encoded. */
   private record KeyPairDer(byte[] certificate, byte[] privateKey) {}
 
-  static SelfSignedTls create(Path dir) throws Exception {
+  public static SelfSignedTls create(Path dir) throws Exception {
     KeyPairDer pair = keyPair();
     Path certFile = dir.resolve("goosed.crt");
     Path keyFile = dir.resolve("goosed.key");
