@@ -27,6 +27,14 @@ public final class SessionStores {
   /** SQLite has one writer at a time; a few connections serve concurrent readers (WAL). */
   private static final int SQLITE_POOL = 8;
 
+  /**
+   * Connections a pool keeps open while idle; it opens more as requests need them, up to its size,
+   * and closes those again after HikariCP's idle timeout (10 minutes). Hikari's default keeps the
+   * whole pool open: ten PostgreSQL backends (a process each) per instance that does nothing, and
+   * every store's opening paying for ten connections.
+   */
+  private static final int IDLE_CONNECTIONS = 2;
+
   private SessionStores() {}
 
   /**
@@ -191,6 +199,7 @@ public final class SessionStores {
             + file.toAbsolutePath()
             + "?journal_mode=WAL&busy_timeout=5000&foreign_keys=true&synchronous=NORMAL&transaction_mode=IMMEDIATE");
     hikari.setMaximumPoolSize(poolSize);
+    hikari.setMinimumIdle(Math.min(IDLE_CONNECTIONS, poolSize));
     return start(new HikariDataSource(hikari), SqlDialect.SQLITE);
   }
 
@@ -205,6 +214,7 @@ public final class SessionStores {
     url.user().ifPresent(hikari::setUsername);
     url.password().ifPresent(hikari::setPassword);
     hikari.setMaximumPoolSize(poolSize);
+    hikari.setMinimumIdle(Math.min(IDLE_CONNECTIONS, poolSize));
     hikari.setConnectionTimeout(10_000);
     return start(new HikariDataSource(hikari), SqlDialect.POSTGRESQL);
   }

@@ -1,9 +1,11 @@
 package goose.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import goose.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,19 @@ class PostgresSessionStoreTest extends SessionStoreContract {
       pg.create(new NewSession(BOB, "via jdbc", Path.of("/tmp")));
       assertThat(pg.list(BOB, new SessionQuery(5, Optional.empty(), Optional.empty())).items())
           .hasSize(1);
+    }
+  }
+
+  @Test
+  void anIdleStoreKeepsTwoConnectionsOpenNotItsWholePool() {
+    String url = newDatabaseUrl();
+    try (SessionStore pg = SessionStores.openPostgres(url)) {
+      pg.create(new NewSession(ALICE, "idle", Path.of("/tmp")));
+      // HikariCP fills a pool to its minimum in the background: two, and they stay two.
+      await("two open connections to the database")
+          .atMost(Duration.ofSeconds(20))
+          .during(Duration.ofSeconds(1))
+          .until(() -> postgres.connections(url) == 2);
     }
   }
 

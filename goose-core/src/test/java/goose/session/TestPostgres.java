@@ -4,6 +4,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -106,6 +108,25 @@ public final class TestPostgres implements BeforeAllCallback, AutoCloseable {
     try (Connection c = postgres.getPostgresDatabase().getConnection();
         Statement st = c.createStatement()) {
       st.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The connections open to the database of {@code url} (its server processes, as PostgreSQL counts
+   * them).
+   */
+  public int connections(String url) {
+    String name = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
+    try (Connection c = postgres.getPostgresDatabase().getConnection();
+        PreparedStatement st =
+            c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
+      st.setString(1, name);
+      try (ResultSet rows = st.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
