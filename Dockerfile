@@ -37,17 +37,16 @@ RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=ca \
     fi \
  && mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true -Derrorprone.main= package
 # The runtime: the modules jdeps finds in the jars (plus jdk.jfr for `-XX:StartFlightRecording` when
-# diagnosing), with the JDK's default class-data archive (--generate-cds-archive) that the archive
-# below extends. Compressed modules: start-up reads its classes from the archives, not from them.
-# The archive for heaps without compressed pointers (over 32 GB) is left out, and the default one is
-# dumped again with the launcher's --enable-native-access (a mismatch makes every start log a CDS
-# error and give up the archived module graph).
+# diagnosing), with the JDK's default class-data archive that the archive below extends, dumped with
+# the launcher's --enable-native-access (a mismatch makes every start log a CDS error and give up the
+# archived module graph). jlink's --generate-cds-archive is not used: it dumps without that option,
+# and also an archive for heaps without compressed pointers (over 32 GB) that the image never uses.
+# Compressed modules: start-up reads its classes from the archives, not from them.
 RUN modules="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 -q \
       --class-path 'goose-cli/target/lib/*' goose-cli/target/goose.jar goose-cli/target/lib/*.jar)" \
  && echo "runtime modules: $modules,jdk.jfr" \
  && jlink --add-modules "$modules,jdk.jfr" --strip-java-debug-attributes --no-man-pages --no-header-files \
-      --compress=zip-6 --generate-cds-archive --output /opt/java/goose-runtime \
- && rm /opt/java/goose-runtime/lib/server/classes_nocoops.jsa \
+      --compress=zip-6 --output /opt/java/goose-runtime \
  && /opt/java/goose-runtime/bin/java -Xshare:dump --enable-native-access=ALL-UNNAMED >/dev/null
 
 FROM debian:bookworm-slim

@@ -165,28 +165,41 @@ class ComposeStackTest {
       return r.out().strip();
     }
 
-    /** Replica {@code index} of goosed answering /status on its published loopback port. */
+    /**
+     * Replica {@code index} of goosed answering /status on its published loopback port. The port is
+     * asked of docker-compose until it is known (a Python start, most of a second of CPU, per
+     * call), then only /status is polled.
+     */
     URI awaitReplica(int index) throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      Optional<URI> base = Optional.empty();
       while (true) {
-        Docker.Result port =
-            run(Duration.ofSeconds(30), "port", "--index=" + index, "goosed", "3000");
-        String address = port.out().strip();
-        if (port.exit() == 0 && address.matches("127\\.0\\.0\\.1:\\d+")) {
-          URI base = URI.create("http://" + address);
-          try {
-            if (ProxyClient.direct(base).get("/status").status() == 200) return base;
-          } catch (Exception notYet) {
-            // starting
-          }
-        }
+        if (base.isEmpty()) base = publishedAddress(index);
+        if (base.isPresent() && answersStatus(base.get())) return base.get();
         if (System.nanoTime() > deadline)
           throw new AssertionError(
               "goosed replica "
                   + index
                   + " did not answer /status within 3 minutes:\n"
                   + run(Duration.ofMinutes(1), "logs", "--no-color").out());
-        Thread.sleep(500);
+        Thread.sleep(250);
+      }
+    }
+
+    private Optional<URI> publishedAddress(int index) {
+      Docker.Result port =
+          run(Duration.ofSeconds(30), "port", "--index=" + index, "goosed", "3000");
+      String address = port.out().strip();
+      return port.exit() == 0 && address.matches("127\\.0\\.0\\.1:\\d+")
+          ? Optional.of(URI.create("http://" + address))
+          : Optional.empty();
+    }
+
+    private static boolean answersStatus(URI base) {
+      try {
+        return ProxyClient.direct(base).get("/status").status() == 200;
+      } catch (Exception notYet) {
+        return false; // starting
       }
     }
   }

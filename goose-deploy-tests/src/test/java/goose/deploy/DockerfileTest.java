@@ -33,8 +33,9 @@ class DockerfileTest {
     assertThat(RUNTIME.last("FROM").words().getFirst()).isEqualTo("debian:bookworm-slim");
     // The runtime is made by jlink in the build stage (no compiler, no Maven) and copied over.
     assertThat(BUILD.run("jlink").arguments())
-        .contains("--generate-cds-archive")
         .contains("--output /opt/java/goose-runtime")
+        .contains(
+            "/opt/java/goose-runtime/bin/java -Xshare:dump --enable-native-access=ALL-UNNAMED")
         .doesNotContain("jdk.compiler");
     assertThat(RUNTIME.last("ENV").arguments()).doesNotContain("JAVA_HOME");
     assertThat(RUNTIME.all("ENV").getFirst().arguments())
