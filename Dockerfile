@@ -41,11 +41,14 @@ RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=ca \
 # the launcher's --enable-native-access (a mismatch makes every start log a CDS error and give up the
 # archived module graph). jlink's --generate-cds-archive is not used: it dumps without that option,
 # and also an archive for heaps without compressed pointers (over 32 GB) that the image never uses.
-# Compressed modules: start-up reads its classes from the archives, not from them.
-RUN modules="$(jdeps --ignore-missing-deps --print-module-deps --multi-release 25 -q \
+# Compressed modules: start-up reads its classes from the archives, not from them. jdeps and jlink
+# run C1 alone (-J-XX:TieredStopAtLevel=1): for jobs of a few seconds C2's compilations cost more
+# than they save (jlink 8.0 s of CPU instead of 12.3 s, jdeps 8.2 s instead of 9.8 s; same wall).
+RUN modules="$(jdeps -J-XX:TieredStopAtLevel=1 --ignore-missing-deps --print-module-deps --multi-release 25 -q \
       --class-path 'goose-cli/target/lib/*' goose-cli/target/goose.jar goose-cli/target/lib/*.jar)" \
  && echo "runtime modules: $modules,jdk.jfr" \
- && jlink --add-modules "$modules,jdk.jfr" --strip-java-debug-attributes --no-man-pages --no-header-files \
+ && jlink -J-XX:TieredStopAtLevel=1 --add-modules "$modules,jdk.jfr" \
+      --strip-java-debug-attributes --no-man-pages --no-header-files \
       --compress=zip-6 --output /opt/java/goose-runtime \
  && /opt/java/goose-runtime/bin/java -Xshare:dump --enable-native-access=ALL-UNNAMED >/dev/null
 
