@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,14 +93,7 @@ public final class NginxProxy implements AutoCloseable {
 
     run(nginx, dir, conf, "-t"); // a config error fails here with nginx's own message
     Process process =
-        new ProcessBuilder(
-                nginx.toString(),
-                "-p",
-                dir + "/",
-                "-e",
-                dir.resolve("error.log").toString(),
-                "-c",
-                conf.toString())
+        new ProcessBuilder(command(nginx, dir, conf))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("stdout.log").toFile())
             .start();
@@ -183,19 +177,17 @@ public final class NginxProxy implements AutoCloseable {
             .formatted(dir, tmp, site);
   }
 
+  /** nginx with {@code dir} as its prefix and error log, {@code conf} as its configuration. */
+  private static List<String> command(Path nginx, Path dir, Path conf, String... flags) {
+    List<String> command = new ArrayList<>(List.of(nginx.toString(), "-p", dir + "/"));
+    command.addAll(List.of("-e", dir.resolve("error.log").toString(), "-c", conf.toString()));
+    command.addAll(List.of(flags));
+    return command;
+  }
+
   private static void run(Path nginx, Path dir, Path conf, String flag) throws Exception {
     Process p =
-        new ProcessBuilder(
-                nginx.toString(),
-                "-p",
-                dir + "/",
-                "-e",
-                dir.resolve("error.log").toString(),
-                "-c",
-                conf.toString(),
-                flag)
-            .redirectErrorStream(true)
-            .start();
+        new ProcessBuilder(command(nginx, dir, conf, flag)).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new AssertionError(
