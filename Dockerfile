@@ -43,7 +43,7 @@ RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=ca \
 # and also an archive for heaps without compressed pointers (over 32 GB) that the image never uses.
 # Compressed modules: start-up reads its classes from the archives, not from them. jdeps and jlink
 # run C1 alone (-J-XX:TieredStopAtLevel=1): for jobs of a few seconds C2's compilations cost more
-# than they save (jlink 8.0 s of CPU instead of 12.3 s, jdeps 8.2 s instead of 9.8 s; same wall).
+# than they save (jlink 8.0 s of CPU instead of 12-13 s, jdeps 7-8 s instead of 10 s; same wall).
 RUN modules="$(jdeps -J-XX:TieredStopAtLevel=1 --ignore-missing-deps --print-module-deps --multi-release 25 -q \
       --class-path 'goose-cli/target/lib/*' goose-cli/target/goose.jar goose-cli/target/lib/*.jar)" \
  && echo "runtime modules: $modules,jdk.jfr" \
