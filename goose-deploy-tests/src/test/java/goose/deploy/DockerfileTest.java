@@ -75,6 +75,14 @@ class DockerfileTest {
   }
 
   @Test
+  void dockerignoreKeepsEveryModulesTestsOutOfTheContext() {
+    // The build skips the tests (-Dmaven.test.skip=true): a change to them leaves its cache valid.
+    assertThat(BUILD.run("mvn").arguments()).contains("-Dmaven.test.skip=true");
+    List<String> ignored = Repo.read(".dockerignore").lines().map(String::strip).toList();
+    for (String module : modules()) assertThat(ignored).contains(module + "/src/test");
+  }
+
+  @Test
   void dockerignoreKeepsBuildOutputAndNodeModulesOutOfTheContext() {
     assertThat(Repo.read(".dockerignore").lines().map(String::strip))
         .contains("**/target", "**/node_modules", ".git");
