@@ -3,6 +3,7 @@ package goose.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.config.ConfigKey;
+import goose.testing.Repo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import picocli.CommandLine;
  * the docs parses.
  */
 class DocsMatchCodeTest {
-  private static final Path ROOT = repositoryRoot();
+  private static final Path ROOT = Repo.ROOT;
   private static final Pattern SETTING = Pattern.compile("\\bGOOSE_[A-Z0-9_]*[A-Z0-9]");
 
   /**
@@ -47,14 +48,6 @@ class DocsMatchCodeTest {
           Map.entry("GOOSE_BUILD_CA", "a CA bundle the container tests' image build trusts"),
           Map.entry(
               "GOOSE_TEST_CPU", "where the test JVMs report each class's CPU (ClassCpuReport)"));
-
-  private static Path repositoryRoot() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("docs")) && Files.isRegularFile(dir.resolve("README.md")))
-        return dir;
-    }
-    throw new IllegalStateException("no repository root above " + Path.of("").toAbsolutePath());
-  }
 
   private static List<Path> docs() {
     List<Path> docs = new ArrayList<>();

@@ -3,9 +3,9 @@ package goose.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import goose.extension.TestServers;
 import goose.json.Json;
 import goose.testing.ChildJvm;
+import goose.testing.Repo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class McpInspectorTest {
 
   @BeforeAll
   static void install() throws Exception {
-    Path dir = TestServers.repoRoot().resolve("testing/mcp-inspector");
+    Path dir = Repo.path("testing/mcp-inspector");
     Path bin =
         dir.resolve("node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js");
     if (!Files.exists(bin)) {

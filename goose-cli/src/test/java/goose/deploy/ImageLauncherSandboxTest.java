@@ -2,8 +2,8 @@ package goose.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import goose.testing.Repo;
 import goose.testing.deploy.Dockerfile;
-import goose.testing.deploy.Repo;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.GoosePaths;
 import goose.server.auth.AuthSettings;
-import goose.testing.deploy.Repo;
+import goose.testing.Repo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

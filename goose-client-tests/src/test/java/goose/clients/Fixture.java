@@ -1,5 +1,6 @@
 package goose.clients;
 
+import goose.testing.Repo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,16 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class Fixture {
   private Fixture() {}
 
-  static Path repoRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve("testing/openapi-clients/package.json"))) return p;
-    }
-    throw new IllegalStateException(
-        "cannot find testing/openapi-clients/package.json above " + Path.of("").toAbsolutePath());
-  }
-
   static Path openApiJson() {
-    return repoRoot().resolve("openapi.json");
+    return Repo.path("openapi.json");
   }
 
   /**
@@ -34,7 +27,7 @@ final class Fixture {
    * that quietly skips would pass without checking anything).
    */
   static Path nodeModules() {
-    Path dir = repoRoot().resolve("testing/openapi-clients");
+    Path dir = Repo.path("testing/openapi-clients");
     Path modules = dir.resolve("node_modules");
     if (!Files.exists(modules.resolve(".package-lock.json"))) {
       throw new IllegalStateException(

@@ -7,6 +7,7 @@ import goose.config.Config;
 import goose.conversation.Content;
 import goose.json.Json;
 import goose.sandbox.ProcessTree;
+import goose.testing.Repo;
 import goose.tool.ToolContext;
 import goose.tool.ToolNotifications;
 import java.io.IOException;
@@ -42,17 +43,9 @@ public final class TestServers {
    */
   public static final String EVERYTHING_PROCESSES = "server-everything processes of the test JVM";
 
-  public static Path repoRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve("testing/mcp-servers/package.json"))) return p;
-    }
-    throw new IllegalStateException(
-        "cannot find testing/mcp-servers/package.json above " + Path.of("").toAbsolutePath());
-  }
-
   /** node_modules of the fixture, running {@code npm ci} once if it is missing. */
   public static synchronized Path nodeModules() {
-    Path dir = repoRoot().resolve("testing/mcp-servers");
+    Path dir = Repo.path("testing/mcp-servers");
     Path marker = dir.resolve("node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
     if (!Files.exists(marker)
         || !Files.exists(

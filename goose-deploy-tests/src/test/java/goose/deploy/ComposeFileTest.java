@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.config.GoosePaths;
-import goose.testing.deploy.Repo;
+import goose.testing.Repo;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

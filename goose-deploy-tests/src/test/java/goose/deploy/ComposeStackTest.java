@@ -3,9 +3,9 @@ package goose.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.provider.fake.FakeOpenAiServer;
+import goose.testing.Repo;
 import goose.testing.deploy.NginxProxy;
 import goose.testing.deploy.ProxyClient;
-import goose.testing.deploy.Repo;
 import goose.testing.deploy.SelfSignedTls;
 import java.net.URI;
 import java.nio.file.Files;

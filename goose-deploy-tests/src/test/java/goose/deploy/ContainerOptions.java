@@ -1,6 +1,6 @@
 package goose.deploy;
 
-import goose.testing.deploy.Repo;
+import goose.testing.Repo;
 import java.util.ArrayList;
 import java.util.List;
 

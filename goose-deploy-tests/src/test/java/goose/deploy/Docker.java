@@ -1,6 +1,6 @@
 package goose.deploy;
 
-import goose.testing.deploy.Repo;
+import goose.testing.Repo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

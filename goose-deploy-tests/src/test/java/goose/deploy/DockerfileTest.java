@@ -3,8 +3,8 @@ package goose.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import goose.config.GoosePaths;
+import goose.testing.Repo;
 import goose.testing.deploy.Dockerfile;
-import goose.testing.deploy.Repo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import goose.json.Json;
-import goose.testing.deploy.Repo;
+import goose.testing.Repo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package goose.deploy;
 
-import goose.testing.deploy.Repo;
+import goose.testing.Repo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import goose.cli.Main;
 import goose.json.Json;
 import goose.testing.ChildJvm;
+import goose.testing.Repo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +21,7 @@ import java.util.concurrent.TimeUnit;
  * so.
  */
 final class AcpClients {
-  static final Path ROOT = findRoot();
-  static final Path FIXTURE = ROOT.resolve("testing/acp-client");
+  static final Path FIXTURE = Repo.path("testing/acp-client");
   private static final long TIMEOUT_SECONDS = 180;
 
   private AcpClients() {}
@@ -101,13 +101,5 @@ final class AcpClients {
     if (!Files.isDirectory(FIXTURE.resolve("node_modules/@agentclientprotocol/sdk")))
       throw new AssertionError(
           "the ACP client fixture is not installed: run bin/test, or npm ci --prefix " + FIXTURE);
-  }
-
-  private static Path findRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.exists(p.resolve("testing/acp-client/package.json"))) return p;
-    }
-    throw new IllegalStateException(
-        "cannot find testing/acp-client above " + Path.of("").toAbsolutePath());
   }
 }

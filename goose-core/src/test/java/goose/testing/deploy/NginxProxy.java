@@ -2,6 +2,7 @@ package goose.testing.deploy;
 
 import static org.awaitility.Awaitility.await;
 
+import goose.testing.Repo;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;

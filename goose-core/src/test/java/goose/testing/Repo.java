@@ -1,4 +1,4 @@
-package goose.testing.deploy;
+package goose.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
