@@ -52,9 +52,8 @@ class ConfigurationFixesTest {
         .contains("config_dir    " + home.resolve(".config/goose"))
         .contains("data_dir      " + home.resolve(".local/share/goose"));
 
-    // A ~ in GOOSE_PATH_ROOT is that home (the process above found it from $HOME); in this JVM,
-    // with
-    // that home given, as the process's entry point hands it to the command.
+    // A ~ in GOOSE_PATH_ROOT is that home (the process above found it from $HOME); here in this
+    // JVM, with that home given, as the process's entry point hands it to the command.
     CliRun.Result rooted =
         new CliRun(home).env("GOOSE_PATH_ROOT", "~/goose-root").run("configure", "paths");
     assertThat(rooted.exitCode()).as(rooted.err()).isZero();
