@@ -1,7 +1,8 @@
 # goosed in a container: `docker build -t goosed:latest .`, then see docs/deployment.md.
-# Stage 1 builds the same artefacts as bin/goose (goose-cli/target/goose.jar + goose-cli/target/lib/)
-# and a Java runtime of only the modules they use (jlink: no compiler, no jshell, no Maven); stage 2
-# runs them on Debian slim as a non-root user, with a class-data archive made at build time.
+# The stages: `build` makes the same artefacts as bin/goose (goose-cli/target/goose.jar and
+# goose-cli/target/lib/) and lists the Java modules they use; `java-runtime` links a runtime of only
+# those (jlink: no compiler, no jshell, no Maven); `os` is Debian slim with the packages goose uses and
+# a non-root user; the last stage puts them together, with a class-data archive made at build time.
 # No `# syntax=` line on purpose: it makes BuildKit fetch a frontend image, which fails offline; the
 # features used here (RUN --mount, COPY --chmod) are built into BuildKit.
 #
@@ -9,8 +10,9 @@
 # secret `ca`; Maven and apt then trust them in addition to their own CAs (docs/deployment.md):
 #   docker build --secret id=ca,src=/path/to/proxy-ca.pem -t goosed:latest .
 
-FROM maven:3.9-eclipse-temurin-25 AS build
+FROM maven:3.9-eclipse-temurin-25 AS poms
 WORKDIR /src
+COPY --chmod=0755 deploy/docker/build-mvn /opt/build/
 COPY deploy/docker/AddTrustedCerts.java /opt/build/
 COPY .mvn .mvn
 COPY pom.xml ./
@@ -19,6 +21,16 @@ COPY goose-builtins/pom.xml goose-builtins/
 COPY goose-acp/pom.xml goose-acp/
 COPY goose-server/pom.xml goose-server/
 COPY goose-cli/pom.xml goose-cli/
+
+# Not part of the image (a build skips a stage it does not use): `docker build --target maven-cache .`
+# fills the Maven cache below from the poms alone, so that the build stage then downloads little or
+# nothing. CI does it once per machine before the tests (deploy/test/build-caches.sh), as it installs
+# their npm fixtures. The Maven repository is a cache mount: kept between builds, never in an image.
+FROM poms AS maven-cache
+RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=ca \
+    /opt/build/build-mvn dependency:go-offline
+
+FROM poms AS build
 COPY goose-core/src goose-core/src
 COPY goose-builtins/src goose-builtins/src
 COPY goose-acp/src goose-acp/src
@@ -27,34 +39,39 @@ COPY goose-cli/src goose-cli/src
 # The tests and the static analysis run in CI (bin/test), not in the image build: -Dmaven.test.skip
 # compiles no tests (the test jars other modules name in test scope are made empty), and an empty
 # errorprone.main compiles the main code without Error Prone and NullAway: the same classes for about
-# a fifth of the CPU (docs/benchmarks.md). The Maven repository is a cache mount: kept between
-# builds, never in an image. The truststore is made in this step (not one of its own) so that a retry
-# with the secret is never answered from the cache of a try without it.
+# a fifth of the CPU (docs/benchmarks.md). build-mvn: Maven with the secret `ca` trusted, if given.
+# Then jdeps lists the Java modules the jars use, for the runtime below. jdeps runs C1 alone
+# (-J-XX:TieredStopAtLevel=1): for a job of a few seconds C2's compilations cost more than they save
+# (7-8 s of CPU instead of 10 s, same wall).
 RUN --mount=type=cache,target=/root/.m2 --mount=type=secret,id=ca \
-    if [ -s /run/secrets/ca ]; then \
-      java /opt/build/AddTrustedCerts.java /run/secrets/ca /tmp/truststore.p12 \
-      && export MAVEN_OPTS="${MAVEN_OPTS:-} -Djavax.net.ssl.trustStore=/tmp/truststore.p12"; \
-    fi \
- && mvn -B -q -Dstyle.color=never -Dmaven.test.skip=true -Derrorprone.main= package
-# The runtime: the modules jdeps finds in the jars (plus jdk.jfr for `-XX:StartFlightRecording` when
-# diagnosing), with the JDK's default class-data archive that the archive below extends, dumped with
-# the launcher's --enable-native-access (a mismatch makes every start log a CDS error and give up the
-# archived module graph). jlink's --generate-cds-archive is not used: it dumps without that option,
-# and also an archive for heaps without compressed pointers (over 32 GB) that the image never uses.
-# Compressed modules: start-up reads its classes from the archives, not from them. jdeps and jlink
-# run C1 alone (-J-XX:TieredStopAtLevel=1): for jobs of a few seconds C2's compilations cost more
-# than they save (jlink 8.0 s of CPU instead of 12-13 s, jdeps 7-8 s instead of 10 s; same wall).
-RUN modules="$(jdeps -J-XX:TieredStopAtLevel=1 --ignore-missing-deps --print-module-deps --multi-release 25 -q \
-      --class-path 'goose-cli/target/lib/*' goose-cli/target/goose.jar goose-cli/target/lib/*.jar)" \
+    /opt/build/build-mvn -Dmaven.test.skip=true -Derrorprone.main= package \
+ && jdeps -J-XX:TieredStopAtLevel=1 --ignore-missing-deps --print-module-deps --multi-release 25 -q \
+      --class-path 'goose-cli/target/lib/*' goose-cli/target/goose.jar goose-cli/target/lib/*.jar \
+      > /opt/build/runtime-modules
+
+# The Java runtime: the modules jdeps found (plus jdk.jfr for `-XX:StartFlightRecording` when
+# diagnosing). A stage of its own that takes only the list of modules from the build: a change to the
+# code that uses no new module leaves this stage's cache valid, and jlink does not run again.
+# The JDK's default class-data archive, which the archive below extends, is dumped with the launcher's
+# --enable-native-access (a mismatch makes every start log a CDS error and give up the archived module
+# graph). jlink's --generate-cds-archive is not used: it dumps without that option, and also an
+# archive for heaps without compressed pointers (over 32 GB) that the image never uses. Compressed
+# modules: start-up reads its classes from the archives, not from them. jlink runs C1 alone, like
+# jdeps (8.0 s of CPU instead of 12-13 s).
+FROM maven:3.9-eclipse-temurin-25 AS java-runtime
+COPY --from=build /opt/build/runtime-modules /opt/build/runtime-modules
+RUN modules="$(cat /opt/build/runtime-modules)" \
  && echo "runtime modules: $modules,jdk.jfr" \
  && jlink -J-XX:TieredStopAtLevel=1 --add-modules "$modules,jdk.jfr" \
       --strip-java-debug-attributes --no-man-pages --no-header-files \
       --compress=zip-6 --output /opt/java/goose-runtime \
  && /opt/java/goose-runtime/bin/java -Xshare:dump --enable-native-access=ALL-UNNAMED >/dev/null
 
-FROM debian:bookworm-slim
+# The operating system of the image, without goose: it depends on nothing of this repository, so CI
+# makes it once per machine before the tests too (`docker build --target os .`).
 # curl for the health check; git and ca-certificates for the developer extension's shell commands;
 # bubblewrap for the tool sandbox (prlimit, which it also uses, is in util-linux).
+FROM debian:bookworm-slim AS os
 RUN --mount=type=secret,id=ca \
     ca=""; if [ -s /run/secrets/ca ]; then ca="-o Acquire::https::CAInfo=/run/secrets/ca"; fi \
  && apt-get $ca update \
@@ -64,10 +81,11 @@ RUN --mount=type=secret,id=ca \
  && mkdir -p /home/goose/.config/goose /home/goose/.local/share/goose /home/goose/.local/state/goose /home/goose/work \
  && chown -R goose:goose /home/goose
 
+FROM os
 ENV JAVA_HOME=/opt/java/goose-runtime \
     PATH=/opt/java/goose-runtime/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8
-COPY --from=build /opt/java/goose-runtime/ /opt/java/goose-runtime/
+COPY --from=java-runtime /opt/java/goose-runtime/ /opt/java/goose-runtime/
 COPY --from=build /src/goose-cli/target/lib/ /opt/goose/lib/
 COPY --from=build /src/goose-cli/target/goose.jar /opt/goose/goose.jar
 COPY --chmod=0755 deploy/docker/goose /usr/local/bin/goose

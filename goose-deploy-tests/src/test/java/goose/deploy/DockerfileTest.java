@@ -22,17 +22,24 @@ import org.junit.jupiter.api.Test;
  */
 class DockerfileTest {
   private static final Dockerfile FILE = Dockerfile.parse(Repo.read("Dockerfile"));
+  private static final Dockerfile POMS = FILE.stage("poms");
   private static final Dockerfile BUILD = FILE.stage("build");
+  private static final Dockerfile JAVA_RUNTIME = FILE.stage("java-runtime");
+  private static final Dockerfile OS = FILE.stage("os");
   private static final Dockerfile RUNTIME = FILE.stage("");
   private static final String LAUNCHER = "deploy/docker/goose";
 
   @Test
   void buildsWithMavenOnJdk25AndRunsAJlinkedRuntimeOnDebianSlim() {
-    assertThat(FILE.all("FROM")).hasSize(2);
-    assertThat(BUILD.last("FROM").words().getFirst()).startsWith("maven:").contains("temurin-25");
-    assertThat(RUNTIME.last("FROM").words().getFirst()).isEqualTo("debian:bookworm-slim");
-    // The runtime is made by jlink in the build stage (no compiler, no Maven) and copied over.
-    assertThat(BUILD.run("jlink").arguments())
+    assertThat(FILE.all("FROM")).hasSize(6);
+    assertThat(POMS.last("FROM").words().getFirst()).startsWith("maven:").contains("temurin-25");
+    assertThat(BUILD.last("FROM").words().getFirst()).isEqualTo("poms");
+    assertThat(OS.last("FROM").words().getFirst()).isEqualTo("debian:bookworm-slim");
+    assertThat(RUNTIME.last("FROM").words()).containsExactly("os");
+    // The runtime is made by jlink in a stage of its own (no compiler, no Maven) and copied over.
+    assertThat(JAVA_RUNTIME.last("FROM").words().getFirst())
+        .isEqualTo(POMS.last("FROM").words().getFirst());
+    assertThat(JAVA_RUNTIME.run("jlink").arguments())
         .contains("--output /opt/java/goose-runtime")
         .contains(
             "/opt/java/goose-runtime/bin/java -Xshare:dump --enable-native-access=ALL-UNNAMED")
@@ -48,13 +55,18 @@ class DockerfileTest {
     // A `# syntax=` parser directive makes BuildKit fetch a frontend image: no registry, no build.
     assertThat(Repo.read("Dockerfile").lines().filter(l -> l.matches("(?i)#\\s*syntax\\s*=.*")))
         .isEmpty();
-    assertThat(BUILD.run("mvn").flags()).contains("--mount=type=secret,id=ca");
-    assertThat(BUILD.run("mvn").arguments())
-        .contains("AddTrustedCerts.java /run/secrets/ca")
-        .contains("-Djavax.net.ssl.trustStore=");
-    assertThat(RUNTIME.run("apt-get").flags()).contains("--mount=type=secret,id=ca");
-    assertThat(RUNTIME.run("apt-get").arguments())
-        .contains("Acquire::https::CAInfo=/run/secrets/ca");
+    for (Dockerfile stage : List.of(BUILD, FILE.stage("maven-cache"))) {
+      assertThat(stage.run("mvn").flags()).contains("--mount=type=secret,id=ca");
+      assertThat(stage.run("mvn").arguments()).startsWith("/opt/build/build-mvn ");
+    }
+    assertThat(POMS.all("COPY").stream().map(c -> c.words().getFirst()))
+        .contains("deploy/docker/build-mvn", "deploy/docker/AddTrustedCerts.java");
+    assertThat(Repo.read("deploy/docker/build-mvn"))
+        .contains("java /opt/build/AddTrustedCerts.java /run/secrets/ca /tmp/truststore.p12")
+        .contains("-Djavax.net.ssl.trustStore=/tmp/truststore.p12")
+        .contains("exec mvn -B -q");
+    assertThat(OS.run("apt-get").flags()).contains("--mount=type=secret,id=ca");
+    assertThat(OS.run("apt-get").arguments()).contains("Acquire::https::CAInfo=/run/secrets/ca");
   }
 
   @Test
@@ -72,6 +84,35 @@ class DockerfileTest {
     assertThat(RUNTIME.all("ARG").stream().map(Dockerfile.Instruction::arguments))
         .as("the version label defaults to the project's version")
         .contains("VERSION=" + TestImage.pomVersion());
+  }
+
+  @Test
+  void stagesThatDependOnLittleKeepTheirCacheAcrossCodeChanges() {
+    // jlink's stage takes the list of modules from the build, nothing else: a code change that
+    // needs no new module leaves it cached.
+    assertThat(BUILD.run("mvn").arguments()).endsWith("> /opt/build/runtime-modules");
+    assertThat(JAVA_RUNTIME.all("COPY"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.flag("from")).contains("build"))
+        .satisfies(c -> assertThat(c.words().getFirst()).isEqualTo("/opt/build/runtime-modules"));
+    assertThat(JAVA_RUNTIME.run("jlink").arguments())
+        .contains("modules=\"$(cat /opt/build/runtime-modules)\"");
+    // The stages CI fills once per machine (deploy/test/build-caches.sh) copy no source code: the
+    // Maven cache from the poms, the operating system from nothing of the repository.
+    assertThat(POMS.all("COPY").stream().map(c -> c.words().getFirst()))
+        .allMatch(source -> !source.contains("/src"));
+    assertThat(FILE.stage("maven-cache").last("FROM").words())
+        .containsExactly("poms", "AS", "maven-cache");
+    assertThat(FILE.stage("maven-cache").run("mvn").arguments()).endsWith("dependency:go-offline");
+    assertThat(OS.all("COPY")).isEmpty();
+    String script = Repo.read("deploy/test/build-caches.sh");
+    assertThat(script).contains("for target in maven-cache os; do");
+    assertThat(Repo.read(".ci/run")).contains("deploy/test/build-caches.sh");
+    // Both builds give the same secret, so they share the cache.
+    String defaultCa = "/etc/ssl/certs/ca-certificates.crt";
+    assertThat(script).contains("GOOSE_BUILD_CA:-" + defaultCa);
+    assertThat(Repo.read("goose-deploy-tests/src/test/java/goose/deploy/TestImage.java"))
+        .contains("getOrDefault(\"GOOSE_BUILD_CA\", \"" + defaultCa + "\")");
   }
 
   @Test
@@ -132,9 +173,8 @@ class DockerfileTest {
             .findFirst()
             .orElseThrow();
     // The tests and the analysis are CI's (bin/test): the image build compiles neither the tests
-    // nor
-    // with Error Prone (an empty errorprone.main), for the same main classes at a fraction of the
-    // CPU.
+    // nor with Error Prone (an empty errorprone.main), for the same main classes at a fraction of
+    // the CPU.
     assertThat(run.arguments())
         .contains(" package")
         .contains("-Dmaven.test.skip=true")
@@ -147,20 +187,21 @@ class DockerfileTest {
       if (pom.contains("<goal>test-jar</goal>"))
         assertThat(pom).as("%s/pom.xml", module).contains("<skip>false</skip>");
     }
-    String workdir = BUILD.last("WORKDIR").arguments();
+    String workdir = POMS.last("WORKDIR").arguments();
 
     // The runtime copies goose-cli/target/goose.jar and goose-cli/target/lib/: what the goose-cli
     // pom builds ...
     Map<String, String> copies = new java.util.HashMap<>();
     for (Dockerfile.Instruction copy : RUNTIME.all("COPY")) {
-      if (copy.flag("from").filter("build"::equals).isPresent())
-        copies.put(copy.words().get(0), copy.words().get(1));
+      if (copy.flag("from").isPresent()) copies.put(copy.words().get(0), copy.words().get(1));
     }
     assertThat(copies)
         .containsOnlyKeys(
             workdir + "/goose-cli/target/goose.jar",
             workdir + "/goose-cli/target/lib/",
             "/opt/java/goose-runtime/");
+    assertThat(RUNTIME.all("COPY").stream().flatMap(c -> c.flag("from").stream()))
+        .containsOnly("build", "java-runtime");
     String cliPom = Repo.read("goose-cli/pom.xml");
     assertThat(cliPom)
         .contains("<finalName>goose</finalName>")
@@ -209,12 +250,12 @@ class DockerfileTest {
     assertThat(RUNTIME.last("CMD").arguments()).isEqualTo("[\"server\"]");
     String user = RUNTIME.last("USER").arguments();
     assertThat(user).isNotIn("root", "0");
-    assertThat(RUNTIME.run("useradd").arguments()).contains(" " + user);
+    assertThat(OS.run("useradd").arguments()).contains(" " + user);
     assertThat(RUNTIME.last("HEALTHCHECK").arguments())
         .contains("CMD curl")
         .contains("/status")
         .contains("${GOOSE_PORT}");
-    assertThat(RUNTIME.run("apt-get").arguments()).contains("curl");
+    assertThat(OS.run("apt-get").arguments()).contains("curl");
     String env = RUNTIME.last("ENV").arguments();
     assertThat(env).contains("GOOSE_HOST=0.0.0.0").contains("GOOSE_PORT=3000");
     assertThat(RUNTIME.last("EXPOSE").arguments()).isEqualTo("3000");
@@ -226,7 +267,7 @@ class DockerfileTest {
     assertThat(RUNTIME.last("VOLUME").arguments())
         .contains("\"" + paths.configDir() + "\"")
         .contains("\"" + paths.dataDir() + "\"");
-    assertThat(RUNTIME.run("useradd").arguments())
+    assertThat(OS.run("useradd").arguments())
         .contains(paths.configDir().toString())
         .contains(paths.dataDir().toString())
         .contains("chown -R goose:goose /home/goose");
