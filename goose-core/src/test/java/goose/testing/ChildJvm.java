@@ -13,7 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -43,10 +46,13 @@ import org.sqlite.util.LibraryLoaderUtil;
  *
  * <p>The JVM archives classes from jars only, so the directories on the class path (this module's
  * target/classes and target/test-classes) are copied into jars under target/child-jvm first; every
- * child gets the same class path. The archive is used once its training run has ended; children
- * started before that, or after a failed training, run without it. The JVM itself checks that the
- * archive matches the class path (every jar's size and time) and otherwise runs without it; {@code
- * -Xlog:cds=off} keeps that quiet, since tests read the children's output.
+ * child gets the same class path. A child asked for while the training runs waits for its end,
+ * {@link #TRAINING_WAIT} at most after the training started (under a CI run's load it takes 30-40
+ * s; a child started without the archive costs about a second of CPU more, and competes with the
+ * training for the cores); children started after that, or after a failed training, run without it.
+ * The JVM itself checks that the archive matches the class path (every jar's size and time) and
+ * otherwise runs without it; {@code -Xlog:cds=off} keeps that quiet, since tests read the
+ * children's output.
  */
 public final class ChildJvm {
   private static final Logger log = LoggerFactory.getLogger(ChildJvm.class);
@@ -58,8 +64,12 @@ public final class ChildJvm {
           "-XX:TieredStopAtLevel=1",
           "-Xlog:cds=off,cds+dynamic=off");
 
-  private static volatile Optional<Path> archive = Optional.empty();
+  /** How long after the training's start a child waits for the archive, at most. */
+  static final Duration TRAINING_WAIT = Duration.ofSeconds(45);
+
+  private static final CompletableFuture<Optional<Path>> archive = new CompletableFuture<>();
   private static boolean trainingStarted;
+  private static long trainingDeadline;
   private static String classPath = "";
   private static @Nullable List<String> sqliteOptions;
 
@@ -74,7 +84,7 @@ public final class ChildJvm {
     command.add(JAVA);
     command.addAll(OPTIONS);
     command.addAll(sqliteOptions());
-    archive.ifPresent(file -> command.add("-XX:SharedArchiveFile=" + file));
+    archive().ifPresent(file -> command.add("-XX:SharedArchiveFile=" + file));
     command.add("-cp");
     command.add(classPath());
     return command;
@@ -98,11 +108,42 @@ public final class ChildJvm {
       String mainClass, List<String> args, Map<String, String> env, Predicate<Path> started) {
     if (trainingStarted) return;
     trainingStarted = true;
+    trainingDeadline = System.nanoTime() + TRAINING_WAIT.toNanos();
     String cp = classPath();
     Thread.ofPlatform()
         .daemon()
         .name("child-jvm-archive")
-        .start(() -> archive = dump(cp, mainClass, args, env, started));
+        .start(
+            () -> {
+              try {
+                archive.complete(dump(cp, mainClass, args, env, started));
+              } catch (RuntimeException e) {
+                archive.completeExceptionally(e);
+                throw e;
+              }
+            });
+  }
+
+  /**
+   * The archive for a child: none when no training started (a module whose tests start no {@code
+   * goose server}), else the training's, waited for until {@link #TRAINING_WAIT} after its start.
+   */
+  private static Optional<Path> archive() {
+    long deadline;
+    synchronized (ChildJvm.class) {
+      if (!trainingStarted) return Optional.empty();
+      deadline = trainingDeadline;
+    }
+    try {
+      return archive.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException stillTraining) {
+      return Optional.empty();
+    } catch (ExecutionException failedTraining) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   private static Optional<Path> dump(
