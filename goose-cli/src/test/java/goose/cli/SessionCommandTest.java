@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code goose session ...} against real stores: a SQLite file and a real (embedded) PostgreSQL.
  */
+// First among the module's classes (the POM orders classes by @Order): it starts no goose JVM, so
+// it runs while the class archive for those trains, which they wait for (ChildJvm.TRAINING_WAIT).
+@Order(1)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SessionCommandTest {
   private static final int SESSIONS = 3000;

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * one turn runs per session whichever face asks, a cancel from REST ends an ACP prompt as
  * cancelled, and every ACP session belongs to the authenticated user with REST's isolation.
  */
+// First among the module's classes (the POM orders classes by @Order): it starts no goose JVM, so
+// it runs while the class archive for those trains, which they wait for (ChildJvm.TRAINING_WAIT).
+@Order(1)
 class AcpCrossFaceTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
