@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The web UI end to end in a real headless Chromium: real servers on random ports (auth none;
@@ -41,13 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Skipped only when chromium is not installed (Debian package {@code chromium}; CI installs it).
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-// First among the module's classes (the POM orders classes by @Order), beside the others: JUnit
-// runs
-// @Isolated classes after all the others, and isolated, this one (about 40 s under CI's load) was
-// the
-// module's last stretch, one class at a time. It shares no JVM-wide state (it reads no log); its
-// steps wait up to 30 s each for what they expect.
-@Order(1)
+// Chromium takes most of the CPU: alone, so neither it nor the classes beside it time out.
+@Isolated
 class WebUiBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
