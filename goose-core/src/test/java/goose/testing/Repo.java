@@ -1,8 +1,8 @@
 package goose.testing;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,10 +31,8 @@ public final class Repo {
 
   /** Every document of a YAML file; a parse error fails with the file and line. */
   public static List<JsonNode> yamlDocuments(String relative) {
-    try (var parser = new YAMLFactory().createParser(path(relative).toFile())) {
-      return YAML.readValues(parser, JsonNode.class).readAll().stream()
-          .filter(n -> !n.isNull() && !n.isMissingNode())
-          .toList();
+    try (JsonParser parser = YAML.getFactory().createParser(path(relative).toFile())) {
+      return documents(parser);
     } catch (IOException e) {
       throw new AssertionError(relative + ": not valid YAML: " + e.getMessage(), e);
     }
@@ -42,13 +40,17 @@ public final class Repo {
 
   /** Every document of a YAML text (kubectl's output, say). */
   public static List<JsonNode> yamlDocumentsOf(String text) {
-    try (var parser = new YAMLFactory().createParser(text)) {
-      return YAML.readValues(parser, JsonNode.class).readAll().stream()
-          .filter(n -> !n.isNull() && !n.isMissingNode())
-          .toList();
+    try (JsonParser parser = YAML.getFactory().createParser(text)) {
+      return documents(parser);
     } catch (IOException e) {
       throw new AssertionError("not valid YAML: " + e.getMessage(), e);
     }
+  }
+
+  private static List<JsonNode> documents(JsonParser parser) throws IOException {
+    return YAML.readValues(parser, JsonNode.class).readAll().stream()
+        .filter(n -> !n.isNull() && !n.isMissingNode())
+        .toList();
   }
 
   public static JsonNode yaml(String relative) {
