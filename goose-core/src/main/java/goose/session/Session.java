@@ -38,94 +38,12 @@ public record Session(
     Objects.requireNonNull(workingDir, "working_dir");
     Objects.requireNonNull(createdAt, "created_at");
     Objects.requireNonNull(updatedAt, "updated_at");
-    lastUsage = lastUsage == null ? TokenUsage.ZERO : lastUsage;
-    totalUsage = totalUsage == null ? TokenUsage.ZERO : totalUsage;
-    mode = mode == null ? Optional.empty() : mode;
-    provider = provider == null ? Optional.empty() : provider;
-    model = model == null ? Optional.empty() : model;
-    nameSource = nameSource == null ? NameSource.USER : nameSource;
-    totalCostUsd = totalCostUsd == null ? OptionalDouble.empty() : totalCostUsd;
-  }
-
-  /** A session named by its user, without a cost estimate. */
-  public Session(
-      String id,
-      String owner,
-      String name,
-      Path workingDir,
-      Instant createdAt,
-      Instant updatedAt,
-      long messageCount,
-      TokenUsage lastUsage,
-      TokenUsage totalUsage,
-      Optional<ApprovalMode> mode,
-      Optional<String> provider,
-      Optional<String> model) {
-    this(
-        id,
-        owner,
-        name,
-        workingDir,
-        createdAt,
-        updatedAt,
-        messageCount,
-        lastUsage,
-        totalUsage,
-        mode,
-        provider,
-        model,
-        NameSource.USER,
-        OptionalDouble.empty());
-  }
-
-  /** A session that follows the server's provider and model. */
-  public Session(
-      String id,
-      String owner,
-      String name,
-      Path workingDir,
-      Instant createdAt,
-      Instant updatedAt,
-      long messageCount,
-      TokenUsage lastUsage,
-      TokenUsage totalUsage,
-      Optional<ApprovalMode> mode) {
-    this(
-        id,
-        owner,
-        name,
-        workingDir,
-        createdAt,
-        updatedAt,
-        messageCount,
-        lastUsage,
-        totalUsage,
-        mode,
-        Optional.empty(),
-        Optional.empty());
-  }
-
-  /** A session that follows the server's approval mode. */
-  public Session(
-      String id,
-      String owner,
-      String name,
-      Path workingDir,
-      Instant createdAt,
-      Instant updatedAt,
-      long messageCount,
-      TokenUsage lastUsage,
-      TokenUsage totalUsage) {
-    this(
-        id,
-        owner,
-        name,
-        workingDir,
-        createdAt,
-        updatedAt,
-        messageCount,
-        lastUsage,
-        totalUsage,
-        Optional.empty());
+    Objects.requireNonNull(lastUsage, "last_usage");
+    Objects.requireNonNull(totalUsage, "total_usage");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(nameSource, "name_source");
+    Objects.requireNonNull(totalCostUsd, "total_cost_usd");
   }
 }

@@ -135,22 +135,10 @@ class ApprovalAndAuditStoreTest {
     approvals.open(pending(s, "call_1", "alice"));
     assertThat(approvals.get(s.id(), "call_1").orElseThrow().isOpen()).isTrue();
 
-    assertThatThrownBy(
-            () ->
-                approvals.open(
-                    pending(
-                        new Session(
-                            Ids.newId(),
-                            "alice",
-                            "x",
-                            dir,
-                            Instant.now(),
-                            Instant.now(),
-                            0,
-                            null,
-                            null),
-                        "c",
-                        "alice")))
+    Session deleted = store.create(new NewSession("alice", "gone", dir));
+    store.delete("alice", deleted.id());
+    assertThatThrownBy(() -> approvals.open(pending(deleted, "c", "alice")))
+        .as("an approval for a session that is no longer stored")
         .isInstanceOf(SessionNotFoundException.class);
     store.delete("alice", s.id());
     assertThat(approvals.get(s.id(), "call_2")).isEmpty();
