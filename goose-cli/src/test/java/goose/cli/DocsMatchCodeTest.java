@@ -22,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The documentation names only settings and commands that exist: every {@code GOOSE_*} name in the
- * docs is a {@link ConfigKey} (or one of the few environment-only variables below, of the launchers
- * and test harness, each still read by the code), and every {@code bin/goose ...} command line in
- * the docs parses.
+ * The documentation names only settings, commands and tests that exist: every {@code GOOSE_*} name
+ * in the docs is a {@link ConfigKey} (or one of the few environment-only variables below, of the
+ * launchers and test harness, each still read by the code), every {@code bin/goose ...} command
+ * line in the docs parses, and every test or benchmark class the docs cite as evidence ({@code
+ * FooTest}, {@code FooTest.method}) is in the sources.
  */
 // First among the module's classes (the POM orders classes by @Order): it starts no goose JVM, so
 // it runs while the class archive for those trains, which they wait for (ChildJvm.TRAINING_WAIT).
@@ -33,6 +34,13 @@ import picocli.CommandLine;
 class DocsMatchCodeTest {
   private static final Path ROOT = Repo.ROOT;
   private static final Pattern SETTING = Pattern.compile("\\bGOOSE_[A-Z0-9_]*[A-Z0-9]");
+
+  /** A test or benchmark class, and perhaps one of its methods: {@code FooTest.aCaseOfIt}. */
+  private static final Pattern TEST_NAME =
+      Pattern.compile("\\b([A-Z][A-Za-z0-9]*(?:Test|Benchmark))(?:\\.([a-z][A-Za-z0-9]*))?\\b");
+
+  /** A record of past passes: it names the tests of their time, some since renamed or merged. */
+  private static final Path HISTORY = ROOT.resolve("docs/benchmarks.md");
 
   /**
    * Variables read from the process environment, never from config.yaml, so not configuration keys.
@@ -115,6 +123,48 @@ class DocsMatchCodeTest {
     for (String name : ENVIRONMENT_ONLY.keySet()) {
       assertThat(code).as("%s is read by the code", name).contains(name);
     }
+  }
+
+  @Test
+  void everyTestTheDocsCiteExists() throws IOException {
+    Map<String, List<Path>> sources;
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      sources =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".java"))
+              .filter(
+                  p -> {
+                    String s = ROOT.relativize(p).toString();
+                    return s.contains("/src/") && !s.contains("/target/");
+                  })
+              .collect(
+                  Collectors.groupingBy(
+                      p -> p.getFileName().toString().replaceFirst("\\.java$", "")));
+    }
+    Set<String> missing = new TreeSet<>();
+    int cited = 0;
+    for (Path doc : docs()) {
+      if (doc.equals(HISTORY)) continue;
+      Matcher m = TEST_NAME.matcher(read(doc));
+      while (m.find()) {
+        cited++;
+        String where = " (" + ROOT.relativize(doc) + ")";
+        List<Path> files = sources.get(m.group(1));
+        if (files == null) {
+          missing.add(m.group(1) + where);
+          continue;
+        }
+        String method = m.group(2);
+        if (method != null
+            && !method.equals("java")
+            && files.stream().map(DocsMatchCodeTest::read).noneMatch(t -> t.contains(method)))
+          missing.add(m.group() + where);
+      }
+    }
+    assertThat(cited).as("tests the docs cite").isGreaterThan(100);
+    assertThat(missing)
+        .as("tests and test methods the docs cite that are not in the sources")
+        .isEmpty();
   }
 
   @Test
