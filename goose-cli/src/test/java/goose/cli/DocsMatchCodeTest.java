@@ -6,12 +6,16 @@ import goose.config.ConfigKey;
 import goose.testing.Repo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +42,9 @@ class DocsMatchCodeTest {
   /** A test or benchmark class, and perhaps one of its methods: {@code FooTest.aCaseOfIt}. */
   private static final Pattern TEST_NAME =
       Pattern.compile("\\b([A-Z][A-Za-z0-9]*(?:Test|Benchmark))(?:\\.([a-z][A-Za-z0-9]*))?\\b");
+
+  /** Directories the checkout's files are not in: build output, installed packages, git. */
+  private static final Set<String> NOT_OURS = Set.of("target", "node_modules", ".git");
 
   /** A record of past passes: it names the tests of their time, some since renamed or merged. */
   private static final Path HISTORY = ROOT.resolve("docs/benchmarks.md");
@@ -100,26 +107,51 @@ class DocsMatchCodeTest {
     assertThat(unknown).as("GOOSE_* names in the docs that ConfigKey does not know").isEmpty();
   }
 
+  /**
+   * The checkout's own files by their path relative to its root, without what builds, installs and
+   * git make: {@code target/}, {@code node_modules/} (tens of thousands of files) and {@code .git/}
+   * are not entered at all.
+   */
+  private static Map<String, Path> checkoutFiles() throws IOException {
+    Map<String, Path> files = new TreeMap<>();
+    Files.walkFileTree(
+        ROOT,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            Path name = dir.getFileName();
+            return name != null && NOT_OURS.contains(name.toString())
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) files.put(ROOT.relativize(file).toString(), file);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return files;
+  }
+
+  /** A Java source of a module (main or test) or of bench/. */
+  private static boolean javaSource(String path) {
+    return path.contains("/src/") && path.endsWith(".java");
+  }
+
   /** The exemptions above stay honest: each name is still read somewhere in the code. */
   @Test
   void everyEnvironmentOnlyVariableIsStillRead() throws IOException {
-    String code;
-    try (Stream<Path> files = Files.walk(ROOT)) {
-      code =
-          files
-              .filter(Files::isRegularFile)
-              .filter(
-                  p -> {
-                    String s = ROOT.relativize(p).toString();
-                    if (s.contains("node_modules/") || s.contains("/target/")) return false;
-                    if (p.getFileName().toString().equals("DocsMatchCodeTest.java")) return false;
-                    return (s.contains("/src/") && s.endsWith(".java"))
-                        || s.startsWith("bin/")
-                        || s.startsWith(".ci/");
-                  })
-              .map(DocsMatchCodeTest::read)
-              .collect(Collectors.joining("\n"));
-    }
+    String code =
+        checkoutFiles().entrySet().stream()
+            .filter(
+                e -> {
+                  String path = e.getKey();
+                  if (path.endsWith("/DocsMatchCodeTest.java")) return false;
+                  return javaSource(path) || path.startsWith("bin/") || path.startsWith(".ci/");
+                })
+            .map(e -> read(e.getValue()))
+            .collect(Collectors.joining("\n"));
     for (String name : ENVIRONMENT_ONLY.keySet()) {
       assertThat(code).as("%s is read by the code", name).contains(name);
     }
@@ -127,20 +159,13 @@ class DocsMatchCodeTest {
 
   @Test
   void everyTestTheDocsCiteExists() throws IOException {
-    Map<String, List<Path>> sources;
-    try (Stream<Path> files = Files.walk(ROOT)) {
-      sources =
-          files
-              .filter(p -> p.getFileName().toString().endsWith(".java"))
-              .filter(
-                  p -> {
-                    String s = ROOT.relativize(p).toString();
-                    return s.contains("/src/") && !s.contains("/target/");
-                  })
-              .collect(
-                  Collectors.groupingBy(
-                      p -> p.getFileName().toString().replaceFirst("\\.java$", "")));
-    }
+    Map<String, List<Path>> sources =
+        checkoutFiles().entrySet().stream()
+            .filter(e -> javaSource(e.getKey()))
+            .map(Map.Entry::getValue)
+            .collect(
+                Collectors.groupingBy(
+                    p -> p.getFileName().toString().replaceFirst("\\.java$", "")));
     Set<String> missing = new TreeSet<>();
     int cited = 0;
     for (Path doc : docs()) {

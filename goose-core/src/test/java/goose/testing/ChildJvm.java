@@ -136,9 +136,7 @@ public final class ChildJvm {
     }
     try {
       return archive.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException stillTraining) {
-      return Optional.empty();
-    } catch (ExecutionException failedTraining) {
+    } catch (TimeoutException | ExecutionException stillTrainingOrFailed) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
