@@ -218,12 +218,12 @@ class ComposeStackTest {
       Optional<String> id = container("goosed", index);
       if (id.isEmpty()) return Optional.empty();
       Docker.Result port = Docker.docker(Duration.ofSeconds(30), "port", id.get(), "3000/tcp");
+      if (port.exit() != 0) return Optional.empty();
       return port.out()
           .lines()
           .map(String::strip)
           .filter(address -> address.matches("127\\.0\\.0\\.1:\\d+"))
           .findFirst()
-          .filter(address -> port.exit() == 0)
           .map(address -> URI.create("http://" + address));
     }
 
