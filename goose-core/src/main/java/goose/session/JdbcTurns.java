@@ -1,0 +1,238 @@
+package goose.session;
+
+import static goose.session.StoreRows.TURN_COLUMNS;
+import static goose.session.StoreRows.nanos;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * The turns table of a {@link JdbcSessionStore}: a turn's start (at most one running per session,
+ * an optional client request id that makes a retried start answer with the first), its end, the
+ * cancel flag, and the leases by which the instance that runs a turn keeps it while several
+ * instances share the store. The store delegates its turn methods here, with the same contracts
+ * ({@link SessionStore}).
+ */
+final class JdbcTurns {
+  private static final int START_TURN_ATTEMPTS = 3;
+
+  /**
+   * A literal, not a parameter, so that both planners can use the partial index turns_one_running.
+   */
+  private static final String IS_RUNNING = "status = 'running'";
+
+  private final SqlDatabase db;
+
+  JdbcTurns(SqlDatabase db) {
+    this.db = db;
+  }
+
+  Turn start(
+      String sessionId,
+      String turnId,
+      Optional<String> requestId,
+      long firstSeq,
+      Optional<? extends LeaseGrant> lease) {
+    Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write(
+            c -> {
+              Optional<TurnLease> granted =
+                  lease.map(LeaseGrant::grant); // now, not before the wait
+              return Sql.update(
+                  c,
+                  "INSERT INTO turns ("
+                      + TURN_COLUMNS
+                      + ", instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  turnId,
+                  sessionId,
+                  requestId.orElse(null),
+                  StoreRows.status(TurnStatus.RUNNING),
+                  nanos(turn.startedAt()),
+                  firstSeq,
+                  granted.map(TurnLease::instanceId).orElse(null),
+                  granted.map(l -> nanos(l.until())).orElse(null));
+            });
+        return turn;
+      } catch (StoreException e) {
+        if (!(e.getCause() instanceof SQLException cause)) throw e;
+        switch (db.dialect().violation(cause)) {
+          case FOREIGN_KEY -> throw new SessionNotFoundException(sessionId);
+          case UNIQUE -> explainTurnConflict(turn, cause);
+          case OTHER -> throw e;
+        }
+        // the conflicting turn ended between our insert and the look-up: try again
+        if (attempt == START_TURN_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  /**
+   * Throws the reason a turn insert broke a unique index; returns when the reason has gone away.
+   */
+  private void explainTurnConflict(Turn turn, SQLException cause) {
+    if (turn.requestId().isPresent()) {
+      Optional<Turn> earlier = byRequestId(turn.sessionId(), turn.requestId().get());
+      if (earlier.isPresent()) {
+        throw new IllegalStateException(
+            "request id "
+                + turn.requestId().get()
+                + " was already used by turn "
+                + earlier.get().id()
+                + " of session "
+                + turn.sessionId(),
+            cause);
+      }
+    }
+    Optional<Turn> running = running(turn.sessionId());
+    if (running.isPresent()) throw new TurnConflictException(turn.sessionId(), running.get().id());
+    boolean idTaken =
+        read(c -> Sql.first(c, "SELECT 1 FROM turns WHERE id = ?", rs -> true, turn.id()))
+            .isPresent();
+    if (idTaken)
+      throw new IllegalStateException("turn id " + turn.id() + " is already used", cause);
+  }
+
+  Optional<Turn> byRequestId(String sessionId, String requestId) {
+    return read(
+        c ->
+            Sql.first(
+                c,
+                "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND request_id = ?",
+                StoreRows::turn,
+                sessionId,
+                requestId));
+  }
+
+  Optional<Turn> running(String sessionId) {
+    return read(
+        c ->
+            Sql.first(
+                c,
+                "SELECT " + TURN_COLUMNS + " FROM turns WHERE session_id = ? AND " + IS_RUNNING,
+                StoreRows::turn,
+                sessionId));
+  }
+
+  void finish(String sessionId, String turnId, TurnStatus status) {
+    if (status == TurnStatus.RUNNING)
+      throw new IllegalArgumentException("a turn cannot finish as running");
+    boolean known =
+        write(
+            c -> {
+              int changed =
+                  Sql.update(
+                      c,
+                      "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND "
+                          + IS_RUNNING,
+                      StoreRows.status(status),
+                      nanos(Instant.now()),
+                      sessionId,
+                      turnId);
+              return changed > 0
+                  || Sql.first(
+                          c,
+                          "SELECT 1 FROM turns WHERE session_id = ? AND id = ?",
+                          rs -> true,
+                          sessionId,
+                          turnId)
+                      .isPresent();
+            });
+    if (!known) throw new NoSuchElementException("no turn " + turnId + " in session " + sessionId);
+  }
+
+  List<HeldTurn> renewLeases(String instanceId, Collection<String> turnIds, Instant until) {
+    if (turnIds.isEmpty()) return List.of();
+    List<Object> args = new ArrayList<>();
+    args.add(nanos(until));
+    args.add(instanceId);
+    args.addAll(turnIds);
+    String ids = String.join(", ", Collections.nCopies(turnIds.size(), "?"));
+    return writeFirst(
+        c ->
+            Sql.all(
+                c,
+                "UPDATE turns SET lease_until = ? WHERE instance_id = ? AND "
+                    + IS_RUNNING
+                    + " AND id IN ("
+                    + ids
+                    + ") RETURNING session_id, id, cancel_requested",
+                rs -> new HeldTurn(rs.getString(1), rs.getString(2), rs.getBoolean(3)),
+                args.toArray()));
+  }
+
+  List<Turn> expired(Instant now) {
+    return read(
+        c ->
+            Sql.all(
+                c,
+                "SELECT "
+                    + TURN_COLUMNS
+                    + " FROM turns WHERE "
+                    + IS_RUNNING
+                    + " AND lease_until < ? ORDER BY started_at",
+                StoreRows::turn,
+                nanos(now)));
+  }
+
+  boolean takeOver(String turnId, TurnLease lease, Instant now) {
+    return writeFirst(
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE turns SET instance_id = ?, lease_until = ? WHERE id = ? AND "
+                        + IS_RUNNING
+                        + " AND lease_until < ?",
+                    lease.instanceId(),
+                    nanos(lease.until()),
+                    turnId,
+                    nanos(now)))
+        > 0;
+  }
+
+  boolean requestCancel(String sessionId) {
+    return write(
+            c ->
+                Sql.update(
+                    c,
+                    "UPDATE turns SET cancel_requested = ? WHERE session_id = ? AND " + IS_RUNNING,
+                    true,
+                    sessionId))
+        > 0;
+  }
+
+  List<Turn> allRunning() {
+    return read(
+        c ->
+            Sql.all(
+                c,
+                "SELECT "
+                    + TURN_COLUMNS
+                    + " FROM turns WHERE "
+                    + IS_RUNNING
+                    + " ORDER BY started_at",
+                StoreRows::turn));
+  }
+
+  private <T> T read(SqlDatabase.Work<T> work) {
+    return Stores.read(db, work);
+  }
+
+  private <T> T write(SqlDatabase.Work<T> work) {
+    return Stores.write(db, work);
+  }
+
+  /**
+   * The lease heartbeat's writes: ahead of the queued ones (see {@link SqlDatabase#writeFirst}).
+   */
+  private <T> T writeFirst(SqlDatabase.Work<T> work) {
+    return Stores.writeFirst(db, work);
+  }
+}
