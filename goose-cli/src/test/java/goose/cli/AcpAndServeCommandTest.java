@@ -44,6 +44,33 @@ class AcpAndServeCommandTest {
   }
 
   @Test
+  void acpAnswersEveryLineItCannotTakeWithAParseErrorOrInvalidRequest() {
+    CliRun.Result r =
+        cli()
+            .runWithInput(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"session/list\",\"params\":{}}"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"session/list\",\"params\":{}}\n"
+                    + "{\"jsonrpc\":2.0,\"id\":3,\"method\":\"session/list\",\"params\":{}}\n"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"session/list\",\"params\":{}}\r\n",
+                "acp");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    var lines = r.out().strip().lines().map(Json::parse).toList();
+    assertThat(lines).hasSize(3);
+    // Two messages on one line: refused as a whole, not the first answered and the second lost.
+    assertThat(lines.stream().filter(l -> l.at("/error/code").asInt() == -32700).toList())
+        .singleElement()
+        .extracting(e -> e.at("/error/message").asText())
+        .asString()
+        .contains("Trailing token");
+    // "jsonrpc" as the number 2.0 is not JSON-RPC 2.0.
+    JsonNode numberVersion =
+        lines.stream().filter(l -> l.path("id").asInt() == 3).findFirst().orElseThrow();
+    assertThat(numberVersion.at("/error/code").asInt()).isEqualTo(-32600);
+    JsonNode crlf = lines.stream().filter(l -> l.path("id").asInt() == 4).findFirst().orElseThrow();
+    assertThat(crlf.at("/result/sessions").isArray()).as("a line ending in CRLF").isTrue();
+  }
+
+  @Test
   void anUnknownBuiltinStopsTheStartNamingTheBuiltins() {
     CliRun.Result r = cli().run("acp", "--with-builtin", "developer,nonesuch");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);

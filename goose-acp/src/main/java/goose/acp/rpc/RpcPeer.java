@@ -56,7 +56,8 @@ public final class RpcPeer {
               "JSON-RPC batches are not supported"));
       return;
     }
-    if (!message.isObject() || !"2.0".equals(message.path("jsonrpc").asText())) {
+    JsonNode version = message.path("jsonrpc"); // the string "2.0", not the number 2.0
+    if (!message.isObject() || !version.isTextual() || !version.asText().equals("2.0")) {
       send(error(idOf(message), RpcException.INVALID_REQUEST, "not a JSON-RPC 2.0 message"));
       return;
     }

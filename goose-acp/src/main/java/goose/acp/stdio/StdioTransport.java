@@ -6,13 +6,13 @@ import goose.acp.agent.AcpAgent;
 import goose.acp.agent.AcpServices;
 import goose.acp.rpc.RpcPeer;
 import goose.acp.wire.AcpJson;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class StdioTransport {
   private static final Logger log = LoggerFactory.getLogger(StdioTransport.class);
 
-  /** A line longer than this is refused, not buffered without bound. */
+  /** A line longer than this is refused (a parse error), not buffered without bound. */
   public static final int MAX_LINE_CHARS = 64 * 1024 * 1024;
 
   /** How long requests still being answered get once stdin ends (a prompt is cancelled after). */
@@ -53,23 +53,20 @@ public final class StdioTransport {
                 writeLock.unlock();
               }
             });
-    try (BufferedReader reader =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.isBlank()) continue;
-        if (line.length() > MAX_LINE_CHARS) {
-          peer.unparsable("message longer than " + MAX_LINE_CHARS + " characters");
-          continue;
+    try (InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+      LineReader lines = new LineReader(reader, MAX_LINE_CHARS);
+      for (Optional<LineReader.Line> next = lines.next(); next.isPresent(); next = lines.next()) {
+        switch (next.get()) {
+          case LineReader.Line.TooLong tooLong ->
+              peer.unparsable(
+                  "message of "
+                      + tooLong.chars()
+                      + " characters is longer than the limit of "
+                      + MAX_LINE_CHARS);
+          case LineReader.Line.Text text -> {
+            if (!text.text().isBlank()) receive(peer, text.text());
+          }
         }
-        JsonNode message;
-        try {
-          message = AcpJson.parse(line);
-        } catch (JsonProcessingException e) {
-          peer.unparsable(e.getOriginalMessage());
-          continue;
-        }
-        peer.receive(message);
       }
     } finally {
       log.debug("ACP stdio input ended");
@@ -80,5 +77,16 @@ public final class StdioTransport {
       }
       peer.close();
     }
+  }
+
+  private static void receive(RpcPeer peer, String line) {
+    JsonNode message;
+    try {
+      message = AcpJson.parse(line);
+    } catch (JsonProcessingException e) {
+      peer.unparsable(e.getOriginalMessage());
+      return;
+    }
+    peer.receive(message);
   }
 }

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The JSON mapper of the ACP wire: camelCase field names (the REST API's mapper is snake_case),
- * absent optionals left out, unknown fields ignored (clients add fields freely, {@code _meta}).
+ * absent optionals left out, unknown fields ignored (clients add fields freely, {@code _meta}), and
+ * text after a message's JSON value refused (a second message on the same line would otherwise be
+ * lost without an answer).
  */
 public final class AcpJson {
   public static final ObjectMapper MAPPER =
@@ -21,6 +23,8 @@ public final class AcpJson {
           .addModule(new Jdk8Module())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // One message per line or frame: anything after it is an error, not silently dropped.
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .defaultPropertyInclusion(
               JsonInclude.Value.construct(
                   JsonInclude.Include.NON_ABSENT, JsonInclude.Include.USE_DEFAULTS))

@@ -56,6 +56,8 @@ class RpcPeerTest {
     assertThat(awaitSent(4).at("/error/code").asInt()).isEqualTo(-32700);
     peer.receive(parse("{\"id\":1,\"method\":\"echo\"}"));
     assertThat(awaitSent(5).at("/error/code").asInt()).isEqualTo(-32600);
+    peer.receive(parse("{\"jsonrpc\":2.0,\"id\":1,\"method\":\"echo\"}"));
+    assertThat(awaitSent(6).at("/error/code").asInt()).as("the number 2.0").isEqualTo(-32600);
   }
 
   @Test
@@ -122,5 +124,14 @@ class RpcPeerTest {
     peer.close();
     assertThatThrownBy(() -> afterClose.get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class);
+  }
+
+  @Test
+  void textAfterAMessageIsAParseErrorNotASecondMessageLostWithoutAnAnswer() {
+    assertThatThrownBy(() -> parse("{\"jsonrpc\":\"2.0\",\"id\":1}{\"jsonrpc\":\"2.0\",\"id\":2}"))
+        .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class)
+        .hasMessageContaining("Trailing token");
+    assertThatThrownBy(() -> parse("{\"jsonrpc\":\"2.0\",\"id\":1} xyz"))
+        .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
   }
 }
