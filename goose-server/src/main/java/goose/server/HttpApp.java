@@ -90,7 +90,8 @@ final class HttpApp {
           ErrorMapping.install(cfg);
           new AuthFilter(security).install(cfg);
           router.install(cfg.routes, () -> gate.services().routes(), settings.maxBodyBytes());
-          AcpWebSocket.install(cfg.routes, () -> gate.services().context().acp(), security);
+          AcpWebSocket.install(
+              cfg.routes, () -> gate.services().context().acp(), security, settings.maxBodyBytes());
         });
   }
 

@@ -70,6 +70,10 @@ public final class AcpAgent implements RpcHandler {
         case "session/set_config_option" -> methods().sessions().setConfigOption(params);
         case "session/set_mode" -> methods().sessions().setMode(params);
         case "session/prompt" -> methods().prompts().prompt(params, call);
+        case "session/cancel" -> { // a notification; a client that sends it with an id gets {}
+          methods().prompts().cancel(params);
+          yield AcpJson.object();
+        }
         default -> methods().goose().handle(method, params);
       };
     } catch (RuntimeException e) {

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * client's choice is the answer, through the same {@link Approvals} as {@code POST
  * /sessions/{id}/tool-approvals/{call}}. {@code allow_always} is remembered for the tool; {@code
  * reject_always} denies this call (the server remembers allowed tools only); a {@code cancelled}
- * outcome, or one the client cannot give, denies. Whichever face answers first decides.
+ * outcome, one the client cannot give, or an error answer denies. A connection that closes before
+ * answering leaves the approval open for another face. Whichever face answers first decides.
  */
 final class Permissions {
   private static final Logger log = LoggerFactory.getLogger(Permissions.class);
@@ -53,13 +54,24 @@ final class Permissions {
       Thread.currentThread().interrupt();
       return;
     } catch (java.util.concurrent.ExecutionException e) {
-      log.info(
-          "permission request for {} got no answer: {}",
+      String why = ErrorMessages.of(Objects.requireNonNullElse(e.getCause(), e));
+      if (peer.isClosed()) {
+        log.info("permission request for {} got no answer: {}", asked.id(), why);
+        return; // the approval stays open for another face, or expires
+      }
+      // The client answered with an error (one that cannot ask its user, say): denied now, so
+      // that the turn goes on at once instead of waiting out GOOSE_APPROVAL_TIMEOUT.
+      log.warn(
+          "ACP client answered the permission request for {} with an error ({}): denied",
           asked.id(),
-          ErrorMessages.of(Objects.requireNonNullElse(e.getCause(), e)));
-      return; // the approval stays open for another face, or expires
+          why);
+      answer(asked, ApprovalDecision.DENY);
+      return;
     }
-    ApprovalDecision decision = decision(answer);
+    answer(asked, decision(answer));
+  }
+
+  private void answer(TurnEvent.ToolApprovalRequired asked, ApprovalDecision decision) {
     Approvals.Answer result = approvals.answer(user, sessionId, asked.id(), decision);
     log.debug("ACP permission for {}: {} ({})", asked.id(), decision.wire(), result);
   }

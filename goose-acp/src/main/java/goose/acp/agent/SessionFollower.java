@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,6 +138,24 @@ final class SessionFollower implements AutoCloseable {
       while (ends.size() > REMEMBERED_ENDS && it.hasNext()) {
         if (it.next().isDone()) it.remove();
       }
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the turns this connection's prompts wait on to end (after a
+   * cancel), so that those prompts answer with the turn's own end before the session is let go.
+   */
+  void awaitPromptedTurns(Duration timeout) {
+    CompletableFuture<?>[] waiting;
+    synchronized (ends) {
+      waiting = ends.values().stream().filter(f -> !f.isDone()).toArray(CompletableFuture[]::new);
+    }
+    try {
+      CompletableFuture.allOf(waiting).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException notEnded) {
+      log.debug("session {}: prompts still waiting after {}", sessionId, timeout);
     }
   }
 

@@ -30,6 +30,9 @@ final class SessionMethods {
   /** Store pages read at most for one filtered list answer (the rest follows the cursor). */
   static final int MAX_PAGES_PER_LIST = 20;
 
+  /** How long {@code session/close} lets a cancelled prompt of this connection answer first. */
+  static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(10);
+
   private final AcpServices services;
   private final String user;
   private final AttachedSessions attached;
@@ -104,9 +107,16 @@ final class SessionMethods {
     return result;
   }
 
-  /** Stops following the session here (and its own MCP servers); the session stays stored. */
+  /**
+   * Cancels the session's running turn, as {@code session/cancel} does (the ACP schema: close
+   * cancels any ongoing work of the session), waits briefly for this connection's prompts to answer
+   * {@code cancelled}, then stops following the session here (and its own MCP servers). The session
+   * stays stored.
+   */
   JsonNode close(JsonNode params) {
     Session session = find(params);
+    services.turns().cancel(user, session.id());
+    attached.follower(session.id()).ifPresent(f -> f.awaitPromptedTurns(CLOSE_WAIT));
     attached.detach(session.id());
     return AcpJson.object();
   }

@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -54,12 +57,14 @@ public final class AcpConnection {
 
   private final Runnable onOverflow;
   private volatile @Nullable CompletableFuture<JsonNode> initializing;
-  private volatile @Nullable String initializeId;
   private volatile Instant lastActive = Instant.now();
   private volatile boolean closed;
 
   private static final String CONNECTION = "";
   private static final Duration REPLAY_WRITE_WAIT = Duration.ofSeconds(2);
+
+  /** An answer to initialize is computed at once; this only bounds a bug. */
+  private static final Duration INITIALIZE_WAIT = Duration.ofSeconds(30);
 
   AcpConnection(AcpServices services, String user, long maxBufferedBytes, Runnable onOverflow) {
     this.user = user;
@@ -76,16 +81,21 @@ public final class AcpConnection {
     return user;
   }
 
-  /** Runs {@code initialize} and returns its answer, which the POST carries (not a stream). */
+  /**
+   * Runs {@code initialize} and returns its answer, which the POST carries (not a stream): a
+   * result, or an error (a malformed id or params), which is then the only thing this connection
+   * answered.
+   */
   JsonNode initialize(JsonNode message) throws InterruptedException {
     CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-    initializeId = key(message.get("id"));
     initializing = answer;
     peer.receive(message);
     try {
-      return answer.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new IllegalStateException(e.getCause());
+      return answer.get(INITIALIZE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the connection closed during initialize", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("initialize got no answer within " + INITIALIZE_WAIT, e);
     } finally {
       initializing = null;
     }
@@ -145,6 +155,8 @@ public final class AcpConnection {
   void close() {
     if (closed) return;
     closed = true;
+    CompletableFuture<JsonNode> init = initializing;
+    if (init != null) init.completeExceptionally(new IllegalStateException("connection closed"));
     peer.close();
     connectionStream.close();
     sessionStreams.values().forEach(Mailbox::close);
@@ -159,12 +171,14 @@ public final class AcpConnection {
     if (closed) return;
     boolean isResponse = !message.has("method");
     if (isResponse) {
-      String key = key(message.get("id"));
+      // The first answer of a new connection is initialize's, whatever its id: an error answer to
+      // a malformed id carries "id": null.
       CompletableFuture<JsonNode> init = initializing;
-      if (init != null && key.equals(initializeId)) {
+      if (init != null) {
         init.complete(message);
         return;
       }
+      String key = key(message.get("id"));
       String route = requestRoutes.remove(key);
       String loaded = loads.remove(key);
       if (loaded != null) awaitReplayWritten(loaded);

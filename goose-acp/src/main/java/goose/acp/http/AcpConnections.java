@@ -58,6 +58,23 @@ public final class AcpConnections implements AutoCloseable {
   /** What {@code initialize} gave: the new connection's id and the answer to send back. */
   public record Initialized(String connectionId, JsonNode response) {}
 
+  /**
+   * Thrown when {@code initialize} was answered with an error (a malformed id, params or version):
+   * the connection is not kept, and {@link #response} is the JSON-RPC error to send back.
+   */
+  public static final class InitializeFailed extends RuntimeException {
+    private final transient JsonNode response;
+
+    InitializeFailed(JsonNode response) {
+      super(response.path("error").path("message").asText("initialize failed"));
+      this.response = response;
+    }
+
+    public JsonNode response() {
+      return response;
+    }
+  }
+
   /** Thrown when a user has {@link #MAX_PER_USER} connections open already. */
   public static final class TooManyConnections extends RuntimeException {
     TooManyConnections() {
@@ -82,12 +99,18 @@ public final class AcpConnections implements AutoCloseable {
             });
     made[0] = c;
     http.put(c.id(), c);
+    JsonNode response;
     try {
-      return new Initialized(c.id(), c.initialize(message));
+      response = c.initialize(message);
     } catch (RuntimeException | InterruptedException e) {
       remove(c.id());
       throw e;
     }
+    if (response.has("error")) {
+      remove(c.id());
+      throw new InitializeFailed(response);
+    }
+    return new Initialized(c.id(), response);
   }
 
   /** The user's connection of this id; empty for an unknown id or another user's. */
@@ -133,7 +156,12 @@ public final class AcpConnections implements AutoCloseable {
     List.copyOf(sockets.keySet()).forEach(this::closeWebSocket);
   }
 
-  private void checkLimit(String user) {
+  /**
+   * Throws {@link TooManyConnections} when {@code user} may not open another connection now: asked
+   * before a WebSocket upgrade, so that the refusal is an HTTP 429 rather than a socket opened and
+   * closed at once.
+   */
+  public void checkLimit(String user) {
     long mine =
         http.values().stream().filter(c -> c.user().equals(user)).count()
             + socketUsers.values().stream().filter(user::equals).count();

@@ -28,6 +28,13 @@ final class RawAcpSocket implements AutoCloseable {
   private final WebSocket socket;
   private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   final List<JsonNode> notifications = new CopyOnWriteArrayList<>();
+
+  /** Answers that match no request of ours (a parse error carries "id": null). */
+  final List<JsonNode> unmatched = new CopyOnWriteArrayList<>();
+
+  /** Whether permission requests are answered with an error (a client that cannot ask). */
+  volatile boolean refusePermissions;
+
   private final AtomicInteger ids = new AtomicInteger();
   private final StringBuilder partial = new StringBuilder();
 
@@ -90,8 +97,25 @@ final class RawAcpSocket implements AutoCloseable {
     }
   }
 
-  private synchronized void send(JsonNode m) {
-    socket.sendText(Json.write(m), true).join();
+  private void send(JsonNode m) {
+    sendText(Json.write(m));
+  }
+
+  /** One text frame, as given (not necessarily one JSON-RPC message). */
+  synchronized void sendText(String text) {
+    socket.sendText(text, true).join();
+  }
+
+  synchronized void sendBinary(byte[] data) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).join();
+  }
+
+  /** Waits for an answer that matched no request (e.g. a parse error). */
+  JsonNode awaitUnmatched(Duration timeout) {
+    return await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> unmatched.isEmpty() ? null : unmatched.removeFirst(), m -> m != null);
   }
 
   @Override
@@ -113,17 +137,21 @@ final class RawAcpSocket implements AutoCloseable {
         if (m.has("method") && m.has("id")) {
           ObjectNode answer = Json.object().put("jsonrpc", "2.0");
           answer.set("id", m.get("id"));
-          answer
-              .putObject("result")
-              .putObject("outcome")
-              .put("outcome", "selected")
-              .put("optionId", "allow_once");
+          if (refusePermissions)
+            answer.putObject("error").put("code", -32601).put("message", "Method not found");
+          else
+            answer
+                .putObject("result")
+                .putObject("outcome")
+                .put("outcome", "selected")
+                .put("optionId", "allow_once");
           Thread.ofVirtual().start(() -> send(answer));
         } else if (m.has("method")) {
           notifications.add(m);
         } else {
           CompletableFuture<JsonNode> f = pending.remove(m.path("id").asText());
           if (f != null) f.complete(m);
+          else unmatched.add(m);
         }
       }
       ws.request(1);

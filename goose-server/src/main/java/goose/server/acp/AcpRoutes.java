@@ -15,6 +15,7 @@ import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
 import goose.server.http.ApiException;
 import goose.server.http.ErrorCode;
+import goose.server.http.ErrorMapping;
 import goose.server.http.RequestUser;
 import goose.server.http.SseStream;
 import io.javalin.http.Context;
@@ -64,7 +65,11 @@ public final class AcpRoutes implements RouteGroup {
         .body(JsonNode.class)
         .response(200, "The answer to initialize", JsonNode.class)
         .noContent(202, "Accepted; the answer follows on a stream")
-        .error(400, "Not a JSON-RPC message, a batch, or a missing or mismatched header")
+        .response(
+            400,
+            "A batch or a failed initialize (the body is a JSON-RPC error), or not JSON, or a"
+                + " missing or mismatched header (the body is the API's error object)",
+            JsonNode.class)
         .error(404, "Unknown Acp-Connection-Id")
         .error(429, "Too many open ACP connections for this user")
         .handle(AcpRoutes::post);
@@ -102,20 +107,23 @@ public final class AcpRoutes implements RouteGroup {
           .putObject("error")
           .put("code", RpcException.INVALID_REQUEST)
           .put("message", "JSON-RPC batches are not supported");
-      ctx.status(400).json(error);
+      rpcError(ctx, error);
       return;
     }
     String user = RequestUser.of(ctx).id();
     Optional<String> connectionId = CONNECTION.read(ctx);
     if (isInitialize(message)) {
       if (connectionId.isPresent())
-        throw ApiException.badParameter(
+        throw ApiException.badHeader(
             CONNECTION_HEADER, "must not be sent with initialize (it opens a new connection)");
       AcpConnections.Initialized made;
       try {
         made = acp.initialize(user, message);
       } catch (AcpConnections.TooManyConnections e) {
         throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, ErrorMessages.of(e));
+      } catch (AcpConnections.InitializeFailed e) {
+        rpcError(ctx, e.response()); // no connection was kept: no Acp-Connection-Id
+        return;
       }
       ctx.header(CONNECTION_HEADER, made.connectionId()).status(200).json(made.response());
       return;
@@ -125,6 +133,12 @@ public final class AcpRoutes implements RouteGroup {
     if (answer.status() != 202)
       throw new ApiException(ErrorCode.forStatus(answer.status()), answer.reason());
     ctx.status(202);
+  }
+
+  /** 400 with a JSON-RPC error as the body (not the API's error object: the client speaks ACP). */
+  private static void rpcError(Context ctx, JsonNode error) {
+    ErrorMapping.ownErrorBody(ctx);
+    ctx.status(400).json(error);
   }
 
   private void stream(Context ctx) throws IOException, InterruptedException {
@@ -165,7 +179,7 @@ public final class AcpRoutes implements RouteGroup {
     String id =
         CONNECTION
             .read(ctx)
-            .orElseThrow(() -> ApiException.badParameter(CONNECTION_HEADER, "is required"));
+            .orElseThrow(() -> ApiException.badHeader(CONNECTION_HEADER, "is required"));
     if (!acp.delete(RequestUser.of(ctx).id(), id))
       throw ApiException.notFound("unknown " + CONNECTION_HEADER);
     ctx.status(202);
@@ -174,7 +188,7 @@ public final class AcpRoutes implements RouteGroup {
   private AcpConnection connection(Context ctx, Optional<String> connectionId) {
     String id =
         connectionId.orElseThrow(
-            () -> ApiException.badParameter(CONNECTION_HEADER, "is required (initialize first)"));
+            () -> ApiException.badHeader(CONNECTION_HEADER, "is required (initialize first)"));
     return acp.get(RequestUser.of(ctx).id(), id)
         .orElseThrow(() -> ApiException.notFound("unknown " + CONNECTION_HEADER));
   }

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import goose.acp.http.AcpConnections;
 import goose.acp.rpc.RpcPeer;
 import goose.acp.wire.AcpJson;
+import goose.error.ErrorMessages;
 import goose.ids.Ids;
 import goose.server.auth.Security;
+import goose.server.http.ApiException;
+import goose.server.http.ErrorCode;
 import goose.server.http.RequestUser;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.websocket.WsCloseStatus;
 import io.javalin.websocket.WsContext;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,10 +20,12 @@ import java.util.function.Supplier;
 
 /**
  * The WebSocket profile of {@code /acp}: a {@code GET /acp} with {@code Upgrade: websocket} becomes
- * one ACP connection, a JSON-RPC message per text frame each way; the {@code 101} answer carries
- * {@code Acp-Connection-Id}. Credentials are checked before the upgrade, as for any request; a
- * browser, which cannot set headers on an upgrade, may send them as {@code ?token=} (the secret or
- * a bearer token).
+ * one ACP connection, a JSON-RPC message per text frame each way (up to {@code
+ * GOOSE_MAX_BODY_BYTES}, like an HTTP body; a binary frame is answered with a parse error); the
+ * {@code 101} answer carries {@code Acp-Connection-Id}. A user with {@link
+ * AcpConnections#MAX_PER_USER} connections open gets 429 instead of the upgrade. Credentials are
+ * checked before the upgrade, as for any request; a browser, which cannot set headers on an
+ * upgrade, may send them as {@code ?token=} (the secret or a bearer token).
  */
 public final class AcpWebSocket {
   private static final String USER = "goose.acp.user";
@@ -28,31 +34,51 @@ public final class AcpWebSocket {
   private AcpWebSocket() {}
 
   /** {@code acp} is asked for at each connection: the routes are installed before it exists. */
-  public static void install(RoutesConfig routes, Supplier<AcpConnections> acp, Security security) {
-    routes.wsBeforeUpgrade("/acp", ctx -> authenticate(ctx, security));
+  public static void install(
+      RoutesConfig routes, Supplier<AcpConnections> acp, Security security, long maxMessageBytes) {
+    routes.wsBeforeUpgrade(
+        "/acp",
+        ctx -> {
+          authenticate(ctx, security);
+          try {
+            acp.get().checkLimit(ctx.attribute(USER)); // a 429 now, not a socket closed at once
+          } catch (AcpConnections.TooManyConnections e) {
+            throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, ErrorMessages.of(e));
+          }
+        });
     routes.ws(
         "/acp",
         ws -> {
           ws.onConnect(
               c -> {
                 c.enableAutomaticPings(15, TimeUnit.SECONDS);
+                // Jetty's default (64 KiB) would close the socket on an image prompt; a message may
+                // be as large as an HTTP body (GOOSE_MAX_BODY_BYTES), in one frame or several.
+                c.session.setMaxTextMessageSize(maxMessageBytes);
+                c.session.setMaxFrameSize(maxMessageBytes);
                 String id = c.attribute(CONNECTION);
                 String user = c.attribute(USER);
                 // not a monitor: send blocks, which would pin a virtual thread's carrier
                 ReentrantLock lock = new ReentrantLock();
-                RpcPeer peer =
-                    acp.get()
-                        .openWebSocket(
-                            user,
-                            id,
-                            message -> {
-                              lock.lock();
-                              try {
-                                c.send(AcpJson.write(message));
-                              } finally {
-                                lock.unlock();
-                              }
-                            });
+                RpcPeer peer;
+                try {
+                  peer =
+                      acp.get()
+                          .openWebSocket(
+                              user,
+                              id,
+                              message -> {
+                                lock.lock();
+                                try {
+                                  c.send(AcpJson.write(message));
+                                } finally {
+                                  lock.unlock();
+                                }
+                              });
+                } catch (AcpConnections.TooManyConnections raced) { // another opened meanwhile
+                  c.closeSession(WsCloseStatus.TRY_AGAIN_LATER, ErrorMessages.of(raced));
+                  return;
+                }
                 c.attribute("goose.acp.peer", peer);
               });
           ws.onMessage(
@@ -64,6 +90,12 @@ public final class AcpWebSocket {
                 } catch (JsonProcessingException e) {
                   peer.unparsable(e.getOriginalMessage());
                 }
+              });
+          ws.onBinaryMessage(
+              m -> {
+                RpcPeer peer = m.attribute("goose.acp.peer");
+                if (peer != null)
+                  peer.unparsable("a binary frame: send each JSON-RPC message as a text frame");
               });
           ws.onClose(c -> closed(c, acp.get()));
           ws.onError(c -> closed(c, acp.get()));

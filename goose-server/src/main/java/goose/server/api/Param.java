@@ -114,7 +114,7 @@ public final class Param<T> {
         raw -> {
           if (raw.isEmpty() || raw.get().isBlank()) return Optional.empty();
           if (raw.get().length() > maxLength || raw.get().chars().anyMatch(Character::isISOControl))
-            throw ApiException.badParameter(
+            throw ApiException.badHeader(
                 name, "must be at most " + maxLength + " printable characters");
           return Optional.of(raw.get().strip());
         };

@@ -68,4 +68,8 @@ public class ApiException extends RuntimeException {
     return new ApiException(
         ErrorCode.INVALID_PARAMETER, "query parameter '" + name + "' " + problem);
   }
+
+  public static ApiException badHeader(String name, String problem) {
+    return new ApiException(ErrorCode.INVALID_PARAMETER, "header '" + name + "' " + problem);
+  }
 }

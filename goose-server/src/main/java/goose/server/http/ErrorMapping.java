@@ -40,6 +40,14 @@ public final class ErrorMapping {
         });
   }
 
+  /**
+   * Marks the error body a route wrote in its own protocol's format (a JSON-RPC error on {@code
+   * /acp}) as final: the status handlers above then leave it as it is.
+   */
+  public static void ownErrorBody(Context ctx) {
+    ctx.attribute(WRITTEN, true);
+  }
+
   static void handle(Exception e, Context ctx) {
     java.util.Optional<ApiException> core = CoreErrors.map(e);
     if (e instanceof ApiException api) {
