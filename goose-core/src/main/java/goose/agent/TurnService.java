@@ -229,8 +229,12 @@ public final class TurnService implements AutoCloseable {
     } catch (RuntimeException e) {
       ended(sessionId, turn);
       leases.release(sessionId, turnId);
-      store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
-      throw e;
+      try {
+        store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
+      } catch (RuntimeException gone) { // the session was deleted meanwhile, its turn with it
+        e.addSuppressed(gone);
+      }
+      throw e; // SessionNotFoundException then: a 404, not the clean-up's failure as a 500
     }
     Thread.ofVirtual()
         .name("turn-" + turnId)

@@ -201,7 +201,13 @@ final class JdbcSessionStore implements SessionStore {
     return write(
             c -> {
               int deleted =
-                  Sql.update(c, "DELETE FROM sessions WHERE id = ? AND owner = ?", id, owner);
+                  Sql.update(
+                      c,
+                      "DELETE FROM sessions WHERE id = ? AND owner = ? AND NOT EXISTS"
+                          + " (SELECT 1 FROM turns WHERE session_id = ? AND status = 'running')",
+                      id,
+                      owner,
+                      id);
               if (deleted > 0)
                 Sql.update(
                     c, "DELETE FROM todo_lists WHERE owner = ? AND session_id = ?", owner, id);

@@ -44,7 +44,12 @@ public interface SessionStore extends EventStore, AutoCloseable {
   Optional<Session> setModel(
       String owner, String id, Optional<String> provider, Optional<String> model);
 
-  /** Deletes the session with its messages and events; false when there was none. */
+  /**
+   * Deletes the session with its messages and events, unless a turn runs in it (on any instance):
+   * one statement, so that a turn that starts meanwhile either finds the session gone or keeps it.
+   * False when nothing was deleted (no such session, or a running turn: {@link #runningTurn} tells
+   * which).
+   */
   boolean delete(String owner, String id);
 
   /** Appends a message; bumps {@code message_count} and {@code updated_at}. */

@@ -11,10 +11,12 @@ import goose.event.TurnEvent;
 import goose.json.Json;
 import goose.session.NewSession;
 import goose.session.Session;
+import goose.session.SessionNameRule;
 import goose.session.SessionStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +35,9 @@ public final class SessionTransfer {
 
   public static final int MAX_EVENTS = 1_000_000;
   private static final int EVENT_BATCH = 1000;
-  private static final int MAX_NAME = 200;
+
+  /** The longest message id, as the {@code after} parameter of a messages page takes it. */
+  static final int MAX_MESSAGE_ID = 64;
 
   private SessionTransfer() {}
 
@@ -109,10 +113,8 @@ public final class SessionTransfer {
   public static void validate(SessionDocument doc) {
     checkHeader(doc.format() == null ? "" : doc.format(), doc.version());
     if (doc.session() == null) throw new InvalidDocumentException("session is required");
-    String name = doc.session().name();
-    if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-      throw new InvalidDocumentException("session.name must be 1-" + MAX_NAME + " characters");
-    }
+    checkedName(doc.session());
+    checkUsage(doc.session());
     if (doc.messages().size() > MAX_MESSAGES) {
       throw new InvalidDocumentException(
           "too many messages: " + doc.messages().size() + " (at most " + MAX_MESSAGES + ")");
@@ -125,12 +127,11 @@ public final class SessionTransfer {
     for (int i = 0; i < doc.messages().size(); i++) {
       Message m = doc.messages().get(i);
       if (m == null) throw new InvalidDocumentException("messages[" + i + "] is null");
+      checkMessageId(m.id(), "messages[" + i + "].id");
       if (!ids.add(m.id()))
         throw new InvalidDocumentException("messages[" + i + "].id " + m.id() + " appears twice");
-      for (Content c : m.content()) {
-        if (c == null)
-          throw new InvalidDocumentException("messages[" + i + "].content has a null part");
-      }
+      for (int j = 0; j < m.content().size(); j++)
+        checkContent(m.content().get(j), "messages[" + i + "].content[" + j + "]");
     }
     long lastSeq = 0;
     for (int i = 0; i < doc.events().size(); i++) {
@@ -146,6 +147,66 @@ public final class SessionTransfer {
     }
   }
 
+  /** The session's name as every face takes one ({@link SessionNameRule}): trimmed, checked. */
+  private static String checkedName(SessionDocument.SessionInfo session) {
+    if (session.name() == null) throw new InvalidDocumentException("session.name is required");
+    try {
+      return SessionNameRule.check(session.name());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidDocumentException("session.name " + e.getMessage());
+    }
+  }
+
+  private static void checkUsage(SessionDocument.SessionInfo session) {
+    for (var usage : List.of(session.lastUsage(), session.totalUsage())) {
+      usage.ifPresent(
+          u -> {
+            if (u.inputTokens() < 0
+                || u.outputTokens() < 0
+                || u.cacheReadInputTokens() < 0
+                || u.cacheCreationInputTokens() < 0)
+              throw new InvalidDocumentException("session usage must not be negative");
+          });
+    }
+    session
+        .totalCostUsd()
+        .ifPresent(
+            cost -> {
+              if (!(cost >= 0) || Double.isInfinite(cost))
+                throw new InvalidDocumentException(
+                    "session.total_cost_usd must be a finite number, not negative");
+            });
+  }
+
+  /**
+   * A message id pages a session's messages ({@code ?after=}, at most {@link #MAX_MESSAGE_ID}
+   * characters): an empty one made the next page the first again, forever.
+   */
+  private static void checkMessageId(String id, String where) {
+    if (id == null || id.isBlank() || id.length() > MAX_MESSAGE_ID)
+      throw new InvalidDocumentException(where + " must be 1-" + MAX_MESSAGE_ID + " characters");
+    if (id.chars().anyMatch(Character::isISOControl))
+      throw new InvalidDocumentException(where + " contains control characters");
+  }
+
+  private static void checkContent(Content c, String where) {
+    switch (c) {
+      case null -> throw new InvalidDocumentException(where + " is null");
+      case Content.Image image -> {
+        try {
+          Base64.getDecoder().decode(image.data());
+        } catch (IllegalArgumentException e) {
+          throw new InvalidDocumentException(where + ".data is not valid base64");
+        }
+      }
+      case Content.ToolResponse response -> {
+        for (int k = 0; k < response.content().size(); k++)
+          checkContent(response.content().get(k), where + ".content[" + k + "]");
+      }
+      default -> {}
+    }
+  }
+
   /**
    * Creates a new session of {@code owner} in {@code workingDir} from a checked document and
    * returns it. The session gets a new id; a failure part way deletes what was created.
@@ -153,7 +214,7 @@ public final class SessionTransfer {
   public static Session importAs(
       SessionStore store, String owner, Path workingDir, SessionDocument doc) {
     validate(doc);
-    Session created = store.create(new NewSession(owner, doc.session().name(), workingDir));
+    Session created = store.create(new NewSession(owner, checkedName(doc.session()), workingDir));
     try {
       for (Message m : doc.messages()) store.appendMessage(created.id(), m);
       for (int i = 0; i < doc.events().size(); i++) {

@@ -281,6 +281,7 @@ public abstract class SessionStoreContract {
     store.appendMessage(s.id(), Message.user("hi"));
     store.appendEvent(s.id(), "t1", new TurnEvent.Error("x", "y"));
     store.startTurn(s.id(), "t1", Optional.of("req-1"), 1);
+    store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED);
     store.appendMessage(kept.id(), Message.user("stay"));
 
     assertThat(store.delete(ALICE, s.id())).isTrue();
@@ -292,6 +293,19 @@ public abstract class SessionStoreContract {
     assertThat(store.runningTurns()).isEmpty();
     assertThat(store.delete(ALICE, s.id())).isFalse();
     assertThat(store.conversation(kept.id())).hasSize(1);
+  }
+
+  @Test
+  void aSessionWithARunningTurnIsNotDeletedInTheSameStatement() {
+    // A check for a running turn and then a delete let a turn that started in between lose its
+    // session under it (its start then failed with a 500); the store's delete checks as it deletes.
+    Session s = create(ALICE, "busy");
+    store.startTurn(s.id(), "t1", Optional.empty(), 1);
+    assertThat(store.delete(ALICE, s.id())).isFalse();
+    assertThat(store.get(ALICE, s.id())).isPresent();
+    assertThat(store.runningTurn(s.id())).isPresent();
+    store.finishTurn(s.id(), "t1", TurnStatus.CANCELLED);
+    assertThat(store.delete(ALICE, s.id())).isTrue();
   }
 
   // --- messages

@@ -159,6 +159,26 @@ class SessionTransferTest {
     message.putArray("content").addObject().put("type", "text").put("text", "hi");
     ((ArrayNode) twice.get("messages")).add(message).add(message);
     assertThat(importError(twice)).contains("messages[1].id m1 appears twice");
+    // What every other route refuses, import refuses too.
+    ObjectNode controlName = good.deepCopy();
+    ((ObjectNode) controlName.get("session")).put("name", "a\u0000b");
+    assertThat(importError(controlName)).contains("session.name contains control characters");
+    ObjectNode emptyId = good.deepCopy();
+    ((ArrayNode) emptyId.get("messages")).add(message.deepCopy().put("id", ""));
+    assertThat(importError(emptyId)).contains("messages[0].id must be 1-64 characters");
+    ObjectNode badImage = good.deepCopy();
+    ObjectNode withImage = message.deepCopy();
+    withImage
+        .putArray("content")
+        .addObject()
+        .put("type", "image")
+        .put("data", "!!!")
+        .put("mime_type", "image/png");
+    ((ArrayNode) badImage.get("messages")).add(withImage);
+    assertThat(importError(badImage)).contains("messages[0].content[0].data is not valid base64");
+    ObjectNode negative = good.deepCopy();
+    ((ObjectNode) negative.get("session")).put("total_cost_usd", -1.0);
+    assertThat(importError(negative)).contains("total_cost_usd");
     ObjectNode elsewhere = good.deepCopy();
     ((ObjectNode) elsewhere.get("session")).put("working_dir", root.resolve("not-here").toString());
     assertThat(importError(elsewhere)).contains("session.working_dir");

@@ -124,15 +124,16 @@ final class SessionMethods {
   /** Deletes the session, as {@code DELETE /sessions/{id}} does. */
   JsonNode delete(JsonNode params) {
     Session session = find(params);
-    if (services.sessions().runningTurn(session.id()).isPresent()) // on any instance
-    throw AcpErrors.error(
-          RpcException.INVALID_REQUEST,
-          "A turn is running in this session",
-          "conflict",
-          "a turn is running in session " + session.id() + "; cancel it first");
-    attached.detach(session.id());
-    if (!services.sessions().delete(user, session.id()))
+    if (!services.sessions().delete(user, session.id())) {
+      if (services.sessions().runningTurn(session.id()).isPresent()) // on any instance
+      throw AcpErrors.error(
+            RpcException.INVALID_REQUEST,
+            "A turn is running in this session",
+            "conflict",
+            "a turn is running in session " + session.id() + "; cancel it first");
       throw RpcException.notFound("Session not found: " + session.id());
+    }
+    attached.detach(session.id());
     services.events().forget(session.id());
     return AcpJson.object();
   }

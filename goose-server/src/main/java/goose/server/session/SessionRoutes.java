@@ -225,12 +225,14 @@ public final class SessionRoutes implements RouteGroup {
 
   private void delete(Context ctx) {
     Session session = find(ctx, sessions);
-    if (sessions.runningTurn(session.id()).isPresent()) { // on any instance sharing the store
-      throw new ApiException(
-          goose.server.http.ErrorCode.CONFLICT,
-          "a turn is running in session " + session.id() + "; cancel it first");
+    if (!sessions.delete(session.owner(), session.id())) {
+      if (sessions.runningTurn(session.id()).isPresent()) { // on any instance sharing the store
+        throw new ApiException(
+            goose.server.http.ErrorCode.CONFLICT,
+            "a turn is running in session " + session.id() + "; cancel it first");
+      }
+      throw notFound(session.id());
     }
-    if (!sessions.delete(session.owner(), session.id())) throw notFound(session.id());
     events.forget(session.id());
     extensions.sessionEnded(session.id());
     ctx.status(204);
