@@ -22,8 +22,9 @@ import java.io.UncheckedIOException;
 
 /**
  * The one JSON configuration of the project: snake_case names, ISO-8601 instants, no coercion of
- * scalars (a string where a number is expected is an error, not a guess), unknown properties
- * ignored. Wire records and persisted records all go through {@link #MAPPER}.
+ * scalars (a string where a number is expected, or a fraction where a whole number is, is an error,
+ * not a guess), unknown properties ignored. Wire records and persisted records all go through
+ * {@link #MAPPER}.
  */
 public final class Json {
   public static final ObjectMapper MAPPER = build();
@@ -45,6 +46,7 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // 5.9 is not a count of 5
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .defaultPropertyInclusion(
                 JsonInclude.Value.construct(

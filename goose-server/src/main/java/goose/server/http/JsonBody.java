@@ -2,9 +2,11 @@ package goose.server.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -24,6 +26,14 @@ import java.util.Locale;
  * required field ({@link RequiredFields}).
  */
 public final class JsonBody {
+  /**
+   * Bodies come from clients, possibly through proxies that read them first: a key given twice is
+   * refused rather than the last one silently winning (a proxy that checked the first would be
+   * fooled).
+   */
+  private static final ObjectReader BODY_READER =
+      Json.MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
   private JsonBody() {}
 
   public static <T> T read(Context ctx, Class<T> type, long maxBytes) {
@@ -106,7 +116,7 @@ public final class JsonBody {
 
   private static <T> T parse(byte[] bytes, Class<T> type) {
     try {
-      return Json.MAPPER.readValue(bytes, type);
+      return BODY_READER.forType(type).readValue(bytes);
     } catch (StreamReadException e) {
       throw new ApiException(
           ErrorCode.INVALID_JSON,

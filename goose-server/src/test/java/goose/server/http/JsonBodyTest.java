@@ -56,6 +56,15 @@ class JsonBodyTest {
   }
 
   @Test
+  void aFractionWhereAWholeNumberGoesAndAKeyGivenTwiceAreRefused() {
+    assertThat(fails("{\"parts\": [], \"count\": 5.9}", Parts.class).getMessage())
+        .startsWith("field 'count'");
+    ApiException twice = fails("{\"parts\": [], \"count\": 1, \"count\": 2}", Parts.class);
+    assertThat(twice.code()).isEqualTo(ErrorCode.INVALID_JSON);
+    assertThat(twice.getMessage()).contains("Duplicate field 'count'");
+  }
+
+  @Test
   void wrongTypesDeepInside() {
     assertThat(fails("{\"parts\": [], \"count\": \"3\"}", Parts.class).getMessage())
         .isEqualTo("field 'count' has the wrong type: expected an integer");
