@@ -8,6 +8,8 @@ import goose.user.UserStore;
 import goose.user.UserStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,39 @@ class OwnershipTest {
     Exchange fresh = call("POST", "/sessions", "{\"cwd\":\"" + home + "\"}", bearer(secondToken));
     assertThat(fresh.status()).as(fresh.body()).isEqualTo(201);
     assertThat(home.resolve("diary.txt")).as("the new alice starts empty").doesNotExist();
+  }
+
+  @Test
+  void theErrorsDoNotTellWhatExistsOutsideTheUsersWorkspace() throws Exception {
+    Path workspaces = Files.createDirectories(root.resolve("workspaces"));
+    server =
+        TestServer.start(
+            root,
+            Map.of(
+                "GOOSE_AUTH",
+                "proxy",
+                "GOOSE_TRUSTED_PROXIES",
+                "127.0.0.1",
+                "GOOSE_WORKSPACES_ROOT",
+                workspaces.toString()));
+    Path secret = Files.createDirectories(workspaces.resolve("alice/secret-project"));
+    List<String> refusals = new ArrayList<>();
+    for (Path cwd : List.of(secret, workspaces.resolve("alice/no-such-project"))) {
+      Exchange create =
+          call("POST", "/sessions", "{\"cwd\":\"" + cwd + "\"}", "X-Remote-User", "bob");
+      assertThat(create.status()).as(create.body()).isEqualTo(400);
+      refusals.add(Json.parse(create.body()).at("/error/message").asText());
+    }
+    assertThat(refusals.get(0)).contains("must lie inside your workspace");
+    assertThat(refusals.get(1)).as("a missing directory outside").isEqualTo(refusals.get(0));
+    Exchange ownMissing =
+        call(
+            "POST",
+            "/sessions",
+            "{\"cwd\":\"" + workspaces.resolve("bob/not-yet") + "\"}",
+            "X-Remote-User",
+            "bob");
+    assertThat(ownMissing.body()).as("in the workspace").contains("not an existing directory");
   }
 
   @Test

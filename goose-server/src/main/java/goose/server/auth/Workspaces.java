@@ -104,6 +104,25 @@ public record Workspaces(Optional<Path> root) {
   }
 
   /**
+   * For a path that could not be resolved (missing, or not a directory): the refusal of {@link
+   * #refusal} when the path, taken as written ({@code ..} folded), does not lie in the user's
+   * workspace, so that whether something exists outside it (another user's project, say) is not the
+   * user's to learn from the error; empty without a root or for a path in the workspace.
+   */
+  public Optional<String> refusalOfUnresolved(RequestUser user, String path) {
+    if (root.isEmpty()) return Optional.empty();
+    Path asWritten;
+    try {
+      asWritten = Path.of(path).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return Optional.empty();
+    }
+    return asWritten.startsWith(workspaceOf(user).orElseThrow())
+        ? Optional.empty()
+        : refusal(user, asWritten);
+  }
+
+  /**
    * Whether a real path (symlinks and {@code ..} resolved) lies in the user's workspace; always
    * true without a root.
    */

@@ -132,7 +132,7 @@ public final class SessionRoutes implements RouteGroup {
     Optional<String> given = body.name().map(n -> SessionNames.check(n, "name"));
     RequestUser user = RequestUser.of(ctx);
     workspaces.workspaceOf(user);
-    java.nio.file.Path cwd = WorkingDirs.check(body.cwd(), "cwd");
+    java.nio.file.Path cwd = WorkingDirs.check(body.cwd(), "cwd", workspaces, user);
     workspaces.check(user, cwd, "cwd");
     NewSession draft =
         new NewSession(

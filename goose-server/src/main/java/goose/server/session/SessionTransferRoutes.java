@@ -88,10 +88,12 @@ public final class SessionTransferRoutes implements RouteGroup {
     workspaces.workspaceOf(user);
     Path dir =
         cwd.isPresent()
-            ? WorkingDirs.check(cwd.get(), "cwd")
+            ? WorkingDirs.check(cwd.get(), "cwd", workspaces, user)
             : WorkingDirs.check(
                 doc.session().workingDir() == null ? "" : doc.session().workingDir(),
-                "session.working_dir");
+                "session.working_dir",
+                workspaces,
+                user);
     // The same rule as creating a session: the copy works where its importer may work, whether the
     // directory came from ?cwd= or from the document.
     if (!workspaces.contains(user, dir)) {

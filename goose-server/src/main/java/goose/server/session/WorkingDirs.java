@@ -1,7 +1,9 @@
 package goose.server.session;
 
 import goose.error.ErrorMessages;
+import goose.server.auth.Workspaces;
 import goose.server.http.ApiException;
+import goose.server.http.RequestUser;
 import goose.session.WorkingDirectories;
 import java.nio.file.Path;
 
@@ -13,11 +15,16 @@ import java.nio.file.Path;
 final class WorkingDirs {
   private WorkingDirs() {}
 
-  static Path check(String cwd, String field) {
+  /**
+   * The real directory; a path that does not resolve is refused as outside {@code user}'s workspace
+   * when it lies outside it ({@link Workspaces#refusalOfUnresolved}), else as what it is.
+   */
+  static Path check(String cwd, String field, Workspaces workspaces, RequestUser user) {
     try {
       return WorkingDirectories.resolve(cwd);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badField(field, ErrorMessages.of(e));
+      throw ApiException.badField(
+          field, workspaces.refusalOfUnresolved(user, cwd).orElseGet(() -> ErrorMessages.of(e)));
     }
   }
 }
