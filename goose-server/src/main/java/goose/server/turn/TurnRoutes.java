@@ -196,11 +196,36 @@ public final class TurnRoutes implements RouteGroup {
    */
   static boolean acceptsEventStream(String accept) {
     if (accept == null || accept.isBlank()) return true;
+    // RFC 9110 12.5.1: the most specific range that covers text/event-stream decides, and q=0
+    // there means "not acceptable" (text/event-stream;q=0, application/json: the 202 answer).
+    int decidedBy = -1; // 2 text/event-stream, 1 text/*, 0 */*
+    double quality = 0;
     for (String part : accept.split(",", -1)) {
-      String type = part.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-      if (type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) return true;
+      String[] pieces = part.split(";");
+      String type = pieces[0].trim().toLowerCase(java.util.Locale.ROOT);
+      int specificity =
+          type.equals(EVENT_STREAM) ? 2 : type.equals("text/*") ? 1 : type.equals("*/*") ? 0 : -1;
+      if (specificity < 0 || specificity < decidedBy) continue;
+      double q = quality(pieces);
+      quality = specificity > decidedBy ? q : Math.max(quality, q);
+      decidedBy = specificity;
     }
-    return false;
+    return decidedBy >= 0 && quality > 0;
+  }
+
+  /** The {@code q} parameter of a media range; 1 when absent or unreadable. */
+  private static double quality(String[] pieces) {
+    for (int i = 1; i < pieces.length; i++) {
+      String parameter = pieces[i].trim();
+      if (parameter.length() > 2 && parameter.regionMatches(true, 0, "q=", 0, 2)) {
+        try {
+          return Double.parseDouble(parameter.substring(2).trim());
+        } catch (NumberFormatException e) {
+          return 1;
+        }
+      }
+    }
+    return 1;
   }
 
   /**
