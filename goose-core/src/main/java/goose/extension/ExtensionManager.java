@@ -192,6 +192,15 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
               + String.join(", ", builtins.keySet())
               + ")");
     }
+    if (builtins.containsKey(next.name()) && !(next.launch() instanceof Launch.Builtin)) {
+      // Else the built-in's slot would be replaced, then deletable, and lost with its description.
+      throw new ExtensionException.Invalid(
+          "name",
+          "'"
+              + next.name()
+              + "' is a built-in extension: give this extension another name (a built-in is only"
+              + " enabled or disabled)");
+    }
     if (next.enabled()) allowlist.check(next);
     ExtensionSlot slot;
     writes.lock();

@@ -287,9 +287,17 @@ class ExtensionManagementTest {
   }
 
   @Test
-  void builtinsCanBeDisabledButNotDeleted() {
+  void builtinsCanBeDisabledButNotDeletedNorReplaced() {
     assertThatThrownBy(() -> manager.delete("builtin-echo"))
         .isInstanceOf(ExtensionException.Invalid.class);
+    // A stdio extension of the built-in's name would take its slot, which could then be deleted.
+    assertThatThrownBy(
+            () ->
+                manager.addOrUpdate(
+                    TestServers.stdio("builtin-echo", TestServers.filesystemJs(), home.toString())))
+        .isInstanceOf(ExtensionException.Invalid.class)
+        .hasMessageContaining("is a built-in extension");
+    assertThat(manager.get("builtin-echo").type()).isEqualTo("builtin");
     manager.disable("builtin-echo");
     assertThat(toolNames()).isEmpty();
     Content.ToolResponse r =
