@@ -103,6 +103,15 @@ class AuditRoutesTest {
             "alice");
     assertThat(denied.error(403, "forbidden")).isNotBlank();
     assertThat(denied.body()).doesNotContain("call_");
+    java.net.http.HttpResponse<Void> head =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(goosed.server.uri().resolve("/audit"))
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("X-Remote-User", "alice")
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertThat(head.statusCode()).as("HEAD checks the admin as GET does").isEqualTo(403);
     ApiClient.Response allowed =
         goosed.client.send(
             "GET",

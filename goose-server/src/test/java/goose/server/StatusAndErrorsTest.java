@@ -178,6 +178,34 @@ class StatusAndErrorsTest {
   }
 
   @Test
+  void headAnswersWhatGetWouldWithoutTheBody() throws IOException {
+    String status = raw("HEAD /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(status).startsWith("HTTP/1.1 200").contains("application/json");
+    assertThat(status.substring(status.indexOf("\r\n\r\n") + 4)).as("no body").isEmpty();
+    // Javalin's own HEAD answered 200 for any GET route, without running the route.
+    String missing =
+        raw(
+            "HEAD /sessions/0190f0e0-0000-7000-8000-000000000000 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Connection: close\r\n\r\n");
+    assertThat(missing).startsWith("HTTP/1.1 404");
+    assertThat(missing.substring(missing.indexOf("\r\n\r\n") + 4)).isEmpty();
+    String id = api.post("/sessions", "{\"cwd\":\"" + root + "\"}").json().get("id").asText();
+    assertThat(
+            raw(
+                "HEAD /sessions/"
+                    + id
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+        .startsWith("HTTP/1.1 200");
+    assertThat(
+            raw(
+                "HEAD /sessions/"
+                    + id
+                    + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+        .as("an event stream would never end")
+        .startsWith("HTTP/1.1 405");
+  }
+
+  @Test
   void docsPageAndAssetsAreServedFromTheClasspath() {
     ApiClient.Response page = api.get("/docs");
     assertThat(page.status()).isEqualTo(200);

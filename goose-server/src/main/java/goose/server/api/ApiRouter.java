@@ -1,5 +1,7 @@
 package goose.server.api;
 
+import goose.server.http.ApiException;
+import goose.server.http.ErrorCode;
 import goose.server.http.JsonBody;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HandlerType;
@@ -97,18 +99,41 @@ public final class ApiRouter {
     for (int i = 0; i < ops.size(); i++) {
       Operation op = ops.get(i);
       int index = i;
+      io.javalin.http.Handler handler =
+          ctx -> {
+            if (op.requestBody().isPresent()) {
+              ctx.attribute(
+                  RequestBody.ATTRIBUTE, JsonBody.read(ctx, op.requestBody().get(), maxBytes));
+            }
+            bound.get().get(index).handle(ctx);
+          };
       javalin.addEndpoint(
           Endpoint.create(HandlerType.findOrCreate(op.method()), op.path())
               .addMetadata(new OperationMetadata(op))
-              .handler(
-                  ctx -> {
-                    if (op.requestBody().isPresent()) {
-                      ctx.attribute(
-                          RequestBody.ATTRIBUTE,
-                          JsonBody.read(ctx, op.requestBody().get(), maxBytes));
-                    }
-                    bound.get().get(index).handle(ctx);
-                  }));
+              .handler(handler));
+      if (op.method().equals("GET")) javalin.addEndpoint(head(op, handler));
     }
+  }
+
+  /**
+   * HEAD of a GET route: the same operation (so the same authentication and access check) and the
+   * same handler, whose body Jetty leaves out, so that it answers the status and headers GET would
+   * (Javalin's own HEAD answered 200 without running either: 200 for a missing session or an admin
+   * route). An event stream would never end: its HEAD is a 405.
+   */
+  private static Endpoint head(Operation op, io.javalin.http.Handler get) {
+    boolean stream =
+        op.responses().stream()
+            .anyMatch(r -> r.mediaType().filter("text/event-stream"::equals).isPresent());
+    return Endpoint.create(HandlerType.HEAD, op.path())
+        .addMetadata(new OperationMetadata(op))
+        .handler(
+            stream
+                ? ctx -> {
+                  throw new ApiException(
+                      ErrorCode.METHOD_NOT_ALLOWED,
+                      "HEAD is not served on an event stream: use GET " + op.path());
+                }
+                : get);
   }
 }
