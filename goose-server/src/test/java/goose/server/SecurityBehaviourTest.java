@@ -58,6 +58,10 @@ class SecurityBehaviourTest {
     assertThat(call("GET", "/sessions", null, "X-Remote-User", "alice").status()).isEqualTo(200);
     assertThat(call("GET", "/sessions", null).status()).as("the proxy sent no user").isEqualTo(401);
     assertThat(call("GET", "/sessions", null, "X-Remote-User", "a/../b").status()).isEqualTo(401);
+    Exchange twoUsers =
+        call("GET", "/sessions", null, "X-Remote-User", "alice", "X-Remote-User", "root");
+    assertThat(twoUsers.status()).as("which one the proxy checked is unknown").isEqualTo(401);
+    assertThat(twoUsers.body()).contains("sent 2 times");
   }
 
   @Test
@@ -66,6 +70,11 @@ class SecurityBehaviourTest {
     start("GOOSE_AUTH", "secret", "GOOSE_SERVER__SECRET_KEY", secret);
     assertThat(call("GET", "/sessions", null, "x-secret-key", secret).status()).isEqualTo(200);
     assertThat(call("GET", "/sessions", null, "Authorization", "Bearer " + secret).status())
+        .isEqualTo(401);
+    assertThat(
+            call("GET", "/sessions", null, "X-Secret-Key", secret, "X-Secret-Key", "other")
+                .status())
+        .as("a credential sent twice")
         .isEqualTo(401);
     Exchange wrong = call("GET", "/sessions", null, "X-Secret-Key", secret.substring(1));
     assertThat(wrong.status()).isEqualTo(401);

@@ -41,6 +41,19 @@ public sealed interface Authenticator {
     return new ApiException(ErrorCode.UNAUTHORIZED, message);
   }
 
+  /**
+   * The one value of a credentials header; absent when not sent. Sent twice, it is refused: which
+   * one counts would otherwise be the server's guess (the first), and a proxy in front may have
+   * checked the other.
+   */
+  private static java.util.Optional<String> credentialsHeader(Context ctx, String name) {
+    java.util.List<String> values = java.util.Collections.list(ctx.req().getHeaders(name));
+    if (values.size() > 1)
+      throw unauthorized(
+          "the " + name + " header was sent " + values.size() + " times; send it once");
+    return values.stream().findFirst();
+  }
+
   /** {@code none}: everyone is the local user. */
   record Anyone() implements Authenticator {
     @Override
@@ -68,8 +81,8 @@ public sealed interface Authenticator {
 
     @Override
     public RequestUser authenticate(Context ctx) {
-      String sent = ctx.header(SECRET_HEADER);
-      if (sent == null || sent.isEmpty())
+      String sent = credentialsHeader(ctx, SECRET_HEADER).orElse("");
+      if (sent.isEmpty())
         throw unauthorized("missing credentials: send the header " + SECRET_HEADER);
       if (!MessageDigest.isEqual(expected, sha256(sent)))
         throw unauthorized("wrong " + SECRET_HEADER);
@@ -100,8 +113,8 @@ public sealed interface Authenticator {
 
     @Override
     public RequestUser authenticate(Context ctx) {
-      String header = ctx.header("Authorization");
-      if (header == null || header.isBlank()) {
+      String header = credentialsHeader(ctx, "Authorization").orElse("");
+      if (header.isBlank()) {
         throw unauthorized(
                 "missing credentials: send Authorization: Bearer <token> (goose users add NAME prints one)")
             .withHeader("WWW-Authenticate", CHALLENGE);
@@ -156,9 +169,8 @@ public sealed interface Authenticator {
         throw unauthorized(
             "requests must come through the authenticating proxy (this peer address is not in GOOSE_TRUSTED_PROXIES)");
       }
-      String name = ctx.header(header);
-      if (name == null || name.isBlank())
-        throw unauthorized("the proxy sent no " + header + " header");
+      String name = credentialsHeader(ctx, header).orElse("");
+      if (name.isBlank()) throw unauthorized("the proxy sent no " + header + " header");
       String user = name.strip();
       if (!UserNames.isValid(user))
         throw unauthorized("the proxy's " + header + " header is not a valid user name");
