@@ -169,17 +169,7 @@ final class JdbcTurns {
   }
 
   List<Turn> expired(Instant now) {
-    return read(
-        c ->
-            Sql.all(
-                c,
-                "SELECT "
-                    + TURN_COLUMNS
-                    + " FROM turns WHERE "
-                    + IS_RUNNING
-                    + " AND lease_until < ? ORDER BY started_at",
-                StoreRows::turn,
-                nanos(now)));
+    return runningWhere(" AND lease_until < ?", nanos(now));
   }
 
   boolean takeOver(String turnId, TurnLease lease, Instant now) {
@@ -209,6 +199,11 @@ final class JdbcTurns {
   }
 
   List<Turn> allRunning() {
+    return runningWhere("");
+  }
+
+  /** The running turns that also meet {@code condition} ("" for all of them), oldest first. */
+  private List<Turn> runningWhere(String condition, Object... args) {
     return read(
         c ->
             Sql.all(
@@ -217,8 +212,10 @@ final class JdbcTurns {
                     + TURN_COLUMNS
                     + " FROM turns WHERE "
                     + IS_RUNNING
+                    + condition
                     + " ORDER BY started_at",
-                StoreRows::turn));
+                StoreRows::turn,
+                args));
   }
 
   private <T> T read(SqlDatabase.Work<T> work) {

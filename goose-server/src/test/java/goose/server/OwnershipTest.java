@@ -79,19 +79,23 @@ class OwnershipTest {
     assertThat(home.resolve("diary.txt")).as("the new alice starts empty").doesNotExist();
   }
 
+  /** A server behind an authenticating proxy on loopback, with workspaces under {@code root}. */
+  private TestServer behindProxy(Path workspaces) {
+    return TestServer.start(
+        root,
+        Map.of(
+            "GOOSE_AUTH",
+            "proxy",
+            "GOOSE_TRUSTED_PROXIES",
+            "127.0.0.1",
+            "GOOSE_WORKSPACES_ROOT",
+            workspaces.toString()));
+  }
+
   @Test
   void theErrorsDoNotTellWhatExistsOutsideTheUsersWorkspace() throws Exception {
     Path workspaces = Files.createDirectories(root.resolve("workspaces"));
-    server =
-        TestServer.start(
-            root,
-            Map.of(
-                "GOOSE_AUTH",
-                "proxy",
-                "GOOSE_TRUSTED_PROXIES",
-                "127.0.0.1",
-                "GOOSE_WORKSPACES_ROOT",
-                workspaces.toString()));
+    server = behindProxy(workspaces);
     Path secret = Files.createDirectories(workspaces.resolve("alice/secret-project"));
     List<String> refusals = new ArrayList<>();
     for (Path cwd : List.of(secret, workspaces.resolve("alice/no-such-project"))) {
@@ -115,16 +119,7 @@ class OwnershipTest {
   @Test
   void anImportedSessionMustWorkInsideTheImportersWorkspace() throws Exception {
     Path workspaces = Files.createDirectories(root.resolve("workspaces"));
-    server =
-        TestServer.start(
-            root,
-            Map.of(
-                "GOOSE_AUTH",
-                "proxy",
-                "GOOSE_TRUSTED_PROXIES",
-                "127.0.0.1",
-                "GOOSE_WORKSPACES_ROOT",
-                workspaces.toString()));
+    server = behindProxy(workspaces);
     Path alices = workspaces.resolve("alice");
     Exchange created =
         call("POST", "/sessions", "{\"cwd\":\"" + alices + "\"}", "X-Remote-User", "alice");
