@@ -109,6 +109,34 @@ class ConfigureCommandTest {
   }
 
   @Test
+  void listShowsEveryKnownKeyAndGetShowsTheAuthModeTheStartWouldPick() throws Exception {
+    CliRun.Result list = cli().run("configure", "list");
+
+    assertThat(list.exitCode()).isZero();
+    assertThat(list.out())
+        .containsPattern("(?m)^GOOSE_PROVIDER +\\(unset\\) +default$")
+        .containsPattern("(?m)^ANTHROPIC_API_KEY +\\(unset\\) +default$")
+        .containsPattern("(?m)^GOOSE_AUTH +none +default$");
+    for (goose.config.ConfigKey key : goose.config.ConfigKey.KNOWN)
+      assertThat(list.out()).containsPattern("(?m)^" + key.name() + " ");
+    JsonNode rows = Json.MAPPER.readTree(cli().run("configure", "list", "--json").out());
+    JsonNode provider = null;
+    for (JsonNode row : rows) if (row.get("key").asText().equals("GOOSE_PROVIDER")) provider = row;
+    assertThat(provider).isNotNull();
+    assertThat(provider.get("value").asText()).isEqualTo("(unset)");
+    assertThat(provider.get("set").asBoolean()).isFalse();
+
+    assertThat(cli().run("configure", "get", "GOOSE_AUTH", "--source").out())
+        .isEqualTo("none\tdefault\tdefault, as GOOSE_SERVER__SECRET_KEY is not set\n");
+    CliRun.Result secret =
+        cli()
+            .env("GOOSE_SERVER__SECRET_KEY", "0123456789abcdef0123")
+            .run("configure", "get", "GOOSE_AUTH");
+    assertThat(secret.exitCode()).isZero();
+    assertThat(secret.out()).isEqualTo("secret\n");
+  }
+
+  @Test
   void secretGoesToAnOwnerOnlyFileAndIsMaskedEverywhere() throws Exception {
     String key = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz";
 
