@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0  success",
-      "  1  run-time failure (server could not start, file not writable, key not set)",
-      "  2  wrong usage or invalid configuration",
+      "  1  run-time failure: another server holds the SQLite store, a file",
+      "     cannot be written, configure get of an unset key",
+      "  2  wrong usage, invalid configuration, or a taken address to listen on",
       "",
       "Configuration: environment variable > config.yaml > default; see 'goose configure --help'."
     })

@@ -46,7 +46,10 @@ class CommandLineTest {
         .contains("server")
         .contains("configure")
         .contains("openapi")
-        .contains("Exit codes:");
+        .contains("Exit codes:")
+        // As the code exits and docs/configuration.md says: a taken address is 2, not 1.
+        .contains("  1  run-time failure: another server holds the SQLite store, a file")
+        .contains("  2  wrong usage, invalid configuration, or a taken address to listen on");
   }
 
   @Test

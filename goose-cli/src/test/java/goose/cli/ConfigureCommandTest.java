@@ -30,6 +30,46 @@ class ConfigureCommandTest {
   }
 
   @Test
+  void setRefusesWhatTheNextStartWouldRefuseAndWritesNothing() throws Exception {
+    assertRefused(
+        "GOOSE_MODE",
+        "aproove",
+        "error: GOOSE_MODE: must be auto, approve, smart_approve or chat, got \"aproove\"\n");
+    assertRefused(
+        "GOOSE_AUTH",
+        "token",
+        "error: GOOSE_AUTH: must be none, secret, tokens or proxy, got \"token\"\n");
+    CliRun.Result provider = cli().run("configure", "set", "GOOSE_PROVIDER", "opneai");
+    assertThat(provider.exitCode()).isEqualTo(2);
+    assertThat(provider.err())
+        .startsWith(
+            "error: GOOSE_PROVIDER: \"opneai\" is not a provider: use one of anthropic, openai,")
+        .contains("custom_providers");
+    assertThat(cli().configFile()).doesNotExist();
+
+    // What the start accepts is written: any case, an alias, a declarative provider.
+    assertThat(cli().run("configure", "set", "GOOSE_MODE", "Smart_Approve").exitCode()).isZero();
+    assertThat(cli().run("configure", "set", "GOOSE_AUTH", "tokens").exitCode()).isZero();
+    assertThat(cli().run("configure", "set", "GOOSE_PROVIDER", "gemini").exitCode()).isZero();
+    Path providers = Files.createDirectories(cli().configFile().resolveSibling("custom_providers"));
+    Files.writeString(
+        providers.resolve("acme.json"),
+        "{\"name\": \"acme\", \"engine\": \"openai\", \"base_url\": \"http://127.0.0.1:9/v1\","
+            + " \"models\": [{\"name\": \"acme-large\"}]}");
+    assertThat(cli().run("configure", "set", "GOOSE_PROVIDER", "acme").exitCode()).isZero();
+    assertThat(Files.readString(cli().configFile()))
+        .contains("GOOSE_MODE: Smart_Approve", "GOOSE_AUTH: tokens", "GOOSE_PROVIDER: acme");
+  }
+
+  private void assertRefused(String key, String value, String error) {
+    CliRun.Result result = cli().run("configure", "set", key, value);
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).isEqualTo(error);
+    assertThat(cli().configFile()).doesNotExist();
+  }
+
+  @Test
   void getShowsTheSourceWhenAsked() {
     CliRun.Result result =
         cli().env("GOOSE_PORT", "8123").run("configure", "get", "GOOSE_PORT", "--source");
@@ -66,6 +106,34 @@ class ConfigureCommandTest {
         .containsPattern("(?m)^GOOSE_HOST +127\\.0\\.0\\.1 +default$")
         .containsPattern("(?m)^api_timeout +60 +default$")
         .containsPattern("(?m)^max_retries +3 +default$");
+  }
+
+  @Test
+  void listShowsEveryKnownKeyAndGetShowsTheAuthModeTheStartWouldPick() throws Exception {
+    CliRun.Result list = cli().run("configure", "list");
+
+    assertThat(list.exitCode()).isZero();
+    assertThat(list.out())
+        .containsPattern("(?m)^GOOSE_PROVIDER +\\(unset\\) +default$")
+        .containsPattern("(?m)^ANTHROPIC_API_KEY +\\(unset\\) +default$")
+        .containsPattern("(?m)^GOOSE_AUTH +none +default$");
+    for (goose.config.ConfigKey key : goose.config.ConfigKey.KNOWN)
+      assertThat(list.out()).containsPattern("(?m)^" + key.name() + " ");
+    JsonNode rows = Json.MAPPER.readTree(cli().run("configure", "list", "--json").out());
+    JsonNode provider = null;
+    for (JsonNode row : rows) if (row.get("key").asText().equals("GOOSE_PROVIDER")) provider = row;
+    assertThat(provider).isNotNull();
+    assertThat(provider.get("value").asText()).isEqualTo("(unset)");
+    assertThat(provider.get("set").asBoolean()).isFalse();
+
+    assertThat(cli().run("configure", "get", "GOOSE_AUTH", "--source").out())
+        .isEqualTo("none\tdefault\tdefault, as GOOSE_SERVER__SECRET_KEY is not set\n");
+    CliRun.Result secret =
+        cli()
+            .env("GOOSE_SERVER__SECRET_KEY", "0123456789abcdef0123")
+            .run("configure", "get", "GOOSE_AUTH");
+    assertThat(secret.exitCode()).isZero();
+    assertThat(secret.out()).isEqualTo("secret\n");
   }
 
   @Test

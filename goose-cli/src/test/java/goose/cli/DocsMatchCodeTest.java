@@ -213,4 +213,24 @@ class DocsMatchCodeTest {
     }
     assertThat(failures).as("documented commands that do not parse").isEmpty();
   }
+
+  /**
+   * The README's streamed turn is what the server sends today: every {@code event:}/{@code data:}
+   * pair decodes as that turn event and encodes back to the same JSON, so a field added to an event
+   * (usage, cost_usd, cache counts) shows up here until the example has it.
+   */
+  @Test
+  void theReadmesTurnEventsAreWhatTheServerSends() {
+    Matcher m =
+        Pattern.compile("(?m)^event: (\\w+)\ndata: (\\{.*\\})$")
+            .matcher(read(ROOT.resolve("README.md")));
+    List<String> names = new ArrayList<>();
+    while (m.find()) {
+      com.fasterxml.jackson.databind.JsonNode data = goose.json.Json.parse(m.group(2));
+      goose.event.TurnEvent event = goose.event.EventCodec.fromJson(m.group(1), data);
+      assertThat(goose.event.EventCodec.toJsonText(event)).as(m.group(0)).isEqualTo(m.group(2));
+      names.add(m.group(1));
+    }
+    assertThat(names).contains("usage", "tool_call", "tool_result", "message_complete");
+  }
 }

@@ -164,6 +164,18 @@ class SessionBackupTest {
   }
 
   @Test
+  void theBackupIsTheUsersOnlyLikeTheStore() throws Exception {
+    CliRun cli = new CliRun(root.resolve("home")).env("GOOSE_PATH_ROOT", root.toString());
+    assertThat(cli.run("session", "list").exitCode()).isZero(); // creates the store
+    Path target = root.resolve("goose-backup.db");
+    CliRun.Result r = cli.run("session", "backup", target.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(java.nio.file.Files.getPosixFilePermissions(target))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertConsistent(target);
+  }
+
+  @Test
   void anExistingTargetIsRefused() throws Exception {
     CliRun cli = new CliRun(root.resolve("home")).env("GOOSE_PATH_ROOT", root.toString());
     assertThat(cli.run("session", "list").exitCode()).isZero(); // creates the store

@@ -163,6 +163,8 @@ class SessionCommandTest {
     Path file = root.resolve("export.json");
     CliRun.Result export = cli(from).run("session", "export", id, "-o", file.toString());
     assertThat(export.exitCode()).as(export.err()).isZero();
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     JsonNode doc = Json.MAPPER.readTree(Files.readString(file));
     assertThat(doc.get("version").asInt()).isEqualTo(1);
 

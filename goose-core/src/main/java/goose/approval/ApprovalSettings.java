@@ -2,7 +2,10 @@ package goose.approval;
 
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.config.ConfigKey;
+import goose.config.ConfigValue;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * {@code GOOSE_MODE} (default {@code auto}) and {@code GOOSE_APPROVAL_TIMEOUT}, the seconds a tool
@@ -22,20 +25,23 @@ public record ApprovalSettings(ApprovalMode defaultMode, Duration timeout) {
   public static ApprovalSettings from(Config config) {
     ApprovalMode mode =
         config
-            .get("GOOSE_MODE")
-            .map(String::strip)
-            .filter(m -> !m.isEmpty())
-            .map(
-                m ->
-                    ApprovalMode.parse(m.toLowerCase(java.util.Locale.ROOT))
-                        .orElseThrow(
-                            () ->
-                                new ConfigException(
-                                    "GOOSE_MODE: '"
-                                        + m
-                                        + "' is not a mode; use "
-                                        + ApprovalMode.choices())))
+            .lookup(ConfigKey.MODE.name())
+            .filter(v -> !v.value().isBlank())
+            .map(ApprovalSettings::parseMode)
             .orElse(ApprovalMode.AUTO);
     return new ApprovalSettings(mode, config.getSeconds("GOOSE_APPROVAL_TIMEOUT", DEFAULT_TIMEOUT));
+  }
+
+  /**
+   * The mode {@code GOOSE_MODE} names (any case); a {@link ConfigException} naming the file or
+   * variable otherwise. The start and {@code goose configure set} both check with it.
+   */
+  public static ApprovalMode parseMode(ConfigValue value) {
+    String word = value.value().strip();
+    return ApprovalMode.parse(word.toLowerCase(Locale.ROOT))
+        .orElseThrow(
+            () ->
+                ConfigException.badValue(
+                    value, "must be " + ApprovalMode.choices() + ", got \"" + word + "\""));
   }
 }

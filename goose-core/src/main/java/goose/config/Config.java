@@ -34,8 +34,8 @@ public final class Config {
     this.paths = paths;
     this.configFile = new YamlFile(paths.configFile(), false);
     this.secretsFile = new YamlFile(paths.secretsFile(), true);
-    this.fileValues = configFile.read();
-    this.secretValues = secretsFile.read();
+    this.fileValues = configFile.readAsWritten();
+    this.secretValues = secretsFile.readAsWritten();
   }
 
   /** Loads the configuration for this environment; a broken file throws {@link ConfigException}. */
@@ -154,19 +154,21 @@ public final class Config {
    */
   public synchronized void set(String key, String value) {
     SettingRules.check(new ConfigValue(key, value, ConfigSource.FILE, "", false));
-    fileValues = writeReplacing(configFile, key, value);
+    writeReplacing(configFile, key, value);
+    fileValues = configFile.readAsWritten();
   }
 
   public synchronized void setNode(String key, JsonNode value) {
     ObjectNode next = configFile.read();
     next.set(key, value);
     configFile.write(next);
-    fileValues = next;
+    fileValues = configFile.readAsWritten();
   }
 
   /** Writes {@code key: value} to secrets.yaml (created owner-only, mode 0600). */
   public synchronized void setSecret(String key, String value) {
-    secretValues = writeReplacing(secretsFile, key, value);
+    writeReplacing(secretsFile, key, value);
+    secretValues = secretsFile.readAsWritten();
   }
 
   /**
@@ -181,17 +183,16 @@ public final class Config {
         removed = true;
       }
     }
-    fileValues = configFile.read();
-    secretValues = secretsFile.read();
+    fileValues = configFile.readAsWritten();
+    secretValues = secretsFile.readAsWritten();
     return removed;
   }
 
-  private static ObjectNode writeReplacing(YamlFile file, String key, String value) {
+  private static void writeReplacing(YamlFile file, String key, String value) {
     ObjectNode next = file.read();
     removeAnyCase(next, key);
     next.put(key, value);
     file.write(next);
-    return next;
   }
 
   private static boolean removeAnyCase(ObjectNode values, String key) {

@@ -78,9 +78,21 @@ final class SettingValues {
     }
   }
 
-  /** One of a fixed set of words, compared case-insensitively; returns the word in lower case. */
+  /**
+   * One of a fixed set of words, compared case-insensitively; returns the word in lower case. When
+   * the choices include {@code on} and {@code off}, the boolean words count as those (true and yes
+   * are on, false and no are off), as YAML 1.1 reads an unquoted {@code off} as false.
+   */
   static String parseChoice(ConfigValue value, List<String> choices) {
     String word = value.value().trim().toLowerCase(Locale.ROOT);
+    if (choices.contains("on") && choices.contains("off")) {
+      word =
+          switch (word) {
+            case "true", "yes" -> "on";
+            case "false", "no" -> "off";
+            default -> word;
+          };
+    }
     if (!choices.contains(word)) {
       throw ConfigException.badValue(
           value,

@@ -1,6 +1,8 @@
 package goose.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,6 +51,19 @@ public final class YamlFile {
 
   /** The file's mapping; an empty mapping when the file does not exist or is empty. */
   public ObjectNode read() {
+    return read(false);
+  }
+
+  /**
+   * The file's mapping for reading settings: like {@link #read()}, but a top-level scalar that YAML
+   * 1.1 reads as a boolean keeps the text the file has ({@code off}, {@code yes}, {@code True}), so
+   * a setting sees, and an error quotes, what the person wrote rather than "false" or "true".
+   */
+  public ObjectNode readAsWritten() {
+    return read(true);
+  }
+
+  private ObjectNode read(boolean booleansAsWritten) {
     if (!Files.exists(path)) return Json.object();
     try {
       String text = Files.readString(path);
@@ -61,7 +76,9 @@ public final class YamlFile {
                 + ": expected a mapping of keys to values at the top level, found "
                 + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
       }
-      return (ObjectNode) node;
+      ObjectNode mapping = (ObjectNode) node;
+      if (booleansAsWritten) booleansAsWritten(mapping, text);
+      return mapping;
     } catch (JacksonException e) {
       throw new ConfigException(path + ": invalid YAML " + describe(e));
     } catch (IOException e) {
@@ -106,6 +123,23 @@ public final class YamlFile {
       return !Files.getPosixFilePermissions(path).contains(PosixFilePermission.OWNER_WRITE);
     } catch (UnsupportedOperationException | IOException e) {
       return false;
+    }
+  }
+
+  /** Replaces each top-level boolean of {@code mapping} by its text in {@code yaml}. */
+  private static void booleansAsWritten(ObjectNode mapping, String yaml) throws IOException {
+    if (mapping.valueStream().noneMatch(JsonNode::isBoolean)) return;
+    try (JsonParser parser = YAML.createParser(yaml)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) return;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
+          mapping.put(key, parser.getText());
+        } else {
+          parser.skipChildren();
+        }
+      }
     }
   }
 

@@ -9,7 +9,6 @@ import goose.config.PrivateFiles;
 import goose.error.ErrorMessages;
 import goose.event.ClusterSignals;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -67,10 +66,17 @@ public final class SessionStores {
     if (postgresUrl(config).isPresent()) return open(config);
     Path file = sqliteFile(config);
     try {
-      Files.createDirectories(file.getParent());
+      // Made 0700 from the start: created with the umask and tightened later, a fresh install
+      // warned that the directories it had just made were open to other users.
+      PrivateFiles.directory(config.paths().dataDir());
+      PrivateFiles.directory(config.paths().sessionsDir());
     } catch (IOException e) {
       throw new ConfigException(
-          "cannot create the sessions directory " + file.getParent() + ": " + e.getMessage(), e);
+          "cannot create the sessions directory "
+              + config.paths().sessionsDir()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     StoreLock lock = locker.apply(file);
     try {

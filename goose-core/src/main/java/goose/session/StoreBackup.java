@@ -1,6 +1,7 @@
 package goose.session;
 
 import goose.config.Config;
+import goose.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -66,6 +67,9 @@ public final class StoreBackup {
     Path partial = dir.resolve("." + to.getFileName() + ".partial");
     try {
       Files.deleteIfExists(partial);
+      // A full copy, the users' token hashes included: 0600 like the store. VACUUM INTO fills an
+      // empty file and keeps its mode.
+      PrivateFiles.file(partial);
       try (Connection c = connect(source);
           Statement st = c.createStatement()) {
         st.execute("VACUUM INTO '" + partial.toString().replace("'", "''") + "'");

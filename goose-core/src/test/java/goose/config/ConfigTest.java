@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -239,6 +240,30 @@ class ConfigTest {
             "::1"))
         .validate();
     load(Map.of("GOOSE_HOST", "localhost")).validate();
+  }
+
+  @Test
+  void onAndOffUnquotedInTheFileAreAcceptedAndAnErrorQuotesWhatTheFileSays() throws IOException {
+    // YAML 1.1 reads an unquoted off/on/yes as a boolean; the docs tell people to write off.
+    writeConfig("GOOSE_SANDBOX: off\n");
+    load(Map.of()).validate();
+    assertThat(load(Map.of()).getChoice("GOOSE_SANDBOX", "auto", List.of("auto", "on", "off")))
+        .isEqualTo("off");
+    writeConfig("GOOSE_SANDBOX: On\n");
+    assertThat(load(Map.of()).getChoice("GOOSE_SANDBOX", "auto", List.of("auto", "on", "off")))
+        .isEqualTo("on");
+    writeConfig("GOOSE_SANDBOX: false\n");
+    assertThat(load(Map.of()).getChoice("GOOSE_SANDBOX", "auto", List.of("auto", "on", "off")))
+        .isEqualTo("off");
+    assertThat(
+            load(Map.of("GOOSE_SANDBOX", "yes"))
+                .getChoice("GOOSE_SANDBOX", "auto", List.of("auto", "on", "off")))
+        .isEqualTo("on");
+
+    writeConfig("GOOSE_LOG_FORMAT: yes\nGOOSE_PROMPT_CACHING: off\n");
+    assertThatThrownBy(load(Map.of())::validate)
+        .hasMessage(configFile() + ": GOOSE_LOG_FORMAT: must be one of text, json, got \"yes\"");
+    assertThat(load(Map.of()).getBoolean("GOOSE_PROMPT_CACHING", true)).isFalse();
   }
 
   @Test

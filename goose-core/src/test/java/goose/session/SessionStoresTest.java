@@ -3,15 +3,22 @@ package goose.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.config.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** How {@link SessionStores#open} picks and opens a database from the configuration. */
 class SessionStoresTest {
@@ -35,6 +42,29 @@ class SessionStoresTest {
     try (SessionStore store = SessionStores.open(config("  "))) {
       assertThat(store.get("alice", s.id())).contains(s);
     }
+  }
+
+  @Test
+  void aFreshRootGetsPrivateDirectoriesWithoutAWarningAboutThem() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(PrivateFiles.class);
+    ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+    warnings.start();
+    logger.addAppender(warnings);
+    Path root = home.resolve("fresh");
+    try (SessionStore store =
+        SessionStores.openForServer(
+            Config.load(Map.of("GOOSE_PATH_ROOT", root.toString()), home))) {
+      store.create(new NewSession("alice", "first", Path.of("/tmp")));
+    } finally {
+      logger.detachAppender(warnings);
+    }
+    assertThat(warnings.list)
+        .map(ILoggingEvent::getFormattedMessage)
+        .noneMatch(m -> m.contains(root.toString()));
+    for (Path dir : List.of(root, root.resolve("data"), root.resolve("data/sessions")))
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+          .as(dir.toString())
+          .isEqualTo("rwx------");
   }
 
   @Test

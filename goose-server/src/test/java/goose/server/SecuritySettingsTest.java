@@ -106,7 +106,7 @@ class SecuritySettingsTest {
   @Test
   void otherBadSettingsNameTheKey() {
     assertThat(refusal(config("GOOSE_AUTH", "kerberos")))
-        .contains("GOOSE_AUTH must be none, secret, tokens or proxy");
+        .contains("GOOSE_AUTH: must be none, secret, tokens or proxy, got \"kerberos\"");
     assertThat(refusal(config("GOOSE_CORS_ORIGINS", "*")))
         .contains("GOOSE_CORS_ORIGINS")
         .contains("exact origins");

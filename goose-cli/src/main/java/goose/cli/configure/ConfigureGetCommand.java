@@ -38,7 +38,7 @@ public final class ConfigureGetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Optional<ConfigValue> value = GooseCommand.of(spec).config().lookup(key);
+    Optional<ConfigValue> value = Unset.lookup(GooseCommand.of(spec).config(), key);
     if (value.isEmpty()) {
       spec.commandLine().getErr().println(key + " is not set");
       return ExitCodes.FAILURE;

@@ -66,6 +66,7 @@ public final class ConfigureSetCommand implements Callable<Integer> {
     }
     boolean asSecret = secret || config.isSecret(key);
     String newValue = value.isPresent() ? value.get() : readSecret(root.environment(), asSecret);
+    StartRules.check(config, key, newValue);
     PrintWriter out = spec.commandLine().getOut();
     if (asSecret) {
       config.setSecret(key, newValue);

@@ -2,6 +2,7 @@ package goose.cli.session;
 
 import goose.cli.ExitCodes;
 import goose.cli.GooseCommand;
+import goose.config.PrivateFiles;
 import goose.json.Json;
 import goose.session.Session;
 import goose.session.SessionStore;
@@ -50,7 +51,8 @@ public final class SessionExportCommand implements Callable<Integer> {
               .writeValueAsString(SessionTransfer.export(store, session));
     }
     if (output.isPresent()) {
-      Files.writeString(output.get(), json + "\n");
+      // The conversation and tool output: the user's only, like the store it comes from.
+      Files.writeString(PrivateFiles.file(output.get()), json + "\n");
       spec.commandLine().getErr().println("exported session " + id + " to " + output.get());
     } else {
       spec.commandLine().getOut().println(json);

@@ -1,6 +1,8 @@
 package goose.provider.configured;
 
 import goose.config.Config;
+import goose.config.ConfigException;
+import goose.config.ConfigValue;
 import goose.provider.HttpProvider;
 import goose.provider.ModelLimits;
 import goose.provider.Provider;
@@ -114,6 +116,25 @@ public final class Providers {
         .filter(n -> !all.contains(n))
         .forEach(all::add);
     return all;
+  }
+
+  /**
+   * The provider {@code value} names, in lower case, when it is a built-in or declarative one (or
+   * blank: no provider); a {@link ConfigException} listing the known ones otherwise. {@code goose
+   * configure set GOOSE_PROVIDER} checks with it; a server starts without the check and its first
+   * turn answers the same list.
+   */
+  public static String checkName(Config config, ConfigValue value) {
+    String name = value.value().strip().toLowerCase(Locale.ROOT);
+    if (name.isEmpty() || name.equals("gemini") || known(config).contains(name)) return name;
+    throw ConfigException.badValue(
+        value,
+        "\""
+            + value.value().strip()
+            + "\" is not a provider: use one of "
+            + String.join(", ", known(config))
+            + ", or describe it in a file in "
+            + config.paths().configDir().resolve(DeclarativeProviders.DIRECTORY));
   }
 
   private static Provider anthropic(Settings s) {

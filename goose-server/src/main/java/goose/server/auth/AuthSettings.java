@@ -131,14 +131,20 @@ public record AuthSettings(
     Optional<ConfigValue> value =
         config.lookup(ConfigKey.AUTH.name()).filter(v -> !v.value().isBlank());
     if (value.isEmpty()) return secretSet ? AuthMode.SECRET : AuthMode.NONE;
-    return AuthMode.parse(value.get().value())
+    return parseMode(value.get());
+  }
+
+  /**
+   * The mode {@code GOOSE_AUTH} names (any case); a {@link ConfigException} naming the file or
+   * variable otherwise. The start and {@code goose configure set} both check with it.
+   */
+  public static AuthMode parseMode(ConfigValue value) {
+    String word = value.value().strip();
+    return AuthMode.parse(word)
         .orElseThrow(
             () ->
-                new ConfigException(
-                    value.get().origin()
-                        + ": GOOSE_AUTH must be none, secret, tokens or proxy, got \""
-                        + value.get().value().strip()
-                        + "\""));
+                ConfigException.badValue(
+                    value, "must be none, secret, tokens or proxy, got \"" + word + "\""));
   }
 
   private static IpRange proxy(Config config, String text) {

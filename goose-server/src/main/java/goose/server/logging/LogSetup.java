@@ -5,9 +5,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.FilterReply;
 import goose.config.Config;
 import goose.config.ConfigException;
 import goose.config.ConfigKey;
@@ -26,7 +28,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import net.logstash.logback.encoder.LogstashEncoder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 
 /**
  * Configures logback in code at server start (no XML to ship or lose): a level filter from {@code
@@ -86,7 +90,31 @@ public final class LogSetup {
         });
     filter.loggers().forEach((name, level) -> context.getLogger(name).setLevel(level));
     NEVER.forEach(name -> context.getLogger(name).setLevel(Level.OFF));
+    JavalinStartFailure startFailure = new JavalinStartFailure();
+    startFailure.setContext(context);
+    startFailure.start();
+    context.addTurboFilter(startFailure);
     return file;
+  }
+
+  /**
+   * Drops Javalin's bare "Failed to start Javalin" ERROR line (no cause attached): the failure is
+   * thrown on, and the start reports it in one line that names the address ({@code cannot listen on
+   * HOST:PORT ...}), so the extra line only made a taken port look like a crash.
+   */
+  static final class JavalinStartFailure extends TurboFilter {
+    @Override
+    public FilterReply decide(
+        @Nullable Marker marker,
+        Logger logger,
+        Level level,
+        @Nullable String format,
+        Object @Nullable [] params,
+        @Nullable Throwable t) {
+      return "Failed to start Javalin".equals(format) && logger.getName().startsWith("io.javalin")
+          ? FilterReply.DENY
+          : FilterReply.NEUTRAL;
+    }
   }
 
   static LogFilter filter(Config config) {
