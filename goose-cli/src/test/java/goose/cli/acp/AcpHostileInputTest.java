@@ -143,12 +143,29 @@ class AcpHostileInputTest {
     HttpClient client = HttpClient.newHttpClient();
     List<WebSocket> open = new ArrayList<>();
     try {
-      for (int i = 0; i < AcpConnections.MAX_PER_USER; i++)
-        open.add(
+      // Each socket answers an initialize before the next opens: the server has taken it up (a
+      // socket counts from then, just after its 101; one that races past the check meanwhile is
+      // closed at once with 1013, which this test does not cover).
+      for (int i = 0; i < AcpConnections.MAX_PER_USER; i++) {
+        CompletableFuture<CharSequence> answered = new CompletableFuture<>();
+        WebSocket socket =
             client
                 .newWebSocketBuilder()
-                .buildAsync(goosed.ws(""), new WebSocket.Listener() {})
-                .get(30, TimeUnit.SECONDS));
+                .buildAsync(
+                    goosed.ws(""),
+                    new WebSocket.Listener() {
+                      @Override
+                      public java.util.concurrent.CompletionStage<?> onText(
+                          WebSocket ws, CharSequence data, boolean last) {
+                        answered.complete(data);
+                        return null;
+                      }
+                    })
+                .get(30, TimeUnit.SECONDS);
+        open.add(socket);
+        socket.sendText(initialize("1", "{\"protocolVersion\":1}"), true);
+        assertThat(answered.get(30, TimeUnit.SECONDS).toString()).contains("protocolVersion");
+      }
       assertThatThrownBy(
               () ->
                   client
