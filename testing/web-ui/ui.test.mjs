@@ -24,10 +24,22 @@ const PROXY_BASE = process.env.GOOSE_PROXY_URL;
 const allowedOrigins = new Set([BASE, TOKENS_BASE, SECRET_BASE, PROXY_BASE].map((u) => new URL(u).origin));
 let expectedConsoleErrors = [];
 
+// Chromium fails the requests in flight with net::ERR_NETWORK_CHANGED whenever a network interface
+// appears or goes (Docker starts and stops containers beside this test in a full run: veth pairs,
+// bridges), loopback included. That is the machine, not the page: such failures are not counted as
+// the page's errors, and ready() loads the page again when one cut its loading short.
+const NETWORK_CHANGED = /ERR_NETWORK_CHANGED/;
+const networkChanges = new WeakMap(); // page -> requests it failed since it was last ready
+
 function watch(p) {
+  p.on('requestfailed', (request) => {
+    if (NETWORK_CHANGED.test(request.failure()?.errorText ?? ''))
+      networkChanges.set(p, (networkChanges.get(p) ?? 0) + 1);
+  });
   p.on('console', (message) => {
     if (message.type() !== 'error') return;
     const text = message.text();
+    if (NETWORK_CHANGED.test(text)) return;
     if (expectedConsoleErrors.some((pattern) => pattern.test(text))) return;
     const where = message.location()?.url || p.url();
     problems.push(`console error: ${text} (at ${where})`);
@@ -49,7 +61,18 @@ async function newPage(options = {}) {
 }
 
 async function ready(p) {
-  await p.locator('body[data-ready="true"]').waitFor(WAIT);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await p.locator('body[data-ready="true"]').waitFor(WAIT);
+      networkChanges.set(p, 0);
+      return;
+    } catch (error) {
+      // Loading was cut short by a network change (see NETWORK_CHANGED): load it again.
+      if (attempt === 3 || !networkChanges.get(p)) throw error;
+      networkChanges.set(p, 0);
+      await p.reload();
+    }
+  }
 }
 
 /** The last assistant message's text. */
