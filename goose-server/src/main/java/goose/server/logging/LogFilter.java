@@ -34,7 +34,7 @@ public record LogFilter(Level root, Map<String, Level> loggers) {
       if (eq < 0) {
         Optional<Level> level = level(directive);
         if (level.isPresent()) root = level.get();
-        else loggers.put(target(directive), Level.TRACE);
+        else loggers.put(target(checkedBareTarget(directive)), Level.TRACE);
         continue;
       }
       String target = directive.substring(0, eq).trim();
@@ -54,6 +54,48 @@ public record LogFilter(Level root, Map<String, Level> loggers) {
       loggers.put(target(target), level);
     }
     return new LogFilter(root, loggers);
+  }
+
+  private static final java.util.List<String> LEVELS =
+      java.util.List.of("trace", "debug", "info", "warn", "error", "off");
+
+  /**
+   * A bare word is a target (all of its output), but one a typo away from a level ({@code debugg})
+   * is far more likely a mistyped level, which would otherwise leave the logs as they were without
+   * a word: refused, naming the level meant. {@code debugg=trace} still names such a target.
+   */
+  private static String checkedBareTarget(String word) {
+    String lower = word.toLowerCase(Locale.ROOT);
+    for (String level : LEVELS) {
+      if (lower.length() >= 3 && edits(lower, level) <= 2)
+        throw new IllegalArgumentException(
+            "unknown level \""
+                + word
+                + "\" (did you mean "
+                + level
+                + "? To keep all output of a module of that name, write "
+                + word
+                + "=trace)");
+    }
+    return word;
+  }
+
+  /** The Levenshtein distance of two short words. */
+  private static int edits(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) previous[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   static String target(String rust) {

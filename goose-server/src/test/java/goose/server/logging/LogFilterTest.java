@@ -42,4 +42,16 @@ class LogFilterTest {
     assertThatThrownBy(() -> LogFilter.parse("goose=debug/foo")).hasMessageContaining("regex");
     assertThatThrownBy(() -> LogFilter.parse("bad name=info")).hasMessageContaining("bad name");
   }
+
+  @Test
+  void aBareWordATypoAwayFromALevelIsRefusedNamingTheLevel() {
+    // It used to be read as a logger named "debugg": the logs stayed at info without a word.
+    assertThatThrownBy(() -> LogFilter.parse("debugg"))
+        .hasMessageContaining("did you mean debug?")
+        .hasMessageContaining("debugg=trace");
+    assertThatThrownBy(() -> LogFilter.parse("info,eror"))
+        .hasMessageContaining("did you mean error?");
+    assertThat(LogFilter.parse("debugg=trace").loggers()).isEqualTo(Map.of("debugg", Level.TRACE));
+    assertThat(LogFilter.parse("goose,tower,hyper").loggers()).hasSize(3);
+  }
 }
