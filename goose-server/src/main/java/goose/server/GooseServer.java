@@ -2,6 +2,7 @@ package goose.server;
 
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.config.UnknownSettings;
 import goose.error.Causes;
 import goose.error.ErrorMessages;
 import goose.server.api.ApiRouter;
@@ -80,6 +81,7 @@ public final class GooseServer implements AutoCloseable {
       Config config, Supplier<Telemetry> telemetry, Consumer<StartupGate> listening) {
     ServerSettings settings = ServerSettings.from(config);
     Path logFile = LogSetup.configure(config);
+    UnknownSettings.warnings(config).forEach(log::warn);
     Security security = Services.openSecurity(config, settings);
     ApiRouter router = ServerRoutes.router();
     StartupGate gate =

@@ -1,6 +1,7 @@
 package goose.server.logging;
 
 import ch.qos.logback.classic.Level;
+import goose.config.Typos;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -65,37 +66,20 @@ public record LogFilter(Level root, Map<String, Level> loggers) {
    * a word: refused, naming the level meant. {@code debugg=trace} still names such a target.
    */
   private static String checkedBareTarget(String word) {
-    String lower = word.toLowerCase(Locale.ROOT);
-    for (String level : LEVELS) {
-      if (lower.length() >= 3 && edits(lower, level) <= 2)
-        throw new IllegalArgumentException(
-            "unknown level \""
-                + word
-                + "\" (did you mean "
-                + level
-                + "? To keep all output of a module of that name, write "
-                + word
-                + "=trace)");
-    }
+    if (word.length() < 3) return word;
+    Typos.meant(word, LEVELS)
+        .ifPresent(
+            level -> {
+              throw new IllegalArgumentException(
+                  "unknown level \""
+                      + word
+                      + "\" (did you mean "
+                      + level
+                      + "? To keep all output of a module of that name, write "
+                      + word
+                      + "=trace)");
+            });
     return word;
-  }
-
-  /** The Levenshtein distance of two short words. */
-  private static int edits(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) previous[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 
   static String target(String rust) {
