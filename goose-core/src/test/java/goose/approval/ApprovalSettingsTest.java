@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import goose.config.Config;
 import goose.config.ConfigException;
+import goose.testing.ConfigFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,9 +17,7 @@ class ApprovalSettingsTest {
 
   @Test
   void aBadModeNamesTheFileOrTheVariableLikeEveryOtherSetting() throws IOException {
-    Path file = home.resolve(".config/goose/config.yaml");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, "GOOSE_MODE: aproove\n");
+    Path file = ConfigFiles.writeConfig(home, "GOOSE_MODE: aproove\n");
 
     assertThatThrownBy(() -> ApprovalSettings.from(Config.load(Map.of(), home)))
         .isInstanceOf(ConfigException.class)

@@ -3,6 +3,7 @@ package goose.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import goose.testing.ConfigFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,7 @@ class ConfigTest {
   }
 
   private void writeConfig(String yaml) throws IOException {
-    Files.createDirectories(configFile().getParent());
-    Files.writeString(configFile(), yaml);
+    ConfigFiles.writeConfig(home, yaml);
   }
 
   private Config load(Map<String, String> env) {

@@ -2,8 +2,8 @@ package goose.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import goose.testing.ConfigFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +15,16 @@ class UnknownSettingsTest {
 
   @Test
   void aMistypedSettingInConfigYamlIsNamedWithTheOneMeant() throws IOException {
-    Path file = home.resolve(".config/goose/config.yaml");
-    Files.createDirectories(file.getParent());
-    Files.writeString(
-        file,
-        """
-        GOOSE_PROVDER: openai
-        GOOSE_MODEL: gpt-4o
-        goose_prot: 3001
-        GOOSE_SOMETHING_ELSE_ENTIRELY: yes
-        MY_TOOLS_TOKEN: abc
-        """);
+    Path file =
+        ConfigFiles.writeConfig(
+            home,
+            """
+            GOOSE_PROVDER: openai
+            GOOSE_MODEL: gpt-4o
+            goose_prot: 3001
+            GOOSE_SOMETHING_ELSE_ENTIRELY: yes
+            MY_TOOLS_TOKEN: abc
+            """);
     // The environment holds launcher and test variables that are no settings: not checked.
     Config config = Config.load(Map.of("GOOSE_AOT", "off", "GOOSE_PORTT", "1"), home);
     List<String> warnings = UnknownSettings.warnings(config);
