@@ -126,6 +126,7 @@ public final class GooseServer implements AutoCloseable {
 
   /** Binds and starts serving; throws {@link ConfigException} when the address is taken. */
   private static Javalin listen(Javalin app, ServerSettings s) {
+    Runnable restoreLogging = LogSetup.withoutJavalinStartFailure();
     try {
       app.start();
     } catch (JavalinBindException e) {
@@ -143,6 +144,8 @@ public final class GooseServer implements AutoCloseable {
       throw new ConfigException(
           "cannot listen on the Unix socket " + s.unixSocket().get() + " (" + rootMessage(e) + ")",
           e);
+    } finally {
+      restoreLogging.run();
     }
     try {
       s.unixSocket().ifPresent(UnixSocket::restrict);

@@ -90,19 +90,26 @@ public final class LogSetup {
         });
     filter.loggers().forEach((name, level) -> context.getLogger(name).setLevel(level));
     NEVER.forEach(name -> context.getLogger(name).setLevel(Level.OFF));
-    JavalinStartFailure startFailure = new JavalinStartFailure();
-    startFailure.setContext(context);
-    startFailure.start();
-    context.addTurboFilter(startFailure);
     return file;
   }
 
   /**
-   * Drops Javalin's bare "Failed to start Javalin" ERROR line (no cause attached): the failure is
-   * thrown on, and the start reports it in one line that names the address ({@code cannot listen on
-   * HOST:PORT ...}), so the extra line only made a taken port look like a crash.
+   * Until the returned action runs, drops Javalin's bare "Failed to start Javalin" ERROR line (no
+   * cause attached): the failure is thrown on, and the start reports it in one line that names the
+   * address ({@code cannot listen on HOST:PORT ...}), so the extra line only made a taken port look
+   * like a crash. Around {@code app.start()} only: a turbo filter is asked about every log call, so
+   * it is not left in place for the server's life.
    */
-  static final class JavalinStartFailure extends TurboFilter {
+  public static Runnable withoutJavalinStartFailure() {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    JavalinStartFailure filter = new JavalinStartFailure();
+    filter.setContext(context);
+    filter.start();
+    context.addTurboFilter(filter);
+    return () -> context.getTurboFilterList().remove(filter);
+  }
+
+  private static final class JavalinStartFailure extends TurboFilter {
     @Override
     public FilterReply decide(
         @Nullable Marker marker,
