@@ -98,15 +98,31 @@ public final class Providers {
                         List.of("GOOSE_PROVIDER")));
     Settings s =
         new Settings(config, name.toLowerCase(Locale.ROOT), http, model, provider.isPresent());
-    return switch (s.name) {
+    return switch (canonical(s.name)) {
       case "anthropic" -> anthropic(s);
       case "openai" -> openai(s);
-      case "google", "gemini" -> google(s);
+      case "google" -> google(s);
       case "ollama" -> ollama(s);
       case "azure_openai" -> azure(s);
       case "openrouter" -> openrouter(s);
       default -> declarative(s);
     };
+  }
+
+  /** A built-in provider's name for its alias ({@code gemini} is {@code google}), else the name. */
+  private static String canonical(String name) {
+    return name.equals("gemini") ? "google" : name;
+  }
+
+  /**
+   * "one of ..., or describe it in a file in ...": what the known providers are and where another
+   * one is described, for the errors that name an unknown provider.
+   */
+  private static String choices(Config config) {
+    return "one of "
+        + String.join(", ", known(config))
+        + ", or describe it in a file in "
+        + config.paths().configDir().resolve(DeclarativeProviders.DIRECTORY);
   }
 
   /** Built-in and declarative provider names. */
@@ -126,15 +142,9 @@ public final class Providers {
    */
   public static String checkName(Config config, ConfigValue value) {
     String name = value.value().strip().toLowerCase(Locale.ROOT);
-    if (name.isEmpty() || name.equals("gemini") || known(config).contains(name)) return name;
+    if (name.isEmpty() || known(config).contains(canonical(name))) return name;
     throw ConfigException.badValue(
-        value,
-        "\""
-            + value.value().strip()
-            + "\" is not a provider: use one of "
-            + String.join(", ", known(config))
-            + ", or describe it in a file in "
-            + config.paths().configDir().resolve(DeclarativeProviders.DIRECTORY));
+        value, "\"" + value.value().strip() + "\" is not a provider: use " + choices(config));
   }
 
   private static Provider anthropic(Settings s) {
@@ -235,10 +245,8 @@ public final class Providers {
                     new ProviderNotConfiguredException(
                         "Unknown provider \""
                             + s.name
-                            + "\" in GOOSE_PROVIDER: set it to one of "
-                            + String.join(", ", known(s.config))
-                            + ", or describe it in a file in "
-                            + s.config.paths().configDir().resolve(DeclarativeProviders.DIRECTORY),
+                            + "\" in GOOSE_PROVIDER: set it to "
+                            + choices(s.config),
                         List.of("GOOSE_PROVIDER")));
     Optional<String> key = d.apiKeyEnv().map(s::require);
     Optional<String> model =
