@@ -34,6 +34,16 @@ public sealed interface Content {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(mimeType, "mime_type");
     }
+
+    /** Whether {@code data} is base64 (each face checks an image it takes in with this). */
+    public static boolean isBase64(String data) {
+      try {
+        java.util.Base64.getDecoder().decode(data);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
   }
 
   /** The model asks for a tool call; {@code arguments} is the JSON object it produced. */

@@ -16,7 +16,6 @@ import goose.session.SessionStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -193,11 +192,8 @@ public final class SessionTransfer {
     switch (c) {
       case null -> throw new InvalidDocumentException(where + " is null");
       case Content.Image image -> {
-        try {
-          Base64.getDecoder().decode(image.data());
-        } catch (IllegalArgumentException e) {
+        if (!Content.Image.isBase64(image.data()))
           throw new InvalidDocumentException(where + ".data is not valid base64");
-        }
       }
       case Content.ToolResponse response -> {
         for (int k = 0; k < response.content().size(); k++)

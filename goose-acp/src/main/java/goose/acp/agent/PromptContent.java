@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import goose.acp.rpc.RpcException;
 import goose.conversation.Content;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -64,11 +63,8 @@ final class PromptContent {
     if (!IMAGE_TYPES.contains(mime))
       throw RpcException.invalidParams(
           where + ".mimeType must be image/png, image/jpeg, image/gif or image/webp");
-    try {
-      Base64.getDecoder().decode(data);
-    } catch (IllegalArgumentException e) {
+    if (!Content.Image.isBase64(data))
       throw RpcException.invalidParams(where + ".data is not valid base64");
-    }
     return new Content.Image(data, mime);
   }
 

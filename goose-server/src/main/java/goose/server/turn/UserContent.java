@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import goose.conversation.Content;
 import goose.server.http.ApiException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -58,11 +57,8 @@ final class UserContent {
           throw ApiException.badField(
               field + ".mime_type", "must be image/png, image/jpeg, image/gif or image/webp");
         }
-        try {
-          Base64.getDecoder().decode(node.get("data").asText());
-        } catch (IllegalArgumentException e) {
+        if (!Content.Image.isBase64(node.get("data").asText()))
           throw ApiException.badField(field + ".data", "is not valid base64");
-        }
         yield new Content.Image(node.get("data").asText(), mime);
       }
       default ->
