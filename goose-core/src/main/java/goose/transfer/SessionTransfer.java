@@ -9,6 +9,7 @@ import goose.event.EventCodec;
 import goose.event.StoredEvent;
 import goose.event.TurnEvent;
 import goose.json.Json;
+import goose.json.LoneSurrogates;
 import goose.session.NewSession;
 import goose.session.Session;
 import goose.session.SessionNameRule;
@@ -91,6 +92,11 @@ public final class SessionTransfer {
     }
     if (node == null || !node.isObject())
       throw new InvalidDocumentException("a session document is a JSON object");
+    LoneSurrogates.find(json)
+        .ifPresent(
+            problem -> {
+              throw new InvalidDocumentException("not JSON: " + problem);
+            });
     checkHeader(
         node.path("format").asText(""),
         node.path("version").isInt() ? node.get("version").asInt() : -1);

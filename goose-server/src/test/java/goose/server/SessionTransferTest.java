@@ -184,6 +184,16 @@ class SessionTransferTest {
     assertThat(importError(elsewhere)).contains("session.working_dir");
 
     onSqlite.client.post("/sessions/import", "{not json").error(400, "invalid_json");
+    // Half a surrogate pair would be stored as '?': refused, naming it.
+    ObjectNode halfPair = good.deepCopy();
+    ((ObjectNode) halfPair.get("session")).put("name", "HALF");
+    assertThat(
+            onSqlite
+                .client
+                .post("/sessions/import", halfPair.toString().replace("HALF", "a\\ud800"))
+                .error(400, "invalid_json"))
+        .contains("\\ud800")
+        .contains("surrogate");
     ObjectNode huge = good.deepCopy();
     ((ObjectNode) huge.get("session")).put("name", "x".repeat(300_000));
     assertThat(

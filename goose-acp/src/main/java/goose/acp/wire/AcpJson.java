@@ -1,6 +1,8 @@
 package goose.acp.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +11,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import goose.json.LoneSurrogates;
+import java.util.Optional;
 
 /**
  * The JSON mapper of the ACP wire: camelCase field names (the REST API's mapper is snake_case),
@@ -44,14 +48,19 @@ public final class AcpJson {
   public static String write(JsonNode node) {
     try {
       return MAPPER.writeValueAsString(node);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  /** Parses one message; throws {@link com.fasterxml.jackson.core.JsonProcessingException}. */
-  public static JsonNode parse(String text)
-      throws com.fasterxml.jackson.core.JsonProcessingException {
-    return MAPPER.readTree(text);
+  /**
+   * Parses one message; throws {@link JsonProcessingException}, also for a lone surrogate escape
+   * ({@link LoneSurrogates}).
+   */
+  public static JsonNode parse(String text) throws JsonProcessingException {
+    JsonNode message = MAPPER.readTree(text);
+    Optional<String> problem = LoneSurrogates.find(text);
+    if (problem.isPresent()) throw new JsonParseException(null, problem.get());
+    return message;
   }
 }

@@ -125,6 +125,13 @@ class AcpHostileInputTest {
       JsonNode twoInOne = acp.awaitUnmatched(Duration.ofSeconds(30));
       assertThat(twoInOne.at("/error/code").asInt()).as(twoInOne.toString()).isEqualTo(-32700);
 
+      acp.sendText(
+          "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"method\":\"session/list\","
+              + "\"params\":{\"_meta\":{\"x\":\"\\udc00\"}}}");
+      JsonNode halfPair = acp.awaitUnmatched(Duration.ofSeconds(30));
+      assertThat(halfPair.at("/error/code").asInt()).as(halfPair.toString()).isEqualTo(-32700);
+      assertThat(halfPair.at("/error/message").asText()).contains("\\udc00").contains("surrogate");
+
       // session/cancel is a notification; sent with an id it still cancels, and is answered.
       JsonNode cancelAsked =
           acp.request("session/cancel", Json.object().put("sessionId", "none"))

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import goose.json.Json;
+import goose.json.LoneSurrogates;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,11 @@ public final class JsonBody {
           ErrorCode.INVALID_JSON, "request body is empty; expected a JSON object");
     }
     T value = parse(bytes, type);
+    LoneSurrogates.find(bytes)
+        .ifPresent(
+            problem -> {
+              throw new ApiException(ErrorCode.INVALID_JSON, "malformed JSON: " + problem);
+            });
     if (value == null) {
       throw new ApiException(
           ErrorCode.INVALID_JSON, "request body must be a JSON object, not null");

@@ -65,6 +65,21 @@ class JsonBodyTest {
   }
 
   @Test
+  void halfASurrogatePairIsRefusedAndAWholeOneKept() {
+    ApiException lone =
+        fails("{\"parts\": [{\"type\": \"text\", \"text\": \"a\\ud83d\"}]}", Parts.class);
+    assertThat(lone.code()).isEqualTo(ErrorCode.INVALID_JSON);
+    assertThat(lone.getMessage())
+        .startsWith("malformed JSON: the escape \\ud83d at offset")
+        .contains("surrogate");
+    Parts pair =
+        JsonBody.decode(
+            "{\"parts\": [{\"type\": \"text\", \"text\": \"a\\ud83d\\ude00\"}]}".getBytes(),
+            Parts.class);
+    assertThat(pair.parts()).containsExactly(new Content.Text("a\ud83d\ude00"));
+  }
+
+  @Test
   void wrongTypesDeepInside() {
     assertThat(fails("{\"parts\": [], \"count\": \"3\"}", Parts.class).getMessage())
         .isEqualTo("field 'count' has the wrong type: expected an integer");
