@@ -5,6 +5,7 @@ import goose.config.ConfigException;
 import goose.config.UnknownSettings;
 import goose.error.Causes;
 import goose.error.ErrorMessages;
+import goose.provider.configured.Providers;
 import goose.server.api.ApiRouter;
 import goose.server.api.BuildInfo;
 import goose.server.api.ServerContext;
@@ -82,6 +83,7 @@ public final class GooseServer implements AutoCloseable {
     ServerSettings settings = ServerSettings.from(config);
     Path logFile = LogSetup.configure(config);
     UnknownSettings.warnings(config).forEach(log::warn);
+    Providers.startWarning(config).ifPresent(log::warn);
     Security security = Services.openSecurity(config, settings);
     ApiRouter router = ServerRoutes.router();
     StartupGate gate =

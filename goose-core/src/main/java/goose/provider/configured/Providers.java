@@ -147,6 +147,23 @@ public final class Providers {
         value, "\"" + value.value().strip() + "\" is not a provider: use " + choices(config));
   }
 
+  /**
+   * The warning a server logs at start when {@code GOOSE_PROVIDER} names no provider ({@code
+   * antropic}): it starts all the same (the provider can be set while it runs, and a session can
+   * choose its own), but every turn on the configured one would fail.
+   */
+  public static Optional<String> startWarning(Config config) {
+    Optional<ConfigValue> value = config.lookup("GOOSE_PROVIDER");
+    if (value.isEmpty()) return Optional.empty();
+    try {
+      checkName(config, value.get());
+      return Optional.empty();
+    } catch (ConfigException e) {
+      return Optional.of(
+          e.getMessage() + " (turns on the configured provider fail until it names one)");
+    }
+  }
+
   private static Provider anthropic(Settings s) {
     String key = s.require("ANTHROPIC_API_KEY");
     s.done();

@@ -217,6 +217,19 @@ class ProvidersTest {
   }
 
   @Test
+  void aServerStartingWithAnUnknownProviderIsWarnedNamingTheChoices() {
+    assertThat(Providers.startWarning(config("GOOSE_PROVIDER", "antropic")))
+        .hasValueSatisfying(
+            w ->
+                assertThat(w)
+                    .contains("GOOSE_PROVIDER")
+                    .contains("\"antropic\" is not a provider: use one of anthropic,")
+                    .contains("until it names one"));
+    assertThat(Providers.startWarning(config("GOOSE_PROVIDER", "Gemini"))).isEmpty();
+    assertThat(Providers.startWarning(config())).isEmpty();
+  }
+
+  @Test
   void anthropicFromConfigWithDefaultsAndLimitOverride() {
     fake = new FakeAnthropicServer();
     Provider p =
