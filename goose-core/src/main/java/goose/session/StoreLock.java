@@ -1,5 +1,6 @@
 package goose.session;
 
+import goose.config.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -159,6 +160,7 @@ public final class StoreLock implements AutoCloseable {
 
   private static FileChannel open(Path file) {
     try {
+      PrivateFiles.file(file); // 0600 like the database beside it
       return FileChannel.open(
           file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {

@@ -55,6 +55,19 @@ class SessionStoresTest {
         SessionStores.openForServer(
             Config.load(Map.of("GOOSE_PATH_ROOT", root.toString()), home))) {
       store.create(new NewSession("alice", "first", Path.of("/tmp")));
+      // The database, its lock file and SQLite's -wal and -shm: the server's user only.
+      try (var files = Files.list(root.resolve("data/sessions"))) {
+        assertThat(files.toList())
+            .extracting(Path::getFileName)
+            .map(Path::toString)
+            .contains("sessions.db", "sessions.db.lock");
+      }
+      try (var files = Files.list(root.resolve("data/sessions"))) {
+        for (Path file : files.toList())
+          assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+              .as(file.toString())
+              .isEqualTo("rw-------");
+      }
     } finally {
       logger.detachAppender(warnings);
     }
