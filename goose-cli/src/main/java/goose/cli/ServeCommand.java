@@ -2,13 +2,10 @@ package goose.cli;
 
 import goose.config.Config;
 import goose.server.GooseServer;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,31 +24,13 @@ import picocli.CommandLine.Spec;
 public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--host",
-      paramLabel = "HOST",
-      description = "Bind address (default GOOSE_HOST, else 127.0.0.1)")
-  String host;
-
-  @Option(
-      names = "--port",
-      paramLabel = "PORT",
-      description = "Listen port (default GOOSE_PORT, else 3000)")
-  Integer port;
+  @Mixin ListenAddress listen;
 
   @Mixin WithBuiltin builtins;
 
   @Override
   public Integer call() throws InterruptedException {
-    CliEnvironment env = GooseCommand.of(spec).environment();
-    Map<String, String> overrides = new HashMap<>(env.env());
-    if (host != null) overrides.put("GOOSE_HOST", host);
-    if (port != null) overrides.put("GOOSE_PORT", Integer.toString(port));
-    Config config =
-        host == null && port == null
-            ? GooseCommand.of(spec).config()
-            : new CliEnvironment(overrides, env.home(), env.in(), env.out(), env.err())
-                .loadConfig();
+    Config config = listen.config(spec);
     config.validate();
     StopRequest stop = StopRequest.onTerminate();
     GooseServer server = GooseServer.start(config);

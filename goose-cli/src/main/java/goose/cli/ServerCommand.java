@@ -4,6 +4,7 @@ import goose.config.Config;
 import goose.server.GooseServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -15,14 +16,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Start the goosed HTTP server and serve until SIGTERM or Ctrl-C (graceful stop, exit code 0).",
-      "Listens on GOOSE_HOST:GOOSE_PORT (default 127.0.0.1:3000); see 'goose configure list'."
+      "Listens on --host:--port, else GOOSE_HOST:GOOSE_PORT (default 127.0.0.1:3000); see 'goose"
+          + " configure list'."
     })
 public final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin ListenAddress listen;
+
   @Override
   public Integer call() throws InterruptedException {
-    return serve(GooseCommand.of(spec).config());
+    return serve(listen.config(spec));
   }
 
   /**

@@ -3,8 +3,11 @@ package goose.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +70,26 @@ class ConfigErrorTest {
     assertOneLineError(result);
     assertThat(result.err())
         .isEqualTo("error: environment variable GOOSE_PORT: must be a whole number, got \"abc\"\n");
+  }
+
+  @Test
+  void hostAndPortOnTheCommandLineWinOverTheEnvironment() throws IOException {
+    // A taken port: the start fails at once, naming the address it was told to listen on.
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String port = Integer.toString(taken.getLocalPort());
+      for (String command : List.of("server", "serve")) {
+        CliRun.Result result =
+            cli()
+                .env("GOOSE_PORT", "abc")
+                .env("GOOSE_HOST", "256.1.1.1")
+                .run(command, "--host", "127.0.0.1", "--port", port);
+        assertOneLineError(result);
+        assertThat(result.err())
+            .as(command)
+            .startsWith("error: cannot listen on 127.0.0.1:" + port);
+      }
+    }
+    assertThat(cli().run("server", "--help").out()).contains("--host", "--port");
   }
 
   @Test
