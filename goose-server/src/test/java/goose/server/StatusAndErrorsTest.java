@@ -2,6 +2,8 @@ package goose.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import goose.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -168,13 +170,46 @@ class StatusAndErrorsTest {
   }
 
   @Test
-  void requestsJettyRejectsBeforeRoutingAreJsonToo() throws IOException {
+  void requestsJettyRejectsBeforeRoutingAreJsonNamingTheProblem() throws IOException {
     String response =
         raw("GET /sessions/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    assertThat(response)
-        .startsWith("HTTP/1.1 400")
-        .contains("application/json")
-        .contains("{\"error\":{\"code\":");
+    assertThat(response).startsWith("HTTP/1.1 400").contains("application/json");
+    assertThat(errorOf(response).path("code").asText()).isEqualTo("invalid_parameter");
+    assertThat(errorOf(response).path("message").asText())
+        .isEqualTo("Bad Request: a '%' in the URI is not followed by two hex digits");
+
+    String longUri =
+        raw(
+            "GET /"
+                + "a".repeat(20_000)
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(longUri).startsWith("HTTP/1.1 414");
+    assertThat(errorOf(longUri).path("message").asText())
+        .isEqualTo(
+            "the request's URI is too long: the request line and headers take at most 8192 bytes");
+    String bigHeader =
+        raw(
+            "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+                + "b".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+    assertThat(bigHeader).startsWith("HTTP/1.1 431");
+    assertThat(errorOf(bigHeader).path("message").asText())
+        .startsWith("the request's headers are too large");
+
+    String version = raw("GET /status HTTP/3.7\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(version).startsWith("HTTP/1.1 505");
+    assertThat(errorOf(version).path("code").asText())
+        .as("the client's error, not the server's")
+        .isEqualTo("invalid_parameter");
+    assertThat(errorOf(version).path("message").asText()).contains("send HTTP/1.1");
+
+    String control =
+        raw("GET /st\u0001atus HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(errorOf(control).path("message").asText()).contains("Illegal character");
+  }
+
+  private static JsonNode errorOf(String response) {
+    return Json.parse(response.substring(response.indexOf("\r\n\r\n") + 4)).path("error");
   }
 
   @Test

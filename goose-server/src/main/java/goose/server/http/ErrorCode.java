@@ -56,6 +56,8 @@ public enum ErrorCode {
       case 421 -> MISDIRECTED_REQUEST;
       case 429 -> TOO_MANY_REQUESTS;
       case 503 -> SERVICE_UNAVAILABLE;
+      // A 505 is the client's HTTP version: its request is wrong, not the server.
+      case 505 -> INVALID_PARAMETER;
       default -> status >= 500 ? INTERNAL : INVALID_PARAMETER;
     };
   }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -21,11 +22,7 @@ public final class JettyJsonErrors extends ErrorHandler {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int status = response.getStatus() <= 0 ? 500 : response.getStatus();
-    Object attribute = request.getAttribute(ERROR_MESSAGE);
-    String message =
-        status >= 500 || attribute == null
-            ? defaultMessage(status)
-            : Sanitize.shortText(attribute.toString(), 200);
+    String message = message(status, request);
     byte[] body =
         Json.write(ApiError.of(ErrorCode.forStatus(status), message))
             .getBytes(StandardCharsets.UTF_8);
@@ -47,12 +44,42 @@ public final class JettyJsonErrors extends ErrorHandler {
         true, ByteBuffer.wrap(Json.write(body).getBytes(StandardCharsets.UTF_8)), callback);
   }
 
-  private static String defaultMessage(int status) {
-    return switch (status) {
-      case 503 -> "server is shutting down";
-      case 500 -> "internal server error";
-      default -> org.eclipse.jetty.http.HttpStatus.getMessage(status);
-    };
+  /**
+   * What was wrong, for people: Jetty's own reason where it names the problem ({@code Illegal
+   * character CNTL=0x1}, {@code No Host}), else the cause it wraps ({@code %zz} in a path), else
+   * what the status means for this server. Never a server-side detail.
+   */
+  private static String message(int status, Request request) {
+    String fixed =
+        switch (status) {
+          case 503 -> "server is shutting down";
+          case 500 -> "internal server error";
+          case 505 -> "HTTP version not supported: send HTTP/1.1 (or HTTP/1.0)";
+          case 414 -> "the request's URI is too long" + headerLimit(request);
+          case 431 -> "the request's headers are too large" + headerLimit(request);
+          default -> "";
+        };
+    if (!fixed.isEmpty()) return fixed;
+    String reason = HttpStatus.getMessage(status);
+    Object attribute = request.getAttribute(ERROR_MESSAGE);
+    if (attribute != null && !attribute.toString().equals(reason))
+      return Sanitize.shortText(attribute.toString(), 200);
+    for (Throwable t = (Throwable) request.getAttribute(ERROR_EXCEPTION);
+        t != null;
+        t = t.getCause()) {
+      String text = t.getMessage();
+      // Jetty's URI decoder says only "!hex z" of "%zz".
+      if (text != null && text.startsWith("!hex"))
+        return reason + ": a '%' in the URI is not followed by two hex digits";
+      if (text != null && !text.isBlank() && !text.equals(reason) && !text.startsWith(status + ":"))
+        return reason + ": " + Sanitize.shortText(text, 200);
+    }
+    return reason;
+  }
+
+  private static String headerLimit(Request request) {
+    int bytes = request.getConnectionMetaData().getHttpConfiguration().getRequestHeaderSize();
+    return ": the request line and headers take at most " + bytes + " bytes";
   }
 
   /** Writes an error straight to a servlet response (used where Javalin has no context left). */
