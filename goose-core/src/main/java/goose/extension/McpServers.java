@@ -101,9 +101,13 @@ final class McpServers implements AutoCloseable {
     return instances.busy(userId);
   }
 
-  private static Path workspace(ToolContext context) {
+  /**
+   * The session's working directory as the sandbox takes it: with the sandbox on, a path that now
+   * goes through a symbolic link is refused here, not followed to another user's directory.
+   */
+  private Path workspace(ToolContext context) {
     try {
-      return context.workingDir().toRealPath();
+      return sandbox.workspace(context.workingDir());
     } catch (IOException e) {
       throw new ExtensionStartException(
           "the working directory " + context.workingDir() + " is not usable: " + e.getMessage(), e);

@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -111,7 +114,7 @@ final class Bubblewrap {
       scratch = Files.createTempDirectory("goose-sandbox-probe");
       Path real = scratch.toRealPath();
       Process p =
-          new ProcessBuilder(argv(List.of("true"), real))
+          new ProcessBuilder(argv(List.of("true"), WorkspaceDir.open(real)))
               .directory(real.toFile())
               .redirectErrorStream(true)
               .redirectInput(new File("/dev/null"))
@@ -151,8 +154,29 @@ final class Bubblewrap {
     return bwrap;
   }
 
+  /**
+   * The full command line for {@code command} with {@code dir} read-write. The command runs only
+   * once its working directory has proved to be {@code dir} ({@link WorkspaceDir}): bwrap mounts
+   * the path, which may have changed since it was checked.
+   */
+  List<String> argv(List<String> command, WorkspaceDir dir) {
+    List<String> checked = new ArrayList<>(List.of("/bin/sh", "-c", CHECK_WORKSPACE));
+    checked.add(dir.identity());
+    checked.addAll(command);
+    return argv(checked, dir.path());
+  }
+
+  /**
+   * Run by {@code sh -c} with the expected identity as {@code $0} and the command as {@code $@}:
+   * the command runs in place of the shell when the working directory is the one checked.
+   */
+  private static final String CHECK_WORKSPACE =
+      "[ \"$(stat -c %D:%i .)\" = \"$0\" ] || { echo 'goose: the working directory changed while"
+          + " the tool started (a symbolic link was swapped in); refused' >&2; exit 126; }; exec"
+          + " \"$@\"";
+
   /** The full command line for {@code command} with {@code workspace} (a real path) read-write. */
-  List<String> argv(List<String> command, Path workspace) {
+  private List<String> argv(List<String> command, Path workspace) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     a.add("--unshare-all");
@@ -177,10 +201,14 @@ final class Bubblewrap {
     List<Path> shown = shown(workspace);
     List<Path> hidden = new ArrayList<>(etcSecrets());
     hidden.addAll(settings.hidden());
-    for (Path h : hidden) {
-      Path real = real(h);
-      if (shown.stream().anyMatch(real::startsWith)) hide(a, real);
-    }
+    List<Path> covered =
+        hidden.stream()
+            .map(Bubblewrap::real)
+            .filter(h -> shown.stream().anyMatch(h::startsWith))
+            .toList();
+    // All pins before any cover: a pin mounted later would bring back what a cover hid below it.
+    pinAncestors(a, workspace, covered);
+    for (Path h : covered) hide(a, h);
     // The sandbox's own root: nothing can be written outside /tmp and the workspace.
     add(a, "--remount-ro", "/");
     add(a, "--chdir", workspace.toString());
@@ -236,6 +264,26 @@ final class Bubblewrap {
       }
     }
     return out;
+  }
+
+  /**
+   * Each directory between the workspace and a hidden path in it, mounted on itself, parents first:
+   * a mount point cannot be renamed (EBUSY), so no tool can move a hidden directory's parent aside,
+   * which would leave the next sandbox nothing to cover at the hidden path and the directory in
+   * plain view under its new name.
+   */
+  private static void pinAncestors(List<String> a, Path workspace, List<Path> hidden) {
+    SortedSet<Path> between =
+        new TreeSet<>(Comparator.comparingInt(Path::getNameCount).thenComparing(p -> p));
+    for (Path h : hidden) {
+      if (!h.startsWith(workspace)) continue;
+      for (Path p = h.getParent();
+          p != null && !p.equals(workspace) && p.startsWith(workspace);
+          p = p.getParent()) between.add(p);
+    }
+    for (Path p : between)
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+        add(a, "--bind", p.toString(), p.toString());
   }
 
   /** An empty read-only directory, or an unreadable empty file, in place of {@code p}. */

@@ -35,12 +35,14 @@ import java.util.concurrent.TimeUnit;
 final class ConfinedFiles implements WorkspaceFiles {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
+  private final WorkspaceDir workspaceDir;
   private final Path workspace;
   private final List<Path> hidden;
   private final Sandbox sandbox;
 
-  ConfinedFiles(Path workspace, List<Path> hidden, Sandbox sandbox) {
-    this.workspace = workspace;
+  ConfinedFiles(WorkspaceDir workspaceDir, List<Path> hidden, Sandbox sandbox) {
+    this.workspaceDir = workspaceDir;
+    this.workspace = workspaceDir.path();
     this.hidden = List.copyOf(hidden);
     this.sandbox = sandbox;
   }
@@ -213,7 +215,7 @@ final class ConfinedFiles implements WorkspaceFiles {
     } catch (NoSuchFileException e) {
       throw e;
     } catch (IOException e) { // ELOOP: O_NOFOLLOW met a symbolic link
-      if (isLink(parent, path.getFileName())) throw swapped(path);
+      if (WorkspaceDir.isLink(parent, path.getFileName())) throw swapped(path);
       throw e;
     }
   }
@@ -240,6 +242,10 @@ final class ConfinedFiles implements WorkspaceFiles {
       root.close();
       throw new IOException("this platform cannot open files relative to a directory (openat)");
     }
+    if (!workspaceDir.isIdentityOf(current)) { // its path now leads elsewhere (WorkspaceDir)
+      current.close();
+      throw swapped(workspace);
+    }
     for (Path name : workspace.relativize(dir)) {
       if (name.toString().isEmpty()) continue;
       SecureDirectoryStream<Path> next;
@@ -249,7 +255,7 @@ final class ConfinedFiles implements WorkspaceFiles {
         current.close();
         throw e;
       } catch (IOException e) {
-        boolean link = isLink(current, name);
+        boolean link = WorkspaceDir.isLink(current, name);
         current.close();
         if (link) throw swapped(dir);
         throw e;
@@ -258,16 +264,6 @@ final class ConfinedFiles implements WorkspaceFiles {
       current = next;
     }
     return current;
-  }
-
-  private static boolean isLink(SecureDirectoryStream<Path> dir, Path name) {
-    try {
-      return dir.getFileAttributeView(name, BasicFileAttributeView.class, NOFOLLOW)
-          .readAttributes()
-          .isSymbolicLink();
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static FileRefusedException swapped(Path path) {

@@ -1,9 +1,11 @@
 package goose.sandbox;
 
 import goose.config.Config;
+import goose.config.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -49,7 +51,25 @@ public final class Sandbox {
   public static Sandbox open(Config config, SandboxSettings settings) {
     Optional<Bubblewrap> b =
         settings.enabled() ? Optional.of(Bubblewrap.open(settings)) : Optional.empty();
+    if (settings.enabled()) createServerDirectories(settings);
     return new Sandbox(settings, b, ChildEnvironment.withoutSecrets(System.getenv(), config));
+  }
+
+  /**
+   * The server's directories exist from the start, so that each is covered wherever a workspace
+   * contains it ({@link Bubblewrap}): one missing there could be made by a tool, and a planted
+   * config.yaml read at the next start. One that cannot be made is left to {@link #confined}, which
+   * refuses the workspaces that contain it.
+   */
+  private static void createServerDirectories(SandboxSettings settings) {
+    for (Path dir : settings.serverDirectories()) {
+      if (Files.isDirectory(dir)) continue;
+      try {
+        PrivateFiles.directory(dir);
+      } catch (IOException e) {
+        // refused per workspace instead
+      }
+    }
   }
 
   /** {@code GOOSE_SANDBOX} for a single-user process ({@code goose mcp NAME}): auto means off. */
@@ -98,12 +118,15 @@ public final class Sandbox {
    * the process cannot start.
    */
   public ToolProcess start(ToolLaunch launch) throws IOException {
-    Path workspace = workspace(launch.workspace());
+    Optional<WorkspaceDir> confined = confined(launch.workspace());
+    Path workspace = confined.isPresent() ? confined.get().path() : unconfined(launch.workspace());
     Map<String, String> env = environment(workspace);
     env.putAll(launch.env());
     checkProgram(launch.program(), env.getOrDefault("PATH", ""), workspace);
     List<String> command =
-        bubblewrap.map(b -> b.argv(launch.command(), workspace)).orElse(launch.command());
+        confined.isPresent()
+            ? bubblewrap.orElseThrow().argv(launch.command(), confined.get())
+            : launch.command();
     ProcessBuilder pb =
         new ProcessBuilder(ProcessTree.inOwnGroup(command)).directory(workspace.toFile());
     pb.environment().clear();
@@ -123,10 +146,20 @@ public final class Sandbox {
    * with it off, anything the server's OS user can reach.
    */
   public WorkspaceFiles files(Path workingDir) throws IOException {
-    Path workspace = workspace(workingDir);
-    if (bubblewrap.isEmpty()) return new OpenFiles(workspace);
+    Optional<WorkspaceDir> confined = confined(workingDir);
+    if (confined.isEmpty()) return new OpenFiles(unconfined(workingDir));
     List<Path> hidden = settings.hidden().stream().map(Bubblewrap::real).toList();
-    return new ConfinedFiles(workspace, hidden, this);
+    return new ConfinedFiles(confined.get(), hidden, this);
+  }
+
+  /**
+   * The directory a session's tools work in, as the path to launch them in: {@code workingDir}
+   * itself when it is usable (with the sandbox on, reached without a symbolic link: {@link
+   * WorkspaceDir}), else an exception saying why not.
+   */
+  public Path workspace(Path workingDir) throws IOException {
+    Optional<WorkspaceDir> confined = confined(workingDir);
+    return confined.isPresent() ? confined.get().path() : unconfined(workingDir);
   }
 
   /**
@@ -158,8 +191,8 @@ public final class Sandbox {
             lang));
   }
 
-  /** The real path of a usable workspace, or an exception saying why it is not one. */
-  private Path workspace(Path workingDir) throws IOException {
+  /** Without the sandbox: {@code workingDir} when it is an existing directory. */
+  private static Path unconfined(Path workingDir) throws IOException {
     Path real;
     try {
       real = workingDir.toRealPath();
@@ -168,7 +201,17 @@ public final class Sandbox {
     }
     if (!Files.isDirectory(real))
       throw new IOException("the working directory " + workingDir + " is not a directory");
-    if (bubblewrap.isEmpty()) return workingDir.toAbsolutePath();
+    return workingDir.toAbsolutePath();
+  }
+
+  /**
+   * With the sandbox on, the workspace {@code workingDir} names ({@link WorkspaceDir}), or an
+   * exception saying why it cannot be one; empty with the sandbox off.
+   */
+  private Optional<WorkspaceDir> confined(Path workingDir) throws IOException {
+    if (bubblewrap.isEmpty()) return Optional.empty();
+    WorkspaceDir dir = WorkspaceDir.open(workingDir);
+    Path real = dir.path();
     if (real.getParent() == null
         || Bubblewrap.NOT_A_WORKSPACE.stream().anyMatch(real::startsWith)) {
       throw new IOException(
@@ -186,7 +229,17 @@ public final class Sandbox {
                 + "), which the sandbox hides");
       }
     }
-    return real;
+    for (Path own : settings.serverDirectories()) {
+      Path path = own.toAbsolutePath().normalize();
+      if (path.startsWith(real) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(
+            "the server's directory "
+                + path
+                + " in the working directory is missing (moved or removed while the server runs):"
+                + " tools refused until it is back, since they could put files in its place");
+      }
+    }
+    return Optional.of(dir);
   }
 
   private void checkProgram(String program, String path, Path workspace) throws IOException {

@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param readOnly extra host paths shown read-only ({@code GOOSE_SANDBOX_READ_ONLY})
  * @param hidden paths never shown even where they lie inside a shown one: the server's config, data
  *     and state directories and {@code GOOSE_SANDBOX_HIDE}
+ * @param serverDirectories the server's config, data and state directories: created at the start
+ *     when missing, and while the server runs a workspace that should contain one and does not is
+ *     refused (it was moved away)
  * @param hostPath the server's {@code PATH}
  * @param extensionIdle how long a per-workspace stdio extension may sit unused before it stops
  * @param extensionsPerUser how many per-workspace stdio extension processes one user may have
@@ -31,6 +34,7 @@ public record SandboxSettings(
     boolean network,
     List<Path> readOnly,
     List<Path> hidden,
+    List<Path> serverDirectories,
     ToolLimits limits,
     String hostPath,
     Duration extensionIdle,
@@ -41,6 +45,7 @@ public record SandboxSettings(
   public SandboxSettings {
     readOnly = List.copyOf(readOnly);
     hidden = List.copyOf(hidden);
+    serverDirectories = List.copyOf(serverDirectories);
   }
 
   /**
@@ -54,10 +59,9 @@ public record SandboxSettings(
     String mode = config.getChoice(ConfigKey.SANDBOX.name(), "auto", List.of("auto", "on", "off"));
     boolean enabled = mode.equals("on") || (mode.equals("auto") && multiUser);
     String why = "GOOSE_SANDBOX=" + mode + (mode.equals("auto") ? " in " + authMode + " mode" : "");
-    List<Path> hidden = new ArrayList<>();
-    hidden.add(config.paths().configDir());
-    hidden.add(config.paths().dataDir());
-    hidden.add(config.paths().stateDir());
+    List<Path> own =
+        List.of(config.paths().configDir(), config.paths().dataDir(), config.paths().stateDir());
+    List<Path> hidden = new ArrayList<>(own);
     hidden.addAll(paths(config, ConfigKey.SANDBOX_HIDE));
     long mib = ToolLimits.MIB;
     ToolLimits limits =
@@ -73,6 +77,7 @@ public record SandboxSettings(
         config.getBoolean(ConfigKey.SANDBOX_NETWORK.name(), true),
         paths(config, ConfigKey.SANDBOX_READ_ONLY),
         hidden,
+        own,
         limits,
         config
             .get("PATH")
@@ -93,6 +98,7 @@ public record SandboxSettings(
         s.network(),
         s.readOnly(),
         s.hidden(),
+        s.serverDirectories(),
         s.limits(),
         s.hostPath(),
         s.extensionIdle(),

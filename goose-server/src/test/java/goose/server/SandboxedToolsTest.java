@@ -236,6 +236,33 @@ class SandboxedToolsTest {
   }
 
   @Test
+  void aSessionDirectorySwappedForALinkToAnotherWorkspaceIsNotFollowed() throws Exception {
+    // The review's attack: alice's second session works in proj; her first turns proj into a link
+    // to bob's workspace; the second's shell and editor must not land there.
+    String first = session("alice");
+    Path proj = Files.createDirectories(workspace("alice").resolve("proj"));
+    Exchange created =
+        Exchange.send(
+            goosed.server.uri(),
+            "POST",
+            "/sessions",
+            "{\"cwd\":\"" + proj + "\"}",
+            auth.get("alice"));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String second = Json.parse(created.body()).get("id").asText();
+    assertThat(ok(shell("alice", second, "pwd"))).isTrue();
+
+    assertThat(ok(shell("alice", first, "mv proj proj.old && ln -s ../bob proj"))).isTrue();
+    JsonNode read = shell("alice", second, "cat private.txt; echo x > pwned.txt");
+    assertThat(ok(read)).isFalse();
+    assertThat(text(read)).contains("symbolic link").doesNotContain("bob's private");
+    JsonNode viewed = editor("alice", second, "view", "private.txt");
+    assertThat(ok(viewed)).isFalse();
+    assertThat(text(viewed)).doesNotContain("bob's private");
+    assertThat(Files.exists(workspace("bob").resolve("pwned.txt"))).isFalse();
+  }
+
+  @Test
   void ordinaryWorkInTheWorkspaceStillWorks() throws Exception {
     String s = session("alice");
     JsonNode written =
