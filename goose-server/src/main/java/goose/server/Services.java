@@ -327,22 +327,33 @@ final class Services {
     context.events().closeAll();
   }
 
+  /**
+   * Closes everything, each step even when an earlier one failed (the first failure is thrown, the
+   * others suppressed in it). The event log's signals stop before the store they poll: after a
+   * failed start no {@link #beginShutdown} stopped them, and they went on polling the closed store.
+   */
   static void close(ServerContext context) {
-    try {
-      context.turns().close(); // stops renewing leases once its turns have ended
-      context.acp().services().toolbox().close();
-      context.extensions().close();
-    } finally {
+    closeInOrder(
+        context.turns()::close, // stops renewing leases once its turns have ended
+        () -> context.acp().services().toolbox().close(),
+        context.extensions()::close,
+        context.events()::closeAll,
+        context.sessions()::close,
+        context.security()::close,
+        context.telemetry()::close);
+  }
+
+  private static void closeInOrder(Runnable... steps) {
+    RuntimeException failed = null;
+    for (Runnable step : steps) {
       try {
-        context.sessions().close();
-      } finally {
-        try {
-          context.security().close();
-        } finally {
-          context.telemetry().close();
-        }
+        step.run();
+      } catch (RuntimeException e) {
+        if (failed == null) failed = e;
+        else failed.addSuppressed(e);
       }
     }
+    if (failed != null) throw failed;
   }
 
   /**

@@ -207,6 +207,7 @@ class LoggingTest {
   void aTakenPortStopsTheStartWithAOneLineError(@TempDir Path other) throws IOException {
     try (TestServer first = TestServer.start(root)) {
       String port = String.valueOf(first.server.port());
+      long pollers = signalPollers();
       assertThatThrownBy(() -> TestServer.start(other, Map.of("GOOSE_PORT", port)))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("cannot listen on 127.0.0.1:" + port)
@@ -215,7 +216,17 @@ class LoggingTest {
       // Javalin's own bare "Failed to start Javalin" ERROR line came before that one; it said less.
       assertThat(logLines(other)).noneMatch(l -> l.contains("Failed to start Javalin"));
       assertThat(first.client.get("/status").status()).isEqualTo(200);
+      // The failed start's store signals stopped with it: they polled the closed store and logged
+      // a warning after the error line.
+      assertThat(signalPollers()).isEqualTo(pollers);
+      assertThat(logLines(other)).noneMatch(l -> l.contains("signals between the processes"));
     }
+  }
+
+  private static long signalPollers() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("goose-signals") && t.isAlive())
+        .count();
   }
 
   private List<String> logLines() throws IOException {
