@@ -81,13 +81,13 @@ class SandboxedToolsTest {
   }
 
   static String session(String user) throws Exception {
+    return session(user, workspace(user));
+  }
+
+  static String session(String user, Path cwd) throws Exception {
     Exchange created =
         Exchange.send(
-            goosed.server.uri(),
-            "POST",
-            "/sessions",
-            "{\"cwd\":\"" + workspace(user) + "\"}",
-            auth.get(user));
+            goosed.server.uri(), "POST", "/sessions", "{\"cwd\":\"" + cwd + "\"}", auth.get(user));
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return Json.parse(created.body()).get("id").asText();
   }
@@ -241,15 +241,7 @@ class SandboxedToolsTest {
     // to bob's workspace; the second's shell and editor must not land there.
     String first = session("alice");
     Path proj = Files.createDirectories(workspace("alice").resolve("proj"));
-    Exchange created =
-        Exchange.send(
-            goosed.server.uri(),
-            "POST",
-            "/sessions",
-            "{\"cwd\":\"" + proj + "\"}",
-            auth.get("alice"));
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    String second = Json.parse(created.body()).get("id").asText();
+    String second = session("alice", proj);
     assertThat(ok(shell("alice", second, "pwd"))).isTrue();
 
     assertThat(ok(shell("alice", first, "mv proj proj.old && ln -s ../bob proj"))).isTrue();

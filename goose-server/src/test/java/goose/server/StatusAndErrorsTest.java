@@ -178,20 +178,12 @@ class StatusAndErrorsTest {
     assertThat(errorOf(response).path("message").asText())
         .isEqualTo("Bad Request: a '%' in the URI is not followed by two hex digits");
 
-    String longUri =
-        raw(
-            "GET /"
-                + "a".repeat(20_000)
-                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    String longUri = get("/" + "a".repeat(20_000), "");
     assertThat(longUri).startsWith("HTTP/1.1 414");
     assertThat(errorOf(longUri).path("message").asText())
         .isEqualTo(
             "the request's URI is too long: the request line and headers take at most 8192 bytes");
-    String bigHeader =
-        raw(
-            "GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
-                + "b".repeat(20_000)
-                + "\r\nConnection: close\r\n\r\n");
+    String bigHeader = get("/status", "X-Big: " + "b".repeat(20_000) + "\r\n");
     assertThat(bigHeader).startsWith("HTTP/1.1 431");
     assertThat(errorOf(bigHeader).path("message").asText())
         .startsWith("the request's headers are too large");
@@ -206,6 +198,16 @@ class StatusAndErrorsTest {
     String control =
         raw("GET /st\u0001atus HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     assertThat(errorOf(control).path("message").asText()).contains("Illegal character");
+  }
+
+  /** A GET of {@code target} with {@code headers} (each ending in CRLF) besides Host. */
+  private static String get(String target, String headers) throws IOException {
+    return raw(
+        "GET "
+            + target
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + headers
+            + "Connection: close\r\n\r\n");
   }
 
   private static JsonNode errorOf(String response) {
