@@ -6,7 +6,6 @@ import goose.cli.users.UsersCommand;
 import goose.config.Config;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -29,7 +28,7 @@ import picocli.CommandLine.Spec;
       UsersCommand.class,
       OpenApiCommand.class,
       McpCommand.class,
-      HelpCommand.class
+      HelpPath.class
     },
     footerHeading = "%nExit codes:%n",
     footer = {

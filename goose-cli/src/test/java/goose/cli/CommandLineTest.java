@@ -90,6 +90,14 @@ class CommandLineTest {
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).startsWith("Usage: goose configure");
+    // At any depth; picocli's own help command showed 'session' for this line.
+    CliRun.Result nested = cli().run("help", "session", "backup");
+    assertThat(nested.exitCode()).isZero();
+    assertThat(nested.out()).startsWith("Usage: goose session backup");
+    CliRun.Result unknown = cli().run("help", "session", "bakcup");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknown.err()).contains("'goose session bakcup' is not a command");
+    assertThat(cli().run("help").out()).startsWith("Usage: goose");
   }
 
   @Test
