@@ -42,7 +42,11 @@ record PostgresUrl(
     }
     if (uri.getHost() == null)
       throw new IllegalArgumentException(
-          "names no host (postgresql://user:password@host:5432/database)");
+          "names no host (postgresql://user:password@host:5432/database)"
+              + (specialInCredentials(text.substring(colon + 3))
+                  ? "; a user name or password with @ / ? or # in it must be percent-encoded"
+                      + " (%40 %2F %3F %23)"
+                  : ""));
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String database = decode(path.startsWith("/") ? path.substring(1) : path, "database name");
     if (database.isEmpty())
@@ -63,6 +67,12 @@ record PostgresUrl(
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     String display = "postgresql://" + user.map(u -> u + "@").orElse("") + address;
     return new PostgresUrl("jdbc:postgresql://" + address + query, user, password, display);
+  }
+
+  /** Whether what comes before the last {@code @} holds a character that ends the credentials. */
+  private static boolean specialInCredentials(String afterScheme) {
+    int at = afterScheme.lastIndexOf('@');
+    return at > 0 && afterScheme.substring(0, at).chars().anyMatch(c -> "@/?#".indexOf(c) >= 0);
   }
 
   /**

@@ -96,7 +96,7 @@ class SessionStoresTest {
             "mysql://root:" + PASSWORD + "@db/goose",
             "must look like postgresql://",
             "postgresql://user:" + PASSWORD + "@/goose",
-            "names no host",
+            "names no host (postgresql://user:password@host:5432/database)",
             "postgresql://user:" + PASSWORD + "@db.example:5432/",
             "names no database",
             "postgresql://user:" + PASSWORD + "@db.example:5432",
@@ -119,6 +119,15 @@ class SessionStoresTest {
                 .hasMessageContaining(problem)
                 .hasMessageNotContaining(PASSWORD)
                 .hasMessageNotContaining("\n"));
+    // A password with @ or # in it, not percent-encoded: the hint says what to do.
+    for (String special : List.of("@x", "#x", "/x"))
+      assertThatThrownBy(
+              () ->
+                  SessionStores.open(
+                      config("postgresql://user:" + PASSWORD + special + "@db/goose")))
+          .as(special)
+          .hasMessageContaining("must be percent-encoded (%40 %2F %3F %23)")
+          .hasMessageNotContaining(PASSWORD);
   }
 
   @Test
