@@ -40,8 +40,19 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
    */
   static final Duration PAUSE = Duration.ofMillis(1);
 
+  /** Attempts to store one event before the turn gives up on its store (a transient error). */
+  static final int STORE_ATTEMPTS = 4;
+
+  /**
+   * The wait before the second attempt; each later one waits four times longer (0.1, 0.4, 1.6 s).
+   */
+  static final Duration FIRST_RETRY = Duration.ofMillis(100);
+
   private final TurnEmitter sink;
   private final String turnId;
+  private final Runnable onStoreFailure;
+  private final Duration firstRetry;
+  private volatile boolean storeFailed;
   private final ReentrantLock lock = new ReentrantLock();
   // Two conditions, so that the end of an inline write wakes the writer thread only when it left
   // something queued for it, and flush() waiters only when there are some.
@@ -57,16 +68,31 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
   /**
    * @param sink stores and relays one event (the event log, behind the turn's lease check)
    */
-  EventWriter(TurnEmitter sink, String turnId) {
-    this(sink, turnId, PAUSE);
+  EventWriter(TurnEmitter sink, String turnId, Runnable onStoreFailure) {
+    this(sink, turnId, PAUSE, onStoreFailure, FIRST_RETRY);
+  }
+
+  /** Tests: a turn whose store never fails for good. */
+  EventWriter(TurnEmitter sink, String turnId, Duration pause) {
+    this(sink, turnId, pause, () -> {}, FIRST_RETRY);
   }
 
   /**
    * @param pause how long after the previous emit a text chunk is stored on the emitting thread
+   * @param onStoreFailure called once when an event could not be stored in {@link #STORE_ATTEMPTS}
+   *     attempts: the turn stops (its later events would be lost without a gap a client can see)
+   * @param firstRetry the wait before the second attempt to store an event
    */
-  EventWriter(TurnEmitter sink, String turnId, Duration pause) {
+  EventWriter(
+      TurnEmitter sink,
+      String turnId,
+      Duration pause,
+      Runnable onStoreFailure,
+      Duration firstRetry) {
     this.sink = sink;
     this.turnId = turnId;
+    this.onStoreFailure = onStoreFailure;
+    this.firstRetry = firstRetry;
     this.pauseNanos = pause.toNanos();
     this.lastEmitEnd = System.nanoTime() - pauseNanos;
     this.writer = Thread.ofVirtual().name("events-" + turnId).start(this::writeLoop);
@@ -162,12 +188,19 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
    */
   private void write(List<TurnEvent> batch, boolean inline) {
     try {
-      for (TurnEvent e : batch) sink.emit(e);
+      for (TurnEvent e : batch) store(e);
     } catch (LeaseLostException e) {
       log.warn("turn {}: {}; its remaining events are dropped", turnId, e.getMessage());
       dropAll();
     } catch (RuntimeException e) {
-      log.error("could not store events of turn {}", turnId, e);
+      log.error(
+          "could not store an event of turn {} in {} attempts; the turn stops",
+          turnId,
+          STORE_ATTEMPTS,
+          e);
+      storeFailed = true;
+      dropAll();
+      onStoreFailure.run();
     } finally {
       lock.lock();
       try {
@@ -180,6 +213,41 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
         lock.unlock();
       }
     }
+  }
+
+  /**
+   * Stores one event, trying again after a store error: an event is never skipped while later ones
+   * are stored (their sequence numbers would close the gap, and no client could see it).
+   */
+  private void store(TurnEvent event) {
+    Duration wait = firstRetry;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        sink.emit(event);
+        return;
+      } catch (LeaseLostException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (attempt == STORE_ATTEMPTS) throw e;
+        log.warn(
+            "could not store an event of turn {} ({}); trying again in {} ms",
+            turnId,
+            e.getMessage(),
+            wait.toMillis());
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        wait = wait.multipliedBy(4);
+      }
+    }
+  }
+
+  /** Whether an event could not be stored and the turn was stopped for it. */
+  boolean storeFailed() {
+    return storeFailed;
   }
 
   private void dropAll() {

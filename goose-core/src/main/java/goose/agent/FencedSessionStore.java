@@ -147,6 +147,18 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
+  public Optional<StoredEvent> finishTurn(
+      String sessionId, String turnId, TurnStatus status, TurnEvent last) {
+    leases.checkHolds(sessionId); // its last event is a write of the turn like any other
+    return store.finishTurn(sessionId, turnId, status, last);
+  }
+
+  @Override
+  public void abandonTurn(String sessionId, String turnId) {
+    store.abandonTurn(sessionId, turnId);
+  }
+
+  @Override
   public List<Turn> runningTurns() {
     return store.runningTurns();
   }

@@ -105,9 +105,9 @@ public final class TurnRecovery {
 
   /**
    * Closes one turn left running (by a stop, or by an instance whose lease lapsed) as interrupted.
-   * The turn is marked interrupted after the repair and before the final {@code message_complete},
-   * as a turn that ends normally is, so a new turn cannot interleave with the repair and a client
-   * that sees the end can start the next one.
+   * The turn is marked interrupted with its final {@code message_complete}, in one transaction, as
+   * a turn that ends normally is, so a new turn cannot interleave with the repair and a client that
+   * sees the end can start the next one.
    */
   public void interrupt(Turn turn) {
     log.warn(
@@ -117,9 +117,14 @@ public final class TurnRecovery {
     answerDanglingToolRequests(turn.sessionId());
     events.append(
         turn.sessionId(), turn.id(), new TurnEvent.Error("interrupted", INTERRUPTED_MESSAGE));
-    store.finishTurn(turn.sessionId(), turn.id(), TurnStatus.INTERRUPTED);
     events.append(
-        turn.sessionId(), turn.id(), new TurnEvent.MessageComplete("error", TokenUsage.ZERO));
+        turn.sessionId(),
+        () ->
+            store.finishTurn(
+                turn.sessionId(),
+                turn.id(),
+                TurnStatus.INTERRUPTED,
+                new TurnEvent.MessageComplete("error", TokenUsage.ZERO)));
   }
 
   private void answerDanglingToolRequests(String sessionId) {

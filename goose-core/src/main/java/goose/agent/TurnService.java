@@ -188,7 +188,7 @@ public final class TurnService implements AutoCloseable {
     }
     Provider provider = providers.forSession(session);
     String turnId = Ids.newId();
-    long firstSeq = events.lastSeq(sessionId) + 1;
+    long firstSeq;
     RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
     Optional<TurnLeases.Stamp> lease = leases.newLease();
     if (!slots.tryAcquire()) throw TurnLimitException.server(limits.total());
@@ -200,7 +200,8 @@ public final class TurnService implements AutoCloseable {
         if (runningCount(owner) >= limits.perUser())
           throw TurnLimitException.perUser(owner, limits.perUser());
         try {
-          store.startTurn(sessionId, turnId, requestId, firstSeq, lease);
+          // Its first event follows every event stored when the turn's row is written.
+          firstSeq = store.startTurn(sessionId, turnId, requestId, 1, lease).firstSeq();
         } catch (IllegalStateException duplicateRequest) {
           Turn seen =
               store
@@ -230,7 +231,9 @@ public final class TurnService implements AutoCloseable {
       ended(sessionId, turn);
       leases.release(sessionId, turnId);
       try {
-        store.finishTurn(sessionId, turnId, TurnStatus.FAILED);
+        // Nothing of it is stored: gone, so that a retry with its request id starts anew instead
+        // of re-attaching to a turn that never ran and never ends.
+        store.abandonTurn(sessionId, turnId);
       } catch (RuntimeException gone) { // the session was deleted meanwhile, its turn with it
         e.addSuppressed(gone);
       }
@@ -330,7 +333,7 @@ public final class TurnService implements AutoCloseable {
           events.append(session.id(), turn.id(), event);
         };
     Agent.Outcome outcome;
-    try (EventWriter emitter = new EventWriter(toLog, turn.id())) {
+    try (EventWriter emitter = new EventWriter(toLog, turn.id(), turn.control()::cancel)) {
       try {
         ToolGate gate = gates.open(session, owner, emitter, turn.control());
         outcome = loop.run(session, owner, provider, emitter, gate, turn.control());
@@ -341,6 +344,8 @@ public final class TurnService implements AutoCloseable {
         outcome = Agent.Outcome.failed();
       }
       emitter.flush();
+      // Events it could not store stopped it: it failed, whatever the loop saw (a cancel).
+      if (emitter.storeFailed()) outcome = Agent.Outcome.failed();
       if (outcome.cause() == Agent.StopCause.SUSPENDED) {
         ended(session.id(), turn); // still running in the store: the next start resumes it
         return false;
@@ -354,16 +359,21 @@ public final class TurnService implements AutoCloseable {
         leases.release(session.id(), turn.id());
         return false;
       }
+      TurnStatus status =
+          switch (outcome.cause()) {
+            case END_TURN, MAX_TURNS, MAX_TOKENS -> TurnStatus.COMPLETED;
+            case CANCELLED -> TurnStatus.CANCELLED;
+            case ERROR -> TurnStatus.FAILED;
+            case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
+          };
       try {
-        store.finishTurn(
-            session.id(),
-            turn.id(),
-            switch (outcome.cause()) {
-              case END_TURN, MAX_TURNS, MAX_TOKENS -> TurnStatus.COMPLETED;
-              case CANCELLED -> TurnStatus.CANCELLED;
-              case ERROR -> TurnStatus.FAILED;
-              case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
-            });
+        // Its end and its message_complete in one transaction: a client that sees
+        // message_complete can start its next turn at once, and a turn started meanwhile never
+        // begins with this one's end.
+        TurnEvent.MessageComplete end =
+            new TurnEvent.MessageComplete(
+                outcome.cause().wire(), outcome.usage(), outcome.costUsd());
+        events.append(session.id(), () -> store.finishTurn(session.id(), turn.id(), status, end));
       } finally {
         ended(session.id(), turn);
         leases.release(session.id(), turn.id());
@@ -375,10 +385,6 @@ public final class TurnService implements AutoCloseable {
             (System.nanoTime() - started) / 1_000_000,
             outcome.usage().inputTokens(),
             outcome.usage().outputTokens());
-        // Last, so that a client that sees message_complete can start its next turn at once.
-        emitter.emit(
-            new TurnEvent.MessageComplete(
-                outcome.cause().wire(), outcome.usage(), outcome.costUsd()));
       }
     }
     return outcome.cause() != Agent.StopCause.ERROR && outcome.cause() != Agent.StopCause.CANCELLED;

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The per-session event log: every event is stored first (with its sequence number), then handed to
@@ -43,19 +44,29 @@ public final class EventLog {
   }
 
   public StoredEvent append(String sessionId, String turnId, TurnEvent event) {
+    return append(sessionId, () -> Optional.of(store.appendEvent(sessionId, turnId, event)))
+        .orElseThrow();
+  }
+
+  /**
+   * Appends with {@code write}, a store write that stores at most one event of this session along
+   * with whatever else it writes in its transaction (a turn's end: {@code
+   * SessionStore#finishTurn}), then hands the event to the subscribers as {@link #append} does.
+   */
+  public Optional<StoredEvent> append(String sessionId, Supplier<Optional<StoredEvent>> write) {
     ReentrantLock lock = appendLocks.computeIfAbsent(sessionId, k -> new ReentrantLock());
-    StoredEvent stored;
+    Optional<StoredEvent> stored;
     lock.lock();
     try {
-      stored = store.appendEvent(sessionId, turnId, event);
+      stored = write.get();
       Set<Subscription> subs = subscribers.get(sessionId);
-      if (subs != null) {
-        for (Subscription s : subs) s.offer(stored);
+      if (subs != null && stored.isPresent()) {
+        for (Subscription s : subs) s.offer(stored.get());
       }
     } finally {
       lock.unlock();
     }
-    signals.eventAppended(sessionId, stored.seq());
+    stored.ifPresent(e -> signals.eventAppended(sessionId, e.seq()));
     return stored;
   }
 

@@ -362,35 +362,48 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public StoredEvent appendEvent(String sessionId, String turnId, TurnEvent event) {
-    String name = EventCodec.eventName(event);
     String data = EventCodec.toJsonText(event); // one pass, no intermediate tree
     Instant now = Instant.now();
-    long seq =
-        write(
-            c -> {
-              long next =
-                  bumpCounter(
-                      c,
-                      "UPDATE sessions SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq",
-                      sessionId,
-                      sessionId);
-              Sql.update(
-                  c,
-                  "INSERT INTO events (session_id, "
-                      + EVENT_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?)",
-                  sessionId,
-                  next,
-                  turnId,
-                  nanos(now),
-                  name,
-                  data);
-              Optional<String> signalAs = signalEventsAs;
-              if (signalAs.isPresent())
-                PostgresSignals.notifyEvent(c, signalAs.get(), sessionId, next);
-              return next;
-            });
+    long seq = write(c -> insertEvent(c, sessionId, turnId, now, event, data));
     return new StoredEvent(sessionId, seq, turnId, now, event, data);
+  }
+
+  @Override
+  public Optional<StoredEvent> finishTurn(
+      String sessionId, String turnId, TurnStatus status, TurnEvent last) {
+    String data = EventCodec.toJsonText(last);
+    Instant now = Instant.now();
+    Optional<Long> seq =
+        write(
+            c ->
+                turns.finishIn(c, sessionId, turnId, status)
+                    ? Optional.of(insertEvent(c, sessionId, turnId, now, last, data))
+                    : Optional.empty());
+    return seq.map(n -> new StoredEvent(sessionId, n, turnId, now, last, data));
+  }
+
+  /** Appends one event in the caller's transaction; returns its sequence number. */
+  private long insertEvent(
+      Connection c, String sessionId, String turnId, Instant now, TurnEvent event, String data)
+      throws SQLException {
+    long next =
+        bumpCounter(
+            c,
+            "UPDATE sessions SET last_event_seq = last_event_seq + 1 WHERE id = ? RETURNING last_event_seq",
+            sessionId,
+            sessionId);
+    Sql.update(
+        c,
+        "INSERT INTO events (session_id, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+        sessionId,
+        next,
+        turnId,
+        nanos(now),
+        EventCodec.eventName(event),
+        data);
+    Optional<String> signalAs = signalEventsAs;
+    if (signalAs.isPresent()) PostgresSignals.notifyEvent(c, signalAs.get(), sessionId, next);
+    return next;
   }
 
   @Override
@@ -443,6 +456,11 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public void finishTurn(String sessionId, String turnId, TurnStatus status) {
     turns.finish(sessionId, turnId, status);
+  }
+
+  @Override
+  public void abandonTurn(String sessionId, String turnId) {
+    turns.abandon(sessionId, turnId);
   }
 
   @Override

@@ -3,6 +3,7 @@ package goose.session;
 import static goose.session.StoreRows.TURN_COLUMNS;
 import static goose.session.StoreRows.nanos;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,14 +40,30 @@ final class JdbcTurns {
       Optional<String> requestId,
       long firstSeq,
       Optional<? extends LeaseGrant> lease) {
-    Turn turn = new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
+    Turn wanted =
+        new Turn(turnId, sessionId, requestId, TurnStatus.RUNNING, Instant.now(), firstSeq);
     for (int attempt = 1; ; attempt++) {
       try {
-        write(
+        return write(
             c -> {
+              // The turn's first event comes after every event stored so far, read in the insert's
+              // transaction under the session row's lock: a turn that ends meanwhile (its last
+              // event and its end are one transaction, finishIn) is then wholly before this one,
+              // never its first event.
+              long first =
+                  Math.max(
+                      firstSeq,
+                      Sql.first(
+                                  c,
+                                  "UPDATE sessions SET last_event_seq = last_event_seq WHERE id = ?"
+                                      + " RETURNING last_event_seq",
+                                  rs -> rs.getLong(1),
+                                  sessionId)
+                              .orElseThrow(() -> new SessionNotFoundException(sessionId))
+                          + 1);
               Optional<TurnLease> granted =
                   lease.map(LeaseGrant::grant); // now, not before the wait
-              return Sql.update(
+              Sql.update(
                   c,
                   "INSERT INTO turns ("
                       + TURN_COLUMNS
@@ -55,17 +72,18 @@ final class JdbcTurns {
                   sessionId,
                   requestId.orElse(null),
                   StoreRows.status(TurnStatus.RUNNING),
-                  nanos(turn.startedAt()),
-                  firstSeq,
+                  nanos(wanted.startedAt()),
+                  first,
                   granted.map(TurnLease::instanceId).orElse(null),
                   granted.map(l -> nanos(l.until())).orElse(null));
+              return new Turn(
+                  turnId, sessionId, requestId, TurnStatus.RUNNING, wanted.startedAt(), first);
             });
-        return turn;
       } catch (StoreException e) {
         if (!(e.getCause() instanceof SQLException cause)) throw e;
         switch (db.dialect().violation(cause)) {
           case FOREIGN_KEY -> throw new SessionNotFoundException(sessionId);
-          case UNIQUE -> explainTurnConflict(turn, cause);
+          case UNIQUE -> explainTurnConflict(wanted, cause);
           case OTHER -> throw e;
         }
         // the conflicting turn ended between our insert and the look-up: try again
@@ -122,30 +140,48 @@ final class JdbcTurns {
   }
 
   void finish(String sessionId, String turnId, TurnStatus status) {
+    write(c -> finishIn(c, sessionId, turnId, status));
+  }
+
+  /**
+   * Ends a running turn in the caller's transaction: true when it was running, false when it had
+   * already ended (its status stays); throws {@link NoSuchElementException} for an unknown turn.
+   */
+  boolean finishIn(Connection c, String sessionId, String turnId, TurnStatus status)
+      throws SQLException {
     if (status == TurnStatus.RUNNING)
       throw new IllegalArgumentException("a turn cannot finish as running");
+    int changed =
+        Sql.update(
+            c,
+            "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND "
+                + IS_RUNNING,
+            StoreRows.status(status),
+            nanos(Instant.now()),
+            sessionId,
+            turnId);
+    if (changed > 0) return true;
     boolean known =
-        write(
-            c -> {
-              int changed =
-                  Sql.update(
-                      c,
-                      "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND "
-                          + IS_RUNNING,
-                      StoreRows.status(status),
-                      nanos(Instant.now()),
-                      sessionId,
-                      turnId);
-              return changed > 0
-                  || Sql.first(
-                          c,
-                          "SELECT 1 FROM turns WHERE session_id = ? AND id = ?",
-                          rs -> true,
-                          sessionId,
-                          turnId)
-                      .isPresent();
-            });
+        Sql.first(
+                c,
+                "SELECT 1 FROM turns WHERE session_id = ? AND id = ?",
+                rs -> true,
+                sessionId,
+                turnId)
+            .isPresent();
     if (!known) throw new NoSuchElementException("no turn " + turnId + " in session " + sessionId);
+    return false;
+  }
+
+  /** Deletes a running turn that stored nothing, so that its request id can start anew. */
+  void abandon(String sessionId, String turnId) {
+    write(
+        c ->
+            Sql.update(
+                c,
+                "DELETE FROM turns WHERE session_id = ? AND id = ? AND " + IS_RUNNING,
+                sessionId,
+                turnId));
   }
 
   List<HeldTurn> renewLeases(String instanceId, Collection<String> turnIds, Instant until) {

@@ -4,6 +4,8 @@ import goose.approval.ApprovalMode;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
 import goose.event.EventStore;
+import goose.event.StoredEvent;
+import goose.event.TurnEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -159,6 +161,22 @@ public interface SessionStore extends EventStore, AutoCloseable {
    * {@link java.util.NoSuchElementException}.
    */
   void finishTurn(String sessionId, String turnId, TurnStatus status);
+
+  /**
+   * Ends a running turn with its final status and appends its last event in the same transaction,
+   * so that a turn started after it sees that event before its own first one, and a turn that is no
+   * longer running always has its end in the log. Empty when the turn had already ended (its status
+   * stays and nothing is appended); an unknown turn throws {@link
+   * java.util.NoSuchElementException}.
+   */
+  Optional<StoredEvent> finishTurn(
+      String sessionId, String turnId, TurnStatus status, TurnEvent last);
+
+  /**
+   * Removes a running turn that stored nothing (its user message could not be stored): a retry with
+   * its request id then starts anew instead of re-attaching to a turn that never ran.
+   */
+  void abandonTurn(String sessionId, String turnId);
 
   /** Every turn still marked running (at start-up: turns a crash left behind). */
   List<Turn> runningTurns();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class EventWriterTest {
@@ -110,7 +111,7 @@ class EventWriterTest {
   void aToolResultEmittedWhileTheWriterIsBusyIsQueuedBehindWhatIsThere() throws Exception {
     Sink sink = new Sink();
     sink.holdAt = CALL;
-    try (EventWriter writer = new EventWriter(sink, "turn")) {
+    try (EventWriter writer = new EventWriter(sink, "turn", () -> {})) {
       writer.emit(CALL); // the writer thread holds it in the store
       assertThat(sink.holding.await(10, TimeUnit.SECONDS)).isTrue();
       writer.emit(RESULT); // returns at once: queued, not stored on this thread
@@ -127,7 +128,7 @@ class EventWriterTest {
   void eventsEmittedDuringAnInlineWriteFollowItInOrder() throws Exception {
     Sink sink = new Sink();
     TurnEvent.MessageComplete end = new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO);
-    try (EventWriter writer = new EventWriter(sink, "turn")) {
+    try (EventWriter writer = new EventWriter(sink, "turn", () -> {})) {
       Thread reader = Thread.ofPlatform().name("reader").start(() -> writer.emit(RESULT));
       assertThat(sink.holding.await(10, TimeUnit.SECONDS)).isTrue(); // "reader" stores the result
       writer.emit(text("after", "m"));
@@ -169,6 +170,56 @@ class EventWriterTest {
             text("d", "m1"),
             text("e", "m2"),
             new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO));
+  }
+
+  @Test
+  void aStoreErrorIsRetriedSoNoEventIsSkippedWhileLaterOnesAreStored() {
+    AtomicInteger failures = new AtomicInteger(2);
+    List<TurnEvent> stored = new CopyOnWriteArrayList<>();
+    AtomicInteger stops = new AtomicInteger();
+    TurnEmitter flaky =
+        event -> {
+          if (event.equals(RESULT) && failures.getAndDecrement() > 0)
+            throw new IllegalStateException("store: connection reset");
+          stored.add(event);
+        };
+    try (EventWriter writer =
+        new EventWriter(flaky, "turn", NEVER, stops::incrementAndGet, Duration.ofMillis(1))) {
+      writer.emit(text("a", "m1"));
+      writer.emit(RESULT);
+      writer.emit(text("b", "m1"));
+      writer.flush();
+      assertThat(writer.storeFailed()).isFalse();
+    }
+    assertThat(stored).containsExactly(text("a", "m1"), RESULT, text("b", "m1"));
+    assertThat(stops).hasValue(0);
+  }
+
+  @Test
+  void aStoreThatKeepsFailingStopsTheTurnOnceAndStoresNothingAfterTheLostEvent() {
+    List<TurnEvent> stored = new CopyOnWriteArrayList<>();
+    AtomicInteger attempts = new AtomicInteger();
+    AtomicInteger stops = new AtomicInteger();
+    TurnEmitter broken =
+        event -> {
+          if (event.equals(RESULT)) {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("store: disk full");
+          }
+          stored.add(event);
+        };
+    try (EventWriter writer =
+        new EventWriter(broken, "turn", NEVER, stops::incrementAndGet, Duration.ofMillis(1))) {
+      writer.emit(text("a", "m1"));
+      writer.emit(RESULT);
+      writer.flush();
+      writer.emit(text("b", "m1"));
+      writer.flush();
+      assertThat(writer.storeFailed()).isTrue();
+    }
+    assertThat(attempts).hasValue(EventWriter.STORE_ATTEMPTS);
+    assertThat(stops).hasValue(1);
+    assertThat(stored).containsExactly(text("a", "m1"));
   }
 
   @Test

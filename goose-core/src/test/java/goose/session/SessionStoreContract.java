@@ -580,6 +580,44 @@ public abstract class SessionStoreContract {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void aTurnsEndAndLastEventAreOneWriteAndTheNextTurnBeginsAfterThem() {
+    Session s = create(ALICE, "ends");
+    assertThat(store.startTurn(s.id(), "t1", Optional.empty(), 1).firstSeq()).isEqualTo(1);
+    store.appendEvent(s.id(), "t1", new TurnEvent.MessageChunk("text", "hi", "m1"));
+    StoredEvent end =
+        store
+            .finishTurn(
+                s.id(),
+                "t1",
+                TurnStatus.COMPLETED,
+                new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO))
+            .orElseThrow();
+    assertThat(end.seq()).isEqualTo(2);
+    assertThat(store.runningTurn(s.id())).isEmpty();
+    // A start's first event is read from the log in its own write, whatever the caller guessed.
+    assertThat(store.startTurn(s.id(), "t2", Optional.empty(), 1).firstSeq()).isEqualTo(3);
+    // Ending a turn that has ended already appends nothing and keeps its status.
+    assertThat(
+            store.finishTurn(
+                s.id(),
+                "t1",
+                TurnStatus.INTERRUPTED,
+                new TurnEvent.MessageComplete("error", TokenUsage.ZERO)))
+        .isEmpty();
+    assertThat(store.lastEventSeq(s.id())).isEqualTo(2);
+  }
+
+  @Test
+  void anAbandonedTurnIsGoneAndItsRequestIdStartsAnew() {
+    Session s = create(ALICE, "abandon");
+    store.startTurn(s.id(), "t1", Optional.of("r"), 1);
+    store.abandonTurn(s.id(), "t1");
+    assertThat(store.turnByRequestId(s.id(), "r")).isEmpty();
+    assertThat(store.startTurn(s.id(), "t2", Optional.of("r"), 1).id()).isEqualTo("t2");
+    store.abandonTurn(s.id(), "nope"); // nothing to remove: no error
+  }
+
   // --- concurrency
   // -----------------------------------------------------------------------------------
 
