@@ -38,7 +38,9 @@ public final class AcpCommand implements Callable<Integer> {
     config.validate();
     try (LocalServices services = LocalServices.open(config)) {
       builtins.enable(services.extensions());
-      StdioTransport.serve(services.acp(), RequestUser.LOCAL.id(), env.in(), protocol);
+      // the local user, who runs the server, administers it
+      StdioTransport.serve(
+          services.acp(), RequestUser.LOCAL.id(), RequestUser.LOCAL.admin(), env.in(), protocol);
     }
     return ExitCodes.OK;
   }

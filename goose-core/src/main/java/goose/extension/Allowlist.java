@@ -45,7 +45,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>A remote (Streamable HTTP / SSE) extension starts no local program, so, as in goose, the
  *       command list does not restrict it. An operator who wants to restrict remote servers too
  *       adds entries with {@code uri}: as soon as one exists, a remote extension passes only if its
- *       URL equals an entry's {@code uri} exactly.
+ *       URL equals an entry's {@code uri} exactly. A remote server a user (not an admin) gives
+ *       (ACP's {@code mcpServers}) may not reach loopback, private or link-local addresses unless
+ *       an entry's {@code uri} names it ({@link UserRemotes}).
  *   <li>If the list cannot be fetched or parsed, every stdio and remote extension is refused (fail
  *       closed) with the reason. Built-ins are the server's own code and always pass.
  *   <li>{@code GOOSE_ALLOWLIST_BYPASS=true} turns the check off.
@@ -203,6 +205,17 @@ public final class Allowlist {
     }
     throw new ExtensionException.NotAllowed(
         "extension '" + name + "': the URL '" + uri + "' is not in the extension allowlist");
+  }
+
+  /**
+   * Whether an entry's {@code uri} is exactly this URL: the operator has named the server, so the
+   * address rules for user-supplied servers ({@link UserRemotes}) do not apply to it. False without
+   * a list.
+   */
+  boolean namesUri(URI uri) {
+    if (source.isEmpty()) return false;
+    String url = uri.toString();
+    return entries().stream().anyMatch(e -> e.uri().filter(url::equals).isPresent());
   }
 
   /** The current entries, loading them when the cache is stale; fails closed. */

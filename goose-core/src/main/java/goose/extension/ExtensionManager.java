@@ -48,6 +48,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
 
   private final Config config;
   private final Allowlist allowlist;
+  private final UserRemotes userRemotes;
   private final Map<String, BuiltinExtension> builtins = new LinkedHashMap<>();
   private final Map<String, ExtensionSlot> slots = new ConcurrentHashMap<>();
   private final Duration backoffBase;
@@ -114,6 +115,7 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
       Optional<ExtensionStore> shared) {
     this.config = config;
     this.allowlist = allowlist;
+    this.userRemotes = new UserRemotes(config, allowlist);
     this.backoffBase = backoffBase;
     this.shared = shared;
     this.servers = new McpServers(config, sandbox, allowlist, backoffBase, Clock.systemUTC());
@@ -359,12 +361,19 @@ public final class ExtensionManager implements Toolbox, AutoCloseable {
     return allowlist;
   }
 
+  /** The rules for the remote servers users (not admins) give for their sessions. */
+  UserRemotes userRemotes() {
+    return userRemotes;
+  }
+
   /**
    * Starts a server that one session alone uses ({@link SessionToolbox}), through the same door
-   * (the sandbox, the allowlist, the child environment) as the configured ones.
+   * (the sandbox, the allowlist, the child environment) as the configured ones; each request of a
+   * remote one passes {@code guard}.
    */
-  McpConnection openSessionServer(ExtensionConfig c, java.nio.file.Path workspace) {
-    return servers.openForSession(c, workspace);
+  McpConnection openSessionServer(
+      ExtensionConfig c, java.nio.file.Path workspace, UserRemotes.RemoteGuard guard) {
+    return servers.openForSession(c, workspace, guard);
   }
 
   /** The pid of an extension's stdio server, while one runs (for diagnostics and tests). */

@@ -124,12 +124,12 @@ final class McpConnection implements AutoCloseable {
   // MCP replaced the HTTP+SSE transport with streamable HTTP and the SDK deprecated its client, but
   // goose still runs `type: sse` extensions and the SDK offers no other client for them.
   @SuppressWarnings("deprecation")
-  private static McpClientTransport sseTransport(Launch.Sse h) {
+  private static McpClientTransport sseTransport(Launch.Sse h, UserRemotes.RemoteGuard guard) {
     return HttpClientSseClientTransport.builder(origin(h.uri()))
         .sseEndpoint(pathAndQuery(h.uri()))
         .jsonMapper(MCP_JSON)
         .connectTimeout(Duration.ofSeconds(10))
-        .addHttpRequestCustomizer(headers(h.headers()))
+        .addHttpRequestCustomizer(headers(h.headers(), guard))
         .build();
   }
 
@@ -138,13 +138,16 @@ final class McpConnection implements AutoCloseable {
    * dies or misbehaves. A stdio server starts through {@code sandbox} in {@code workspace} with
    * {@code stdioEnv} added to the sandbox's environment. {@code created} receives the connection
    * before it initialises (closing it aborts the start); {@code onFailure} is told when the
-   * connection breaks later.
+   * connection breaks later. Every request to a remote server passes {@code guard} first, and a
+   * remote server's failures are described without what it answered ({@link
+   * McpErrors#describeRemote}).
    */
   static McpConnection open(
       ExtensionConfig config,
       Sandbox sandbox,
       Path workspace,
       Map<String, String> stdioEnv,
+      UserRemotes.RemoteGuard guard,
       Consumer<String> onFailure,
       Consumer<McpConnection> created) {
     McpConnection[] self = new McpConnection[1];
@@ -172,11 +175,11 @@ final class McpConnection implements AutoCloseable {
                     .endpoint(pathAndQuery(h.uri()))
                     .jsonMapper(MCP_JSON)
                     .connectTimeout(Duration.ofSeconds(10))
-                    .addHttpRequestCustomizer(headers(h.headers()))
+                    .addHttpRequestCustomizer(headers(h.headers(), guard))
                     .build();
             yield new McpConnection(config, t, null);
           }
-          case Launch.Sse h -> new McpConnection(config, sseTransport(h), null);
+          case Launch.Sse h -> new McpConnection(config, sseTransport(h, guard), null);
           case Launch.Builtin b -> throw new IllegalArgumentException("built-ins run in-process");
         };
     connection.onFailure = onFailure;
@@ -189,7 +192,9 @@ final class McpConnection implements AutoCloseable {
       connection.refreshTools();
       return connection;
     } catch (RuntimeException e) {
-      String reason = connection.failure != null ? connection.failure : McpErrors.describe(e);
+      String reason = connection.failure != null ? connection.failure : connection.describe(e);
+      if (connection.stdio == null)
+        log.debug("remote extension {} did not start: {}", config.name(), McpErrors.describe(e));
       connection.close();
       throw new ExtensionStartException(reason, e);
     }
@@ -267,9 +272,7 @@ final class McpConnection implements AutoCloseable {
         return cancelled(requestId, token);
       }
       String why =
-          failure != null
-              ? "the extension stopped during the call: " + failure
-              : McpErrors.describe(e);
+          failure != null ? "the extension stopped during the call: " + failure : describe(e);
       if (McpErrors.timedOut(e))
         why = "no answer within the extension's timeout of " + config.timeout().toSeconds() + " s";
       return Content.ToolResponse.error(
@@ -426,8 +429,17 @@ final class McpConnection implements AutoCloseable {
     if (stdio != null) stdio.close();
   }
 
-  private static McpSyncHttpClientRequestCustomizer headers(Map<String, String> headers) {
-    return (builder, method, uri, body, context) -> headers.forEach(builder::header);
+  /** A failure as the caller may read it: a remote server's without what the server answered. */
+  private String describe(Throwable e) {
+    return stdio == null ? McpErrors.describeRemote(e) : McpErrors.describe(e);
+  }
+
+  private static McpSyncHttpClientRequestCustomizer headers(
+      Map<String, String> headers, UserRemotes.RemoteGuard guard) {
+    return (builder, method, uri, body, context) -> {
+      guard.check(uri);
+      headers.forEach(builder::header);
+    };
   }
 
   private static String origin(URI uri) {

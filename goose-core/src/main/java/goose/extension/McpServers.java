@@ -127,6 +127,7 @@ final class McpServers implements AutoCloseable {
                 sandbox,
                 workspace,
                 launchEnv(c),
+                UserRemotes.RemoteGuard.NONE,
                 why -> {
                   McpConnection broken = opened[0];
                   if (broken != null) slot.connectionBroke(broken, why, clock.instant());
@@ -142,9 +143,10 @@ final class McpServers implements AutoCloseable {
   }
 
   /**
-   * A server one session alone uses, in its workspace: allowlist, sandbox, environment as above.
+   * A server one session alone uses, in its workspace: allowlist, sandbox, environment as above;
+   * each request of a remote one passes {@code guard}.
    */
-  McpConnection openForSession(ExtensionConfig c, Path workspace) {
+  McpConnection openForSession(ExtensionConfig c, Path workspace, UserRemotes.RemoteGuard guard) {
     if (closed) throw new IllegalStateException("the server is shutting down");
     allowlist.check(c);
     try {
@@ -153,6 +155,7 @@ final class McpServers implements AutoCloseable {
           sandbox,
           workspace,
           launchEnv(c),
+          guard,
           why -> log.warn("session extension {} broke: {}", c.name(), why),
           created -> {});
     } catch (ExtensionStartException e) {

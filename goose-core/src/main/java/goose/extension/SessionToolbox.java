@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * every other; another session never sees them. Session servers pass the same allowlist and start
  * through the same sandbox door with the same environment as configured ones ({@link #connect}, the
  * one place that launches them), in the session's workspace. They live in this process until the
- * session is detached (closed, deleted, its client gone) or the server stops.
+ * session is detached (closed, deleted, its client gone) or the server stops. A remote server a
+ * user who is not an admin gives must not reach loopback, private or link-local addresses, and
+ * loses its hop-by-hop headers and the proxy's user header ({@link UserRemotes}).
  */
 public final class SessionToolbox implements Toolbox, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionToolbox.class);
@@ -42,24 +44,39 @@ public final class SessionToolbox implements Toolbox, AutoCloseable {
     return shared;
   }
 
+  /** Who gave a session's servers: an admin's are trusted as configured extensions are. */
+  public enum GivenBy {
+    ADMIN,
+    USER
+  }
+
   /**
    * Connects the session's own servers (in parallel), replacing any it had. All or nothing: when
-   * one is refused by the allowlist, clashes with a configured extension's name or cannot start,
-   * those already started are stopped and the {@link ExtensionException} says which and why.
+   * one is refused by the allowlist or (given by a user) by the address rules, clashes with a
+   * configured extension's name or cannot start, those already started are stopped and the {@link
+   * ExtensionException} says which and why.
    */
   public void attach(
-      String sessionId, java.nio.file.Path workspace, List<ExtensionConfig> configs) {
+      String sessionId,
+      java.nio.file.Path workspace,
+      List<ExtensionConfig> configs,
+      GivenBy givenBy) {
+    List<ExtensionConfig> admitted = new ArrayList<>();
     for (ExtensionConfig c : configs) {
       if (shared.has(c.name()))
         throw new ExtensionException.Invalid(
             "name", "an extension named '" + c.name() + "' is already configured on the server");
       shared.allowlist().check(c);
+      admitted.add(givenBy == GivenBy.USER ? shared.userRemotes().admit(c) : c);
     }
     Map<String, McpConnection> opened = new LinkedHashMap<>();
     try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       Map<String, Future<McpConnection>> pending = new LinkedHashMap<>();
-      for (ExtensionConfig c : configs)
-        pending.put(c.name(), starts.submit(() -> connect(c, workspace)));
+      for (ExtensionConfig c : admitted) {
+        UserRemotes.RemoteGuard guard =
+            givenBy == GivenBy.USER ? shared.userRemotes().guard(c) : UserRemotes.RemoteGuard.NONE;
+        pending.put(c.name(), starts.submit(() -> connect(c, workspace, guard)));
+      }
       RuntimeException failure = null;
       for (Map.Entry<String, Future<McpConnection>> e : pending.entrySet()) {
         try {
@@ -138,7 +155,8 @@ public final class SessionToolbox implements Toolbox, AutoCloseable {
   }
 
   /** The one place a session's server is started: through the server's sandbox door. */
-  private McpConnection connect(ExtensionConfig c, java.nio.file.Path workspace) {
-    return shared.openSessionServer(c, workspace);
+  private McpConnection connect(
+      ExtensionConfig c, java.nio.file.Path workspace, UserRemotes.RemoteGuard guard) {
+    return shared.openSessionServer(c, workspace, guard);
   }
 }

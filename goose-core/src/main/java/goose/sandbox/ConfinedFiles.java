@@ -61,11 +61,12 @@ final class ConfinedFiles implements WorkspaceFiles {
     }
     Path real = real(absolute);
     if (!real.startsWith(workspace)) {
+      // Not where it leads: the target is resolved with the server's view (its /proc/self, other
+      // users' links), which the session must not learn.
       throw new FileRefusedException(
           raw
-              + " leads outside the session's workspace through a symbolic link (to "
-              + real
-              + "): tools may not reach it");
+              + " leads outside the session's workspace through a symbolic link: tools may not"
+              + " reach it");
     }
     for (Path h : hidden) {
       if (real.startsWith(h))

@@ -255,6 +255,31 @@ class SandboxedToolsTest {
   }
 
   @Test
+  void theTextEditorDoesNotSayWhereALinkOutLeads() throws Exception {
+    String s = session("alice");
+    Path bobs = workspace("bob").resolve("private.txt");
+    assertThat(
+            ok(
+                shell(
+                    "alice",
+                    s,
+                    "ln -s /proc/self/environ env-link && ln -s '"
+                        + bobs
+                        + "' bob-link && ln -s /proc/self/cwd/../.. up-link")))
+        .isTrue();
+    String pid = Long.toString(ProcessHandle.current().pid());
+    for (String link : List.of("env-link", "bob-link", "up-link/etc/passwd")) {
+      String refusal = text(editor("alice", s, "view", link));
+      assertThat(refusal)
+          .as(link)
+          .contains("leads outside the session's workspace through a symbolic link")
+          .doesNotContain("/proc/" + pid)
+          .doesNotContain(workspace("bob").toString())
+          .doesNotContain("(to ");
+    }
+  }
+
+  @Test
   void ordinaryWorkInTheWorkspaceStillWorks() throws Exception {
     String s = session("alice");
     JsonNode written =

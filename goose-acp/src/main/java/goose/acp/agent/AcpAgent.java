@@ -35,11 +35,16 @@ public final class AcpAgent implements RpcHandler {
     this.services = services;
   }
 
-  /** A new connection of {@code user} whose messages go to {@code sink}. */
-  public static RpcPeer connect(AcpServices services, String user, RpcPeer.Sink sink) {
+  /**
+   * A new connection of {@code user} whose messages go to {@code sink}. {@code admin}: the user may
+   * manage the server, so the remote MCP servers it gives are trusted as configured extensions are;
+   * another user's may not reach loopback, private or link-local addresses.
+   */
+  public static RpcPeer connect(
+      AcpServices services, String user, boolean admin, RpcPeer.Sink sink) {
     AcpAgent agent = new AcpAgent(services);
     RpcPeer peer = new RpcPeer(sink, agent);
-    AttachedSessions attached = new AttachedSessions(services, user, peer);
+    AttachedSessions attached = new AttachedSessions(services, user, admin, peer);
     SessionMethods sessions = new SessionMethods(services, user, attached);
     agent.methods =
         new Methods(

@@ -2,6 +2,7 @@ package goose.acp.agent;
 
 import goose.acp.rpc.RpcPeer;
 import goose.extension.ExtensionConfig;
+import goose.extension.SessionToolbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AttachedSessions implements AutoCloseable {
   private final AcpServices services;
   private final String user;
+  private final SessionToolbox.GivenBy givenBy;
   private final RpcPeer peer;
   private final Map<String, SessionFollower> followers = new ConcurrentHashMap<>();
 
-  AttachedSessions(AcpServices services, String user, RpcPeer peer) {
+  AttachedSessions(AcpServices services, String user, boolean admin, RpcPeer peer) {
     this.services = services;
     this.user = user;
+    this.givenBy = admin ? SessionToolbox.GivenBy.ADMIN : SessionToolbox.GivenBy.USER;
     this.peer = peer;
   }
 
@@ -38,7 +41,7 @@ final class AttachedSessions implements AutoCloseable {
               .get(user, sessionId)
               .orElseThrow(() -> new goose.session.SessionNotFoundException(sessionId))
               .workingDir();
-      services.toolbox().attach(sessionId, workspace, servers);
+      services.toolbox().attach(sessionId, workspace, servers, givenBy);
     }
     SessionFollower fresh = new SessionFollower(services, user, sessionId, peer);
     SessionFollower previous = followers.put(sessionId, fresh);

@@ -66,11 +66,16 @@ public final class AcpConnection {
   /** An answer to initialize is computed at once; this only bounds a bug. */
   private static final Duration INITIALIZE_WAIT = Duration.ofSeconds(30);
 
-  AcpConnection(AcpServices services, String user, long maxBufferedBytes, Runnable onOverflow) {
+  AcpConnection(
+      AcpServices services,
+      String user,
+      boolean admin,
+      long maxBufferedBytes,
+      Runnable onOverflow) {
     this.user = user;
     this.maxBufferedBytes = maxBufferedBytes;
     this.onOverflow = onOverflow;
-    this.peer = AcpAgent.connect(services, user, this::route);
+    this.peer = AcpAgent.connect(services, user, admin, this::route);
   }
 
   public String id() {

@@ -82,14 +82,19 @@ public final class AcpConnections implements AutoCloseable {
     }
   }
 
-  /** A new Streamable HTTP connection, initialized with {@code message}. */
-  public Initialized initialize(String user, JsonNode message) throws InterruptedException {
+  /**
+   * A new Streamable HTTP connection, initialized with {@code message}; {@code admin}: the user may
+   * manage the server ({@link AcpAgent#connect}).
+   */
+  public Initialized initialize(String user, boolean admin, JsonNode message)
+      throws InterruptedException {
     checkLimit(user);
     AcpConnection[] made = new AcpConnection[1];
     AcpConnection c =
         new AcpConnection(
             services,
             user,
+            admin,
             MAX_BUFFERED_BYTES,
             () -> {
               log.warn(
@@ -130,9 +135,10 @@ public final class AcpConnections implements AutoCloseable {
    * A WebSocket connection: every agent message goes to {@code send} (one text frame each); feed it
    * what the socket receives; close it when the socket closes.
    */
-  public RpcPeer openWebSocket(String user, String connectionId, Consumer<JsonNode> send) {
+  public RpcPeer openWebSocket(
+      String user, boolean admin, String connectionId, Consumer<JsonNode> send) {
     checkLimit(user);
-    RpcPeer peer = AcpAgent.connect(services, user, send::accept);
+    RpcPeer peer = AcpAgent.connect(services, user, admin, send::accept);
     sockets.put(connectionId, peer);
     socketUsers.put(connectionId, user);
     return peer;

@@ -33,14 +33,19 @@ public final class StdioTransport {
 
   private StdioTransport() {}
 
-  /** Serves one connection of {@code user} until {@code in} ends. */
-  public static void serve(AcpServices services, String user, InputStream in, OutputStream out)
+  /**
+   * Serves one connection of {@code user} until {@code in} ends; {@code admin}: the user may manage
+   * the server ({@link AcpAgent#connect}).
+   */
+  public static void serve(
+      AcpServices services, String user, boolean admin, InputStream in, OutputStream out)
       throws IOException {
     ReentrantLock writeLock = new ReentrantLock(); // not a monitor: the write below blocks
     RpcPeer peer =
         AcpAgent.connect(
             services,
             user,
+            admin,
             message -> {
               byte[] line = (AcpJson.write(message) + "\n").getBytes(StandardCharsets.UTF_8);
               writeLock.lock();

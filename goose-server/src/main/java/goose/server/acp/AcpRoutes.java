@@ -110,7 +110,8 @@ public final class AcpRoutes implements RouteGroup {
       rpcError(ctx, error);
       return;
     }
-    String user = RequestUser.of(ctx).id();
+    RequestUser requestUser = RequestUser.of(ctx);
+    String user = requestUser.id();
     Optional<String> connectionId = CONNECTION.read(ctx);
     if (isInitialize(message)) {
       if (connectionId.isPresent())
@@ -118,7 +119,7 @@ public final class AcpRoutes implements RouteGroup {
             CONNECTION_HEADER, "must not be sent with initialize (it opens a new connection)");
       AcpConnections.Initialized made;
       try {
-        made = acp.initialize(user, message);
+        made = acp.initialize(user, requestUser.admin(), message);
       } catch (AcpConnections.TooManyConnections e) {
         throw new ApiException(ErrorCode.TOO_MANY_REQUESTS, ErrorMessages.of(e));
       } catch (AcpConnections.InitializeFailed e) {

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  */
 public final class AcpWebSocket {
   private static final String USER = "goose.acp.user";
+  private static final String ADMIN = "goose.acp.admin";
   private static final String CONNECTION = "goose.acp.connection";
 
   private AcpWebSocket() {}
@@ -58,6 +59,7 @@ public final class AcpWebSocket {
                 c.session.setMaxFrameSize(maxMessageBytes);
                 String id = c.attribute(CONNECTION);
                 String user = c.attribute(USER);
+                boolean admin = Boolean.TRUE.equals(c.attribute(ADMIN));
                 // not a monitor: send blocks, which would pin a virtual thread's carrier
                 ReentrantLock lock = new ReentrantLock();
                 RpcPeer peer;
@@ -66,6 +68,7 @@ public final class AcpWebSocket {
                       acp.get()
                           .openWebSocket(
                               user,
+                              admin,
                               id,
                               message -> {
                                 lock.lock();
@@ -121,6 +124,7 @@ public final class AcpWebSocket {
     security.rateLimiter().acquire(user.id());
     String id = Ids.newId();
     ctx.attribute(USER, user.id());
+    ctx.attribute(ADMIN, user.admin());
     ctx.attribute(CONNECTION, id);
     ctx.header(AcpRoutes.CONNECTION_HEADER, id);
   }
