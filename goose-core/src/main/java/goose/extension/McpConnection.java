@@ -164,7 +164,12 @@ final class McpConnection implements AutoCloseable {
             command.add(s.cmd());
             command.addAll(s.args());
             ToolLaunch launch =
-                new ToolLaunch(command, workspace, stdioEnv, ToolLaunch.Streams.SEPARATE);
+                new ToolLaunch(
+                    command,
+                    workspace,
+                    stdioEnv,
+                    ToolLaunch.Streams.SEPARATE,
+                    ToolLaunch.Kind.EXTENSION);
             StdioProcessTransport t =
                 new StdioProcessTransport(config.name(), sandbox, launch, MCP_JSON, broken);
             yield new McpConnection(config, t, t);

@@ -25,10 +25,11 @@ import java.util.concurrent.TimeUnit;
  * <p>What the process sees: the system read-only ({@code /usr}, {@code /bin}, {@code /sbin}, {@code
  * /lib*}, {@code /etc} less the files that hold secrets), the extra read-only paths, a fresh {@code
  * /dev}, a fresh {@code /proc} of its own PID namespace, a private {@code /tmp}, and the workspace
- * read-write. Hidden paths (the server's config, data and state directories) are covered with an
- * empty read-only tmpfs wherever they would otherwise show. It has its own user (no capabilities,
- * no further user namespaces), PID, IPC, UTS and cgroup namespaces, and its own network namespace
- * unless the network is on.
+ * read-write; an extension's server also a private {@code HOME}, a tmpfs of its own ({@link
+ * #PRIVATE_HOMES}). Hidden paths (the server's config, data and state directories) are covered with
+ * an empty read-only tmpfs wherever they would otherwise show. It has its own user (no
+ * capabilities, no further user namespaces), PID, IPC, UTS and cgroup namespaces, and its own
+ * network namespace unless the network is on.
  */
 final class Bubblewrap {
   /** The system, shown read-only (a symbolic link such as /bin -> usr/bin is recreated as one). */
@@ -63,6 +64,14 @@ final class Bubblewrap {
           .stream()
           .map(Path::of)
           .toList();
+
+  /**
+   * Where an extension's server gets its private {@code HOME}, a tmpfs of its own: the first of
+   * these that is neither inside nor around a path the sandbox shows (the workspace, the read-only
+   * extras), so it never hides one and is never created in one.
+   */
+  static final List<Path> PRIVATE_HOMES =
+      List.of(Path.of("/tmp/goose-home"), Path.of("/run/goose-home"));
 
   private final Path bwrap;
   private final Path prlimit;
@@ -160,10 +169,19 @@ final class Bubblewrap {
    * the path, which may have changed since it was checked.
    */
   List<String> argv(List<String> command, WorkspaceDir dir) {
+    return argv(command, dir, Optional.empty());
+  }
+
+  /**
+   * The same, with {@code home} (from {@link #privateHome}), when given, a fresh empty tmpfs of
+   * {@code GOOSE_SANDBOX_MAX_TMP_MB}: mounted after the workspace, so nothing the user wrote shows
+   * there whatever the workspace is.
+   */
+  List<String> argv(List<String> command, WorkspaceDir dir, Optional<Path> home) {
     List<String> checked = new ArrayList<>(List.of("/bin/sh", "-c", CHECK_WORKSPACE));
     checked.add(dir.identity());
     checked.addAll(command);
-    return argv(checked, dir.path());
+    return argv(checked, dir.path(), home);
   }
 
   /**
@@ -176,7 +194,7 @@ final class Bubblewrap {
           + " \"$@\"";
 
   /** The full command line for {@code command} with {@code workspace} (a real path) read-write. */
-  private List<String> argv(List<String> command, Path workspace) {
+  private List<String> argv(List<String> command, Path workspace, Optional<Path> home) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     a.add("--unshare-all");
@@ -198,6 +216,10 @@ final class Bubblewrap {
       if (!real.equals(p)) add(a, "--symlink", real.toString(), p.toString());
     }
     add(a, "--bind", workspace.toString(), workspace.toString());
+    if (home.isPresent()) {
+      add(a, "--size", Long.toString(settings.limits().maxTmpBytes()));
+      add(a, "--tmpfs", home.get().toString());
+    }
     List<Path> shown = shown(workspace);
     List<Path> hidden = new ArrayList<>(etcSecrets());
     hidden.addAll(settings.hidden());
@@ -221,6 +243,26 @@ final class Bubblewrap {
     a.add("--");
     a.addAll(command);
     return a;
+  }
+
+  /**
+   * The private {@code HOME} of an extension's server in {@code workspace}: the first of {@link
+   * #PRIVATE_HOMES} apart from every path the sandbox shows.
+   */
+  Path privateHome(Path workspace) throws IOException {
+    return privateHome(shown(workspace))
+        .orElseThrow(
+            () ->
+                new IOException(
+                    "no place for the extension's private HOME: "
+                        + PRIVATE_HOMES
+                        + " all overlap the workspace or GOOSE_SANDBOX_READ_ONLY"));
+  }
+
+  static Optional<Path> privateHome(List<Path> shown) {
+    return PRIVATE_HOMES.stream()
+        .filter(h -> shown.stream().noneMatch(p -> p.startsWith(h) || h.startsWith(p)))
+        .findFirst();
   }
 
   /** The roots the sandbox shows from the host: the system, the read-only extras, the workspace. */

@@ -279,7 +279,8 @@ final class ConfinedFiles implements WorkspaceFiles {
                 List.of("mkdir", "-p", "--", dir.toString()),
                 workspace,
                 Map.of(),
-                ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+                ToolLaunch.Streams.MERGED_WITHOUT_INPUT,
+                ToolLaunch.Kind.SESSION));
     Process p = mkdir.process();
     try {
       boolean done = p.waitFor(30, TimeUnit.SECONDS);

@@ -19,9 +19,11 @@ import java.util.OptionalInt;
  * stdio MCP server. From a command, the session's workspace, the variables the tool may have and
  * the limits, it builds the process. With the sandbox on, that process runs under bubblewrap and
  * sees the system read-only, its workspace read-write, a private {@code /tmp} and nothing else of
- * the host (see {@link Bubblewrap}); with it off, it runs as the server's OS user in the workspace,
- * with the server's environment less its secrets. In-process tools get their view of the workspace
- * from the same place ({@link #files}), so the text editor reaches exactly what the shell reaches.
+ * the host (see {@link Bubblewrap}); an extension's server ({@link ToolLaunch.Kind#EXTENSION}) also
+ * gets a private {@code HOME} instead of the workspace ({@link ChildEnvironment}); with it off, it
+ * runs as the server's OS user in the workspace, with the server's environment less its secrets.
+ * In-process tools get their view of the workspace from the same place ({@link #files}), so the
+ * text editor reaches exactly what the shell reaches.
  *
  * <p>Thread-safe and stateless once opened.
  */
@@ -120,12 +122,16 @@ public final class Sandbox {
   public ToolProcess start(ToolLaunch launch) throws IOException {
     Optional<WorkspaceDir> confined = confined(launch.workspace());
     Path workspace = confined.isPresent() ? confined.get().path() : unconfined(launch.workspace());
-    Map<String, String> env = environment(workspace);
+    Optional<Path> home =
+        confined.isPresent() && launch.kind() == ToolLaunch.Kind.EXTENSION
+            ? Optional.of(bubblewrap.orElseThrow().privateHome(workspace))
+            : Optional.empty();
+    Map<String, String> env = environment(workspace, home);
     env.putAll(launch.env());
     checkProgram(launch.program(), env.getOrDefault("PATH", ""), workspace);
     List<String> command =
         confined.isPresent()
-            ? bubblewrap.orElseThrow().argv(launch.command(), confined.get())
+            ? bubblewrap.orElseThrow().argv(launch.command(), confined.get(), home)
             : launch.command();
     ProcessBuilder pb =
         new ProcessBuilder(ProcessTree.inOwnGroup(command)).directory(workspace.toFile());
@@ -181,14 +187,24 @@ public final class Sandbox {
                 : "; add its directory to GOOSE_SANDBOX_READ_ONLY"));
   }
 
-  private Map<String, String> environment(Path workspace) {
+  /**
+   * The environment before the tool's own variables: without the sandbox the server's less its
+   * secrets, whoever's process it is; in it the clean one, with an extension's private {@code home}
+   * when given.
+   */
+  private Map<String, String> environment(Path workspace, Optional<Path> home) {
     if (bubblewrap.isEmpty()) return new HashMap<>(serverEnvironment);
-    return new HashMap<>(
-        ChildEnvironment.clean(
-            workspace,
-            settings.hostPath(),
-            bubblewrap.get().shown(workspace).stream().filter(p -> !p.equals(workspace)).toList(),
-            lang));
+    Map<String, String> env =
+        new HashMap<>(
+            ChildEnvironment.clean(
+                home.orElse(workspace),
+                settings.hostPath(),
+                bubblewrap.get().shown(workspace).stream()
+                    .filter(p -> !p.equals(workspace))
+                    .toList(),
+                lang));
+    home.ifPresent(h -> ChildEnvironment.noImplicitCode(env, h));
+    return env;
   }
 
   /** Without the sandbox: {@code workingDir} when it is an existing directory. */

@@ -14,9 +14,29 @@ import java.util.Objects;
  * @param workspace the session's working directory: the only place the process may write
  * @param env variables added to the sandbox's environment (an extension's own variables and its
  *     {@code env_keys} secrets, the shell's pager settings)
+ * @param kind whose process it is: the session's own tool, or an extension's server
  */
 public record ToolLaunch(
-    List<String> command, Path workspace, Map<String, String> env, Streams streams) {
+    List<String> command, Path workspace, Map<String, String> env, Streams streams, Kind kind) {
+
+  /**
+   * Whose process it is, which decides its {@code HOME} and whether its interpreters may load code
+   * from the workspace implicitly.
+   */
+  public enum Kind {
+    /**
+     * The session's own tool (a shell command, the text editor's {@code mkdir}): it acts for the
+     * user, and with the sandbox on its {@code HOME} is the workspace.
+     */
+    SESSION,
+    /**
+     * An extension's MCP server: it may hold secrets the user must not reach ({@code env_keys}), so
+     * with the sandbox on its {@code HOME} is a private, empty tmpfs and Python and npm are told
+     * not to load code from {@code HOME} or the working directory by themselves ({@link
+     * ChildEnvironment#noImplicitCode}).
+     */
+    EXTENSION
+  }
 
   /** How the process's standard streams are connected. */
   public enum Streams {
@@ -32,6 +52,7 @@ public record ToolLaunch(
     Objects.requireNonNull(workspace, "workspace");
     env = Map.copyOf(env);
     Objects.requireNonNull(streams, "streams");
+    Objects.requireNonNull(kind, "kind");
   }
 
   public String program() {

@@ -94,7 +94,8 @@ class SandboxDoorTest {
                     + " touch server/data/x"),
             wide,
             Map.of(),
-            ToolLaunch.Streams.MERGED_WITHOUT_INPUT);
+            ToolLaunch.Streams.MERGED_WITHOUT_INPUT,
+            ToolLaunch.Kind.SESSION);
     ToolProcess p = f.sandbox.start(launch);
     String out = new String(p.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.process().waitFor();
@@ -131,6 +132,41 @@ class SandboxDoorTest {
     }
     SandboxFixture.Run parent = f.bash("cat /proc/$PPID/environ /proc/1/environ | tr '\\0' '\\n'");
     assertThat(parent.output()).doesNotContain("GOOSE_PATH_ROOT").doesNotContain("JAVA");
+  }
+
+  @Test
+  void anExtensionsServerHasAPrivateEmptyHomeAndInterpretersLoadNothingFromTheWorkspace()
+      throws Exception {
+    Files.writeString(f.alice.resolve(".npmrc"), "userconfig-in-the-workspace\n");
+    SandboxFixture.Run r =
+        f.run(
+            List.of(
+                "bash",
+                "-c",
+                "echo \"$HOME|$PYTHONNOUSERSITE|$PYTHONSAFEPATH|$NPM_CONFIG_USERCONFIG"
+                    + "|$NPM_CONFIG_CACHE|$GIVEN\"; ls -A ~; echo made > ~/f && cat ~/f; pwd"),
+            Map.of("GIVEN", "x"),
+            ToolLaunch.Kind.EXTENSION);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output())
+        .isEqualTo("/tmp/goose-home|1|1|/dev/null|/tmp/goose-home/.npm|x\nmade\n" + f.alice + "\n");
+    assertThat(f.alice.resolve("f")).doesNotExist();
+
+    SandboxFixture.Run session = f.bash("echo $HOME; ls -A ~; echo ${PYTHONSAFEPATH:-unset}");
+    assertThat(session.output()).isEqualTo(f.alice + "\n.npmrc\nunset\n");
+  }
+
+  @Test
+  void thePrivateHomeIsNeverInsideOrAroundWhatTheSandboxShows() {
+    Path tmpHome = Path.of("/tmp/goose-home");
+    Path runHome = Path.of("/run/goose-home");
+    assertThat(Bubblewrap.privateHome(List.of(Path.of("/usr"), Path.of("/home/alice"))))
+        .contains(tmpHome);
+    assertThat(Bubblewrap.privateHome(List.of(Path.of("/tmp")))).contains(runHome);
+    assertThat(Bubblewrap.privateHome(List.of(Path.of("/tmp/goose-home/alice")))).contains(runHome);
+    assertThat(Bubblewrap.privateHome(List.of(Path.of("/tmp/goose-home-2")))).contains(tmpHome);
+    assertThat(Bubblewrap.privateHome(List.of(Path.of("/tmp/goose-home/a"), Path.of("/run"))))
+        .isEmpty();
   }
 
   @Test
@@ -178,7 +214,11 @@ class SandboxDoorTest {
     tool.toFile().setExecutable(true);
     var launch =
         new ToolLaunch(
-            List.of(tool.toString()), f.alice, Map.of(), ToolLaunch.Streams.MERGED_WITHOUT_INPUT);
+            List.of(tool.toString()),
+            f.alice,
+            Map.of(),
+            ToolLaunch.Streams.MERGED_WITHOUT_INPUT,
+            ToolLaunch.Kind.SESSION);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.sandbox.start(launch))
         .hasMessageContaining("not visible inside the sandbox")
         .hasMessageContaining("GOOSE_SANDBOX_READ_ONLY");
@@ -192,7 +232,8 @@ class SandboxDoorTest {
                 List.of(tool.toString()),
                 shown.alice,
                 Map.of(),
-                ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+                ToolLaunch.Streams.MERGED_WITHOUT_INPUT,
+                ToolLaunch.Kind.SESSION));
     assertThat(new String(p.process().getInputStream().readAllBytes(), StandardCharsets.UTF_8))
         .isEqualTo("hello from the tool\n");
     assertThat(shown.bash("touch '" + tool + "'").exitCode()).as("read-only").isNotZero();

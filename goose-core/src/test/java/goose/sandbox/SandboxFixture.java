@@ -67,10 +67,14 @@ final class SandboxFixture {
   }
 
   Run run(List<String> command, Map<String, String> env) {
+    return run(command, env, ToolLaunch.Kind.SESSION);
+  }
+
+  Run run(List<String> command, Map<String, String> env, ToolLaunch.Kind kind) {
     try {
       ToolProcess p =
           sandbox.start(
-              new ToolLaunch(command, alice, env, ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+              new ToolLaunch(command, alice, env, ToolLaunch.Streams.MERGED_WITHOUT_INPUT, kind));
       byte[] out = p.process().getInputStream().readAllBytes();
       assertThat(p.process().waitFor(60, TimeUnit.SECONDS)).as("finished").isTrue();
       return new Run(

@@ -79,7 +79,8 @@ class SandboxLimitsTest {
                 List.of("bash", "-c", "(sleep 60 &) ; sleep 60 & sleep 60 & echo started; wait"),
                 f.alice,
                 Map.of(),
-                ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+                ToolLaunch.Streams.MERGED_WITHOUT_INPUT,
+                ToolLaunch.Kind.SESSION));
     try {
       // bash, its two sleeps and the orphaned one (its subshell has exited)
       await()

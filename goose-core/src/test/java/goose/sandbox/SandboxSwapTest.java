@@ -116,7 +116,8 @@ class SandboxSwapTest {
                 List.of("bash", "-c", line),
                 workspace,
                 Map.of(),
-                ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+                ToolLaunch.Streams.MERGED_WITHOUT_INPUT,
+                ToolLaunch.Kind.SESSION));
     byte[] out = p.process().getInputStream().readAllBytes();
     try {
       assertThat(p.process().waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -52,7 +52,8 @@ final class Shell {
                 List.of("bash", "-c", command),
                 context.workingDir(),
                 NON_INTERACTIVE,
-                ToolLaunch.Streams.MERGED_WITHOUT_INPUT));
+                ToolLaunch.Streams.MERGED_WITHOUT_INPUT,
+                ToolLaunch.Kind.SESSION));
     Process process = tool.process();
     int limit = sandbox.limits().maxOutputBytes();
     OutputBuffer output =
