@@ -4,6 +4,7 @@ import goose.approval.ApprovalMode;
 import goose.conversation.Message;
 import goose.conversation.TokenUsage;
 import goose.event.EventStore;
+import goose.event.StoredEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -87,6 +88,12 @@ public interface SessionStore extends EventStore, AutoCloseable {
   boolean setTitle(String sessionId, String title);
 
   // Events: appendEvent, eventsAfter and lastEventSeq come from EventStore.
+
+  /**
+   * The session's last {@code limit} {@code turn_error} events (also those stored under their old
+   * name, {@code error}), oldest first: why its failed turns failed, which the messages do not say.
+   */
+  List<StoredEvent> turnErrors(String sessionId, int limit);
 
   /**
    * Records the start of a turn. Throws {@link TurnConflictException} when a turn of this session
