@@ -1,5 +1,6 @@
-// Browser scenarios of the web UI, run by goose-server's WebUiBrowserTest against two real servers
-// (GOOSE_URL: auth none; GOOSE_TOKENS_URL: auth tokens, users alice and bob) and a fake provider.
+// Browser scenarios of the web UI, run by goose-server's WebUiBrowserTest against real servers
+// (GOOSE_URL: auth none; GOOSE_TOKENS_URL: auth tokens, users alice and bob; GOOSE_SECRET_URL: auth
+// secret; GOOSE_PROXY_URL: auth proxy, without a provider) and a fake provider.
 // Every page is watched: a console error, an uncaught exception, or a request to any host but the
 // servers fails the run. Screenshots for the README go to SCREENSHOT_DIR.
 
@@ -120,6 +121,17 @@ test('the page loads from the server alone, under a strict Content-Security-Poli
   await ready(page);
   assert.equal(await page.getByRole('button', { name: 'New session' }).isVisible(), true);
   assert.match(await page.locator('#status-line').textContent(), /anthropic · claude-fake · sqlite/);
+});
+
+test('the API docs page works under its own Content-Security-Policy', async () => {
+  const docs = await newPage();
+  const response = await docs.goto(BASE + '/docs');
+  assert.match(response.headers()['content-security-policy'], /frame-ancestors 'none'/);
+  assert.equal(response.headers()['x-frame-options'], 'DENY');
+  // Swagger UI rendered the document: a policy violation would also be a console error (problems).
+  await docs.locator('.swagger-ui .info .title', { hasText: 'OAS 3.1' }).waitFor(WAIT);
+  await docs.locator('.opblock-tag', { hasText: 'sessions' }).first().waitFor(WAIT);
+  await docs.close();
 });
 
 test('a new session with a working directory, and a streamed Markdown reply', async () => {
@@ -367,13 +379,18 @@ test('Stop cancels the running turn', async () => {
   assert.equal(await page.getByRole('button', { name: 'Send' }).isVisible(), true);
 });
 
-test('a provider error shows as an alert and the session stays usable', async () => {
+test('a provider error shows as an alert, also after a reload, and the session stays usable', async () => {
   await fake('error');
   await send(page, 'This will fail');
   const alert = page.locator('.turn-error[role="alert"]');
   await alert.waitFor(WAIT);
   assert.match(await alert.textContent(), /the fake provider refused this/);
   await idle(page);
+  // The messages do not say why the turn failed; the stored turn_error does, after its message.
+  await page.reload();
+  await ready(page);
+  assert.deepEqual(await turnAfter(page, 'This will fail'), ['turn-error']);
+  assert.match(await alert.textContent(), /the fake provider refused this/);
 });
 
 test('model output cannot run script, load from elsewhere or link to javascript:', async () => {
@@ -401,6 +418,16 @@ test('sessions: search by name, rename, delete', async () => {
   const items = page.locator('#session-list li[data-session-id]');
   assert.equal(await items.count(), 2);
   assert.equal(await items.first().locator('.name').textContent(), 'Throwaway', 'newest first');
+
+  // A session link followed in the open tab (same document: only the hash changes) opens it.
+  const [throwaway, demo] = await items.evaluateAll((li) => li.map((e) => e.dataset.sessionId));
+  const follow = (id) => page.evaluate((id) => { location.hash = `#/session/${encodeURIComponent(id)}`; }, id);
+  await follow(demo);
+  await page.getByRole('heading', { name: 'Streaming demo' }).waitFor(WAIT);
+  await page.locator('article.msg.user', { hasText: 'Say hello with some code' }).waitFor(WAIT);
+  await follow(throwaway);
+  await page.getByRole('heading', { name: 'Throwaway' }).waitFor(WAIT);
+  assert.equal(await page.locator('article.msg').count(), 0);
 
   await search.fill('stream');
   await page.waitForFunction(() => document.querySelectorAll('#session-list li[data-session-id]').length === 1);
@@ -439,6 +466,7 @@ test('extensions: listed with status and tools, one disabled and enabled again, 
   });
   list = await page.evaluate(() => fetch('/extensions').then((r) => r.json()));
   assert.equal(list.extensions.find((x) => x.name === 'todo').enabled, true);
+  assert.doesNotMatch(await page.locator('#extensions-view').innerText(), /\bnull\b/);
   const developer = page.locator('[data-extension="developer"]');
   await developer.locator('summary').click();
   await developer.getByText('developer__shell').waitFor(WAIT);
@@ -475,8 +503,26 @@ test('tokens mode: sign in with a token; another user\'s sessions are absent; 40
   assert.equal(await p.evaluate(() => document.cookie), '');
   assert.equal(await p.evaluate(() => sessionStorage.getItem('goose.credential')), process.env.ALICE_TOKEN);
 
-  // A token that stops working brings the form back.
+  // A non-admin's extensions page: read-only, and no stray "null".
+  await p.getByRole('button', { name: 'Extensions' }).click();
+  await p.getByText('Only an admin can change extensions.').waitFor(WAIT);
+  assert.doesNotMatch(await p.locator('#extensions-view').innerText(), /\bnull\b/);
+
+  // A token that stops working (revoked, rotated) brings the form back, and nothing of alice's
+  // stays on the page behind it.
   expectedConsoleErrors = [/status of 401/];
+  await p.evaluate(() => sessionStorage.setItem('goose.credential', 'goose_not-a-valid-token'));
+  await p.getByRole('button', { name: 'Extensions' }).click();
+  await dialog.waitFor(WAIT);
+  assert.deepEqual(await p.evaluate(() => ({
+    sessions: document.querySelectorAll('#session-list li').length,
+    conversation: document.querySelector('#conversation').children.length,
+    extensions: document.querySelector('#extensions-view').children.length,
+    user: document.querySelector('#user-name').textContent,
+    hash: location.hash,
+  })), { sessions: 0, conversation: 0, extensions: 0, user: '', hash: '' });
+  assert.equal((await p.content()).includes('Alice'), false, 'nothing of alice shows');
+  // So does a token that no longer works when the page loads.
   await p.evaluate(() => sessionStorage.setItem('goose.credential', 'goose_not-a-valid-token'));
   await p.reload();
   await dialog.waitFor(WAIT);
@@ -514,6 +560,23 @@ test('secret mode asks for the secret key; proxy mode needs nothing (the proxy n
   assert.equal(await viaProxy.getByRole('dialog').count(), 0);
   assert.equal(await viaProxy.locator('#user-name').textContent(), 'dave');
   assert.equal(await viaProxy.getByRole('button', { name: 'Sign out' }).isVisible(), false);
+
+  // This server has no provider: a message it refuses (503) is not shown as sent, and its text is
+  // back in the box, with the reason.
+  assert.match(await viaProxy.locator('#status-line').textContent(), /no provider configured/);
+  await viaProxy.getByRole('button', { name: 'New session' }).click();
+  await viaProxy.getByLabel('Working directory').fill(WORK_DIR);
+  await viaProxy.getByRole('button', { name: 'Create' }).click();
+  await viaProxy.getByText('No messages yet.').waitFor(WAIT);
+  expectedConsoleErrors = [/status of 503/];
+  const text = 'A long, carefully written prompt\nthat must not be lost';
+  await send(viaProxy, text);
+  await viaProxy.locator('#banner', { hasText: 'Not sent: No LLM provider is configured' }).waitFor(WAIT);
+  expectedConsoleErrors = [];
+  assert.equal(await viaProxy.getByRole('textbox', { name: 'Message' }).inputValue(), text);
+  assert.equal(await viaProxy.locator('article.msg.user').count(), 0, 'not shown as sent');
+  assert.equal(await viaProxy.getByText('No messages yet.').isVisible(), true);
+  assert.equal(await viaProxy.getByRole('button', { name: 'Send' }).isVisible(), true);
   await viaProxy.close();
 });
 

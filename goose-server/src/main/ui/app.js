@@ -40,6 +40,7 @@ function showSignIn(message) {
   }
   state.follower?.stop();
   state.follower = null;
+  if (state.info) forgetUser(); // a credential that worked stopped working: hide what it showed
   const dialog = $('signin-dialog');
   $('signin-label').textContent = authMode === 'tokens' ? 'Your API token' : 'The server\'s secret key';
   $('signin-hint').textContent = authMode === 'tokens'
@@ -50,6 +51,24 @@ function showSignIn(message) {
   if (!dialog.open) dialog.showModal();
   $('signin-input').focus();
 }
+
+/**
+ * Clears everything the signed-in person saw (sessions, conversation, extensions, their name and
+ * the open session's link), so that none of it stays behind the sign-in dialog for the next person.
+ */
+function forgetUser() {
+  state.info = null;
+  closeSession();
+  sessions.clear();
+  extensions.clear();
+  showView('chat');
+  $('user-name').textContent = '';
+  $('composer-input').value = '';
+  pendingSend = null;
+  if ($('new-session-dialog').open) $('new-session-dialog').close();
+  hideBanner();
+}
+
 $('signin-dialog').addEventListener('cancel', (e) => e.preventDefault()); // nothing works without it
 $('signin-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -68,6 +87,7 @@ $('signin-form').addEventListener('submit', async (e) => {
   boot();
 });
 $('sign-out').addEventListener('click', () => {
+  localStorage.removeItem(cwdKey());
   api.credential = '';
   location.hash = '';
   location.reload();
@@ -153,6 +173,8 @@ function closeSession() {
   state.sessionId = null;
   conversation.reset();
   $('chat-head').hidden = true;
+  for (const id of ['session-title', 'session-dir', 'session-usage']) $(id).textContent = '';
+  $('session-dir').title = '';
   $('composer').hidden = true;
   $('no-session').hidden = false;
   history.replaceState(null, '', location.pathname);
@@ -192,9 +214,9 @@ async function openSession(id) {
   $('chat-head').hidden = false;
   $('composer').hidden = false;
   showSessionHead(detail);
-  conversation.showSnapshot(detail);
-  history.replaceState(null, '', `#/session/${encodeURIComponent(id)}`);
   const after = detail.running_turn ? detail.running_turn.first_seq - 1 : detail.last_event_seq;
+  conversation.showSnapshot(detail, after);
+  history.replaceState(null, '', `#/session/${encodeURIComponent(id)}`);
   state.follower = new EventFollower(api, id, after, {
     onEvent: (name, data) =>
       name === 'session_renamed' ? renamed(id, data.name) : conversation.handleEvent(name, data),
@@ -225,22 +247,42 @@ function connectionState(s, error) {
 }
 
 // ---- composer -----------------------------------------------------------------------------------
+// The last message the server did not take, put back into the composer: sent again unchanged, it
+// keeps its request_id, so that a send whose answer was lost (a network failure after the server
+// started the turn) re-attaches to that turn instead of starting a second one.
+let pendingSend = null;
+
 async function send() {
   const input = $('composer-input');
   const text = input.value;
-  if (!text.trim() || !state.sessionId || state.running) return;
+  const sessionId = state.sessionId;
+  if (!text.trim() || !sessionId || state.running) return;
+  const requestId = pendingSend?.sessionId === sessionId && pendingSend.text === text
+    ? pendingSend.requestId
+    : crypto.randomUUID();
+  pendingSend = null;
   input.value = '';
-  conversation.appendUser(text);
+  const shown = conversation.appendUser(text);
   conversation.setRunning(true);
   try {
-    await api.json(`/sessions/${seg(state.sessionId)}/messages`, {
+    await api.json(`/sessions/${seg(sessionId)}/messages`, {
       method: 'POST',
-      body: { content: text, request_id: crypto.randomUUID() },
+      body: { content: text, request_id: requestId },
       headers: { Accept: 'application/json' }, // 202: the turn runs on; the event follower shows it
     });
   } catch (e) {
-    conversation.setRunning(false);
-    showError(e);
+    // Refused (no provider, a limit, a running turn, a network failure): not sent. The text goes
+    // back into the composer, unless the person was signed out (the next person must not see it)
+    // or has moved on to another session or typed something else meanwhile.
+    if (state.sessionId === sessionId) {
+      conversation.unsend(shown);
+      conversation.setRunning(false);
+      if (e.status !== 401 && !input.value) {
+        input.value = text;
+        pendingSend = { sessionId, text, requestId };
+      }
+    }
+    showError(e.status === 401 ? e : new Error(`Not sent: ${e.message}`));
   }
 }
 $('composer').addEventListener('submit', (e) => {
@@ -272,9 +314,14 @@ $('mode').addEventListener('change', async () => {
 });
 
 // ---- new session --------------------------------------------------------------------------------
+// The last working directory, remembered per user of this browser (so that the next person who signs
+// in here does not see it) and forgotten at sign-out.
+const cwdKey = () => `goose.cwd.${state.info?.user ?? ''}`;
+localStorage.removeItem('goose.cwd'); // kept for every user before: whose it was is unknown
+
 $('new-session').addEventListener('click', () => {
   const current = sessions.find(state.sessionId);
-  $('new-cwd').value = localStorage.getItem('goose.cwd') || current?.working_dir || '';
+  $('new-cwd').value = localStorage.getItem(cwdKey()) || current?.working_dir || '';
   $('new-name').value = '';
   $('new-error').textContent = '';
   $('new-session-dialog').showModal();
@@ -288,7 +335,7 @@ $('new-session-form').addEventListener('submit', async (e) => {
   if (name) body.name = name;
   try {
     const session = await api.post('/sessions', body);
-    localStorage.setItem('goose.cwd', body.cwd);
+    localStorage.setItem(cwdKey(), body.cwd);
     $('new-session-dialog').close();
     $('session-search').value = '';
     await sessions.refresh();
@@ -326,13 +373,27 @@ async function boot() {
   } catch (e) {
     showError(e);
   }
-  const wanted = decodeURIComponent(location.hash.match(/^#\/session\/(.+)$/)?.[1] ?? '');
+  const wanted = sessionInHash();
   const first = list.find((s) => s.id === wanted) ?? (wanted ? { id: wanted } : list[0]);
   if (first) await openSession(first.id);
   else closeSession();
   performance.mark('goose:first-render');
   document.body.dataset.ready = 'true';
 }
+
+/** The session id a link to this page names (#/session/ID), or ''. */
+function sessionInHash() {
+  return decodeURIComponent(location.hash.match(/^#\/session\/(.+)$/)?.[1] ?? '');
+}
+
+// A session link followed in this tab (pasted into the address bar, or a link in a reply) is a
+// navigation inside the page: open the session it names.
+window.addEventListener('hashchange', () => {
+  const wanted = sessionInHash();
+  if (!state.info || !wanted || wanted === state.sessionId) return; // before boot: boot reads it
+  showView('chat');
+  openSession(wanted);
+});
 
 if (api.needsCredential && !api.credential) showSignIn();
 else boot();

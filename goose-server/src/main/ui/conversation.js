@@ -38,14 +38,27 @@ export class Conversation {
     this.root.replaceChildren();
   }
 
-  /** Renders the stored conversation of a GET /sessions/{id} answer. */
-  showSnapshot(detail) {
+  /**
+   * Renders the stored conversation of a GET /sessions/{id} answer, with why its failed turns
+   * failed: each turn error (up to event `upToSeq`; later ones come as events) after the messages
+   * stored before it.
+   */
+  showSnapshot(detail, upToSeq = detail.last_event_seq) {
     this.reset();
+    const errors = (detail.turn_errors ?? []).filter((e) => e.seq <= upToSeq);
+    let next = 0;
+    const errorsBefore = (time) => {
+      while (next < errors.length && (time === undefined || Date.parse(errors[next].created_at) < time)) {
+        this.turnError(errors[next++]);
+      }
+    };
     for (const message of detail.messages) {
       if (!message.user_visible) continue;
+      errorsBefore(Date.parse(message.created_at));
       if (message.role === 'user') this.renderUserMessage(message);
       else this.renderAssistantMessage(message);
     }
+    errorsBefore(undefined);
     this.setRunning(Boolean(detail.running_turn));
     if (detail.messages.length === 0) {
       this.root.append(el('p', { className: 'empty' }, 'No messages yet. Say something below.'));
@@ -73,6 +86,14 @@ export class Conversation {
     this.lastAssistant = null;
     this.scrollToEnd(true);
     return article;
+  }
+
+  /** Takes back a message shown as sent (appendUser) that the server refused. */
+  unsend(article) {
+    article.remove();
+    if (!this.root.firstElementChild) {
+      this.root.append(el('p', { className: 'empty' }, 'No messages yet. Say something below.'));
+    }
   }
 
   renderAssistantMessage(message) {

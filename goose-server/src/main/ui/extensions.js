@@ -16,11 +16,18 @@ export class ExtensionsView {
     this.admin = admin;
     const { extensions } = await this.api.get('/extensions');
     const rows = extensions.map((x) => this.row(x));
-    this.root.replaceChildren(
+    // replaceChildren would show a null as the text "null": only the parts this person gets.
+    this.root.replaceChildren(...[
       el('h2', { id: 'extensions-title' }, 'Extensions'),
       admin ? null : el('p', { className: 'note' }, 'Only an admin can change extensions.'),
       el('ul', { className: 'extensions', 'aria-labelledby': 'extensions-title' }, ...rows),
-      admin ? this.addForm() : null);
+      admin ? this.addForm() : null,
+    ].filter(Boolean));
+  }
+
+  /** Forgets what was shown (the person was signed out). */
+  clear() {
+    this.root.replaceChildren();
   }
 
   row(x) {

@@ -35,6 +35,15 @@ export class SessionList {
     return this.sessions;
   }
 
+  /** Forgets the list (the person was signed out): an answer still on its way is dropped. */
+  clear() {
+    this.requests++;
+    this.sessions = [];
+    this.selected = null;
+    this.search.value = '';
+    this.list.replaceChildren();
+  }
+
   find(id) {
     return this.sessions.find((s) => s.id === id);
   }

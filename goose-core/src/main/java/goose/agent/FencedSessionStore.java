@@ -117,6 +117,11 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
+  public List<StoredEvent> turnErrors(String sessionId, int limit) {
+    return store.turnErrors(sessionId, limit);
+  }
+
+  @Override
   public long lastEventSeq(String sessionId) {
     return store.lastEventSeq(sessionId);
   }

@@ -423,6 +423,24 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
+  public List<StoredEvent> turnErrors(String sessionId, int limit) {
+    if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
+    List<StoredEvent> newestFirst =
+        read(
+            c ->
+                Sql.all(
+                    c,
+                    "SELECT "
+                        + EVENT_COLUMNS
+                        + " FROM events WHERE session_id = ? AND name IN ('turn_error', 'error')"
+                        + " ORDER BY seq DESC LIMIT ?",
+                    rs -> StoreRows.event(sessionId, rs),
+                    sessionId,
+                    limit));
+    return newestFirst.reversed();
+  }
+
+  @Override
   public long lastEventSeq(String sessionId) {
     return read(c ->
             Sql.first(

@@ -91,6 +91,12 @@ public interface SessionStore extends EventStore, AutoCloseable {
   // Events: appendEvent, eventsAfter and lastEventSeq come from EventStore.
 
   /**
+   * The session's last {@code limit} {@code turn_error} events (also those stored under their old
+   * name, {@code error}), oldest first: why its failed turns failed, which the messages do not say.
+   */
+  List<StoredEvent> turnErrors(String sessionId, int limit);
+
+  /**
    * Records the start of a turn. Throws {@link TurnConflictException} when a turn of this session
    * is already {@code RUNNING} (enforced by the database, so it holds across instances), and {@link
    * IllegalStateException} when {@code requestId} was already used in this session (look it up with

@@ -519,6 +519,29 @@ public abstract class SessionStoreContract {
         .containsExactlyElementsOf(sent);
   }
 
+  @Test
+  void turnErrorsAreTheLastOnesOfTheSessionOldestFirst() {
+    Session s = create(ALICE, "failing");
+    Session other = create(ALICE, "other");
+    assertThat(store.turnErrors(s.id(), 10)).isEmpty();
+    List<StoredEvent> errors = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      store.appendEvent(s.id(), "turn-" + i, new TurnEvent.MessageChunk("text", "x", "m" + i));
+      errors.add(
+          store.appendEvent(
+              s.id(), "turn-" + i, new TurnEvent.Error("provider_error", "boom " + i)));
+      store.appendEvent(
+          s.id(), "turn-" + i, new TurnEvent.MessageComplete("error", new TokenUsage(0, 0)));
+    }
+    store.appendEvent(other.id(), "turn-9", new TurnEvent.Error("internal", "elsewhere"));
+
+    assertThat(store.turnErrors(s.id(), 10)).containsExactlyElementsOf(errors);
+    assertThat(store.turnErrors(s.id(), 2)).containsExactlyElementsOf(errors.subList(1, 3));
+    assertThat(store.turnErrors(other.id(), 10))
+        .extracting(e -> ((TurnEvent.Error) e.event()).message())
+        .containsExactly("elsewhere");
+  }
+
   // --- turns
   // ---------------------------------------------------------------------------------------
 

@@ -70,6 +70,10 @@ final class HttpApp {
                 ctx.attribute(STARTED_AT, System.nanoTime());
                 RequestIds.begin(ctx);
                 ctx.header("X-Content-Type-Options", "nosniff");
+                // API answers hold a user's data: no cache keeps them. The routes that may be
+                // cached say so themselves (the web UI's and the docs' files, revalidated or
+                // kept a day), and event streams set their own (no-cache, no-transform).
+                ctx.header("Cache-Control", "no-store");
               });
           cfg.routes.after(
               ctx -> {

@@ -247,9 +247,10 @@ class StatusAndErrorsTest {
     ApiClient.Response page = api.get("/docs");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body())
-        .contains("/openapi.json")
+        .contains("/docs/init.js")
         .contains("/docs/swagger-ui-bundle.js")
         .doesNotContain("https://");
+    assertThat(api.get("/docs/init.js").body()).contains("\"/openapi.json\"");
     ApiClient.Response bundle = api.get("/docs/swagger-ui-bundle.js");
     assertThat(bundle.status()).isEqualTo(200);
     assertThat(bundle.body().length()).isGreaterThan(100_000);

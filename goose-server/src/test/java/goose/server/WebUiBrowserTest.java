@@ -27,16 +27,16 @@ import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The web UI end to end in a real headless Chromium: real servers on random ports (auth none;
- * tokens with two users; secret; proxy), a fake Anthropic provider, and the browser scenarios of
- * testing/web-ui/ui.test.mjs (playwright-core driving Debian's chromium). The script asks for what
- * it needs on its stdout, one request a line, and this test answers {@code ok REQUEST} on the
- * script's stdin once it is done: {@code @fake NAME} queues the model reply of that name on the
- * fake provider, so every scenario gets exactly the replies it expects; {@code @stop-server} stops
- * the auth-none server and {@code @start-server} starts a new one on the same data directory and
- * port, as a restart of a server at a fixed address (two requests, so that the page is seen while
- * no server answers). The script also takes the README's screenshots: into target/screenshots/ on
- * every run, and into docs/images/ (the committed ones) when the build is run with {@code
- * -Dgoose.screenshots=update}, so an ordinary test run leaves the work tree clean.
+ * tokens with two users; secret; proxy, without a provider), a fake Anthropic provider, and the
+ * browser scenarios of testing/web-ui/ui.test.mjs (playwright-core driving Debian's chromium). The
+ * script asks for what it needs on its stdout, one request a line, and this test answers {@code ok
+ * REQUEST} on the script's stdin once it is done: {@code @fake NAME} queues the model reply of that
+ * name on the fake provider, so every scenario gets exactly the replies it expects;
+ * {@code @stop-server} stops the auth-none server and {@code @start-server} starts a new one on the
+ * same data directory and port, as a restart of a server at a fixed address (two requests, so that
+ * the page is seen while no server answers). The script also takes the README's screenshots: into
+ * target/screenshots/ on every run, and into docs/images/ (the committed ones) when the build is
+ * run with {@code -Dgoose.screenshots=update}, so an ordinary test run leaves the work tree clean.
  *
  * <p>Skipped only when chromium is not installed (Debian package {@code chromium}; CI installs it).
  */
@@ -86,12 +86,10 @@ class WebUiBrowserTest {
                         SECRET,
                         "GOOSE_SESSION_TITLES",
                         "true")));
+        // Without a provider: a message it refuses must not be lost in the page.
         TestServer proxy =
             TestServer.start(
-                proxyRoot,
-                provider(
-                    anthropic,
-                    Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1")))) {
+                proxyRoot, Map.of("GOOSE_AUTH", "proxy", "GOOSE_TRUSTED_PROXIES", "127.0.0.1"))) {
       String aliceToken;
       String bobToken;
       try (UserStore users = UserStores.open(tokens.config)) {

@@ -9,6 +9,7 @@ import goose.user.UserStores;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -19,11 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the web UI needs from the server, without a browser: the page and its files (public, strict
- * CSP, ETags, nothing outside the UI's own files), {@code GET /info}, and the running turn in
- * {@code GET /sessions/{id}}. The browser itself is tested by {@link WebUiBrowserTest}.
+ * CSP, ETags, nothing outside the UI's own files), the docs page's own policy, which answers may be
+ * cached, {@code GET /info}, and the running turn and failed turns in {@code GET /sessions/{id}}.
+ * The browser itself is tested by {@link WebUiBrowserTest}.
  *
- * <p>Two servers serve the tests that only read: one in tokens mode with a provider, one in none
- * mode without; the turn test has its own.
+ * <p>Two servers serve the tests that only read (or add a session no other test looks at): one in
+ * tokens mode with a provider, one in none mode without; the turn test has its own.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class WebUiRoutesTest {
@@ -105,6 +107,42 @@ class WebUiRoutesTest {
   }
 
   @Test
+  void theDocsPageCannotBeFramedAndRunsNoInlineScript() {
+    TestServer goosed = withoutProvider;
+    ApiClient.Response page = goosed.client.get("/docs");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+    assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+    assertThat(page.header("Content-Security-Policy"))
+        .contains("frame-ancestors 'none'", "script-src 'self';", "object-src 'none'")
+        .doesNotContain("unsafe-eval", "*");
+    assertThat(page.body()).doesNotContain("<script>").contains("src=\"/docs/init.js\"");
+    ApiClient.Response init = goosed.client.get("/docs/init.js");
+    assertThat(init.status()).isEqualTo(200);
+    assertThat(init.header("Content-Type")).startsWith("text/javascript");
+    assertThat(init.body()).contains("SwaggerUIBundle(", "validatorUrl: null");
+  }
+
+  @Test
+  void apiAnswersAreNotCachedButTheUisFilesAndEventStreamsKeepTheirOwnPolicy() throws Exception {
+    TestServer goosed = withoutProvider;
+    String id =
+        goosed.client.post("/sessions", "{\"cwd\":\"" + root + "\"}").json().get("id").asText();
+    for (String path : new String[] {"/sessions", "/sessions/" + id, "/info", "/sessions/nope"}) {
+      assertThat(goosed.client.get(path).headers().get("Cache-Control"))
+          .as(path)
+          .containsExactly("no-store");
+    }
+    assertThat(goosed.client.get("/ui/app.js").headers().get("Cache-Control"))
+        .containsExactly("no-cache");
+    try (SseClient events = SseClient.get(goosed.server.uri(), "/sessions/" + id + "/events")) {
+      assertThat(events.status).isEqualTo(200);
+      assertThat(events.response.headers().allValues("Cache-Control"))
+          .containsExactly("no-cache, no-transform");
+    }
+  }
+
+  @Test
   void infoNamesTheUserTheProviderAndTheStoreButNoSecret() throws Exception {
     TestServer goosed = withTokens;
     String token;
@@ -164,6 +202,25 @@ class WebUiRoutesTest {
       assertThat(running.get("messages").get(running.get("messages").size() - 1).toString())
           .contains("second");
       awaitComplete(goosed, id, second);
+      assertThat(goosed.client.get("/sessions/" + id).json().get("turn_errors")).isEmpty();
+
+      // A failed turn: its turn_error is in the detail (the messages do not say why it failed).
+      anthropic.enqueue(
+          FakeAnthropicServer.error(400, Map.of(), "invalid_request_error", "refused by fake"));
+      JsonNode third = accept(goosed, id, "third");
+      awaitComplete(goosed, id, third);
+      JsonNode failed = goosed.client.get("/sessions/" + id).json();
+      JsonNode errors = failed.get("turn_errors");
+      assertThat(errors).hasSize(1);
+      assertThat(errors.get(0).get("message").asText()).contains("refused by fake");
+      assertThat(errors.get(0).get("code").asText()).isNotEmpty();
+      assertThat(errors.get(0).get("turn_id").asText()).isEqualTo(third.get("turn_id").asText());
+      assertThat(errors.get(0).get("seq").asLong())
+          .isBetween(third.get("first_seq").asLong(), failed.get("last_event_seq").asLong());
+      JsonNode messages = failed.get("messages");
+      assertThat(Instant.parse(errors.get(0).get("created_at").asText()))
+          .isAfterOrEqualTo(
+              Instant.parse(messages.get(messages.size() - 1).get("created_at").asText()));
     }
   }
 

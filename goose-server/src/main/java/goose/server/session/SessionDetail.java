@@ -22,14 +22,24 @@ public record SessionDetail(
     @Doc(
             "The turn running now, if any: its events from first_seq on show what the messages"
                 + " do not hold yet (the reply being streamed)")
-        Optional<RunningTurnView> runningTurn) {
+        Optional<RunningTurnView> runningTurn,
+    @Doc(
+            "Why its last failed turns failed (at most the last "
+                + TURN_ERRORS
+                + "), oldest first: their turn_error events, which the messages do not hold")
+        List<TurnErrorView> turnErrors) {
+
+  /** How many turn errors a session's detail carries at most (the newest ones). */
+  static final int TURN_ERRORS = 100;
 
   static SessionDetail of(
       Session s,
       ApprovalMode defaultMode,
       List<MessageView> messages,
       long lastEventSeq,
-      Optional<RunningTurnView> runningTurn) {
-    return new SessionDetail(SessionFields.of(s, defaultMode), messages, lastEventSeq, runningTurn);
+      Optional<RunningTurnView> runningTurn,
+      List<TurnErrorView> turnErrors) {
+    return new SessionDetail(
+        SessionFields.of(s, defaultMode), messages, lastEventSeq, runningTurn, turnErrors);
   }
 }

@@ -173,7 +173,11 @@ public final class SessionRoutes implements RouteGroup {
             defaultMode(approvals),
             MessageView.of(sessions.conversation(session.id())),
             lastSeq,
-            running));
+            running,
+            sessions.turnErrors(session.id(), SessionDetail.TURN_ERRORS).stream()
+                .filter(e -> e.seq() <= lastSeq) // later ones reach a follower as events
+                .flatMap(e -> TurnErrorView.of(e).stream())
+                .toList()));
   }
 
   private void messages(Context ctx) {
