@@ -42,11 +42,22 @@ import org.slf4j.LoggerFactory;
  * and the model is asked to go on where it stopped; after {@value #MAX_CUT_REPLIES} cut replies in
  * a row the turn ends with {@code max_tokens}.
  *
+ * <p>Before each model call and each tool call the loop asks whether the turn's owner still exists
+ * ({@link TurnControl#ownerActive()}, a store read): once the user was removed nothing more is sent
+ * to the model and no further tool runs; the calls of the reply at hand are answered "interrupted"
+ * and the turn ends with a {@code user_removed} error.
+ *
  * <p>A failure ends the loop with an {@code error} event; the caller closes the turn with the
  * {@code message_complete} event built from the returned {@link Outcome}.
  */
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  /**
+   * The code of the {@code turn_error} that ends a turn whose user was removed ({@code goose users
+   * remove}) while it ran.
+   */
+  public static final String USER_REMOVED = "user_removed";
 
   /** Replies in a row cut off by the output budget before the turn gives up. */
   static final int MAX_CUT_REPLIES = 3;
@@ -224,7 +235,7 @@ public final class Agent {
       }
       while (true) {
         if (calls >= options.maxTurns()) return spent.outcome(StopCause.MAX_TURNS);
-        if (control.isCancelled()) throw new TurnCancelledException();
+        if (control.isCancelled() || !control.ownerActive()) throw new TurnCancelledException();
         List<ToolSpec> available = toolbox.tools(toolContext);
         if (system.isEmpty())
           system = Optional.of(requests.system(session, toolbox.extensions(toolContext)));
@@ -245,6 +256,7 @@ public final class Agent {
               && !compactedForError
               && !reader.hasContent()) {
             compactedForError = true;
+            if (!control.ownerActive()) throw new TurnCancelledException(); // a model call too
             List<Message> compacted = compactor.compact(session.id(), provider, view);
             if (compacted != view) {
               view = compacted;
@@ -300,9 +312,9 @@ public final class Agent {
           session.id());
       return spent.outcome(StopCause.SUSPENDED);
     } catch (TurnCancelledException e) {
-      return spent.outcome(StopCause.CANCELLED);
+      return stopped(session, control, emitter, spent);
     } catch (ProviderException e) {
-      if (control.isCancelled()) return spent.outcome(StopCause.CANCELLED);
+      if (control.isCancelled()) return stopped(session, control, emitter, spent);
       log.warn(
           "provider {} failed in session {}: {} ({})",
           provider.name(),
@@ -312,12 +324,29 @@ public final class Agent {
       emitter.emit(new TurnEvent.Error(e.code(), ErrorMessages.of(e)));
       return spent.outcome(StopCause.ERROR);
     } catch (RuntimeException e) {
-      if (control.isCancelled()) return spent.outcome(StopCause.CANCELLED);
+      if (control.isCancelled()) return stopped(session, control, emitter, spent);
       log.error("turn failed in session {}", session.id(), e);
       emitter.emit(
           new TurnEvent.Error("internal", "the turn failed unexpectedly; see the server log"));
       return spent.outcome(StopCause.ERROR);
     }
+  }
+
+  /**
+   * How a stopped turn ends: cancelled, or, when it stopped because its user was removed, with a
+   * {@code user_removed} error.
+   */
+  private static Outcome stopped(
+      Session session, TurnControl control, TurnEmitter emitter, Spent spent) {
+    if (!control.isOwnerRemoved()) return spent.outcome(StopCause.CANCELLED);
+    log.warn(
+        "turn of session {} stopped: its user ({}) was removed", session.id(), session.owner());
+    emitter.emit(
+        new TurnEvent.Error(
+            USER_REMOVED,
+            "the user who started this turn was removed (goose users remove): the turn stopped,"
+                + " no further model call or tool call runs"));
+    return spent.outcome(StopCause.ERROR);
   }
 
   /**

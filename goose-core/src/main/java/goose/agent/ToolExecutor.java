@@ -135,10 +135,12 @@ final class ToolExecutor {
           Content.ToolRequest request = requests.get(i);
           Content.ToolResponse response;
           try {
+            // A call that ended after a cancel left its report to this thread (see runOne), and
+            // get() may still return its response, not throw: report it here (once per call).
             response =
                 cancelled
                     ? interrupted(request, futures.get(i), finishedBeforeCancel.get(i))
-                    : futures.get(i).get();
+                    : report(request, futures.get(i).get());
           } catch (InterruptedException e) {
             cancelled = true;
             control.exitWait(); // the answers below write to the store: no second interrupt may hit
@@ -191,7 +193,11 @@ final class ToolExecutor {
     control.enterWait(); // a cancel interrupts the decision and the call below
     try {
       ToolDecision decided = decider.decide(request, spec);
-      if (decided.runs()) {
+      if (decided.runs() && !control.ownerActive()) {
+        // The user was removed: the call is not run (ownerActive cancelled the turn, so the
+        // interrupt it raised answers it "interrupted" below).
+        response = Content.ToolResponse.error(request.id(), INTERRUPTED);
+      } else if (decided.runs()) {
         long started = System.nanoTime();
         response = toolbox.call(context, request);
         durationMs = (System.nanoTime() - started) / 1_000_000;
@@ -216,12 +222,16 @@ final class ToolExecutor {
   private Content.ToolResponse runOne(
       ToolContext context, Content.ToolRequest request, Optional<ToolSpec> spec, Decider decider) {
     ToolDecision decision = decider.decide(request, spec);
+    // The user was removed: the call is not run, and ownerActive cancelled the turn (whose thread
+    // then answers every unfinished call "interrupted").
+    boolean runs = decision.runs() && control.ownerActive();
     long started = System.nanoTime();
     Content.ToolResponse response =
-        decision.runs()
+        runs
             ? toolbox.call(context, request)
-            : Content.ToolResponse.error(request.id(), decision.refusal());
-    long durationMs = decision.runs() ? (System.nanoTime() - started) / 1_000_000 : 0;
+            : Content.ToolResponse.error(
+                request.id(), decision.runs() ? INTERRUPTED : decision.refusal());
+    long durationMs = runs ? (System.nanoTime() - started) / 1_000_000 : 0;
     // After a cancel the turn's thread reports each call (what ended before it, or "interrupted").
     if (!control.isCancelled()) response = report(request, response);
     audit.record(context, request, decision, response, durationMs);

@@ -2,6 +2,7 @@ package goose.agent;
 
 import goose.provider.ProviderStream;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,15 +16,60 @@ import org.jspecify.annotations.Nullable;
  * <p>A server stop is different from a cancel: a turn that waits for a tool approval is not
  * cancelled but suspended (left running in the store, its approval open) so that the next start
  * resumes it; any other turn is cancelled.
+ *
+ * <p>A turn whose owner no longer exists (a user removed by {@code goose users remove}, also from
+ * another process or instance) is cancelled too, at its next check point ({@link #ownerActive()}:
+ * before each model call and each tool call) or by {@link #ownerRemoved()}: the turn then ends with
+ * a {@code user_removed} error instead of as cancelled.
  */
 public final class TurnControl {
   private final ReentrantLock lock = new ReentrantLock();
+  private final BooleanSupplier ownerExists;
   private volatile boolean cancelled;
+  private volatile boolean ownerGone;
   private volatile boolean stopping;
   private int awaiting; // guarded by this
   private volatile @Nullable Thread thread;
   private volatile @Nullable ProviderStream stream;
   private boolean waiting; // guarded by lock
+
+  /** A turn whose owner is never checked (one user: auth none or secret, tests). */
+  public TurnControl() {
+    this(() -> true);
+  }
+
+  /**
+   * @param ownerExists whether the turn's owner still exists; asked at each check point (a store
+   *     read), so it must be cheap enough for one call per model call and per tool call
+   */
+  public TurnControl(BooleanSupplier ownerExists) {
+    this.ownerExists = ownerExists;
+  }
+
+  /**
+   * The check point before each model call and each tool call: true while the turn's owner exists;
+   * once it does not, the turn is cancelled (as by {@link #ownerRemoved()}) and this stays false.
+   */
+  boolean ownerActive() {
+    if (ownerGone) return false;
+    if (ownerExists.getAsBoolean()) return true;
+    ownerRemoved();
+    return false;
+  }
+
+  /**
+   * The turn's owner was removed: the turn is cancelled at once (its provider stream closed, a wait
+   * interrupted) and ends with a {@code user_removed} error.
+   */
+  public void ownerRemoved() {
+    ownerGone = true;
+    cancel();
+  }
+
+  /** True once the turn was stopped because its owner no longer exists. */
+  public boolean isOwnerRemoved() {
+    return ownerGone;
+  }
 
   /** Binds the thread that runs the turn; call from that thread before the loop starts. */
   void bindCurrentThread() {

@@ -62,6 +62,14 @@ public final class TurnService implements AutoCloseable {
 
   private final Optional<SessionTitles> titles;
 
+  private final TurnOwners owners;
+
+  /**
+   * Stops the turns of removed owners between the loop's own check points (a long model reply, a
+   * long tool call, an approval wait); absent when every owner exists ({@link TurnOwners#ANY}).
+   */
+  private final Optional<java.util.concurrent.ScheduledExecutorService> ownerSweep;
+
   /**
    * Starts of one owner are serialized (check the limit, then take the slot); striped so the set
    * stays bounded. Locks, not monitors: the store write under one would pin a virtual thread's
@@ -113,6 +121,8 @@ public final class TurnService implements AutoCloseable {
    *     leases.fence(store)})
    * @param signals how a cancel reaches the instance running a turn
    * @param titles titles sessions created without a name after an exchange; empty: no titles
+   * @param owners whether a turn's owner still exists: a turn of a removed user stops before its
+   *     next model call or tool call, and within {@link #OWNER_SWEEP} when it waits meanwhile
    */
   public TurnService(
       SessionStore store,
@@ -123,7 +133,8 @@ public final class TurnService implements AutoCloseable {
       TurnLimits limits,
       TurnLeases leases,
       ClusterSignals signals,
-      Optional<SessionTitles> titles) {
+      Optional<SessionTitles> titles,
+      TurnOwners owners) {
     this.store = store;
     this.events = events;
     this.agent = agent;
@@ -135,6 +146,40 @@ public final class TurnService implements AutoCloseable {
     this.leases = leases;
     this.signals = signals;
     this.titles = titles;
+    this.owners = owners;
+    this.ownerSweep =
+        owners == TurnOwners.ANY
+            ? Optional.empty()
+            : Optional.of(
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("turn-owner-sweep").factory()));
+    if (ownerSweep.isPresent()) {
+      java.util.concurrent.ScheduledFuture<?> unused = // never fails: sweepOwners catches
+          ownerSweep
+              .get()
+              .scheduleWithFixedDelay(
+                  this::sweepOwners,
+                  OWNER_SWEEP.toMillis(),
+                  OWNER_SWEEP.toMillis(),
+                  java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * {@link #TurnService(SessionStore, EventLog, Agent, ProviderSource, ToolGates, TurnLimits,
+   * TurnLeases, ClusterSignals, Optional, TurnOwners)} whose owners always exist.
+   */
+  public TurnService(
+      SessionStore store,
+      EventLog events,
+      Agent agent,
+      ProviderSource providers,
+      ToolGates gates,
+      TurnLimits limits,
+      TurnLeases leases,
+      ClusterSignals signals,
+      Optional<SessionTitles> titles) {
+    this(store, events, agent, providers, gates, limits, leases, signals, titles, TurnOwners.ANY);
   }
 
   /**
@@ -152,6 +197,12 @@ public final class TurnService implements AutoCloseable {
       ClusterSignals signals) {
     this(store, events, agent, providers, gates, limits, leases, signals, Optional.empty());
   }
+
+  /**
+   * How often the turns running here are checked for owners removed meanwhile (one store read per
+   * owner with a running turn), besides the check before each model call and tool call.
+   */
+  public static final Duration OWNER_SWEEP = Duration.ofSeconds(2);
 
   /**
    * A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was
@@ -189,7 +240,7 @@ public final class TurnService implements AutoCloseable {
     Provider provider = providers.forSession(session);
     String turnId = Ids.newId();
     long firstSeq;
-    RunningTurn turn = new RunningTurn(turnId, owner, new TurnControl());
+    RunningTurn turn = new RunningTurn(turnId, owner, control(owner));
     Optional<TurnLeases.Stamp> lease = leases.newLease();
     if (!slots.tryAcquire()) throw TurnLimitException.server(limits.total());
     boolean started = false;
@@ -274,7 +325,7 @@ public final class TurnService implements AutoCloseable {
           e.getMessage());
       return false;
     }
-    RunningTurn turn = new RunningTurn(stored.id(), suspended.owner(), new TurnControl());
+    RunningTurn turn = new RunningTurn(stored.id(), suspended.owner(), control(suspended.owner()));
     if (!slots.tryAcquire()) return false;
     if (running.putIfAbsent(stored.sessionId(), turn) != null) {
       slots.release();
@@ -440,6 +491,33 @@ public final class TurnService implements AutoCloseable {
     return false;
   }
 
+  /** The control of a new turn of {@code owner}, whose check points ask whether it still exists. */
+  private TurnControl control(String owner) {
+    return owners == TurnOwners.ANY
+        ? new TurnControl()
+        : new TurnControl(() -> owners.exists(owner));
+  }
+
+  /** Stops the running turns whose owner no longer exists (see {@link #OWNER_SWEEP}). */
+  private void sweepOwners() {
+    try {
+      Map<String, List<RunningTurn>> byOwner =
+          running.values().stream()
+              .collect(java.util.stream.Collectors.groupingBy(RunningTurn::owner));
+      byOwner.forEach(
+          (owner, turns) -> {
+            if (owners.exists(owner)) return;
+            for (RunningTurn t : turns) {
+              if (t.control().isOwnerRemoved()) continue;
+              log.info("stopping turn {}: its user {} was removed", t.id(), owner);
+              t.control().ownerRemoved();
+            }
+          });
+    } catch (RuntimeException e) { // the next sweep tries again; the loop's own checks go on
+      log.warn("cannot check the owners of the running turns: {}", e.toString());
+    }
+  }
+
   /** The turn no longer runs here: its slot is free. */
   private void ended(String sessionId, RunningTurn turn) {
     if (running.remove(sessionId, turn)) {
@@ -505,6 +583,7 @@ public final class TurnService implements AutoCloseable {
   /** Cancels the turns, waits for them, then stops renewing leases. */
   @Override
   public void close() {
+    ownerSweep.ifPresent(java.util.concurrent.ExecutorService::shutdownNow);
     shutdown(Duration.ofSeconds(5));
     leases.close();
   }

@@ -102,6 +102,15 @@ final class JdbcUserStore implements UserStore {
                         name)));
   }
 
+  @Override
+  public boolean existsById(String id) {
+    return call(
+        "look up user id " + id,
+        () ->
+            db.read(c -> Sql.first(c, "SELECT 1 FROM users WHERE id = ?", rs -> Boolean.TRUE, id))
+                .isPresent());
+  }
+
   /**
    * One indexed lookup by hash. Comparing hashes in SQL is not a timing oracle: an attacker cannot
    * choose the bytes of the hash they probe, so learning "how many leading bytes matched" tells

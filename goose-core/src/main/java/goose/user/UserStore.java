@@ -29,6 +29,13 @@ public interface UserStore extends AutoCloseable {
 
   Optional<User> get(String name);
 
+  /**
+   * Whether a user with this id (what owns the user's data, {@link User#id()}) exists now: false
+   * once the user was removed, also by another process. One indexed read; a running turn asks it
+   * before each model call and each tool call.
+   */
+  boolean existsById(String id);
+
   /** The user whose token this is; empty for an unknown, revoked or malformed token. */
   Optional<User> authenticate(String token);
 

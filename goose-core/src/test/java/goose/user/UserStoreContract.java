@@ -80,8 +80,15 @@ abstract class UserStoreContract {
         UserStore cli = UserStores.open(config)) {
       IssuedToken dave = cli.add("dave", false);
       assertThat(server.authenticate(dave.token())).isPresent();
+      assertThat(server.existsById(dave.user().id())).isTrue();
+      assertThat(server.existsById("dave")).as("the name is not the id").isFalse();
       cli.remove("dave");
       assertThat(server.authenticate(dave.token())).isEmpty();
+      // What a running turn of dave's asks before each model call and tool call.
+      assertThat(server.existsById(dave.user().id())).isFalse();
+      IssuedToken again = cli.add("dave", false);
+      assertThat(server.existsById(dave.user().id())).as("a new dave is another id").isFalse();
+      assertThat(server.existsById(again.user().id())).isTrue();
     }
   }
 

@@ -4,8 +4,10 @@ import goose.server.api.Access;
 import goose.server.api.Operation;
 import goose.server.api.OperationMetadata;
 import goose.server.auth.AuthMode;
+import goose.server.auth.Authenticator;
 import goose.server.auth.Security;
 import goose.server.http.ApiException;
+import goose.server.http.CredentialCheck;
 import goose.server.http.ErrorCode;
 import goose.server.http.RequestUser;
 import io.javalin.config.JavalinConfig;
@@ -20,7 +22,8 @@ import java.util.Optional;
  * credentials are asked for), then, once the request has matched an {@link Operation}, its {@link
  * Access}: public operations pass; every other needs credentials (401), admin operations an admin
  * in the multi-user modes (403), and each user's requests are rate limited (429). The handler then
- * reads the user with {@link RequestUser#of}.
+ * reads the user with {@link RequestUser#of}, and a stream that stays open re-checks the request's
+ * credentials with {@link CredentialCheck#of}.
  */
 final class AuthFilter {
   /**
@@ -49,8 +52,10 @@ final class AuthFilter {
     Optional<Operation> op = OperationMetadata.of(ctx);
     Access access = op.map(Operation::access).orElse(Access.USER);
     if (access == Access.PUBLIC) return;
-    RequestUser user = security.authenticator().authenticate(ctx);
+    Authenticator.Authenticated proof = security.authenticator().authenticate(ctx);
+    RequestUser user = proof.user();
     RequestUser.set(ctx, user);
+    CredentialCheck.set(ctx, proof.check());
     if (access == Access.ADMIN && !user.admin()) {
       throw new ApiException(
           ErrorCode.FORBIDDEN, "only an admin may do this (" + adminHint() + ")");

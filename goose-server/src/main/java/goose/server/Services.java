@@ -11,6 +11,7 @@ import goose.agent.SessionTitles;
 import goose.agent.SystemPrompt;
 import goose.agent.TurnLeases;
 import goose.agent.TurnLimits;
+import goose.agent.TurnOwners;
 import goose.agent.TurnRecovery;
 import goose.agent.TurnService;
 import goose.approval.ApprovalSettings;
@@ -38,6 +39,7 @@ import goose.session.Session;
 import goose.session.SessionStore;
 import goose.session.SessionStores;
 import goose.user.UserIds;
+import goose.user.UserNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,19 @@ final class Services {
   static final String LEASE_KEY = "GOOSE_TURN_LEASE";
 
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
+  /**
+   * Whether a turn's owner still exists: in tokens mode a user of the store (read at each check, so
+   * a {@code goose users remove} in another process or on another instance is seen), or the local
+   * user of a {@code goose acp} process on the same store; in the other modes nobody is removed.
+   */
+  static TurnOwners owners(Security security) {
+    return security
+        .users()
+        .<TurnOwners>map(users -> owner -> owner.equals(UserNames.LOCAL) || users.existsById(owner))
+        .orElse(TurnOwners.ANY);
+  }
+
   static final String INSTANCE_KEY = "GOOSE_INSTANCE_ID";
   static final String TITLES_KEY = "GOOSE_SESSION_TITLES";
   static final String TITLE_MODEL_KEY = "GOOSE_TITLE_MODEL";
@@ -216,7 +231,8 @@ final class Services {
               TurnLimits.from(config, security.auth().mode().multiUser()),
               leases,
               signals,
-              titles(config, store, events, providers));
+              titles(config, store, events, providers),
+              owners(security));
       signals.listen(
           new ClusterSignals.Listener() {
             @Override

@@ -14,6 +14,7 @@ import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
 import goose.server.http.ApiException;
+import goose.server.http.CredentialCheck;
 import goose.server.http.ErrorCode;
 import goose.server.http.ErrorMapping;
 import goose.server.http.RequestUser;
@@ -152,9 +153,18 @@ public final class AcpRoutes implements RouteGroup {
         connection.stream(SESSION.read(ctx))
             .orElseThrow(
                 () -> new ApiException(ErrorCode.CONFLICT, "this stream already has a receiver"));
+    CredentialCheck.Periodic credentials = new CredentialCheck.Periodic(CredentialCheck.of(ctx));
     try (lease) {
       SseStream out = new SseStream(ctx.res());
       while (true) {
+        if (!credentials.valid()) { // a rotated token, a removed user: the stream ends
+          try {
+            out.comment("the credentials of this stream no longer authenticate: it ends");
+          } catch (IOException gone) {
+            // ending anyway
+          }
+          return;
+        }
         Optional<String> next = lease.next(KEEP_ALIVE);
         if (next.isPresent()) {
           try {

@@ -8,6 +8,7 @@ import goose.error.ErrorMessages;
 import goose.ids.Ids;
 import goose.server.auth.Security;
 import goose.server.http.ApiException;
+import goose.server.http.CredentialCheck;
 import goose.server.http.ErrorCode;
 import goose.server.http.RequestUser;
 import io.javalin.config.RoutesConfig;
@@ -25,12 +26,15 @@ import java.util.function.Supplier;
  * {@code 101} answer carries {@code Acp-Connection-Id}. A user with {@link
  * AcpConnections#MAX_PER_USER} connections open gets 429 instead of the upgrade. Credentials are
  * checked before the upgrade, as for any request; a browser, which cannot set headers on an
- * upgrade, may send them as {@code ?token=} (the secret or a bearer token).
+ * upgrade, may send them as {@code ?token=} (the secret or a bearer token). While the socket is
+ * open they are checked again every {@link CredentialCheck#INTERVAL}: a token that no longer
+ * authenticates (rotated, its user removed) closes it (1008, policy violation).
  */
 public final class AcpWebSocket {
   private static final String USER = "goose.acp.user";
   private static final String ADMIN = "goose.acp.admin";
   private static final String CONNECTION = "goose.acp.connection";
+  private static final String CREDENTIALS = "goose.acp.credentials";
 
   private AcpWebSocket() {}
 
@@ -83,6 +87,8 @@ public final class AcpWebSocket {
                   return;
                 }
                 c.attribute("goose.acp.peer", peer);
+                CredentialCheck check = c.attribute(CREDENTIALS);
+                if (check != null && check != CredentialCheck.ALWAYS) watchCredentials(c, check);
               });
           ws.onMessage(
               m -> {
@@ -105,6 +111,29 @@ public final class AcpWebSocket {
         });
   }
 
+  /** Closes the socket once its credentials no longer authenticate (see the class comment). */
+  private static void watchCredentials(WsContext c, CredentialCheck check) {
+    CredentialCheck.Periodic periodic = new CredentialCheck.Periodic(check);
+    Thread.ofVirtual()
+        .name("acp-ws-credentials")
+        .start(
+            () -> {
+              try {
+                while (c.session.isOpen()) {
+                  Thread.sleep(periodic.untilNext().toMillis() + 1);
+                  if (c.session.isOpen() && !periodic.valid()) {
+                    c.closeSession(
+                        WsCloseStatus.POLICY_VIOLATION,
+                        "the credentials no longer authenticate (token rotated or user removed)");
+                    return;
+                  }
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+  }
+
   private static void closed(WsContext c, AcpConnections acp) {
     String id = c.attribute(CONNECTION);
     if (id == null) return;
@@ -117,14 +146,16 @@ public final class AcpWebSocket {
     boolean headerCredentials =
         ctx.header("Authorization") != null
             || ctx.header(goose.server.auth.Authenticator.SECRET_HEADER) != null;
-    RequestUser user =
+    goose.server.auth.Authenticator.Authenticated proof =
         token != null && !token.isEmpty() && !headerCredentials
             ? security.authenticator().authenticateToken(ctx, token)
             : security.authenticator().authenticate(ctx);
+    RequestUser user = proof.user();
     security.rateLimiter().acquire(user.id());
     String id = Ids.newId();
     ctx.attribute(USER, user.id());
     ctx.attribute(ADMIN, user.admin());
+    ctx.attribute(CREDENTIALS, proof.check());
     ctx.attribute(CONNECTION, id);
     ctx.header(AcpRoutes.CONNECTION_HEADER, id);
   }

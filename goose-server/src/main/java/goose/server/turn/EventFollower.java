@@ -2,6 +2,7 @@ package goose.server.turn;
 
 import goose.event.EventLog;
 import goose.event.StoredEvent;
+import goose.server.http.CredentialCheck;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,9 +10,10 @@ import java.util.function.Predicate;
 
 /**
  * Relays a subscription of the event log to an SSE client until the last wanted event has been
- * sent, the subscription ends (shutdown, session deleted) or the client hangs up. During silence it
- * writes a comment every {@code probeInterval}: keep-alive for proxies, and the only way to notice
- * a gone client while nothing else is written.
+ * sent, the subscription ends (shutdown, session deleted), the client hangs up or the request's
+ * credentials stop authenticating (checked every {@link CredentialCheck#INTERVAL}, events or not: a
+ * rotated token, a removed user). During silence it writes a comment every {@code probeInterval}:
+ * keep-alive for proxies, and the only way to notice a gone client while nothing else is written.
  */
 final class EventFollower {
   /** How a follow ended. */
@@ -21,7 +23,9 @@ final class EventFollower {
     /** The client closed the connection. */
     CLIENT_GONE,
     /** The subscription was closed on our side. */
-    CLOSED
+    CLOSED,
+    /** The request's credentials no longer authenticate its user. */
+    REVOKED
   }
 
   private EventFollower() {}
@@ -30,11 +34,19 @@ final class EventFollower {
       SseWriter out,
       EventLog.Subscription subscription,
       Predicate<StoredEvent> isLast,
-      Duration probeInterval)
+      Duration probeInterval,
+      CredentialCheck credentials)
       throws InterruptedException {
+    CredentialCheck.Periodic check = new CredentialCheck.Periodic(credentials);
     try {
       while (true) {
-        Optional<StoredEvent> next = subscription.next(probeInterval);
+        if (!check.valid()) {
+          out.comment("the credentials of this stream no longer authenticate: it ends");
+          return End.REVOKED;
+        }
+        Duration wait =
+            check.untilNext().compareTo(probeInterval) < 0 ? check.untilNext() : probeInterval;
+        Optional<StoredEvent> next = subscription.next(wait);
         if (next.isPresent()) {
           boolean last = isLast.test(next.get());
           out.send(next.get(), last || !subscription.hasBuffered());

@@ -11,6 +11,7 @@ import goose.server.api.Param;
 import goose.server.api.RequestBody;
 import goose.server.api.RouteGroup;
 import goose.server.http.ApiException;
+import goose.server.http.CredentialCheck;
 import goose.server.http.RequestUser;
 import goose.server.limits.StreamLimiter;
 import goose.server.session.SessionRoutes;
@@ -162,7 +163,8 @@ public final class TurnRoutes implements RouteGroup {
           EventLog.Subscription sub = events.subscribe(session.id(), after)) {
         SseWriter out = new SseWriter(ctx.res());
         EventFollower.End end =
-            EventFollower.follow(out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE);
+            EventFollower.follow(
+                out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE, CredentialCheck.of(ctx));
         if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
           turns.cancelTurn(session.id(), turn.turnId());
       }
@@ -177,7 +179,8 @@ public final class TurnRoutes implements RouteGroup {
     try (permit;
         open;
         EventLog.Subscription sub = events.subscribe(session.id(), after)) {
-      EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE);
+      EventFollower.follow(
+          new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE, CredentialCheck.of(ctx));
     }
   }
 
