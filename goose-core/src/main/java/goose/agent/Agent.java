@@ -301,6 +301,8 @@ public final class Agent {
       return spent.outcome(StopCause.SUSPENDED);
     } catch (TurnCancelledException e) {
       return spent.outcome(StopCause.CANCELLED);
+    } catch (LeaseLostException e) {
+      throw e; // another instance owns the turn now: nothing more is written here
     } catch (ProviderException e) {
       if (control.isCancelled()) return spent.outcome(StopCause.CANCELLED);
       log.warn(

@@ -24,6 +24,16 @@ public final class TurnControl {
   private volatile @Nullable Thread thread;
   private volatile @Nullable ProviderStream stream;
   private boolean waiting; // guarded by lock
+  private volatile TurnFence fence = TurnFence.NONE;
+
+  /** The lease the turn runs under ({@link TurnLeases#hold}); {@link TurnFence#NONE} without. */
+  TurnFence fence() {
+    return fence;
+  }
+
+  void fencedBy(TurnFence f) {
+    fence = f;
+  }
 
   /** Binds the thread that runs the turn; call from that thread before the loop starts. */
   void bindCurrentThread() {
