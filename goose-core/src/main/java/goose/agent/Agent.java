@@ -313,6 +313,8 @@ public final class Agent {
       return spent.outcome(StopCause.SUSPENDED);
     } catch (TurnCancelledException e) {
       return stopped(session, control, emitter, spent);
+    } catch (LeaseLostException e) {
+      throw e; // another instance owns the turn now: nothing more is written here
     } catch (ProviderException e) {
       if (control.isCancelled()) return stopped(session, control, emitter, spent);
       log.warn(

@@ -98,7 +98,7 @@ public final class ApprovalGate implements ToolGate {
                 approvals.reopen(
                     sessionId, request.id(), user, request.name(), request.arguments()));
           }
-          return found.decision().map(ApprovalDecision::toolDecision).orElseGet(() -> await(found));
+          return found.decision().map(d -> taken(found, d)).orElseGet(() -> await(found));
         });
   }
 
@@ -124,15 +124,47 @@ public final class ApprovalGate implements ToolGate {
     }
   }
 
+  /**
+   * Waits for the approval's decision. A turn whose lease lapses meanwhile (its instance frozen or
+   * cut off longer than the lease, and another instance took the turn over) stops waiting and
+   * throws {@link LeaseLostException}: the approval is the new owner's now, to answer and to run,
+   * and this turn neither closes it nor runs its call.
+   */
   private ToolDecision await(PendingApproval pending) {
+    TurnFence fence = control.fence();
     try {
-      Optional<ApprovalDecision> decision = approvals.await(pending, control::isStopping);
-      return decision.map(ApprovalDecision::toolDecision).orElseThrow(TurnSuspendedException::new);
+      Optional<ApprovalDecision> decision =
+          approvals.await(pending, () -> control.isStopping() || !fence.holds());
+      if (decision.isEmpty()) {
+        fence.check();
+        throw new TurnSuspendedException();
+      }
+      return taken(pending, decision.get());
     } catch (InterruptedException e) {
+      fence.check(); // the heartbeat cancels a turn that lost its lease: not ours to close
       if (control.isStopping()) throw new TurnSuspendedException();
       approvals.cancel(pending);
       Thread.currentThread().interrupt();
       return ToolDecision.CANCELLED;
     }
+  }
+
+  /**
+   * The decision of the approval, as this turn takes it: only while the turn still holds its lease
+   * (the poll that found the decision may have come back from a freeze longer than the lease); one
+   * that runs the call is claimed in the store first ({@link Approvals#claim}), fenced by the
+   * turn's lease there, so that the call runs at most once, also when the instance that took the
+   * turn over runs it too. A claim that fails stops the turn ({@link LeaseLostException}).
+   */
+  private ToolDecision taken(PendingApproval approval, ApprovalDecision decision) {
+    TurnFence fence = control.fence();
+    fence.check();
+    ToolDecision taken = decision.toolDecision();
+    if (!taken.runs()) return taken;
+    if (!approvals.claim(approval, fence.instanceId(), fence.leasedTurnId())) {
+      if (fence.leasedTurnId().isPresent()) throw fence.lost(); // the turn is another's now
+      return ToolDecision.CANCELLED; // claimed already by an earlier run: never twice
+    }
+    return taken;
   }
 }

@@ -32,10 +32,12 @@ import org.jspecify.annotations.Nullable;
  * on the turn's own thread, which saves a thread start and a hand-off on each call's path. Each
  * call is announced ({@code tool_call}) before it starts, passes the turn's {@link ToolGate} (which
  * may wait for the user), runs or is refused, is reported ({@code tool_result}) as soon as it ends,
- * and is audited. A cancelled turn answers the calls that did not finish with an "interrupted"
- * error and still returns every response ({@link Batch#cancelled()}), so that the loop stores them
- * and the conversation never holds a request without a response: a provider refuses a conversation
- * with a tool call that has no result.
+ * and is audited. No call runs once the turn's lease is lost ({@link TurnFence}): the turn stops
+ * with {@link LeaseLostException}, reporting and auditing nothing more. A cancelled turn answers
+ * the calls that did not finish with an "interrupted" error and still returns every response
+ * ({@link Batch#cancelled()}), so that the loop stores them and the conversation never holds a
+ * request without a response: a provider refuses a conversation with a tool call that has no
+ * result.
  *
  * <p>A result is reported by the first thread that has it: usually the extension's transport
  * reader, through {@link ToolNotifications#answered}, before the calling thread wakes up; otherwise
@@ -155,6 +157,10 @@ final class ToolExecutor {
               executor.shutdownNow();
               throw suspended;
             }
+            if (e.getCause() instanceof LeaseLostException lost) {
+              executor.shutdownNow(); // the turn is another instance's now: it stops here
+              throw lost;
+            }
             response =
                 Content.ToolResponse.error(
                     request.id(),
@@ -198,6 +204,7 @@ final class ToolExecutor {
         // interrupt it raised answers it "interrupted" below).
         response = Content.ToolResponse.error(request.id(), INTERRUPTED);
       } else if (decided.runs()) {
+        control.fence().check(); // a turn taken over elsewhere runs no tool here
         long started = System.nanoTime();
         response = toolbox.call(context, request);
         durationMs = (System.nanoTime() - started) / 1_000_000;
@@ -205,8 +212,8 @@ final class ToolExecutor {
         response = Content.ToolResponse.error(request.id(), decided.refusal());
       }
       decision = decided;
-    } catch (TurnSuspendedException suspended) {
-      throw suspended;
+    } catch (TurnSuspendedException | LeaseLostException stopped) {
+      throw stopped;
     } catch (RuntimeException e) {
       response = Content.ToolResponse.error(request.id(), "Tool failed: " + ErrorMessages.of(e));
     } finally {
@@ -222,6 +229,7 @@ final class ToolExecutor {
   private Content.ToolResponse runOne(
       ToolContext context, Content.ToolRequest request, Optional<ToolSpec> spec, Decider decider) {
     ToolDecision decision = decider.decide(request, spec);
+    if (decision.runs()) control.fence().check(); // a turn taken over elsewhere runs no tool here
     // The user was removed: the call is not run, and ownerActive cancelled the turn (whose thread
     // then answers every unfinished call "interrupted").
     boolean runs = decision.runs() && control.ownerActive();

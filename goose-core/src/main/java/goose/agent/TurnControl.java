@@ -32,6 +32,16 @@ public final class TurnControl {
   private volatile @Nullable Thread thread;
   private volatile @Nullable ProviderStream stream;
   private boolean waiting; // guarded by lock
+  private volatile TurnFence fence = TurnFence.NONE;
+
+  /** The lease the turn runs under ({@link TurnLeases#hold}); {@link TurnFence#NONE} without. */
+  TurnFence fence() {
+    return fence;
+  }
+
+  void fencedBy(TurnFence f) {
+    fence = f;
+  }
 
   /** A turn whose owner is never checked (one user: auth none or secret, tests). */
   public TurnControl() {

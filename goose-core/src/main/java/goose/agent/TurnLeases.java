@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Fencing: a turn may write only while this process is sure it still holds the lease — until the
  * start of the last successful renewal plus the lease, by this process's monotonic clock, which is
  * never later than the lease the others see (clocks between hosts kept in step, as NTP does). After
- * that every write of the turn throws {@link LeaseLostException}.
+ * that every write of the turn throws {@link LeaseLostException}, and so does every tool call it
+ * would run ({@link TurnFence}, on the turn's {@link TurnControl}).
  *
  * <p>{@link #none()} is for a store only one process uses (tests, embedding): no leases, every
  * write allowed; turns left running are the caller's to recover.
@@ -196,6 +197,9 @@ public final class TurnLeases implements AutoCloseable {
     if (store.isEmpty()) return;
     long now = System.nanoTime();
     held.put(sessionId, new Held(turnId, control, now, leaseMadeNanos + lease.toNanos()));
+    // What the turn checks before a tool call runs: the store's writes are fenced by
+    // FencedSessionStore, a tool's side effects by this.
+    control.fencedBy(new Fence(sessionId, turnId));
     // Half the lease gone already (a resumed turn's, stamped before its takeover's write): renew it
     // now, not in a while.
     if (leaseMadeNanos + lease.toNanos() / 2 < now) renewSoon.release();
@@ -328,6 +332,53 @@ public final class TurnLeases implements AutoCloseable {
       t.join(2000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The fence of one turn held here: it holds while the session's lease here is this turn's and
+   * {@link #holds(String)}; a turn whose session this process holds for a later turn has lost it.
+   */
+  private final class Fence implements TurnFence {
+    private final String sessionId;
+    private final String turnId;
+
+    Fence(String sessionId, String turnId) {
+      this.sessionId = sessionId;
+      this.turnId = turnId;
+    }
+
+    private @Nullable Held own() {
+      Held h = held.get(sessionId);
+      return h != null && h.turnId.equals(turnId) ? h : null;
+    }
+
+    @Override
+    public boolean holds() {
+      Held h = own();
+      return h != null && !h.lost && System.nanoTime() < h.validUntilNanos;
+    }
+
+    @Override
+    public void check() {
+      if (!holds()) throw lost();
+    }
+
+    @Override
+    public LeaseLostException lost() {
+      Held h = own();
+      if (h != null) h.lost = true; // once lost, never valid again (as checkHolds)
+      return new LeaseLostException(sessionId, turnId);
+    }
+
+    @Override
+    public String instanceId() {
+      return instanceId;
+    }
+
+    @Override
+    public Optional<String> leasedTurnId() {
+      return Optional.of(turnId);
     }
   }
 

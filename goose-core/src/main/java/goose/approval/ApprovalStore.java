@@ -1,5 +1,6 @@
 package goose.approval;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,6 +33,22 @@ public interface ApprovalStore {
    * open one: for a resumed turn whose stored approval does not match its call exactly.
    */
   void reopen(PendingApproval approval);
+
+  /**
+   * Claims an approval decided to run its call ({@code allow_once}, {@code always_allow}) for one
+   * run of that call by {@code instanceId}: true when this claim marked it, and only then may the
+   * call run. False when it is claimed already, is not decided to run, is for another call, or —
+   * when {@code leasedTurnId} is given — the session's turn of that id no longer runs under a lease
+   * of {@code instanceId} that lasts past {@code now} (another instance took it over). So an
+   * approved call runs at most once, also when two instances both see the decision.
+   */
+  boolean claim(
+      String sessionId,
+      String callId,
+      String callHash,
+      String instanceId,
+      Optional<String> leasedTurnId,
+      Instant now);
 
   /** Remembers {@code always_allow} of this user for this tool (idempotent). */
   void alwaysAllow(String user, String tool);

@@ -174,6 +174,22 @@ public final class Approvals {
     }
   }
 
+  /**
+   * Claims {@code approval}'s allowing decision for the one run of its call ({@link
+   * ApprovalStore#claim}): true when the call may run here, false when it must not (claimed
+   * already, or its turn is no longer {@code instanceId}'s under the lease of {@code
+   * leasedTurnId}).
+   */
+  public boolean claim(PendingApproval approval, String instanceId, Optional<String> leasedTurnId) {
+    return store.claim(
+        approval.sessionId(),
+        approval.callId(),
+        approval.callHash(),
+        instanceId,
+        leasedTurnId,
+        clock.instant());
+  }
+
   /** Closes an approval whose turn was cancelled, unless it was answered in the meantime. */
   public void cancel(PendingApproval approval) {
     store.decide(

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * {@link ApprovalStore} in the sessions database (tables tool_approvals and tool_permissions,
- * migration V3).
+ * migration V3; the call hash V11, the claim V31).
  */
 final class JdbcApprovalStore implements ApprovalStore {
   private static final String COLUMNS =
@@ -119,6 +119,51 @@ final class JdbcApprovalStore implements ApprovalStore {
                     sessionId,
                     callId,
                     callHash))
+        > 0;
+  }
+
+  @Override
+  public boolean claim(
+      String sessionId,
+      String callId,
+      String callHash,
+      String instanceId,
+      Optional<String> leasedTurnId,
+      Instant now) {
+    // One conditional UPDATE: the claim, the decision and the lease are checked in the statement
+    // that writes the claim, so two claimants (the turn's owner woken from a freeze, and the
+    // instance that took its turn over) cannot both win.
+    String claim =
+        "UPDATE tool_approvals SET claimed_by = ? WHERE session_id = ? AND call_id = ?"
+            + " AND call_hash = ? AND claimed_by IS NULL AND decision IN (?, ?)";
+    return Stores.write(
+            db,
+            c ->
+                leasedTurnId.isEmpty()
+                    ? Sql.update(
+                        c,
+                        claim,
+                        instanceId,
+                        sessionId,
+                        callId,
+                        callHash,
+                        ApprovalDecision.ALLOW_ONCE.wire(),
+                        ApprovalDecision.ALWAYS_ALLOW.wire())
+                    : Sql.update(
+                        c,
+                        claim
+                            + " AND EXISTS (SELECT 1 FROM turns t WHERE t.id = ?"
+                            + " AND t.session_id = tool_approvals.session_id"
+                            + " AND t.status = 'running' AND t.instance_id = ? AND t.lease_until > ?)",
+                        instanceId,
+                        sessionId,
+                        callId,
+                        callHash,
+                        ApprovalDecision.ALLOW_ONCE.wire(),
+                        ApprovalDecision.ALWAYS_ALLOW.wire(),
+                        leasedTurnId.get(),
+                        instanceId,
+                        nanos(now)))
         > 0;
   }
 

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tool approvals, always-allow permissions, session modes and the audit (migration V3) on SQLite
- * and on a real PostgreSQL.
+ * Tool approvals (and the claim of an allowed call, V31), always-allow permissions, session modes
+ * and the audit (migration V3) on SQLite and on a real PostgreSQL.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ApprovalAndAuditStoreTest {
@@ -142,6 +142,60 @@ class ApprovalAndAuditStoreTest {
         .isInstanceOf(SessionNotFoundException.class);
     store.delete("alice", s.id());
     assertThat(approvals.get(s.id(), "call_2")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void anAllowedCallIsClaimedOnceAndOnlyUnderItsTurnsLease(String database) throws Exception {
+    store = open(database);
+    ApprovalStore approvals = SessionStores.approvals(store);
+    Session s = store.create(new NewSession("alice", "s", dir));
+    Instant now = Instant.now();
+    String turn = Ids.newId();
+    store.startTurn(
+        s.id(), turn, Optional.empty(), 1, Optional.of(new TurnLease("a", now.plusSeconds(60))));
+    approvals.open(pending(s, "call_1", "alice"));
+    Optional<String> leased = Optional.of(turn);
+
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased, now))
+        .as("an open approval is not claimed")
+        .isFalse();
+    assertThat(approvals.decide(s.id(), "call_1", LS, ApprovalDecision.ALLOW_ONCE)).isTrue();
+    assertThat(approvals.claim(s.id(), "call_1", "another-hash", "a", leased, now)).isFalse();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased, now))
+        .as("an instance that does not hold the turn's lease")
+        .isFalse();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased, now.plusSeconds(61)))
+        .as("a lease that lapsed")
+        .isFalse();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", Optional.of("other-turn"), now))
+        .isFalse();
+
+    // b takes the turn over (a was frozen longer than its lease): a's claim fails from now on
+    assertThat(store.takeOver(turn, new TurnLease("b", now.plusSeconds(120)), now.plusSeconds(61)))
+        .isTrue();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased, now)).isFalse();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased, now)).isTrue();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased, now))
+        .as("claimed once: the call runs once")
+        .isFalse();
+    assertThat(approvals.get(s.id(), "call_1").orElseThrow().decision())
+        .contains(ApprovalDecision.ALLOW_ONCE);
+
+    // A denied call is never claimed; without leases (one process on the store) a claim needs no
+    // turn, and still succeeds once.
+    approvals.open(pending(s, "call_2", "alice"));
+    approvals.decide(s.id(), "call_2", LS, ApprovalDecision.DENY);
+    assertThat(approvals.claim(s.id(), "call_2", LS, "local", Optional.empty(), now)).isFalse();
+    approvals.open(pending(s, "call_3", "alice"));
+    approvals.decide(s.id(), "call_3", LS, ApprovalDecision.ALWAYS_ALLOW);
+    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty(), now)).isTrue();
+    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty(), now)).isFalse();
+
+    // A model that reuses the call id: the new approval is unclaimed.
+    approvals.open(pending(s, "call_3", "alice"));
+    approvals.decide(s.id(), "call_3", LS, ApprovalDecision.ALLOW_ONCE);
+    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty(), now)).isTrue();
   }
 
   @ParameterizedTest
