@@ -131,9 +131,15 @@ final class FencedSessionStore implements SessionStore {
       String sessionId,
       String turnId,
       Optional<String> requestId,
+      Optional<String> requestHash,
       long firstSeq,
       Optional<? extends LeaseGrant> lease) {
-    return store.startTurn(sessionId, turnId, requestId, firstSeq, lease);
+    return store.startTurn(sessionId, turnId, requestId, requestHash, firstSeq, lease);
+  }
+
+  @Override
+  public Optional<String> requestHash(String sessionId, String requestId) {
+    return store.requestHash(sessionId, requestId);
   }
 
   @Override

@@ -232,10 +232,10 @@ public final class TurnService implements AutoCloseable {
       String owner, Session session, List<Content> content, Optional<String> requestId) {
     if (!session.owner().equals(owner)) throw new SessionNotFoundException(session.id());
     String sessionId = session.id();
+    Optional<String> requestHash = requestId.map(id -> RequestHash.of(content));
     if (requestId.isPresent()) {
       Optional<Turn> seen = store.turnByRequestId(sessionId, requestId.get());
-      if (seen.isPresent())
-        return new StartedTurn(sessionId, seen.get().id(), seen.get().firstSeq(), true);
+      if (seen.isPresent()) return reattached(seen.get(), requestId.get(), requestHash.get());
     }
     Provider provider = providers.forSession(session);
     String turnId = Ids.newId();
@@ -252,13 +252,14 @@ public final class TurnService implements AutoCloseable {
           throw TurnLimitException.perUser(owner, limits.perUser());
         try {
           // Its first event follows every event stored when the turn's row is written.
-          firstSeq = store.startTurn(sessionId, turnId, requestId, 1, lease).firstSeq();
+          firstSeq =
+              store.startTurn(sessionId, turnId, requestId, requestHash, 1, lease).firstSeq();
         } catch (IllegalStateException duplicateRequest) {
           Turn seen =
               store
                   .turnByRequestId(sessionId, requestId.orElseThrow())
                   .orElseThrow(() -> duplicateRequest);
-          return new StartedTurn(sessionId, seen.id(), seen.firstSeq(), true);
+          return reattached(seen, requestId.get(), requestHash.orElseThrow());
         }
         running.put(sessionId, turn);
         countOwner(owner, +1);
@@ -294,6 +295,17 @@ public final class TurnService implements AutoCloseable {
         .name("turn-" + turnId)
         .start(LogContext.carry(() -> run(session, owner, provider, turn, agent::run)));
     return new StartedTurn(sessionId, turnId, firstSeq, false);
+  }
+
+  /**
+   * The turn a request id already names, when it was started by the same message; {@link
+   * RequestIdReusedException} when by another (a turn stored before request hashes re-attaches).
+   */
+  private StartedTurn reattached(Turn seen, String requestId, String requestHash) {
+    Optional<String> stored = store.requestHash(seen.sessionId(), requestId);
+    if (stored.isPresent() && !stored.get().equals(requestHash))
+      throw new RequestIdReusedException(requestId, seen.id());
+    return new StartedTurn(seen.sessionId(), seen.id(), seen.firstSeq(), true);
   }
 
   /**

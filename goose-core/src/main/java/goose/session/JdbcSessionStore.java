@@ -456,9 +456,15 @@ final class JdbcSessionStore implements SessionStore {
       String sessionId,
       String turnId,
       Optional<String> requestId,
+      Optional<String> requestHash,
       long firstSeq,
       Optional<? extends LeaseGrant> lease) {
-    return turns.start(sessionId, turnId, requestId, firstSeq, lease);
+    return turns.start(sessionId, turnId, requestId, requestHash, firstSeq, lease);
+  }
+
+  @Override
+  public Optional<String> requestHash(String sessionId, String requestId) {
+    return turns.requestHash(sessionId, requestId);
   }
 
   @Override

@@ -38,6 +38,7 @@ final class JdbcTurns {
       String sessionId,
       String turnId,
       Optional<String> requestId,
+      Optional<String> requestHash,
       long firstSeq,
       Optional<? extends LeaseGrant> lease) {
     Turn wanted =
@@ -67,13 +68,14 @@ final class JdbcTurns {
                   c,
                   "INSERT INTO turns ("
                       + TURN_COLUMNS
-                      + ", instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      + ", request_hash, instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   turnId,
                   sessionId,
                   requestId.orElse(null),
                   StoreRows.status(TurnStatus.RUNNING),
                   nanos(wanted.startedAt()),
                   first,
+                  requestHash.orElse(null),
                   granted.map(TurnLease::instanceId).orElse(null),
                   granted.map(l -> nanos(l.until())).orElse(null));
               return new Turn(
@@ -127,6 +129,17 @@ final class JdbcTurns {
                 StoreRows::turn,
                 sessionId,
                 requestId));
+  }
+
+  Optional<String> requestHash(String sessionId, String requestId) {
+    return read(c ->
+            Sql.first(
+                c,
+                "SELECT request_hash FROM turns WHERE session_id = ? AND request_id = ?",
+                rs -> Optional.ofNullable(rs.getString(1)),
+                sessionId,
+                requestId))
+        .flatMap(hash -> hash);
   }
 
   Optional<Turn> running(String sessionId) {

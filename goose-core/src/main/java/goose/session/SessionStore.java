@@ -103,12 +103,29 @@ public interface SessionStore extends EventStore, AutoCloseable {
    * {@link #turnByRequestId} first). The lease, if any, is made ({@link LeaseGrant#grant}) inside
    * the write.
    */
-  Turn startTurn(
+  default Turn startTurn(
       String sessionId,
       String turnId,
       Optional<String> requestId,
       long firstSeq,
+      Optional<? extends LeaseGrant> lease) {
+    return startTurn(sessionId, turnId, requestId, Optional.empty(), firstSeq, lease);
+  }
+
+  /**
+   * {@link #startTurn(String, String, Optional, long, Optional)} that keeps {@code requestHash},
+   * what the request asked for, with its request id ({@link #requestHash}).
+   */
+  Turn startTurn(
+      String sessionId,
+      String turnId,
+      Optional<String> requestId,
+      Optional<String> requestHash,
+      long firstSeq,
       Optional<? extends LeaseGrant> lease);
+
+  /** The hash kept with the turn of this request id; empty without one (or without such a turn). */
+  Optional<String> requestHash(String sessionId, String requestId);
 
   /**
    * {@link #startTurn(String, String, Optional, long, Optional)} without a lease: only start-up

@@ -370,6 +370,17 @@ class TurnRoutesTest {
     assertThat(openAiRequests()).hasSize(1);
     assertThat(goosed.client.get("/sessions/" + sessionId).json().get("message_count").asInt())
         .isEqualTo(2);
+
+    // The same id with another message is another request: refused, not replayed and dropped.
+    ApiClient.Response reused =
+        goosed.client.post(
+            "/sessions/" + sessionId + "/messages",
+            "{\"content\":\"NO WAIT, do not\",\"request_id\":\"client-req-7\"}");
+    assertThat(reused.error(422, "request_id_reused"))
+        .contains("request_id client-req-7 was already used for a different message");
+    assertThat(openAiRequests()).hasSize(1);
+    assertThat(goosed.client.get("/sessions/" + sessionId).json().get("message_count").asInt())
+        .isEqualTo(2);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package goose.server.http;
 
+import goose.agent.RequestIdReusedException;
 import goose.agent.TurnLimitException;
 import goose.error.ErrorMessages;
 import goose.extension.ExtensionException;
@@ -28,6 +29,8 @@ final class CoreErrors {
                   ErrorCode.CONFLICT,
                   conflict.getMessage()
                       + "; wait for its message_complete or POST /sessions/{id}/cancel");
+          case RequestIdReusedException reused ->
+              new ApiException(ErrorCode.REQUEST_ID_REUSED, ErrorMessages.of(reused));
           case TurnLimitException limit ->
               ApiException.tooManyRequests(
                   limit.getMessage() + " (" + limit.setting() + ")", TURN_RETRY_SECONDS);

@@ -17,6 +17,8 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405),
   CONFLICT(409),
   PAYLOAD_TOO_LARGE(413),
+  /** A request id sent again with another message: not the same request (it would be dropped). */
+  REQUEST_ID_REUSED(422),
   NOT_ACCEPTABLE(406),
   UNSUPPORTED_MEDIA_TYPE(415),
   /** The request's Host is not a name this server answers to (GOOSE_ALLOWED_HOSTS). */

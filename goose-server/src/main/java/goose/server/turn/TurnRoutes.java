@@ -93,6 +93,7 @@ public final class TurnRoutes implements RouteGroup {
         .error(400, "Bad message")
         .error(404, "No such session")
         .error(409, "A turn is already running in this session")
+        .error(422, "The request_id was already used for a different message in this session")
         .error(
             429,
             "Too many requests or turns, or the user already has GOOSE_MAX_STREAMS_PER_USER event streams open")
