@@ -153,18 +153,23 @@ final class FencedSessionStore implements SessionStore {
 
   @Override
   public List<HeldTurn> renewLeases(
-      String instanceId, java.util.Collection<String> turnIds, Instant until) {
-    return store.renewLeases(instanceId, turnIds, until);
+      String instanceId, java.util.Collection<String> turnIds, java.time.Duration lease) {
+    return store.renewLeases(instanceId, turnIds, lease);
   }
 
   @Override
-  public List<Turn> expiredTurns(Instant now) {
-    return store.expiredTurns(now);
+  public List<Turn> expiredTurns() {
+    return store.expiredTurns();
   }
 
   @Override
-  public boolean takeOver(String turnId, TurnLease lease, Instant now) {
-    return store.takeOver(turnId, lease, now);
+  public boolean takeOver(String turnId, TurnLease lease) {
+    return store.takeOver(turnId, lease);
+  }
+
+  @Override
+  public Instant leaseClock() {
+    return store.leaseClock();
   }
 
   @Override

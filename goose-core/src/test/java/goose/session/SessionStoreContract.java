@@ -580,6 +580,33 @@ public abstract class SessionStoreContract {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void leasesAreWrittenAndComparedByTheStoresClock() {
+    Session s = create(ALICE, "leased");
+    store.startTurn(
+        s.id(),
+        "t1",
+        Optional.empty(),
+        1,
+        Optional.of(new TurnLease("a", java.time.Duration.ofMinutes(1))));
+    assertThat(store.expiredTurns()).isEmpty();
+    assertThat(store.takeOver("t1", new TurnLease("b", java.time.Duration.ofMinutes(1))))
+        .as("a lease that holds is not taken over")
+        .isFalse();
+    assertThat(store.renewLeases("a", List.of("t1"), java.time.Duration.ofSeconds(-1)))
+        .extracting(HeldTurn::turnId)
+        .containsExactly("t1");
+    assertThat(store.expiredTurns()).extracting(Turn::id).containsExactly("t1");
+    assertThat(store.takeOver("t1", new TurnLease("b", java.time.Duration.ofMinutes(1)))).isTrue();
+    assertThat(store.expiredTurns()).isEmpty();
+    assertThat(store.renewLeases("a", List.of("t1"), java.time.Duration.ofMinutes(1)))
+        .as("no longer a's")
+        .isEmpty();
+    // this JVM and the database run on one host in the tests: their clocks agree
+    assertThat(java.time.Duration.between(store.leaseClock(), Instant.now()).abs())
+        .isLessThan(java.time.Duration.ofSeconds(1));
+  }
+
   // --- concurrency
   // -----------------------------------------------------------------------------------
 
