@@ -9,6 +9,7 @@ import goose.session.LeaseGrant;
 import goose.session.NewSession;
 import goose.session.Page;
 import goose.session.Session;
+import goose.session.SessionContent;
 import goose.session.SessionQuery;
 import goose.session.SessionStore;
 import goose.session.Turn;
@@ -149,6 +150,11 @@ final class FencedSessionStore implements SessionStore {
   @Override
   public List<Turn> runningTurns() {
     return store.runningTurns();
+  }
+
+  @Override
+  public Session createWithContent(NewSession session, SessionContent content) {
+    return store.createWithContent(session, content);
   }
 
   @Override

@@ -38,11 +38,13 @@ import org.jspecify.annotations.Nullable;
 final class JdbcSessionStore implements SessionStore {
   private final SqlDatabase db;
   private final JdbcTurns turns;
+  private final JdbcImports imports;
   private volatile Optional<String> signalEventsAs = Optional.empty();
 
   JdbcSessionStore(SqlDatabase db) {
     this.db = db;
     this.turns = new JdbcTurns(db);
+    this.imports = new JdbcImports(db);
   }
 
   /**
@@ -91,6 +93,11 @@ final class JdbcSessionStore implements SessionStore {
                 nanos(now),
                 session.nameSource().wire()));
     return session;
+  }
+
+  @Override
+  public Session createWithContent(NewSession session, SessionContent content) {
+    return imports.create(session, content);
   }
 
   @Override

@@ -24,6 +24,14 @@ public interface SessionStore extends EventStore, AutoCloseable {
 
   Session create(NewSession session);
 
+  /**
+   * Creates a session with its whole content (an import) in one transaction: all or nothing, and
+   * invisible to every other call (not listed, no turn can start in it) until it is complete. A
+   * failure part way, a message the store cannot keep (a time out of its range), or a crash leaves
+   * no session behind. Always a new session with a new id.
+   */
+  Session createWithContent(NewSession session, SessionContent content);
+
   Optional<Session> get(String owner, String id);
 
   Page<Session> list(String owner, SessionQuery query);
