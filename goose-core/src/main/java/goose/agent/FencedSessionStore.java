@@ -9,6 +9,7 @@ import goose.session.LeaseGrant;
 import goose.session.NewSession;
 import goose.session.Page;
 import goose.session.Session;
+import goose.session.SessionContent;
 import goose.session.SessionQuery;
 import goose.session.SessionStore;
 import goose.session.Turn;
@@ -175,19 +176,29 @@ final class FencedSessionStore implements SessionStore {
   }
 
   @Override
+  public Session createWithContent(NewSession session, SessionContent content) {
+    return store.createWithContent(session, content);
+  }
+
+  @Override
   public List<HeldTurn> renewLeases(
-      String instanceId, java.util.Collection<String> turnIds, Instant until) {
-    return store.renewLeases(instanceId, turnIds, until);
+      String instanceId, java.util.Collection<String> turnIds, java.time.Duration lease) {
+    return store.renewLeases(instanceId, turnIds, lease);
   }
 
   @Override
-  public List<Turn> expiredTurns(Instant now) {
-    return store.expiredTurns(now);
+  public List<Turn> expiredTurns() {
+    return store.expiredTurns();
   }
 
   @Override
-  public boolean takeOver(String turnId, TurnLease lease, Instant now) {
-    return store.takeOver(turnId, lease, now);
+  public boolean takeOver(String turnId, TurnLease lease) {
+    return store.takeOver(turnId, lease);
+  }
+
+  @Override
+  public Instant leaseClock() {
+    return store.leaseClock();
   }
 
   @Override

@@ -5,6 +5,7 @@ import goose.session.LeaseGrant;
 import goose.session.SessionStore;
 import goose.session.Turn;
 import goose.session.TurnLease;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,9 +29,15 @@ import org.slf4j.LoggerFactory;
  * TakeOver}: a turn waiting for a tool approval resumes here, the others are closed as interrupted.
  * Fencing: a turn may write only while this process is sure it still holds the lease — until the
  * start of the last successful renewal plus the lease, by this process's monotonic clock, which is
- * never later than the lease the others see (clocks between hosts kept in step, as NTP does). After
- * that every write of the turn throws {@link LeaseLostException}, and so does every tool call it
- * would run ({@link TurnFence}, on the turn's {@link TurnControl}).
+ * never later than the lease the others see. After that every write of the turn throws {@link
+ * LeaseLostException}, and so does every tool call it would run ({@link TurnFence}, on the turn's
+ * {@link TurnControl}).
+ *
+ * <p>The leases are written and compared by the store's clock ({@link SessionStore#leaseClock}:
+ * PostgreSQL's, one for every instance), never by this host's wall clock: an instance whose clock
+ * ran ahead took over, and interrupted, the healthy turns of the others. This host's clock is only
+ * compared with the store's at each heartbeat, to warn when they differ by more than a quarter
+ * lease (other things, such as the times shown on sessions, still come from the hosts' clocks).
  *
  * <p>{@link #none()} is for a store only one process uses (tests, embedding): no leases, every
  * write allowed; turns left running are the caller's to recover.
@@ -42,6 +49,7 @@ public final class TurnLeases implements AutoCloseable {
   private final String instanceId;
   private final Duration lease;
   private final Optional<InstanceIdentity> identity;
+  private final Clock clock;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private volatile @Nullable TakeOver takeOver;
   private volatile @Nullable Thread heartbeat;
@@ -54,25 +62,41 @@ public final class TurnLeases implements AutoCloseable {
 
   private volatile boolean closed;
 
+  /** This host's clock minus the store's, as last measured; empty until measured. */
+  private volatile Optional<Duration> clockSkew = Optional.empty();
+
+  private volatile boolean skewReported;
+
   private TurnLeases(
       Optional<SessionStore> store,
       String instanceId,
       Duration lease,
-      Optional<InstanceIdentity> identity) {
+      Optional<InstanceIdentity> identity,
+      Clock clock) {
     this.store = store;
     this.instanceId = instanceId;
     this.lease = lease;
     this.identity = identity;
+    this.clock = clock;
   }
 
   /** No leases: a single process owns the store. */
   public static TurnLeases none() {
-    return new TurnLeases(Optional.empty(), "local", Duration.ZERO, Optional.empty());
+    return new TurnLeases(
+        Optional.empty(), "local", Duration.ZERO, Optional.empty(), Clock.systemUTC());
   }
 
   /** Leases of {@code lease} on a shared store; call {@link #start} to run the heartbeat. */
   public static TurnLeases shared(SessionStore store, String instanceId, Duration lease) {
-    return shared(store, instanceId, lease, Optional.empty());
+    return shared(store, instanceId, lease, Optional.empty(), Clock.systemUTC());
+  }
+
+  /**
+   * {@link #shared(SessionStore, String, Duration)} on this wall clock (tests: a skewed one), which
+   * only the heartbeat's skew warning reads.
+   */
+  static TurnLeases shared(SessionStore store, String instanceId, Duration lease, Clock clock) {
+    return shared(store, instanceId, lease, Optional.empty(), clock);
   }
 
   /**
@@ -80,14 +104,18 @@ public final class TurnLeases implements AutoCloseable {
    * refreshes its registration, and {@link #close} removes it.
    */
   public static TurnLeases shared(SessionStore store, InstanceIdentity identity, Duration lease) {
-    return shared(store, identity.id(), lease, Optional.of(identity));
+    return shared(store, identity.id(), lease, Optional.of(identity), Clock.systemUTC());
   }
 
   private static TurnLeases shared(
-      SessionStore store, String instanceId, Duration lease, Optional<InstanceIdentity> identity) {
+      SessionStore store,
+      String instanceId,
+      Duration lease,
+      Optional<InstanceIdentity> identity,
+      Clock clock) {
     if (lease.toMillis() < 1000)
       throw new IllegalArgumentException("a turn lease must be at least 1 s");
-    return new TurnLeases(Optional.of(store), instanceId, lease, identity);
+    return new TurnLeases(Optional.of(store), instanceId, lease, identity, clock);
   }
 
   public String instanceId() {
@@ -179,7 +207,7 @@ public final class TurnLeases implements AutoCloseable {
     @Override
     public TurnLease grant() {
       madeNanos = System.nanoTime();
-      return new TurnLease(instanceId, Instant.now().plus(lease));
+      return new TurnLease(instanceId, lease);
     }
 
     /** {@link System#nanoTime()} read before the lease was made; for {@link #hold}. */
@@ -251,7 +279,7 @@ public final class TurnLeases implements AutoCloseable {
     identity.ifPresent(InstanceIdentity::beat);
     long began = System.nanoTime();
     List<String> mine = held.values().stream().map(h -> h.turnId).toList();
-    List<HeldTurn> renewed = s.renewLeases(instanceId, mine, Instant.now().plus(lease));
+    List<HeldTurn> renewed = s.renewLeases(instanceId, mine, lease);
     Set<String> renewedIds = renewed.stream().map(HeldTurn::turnId).collect(Collectors.toSet());
     for (HeldTurn t : renewed) {
       Held h = held.get(t.sessionId());
@@ -271,12 +299,44 @@ public final class TurnLeases implements AutoCloseable {
         h.control.cancel();
       }
     }
+    if (s.shared()) checkClock(s);
+  }
+
+  /**
+   * Compares this host's clock with the store's, which the leases go by, and warns once when they
+   * differ by more than a quarter lease: the leases are safe, but the times this instance writes on
+   * sessions and events are off.
+   */
+  private void checkClock(SessionStore s) {
+    long before = System.nanoTime();
+    Instant local = clock.instant();
+    Instant store = s.leaseClock();
+    // the store read its clock some time during the round trip: take the middle
+    Duration skew = Duration.between(store, local).plusNanos((System.nanoTime() - before) / 2);
+    clockSkew = Optional.of(skew);
+    boolean large = skew.abs().compareTo(lease.dividedBy(4)) > 0;
+    if (large && !skewReported) {
+      log.warn(
+          "this host's clock is {} ms {} the database's; the turn leases go by the database's clock,"
+              + " but the times this instance records are off (keep the hosts' clocks in step, e.g."
+              + " with NTP)",
+          skew.abs().toMillis(),
+          skew.isNegative() ? "behind" : "ahead of");
+    } else if (!large && skewReported) {
+      log.info("this host's clock is in step with the database's again");
+    }
+    skewReported = large;
+  }
+
+  /** This host's clock minus the store's, as the last heartbeat measured it (for tests). */
+  Optional<Duration> clockSkew() {
+    return clockSkew;
   }
 
   private void recoverExpired(SessionStore s) {
     TakeOver handler = takeOver;
     if (handler == null) return;
-    for (Turn turn : s.expiredTurns(Instant.now())) {
+    for (Turn turn : s.expiredTurns()) {
       Held own = held.get(turn.sessionId());
       if (own != null && own.turnId.equals(turn.id()) && !own.lost) {
         // Our own turn outlived its lease (the heartbeat stalled): it is fenced, and closed like
@@ -285,8 +345,7 @@ public final class TurnLeases implements AutoCloseable {
         own.control.cancel();
       }
       long made = System.nanoTime();
-      if (s.takeOver(
-          turn.id(), new TurnLease(instanceId, Instant.now().plus(lease)), Instant.now())) {
+      if (s.takeOver(turn.id(), new TurnLease(instanceId, lease))) {
         log.warn(
             "turn {} of session {}: its process stopped renewing the lease; taking it over here",
             turn.id(),
@@ -317,7 +376,7 @@ public final class TurnLeases implements AutoCloseable {
         store
             .get()
             .renewLeases(
-                instanceId, held.values().stream().map(h -> h.turnId).toList(), Instant.EPOCH);
+                instanceId, held.values().stream().map(h -> h.turnId).toList(), lease.negated());
       } catch (RuntimeException e) {
         log.warn("could not give up the leases of {} turns: {}", held.size(), e.getMessage());
       }

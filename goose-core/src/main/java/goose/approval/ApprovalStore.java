@@ -1,6 +1,5 @@
 package goose.approval;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,16 +38,16 @@ public interface ApprovalStore {
    * run of that call by {@code instanceId}: true when this claim marked it, and only then may the
    * call run. False when it is claimed already, is not decided to run, is for another call, or —
    * when {@code leasedTurnId} is given — the session's turn of that id no longer runs under a lease
-   * of {@code instanceId} that lasts past {@code now} (another instance took it over). So an
-   * approved call runs at most once, also when two instances both see the decision.
+   * of {@code instanceId} that lasts past now by the store's clock, the one leases are written by
+   * (another instance took it over). So an approved call runs at most once, also when two instances
+   * both see the decision.
    */
   boolean claim(
       String sessionId,
       String callId,
       String callHash,
       String instanceId,
-      Optional<String> leasedTurnId,
-      Instant now);
+      Optional<String> leasedTurnId);
 
   /** Remembers {@code always_allow} of this user for this tool (idempotent). */
   void alwaysAllow(String user, String tool);

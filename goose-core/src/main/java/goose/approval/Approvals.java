@@ -182,12 +182,7 @@ public final class Approvals {
    */
   public boolean claim(PendingApproval approval, String instanceId, Optional<String> leasedTurnId) {
     return store.claim(
-        approval.sessionId(),
-        approval.callId(),
-        approval.callHash(),
-        instanceId,
-        leasedTurnId,
-        clock.instant());
+        approval.sessionId(), approval.callId(), approval.callHash(), instanceId, leasedTurnId);
   }
 
   /** Closes an approval whose turn was cancelled, unless it was answered in the meantime. */

@@ -128,8 +128,7 @@ final class JdbcApprovalStore implements ApprovalStore {
       String callId,
       String callHash,
       String instanceId,
-      Optional<String> leasedTurnId,
-      Instant now) {
+      Optional<String> leasedTurnId) {
     // One conditional UPDATE: the claim, the decision and the lease are checked in the statement
     // that writes the claim, so two claimants (the turn's owner woken from a freeze, and the
     // instance that took its turn over) cannot both win.
@@ -154,7 +153,9 @@ final class JdbcApprovalStore implements ApprovalStore {
                         claim
                             + " AND EXISTS (SELECT 1 FROM turns t WHERE t.id = ?"
                             + " AND t.session_id = tool_approvals.session_id"
-                            + " AND t.status = 'running' AND t.instance_id = ? AND t.lease_until > ?)",
+                            + " AND t.status = 'running' AND t.instance_id = ? AND t.lease_until > "
+                            + db.dialect().clockNanos()
+                            + ")",
                         instanceId,
                         sessionId,
                         callId,
@@ -162,8 +163,7 @@ final class JdbcApprovalStore implements ApprovalStore {
                         ApprovalDecision.ALLOW_ONCE.wire(),
                         ApprovalDecision.ALWAYS_ALLOW.wire(),
                         leasedTurnId.get(),
-                        instanceId,
-                        nanos(now)))
+                        instanceId))
         > 0;
   }
 

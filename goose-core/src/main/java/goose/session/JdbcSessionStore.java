@@ -14,6 +14,7 @@ import goose.event.TurnEvent;
 import goose.ids.Ids;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,11 +38,13 @@ import org.jspecify.annotations.Nullable;
 final class JdbcSessionStore implements SessionStore {
   private final SqlDatabase db;
   private final JdbcTurns turns;
+  private final JdbcImports imports;
   private volatile Optional<String> signalEventsAs = Optional.empty();
 
   JdbcSessionStore(SqlDatabase db) {
     this.db = db;
     this.turns = new JdbcTurns(db);
+    this.imports = new JdbcImports(db);
   }
 
   /**
@@ -90,6 +93,11 @@ final class JdbcSessionStore implements SessionStore {
                 nanos(now),
                 session.nameSource().wire()));
     return session;
+  }
+
+  @Override
+  public Session createWithContent(NewSession session, SessionContent content) {
+    return imports.create(session, content);
   }
 
   @Override
@@ -488,18 +496,23 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
-  public List<HeldTurn> renewLeases(String instanceId, Collection<String> turnIds, Instant until) {
-    return turns.renewLeases(instanceId, turnIds, until);
+  public List<HeldTurn> renewLeases(String instanceId, Collection<String> turnIds, Duration lease) {
+    return turns.renewLeases(instanceId, turnIds, lease);
   }
 
   @Override
-  public List<Turn> expiredTurns(Instant now) {
-    return turns.expired(now);
+  public List<Turn> expiredTurns() {
+    return turns.expired();
   }
 
   @Override
-  public boolean takeOver(String turnId, TurnLease lease, Instant now) {
-    return turns.takeOver(turnId, lease, now);
+  public boolean takeOver(String turnId, TurnLease lease) {
+    return turns.takeOver(turnId, lease);
+  }
+
+  @Override
+  public Instant leaseClock() {
+    return turns.now();
   }
 
   @Override

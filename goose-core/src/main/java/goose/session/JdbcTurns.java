@@ -5,6 +5,7 @@ import static goose.session.StoreRows.nanos;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,7 +69,9 @@ final class JdbcTurns {
                   c,
                   "INSERT INTO turns ("
                       + TURN_COLUMNS
-                      + ", request_hash, instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      + ", request_hash, instance_id, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                      + clock()
+                      + " + ?)",
                   turnId,
                   sessionId,
                   requestId.orElse(null),
@@ -77,7 +80,7 @@ final class JdbcTurns {
                   first,
                   requestHash.orElse(null),
                   granted.map(TurnLease::instanceId).orElse(null),
-                  granted.map(l -> nanos(l.until())).orElse(null));
+                  granted.map(l -> l.length().toNanos()).orElse(null));
               return new Turn(
                   turnId, sessionId, requestId, TurnStatus.RUNNING, wanted.startedAt(), first);
             });
@@ -197,10 +200,10 @@ final class JdbcTurns {
                 turnId));
   }
 
-  List<HeldTurn> renewLeases(String instanceId, Collection<String> turnIds, Instant until) {
+  List<HeldTurn> renewLeases(String instanceId, Collection<String> turnIds, Duration lease) {
     if (turnIds.isEmpty()) return List.of();
     List<Object> args = new ArrayList<>();
-    args.add(nanos(until));
+    args.add(lease.toNanos());
     args.add(instanceId);
     args.addAll(turnIds);
     String ids = String.join(", ", Collections.nCopies(turnIds.size(), "?"));
@@ -208,7 +211,9 @@ final class JdbcTurns {
         c ->
             Sql.all(
                 c,
-                "UPDATE turns SET lease_until = ? WHERE instance_id = ? AND "
+                "UPDATE turns SET lease_until = "
+                    + clock()
+                    + " + ? WHERE instance_id = ? AND "
                     + IS_RUNNING
                     + " AND id IN ("
                     + ids
@@ -217,23 +222,40 @@ final class JdbcTurns {
                 args.toArray()));
   }
 
-  List<Turn> expired(Instant now) {
-    return runningWhere(" AND lease_until < ?", nanos(now));
+  List<Turn> expired() {
+    return runningWhere(" AND lease_until < " + clock());
   }
 
-  boolean takeOver(String turnId, TurnLease lease, Instant now) {
+  boolean takeOver(String turnId, TurnLease lease) {
     return writeFirst(
             c ->
                 Sql.update(
                     c,
-                    "UPDATE turns SET instance_id = ?, lease_until = ? WHERE id = ? AND "
+                    "UPDATE turns SET instance_id = ?, lease_until = "
+                        + clock()
+                        + " + ? WHERE id = ? AND "
                         + IS_RUNNING
-                        + " AND lease_until < ?",
+                        + " AND lease_until < "
+                        + clock(),
                     lease.instanceId(),
-                    nanos(lease.until()),
-                    turnId,
-                    nanos(now)))
+                    lease.length().toNanos(),
+                    turnId))
         > 0;
+  }
+
+  /** The time by the clock the leases are measured by ({@link #clock()}). */
+  Instant now() {
+    return StoreRows.instant(
+        read(c -> Sql.first(c, "SELECT " + clock(), rs -> rs.getLong(1))).orElseThrow());
+  }
+
+  /**
+   * The clock every lease is written and compared by: the database's ({@link
+   * SqlDialect#clockNanos}), never the JVM's, so that instances whose hosts' clocks differ agree on
+   * when a lease lapses.
+   */
+  private String clock() {
+    return db.dialect().clockNanos();
   }
 
   boolean requestCancel(String sessionId) {

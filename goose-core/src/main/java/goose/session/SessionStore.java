@@ -26,6 +26,14 @@ public interface SessionStore extends EventStore, AutoCloseable {
 
   Session create(NewSession session);
 
+  /**
+   * Creates a session with its whole content (an import) in one transaction: all or nothing, and
+   * invisible to every other call (not listed, no turn can start in it) until it is complete. A
+   * failure part way, a message the store cannot keep (a time out of its range), or a crash leaves
+   * no session behind. Always a new session with a new id.
+   */
+  Session createWithContent(NewSession session, SessionContent content);
+
   Optional<Session> get(String owner, String id);
 
   Page<Session> list(String owner, SessionQuery query);
@@ -137,26 +145,37 @@ public interface SessionStore extends EventStore, AutoCloseable {
   }
 
   /**
-   * Extends to {@code until} the lease of those of {@code turnIds} that still run under {@code
-   * instanceId}, and answers them: a turn missing from the answer has been taken over by another
-   * instance and must stop writing. Only the turns this process runs are named, never "every turn
-   * of the instance id": a process that reuses the id of a dead one must not keep the dead one's
-   * turns alive.
+   * Extends by {@code lease} from now, by the store's clock ({@link #leaseClock}), the lease of
+   * those of {@code turnIds} that still run under {@code instanceId}, and answers them: a turn
+   * missing from the answer has been taken over by another instance and must stop writing. Only the
+   * turns this process runs are named, never "every turn of the instance id": a process that reuses
+   * the id of a dead one must not keep the dead one's turns alive. A negative {@code lease} gives
+   * the turns up: their leases have lapsed.
    */
   List<HeldTurn> renewLeases(
-      String instanceId, java.util.Collection<String> turnIds, Instant until);
+      String instanceId, java.util.Collection<String> turnIds, java.time.Duration lease);
 
   /**
-   * Running turns whose lease ended before {@code now}: their instance stopped renewing (it died).
+   * Running turns whose lease has ended by the store's clock: their instance stopped renewing (it
+   * died).
    */
-  List<Turn> expiredTurns(Instant now);
+  List<Turn> expiredTurns();
 
   /**
-   * Takes over a running turn whose lease ended before {@code now}, giving it {@code lease}; false
-   * when it is no longer running or another instance renewed or took it first (exactly one taker
-   * wins).
+   * Takes over a running turn whose lease has ended by the store's clock, giving it {@code lease};
+   * false when it is no longer running or another instance renewed or took it first (exactly one
+   * taker wins).
    */
-  boolean takeOver(String turnId, TurnLease lease, Instant now);
+  boolean takeOver(String turnId, TurnLease lease);
+
+  /**
+   * The clock every lease is written and compared by, read now: the database server's on
+   * PostgreSQL, so that instances on hosts whose clocks differ agree on when a lease lapses; the
+   * host's on SQLite, whose processes all run on one host.
+   */
+  default Instant leaseClock() {
+    return Instant.now();
+  }
 
   /**
    * Marks the session's running turn as to be cancelled by whichever instance runs it; false when

@@ -7,8 +7,8 @@ import org.sqlite.SQLiteException;
 /**
  * What differs between the databases the store runs on. The schema and every query are the same SQL
  * on both (plain types, {@code UPDATE ... RETURNING}, partial unique indexes, row-value
- * comparisons); only the migration scripts' folder, how a constraint violation is reported, and
- * SQLite's single writer differ.
+ * comparisons); only the migration scripts' folder, how a constraint violation is reported,
+ * SQLite's single writer and how the clock the leases go by is read differ.
  */
 enum SqlDialect {
   SQLITE("classpath:db/migration/sqlite", true),
@@ -41,6 +41,19 @@ enum SqlDialect {
    */
   boolean singleWriter() {
     return singleWriter;
+  }
+
+  /**
+   * The database's own clock in epoch nanoseconds, as an SQL expression: what the turn leases are
+   * written and compared by. PostgreSQL's {@code clock_timestamp()} is one clock for every instance
+   * on the database, whatever their hosts' clocks say; SQLite's is the clock of the one host whose
+   * processes share the file (millisecond precision).
+   */
+  String clockNanos() {
+    return switch (this) {
+      case SQLITE -> "CAST(unixepoch('subsec') * 1000000000 AS INTEGER)";
+      case POSTGRESQL -> "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000000 AS BIGINT)";
+    };
   }
 
   Violation violation(SQLException e) {

@@ -12,6 +12,7 @@ import goose.json.Json;
 import goose.json.LoneSurrogates;
 import goose.session.NewSession;
 import goose.session.Session;
+import goose.session.SessionContent;
 import goose.session.SessionNameRule;
 import goose.session.SessionStore;
 import java.nio.file.Path;
@@ -211,45 +212,35 @@ public final class SessionTransfer {
 
   /**
    * Creates a new session of {@code owner} in {@code workingDir} from a checked document and
-   * returns it. The session gets a new id; a failure part way deletes what was created.
+   * returns it, in one store transaction ({@link SessionStore#createWithContent}): the session is
+   * invisible (not listed, takes no turn) until it is whole, and a failure part way or a crash
+   * leaves nothing behind. The session always gets a new id: importing the same document twice (a
+   * client retrying after a dropped connection, say) makes two sessions.
    */
   public static Session importAs(
       SessionStore store, String owner, Path workingDir, SessionDocument doc) {
     validate(doc);
-    Session created = store.create(new NewSession(owner, checkedName(doc.session()), workingDir));
-    try {
-      for (Message m : doc.messages()) store.appendMessage(created.id(), m);
-      for (int i = 0; i < doc.events().size(); i++) {
-        SessionDocument.EventEntry e = doc.events().get(i);
-        store.appendEvent(created.id(), e.turnId(), decode(e, "events[" + i + "]"));
-      }
-      restoreUsage(store, created.id(), doc.session());
-    } catch (RuntimeException e) {
-      store.delete(owner, created.id());
-      throw e;
+    List<SessionContent.Event> events = new ArrayList<>(doc.events().size());
+    for (int i = 0; i < doc.events().size(); i++) {
+      SessionDocument.EventEntry e = doc.events().get(i);
+      events.add(new SessionContent.Event(e.turnId(), decode(e, "events[" + i + "]")));
     }
-    return store.get(owner, created.id()).orElseThrow();
-  }
-
-  /**
-   * The store keeps "last" and a running "total": adding (total - last), with the whole estimated
-   * cost, and then last leaves both as exported.
-   */
-  private static void restoreUsage(
-      SessionStore store, String sessionId, SessionDocument.SessionInfo info) {
+    SessionDocument.SessionInfo info = doc.session();
     TokenUsage last = info.lastUsage().orElse(TokenUsage.ZERO);
     TokenUsage total = info.totalUsage().orElse(last);
-    if (total.equals(TokenUsage.ZERO)
-        && last.equals(TokenUsage.ZERO)
-        && info.totalCostUsd().isEmpty()) return;
-    TokenUsage before =
-        new TokenUsage(
-            Math.max(0, total.inputTokens() - last.inputTokens()),
-            Math.max(0, total.outputTokens() - last.outputTokens()),
-            Math.max(0, total.cacheReadInputTokens() - last.cacheReadInputTokens()),
-            Math.max(0, total.cacheCreationInputTokens() - last.cacheCreationInputTokens()));
-    store.addUsage(sessionId, before, info.totalCostUsd());
-    store.addUsage(sessionId, last);
+    return store.createWithContent(
+        new NewSession(owner, checkedName(info), workingDir),
+        new SessionContent(
+            doc.messages(), events, last, atLeast(total, last), info.totalCostUsd()));
+  }
+
+  /** The total as the store keeps it: never below the last call's usage, counter by counter. */
+  private static TokenUsage atLeast(TokenUsage total, TokenUsage last) {
+    return new TokenUsage(
+        Math.max(total.inputTokens(), last.inputTokens()),
+        Math.max(total.outputTokens(), last.outputTokens()),
+        Math.max(total.cacheReadInputTokens(), last.cacheReadInputTokens()),
+        Math.max(total.cacheCreationInputTokens(), last.cacheCreationInputTokens()));
   }
 
   private static TurnEvent decode(SessionDocument.EventEntry e, String where) {

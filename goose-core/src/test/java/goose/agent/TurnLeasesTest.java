@@ -18,8 +18,8 @@ import goose.session.SessionStores;
 import goose.session.TestPostgres;
 import goose.session.TurnLease;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -74,7 +74,7 @@ class TurnLeasesTest {
         turnId,
         Optional.empty(),
         1,
-        Optional.of(new TurnLease("dead", Instant.now().minusMillis(1))));
+        Optional.of(new TurnLease("dead", Duration.ofMillis(-1))));
     store.appendMessage(session.id(), Message.user("run it"));
     store.appendMessage(
         session.id(),
@@ -148,6 +148,63 @@ class TurnLeasesTest {
   }
 
   @Test
+  void aTakerWhoseClockRunsAheadDoesNotTakeOverAHealthyTurn() throws Exception {
+    // The review's case: C's clock three leases ahead of A's; A renews its lease all along.
+    assertNoTakeOver(Clock.systemUTC(), skewed(LEASE.multipliedBy(3)));
+  }
+
+  @Test
+  void theHeartbeatMeasuresHowFarTheHostClockIsFromTheDatabases() {
+    TurnLeases ahead = TurnLeases.shared(store, "c", LEASE, skewed(Duration.ofSeconds(3)));
+    TurnLeases inStep = TurnLeases.shared(store, "a", LEASE, Clock.systemUTC());
+    ahead.beat();
+    inStep.beat();
+    assertThat(ahead.clockSkew().orElseThrow())
+        .isBetween(Duration.ofMillis(2500), Duration.ofMillis(3500));
+    assertThat(inStep.clockSkew().orElseThrow().abs()).isLessThan(Duration.ofMillis(500));
+  }
+
+  @Test
+  void anOwnerWhoseClockRunsBehindKeepsItsTurn() throws Exception {
+    assertNoTakeOver(skewed(LEASE.multipliedBy(-3)), Clock.systemUTC());
+  }
+
+  private static Clock skewed(Duration by) {
+    return Clock.offset(Clock.systemUTC(), by);
+  }
+
+  /**
+   * A turn of an owner on {@code ownerClock} that renews its lease is never taken over by an
+   * instance on {@code takerClock}: the leases are compared by the database's clock, not by either
+   * host's.
+   */
+  private void assertNoTakeOver(Clock ownerClock, Clock takerClock) throws Exception {
+    TurnLeases a = TurnLeases.shared(store, "a", LEASE, ownerClock);
+    TurnLeases c = TurnLeases.shared(store, "c", LEASE, takerClock);
+    List<String> takenOver = new java.util.concurrent.CopyOnWriteArrayList<>();
+    a.start(new TurnRecovery(store, events));
+    c.start((turn, made) -> takenOver.add(turn.id()));
+    try {
+      TurnControl control = new TurnControl();
+      String turnId = startTurn(a, control);
+      await()
+          .during(LEASE.multipliedBy(3))
+          .atMost(LEASE.multipliedBy(5))
+          .untilAsserted(
+              () -> {
+                assertThat(takenOver).as("turns C took over").isEmpty();
+                assertThat(a.holds(session.id())).isTrue();
+                assertThat(control.isCancelled()).isFalse();
+                assertThat(store.runningTurn(session.id()))
+                    .hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(turnId));
+              });
+    } finally {
+      a.close();
+      c.close();
+    }
+  }
+
+  @Test
   void aTurnWhoseLeaseLapsedWritesNothingMore() throws Exception {
     TurnLeases a =
         instance("a"); // its heartbeat never runs: a process frozen, or cut off from the database
@@ -197,11 +254,9 @@ class TurnLeasesTest {
     reborn.hold(other.id(), ownTurn, new TurnControl(), made);
     await()
         .atMost(LEASE.multipliedBy(10))
-        .until(
-            () ->
-                store.expiredTurns(Instant.now()).stream().anyMatch(t -> t.id().equals(deadTurn)));
+        .until(() -> store.expiredTurns().stream().anyMatch(t -> t.id().equals(deadTurn)));
     reborn.beat();
-    assertThat(store.expiredTurns(Instant.now()))
+    assertThat(store.expiredTurns())
         .extracting(goose.session.Turn::id)
         .as("the dead turn lapses; the reborn process's own turn is renewed")
         .contains(deadTurn)
@@ -220,7 +275,7 @@ class TurnLeasesTest {
     a.hold(session.id(), turnId, new TurnControl(), lease.orElseThrow().madeNanos());
 
     assertThat(a.holds(session.id())).as("the turn may write").isTrue();
-    assertThat(store.expiredTurns(Instant.now()))
+    assertThat(store.expiredTurns())
         .extracting(goose.session.Turn::id)
         .as("nobody else may take it over")
         .doesNotContain(turnId);
@@ -231,14 +286,9 @@ class TurnLeasesTest {
     TurnLeases a = instance("a");
     TurnControl control = new TurnControl();
     String turnId = startTurn(a, control);
-    // Another instance judged the lease lapsed (as it would after a long pause of A) and took the
-    // turn.
-    assertThat(
-            store.takeOver(
-                turnId,
-                new TurnLease("b", Instant.now().plusSeconds(60)),
-                Instant.now().plusSeconds(30)))
-        .isTrue();
+    // A paused for longer than its lease (its lease lapsed), and another instance took the turn.
+    store.renewLeases("a", List.of(turnId), Duration.ofSeconds(-1));
+    assertThat(store.takeOver(turnId, new TurnLease("b", Duration.ofSeconds(60)))).isTrue();
 
     a.beat();
 
@@ -267,21 +317,17 @@ class TurnLeasesTest {
         turnId,
         Optional.empty(),
         1,
-        Optional.of(new TurnLease("dead", Instant.now().minusSeconds(1))));
+        Optional.of(new TurnLease("dead", Duration.ofSeconds(-1))));
     List<CompletableFuture<Boolean>> takers =
         List.of("b", "c", "d", "e").stream()
             .map(
                 id ->
                     CompletableFuture.supplyAsync(
-                        () ->
-                            store.takeOver(
-                                turnId,
-                                new TurnLease(id, Instant.now().plusSeconds(5)),
-                                Instant.now())))
+                        () -> store.takeOver(turnId, new TurnLease(id, Duration.ofSeconds(5)))))
             .toList();
     assertThat(takers.stream().map(CompletableFuture::join).filter(won -> won).count())
         .isEqualTo(1);
-    assertThat(store.expiredTurns(Instant.now())).isEmpty();
+    assertThat(store.expiredTurns()).isEmpty();
   }
 
   @Test

@@ -17,6 +17,7 @@ import goose.ids.Ids;
 import goose.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,33 +151,32 @@ class ApprovalAndAuditStoreTest {
     store = open(database);
     ApprovalStore approvals = SessionStores.approvals(store);
     Session s = store.create(new NewSession("alice", "s", dir));
-    Instant now = Instant.now();
     String turn = Ids.newId();
-    store.startTurn(
-        s.id(), turn, Optional.empty(), 1, Optional.of(new TurnLease("a", now.plusSeconds(60))));
+    Duration minute = Duration.ofMinutes(1);
+    store.startTurn(s.id(), turn, Optional.empty(), 1, Optional.of(new TurnLease("a", minute)));
     approvals.open(pending(s, "call_1", "alice"));
     Optional<String> leased = Optional.of(turn);
 
-    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased, now))
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased))
         .as("an open approval is not claimed")
         .isFalse();
     assertThat(approvals.decide(s.id(), "call_1", LS, ApprovalDecision.ALLOW_ONCE)).isTrue();
-    assertThat(approvals.claim(s.id(), "call_1", "another-hash", "a", leased, now)).isFalse();
-    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased, now))
+    assertThat(approvals.claim(s.id(), "call_1", "another-hash", "a", leased)).isFalse();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased))
         .as("an instance that does not hold the turn's lease")
         .isFalse();
-    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased, now.plusSeconds(61)))
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", Optional.of("other-turn"))).isFalse();
+    // a's lease lapses (by the store's clock, as the leases are written)
+    assertThat(store.renewLeases("a", List.of(turn), Duration.ofSeconds(-1))).hasSize(1);
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased))
         .as("a lease that lapsed")
-        .isFalse();
-    assertThat(approvals.claim(s.id(), "call_1", LS, "a", Optional.of("other-turn"), now))
         .isFalse();
 
     // b takes the turn over (a was frozen longer than its lease): a's claim fails from now on
-    assertThat(store.takeOver(turn, new TurnLease("b", now.plusSeconds(120)), now.plusSeconds(61)))
-        .isTrue();
-    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased, now)).isFalse();
-    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased, now)).isTrue();
-    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased, now))
+    assertThat(store.takeOver(turn, new TurnLease("b", minute))).isTrue();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "a", leased)).isFalse();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased)).isTrue();
+    assertThat(approvals.claim(s.id(), "call_1", LS, "b", leased))
         .as("claimed once: the call runs once")
         .isFalse();
     assertThat(approvals.get(s.id(), "call_1").orElseThrow().decision())
@@ -186,16 +186,16 @@ class ApprovalAndAuditStoreTest {
     // turn, and still succeeds once.
     approvals.open(pending(s, "call_2", "alice"));
     approvals.decide(s.id(), "call_2", LS, ApprovalDecision.DENY);
-    assertThat(approvals.claim(s.id(), "call_2", LS, "local", Optional.empty(), now)).isFalse();
+    assertThat(approvals.claim(s.id(), "call_2", LS, "local", Optional.empty())).isFalse();
     approvals.open(pending(s, "call_3", "alice"));
     approvals.decide(s.id(), "call_3", LS, ApprovalDecision.ALWAYS_ALLOW);
-    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty(), now)).isTrue();
-    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty(), now)).isFalse();
+    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty())).isTrue();
+    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty())).isFalse();
 
     // A model that reuses the call id: the new approval is unclaimed.
     approvals.open(pending(s, "call_3", "alice"));
     approvals.decide(s.id(), "call_3", LS, ApprovalDecision.ALLOW_ONCE);
-    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty(), now)).isTrue();
+    assertThat(approvals.claim(s.id(), "call_3", LS, "local", Optional.empty())).isTrue();
   }
 
   @ParameterizedTest

@@ -542,6 +542,134 @@ public abstract class SessionStoreContract {
         .containsExactly("elsewhere");
   }
 
+  // --- created with its content (an import) ---------------------------------------------------
+
+  private static SessionContent content(List<Message> messages, int events) {
+    List<SessionContent.Event> log = new ArrayList<>();
+    for (int i = 0; i < events; i++)
+      log.add(new SessionContent.Event("t" + i / 10, new TurnEvent.Error("e", "event " + i)));
+    return new SessionContent(
+        messages,
+        log,
+        new TokenUsage(3, 4, 1, 0),
+        new TokenUsage(30, 40, 10, 5),
+        OptionalDouble.of(0.25));
+  }
+
+  private static List<Message> messages(int n) {
+    List<Message> messages = new ArrayList<>();
+    for (int i = 0; i < n; i++)
+      messages.add(
+          i % 2 == 0
+              ? Message.user("question " + i)
+              : Message.assistant(List.of(new Content.Text("answer " + i)), new TokenUsage(i, 1)));
+    return messages;
+  }
+
+  @Test
+  void aSessionCreatedWithItsContentIsWholeAndNumberedFromOne() {
+    List<Message> messages = messages(1201); // more than one insert batch
+    Session s =
+        store.createWithContent(new NewSession(ALICE, "imported", DIR), content(messages, 1203));
+
+    assertThat(store.get(ALICE, s.id())).contains(s);
+    assertThat(s.name()).isEqualTo("imported");
+    assertThat(s.messageCount()).isEqualTo(1201);
+    assertThat(s.lastUsage()).isEqualTo(new TokenUsage(3, 4, 1, 0));
+    assertThat(s.totalUsage()).isEqualTo(new TokenUsage(30, 40, 10, 5));
+    assertThat(s.totalCostUsd()).hasValue(0.25);
+    assertThat(store.conversation(s.id())).containsExactlyElementsOf(messages);
+    assertThat(store.lastEventSeq(s.id())).isEqualTo(1203);
+    List<StoredEvent> events = store.eventsAfter(s.id(), 1200, 10);
+    assertThat(events).extracting(StoredEvent::seq).containsExactly(1201L, 1202L, 1203L);
+    assertThat(events.getLast().turnId()).isEqualTo("t120");
+    assertThat(events.getLast().event()).isEqualTo(new TurnEvent.Error("e", "event 1202"));
+    // and it goes on like any session
+    Message next = Message.user("after the import");
+    store.appendMessage(s.id(), next);
+    assertThat(store.messages(s.id(), Optional.of(messages.getLast().id()), 5))
+        .containsExactly(next);
+    assertThat(store.appendEvent(s.id(), "t", new TurnEvent.Error("n", "m")).seq()).isEqualTo(1204);
+  }
+
+  @Test
+  void aContentTheStoreCannotKeepLeavesNoSessionBehind() {
+    List<Message> messages = new ArrayList<>(messages(700));
+    // only the store finds this one out: its times end in 2262
+    Message last = Message.user("from the far future");
+    messages.add(
+        new Message(
+            last.id(),
+            last.role(),
+            Instant.parse("3000-01-01T00:00:00Z"),
+            last.content(),
+            true,
+            true,
+            false,
+            TokenUsage.ZERO));
+
+    assertThatThrownBy(
+            () ->
+                store.createWithContent(new NewSession(ALICE, "half", DIR), content(messages, 10)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("storable range");
+
+    assertThat(store.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty())).items())
+        .isEmpty();
+    assertThat(store.countSessions()).hasValue(0);
+  }
+
+  @Test
+  void aSessionBeingCreatedWithItsContentIsNotSeenUntilItIsComplete() throws Exception {
+    java.util.concurrent.CountDownLatch halfWay = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
+    List<Message> whole = messages(600);
+    // The store reads the messages as it writes them: the import stops half way, inside its
+    // transaction, until the test has looked.
+    List<Message> stalling =
+        new java.util.AbstractList<>() {
+          @Override
+          public Message get(int i) {
+            if (i == 300) {
+              halfWay.countDown();
+              try {
+                if (!goOn.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("stuck");
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            }
+            return whole.get(i);
+          }
+
+          @Override
+          public int size() {
+            return whole.size();
+          }
+        };
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Session> importing =
+          pool.submit(
+              () ->
+                  store.createWithContent(
+                      new NewSession(ALICE, "arriving", DIR), content(stalling, 5)));
+      assertThat(halfWay.await(60, TimeUnit.SECONDS)).isTrue();
+      try {
+        assertThat(
+                store.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty())).items())
+            .as("listed half way")
+            .isEmpty();
+        assertThat(store.countSessions()).hasValue(0);
+      } finally {
+        goOn.countDown();
+      }
+      Session s = importing.get(60, TimeUnit.SECONDS);
+      assertThat(
+              store.list(ALICE, new SessionQuery(10, Optional.empty(), Optional.empty())).items())
+          .containsExactly(s);
+      assertThat(store.conversation(s.id())).hasSize(600);
+    }
+  }
+
   // --- turns
   // ---------------------------------------------------------------------------------------
 
@@ -639,6 +767,33 @@ public abstract class SessionStoreContract {
     assertThat(store.turnByRequestId(s.id(), "r")).isEmpty();
     assertThat(store.startTurn(s.id(), "t2", Optional.of("r"), 1).id()).isEqualTo("t2");
     store.abandonTurn(s.id(), "nope"); // nothing to remove: no error
+  }
+
+  @Test
+  void leasesAreWrittenAndComparedByTheStoresClock() {
+    Session s = create(ALICE, "leased");
+    store.startTurn(
+        s.id(),
+        "t1",
+        Optional.empty(),
+        1,
+        Optional.of(new TurnLease("a", java.time.Duration.ofMinutes(1))));
+    assertThat(store.expiredTurns()).isEmpty();
+    assertThat(store.takeOver("t1", new TurnLease("b", java.time.Duration.ofMinutes(1))))
+        .as("a lease that holds is not taken over")
+        .isFalse();
+    assertThat(store.renewLeases("a", List.of("t1"), java.time.Duration.ofSeconds(-1)))
+        .extracting(HeldTurn::turnId)
+        .containsExactly("t1");
+    assertThat(store.expiredTurns()).extracting(Turn::id).containsExactly("t1");
+    assertThat(store.takeOver("t1", new TurnLease("b", java.time.Duration.ofMinutes(1)))).isTrue();
+    assertThat(store.expiredTurns()).isEmpty();
+    assertThat(store.renewLeases("a", List.of("t1"), java.time.Duration.ofMinutes(1)))
+        .as("no longer a's")
+        .isEmpty();
+    // this JVM and the database run on one host in the tests: their clocks agree
+    assertThat(java.time.Duration.between(store.leaseClock(), Instant.now()).abs())
+        .isLessThan(java.time.Duration.ofSeconds(1));
   }
 
   // --- concurrency
