@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -429,6 +430,15 @@ public final class TurnService implements AutoCloseable {
             case ERROR -> TurnStatus.FAILED;
             case SUSPENDED -> throw new IllegalStateException("a suspended turn does not finish");
           };
+      // Its slot is free once its row has ended, before a client here sees message_complete.
+      AtomicBoolean freed = new AtomicBoolean();
+      Runnable free =
+          () -> {
+            if (freed.compareAndSet(false, true)) {
+              ended(session.id(), turn);
+              leases.release(session.id(), turn.id());
+            }
+          };
       try {
         // Its end and its message_complete in one transaction: a client that sees
         // message_complete can start its next turn at once, and a turn started meanwhile never
@@ -436,10 +446,17 @@ public final class TurnService implements AutoCloseable {
         TurnEvent.MessageComplete end =
             new TurnEvent.MessageComplete(
                 outcome.cause().wire(), outcome.usage(), outcome.costUsd());
-        events.append(session.id(), () -> store.finishTurn(session.id(), turn.id(), status, end));
+        events.append(
+            session.id(),
+            () -> {
+              try {
+                return store.finishTurn(session.id(), turn.id(), status, end);
+              } finally {
+                free.run();
+              }
+            });
       } finally {
-        ended(session.id(), turn);
-        leases.release(session.id(), turn.id());
+        free.run();
         log.info(
             "turn {} of session {} ended: {} after {} ms ({} input, {} output tokens)",
             turn.id(),
