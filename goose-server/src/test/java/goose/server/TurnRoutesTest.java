@@ -271,6 +271,25 @@ class TurnRoutesTest {
   }
 
   @Test
+  void aReattachedClientThatHangsUpDoesNotCancelTheTurn() throws Exception {
+    openai.enqueue(
+        FakeOpenAiServer.text("a", "b", "c", "d", "e", "f")
+            .withChunkDelay(java.time.Duration.ofMillis(150)));
+    String body =
+        "{\"content\":\"twice\",\"request_id\":\"r-hangup\",\"on_disconnect\":\"continue\"}";
+    try (SseClient original = send(body)) {
+      assertThat(original.next().orElseThrow().name()).isEqualTo("message_chunk");
+      // A retry of the same request (its own on_disconnect left out) re-attaches, then hangs up:
+      // only the request that started the turn says what a disconnect does.
+      SseClient retry = send("{\"content\":\"twice\",\"request_id\":\"r-hangup\"}");
+      assertThat(retry.next()).isPresent();
+      retry.close();
+      assertThat(original.untilComplete().getLast().data().get("stop_reason").asText())
+          .isEqualTo("end_turn");
+    }
+  }
+
+  @Test
   void onDisconnectContinueKeepsTheTurnRunningForAReattach() throws Exception {
     // Ten chunks 250 ms apart: the server writes to the gone client while the turn goes on.
     FakeExchange slow =

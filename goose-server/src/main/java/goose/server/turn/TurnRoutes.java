@@ -166,7 +166,9 @@ public final class TurnRoutes implements RouteGroup {
         EventFollower.End end =
             EventFollower.follow(
                 out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE, CredentialCheck.of(ctx));
-        if (end == EventFollower.End.CLIENT_GONE && !keepRunning)
+        // Only the request that started the turn says what its client's hang-up does: a retry
+        // that re-attached and hung up leaves the turn to it (and to its instance alike).
+        if (end == EventFollower.End.CLIENT_GONE && !keepRunning && !turn.reattached())
           turns.cancelTurn(session.id(), turn.turnId());
       }
     }
