@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import goose.provider.fake.FakeOpenAiServer;
 import goose.session.TestPostgres;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,19 @@ class SharedReplicasTest {
     if (a != null) a.close();
     if (b != null) b.close();
     if (openai != null) openai.close();
+  }
+
+  @Test
+  void aSessionDeletedOnOneReplicaEndsItsFollowersOnTheOther() throws Exception {
+    String id = createSession(onA);
+    try (SseClient onTheOther = SseClient.get(b.server.uri(), "/sessions/" + id + "/events")) {
+      assertThat(onTheOther.status).isEqualTo(200);
+      assertThat(onA.delete("/sessions/" + id).status()).isEqualTo(204);
+      // Within the follower's check interval (5 s), not never.
+      long started = System.nanoTime();
+      assertThat(onTheOther.next()).as("the stream ends").isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
+    }
   }
 
   @Test

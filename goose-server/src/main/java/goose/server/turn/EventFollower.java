@@ -24,7 +24,10 @@ final class EventFollower {
     CLIENT_GONE,
     /** The subscription was closed on our side. */
     CLOSED,
-    /** The request's credentials no longer authenticate its user. */
+    /**
+     * The request's credentials no longer authenticate its user (or, for a session's follower, the
+     * session was deleted on another instance).
+     */
     REVOKED
   }
 
@@ -41,7 +44,7 @@ final class EventFollower {
     try {
       while (true) {
         if (!check.valid()) {
-          out.comment("the credentials of this stream no longer authenticate: it ends");
+          out.comment("this stream's credentials no longer authenticate, or its session is gone");
           return End.REVOKED;
         }
         Duration wait =

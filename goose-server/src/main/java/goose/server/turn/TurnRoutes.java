@@ -177,13 +177,18 @@ public final class TurnRoutes implements RouteGroup {
   private void follow(Context ctx) throws Exception {
     Session session = SessionRoutes.find(ctx, sessions);
     long after = startAfter(ctx);
-    StreamLimiter.Permit permit = streams.open(RequestUser.of(ctx).id());
+    String user = RequestUser.of(ctx).id();
+    StreamLimiter.Permit permit = streams.open(user);
     Telemetry.Stream open = telemetry.streamOpened(false);
+    CredentialCheck credentials = CredentialCheck.of(ctx);
+    // Asked with the credentials: a session deleted on another instance ends this stream too (a
+    // delete here ends it at once), instead of keeping one of the user's stream permits.
+    CredentialCheck stillFollowing =
+        () -> credentials.stillValid() && sessions.get(user, session.id()).isPresent();
     try (permit;
         open;
         EventLog.Subscription sub = events.subscribe(session.id(), after)) {
-      EventFollower.follow(
-          new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE, CredentialCheck.of(ctx));
+      EventFollower.follow(new SseWriter(ctx.res()), sub, e -> false, KEEP_ALIVE, stillFollowing);
     }
   }
 
