@@ -40,14 +40,6 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
    */
   static final Duration PAUSE = Duration.ofMillis(1);
 
-  /** Attempts to store one event before the turn gives up on its store (a transient error). */
-  static final int STORE_ATTEMPTS = 4;
-
-  /**
-   * The wait before the second attempt; each later one waits four times longer (0.1, 0.4, 1.6 s).
-   */
-  static final Duration FIRST_RETRY = Duration.ofMillis(100);
-
   private final TurnEmitter sink;
   private final String turnId;
   private final Runnable onStoreFailure;
@@ -69,18 +61,19 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
    * @param sink stores and relays one event (the event log, behind the turn's lease check)
    */
   EventWriter(TurnEmitter sink, String turnId, Runnable onStoreFailure) {
-    this(sink, turnId, PAUSE, onStoreFailure, FIRST_RETRY);
+    this(sink, turnId, PAUSE, onStoreFailure, StoreRetry.FIRST_WAIT);
   }
 
   /** Tests: a turn whose store never fails for good. */
   EventWriter(TurnEmitter sink, String turnId, Duration pause) {
-    this(sink, turnId, pause, () -> {}, FIRST_RETRY);
+    this(sink, turnId, pause, () -> {}, StoreRetry.FIRST_WAIT);
   }
 
   /**
    * @param pause how long after the previous emit a text chunk is stored on the emitting thread
-   * @param onStoreFailure called once when an event could not be stored in {@link #STORE_ATTEMPTS}
-   *     attempts: the turn stops (its later events would be lost without a gap a client can see)
+   * @param onStoreFailure called once when an event could not be stored in {@link
+   *     StoreRetry#ATTEMPTS} attempts: the turn stops (its later events would be lost without a gap
+   *     a client can see)
    * @param firstRetry the wait before the second attempt to store an event
    */
   EventWriter(
@@ -196,7 +189,7 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
       log.error(
           "could not store an event of turn {} in {} attempts; the turn stops",
           turnId,
-          STORE_ATTEMPTS,
+          StoreRetry.ATTEMPTS,
           e);
       storeFailed = true;
       dropAll();
@@ -215,34 +208,15 @@ final class EventWriter implements TurnEmitter, AutoCloseable {
     }
   }
 
-  /**
-   * Stores one event, trying again after a store error: an event is never skipped while later ones
-   * are stored (their sequence numbers would close the gap, and no client could see it).
-   */
+  /** Stores one event, trying again after a store error ({@link StoreRetry}). */
   private void store(TurnEvent event) {
-    Duration wait = firstRetry;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        sink.emit(event);
-        return;
-      } catch (LeaseLostException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        if (attempt == STORE_ATTEMPTS) throw e;
-        log.warn(
-            "could not store an event of turn {} ({}); trying again in {} ms",
-            turnId,
-            e.getMessage(),
-            wait.toMillis());
-        try {
-          Thread.sleep(wait);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        wait = wait.multipliedBy(4);
-      }
-    }
+    StoreRetry.write(
+        () -> {
+          sink.emit(event);
+          return true;
+        },
+        firstRetry,
+        "an event of turn " + turnId);
   }
 
   /** Whether an event could not be stored and the turn was stopped for it. */

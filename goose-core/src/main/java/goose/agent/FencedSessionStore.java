@@ -160,9 +160,13 @@ final class FencedSessionStore implements SessionStore {
 
   @Override
   public Optional<StoredEvent> finishTurn(
-      String sessionId, String turnId, TurnStatus status, TurnEvent last) {
+      String sessionId,
+      String turnId,
+      TurnStatus status,
+      TurnEvent last,
+      Optional<String> leaseHolder) {
     leases.checkHolds(sessionId); // its last event is a write of the turn like any other
-    return store.finishTurn(sessionId, turnId, status, last);
+    return store.finishTurn(sessionId, turnId, status, last, leaseHolder);
   }
 
   @Override

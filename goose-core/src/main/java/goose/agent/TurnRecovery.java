@@ -124,7 +124,8 @@ public final class TurnRecovery {
                 turn.sessionId(),
                 turn.id(),
                 TurnStatus.INTERRUPTED,
-                new TurnEvent.MessageComplete("error", TokenUsage.ZERO)));
+                new TurnEvent.MessageComplete("error", TokenUsage.ZERO),
+                Optional.empty()));
   }
 
   private void answerDanglingToolRequests(String sessionId) {

@@ -446,11 +446,17 @@ public final class TurnService implements AutoCloseable {
         TurnEvent.MessageComplete end =
             new TurnEvent.MessageComplete(
                 outcome.cause().wire(), outcome.usage(), outcome.costUsd());
+        // Fenced in the store too: an owner woken from a freeze ends no turn taken over.
+        Optional<String> holder =
+            leases.enabled() ? Optional.of(leases.instanceId()) : Optional.empty();
         events.append(
             session.id(),
             () -> {
               try {
-                return store.finishTurn(session.id(), turn.id(), status, end);
+                return StoreRetry.write(
+                    () -> store.finishTurn(session.id(), turn.id(), status, end, holder),
+                    StoreRetry.FIRST_WAIT,
+                    "the end of turn " + turn.id());
               } finally {
                 free.run();
               }

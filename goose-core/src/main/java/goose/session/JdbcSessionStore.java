@@ -378,15 +378,23 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<StoredEvent> finishTurn(
-      String sessionId, String turnId, TurnStatus status, TurnEvent last) {
+      String sessionId,
+      String turnId,
+      TurnStatus status,
+      TurnEvent last,
+      Optional<String> leaseHolder) {
     String data = EventCodec.toJsonText(last);
     Instant now = Instant.now();
     Optional<Long> seq =
         write(
-            c ->
-                turns.finishIn(c, sessionId, turnId, status)
-                    ? Optional.of(insertEvent(c, sessionId, turnId, now, last, data))
-                    : Optional.empty());
+            c -> {
+              // The session row first, as a turn's start takes it (then the turn's): the other
+              // order let a start and an end on one session deadlock on PostgreSQL.
+              JdbcTurns.lockSession(c, sessionId);
+              return turns.finishIn(c, sessionId, turnId, status, leaseHolder)
+                  ? Optional.of(insertEvent(c, sessionId, turnId, now, last, data))
+                  : Optional.empty();
+            });
     return seq.map(n -> new StoredEvent(sessionId, n, turnId, now, last, data));
   }
 

@@ -52,17 +52,7 @@ final class JdbcTurns {
               // transaction under the session row's lock: a turn that ends meanwhile (its last
               // event and its end are one transaction, finishIn) is then wholly before this one,
               // never its first event.
-              long first =
-                  Math.max(
-                      firstSeq,
-                      Sql.first(
-                                  c,
-                                  "UPDATE sessions SET last_event_seq = last_event_seq WHERE id = ?"
-                                      + " RETURNING last_event_seq",
-                                  rs -> rs.getLong(1),
-                                  sessionId)
-                              .orElseThrow(() -> new SessionNotFoundException(sessionId))
-                          + 1);
+              long first = Math.max(firstSeq, lockSession(c, sessionId) + 1);
               Optional<TurnLease> granted =
                   lease.map(LeaseGrant::grant); // now, not before the wait
               Sql.update(
@@ -95,6 +85,20 @@ final class JdbcTurns {
         if (attempt == START_TURN_ATTEMPTS) throw e;
       }
     }
+  }
+
+  /**
+   * Takes the session row's write lock in the caller's transaction and answers its last event's
+   * number. Every write that touches both a session's turn and its events takes this first, so two
+   * of them never wait for each other in opposite orders.
+   */
+  static long lockSession(Connection c, String sessionId) throws SQLException {
+    return Sql.first(
+            c,
+            "UPDATE sessions SET last_event_seq = last_event_seq WHERE id = ? RETURNING last_event_seq",
+            rs -> rs.getLong(1),
+            sessionId)
+        .orElseThrow(() -> new SessionNotFoundException(sessionId));
   }
 
   /**
@@ -156,26 +160,37 @@ final class JdbcTurns {
   }
 
   void finish(String sessionId, String turnId, TurnStatus status) {
-    write(c -> finishIn(c, sessionId, turnId, status));
+    write(c -> finishIn(c, sessionId, turnId, status, Optional.empty()));
   }
 
   /**
-   * Ends a running turn in the caller's transaction: true when it was running, false when it had
-   * already ended (its status stays); throws {@link NoSuchElementException} for an unknown turn.
+   * Ends a running turn in the caller's transaction (with {@code leaseHolder}, only while that
+   * instance holds it): true when it ended here, false when it had already ended or is another
+   * instance's (its status stays); throws {@link NoSuchElementException} for an unknown turn.
    */
-  boolean finishIn(Connection c, String sessionId, String turnId, TurnStatus status)
+  boolean finishIn(
+      Connection c,
+      String sessionId,
+      String turnId,
+      TurnStatus status,
+      Optional<String> leaseHolder)
       throws SQLException {
     if (status == TurnStatus.RUNNING)
       throw new IllegalArgumentException("a turn cannot finish as running");
+    String sql =
+        "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND "
+            + IS_RUNNING;
     int changed =
-        Sql.update(
-            c,
-            "UPDATE turns SET status = ?, finished_at = ? WHERE session_id = ? AND id = ? AND "
-                + IS_RUNNING,
-            StoreRows.status(status),
-            nanos(Instant.now()),
-            sessionId,
-            turnId);
+        leaseHolder.isPresent()
+            ? Sql.update(
+                c,
+                sql + " AND instance_id = ?",
+                StoreRows.status(status),
+                nanos(Instant.now()),
+                sessionId,
+                turnId,
+                leaseHolder.get())
+            : Sql.update(c, sql, StoreRows.status(status), nanos(Instant.now()), sessionId, turnId);
     if (changed > 0) return true;
     boolean known =
         Sql.first(

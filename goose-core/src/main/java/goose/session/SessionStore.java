@@ -109,7 +109,9 @@ public interface SessionStore extends EventStore, AutoCloseable {
    * is already {@code RUNNING} (enforced by the database, so it holds across instances), and {@link
    * IllegalStateException} when {@code requestId} was already used in this session (look it up with
    * {@link #turnByRequestId} first). The lease, if any, is made ({@link LeaseGrant#grant}) inside
-   * the write.
+   * the write. The turn's {@code firstSeq} is read in that write too, under the session row's lock:
+   * the one after the session's last stored event ({@code firstSeq} given is only a lower bound),
+   * so a turn that ended meanwhile, with its last event, is wholly before this one.
    */
   default Turn startTurn(
       String sessionId,
@@ -207,12 +209,18 @@ public interface SessionStore extends EventStore, AutoCloseable {
   /**
    * Ends a running turn with its final status and appends its last event in the same transaction,
    * so that a turn started after it sees that event before its own first one, and a turn that is no
-   * longer running always has its end in the log. Empty when the turn had already ended (its status
-   * stays and nothing is appended); an unknown turn throws {@link
-   * java.util.NoSuchElementException}.
+   * longer running always has its end in the log. With {@code leaseHolder}, only while the turn
+   * still runs under that instance's lease (fencing in the store: an owner that woke from a freeze
+   * cannot end the turn another instance took over). Empty when the turn had already ended or is
+   * held by another instance (its status stays and nothing is appended); an unknown turn throws
+   * {@link java.util.NoSuchElementException}.
    */
   Optional<StoredEvent> finishTurn(
-      String sessionId, String turnId, TurnStatus status, TurnEvent last);
+      String sessionId,
+      String turnId,
+      TurnStatus status,
+      TurnEvent last,
+      Optional<String> leaseHolder);
 
   /**
    * Removes a running turn that stored nothing (its user message could not be stored): a retry with

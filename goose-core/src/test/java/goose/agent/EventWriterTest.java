@@ -217,7 +217,7 @@ class EventWriterTest {
       writer.flush();
       assertThat(writer.storeFailed()).isTrue();
     }
-    assertThat(attempts).hasValue(EventWriter.STORE_ATTEMPTS);
+    assertThat(attempts).hasValue(StoreRetry.ATTEMPTS);
     assertThat(stops).hasValue(1);
     assertThat(stored).containsExactly(text("a", "m1"));
   }

@@ -742,7 +742,8 @@ public abstract class SessionStoreContract {
                 s.id(),
                 "t1",
                 TurnStatus.COMPLETED,
-                new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO))
+                new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO),
+                Optional.empty())
             .orElseThrow();
     assertThat(end.seq()).isEqualTo(2);
     assertThat(store.runningTurn(s.id())).isEmpty();
@@ -754,9 +755,67 @@ public abstract class SessionStoreContract {
                 s.id(),
                 "t1",
                 TurnStatus.INTERRUPTED,
-                new TurnEvent.MessageComplete("error", TokenUsage.ZERO)))
+                new TurnEvent.MessageComplete("error", TokenUsage.ZERO),
+                Optional.empty()))
         .isEmpty();
     assertThat(store.lastEventSeq(s.id())).isEqualTo(2);
+  }
+
+  @Test
+  void anOwnerWhoseTurnWasTakenOverCannotEndIt() {
+    Session s = create(ALICE, "fenced end");
+    java.time.Duration minute = java.time.Duration.ofMinutes(1);
+    store.startTurn(s.id(), "t1", Optional.empty(), 1, Optional.of(new TurnLease("a", minute)));
+    store.renewLeases("a", List.of("t1"), java.time.Duration.ofSeconds(-1)); // a's lease lapses
+    assertThat(store.takeOver("t1", new TurnLease("b", minute))).isTrue();
+    TurnEvent end = new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO);
+
+    assertThat(store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED, end, Optional.of("a")))
+        .as("a woke from a freeze: the turn is b's")
+        .isEmpty();
+    assertThat(store.runningTurn(s.id())).isPresent();
+    assertThat(store.lastEventSeq(s.id())).isZero();
+    assertThat(store.finishTurn(s.id(), "t1", TurnStatus.COMPLETED, end, Optional.of("b")))
+        .isPresent();
+  }
+
+  @Test
+  void startsRacingEndsOnOneSessionNeverDeadlockNorBeginWithTheEnd() throws Exception {
+    Session s = create(ALICE, "race");
+    TurnEvent end = new TurnEvent.MessageComplete("end_turn", TokenUsage.ZERO);
+    for (int i = 0; i < 30; i++) {
+      String ending = "e" + i;
+      String next = "n" + i;
+      store.startTurn(s.id(), ending, Optional.empty(), 1);
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        Future<Optional<StoredEvent>> ended =
+            pool.submit(
+                () -> {
+                  go.await();
+                  return store.finishTurn(
+                      s.id(), ending, TurnStatus.COMPLETED, end, Optional.empty());
+                });
+        Future<Optional<Turn>> started =
+            pool.submit(
+                () -> {
+                  go.await();
+                  try {
+                    return Optional.of(store.startTurn(s.id(), next, Optional.empty(), 1));
+                  } catch (TurnConflictException stillRunning) {
+                    return Optional.empty();
+                  }
+                });
+        go.countDown();
+        // A deadlock would surface here as a store error of one of the two.
+        long endSeq = ended.get(30, TimeUnit.SECONDS).orElseThrow().seq();
+        Optional<Turn> turn = started.get(30, TimeUnit.SECONDS);
+        turn.ifPresent(t -> assertThat(t.firstSeq()).isGreaterThan(endSeq));
+      }
+      store
+          .runningTurn(s.id())
+          .ifPresent(t -> store.finishTurn(s.id(), t.id(), TurnStatus.COMPLETED));
+    }
   }
 
   @Test
