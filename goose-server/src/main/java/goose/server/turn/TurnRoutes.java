@@ -163,9 +163,18 @@ public final class TurnRoutes implements RouteGroup {
       try (open;
           EventLog.Subscription sub = events.subscribe(session.id(), after)) {
         SseWriter out = new SseWriter(ctx.res());
+        CredentialCheck credentials = CredentialCheck.of(ctx);
+        // A re-attach may have found a turn whose start then failed and removed it: its end will
+        // never come, so the stream also asks whether the turn is still there.
+        CredentialCheck stillFollowing =
+            turn.reattached() && requestId.isPresent()
+                ? () ->
+                    credentials.stillValid()
+                        && sessions.turnByRequestId(session.id(), requestId.get()).isPresent()
+                : credentials;
         EventFollower.End end =
             EventFollower.follow(
-                out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE, CredentialCheck.of(ctx));
+                out, sub, e -> endsTurn(e, turn.turnId()), TURN_PROBE, stillFollowing);
         // Only the request that started the turn says what its client's hang-up does: a retry
         // that re-attached and hung up leaves the turn to it (and to its instance alike).
         if (end == EventFollower.End.CLIENT_GONE && !keepRunning && !turn.reattached())
