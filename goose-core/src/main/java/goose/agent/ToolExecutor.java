@@ -229,10 +229,10 @@ final class ToolExecutor {
   private Content.ToolResponse runOne(
       ToolContext context, Content.ToolRequest request, Optional<ToolSpec> spec, Decider decider) {
     ToolDecision decision = decider.decide(request, spec);
-    if (decision.runs()) control.fence().check(); // a turn taken over elsewhere runs no tool here
     // The user was removed: the call is not run, and ownerActive cancelled the turn (whose thread
     // then answers every unfinished call "interrupted").
     boolean runs = decision.runs() && control.ownerActive();
+    if (runs) control.fence().check(); // a turn taken over elsewhere runs no tool here
     long started = System.nanoTime();
     Content.ToolResponse response =
         runs

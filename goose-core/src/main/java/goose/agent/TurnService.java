@@ -65,11 +65,8 @@ public final class TurnService implements AutoCloseable {
 
   private final TurnOwners owners;
 
-  /**
-   * Stops the turns of removed owners between the loop's own check points (a long model reply, a
-   * long tool call, an approval wait); absent when every owner exists ({@link TurnOwners#ANY}).
-   */
-  private final Optional<java.util.concurrent.ScheduledExecutorService> ownerSweep;
+  /** Stops the turns of removed owners between the loop's own check points. */
+  private final OwnerSweep ownerSweep;
 
   /**
    * Starts of one owner are serialized (check the limit, then take the slot); striped so the set
@@ -148,22 +145,7 @@ public final class TurnService implements AutoCloseable {
     this.signals = signals;
     this.titles = titles;
     this.owners = owners;
-    this.ownerSweep =
-        owners == TurnOwners.ANY
-            ? Optional.empty()
-            : Optional.of(
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("turn-owner-sweep").factory()));
-    if (ownerSweep.isPresent()) {
-      java.util.concurrent.ScheduledFuture<?> unused = // never fails: sweepOwners catches
-          ownerSweep
-              .get()
-              .scheduleWithFixedDelay(
-                  this::sweepOwners,
-                  OWNER_SWEEP.toMillis(),
-                  OWNER_SWEEP.toMillis(),
-                  java.util.concurrent.TimeUnit.MILLISECONDS);
-    }
+    this.ownerSweep = OwnerSweep.start(owners, running::values);
   }
 
   /**
@@ -203,7 +185,7 @@ public final class TurnService implements AutoCloseable {
    * How often the turns running here are checked for owners removed meanwhile (one store read per
    * owner with a running turn), besides the check before each model call and tool call.
    */
-  public static final Duration OWNER_SWEEP = Duration.ofSeconds(2);
+  public static final Duration OWNER_SWEEP = OwnerSweep.INTERVAL;
 
   /**
    * A turn the caller can follow from {@code firstSeq}; {@code reattached} when the request id was
@@ -533,26 +515,6 @@ public final class TurnService implements AutoCloseable {
         : new TurnControl(() -> owners.exists(owner));
   }
 
-  /** Stops the running turns whose owner no longer exists (see {@link #OWNER_SWEEP}). */
-  private void sweepOwners() {
-    try {
-      Map<String, List<RunningTurn>> byOwner =
-          running.values().stream()
-              .collect(java.util.stream.Collectors.groupingBy(RunningTurn::owner));
-      byOwner.forEach(
-          (owner, turns) -> {
-            if (owners.exists(owner)) return;
-            for (RunningTurn t : turns) {
-              if (t.control().isOwnerRemoved()) continue;
-              log.info("stopping turn {}: its user {} was removed", t.id(), owner);
-              t.control().ownerRemoved();
-            }
-          });
-    } catch (RuntimeException e) { // the next sweep tries again; the loop's own checks go on
-      log.warn("cannot check the owners of the running turns: {}", e.toString());
-    }
-  }
-
   /** The turn no longer runs here: its slot is free. */
   private void ended(String sessionId, RunningTurn turn) {
     if (running.remove(sessionId, turn)) {
@@ -618,10 +580,8 @@ public final class TurnService implements AutoCloseable {
   /** Cancels the turns, waits for them, then stops renewing leases. */
   @Override
   public void close() {
-    ownerSweep.ifPresent(java.util.concurrent.ExecutorService::shutdownNow);
+    ownerSweep.close();
     shutdown(Duration.ofSeconds(5));
     leases.close();
   }
-
-  private record RunningTurn(String id, String owner, TurnControl control) {}
 }
