@@ -6,6 +6,7 @@ import goose.extension.ExtensionConfig.Launch;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
@@ -127,7 +128,7 @@ final class UserRemotes {
           "uri", "the host '" + host + "' of http MCP server '" + name + "' does not resolve");
     }
     for (InetAddress a : addresses) {
-      Optional<String> kind = forbidden(a);
+      Optional<String> kind = forbidden(a).or(() -> ownAddress(a));
       if (kind.isPresent())
         throw new ExtensionException.NotAllowed(
             "extension '"
@@ -171,7 +172,31 @@ final class UserRemotes {
     if (a.isMulticastAddress()) return Optional.of("a multicast address");
     if (first == 255 && second == 255 && (b[2] & 0xff) == 255 && (b[3] & 0xff) == 255)
       return Optional.of("a broadcast address");
+    if (first >= 240) return Optional.of("a reserved address");
+    if (first == 198 && (second & 0xfe) == 18) return Optional.of("a benchmarking address");
+    if ((first == 192 && second == 0 && (b[2] & 0xff) == 2)
+        || (first == 198 && second == 51 && (b[2] & 0xff) == 100)
+        || (first == 203 && second == 0 && (b[2] & 0xff) == 113)
+        || (first == 192 && second == 0 && (b[2] & 0xff) == 0))
+      return Optional.of("a documentation or protocol address");
     return Optional.empty();
+  }
+
+  /**
+   * "an address of this host" when {@code a} is one of the server's own interface addresses: a
+   * public address of the server reaches the services it binds on every interface, which a firewall
+   * may keep from the outside but not from the server itself.
+   */
+  static Optional<String> ownAddress(InetAddress a) {
+    try {
+      for (NetworkInterface nic :
+          java.util.Collections.list(NetworkInterface.getNetworkInterfaces()))
+        for (InetAddress own : java.util.Collections.list(nic.getInetAddresses()))
+          if (own.equals(a)) return Optional.of("an address of this host");
+      return Optional.empty();
+    } catch (java.net.SocketException e) {
+      return Optional.of("an address this host could not tell from its own");
+    }
   }
 
   /**
@@ -181,6 +206,14 @@ final class UserRemotes {
   private static Optional<Inet4Address> embeddedV4(byte[] b) {
     boolean compatible = true;
     for (int i = 0; i < 12; i++) if (b[i] != 0) compatible = false;
+    if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) { // 6to4: 2002:a.b.c.d::/48
+      try {
+        return Optional.of(
+            (Inet4Address) InetAddress.getByAddress(new byte[] {b[2], b[3], b[4], b[5]}));
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException("four bytes are an IPv4 address", e);
+      }
+    }
     boolean nat64 =
         (b[0] & 0xff) == 0
             && (b[1] & 0xff) == 0x64

@@ -53,7 +53,13 @@ class UserRemotesTest {
             Map.entry("100.127.255.254", "CGNAT"),
             Map.entry("224.0.0.1", "multicast"),
             Map.entry("ff02::1", "multicast"),
-            Map.entry("255.255.255.255", "broadcast"));
+            Map.entry("255.255.255.255", "broadcast"),
+            Map.entry("240.0.0.1", "reserved"),
+            Map.entry("198.18.0.1", "benchmarking"),
+            Map.entry("192.0.2.2", "documentation"),
+            Map.entry("203.0.113.9", "documentation"),
+            Map.entry("2002:7f00:1::", "loopback"), // 6to4 around 127.0.0.1
+            Map.entry("2002:c0a8:101::1", "private"));
     for (Map.Entry<String, String> e : refused.entrySet())
       assertThat(kind(e.getKey())).as(e.getKey()).hasValueSatisfying(k -> k.contains(e.getValue()));
     for (String reachable :
@@ -65,6 +71,17 @@ class UserRemotesTest {
           "2606:4700::1111",
           "64:ff9b::808:808"
         }) assertThat(kind(reachable)).as(reachable).isEmpty();
+  }
+
+  @Test
+  void theHostsOwnAddressesAreRefusedWhateverTheirClass() throws Exception {
+    // A public address of the server reaches what it binds on every interface, firewall or not.
+    for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()))
+      for (InetAddress own : java.util.Collections.list(nic.getInetAddresses()))
+        assertThat(UserRemotes.ownAddress(own))
+            .as(own.toString())
+            .hasValueSatisfying(k -> assertThat(k).contains("this host"));
+    assertThat(UserRemotes.ownAddress(InetAddress.getByName("93.184.216.34"))).isEmpty();
   }
 
   @Test
