@@ -189,7 +189,7 @@ final class Bubblewrap {
    * the command runs in place of the shell when the working directory is the one checked.
    */
   private static final String CHECK_WORKSPACE =
-      "[ \"$(stat -c %D:%i .)\" = \"$0\" ] || { echo 'goose: the working directory changed while"
+      "[ \"$(command -p stat -c %D:%i .)\" = \"$0\" ] || { echo 'goose: the working directory changed while"
           + " the tool started (a symbolic link was swapped in); refused' >&2; exit 126; }; exec"
           + " \"$@\"";
 

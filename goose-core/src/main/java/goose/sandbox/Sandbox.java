@@ -246,7 +246,7 @@ public final class Sandbox {
       }
     }
     for (Path own : settings.serverDirectories()) {
-      Path path = own.toAbsolutePath().normalize();
+      Path path = resolvedAsFarAsItExists(own);
       if (path.startsWith(real) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(
             "the server's directory "
@@ -256,6 +256,20 @@ public final class Sandbox {
       }
     }
     return Optional.of(dir);
+  }
+
+  /**
+   * {@code path} with the links of its longest existing prefix resolved, the missing names after it
+   * as they are: compared with a workspace's real path whether it exists or not (a server directory
+   * under a HOME that is a link).
+   */
+  private static Path resolvedAsFarAsItExists(Path path) {
+    Path absolute = path.toAbsolutePath().normalize();
+    Path parent = absolute.getParent();
+    if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) || parent == null)
+      return Bubblewrap.real(absolute);
+    Path name = absolute.getFileName();
+    return name == null ? absolute : resolvedAsFarAsItExists(parent).resolve(name);
   }
 
   private void checkProgram(String program, String path, Path workspace) throws IOException {
