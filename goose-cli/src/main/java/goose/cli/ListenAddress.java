@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * {@code --host} and {@code --port} (a picocli mixin of {@code goose server} and {@code goose
@@ -25,6 +26,11 @@ final class ListenAddress {
 
   /** The command line's configuration with these options over GOOSE_HOST and GOOSE_PORT. */
   Config config(CommandSpec spec) {
+    if (port != null && (port < 0 || port > 65_535))
+      throw new ParameterException(
+          spec.commandLine(), "--port must be between 0 and 65535, got " + port);
+    if (host != null && host.isBlank())
+      throw new ParameterException(spec.commandLine(), "--host must not be blank");
     GooseCommand goose = GooseCommand.of(spec);
     if (host == null && port == null) return goose.config();
     CliEnvironment env = goose.environment();

@@ -90,6 +90,11 @@ class ConfigErrorTest {
       }
     }
     assertThat(cli().run("server", "--help").out()).contains("--host", "--port");
+    // A bad value on the command line is named as the option, not as the variable it stands for.
+    CliRun.Result range = cli().run("server", "--port", "70000");
+    assertThat(range.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(range.err()).contains("--port must be between 0 and 65535, got 70000");
+    assertThat(range.err()).doesNotContain("environment variable");
   }
 
   @Test
