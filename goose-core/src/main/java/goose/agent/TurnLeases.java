@@ -233,8 +233,13 @@ public final class TurnLeases implements AutoCloseable {
     if (leaseMadeNanos + lease.toNanos() / 2 < now) renewSoon.release();
   }
 
-  void release(String sessionId, String turnId) {
-    held.computeIfPresent(sessionId, (k, h) -> h.turnId.equals(turnId) ? null : h);
+  /**
+   * The run of a turn with this {@code control} no longer holds its lease here. Only that run's
+   * hold goes: a takeover of the same turn by this process's own recovery (a later run, its own
+   * control) keeps its hold, so its lease is still renewed and its tool calls still run.
+   */
+  void release(String sessionId, TurnControl control) {
+    held.computeIfPresent(sessionId, (k, h) -> h.control == control ? null : h);
   }
 
   /**

@@ -264,7 +264,7 @@ public final class TurnService implements AutoCloseable {
       store.appendMessage(sessionId, Message.user(content));
     } catch (RuntimeException e) {
       ended(sessionId, turn);
-      leases.release(sessionId, turnId);
+      leases.release(sessionId, turn.control());
       try {
         // Nothing of it is stored: gone, so that a retry with its request id starts anew instead
         // of re-attaching to a turn that never ran and never ends.
@@ -402,7 +402,7 @@ public final class TurnService implements AutoCloseable {
             turn.id(),
             session.id());
         ended(session.id(), turn);
-        leases.release(session.id(), turn.id());
+        leases.release(session.id(), turn.control());
         return false;
       }
       TurnStatus status =
@@ -418,7 +418,7 @@ public final class TurnService implements AutoCloseable {
           () -> {
             if (freed.compareAndSet(false, true)) {
               ended(session.id(), turn);
-              leases.release(session.id(), turn.id());
+              leases.release(session.id(), turn.control());
             }
           };
       try {

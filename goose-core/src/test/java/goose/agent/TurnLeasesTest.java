@@ -264,6 +264,22 @@ class TurnLeasesTest {
   }
 
   @Test
+  void theEndOfAnEarlierRunOfATurnLeavesTheHoldOfItsLaterRunHere() {
+    // A run of a turn stalled; this process's own recovery took it over and resumes it as a second
+    // run (its own control) before the first run released its hold.
+    TurnLeases a = instance("a");
+    TurnControl first = new TurnControl();
+    String turnId = startTurn(a, first);
+    TurnControl second = new TurnControl();
+    a.hold(session.id(), turnId, second, System.nanoTime());
+
+    a.release(session.id(), first);
+    second.fence().check(); // the second run may still run tools: its hold is still here
+    a.release(session.id(), second);
+    assertThatThrownBy(() -> second.fence().check()).isInstanceOf(LeaseLostException.class);
+  }
+
+  @Test
   void aTurnWhoseWriteWaitedLongerThanTheLeaseStartsWithItsWholeLease() throws Exception {
     TurnLeases a = instance("a");
     Optional<TurnLeases.Stamp> lease = a.newLease();
