@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import goose.acp.rpc.RpcPeer;
 import goose.acp.wire.AcpJson;
+import goose.acp.wire.SessionUpdate;
 import goose.approval.ApprovalDecision;
 import goose.approval.Approvals;
 import goose.error.ErrorMessages;
 import goose.event.TurnEvent;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +35,22 @@ final class Permissions {
   private final String user;
   private final String sessionId;
   private final RpcPeer peer;
+  private final Consumer<SessionUpdate> updates;
 
-  Permissions(Approvals approvals, String user, String sessionId, RpcPeer peer) {
+  /**
+   * @param updates sends a session update to the client (a call allowed here is in progress again)
+   */
+  Permissions(
+      Approvals approvals,
+      String user,
+      String sessionId,
+      RpcPeer peer,
+      Consumer<SessionUpdate> updates) {
     this.approvals = approvals;
     this.user = user;
     this.sessionId = sessionId;
     this.peer = peer;
+    this.updates = updates;
   }
 
   /** Asks on a thread of its own: the follower goes on relaying while the user decides. */
@@ -74,6 +86,9 @@ final class Permissions {
   private void answer(TurnEvent.ToolApprovalRequired asked, ApprovalDecision decision) {
     Approvals.Answer result = approvals.answer(user, sessionId, asked.id(), decision);
     log.debug("ACP permission for {}: {} ({})", asked.id(), decision.wire(), result);
+    if (result == Approvals.Answer.ANSWERED
+        && (decision == ApprovalDecision.ALLOW_ONCE || decision == ApprovalDecision.ALWAYS_ALLOW))
+      updates.accept(UpdateProjection.status(asked.id(), "in_progress"));
   }
 
   static ApprovalDecision decision(JsonNode answer) {

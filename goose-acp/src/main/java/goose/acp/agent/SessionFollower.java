@@ -49,7 +49,7 @@ final class SessionFollower implements AutoCloseable {
     this.user = user;
     this.sessionId = sessionId;
     this.peer = peer;
-    this.permissions = new Permissions(services.approvals(), user, sessionId, peer);
+    this.permissions = new Permissions(services.approvals(), user, sessionId, peer, this::send);
     this.subscription =
         services.events().subscribe(sessionId, services.events().lastSeq(sessionId));
     // Approvals asked before this connection took the session up (a reconnect, another face's

@@ -44,7 +44,9 @@ final class UpdateProjection {
       case TurnEvent.ToolResult result ->
           finished(result.id(), result.tool(), result.status().equals("success"), result.result());
       case TurnEvent.Notification n -> List.of();
-      case TurnEvent.ToolApprovalRequired a -> List.of();
+      // The call waits for the user's permission: pending, not running (in_progress follows an
+      // allowing answer given over ACP, completed or failed the call's end).
+      case TurnEvent.ToolApprovalRequired a -> List.of(status(a.id(), "pending"));
       case TurnEvent.Error e -> List.of();
       // Per-call usage: the turn's end reports the context as a usage update.
       case TurnEvent.ModelUsage u -> List.of();
@@ -70,6 +72,12 @@ final class UpdateProjection {
         List.of(),
         ToolCallViews.locations(tool, args),
         args);
+  }
+
+  /** A call's new status, nothing else changed. */
+  static SessionUpdate status(String id, String status) {
+    return new SessionUpdate.ToolCallUpdate(
+        id, Optional.of(status), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /**

@@ -120,12 +120,19 @@ final class AcpScenario {
         .isEqualTo("toolu_shell");
     assertThat(asked.getFirst().at("/params/options").findValuesAsText("kind"))
         .containsExactly("allow_once", "allow_always", "reject_once", "reject_always");
-    JsonNode ran = only(t.updates("permission", "tool_call_update"), "toolu_shell");
-    assertThat(ran.get("status").asText()).isEqualTo("completed");
+    // Waiting for the answer the call is pending, not running; allowed, in progress; then done.
+    List<JsonNode> shellUpdates =
+        t.updates("permission", "tool_call_update").stream()
+            .filter(u -> u.path("toolCallId").asText().equals("toolu_shell"))
+            .toList();
+    assertThat(shellUpdates.stream().map(u -> u.path("status").asText()))
+        .containsExactly("pending", "in_progress", "completed");
+    JsonNode ran = shellUpdates.getLast();
     assertThat(ran.get("content").toString()).contains("approved-run");
     assertThat(t.shape("permission"))
         .containsSubsequence(
             "in tool_call",
+            "in tool_call_update",
             "in session/request_permission",
             "out result",
             "in tool_call_update",
