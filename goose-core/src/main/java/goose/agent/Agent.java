@@ -429,6 +429,11 @@ public final class Agent {
     public static Outcome failed() {
       return new Outcome(StopCause.ERROR, TokenUsage.ZERO);
     }
+
+    /** This turn, failed: what it used so far still counts. */
+    public Outcome asFailed() {
+      return new Outcome(StopCause.ERROR, usage, costUsd);
+    }
   }
 
   private List<Message> maybeCompact(

@@ -391,7 +391,7 @@ public final class TurnService implements AutoCloseable {
       }
       emitter.flush();
       // Events it could not store stopped it: it failed, whatever the loop saw (a cancel).
-      if (emitter.storeFailed()) outcome = Agent.Outcome.failed();
+      if (emitter.storeFailed()) outcome = outcome.asFailed();
       if (outcome.cause() == Agent.StopCause.SUSPENDED) {
         ended(session.id(), turn); // still running in the store: the next start resumes it
         return false;

@@ -93,6 +93,42 @@ class TurnServiceTest {
   }
 
   @Test
+  void aTurnWhoseEventsTheStoreKeepsRefusingEndsFailedWithWhatItUsed() throws Exception {
+    // The store takes everything but the model call's usage event (a disk that fills up then, say):
+    // the turn must not go on with a gap in its log, and its end still says what the call cost.
+    EventStore refusingChunks =
+        new EventStore() {
+          @Override
+          public StoredEvent appendEvent(String sessionId, String turnId, TurnEvent event) {
+            if (event instanceof TurnEvent.ModelUsage)
+              throw new IllegalStateException("store: disk full");
+            return store.appendEvent(sessionId, turnId, event);
+          }
+
+          @Override
+          public List<StoredEvent> eventsAfter(String sessionId, long afterSeq, int limit) {
+            return store.eventsAfter(sessionId, afterSeq, limit);
+          }
+
+          @Override
+          public long lastEventSeq(String sessionId) {
+            return store.lastEventSeq(sessionId);
+          }
+        };
+    events = new EventLog(refusingChunks);
+    provider.reply(
+        new ProviderEvent.TextDelta("said"),
+        new ProviderEvent.Usage(new TokenUsage(12, 3)),
+        new ProviderEvent.Stop(StopReason.END_TURN));
+    List<TurnEvent> seen = runTurn(service(Toolbox.NONE), "hi");
+
+    assertThat(seen).noneMatch(TurnEvent.ModelUsage.class::isInstance);
+    assertThat(seen.getLast())
+        .isEqualTo(new TurnEvent.MessageComplete("error", new TokenUsage(12, 3)));
+    assertThat(store.runningTurn(session.id())).isEmpty();
+  }
+
+  @Test
   void streamsTextAndStoresEveryWord() throws Exception {
     provider.reply(
         new ProviderEvent.TextDelta("Hel"),
