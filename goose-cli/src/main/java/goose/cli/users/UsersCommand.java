@@ -95,9 +95,10 @@ public final class UsersCommand implements Runnable {
       name = "remove",
       mixinStandardHelpOptions = true,
       description = {
-        "Remove a user; its token stops working at once. Its sessions stay, owned by its id: a later user of",
-        "the same name gets a new id and sees none of them. With GOOSE_WORKSPACES_ROOT its workspace is moved",
-        "to <root>/.removed/, so a later user of the same name starts with an empty one."
+        "Remove a user; its token stops working at once, its running turns within 2 s.",
+        "Its sessions stay, owned by its id: a later user of the same name gets a new id and sees",
+        "none of them. With GOOSE_WORKSPACES_ROOT its workspace is moved to <root>/.removed/, so a",
+        "later user of the same name starts with an empty one."
       })
   int remove(@Parameters(paramLabel = "NAME") String name) throws java.io.IOException {
     try (UserStore users = open()) {
