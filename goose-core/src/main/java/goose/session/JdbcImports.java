@@ -1,7 +1,6 @@
 package goose.session;
 
 import static goose.session.StoreRows.EVENT_COLUMNS;
-import static goose.session.StoreRows.MESSAGE_COLUMNS;
 import static goose.session.StoreRows.SESSION_COLUMNS;
 import static goose.session.StoreRows.nanos;
 
@@ -82,28 +81,10 @@ final class JdbcImports {
 
   private static void insertMessages(Connection c, String id, SessionContent content)
       throws SQLException {
-    try (PreparedStatement st =
-        c.prepareStatement(
-            "INSERT INTO messages (session_id, ordinal, "
-                + MESSAGE_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement st = c.prepareStatement(StoreRows.INSERT_MESSAGE)) {
       long ordinal = 0;
       for (Message m : content.messages()) {
-        Sql.bind(
-            st,
-            id,
-            ++ordinal,
-            m.id(),
-            m.role().wire(),
-            nanos(m.createdAt()),
-            StoreRows.contentJson(m),
-            m.userVisible(),
-            m.agentVisible(),
-            m.interrupted(),
-            m.usage().inputTokens(),
-            m.usage().outputTokens(),
-            m.usage().cacheReadInputTokens(),
-            m.usage().cacheCreationInputTokens());
+        Sql.bind(st, StoreRows.messageRow(id, ++ordinal, m, StoreRows.contentJson(m)));
         st.addBatch();
         if (ordinal % BATCH == 0) st.executeBatch();
       }

@@ -227,7 +227,6 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public void appendMessage(String sessionId, Message message) {
     String content = StoreRows.contentJson(message);
-    long createdAt = nanos(message.createdAt());
     write(
         c -> {
           long ordinal =
@@ -240,22 +239,8 @@ final class JdbcSessionStore implements SessionStore {
           try {
             return Sql.update(
                 c,
-                "INSERT INTO messages (session_id, ordinal, "
-                    + MESSAGE_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                sessionId,
-                ordinal,
-                message.id(),
-                message.role().wire(),
-                createdAt,
-                content,
-                message.userVisible(),
-                message.agentVisible(),
-                message.interrupted(),
-                message.usage().inputTokens(),
-                message.usage().outputTokens(),
-                message.usage().cacheReadInputTokens(),
-                message.usage().cacheCreationInputTokens());
+                StoreRows.INSERT_MESSAGE,
+                StoreRows.messageRow(sessionId, ordinal, message, content));
           } catch (SQLException e) {
             if (db.dialect().violation(e) != SqlDialect.Violation.UNIQUE) throw e;
             throw new IllegalArgumentException(

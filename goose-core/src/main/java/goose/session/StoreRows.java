@@ -34,6 +34,13 @@ final class StoreRows {
   static final String MESSAGE_COLUMNS =
       "id, role, created_at, content, user_visible, agent_visible, interrupted, input_tokens, output_tokens,"
           + " cache_read_tokens, cache_creation_tokens";
+
+  /** One message row: {@link #messageRow} gives its values. */
+  static final String INSERT_MESSAGE =
+      "INSERT INTO messages (session_id, ordinal, "
+          + MESSAGE_COLUMNS
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
   static final String EVENT_COLUMNS = "seq, turn_id, created_at, name, data";
   static final String TURN_COLUMNS = "id, session_id, request_id, status, started_at, first_seq";
 
@@ -126,6 +133,28 @@ final class StoreRows {
   private static OptionalDouble cost(ResultSet rs) throws SQLException {
     double cost = rs.getDouble("total_cost_usd");
     return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(cost);
+  }
+
+  /**
+   * The values of {@link #INSERT_MESSAGE} for {@code message} at {@code ordinal}, its parts already
+   * written as {@code content} ({@link #contentJson}).
+   */
+  static Object[] messageRow(String sessionId, long ordinal, Message message, String content) {
+    return new Object[] {
+      sessionId,
+      ordinal,
+      message.id(),
+      message.role().wire(),
+      nanos(message.createdAt()),
+      content,
+      message.userVisible(),
+      message.agentVisible(),
+      message.interrupted(),
+      message.usage().inputTokens(),
+      message.usage().outputTokens(),
+      message.usage().cacheReadInputTokens(),
+      message.usage().cacheCreationInputTokens()
+    };
   }
 
   /**
