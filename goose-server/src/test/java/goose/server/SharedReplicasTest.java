@@ -39,12 +39,14 @@ class SharedReplicasTest {
   static TestServer b;
   static ApiClient onA;
   static ApiClient onB;
+  static String databaseUrl;
 
   @BeforeAll
   static void setUp() {
     openai = new FakeOpenAiServer();
     Map<String, String> env = new HashMap<>();
-    env.put("GOOSE_DATABASE_URL", postgres.newDatabaseUrl());
+    databaseUrl = postgres.newDatabaseUrl();
+    env.put("GOOSE_DATABASE_URL", databaseUrl);
     env.put("GOOSE_TURN_LEASE", "2");
     env.put("GOOSE_PROVIDER", "openai");
     env.put("OPENAI_HOST", openai.baseUri().toString());
@@ -60,6 +62,47 @@ class SharedReplicasTest {
     if (a != null) a.close();
     if (b != null) b.close();
     if (openai != null) openai.close();
+  }
+
+  @Test
+  void aMessageTheStoreRefusedIsSentAgainWithItsRequestIdAndRuns() throws Exception {
+    String id = createSession(onA);
+    // The store refuses the user's message (a trigger, as a full disk or a failover would): 500.
+    sql(
+        "CREATE TABLE refuse_messages (x int)",
+        "CREATE FUNCTION refuse_message() RETURNS trigger AS $$ BEGIN IF EXISTS (SELECT 1 FROM"
+            + " refuse_messages) THEN RAISE EXCEPTION 'injected'; END IF; RETURN NEW; END $$"
+            + " LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION"
+            + " refuse_message()",
+        "INSERT INTO refuse_messages VALUES (1)");
+    String body = "{\"content\":\"important\",\"request_id\":\"r-500\"}";
+    try {
+      assertThat(onA.post("/sessions/" + id + "/messages", body).status()).isEqualTo(500);
+      sql("DELETE FROM refuse_messages");
+      openai.enqueue(FakeOpenAiServer.text("stored at last"));
+      // The retry starts the turn (its stream is the reply): before, it re-attached to a turn that
+      // never ran, and its stream never ended.
+      ApiClient.Response retried = onA.post("/sessions/" + id + "/messages", body);
+      assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+      assertThat(retried.body())
+          .contains("stored at last")
+          .contains("\"stop_reason\":\"end_turn\"");
+    } finally {
+      sql("DROP TRIGGER IF EXISTS refuse ON messages");
+    }
+    assertThat(onA.get("/sessions/" + id).json().path("messages").findValuesAsText("text"))
+        .containsExactly("important", "stored at last");
+  }
+
+  /** Runs statements on the replicas' database. */
+  private static void sql(String... statements) throws Exception {
+    String rest = databaseUrl.substring("postgresql://postgres:pw@".length());
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:postgresql://" + rest, "postgres", "pw");
+        java.sql.Statement st = c.createStatement()) {
+      for (String statement : statements) st.execute(statement);
+    }
   }
 
   @Test
