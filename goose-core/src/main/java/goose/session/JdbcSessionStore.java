@@ -260,18 +260,7 @@ final class JdbcSessionStore implements SessionStore {
                     "UPDATE messages SET role = ?, created_at = ?, content = ?, user_visible = ?, agent_visible = ?,"
                         + " interrupted = ?, input_tokens = ?, output_tokens = ?, cache_read_tokens = ?,"
                         + " cache_creation_tokens = ? WHERE session_id = ? AND id = ?",
-                    message.role().wire(),
-                    nanos(message.createdAt()),
-                    content,
-                    message.userVisible(),
-                    message.agentVisible(),
-                    message.interrupted(),
-                    message.usage().inputTokens(),
-                    message.usage().outputTokens(),
-                    message.usage().cacheReadInputTokens(),
-                    message.usage().cacheCreationInputTokens(),
-                    sessionId,
-                    message.id()));
+                    updateArgs(message, content, sessionId)));
     if (changed == 0)
       throw new NoSuchElementException("no message " + message.id() + " in session " + sessionId);
   }
@@ -539,6 +528,15 @@ final class JdbcSessionStore implements SessionStore {
    */
   SqlDatabase database() {
     return db;
+  }
+
+  /** {@link StoreRows#messageFields}, then the session and message ids of the WHERE clause. */
+  private static Object[] updateArgs(Message message, String content, String sessionId) {
+    int n = StoreRows.MESSAGE_FIELDS;
+    Object[] args = java.util.Arrays.copyOf(StoreRows.messageFields(message, content), n + 2);
+    args[n] = sessionId;
+    args[n + 1] = message.id();
+    return args;
   }
 
   // --- plumbing

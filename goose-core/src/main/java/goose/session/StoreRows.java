@@ -140,10 +140,23 @@ final class StoreRows {
    * written as {@code content} ({@link #contentJson}).
    */
   static Object[] messageRow(String sessionId, long ordinal, Message message, String content) {
+    Object[] row = new Object[3 + MESSAGE_FIELDS];
+    row[0] = sessionId;
+    row[1] = ordinal;
+    row[2] = message.id();
+    System.arraycopy(messageFields(message, content), 0, row, 3, MESSAGE_FIELDS);
+    return row;
+  }
+
+  /** How many of {@link #MESSAGE_COLUMNS} follow the id: what an update of a message sets. */
+  static final int MESSAGE_FIELDS = 10;
+
+  /**
+   * A message's values for the columns of {@link #MESSAGE_COLUMNS} after its id, in that order:
+   * role, created_at, content, user_visible, agent_visible, interrupted, and the four token counts.
+   */
+  static Object[] messageFields(Message message, String content) {
     return new Object[] {
-      sessionId,
-      ordinal,
-      message.id(),
       message.role().wire(),
       nanos(message.createdAt()),
       content,
