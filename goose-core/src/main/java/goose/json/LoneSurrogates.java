@@ -19,8 +19,38 @@ public final class LoneSurrogates {
 
   /** {@link #find(CharSequence)} of UTF-8 bytes; the offset named is a byte offset. */
   public static Optional<String> find(byte[] utf8) {
-    // Escapes are ASCII, so the bytes read as Latin-1 keep them, each at its byte offset.
-    return find(new String(utf8, StandardCharsets.ISO_8859_1));
+    // Escapes are ASCII, so the bytes read one char each keep them, each at its byte offset; read
+    // in place, not copied: every request body passes here.
+    return find(new BytesAsChars(utf8));
+  }
+
+  /** The bytes as chars, one each (Latin-1), without copying them. */
+  private static final class BytesAsChars implements CharSequence {
+    private final byte[] bytes;
+
+    BytesAsChars(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int length() {
+      return bytes.length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      return (char) (bytes[index] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
   }
 
   /** Where the first lone surrogate escape is, as a message naming it; empty when there is none. */
