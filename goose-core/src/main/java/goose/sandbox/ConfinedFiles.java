@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -238,33 +237,13 @@ final class ConfinedFiles implements WorkspaceFiles {
   private SecureDirectoryStream<Path> openDirectory(Path dir) throws IOException {
     if (!dir.startsWith(workspace))
       throw new FileRefusedException(dir + " is outside the workspace");
-    DirectoryStream<Path> root = Files.newDirectoryStream(workspace);
-    if (!(root instanceof SecureDirectoryStream<Path> current)) {
+    SecureDirectoryStream<Path> root = WorkspaceDir.openSecure(workspace);
+    if (!workspaceDir.isIdentityOf(root)) { // its path now leads elsewhere (WorkspaceDir)
       root.close();
-      throw new IOException("this platform cannot open files relative to a directory (openat)");
-    }
-    if (!workspaceDir.isIdentityOf(current)) { // its path now leads elsewhere (WorkspaceDir)
-      current.close();
       throw swapped(workspace);
     }
-    for (Path name : workspace.relativize(dir)) {
-      if (name.toString().isEmpty()) continue;
-      SecureDirectoryStream<Path> next;
-      try {
-        next = current.newDirectoryStream(name, NOFOLLOW);
-      } catch (NoSuchFileException e) {
-        current.close();
-        throw e;
-      } catch (IOException e) {
-        boolean link = WorkspaceDir.isLink(current, name);
-        current.close();
-        if (link) throw swapped(dir);
-        throw e;
-      }
-      current.close();
-      current = next;
-    }
-    return current;
+    return WorkspaceDir.descend(
+        root, workspace, workspace.relativize(dir), (reached, e, link) -> link ? swapped(dir) : e);
   }
 
   private static FileRefusedException swapped(Path path) {

@@ -59,37 +59,73 @@ record WorkspaceDir(Path path, String identity) {
     return m.group(1) + ":" + m.group(2);
   }
 
+  private static SecureDirectoryStream<Path> walk(Path root, Path path) throws IOException {
+    return descend(
+        openSecure(root),
+        root,
+        path,
+        (reached, cause, link) -> {
+          if (cause instanceof NoSuchFileException)
+            return new IOException("the working directory " + path + " does not exist");
+          if (link)
+            return new IOException(
+                "the working directory "
+                    + path
+                    + " now goes through a symbolic link ("
+                    + reached
+                    + "), which the sandbox does not follow: a session works in the directory it"
+                    + " was created in; start a new session in the directory you mean");
+          if (cause instanceof NotDirectoryException || !isDirectory(reached))
+            return new IOException("the working directory " + path + " is not a directory");
+          return cause;
+        });
+  }
+
+  /** Why a step of {@link #descend} failed, as the exception its caller throws. */
+  @FunctionalInterface
+  interface Refusal {
+    /**
+     * The exception to throw for a failed step.
+     *
+     * @param reached the path whose opening failed
+     * @param cause the failure
+     * @param link whether that name is a symbolic link (never for a missing one)
+     */
+    IOException of(Path reached, IOException cause, boolean link);
+  }
+
+  /** {@code dir} opened for {@code openat} walks; the platform must offer them. */
+  // The stream is handed to the caller, who closes it.
+  @SuppressWarnings("StreamResourceLeak")
+  static SecureDirectoryStream<Path> openSecure(Path dir) throws IOException {
+    DirectoryStream<Path> opened = Files.newDirectoryStream(dir);
+    if (opened instanceof SecureDirectoryStream<Path> secure) return secure;
+    opened.close();
+    throw new IOException("this platform cannot open files relative to a directory (openat)");
+  }
+
+  /**
+   * From {@code from} (at {@code base}; closed here), opens each of {@code names} below the one
+   * before without following a symbolic link anywhere; a step that fails throws what {@code
+   * refusal} makes of it. The one walk of the sandbox's in-process checks: a session's directory
+   * from {@code /} here, a file's directory from the workspace in {@link ConfinedFiles}.
+   */
   // The stream is handed to the caller, who closes it (every failure path here closes it first).
   @SuppressWarnings("StreamResourceLeak")
-  private static SecureDirectoryStream<Path> walk(Path root, Path path) throws IOException {
-    DirectoryStream<Path> top = Files.newDirectoryStream(root);
-    if (!(top instanceof SecureDirectoryStream<Path> current)) {
-      top.close();
-      throw new IOException("this platform cannot open files relative to a directory (openat)");
-    }
-    Path reached = root;
-    for (Path name : path) {
+  static SecureDirectoryStream<Path> descend(
+      SecureDirectoryStream<Path> from, Path base, Path names, Refusal refusal) throws IOException {
+    SecureDirectoryStream<Path> current = from;
+    Path reached = base;
+    for (Path name : names) {
+      if (name.toString().isEmpty()) continue;
       reached = reached.resolve(name);
       SecureDirectoryStream<Path> next;
       try {
         next = current.newDirectoryStream(name, NOFOLLOW);
-      } catch (NoSuchFileException e) {
-        current.close();
-        throw new IOException("the working directory " + path + " does not exist");
       } catch (IOException e) {
-        boolean link = isLink(current, name);
+        boolean link = !(e instanceof NoSuchFileException) && isLink(current, name);
         current.close();
-        if (link)
-          throw new IOException(
-              "the working directory "
-                  + path
-                  + " now goes through a symbolic link ("
-                  + reached
-                  + "), which the sandbox does not follow: a session works in the directory it"
-                  + " was created in; start a new session in the directory you mean");
-        if (e instanceof NotDirectoryException || !isDirectory(reached))
-          throw new IOException("the working directory " + path + " is not a directory");
-        throw e;
+        throw refusal.of(reached, e, link);
       }
       current.close();
       current = next;
