@@ -200,20 +200,14 @@ final class UserRemotes {
   }
 
   /**
-   * The IPv4 address inside an IPv4-compatible ({@code ::a.b.c.d}) or NAT64 ({@code
-   * 64:ff9b::a.b.c.d}) IPv6 address (Java turns IPv4-mapped ones into IPv4 addresses itself).
+   * The IPv4 address inside an IPv4-compatible ({@code ::a.b.c.d}), NAT64 ({@code
+   * 64:ff9b::a.b.c.d}) or 6to4 ({@code 2002:a.b.c.d::/48}) IPv6 address (Java turns IPv4-mapped
+   * ones into IPv4 addresses itself).
    */
   private static Optional<Inet4Address> embeddedV4(byte[] b) {
     boolean compatible = true;
     for (int i = 0; i < 12; i++) if (b[i] != 0) compatible = false;
-    if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) { // 6to4: 2002:a.b.c.d::/48
-      try {
-        return Optional.of(
-            (Inet4Address) InetAddress.getByAddress(new byte[] {b[2], b[3], b[4], b[5]}));
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException("four bytes are an IPv4 address", e);
-      }
-    }
+    if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) return Optional.of(v4(b, 2)); // 6to4
     boolean nat64 =
         (b[0] & 0xff) == 0
             && (b[1] & 0xff) == 0x64
@@ -223,9 +217,14 @@ final class UserRemotes {
     // :: and ::1 are the unspecified and loopback addresses, not embedded ones
     if (compatible && (b[12] | b[13] | b[14]) == 0 && (b[15] & 0xfe) == 0) return Optional.empty();
     if (!compatible && !nat64) return Optional.empty();
+    return Optional.of(v4(b, 12));
+  }
+
+  /** The IPv4 address of the four bytes of {@code b} from {@code from}. */
+  private static Inet4Address v4(byte[] b, int from) {
     try {
-      return Optional.of(
-          (Inet4Address) InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
+      return (Inet4Address)
+          InetAddress.getByAddress(new byte[] {b[from], b[from + 1], b[from + 2], b[from + 3]});
     } catch (UnknownHostException e) {
       throw new IllegalStateException("four bytes are an IPv4 address", e);
     }
